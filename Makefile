@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+# xmip6 - Mobile IPv6 with an eBPF/XDP data plane.
+
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+CC       ?= gcc
+PKG_CONFIG ?= pkg-config
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    := build
+
+# asm/types.h lives under the multiarch include dir on Debian.
+MULTIARCH := $(shell $(CC) -dumpmachine)
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Wextra -Werror \
+	-Wno-unused-parameter -Iheaders -I/usr/include/$(MULTIARCH)
+
+PKGS     := libbpf libmnl json-c libcrypto
+CFLAGS   ?= -O2 -g
+CFLAGS   += -Wall -Wextra -Werror=implicit-function-declaration -D_GNU_SOURCE \
+	-Iheaders -Iuser -I$(BUILD) $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lelf -lz
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+BPF_HDRS  := $(wildcard bpf/*.h) $(wildcard headers/*.h)
+
+USER_MAINS  := user/xmip6ctl.c user/xmip6d.c
+USER_COMMON := $(filter-out $(USER_MAINS),$(wildcard user/*.c))
+USER_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_COMMON))
+USER_HDRS   := $(wildcard user/*.h) $(wildcard headers/*.h)
+BINS        := $(BUILD)/xmip6ctl $(if $(wildcard user/xmip6d.c),$(BUILD)/xmip6d)
+TEST_BINS   := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*.c))
+
+.PHONY: all install uninstall test demo bench lint format clean
+.DELETE_ON_ERROR:
+
+all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+$(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)/user
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/xmip6ctl: $(BUILD)/user/xmip6ctl.o $(USER_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/xmip6d: $(BUILD)/user/xmip6d.o $(USER_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/selftests/%: selftests/%.c $(USER_OBJS) $(USER_HDRS) $(SKELS) | $(BUILD)/selftests
+	$(CC) $(CFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
+
+$(BUILD) $(BUILD)/user $(BUILD)/selftests:
+	mkdir -p $@
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(notdir $(BINS)))
+
+# The README's test command. Needs root (namespaces, BPF).
+test: all
+	selftests/run.sh
+
+# The README's main command: the demo in namespaces.
+demo: all
+	scripts/demo.sh
+
+bench: all
+	scripts/bench.sh
+
+SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h headers/*.h selftests/*.c)
+lint:
+	clang-format --dry-run --Werror $(SRC_FILES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -Iheaders -Iuser \
+		$(wildcard user/*.c selftests/*.c)
+
+format:
+	clang-format -i $(SRC_FILES)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * parse.h - bounds-checked access to Ethernet and IPv6 headers.
+ *
+ * Every helper takes a cursor (current position, end of data) and checks
+ * the whole access once before it returns a pointer, so callers never
+ * dereference an unchecked packet pointer. After any helper that moves
+ * packet data (bpf_xdp_adjust_head/tail, bpf_skb_adjust_room, ...) callers
+ * must build a new cursor: the verifier invalidates every packet pointer.
+ */
+#ifndef XMIP6_PARSE_H
+#define XMIP6_PARSE_H
+
+#include <stdbool.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ipv6.h>
+#include <linux/in.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+struct cursor {
+	void *pos;
+	void *end;
+};
+
+static __always_inline void cursor_init(struct cursor *c, void *data, void *data_end)
+{
+	c->pos = data;
+	c->end = data_end;
+}
+
+/* Returns a pointer to the next @len bytes and advances, or NULL. */
+static __always_inline void *cursor_pull(struct cursor *c, __u32 len)
+{
+	void *p = c->pos;
+
+	if (p + len > c->end)
+		return NULL;
+	c->pos = p + len;
+	return p;
+}
+
+static __always_inline struct ethhdr *pull_eth(struct cursor *c)
+{
+	return cursor_pull(c, sizeof(struct ethhdr));
+}
+
+/*
+ * An IPv6 header whose version is 6 and whose payload fits in the frame.
+ * Trailing bytes beyond the payload (link padding) are allowed.
+ */
+static __always_inline struct ipv6hdr *pull_ipv6(struct cursor *c)
+{
+	struct ipv6hdr *ip6 = cursor_pull(c, sizeof(struct ipv6hdr));
+
+	if (!ip6 || ip6->version != 6)
+		return NULL;
+	if (c->pos + bpf_ntohs(ip6->payload_len) > c->end)
+		return NULL;
+	return ip6;
+}
+
+static __always_inline bool addr_equal(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return ((a->in6_u.u6_addr32[0] ^ b->in6_u.u6_addr32[0]) |
+		(a->in6_u.u6_addr32[1] ^ b->in6_u.u6_addr32[1]) |
+		(a->in6_u.u6_addr32[2] ^ b->in6_u.u6_addr32[2]) |
+		(a->in6_u.u6_addr32[3] ^ b->in6_u.u6_addr32[3])) == 0;
+}
+
+/*
+ * Only global-scope unicast destinations can be home addresses (RFC 6275
+ * section 10.3.1 rejects link-local and multicast ones); skipping the rest
+ * keeps ND, MLD and link-local traffic off the binding lookup.
+ */
+static __always_inline bool addr_is_global_unicast(const struct in6_addr *a)
+{
+	__u8 b0 = a->in6_u.u6_addr8[0];
+	__u8 b1 = a->in6_u.u6_addr8[1];
+
+	if (b0 == 0xff) /* ff00::/8 multicast */
+		return false;
+	if (b0 == 0xfe && (b1 & 0xc0) == 0x80) /* fe80::/10 link-local */
+		return false;
+	if ((a->in6_u.u6_addr32[0] | a->in6_u.u6_addr32[1] | a->in6_u.u6_addr32[2]) == 0)
+		return false; /* ::/96: unspecified, loopback, v4-compatible */
+	return true;
+}
+
+/* First 32 bits of an IPv6 header: version(4) traffic class(8) flow label(20). */
+static __always_inline __u32 ipv6_word0(const struct ipv6hdr *ip6)
+{
+	return bpf_ntohl(*(const __be32 *)ip6);
+}
+
+static __always_inline __u8 ipv6_tclass(const struct ipv6hdr *ip6)
+{
+	return (ipv6_word0(ip6) >> 20) & 0xff;
+}
+
+static __always_inline __u32 hash_mix(__u32 h, __u32 v)
+{
+	h ^= v;
+	h *= 0x9e3779b1;
+	return h ^ (h >> 15);
+}
+
+/*
+ * Flow label of the outer header (RFC 6438): the inner label when the sender
+ * set one, else a hash of the inner addresses, next header and, for TCP and
+ * UDP, the ports, so that ECMP between HA and care-of address keeps flows
+ * in order. Never 0 (0 means "no label").
+ */
+static __always_inline __u32 tunnel_flow_label(const struct ipv6hdr *inner, void *data_end)
+{
+	__u32 label = ipv6_word0(inner) & 0xfffff;
+	__u32 h = inner->nexthdr;
+	const __u32 *ports = (const void *)(inner + 1);
+	int i;
+
+	if (label)
+		return label;
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		h = hash_mix(h, inner->saddr.in6_u.u6_addr32[i]);
+		h = hash_mix(h, inner->daddr.in6_u.u6_addr32[i]);
+	}
+	if ((inner->nexthdr == IPPROTO_TCP || inner->nexthdr == IPPROTO_UDP) &&
+	    (void *)(ports + 1) <= data_end)
+		h = hash_mix(h, *ports);
+	h = (h ^ (h >> 20)) & 0xfffff;
+	return h ? h : 1;
+}
+
+/* Fills an outer IPv6 header for IPv6-in-IPv6 (RFC 2473). */
+static __always_inline void tunnel_fill_outer(struct ipv6hdr *outer, __u8 tclass, __u32 label,
+					      __u16 inner_len, __u8 hop_limit,
+					      const struct in6_addr *src,
+					      const struct in6_addr *dst)
+{
+	*(__be32 *)outer = bpf_htonl((6U << 28) | ((__u32)tclass << 20) | label);
+	outer->payload_len = bpf_htons(inner_len);
+	outer->nexthdr = IPPROTO_IPV6;
+	outer->hop_limit = hop_limit;
+	outer->saddr = *src;
+	outer->daddr = *dst;
+}
+
+#endif /* XMIP6_PARSE_H */

@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xmip6.bpf.c - the Mobile IPv6 tunnel data plane (RFC 6275 sections
+ * 10.4.2-10.4.5 and 11.3.1) in XDP and TC, for kernels without MIP6 or
+ * ip6_tunnel support.
+ *
+ *   xdp_ha        home agent ingress: tunnel packets for registered home
+ *                 addresses to their care-of address; decapsulate reverse-
+ *                 tunnelled packets from the registered care-of address.
+ *   tc_ha_egress  home agent egress: tunnel packets the HA itself sends (or
+ *                 the stack forwards) to a registered home address.
+ *   xdp_mn        mobile node ingress: decapsulate packets from its HA.
+ *   tc_mn_egress  mobile node egress: reverse-tunnel packets sourced from
+ *                 the home address to the HA while away from home.
+ *
+ * Every verdict, pass-through included, is counted in the per-CPU "stats".
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include <linux/tcp.h>
+#include <linux/udp.h>
+
+#include "xmip6.h"
+#include "parse.h"
+#include "icmp6.h"
+
+#ifndef AF_INET6
+#define AF_INET6 10
+#endif
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Load-time configuration (set through the skeleton's rodata before load). */
+const volatile __u8 tunnel_hop_limit = 64;
+/* ICMPv6 errors per second and CPU (RFC 4443 section 2.4 (f)), and burst. */
+const volatile __u32 icmp_ratelimit_pps = 1000;
+const volatile __u32 icmp_ratelimit_burst = 100;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP6_BINDINGS_DEFAULT);
+	__type(key, struct in6_addr);
+	__type(value, struct xmip6_binding);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} bindings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip6_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip6_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} config SEC(".maps");
+
+struct token_bucket {
+	__u64 last_ns;
+	__u64 tokens;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct token_bucket);
+} icmp_ratelimit SEC(".maps");
+
+static __always_inline struct xmip6_stats *stats_get(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&stats, &key);
+}
+
+#define STAT_INC(field)                                \
+	do {                                           \
+		struct xmip6_stats *__s = stats_get(); \
+		if (__s)                               \
+			__s->field++;                  \
+	} while (0)
+
+/* Count a verdict and return it: every exit of every program goes through here. */
+#define VERDICT(action, field)   \
+	({                       \
+		STAT_INC(field); \
+		(action);        \
+	})
+
+static __always_inline struct xmip6_binding *binding_lookup(const struct in6_addr *home_addr)
+{
+	struct xmip6_binding *b = bpf_map_lookup_elem(&bindings, home_addr);
+
+	/* An expired binding is no binding (RFC 6275 section 9.1), even if no
+	 * daemon is around to delete it; the coarse clock costs a load. */
+	if (b && b->expires_ns && bpf_ktime_get_coarse_ns() >= b->expires_ns) {
+		STAT_INC(expired_binding);
+		return NULL;
+	}
+	return b;
+}
+
+static __always_inline bool icmp_error_allowed(void)
+{
+	struct token_bucket *tb;
+	__u32 key = 0;
+	__u64 now, elapsed;
+
+	tb = bpf_map_lookup_elem(&icmp_ratelimit, &key);
+	if (!tb)
+		return false;
+	now = bpf_ktime_get_coarse_ns();
+	elapsed = now - tb->last_ns;
+	if (elapsed > 1000000000ULL)
+		elapsed = 1000000000ULL; /* caps the product below */
+	tb->tokens += elapsed * icmp_ratelimit_pps / 1000000000ULL;
+	if (tb->tokens > icmp_ratelimit_burst)
+		tb->tokens = icmp_ratelimit_burst;
+	/* Advance the clock only by what was turned into tokens. */
+	if (elapsed * icmp_ratelimit_pps >= 1000000000ULL || !tb->last_ns)
+		tb->last_ns = now;
+	if (!tb->tokens)
+		return false;
+	tb->tokens--;
+	return true;
+}
+
+/* The tunnel path MTU learnt from Packet Too Big errors, 0 when unknown or aged out. */
+static __always_inline __u32 tunnel_mtu_of(const struct xmip6_binding *b)
+{
+	if (!b->tunnel_mtu || bpf_ktime_get_coarse_ns() >= b->tunnel_mtu_expires_ns)
+		return 0;
+	return b->tunnel_mtu;
+}
+
+/* MTU to report to a sender whose packet must fit in a tunnel over @path_mtu. */
+static __always_inline __u32 ptb_mtu_for(__u32 path_mtu)
+{
+	__u32 mtu = path_mtu - XMIP6_TUNNEL_OVERHEAD;
+
+	/* Below 1320 the tunnel ought to fragment (RFC 2473 section 7.1);
+	 * xmip6 does not, and never asks a sender for less than 1280. */
+	return mtu < XMIP6_IPV6_MIN_MTU ? XMIP6_IPV6_MIN_MTU : mtu;
+}
+
+/*
+ * A Packet Too Big about one of our own tunnel packets: the quote starts
+ * with the outer header we built and then the inner one, whose home address
+ * names the binding. The kernel has no tunnel to tell (RFC 2473 section
+ * 7.1), so the binding remembers the tunnel MTU for RFC 8201's lifetime and
+ * the encapsulation paths answer later senders with Packet Too Big.
+ * @c sits just behind @ip6; @ha selects which end of the tunnel we are.
+ */
+static __always_inline bool learn_tunnel_mtu(struct cursor c, const struct ipv6hdr *ip6, bool ha)
+{
+	const struct in6_addr *local, *remote;
+	struct ipv6hdr *quoted_outer, *quoted_inner;
+	struct xmip6_binding *b;
+	struct icmp6hdr *icmp;
+	__u32 mtu, known;
+
+	if (ip6->nexthdr != IPPROTO_ICMPV6)
+		return false;
+	icmp = cursor_pull(&c, sizeof(*icmp));
+	quoted_outer = cursor_pull(&c, sizeof(*quoted_outer));
+	quoted_inner = cursor_pull(&c, sizeof(*quoted_inner));
+	if (!icmp || !quoted_outer || !quoted_inner)
+		return false;
+	if (icmp->icmp6_type != ICMPV6_PKT_TOOBIG || icmp->icmp6_code != 0 ||
+	    quoted_outer->nexthdr != IPPROTO_IPV6)
+		return false;
+	b = binding_lookup(ha ? &quoted_inner->daddr : &quoted_inner->saddr);
+	if (!b)
+		return false;
+	local = ha ? &b->ha_addr : &b->care_of_addr;
+	remote = ha ? &b->care_of_addr : &b->ha_addr;
+	if (!addr_equal(&ip6->daddr, local) || !addr_equal(&quoted_outer->saddr, local) ||
+	    !addr_equal(&quoted_outer->daddr, remote))
+		return false;
+
+	mtu = bpf_ntohl(icmp->icmp6_mtu);
+	if (mtu < XMIP6_IPV6_MIN_MTU) /* RFC 8201 section 4 */
+		mtu = XMIP6_IPV6_MIN_MTU;
+	known = tunnel_mtu_of(b);
+	if (known && mtu >= known) /* only ever lowered until it ages out */
+		return true;
+	b->tunnel_mtu = mtu;
+	b->tunnel_mtu_expires_ns =
+		bpf_ktime_get_coarse_ns() + XMIP6_TUNNEL_MTU_AGE_S * 1000000000ULL;
+	return true;
+}
+
+/* ------------------------------------------------------------------ XDP */
+
+static __always_inline int xdp_redirect_to(struct xdp_md *ctx, struct bpf_fib_lookup *fib)
+{
+	if (fib->ifindex == ctx->ingress_ifindex)
+		return XDP_TX;
+	return bpf_redirect(fib->ifindex, 0);
+}
+
+/* Strips the outer IPv6 header of IPv6-in-IPv6, keeping the Ethernet header. */
+static __always_inline int xdp_decap(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data, eth_copy;
+
+	if (data + sizeof(*eth) > data_end)
+		return -1;
+	eth_copy = *eth;
+	if (bpf_xdp_adjust_head(ctx, XMIP6_TUNNEL_OVERHEAD))
+		return -1;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	eth = data;
+	if (data + sizeof(*eth) > data_end)
+		return -1;
+	*eth = eth_copy;
+	return 0;
+}
+
+/*
+ * Answers a packet too big for the tunnel with ICMPv6 Packet Too Big
+ * (RFC 2473 section 7.1, RFC 4443 section 3.2), sent back where it came from.
+ */
+static __always_inline int xdp_send_ptb(struct xdp_md *ctx, const struct in6_addr *src, __u32 mtu)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	int grow = PTB_HDRS_LEN;
+	struct ethhdr eth;
+	int delta;
+
+	if (!icmp_error_allowed())
+		return VERDICT(XDP_DROP, ptb_ratelimited);
+	if (data + sizeof(eth) > data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	eth = *(struct ethhdr *)data;
+	delta = PTB_FRAME_LEN - (int)(data_end - data + grow);
+	if (delta > 0) /* cannot happen: see icmp6.h */
+		return VERDICT(XDP_DROP, internal_error);
+	if (bpf_xdp_adjust_head(ctx, -grow) || bpf_xdp_adjust_tail(ctx, delta))
+		return VERDICT(XDP_DROP, internal_error);
+
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (data + sizeof(eth) > data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	*(struct ethhdr *)data = eth;
+	if (ptb_build(data, data_end, src, mtu))
+		return VERDICT(XDP_DROP, internal_error);
+	return VERDICT(XDP_TX, ha_ptb_sent);
+}
+
+/* HA: encapsulate a packet to @b's home address and send it to the CoA. */
+static __always_inline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding *b)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct bpf_fib_lookup fib = {};
+	struct ethhdr *eth = data, eth_copy;
+	struct ipv6hdr *inner = (void *)(eth + 1), *outer;
+	__u32 label, mtu;
+	__u16 inner_len;
+	__u8 tclass;
+	int rc;
+
+	if ((void *)(inner + 1) > data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	/* A router decrements the hop limit before the tunnel entry point
+	 * (RFC 2473 section 3.1); at 1 the stack owes the sender Time Exceeded. */
+	if (inner->hop_limit <= 1)
+		return VERDICT(XDP_PASS, ha_hop_limit);
+	inner_len = sizeof(*inner) + bpf_ntohs(inner->payload_len);
+
+	fib.family = AF_INET6;
+	fib.l4_protocol = IPPROTO_IPV6;
+	fib.tot_len = inner_len + XMIP6_TUNNEL_OVERHEAD;
+	fib.ifindex = ctx->ingress_ifindex;
+	__builtin_memcpy(fib.ipv6_src, &b->ha_addr, sizeof(fib.ipv6_src));
+	__builtin_memcpy(fib.ipv6_dst, &b->care_of_addr, sizeof(fib.ipv6_dst));
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return xdp_send_ptb(ctx, &b->ha_addr, ptb_mtu_for(fib.mtu_result));
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+		return VERDICT(XDP_DROP, ha_no_route);
+	mtu = tunnel_mtu_of(b);
+	if (mtu && inner_len + XMIP6_TUNNEL_OVERHEAD > mtu)
+		return xdp_send_ptb(ctx, &b->ha_addr, ptb_mtu_for(mtu));
+
+	inner->hop_limit--;
+	tclass = ipv6_tclass(inner);
+	label = tunnel_flow_label(inner, data_end);
+	eth_copy = *eth;
+
+	if (bpf_xdp_adjust_head(ctx, -XMIP6_TUNNEL_OVERHEAD))
+		return VERDICT(XDP_DROP, internal_error);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	eth = data;
+	outer = (void *)(eth + 1);
+	if ((void *)(outer + 1) > data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	*eth = eth_copy;
+	tunnel_fill_outer(outer, tclass, label, inner_len, tunnel_hop_limit, &b->ha_addr,
+			  &b->care_of_addr);
+
+	/* No neighbour entry yet: the stack forwards the tunnelled packet and
+	 * resolves the next hop, so the first packets are not lost. */
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+		return VERDICT(XDP_PASS, ha_encap_stack);
+	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
+	return VERDICT(xdp_redirect_to(ctx, &fib), ha_encap_fwd);
+}
+
+/* HA: forward a packet just taken out of the reverse tunnel. */
+static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct bpf_fib_lookup fib = {};
+	struct ethhdr *eth = data;
+	struct ipv6hdr *ip6 = (void *)(eth + 1);
+	int rc;
+
+	if ((void *)(ip6 + 1) > data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	if (ip6->hop_limit <= 1)
+		return VERDICT(XDP_PASS, ha_decap_stack);
+
+	fib.family = AF_INET6;
+	fib.l4_protocol = ip6->nexthdr;
+	fib.tot_len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+	fib.ifindex = ctx->ingress_ifindex;
+	__builtin_memcpy(fib.ipv6_src, &ip6->saddr, sizeof(fib.ipv6_src));
+	__builtin_memcpy(fib.ipv6_dst, &ip6->daddr, sizeof(fib.ipv6_dst));
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	/* Anything but a plain forward (local destination, no neighbour,
+	 * too big, unreachable) is the stack's job, ICMPv6 errors included;
+	 * its errors to the home address come back through tc_ha_egress. */
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return VERDICT(XDP_PASS, ha_decap_stack);
+
+	ip6->hop_limit--;
+	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
+	return VERDICT(xdp_redirect_to(ctx, &fib), ha_decap_fwd);
+}
+
+/*
+ * HA: IPv6-in-IPv6 whose inner source is a home address. Accepted only from
+ * the registered care-of address to our tunnel endpoint (RFC 6275 section
+ * 10.4.5): anything else could be anyone spoofing the home address.
+ */
+static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *outer,
+					  struct cursor *c)
+{
+	struct xmip6_binding *b;
+	struct xmip6_config *cfg;
+	struct ipv6hdr *inner;
+	__u32 key = 0;
+
+	inner = pull_ipv6(c);
+	if (!inner)
+		return VERDICT(XDP_DROP, rx_malformed);
+	b = binding_lookup(&inner->saddr);
+	if (!b) {
+		cfg = bpf_map_lookup_elem(&config, &key);
+		if (cfg && addr_equal(&outer->daddr, &cfg->ha_addr))
+			return VERDICT(XDP_DROP, ha_tunnel_no_binding);
+		return VERDICT(XDP_PASS, rx_no_binding); /* someone else's tunnel */
+	}
+	if (!addr_equal(&outer->daddr, &b->ha_addr))
+		return VERDICT(XDP_PASS, rx_no_binding);
+	if (!addr_equal(&outer->saddr, &b->care_of_addr))
+		return VERDICT(XDP_DROP, ha_spoofed_coa);
+
+	if (xdp_decap(ctx))
+		return VERDICT(XDP_DROP, internal_error);
+	return xdp_ha_forward_decapped(ctx);
+}
+
+SEC("xdp")
+int xdp_ha(struct xdp_md *ctx)
+{
+	struct xmip6_binding *b;
+	struct ipv6hdr *ip6;
+	struct ethhdr *eth;
+	struct cursor c;
+
+	cursor_init(&c, (void *)(long)ctx->data, (void *)(long)ctx->data_end);
+	eth = pull_eth(&c);
+	if (!eth)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (eth->h_proto != bpf_htons(ETH_P_IPV6))
+		return VERDICT(XDP_PASS, rx_not_ipv6);
+	ip6 = pull_ipv6(&c);
+	if (!ip6)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (!ip6->payload_len) /* jumbogram (RFC 2675): not ours to parse */
+		return VERDICT(XDP_PASS, rx_jumbo);
+	if (eth->h_dest[0] & 1 || !addr_is_global_unicast(&ip6->daddr))
+		return VERDICT(XDP_PASS, rx_not_unicast);
+
+	if (learn_tunnel_mtu(c, ip6, true))
+		return VERDICT(XDP_PASS, tunnel_pmtu_learned);
+	if (ip6->nexthdr == IPPROTO_IPV6)
+		return xdp_ha_reverse(ctx, ip6, &c);
+
+	b = binding_lookup(&ip6->daddr);
+	if (!b)
+		return VERDICT(XDP_PASS, rx_no_binding);
+	return xdp_ha_encap(ctx, b);
+}
+
+/*
+ * MN: IPv6-in-IPv6 from our HA to our care-of address carrying a packet for
+ * our home address (RFC 6275 section 11.3.1) is decapsulated for the stack.
+ */
+SEC("xdp")
+int xdp_mn(struct xdp_md *ctx)
+{
+	struct ipv6hdr *outer, *inner;
+	struct xmip6_binding *b;
+	struct ethhdr *eth;
+	struct cursor c;
+
+	cursor_init(&c, (void *)(long)ctx->data, (void *)(long)ctx->data_end);
+	eth = pull_eth(&c);
+	if (!eth)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (eth->h_proto != bpf_htons(ETH_P_IPV6))
+		return VERDICT(XDP_PASS, rx_not_ipv6);
+	outer = pull_ipv6(&c);
+	if (!outer)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (!outer->payload_len)
+		return VERDICT(XDP_PASS, rx_jumbo);
+	if (learn_tunnel_mtu(c, outer, false))
+		return VERDICT(XDP_PASS, tunnel_pmtu_learned);
+	if (outer->nexthdr != IPPROTO_IPV6)
+		return VERDICT(XDP_PASS, rx_no_binding);
+
+	inner = pull_ipv6(&c);
+	if (!inner)
+		return VERDICT(XDP_DROP, rx_malformed);
+	b = binding_lookup(&inner->daddr);
+	if (!b)
+		return VERDICT(XDP_PASS, rx_no_binding);
+	if (!addr_equal(&outer->saddr, &b->ha_addr) || !addr_equal(&outer->daddr, &b->care_of_addr))
+		return VERDICT(XDP_DROP, mn_tunnel_bad_src);
+	if (xdp_decap(ctx))
+		return VERDICT(XDP_DROP, internal_error);
+	return VERDICT(XDP_PASS, mn_decap);
+}
+
+/* ------------------------------------------------------------------- TC */
+
+/* Which counters a TC encapsulation path bumps: HA and MN share the code. */
+enum tc_dir {
+	TC_DIR_HA, /* ha_addr -> care_of_addr */
+	TC_DIR_MN, /* care_of_addr -> ha_addr */
+};
+
+/*
+ * Too big for the tunnel, sent by this host: loop an ICMPv6 Packet Too Big
+ * back into our own stack, which lowers the path MTU for the socket.
+ */
+static __always_inline int tc_ptb_local(struct __sk_buff *skb, const struct in6_addr *src,
+					__u32 mtu, enum tc_dir dir)
+{
+	void *data, *data_end;
+
+	if (!icmp_error_allowed())
+		return VERDICT(TC_ACT_SHOT, ptb_ratelimited);
+	/* Trim first: that also ends GSO (skb_gso_reset), then make room. */
+	if (bpf_skb_change_tail(skb, PTB_FRAME_LEN - PTB_HDRS_LEN, 0) ||
+	    bpf_skb_adjust_room(skb, PTB_HDRS_LEN, BPF_ADJ_ROOM_MAC, 0) ||
+	    bpf_skb_pull_data(skb, PTB_FRAME_LEN))
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (ptb_build(data, data_end, src, mtu))
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	if (dir == TC_DIR_MN)
+		STAT_INC(mn_ptb_local);
+	else
+		STAT_INC(ha_ptb_sent);
+	return bpf_redirect(skb->ifindex, BPF_F_INGRESS);
+}
+
+/*
+ * Size of the largest IPv6 packet this skb becomes on the wire: itself, or
+ * for GSO one segment (IPv6 header, TCP header with options or UDP header,
+ * gso_size bytes of payload).
+ */
+static __always_inline __u32 tc_l3_segment_len(struct __sk_buff *skb, struct ipv6hdr *ip6,
+					       void *data_end)
+{
+	struct tcphdr *th = (void *)(ip6 + 1);
+	__u32 l4_len = sizeof(struct udphdr);
+
+	if (!skb->gso_size)
+		return skb->len - sizeof(struct ethhdr);
+	if (ip6->nexthdr == IPPROTO_TCP && (void *)(th + 1) <= data_end)
+		l4_len = th->doff * 4;
+	return sizeof(*ip6) + l4_len + skb->gso_size;
+}
+
+/* Encapsulates towards the other end of @b's tunnel; @dir says which end we are. */
+static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_binding *b,
+				    enum tc_dir dir)
+{
+	const struct in6_addr *src = dir == TC_DIR_HA ? &b->ha_addr : &b->care_of_addr;
+	const struct in6_addr *dst = dir == TC_DIR_HA ? &b->care_of_addr : &b->ha_addr;
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct bpf_fib_lookup fib = {};
+	struct ipv6hdr *inner = data + sizeof(struct ethhdr), outer;
+	struct ethhdr *eth;
+	__u16 inner_len;
+	__u32 label, mtu;
+	__u8 tclass;
+	int rc;
+
+	if ((void *)(inner + 1) > data_end)
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	inner_len = skb->len - sizeof(struct ethhdr);
+	tclass = ipv6_tclass(inner);
+	label = tunnel_flow_label(inner, data_end);
+
+	fib.family = AF_INET6;
+	fib.l4_protocol = IPPROTO_IPV6;
+	/* GSO packets are checked per segment: adjust_room below shrinks
+	 * gso_size by the tunnel overhead, so each segment still fits. */
+	fib.tot_len = skb->gso_size ? 0 : inner_len + XMIP6_TUNNEL_OVERHEAD;
+	fib.ifindex = skb->ifindex;
+	__builtin_memcpy(fib.ipv6_src, src, sizeof(fib.ipv6_src));
+	__builtin_memcpy(fib.ipv6_dst, dst, sizeof(fib.ipv6_dst));
+	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
+		/* The FIB helper answers only routers. A host (forwarding off,
+		 * the usual mobile node) sends the tunnel out of the device the
+		 * stack chose and lets bpf_redirect_neigh() route the outer
+		 * header; the device MTU stands in for the path MTU. */
+		__u32 dev_mtu = 0;
+
+		fib.ifindex = skb->ifindex;
+		rc = BPF_FIB_LKUP_RET_NO_NEIGH;
+		if (!skb->gso_size && bpf_check_mtu(skb, 0, &dev_mtu, XMIP6_TUNNEL_OVERHEAD, 0) ==
+					      BPF_MTU_CHK_RET_FRAG_NEEDED) {
+			rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
+			fib.mtu_result = dev_mtu;
+		}
+	}
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return tc_ptb_local(skb, dst, ptb_mtu_for(fib.mtu_result), dir);
+	mtu = tunnel_mtu_of(b);
+	if (mtu && tc_l3_segment_len(skb, inner, data_end) + XMIP6_TUNNEL_OVERHEAD > mtu)
+		return tc_ptb_local(skb, dst, ptb_mtu_for(mtu), dir);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH) {
+		if (dir == TC_DIR_MN)
+			return VERDICT(TC_ACT_SHOT, mn_no_route);
+		return VERDICT(TC_ACT_SHOT, ha_no_route);
+	}
+
+	tunnel_fill_outer(&outer, tclass, label, inner_len, tunnel_hop_limit, src, dst);
+	if (bpf_skb_adjust_room(skb, XMIP6_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,
+				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) ||
+	    bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &outer, sizeof(outer), 0))
+		return VERDICT(TC_ACT_SHOT, internal_error);
+
+	if (dir == TC_DIR_MN)
+		STAT_INC(mn_encap);
+	else
+		STAT_INC(ha_local_encap);
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+		return bpf_redirect_neigh(fib.ifindex, NULL, 0, 0);
+
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	eth = data;
+	if ((void *)(eth + 1) > data_end)
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
+	if (fib.ifindex == skb->ifindex)
+		return TC_ACT_OK;
+	return bpf_redirect(fib.ifindex, 0);
+}
+
+/* Returns the IPv6 header of an skb, or NULL for anything else. */
+static __always_inline struct ipv6hdr *tc_ipv6(struct __sk_buff *skb)
+{
+	const __u32 need = sizeof(struct ethhdr) + sizeof(struct ipv6hdr);
+	struct ipv6hdr *ip6;
+
+	if (skb->protocol != bpf_htons(ETH_P_IPV6))
+		return NULL;
+	if ((void *)(long)skb->data + need > (void *)(long)skb->data_end &&
+	    bpf_skb_pull_data(skb, need))
+		return NULL;
+	ip6 = (void *)(long)skb->data + sizeof(struct ethhdr);
+	if ((void *)(ip6 + 1) > (void *)(long)skb->data_end || ip6->version != 6)
+		return NULL;
+	return ip6;
+}
+
+SEC("tc")
+int tc_ha_egress(struct __sk_buff *skb)
+{
+	struct xmip6_binding *b;
+	struct ipv6hdr *ip6;
+
+	ip6 = tc_ipv6(skb);
+	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
+		return VERDICT(TC_ACT_OK, tc_pass);
+	b = binding_lookup(&ip6->daddr);
+	if (!b)
+		return VERDICT(TC_ACT_OK, tc_pass);
+	return tc_encap(skb, b, TC_DIR_HA);
+}
+
+SEC("tc")
+int tc_mn_egress(struct __sk_buff *skb)
+{
+	struct xmip6_binding *b;
+	struct ipv6hdr *ip6;
+
+	ip6 = tc_ipv6(skb);
+	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
+		return VERDICT(TC_ACT_OK, tc_pass);
+	b = binding_lookup(&ip6->saddr);
+	if (!b)
+		return VERDICT(TC_ACT_OK, tc_pass);
+	return tc_encap(skb, b, TC_DIR_MN);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xmip6.h - the one contract between the BPF programs (bpf/) and user space
+ * (user/, selftests/): map names, keys, values, counters and constants.
+ *
+ * Both sides include this file; nothing here may be copied elsewhere.
+ */
+#ifndef XMIP6_H
+#define XMIP6_H
+
+#include <linux/types.h>
+#if defined(__bpf__)
+#include <linux/in6.h>
+#else
+#include <netinet/in.h>
+#endif
+
+/* Names under the pin directory (default XMIP6_PIN_DIR_DEFAULT). */
+#define XMIP6_PIN_DIR_DEFAULT  "/sys/fs/bpf/xmip6"
+#define XMIP6_MAP_BINDINGS     "bindings"
+#define XMIP6_MAP_STATS	       "stats"
+#define XMIP6_MAP_CONFIG       "config"
+#define XMIP6_LINK_DIR	       "links"
+#define XMIP6_BINDINGS_DEFAULT 65536
+
+/* IPv6-in-IPv6 (RFC 2473) and the Mobility Header (RFC 6275 section 6.1). */
+#define XMIP6_IPPROTO_IPV6    41
+#define XMIP6_IPPROTO_MH      135
+#define XMIP6_TUNNEL_OVERHEAD 40 /* one outer IPv6 header */
+#define XMIP6_IPV6_MIN_MTU    1280
+
+enum xmip6_role {
+	XMIP6_ROLE_NONE = 0,
+	XMIP6_ROLE_HA = 1,
+	XMIP6_ROLE_MN = 2,
+	XMIP6_ROLE_CN = 3,
+};
+
+/* Binding Update flags as on the wire (RFC 6275 section 6.1.7), host order. */
+#define XMIP6_BU_F_ACK	  0x8000 /* A */
+#define XMIP6_BU_F_HOME	  0x4000 /* H */
+#define XMIP6_BU_F_LLADDR 0x2000 /* L */
+#define XMIP6_BU_F_KEYMGM 0x1000 /* K */
+
+/*
+ * One binding, keyed by the home address (struct in6_addr).
+ *
+ * The same value serves both ends of the bidirectional tunnel:
+ *  - home agent (binding cache): packets to home_addr are tunnelled
+ *    ha_addr -> care_of_addr; tunnelled packets are accepted only from
+ *    care_of_addr to ha_addr (RFC 6275 sections 10.4.2, 10.4.5).
+ *  - mobile node (its own registrations): packets from home_addr are
+ *    reverse-tunnelled care_of_addr -> ha_addr; tunnelled packets are
+ *    accepted only from ha_addr to care_of_addr (section 11.3.1).
+ *
+ * expires_ns is CLOCK_MONOTONIC (bpf_ktime_get_coarse_ns()); 0 means the
+ * binding never expires (static). The data plane ignores an expired
+ * binding, so a lifetime holds even when no user-space process runs.
+ */
+struct xmip6_binding {
+	struct in6_addr care_of_addr;
+	struct in6_addr ha_addr;
+	__u64 expires_ns;
+	__u64 registered_ns; /* CLOCK_MONOTONIC when added or last refreshed */
+	__u32 lifetime_s;    /* granted lifetime, 0 = infinite */
+	__u16 sequence;	     /* last accepted BU sequence number */
+	__u16 flags;	     /* XMIP6_BU_F_* of the accepted BU */
+	/* Path MTU between the tunnel ends, learnt by the data plane from
+	 * Packet Too Big errors about tunnel packets (RFC 2473 section 7.1,
+	 * RFC 8201); 0 = unknown. Forgotten after XMIP6_TUNNEL_MTU_AGE_S. */
+	__u32 tunnel_mtu;
+	__u32 reserved;
+	__u64 tunnel_mtu_expires_ns;
+};
+
+#define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
+
+/* Single-entry array map "config": what the instance was attached as. */
+struct xmip6_config {
+	__u32 role; /* enum xmip6_role */
+	__u32 reserved;
+	struct in6_addr ha_addr; /* HA: our tunnel endpoint; MN: our HA */
+};
+
+/*
+ * Per-CPU counters: every verdict and every drop reason. One X-macro makes
+ * the BPF struct (named fields, so `bpftool map dump` prints names) and the
+ * user-space name table.
+ */
+#define XMIP6_STATS(X)                                                                     \
+	X(rx_not_ipv6, "non-IPv6 frames passed to the stack")                              \
+	X(rx_malformed, "truncated or inconsistent IPv6 frames dropped")                   \
+	X(rx_no_binding, "IPv6 packets without a binding passed untouched")                \
+	X(rx_not_unicast, "multicast/link-local/unspecified destinations passed")          \
+	X(rx_jumbo, "jumbograms (payload length 0) passed to the stack")                   \
+	X(ha_encap_fwd, "HA: packets to a home address tunnelled and forwarded in XDP")    \
+	X(ha_encap_stack, "HA: tunnelled, handed to the stack to resolve the neighbour")   \
+	X(ha_hop_limit, "HA: hop limit <= 1, handed to the stack for Time Exceeded")       \
+	X(ha_ptb_sent, "HA: too big for the tunnel, ICMPv6 Packet Too Big returned")       \
+	X(ptb_ratelimited, "too big for the tunnel, PTB rate-limited, dropped")            \
+	X(tunnel_pmtu_learned, "Packet Too Big about a tunnel packet: tunnel MTU lowered") \
+	X(ha_no_route, "HA: no route to the care-of address, dropped")                     \
+	X(ha_decap_fwd, "HA: reverse-tunnelled packets decapsulated and forwarded")        \
+	X(ha_decap_stack, "HA: decapsulated, handed to the stack")                         \
+	X(ha_spoofed_coa, "HA: reverse tunnel not from the binding's CoA, dropped")        \
+	X(ha_tunnel_no_binding, "HA: tunnelled packet from an unbound source, dropped")    \
+	X(ha_local_encap, "HA: locally sent packets to a home address tunnelled (TC)")     \
+	X(mn_decap, "MN: tunnelled packets from the home agent decapsulated")              \
+	X(mn_tunnel_bad_src, "MN: tunnelled packets not from our HA to our CoA, dropped")  \
+	X(mn_encap, "MN: packets from the home address reverse-tunnelled (TC)")            \
+	X(mn_ptb_local, "MN: too big for the tunnel, PTB looped to the local stack")       \
+	X(mn_no_route, "MN: no route to the home agent, dropped")                          \
+	X(tc_pass, "TC egress: packets passed untouched")                                  \
+	X(expired_binding, "packets that matched an expired binding (treated as none)")    \
+	X(internal_error, "helper failures (adjust head/room, store), dropped")
+
+#define XMIP6_STAT_FIELD(name, desc) __u64 name;
+struct xmip6_stats {
+	XMIP6_STATS(XMIP6_STAT_FIELD)
+};
+#undef XMIP6_STAT_FIELD
+
+#define XMIP6_STAT_COUNT (sizeof(struct xmip6_stats) / sizeof(__u64))
+
+#endif /* XMIP6_H */

@@ -1,0 +1,419 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# topology.sh - build and tear down the xmip6 test topology in network
+# namespaces. Source it; it defines functions and variables only.
+#
+#   CN --- R1 ------------------- R2 --- MN (visited network)
+#           \ home link
+#            HA
+#
+#   CN  eth0   2001:db8:c::2/64    default via R1
+#   R1  cn0    2001:db8:c::1/64
+#   R1  home0  2001:db8:1::1/64    (home link, home prefix 2001:db8:1::/64)
+#   HA  eth0   2001:db8:1::a/64    default via R1; proxy NDP for the HoA
+#   R1  r2     2001:db8:12::1/64   2001:db8:20::/64 via R2
+#   R2  r1     2001:db8:12::2/64   default via R1
+#   R2  mn0    2001:db8:20::1/64
+#   MN  eth0   2001:db8:20::100/64 (care-of address), default via R2
+#   MN  eth0   2001:db8:1::100/128 (home address)
+#
+# Usage:
+#   . scripts/topology.sh
+#   xm_init              # unique names, temp dir, cleanup trap
+#   xm_topo_up           # namespaces, links, addresses, routes
+#   xm_exec cn ping -c 1 -w 2 "$XM_HOA"
+#   xm_ctl ha attach "$XM_HA_IF" role ha address "$XM_HA_ADDR"
+#   xm_bg mn socat ...   # background process, killed by PID at cleanup
+#
+# Everything this file creates is recorded and removed by xm_cleanup, which
+# xm_init registers on EXIT, INT and TERM.
+
+XM_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+XM_BUILD=${XMIP6_BUILD:-$XM_REPO/build}
+XM_CTL_BIN=${XMIP6CTL:-$XM_BUILD/xmip6ctl}
+XM_PYTHON=${PYTHON:-/usr/bin/python3}
+XM_BPFFS=/sys/fs/bpf
+
+# Addresses (documentation prefix only).
+XM_CN_ADDR=2001:db8:c::2
+XM_R1_CN_ADDR=2001:db8:c::1
+XM_R1_HOME_ADDR=2001:db8:1::1
+XM_HA_ADDR=2001:db8:1::a
+XM_R1_R2_ADDR=2001:db8:12::1
+XM_R2_R1_ADDR=2001:db8:12::2
+XM_R2_VISIT_ADDR=2001:db8:20::1
+XM_COA=2001:db8:20::100
+XM_HOA=2001:db8:1::100
+# shellcheck disable=SC2034 # used by tests and the demo
+XM_HOME_PREFIX=2001:db8:1::/64
+XM_VISIT_PREFIX=2001:db8:20::/64
+
+# Interface names, per namespace.
+XM_CN_IF=eth0
+XM_R1_CN_IF=cn0
+XM_R1_HOME_IF=home0
+XM_R1_R2_IF=r2
+XM_HA_IF=eth0
+XM_R2_R1_IF=r1
+XM_R2_VISIT_IF=mn0
+XM_MN_IF=eth0
+
+XM_ROLES="cn r1 r2 ha mn"
+
+XM_PFX=
+XM_TMP=
+XM_PIDS=()
+XM_NETNS=()
+XM_CLEANED=0
+XM_VERBOSE=${XM_VERBOSE:-0}
+
+# Diagnostics go to stderr prefixed with "# " so TAP output stays clean.
+xm_log() { echo "# $*" >&2; }
+
+xm_die() {
+	xm_log "FATAL: $*"
+	exit 1
+}
+
+# xm_init [PREFIX]: choose unique names, make the temp dir, install traps.
+xm_init() {
+	[ "$(id -u)" -eq 0 ] || xm_die "needs root (network namespaces, BPF)"
+	XM_PFX=${1:-xm$$-}
+	XM_TMP=$(mktemp -d "/tmp/${XM_PFX}XXXXXX") || xm_die "mktemp failed"
+	trap xm_cleanup EXIT
+	trap 'xm_cleanup; trap - INT; kill -INT $$' INT
+	trap 'xm_cleanup; exit 143' TERM
+	if ! mountpoint -q "$XM_BPFFS"; then
+		mount -t bpf bpf "$XM_BPFFS" || xm_die "cannot mount bpffs on $XM_BPFFS"
+	fi
+}
+
+# Name of the namespace for a role (cn, r1, r2, ha, mn).
+xm_ns() { echo "${XM_PFX}$1"; }
+
+# Pin directory of the xmip6 instance in a role's namespace.
+xm_pin() { echo "$XM_BPFFS/xmip6-${XM_PFX}$1"; }
+
+# xm_exec ROLE CMD...: run CMD in the role's namespace.
+xm_exec() {
+	local ns
+	ns=$(xm_ns "$1")
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# xm_ctl ROLE ARGS...: run xmip6ctl in the role's network namespace but the
+# host mount namespace (ip netns exec remounts /sys, which hides bpffs).
+# Options such as -j may precede the command; -p is always added.
+xm_ctl() {
+	local role=$1 pin
+	shift
+	pin=$(xm_pin "$role")
+	timeout 30 nsenter --net="/run/netns/$(xm_ns "$role")" \
+		"$XM_CTL_BIN" -p "$pin" "$@"
+}
+
+# xm_bg ROLE CMD...: start CMD in the background in the role's namespace
+# (role "-" = host) and record its PID for cleanup. Sets XM_LAST_PID.
+# Callers should bound CMD themselves (timeout, -c, -w).
+xm_bg() {
+	local role=$1
+	shift
+	if [ "$role" = - ]; then
+		"$@" &
+	else
+		ip netns exec "$(xm_ns "$role")" "$@" &
+	fi
+	XM_LAST_PID=$!
+	XM_PIDS+=("$XM_LAST_PID")
+}
+
+# xm_wait_pid PID SECONDS: wait for a background process to end. Returns its
+# exit status, or 124 after killing it when it outlives the deadline.
+xm_wait_pid() {
+	local pid=$1 deadline=$((SECONDS + $2))
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			kill -TERM "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			return 124
+		fi
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+}
+
+# xm_stop_pid PID: interrupt a background process (SIGINT, then SIGKILL).
+xm_stop_pid() {
+	local pid=$1 i
+	kill -INT "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+	for i in $(seq 1 30); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# xm_retry TRIES DELAY CMD...: run CMD until it succeeds, at most TRIES times.
+xm_retry() {
+	local tries=$1 delay=$2 i
+	shift 2
+	for ((i = 0; i < tries; i++)); do
+		"$@" && return 0
+		sleep "$delay"
+	done
+	return 1
+}
+
+xm_add_ns() {
+	local role=$1 ns
+	ns=$(xm_ns "$role")
+	ip netns add "$ns" || return 1
+	XM_NETNS+=("$ns")
+	ip -n "$ns" link set lo up
+	xm_exec "$role" sysctl -qw \
+		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
+		net.ipv6.conf.all.router_solicitations=0 \
+		net.ipv6.conf.default.router_solicitations=0
+}
+
+# xm_link ROLE_A IF_A ROLE_B IF_B: a veth pair between two namespaces.
+#
+# Both ends get "tx off" (no checksum or segmentation offload) so that what
+# crosses the pair is what crosses a wire: complete checksums, MTU-sized
+# packets. Otherwise a veth hands the next namespace CHECKSUM_PARTIAL and
+# GSO skbs, and where XDP turns such an skb into a frame (XDP_TX, redirect)
+# the pending checksum is lost: TCP segments arrive with bad checksums.
+xm_link() {
+	ip -n "$(xm_ns "$1")" link add "$2" type veth peer name "$4" \
+		netns "$(xm_ns "$3")" || return 1
+	xm_exec "$1" ethtool -K "$2" tx off >/dev/null &&
+		xm_exec "$3" ethtool -K "$4" tx off >/dev/null || return 1
+	ip -n "$(xm_ns "$1")" link set "$2" up &&
+		ip -n "$(xm_ns "$3")" link set "$4" up
+}
+
+# xm_addr ROLE IF ADDR/LEN
+xm_addr() { ip -n "$(xm_ns "$1")" -6 addr add "$3" dev "$2" nodad; }
+
+# xm_topo_up: build the whole topology. Returns non-zero on any failure.
+xm_topo_up() {
+	local r
+	[ -n "$XM_PFX" ] || xm_die "xm_init not called"
+	for r in $XM_ROLES; do
+		xm_add_ns "$r" || return 1
+	done
+	xm_exec r1 sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
+	xm_exec r2 sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
+	xm_exec ha sysctl -qw net.ipv6.conf.all.forwarding=1 \
+		net.ipv6.conf.all.proxy_ndp=1 || return 1
+
+	xm_link cn "$XM_CN_IF" r1 "$XM_R1_CN_IF" &&
+		xm_link r1 "$XM_R1_HOME_IF" ha "$XM_HA_IF" &&
+		xm_link r1 "$XM_R1_R2_IF" r2 "$XM_R2_R1_IF" &&
+		xm_link r2 "$XM_R2_VISIT_IF" mn "$XM_MN_IF" || return 1
+
+	xm_addr cn "$XM_CN_IF" "$XM_CN_ADDR/64" &&
+		xm_addr r1 "$XM_R1_CN_IF" "$XM_R1_CN_ADDR/64" &&
+		xm_addr r1 "$XM_R1_HOME_IF" "$XM_R1_HOME_ADDR/64" &&
+		xm_addr ha "$XM_HA_IF" "$XM_HA_ADDR/64" &&
+		xm_addr r1 "$XM_R1_R2_IF" "$XM_R1_R2_ADDR/64" &&
+		xm_addr r2 "$XM_R2_R1_IF" "$XM_R2_R1_ADDR/64" &&
+		xm_addr r2 "$XM_R2_VISIT_IF" "$XM_R2_VISIT_ADDR/64" &&
+		xm_addr mn "$XM_MN_IF" "$XM_COA/64" &&
+		xm_addr mn "$XM_MN_IF" "$XM_HOA/128" || return 1
+
+	ip -n "$(xm_ns cn)" -6 route add default via "$XM_R1_CN_ADDR" &&
+		ip -n "$(xm_ns ha)" -6 route add default via "$XM_R1_HOME_ADDR" &&
+		ip -n "$(xm_ns r1)" -6 route add "$XM_VISIT_PREFIX" via "$XM_R2_R1_ADDR" &&
+		ip -n "$(xm_ns r2)" -6 route add default via "$XM_R1_R2_ADDR" &&
+		ip -n "$(xm_ns mn)" -6 route add default via "$XM_R2_VISIT_ADDR" ||
+		return 1
+
+	# Until the daemon does it: the HA answers neighbour solicitations for
+	# the home address on the home link (RFC 6275 section 10.4.1).
+	ip -n "$(xm_ns ha)" -6 neigh add proxy "$XM_HOA" dev "$XM_HA_IF" || return 1
+
+	# A veth takes XDP_TX/redirected frames only when its peer runs NAPI:
+	# GRO is enough for XDP_REDIRECT, but XDP_TX frames are flushed (the
+	# peer's NAPI kicked) only when the peer has an XDP program. So the peers
+	# of the devices xmip6 attaches to get both.
+	xm_peer_napi r1 "$XM_R1_HOME_IF" && xm_peer_napi r2 "$XM_R2_VISIT_IF" ||
+		return 1
+	xm_wait_links_up
+}
+
+# xm_xdp_pass_obj: path of a compiled XDP program that returns XDP_PASS.
+xm_xdp_pass_obj() {
+	local obj=$XM_TMP/xdp_pass.bpf.o
+	if [ ! -s "$obj" ]; then
+		printf '%s\n' \
+			'__attribute__((section("xdp"), used)) int xdp_pass(void *ctx) { return 2; }' \
+			'__attribute__((section("license"), used)) char _license[] = "GPL";' |
+			${CLANG:-clang} -O2 -target bpf -x c -c - -o "$obj" || return 1
+	fi
+	echo "$obj"
+}
+
+# xm_peer_napi ROLE IF: GRO and an XDP_PASS program on IF, the veth peer of
+# a device where xmip6 runs XDP.
+xm_peer_napi() {
+	local obj
+	obj=$(xm_xdp_pass_obj) || return 1
+	xm_exec "$1" ethtool -K "$2" gro on >/dev/null &&
+		ip -n "$(xm_ns "$1")" link set dev "$2" xdpdrv obj "$obj" sec xdp
+}
+
+# Wait (bounded) until every link has carrier and left tentative state.
+xm_wait_links_up() {
+	local r
+	for r in $XM_ROLES; do
+		xm_retry 50 0.1 xm_ns_ready "$r" || {
+			xm_log "namespace $r not ready"
+			return 1
+		}
+	done
+}
+
+xm_ns_ready() {
+	local out
+	out=$(ip -n "$(xm_ns "$1")" -6 addr show tentative 2>/dev/null) || return 1
+	[ -z "$out" ] || return 1
+	! ip -n "$(xm_ns "$1")" link show | grep -q 'state DOWN'
+}
+
+# xm_attach_ha / xm_attach_mn: attach xmip6 in its role.
+xm_attach_ha() { xm_ctl ha attach "$XM_HA_IF" role ha address "$XM_HA_ADDR"; }
+xm_attach_mn() { xm_ctl mn attach "$XM_MN_IF" role mn home-agent "$XM_HA_ADDR"; }
+
+# xm_bind_static: the static binding HoA -> CoA on both ends.
+xm_bind_static() {
+	xm_ctl ha binding add "$XM_HOA" "$XM_COA" &&
+		xm_ctl mn binding add "$XM_HOA" "$XM_COA"
+}
+
+# xm_stat ROLE NAME...: print the sum of the named counters of a role's
+# instance, read from `xmip6ctl -j stats show`.
+xm_stat() {
+	local role=$1 json
+	shift
+	json=$(xm_ctl "$role" -j stats show) || return 1
+	XM_JSON=$json "$XM_PYTHON" - "$@" <<'EOF'
+import json, os, sys
+
+def find(node, name):
+    """Value of counter `name` anywhere in the document."""
+    if isinstance(node, dict):
+        if node.get("name") == name:
+            for k in ("value", "count", "total", "packets"):
+                if isinstance(node.get(k), int):
+                    return node[k]
+        v = node.get(name)
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+        if isinstance(v, dict):
+            for k in ("value", "count", "total", "packets"):
+                if isinstance(v.get(k), int):
+                    return v[k]
+        for v in node.values():
+            r = find(v, name)
+            if r is not None:
+                return r
+    elif isinstance(node, list):
+        for v in node:
+            r = find(v, name)
+            if r is not None:
+                return r
+    return None
+
+doc = json.loads(os.environ["XM_JSON"])
+total = 0
+for name in sys.argv[1:]:
+    v = find(doc, name)
+    if v is None:
+        sys.exit("counter %s not in stats JSON" % name)
+    total += v
+print(total)
+EOF
+}
+
+# xm_cleanup: stop our processes, unload xmip6, delete our namespaces.
+# Idempotent; installed as the EXIT/INT/TERM trap by xm_init.
+xm_cleanup() {
+	local pid pin ns role
+	[ "$XM_CLEANED" -eq 1 ] && return 0
+	XM_CLEANED=1
+	for pid in "${XM_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${XM_PIDS[@]}"; do
+		xm_wait_pid "$pid" 2 >/dev/null 2>&1 || kill -KILL "$pid" 2>/dev/null
+	done
+	for role in $XM_ROLES; do
+		pin=$(xm_pin "$role")
+		[ -e "$pin" ] || continue
+		ns=/run/netns/$(xm_ns "$role")
+		if [ -e "$ns" ] && [ -x "$XM_CTL_BIN" ]; then
+			timeout 30 nsenter --net="$ns" "$XM_CTL_BIN" -p "$pin" unload \
+				>/dev/null 2>&1
+		elif [ -x "$XM_CTL_BIN" ]; then
+			timeout 30 "$XM_CTL_BIN" -p "$pin" unload >/dev/null 2>&1
+		fi
+		# Whatever unload left behind (it failed or was interrupted).
+		[ -e "$pin" ] && rm -rf "$pin"
+	done
+	for ns in "${XM_NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "$XM_TMP" ] && [ -d "$XM_TMP" ] && rm -rf "$XM_TMP"
+	return 0
+}
+
+# xm_capture_start ROLE IF FILE [FILTER...]: tcpdump into FILE (bounded in
+# packets and time) and wait until it listens. Sets XM_CAPTURE_PID.
+xm_capture_start() {
+	local role=$1 dev=$2 file=$3
+	shift 3
+	xm_bg "$role" timeout 60 tcpdump -n -U -Z root -c 1000 -s 256 -i "$dev" \
+		-w "$file" "$@" 2>"$file.log"
+	XM_CAPTURE_PID=$XM_LAST_PID
+	xm_retry 50 0.1 grep -q 'listening on' "$file.log"
+}
+
+# xm_capture_stop: stop the capture started last and flush its file.
+xm_capture_stop() { xm_stop_pid "$XM_CAPTURE_PID"; }
+
+# xm_link_ids ROLE: IDs of the bpf_links pinned by a role's instance.
+xm_link_ids() {
+	local f
+	find "$(xm_pin "$1")" -type f 2>/dev/null | while read -r f; do
+		bpftool -j link show pinned "$f" 2>/dev/null |
+			"$XM_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["id"])' \
+				2>/dev/null
+	done
+}
+
+# xm_ping_ok ROLE COUNT [PING ARGS...] DEST: every one of COUNT echo
+# requests answered. Prints ping's output.
+xm_ping_ok() {
+	local role=$1 count=$2 out tx rx
+	shift 2
+	out=$(xm_exec "$role" ping -n -c "$count" -i 0.2 -w $((count + 5)) "$@" 2>&1)
+	echo "$out"
+	tx=$(echo "$out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
+	rx=$(echo "$out" | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	[ "${tx:-x}" = "$count" ] && [ "${rx:-x}" = "$count" ]
+}
+
+# xm_ping_fails ROLE [PING ARGS...] DEST: no echo reply at all.
+xm_ping_fails() {
+	local role=$1 out
+	shift
+	out=$(xm_exec "$role" ping -n -c 3 -i 0.2 -w 2 "$@" 2>&1)
+	echo "$out"
+	echo "$out" | grep -q ' 0 received'
+}

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prog_run.c - runs the xmip6 BPF programs on test frames with
+ * BPF_PROG_TEST_RUN, for selftests/test_dataplane.py.
+ *
+ * The skeleton is loaded once, without pinning (nothing of an installed
+ * instance is touched). Fixtures come as a JSON array on stdin:
+ *
+ *   [{"name": "what",
+ *     "prog": "xdp_ha" | "xdp_mn" | "tc_ha_egress" | "tc_mn_egress",
+ *     "ifname": "veth0",        XDP ingress_ifindex / TC skb ifindex
+ *     "data": "hex",            the frame, from the Ethernet header
+ *     "meta": 16,               XDP only, optional: bytes of metadata put in
+ *                               front of the frame, so that frames shorter
+ *                               than ETH_HLEN (the test-run minimum) fit
+ *     "gso_size": 1000,         TC only, optional: __sk_buff gso_size
+ *     "config": {"role": 1, "ha_addr": "2001:db8::1"},        optional
+ *     "bindings": [{"home": "..", "coa": "..", "ha": "..",
+ *                   "expires_ns": 0,       absolute CLOCK_MONOTONIC, or
+ *                   "expires_in_ms": -1000, relative to now (optional),
+ *                   "lifetime_s": 0, "sequence": 0, "flags": 0}]}, ...]
+ *
+ * Before each fixture the bindings, config, stats and ICMP rate-limit maps
+ * are reset, then the program runs once. One JSON object per fixture is
+ * printed on its own line:
+ *
+ *   {"name": "what", "err": 0, "retval": 2, "data_out": "hex",
+ *    "stats": {"rx_not_ipv6": 0, ...}}     counters summed over all CPUs
+ *
+ * "err" is the test run's -errno (then the other fields are meaningless).
+ * Usage: prog_run [--list-stats] < fixtures.json
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+
+#include "xmip6.h"
+#include "xmip6.skel.h"
+
+#define DATA_OUT_MAX 16384
+#define META_MAX     32
+
+#define STAT_NAME(name, desc) #name,
+static const char *const stat_names[XMIP6_STAT_COUNT] = {XMIP6_STATS(STAT_NAME)};
+#undef STAT_NAME
+
+static int ncpus;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int hex_decode(const char *hex, unsigned char **out, size_t *len)
+{
+	size_t n = strlen(hex), i;
+	unsigned char *buf;
+
+	if (n % 2)
+		return -EINVAL;
+	buf = malloc(n / 2 + 1);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n / 2; i++) {
+		unsigned int byte;
+
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1) {
+			free(buf);
+			return -EINVAL;
+		}
+		buf[i] = byte;
+	}
+	*out = buf;
+	*len = n / 2;
+	return 0;
+}
+
+static char *hex_encode(const unsigned char *buf, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s = malloc(2 * len + 1);
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		s[2 * i] = digits[buf[i] >> 4];
+		s[2 * i + 1] = digits[buf[i] & 0xf];
+	}
+	s[2 * len] = '\0';
+	return s;
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static long long jint(json_object *o, const char *key, long long dflt)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return dflt;
+	return json_object_get_int64(v);
+}
+
+static int jaddr(json_object *o, const char *key, struct in6_addr *addr)
+{
+	const char *s = jstr(o, key);
+
+	memset(addr, 0, sizeof(*addr));
+	if (!s)
+		return 0;
+	if (inet_pton(AF_INET6, s, addr) != 1) {
+		fprintf(stderr, "prog_run: bad address %s: %s\n", key, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Zero a per-CPU array's single entry on every possible CPU. */
+static int percpu_zero(struct bpf_map *map)
+{
+	size_t sz = (size_t)ncpus * ((bpf_map__value_size(map) + 7) & ~7U);
+	void *zero = calloc(1, sz);
+	__u32 key = 0;
+	int err;
+
+	if (!zero)
+		return -ENOMEM;
+	err = bpf_map_update_elem(bpf_map__fd(map), &key, zero, BPF_ANY);
+	free(zero);
+	return err;
+}
+
+static int bindings_clear(struct bpf_map *map)
+{
+	struct in6_addr key, next;
+	int fd = bpf_map__fd(map);
+
+	while (!bpf_map_get_next_key(fd, NULL, &next)) {
+		key = next;
+		if (bpf_map_delete_elem(fd, &key))
+			return -errno;
+	}
+	return 0;
+}
+
+static int maps_setup(struct xmip6 *skel, json_object *fx)
+{
+	struct xmip6_config cfg = {};
+	json_object *jcfg, *jb;
+	__u32 key = 0;
+	size_t i;
+	int err;
+
+	err = bindings_clear(skel->maps.bindings);
+	if (!err)
+		err = percpu_zero(skel->maps.stats);
+	if (!err)
+		err = percpu_zero(skel->maps.icmp_ratelimit);
+	if (err)
+		return err;
+
+	if (json_object_object_get_ex(fx, "config", &jcfg)) {
+		cfg.role = jint(jcfg, "role", 0);
+		if (jaddr(jcfg, "ha_addr", &cfg.ha_addr))
+			return -EINVAL;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &key, &cfg, BPF_ANY))
+		return -errno;
+
+	if (!json_object_object_get_ex(fx, "bindings", &jb))
+		return 0;
+	for (i = 0; i < json_object_array_length(jb); i++) {
+		json_object *o = json_object_array_get_idx(jb, i);
+		struct xmip6_binding b = {};
+		struct in6_addr home;
+		json_object *rel;
+
+		if (jaddr(o, "home", &home) || jaddr(o, "coa", &b.care_of_addr) ||
+		    jaddr(o, "ha", &b.ha_addr))
+			return -EINVAL;
+		b.expires_ns = jint(o, "expires_ns", 0);
+		if (json_object_object_get_ex(o, "expires_in_ms", &rel))
+			b.expires_ns = mono_ns() + json_object_get_int64(rel) * 1000000LL;
+		b.registered_ns = mono_ns();
+		b.lifetime_s = jint(o, "lifetime_s", 0);
+		b.sequence = jint(o, "sequence", 0);
+		b.flags = jint(o, "flags", 0);
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.bindings), &home, &b, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int stats_read(struct xmip6 *skel, struct xmip6_stats *sum)
+{
+	size_t stride = (sizeof(struct xmip6_stats) + 7) & ~7UL;
+	unsigned char *vals = calloc(ncpus, stride);
+	__u32 key = 0;
+	size_t i;
+	int cpu;
+
+	if (!vals)
+		return -ENOMEM;
+	memset(sum, 0, sizeof(*sum));
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &key, vals)) {
+		free(vals);
+		return -errno;
+	}
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		const __u64 *v = (const __u64 *)(vals + cpu * stride);
+
+		for (i = 0; i < XMIP6_STAT_COUNT; i++)
+			((__u64 *)sum)[i] += v[i];
+	}
+	free(vals);
+	return 0;
+}
+
+static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
+{
+	const char *prog_name = jstr(fx, "prog"), *ifname = jstr(fx, "ifname");
+	const char *hex = jstr(fx, "data");
+	unsigned char *frame = NULL, *in = NULL, *out = NULL;
+	char *hex_out = NULL;
+	struct bpf_program *prog;
+	struct xmip6_stats sum;
+	size_t len = 0, meta = jint(fx, "meta", 0), skip = 0, i;
+	unsigned int ifindex = 0;
+	json_object *jstats;
+	bool xdp;
+	int err;
+
+	prog = prog_name ? bpf_object__find_program_by_name(skel->obj, prog_name) : NULL;
+	if (!prog) {
+		fprintf(stderr, "prog_run: no program %s\n", prog_name ? prog_name : "(none)");
+		return -ENOENT;
+	}
+	xdp = bpf_program__type(prog) == BPF_PROG_TYPE_XDP;
+	if (ifname) {
+		ifindex = if_nametoindex(ifname);
+		if (!ifindex) {
+			fprintf(stderr, "prog_run: no interface %s\n", ifname);
+			return -ENODEV;
+		}
+	}
+	if (meta > META_MAX || meta % 4 || (meta && !xdp))
+		return -EINVAL;
+	err = hex_decode(hex ? hex : "", &frame, &len);
+	if (err)
+		return err;
+	in = calloc(1, meta + len + 1);
+	out = calloc(1, DATA_OUT_MAX);
+	if (!in || !out) {
+		err = -ENOMEM;
+		goto out;
+	}
+	memcpy(in + meta, frame, len);
+
+	err = maps_setup(skel, fx);
+	if (err)
+		goto out;
+
+	if (xdp) {
+		struct xdp_md ctx = {
+			.data = meta,
+			.data_end = meta + len,
+			.ingress_ifindex = ifindex,
+		};
+		struct bpf_test_run_opts opts = {.sz = sizeof(opts),
+						 .data_in = in,
+						 .data_size_in = meta + len,
+						 .data_out = out,
+						 .data_size_out = DATA_OUT_MAX,
+						 .ctx_in = &ctx,
+						 .ctx_size_in = sizeof(ctx),
+						 .repeat = 1};
+
+		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+		json_object_object_add(res, "retval", json_object_new_int64(opts.retval));
+		len = opts.data_size_out;
+		skip = meta;
+	} else {
+		struct __sk_buff ctx = {.ifindex = ifindex, .gso_size = jint(fx, "gso_size", 0)};
+		struct bpf_test_run_opts opts = {.sz = sizeof(opts),
+						 .data_in = in,
+						 .data_size_in = len,
+						 .data_out = out,
+						 .data_size_out = DATA_OUT_MAX,
+						 .ctx_in = &ctx,
+						 .ctx_size_in = sizeof(ctx),
+						 .repeat = 1};
+
+		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+		json_object_object_add(res, "retval", json_object_new_int64(opts.retval));
+		len = opts.data_size_out;
+	}
+	if (err)
+		goto out;	/* libbpf returns -errno */
+	if (len > DATA_OUT_MAX) /* cannot happen: the kernel returns -ENOSPC */
+		len = DATA_OUT_MAX;
+	if (skip > len)
+		skip = len;
+	hex_out = hex_encode(out + skip, len - skip);
+	if (!hex_out) {
+		err = -ENOMEM;
+		goto out;
+	}
+	json_object_object_add(res, "data_out", json_object_new_string(hex_out));
+
+	err = stats_read(skel, &sum);
+	if (err)
+		goto out;
+	jstats = json_object_new_object();
+	for (i = 0; i < XMIP6_STAT_COUNT; i++)
+		json_object_object_add(jstats, stat_names[i],
+				       json_object_new_int64(((const __u64 *)&sum)[i]));
+	json_object_object_add(res, "stats", jstats);
+out:
+	free(hex_out);
+	free(frame);
+	free(in);
+	free(out);
+	return err;
+}
+
+static json_object *read_stdin(void)
+{
+	json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
+	enum json_tokener_error jerr = json_tokener_continue;
+	json_object *obj = NULL;
+	char buf[65536];
+	size_t n;
+
+	if (!tok)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+		obj = json_tokener_parse_ex(tok, buf, n);
+		jerr = json_tokener_get_error(tok);
+		if (jerr != json_tokener_continue)
+			break;
+	}
+	if (jerr != json_tokener_success) {
+		fprintf(stderr, "prog_run: bad JSON on stdin: %s\n", json_tokener_error_desc(jerr));
+		json_object_put(obj);
+		obj = NULL;
+	}
+	json_tokener_free(tok);
+	return obj;
+}
+
+int main(int argc, char **argv)
+{
+	struct xmip6 *skel = NULL;
+	json_object *fixtures;
+	struct bpf_map *map;
+	int err = 1;
+	size_t i;
+
+	if (argc > 1 && !strcmp(argv[1], "--list-stats")) {
+		for (i = 0; i < XMIP6_STAT_COUNT; i++)
+			printf("%s\n", stat_names[i]);
+		return 0;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "usage: %s [--list-stats] < fixtures.json\n", argv[0]);
+		return 2;
+	}
+
+	libbpf_set_print(libbpf_print);
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0) {
+		fprintf(stderr, "prog_run: cannot count CPUs\n");
+		return 1;
+	}
+	fixtures = read_stdin();
+	if (!fixtures || !json_object_is_type(fixtures, json_type_array)) {
+		fprintf(stderr, "prog_run: expected a JSON array of fixtures\n");
+		goto out;
+	}
+
+	skel = xmip6__open();
+	if (!skel) {
+		fprintf(stderr, "prog_run: cannot open the skeleton: %s\n", strerror(errno));
+		goto out;
+	}
+	/* Private maps: never reuse or create pins of an installed instance. */
+	bpf_object__for_each_map(map, skel->obj)
+	{
+		if (bpf_map__set_pin_path(map, NULL)) {
+			fprintf(stderr, "prog_run: cannot unpin %s\n", bpf_map__name(map));
+			goto out;
+		}
+	}
+	if (xmip6__load(skel)) {
+		fprintf(stderr, "prog_run: cannot load the skeleton: %s\n", strerror(errno));
+		goto out;
+	}
+
+	for (i = 0; i < json_object_array_length(fixtures); i++) {
+		json_object *fx = json_object_array_get_idx(fixtures, i);
+		json_object *res = json_object_new_object();
+		const char *name = jstr(fx, "name");
+		int rc;
+
+		json_object_object_add(res, "name", json_object_new_string(name ? name : ""));
+		rc = run_one(skel, fx, res);
+		json_object_object_add(res, "err", json_object_new_int(rc));
+		printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
+		json_object_put(res);
+	}
+	fflush(stdout);
+	err = 0;
+out:
+	xmip6__destroy(skel);
+	json_object_put(fixtures);
+	return err;
+}

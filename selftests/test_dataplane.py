@@ -1,0 +1,883 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+test_dataplane.py - unit tests of the xmip6 BPF programs (xdp_ha, xdp_mn,
+tc_ha_egress, tc_mn_egress) with BPF_PROG_TEST_RUN.
+
+Each fixture gives a program, the bindings/config maps, an input frame built
+with Scapy, and the expected verdict, output frame and counters. Expected
+frames are built here from RFC 2473 / RFC 4443 / RFC 6275 and the xmip6
+data-plane spec (see the comments at each builder), never from the BPF code.
+The runner (build/selftests/prog_run) loads the skeleton without pinning,
+resets the maps before each fixture and prints retval, output and counters.
+
+bpf_fib_lookup() runs in the runner's network namespace, so the runner runs
+in a private namespace (xmdp<pid>) with this topology:
+
+  xa0 (2001:db8:1::1/64, MTU 1500) <-veth-> xa1
+      2001:db8:1::2  PERMANENT neighbour, MAC NH_A
+      2001:db8:1::3  no neighbour entry
+  xb0 (2001:db8:2::1/64, MTU 1400) <-veth-> xb1
+      2001:db8:2::2  PERMANENT neighbour, MAC NH_B
+
+  2001:db8:c0a::/48 2001:db8:cafe::/48 2001:db8:a::/48  via 2001:db8:1::2 (xa0)
+  2001:db8:c0b::/48 2001:db8:cafd::/48 2001:db8:b::/48  via 2001:db8:1::3 (xa0, NO_NEIGH)
+  2001:db8:c0c::/48                    2001:db8:c::/48  via 2001:db8:2::2 (xb0, MTU 1400)
+
+Prints TAP ("ok - ...", "not ok - ...", "# ..."); exits 1 if anything failed.
+Environment: XMIP6_BUILD (build directory), XMIP6_VERBOSE=1 (print all diffs).
+"""
+
+import atexit
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+
+# Scapy prints warnings about routes it cannot resolve; they do not matter here.
+import logging
+
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import (  # noqa: E402
+    ARP,
+    IP,
+    TCP,
+    UDP,
+    Dot1Q,
+    Ether,
+    ICMPv6EchoRequest,
+    ICMPv6PacketTooBig,
+    IPv6,
+    Raw,
+)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("XMIP6_BUILD", os.path.join(ROOT, "build"))
+RUNNER = os.path.join(BUILD, "selftests", "prog_run")
+NS = "xmdp%d" % os.getpid()
+VERBOSE = os.environ.get("XMIP6_VERBOSE") == "1"
+
+# ------------------------------------------------------------------ constants
+
+XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT = 0, 1, 2, 3, 4
+TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT = 0, 2, 7
+XDP_NAMES = {0: "XDP_ABORTED", 1: "XDP_DROP", 2: "XDP_PASS", 3: "XDP_TX", 4: "XDP_REDIRECT"}
+TC_NAMES = {-1: "TC_ACT_UNSPEC", 0: "TC_ACT_OK", 2: "TC_ACT_SHOT", 7: "TC_ACT_REDIRECT"}
+
+ROLE_HA, ROLE_MN = 1, 2
+TUNNEL_HLIM = 64  # rodata tunnel_hop_limit default
+PTB_HLIM = 64
+IPV6_MIN_MTU = 1280
+
+# Topology (MACs are locally administered and fixed so outputs are deterministic).
+MAC_A0, MAC_A1, MAC_NH_A = "02:00:5e:00:0a:00", "02:00:5e:00:0a:01", "02:00:5e:00:0a:02"
+MAC_B0, MAC_B1, MAC_NH_B = "02:00:5e:00:0b:00", "02:00:5e:00:0b:01", "02:00:5e:00:0b:02"
+MAC_PEER = "02:00:5e:00:0a:99"  # sender of the frames the XDP programs receive
+MAC_OLD = "02:00:5e:00:0a:fe"  # next hop the stack chose before TC egress
+MTU_B = 1400
+
+# Home agent side.
+HA_ADDR = "2001:db8:1::1"
+HOA = "2001:db8:40::100"  # binding -> COA (neighbour known, via xa0)
+HOA_NN = "2001:db8:40::200"  # binding -> COA_NN (no neighbour)
+HOA_SMALL = "2001:db8:40::300"  # binding -> COA_SMALL (via xb0, MTU 1400)
+HOA_EXP = "2001:db8:40::400"  # expired binding
+HOA_FUT = "2001:db8:40::500"  # binding expiring in an hour
+HOA_NONE = "2001:db8:40::999"  # no binding
+COA = "2001:db8:c0a::100"
+COA_NN = "2001:db8:c0b::100"
+COA_SMALL = "2001:db8:c0c::100"
+CN = "2001:db8:cafe::1"
+CN_NN = "2001:db8:cafd::1"
+
+# Mobile node side.
+MN_COA = "2001:db8:1::1"
+MN_COA_B = "2001:db8:2::1"
+MN_HA = "2001:db8:a::1"
+MN_HA_NN = "2001:db8:b::1"
+MN_HA_SMALL = "2001:db8:c::1"
+
+
+def B(home, coa, ha, **kw):
+    d = {"home": home, "coa": coa, "ha": ha}
+    d.update(kw)
+    return d
+
+
+HA_CONFIG = {"role": ROLE_HA, "ha_addr": HA_ADDR}
+HA_BINDINGS = [
+    B(HOA, COA, HA_ADDR),
+    B(HOA_NN, COA_NN, HA_ADDR),
+    B(HOA_SMALL, COA_SMALL, HA_ADDR),
+    B(HOA_EXP, COA, HA_ADDR, expires_in_ms=-2000, lifetime_s=10),
+    B(HOA_FUT, COA, HA_ADDR, expires_in_ms=3600 * 1000, lifetime_s=3600),
+]
+MN_CONFIG = {"role": ROLE_MN, "ha_addr": MN_HA}
+MN_BINDINGS = [B(HOA, MN_COA, MN_HA)]
+
+# ------------------------------------------------------------------ TAP
+
+N_PASS = 0
+N_FAIL = 0
+
+
+def tap(ok, desc, diag=(), skip=None):
+    global N_PASS, N_FAIL
+    if skip is not None:
+        print("ok - %s # SKIP %s" % (desc, skip))
+        N_PASS += 1
+    elif ok:
+        print("ok - %s" % desc)
+        N_PASS += 1
+    else:
+        print("not ok - %s" % desc)
+        N_FAIL += 1
+    if not ok or VERBOSE:
+        for line in diag:
+            print("#   %s" % line)
+    sys.stdout.flush()
+
+
+# ------------------------------------------------------------------ netns
+
+
+def sh(*args, check=True):
+    r = subprocess.run(args, capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(args), r.stderr.strip()))
+    return r
+
+
+NS_CREATED = False
+
+
+def netns_delete():
+    global NS_CREATED
+    if NS_CREATED:
+        sh("ip", "netns", "delete", NS, check=False)
+        NS_CREATED = False
+
+
+def netns_create():
+    global NS_CREATED
+    sh("ip", "netns", "add", NS)
+    NS_CREATED = True
+    ip = ("ip", "-n", NS)
+    nsx = ("ip", "netns", "exec", NS)
+    sh(*nsx, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0",
+       "net.ipv6.conf.default.forwarding=1", "net.ipv6.conf.all.forwarding=1")
+    sh(*ip, "link", "set", "lo", "up")
+    sh(*ip, "link", "add", "xa0", "address", MAC_A0, "type", "veth",
+       "peer", "name", "xa1", "address", MAC_A1)
+    sh(*ip, "link", "add", "xb0", "address", MAC_B0, "mtu", str(MTU_B), "type", "veth",
+       "peer", "name", "xb1", "address", MAC_B1, "mtu", str(MTU_B))
+    sh(*nsx, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1")
+    for dev in ("xa0", "xa1", "xb0", "xb1"):
+        sh(*ip, "link", "set", dev, "up")
+    sh(*ip, "-6", "addr", "add", "2001:db8:1::1/64", "dev", "xa0", "nodad")
+    sh(*ip, "-6", "addr", "add", "2001:db8:2::1/64", "dev", "xb0", "nodad")
+    sh(*ip, "-6", "neigh", "replace", "2001:db8:1::2", "lladdr", MAC_NH_A, "dev", "xa0",
+       "nud", "permanent")
+    sh(*ip, "-6", "neigh", "replace", "2001:db8:2::2", "lladdr", MAC_NH_B, "dev", "xb0",
+       "nud", "permanent")
+    routes = [
+        ("2001:db8:c0a::/48", "2001:db8:1::2", "xa0"),
+        ("2001:db8:cafe::/48", "2001:db8:1::2", "xa0"),
+        ("2001:db8:a::/48", "2001:db8:1::2", "xa0"),
+        ("2001:db8:c0b::/48", "2001:db8:1::3", "xa0"),
+        ("2001:db8:cafd::/48", "2001:db8:1::3", "xa0"),
+        ("2001:db8:b::/48", "2001:db8:1::3", "xa0"),
+        ("2001:db8:c0c::/48", "2001:db8:2::2", "xb0"),
+        ("2001:db8:c::/48", "2001:db8:2::2", "xb0"),
+    ]
+    for prefix, via, dev in routes:
+        sh(*ip, "-6", "route", "add", prefix, "via", via, "dev", dev)
+    # The MACs the FIB will return are the ones we asked for.
+    links = json.loads(sh(*ip, "-j", "link", "show").stdout)
+    macs = {link["ifname"]: link.get("address") for link in links}
+    if macs.get("xa0") != MAC_A0 or macs.get("xb0") != MAC_B0:
+        raise RuntimeError("unexpected interface MACs: %s" % macs)
+
+
+def on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+# ------------------------------------------------------------------ runner
+
+
+def run_fixtures(fixtures):
+    """Runs the fixtures (dicts) in the namespace; returns one result per fixture."""
+    r = subprocess.run(["nsenter", "--net=/run/netns/" + NS, RUNNER],
+                       input=json.dumps(fixtures), capture_output=True, text=True, timeout=600)
+    results = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    if r.returncode != 0 or len(results) != len(fixtures):
+        raise RuntimeError("prog_run exited %d with %d/%d results: %s"
+                           % (r.returncode, len(results), len(fixtures), r.stderr.strip()[-2000:]))
+    return results
+
+
+# ------------------------------------------------------------------ expected frames
+#
+# Everything below follows the RFCs and the spec, written independently of
+# bpf/: the outer header of IPv6-in-IPv6 (RFC 2473 section 3.1, RFC 6275
+# sections 10.4.2/11.3.1), the Packet Too Big error (RFC 4443 sections 2.4
+# and 3.2) and the xmip6 rules (tc/flow label copy, hop limits, MACs).
+
+
+def ip6_bytes(frame):
+    """The IPv6 packet of an Ethernet frame."""
+    return bytes(frame)[14:]
+
+
+def with_hlim(ip6, delta):
+    """An IPv6 packet with its hop limit (byte 7, RFC 8200 section 3) changed."""
+    b = bytearray(ip6)
+    b[7] = (b[7] + delta) & 0xff
+    return bytes(b)
+
+
+def encap(inner, src, dst, tc, fl, eth_src, eth_dst):
+    """Ethernet / outer IPv6 (nh 41, hop limit 64) / inner packet bytes."""
+    return bytes(Ether(dst=eth_dst, src=eth_src) /
+                 IPv6(src=src, dst=dst, nh=41, hlim=TUNNEL_HLIM, tc=tc, fl=fl) /
+                 Raw(inner))
+
+
+def decap(inner, eth_src, eth_dst):
+    return bytes(Ether(dst=eth_dst, src=eth_src, type=0x86dd) / Raw(inner))
+
+
+def ptb(frame_in, src, mtu):
+    """ICMPv6 Packet Too Big to the invoking packet's source, MACs swapped,
+    quoting as much of it as fits in 1280 bytes (RFC 4443 section 2.4 (c))."""
+    eth = Ether(frame_in)
+    orig = ip6_bytes(frame_in)
+    quote = orig[:IPV6_MIN_MTU - 40 - 8]
+    out = bytes(Ether(dst=eth.src, src=eth.dst) /
+                IPv6(src=src, dst=IPv6(orig).src, hlim=PTB_HLIM) /
+                ICMPv6PacketTooBig(mtu=mtu) / Raw(quote))
+    assert len(out) == 14 + IPV6_MIN_MTU
+    return out
+
+
+def payload(n):
+    """n deterministic payload bytes."""
+    return bytes((i * 7 + 3) & 0xff for i in range(n))
+
+
+def udp_packet(src, dst, hlim=64, tc=0, fl=0, sport=4000, dport=5000, size=None, data_len=64):
+    """An IPv6/UDP packet; size = total IPv6 length if given."""
+    if size is not None:
+        data_len = size - 40 - 8
+    return IPv6(src=src, dst=dst, hlim=hlim, tc=tc, fl=fl) / UDP(sport=sport, dport=dport) / \
+        Raw(payload(data_len))
+
+
+def frame(pkt, src=MAC_PEER, dst=MAC_A0):
+    return bytes(Ether(src=src, dst=dst) / pkt)
+
+
+# Masks: parts of the output the spec leaves open, zeroed on both sides.
+
+
+def outer_label(b):
+    return ((b[15] & 0x0f) << 16) | (b[16] << 8) | b[17]
+
+
+def mask_label(b):
+    b = bytearray(b)
+    b[15] &= 0xf0
+    b[16] = b[17] = 0
+    return bytes(b)
+
+
+def mask_macs(b):
+    return bytes(12) + bytes(b[12:])
+
+
+def mask_label_and_macs(b):
+    return mask_macs(mask_label(b))
+
+
+# ------------------------------------------------------------------ fixtures
+
+UNTOUCHED = "untouched"
+
+
+class Fx:
+    def __init__(self, desc, prog, data, verdict, stats, out=UNTOUCHED, ifname="xa0",
+                 bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None):
+        self.desc = desc
+        self.prog = prog
+        self.data = bytes(data)
+        self.verdict = verdict
+        self.stats = stats
+        self.out = self.data if out is UNTOUCHED else (None if out is None else bytes(out))
+        self.ifname = ifname
+        self.bindings = bindings
+        self.config = config
+        self.mask = mask
+        self.check = check
+        self.meta = meta
+        self.skip_einval = skip_einval  # SKIP reason if the kernel refuses the run
+
+    def json(self):
+        d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
+             "ifname": self.ifname}
+        if self.bindings is not None:
+            d["bindings"] = self.bindings
+        if self.config is not None:
+            d["config"] = self.config
+        if self.meta:
+            d["meta"] = self.meta
+        return d
+
+
+def verdict_name(prog, v):
+    names = XDP_NAMES if prog.startswith("xdp") else TC_NAMES
+    return names.get(v, str(v))
+
+
+def show(b):
+    try:
+        return Ether(b).show(dump=True).splitlines()
+    except Exception as e:  # noqa: BLE001 - a diff must never crash the test
+        return ["(cannot dissect: %s) %s" % (e, b.hex())]
+
+
+def frame_diff(exp, got):
+    lines = []
+    n = min(len(exp), len(got))
+    first = next((i for i in range(n) if exp[i] != got[i]), n)
+    lines.append("length expected %d got %d, first difference at byte %d" %
+                 (len(exp), len(got), first))
+    lo = max(0, first - 8)
+    lines.append("expected[%d:]: %s" % (lo, exp[lo:lo + 32].hex()))
+    lines.append("got     [%d:]: %s" % (lo, got[lo:lo + 32].hex()))
+    exp_show, got_show = show(exp), show(got)
+    lines.append("---- expected (Scapy)")
+    lines += [s[:160] for s in exp_show[:80]]
+    lines.append("---- got (Scapy)")
+    lines += [s[:160] for s in got_show[:80]]
+    return lines
+
+
+def evaluate(fx, res, stat_names):
+    """Returns (ok, diagnostics, skip reason or None)."""
+    diag = []
+    if res["err"] != 0:
+        if fx.skip_einval and res["err"] == -22:
+            return True, [], fx.skip_einval
+        return False, ["test run failed: err %d" % res["err"]], None
+    got = bytes.fromhex(res["data_out"])
+    ok = True
+    if res["retval"] != fx.verdict:
+        ok = False
+        diag.append("verdict expected %s got %s" % (verdict_name(fx.prog, fx.verdict),
+                                                     verdict_name(fx.prog, res["retval"])))
+    stats = res["stats"]
+    for name in fx.stats:
+        if name not in stat_names:
+            raise KeyError("fixture %r names unknown counter %s" % (fx.desc, name))
+    for name in stat_names:
+        want = fx.stats.get(name, 0)
+        if stats[name] != want:
+            ok = False
+            diag.append("counter %s expected +%d got +%d" % (name, want, stats[name]))
+    if fx.out is not None:
+        exp_cmp, got_cmp = fx.out, got
+        if fx.mask:
+            exp_cmp, got_cmp = fx.mask(fx.out), fx.mask(got)
+        if exp_cmp != got_cmp:
+            ok = False
+            diag.append("output frame differs%s:" % (" (after masking)" if fx.mask else ""))
+            diag += frame_diff(exp_cmp, got_cmp)
+    if fx.check:
+        errs = fx.check(got)
+        if errs:
+            ok = False
+            diag += errs
+    if not ok:
+        diag.append("input: %s" % fx.data.hex()[:400])
+    return ok, diag, None
+
+
+def check_label_nonzero(b):
+    if len(b) < 18 or outer_label(b) == 0:
+        return ["outer flow label is 0 (must be a non-zero hash when the inner label is 0)"]
+    return []
+
+
+# ---- xdp_ha
+
+
+def xdp_ha_fixtures():
+    fx = []
+    H = dict(bindings=HA_BINDINGS, config=HA_CONFIG)
+
+    # Forward path: packets to a home address are tunnelled to the CoA.
+    inner = udp_packet(CN, HOA, hlim=64, tc=0xb8, fl=0xabcde)
+    f = frame(inner)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0xb8, 0xabcde, MAC_A0, MAC_NH_A)
+    fx.append(Fx("xdp_ha: to a home address, FIB egress = ingress: encapsulated, XDP_TX",
+                 "xdp_ha", f, XDP_TX, {"ha_encap_fwd": 1}, exp, **H))
+
+    f = frame(inner, dst=MAC_B0)
+    fx.append(Fx("xdp_ha: to a home address, FIB egress != ingress: encapsulated, XDP_REDIRECT",
+                 "xdp_ha", f, XDP_REDIRECT, {"ha_encap_fwd": 1}, exp, ifname="xb0", **H))
+
+    inner = IPv6(src=CN, dst=HOA, hlim=17, tc=0x03, fl=0x1) / TCP(sport=443, dport=51000,
+                                                                    flags="PA") / Raw(payload(300))
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0x03, 0x1, MAC_A0, MAC_NH_A)
+    fx.append(Fx("xdp_ha: TCP to a home address, tc 0x03 fl 1 hlim 17: encapsulated, XDP_TX",
+                 "xdp_ha", frame(inner), XDP_TX, {"ha_encap_fwd": 1}, exp, **H))
+
+    inner = IPv6(src=CN, dst=HOA, hlim=2) / ICMPv6EchoRequest(id=7, seq=1, data=payload(56))
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0, 0, MAC_A0, MAC_NH_A)
+    fx.append(Fx("xdp_ha: echo request, hop limit 2, flow label 0: encapsulated, label hashed",
+                 "xdp_ha", frame(inner), XDP_TX, {"ha_encap_fwd": 1}, exp,
+                 mask=mask_label, check=check_label_nonzero, **H))
+
+    # Flow label 0: a per-flow hash (checked across fixtures in label_checks()).
+    for tag, sport in (("flow A", 1000), ("flow A again", 1000), ("flow A, other port", 1001)):
+        inner = udp_packet(CN, HOA, hlim=64, tc=0, fl=0, sport=sport, dport=2000)
+        exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0, 0, MAC_A0, MAC_NH_A)
+        fx.append(Fx("xdp_ha: flow label 0 (%s): encapsulated, outer label non-zero" % tag,
+                     "xdp_ha", frame(inner), XDP_TX, {"ha_encap_fwd": 1}, exp,
+                     mask=mask_label, check=check_label_nonzero, **H))
+
+    inner = udp_packet(CN, HOA_FUT, hlim=64, fl=0x54321)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0, 0x54321, MAC_A0, MAC_NH_A)
+    fx.append(Fx("xdp_ha: binding expiring in the future: encapsulated, XDP_TX",
+                 "xdp_ha", frame(inner), XDP_TX, {"ha_encap_fwd": 1}, exp, **H))
+
+    # No neighbour for the CoA's next hop: the stack resolves it.
+    inner = udp_packet(CN, HOA_NN, hlim=64, tc=0x20, fl=0x77777)
+    f = frame(inner)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA_NN, 0x20, 0x77777, MAC_PEER, MAC_A0)
+    fx.append(Fx("xdp_ha: CoA next hop without neighbour: encapsulated, original MACs, XDP_PASS",
+                 "xdp_ha", f, XDP_PASS, {"ha_encap_stack": 1}, exp, **H))
+
+    # Hop limit: the stack sends Time Exceeded.
+    for hlim in (1, 0):
+        f = frame(udp_packet(CN, HOA, hlim=hlim))
+        fx.append(Fx("xdp_ha: to a home address with hop limit %d: XDP_PASS untouched" % hlim,
+                     "xdp_ha", f, XDP_PASS, {"ha_hop_limit": 1}, **H))
+
+    # Too big for the tunnel: Packet Too Big with the tunnel MTU.
+    f = frame(udp_packet(CN, HOA_SMALL, size=MTU_B - 40 + 1, fl=0x12))
+    fx.append(Fx("xdp_ha: %d bytes to a CoA behind MTU %d: Packet Too Big mtu %d, XDP_TX"
+                 % (MTU_B - 39, MTU_B, MTU_B - 40),
+                 "xdp_ha", f, XDP_TX, {"ha_ptb_sent": 1}, ptb(f, HA_ADDR, MTU_B - 40), **H))
+    inner = udp_packet(CN, HOA_SMALL, size=MTU_B - 40, fl=0x12)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA_SMALL, 0, 0x12, MAC_B0, MAC_NH_B)
+    fx.append(Fx("xdp_ha: %d bytes to a CoA behind MTU %d: fits, encapsulated, XDP_REDIRECT"
+                 % (MTU_B - 40, MTU_B),
+                 "xdp_ha", frame(inner), XDP_REDIRECT, {"ha_encap_fwd": 1}, exp, **H))
+    f = frame(IPv6(src=CN, dst=HOA, hlim=30) / TCP(sport=80, dport=40000, flags="A") /
+              Raw(payload(1500 - 40 - 20 - 39)))
+    fx.append(Fx("xdp_ha: 1461 bytes to a CoA behind MTU 1500: Packet Too Big mtu 1460, XDP_TX",
+                 "xdp_ha", f, XDP_TX, {"ha_ptb_sent": 1}, ptb(f, HA_ADDR, 1460), **H))
+
+    # Not ours.
+    f = frame(udp_packet(CN, HOA_NONE))
+    fx.append(Fx("xdp_ha: to an address without binding: XDP_PASS untouched",
+                 "xdp_ha", f, XDP_PASS, {"rx_no_binding": 1}, **H))
+    f = frame(udp_packet(CN, HOA_NONE), dst=MAC_B0)
+    fx.append(Fx("xdp_ha: no binding, empty map: XDP_PASS untouched",
+                 "xdp_ha", f, XDP_PASS, {"rx_no_binding": 1}, ifname="xb0", config=HA_CONFIG))
+    mc_bind = HA_BINDINGS + [B("ff0e::1", COA, HA_ADDR), B("ff02::1", COA, HA_ADDR),
+                             B("fe80::1", COA, HA_ADDR)]
+    f = frame(udp_packet(CN, "ff0e::1"), dst="33:33:00:00:00:01")
+    fx.append(Fx("xdp_ha: global multicast destination (even with a binding): XDP_PASS untouched",
+                 "xdp_ha", f, XDP_PASS, {"rx_not_unicast": 1}, bindings=mc_bind,
+                 config=HA_CONFIG))
+    f = frame(udp_packet("fe80::2", "ff02::1", hlim=255))
+    fx.append(Fx("xdp_ha: ff02::1 in a unicast MAC frame: XDP_PASS untouched",
+                 "xdp_ha", f, XDP_PASS, {"rx_not_unicast": 1}, bindings=mc_bind,
+                 config=HA_CONFIG))
+    f = frame(udp_packet("fe80::2", "fe80::1"))
+    fx.append(Fx("xdp_ha: link-local destination (even with a binding): XDP_PASS untouched",
+                 "xdp_ha", f, XDP_PASS, {"rx_not_unicast": 1}, bindings=mc_bind,
+                 config=HA_CONFIG))
+    f = frame(udp_packet(CN, HOA_EXP))
+    fx.append(Fx("xdp_ha: expired binding: treated as none, XDP_PASS untouched",
+                 "xdp_ha", f, XDP_PASS, {"expired_binding": 1, "rx_no_binding": 1}, **H))
+
+    # Reverse tunnel: CoA -> HA carrying HoA -> CN.
+    def rev(inner, src=COA, dst=HA_ADDR, hlim=60, mac_dst=MAC_A0):
+        return frame(IPv6(src=src, dst=dst, nh=41, hlim=hlim) / inner, dst=mac_dst)
+
+    inner = udp_packet(HOA, CN, hlim=64, fl=0x11111)
+    exp = decap(with_hlim(bytes(inner), -1), MAC_A0, MAC_NH_A)
+    fx.append(Fx("xdp_ha: reverse tunnel from the CoA, FIB egress = ingress: decapsulated, XDP_TX",
+                 "xdp_ha", rev(inner), XDP_TX, {"ha_decap_fwd": 1}, exp, **H))
+    fx.append(Fx("xdp_ha: reverse tunnel from the CoA, FIB egress != ingress: XDP_REDIRECT",
+                 "xdp_ha", rev(inner, mac_dst=MAC_B0), XDP_REDIRECT, {"ha_decap_fwd": 1}, exp,
+                 ifname="xb0", **H))
+    inner = udp_packet(HOA, CN_NN, hlim=64)
+    f = rev(inner)
+    fx.append(Fx("xdp_ha: reverse tunnel, CN next hop without neighbour: decapsulated, XDP_PASS",
+                 "xdp_ha", f, XDP_PASS, {"ha_decap_stack": 1},
+                 decap(bytes(inner), MAC_PEER, MAC_A0), **H))
+    inner = udp_packet(HOA, CN, hlim=1)
+    f = rev(inner)
+    fx.append(Fx("xdp_ha: reverse tunnel, inner hop limit 1: decapsulated, XDP_PASS",
+                 "xdp_ha", f, XDP_PASS, {"ha_decap_stack": 1},
+                 decap(bytes(inner), MAC_PEER, MAC_A0), **H))
+    f = rev(udp_packet(HOA, CN), src="2001:db8:c0a::666")
+    fx.append(Fx("xdp_ha: reverse tunnel from another source than the CoA: XDP_DROP",
+                 "xdp_ha", f, XDP_DROP, {"ha_spoofed_coa": 1}, None, **H))
+    f = rev(udp_packet(HOA_NONE, CN))
+    fx.append(Fx("xdp_ha: tunnel to our HA address from an unbound inner source: XDP_DROP",
+                 "xdp_ha", f, XDP_DROP, {"ha_tunnel_no_binding": 1}, None, **H))
+    f = rev(udp_packet(HOA_EXP, CN))
+    fx.append(Fx("xdp_ha: tunnel to our HA address, inner source's binding expired: XDP_DROP",
+                 "xdp_ha", f, XDP_DROP, {"ha_tunnel_no_binding": 1, "expired_binding": 1},
+                 None, **H))
+    f = rev(udp_packet(HOA_NONE, CN), dst="2001:db8:99::1")
+    fx.append(Fx("xdp_ha: tunnel to another address from an unbound inner source: XDP_PASS",
+                 "xdp_ha", f, XDP_PASS, {"rx_no_binding": 1}, **H))
+    f = frame(IPv6(src=COA, dst=HA_ADDR, nh=41) / Raw(bytes(IPv6(src=HOA, dst=CN))[:20]))
+    fx.append(Fx("xdp_ha: tunnel packet with a truncated inner header: XDP_DROP",
+                 "xdp_ha", f, XDP_DROP, {"rx_malformed": 1}, None, **H))
+    inner = bytes(udp_packet(HOA, CN, data_len=100))[:40 + 30]
+    f = frame(IPv6(src=COA, dst=HA_ADDR, nh=41) / Raw(inner))
+    fx.append(Fx("xdp_ha: tunnel packet whose inner payload length exceeds the frame: XDP_DROP",
+                 "xdp_ha", f, XDP_DROP, {"rx_malformed": 1}, None, **H))
+
+    # Truncated and garbage frames.
+    for n in (0, 1, 13):
+        fx.append(Fx("xdp_ha: %d-byte frame: XDP_DROP" % n, "xdp_ha", payload(n), XDP_DROP,
+                     {"rx_malformed": 1}, None, meta=16, skip_einval=(
+                         "kernel refuses XDP test runs with < ETH_HLEN bytes of data"), **H))
+    eth6 = bytes(Ether(src=MAC_PEER, dst=MAC_A0, type=0x86dd))
+    full = bytes(udp_packet(CN, HOA))
+    fx.append(Fx("xdp_ha: EtherType IPv6 without IPv6 header: XDP_DROP", "xdp_ha", eth6,
+                 XDP_DROP, {"rx_malformed": 1}, None, **H))
+    fx.append(Fx("xdp_ha: EtherType IPv6 with 39 bytes of header: XDP_DROP", "xdp_ha",
+                 eth6 + full[:39], XDP_DROP, {"rx_malformed": 1}, None, **H))
+    bad = bytearray(full)
+    bad[0] = (4 << 4) | (bad[0] & 0x0f)
+    fx.append(Fx("xdp_ha: IPv6 header with version 4: XDP_DROP", "xdp_ha", eth6 + bytes(bad),
+                 XDP_DROP, {"rx_malformed": 1}, None, **H))
+    f = frame(IPv6(src=CN, dst=HOA, plen=200, nh=17) / Raw(payload(100)))
+    fx.append(Fx("xdp_ha: payload length larger than the frame: XDP_DROP", "xdp_ha", f,
+                 XDP_DROP, {"rx_malformed": 1}, None, **H))
+    f = frame(IPv6(src=CN, dst=HOA, plen=0, nh=0) / Raw(payload(64)))
+    fx.append(Fx("xdp_ha: payload length 0 (jumbogram): XDP_PASS untouched", "xdp_ha", f,
+                 XDP_PASS, {"rx_jumbo": 1}, **H))
+    f = bytes(Ether(src=MAC_PEER, dst="ff:ff:ff:ff:ff:ff") /
+              ARP(op=1, hwsrc=MAC_PEER, psrc="192.0.2.1", pdst="192.0.2.2"))
+    fx.append(Fx("xdp_ha: ARP: XDP_PASS untouched", "xdp_ha", f, XDP_PASS,
+                 {"rx_not_ipv6": 1}, **H))
+    f = bytes(Ether(src=MAC_PEER, dst=MAC_A0) / IP(src="192.0.2.1", dst="192.0.2.2") /
+              UDP(sport=1, dport=2) / Raw(payload(20)))
+    fx.append(Fx("xdp_ha: IPv4: XDP_PASS untouched", "xdp_ha", f, XDP_PASS,
+                 {"rx_not_ipv6": 1}, **H))
+    f = bytes(Ether(src=MAC_PEER, dst=MAC_A0) / Dot1Q(vlan=10) / udp_packet(CN, HOA))
+    fx.append(Fx("xdp_ha: VLAN-tagged IPv6 to a home address: XDP_PASS untouched", "xdp_ha", f,
+                 XDP_PASS, {"rx_not_ipv6": 1}, **H))
+    return fx
+
+
+# ---- xdp_mn
+
+
+def xdp_mn_fixtures():
+    fx = []
+    M = dict(bindings=MN_BINDINGS, config=MN_CONFIG)
+
+    def tun(inner, src=MN_HA, dst=MN_COA):
+        return frame(IPv6(src=src, dst=dst, nh=41, hlim=50) / inner)
+
+    inner = udp_packet(CN, HOA, hlim=40, tc=0x10, fl=0x2468)
+    fx.append(Fx("xdp_mn: tunnel from our HA to our CoA: decapsulated, hop limit kept, XDP_PASS",
+                 "xdp_mn", tun(inner), XDP_PASS, {"mn_decap": 1},
+                 decap(bytes(inner), MAC_PEER, MAC_A0), **M))
+    inner = IPv6(src=CN, dst=HOA, hlim=1) / ICMPv6EchoRequest(id=1, seq=2)
+    fx.append(Fx("xdp_mn: tunnelled echo request with inner hop limit 1: decapsulated, XDP_PASS",
+                 "xdp_mn", tun(inner), XDP_PASS, {"mn_decap": 1},
+                 decap(bytes(inner), MAC_PEER, MAC_A0), **M))
+    fx.append(Fx("xdp_mn: tunnel from another source than our HA: XDP_DROP",
+                 "xdp_mn", tun(udp_packet(CN, HOA), src="2001:db8:a::66"), XDP_DROP,
+                 {"mn_tunnel_bad_src": 1}, None, **M))
+    fx.append(Fx("xdp_mn: tunnel from our HA to another address than our CoA: XDP_DROP",
+                 "xdp_mn", tun(udp_packet(CN, HOA), dst="2001:db8:1::77"), XDP_DROP,
+                 {"mn_tunnel_bad_src": 1}, None, **M))
+    fx.append(Fx("xdp_mn: non-tunnel packet to the home address: XDP_PASS untouched",
+                 "xdp_mn", frame(udp_packet(CN, HOA)), XDP_PASS, {"rx_no_binding": 1}, **M))
+    fx.append(Fx("xdp_mn: tunnel whose inner destination has no binding: XDP_PASS untouched",
+                 "xdp_mn", tun(udp_packet(CN, HOA_NONE)), XDP_PASS, {"rx_no_binding": 1}, **M))
+    fx.append(Fx("xdp_mn: tunnel to a home address whose binding expired: XDP_PASS untouched",
+                 "xdp_mn", tun(udp_packet(CN, HOA)), XDP_PASS,
+                 {"rx_no_binding": 1, "expired_binding": 1},
+                 bindings=[B(HOA, MN_COA, MN_HA, expires_in_ms=-2000)], config=MN_CONFIG))
+    f = frame(IPv6(src=MN_HA, dst=MN_COA, nh=41) / Raw(bytes(IPv6(src=CN, dst=HOA))[:39]))
+    fx.append(Fx("xdp_mn: tunnel packet with a truncated inner header: XDP_DROP",
+                 "xdp_mn", f, XDP_DROP, {"rx_malformed": 1}, None, **M))
+    f = bytes(Ether(src=MAC_PEER, dst=MAC_A0) / IP(src="192.0.2.1", dst="192.0.2.2"))
+    fx.append(Fx("xdp_mn: IPv4: XDP_PASS untouched", "xdp_mn", f, XDP_PASS,
+                 {"rx_not_ipv6": 1}, **M))
+    return fx
+
+
+# ---- tc_mn_egress / tc_ha_egress
+
+
+def tc_fixtures():
+    fx = []
+    M = dict(bindings=MN_BINDINGS, config=MN_CONFIG)
+
+    inner = udp_packet(HOA, CN, hlim=64, tc=0x28, fl=0x12345)
+    f = frame(inner, src=MAC_A0, dst=MAC_OLD)
+    exp = encap(bytes(inner), MN_COA, MN_HA, 0x28, 0x12345, MAC_A0, MAC_NH_A)
+    fx.append(Fx("tc_mn_egress: from the home address, FIB egress = skb dev: encapsulated, "
+                 "TC_ACT_OK", "tc_mn_egress", f, TC_ACT_OK, {"mn_encap": 1}, exp, **M))
+    fx.append(Fx("tc_mn_egress: from the home address, FIB egress != skb dev: encapsulated, "
+                 "TC_ACT_REDIRECT", "tc_mn_egress", f, TC_ACT_REDIRECT, {"mn_encap": 1}, exp,
+                 ifname="xb0", **M))
+    inner = udp_packet(HOA, CN, hlim=1, fl=0)
+    f = frame(inner, src=MAC_A0, dst=MAC_OLD)
+    exp = encap(bytes(inner), MN_COA, MN_HA, 0, 0, MAC_A0, MAC_NH_A)
+    fx.append(Fx("tc_mn_egress: flow label 0, hop limit 1: encapsulated unchanged, label hashed",
+                 "tc_mn_egress", f, TC_ACT_OK, {"mn_encap": 1}, exp, mask=mask_label,
+                 check=check_label_nonzero, **M))
+    inner = udp_packet(HOA, CN, fl=0x5)
+    f = frame(inner, src=MAC_A0, dst=MAC_OLD)
+    exp = encap(bytes(inner), MN_COA, MN_HA_NN, 0, 0x5, MAC_A0, MAC_OLD)
+    fx.append(Fx("tc_mn_egress: HA next hop without neighbour: encapsulated, TC_ACT_REDIRECT "
+                 "(MACs not compared)", "tc_mn_egress", f, TC_ACT_REDIRECT, {"mn_encap": 1},
+                 exp, mask=mask_macs, bindings=[B(HOA, MN_COA, MN_HA_NN)], config=MN_CONFIG))
+    f = frame(udp_packet("2001:db8:1::1", CN), src=MAC_A0, dst=MAC_OLD)
+    fx.append(Fx("tc_mn_egress: source is not a home address: TC_ACT_OK untouched",
+                 "tc_mn_egress", f, TC_ACT_OK, {"tc_pass": 1}, **M))
+    f = frame(udp_packet(HOA, CN), src=MAC_A0, dst=MAC_OLD)
+    fx.append(Fx("tc_mn_egress: home address whose binding expired: TC_ACT_OK untouched",
+                 "tc_mn_egress", f, TC_ACT_OK, {"tc_pass": 1, "expired_binding": 1},
+                 bindings=[B(HOA, MN_COA, MN_HA, expires_in_ms=-2000)], config=MN_CONFIG))
+    f = bytes(Ether(src=MAC_A0, dst="ff:ff:ff:ff:ff:ff") /
+              ARP(op=1, hwsrc=MAC_A0, psrc="192.0.2.1", pdst="192.0.2.2"))
+    fx.append(Fx("tc_mn_egress: ARP: TC_ACT_OK untouched", "tc_mn_egress", f, TC_ACT_OK,
+                 {"tc_pass": 1}, **M))
+    small = dict(bindings=[B(HOA, MN_COA_B, MN_HA_SMALL)], config=MN_CONFIG, ifname="xb0")
+    f = frame(udp_packet(HOA, CN, size=MTU_B - 40 + 1), src=MAC_B0, dst=MAC_OLD)
+    fx.append(Fx("tc_mn_egress: %d bytes, HA behind MTU %d: Packet Too Big mtu %d to the "
+                 "home address, TC_ACT_REDIRECT" % (MTU_B - 39, MTU_B, MTU_B - 40),
+                 "tc_mn_egress", f, TC_ACT_REDIRECT, {"mn_ptb_local": 1},
+                 ptb(f, MN_HA_SMALL, MTU_B - 40), **small))
+    inner = udp_packet(HOA, CN, size=MTU_B - 40, fl=0x9)
+    f = frame(inner, src=MAC_B0, dst=MAC_OLD)
+    exp = encap(bytes(inner), MN_COA_B, MN_HA_SMALL, 0, 0x9, MAC_B0, MAC_NH_B)
+    fx.append(Fx("tc_mn_egress: %d bytes, HA behind MTU %d: fits, encapsulated, TC_ACT_OK"
+                 % (MTU_B - 40, MTU_B), "tc_mn_egress", f, TC_ACT_OK, {"mn_encap": 1}, exp,
+                 **small))
+
+    H = dict(bindings=HA_BINDINGS, config=HA_CONFIG)
+    inner = IPv6(src=HA_ADDR, dst=HOA, hlim=64, fl=0xfedcb) / ICMPv6EchoRequest(id=3, seq=4)
+    f = frame(inner, src=MAC_A0, dst=MAC_OLD)
+    exp = encap(bytes(inner), HA_ADDR, COA, 0, 0xfedcb, MAC_A0, MAC_NH_A)
+    fx.append(Fx("tc_ha_egress: to a home address: encapsulated, hop limit kept, TC_ACT_OK",
+                 "tc_ha_egress", f, TC_ACT_OK, {"ha_local_encap": 1}, exp, **H))
+    inner = udp_packet(CN, HOA, hlim=1, tc=0xb8, fl=0x4321)
+    f = frame(inner, src=MAC_B0, dst=MAC_OLD)
+    exp = encap(bytes(inner), HA_ADDR, COA, 0xb8, 0x4321, MAC_A0, MAC_NH_A)
+    fx.append(Fx("tc_ha_egress: forwarded to a home address, hop limit 1, other dev: "
+                 "encapsulated, TC_ACT_REDIRECT", "tc_ha_egress", f, TC_ACT_REDIRECT,
+                 {"ha_local_encap": 1}, exp, ifname="xb0", **H))
+    f = frame(udp_packet(HA_ADDR, HOA_NONE), src=MAC_A0, dst=MAC_OLD)
+    fx.append(Fx("tc_ha_egress: to an address without binding: TC_ACT_OK untouched",
+                 "tc_ha_egress", f, TC_ACT_OK, {"tc_pass": 1}, **H))
+    f = frame(udp_packet(HA_ADDR, HOA_EXP), src=MAC_A0, dst=MAC_OLD)
+    fx.append(Fx("tc_ha_egress: to a home address whose binding expired: TC_ACT_OK untouched",
+                 "tc_ha_egress", f, TC_ACT_OK, {"tc_pass": 1, "expired_binding": 1}, **H))
+    f = frame(udp_packet("fe80::1", "ff02::1", hlim=255), src=MAC_A0, dst="33:33:00:00:00:01")
+    fx.append(Fx("tc_ha_egress: multicast: TC_ACT_OK untouched", "tc_ha_egress", f, TC_ACT_OK,
+                 {"tc_pass": 1}, **H))
+    f = bytes(Ether(src=MAC_A0, dst=MAC_OLD) / IP(src="192.0.2.1", dst="192.0.2.2"))
+    fx.append(Fx("tc_ha_egress: IPv4: TC_ACT_OK untouched", "tc_ha_egress", f, TC_ACT_OK,
+                 {"tc_pass": 1}, **H))
+    return fx
+
+
+def label_checks(fixtures, results):
+    """The outer label for an inner label of 0 is a per-flow hash (RFC 6438)."""
+    labels = {}
+    for fx, res in zip(fixtures, results):
+        if "flow label 0 (" in fx.desc and res["err"] == 0:
+            labels[fx.desc.split("(")[1].split(")")[0]] = outer_label(bytes.fromhex(
+                res["data_out"]))
+    a, a2, b = labels.get("flow A"), labels.get("flow A again"), labels.get("flow A, other port")
+    diag = ["labels: %s" % {k: hex(v) for k, v in labels.items()}]
+    tap(a is not None and a == a2, "xdp_ha: same flow, same outer flow label", diag)
+    tap(a is not None and b is not None and a != b,
+        "xdp_ha: other source port, other outer flow label", diag)
+
+
+# ------------------------------------------------------------------ fuzzing
+
+FUZZ_SEED = 0x6d697036
+
+
+def fuzz_frames(rng, n, seeds, min_len=0):
+    """n frames: random bytes, random after an IPv6 EtherType, random after
+    a valid IPv6 header, and valid frames with a few bytes changed."""
+    out = []
+    for i in range(n):
+        kind = i % 4
+        size = rng.randrange(min_len, 201) if rng.random() < 0.8 else rng.randrange(1400, 1515)
+        if kind == 0:
+            b = bytes(rng.getrandbits(8) for _ in range(size))
+        elif kind == 1:
+            b = bytes(Ether(src=MAC_PEER, dst=MAC_A0, type=0x86dd)) + \
+                bytes(rng.getrandbits(8) for _ in range(max(0, size - 14)))
+        elif kind == 2:
+            body = bytes(rng.getrandbits(8) for _ in range(max(0, size - 54)))
+            dst = rng.choice([HOA, HOA_NN, HOA_SMALL, HA_ADDR, MN_COA, CN, "ff02::1"])
+            nh = rng.choice([41, 17, 6, 58, 0, 43])
+            plen = len(body) if rng.random() < 0.7 else rng.randrange(0, 65536)
+            b = frame(IPv6(src=rng.choice([CN, COA, HOA, MN_HA]), dst=dst, nh=nh, plen=plen,
+                           hlim=rng.randrange(256)) / Raw(body))
+        else:
+            b = bytearray(rng.choice(seeds))
+            # Half of the time keep Ethernet and two IPv6 headers intact so
+            # that the deep paths (encap, decap, PTB) see random contents.
+            lo = 14 + 80 if len(b) > 14 + 80 and rng.random() < 0.5 else 0
+            for _ in range(rng.randrange(1, 5)):
+                if len(b) > lo:
+                    b[rng.randrange(lo, len(b))] = rng.getrandbits(8)
+            if rng.random() < 0.3 and len(b) > 14:
+                b = b[:rng.randrange(14, len(b))]
+            b = bytes(b)
+        out.append(b)
+    return out
+
+
+def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
+    rng = random.Random("%d/%s" % (FUZZ_SEED, prog))  # str seeds are stable across runs
+    frames = fuzz_frames(rng, count, seeds, min_len)
+    fixtures = [Fx("fuzz %s #%d" % (prog, i), prog, b, None, {}, None, ifname=ifname,
+                   bindings=bindings, config=config, meta=16 if len(b) < 14 else 0)
+                for i, b in enumerate(frames)]
+    results = run_fixtures([fx.json() for fx in fixtures])
+    runs = refused = total = 0
+    bad, errors = [], []
+    seen = {}
+    for fx, res in zip(fixtures, results):
+        if res["err"] != 0:
+            # The kernel refuses XDP runs under ETH_HLEN bytes and skb runs
+            # whose IPv4/IPv6 header is truncated: nothing ran.
+            if res["err"] == -22 and len(fx.data) < (14 if prog.startswith("xdp") else 54):
+                refused += 1
+                continue
+            errors.append("%s: err %d, input %s" % (fx.desc, res["err"], fx.data.hex()[:200]))
+            continue
+        runs += 1
+        # expired_binding accompanies a verdict counter; every other counter is one.
+        s = sum(v for k, v in res["stats"].items() if k != "expired_binding")
+        total += s
+        for k, v in res["stats"].items():
+            if v:
+                seen[k] = seen.get(k, 0) + v
+        if s != 1 or res["retval"] not in verdicts or res["stats"]["internal_error"]:
+            bad.append("%s: verdict %s, counters %s, input %s" % (
+                fx.desc, verdict_name(prog, res["retval"]),
+                {k: v for k, v in res["stats"].items() if v}, fx.data.hex()[:200]))
+    diag = ["%d runs, %d short frames refused by the kernel, verdict counter sum %d" %
+            (runs, refused, total)] + errors[:10] + bad[:20]
+    print("# %s fuzz counters: %s" % (prog, ", ".join(
+        "%s %d" % kv for kv in sorted(seen.items(), key=lambda kv: -kv[1]))))
+    tap(not errors and not bad and total == runs and runs > 0,
+        "%s: %d random frames (seed %#x): valid verdict, exactly one verdict counter each, "
+        "no internal_error" % (prog, count, FUZZ_SEED), diag)
+
+
+# ---- a mobile node is a host: forwarding off
+
+
+def host_fixtures():
+    """tc_mn_egress where bpf_fib_lookup() answers FWD_DISABLED (forwarding off)."""
+    fx = []
+    M = dict(bindings=MN_BINDINGS, config=MN_CONFIG)
+    inner = udp_packet(HOA, CN, fl=0x777)
+    f = frame(inner, src=MAC_A0, dst=MAC_OLD)
+    exp = encap(bytes(inner), MN_COA, MN_HA, 0, 0x777, MAC_A0, MAC_OLD)
+    fx.append(Fx("tc_mn_egress, forwarding off: encapsulated, routed by bpf_redirect_neigh "
+                 "(TC_ACT_REDIRECT)", "tc_mn_egress", f, TC_ACT_REDIRECT, {"mn_encap": 1}, exp,
+                 mask=mask_macs, **M))
+    small = dict(bindings=[B(HOA, MN_COA_B, MN_HA_SMALL)], config=MN_CONFIG, ifname="xb0")
+    f = frame(udp_packet(HOA, CN, size=MTU_B - 40 + 1), src=MAC_B0, dst=MAC_OLD)
+    fx.append(Fx("tc_mn_egress, forwarding off: %d bytes on a %d-byte link: Packet Too Big "
+                 "mtu %d from the device MTU" % (MTU_B - 39, MTU_B, MTU_B - 40),
+                 "tc_mn_egress", f, TC_ACT_REDIRECT, {"mn_ptb_local": 1},
+                 ptb(f, MN_HA_SMALL, MTU_B - 40), **small))
+    return fx
+
+
+# ------------------------------------------------------------------ main
+
+
+def main():
+    if os.geteuid() != 0:
+        tap(False, "test_dataplane needs root", [])
+        return 1
+    if not os.access(RUNNER, os.X_OK):
+        tap(False, "runner %s is built (run make)" % RUNNER, [])
+        return 1
+    stat_names = subprocess.run([RUNNER, "--list-stats"], capture_output=True, text=True,
+                                check=True).stdout.split()
+    try:
+        netns_create()
+    except Exception as e:  # noqa: BLE001
+        tap(False, "namespace %s with the test topology" % NS, [str(e)])
+        return 1
+
+    fixtures = xdp_ha_fixtures() + xdp_mn_fixtures() + tc_fixtures()
+    results = run_fixtures([fx.json() for fx in fixtures])
+    for fx, res in zip(fixtures, results):
+        ok, diag, skip = evaluate(fx, res, stat_names)
+        tap(ok, fx.desc, diag, skip)
+    label_checks(fixtures, results)
+
+    seeds = [fx.data for fx in fixtures if fx.prog.startswith("xdp") and len(fx.data) >= 14]
+    fuzz("xdp_ha", 400, seeds, (XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT), 0,
+         HA_BINDINGS, HA_CONFIG)
+    fuzz("xdp_mn", 150, seeds, (XDP_DROP, XDP_PASS), 0, MN_BINDINGS, MN_CONFIG)
+    tc_seeds = [fx.data for fx in fixtures if fx.prog.startswith("tc")]
+    fuzz("tc_mn_egress", 100, tc_seeds, (TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT), 14,
+         MN_BINDINGS, MN_CONFIG)
+    fuzz("tc_ha_egress", 100, tc_seeds, (TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT), 14,
+         HA_BINDINGS, HA_CONFIG)
+
+    sh("ip", "netns", "exec", NS, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=0",
+       "net.ipv6.conf.xa0.forwarding=0", "net.ipv6.conf.xb0.forwarding=0")
+    fixtures = host_fixtures()
+    for fx, res in zip(fixtures, run_fixtures([fx.json() for fx in fixtures])):
+        ok, diag, skip = evaluate(fx, res, stat_names)
+        tap(ok, fx.desc, diag, skip)
+
+    print("# %d passed, %d failed" % (N_PASS, N_FAIL))
+    return 1 if N_FAIL else 0
+
+
+if __name__ == "__main__":
+    atexit.register(netns_delete)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    rc = 1
+    try:
+        rc = main()
+    except SystemExit as e:
+        rc = e.code if isinstance(e.code, int) else 1
+    except Exception as e:  # noqa: BLE001 - report, clean up, fail
+        import traceback
+        print("not ok - test_dataplane crashed: %s" % e)
+        for line in traceback.format_exc().splitlines():
+            print("#   " + line)
+        rc = 1
+    finally:
+        netns_delete()
+    sys.exit(rc)

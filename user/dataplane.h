@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dataplane.h - load, attach and drive the xmip6 BPF data plane.
+ *
+ * One xmip6 instance is one pin directory on bpffs (XMIP6_PIN_DIR_DEFAULT
+ * unless told otherwise). It holds the three maps of headers/xmip6.h, pinned
+ * by name, and one pinned BPF link per attached hook under links/:
+ *
+ *	PIN_DIR/bindings  PIN_DIR/stats  PIN_DIR/config
+ *	PIN_DIR/links/IFNAME_xdp   XDP program (xdp_ha or xdp_mn)
+ *	PIN_DIR/links/IFNAME_tc    TC egress program (tcx link)
+ *
+ * bpffs refuses '.' in names (EPERM: "reserved for future extensions", see
+ * bpf_lookup() in kernel/bpf/inode.c), so a '.' of IFNAME ("eth0.100", a
+ * VLAN) is written ':', which interface names never contain.
+ *
+ * Everything keeps working after the process that attached it exits; an
+ * instance serves one role (HA or MN) on any number of interfaces.
+ *
+ * Conventions: functions return 0 (or a count) on success and -errno on
+ * failure, and log the failure once through util.h's log_msg() so callers
+ * only need to propagate the code. The exception is dp_binding_lookup(),
+ * which returns -ENOENT silently, a miss being an answer, not an error.
+ */
+#ifndef XMIP6_DATAPLANE_H
+#define XMIP6_DATAPLANE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <net/if.h>
+#include <linux/bpf.h>
+
+#include "xmip6.h"
+
+#define DP_LINK_SUFFIX_XDP "_xdp"
+#define DP_LINK_SUFFIX_TC  "_tc"
+
+/* Largest bindings map dp_attach() creates. */
+#define DP_BINDINGS_MAX (1U << 24)
+
+enum dp_xdp_mode {
+	DP_XDP_AUTO = 0, /* the kernel's choice: native when the driver has it */
+	DP_XDP_NATIVE,	 /* driver mode or fail (XDP_FLAGS_DRV_MODE) */
+	DP_XDP_GENERIC,	 /* skb mode (XDP_FLAGS_SKB_MODE) */
+};
+
+enum dp_hook {
+	DP_HOOK_XDP,
+	DP_HOOK_TC,
+};
+
+/* PIN_DIR/links/IFNAME_xdp or _tc, with IFNAME escaped as described above. */
+int dp_link_pin_path(char *buf, size_t size, const char *pin_dir, const char *ifname,
+		     enum dp_hook hook);
+
+struct dp_attach_opts {
+	enum xmip6_role role;	   /* XMIP6_ROLE_HA or XMIP6_ROLE_MN */
+	struct in6_addr ha_addr;   /* HA: our tunnel endpoint; MN: our home agent */
+	unsigned int max_bindings; /* 0: the pinned map's size, else the default */
+	enum dp_xdp_mode xdp_mode;
+};
+
+/*
+ * Load the programs for opts->role (reusing the instance's pinned maps, or
+ * creating and pinning them), write the config map, and attach XDP and TC
+ * egress to @ifname, resolved in the caller's network namespace. When the
+ * interface already has this instance's links, their programs are replaced
+ * atomically (bpf_link_update): an upgrade drops no packet.
+ * Kernels without tcx (< 6.6) get a legacy clsact filter instead of a link;
+ * XMIP6_FORCE_LEGACY_TC=1 in the environment forces that path (for tests).
+ */
+int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_opts *opts);
+
+/* Detach the instance's programs from @ifname; links whose interface is gone count too. */
+int dp_detach(const char *pin_dir, const char *ifname);
+
+/* Detach every link of the instance, unpin its maps and remove @pin_dir. */
+int dp_unload(const char *pin_dir);
+
+/* An open instance: fds of its pinned maps. */
+struct xmip6_dp {
+	char pin_dir[PATH_MAX];
+	int bindings_fd;
+	int stats_fd;
+	int config_fd;
+	__u32 bindings_max; /* max_entries of the bindings map */
+	__u32 map_ids[3];   /* bindings, stats, config: who uses them is ours */
+};
+
+/* Open the pinned maps; fails (-ENOENT) if nothing is loaded at @pin_dir. */
+int dp_open(const char *pin_dir, struct xmip6_dp *dp);
+void dp_close(struct xmip6_dp *dp);
+
+int dp_config_read(const struct xmip6_dp *dp, struct xmip6_config *cfg);
+const char *dp_role_name(__u32 role);
+
+/*
+ * Bindings, keyed by home address. dp_binding_update() adds or replaces
+ * (it refuses unusable addresses); dp_binding_foreach() stops at the first
+ * non-zero return of @cb and returns it; dp_binding_flush() and
+ * dp_binding_count() return how many bindings there were.
+ */
+typedef int (*dp_binding_cb)(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx);
+
+int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		      const struct xmip6_binding *b);
+int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa);
+int dp_binding_lookup(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		      struct xmip6_binding *b);
+int dp_binding_foreach(const struct xmip6_dp *dp, dp_binding_cb cb, void *ctx);
+int dp_binding_count(const struct xmip6_dp *dp);
+int dp_binding_flush(const struct xmip6_dp *dp);
+
+/* Counters: summed over all possible CPUs; cleared on all of them. */
+int dp_stats_read(const struct xmip6_dp *dp, struct xmip6_stats *sum);
+int dp_stats_clear(const struct xmip6_dp *dp);
+
+struct dp_stat_desc {
+	const char *name;
+	const char *desc;
+};
+
+/* Name and description of counter i, in struct xmip6_stats order. */
+extern const struct dp_stat_desc dp_stat_descs[XMIP6_STAT_COUNT];
+
+static inline __u64 dp_stat_value(const struct xmip6_stats *s, size_t i)
+{
+	return ((const __u64 *)s)[i];
+}
+
+/* What is attached: one entry per pinned link, and one per legacy tc filter. */
+struct dp_link_info {
+	char name[NAME_MAX + 1];  /* pin name under links/, e.g. "eth0_xdp" */
+	char ifname[IF_NAMESIZE]; /* from the pin name (or the interface if legacy) */
+	enum dp_hook hook;
+	bool legacy_tc; /* a clsact filter, not a link (kernel without tcx) */
+	__u32 link_id;	/* 0 for legacy_tc */
+	__u32 prog_id;
+	char prog_name[BPF_OBJ_NAME_LEN];
+	__u32 ifindex; /* 0: the interface is gone, the link is defunct */
+};
+
+typedef int (*dp_link_cb)(const struct dp_link_info *link, void *ctx);
+
+int dp_link_foreach(const struct xmip6_dp *dp, dp_link_cb cb, void *ctx);
+
+/* libbpf's own messages are shown only when LOG_DEBUG is enabled. */
+void dp_libbpf_quiet(void);
+
+#endif /* XMIP6_DATAPLANE_H */

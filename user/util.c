@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * util.c - logging and IPv6 address helpers shared by xmip6ctl and xmip6d.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+static int log_threshold = LOG_NOTICE;
+static bool log_to_syslog;
+
+void log_set_level(int level)
+{
+	log_threshold = level;
+}
+
+bool log_enabled(int level)
+{
+	return level <= log_threshold;
+}
+
+void log_use_syslog(const char *ident)
+{
+	openlog(ident, LOG_PID, LOG_DAEMON);
+	log_to_syslog = true;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_enabled(level))
+		return;
+
+	va_start(ap, fmt);
+	if (log_to_syslog) {
+		vsyslog(level, fmt, ap);
+	} else {
+		fprintf(stderr, "%s: ", program_invocation_short_name);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
+
+int addr6_parse(const char *str, struct in6_addr *addr)
+{
+	if (!str || inet_pton(AF_INET6, str, addr) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+const char *addr6_str(const struct in6_addr *addr, struct addr6_buf *buf)
+{
+	if (!inet_ntop(AF_INET6, addr, buf->s, sizeof(buf->s)))
+		snprintf(buf->s, sizeof(buf->s), "?");
+	return buf->s;
+}
+
+const char *addr6_unusable_reason(const struct in6_addr *addr)
+{
+	if (IN6_IS_ADDR_UNSPECIFIED(addr))
+		return "unspecified";
+	if (IN6_IS_ADDR_MULTICAST(addr))
+		return "multicast";
+	if (IN6_IS_ADDR_LOOPBACK(addr))
+		return "loopback";
+	return NULL;
+}
+
+unsigned long long mono_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * util.h - logging and IPv6 address helpers shared by xmip6ctl and xmip6d.
+ */
+#ifndef XMIP6_UTIL_H
+#define XMIP6_UTIL_H
+
+#include <stdbool.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <syslog.h>
+
+/*
+ * Logging. Every message goes to stderr as "PROG: message" (PROG is the
+ * program's short name), or to syslog once log_use_syslog() was called.
+ * Messages above the threshold (default LOG_NOTICE) are dropped.
+ */
+void log_set_level(int level);
+bool log_enabled(int level);
+void log_use_syslog(const char *ident);
+void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define pr_err(...)    log_msg(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)   log_msg(LOG_WARNING, __VA_ARGS__)
+#define pr_notice(...) log_msg(LOG_NOTICE, __VA_ARGS__)
+#define pr_info(...)   log_msg(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...)  log_msg(LOG_DEBUG, __VA_ARGS__)
+
+/* IPv6 addresses. */
+struct addr6_buf {
+	char s[INET6_ADDRSTRLEN];
+};
+
+/* Parse a textual IPv6 address; -EINVAL if it is not one. */
+int addr6_parse(const char *str, struct in6_addr *addr);
+
+/* Format with inet_ntop into @buf; returns buf->s so it can be used inline. */
+const char *addr6_str(const struct in6_addr *addr, struct addr6_buf *buf);
+
+/*
+ * Why @addr cannot name a node (home address, care-of address, home agent):
+ * "unspecified", "multicast" or "loopback"; NULL when it is usable.
+ */
+const char *addr6_unusable_reason(const struct in6_addr *addr);
+
+/* CLOCK_MONOTONIC in nanoseconds, the clock of bpf_ktime_get_coarse_ns(). */
+unsigned long long mono_now_ns(void);
+
+#endif /* XMIP6_UTIL_H */
