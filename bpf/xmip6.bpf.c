@@ -168,7 +168,9 @@ static __always_inline bool learn_tunnel_mtu(struct cursor c, const struct ipv6h
 	struct icmp6hdr *icmp;
 	__u32 mtu, known;
 
-	if (ip6->nexthdr != IPPROTO_ICMPV6)
+	/* The quote must hold both headers within the payload, not the frame. */
+	if (ip6->nexthdr != IPPROTO_ICMPV6 ||
+	    bpf_ntohs(ip6->payload_len) < sizeof(*icmp) + 2 * sizeof(struct ipv6hdr))
 		return false;
 	icmp = cursor_pull(&c, sizeof(*icmp));
 	quoted_outer = cursor_pull(&c, sizeof(*quoted_outer));

@@ -52,6 +52,9 @@ fail() {
 
 [ "$(id -u)" -eq 0 ] || fail "run as root (namespaces, BPF)"
 [ -x "$XM_CTL_BIN" ] || fail "$XM_CTL_BIN missing: run make"
+for tool in bpftool clang ethtool socat tcpdump tshark; do
+	command -v "$tool" >/dev/null || fail "$tool is not installed"
+done
 xm_init "xmdemo$$-"
 
 step "Building the network (namespaces ${XM_PFX}*)"
@@ -67,6 +70,7 @@ xm_topo_up || fail "could not build the topology"
 
 step "Without xmip6 the CN cannot reach the home address"
 run cn ping -n -c 2 -i 0.2 -w 1 "$XM_HOA"
+say "No reply: the HA receives the packets but has nowhere to send them."
 
 step "Attaching xmip6: XDP + TC on the HA's home link, XDP + TC on the MN"
 ctl ha attach "$XM_HA_IF" role ha address "$XM_HA_ADDR" || fail "attach on the HA"
@@ -80,9 +84,10 @@ ctl ha binding show
 
 step "Ping through the tunnel, both ways"
 say "CN -> home address: the HA encapsulates, the MN decapsulates."
-run cn ping -n -c 3 -i 0.2 -w 5 "$XM_HOA"
+run cn ping -n -c 3 -i 0.2 -w 5 "$XM_HOA" || fail "no reply through the tunnel"
 say "home address -> CN: the MN reverse-tunnels to the HA, which decapsulates."
-run mn ping -n -c 3 -i 0.2 -w 5 -I "$XM_HOA" "$XM_CN_ADDR"
+run mn ping -n -c 3 -i 0.2 -w 5 -I "$XM_HOA" "$XM_CN_ADDR" ||
+	fail "no reply through the reverse tunnel"
 
 step "A TCP stream from the CN to the home address (4 MiB)"
 data=$XM_TMP/data
@@ -104,25 +109,33 @@ say "$((4194304 * 8 * 1000 / (t1 - t0 + 1))) Mbit/s (veth, one CPU; not a benchm
 [ "$sent" = "$got" ] || fail "TCP data differs"
 
 step "What the packets look like between R1 and R2"
+say "One ping CN -> home address and its reply, captured on the R1-R2 link:"
 cap=$XM_TMP/r1r2.pcap
-xm_capture_start r1 "$XM_R1_R2_IF" "$cap" ip6 || fail "tcpdump did not start"
+XM_CAPTURE_COUNT=2 xm_capture_start r1 "$XM_R1_R2_IF" "$cap" ip6 proto 41 ||
+	fail "tcpdump did not start"
 xm_exec cn ping -n -c 1 -w 2 "$XM_HOA" >/dev/null
-xm_capture_stop
-say "tshark: one IPv6 header inside another (next header 41):"
-tshark -r "$cap" 2>/dev/null | head -n 2 | sed 's/^/    /'
-echo
+xm_capture_stop 3
+tshark -r "$cap" 2>/dev/null | sed 's/^/    /'
+say "Decoded, the request is one IPv6 header inside another (next header 41):"
 tshark -r "$cap" -c 1 -V 2>/dev/null |
-	grep -E '^Internet Protocol Version 6|^    (Next Header|Source Address|Destination Address|Payload Length)' |
+	grep -E '^Internet Protocol Version 6|^    (Next Header|Source Address|Destination Address|Payload Length):' |
 	sed 's/^/    /'
 
 step "Counters and the binding map"
+say "Every verdict of the BPF programs is counted:"
 ctl ha stats show
+echo "${B}[mn]\$${N} xmip6ctl stats show | awk '\$2 != 0'   (the non-zero ones)"
+xm_ctl mn stats show 2>&1 | awk '$2 != 0' | sed 's/^/    /'
+say "The binding lives in a pinned BPF map; bpftool reads it with its BTF names:"
 echo "${B}[host]\$${N} bpftool map dump pinned $(xm_pin ha)/bindings"
 bpftool map dump pinned "$(xm_pin ha)/bindings" 2>&1 | sed 's/^/    /'
 
 step "Deleting the binding on the HA: the tunnel stops"
 ctl ha binding del "$XM_HOA"
-run cn ping -n -c 2 -i 0.2 -w 1 "$XM_HOA"
+if run cn ping -n -c 2 -i 0.2 -w 1 "$XM_HOA"; then
+	fail "the home address still answers without a binding"
+fi
+say "No reply: without a binding the HA no longer tunnels to the MN."
 
 step "Done; removing the namespaces and the pinned programs"
 xm_cleanup

@@ -64,6 +64,7 @@ XM_ROLES="cn r1 r2 ha mn"
 XM_PFX=
 XM_TMP=
 XM_PIDS=()
+XM_FG_PID=
 XM_NETNS=()
 XM_CLEANED=0
 XM_VERBOSE=${XM_VERBOSE:-0}
@@ -95,12 +96,26 @@ xm_ns() { echo "${XM_PFX}$1"; }
 # Pin directory of the xmip6 instance in a role's namespace.
 xm_pin() { echo "$XM_BPFFS/xmip6-${XM_PFX}$1"; }
 
+# xm_fg CMD...: run CMD and wait for it, but interruptibly. Bash runs an INT
+# trap only once its foreground child is done, and not at all when that child
+# handles SIGINT itself (ping, tcpdump, socat do): Ctrl-C would be swallowed.
+# Waiting in the wait builtin instead lets the trap run at once.
+xm_fg() {
+	local rc
+	"$@" <&0 &
+	XM_FG_PID=$!
+	wait "$XM_FG_PID"
+	rc=$?
+	XM_FG_PID=
+	return "$rc"
+}
+
 # xm_exec ROLE CMD...: run CMD in the role's namespace.
 xm_exec() {
 	local ns
 	ns=$(xm_ns "$1")
 	shift
-	ip netns exec "$ns" "$@"
+	xm_fg ip netns exec "$ns" "$@"
 }
 
 # xm_ctl ROLE ARGS...: run xmip6ctl in the role's network namespace but the
@@ -110,7 +125,7 @@ xm_ctl() {
 	local role=$1 pin
 	shift
 	pin=$(xm_pin "$role")
-	timeout 30 nsenter --net="/run/netns/$(xm_ns "$role")" \
+	xm_fg timeout 30 nsenter --net="/run/netns/$(xm_ns "$role")" \
 		"$XM_CTL_BIN" -p "$pin" "$@"
 }
 
@@ -132,16 +147,30 @@ xm_bg() {
 # xm_wait_pid PID SECONDS: wait for a background process to end. Returns its
 # exit status, or 124 after killing it when it outlives the deadline.
 xm_wait_pid() {
-	local pid=$1 deadline=$((SECONDS + $2))
+	local pid=$1 ticks=$(($2 * 10))
 	while kill -0 "$pid" 2>/dev/null; do
-		if [ "$SECONDS" -ge "$deadline" ]; then
+		if [ "$ticks" -le 0 ]; then
 			kill -TERM "$pid" 2>/dev/null
 			wait "$pid" 2>/dev/null
 			return 124
 		fi
+		ticks=$((ticks - 1))
 		sleep 0.1
 	done
 	wait "$pid" 2>/dev/null
+}
+
+# xm_reap PID SECONDS: wait for a process we signalled; SIGKILL it when it
+# is still there after SECONDS.
+xm_reap() {
+	local pid=$1 ticks=$(($2 * 10))
+	while kill -0 "$pid" 2>/dev/null && [ "$ticks" -gt 0 ]; do
+		ticks=$((ticks - 1))
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
 }
 
 # xm_stop_pid PID: interrupt a background process (SIGINT, then SIGKILL).
@@ -237,6 +266,14 @@ xm_topo_up() {
 	# Until the daemon does it: the HA answers neighbour solicitations for
 	# the home address on the home link (RFC 6275 section 10.4.1).
 	ip -n "$(xm_ns ha)" -6 neigh add proxy "$XM_HOA" dev "$XM_HA_IF" || return 1
+	# ...and must not itself wait for a neighbour advertisement from the
+	# absent home address: with a permanent entry its own packets (and the
+	# ICMPv6 errors it owes the MN) reach tc_ha_egress, which tunnels them.
+	local ha_mac
+	ha_mac=$(ip -n "$(xm_ns ha)" -br link show dev "$XM_HA_IF" | awk '{print $3}')
+	[ -n "$ha_mac" ] || return 1
+	ip -n "$(xm_ns ha)" -6 neigh replace "$XM_HOA" lladdr "$ha_mac" dev "$XM_HA_IF" \
+		nud permanent || return 1
 
 	# A veth takes XDP_TX/redirected frames only when its peer runs NAPI:
 	# GRO is enough for XDP_REDIRECT, but XDP_TX frames are flushed (the
@@ -347,11 +384,13 @@ xm_cleanup() {
 	local pid pin ns role
 	[ "$XM_CLEANED" -eq 1 ] && return 0
 	XM_CLEANED=1
-	for pid in "${XM_PIDS[@]}"; do
+	# A second Ctrl-C must not cut the cleanup short.
+	trap '' INT TERM
+	for pid in ${XM_FG_PID:-} "${XM_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null
 	done
-	for pid in "${XM_PIDS[@]}"; do
-		xm_wait_pid "$pid" 2 >/dev/null 2>&1 || kill -KILL "$pid" 2>/dev/null
+	for pid in ${XM_FG_PID:-} "${XM_PIDS[@]}"; do
+		xm_reap "$pid" 2
 	done
 	for role in $XM_ROLES; do
 		pin=$(xm_pin "$role")
@@ -373,19 +412,25 @@ xm_cleanup() {
 	return 0
 }
 
-# xm_capture_start ROLE IF FILE [FILTER...]: tcpdump into FILE (bounded in
-# packets and time) and wait until it listens. Sets XM_CAPTURE_PID.
+# xm_capture_start ROLE IF FILE [FILTER...]: tcpdump into FILE and wait
+# until it listens. It stops by itself after XM_CAPTURE_COUNT packets (default
+# 1000) or 60 s. Sets XM_CAPTURE_PID.
 xm_capture_start() {
 	local role=$1 dev=$2 file=$3
 	shift 3
-	xm_bg "$role" timeout 60 tcpdump -n -U -Z root -c 1000 -s 256 -i "$dev" \
-		-w "$file" "$@" 2>"$file.log"
+	xm_bg "$role" timeout 60 tcpdump -n -U --immediate-mode -Z root \
+		-c "${XM_CAPTURE_COUNT:-1000}" -s 256 -i "$dev" -w "$file" "$@" \
+		2>"$file.log"
 	XM_CAPTURE_PID=$XM_LAST_PID
 	xm_retry 50 0.1 grep -q 'listening on' "$file.log"
 }
 
-# xm_capture_stop: stop the capture started last and flush its file.
-xm_capture_stop() { xm_stop_pid "$XM_CAPTURE_PID"; }
+# xm_capture_stop [SECONDS]: give the capture started last up to SECONDS
+# (default 0) to reach its packet count, then stop it; its file is complete.
+xm_capture_stop() {
+	xm_wait_pid "$XM_CAPTURE_PID" "${1:-0}" >/dev/null 2>&1
+	return 0
+}
 
 # xm_link_ids ROLE: IDs of the bpf_links pinned by a role's instance.
 xm_link_ids() {

@@ -13,19 +13,32 @@
  *     "meta": 16,               XDP only, optional: bytes of metadata put in
  *                               front of the frame, so that frames shorter
  *                               than ETH_HLEN (the test-run minimum) fit
- *     "gso_size": 1000,         TC only, optional: __sk_buff gso_size
+ *     "gso_size": 1000,         TC only, optional: __sk_buff gso_size (the
+ *                               test run cannot set gso_type: it stays 0)
  *     "config": {"role": 1, "ha_addr": "2001:db8::1"},        optional
  *     "bindings": [{"home": "..", "coa": "..", "ha": "..",
  *                   "expires_ns": 0,       absolute CLOCK_MONOTONIC, or
  *                   "expires_in_ms": -1000, relative to now (optional),
- *                   "lifetime_s": 0, "sequence": 0, "flags": 0}]}, ...]
+ *                   "lifetime_s": 0, "sequence": 0, "flags": 0,
+ *                   "tunnel_mtu": 1400,    learnt tunnel MTU (optional)
+ *                   "tunnel_mtu_expires_ns": 0,          absolute, or
+ *                   "tunnel_mtu_expires_in_ms": 300000}]},  relative
+ *     ...]
  *
  * Before each fixture the bindings, config, stats and ICMP rate-limit maps
  * are reset, then the program runs once. One JSON object per fixture is
  * printed on its own line:
  *
  *   {"name": "what", "err": 0, "retval": 2, "data_out": "hex",
- *    "stats": {"rx_not_ipv6": 0, ...}}     counters summed over all CPUs
+ *    "stats": {"rx_not_ipv6": 0, ...},     counters summed over all CPUs
+ *    "bindings_before": [B, ...],          the bindings map just before the run
+ *    "bindings_after": [B, ...]}           ... and just after it
+ *
+ * where each B holds every field of struct xmip6_binding ("home", "coa",
+ * "ha", "expires_ns", "registered_ns", "lifetime_s", "sequence", "flags",
+ * "tunnel_mtu", "reserved", "tunnel_mtu_expires_ns"; times absolute
+ * CLOCK_MONOTONIC ns) plus "tunnel_mtu_expires_in_ns": tunnel_mtu_expires_ns
+ * minus CLOCK_MONOTONIC when the map was read (0 if tunnel_mtu_expires_ns is 0).
  *
  * "err" is the test run's -errno (then the other fields are meaningless).
  * Usage: prog_run [--list-stats] < fixtures.json
@@ -211,10 +224,55 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		b.lifetime_s = jint(o, "lifetime_s", 0);
 		b.sequence = jint(o, "sequence", 0);
 		b.flags = jint(o, "flags", 0);
+		b.tunnel_mtu = jint(o, "tunnel_mtu", 0);
+		b.tunnel_mtu_expires_ns = jint(o, "tunnel_mtu_expires_ns", 0);
+		if (json_object_object_get_ex(o, "tunnel_mtu_expires_in_ms", &rel))
+			b.tunnel_mtu_expires_ns =
+				mono_ns() + json_object_get_int64(rel) * 1000000LL;
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.bindings), &home, &b, BPF_ANY))
 			return -errno;
 	}
 	return 0;
+}
+
+/* The whole bindings map as a JSON array (see the header comment). */
+static json_object *bindings_dump(struct bpf_map *map)
+{
+	json_object *arr = json_object_new_array();
+	int fd = bpf_map__fd(map);
+	struct in6_addr key, *prev = NULL;
+	char buf[INET6_ADDRSTRLEN];
+
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		struct xmip6_binding b;
+		long long in_ns = 0;
+		json_object *o;
+
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &b))
+			continue; /* deleted meanwhile: nothing runs concurrently */
+		if (b.tunnel_mtu_expires_ns)
+			in_ns = (long long)(b.tunnel_mtu_expires_ns - mono_ns());
+		o = json_object_new_object();
+		inet_ntop(AF_INET6, &key, buf, sizeof(buf));
+		json_object_object_add(o, "home", json_object_new_string(buf));
+		inet_ntop(AF_INET6, &b.care_of_addr, buf, sizeof(buf));
+		json_object_object_add(o, "coa", json_object_new_string(buf));
+		inet_ntop(AF_INET6, &b.ha_addr, buf, sizeof(buf));
+		json_object_object_add(o, "ha", json_object_new_string(buf));
+		json_object_object_add(o, "expires_ns", json_object_new_uint64(b.expires_ns));
+		json_object_object_add(o, "registered_ns", json_object_new_uint64(b.registered_ns));
+		json_object_object_add(o, "lifetime_s", json_object_new_int64(b.lifetime_s));
+		json_object_object_add(o, "sequence", json_object_new_int64(b.sequence));
+		json_object_object_add(o, "flags", json_object_new_int64(b.flags));
+		json_object_object_add(o, "tunnel_mtu", json_object_new_int64(b.tunnel_mtu));
+		json_object_object_add(o, "reserved", json_object_new_int64(b.reserved));
+		json_object_object_add(o, "tunnel_mtu_expires_ns",
+				       json_object_new_uint64(b.tunnel_mtu_expires_ns));
+		json_object_object_add(o, "tunnel_mtu_expires_in_ns", json_object_new_int64(in_ns));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 static int stats_read(struct xmip6 *skel, struct xmip6_stats *sum)
@@ -285,6 +343,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	err = maps_setup(skel, fx);
 	if (err)
 		goto out;
+	json_object_object_add(res, "bindings_before", bindings_dump(skel->maps.bindings));
 
 	if (xdp) {
 		struct xdp_md ctx = {
@@ -341,6 +400,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 		json_object_object_add(jstats, stat_names[i],
 				       json_object_new_int64(((const __u64 *)&sum)[i]));
 	json_object_object_add(res, "stats", jstats);
+	json_object_object_add(res, "bindings_after", bindings_dump(skel->maps.bindings));
 out:
 	free(hex_out);
 	free(frame);

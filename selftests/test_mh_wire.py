@@ -13,7 +13,7 @@
 * The C parser is fed Scapy-built good and bad messages.
 * tshark decodes a pcap of full IPv6 packets (HAO, RH2) with no malformed
   packet and no warning or error expert item.
-* The C unit tests (build/selftests/mh_unit) run too, summarised on one line.
+* The C unit tests (build/selftests/mh_unit) are run by selftests/run.sh itself.
 
 Needs Debian's python3-scapy (hence /usr/bin/python3) and tshark; no root.
 Prints TAP lines, exits 1 on any failure.
@@ -60,7 +60,6 @@ from scapy.utils import wrpcap  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("XMIP6_BUILD", os.path.join(ROOT, "build"))
 TOOL = os.path.join(BUILD, "selftests", "mh_tool")
-UNIT = os.path.join(BUILD, "selftests", "mh_unit")
 
 HOA = "2001:db8:aaaa::100"
 COA = "2001:db8:ffff:1::abcd"
@@ -417,23 +416,11 @@ def test_tshark():
             "tshark reads back sequence, status, SPI, nonce indices, BRA, Alternate CoA", out)
 
 
-def test_unit():
-    if not os.access(UNIT, os.X_OK):
-        tap(False, "mh_unit C unit tests: %s not built" % UNIT)
-        return
-    out = subprocess.run([UNIT], capture_output=True, text=True)
-    lines = out.stdout.splitlines()
-    bad = [line for line in lines if line.startswith("not ok")]
-    n = sum(1 for line in lines if line.startswith("ok"))
-    tap(out.returncode == 0 and not bad and n > 0,
-        "mh_unit: %d C unit tests passed, %d failed" % (n, len(bad)), "\n".join(bad))
-
-
 def main():
     if not os.access(TOOL, os.X_OK):
         print("not ok - %s not built (make first)" % TOOL)
         return 1
-    for test in (test_vectors, test_against_scapy, test_parse_results, test_tshark, test_unit):
+    for test in (test_vectors, test_against_scapy, test_parse_results, test_tshark):
         try:
             test()
         except Exception as e:  # one broken step must not hide the others

@@ -108,10 +108,11 @@ check_attach() {
 		{ echo "no XDP program on the HA's $XM_HA_IF"; return 1; }
 	xm_exec mn ip -d link show dev "$XM_MN_IF" | grep -q 'xdp' ||
 		{ echo "no XDP program on the MN's $XM_MN_IF"; return 1; }
-	HA_LINKS=$(xm_link_ids ha)
-	MN_LINKS=$(xm_link_ids mn)
+	# XDP and TC egress: two pinned bpf_links per instance.
+	HA_LINKS=$(xm_link_ids ha | xargs)
+	MN_LINKS=$(xm_link_ids mn | xargs)
 	echo "HA links: $HA_LINKS; MN links: $MN_LINKS"
-	[ -n "$HA_LINKS" ] && [ -n "$MN_LINKS" ]
+	[ "$(echo "$HA_LINKS" | wc -w)" -ge 2 ] && [ "$(echo "$MN_LINKS" | wc -w)" -ge 2 ]
 }
 
 check_binding_show() {
@@ -164,7 +165,7 @@ capture_tunnel() {
 	}
 	xm_ping_ok cn 3 "$XM_HOA" >/dev/null
 	xm_ping_ok mn 3 -I "$XM_HOA" "$XM_CN_ADDR" >/dev/null
-	xm_capture_stop
+	xm_capture_stop 0
 	[ -s "$CAP" ]
 }
 
@@ -214,6 +215,8 @@ check_ha_local() {
 	e0=$(ctr ha ha_local_encap) || return 1
 	out=$(xm_ping_ok ha 3 "$XM_HOA") || rc=1
 	echo "$out" | tail -n 3
+	echo "HA neighbour entry for the home address:"
+	xm_exec ha ip -6 neigh show "$XM_HOA" dev "$XM_HA_IF"
 	e1=$(ctr ha ha_local_encap) || return 1
 	grew_by "HA ha_local_encap" "$e0" "$e1" 3 || rc=1
 	return "$rc"
@@ -280,7 +283,7 @@ check_mtu_ptb() {
 			break
 		fi
 	done
-	xm_ctl ha stats show | grep -Ei 'ptb|no_route|error' || true
+	xm_ctl ha stats show | grep -Ei 'ptb|pmtu|no_route|error' || true
 	return "$rc"
 }
 
@@ -320,6 +323,11 @@ check_detach() {
 	fi
 	if xm_exec mn ip -d link show dev "$XM_MN_IF" | grep -q 'prog/xdp'; then
 		echo "XDP still attached to the MN's $XM_MN_IF"
+		rc=1
+	fi
+	if [ -n "$(find "$(xm_pin ha)/links" "$(xm_pin mn)/links" -type f 2>/dev/null)" ]; then
+		echo "link pins left:"
+		find "$(xm_pin ha)/links" "$(xm_pin mn)/links" -type f
 		rc=1
 	fi
 	xm_exec ha bpftool net show dev "$XM_HA_IF"
