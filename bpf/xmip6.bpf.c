@@ -393,6 +393,28 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 	return xdp_ha_forward_decapped(ctx);
 }
 
+/*
+ * The Ethernet + IPv6 prologue of the XDP programs. Returns -1 with @eth and
+ * @ip6 set and @c behind the IPv6 header, or the (counted) verdict for a
+ * frame that is not ours to look at.
+ */
+static __always_inline int xdp_pull_ipv6(struct xdp_md *ctx, struct cursor *c, struct ethhdr **eth,
+					 struct ipv6hdr **ip6)
+{
+	cursor_init(c, (void *)(long)ctx->data, (void *)(long)ctx->data_end);
+	*eth = pull_eth(c);
+	if (!*eth)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if ((*eth)->h_proto != bpf_htons(ETH_P_IPV6))
+		return VERDICT(XDP_PASS, rx_not_ipv6);
+	*ip6 = pull_ipv6(c);
+	if (!*ip6)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (!(*ip6)->payload_len) /* jumbogram (RFC 2675): not ours to parse */
+		return VERDICT(XDP_PASS, rx_jumbo);
+	return -1;
+}
+
 SEC("xdp")
 int xdp_ha(struct xdp_md *ctx)
 {
@@ -400,18 +422,11 @@ int xdp_ha(struct xdp_md *ctx)
 	struct ipv6hdr *ip6;
 	struct ethhdr *eth;
 	struct cursor c;
+	int verdict;
 
-	cursor_init(&c, (void *)(long)ctx->data, (void *)(long)ctx->data_end);
-	eth = pull_eth(&c);
-	if (!eth)
-		return VERDICT(XDP_DROP, rx_malformed);
-	if (eth->h_proto != bpf_htons(ETH_P_IPV6))
-		return VERDICT(XDP_PASS, rx_not_ipv6);
-	ip6 = pull_ipv6(&c);
-	if (!ip6)
-		return VERDICT(XDP_DROP, rx_malformed);
-	if (!ip6->payload_len) /* jumbogram (RFC 2675): not ours to parse */
-		return VERDICT(XDP_PASS, rx_jumbo);
+	verdict = xdp_pull_ipv6(ctx, &c, &eth, &ip6);
+	if (verdict >= 0)
+		return verdict;
 	if (eth->h_dest[0] & 1 || !addr_is_global_unicast(&ip6->daddr))
 		return VERDICT(XDP_PASS, rx_not_unicast);
 
@@ -437,18 +452,11 @@ int xdp_mn(struct xdp_md *ctx)
 	struct xmip6_binding *b;
 	struct ethhdr *eth;
 	struct cursor c;
+	int verdict;
 
-	cursor_init(&c, (void *)(long)ctx->data, (void *)(long)ctx->data_end);
-	eth = pull_eth(&c);
-	if (!eth)
-		return VERDICT(XDP_DROP, rx_malformed);
-	if (eth->h_proto != bpf_htons(ETH_P_IPV6))
-		return VERDICT(XDP_PASS, rx_not_ipv6);
-	outer = pull_ipv6(&c);
-	if (!outer)
-		return VERDICT(XDP_DROP, rx_malformed);
-	if (!outer->payload_len)
-		return VERDICT(XDP_PASS, rx_jumbo);
+	verdict = xdp_pull_ipv6(ctx, &c, &eth, &outer);
+	if (verdict >= 0)
+		return verdict;
 	if (learn_tunnel_mtu(c, outer, false))
 		return VERDICT(XDP_PASS, tunnel_pmtu_learned);
 	if (outer->nexthdr != IPPROTO_IPV6)
