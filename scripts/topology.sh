@@ -284,15 +284,10 @@ xm_topo_up() {
 	xm_wait_links_up
 }
 
-# xm_xdp_pass_obj: path of a compiled XDP program that returns XDP_PASS.
+# xm_xdp_pass_obj: path of the compiled XDP program that returns XDP_PASS.
 xm_xdp_pass_obj() {
-	local obj=$XM_TMP/xdp_pass.bpf.o
-	if [ ! -s "$obj" ]; then
-		printf '%s\n' \
-			'__attribute__((section("xdp"), used)) int xdp_pass(void *ctx) { return 2; }' \
-			'__attribute__((section("license"), used)) char _license[] = "GPL";' |
-			${CLANG:-clang} -O2 -target bpf -x c -c - -o "$obj" || return 1
-	fi
+	local obj=$XM_BUILD/xdp_pass.bpf.o
+	[ -s "$obj" ] || { echo "topology: $obj missing (run make)" >&2; return 1; }
 	echo "$obj"
 }
 
