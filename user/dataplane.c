@@ -533,6 +533,20 @@ static int link_destroy(int link_fd, const char *path)
 	return unlink_pin(path);
 }
 
+/* The fd of the link pinned at @path, -ENOENT if none, or a logged -errno. */
+static int pinned_link_get(const char *path)
+{
+	int link_fd = bpf_obj_get(path);
+	int err;
+
+	if (link_fd >= 0)
+		return link_fd;
+	err = -errno;
+	if (err != -ENOENT)
+		pr_err("%s: %s%s", path, strerror(-err), bpffs_hint(err, path));
+	return err;
+}
+
 /*
  * Replace the program of the pinned link at @path, atomically for traffic.
  * Returns 1 when done, 0 when there is no usable pin (a defunct one is
@@ -544,14 +558,9 @@ static int pinned_link_update(const char *path, enum dp_hook hook, const char *i
 	struct bpf_link_info info;
 	int link_fd, state, err;
 
-	link_fd = bpf_obj_get(path);
-	if (link_fd < 0) {
-		err = -errno;
-		if (err == -ENOENT)
-			return 0;
-		pr_err("%s: %s%s", path, strerror(-err), bpffs_hint(err, path));
-		return err;
-	}
+	link_fd = pinned_link_get(path);
+	if (link_fd < 0)
+		return link_fd == -ENOENT ? 0 : link_fd;
 
 	state = link_state_of(link_fd, path, hook, ifindex, &info);
 	switch (state) {
@@ -1007,14 +1016,9 @@ static int detach_hook(const char *pin_dir, const char *ifname, unsigned int ifi
 	err = dp_link_pin_path(path, sizeof(path), pin_dir, ifname, hook);
 	if (err)
 		return err;
-	link_fd = bpf_obj_get(path);
-	if (link_fd < 0) {
-		err = -errno;
-		if (err == -ENOENT)
-			return 0;
-		pr_err("%s: %s%s", path, strerror(-err), bpffs_hint(err, path));
-		return err;
-	}
+	link_fd = pinned_link_get(path);
+	if (link_fd < 0)
+		return link_fd == -ENOENT ? 0 : link_fd;
 
 	state = link_state_of(link_fd, path, hook, ifindex, &info);
 	if (state == LINK_ELSEWHERE) {
