@@ -32,7 +32,7 @@ USER_HDRS   := $(wildcard user/*.h) $(wildcard headers/*.h)
 BINS        := $(BUILD)/xmip6ctl $(if $(wildcard user/xmip6d.c),$(BUILD)/xmip6d)
 TEST_BINS   := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*.c))
 
-.PHONY: all install uninstall test demo bench lint format clean
+.PHONY: all install uninstall test demo lint format clean
 .DELETE_ON_ERROR:
 
 all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
@@ -72,9 +72,6 @@ test: all
 # The README's main command: the demo in namespaces.
 demo: all
 	scripts/demo.sh
-
-bench: all
-	scripts/bench.sh
 
 SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h headers/*.h selftests/*.c)
 lint:
