@@ -15,6 +15,8 @@
  *                               than ETH_HLEN (the test-run minimum) fit
  *     "gso_size": 1000,         TC only, optional: __sk_buff gso_size (the
  *                               test run cannot set gso_type: it stays 0)
+ *     "repeat": 1000000,        optional: BPF_PROG_TEST_RUN repeat count (the
+ *                               result then has "duration_ns", the mean)
  *     "config": {"role": 1, "ha_addr": "2001:db8::1"},        optional
  *     "bindings": [{"home": "..", "coa": "..", "ha": "..",
  *                   "expires_ns": 0,       absolute CLOCK_MONOTONIC, or
@@ -309,7 +311,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	struct bpf_program *prog;
 	struct xmip6_stats sum;
 	size_t len = 0, meta = jint(fx, "meta", 0), skip = 0, i;
-	unsigned int ifindex = 0;
+	unsigned int ifindex = 0, repeat;
 	json_object *jstats;
 	bool xdp;
 	int err;
@@ -344,6 +346,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	if (err)
 		goto out;
 	json_object_object_add(res, "bindings_before", bindings_dump(skel->maps.bindings));
+	repeat = jint(fx, "repeat", 1);
 
 	if (xdp) {
 		struct xdp_md ctx = {
@@ -358,10 +361,11 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 						 .data_size_out = DATA_OUT_MAX,
 						 .ctx_in = &ctx,
 						 .ctx_size_in = sizeof(ctx),
-						 .repeat = 1};
+						 .repeat = repeat};
 
 		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 		json_object_object_add(res, "retval", json_object_new_int64(opts.retval));
+		json_object_object_add(res, "duration_ns", json_object_new_int64(opts.duration));
 		len = opts.data_size_out;
 		skip = meta;
 	} else {
@@ -373,10 +377,11 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 						 .data_size_out = DATA_OUT_MAX,
 						 .ctx_in = &ctx,
 						 .ctx_size_in = sizeof(ctx),
-						 .repeat = 1};
+						 .repeat = repeat};
 
 		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 		json_object_object_add(res, "retval", json_object_new_int64(opts.retval));
+		json_object_object_add(res, "duration_ns", json_object_new_int64(opts.duration));
 		len = opts.data_size_out;
 	}
 	if (err)
