@@ -14,7 +14,7 @@ MULTIARCH := $(shell $(CC) -dumpmachine)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Iheaders -I/usr/include/$(MULTIARCH)
 
-PKGS     := libbpf libmnl json-c libcrypto
+PKGS     := libbpf libmnl json-c libcrypto libconfig
 CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Werror=implicit-function-declaration -D_GNU_SOURCE \
 	-Iheaders -Iuser -I$(BUILD) $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -52,7 +52,7 @@ $(BUILD)/xmip6ctl: $(BUILD)/user/xmip6ctl.o $(USER_OBJS)
 $(BUILD)/xmip6d: $(BUILD)/user/xmip6d.o $(USER_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/selftests/%: selftests/%.c $(USER_OBJS) $(USER_HDRS) $(SKELS) | $(BUILD)/selftests
+$(BUILD)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(USER_OBJS) $(USER_HDRS) $(SKELS) | $(BUILD)/selftests
 	$(CC) $(CFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
 
 $(BUILD) $(BUILD)/user $(BUILD)/selftests:

@@ -61,6 +61,71 @@ static __always_inline struct ipv6hdr *pull_ipv6(struct cursor *c)
 	return ip6;
 }
 
+/*
+ * Extension headers that may stand between the IPv6 header and a Mobility
+ * Header. RFC 8200 section 4.1 orders them Hop-by-Hop, Destination Options,
+ * Routing, (Fragment, AH, ESP), Destination Options, and RFC 6275 puts the
+ * Home Address option in that last one (section 6.3) and the home address in
+ * a type 2 Routing header (section 6.4): a Mobility Header packet needs four
+ * at most. Bounding the walk also bounds the verifier's work.
+ */
+#define IPV6_EXT_MAX 4
+
+/*
+ * Can @nh be skipped as the @i-th extension header (from 0) on the way to an
+ * upper-layer header? Hop-by-Hop only comes first (RFC 8200 section 4.3);
+ * Fragment, AH, ESP and anything else end the walk: a fragment's Mobility
+ * Header is the stack's to reassemble, and ESP hides it.
+ */
+static __always_inline bool ipv6_ext_skippable(__u8 nh, int i)
+{
+	return nh == IPPROTO_DSTOPTS || nh == IPPROTO_ROUTING || (nh == IPPROTO_HOPOPTS && !i);
+}
+
+/*
+ * Walks the extension headers of @ip6 from @c (just behind the IPv6 header)
+ * and returns the type of the first header it does not skip, with @c on it:
+ * the upper-layer protocol, or the extension header that ended the walk (a
+ * Fragment header, a fifth extension header, a Routing header in transit).
+ * Returns -1 when an extension header runs past the IPv6 payload, which
+ * ends at the payload length, not at the frame (link padding is no header).
+ *
+ * A Routing header with Segments Left > 0 names another node as the final
+ * destination (RFC 8200 section 4.4), so the walk stops there, except for
+ * type 2, whose only address is one of our own home addresses (RFC 6275
+ * section 6.4).
+ */
+static __always_inline int ipv6_skip_ext(struct cursor *c, const struct ipv6hdr *ip6)
+{
+	__u32 left = bpf_ntohs(ip6->payload_len);
+	__u8 nh = ip6->nexthdr;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < IPV6_EXT_MAX; i++) {
+		struct ipv6_rt_hdr *h; /* the first two bytes are alike in all three */
+		__u32 len;
+
+		if (!ipv6_ext_skippable(nh, i))
+			return nh;
+		/* Every extension header is a multiple of 8 bytes, 8 at least. */
+		if (left < 8)
+			return -1;
+		h = c->pos;
+		if ((void *)h + 8 > c->end) /* cannot happen: the payload is in the frame */
+			return -1;
+		if (nh == IPPROTO_ROUTING && h->segments_left && h->type != 2)
+			return nh;
+		len = ((__u32)h->hdrlen + 1) * 8;
+		if (len > left)
+			return -1;
+		left -= len;
+		nh = h->nexthdr;
+		c->pos += len;
+	}
+	return nh;
+}
+
 static __always_inline bool addr_equal(const struct in6_addr *a, const struct in6_addr *b)
 {
 	return ((a->in6_u.u6_addr32[0] ^ b->in6_u.u6_addr32[0]) |

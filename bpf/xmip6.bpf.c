@@ -13,6 +13,11 @@
  *   tc_mn_egress  mobile node egress: reverse-tunnel packets sourced from
  *                 the home address to the HA while away from home.
  *
+ * Both XDP programs also hand Mobility Header packets meant for this node to
+ * the daemon through the "signal" ring buffer (see headers/xmip6.h), and
+ * both TC programs let the daemon's own signalling (XMIP6_MARK_SIGNAL) out
+ * untouched.
+ *
  * Every verdict, pass-through included, is counted in the per-CPU "stats".
  */
 #include <linux/bpf.h>
@@ -63,6 +68,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } config SEC(".maps");
 
+/*
+ * Mobility Header packets for the daemon, one struct xmip6_signal each. A
+ * record has a fixed size: bpf_ringbuf_reserve() takes a constant only.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XMIP6_SIGNAL_RING_SIZE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} signal SEC(".maps");
+
 struct token_bucket {
 	__u64 last_ns;
 	__u64 tokens;
@@ -95,6 +110,13 @@ static __always_inline struct xmip6_stats *stats_get(void)
 		STAT_INC(field); \
 		(action);        \
 	})
+
+static __always_inline struct xmip6_config *config_get(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&config, &key);
+}
 
 static __always_inline struct xmip6_binding *binding_lookup(const struct in6_addr *home_addr)
 {
@@ -199,6 +221,89 @@ static __always_inline bool learn_tunnel_mtu(struct cursor c, const struct ipv6h
 	b->tunnel_mtu_expires_ns =
 		bpf_ktime_get_coarse_ns() + XMIP6_TUNNEL_MTU_AGE_S * 1000000000ULL;
 	return true;
+}
+
+/*
+ * Mobility Header signalling (RFC 6275 section 6.1). Without kernel MIP6 the
+ * stack answers a Home Address option or a type 2 Routing header with
+ * Parameter Problem and has no Mobility Header handler at all, so XDP hands
+ * every Mobility Header packet meant for this node to the daemon, which does
+ * the receive checks of section 9.2 (checksum, Payload Proto, Header Len:
+ * a truncated Mobility Header still goes up, for its Parameter Problem).
+ */
+
+/* Could a packet whose IPv6 Next Header is @nh carry a Mobility Header? */
+static __always_inline bool may_carry_mh(__u8 nh)
+{
+	return nh == IPPROTO_MH || nh == IPPROTO_HOPOPTS || nh == IPPROTO_DSTOPTS ||
+	       nh == IPPROTO_ROUTING;
+}
+
+/* 1 when @ip6's header chain from @c ends in a Mobility Header, 0 if not, -1 if truncated. */
+static __always_inline int is_mh(struct cursor c, const struct ipv6hdr *ip6)
+{
+	int nh;
+
+	if (!may_carry_mh(ip6->nexthdr))
+		return 0;
+	nh = ipv6_skip_ext(&c, ip6);
+	if (nh < 0)
+		return -1;
+	return nh == IPPROTO_MH;
+}
+
+/*
+ * Copies the IPv6 packet of @len bytes at @off of the frame into a "signal"
+ * record for the daemon and drops the frame. Returns the counted verdict, or
+ * -1 when no daemon reads the ring (XMIP6_CFG_F_SIGNAL clear): the caller
+ * then passes the packet on as it would without signalling support.
+ *
+ * A packet that does not fit a record, or finds the ring full, is dropped:
+ * the sender retransmits (RFC 6275 section 11.8), and a daemon that cannot
+ * keep up gains nothing from a partial copy.
+ */
+static __always_inline int xdp_signal(struct xdp_md *ctx, __u32 off, __u32 len, __u16 flags)
+{
+	struct xmip6_config *cfg = config_get();
+	struct xmip6_signal *rec;
+
+	if (!cfg || !(cfg->flags & XMIP6_CFG_F_SIGNAL))
+		return -1;
+	/* Both bounds: the verifier refuses a copy it cannot prove non-empty
+	 * and within the record. Clang 14 ringbuf copies need -mcpu=v3, which
+	 * BPF_CFLAGS has (on 6.18 this shape happens to verify with v2 too). */
+	if (len > XMIP6_SIGNAL_MAX_LEN)
+		return VERDICT(XDP_DROP, sig_too_long);
+	if (len < sizeof(struct ipv6hdr))
+		return VERDICT(XDP_DROP, internal_error);
+
+	rec = bpf_ringbuf_reserve(&signal, sizeof(*rec), 0);
+	if (!rec)
+		return VERDICT(XDP_DROP, sig_ring_full);
+	rec->ifindex = ctx->ingress_ifindex;
+	rec->len = len;
+	rec->flags = flags;
+	rec->rx_ns = bpf_ktime_get_coarse_ns();
+	/* A copy of a run-time length needs a helper; this one also copes
+	 * with frames in fragments, should the program ever take them. */
+	if (bpf_xdp_load_bytes(ctx, off, rec->packet, len)) {
+		bpf_ringbuf_discard(rec, 0);
+		return VERDICT(XDP_DROP, internal_error);
+	}
+	bpf_ringbuf_submit(rec, 0);
+	return VERDICT(XDP_DROP, sig_to_daemon);
+}
+
+/* The IPv6 packet behind the Ethernet header, as a signal record. */
+static __always_inline int xdp_signal_outer(struct xdp_md *ctx, const struct ipv6hdr *ip6)
+{
+	__u32 len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+	int verdict;
+
+	verdict = xdp_signal(ctx, sizeof(struct ethhdr), len, 0);
+	if (verdict < 0)
+		return VERDICT(XDP_PASS, sig_no_daemon);
+	return verdict;
 }
 
 /* ------------------------------------------------------------------ XDP */
@@ -371,14 +476,13 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 	struct xmip6_binding *b;
 	struct xmip6_config *cfg;
 	struct ipv6hdr *inner;
-	__u32 key = 0;
 
 	inner = pull_ipv6(c);
 	if (!inner)
 		return VERDICT(XDP_DROP, rx_malformed);
 	b = binding_lookup(&inner->saddr);
 	if (!b) {
-		cfg = bpf_map_lookup_elem(&config, &key);
+		cfg = config_get();
 		if (cfg && addr_equal(&outer->daddr, &cfg->ha_addr))
 			return VERDICT(XDP_DROP, ha_tunnel_no_binding);
 		return VERDICT(XDP_PASS, rx_no_binding); /* someone else's tunnel */
@@ -415,6 +519,31 @@ static __always_inline int xdp_pull_ipv6(struct xdp_md *ctx, struct cursor *c, s
 	return -1;
 }
 
+/*
+ * HA: Mobility Header packets to our own address, the Binding Updates of
+ * home registration first of all (RFC 6275 section 10.3.1). One to a home
+ * address is someone else's signalling (a correspondent's HoT, say) and is
+ * tunnelled like any packet. Returns -1 when not ours.
+ */
+static __always_inline int xdp_ha_signal(struct xdp_md *ctx, struct cursor c,
+					 const struct ipv6hdr *ip6)
+{
+	struct xmip6_config *cfg;
+	int mh;
+
+	if (!may_carry_mh(ip6->nexthdr))
+		return -1;
+	cfg = config_get();
+	if (!cfg || !addr_equal(&ip6->daddr, &cfg->ha_addr))
+		return -1;
+	mh = is_mh(c, ip6);
+	if (mh < 0)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (!mh)
+		return -1;
+	return xdp_signal_outer(ctx, ip6);
+}
+
 SEC("xdp")
 int xdp_ha(struct xdp_md *ctx)
 {
@@ -434,6 +563,9 @@ int xdp_ha(struct xdp_md *ctx)
 		return VERDICT(XDP_PASS, tunnel_pmtu_learned);
 	if (ip6->nexthdr == IPPROTO_IPV6)
 		return xdp_ha_reverse(ctx, ip6, &c);
+	verdict = xdp_ha_signal(ctx, c, ip6);
+	if (verdict >= 0)
+		return verdict;
 
 	b = binding_lookup(&ip6->daddr);
 	if (!b)
@@ -442,8 +574,32 @@ int xdp_ha(struct xdp_md *ctx)
 }
 
 /*
+ * MN: a Mobility Header packet sent straight to us, whatever the unicast
+ * destination (care-of or home address): a BA with a type 2 Routing header
+ * (RFC 6275 section 11.7.3), a CoT, a BRR, a Binding Error.
+ */
+static __always_inline int xdp_mn_direct(struct xdp_md *ctx, struct cursor c,
+					 const struct ipv6hdr *ip6)
+{
+	int mh;
+
+	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff) /* no Mobility Header goes to a group */
+		return VERDICT(XDP_PASS, rx_no_binding);
+	mh = is_mh(c, ip6);
+	if (mh < 0)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (!mh)
+		return VERDICT(XDP_PASS, rx_no_binding);
+	return xdp_signal_outer(ctx, ip6);
+}
+
+/*
  * MN: IPv6-in-IPv6 from our HA to our care-of address carrying a packet for
  * our home address (RFC 6275 section 11.3.1) is decapsulated for the stack.
+ * If the inner packet is a Mobility Header (a correspondent's Home Test
+ * comes this way, section 5.2.5) the daemon gets the inner packet, marked
+ * XMIP6_SIGNAL_F_TUNNELLED, once the outer header has proved it came from
+ * our HA: the tunnel is what vouches for the home address.
  */
 SEC("xdp")
 int xdp_mn(struct xdp_md *ctx)
@@ -452,7 +608,7 @@ int xdp_mn(struct xdp_md *ctx)
 	struct xmip6_binding *b;
 	struct ethhdr *eth;
 	struct cursor c;
-	int verdict;
+	int verdict, mh;
 
 	verdict = xdp_pull_ipv6(ctx, &c, &eth, &outer);
 	if (verdict >= 0)
@@ -460,7 +616,7 @@ int xdp_mn(struct xdp_md *ctx)
 	if (learn_tunnel_mtu(c, outer, false))
 		return VERDICT(XDP_PASS, tunnel_pmtu_learned);
 	if (outer->nexthdr != IPPROTO_IPV6)
-		return VERDICT(XDP_PASS, rx_no_binding);
+		return xdp_mn_direct(ctx, c, outer);
 
 	inner = pull_ipv6(&c);
 	if (!inner)
@@ -470,8 +626,22 @@ int xdp_mn(struct xdp_md *ctx)
 		return VERDICT(XDP_PASS, rx_no_binding);
 	if (!addr_equal(&outer->saddr, &b->ha_addr) || !addr_equal(&outer->daddr, &b->care_of_addr))
 		return VERDICT(XDP_DROP, mn_tunnel_bad_src);
+
+	mh = is_mh(c, inner);
+	if (mh < 0)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (mh) {
+		/* Copied from behind the outer header: no decapsulation needed. */
+		verdict = xdp_signal(ctx, sizeof(*eth) + sizeof(*outer),
+				     sizeof(*inner) + bpf_ntohs(inner->payload_len),
+				     XMIP6_SIGNAL_F_TUNNELLED);
+		if (verdict >= 0)
+			return verdict;
+	}
 	if (xdp_decap(ctx))
 		return VERDICT(XDP_DROP, internal_error);
+	if (mh)
+		return VERDICT(XDP_PASS, sig_no_daemon);
 	return VERDICT(XDP_PASS, mn_decap);
 }
 
@@ -610,6 +780,45 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	return bpf_redirect(fib.ifindex, 0);
 }
 
+/*
+ * The daemon marks its own Mobility Header packets (SO_MARK
+ * XMIP6_MARK_SIGNAL): they carry their own addressing (Home Address option,
+ * type 2 Routing header) and must leave as built. A deregistration BU sent
+ * from the home address, or a BA to a home address whose binding is still
+ * in the map, would otherwise be tunnelled (RFC 6275 sections 10.3.1, 11.5.4).
+ * Checked before anything else: one load per packet.
+ */
+static __always_inline bool tc_is_daemon_signal(const struct __sk_buff *skb)
+{
+	return skb->mark == XMIP6_MARK_SIGNAL;
+}
+
+/*
+ * Neighbor Discovery (RFC 4861: ICMPv6 133-137, hop limit 255) is
+ * link-scoped: tunnelled, it is lost. While a binding still stands, the HA
+ * answers a returning MN's solicitation sent from the home address, and the
+ * MN back home answers the HA's solicitation for its home address (RFC 6275
+ * section 11.5.4): both must stay on the home link.
+ */
+static __always_inline bool tc_is_nd(struct __sk_buff *skb)
+{
+	const __u32 need = sizeof(struct ethhdr) + sizeof(struct ipv6hdr) + 1;
+	struct ipv6hdr *ip6;
+	__u8 *type;
+
+	if (skb->protocol != bpf_htons(ETH_P_IPV6))
+		return false;
+	if ((void *)(long)skb->data + need > (void *)(long)skb->data_end &&
+	    bpf_skb_pull_data(skb, need))
+		return false;
+	ip6 = (void *)(long)skb->data + sizeof(struct ethhdr);
+	type = (__u8 *)(ip6 + 1);
+	if ((void *)(type + 1) > (void *)(long)skb->data_end)
+		return false;
+	return ip6->nexthdr == IPPROTO_ICMPV6 && ip6->hop_limit == 255 && *type >= 133 &&
+	       *type <= 137;
+}
+
 /* Returns the IPv6 header of an skb, or NULL for anything else. */
 static __always_inline struct ipv6hdr *tc_ipv6(struct __sk_buff *skb)
 {
@@ -633,6 +842,10 @@ int tc_ha_egress(struct __sk_buff *skb)
 	struct xmip6_binding *b;
 	struct ipv6hdr *ip6;
 
+	if (tc_is_daemon_signal(skb))
+		return VERDICT(TC_ACT_OK, tc_signal_bypass);
+	if (tc_is_nd(skb))
+		return VERDICT(TC_ACT_OK, tc_nd_pass);
 	ip6 = tc_ipv6(skb);
 	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
 		return VERDICT(TC_ACT_OK, tc_pass);
@@ -648,6 +861,10 @@ int tc_mn_egress(struct __sk_buff *skb)
 	struct xmip6_binding *b;
 	struct ipv6hdr *ip6;
 
+	if (tc_is_daemon_signal(skb))
+		return VERDICT(TC_ACT_OK, tc_signal_bypass);
+	if (tc_is_nd(skb))
+		return VERDICT(TC_ACT_OK, tc_nd_pass);
 	ip6 = tc_ipv6(skb);
 	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
 		return VERDICT(TC_ACT_OK, tc_pass);

@@ -20,6 +20,7 @@
 #define XMIP6_MAP_BINDINGS     "bindings"
 #define XMIP6_MAP_STATS	       "stats"
 #define XMIP6_MAP_CONFIG       "config"
+#define XMIP6_MAP_SIGNAL       "signal"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 
@@ -71,47 +72,93 @@ struct xmip6_binding {
 	__u32 tunnel_mtu;
 	__u32 reserved;
 	__u64 tunnel_mtu_expires_ns;
+	/* RFC 4285 replay protection: Timestamp (NTP format) of the last
+	 * accepted Binding Update, 0 = none. Kept here so that a restarted
+	 * daemon still refuses replays. */
+	__u64 auth_timestamp;
+	__u64 created_ns; /* CLOCK_MONOTONIC of the first registration (age) */
 };
 
 #define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
 
+/* xmip6_config.flags */
+#define XMIP6_CFG_F_SIGNAL 0x1 /* a daemon reads the "signal" ring buffer */
+
 /* Single-entry array map "config": what the instance was attached as. */
 struct xmip6_config {
-	__u32 role; /* enum xmip6_role */
-	__u32 reserved;
+	__u32 role;		 /* enum xmip6_role */
+	__u32 flags;		 /* XMIP6_CFG_F_* */
 	struct in6_addr ha_addr; /* HA: our tunnel endpoint; MN: our HA */
 };
+
+/*
+ * Signalling hand-up. Without kernel MIP6 the stack drops a packet with a
+ * Home Address option or a type 2 routing header (Parameter Problem) and has
+ * no Mobility Header handler, so XDP hands every Mobility Header packet
+ * meant for this node (HA: to ha_addr; MN: any unicast) to the daemon
+ * through the BPF ring buffer "signal", when XMIP6_CFG_F_SIGNAL is set.
+ * One record: struct xmip6_signal then the packet from its IPv6 header on.
+ * A packet longer than XMIP6_SIGNAL_MAX_LEN, or one that finds the ring
+ * full, is dropped and counted (sig_too_long, sig_ring_full): the sender
+ * retransmits (RFC 6275 section 11.8).
+ */
+#define XMIP6_SIGNAL_MAX_LEN   1280
+#define XMIP6_SIGNAL_RING_SIZE (256 * 1024)
+
+/* xmip6_signal.flags */
+#define XMIP6_SIGNAL_F_TUNNELLED 0x1 /* MN: came through the tunnel; packet is the inner one */
+
+struct xmip6_signal {
+	__u32 ifindex; /* device the packet arrived on */
+	__u16 len;     /* octets of packet that follow */
+	__u16 flags;   /* XMIP6_SIGNAL_F_* */
+	__u64 rx_ns;   /* CLOCK_MONOTONIC (coarse) at reception */
+	__u8 packet[XMIP6_SIGNAL_MAX_LEN];
+};
+
+/*
+ * SO_MARK of the daemon's own signalling packets: the TC egress programs
+ * pass them untouched (a deregistration BU from home must not be
+ * reverse-tunnelled, nor a BA to a home address tunnelled).
+ */
+#define XMIP6_MARK_SIGNAL 0x6d697036 /* "mip6" */
 
 /*
  * Per-CPU counters: every verdict and every drop reason. One X-macro makes
  * the BPF struct (named fields, so `bpftool map dump` prints names) and the
  * user-space name table.
  */
-#define XMIP6_STATS(X)                                                                     \
-	X(rx_not_ipv6, "non-IPv6 frames passed to the stack")                              \
-	X(rx_malformed, "truncated or inconsistent IPv6 frames dropped")                   \
-	X(rx_no_binding, "IPv6 packets without a binding passed untouched")                \
-	X(rx_not_unicast, "multicast/link-local/unspecified destinations passed")          \
-	X(rx_jumbo, "jumbograms (payload length 0) passed to the stack")                   \
-	X(ha_encap_fwd, "HA: packets to a home address tunnelled and forwarded in XDP")    \
-	X(ha_encap_stack, "HA: tunnelled, handed to the stack to resolve the neighbour")   \
-	X(ha_hop_limit, "HA: hop limit <= 1, handed to the stack for Time Exceeded")       \
-	X(ha_ptb_sent, "HA: too big for the tunnel, ICMPv6 Packet Too Big returned")       \
-	X(ptb_ratelimited, "too big for the tunnel, PTB rate-limited, dropped")            \
-	X(tunnel_pmtu_learned, "Packet Too Big about a tunnel packet: tunnel MTU lowered") \
-	X(ha_no_route, "HA: no route to the care-of address, dropped")                     \
-	X(ha_decap_fwd, "HA: reverse-tunnelled packets decapsulated and forwarded")        \
-	X(ha_decap_stack, "HA: decapsulated, handed to the stack")                         \
-	X(ha_spoofed_coa, "HA: reverse tunnel not from the binding's CoA, dropped")        \
-	X(ha_tunnel_no_binding, "HA: tunnelled packet from an unbound source, dropped")    \
-	X(ha_local_encap, "HA: locally sent packets to a home address tunnelled (TC)")     \
-	X(mn_decap, "MN: tunnelled packets from the home agent decapsulated")              \
-	X(mn_tunnel_bad_src, "MN: tunnelled packets not from our HA to our CoA, dropped")  \
-	X(mn_encap, "MN: packets from the home address reverse-tunnelled (TC)")            \
-	X(mn_ptb_local, "MN: too big for the tunnel, PTB looped to the local stack")       \
-	X(mn_no_route, "MN: no route to the home agent, dropped")                          \
-	X(tc_pass, "TC egress: packets passed untouched")                                  \
-	X(expired_binding, "packets that matched an expired binding (treated as none)")    \
+#define XMIP6_STATS(X)                                                                       \
+	X(rx_not_ipv6, "non-IPv6 frames passed to the stack")                                \
+	X(rx_malformed, "truncated or inconsistent IPv6 frames dropped")                     \
+	X(rx_no_binding, "IPv6 packets without a binding passed untouched")                  \
+	X(rx_not_unicast, "multicast/link-local/unspecified destinations passed")            \
+	X(rx_jumbo, "jumbograms (payload length 0) passed to the stack")                     \
+	X(ha_encap_fwd, "HA: packets to a home address tunnelled and forwarded in XDP")      \
+	X(ha_encap_stack, "HA: tunnelled, handed to the stack to resolve the neighbour")     \
+	X(ha_hop_limit, "HA: hop limit <= 1, handed to the stack for Time Exceeded")         \
+	X(ha_ptb_sent, "HA: too big for the tunnel, ICMPv6 Packet Too Big returned")         \
+	X(ptb_ratelimited, "too big for the tunnel, PTB rate-limited, dropped")              \
+	X(tunnel_pmtu_learned, "Packet Too Big about a tunnel packet: tunnel MTU lowered")   \
+	X(ha_no_route, "HA: no route to the care-of address, dropped")                       \
+	X(ha_decap_fwd, "HA: reverse-tunnelled packets decapsulated and forwarded")          \
+	X(ha_decap_stack, "HA: decapsulated, handed to the stack")                           \
+	X(ha_spoofed_coa, "HA: reverse tunnel not from the binding's CoA, dropped")          \
+	X(ha_tunnel_no_binding, "HA: tunnelled packet from an unbound source, dropped")      \
+	X(ha_local_encap, "HA: locally sent packets to a home address tunnelled (TC)")       \
+	X(mn_decap, "MN: tunnelled packets from the home agent decapsulated")                \
+	X(mn_tunnel_bad_src, "MN: tunnelled packets not from our HA to our CoA, dropped")    \
+	X(mn_encap, "MN: packets from the home address reverse-tunnelled (TC)")              \
+	X(mn_ptb_local, "MN: too big for the tunnel, PTB looped to the local stack")         \
+	X(mn_no_route, "MN: no route to the home agent, dropped")                            \
+	X(tc_pass, "TC egress: packets passed untouched")                                    \
+	X(tc_signal_bypass, "TC egress: the daemon's signalling (SO_MARK) passed untouched") \
+	X(tc_nd_pass, "TC egress: Neighbor Discovery (link-scoped) passed, never tunnelled") \
+	X(sig_to_daemon, "Mobility Header packets handed to the daemon")                     \
+	X(sig_no_daemon, "Mobility Header packets passed to the stack: no daemon")           \
+	X(sig_too_long, "Mobility Header packets too long for the ring record, dropped")     \
+	X(sig_ring_full, "Mobility Header packets dropped: daemon ring buffer full")         \
+	X(expired_binding, "packets that matched an expired binding (treated as none)")      \
 	X(internal_error, "helper failures (adjust head/room, store), dropped")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;

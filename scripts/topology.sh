@@ -18,6 +18,14 @@
 #   MN  eth0   2001:db8:20::100/64 (care-of address), default via R2
 #   MN  eth0   2001:db8:1::100/128 (home address)
 #
+# With XM_TOPO=daemon (xmip6d tests and the demo) the home link is a bridge
+# in R1 with a second port for the MN, the MN has no home address and the HA
+# no proxy entries (xmip6d manages both), and R2 also serves 2001:db8:21::/64:
+#
+#   R1  brhome 2001:db8:1::1/64    ports home0 (to HA eth0) and mnhome (to MN eth1)
+#   R2  mn0    2001:db8:20::1/64, 2001:db8:21::1/64
+#   MN  eth0   2001:db8:20::100/64 (visited), eth1 on the home link, no address
+#
 # Usage:
 #   . scripts/topology.sh
 #   xm_init              # unique names, temp dir, cleanup trap
@@ -48,6 +56,10 @@ XM_HOA=2001:db8:1::100
 # shellcheck disable=SC2034 # used by tests and the demo
 XM_HOME_PREFIX=2001:db8:1::/64
 XM_VISIT_PREFIX=2001:db8:20::/64
+XM_R2_VISIT2_ADDR=2001:db8:21::1
+XM_COA2=2001:db8:21::100
+XM_VISIT2_PREFIX=2001:db8:21::/64
+XM_TOPO=${XM_TOPO:-static}
 
 # Interface names, per namespace.
 XM_CN_IF=eth0
@@ -58,6 +70,9 @@ XM_HA_IF=eth0
 XM_R2_R1_IF=r1
 XM_R2_VISIT_IF=mn0
 XM_MN_IF=eth0
+XM_MN_HOME_IF=eth1
+XM_R1_BRIDGE=brhome
+XM_R1_MN_HOME_IF=mnhome
 
 XM_ROLES="cn r1 r2 ha mn"
 
@@ -142,6 +157,28 @@ xm_bg() {
 	fi
 	XM_LAST_PID=$!
 	XM_PIDS+=("$XM_LAST_PID")
+}
+
+# xm_daemon ROLE CONF LOG [ARGS...]: start xmip6d with CONF in the role's
+# network namespace (host mounts: it pins under bpffs), stderr to LOG.
+# Records the PID for cleanup and sets XM_LAST_PID (nsenter execs xmip6d,
+# so the PID is the daemon's own).
+XM_D_BIN=${XMIP6D:-$XM_BUILD/xmip6d}
+xm_daemon() {
+	local role=$1 conf=$2 log=$3
+	shift 3
+	nsenter --net="/run/netns/$(xm_ns "$role")" "$XM_D_BIN" -c "$conf" "$@" \
+		</dev/null >>"$log" 2>&1 &
+	XM_LAST_PID=$!
+	XM_PIDS+=("$XM_LAST_PID")
+}
+
+# xm_dctl ROLE ARGS...: xmip6ctl through the role's daemon control socket,
+# $XM_TMP/ROLE.sock (the path the tests' configs use).
+xm_dctl() {
+	local role=$1
+	shift
+	xm_fg timeout 30 "$XM_CTL_BIN" -s "$XM_TMP/$role.sock" "$@"
 }
 
 # xm_wait_pid PID SECONDS: wait for a background process to end. Returns its
@@ -246,15 +283,26 @@ xm_topo_up() {
 		xm_link r1 "$XM_R1_R2_IF" r2 "$XM_R2_R1_IF" &&
 		xm_link r2 "$XM_R2_VISIT_IF" mn "$XM_MN_IF" || return 1
 
+	local r1_home=$XM_R1_HOME_IF
+	if [ "$XM_TOPO" = daemon ]; then
+		# The home link is a segment the MN can join when it comes home.
+		r1_home=$XM_R1_BRIDGE
+		ip -n "$(xm_ns r1)" link add "$r1_home" type bridge &&
+			ip -n "$(xm_ns r1)" link set "$r1_home" up &&
+			ip -n "$(xm_ns r1)" link set "$XM_R1_HOME_IF" master "$r1_home" &&
+			xm_link r1 "$XM_R1_MN_HOME_IF" mn "$XM_MN_HOME_IF" &&
+			ip -n "$(xm_ns r1)" link set "$XM_R1_MN_HOME_IF" master "$r1_home" ||
+			return 1
+	fi
+
 	xm_addr cn "$XM_CN_IF" "$XM_CN_ADDR/64" &&
 		xm_addr r1 "$XM_R1_CN_IF" "$XM_R1_CN_ADDR/64" &&
-		xm_addr r1 "$XM_R1_HOME_IF" "$XM_R1_HOME_ADDR/64" &&
+		xm_addr r1 "$r1_home" "$XM_R1_HOME_ADDR/64" &&
 		xm_addr ha "$XM_HA_IF" "$XM_HA_ADDR/64" &&
 		xm_addr r1 "$XM_R1_R2_IF" "$XM_R1_R2_ADDR/64" &&
 		xm_addr r2 "$XM_R2_R1_IF" "$XM_R2_R1_ADDR/64" &&
 		xm_addr r2 "$XM_R2_VISIT_IF" "$XM_R2_VISIT_ADDR/64" &&
-		xm_addr mn "$XM_MN_IF" "$XM_COA/64" &&
-		xm_addr mn "$XM_MN_IF" "$XM_HOA/128" || return 1
+		xm_addr mn "$XM_MN_IF" "$XM_COA/64" || return 1
 
 	ip -n "$(xm_ns cn)" -6 route add default via "$XM_R1_CN_ADDR" &&
 		ip -n "$(xm_ns ha)" -6 route add default via "$XM_R1_HOME_ADDR" &&
@@ -262,6 +310,19 @@ xm_topo_up() {
 		ip -n "$(xm_ns r2)" -6 route add default via "$XM_R1_R2_ADDR" &&
 		ip -n "$(xm_ns mn)" -6 route add default via "$XM_R2_VISIT_ADDR" ||
 		return 1
+
+	if [ "$XM_TOPO" = daemon ]; then
+		# A second visited prefix, for a change of care-of address.
+		xm_addr r2 "$XM_R2_VISIT_IF" "$XM_R2_VISIT2_ADDR/64" &&
+			ip -n "$(xm_ns r1)" -6 route add "$XM_VISIT2_PREFIX" via "$XM_R2_R1_ADDR" ||
+			return 1
+		xm_peer_napi r1 "$XM_R1_HOME_IF" && xm_peer_napi r2 "$XM_R2_VISIT_IF" ||
+			return 1
+		xm_wait_links_up
+		return
+	fi
+
+	xm_addr mn "$XM_MN_IF" "$XM_HOA/128" || return 1
 
 	# Until the daemon does it: the HA answers neighbour solicitations for
 	# the home address on the home link (RFC 6275 section 10.4.1).

@@ -23,43 +23,7 @@
 
 #include "../user/mh.h"
 #include "auth.h"
-
-static void die(const char *what)
-{
-	fprintf(stderr, "mh_tool: bad %s\n", what);
-	exit(2);
-}
-
-static size_t unhex(const char *hex, __u8 *out, size_t size)
-{
-	size_t n = 0;
-	unsigned int byte;
-
-	for (; hex[0] && hex[1]; hex += 2) {
-		if (n >= size || sscanf(hex, "%2x", &byte) != 1)
-			die("hex");
-		out[n++] = byte;
-	}
-	if (*hex)
-		die("hex");
-	return n;
-}
-
-static void print_hex(const void *data, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		printf("%02x", ((const __u8 *)data)[i]);
-	putchar('\n');
-}
-
-static struct in6_addr addr(const char *s)
-{
-	struct in6_addr a;
-
-	if (!s || inet_pton(AF_INET6, s, &a) != 1)
-		die("address");
-	return a;
-}
+#include "tool.h"
 
 /* Value of KEY= among @argv, or NULL; a bare "KEY" gives "". */
 static const char *arg(int argc, char **argv, const char *key)

@@ -15,32 +15,38 @@
  *                               than ETH_HLEN (the test-run minimum) fit
  *     "gso_size": 1000,         TC only, optional: __sk_buff gso_size (the
  *                               test run cannot set gso_type: it stays 0)
+ *     "mark": 1835626550,       TC only, optional: __sk_buff mark (SO_MARK)
  *     "repeat": 1000000,        optional: BPF_PROG_TEST_RUN repeat count (the
  *                               result then has "duration_ns", the mean)
- *     "config": {"role": 1, "ha_addr": "2001:db8::1"},        optional
+ *     "config": {"role": 1, "ha_addr": "2001:db8::1", "flags": 1},  optional
  *     "bindings": [{"home": "..", "coa": "..", "ha": "..",
  *                   "expires_ns": 0,       absolute CLOCK_MONOTONIC, or
  *                   "expires_in_ms": -1000, relative to now (optional),
  *                   "lifetime_s": 0, "sequence": 0, "flags": 0,
+ *                   "auth_timestamp": 0, "created_ns": 0,
  *                   "tunnel_mtu": 1400,    learnt tunnel MTU (optional)
  *                   "tunnel_mtu_expires_ns": 0,          absolute, or
  *                   "tunnel_mtu_expires_in_ms": 300000}]},  relative
  *     ...]
  *
  * Before each fixture the bindings, config, stats and ICMP rate-limit maps
- * are reset, then the program runs once. One JSON object per fixture is
- * printed on its own line:
+ * are reset and the signal ring buffer is emptied, then the program runs
+ * ("repeat" times). One JSON object per fixture is printed on its own line:
  *
  *   {"name": "what", "err": 0, "retval": 2, "data_out": "hex",
  *    "stats": {"rx_not_ipv6": 0, ...},     counters summed over all CPUs
  *    "bindings_before": [B, ...],          the bindings map just before the run
- *    "bindings_after": [B, ...]}           ... and just after it
+ *    "bindings_after": [B, ...],           ... and just after it
+ *    "signals": [S, ...]}                  the signal ring's records, in order
  *
  * where each B holds every field of struct xmip6_binding ("home", "coa",
  * "ha", "expires_ns", "registered_ns", "lifetime_s", "sequence", "flags",
- * "tunnel_mtu", "reserved", "tunnel_mtu_expires_ns"; times absolute
- * CLOCK_MONOTONIC ns) plus "tunnel_mtu_expires_in_ns": tunnel_mtu_expires_ns
- * minus CLOCK_MONOTONIC when the map was read (0 if tunnel_mtu_expires_ns is 0).
+ * "tunnel_mtu", "reserved", "tunnel_mtu_expires_ns", "auth_timestamp",
+ * "created_ns"; times absolute CLOCK_MONOTONIC ns) plus
+ * "tunnel_mtu_expires_in_ns": tunnel_mtu_expires_ns minus CLOCK_MONOTONIC
+ * when the map was read (0 if tunnel_mtu_expires_ns is 0), and each S is one
+ * struct xmip6_signal: {"ifindex", "len", "flags", "rx_ns", "rx_ns_ago"
+ * (CLOCK_MONOTONIC minus rx_ns when drained), "packet": hex of len bytes}.
  *
  * "err" is the test run's -errno (then the other fields are meaningless).
  * Usage: prog_run [--list-stats] < fixtures.json
@@ -202,6 +208,7 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 
 	if (json_object_object_get_ex(fx, "config", &jcfg)) {
 		cfg.role = jint(jcfg, "role", 0);
+		cfg.flags = jint(jcfg, "flags", 0);
 		if (jaddr(jcfg, "ha_addr", &cfg.ha_addr))
 			return -EINVAL;
 	}
@@ -226,6 +233,8 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		b.lifetime_s = jint(o, "lifetime_s", 0);
 		b.sequence = jint(o, "sequence", 0);
 		b.flags = jint(o, "flags", 0);
+		b.auth_timestamp = jint(o, "auth_timestamp", 0);
+		b.created_ns = jint(o, "created_ns", 0);
 		b.tunnel_mtu = jint(o, "tunnel_mtu", 0);
 		b.tunnel_mtu_expires_ns = jint(o, "tunnel_mtu_expires_ns", 0);
 		if (json_object_object_get_ex(o, "tunnel_mtu_expires_in_ms", &rel))
@@ -272,9 +281,64 @@ static json_object *bindings_dump(struct bpf_map *map)
 		json_object_object_add(o, "tunnel_mtu_expires_ns",
 				       json_object_new_uint64(b.tunnel_mtu_expires_ns));
 		json_object_object_add(o, "tunnel_mtu_expires_in_ns", json_object_new_int64(in_ns));
+		json_object_object_add(o, "auth_timestamp",
+				       json_object_new_uint64(b.auth_timestamp));
+		json_object_object_add(o, "created_ns", json_object_new_uint64(b.created_ns));
 		json_object_array_add(arr, o);
 	}
 	return arr;
+}
+
+/* One record of the signal ring buffer, appended to the JSON array @ctx. */
+static int signal_record(void *ctx, void *data, size_t size)
+{
+	const struct xmip6_signal *sig = data;
+	json_object *o, *arr = ctx;
+	size_t len;
+	char *hex;
+
+	if (size < sizeof(*sig)) {
+		fprintf(stderr, "prog_run: signal record of %zu bytes\n", size);
+		return -EINVAL;
+	}
+	/* Out-of-range lengths show up as such; only the copy is clamped. */
+	len = sig->len < sizeof(sig->packet) ? sig->len : sizeof(sig->packet);
+	hex = hex_encode(sig->packet, len);
+	if (!hex)
+		return -ENOMEM;
+	o = json_object_new_object();
+	json_object_object_add(o, "ifindex", json_object_new_int64(sig->ifindex));
+	json_object_object_add(o, "len", json_object_new_int64(sig->len));
+	json_object_object_add(o, "flags", json_object_new_int64(sig->flags));
+	json_object_object_add(o, "rx_ns", json_object_new_uint64(sig->rx_ns));
+	json_object_object_add(o, "rx_ns_ago",
+			       json_object_new_int64((long long)(mono_ns() - sig->rx_ns)));
+	json_object_object_add(o, "packet", json_object_new_string(hex));
+	json_object_array_add(arr, o);
+	free(hex);
+	return 0;
+}
+
+/* The signal ring's records as a JSON array; the ring is empty afterwards. */
+static int signals_drain(struct bpf_map *map, json_object **out)
+{
+	json_object *arr = json_object_new_array();
+	struct ring_buffer *rb;
+	int n;
+
+	rb = ring_buffer__new(bpf_map__fd(map), signal_record, arr, NULL);
+	if (!rb) {
+		json_object_put(arr);
+		return -errno;
+	}
+	n = ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	if (n < 0) {
+		json_object_put(arr);
+		return n;
+	}
+	*out = arr;
+	return 0;
 }
 
 static int stats_read(struct xmip6 *skel, struct xmip6_stats *sum)
@@ -312,7 +376,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	struct xmip6_stats sum;
 	size_t len = 0, meta = jint(fx, "meta", 0), skip = 0, i;
 	unsigned int ifindex = 0, repeat;
-	json_object *jstats;
+	json_object *jstats, *jsignals = NULL;
 	bool xdp;
 	int err;
 
@@ -329,7 +393,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 			return -ENODEV;
 		}
 	}
-	if (meta > META_MAX || meta % 4 || (meta && !xdp))
+	if (meta > META_MAX || meta % 4 || (meta && !xdp) || (xdp && jint(fx, "mark", 0)))
 		return -EINVAL;
 	err = hex_decode(hex ? hex : "", &frame, &len);
 	if (err)
@@ -342,7 +406,10 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	}
 	memcpy(in + meta, frame, len);
 
-	err = maps_setup(skel, fx);
+	/* Records a failed fixture left behind must not show up in this one. */
+	err = maps_setup(skel, fx) ?: signals_drain(skel->maps.signal, &jsignals);
+	json_object_put(jsignals);
+	jsignals = NULL;
 	if (err)
 		goto out;
 	json_object_object_add(res, "bindings_before", bindings_dump(skel->maps.bindings));
@@ -369,7 +436,11 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 		len = opts.data_size_out;
 		skip = meta;
 	} else {
-		struct __sk_buff ctx = {.ifindex = ifindex, .gso_size = jint(fx, "gso_size", 0)};
+		struct __sk_buff ctx = {
+			.ifindex = ifindex,
+			.gso_size = jint(fx, "gso_size", 0),
+			.mark = jint(fx, "mark", 0),
+		};
 		struct bpf_test_run_opts opts = {.sz = sizeof(opts),
 						 .data_in = in,
 						 .data_size_in = len,
@@ -406,6 +477,10 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 				       json_object_new_int64(((const __u64 *)&sum)[i]));
 	json_object_object_add(res, "stats", jstats);
 	json_object_object_add(res, "bindings_after", bindings_dump(skel->maps.bindings));
+	err = signals_drain(skel->maps.signal, &jsignals);
+	if (err)
+		goto out;
+	json_object_object_add(res, "signals", jsignals);
 out:
 	free(hex_out);
 	free(frame);

@@ -5,7 +5,8 @@ test_dataplane.py - unit tests of the xmip6 BPF programs (xdp_ha, xdp_mn,
 tc_ha_egress, tc_mn_egress) with BPF_PROG_TEST_RUN.
 
 Each fixture gives a program, the bindings/config maps, an input frame built
-with Scapy, and the expected verdict, output frame and counters. Expected
+with Scapy, and the expected verdict, output frame, counters and records of
+the "signal" ring buffer (Mobility Header hand-up to the daemon). Expected
 frames are built here from RFC 2473 / RFC 4443 / RFC 6275 and the xmip6
 data-plane spec (see the comments at each builder), never from the BPF code.
 The runner (build/selftests/prog_run) loads the skeleton without pinning,
@@ -45,6 +46,7 @@ import logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import (  # noqa: E402
     ARP,
+    HAO,
     IP,
     TCP,
     UDP,
@@ -54,7 +56,20 @@ from scapy.all import (  # noqa: E402
     ICMPv6EchoRequest,
     ICMPv6PacketTooBig,
     IPv6,
+    IPv6ExtHdrDestOpt,
+    IPv6ExtHdrFragment,
+    IPv6ExtHdrHopByHop,
+    IPv6ExtHdrRouting,
     Raw,
+)
+from scapy.layers.inet6 import (  # noqa: E402
+    MIP6MH_BA,
+    MIP6MH_BRR,
+    MIP6MH_BU,
+    MIP6MH_CoT,
+    MIP6MH_Generic,
+    MIP6MH_HoT,
+    MIP6MH_HoTI,
 )
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -71,6 +86,11 @@ XDP_NAMES = {0: "XDP_ABORTED", 1: "XDP_DROP", 2: "XDP_PASS", 3: "XDP_TX", 4: "XD
 TC_NAMES = {-1: "TC_ACT_UNSPEC", 0: "TC_ACT_OK", 2: "TC_ACT_SHOT", 7: "TC_ACT_REDIRECT"}
 
 ROLE_HA, ROLE_MN = 1, 2
+CFG_F_SIGNAL = 0x1  # XMIP6_CFG_F_SIGNAL
+SIGNAL_F_TUNNELLED = 0x1  # XMIP6_SIGNAL_F_TUNNELLED
+MARK_SIGNAL = 0x6d697036  # XMIP6_MARK_SIGNAL, "mip6"
+SIGNAL_MAX_LEN = 1280  # XMIP6_SIGNAL_MAX_LEN
+SIGNAL_RING_SIZE = 256 * 1024  # XMIP6_SIGNAL_RING_SIZE
 TUNNEL_HLIM = 64  # rodata tunnel_hop_limit default
 PTB_HLIM = 64
 IPV6_MIN_MTU = 1280
@@ -120,6 +140,9 @@ HA_BINDINGS = [
 ]
 MN_CONFIG = {"role": ROLE_MN, "ha_addr": MN_HA}
 MN_BINDINGS = [B(HOA, MN_COA, MN_HA)]
+
+# Interface indexes in the namespace (filled by netns_create()).
+IFINDEX = {}
 
 # ------------------------------------------------------------------ TAP
 
@@ -201,6 +224,7 @@ def netns_create():
     # The MACs the FIB will return are the ones we asked for.
     links = json.loads(sh(*ip, "-j", "link", "show").stdout)
     macs = {link["ifname"]: link.get("address") for link in links}
+    IFINDEX.update({link["ifname"]: link["ifindex"] for link in links})
     if macs.get("xa0") != MAC_A0 or macs.get("xb0") != MAC_B0:
         raise RuntimeError("unexpected interface MACs: %s" % macs)
 
@@ -316,11 +340,14 @@ class Fx:
     MTU the run must set (expiring now + XMIP6_TUNNEL_MTU_AGE_S); every other
     field of every binding must be left exactly as it was. gso_size makes the
     TC input skb a GSO one; kernel_gap names what BPF_PROG_TEST_RUN cannot
-    do: a run ending in exactly internal_error then prints a "# skip" line."""
+    do: a run ending in exactly internal_error then prints a "# skip" line.
+    signals lists the records the run must leave in the signal ring, in
+    order, as Sig(); None skips that check. mark is the TC skb's mark and
+    repeat the test run's repeat count."""
 
     def __init__(self, desc, prog, data, verdict, stats, out=UNTOUCHED, ifname="xa0",
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
-                 learnt=None, gso_size=0, kernel_gap=None):
+                 learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -337,6 +364,9 @@ class Fx:
         self.learnt = learnt or {}
         self.gso_size = gso_size
         self.kernel_gap = kernel_gap
+        self.signals = None if signals is None else list(signals)
+        self.mark = mark
+        self.repeat = repeat
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -349,7 +379,48 @@ class Fx:
             d["meta"] = self.meta
         if self.gso_size:
             d["gso_size"] = self.gso_size
+        if self.mark:
+            d["mark"] = self.mark
+        if self.repeat:
+            d["repeat"] = self.repeat
         return d
+
+
+class Sig:
+    """An expected signal record: the IPv6 packet the daemon must get, the
+    interface it arrived on and the XMIP6_SIGNAL_F_* flags."""
+
+    def __init__(self, packet, ifname="xa0", flags=0):
+        self.packet = bytes(packet)
+        self.ifname = ifname
+        self.flags = flags
+
+
+# rx_ns is CLOCK_MONOTONIC_COARSE at reception, drained right after the run.
+RX_NS_MAX_AGO = 10 * 10**9
+
+
+def check_signals(expected, got):
+    """Compares the drained records with the expected Sig list."""
+    errs = []
+    if len(got) != len(expected):
+        errs.append("signal records: expected %d got %d" % (len(expected), len(got)))
+    for i, (exp, rec) in enumerate(zip(expected, got)):
+        packet = bytes.fromhex(rec["packet"])
+        want = {"ifindex": IFINDEX[exp.ifname], "len": len(exp.packet), "flags": exp.flags}
+        for k, v in want.items():
+            if rec[k] != v:
+                errs.append("signal record %d: %s expected %d got %d" % (i, k, v, rec[k]))
+        if not 0 <= rec["rx_ns_ago"] < RX_NS_MAX_AGO:
+            errs.append("signal record %d: rx_ns %d is %+.3f s from the drain, not just before"
+                        % (i, rec["rx_ns"], rec["rx_ns_ago"] / 1e9))
+        if packet != exp.packet:
+            errs.append("signal record %d: packet differs from the expected IPv6 packet "
+                        "(offsets below count a 14-byte Ethernet header in front):" % i)
+            eth = bytes(Ether(src=MAC_PEER, dst=MAC_A0, type=0x86dd))
+            errs += frame_diff(eth + exp.packet, eth + packet)
+            break
+    return errs
 
 
 def verdict_name(prog, v):
@@ -472,6 +543,11 @@ def evaluate(fx, res, stat_names):
     if errs:
         ok = False
         diag += errs
+    if fx.signals is not None:
+        errs = check_signals(fx.signals, res["signals"])
+        if errs:
+            ok = False
+            diag += errs
     if not ok:
         diag.append("input: %s" % fx.data.hex()[:400])
     return ok, diag, None
@@ -1070,6 +1146,285 @@ def label_checks(fixtures, results):
         "xdp_ha: other source port, other outer flow label", diag)
 
 
+# ---- Mobility Header signalling (the "signal" ring buffer)
+#
+# The stack without kernel MIP6 answers a Home Address option or a type 2
+# routing header with Parameter Problem and has no Mobility Header (next
+# header 135, RFC 6275 section 6.1) handler, so the XDP programs hand
+# Mobility Header packets to the daemon: the HA those to ha_addr, the MN those
+# to any unicast address, and those its HA tunnels to it (the inner packet,
+# flag TUNNELLED). With XMIP6_CFG_F_SIGNAL the frame is dropped once copied;
+# without it, it goes to the stack as before. Extension headers before the
+# Mobility Header: Hop-by-Hop (first only), Destination Options, Routing
+# (exhausted, or type 2); four at most (RFC 8200 section 4.1 order: HBH,
+# DestOpt, Routing, DestOpt). Anything else is ordinary traffic.
+
+HA_SIG = dict(HA_CONFIG, flags=CFG_F_SIGNAL)
+MN_SIG = dict(MN_CONFIG, flags=CFG_F_SIGNAL)
+# One ring record: BPF_RINGBUF_HDR_SZ (8, uapi linux/bpf.h) + struct
+# xmip6_signal (4 + 2 + 2 + 8 + 1280), rounded up to 8 bytes.
+SIGNAL_RECORD = 4 + 2 + 2 + 8 + SIGNAL_MAX_LEN
+RING_RECORDS = SIGNAL_RING_SIZE // ((8 + SIGNAL_RECORD + 7) // 8 * 8)
+
+COOKIE = bytes.fromhex("1122334455667788")
+TOKEN = bytes.fromhex("99aabbccddeeff00")
+
+
+def bu_hao(src=COA, dst=HA_ADDR, hoa=HOA, seq=7, lifetime=100):
+    """Home registration from the care-of address (RFC 6275 section 11.7.1):
+    Destination Options with the Home Address option (section 6.3), then a
+    Binding Update with A and H (section 6.1.7)."""
+    return IPv6(src=src, dst=dst, fl=0x3a3a) / IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)]) / \
+        MIP6MH_BU(seq=seq, flags="AH", mhtime=lifetime // 4)
+
+
+def ba_rh2(src=MN_HA, coa=MN_COA, hoa=HOA, seq=7):
+    """Binding Acknowledgement to the care-of address with a type 2 routing
+    header holding the home address (RFC 6275 sections 6.1.8, 6.4)."""
+    return IPv6(src=src, dst=coa) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[hoa]) / \
+        MIP6MH_BA(status=0, seq=seq, mhtime=25)
+
+
+def hot(src=CN, dst=HOA, fl=0x2b2b):
+    return IPv6(src=src, dst=dst, fl=fl) / MIP6MH_HoT(index=3, cookie=COOKIE, token=TOKEN)
+
+
+def mh_of_len(src, dst, total):
+    """An IPv6 packet of total bytes: IPv6 header + one Mobility Header."""
+    return IPv6(src=src, dst=dst) / MIP6MH_Generic(mhtype=5, msg=payload(total - 40 - 6))
+
+
+def builder_checks():
+    """The Scapy layers the fixtures rely on, against the RFC 6275 layouts."""
+    hoa = ipaddress.IPv6Address(HOA).packed
+    got = bytes(bu_hao())[40:64]
+    # Next Header 135, Hdr Ext Len 2; PadN (4 bytes) to 8n+6; HAO type 201 length 16.
+    want = bytes.fromhex("87020102" "0000" "c910") + hoa
+    tap(got == want, "Scapy builds the Home Address option as RFC 6275 section 6.3 lays it out",
+        ["got %s" % got.hex(), "want %s" % want.hex()])
+    got = bytes(ba_rh2())[40:64]
+    # Next Header 135, Hdr Ext Len 2, Routing Type 2, Segments Left 1, Reserved, Home Address.
+    want = bytes.fromhex("87020201" "00000000") + hoa
+    tap(got == want and IPv6(bytes(ba_rh2())).dst == addr(MN_COA),
+        "Scapy builds the type 2 routing header as RFC 6275 section 6.4 lays it out, "
+        "destination left as the care-of address", ["got %s" % got.hex(), "want %s" % want.hex()])
+    p = bytes(mh_of_len(CN, HA_ADDR, SIGNAL_MAX_LEN))
+    tap(len(p) == SIGNAL_MAX_LEN and p[6] == 135 and p[41] == (SIGNAL_MAX_LEN - 40) // 8 - 1,
+        "mh_of_len(1280): 1280 bytes, one Mobility Header of 1240 bytes", ["%s" % p[:48].hex()])
+
+
+def signal_ha_fixtures():
+    fx = []
+    H = dict(bindings=HA_BINDINGS, config=HA_SIG)
+    took = {"sig_to_daemon": 1}
+    nob = {"rx_no_binding": 1}
+
+    bu = bu_hao()
+    fx.append(Fx("xdp_ha, SIGNAL: BU with a Home Address option to ha_addr: XDP_DROP, one "
+                 "record holding the IPv6 packet", "xdp_ha", frame(bu), XDP_DROP, took,
+                 signals=[Sig(bu)], **H))
+    fx.append(Fx("xdp_ha, SIGNAL: the same BU arriving on xb0: the record names xb0", "xdp_ha",
+                 frame(bu, dst=MAC_B0), XDP_DROP, took, ifname="xb0", signals=[Sig(bu, "xb0")],
+                 **H))
+    fx.append(Fx("xdp_ha, no SIGNAL: BU with a Home Address option to ha_addr: XDP_PASS "
+                 "untouched, no record", "xdp_ha", frame(bu), XDP_PASS, {"sig_no_daemon": 1},
+                 bindings=HA_BINDINGS, config=HA_CONFIG))
+    p = IPv6(src=HOA, dst=HA_ADDR) / MIP6MH_BU(seq=8, flags="AH", mhtime=0)
+    fx.append(Fx("xdp_ha, SIGNAL: deregistration BU from home, no extension header: record",
+                 "xdp_ha", frame(p), XDP_DROP, took, signals=[Sig(p)], **H))
+    p = IPv6(src=COA, dst=HA_ADDR) / IPv6ExtHdrHopByHop() / \
+        IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]) / MIP6MH_BU(seq=9, flags="AH", mhtime=25)
+    fx.append(Fx("xdp_ha, SIGNAL: Hop-by-Hop + Destination Options + MH: record", "xdp_ha",
+                 frame(p), XDP_DROP, took, signals=[Sig(p)], **H))
+
+    def chain(*ext):
+        p = IPv6(src=COA, dst=HA_ADDR)
+        for e in ext:
+            p = p / e
+        return p / MIP6MH_BU(seq=10, flags="AH", mhtime=25)
+
+    rh0 = IPv6ExtHdrRouting(type=0, segleft=0, addresses=[CN])
+    four = chain(IPv6ExtHdrHopByHop(), IPv6ExtHdrDestOpt(), rh0,
+                 IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]))
+    fx.append(Fx("xdp_ha, SIGNAL: 4 extension headers (HBH, DestOpt, exhausted Routing, "
+                 "DestOpt with HAO) + MH: record", "xdp_ha", frame(four), XDP_DROP, took,
+                 signals=[Sig(four)], **H))
+    five = chain(IPv6ExtHdrHopByHop(), IPv6ExtHdrDestOpt(), rh0, IPv6ExtHdrDestOpt(),
+                 IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]))
+    fx.append(Fx("xdp_ha, SIGNAL: 5 extension headers + MH: not signalling, XDP_PASS untouched "
+                 "(rx_no_binding: ha_addr has none)", "xdp_ha", frame(five), XDP_PASS, nob, **H))
+    p = chain(IPv6ExtHdrDestOpt(), IPv6ExtHdrHopByHop())
+    fx.append(Fx("xdp_ha, SIGNAL: Hop-by-Hop after Destination Options + MH: not signalling "
+                 "(RFC 8200 section 4.3), XDP_PASS untouched", "xdp_ha", frame(p), XDP_PASS, nob,
+                 **H))
+    p = chain(IPv6ExtHdrFragment(id=0x1234))
+    fx.append(Fx("xdp_ha, SIGNAL: Fragment header + MH: not signalling, XDP_PASS untouched",
+                 "xdp_ha", frame(p), XDP_PASS, nob, **H))
+    p = chain(IPv6ExtHdrRouting(type=0, segleft=1, addresses=[CN]))
+    fx.append(Fx("xdp_ha, SIGNAL: type 0 Routing header with Segments Left 1 + MH (in transit): "
+                 "not signalling, XDP_PASS untouched", "xdp_ha", frame(p), XDP_PASS, nob, **H))
+    p = bu_hao(dst="2001:db8:1::5")
+    fx.append(Fx("xdp_ha, SIGNAL: BU to another address than ha_addr: not signalling, XDP_PASS "
+                 "untouched", "xdp_ha", frame(p), XDP_PASS, nob, **H))
+    p = hot()
+    exp = encap(with_hlim(bytes(p), -1), HA_ADDR, COA, 0, 0x2b2b, MAC_A0, MAC_NH_A)
+    fx.append(Fx("xdp_ha, SIGNAL: Home Test from a correspondent to a bound home address: "
+                 "tunnelled like any packet, XDP_TX, no record", "xdp_ha", frame(p), XDP_TX,
+                 {"ha_encap_fwd": 1}, exp, **H))
+    inner = IPv6(src=HOA, dst=CN, fl=0x4c4c) / MIP6MH_HoTI(cookie=COOKIE)
+    f = frame(IPv6(src=COA, dst=HA_ADDR, nh=41, hlim=60) / inner)
+    fx.append(Fx("xdp_ha, SIGNAL: reverse-tunnelled Home Test Init to a correspondent: "
+                 "decapsulated and forwarded, no record", "xdp_ha", f, XDP_TX,
+                 {"ha_decap_fwd": 1}, decap(with_hlim(bytes(inner), -1), MAC_A0, MAC_NH_A), **H))
+
+    # Truncated: the walk ends at the payload length, not at the frame's end.
+    mh = bytes(MIP6MH_BU(seq=11, flags="AH", mhtime=25))
+    p = IPv6(src=COA, dst=HA_ADDR, nh=60, plen=16) / Raw(bytes([135, 2]) + bytes(14))
+    fx.append(Fx("xdp_ha, SIGNAL: Destination Options of 24 bytes in a 16-byte payload: "
+                 "XDP_DROP", "xdp_ha", frame(p), XDP_DROP, {"rx_malformed": 1}, **H))
+    p = IPv6(src=COA, dst=HA_ADDR, nh=60, plen=8) / Raw(bytes([135, 1]) + bytes(14) + mh)
+    fx.append(Fx("xdp_ha, SIGNAL: Destination Options of 16 bytes, payload length 8, the rest "
+                 "of it and a BU in the frame behind: XDP_DROP", "xdp_ha", frame(p), XDP_DROP,
+                 {"rx_malformed": 1}, **H))
+    p = IPv6(src=COA, dst=HA_ADDR, nh=0) / Raw(bytes([135, 0, 0, 0]))
+    fx.append(Fx("xdp_ha, SIGNAL: 4-byte Hop-by-Hop header: XDP_DROP", "xdp_ha", frame(p),
+                 XDP_DROP, {"rx_malformed": 1}, **H))
+    p = IPv6(src=COA, dst=HA_ADDR, nh=135) / Raw(mh[:4])
+    fx.append(Fx("xdp_ha, SIGNAL: 4-byte Mobility Header: record all the same (the daemon "
+                 "answers it, RFC 6275 section 9.2)", "xdp_ha", frame(p), XDP_DROP, took,
+                 signals=[Sig(p)], **H))
+
+    # Size: a record holds XMIP6_SIGNAL_MAX_LEN bytes of packet.
+    p = mh_of_len(COA, HA_ADDR, SIGNAL_MAX_LEN)
+    fx.append(Fx("xdp_ha, SIGNAL: %d-byte MH packet: record of %d bytes" % (
+        SIGNAL_MAX_LEN, SIGNAL_MAX_LEN), "xdp_ha", frame(p), XDP_DROP, took, signals=[Sig(p)],
+        **H))
+    p = mh_of_len(COA, HA_ADDR, SIGNAL_MAX_LEN + 1)
+    fx.append(Fx("xdp_ha, SIGNAL: %d-byte MH packet: XDP_DROP, sig_too_long, no record"
+                 % (SIGNAL_MAX_LEN + 1), "xdp_ha", frame(p), XDP_DROP, {"sig_too_long": 1}, **H))
+    fx.append(Fx("xdp_ha, no SIGNAL: %d-byte MH packet: XDP_PASS untouched" % (
+        SIGNAL_MAX_LEN + 1), "xdp_ha", frame(p), XDP_PASS, {"sig_no_daemon": 1},
+        bindings=HA_BINDINGS, config=HA_CONFIG))
+
+    # A ring nobody reads fills up: later packets are dropped and counted.
+    n = 300
+    fx.append(Fx("xdp_ha, SIGNAL: the same BU %d times into a %d KiB ring: %d records (%d-byte "
+                 "records), %d sig_ring_full" % (n, SIGNAL_RING_SIZE // 1024, RING_RECORDS,
+                                                 SIGNAL_RECORD, n - RING_RECORDS),
+                 "xdp_ha", frame(bu), XDP_DROP,
+                 {"sig_to_daemon": RING_RECORDS, "sig_ring_full": n - RING_RECORDS},
+                 signals=[Sig(bu)] * RING_RECORDS, repeat=n, **H))
+    return fx
+
+
+def signal_mn_fixtures():
+    fx = []
+    M = dict(bindings=MN_BINDINGS, config=MN_SIG)
+    took = {"sig_to_daemon": 1}
+    nob = {"rx_no_binding": 1}
+
+    ba = ba_rh2()
+    fx.append(Fx("xdp_mn, SIGNAL: BA with a type 2 routing header to the CoA: XDP_DROP, one "
+                 "record holding the IPv6 packet", "xdp_mn", frame(ba), XDP_DROP, took,
+                 signals=[Sig(ba)], **M))
+    fx.append(Fx("xdp_mn, no SIGNAL: BA with a type 2 routing header: XDP_PASS untouched",
+                 "xdp_mn", frame(ba), XDP_PASS, {"sig_no_daemon": 1}, bindings=MN_BINDINGS,
+                 config=MN_CONFIG))
+    p = IPv6(src=CN, dst=MN_COA) / MIP6MH_CoT(index=4, cookie=COOKIE, token=TOKEN)
+    fx.append(Fx("xdp_mn, SIGNAL: Care-of Test, no extension header: record", "xdp_mn",
+                 frame(p), XDP_DROP, took, signals=[Sig(p)], **M))
+    p = IPv6(src=MN_HA, dst=HOA) / MIP6MH_BRR()
+    fx.append(Fx("xdp_mn, SIGNAL: Binding Refresh Request to the home address: record",
+                 "xdp_mn", frame(p), XDP_DROP, took, signals=[Sig(p)], **M))
+    p = IPv6(src="fe80::1", dst="fe80::2") / MIP6MH_BRR()
+    fx.append(Fx("xdp_mn, SIGNAL: MH to a link-local unicast address: record", "xdp_mn",
+                 frame(p), XDP_DROP, took, signals=[Sig(p)], **M))
+    p = IPv6(src=MN_HA, dst="ff02::1") / MIP6MH_BRR()
+    fx.append(Fx("xdp_mn, SIGNAL: MH to ff02::1: not signalling, XDP_PASS untouched", "xdp_mn",
+                 frame(p, dst="33:33:00:00:00:01"), XDP_PASS, nob, **M))
+    p = IPv6(src=MN_HA, dst=MN_COA) / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt() / \
+        MIP6MH_BA(status=0, seq=3, mhtime=25)
+    fx.append(Fx("xdp_mn, SIGNAL: Hop-by-Hop + Destination Options + MH: record", "xdp_mn",
+                 frame(p), XDP_DROP, took, signals=[Sig(p)], **M))
+    p = IPv6(src=MN_HA, dst=MN_COA) / IPv6ExtHdrRouting(type=0, segleft=1, addresses=[CN]) / \
+        MIP6MH_BRR()
+    fx.append(Fx("xdp_mn, SIGNAL: type 0 Routing header with Segments Left 1 + MH: not "
+                 "signalling, XDP_PASS untouched", "xdp_mn", frame(p), XDP_PASS, nob, **M))
+    p = IPv6(src=MN_HA, dst=MN_COA, nh=43, plen=16) / Raw(bytes([135, 2, 2, 1]) + bytes(12))
+    fx.append(Fx("xdp_mn, SIGNAL: routing header of 24 bytes in a 16-byte payload: XDP_DROP",
+                 "xdp_mn", frame(p), XDP_DROP, {"rx_malformed": 1}, **M))
+    f = frame(udp_packet(CN, MN_COA))
+    fx.append(Fx("xdp_mn, SIGNAL: UDP to the CoA: XDP_PASS untouched, no record", "xdp_mn", f,
+                 XDP_PASS, nob, **M))
+
+    # Through the tunnel from our HA: the inner packet goes up, flagged.
+    def tun(inner, src=MN_HA, dst=MN_COA):
+        return frame(IPv6(src=src, dst=dst, nh=41, hlim=50) / inner)
+
+    TUN = SIGNAL_F_TUNNELLED
+    inner = hot()
+    fx.append(Fx("xdp_mn, SIGNAL: Home Test tunnelled by our HA: XDP_DROP, record of the inner "
+                 "packet, flag TUNNELLED", "xdp_mn", tun(inner), XDP_DROP, took,
+                 signals=[Sig(inner, flags=TUN)], **M))
+    fx.append(Fx("xdp_mn, no SIGNAL: Home Test tunnelled by our HA: decapsulated, XDP_PASS",
+                 "xdp_mn", tun(inner), XDP_PASS, {"sig_no_daemon": 1},
+                 decap(bytes(inner), MAC_PEER, MAC_A0), bindings=MN_BINDINGS, config=MN_CONFIG))
+    p = IPv6(src=CN, dst=HOA) / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt() / \
+        MIP6MH_HoT(index=5, cookie=COOKIE, token=TOKEN)
+    fx.append(Fx("xdp_mn, SIGNAL: tunnelled Hop-by-Hop + Destination Options + MH: record of "
+                 "the inner packet, flag TUNNELLED", "xdp_mn", tun(p), XDP_DROP, took,
+                 signals=[Sig(p, flags=TUN)], **M))
+    p = mh_of_len(CN, HOA, SIGNAL_MAX_LEN)
+    fx.append(Fx("xdp_mn, SIGNAL: tunnelled %d-byte MH packet: record" % SIGNAL_MAX_LEN,
+                 "xdp_mn", tun(p), XDP_DROP, took, signals=[Sig(p, flags=TUN)], **M))
+    p = mh_of_len(CN, HOA, SIGNAL_MAX_LEN + 1)
+    fx.append(Fx("xdp_mn, SIGNAL: tunnelled %d-byte MH packet: XDP_DROP, sig_too_long"
+                 % (SIGNAL_MAX_LEN + 1), "xdp_mn", tun(p), XDP_DROP, {"sig_too_long": 1}, **M))
+    fx.append(Fx("xdp_mn, SIGNAL: tunnelled MH from another source than our HA: XDP_DROP, no "
+                 "record", "xdp_mn", tun(inner, src="2001:db8:a::66"), XDP_DROP,
+                 {"mn_tunnel_bad_src": 1}, **M))
+    fx.append(Fx("xdp_mn, SIGNAL: tunnelled MH whose inner destination has no binding: XDP_PASS "
+                 "untouched", "xdp_mn", tun(hot(dst=HOA_NONE)), XDP_PASS, nob, **M))
+    p = IPv6(src=CN, dst=HOA, nh=60, plen=8) / Raw(bytes([135, 1]) + bytes(14))
+    fx.append(Fx("xdp_mn, SIGNAL: tunnelled packet whose Destination Options run past its "
+                 "payload: XDP_DROP", "xdp_mn", tun(p), XDP_DROP, {"rx_malformed": 1}, **M))
+    inner = udp_packet(CN, HOA, hlim=40, fl=0x2469)
+    fx.append(Fx("xdp_mn, SIGNAL: tunnelled UDP: decapsulated, XDP_PASS, no record", "xdp_mn",
+                 tun(inner), XDP_PASS, {"mn_decap": 1}, decap(bytes(inner), MAC_PEER, MAC_A0),
+                 **M))
+    return fx
+
+
+def signal_tc_fixtures():
+    """The daemon's own signalling (SO_MARK XMIP6_MARK_SIGNAL) leaves untouched."""
+    fx = []
+    M = dict(bindings=MN_BINDINGS, config=MN_SIG)
+    H = dict(bindings=HA_BINDINGS, config=HA_SIG)
+    bu = IPv6(src=HOA, dst=MN_HA, fl=0x5d5d) / MIP6MH_BU(seq=12, flags="AH", mhtime=0)
+    f = frame(bu, src=MAC_A0, dst=MAC_OLD)
+    fx.append(Fx("tc_mn_egress: deregistration BU from the home address, mark "
+                 "XMIP6_MARK_SIGNAL: TC_ACT_OK untouched", "tc_mn_egress", f, TC_ACT_OK,
+                 {"tc_signal_bypass": 1}, mark=MARK_SIGNAL, **M))
+    exp = encap(bytes(bu), MN_COA, MN_HA, 0, 0x5d5d, MAC_A0, MAC_NH_A)
+    fx.append(Fx("tc_mn_egress: the same BU without the mark: reverse-tunnelled, TC_ACT_OK",
+                 "tc_mn_egress", f, TC_ACT_OK, {"mn_encap": 1}, exp, **M))
+    fx.append(Fx("tc_mn_egress: the same BU with mark XMIP6_MARK_SIGNAL ^ 1: reverse-tunnelled",
+                 "tc_mn_egress", f, TC_ACT_OK, {"mn_encap": 1}, exp, mark=MARK_SIGNAL ^ 1, **M))
+    ba = IPv6(src=HA_ADDR, dst=HOA, fl=0x6e6e) / MIP6MH_BA(status=0, seq=12, mhtime=0)
+    f = frame(ba, src=MAC_A0, dst=MAC_OLD)
+    fx.append(Fx("tc_ha_egress: BA to a bound home address, mark XMIP6_MARK_SIGNAL: TC_ACT_OK "
+                 "untouched", "tc_ha_egress", f, TC_ACT_OK, {"tc_signal_bypass": 1},
+                 mark=MARK_SIGNAL, **H))
+    exp = encap(bytes(ba), HA_ADDR, COA, 0, 0x6e6e, MAC_A0, MAC_NH_A)
+    fx.append(Fx("tc_ha_egress: the same BA without the mark: tunnelled, TC_ACT_OK",
+                 "tc_ha_egress", f, TC_ACT_OK, {"ha_local_encap": 1}, exp, **H))
+    f = bytes(Ether(src=MAC_A0, dst=MAC_OLD) / IP(src="192.0.2.1", dst="192.0.2.2"))
+    fx.append(Fx("tc_ha_egress: IPv4 with mark XMIP6_MARK_SIGNAL: counted as the bypass, "
+                 "TC_ACT_OK untouched", "tc_ha_egress", f, TC_ACT_OK, {"tc_signal_bypass": 1},
+                 mark=MARK_SIGNAL, **H))
+    return fx
+
+
 # ------------------------------------------------------------------ fuzzing
 
 FUZZ_SEED = 0x6d697036
@@ -1090,7 +1445,7 @@ def fuzz_frames(rng, n, seeds, min_len=0):
         elif kind == 2:
             body = bytes(rng.getrandbits(8) for _ in range(max(0, size - 54)))
             dst = rng.choice([HOA, HOA_NN, HOA_SMALL, HA_ADDR, MN_COA, CN, "ff02::1"])
-            nh = rng.choice([41, 17, 6, 58, 0, 43])
+            nh = rng.choice([41, 17, 6, 58, 0, 43, 60, 135])
             plen = len(body) if rng.random() < 0.7 else rng.randrange(0, 65536)
             b = frame(IPv6(src=rng.choice([CN, COA, HOA, MN_HA]), dst=dst, nh=nh, plen=plen,
                            hlim=rng.randrange(256)) / Raw(body))
@@ -1124,6 +1479,29 @@ def fuzz_learnt(res):
     return changed
 
 
+def fuzz_signal_errors(prog, data, res):
+    """Each signal record is the IPv6 packet of the frame (the inner one when
+    TUNNELLED, on the MN only), of its header's length; one per sig_to_daemon."""
+    errs = []
+    recs = res["signals"]
+    if len(recs) != res["stats"]["sig_to_daemon"]:
+        errs.append("%d signal records for sig_to_daemon %d"
+                    % (len(recs), res["stats"]["sig_to_daemon"]))
+    for rec in recs:
+        tunnelled = rec["flags"] == SIGNAL_F_TUNNELLED
+        if rec["flags"] not in (0, SIGNAL_F_TUNNELLED) or (tunnelled and prog != "xdp_mn"):
+            errs.append("signal record with flags %#x" % rec["flags"])
+            continue
+        off = 14 + (40 if tunnelled else 0)
+        plen = int.from_bytes(data[off + 4:off + 6], "big")
+        want = data[off:off + 40 + plen]
+        if rec["len"] != 40 + plen or len(want) != 40 + plen or \
+                bytes.fromhex(rec["packet"]) != want or rec["ifindex"] != IFINDEX["xa0"]:
+            errs.append("signal record (len %d) is not the frame's IPv6 packet at %d (%d bytes)"
+                        % (rec["len"], off, 40 + plen))
+    return errs
+
+
 def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
     rng = random.Random("%d/%s" % (FUZZ_SEED, prog))  # str seeds are stable across runs
     frames = fuzz_frames(rng, count, seeds, min_len)
@@ -1154,17 +1532,18 @@ def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
             bad.append("%s: verdict %s, counters %s, input %s" % (
                 fx.desc, verdict_name(prog, res["retval"]),
                 {k: v for k, v in res["stats"].items() if v}, fx.data.hex()[:200]))
-        errs = check_bindings(fuzz_learnt(res), res)
+        errs = check_bindings(fuzz_learnt(res), res) + fuzz_signal_errors(prog, fx.data, res)
         if errs:
             bad.append("%s: %s, input %s" % (fx.desc, "; ".join(errs), fx.data.hex()[:200]))
     diag = ["%d runs, %d short frames refused by the kernel, verdict counter sum %d" %
             (runs, refused, total)] + errors[:10] + bad[:20]
-    print("# %s fuzz counters: %s" % (prog, ", ".join(
+    label = prog + (" (SIGNAL)" if config.get("flags", 0) & CFG_F_SIGNAL else "")
+    print("# %s fuzz counters: %s" % (label, ", ".join(
         "%s %d" % kv for kv in sorted(seen.items(), key=lambda kv: -kv[1]))))
     tap(not errors and not bad and total == runs and runs > 0,
         "%s: %d random frames (seed %#x): valid verdict, exactly one verdict counter each, "
-        "no internal_error, bindings changed only by tunnel_pmtu_learned"
-        % (prog, count, FUZZ_SEED), diag)
+        "no internal_error, bindings changed only by tunnel_pmtu_learned, signal records "
+        "= sig_to_daemon, each the frame's IPv6 packet" % (label, count, FUZZ_SEED), diag)
 
 
 # ---- a mobile node is a host: forwarding off
@@ -1227,8 +1606,10 @@ def main():
         tap(False, "namespace %s with the test topology" % NS, [str(e)])
         return 1
 
+    builder_checks()
     fixtures = (xdp_ha_fixtures() + xdp_ha_pmtu_fixtures() + xdp_mn_fixtures() +
-                xdp_mn_pmtu_fixtures() + tc_fixtures() + tc_pmtu_fixtures() + gso_fixtures())
+                xdp_mn_pmtu_fixtures() + tc_fixtures() + tc_pmtu_fixtures() + gso_fixtures() +
+                signal_ha_fixtures() + signal_mn_fixtures() + signal_tc_fixtures())
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)
@@ -1237,6 +1618,9 @@ def main():
     fuzz("xdp_ha", 400, seeds, (XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT), 0,
          HA_BINDINGS, HA_CONFIG)
     fuzz("xdp_mn", 150, seeds, (XDP_DROP, XDP_PASS), 0, MN_BINDINGS, MN_CONFIG)
+    fuzz("xdp_ha", 400, seeds, (XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT), 0,
+         HA_BINDINGS, HA_SIG)
+    fuzz("xdp_mn", 300, seeds, (XDP_DROP, XDP_PASS), 0, MN_BINDINGS, MN_SIG)
     tc_seeds = [fx.data for fx in fixtures if fx.prog.startswith("tc")]
     fuzz("tc_mn_egress", 100, tc_seeds, (TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT), 14,
          MN_BINDINGS, MN_CONFIG)

@@ -16,57 +16,8 @@ cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=scripts/topology.sh
 . scripts/topology.sh
 
-T_N=0
-T_FAILED=0
-
-ok() {
-	T_N=$((T_N + 1))
-	echo "ok $T_N - $*"
-}
-
-not_ok() {
-	T_N=$((T_N + 1))
-	T_FAILED=$((T_FAILED + 1))
-	echo "not ok $T_N - $*"
-}
-
-diag() { sed 's/^/#   /'; }
-
-# t DESC FUNC [ARGS...]: one TAP line; the output of a failing check is
-# printed as diagnostics.
-t() {
-	local desc=$1 out=$XM_TMP/check.out
-	shift
-	# In this shell, not a subshell: checks set variables and start
-	# background processes that the cleanup must know about.
-	if "$@" >"$out" 2>&1 </dev/null; then
-		ok "$desc"
-		[ "$XM_VERBOSE" = 1 ] && diag <"$out"
-	else
-		not_ok "$desc"
-		tail -n 40 "$out" | diag
-	fi
-	return 0
-}
-
-# Like t, but stop the run: later checks make no sense without this one.
-t_fatal() {
-	local before=$T_FAILED
-	t "$@"
-	if [ "$T_FAILED" -ne "$before" ]; then
-		echo "Bail out! $1"
-		finish
-	fi
-}
-
-finish() {
-	echo "1..$T_N"
-	if [ "$T_FAILED" -ne 0 ]; then
-		echo "# $T_FAILED of $T_N checks failed"
-		exit 1
-	fi
-	exit 0
-}
+# shellcheck source=selftests/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 # -- helpers -----------------------------------------------------------------
 

@@ -244,6 +244,7 @@ enum dp_map {
 	DP_MAP_BINDINGS,
 	DP_MAP_STATS,
 	DP_MAP_CONFIG,
+	DP_MAP_SIGNAL, /* optional: instances of older xmip6 versions have none */
 	DP_MAP_COUNT,
 };
 
@@ -253,6 +254,7 @@ struct map_spec {
 	__u32 key_size;
 	__u32 value_size;
 	__u32 max_entries; /* 0: any */
+	bool optional;	   /* dp_open() does without it */
 };
 
 _Static_assert(sizeof(((struct xmip6_dp *)0)->map_ids) == DP_MAP_COUNT * sizeof(__u32),
@@ -265,6 +267,9 @@ static const struct map_spec map_specs[DP_MAP_COUNT] = {
 			  sizeof(struct xmip6_stats), 1},
 	[DP_MAP_CONFIG] = {XMIP6_MAP_CONFIG, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
 			   sizeof(struct xmip6_config), 1},
+	/* A ring buffer has neither key nor value; its size is in bytes. */
+	[DP_MAP_SIGNAL] = {XMIP6_MAP_SIGNAL, BPF_MAP_TYPE_RINGBUF, 0, 0, XMIP6_SIGNAL_RING_SIZE,
+			   true},
 };
 
 static int map_info_get(int fd, struct bpf_map_info *info)
@@ -842,6 +847,15 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 		return fd;
 	}
 
+	/* libbpf would refuse a ring of another size with a bare "mismatch". */
+	fd = pinned_map_open(pin_dir, DP_MAP_SIGNAL, &info);
+	if (fd >= 0) {
+		close(fd);
+		*fresh = false;
+	} else if (fd != -ENOENT) {
+		return fd;
+	}
+
 	fd = pinned_map_open(pin_dir, DP_MAP_CONFIG, &info);
 	if (fd == -ENOENT)
 		return 0;
@@ -931,7 +945,11 @@ static void detach_new_link(const char *pin_dir, const char *ifname, enum dp_hoo
 
 int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_opts *opts)
 {
-	struct xmip6_config cfg = {.role = opts->role, .ha_addr = opts->ha_addr};
+	struct xmip6_config cfg = {
+		.role = opts->role,
+		.flags = opts->flags,
+		.ha_addr = opts->ha_addr,
+	};
 	struct bpf_program *xdp_prog, *tc_prog;
 	__u32 owner_ids[DP_MAP_COUNT];
 	int xdp_new, tc_new, err;
@@ -963,6 +981,16 @@ int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_op
 		goto out_unpin;
 	}
 
+	if (!fresh) {
+		/* A re-attach (xmip6ctl attach while xmip6d runs) must not take
+		 * the signalling away from the daemon: flags only accumulate
+		 * here; dp_config_set_flags() clears them. */
+		struct xmip6_config old;
+		__u32 zero = 0;
+
+		if (!bpf_map_lookup_elem(bpf_map__fd(skel->maps.config), &zero, &old))
+			cfg.flags |= old.flags;
+	}
 	err = config_write_fd(bpf_map__fd(skel->maps.config), &cfg)
 		      ?: instance_map_ids(pin_dir, owner_ids);
 	if (err)
@@ -1197,18 +1225,22 @@ int dp_unload(const char *pin_dir)
 
 int dp_open(const char *pin_dir, struct xmip6_dp *dp)
 {
-	int *fds[DP_MAP_COUNT] = {&dp->bindings_fd, &dp->stats_fd, &dp->config_fd};
+	int *fds[DP_MAP_COUNT] = {&dp->bindings_fd, &dp->stats_fd, &dp->config_fd, &dp->signal_fd};
 	struct bpf_map_info info;
 	int i, fd;
 
 	dp_libbpf_quiet();
 	memset(dp, 0, sizeof(*dp));
-	dp->bindings_fd = dp->stats_fd = dp->config_fd = -1;
+	dp->bindings_fd = dp->stats_fd = dp->config_fd = dp->signal_fd = -1;
 	if (path_join(dp->pin_dir, sizeof(dp->pin_dir), "%s", pin_dir))
 		return -ENAMETOOLONG;
 
 	for (i = 0; i < DP_MAP_COUNT; i++) {
 		fd = pinned_map_open(pin_dir, i, &info);
+		if (fd == -ENOENT && map_specs[i].optional) {
+			pr_debug("%s: no pinned %s map", pin_dir, map_specs[i].name);
+			continue;
+		}
 		if (fd == -ENOENT)
 			pr_err("nothing loaded at %s (no pinned %s map): attach first", pin_dir,
 			       map_specs[i].name);
@@ -1232,12 +1264,27 @@ void dp_close(struct xmip6_dp *dp)
 		close(dp->stats_fd);
 	if (dp->config_fd >= 0)
 		close(dp->config_fd);
-	dp->bindings_fd = dp->stats_fd = dp->config_fd = -1;
+	if (dp->signal_fd >= 0)
+		close(dp->signal_fd);
+	dp->bindings_fd = dp->stats_fd = dp->config_fd = dp->signal_fd = -1;
 }
 
 int dp_config_read(const struct xmip6_dp *dp, struct xmip6_config *cfg)
 {
 	return config_read_fd(dp->config_fd, cfg);
+}
+
+int dp_config_set_flags(const struct xmip6_dp *dp, __u32 flags)
+{
+	struct xmip6_config cfg;
+	int err;
+
+	/* Only dp_attach() writes the entry too, and it sets all of it. */
+	err = config_read_fd(dp->config_fd, &cfg);
+	if (err)
+		return err;
+	cfg.flags = flags;
+	return config_write_fd(dp->config_fd, &cfg);
 }
 
 /* ---- bindings -------------------------------------------------------------------------------- */

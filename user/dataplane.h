@@ -3,10 +3,10 @@
  * dataplane.h - load, attach and drive the xmip6 BPF data plane.
  *
  * One xmip6 instance is one pin directory on bpffs (XMIP6_PIN_DIR_DEFAULT
- * unless told otherwise). It holds the three maps of headers/xmip6.h, pinned
+ * unless told otherwise). It holds the four maps of headers/xmip6.h, pinned
  * by name, and one pinned BPF link per attached hook under links/:
  *
- *	PIN_DIR/bindings  PIN_DIR/stats  PIN_DIR/config
+ *	PIN_DIR/bindings  PIN_DIR/stats  PIN_DIR/config  PIN_DIR/signal
  *	PIN_DIR/links/IFNAME_xdp   XDP program (xdp_ha or xdp_mn)
  *	PIN_DIR/links/IFNAME_tc    TC egress program (tcx link)
  *
@@ -59,11 +59,13 @@ struct dp_attach_opts {
 	struct in6_addr ha_addr;   /* HA: our tunnel endpoint; MN: our home agent */
 	unsigned int max_bindings; /* 0: the pinned map's size, else the default */
 	enum dp_xdp_mode xdp_mode;
+	__u32 flags; /* XMIP6_CFG_F_*, written to the config map */
 };
 
 /*
  * Load the programs for opts->role (reusing the instance's pinned maps, or
- * creating and pinning them), write the config map, and attach XDP and TC
+ * creating and pinning them), write the config map (role, ha_addr and flags:
+ * a re-attach keeps the flags already set), and attach XDP and TC
  * egress to @ifname, resolved in the caller's network namespace. When the
  * interface already has this instance's links, their programs are replaced
  * atomically (bpf_link_update): an upgrade drops no packet.
@@ -84,15 +86,28 @@ struct xmip6_dp {
 	int bindings_fd;
 	int stats_fd;
 	int config_fd;
+	int signal_fd;	    /* ring buffer of struct xmip6_signal; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
-	__u32 map_ids[3];   /* bindings, stats, config: who uses them is ours */
+	__u32 map_ids[4];   /* bindings, stats, config, signal: who uses them is ours */
 };
 
-/* Open the pinned maps; fails (-ENOENT) if nothing is loaded at @pin_dir. */
+/*
+ * Open the pinned maps; fails (-ENOENT) if nothing is loaded at @pin_dir.
+ * The signal ring buffer is optional (an instance attached by an older
+ * xmip6 has none): signal_fd is then -1. Hand it to ring_buffer__new().
+ */
 int dp_open(const char *pin_dir, struct xmip6_dp *dp);
 void dp_close(struct xmip6_dp *dp);
 
 int dp_config_read(const struct xmip6_dp *dp, struct xmip6_config *cfg);
+
+/*
+ * Replace the XMIP6_CFG_F_* flags of the config map, keeping role and
+ * ha_addr: a daemon sets XMIP6_CFG_F_SIGNAL once it reads the signal ring,
+ * and clears it when it stops, so that the XDP programs pass Mobility
+ * Header packets to the stack again instead of filling a ring nobody reads.
+ */
+int dp_config_set_flags(const struct xmip6_dp *dp, __u32 flags);
 const char *dp_role_name(__u32 role);
 
 /*

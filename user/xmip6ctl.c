@@ -6,18 +6,29 @@
  * Every change goes through dataplane.h, which logs its own failures, so a
  * command only reports bad input itself. Errors: one "xmip6ctl: ..." line
  * on stderr (plus a usage line for bad input) and exit status 1.
+ *
+ * binding, stats, bul and home-agents can also be asked of xmip6d over its
+ * control socket (ctl.h, docs/control-protocol.md); route() says which way a
+ * command goes. Input is checked here either way, before anything is sent.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
+#include "config.h"
+#include "ctl.h"
 #include "dataplane.h"
 #include "util.h"
+
+#ifndef CONFIG_CTL_SOCKET_DEFAULT
+#define CONFIG_CTL_SOCKET_DEFAULT "/run/xmip6/xmip6d.sock"
+#endif
 
 #ifndef XMIP6_VERSION
 #define XMIP6_VERSION "0.1.0"
@@ -39,9 +50,14 @@
 #define USAGE_BINDING_SHOW  "binding show [home-address HOA] [care-of-address COA]"
 #define USAGE_STATS	    "stats { show | clear }"
 #define USAGE_STATUS	    "status"
+#define USAGE_BUL	    "bul show"
+#define USAGE_HOME_AGENTS   "home-agents show"
 
 struct ctl {
 	char pin_dir[PATH_MAX];
+	const char *socket; /* xmip6d's control socket */
+	bool socket_given;  /* -s: binding and stats must use the daemon */
+	bool pin_given;	    /* -p (and no -s): binding and stats use the maps */
 	bool json;
 };
 
@@ -61,16 +77,23 @@ static void usage(FILE *f)
 		"  " USAGE_BINDING_SHOW "\n"
 		"  " USAGE_STATS "\n"
 		"  " USAGE_STATUS "\n"
+		"  " USAGE_BUL "\n"
+		"  " USAGE_HOME_AGENTS "\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json          print JSON\n"
 		"  -p, --pin-dir DIR   instance pin directory (default: $XMIP6_PIN_DIR, else %s)\n"
+		"  -s, --socket PATH   xmip6d's control socket (default: $XMIP6_SOCKET, else %s)\n"
 		"  -v, --verbose       also print informational and libbpf messages\n"
 		"  -h, --help          print this help\n"
 		"  -V, --version       print the version\n"
 		"\n"
+		"binding and stats ask xmip6d when -s is given, or when neither -s nor -p is\n"
+		"and the default socket answers; otherwise they use the pinned maps. bul and\n"
+		"home-agents always ask xmip6d; attach, detach, unload and status never do.\n"
+		"\n"
 		"Lifetime: 1..%u seconds; without it a binding is static (never expires).\n",
-		XMIP6_PIN_DIR_DEFAULT, LIFETIME_MAX_S);
+		XMIP6_PIN_DIR_DEFAULT, CONFIG_CTL_SOCKET_DEFAULT, LIFETIME_MAX_S);
 }
 
 /* Report bad input: what is wrong with which word, then how to say it. */
@@ -167,6 +190,71 @@ static void print_json(struct json_object *obj)
 static int dp_status(int err)
 {
 	return err < 0 ? 1 : 0;
+}
+
+/* ---- the daemon or the maps ------------------------------------------------------------------ */
+
+#define ROUTE_MAPS (-1) /* use the pinned maps */
+#define ROUTE_FAIL (-2) /* reported: exit 1 */
+
+/*
+ * Where a command goes once its input is known to be good: a connected fd to
+ * xmip6d, ROUTE_MAPS or ROUTE_FAIL. binding and stats ask the daemon when -s
+ * names it, or when neither -s nor -p was given and the default socket
+ * answers; @daemon_only commands (bul, home-agents) have nothing but the
+ * daemon to ask.
+ */
+static int route(const struct ctl *ctl, bool daemon_only)
+{
+	char err[128];
+	int fd;
+
+	if (!daemon_only && ctl->pin_given && !ctl->socket_given)
+		return ROUTE_MAPS;
+	fd = ctl_connect(ctl->socket, err, sizeof(err));
+	if (fd >= 0)
+		return fd;
+	if (daemon_only || ctl->socket_given) {
+		fprintf(stderr, "%s: no xmip6d at %s (%s)\n", program_invocation_short_name,
+			ctl->socket, err);
+		return ROUTE_FAIL;
+	}
+	pr_debug("no xmip6d at %s (%s): using the maps in %s", ctl->socket, err, ctl->pin_dir);
+	return ROUTE_MAPS;
+}
+
+/*
+ * One exchange on @fd (closed here; @args consumed): 0 and *@result, or 1
+ * after printing the daemon's reason as "xmip6ctl: REASON".
+ */
+static int daemon_call(int fd, const char *command, struct json_object *args,
+		       struct json_object **result)
+{
+	char err[512];
+	int ret;
+
+	ret = ctl_exchange(fd, command, args, result, err, sizeof(err));
+	close(fd);
+	json_object_put(args);
+	if (ret < 0) {
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, err);
+		return 1;
+	}
+	return 0;
+}
+
+/* A change: nothing to print but, with -j, the result as it came. */
+static int daemon_do(const struct ctl *ctl, int fd, const char *command, struct json_object *args)
+{
+	struct json_object *result;
+
+	if (daemon_call(fd, command, args, &result))
+		return 1;
+	if (ctl->json)
+		print_json(result);
+	else
+		json_object_put(result);
+	return 0;
 }
 
 /* ---- attach, detach, unload ------------------------------------------------------------------ */
@@ -342,15 +430,41 @@ static int binding_add(const struct xmip6_dp *dp, const struct binding_add_args 
 	return dp_status(dp_binding_update(dp, &p->hoa, &b));
 }
 
+static struct json_object *json_addr(const struct in6_addr *addr)
+{
+	struct addr6_buf buf;
+
+	return json_object_new_string(addr6_str(addr, &buf));
+}
+
+/* docs/control-protocol.md "binding-add": the daemon picks the HA when none is given. */
+static struct json_object *binding_add_request(const struct binding_add_args *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "home_addr", json_addr(&p->hoa));
+	json_object_object_add(o, "care_of_addr", json_addr(&p->coa));
+	if (p->have_ha)
+		json_object_object_add(o, "ha_addr", json_addr(&p->ha));
+	if (p->lifetime_s)
+		json_object_object_add(o, "lifetime", json_object_new_int64(p->lifetime_s));
+	return o;
+}
+
 static int cmd_binding_add(struct ctl *ctl, struct args *a)
 {
 	struct binding_add_args p = {};
 	struct xmip6_dp dp;
-	int ret;
+	int ret, fd;
 
 	a->usage = USAGE_BINDING_ADD;
 	if (parse_binding_add(a, &p))
 		return 1;
+	fd = route(ctl, false);
+	if (fd == ROUTE_FAIL)
+		return 1;
+	if (fd != ROUTE_MAPS)
+		return daemon_do(ctl, fd, "binding-add", binding_add_request(&p));
 	if (dp_open(ctl->pin_dir, &dp))
 		return 1;
 	ret = binding_add(&dp, &p);
@@ -360,15 +474,24 @@ static int cmd_binding_add(struct ctl *ctl, struct args *a)
 
 static int cmd_binding_del(struct ctl *ctl, struct args *a)
 {
+	struct json_object *req;
 	struct in6_addr hoa;
 	struct xmip6_dp dp;
-	int ret;
+	int ret, fd;
 
 	a->usage = USAGE_BINDING_DEL;
 	if (!args_left(a))
 		return bad_input(a->usage, "missing HOA");
 	if (parse_addr(a, "home address", args_next(a), &hoa) || no_more_args(a))
 		return 1;
+	fd = route(ctl, false);
+	if (fd == ROUTE_FAIL)
+		return 1;
+	if (fd != ROUTE_MAPS) {
+		req = json_object_new_object();
+		json_object_object_add(req, "home_addr", json_addr(&hoa));
+		return daemon_do(ctl, fd, "binding-del", req);
+	}
 	if (dp_open(ctl->pin_dir, &dp))
 		return 1;
 	ret = dp_status(dp_binding_delete(&dp, &hoa));
@@ -379,15 +502,189 @@ static int cmd_binding_del(struct ctl *ctl, struct args *a)
 static int cmd_binding_flush(struct ctl *ctl, struct args *a)
 {
 	struct xmip6_dp dp;
-	int ret;
+	int ret, fd;
 
 	a->usage = USAGE_BINDING_FLUSH;
 	if (no_more_args(a))
 		return 1;
+	fd = route(ctl, false);
+	if (fd == ROUTE_FAIL)
+		return 1;
+	if (fd != ROUTE_MAPS)
+		return daemon_do(ctl, fd, "binding-flush", NULL);
 	if (dp_open(ctl->pin_dir, &dp))
 		return 1;
 	ret = dp_status(dp_binding_flush(&dp));
 	dp_close(&dp);
+	return ret;
+}
+
+/* ---- tables: one printer for rows from the maps and rows from the daemon -------------------- */
+
+#define CELL_MAX       64 /* a cell's text, truncated beyond */
+#define TABLE_COLS_MAX 16
+
+struct column {
+	const char *title;
+	const char *key;       /* the row's JSON member */
+	const char *null_text; /* what JSON null means in this column; NULL: "-" */
+	/* Special cases; NULL: cell_default(). */
+	void (*format)(struct json_object *row, const struct column *col, char *buf, size_t size);
+	bool optional; /* a column only when some row has the member */
+};
+
+/* Control characters from the daemon would break the layout: shown as '?'. */
+static void cell_sanitize(char *buf)
+{
+	for (; *buf; buf++)
+		if ((unsigned char)*buf < ' ' || *buf == 0x7f)
+			*buf = '?';
+}
+
+/*
+ * A JSON value as a cell: absent "-", null @null_text, integers exact (u64
+ * counters too), other numbers to a tenth.
+ */
+static void cell_text(struct json_object *val, bool present, const char *null_text, char *buf,
+		      size_t size)
+{
+	if (!present)
+		snprintf(buf, size, "-");
+	else if (!val)
+		snprintf(buf, size, "%s", null_text ?: "-");
+	else if (json_object_is_type(val, json_type_string))
+		snprintf(buf, size, "%s", json_object_get_string(val));
+	else if (json_object_is_type(val, json_type_boolean))
+		snprintf(buf, size, "%s", json_object_get_boolean(val) ? "yes" : "no");
+	else if (json_object_is_type(val, json_type_double))
+		snprintf(buf, size, "%.1f", json_object_get_double(val));
+	else
+		snprintf(buf, size, "%s",
+			 json_object_to_json_string_ext(
+				 val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	cell_sanitize(buf);
+}
+
+static void cell_default(struct json_object *row, const struct column *col, char *buf, size_t size)
+{
+	struct json_object *val = NULL;
+	bool present = json_object_object_get_ex(row, col->key, &val);
+
+	cell_text(val, present, col->null_text, buf, size);
+}
+
+/* Binding "Remaining": an expired binding says so rather than 0. */
+static void cell_remaining(struct json_object *row, const struct column *col, char *buf,
+			   size_t size)
+{
+	struct json_object *expired;
+
+	if (json_object_object_get_ex(row, "expired", &expired) && json_object_get_boolean(expired))
+		snprintf(buf, size, "expired");
+	else
+		cell_default(row, col, buf, size);
+}
+
+/* BUL "Last Status": the BA status code and, when the daemon names it, its meaning. */
+static void cell_status(struct json_object *row, const struct column *col, char *buf, size_t size)
+{
+	struct json_object *text;
+	char code[CELL_MAX];
+
+	cell_default(row, col, code, sizeof(code));
+	if (strcmp(code, "-") && json_object_object_get_ex(row, "last_status_text", &text) &&
+	    json_object_is_type(text, json_type_string) && *json_object_get_string(text))
+		snprintf(buf, size, "%s (%s)", code, json_object_get_string(text));
+	else
+		snprintf(buf, size, "%s", code);
+	cell_sanitize(buf);
+}
+
+static bool column_shown(struct json_object *rows, const struct column *col)
+{
+	size_t r;
+
+	if (!col->optional)
+		return true;
+	for (r = 0; r < json_object_array_length(rows); r++)
+		if (json_object_object_get_ex(json_object_array_get_idx(rows, r), col->key, NULL))
+			return true;
+	return false;
+}
+
+static void table_line(const char *const cells[], const int width[], size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		printf("%-*s  ", width[i], cells[i]);
+	printf("%s\n", n ? cells[n - 1] : "");
+}
+
+/* A title line, then one line per element of the JSON array @rows, columns aligned. */
+static int table_print(struct json_object *rows, const struct column *cols)
+{
+	size_t nrows = json_object_array_length(rows), ncols = 0, r, c;
+	const struct column *shown[TABLE_COLS_MAX];
+	const char *line[TABLE_COLS_MAX] = {};
+	int width[TABLE_COLS_MAX] = {};
+	char(*cells)[CELL_MAX];
+	char *cell;
+
+	for (; cols->title && ncols < TABLE_COLS_MAX; cols++)
+		if (column_shown(rows, cols))
+			shown[ncols++] = cols;
+	cells = calloc(nrows * ncols ?: 1, sizeof(*cells));
+	if (!cells) {
+		fprintf(stderr, "%s: out of memory\n", program_invocation_short_name);
+		return 1;
+	}
+	for (c = 0; c < ncols; c++)
+		width[c] = strlen(shown[c]->title);
+	for (r = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++) {
+			cell = cells[r * ncols + c];
+			(shown[c]->format ?: cell_default)(json_object_array_get_idx(rows, r),
+							   shown[c], cell, CELL_MAX);
+			if ((int)strlen(cell) > width[c])
+				width[c] = strlen(cell);
+		}
+	}
+
+	for (c = 0; c < ncols; c++)
+		line[c] = shown[c]->title;
+	table_line(line, width, ncols);
+	for (r = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++)
+			line[c] = cells[r * ncols + c];
+		table_line(line, width, ncols);
+	}
+	free(cells);
+	return 0;
+}
+
+/* A "show" of the daemon: -j prints its result as it came, text a table of result[@key]. */
+static int daemon_show_table(const struct ctl *ctl, int fd, const char *command,
+			     struct json_object *args, const char *key, const struct column *cols)
+{
+	struct json_object *result, *rows;
+	int ret;
+
+	if (daemon_call(fd, command, args, &result))
+		return 1;
+	if (ctl->json) {
+		print_json(result);
+		return 0;
+	}
+	if (!json_object_object_get_ex(result, key, &rows) ||
+	    !json_object_is_type(rows, json_type_array)) {
+		fprintf(stderr, "%s: malformed reply from the daemon: no \"%s\" list\n",
+			program_invocation_short_name, key);
+		json_object_put(result);
+		return 1;
+	}
+	ret = table_print(rows, cols);
+	json_object_put(result);
 	return ret;
 }
 
@@ -475,96 +772,21 @@ static void binding_flags_str(__u16 flags, char buf[5])
 	buf[n] = '\0';
 }
 
-enum binding_col {
-	COL_HOA,
-	COL_COA,
-	COL_HA,
-	COL_LIFETIME,
-	COL_REMAINING,
-	COL_SEQ,
-	COL_FLAGS,
-	COL_AGE,
-	COL_COUNT,
+static const struct column binding_cols[] = {
+	{.title = "Home Address", .key = "home_addr"},
+	{.title = "Care-of Address", .key = "care_of_addr"},
+	{.title = "Home Agent", .key = "ha_addr"},
+	{.title = "Lifetime", .key = "lifetime", .null_text = "infinite"},
+	{.title = "Remaining",
+	 .key = "remaining",
+	 .null_text = "infinite",
+	 .format = cell_remaining},
+	{.title = "Seq", .key = "sequence"},
+	{.title = "Flags", .key = "flags"},
+	{.title = "Age", .key = "age"},
+	{.title = "State", .key = "state", .optional = true}, /* the daemon's view of the binding */
+	{},
 };
-
-static const char *const binding_col_titles[COL_COUNT] = {
-	"Home Address", "Care-of Address", "Home Agent", "Lifetime", "Remaining",
-	"Seq",		"Flags",	   "Age",
-};
-
-struct binding_cells {
-	char s[COL_COUNT][INET6_ADDRSTRLEN];
-};
-
-static void binding_format(const struct binding_row *r, unsigned long long now,
-			   struct binding_cells *c)
-{
-	struct binding_times t;
-	struct addr6_buf buf;
-
-	binding_times(&r->b, now, &t);
-	snprintf(c->s[COL_HOA], sizeof(c->s[0]), "%s", addr6_str(&r->hoa, &buf));
-	snprintf(c->s[COL_COA], sizeof(c->s[0]), "%s", addr6_str(&r->b.care_of_addr, &buf));
-	snprintf(c->s[COL_HA], sizeof(c->s[0]), "%s", addr6_str(&r->b.ha_addr, &buf));
-	if (r->b.lifetime_s)
-		snprintf(c->s[COL_LIFETIME], sizeof(c->s[0]), "%u", r->b.lifetime_s);
-	else
-		snprintf(c->s[COL_LIFETIME], sizeof(c->s[0]), "infinite");
-	if (t.infinite || t.expired)
-		snprintf(c->s[COL_REMAINING], sizeof(c->s[0]), "%s",
-			 t.infinite ? "infinite" : "expired");
-	else
-		snprintf(c->s[COL_REMAINING], sizeof(c->s[0]), "%llu", t.remaining_s);
-	snprintf(c->s[COL_SEQ], sizeof(c->s[0]), "%u", r->b.sequence);
-	binding_flags_str(r->b.flags, c->s[COL_FLAGS]);
-	snprintf(c->s[COL_AGE], sizeof(c->s[0]), "%llu", t.age_s);
-}
-
-static void binding_print_line(const char *const cells[COL_COUNT], const int width[COL_COUNT])
-{
-	int i;
-
-	for (i = 0; i < COL_COUNT - 1; i++)
-		printf("%-*s  ", width[i], cells[i]);
-	printf("%s\n", cells[COL_COUNT - 1]);
-}
-
-static void binding_print_text(const struct binding_table *t, unsigned long long now)
-{
-	struct binding_cells *cells = calloc(t->n ?: 1, sizeof(*cells));
-	const char *line[COL_COUNT];
-	int width[COL_COUNT];
-	size_t r;
-	int i;
-
-	if (!cells) {
-		fprintf(stderr, "%s: out of memory\n", program_invocation_short_name);
-		return;
-	}
-	for (i = 0; i < COL_COUNT; i++)
-		width[i] = strlen(binding_col_titles[i]);
-	for (r = 0; r < t->n; r++) {
-		binding_format(&t->rows[r], now, &cells[r]);
-		for (i = 0; i < COL_COUNT; i++)
-			if ((int)strlen(cells[r].s[i]) > width[i])
-				width[i] = strlen(cells[r].s[i]);
-	}
-
-	binding_print_line(binding_col_titles, width);
-	for (r = 0; r < t->n; r++) {
-		for (i = 0; i < COL_COUNT; i++)
-			line[i] = cells[r].s[i];
-		binding_print_line(line, width);
-	}
-	free(cells);
-}
-
-static struct json_object *json_addr(const struct in6_addr *addr)
-{
-	struct addr6_buf buf;
-
-	return json_object_new_string(addr6_str(addr, &buf));
-}
 
 static struct json_object *binding_json(const struct binding_row *r, unsigned long long now)
 {
@@ -588,14 +810,14 @@ static struct json_object *binding_json(const struct binding_row *r, unsigned lo
 	return o;
 }
 
-static void binding_print_json(const struct binding_table *t, unsigned long long now)
+static struct json_object *binding_rows_json(const struct binding_table *t, unsigned long long now)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t r;
 
 	for (r = 0; r < t->n; r++)
 		json_object_array_add(arr, binding_json(&t->rows[r], now));
-	print_json(arr);
+	return arr;
 }
 
 static int parse_binding_show(struct args *a, struct in6_addr *hoa, bool *have_hoa,
@@ -637,56 +859,120 @@ static int binding_fill(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	return err ?: binding_collect(hoa, &b, t);
 }
 
-static int cmd_binding_show(struct ctl *ctl, struct args *a)
+/* The maps' bindings, sorted by home address, as the rows of binding_cols. */
+static int binding_show_maps(const struct ctl *ctl, const struct in6_addr *hoa,
+			     const struct in6_addr *coa)
 {
-	bool have_hoa = false, have_coa = false;
-	struct binding_table t = {};
-	struct in6_addr hoa, coa;
-	unsigned long long now;
+	struct binding_table t = {.coa_filter = coa};
+	struct json_object *rows;
 	struct xmip6_dp dp;
 	int err;
 
-	a->usage = USAGE_BINDING_SHOW;
-	if (parse_binding_show(a, &hoa, &have_hoa, &coa, &have_coa))
-		return 1;
 	if (dp_open(ctl->pin_dir, &dp))
 		return 1;
-
-	t.coa_filter = have_coa ? &coa : NULL;
-	err = binding_fill(&dp, have_hoa ? &hoa : NULL, &t);
+	err = binding_fill(&dp, hoa, &t);
 	dp_close(&dp);
 	if (!err) {
-		now = mono_now_ns();
 		qsort(t.rows, t.n, sizeof(*t.rows), binding_row_cmp);
-		if (ctl->json)
-			binding_print_json(&t, now);
-		else
-			binding_print_text(&t, now);
+		rows = binding_rows_json(&t, mono_now_ns());
+		if (ctl->json) {
+			print_json(rows);
+		} else {
+			err = table_print(rows, binding_cols) ? -ENOMEM : 0;
+			json_object_put(rows);
+		}
 	}
 	free(t.rows);
 	return dp_status(err);
 }
 
-/* ---- stats ------------------------------------------------------------------------------------ */
-
-static void stats_print_text(const struct xmip6_stats *s)
+static int cmd_binding_show(struct ctl *ctl, struct args *a)
 {
-	int name_w = 0, value_w = 0, n;
-	char num[24];
-	size_t i;
+	bool have_hoa = false, have_coa = false;
+	struct in6_addr hoa, coa;
+	struct json_object *req;
+	int fd;
 
-	for (i = 0; i < XMIP6_STAT_COUNT; i++) {
-		n = strlen(dp_stat_descs[i].name);
-		name_w = n > name_w ? n : name_w;
-		n = snprintf(num, sizeof(num), "%llu", (unsigned long long)dp_stat_value(s, i));
-		value_w = n > value_w ? n : value_w;
-	}
-	for (i = 0; i < XMIP6_STAT_COUNT; i++)
-		printf("%-*s  %*llu  %s\n", name_w, dp_stat_descs[i].name, value_w,
-		       (unsigned long long)dp_stat_value(s, i), dp_stat_descs[i].desc);
+	a->usage = USAGE_BINDING_SHOW;
+	if (parse_binding_show(a, &hoa, &have_hoa, &coa, &have_coa))
+		return 1;
+	fd = route(ctl, false);
+	if (fd == ROUTE_FAIL)
+		return 1;
+	if (fd == ROUTE_MAPS)
+		return binding_show_maps(ctl, have_hoa ? &hoa : NULL, have_coa ? &coa : NULL);
+
+	req = json_object_new_object();
+	if (have_hoa)
+		json_object_object_add(req, "home_addr", json_addr(&hoa));
+	if (have_coa)
+		json_object_object_add(req, "care_of_addr", json_addr(&coa));
+	return daemon_show_table(ctl, fd, "binding-show", req, "bindings", binding_cols);
 }
 
-static void stats_print_json(const struct xmip6_stats *s)
+/* ---- stats ------------------------------------------------------------------------------------ */
+
+static const char *stat_desc(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < XMIP6_STAT_COUNT; i++)
+		if (!strcmp(dp_stat_descs[i].name, name))
+			return dp_stat_descs[i].desc;
+	return NULL;
+}
+
+/* Widths of the names and values of @o's counters (its members that are not sections). */
+static void stats_widths(struct json_object *o, int *name_w, int *value_w)
+{
+	char val[CELL_MAX];
+	int n;
+
+	*name_w = *value_w = 0;
+	json_object_object_foreach(o, key, v)
+	{
+		if (json_object_is_type(v, json_type_object))
+			continue;
+		n = strlen(key);
+		*name_w = n > *name_w ? n : *name_w;
+		cell_text(v, true, "-", val, sizeof(val));
+		n = strlen(val);
+		*value_w = n > *value_w ? n : *value_w;
+	}
+}
+
+/*
+ * Any nesting of objects of counters, so a new counter needs no change here:
+ * a section (object) is a "name:" heading with its members indented by two,
+ * the counters of a section are aligned name/value lines, zeros included, in
+ * the order they came. @describe adds the data plane's description of the
+ * counters it knows (the flat object of the maps; the daemon's "dataplane").
+ */
+static void stats_print(struct json_object *o, int indent, bool describe)
+{
+	int name_w, value_w, printed = 0;
+	char val[CELL_MAX];
+	const char *desc;
+
+	stats_widths(o, &name_w, &value_w);
+	json_object_object_foreach(o, key, v)
+	{
+		if (json_object_is_type(v, json_type_object)) {
+			if (!indent && printed)
+				putchar('\n'); /* top-level sections apart */
+			printf("%*s%s:\n", indent, "", key);
+			stats_print(v, indent + 2, !indent && !strcmp(key, "dataplane"));
+		} else {
+			cell_text(v, true, "-", val, sizeof(val));
+			desc = describe ? stat_desc(key) : NULL;
+			printf("%*s%-*s  %*s%s%s\n", indent, "", name_w, key, value_w, val,
+			       desc ? "  " : "", desc ?: "");
+		}
+		printed++;
+	}
+}
+
+static struct json_object *stats_json(const struct xmip6_stats *s)
 {
 	struct json_object *o = json_object_new_object();
 	size_t i;
@@ -694,35 +980,125 @@ static void stats_print_json(const struct xmip6_stats *s)
 	for (i = 0; i < XMIP6_STAT_COUNT; i++)
 		json_object_object_add(o, dp_stat_descs[i].name,
 				       json_object_new_uint64(dp_stat_value(s, i)));
-	print_json(o);
+	return o;
 }
 
-static int cmd_stats(struct ctl *ctl, struct args *a)
+/* Print a stats object: -j as it is, text with stats_print(). */
+static void stats_output(const struct ctl *ctl, struct json_object *o)
 {
-	const char *sub = args_left(a) ? args_next(a) : "show";
+	if (ctl->json) {
+		print_json(o);
+		return;
+	}
+	stats_print(o, 0, true);
+	json_object_put(o);
+}
+
+static int stats_maps(const struct ctl *ctl, bool show)
+{
 	struct xmip6_stats s;
 	struct xmip6_dp dp;
-	bool show;
 	int err;
 
-	a->usage = USAGE_STATS;
-	show = !strcmp(sub, "show") || !strcmp(sub, "list");
-	if (!show && strcmp(sub, "clear"))
-		return bad_input(a->usage, "unknown command \"stats %s\"", sub);
-	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
+	if (dp_open(ctl->pin_dir, &dp))
 		return 1;
-
 	if (show) {
 		err = dp_stats_read(&dp, &s);
-		if (!err && ctl->json)
-			stats_print_json(&s);
-		else if (!err)
-			stats_print_text(&s);
+		if (!err)
+			stats_output(ctl, stats_json(&s));
 	} else {
 		err = dp_stats_clear(&dp);
 	}
 	dp_close(&dp);
 	return dp_status(err);
+}
+
+static int cmd_stats(struct ctl *ctl, struct args *a)
+{
+	const char *sub = args_left(a) ? args_next(a) : "show";
+	struct json_object *result;
+	bool show;
+	int fd;
+
+	a->usage = USAGE_STATS;
+	show = !strcmp(sub, "show") || !strcmp(sub, "list");
+	if (!show && strcmp(sub, "clear"))
+		return bad_input(a->usage, "unknown command \"stats %s\"", sub);
+	if (no_more_args(a))
+		return 1;
+	fd = route(ctl, false);
+	if (fd == ROUTE_FAIL)
+		return 1;
+	if (fd == ROUTE_MAPS)
+		return stats_maps(ctl, show);
+	if (!show)
+		return daemon_do(ctl, fd, "stats-clear", NULL);
+	if (daemon_call(fd, "stats-show", NULL, &result))
+		return 1;
+	if (!json_object_is_type(result, json_type_object)) {
+		fprintf(stderr, "%s: malformed reply from the daemon: result is not an object\n",
+			program_invocation_short_name);
+		json_object_put(result);
+		return 1;
+	}
+	stats_output(ctl, result);
+	return 0;
+}
+
+/* ---- bul, home-agents: the daemon's alone --------------------------------------------------- */
+
+static const struct column bul_cols[] = {
+	{.title = "Home Address", .key = "home_addr"},
+	{.title = "Care-of Address", .key = "care_of_addr"},
+	{.title = "Home Agent", .key = "ha_addr"},
+	{.title = "State", .key = "state"},
+	{.title = "Seq", .key = "sequence"},
+	{.title = "Requested", .key = "lifetime_requested"},
+	{.title = "Granted", .key = "lifetime_granted"},
+	{.title = "Remaining", .key = "remaining"},
+	{.title = "Retrans", .key = "retransmissions"},
+	{.title = "Next Send", .key = "next_send"},
+	{.title = "Last Status", .key = "last_status", .format = cell_status},
+	{},
+};
+
+static const struct column home_agent_cols[] = {
+	{.title = "Address", .key = "address"},
+	{.title = "Preference", .key = "preference"},
+	{.title = "Lifetime", .key = "lifetime", .null_text = "infinite"},
+	{.title = "Interface", .key = "interface"},
+	{.title = "Source", .key = "source"},
+	{},
+};
+
+/* "OBJECT show" (or list, or nothing) of a daemon-only table. */
+static int daemon_only_show(struct ctl *ctl, struct args *a, const char *object,
+			    const char *command, const char *key, const struct column *cols)
+{
+	const char *sub = args_left(a) ? args_next(a) : "show";
+	int fd;
+
+	if (strcmp(sub, "show") && strcmp(sub, "list"))
+		return bad_input(a->usage, "unknown command \"%s %s\"", object, sub);
+	if (no_more_args(a))
+		return 1;
+	fd = route(ctl, true);
+	if (fd < 0)
+		return 1;
+	return daemon_show_table(ctl, fd, command, NULL, key, cols);
+}
+
+static int cmd_bul(struct ctl *ctl, struct args *a)
+{
+	a->usage = USAGE_BUL;
+	return daemon_only_show(ctl, a, "bul", "bul-show", "bul", bul_cols);
+}
+
+static int cmd_home_agents(struct ctl *ctl, struct args *a)
+{
+	a->usage = USAGE_HOME_AGENTS;
+	return daemon_only_show(ctl, a, "home-agents", "home-agents-show", "home_agents",
+				home_agent_cols);
 }
 
 /* ---- status ---------------------------------------------------------------------------------- */
@@ -870,6 +1246,8 @@ static const struct command top_commands[] = {
 	{"binding", NULL, cmd_binding},
 	{"stats", NULL, cmd_stats},
 	{"status", NULL, cmd_status},
+	{"bul", NULL, cmd_bul},
+	{"home-agents", NULL, cmd_home_agents},
 	{},
 };
 
@@ -913,11 +1291,16 @@ static void print_version(void)
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{"json", no_argument, NULL, 'j'},    {"pin-dir", required_argument, NULL, 'p'},
-		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'}, {},
+		{"json", no_argument, NULL, 'j'},
+		{"pin-dir", required_argument, NULL, 'p'},
+		{"socket", required_argument, NULL, 's'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{},
 	};
 	const char *env_dir = getenv("XMIP6_PIN_DIR");
+	const char *env_socket = getenv("XMIP6_SOCKET");
 	const struct command *cmd;
 	struct ctl ctl = {};
 	struct args a;
@@ -925,13 +1308,14 @@ int main(int argc, char **argv)
 
 	if (set_pin_dir(&ctl, env_dir && *env_dir ? env_dir : XMIP6_PIN_DIR_DEFAULT))
 		return 1;
+	ctl.socket = env_socket && *env_socket ? env_socket : CONFIG_CTL_SOCKET_DEFAULT;
 
 	/*
 	 * "+": options end at the command, whose words may start with '-'.
 	 * ":" and opterr = 0: we word the errors, as "xmip6ctl: ...".
 	 */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:jp:vhV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:jp:s:vhV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			ctl.json = true;
@@ -939,6 +1323,16 @@ int main(int argc, char **argv)
 		case 'p':
 			if (set_pin_dir(&ctl, optarg))
 				return 1;
+			ctl.pin_given = true;
+			break;
+		case 's':
+			if (!*optarg) {
+				fprintf(stderr, "%s: empty socket path\n",
+					program_invocation_short_name);
+				return 1;
+			}
+			ctl.socket = optarg;
+			ctl.socket_given = true;
 			break;
 		case 'v':
 			log_set_level(LOG_DEBUG);

@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""mip6_peer.py - an independent Mobile IPv6 peer for the xmip6d tests.
+
+Builds Binding Updates with Scapy (HAO, RFC 4285 MN-HA authenticator and
+timestamp computed here with hmac/hashlib, MH checksum computed here), sends
+one, and reports the answer it sniffs (BA, BE or ICMPv6 error) as JSON,
+with the answer's MH checksum and MN-HA authenticator checked here too.
+Nothing in it comes from the code under test.
+
+  mip6_peer.py bu --coa C --ha H --hoa A --seq N [--lifetime S] [--flags AH]
+               [--spi N --key HEX] [--timestamp now|none|SECONDS_OFFSET]
+               [--alt-coa A] [--mh-type N] [--payload-proto N] [--short-hdr-len]
+               [--bad-checksum] [--save FILE] [--replay FILE] [--wait S]
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import socket
+import struct
+import sys
+import time
+
+from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send  # noqa: E402
+from scapy.layers.inet6 import HAO
+
+conf.verb = 0
+
+NTP_EPOCH_OFFSET = 2208988800  # 1900-01-01 to 1970-01-01
+
+
+def a6(addr):
+    return socket.inet_pton(socket.AF_INET6, addr)
+
+
+def n6(raw):
+    return socket.inet_ntop(socket.AF_INET6, raw)
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def mh_checksum(src, dst, mh):
+    """RFC 6275 6.1.1: pseudo-header (src, dst, length, 135), Checksum field as zero."""
+    mh = mh[:4] + b"\0\0" + mh[6:]
+    return csum(a6(src) + a6(dst) + struct.pack("!IxxxB", len(mh), 135) + mh)
+
+
+def ntp_now(offset=0.0):
+    t = time.time() + offset
+    sec = int(t) + NTP_EPOCH_OFFSET
+    frac = int((t - int(t)) * (1 << 32)) & 0xFFFFFFFF
+    return (sec << 32) | frac
+
+
+def options_of(mh, start):
+    """(type, offset, data) for each option from @start to the end."""
+    out, pos = [], start
+    while pos < len(mh):
+        t = mh[pos]
+        if t == 0:
+            pos += 1
+            continue
+        if pos + 2 > len(mh):
+            break
+        ln = mh[pos + 1]
+        out.append((t, pos, mh[pos + 2:pos + 2 + ln]))
+        pos += 2 + ln
+    return out
+
+
+def pad_to(opts, align, rem):
+    """PadN/Pad1 so that the next option starts at align*n+rem (offset from MH start)."""
+    cur = len(opts)
+    need = (rem - cur) % align
+    if need == 1:
+        return opts + b"\0"
+    if need >= 2:
+        return opts + bytes([1, need - 2]) + b"\0" * (need - 2)
+    return opts
+
+
+def build_bu(a):
+    flags = 0
+    for ch in a.flags:
+        flags |= {"A": 0x8000, "H": 0x4000, "L": 0x2000, "K": 0x1000}[ch]
+    lifetime_units = a.lifetime // 4
+    body = struct.pack("!HHH", a.seq, flags, lifetime_units)
+    # MH: Payload Proto, Header Len, Type, Reserved, Checksum, then the BU body.
+    opts = b""
+    off = 6 + len(body)  # options start at 12
+    if a.alt_coa:
+        opts = pad_to(opts, 8, (6 - off) % 8)  # 8n+6
+        opts += bytes([3, 16]) + a6(a.alt_coa)
+    if a.timestamp != "none" and a.key:
+        offset = 0.0 if a.timestamp == "now" else float(a.timestamp)
+        ts = ntp_now(offset)
+        opts = pad_to(opts, 8, (2 - off) % 8)  # 8n+2
+        opts += bytes([10, 8]) + struct.pack("!Q", ts)
+    auth_at = None
+    if a.key:
+        opts = pad_to(opts, 4, (1 - off) % 4)  # 4n+1
+        auth_at = off + len(opts)
+        opts += bytes([9, 17, 1]) + struct.pack("!I", a.spi) + b"\0" * 12
+    opts = pad_to(opts, 8, (-off) % 8)  # the MH is a multiple of 8 octets
+    total = off + len(opts)
+    hdr_len = total // 8 - 1
+    if a.short_hdr_len:
+        hdr_len = 0
+    mh = bytearray(bytes([a.payload_proto, hdr_len, a.mh_type, 0, 0, 0]) + body + opts)
+    coa = a.alt_coa or a.coa
+    if auth_at is not None:
+        to_spi = bytes(mh[:auth_at + 7])
+        key = bytes.fromhex(a.key)
+        mac = hmac.new(key, a6(coa) + a6(a.hoa) + to_spi, hashlib.sha1).digest()[:12]
+        mh[auth_at + 7:auth_at + 19] = mac
+    ck = mh_checksum(a.hoa if a.hoa else a.coa, a.ha, bytes(mh))
+    if a.bad_checksum:
+        ck ^= 0x5A5A
+    mh[4:6] = struct.pack("!H", ck)
+    return bytes(mh)
+
+
+def parse_answer(raw, a):
+    """Decode the IPv6 packet @raw (an answer to us) without the code under test."""
+    pkt = IPv6(raw)
+    out = {"src": pkt.src, "dst": pkt.dst, "hlim": pkt.hlim}
+    nh, data = pkt.nh, bytes(pkt.payload)
+    rt2 = None
+    while nh in (0, 43, 60):
+        ln = (data[1] + 1) * 8
+        if nh == 43 and data[2] == 2:
+            out["rt2_segleft"] = data[3]
+            rt2 = n6(data[8:24])
+            out["rt2"] = rt2
+        nh, data = data[0], data[ln:]
+    if nh == 58:
+        out["icmp_type"], out["icmp_code"] = data[0], data[1]
+        out["icmp_pointer"] = struct.unpack("!I", data[4:8])[0]
+        out["icmp_quote_len"] = len(data) - 8
+        out["icmp_total_len"] = len(raw)
+        return out
+    if nh != 135:
+        out["nh"] = nh
+        return out
+    mh = data[:(data[1] + 1) * 8]
+    out["mh_type"] = mh[2]
+    out["checksum_ok"] = mh_checksum(pkt.src, rt2 or pkt.dst, mh) == struct.unpack(
+        "!H", mh[4:6])[0]
+    if mh[2] == 6:  # BA
+        out["status"] = mh[6]
+        out["ba_flags"] = mh[7]
+        out["seq"], units = struct.unpack("!HH", mh[8:12])
+        out["lifetime"] = units * 4
+        opts = options_of(mh, 12)
+        out["options"] = [t for t, _, _ in opts if t != 1]
+        for t, pos, odata in opts:
+            if t == 10:
+                out["timestamp"] = struct.unpack("!Q", odata)[0]
+            if t == 2:
+                out["refresh"] = struct.unpack("!H", odata)[0] * 4
+            if t == 9 and a.key:
+                key = bytes.fromhex(a.key)
+                to_spi = mh[:4] + b"\0\0" + mh[6:pos + 7]
+                coa = a.alt_coa or a.coa
+                mac = hmac.new(key, a6(coa) + a6(a.hoa) + to_spi, hashlib.sha1).digest()[:12]
+                out["auth_ok"] = mac == odata[5:17]
+                out["auth_spi"] = struct.unpack("!I", odata[1:5])[0]
+    elif mh[2] == 7:  # BE
+        out["status"] = mh[6]
+        out["be_home_addr"] = n6(mh[8:24])
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("cmd", choices=["bu"])
+    p.add_argument("--coa", required=True)
+    p.add_argument("--ha", required=True)
+    p.add_argument("--hoa")
+    p.add_argument("--seq", type=int, default=1)
+    p.add_argument("--lifetime", type=int, default=400)
+    p.add_argument("--flags", default="AH")
+    p.add_argument("--spi", type=int, default=256)
+    p.add_argument("--key")
+    p.add_argument("--timestamp", default="now")
+    p.add_argument("--alt-coa")
+    p.add_argument("--mh-type", type=int, default=5)
+    p.add_argument("--payload-proto", type=int, default=59)
+    p.add_argument("--short-hdr-len", action="store_true")
+    p.add_argument("--bad-checksum", action="store_true")
+    p.add_argument("--save")
+    p.add_argument("--replay")
+    p.add_argument("--iface", default="eth0")
+    p.add_argument("--wait", type=float, default=3.0)
+    a = p.parse_args()
+
+    if a.replay:
+        with open(a.replay, "rb") as f:
+            mh = f.read()
+    else:
+        mh = build_bu(a)
+    if a.save:
+        with open(a.save, "wb") as f:
+            f.write(mh)
+    if a.hoa and a.hoa != a.coa:
+        pkt = IPv6(src=a.coa, dst=a.ha, nh=60) / IPv6ExtHdrDestOpt(
+            nh=135, options=[HAO(hoa=a.hoa)]) / Raw(mh)
+    else:
+        pkt = IPv6(src=a.coa, dst=a.ha, nh=135) / Raw(mh)
+
+    def answer(p):
+        return p.haslayer(IPv6) and p[IPv6].src == a.ha and p[IPv6].dst == a.coa and \
+            p[IPv6].nh != 6
+
+    sniffer = AsyncSniffer(iface=a.iface, filter="ip6 and src host %s" % a.ha,
+                           lfilter=answer, count=1, timeout=a.wait, store=True)
+    sniffer.start()
+    time.sleep(0.3)
+    send(pkt)
+    sniffer.join()
+    got = sniffer.results
+    if not got:
+        print(json.dumps({"answer": None, "sent": bytes(pkt).hex()}))
+        return 0
+    raw = bytes(got[0][IPv6])
+    ans = parse_answer(raw, a)
+    ans["sent"] = bytes(pkt).hex()
+    print(json.dumps({"answer": ans}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * config.h - the xmip6d configuration file (libconfig syntax), documented in
+ * docs/xmip6d.conf.md.
+ *
+ * config_load() parses and validates the whole file and fills struct
+ * xmip6d_config with every setting, defaults included. A bad file yields
+ * -EINVAL and one message "FILE:LINE: what is wrong" in the caller's buffer;
+ * nothing is half-applied. config_print() writes the effective settings
+ * (what `xmip6d --check` shows) in the file's own syntax, so its output is a
+ * valid config that loads to the same result. Keys are never printed: only
+ * their SPI, length and key-file. A key printed as its length alone loads
+ * as zero octets with keys_redacted set, which the daemon must refuse to run.
+ */
+#ifndef XMIP6_CONFIG_H
+#define XMIP6_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <linux/types.h>
+
+#define CONFIG_KEY_MIN		  16 /* octets: RFC 4285 section 5.1 */
+#define CONFIG_KEY_MAX		  64 /* octets of an MN-HA key */
+#define CONFIG_MAX_IFACES	  8
+#define CONFIG_MAX_COA_FILTERS	  8
+#define CONFIG_CTL_SOCKET_DEFAULT "/run/xmip6/xmip6d.sock"
+#define CONFIG_MAX_LIFETIME_S	  262140 /* 65535 units of 4 s (RFC 6275 section 6.1.7) */
+#define CONFIG_MAX_BINDINGS	  1048576
+
+struct config_prefix {
+	struct in6_addr addr; /* host bits zero */
+	__u8 len;
+};
+
+/* One security association and policy for a mobile node (HA side). */
+struct config_mn_entry {
+	struct in6_addr home_addr;
+	bool enabled; /* false: BA status 129 (administratively prohibited) */
+	__u32 spi;    /* RFC 4285 Mobility SPI, >= 256 */
+	__u8 key[CONFIG_KEY_MAX];
+	size_t key_len; /* 0 only when authentication is not required */
+	char *key_file; /* where the key was read from (absolute), NULL: inline */
+	/* Care-of addresses this MN may register (Cisco's binding filter);
+	 * none listed = any. Outside all of them: status 129. */
+	struct config_prefix coa_filter[CONFIG_MAX_COA_FILTERS];
+	int n_coa_filter;
+	__u32 max_lifetime_s; /* per-MN cap, 0 = the HA's max-lifetime */
+	int line;	      /* where the entry starts, for log messages */
+};
+
+struct config_ha {
+	struct in6_addr address;			 /* our home agent address */
+	struct config_prefix home_prefix;		 /* home subnet prefix (132 outside it) */
+	char interfaces[CONFIG_MAX_IFACES][IF_NAMESIZE]; /* XDP + TC attach */
+	int n_interfaces;
+	/* Physical home link (proxy ND, proxy DAD, unsolicited NA); "" for a
+	 * virtual home network (prefix routed to the HA, no home link). */
+	char home_link[IF_NAMESIZE];
+	__u32 max_lifetime_s;	  /* cap on granted lifetimes, default 3600 */
+	__u32 max_bindings;	  /* default XMIP6_BINDINGS_DEFAULT; 130 beyond */
+	__u32 refresh_interval_s; /* Binding Refresh Advice, 0 = none (default) */
+	bool dad;		  /* proxy DAD before the first registration (default true) */
+	bool require_auth;	  /* RFC 4285 MN-HA required (default true) */
+	__u32 timestamp_window_s; /* RFC 4285 replay window, default 7 */
+	bool accept_unlisted;	  /* MNs not in mobile-nodes: false (default) = 133 */
+	int preference; /* Home Agent Information preference (16 bits, signed), default 0 */
+	struct config_mn_entry *mobile_nodes;
+	int n_mobile_nodes;
+	const char *xdp_mode; /* "native" (default) or "generic" */
+};
+
+struct config_mn {
+	struct in6_addr home_addr;
+	__u8 home_prefix_len; /* default 64 */
+	struct in6_addr home_agent;
+	char interfaces[CONFIG_MAX_IFACES][IF_NAMESIZE]; /* in order of preference */
+	int n_interfaces;
+	__u32 lifetime_s; /* requested, default 600 */
+	__u32 spi;
+	__u8 key[CONFIG_KEY_MAX];
+	size_t key_len;		  /* 0: send BUs without authentication */
+	char *key_file;		  /* where the key was read from (absolute), NULL: inline */
+	bool link_local_compat;	  /* L flag (HA defends our link-local too), default false */
+	__u32 initial_timeout_ms; /* first home registration: 1500 (RFC 6275 section 11.8) */
+	__u32 max_timeout_s;	  /* MAX_BINDACK_TIMEOUT: 32 */
+	const char *xdp_mode;
+};
+
+struct xmip6d_config {
+	char *path;	      /* the file, as given */
+	int log_level;	      /* syslog level, default LOG_INFO */
+	bool log_syslog;      /* default false: stderr */
+	char *pin_dir;	      /* default XMIP6_PIN_DIR_DEFAULT */
+	char *control_socket; /* default CONFIG_CTL_SOCKET_DEFAULT */
+	bool has_ha;	      /* section home-agent present */
+	struct config_ha ha;
+	bool has_mn; /* section mobile-node present */
+	struct config_mn mn;
+	/* Some key was given only as key-length, as config_print() writes it:
+	 * the file is fine for checking, but its key octets are zero, so the
+	 * daemon must refuse to run with it. */
+	bool keys_redacted;
+	/* correspondent-node: a later issue; the section is refused for now. */
+};
+
+/*
+ * Load @path into @cfg (zeroed first). 0 on success; -EINVAL with @err set
+ * to "PATH:LINE: message" (or "PATH: message" when no line applies), -errno
+ * when the file cannot be read.
+ */
+int config_load(const char *path, struct xmip6d_config *cfg, char *err, size_t errlen);
+void config_free(struct xmip6d_config *cfg);
+
+/* The effective settings, defaults included, in libconfig syntax. */
+void config_print(FILE *out, const struct xmip6d_config *cfg);
+
+/* The HA's entry for @home_addr, or NULL. */
+const struct config_mn_entry *config_find_mn(const struct config_ha *ha,
+					     const struct in6_addr *home_addr);
+
+/* True when @addr lies in @prefix. */
+bool config_prefix_match(const struct config_prefix *prefix, const struct in6_addr *addr);
+
+#endif /* XMIP6_CONFIG_H */

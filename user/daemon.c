@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daemon.c - the receive checks of RFC 6275 section 9.2 and the send paths
+ * every xmip6d role shares, with their counters.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "daemon.h"
+#include "util.h"
+
+#define DAEMON_DROP_DESC(name, desc) {#name, desc},
+static const struct {
+	const char *name;
+	const char *desc;
+} drop_descs[DROP_COUNT] = {DAEMON_DROPS(DAEMON_DROP_DESC)};
+#undef DAEMON_DROP_DESC
+
+void daemon_count_drop(struct daemon *d, enum daemon_drop why)
+{
+	d->stats.drops[why]++;
+}
+
+static unsigned int type_slot(__u8 type)
+{
+	return type <= MH_TYPE_KNOWN_MAX ? type : MH_TYPE_KNOWN_MAX + 1;
+}
+
+const char *daemon_ba_status_key(__u8 status)
+{
+#define BA_KEY(name, value, desc) [value] = #name,
+	static const char *const upper[256] = {MH_BA_STATUS(BA_KEY)};
+#undef BA_KEY
+	static char lower[256][32];
+	size_t i;
+
+	if (!upper[status])
+		return NULL;
+	if (!lower[status][0]) {
+		for (i = 0; upper[status][i] && i < sizeof(lower[0]) - 1; i++)
+			lower[status][i] = tolower((unsigned char)upper[status][i]);
+		lower[status][i] = '\0';
+	}
+	return lower[status];
+}
+
+/* ---- start ------------------------------------------------------------------------------- */
+
+int daemon_check_interfaces(const struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!if_nametoindex(ifnames[i])) {
+			pr_err("%s: interface %s: no such device", d->cfg.path, ifnames[i]);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
+int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
+		  const struct dp_attach_opts *opts)
+{
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		err = dp_attach(d->cfg.pin_dir, ifnames[i], opts);
+		if (err)
+			return err; /* logged */
+	}
+	return dp_open(d->cfg.pin_dir, &d->dp);
+}
+
+/* ---- sending ------------------------------------------------------------------------------- */
+
+int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type)
+{
+	struct addr6_buf a, b;
+	int err;
+
+	err = sig_send(&d->socks, tx);
+	if (err) {
+		daemon_count_drop(d, DROP_send_failed);
+		pr_warn("sending %s from %s to %s failed: %s", mh_type_str(mh_type),
+			addr6_str(&tx->src, &a), addr6_str(&tx->dst, &b), strerror(-err));
+		return err;
+	}
+	d->stats.tx[type_slot(mh_type)]++;
+	return 0;
+}
+
+void daemon_send_be(struct daemon *d, const struct sig_rx *rx, __u8 status)
+{
+	struct mh_be_fields be = {.status = status};
+	struct mh_opts opts = {};
+	__u8 mh[64];
+	struct sig_tx tx = {
+		.src = rx->dst,
+		.dst = rx->src,
+		.mh = mh,
+	};
+	int len;
+
+	/* Section 6.1.9: the home address from the HAO, else unspecified. */
+	if (rx->has_hao)
+		be.home_addr = rx->hao;
+	len = mh_build_be(mh, sizeof(mh), &be, &opts);
+	if (len < 0)
+		return;
+	tx.mh_len = len;
+	if (!daemon_send(d, &tx, MH_TYPE_BE))
+		d->stats.be_sent[status]++;
+}
+
+/* ---- receiving ----------------------------------------------------------------------------- */
+
+static void log_rx_drop(const struct sig_rx *rx, const char *what)
+{
+	struct addr6_buf a;
+
+	pr_info("dropped Mobility Header from %s: %s", addr6_str(&rx->src, &a), what);
+}
+
+/* RFC 6275 section 9.2 for what mh_parse() found wrong. */
+static void reject_malformed(struct daemon *d, const struct sig_rx *rx, enum mh_parse_result res)
+{
+	int field;
+
+	switch (res) {
+	case MH_PARSE_BAD_CHECKSUM:
+		daemon_count_drop(d, DROP_bad_checksum);
+		break;
+	case MH_PARSE_BAD_PAYLOAD_PROTO:
+	case MH_PARSE_BAD_HDR_LEN:
+		daemon_count_drop(d, res == MH_PARSE_BAD_HDR_LEN ? DROP_bad_hdr_len
+								 : DROP_bad_payload_proto);
+		field = mh_param_problem_offset(res);
+		if (field >= 0 &&
+		    sig_send_param_problem(&d->socks, rx, 0, rx->mh_offset + field) == 0)
+			d->stats.param_problem_sent++;
+		break;
+	case MH_PARSE_UNKNOWN_TYPE:
+		daemon_count_drop(d, DROP_unknown_type);
+		daemon_send_be(d, rx, MH_BE_UNKNOWN_MH_TYPE);
+		break;
+	default:
+		daemon_count_drop(d, DROP_bad_option);
+		break;
+	}
+	log_rx_drop(rx, mh_parse_result_str(res));
+}
+
+void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifindex, bool tunnelled)
+{
+	enum mh_parse_result res;
+	struct mh_msg msg;
+	struct sig_rx rx;
+	int err;
+
+	err = sig_parse_packet(packet, len, ifindex, tunnelled, &rx);
+	if (err) {
+		daemon_count_drop(d, err == -EPROTONOSUPPORT ? DROP_fragmented : DROP_bad_packet);
+		pr_info("dropped a signalling packet (%zu octets): %s", len,
+			err == -EPROTONOSUPPORT ? "fragmented" : "malformed extension headers");
+		return;
+	}
+
+	res = mh_parse(rx.mh, rx.mh_len, &rx.mh_src, &rx.mh_dst, &msg);
+	if (res != MH_PARSE_OK) {
+		reject_malformed(d, &rx, res);
+		return;
+	}
+	d->stats.rx[type_slot(msg.type)]++;
+	if (msg.type == MH_TYPE_BA)
+		d->stats.ba_received[msg.ba.status]++;
+	if (msg.type == MH_TYPE_BE)
+		d->stats.be_received[msg.be.status]++;
+
+	/* Only a BU carries a HAO, only a BA a type 2 routing header (sections 6.3, 6.4). */
+	if (rx.has_hao && msg.type != MH_TYPE_BU) {
+		daemon_count_drop(d, DROP_hao_not_bu);
+		log_rx_drop(&rx, "Home Address option on a message other than a BU");
+		return;
+	}
+	if (rx.has_rt2 && msg.type != MH_TYPE_BA) {
+		daemon_count_drop(d, DROP_rt2_not_ba);
+		log_rx_drop(&rx, "type 2 routing header on a message other than a BA");
+		return;
+	}
+
+	if (d->ha && msg.type == MH_TYPE_BU) {
+		ha_receive(d, &rx, &msg);
+	} else if (d->mn &&
+		   (msg.type == MH_TYPE_BA || msg.type == MH_TYPE_BRR || msg.type == MH_TYPE_BE)) {
+		mn_receive(d, &rx, &msg);
+	} else if (msg.type == MH_TYPE_BU) {
+		/* Not a home agent (section 10.3.1 does not apply): 131. */
+		struct mh_ba_fields ba = {
+			.status = MH_BA_HOME_REG_NOT_SUPPORTED,
+			.sequence = msg.bu.sequence,
+		};
+		if (!(msg.bu.flags & XMIP6_BU_F_HOME))
+			ba.status = MH_BA_REASON_UNSPECIFIED; /* no correspondent role (yet) */
+		daemon_send_ba(d, &rx, &ba, NULL, 0);
+		log_rx_drop(&rx, "Binding Update, but this node is not a home agent");
+	} else {
+		daemon_count_drop(d, DROP_unexpected_type);
+		log_rx_drop(&rx, mh_type_str(msg.type));
+	}
+}
+
+int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,
+		   const struct config_mn_entry *sa, __u64 timestamp)
+{
+	struct mh_opts opts = {};
+	struct in6_addr hoa, coa;
+	__u8 mh[128];
+	struct sig_tx tx = {
+		.src = rx->dst,
+		.dst = rx->src,
+		.mh = mh,
+	};
+	int len, err;
+
+	/* Away from home the BU came from the CoA with a HAO: the BA goes back
+	 * to the CoA with the home address in a type 2 routing header
+	 * (section 6.4); from home it goes straight to the home address. */
+	hoa = rx->has_hao ? rx->hao : rx->src;
+	coa = rx->src;
+	if (rx->has_hao)
+		tx.rt2 = &hoa;
+
+	if (timestamp) {
+		opts.has_timestamp = true;
+		opts.timestamp = timestamp;
+	}
+	if (sa && sa->key_len) {
+		opts.has_mnha_auth = true;
+		opts.mnha_spi = sa->spi;
+	}
+	if (d->ha && d->cfg.ha.refresh_interval_s && ba->status < MH_BA_REJECTED_MIN &&
+	    ba->lifetime) {
+		__u32 units = d->cfg.ha.refresh_interval_s / 4;
+
+		if (units && units < ba->lifetime) {
+			opts.has_refresh_advice = true;
+			opts.refresh_interval = units;
+		}
+	}
+	len = mh_build_ba(mh, sizeof(mh), ba, &opts);
+	if (len < 0)
+		return len;
+	if (opts.has_mnha_auth) {
+		/* RFC 4285 section 5: care-of address | home address | MH data. */
+		err = auth_mnha_sign(mh, len, &coa, &hoa, sa->key, sa->key_len);
+		if (err)
+			return err;
+	}
+	tx.mh_len = len;
+	err = daemon_send(d, &tx, MH_TYPE_BA);
+	if (!err)
+		d->stats.ba_sent[ba->status]++;
+	return err;
+}
+
+/* ---- counters ------------------------------------------------------------------------------ */
+
+static struct json_object *type_counts_json(const __u64 *v)
+{
+	struct json_object *o = json_object_new_object();
+	unsigned int t;
+
+	for (t = 0; t <= MH_TYPE_KNOWN_MAX; t++)
+		json_object_object_add(o, mh_type_str(t), json_object_new_uint64(v[t]));
+	json_object_object_add(o, "unknown", json_object_new_uint64(v[MH_TYPE_KNOWN_MAX + 1]));
+	return o;
+}
+
+static struct json_object *status_counts_json(const __u64 *v)
+{
+	struct json_object *o = json_object_new_object();
+	__u64 other = 0;
+	const char *key;
+	unsigned int s;
+
+	for (s = 0; s < 256; s++) {
+		key = daemon_ba_status_key(s);
+		if (key)
+			json_object_object_add(o, key, json_object_new_uint64(v[s]));
+		else
+			other += v[s];
+	}
+	json_object_object_add(o, "other", json_object_new_uint64(other));
+	return o;
+}
+
+static struct json_object *be_counts_json(const __u64 *v)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "unknown_hao_binding",
+			       json_object_new_uint64(v[MH_BE_UNKNOWN_HAO_BINDING]));
+	json_object_object_add(o, "unknown_mh_type",
+			       json_object_new_uint64(v[MH_BE_UNKNOWN_MH_TYPE]));
+	return o;
+}
+
+struct json_object *daemon_stats_json(const struct daemon *d)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *msgs = json_object_new_object();
+	struct json_object *ba = json_object_new_object();
+	struct json_object *be = json_object_new_object();
+	struct json_object *drops = json_object_new_object();
+	struct json_object *dp = json_object_new_object();
+	struct xmip6_stats s;
+	size_t i;
+
+	json_object_object_add(msgs, "rx", type_counts_json(d->stats.rx));
+	json_object_object_add(msgs, "tx", type_counts_json(d->stats.tx));
+	json_object_object_add(ba, "sent", status_counts_json(d->stats.ba_sent));
+	json_object_object_add(ba, "received", status_counts_json(d->stats.ba_received));
+	json_object_object_add(be, "sent", be_counts_json(d->stats.be_sent));
+	json_object_object_add(be, "received", be_counts_json(d->stats.be_received));
+	for (i = 0; i < DROP_COUNT; i++)
+		json_object_object_add(drops, drop_descs[i].name,
+				       json_object_new_uint64(d->stats.drops[i]));
+	if (!dp_stats_read(&d->dp, &s))
+		for (i = 0; i < XMIP6_STAT_COUNT; i++)
+			json_object_object_add(dp, dp_stat_descs[i].name,
+					       json_object_new_uint64(dp_stat_value(&s, i)));
+
+	json_object_object_add(o, "messages", msgs);
+	json_object_object_add(o, "ba_status", ba);
+	json_object_object_add(o, "be_status", be);
+	json_object_object_add(o, "drops", drops);
+	json_object_object_add(o, "icmpv6", json_object_new_object());
+	json_object_object_add(json_object_object_get(o, "icmpv6"), "param_problem_sent",
+			       json_object_new_uint64(d->stats.param_problem_sent));
+	json_object_object_add(o, "dataplane", dp);
+	return o;
+}
+
+void daemon_stats_clear(struct daemon *d)
+{
+	memset(&d->stats, 0, sizeof(d->stats));
+	dp_stats_clear(&d->dp);
+}

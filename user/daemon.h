@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * daemon.h - what the parts of xmip6d share: the daemon context, its
+ * message counters, and the common receive and send paths for Mobility
+ * Header messages (daemon.c). The home agent (ha.c) and mobile node (mn.c)
+ * roles plug into it.
+ */
+#ifndef XMIP6_DAEMON_H
+#define XMIP6_DAEMON_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include "config.h"
+#include "dataplane.h"
+#include "mh.h"
+#include "ndisc.h"
+#include "nl.h"
+#include "sigio.h"
+#include "auth.h"
+
+struct json_object;
+struct ha;
+struct mn;
+
+/* Why a received Mobility Header packet went no further (counted, logged). */
+#define DAEMON_DROPS(X)                                                                    \
+	X(bad_packet, "IPv6 extension headers malformed or not ending in an MH")           \
+	X(fragmented, "fragmented Mobility Header packets")                                \
+	X(bad_checksum, "MH checksum wrong (section 9.2: silent drop)")                    \
+	X(bad_payload_proto, "Payload Proto not 59 (ICMPv6 Parameter Problem sent)")       \
+	X(bad_hdr_len, "Header Len below the type's minimum (Parameter Problem sent)")     \
+	X(unknown_type, "unknown MH type (Binding Error status 2 sent)")                   \
+	X(bad_option, "mobility option malformed")                                         \
+	X(unexpected_type, "MH type this role does not take (HoTI at an HA, BU at an MN)") \
+	X(hao_not_bu, "Home Address option on a message other than a BU")                  \
+	X(rt2_not_ba, "type 2 routing header on a message other than a BA")                \
+	X(ba_unexpected, "BA matching no Binding Update List entry or sequence")           \
+	X(ba_auth_failed, "BA with a missing or wrong MN-HA authenticator")                \
+	X(dad_busy, "BU while the proxy DAD table was full (retransmission will retry)")   \
+	X(send_failed, "outgoing message the kernel refused")
+
+#define DAEMON_DROP_ENUM(name, desc) DROP_##name,
+enum daemon_drop { DAEMON_DROPS(DAEMON_DROP_ENUM) DROP_COUNT };
+#undef DAEMON_DROP_ENUM
+
+#define MH_TYPE_SLOTS (MH_TYPE_KNOWN_MAX + 2) /* + one slot for unknown types */
+
+struct daemon_stats {
+	__u64 rx[MH_TYPE_SLOTS];
+	__u64 tx[MH_TYPE_SLOTS];
+	__u64 ba_sent[256];
+	__u64 ba_received[256];
+	__u64 be_sent[256];
+	__u64 be_received[256];
+	__u64 drops[DROP_COUNT];
+	__u64 param_problem_sent; /* ICMPv6 Parameter Problem (section 9.2) */
+};
+
+struct daemon {
+	struct xmip6d_config cfg;
+	struct xmip6_dp dp;
+	struct sig_socks socks;
+	struct nl nl;
+	struct ndisc nd;
+	bool nd_open;
+	struct daemon_stats stats;
+	struct ha *ha; /* NULL unless the home-agent role runs */
+	struct mn *mn; /* NULL unless the mobile-node role runs */
+};
+
+/* Every configured interface exists (-ENODEV, logged, when one does not). */
+int daemon_check_interfaces(const struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n);
+
+/* Attach the data plane (signalling on) to each interface and open it. */
+int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
+		  const struct dp_attach_opts *opts);
+
+void daemon_count_drop(struct daemon *d, enum daemon_drop why);
+struct json_object *daemon_stats_json(const struct daemon *d);
+void daemon_stats_clear(struct daemon *d);
+
+/*
+ * Hand one packet from the signal ring buffer to the checks of RFC 6275
+ * section 9.2 and then to the role that takes its type.
+ */
+void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifindex, bool tunnelled);
+
+/* Send @mh (built, authenticator filled) per @tx; counts it or the failure. */
+int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type);
+
+/*
+ * Binding Acknowledgement answering the BU in @rx: to its source, with a
+ * type 2 routing header holding the home address when the BU had a HAO
+ * (section 6.4). With @sa (and its key) it carries the RFC 4285 MN-HA
+ * authenticator; with @timestamp a Replay Protection option; the HA's
+ * Binding Refresh Advice when configured and the status accepts.
+ */
+int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,
+		   const struct config_mn_entry *sa, __u64 timestamp);
+
+/*
+ * Binding Error (section 6.1.9) to the source of @rx: @status, and the home
+ * address from its HAO when it had one.
+ */
+void daemon_send_be(struct daemon *d, const struct sig_rx *rx, __u8 status);
+
+/* The config's xdp-mode words ("native", "generic"; NULL: the kernel's choice). */
+static inline enum dp_xdp_mode xdp_mode_of(const char *mode)
+{
+	if (!mode)
+		return DP_XDP_AUTO;
+	return mode[0] == 'g' ? DP_XDP_GENERIC : DP_XDP_NATIVE;
+}
+
+/* Names for the ctl protocol and logs: "accepted", "seq_out_of_window", ... */
+const char *daemon_ba_status_key(__u8 status);
+
+/* Roles (ha.c, mn.c). Each returns 0 or -errno, logged. */
+int ha_start(struct daemon *d);
+void ha_stop(struct daemon *d);
+/* Before the configuration is swapped (SIGHUP): forget DAD-pending BUs. */
+void ha_cancel_pending(struct daemon *d);
+void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
+void ha_tick(struct daemon *d, unsigned long long now_ns);
+void ha_nd_readable(struct daemon *d);
+int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
+		   __u32 lifetime_s, char *err, size_t errlen);
+int ha_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size_t errlen);
+int ha_binding_flush(struct daemon *d);
+struct json_object *ha_home_agents_json(const struct daemon *d);
+
+int mn_start(struct daemon *d);
+void mn_stop(struct daemon *d);
+void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
+void mn_tick(struct daemon *d, unsigned long long now_ns);
+int mn_monitor_fd(const struct daemon *d);
+void mn_monitor_readable(struct daemon *d);
+struct json_object *mn_bul_json(const struct daemon *d);
+struct json_object *mn_home_agents_json(const struct daemon *d);
+
+#endif /* XMIP6_DAEMON_H */

@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ha.c - the home agent: home registrations (RFC 6275 section 10.3) with
+ * RFC 4285 MN-HA authentication, proxy DAD and proxy Neighbor Discovery on
+ * a physical home link (section 10.4.1), and binding expiry.
+ *
+ * The binding cache is the pinned "bindings" map itself: what the data
+ * plane forwards with is what the daemon accepted, and a restarted daemon
+ * (even after SIGKILL) finds every binding, its sequence number and its
+ * last replay timestamp where it left them. Only first registrations that
+ * wait for proxy DAD live in memory.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "auth.h"
+#include "daemon.h"
+#include "util.h"
+
+#define NSEC_PER_SEC	     1000000000ULL
+#define NSEC_PER_MSEC	     1000000ULL
+#define HA_EXPIRY_SCAN_NS    (NSEC_PER_SEC / 4)
+#define HA_MAX_EXPIRED_BATCH 4096
+
+/* A first registration waiting for proxy DAD (section 10.4.1). */
+struct ha_pending {
+	bool active;
+	struct sig_rx rx; /* addresses only: packet pointers cleared */
+	struct in6_addr hoa, coa;
+	struct mh_bu_fields bu;
+	__u32 granted_s;
+	__u64 timestamp;
+	const struct config_mn_entry *sa;
+	bool ll_too; /* L=1: the link-local address is probed too */
+	struct in6_addr ll;
+	unsigned long long deadline_ns;
+};
+
+struct ha {
+	int home_ifindex; /* 0: virtual home network */
+	__u8 home_lladdr[6];
+	long n_bindings;
+	struct ha_pending pending[NDISC_MAX_DAD / 2];
+	unsigned long long next_scan_ns;
+};
+
+/* fe80::/64 with the interface identifier of @addr (section 10.4.1, L flag). */
+static void link_local_of(const struct in6_addr *addr, struct in6_addr *ll)
+{
+	memset(ll, 0, sizeof(*ll));
+	ll->s6_addr[0] = 0xfe;
+	ll->s6_addr[1] = 0x80;
+	memcpy(&ll->s6_addr[8], &addr->s6_addr[8], 8);
+}
+
+/* ---- proxy Neighbor Discovery on the home link ------------------------------------------- */
+
+static void proxy_nd_add(struct daemon *d, const struct in6_addr *addr, bool announce)
+{
+	struct ha *ha = d->ha;
+	struct addr6_buf a;
+	int err;
+
+	if (!ha->home_ifindex)
+		return;
+	err = nl_proxy_add(&d->nl, ha->home_ifindex, addr);
+	if (!err)
+		/* Our own packets to the address (ICMPv6 errors, pings) must reach
+		 * tc_ha_egress instead of waiting for an NA nobody sends. */
+		err = nl_neigh_set_permanent(&d->nl, ha->home_ifindex, addr, ha->home_lladdr);
+	if (err)
+		pr_err("proxy ND for %s: %s", addr6_str(addr, &a), strerror(-err));
+	if (announce && d->nd_open &&
+	    ndisc_send_unsolicited_na(&d->nd, ha->home_ifindex, addr, ha->home_lladdr, false))
+		pr_warn("unsolicited NA for %s not sent", addr6_str(addr, &a));
+}
+
+static void proxy_nd_del(struct daemon *d, const struct in6_addr *addr)
+{
+	struct ha *ha = d->ha;
+	struct addr6_buf a;
+	int err;
+
+	if (!ha->home_ifindex)
+		return;
+	err = nl_proxy_del(&d->nl, ha->home_ifindex, addr);
+	if (err && err != -ENOENT)
+		pr_err("removing proxy ND for %s: %s", addr6_str(addr, &a), strerror(-err));
+	err = nl_neigh_del(&d->nl, ha->home_ifindex, addr);
+	if (err && err != -ENOENT)
+		pr_err("removing neighbour entry for %s: %s", addr6_str(addr, &a), strerror(-err));
+}
+
+static void binding_nd(struct daemon *d, const struct in6_addr *hoa, __u16 flags, bool add,
+		       bool announce)
+{
+	struct in6_addr ll;
+
+	link_local_of(hoa, &ll);
+	if (add) {
+		proxy_nd_add(d, hoa, announce);
+		if (flags & XMIP6_BU_F_LLADDR)
+			proxy_nd_add(d, &ll, announce);
+	} else {
+		proxy_nd_del(d, hoa);
+		if (flags & XMIP6_BU_F_LLADDR)
+			proxy_nd_del(d, &ll);
+	}
+}
+
+/* ---- the binding cache ------------------------------------------------------------------- */
+
+static int binding_remove(struct daemon *d, const struct in6_addr *hoa,
+			  const struct xmip6_binding *b)
+{
+	int err = dp_binding_delete(&d->dp, hoa);
+
+	if (err && err != -ENOENT)
+		return err;
+	if (!err && d->ha->n_bindings > 0)
+		d->ha->n_bindings--;
+	binding_nd(d, hoa, b->flags, false, false);
+	return 0;
+}
+
+static int binding_store(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
+			 const struct xmip6_binding *old, const struct mh_bu_fields *bu,
+			 __u32 granted_s, __u64 timestamp)
+{
+	unsigned long long now = mono_now_ns();
+	struct xmip6_binding b = {
+		.care_of_addr = *coa,
+		.ha_addr = d->cfg.ha.address,
+		.registered_ns = now,
+		.created_ns = now,
+		.lifetime_s = granted_s,
+		.sequence = bu->sequence,
+		.flags = bu->flags & (XMIP6_BU_F_ACK | XMIP6_BU_F_HOME | XMIP6_BU_F_LLADDR),
+		.auth_timestamp = timestamp,
+		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
+	};
+	int err;
+
+	if (old) {
+		b.created_ns = old->created_ns ?: old->registered_ns;
+		/* The learnt tunnel MTU belongs to the path to that CoA. */
+		if (!memcmp(&old->care_of_addr, coa, sizeof(*coa))) {
+			b.tunnel_mtu = old->tunnel_mtu;
+			b.tunnel_mtu_expires_ns = old->tunnel_mtu_expires_ns;
+		}
+	}
+	err = dp_binding_update(&d->dp, hoa, &b);
+	if (err)
+		return err;
+	if (!old)
+		d->ha->n_bindings++;
+	/* Announce on every first registration and CoA change is not needed:
+	 * the home link only cares that the HA answers for the home address. */
+	binding_nd(d, hoa, b.flags, true, !old);
+	return 0;
+}
+
+/* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
+
+struct bu_ctx {
+	const struct sig_rx *rx;
+	const struct mh_msg *msg;
+	struct in6_addr hoa, coa;
+	const struct config_mn_entry *sa;
+	__u64 timestamp; /* of the BU's Replay Protection option, 0 = none */
+	bool have_old;
+	struct xmip6_binding old;
+};
+
+static void reply(struct daemon *d, const struct bu_ctx *c, __u8 status, __u16 sequence,
+		  __u32 granted_s, bool sign)
+{
+	struct mh_ba_fields ba = {
+		.status = status,
+		.sequence = sequence,
+		.lifetime = granted_s / 4,
+	};
+	struct addr6_buf h, o;
+	__u64 ts = c->timestamp;
+
+	if (status >= MH_BA_REJECTED_MIN)
+		pr_notice("BU from %s for %s seq %u refused: %u %s", addr6_str(&c->coa, &o),
+			  addr6_str(&c->hoa, &h), c->msg->bu.sequence, status,
+			  mh_ba_status_str(status));
+	/* RFC 4285 section 6: a timestamp out of the window is answered with
+	 * ours, so that the MN can see how far off its clock is. */
+	if (status == MH_BA_ID_MISMATCH)
+		ts = auth_ntp_now();
+	/* Acceptance is acknowledged when asked (A); refusals always are. */
+	if (status < MH_BA_REJECTED_MIN && !(c->msg->bu.flags & XMIP6_BU_F_ACK))
+		return;
+	daemon_send_ba(d, c->rx, &ba, sign ? c->sa : NULL, ts);
+}
+
+/* RFC 4285: 0 when the BU is authentic and fresh, else the BA status. */
+static int check_auth(struct daemon *d, struct bu_ctx *c)
+{
+	const struct mh_msg *msg = c->msg;
+	const struct config_ha *cfg = &d->cfg.ha;
+	int err;
+
+	if (!cfg->require_auth && !msg->auth)
+		return 0;
+	if (!c->sa || !c->sa->key_len || !msg->auth || msg->auth->subtype != MH_AUTH_SUBTYPE_MN_HA)
+		return MH_BA_AUTH_FAIL;
+	if (ntohl(msg->auth->spi) != c->sa->spi || !msg->auth_last)
+		return MH_BA_AUTH_FAIL;
+	err = auth_mnha_verify(msg->data, msg->len, &c->coa, &c->hoa, c->sa->key, c->sa->key_len);
+	if (err)
+		return MH_BA_AUTH_FAIL;
+	if (!msg->mesg_id)
+		return MH_BA_MESG_ID_REQUIRED;
+	if (!auth_timestamp_fresh(c->timestamp, auth_ntp_now(), cfg->timestamp_window_s))
+		return MH_BA_ID_MISMATCH;
+	/* A replay carries a timestamp we already accepted (or an older one). */
+	if (c->have_old && c->old.auth_timestamp &&
+	    (__s64)(c->timestamp - c->old.auth_timestamp) <= 0)
+		return MH_BA_ID_MISMATCH;
+	return 0;
+}
+
+static bool coa_valid(const struct daemon *d, const struct in6_addr *coa)
+{
+	if (addr6_unusable_reason(coa) || IN6_IS_ADDR_LINKLOCAL(coa) || IN6_IS_ADDR_SITELOCAL(coa))
+		return false;
+	/* A CoA on the home prefix other than the home address itself. */
+	return !config_prefix_match(&d->cfg.ha.home_prefix, coa);
+}
+
+static bool coa_allowed(const struct config_mn_entry *sa, const struct in6_addr *coa)
+{
+	int i;
+
+	if (!sa || !sa->n_coa_filter)
+		return true;
+	for (i = 0; i < sa->n_coa_filter; i++)
+		if (config_prefix_match(&sa->coa_filter[i], coa))
+			return true;
+	return false;
+}
+
+static __u32 grant_lifetime(const struct daemon *d, const struct bu_ctx *c)
+{
+	__u32 granted = (__u32)c->msg->bu.lifetime * 4;
+	__u32 cap = d->cfg.ha.max_lifetime_s;
+
+	if (c->sa && c->sa->max_lifetime_s && c->sa->max_lifetime_s < cap)
+		cap = c->sa->max_lifetime_s;
+	if (granted > cap)
+		granted = cap;
+	return granted / 4 * 4; /* what the BA can say */
+}
+
+static void deregister(struct daemon *d, struct bu_ctx *c)
+{
+	const struct mh_bu_fields *bu = &c->msg->bu;
+	struct addr6_buf h;
+	int err;
+
+	if (!c->have_old || !(c->old.flags & XMIP6_BU_F_HOME)) {
+		reply(d, c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, true);
+		return;
+	}
+	if (!seq_newer(bu->sequence, c->old.sequence)) {
+		reply(d, c, MH_BA_SEQ_OUT_OF_WINDOW, c->old.sequence, 0, true);
+		return;
+	}
+	err = binding_remove(d, &c->hoa, &c->old);
+	if (err) {
+		pr_err("deregistering %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
+		reply(d, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
+		return;
+	}
+	pr_notice("home registration of %s removed (deregistration, seq %u)",
+		  addr6_str(&c->hoa, &h), bu->sequence);
+	reply(d, c, MH_BA_ACCEPTED, bu->sequence, 0, true);
+}
+
+static void accept_binding(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
+{
+	const struct mh_bu_fields *bu = &c->msg->bu;
+	struct addr6_buf h, o;
+	int err;
+
+	err = binding_store(d, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu, granted_s,
+			    c->timestamp);
+	if (err) {
+		pr_err("storing the binding for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
+		reply(d, c,
+		      err == -E2BIG || err == -ENOSPC ? MH_BA_INSUFFICIENT_RESOURCES
+						      : MH_BA_REASON_UNSPECIFIED,
+		      bu->sequence, 0, true);
+		return;
+	}
+	pr_notice("%s %s -> %s seq %u lifetime %u s",
+		  c->have_old ? "home registration refreshed:" : "home registration:",
+		  addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence, granted_s);
+	reply(d, c, MH_BA_ACCEPTED, bu->sequence, granted_s, true);
+}
+
+static struct ha_pending *pending_find(struct ha *ha, const struct in6_addr *hoa)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++)
+		if (ha->pending[i].active && !memcmp(&ha->pending[i].hoa, hoa, sizeof(*hoa)))
+			return &ha->pending[i];
+	return NULL;
+}
+
+/* Section 10.4.1: probe the home address (and its link-local twin) first. */
+static void start_dad(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
+{
+	struct ha *ha = d->ha;
+	struct ha_pending *p = pending_find(ha, &c->hoa);
+	unsigned long long now = mono_now_ns();
+	struct addr6_buf h;
+	size_t i;
+	int err;
+
+	if (p) {
+		/* A retransmission while the probe runs: answer it when it ends. */
+		if (seq_newer(c->msg->bu.sequence, p->bu.sequence)) {
+			p->bu = c->msg->bu;
+			p->coa = c->coa;
+			p->granted_s = granted_s;
+			p->timestamp = c->timestamp;
+			p->rx.src = c->rx->src;
+		}
+		return;
+	}
+	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++)
+		if (!ha->pending[i].active)
+			break;
+	if (i == sizeof(ha->pending) / sizeof(ha->pending[0])) {
+		daemon_count_drop(d, DROP_dad_busy);
+		return;
+	}
+	p = &ha->pending[i];
+	memset(p, 0, sizeof(*p));
+	p->rx = *c->rx;
+	p->rx.packet = p->rx.mh = NULL;
+	p->rx.packet_len = p->rx.mh_len = 0;
+	p->hoa = c->hoa;
+	p->coa = c->coa;
+	p->bu = c->msg->bu;
+	p->granted_s = granted_s;
+	p->timestamp = c->timestamp;
+	p->sa = c->sa;
+	p->ll_too = c->msg->bu.flags & XMIP6_BU_F_LLADDR;
+	link_local_of(&c->hoa, &p->ll);
+
+	err = ndisc_dad_start(&d->nd, ha->home_ifindex, &p->hoa);
+	if (!err && p->ll_too)
+		err = ndisc_dad_start(&d->nd, ha->home_ifindex, &p->ll);
+	if (err && err != -EALREADY) {
+		pr_err("proxy DAD for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
+		ndisc_dad_finish(&d->nd, ha->home_ifindex, &p->hoa);
+		daemon_count_drop(d, DROP_dad_busy);
+		return;
+	}
+	p->active = true;
+	p->deadline_ns = now + ndisc_retrans_time_ms(ha->home_ifindex) * NSEC_PER_MSEC;
+	pr_info("proxy DAD for %s started", addr6_str(&c->hoa, &h));
+}
+
+static void finish_dad(struct daemon *d, struct ha_pending *p)
+{
+	struct ha *ha = d->ha;
+	struct mh_msg msg = {.type = MH_TYPE_BU, .bu = p->bu};
+	struct bu_ctx c = {
+		.rx = &p->rx,
+		.msg = &msg,
+		.hoa = p->hoa,
+		.coa = p->coa,
+		.sa = p->sa,
+		.timestamp = p->timestamp,
+	};
+	bool in_use;
+
+	in_use = ndisc_dad_finish(&d->nd, ha->home_ifindex, &p->hoa) == 1;
+	if (p->ll_too && ndisc_dad_finish(&d->nd, ha->home_ifindex, &p->ll) == 1)
+		in_use = true;
+	p->active = false;
+
+	c.have_old = !dp_binding_lookup(&d->dp, &p->hoa, &c.old);
+	if (in_use) {
+		reply(d, &c, MH_BA_DAD_FAILED, p->bu.sequence, 0, true);
+		return;
+	}
+	if (c.have_old && !seq_newer(p->bu.sequence, c.old.sequence)) {
+		reply(d, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
+		return;
+	}
+	accept_binding(d, &c, p->granted_s);
+}
+
+void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+{
+	const struct mh_bu_fields *bu = &msg->bu;
+	const struct config_ha *cfg = &d->cfg.ha;
+	struct bu_ctx c = {.rx = rx, .msg = msg};
+	__u32 granted;
+	int status;
+
+	/* Away from home the home address is in the HAO and the source is the
+	 * CoA; from home (deregistration) both are the source (section 11.5.4). */
+	c.hoa = rx->has_hao ? rx->hao : rx->src;
+	c.coa = msg->alt_coa ? msg->alt_coa->care_of_addr : rx->src;
+	c.timestamp = msg->mesg_id ? mh_mesg_id_timestamp(msg->mesg_id) : 0;
+	c.sa = config_find_mn(cfg, &c.hoa);
+	c.have_old = !dp_binding_lookup(&d->dp, &c.hoa, &c.old);
+
+	if (!(bu->flags & XMIP6_BU_F_HOME)) {
+		/* A correspondent registration: this node has no CN role (yet),
+		 * and one over a home registration changes its type (139). */
+		status = c.have_old && (c.old.flags & XMIP6_BU_F_HOME) ? MH_BA_REG_TYPE_CHANGE
+								       : MH_BA_REASON_UNSPECIFIED;
+		reply(d, &c, status, bu->sequence, 0, false);
+		return;
+	}
+	/* Section 10.3.1: a home address outside the home subnet is refused
+	 * before anything else is looked at. */
+	if (!config_prefix_match(&cfg->home_prefix, &c.hoa)) {
+		reply(d, &c, MH_BA_NOT_HOME_SUBNET, bu->sequence, 0, false);
+		return;
+	}
+	if (!c.sa && !cfg->accept_unlisted) {
+		reply(d, &c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, false);
+		return;
+	}
+	status = check_auth(d, &c);
+	if (status) {
+		reply(d, &c, status, bu->sequence, 0, status != MH_BA_AUTH_FAIL);
+		return;
+	}
+	if (c.sa && !c.sa->enabled) {
+		reply(d, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
+		return;
+	}
+	if (!bu->lifetime || !memcmp(&c.hoa, &c.coa, sizeof(c.coa))) {
+		deregister(d, &c);
+		return;
+	}
+	if (!coa_valid(d, &c.coa)) {
+		reply(d, &c, MH_BA_INVALID_COA, bu->sequence, 0, true);
+		return;
+	}
+	if (!coa_allowed(c.sa, &c.coa)) {
+		reply(d, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
+		return;
+	}
+	if (c.have_old && !seq_newer(bu->sequence, c.old.sequence)) {
+		reply(d, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
+		return;
+	}
+	if (!c.have_old && d->ha->n_bindings >= (long)cfg->max_bindings) {
+		reply(d, &c, MH_BA_INSUFFICIENT_RESOURCES, bu->sequence, 0, true);
+		return;
+	}
+	granted = grant_lifetime(d, &c);
+	if (!granted) {
+		deregister(d, &c);
+		return;
+	}
+	if (!c.have_old && d->ha->home_ifindex && cfg->dad && d->nd_open) {
+		start_dad(d, &c, granted);
+		return;
+	}
+	accept_binding(d, &c, granted);
+}
+
+/* ---- timers -------------------------------------------------------------------------------- */
+
+struct expired_list {
+	unsigned long long now;
+	size_t n;
+	struct in6_addr hoa[HA_MAX_EXPIRED_BATCH];
+	struct xmip6_binding b[HA_MAX_EXPIRED_BATCH];
+};
+
+static int collect_expired(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
+{
+	struct expired_list *l = ctx;
+
+	if (!b->expires_ns || b->expires_ns > l->now)
+		return 0;
+	l->hoa[l->n] = *hoa;
+	l->b[l->n] = *b;
+	return ++l->n == HA_MAX_EXPIRED_BATCH; /* the rest next time */
+}
+
+static void expire_bindings(struct daemon *d, unsigned long long now)
+{
+	static struct expired_list l;
+	struct addr6_buf h, o;
+	size_t i;
+
+	l.now = now;
+	l.n = 0;
+	dp_binding_foreach(&d->dp, collect_expired, &l);
+	for (i = 0; i < l.n; i++) {
+		if (binding_remove(d, &l.hoa[i], &l.b[i]))
+			continue;
+		pr_notice("binding %s -> %s expired (lifetime %u s)", addr6_str(&l.hoa[i], &h),
+			  addr6_str(&l.b[i].care_of_addr, &o), l.b[i].lifetime_s);
+	}
+}
+
+void ha_tick(struct daemon *d, unsigned long long now)
+{
+	struct ha *ha = d->ha;
+	size_t i;
+
+	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++)
+		if (ha->pending[i].active && now >= ha->pending[i].deadline_ns)
+			finish_dad(d, &ha->pending[i]);
+	if (now >= ha->next_scan_ns) {
+		ha->next_scan_ns = now + HA_EXPIRY_SCAN_NS;
+		expire_bindings(d, now);
+	}
+}
+
+void ha_nd_readable(struct daemon *d)
+{
+	ndisc_read(&d->nd);
+}
+
+/* ---- operator commands --------------------------------------------------------------------- */
+
+int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
+		   __u32 lifetime_s, char *err, size_t errlen)
+{
+	struct xmip6_binding old, b = {
+					  .care_of_addr = *coa,
+					  .ha_addr = d->cfg.ha.address,
+					  .lifetime_s = lifetime_s,
+				  };
+	unsigned long long now = mono_now_ns();
+	bool have_old;
+	int ret;
+
+	if (!config_prefix_match(&d->cfg.ha.home_prefix, hoa)) {
+		snprintf(err, errlen, "home address not on the home prefix");
+		return -EINVAL;
+	}
+	if (!coa_valid(d, coa)) {
+		snprintf(err, errlen,
+			 "care-of address not usable (global unicast off the home prefix)");
+		return -EINVAL;
+	}
+	have_old = !dp_binding_lookup(&d->dp, hoa, &old);
+	if (!have_old && d->ha->n_bindings >= (long)d->cfg.ha.max_bindings) {
+		snprintf(err, errlen, "max-bindings (%u) reached", d->cfg.ha.max_bindings);
+		return -ENOSPC;
+	}
+	b.registered_ns = b.created_ns = now;
+	if (have_old) {
+		b.sequence = old.sequence;
+		b.created_ns = old.created_ns ?: old.registered_ns;
+	}
+	b.expires_ns = lifetime_s ? now + (unsigned long long)lifetime_s * NSEC_PER_SEC : 0;
+	ret = dp_binding_update(&d->dp, hoa, &b);
+	if (ret) {
+		snprintf(err, errlen, "binding map: %s", strerror(-ret));
+		return ret;
+	}
+	if (!have_old)
+		d->ha->n_bindings++;
+	binding_nd(d, hoa, 0, true, !have_old);
+	return 0;
+}
+
+int ha_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size_t errlen)
+{
+	struct xmip6_binding b;
+	int ret;
+
+	ret = dp_binding_lookup(&d->dp, hoa, &b);
+	if (ret) {
+		snprintf(err, errlen, "no binding for that home address");
+		return ret;
+	}
+	ret = binding_remove(d, hoa, &b);
+	if (ret)
+		snprintf(err, errlen, "binding map: %s", strerror(-ret));
+	return ret;
+}
+
+static int collect_all(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
+{
+	struct expired_list *l = ctx;
+
+	l->hoa[l->n] = *hoa;
+	l->b[l->n] = *b;
+	return ++l->n == HA_MAX_EXPIRED_BATCH;
+}
+
+int ha_binding_flush(struct daemon *d)
+{
+	static struct expired_list l;
+	int total = 0;
+	size_t i;
+
+	do {
+		l.n = 0;
+		if (dp_binding_foreach(&d->dp, collect_all, &l) < 0)
+			break;
+		for (i = 0; i < l.n; i++)
+			if (!binding_remove(d, &l.hoa[i], &l.b[i]))
+				total++;
+	} while (l.n == HA_MAX_EXPIRED_BATCH);
+	return total;
+}
+
+struct json_object *ha_home_agents_json(const struct daemon *d)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	struct json_object *ha = json_object_new_object();
+	char ifname[IF_NAMESIZE];
+	struct addr6_buf a;
+
+	json_object_object_add(ha, "address",
+			       json_object_new_string(addr6_str(&d->cfg.ha.address, &a)));
+	json_object_object_add(ha, "preference", json_object_new_int64(d->cfg.ha.preference));
+	json_object_object_add(ha, "lifetime", NULL);
+	json_object_object_add(ha, "interface",
+			       d->ha->home_ifindex && if_indextoname(d->ha->home_ifindex, ifname)
+				       ? json_object_new_string(ifname)
+				       : NULL);
+	json_object_object_add(ha, "source", json_object_new_string("self"));
+	json_object_array_add(arr, ha);
+	json_object_object_add(o, "home_agents", arr);
+	return o;
+}
+
+/* ---- start and stop ------------------------------------------------------------------------ */
+
+static int restore_nd(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
+{
+	struct daemon *d = ctx;
+
+	d->ha->n_bindings++;
+	/* Bindings outlive the daemon; make sure the kernel still proxies. */
+	binding_nd(d, hoa, b->flags, true, false);
+	return 0;
+}
+
+int ha_start(struct daemon *d)
+{
+	const struct config_ha *cfg = &d->cfg.ha;
+	struct dp_attach_opts opts = {
+		.role = XMIP6_ROLE_HA,
+		.ha_addr = cfg->address,
+		.max_bindings = cfg->max_bindings,
+		.xdp_mode = xdp_mode_of(cfg->xdp_mode),
+		.flags = XMIP6_CFG_F_SIGNAL,
+	};
+	struct ha *ha;
+	int err;
+
+	err = daemon_check_interfaces(d, cfg->interfaces, cfg->n_interfaces);
+	if (err)
+		return err;
+	ha = calloc(1, sizeof(*ha));
+	if (!ha)
+		return -ENOMEM;
+	d->ha = ha;
+	if (cfg->home_link[0]) {
+		ha->home_ifindex = if_nametoindex(cfg->home_link);
+		err = nl_link_lladdr(&d->nl, ha->home_ifindex, ha->home_lladdr);
+		if (err) {
+			pr_err("home link %s: no link-layer address: %s", cfg->home_link,
+			       strerror(-err));
+			return err;
+		}
+		err = ndisc_open(&d->nd);
+		if (err) {
+			pr_err("neighbour discovery socket: %s", strerror(-err));
+			return err;
+		}
+		d->nd_open = true;
+	}
+	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
+	if (err)
+		return err;
+	dp_binding_foreach(&d->dp, restore_nd, d);
+	pr_notice("home agent %s for %s/%u on %d interface(s), %s home link, %ld binding(s) kept",
+		  addr6_str(&cfg->address, &(struct addr6_buf){}),
+		  addr6_str(&cfg->home_prefix.addr, &(struct addr6_buf){}), cfg->home_prefix.len,
+		  cfg->n_interfaces, ha->home_ifindex ? cfg->home_link : "virtual", ha->n_bindings);
+	return 0;
+}
+
+void ha_cancel_pending(struct daemon *d)
+{
+	struct ha *ha = d->ha;
+	size_t i;
+
+	/* Registrations waiting for DAD are simply not answered: the MN
+	 * retransmits. */
+	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++) {
+		if (!ha->pending[i].active)
+			continue;
+		ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].hoa);
+		if (ha->pending[i].ll_too)
+			ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].ll);
+		ha->pending[i].active = false;
+	}
+}
+
+void ha_stop(struct daemon *d)
+{
+	if (!d->ha)
+		return;
+	/* Bindings stay in the map, proxy ND entries in the kernel. */
+	ha_cancel_pending(d);
+	free(d->ha);
+	d->ha = NULL;
+}

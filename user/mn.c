@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mn.c - the mobile node: its Binding Update List entry for the home agent
+ * (RFC 6275 sections 11.7.1, 11.7.3, 11.8), driven by where its addresses
+ * say it is.
+ *
+ * Location: the first configured interface (in preference order) that has
+ * a usable global address decides. An address on the home prefix means the
+ * MN is home; any other is the care-of address. Address and link events
+ * come from rtnetlink. (Router Advertisement driven movement detection
+ * builds on this later.)
+ *
+ * The data plane follows the home agent's answer only: the MN's entry in the
+ * "bindings" map (tunnel on) is written on an accepting BA and deleted on an
+ * accepting deregistration BA, never on a mere BU.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+
+#include <json-c/json.h>
+
+#include "auth.h"
+#include "daemon.h"
+#include "util.h"
+
+#define NSEC_PER_SEC		   1000000000ULL
+#define NSEC_PER_MSEC		   1000000ULL
+#define INITIAL_BINDACK_TIMEOUT_MS 1000 /* section 13 */
+
+enum mn_state {
+	MN_DETACHED,	  /* no usable address yet */
+	MN_REGISTERING,	  /* BU in flight to register (or refresh) a CoA */
+	MN_REGISTERED,	  /* the HA accepted the current CoA */
+	MN_DEREGISTERING, /* home again, deregistration BU in flight */
+	MN_HOME,
+};
+
+static const char *const state_names[] = {
+	[MN_DETACHED] = "detached",
+	[MN_REGISTERING] = "registering",
+	[MN_REGISTERED] = "registered",
+	[MN_DEREGISTERING] = "deregistering",
+	[MN_HOME] = "home",
+};
+
+struct mn {
+	enum mn_state state;
+	int ifindex[CONFIG_MAX_IFACES];
+	int lo_ifindex;
+	bool monitor_open;
+	struct config_prefix home_prefix; /* host bits clear */
+
+	/* Where the addresses say we are. */
+	bool at_home;
+	int home_ifindex;
+	bool have_coa;
+	struct in6_addr coa;
+
+	/* The BU in flight. */
+	__u16 seq;
+	struct in6_addr bu_coa; /* the home address when deregistering */
+	bool bu_active;
+	unsigned long long bu_first_ns; /* first BU since the move */
+	unsigned long long next_send_ns;
+	__u32 timeout_ms;
+	__u32 retransmissions;
+
+	/* The binding the HA holds. */
+	bool registered;
+	struct in6_addr reg_coa;
+	__u32 granted_s;
+	unsigned long long reg_ns, expires_ns, refresh_ns;
+	int last_status; /* -1: none yet */
+};
+
+static void set_state(struct mn *mn, enum mn_state state)
+{
+	if (mn->state != state)
+		pr_info("mobile node: %s -> %s", state_names[mn->state], state_names[state]);
+	mn->state = state;
+}
+
+/* ---- the home address on lo while away ---------------------------------------------------- */
+
+static void hoa_on_lo(struct daemon *d, bool on)
+{
+	struct mn *mn = d->mn;
+	struct addr6_buf a;
+	int err;
+
+	if (on)
+		err = nl_addr_add(&d->nl, mn->lo_ifindex, &d->cfg.mn.home_addr, 128,
+				  NL_ADDR_F_NODAD | NL_ADDR_F_NOPREFIX);
+	else
+		err = nl_addr_del(&d->nl, mn->lo_ifindex, &d->cfg.mn.home_addr, 128);
+	if (err && !(!on && (err == -EADDRNOTAVAIL || err == -ENOENT)))
+		pr_err("%s home address %s on lo: %s", on ? "adding" : "removing",
+		       addr6_str(&d->cfg.mn.home_addr, &a), strerror(-err));
+}
+
+/* ---- sending BUs --------------------------------------------------------------------------- */
+
+static bool deregistering(const struct mn *mn)
+{
+	return mn->state == MN_DEREGISTERING;
+}
+
+static int send_bu(struct daemon *d)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	struct mn *mn = d->mn;
+	struct mh_bu_fields bu = {
+		.sequence = mn->seq,
+		.flags = XMIP6_BU_F_ACK | XMIP6_BU_F_HOME,
+		.lifetime = deregistering(mn) ? 0 : cfg->lifetime_s / 4,
+	};
+	struct mh_opts opts = {};
+	__u8 mh[128];
+	struct sig_tx tx = {
+		.dst = cfg->home_agent,
+		.mh = mh,
+	};
+	int len, err;
+
+	if (cfg->link_local_compat)
+		bu.flags |= XMIP6_BU_F_LLADDR;
+	if (cfg->key_len) {
+		opts.has_timestamp = true;
+		opts.timestamp = auth_ntp_now();
+		opts.has_mnha_auth = true;
+		opts.mnha_spi = cfg->spi;
+	}
+	len = mh_build_bu(mh, sizeof(mh), &bu, &opts);
+	if (len < 0)
+		return len;
+	if (cfg->key_len) {
+		err = auth_mnha_sign(mh, len, &mn->bu_coa, &cfg->home_addr, cfg->key, cfg->key_len);
+		if (err)
+			return err;
+	}
+	tx.mh_len = len;
+	if (deregistering(mn)) {
+		/* From home: the home address is the source, no HAO (11.5.4). */
+		tx.src = cfg->home_addr;
+	} else {
+		tx.src = mn->bu_coa;
+		tx.hao = &cfg->home_addr;
+	}
+	return daemon_send(d, &tx, MH_TYPE_BU);
+}
+
+/*
+ * Back home, the HA still defends the home address and tunnels what it sends
+ * there, so a Neighbor Solicitation from the home address would get its
+ * answer through the tunnel. Section 11.5.4: ask for the HA's link-layer
+ * address from the unspecified address; the HA answers to all-nodes, which
+ * completes the kernel's neighbour entry the BU is waiting on.
+ */
+static void solicit_ha(struct daemon *d)
+{
+	struct mn *mn = d->mn;
+
+	if (!d->nd_open)
+		return;
+	ndisc_dad_finish(&d->nd, mn->home_ifindex, &d->cfg.mn.home_agent);
+	if (ndisc_dad_start(&d->nd, mn->home_ifindex, &d->cfg.mn.home_agent))
+		pr_debug("Neighbor Solicitation for the home agent not sent");
+}
+
+/* Send the BU in flight again, or for the first time, and arm the backoff. */
+static void transmit(struct daemon *d, unsigned long long now)
+{
+	struct mn *mn = d->mn;
+	struct addr6_buf a;
+
+	/* Every copy carries a new sequence number (section 11.8). */
+	mn->seq++;
+	if (send_bu(d))
+		pr_warn("BU seq %u for care-of address %s not sent", mn->seq,
+			addr6_str(&mn->bu_coa, &a));
+	if (deregistering(mn))
+		solicit_ha(d);
+	mn->next_send_ns = now + (unsigned long long)mn->timeout_ms * NSEC_PER_MSEC;
+}
+
+static void start_bu(struct daemon *d, enum mn_state state, const struct in6_addr *coa)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	struct mn *mn = d->mn;
+	unsigned long long now = mono_now_ns();
+
+	set_state(mn, state);
+	mn->bu_coa = *coa;
+	mn->bu_active = true;
+	mn->bu_first_ns = now;
+	mn->retransmissions = 0;
+	/* The first home registration waits for the HA's proxy DAD. */
+	mn->timeout_ms = mn->registered || state == MN_DEREGISTERING ? INITIAL_BINDACK_TIMEOUT_MS
+								     : cfg->initial_timeout_ms;
+	transmit(d, now);
+}
+
+/* ---- location ------------------------------------------------------------------------------ */
+
+struct locate_ctx {
+	const struct daemon *d;
+	int ifindex;
+	bool found, home;
+	struct in6_addr addr;
+	bool deprecated;
+};
+
+static int locate_addr(const struct nl_addr *a, void *arg)
+{
+	struct locate_ctx *l = arg;
+	const struct config_prefix *home = &l->d->mn->home_prefix;
+	bool deprecated = a->flags & IFA_F_DEPRECATED;
+
+	if (a->ifindex != l->ifindex || a->scope != RT_SCOPE_UNIVERSE)
+		return 0;
+	if (a->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED))
+		return 0;
+	/* Prefer a preferred address over a deprecated one. */
+	if (l->found && (deprecated || !l->deprecated))
+		return 0;
+	l->found = true;
+	l->home = config_prefix_match(home, &a->addr);
+	l->addr = a->addr;
+	l->deprecated = deprecated;
+	return 0;
+}
+
+static void evaluate(struct daemon *d)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	struct mn *mn = d->mn;
+	struct locate_ctx l = {.d = d};
+	struct addr6_buf a;
+	int i;
+
+	for (i = 0; i < cfg->n_interfaces; i++) {
+		if (!mn->ifindex[i])
+			mn->ifindex[i] = if_nametoindex(cfg->interfaces[i]);
+		if (!mn->ifindex[i])
+			continue;
+		l.ifindex = mn->ifindex[i];
+		if (nl_addr_dump(&d->nl, l.ifindex, locate_addr, &l) == 0 && l.found)
+			break;
+	}
+
+	if (!l.found) {
+		if (mn->state != MN_DETACHED && !mn->registered)
+			set_state(mn, MN_DETACHED);
+		mn->have_coa = false;
+		return;
+	}
+	if (l.home) {
+		mn->at_home = true;
+		mn->have_coa = false;
+		mn->home_ifindex = l.ifindex;
+		if (mn->state == MN_HOME || mn->state == MN_DEREGISTERING)
+			return;
+		hoa_on_lo(d, false);
+		if (mn->registered || mn->state == MN_REGISTERING) {
+			pr_notice("home again on %s: deregistering", cfg->interfaces[i]);
+			start_bu(d, MN_DEREGISTERING, &cfg->home_addr);
+		} else {
+			pr_notice("at home on %s", cfg->interfaces[i]);
+			mn->bu_active = false;
+			set_state(mn, MN_HOME);
+		}
+		return;
+	}
+
+	mn->at_home = false;
+	if (mn->have_coa && !memcmp(&mn->coa, &l.addr, sizeof(l.addr)) && mn->state != MN_HOME &&
+	    mn->state != MN_DEREGISTERING && mn->state != MN_DETACHED)
+		return;
+	mn->have_coa = true;
+	mn->coa = l.addr;
+	hoa_on_lo(d, true);
+	if (mn->registered && mn->state == MN_REGISTERED &&
+	    !memcmp(&mn->reg_coa, &l.addr, sizeof(l.addr)))
+		return;
+	pr_notice("care-of address %s on %s: registering with %s", addr6_str(&l.addr, &a),
+		  cfg->interfaces[i], addr6_str(&cfg->home_agent, &(struct addr6_buf){}));
+	start_bu(d, MN_REGISTERING, &l.addr);
+}
+
+static void on_addr(bool added, const struct nl_addr *a, void *ctx)
+{
+	(void)added;
+	(void)a;
+	(void)ctx;
+}
+
+static void on_link(int ifindex, bool up, bool carrier, void *ctx)
+{
+	(void)ifindex;
+	(void)up;
+	(void)carrier;
+	(void)ctx;
+}
+
+static void on_resync(void *ctx)
+{
+	(void)ctx;
+}
+
+int mn_monitor_fd(const struct daemon *d)
+{
+	return d->mn && d->mn->monitor_open ? nl_monitor_fd(&d->nl) : -1;
+}
+
+void mn_monitor_readable(struct daemon *d)
+{
+	static const struct nl_monitor_ops ops = {
+		.addr = on_addr,
+		.link = on_link,
+		.resync = on_resync,
+	};
+
+	/* Any address or link change may move us: look again. */
+	nl_monitor_read(&d->nl, &ops, d);
+	evaluate(d);
+}
+
+/* ---- receiving ----------------------------------------------------------------------------- */
+
+static void drop_ba(struct daemon *d, enum daemon_drop why, const struct mh_msg *msg,
+		    const char *what)
+{
+	daemon_count_drop(d, why);
+	pr_info("BA seq %u status %u ignored: %s", msg->ba.sequence, msg->ba.status, what);
+}
+
+static void store_binding(struct daemon *d, __u32 granted_s, unsigned long long now)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	struct mn *mn = d->mn;
+	struct xmip6_binding b = {
+		.care_of_addr = mn->bu_coa,
+		.ha_addr = cfg->home_agent,
+		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
+		.registered_ns = now,
+		.created_ns = now,
+		.lifetime_s = granted_s,
+		.sequence = mn->seq,
+		.flags = XMIP6_BU_F_ACK | XMIP6_BU_F_HOME,
+	};
+	struct xmip6_binding old;
+	struct addr6_buf a;
+	int err;
+
+	if (!dp_binding_lookup(&d->dp, &cfg->home_addr, &old))
+		b.created_ns = old.created_ns ?: old.registered_ns;
+	err = dp_binding_update(&d->dp, &cfg->home_addr, &b);
+	if (err)
+		pr_err("binding map for %s: %s", addr6_str(&cfg->home_addr, &a), strerror(-err));
+}
+
+static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned long long now)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	struct mn *mn = d->mn;
+	unsigned long long refresh_s;
+	struct addr6_buf a, h;
+	__u32 granted;
+	int err;
+
+	mn->bu_active = false;
+	if (mn->state == MN_DEREGISTERING) {
+		if (d->nd_open)
+			ndisc_dad_finish(&d->nd, mn->home_ifindex, &cfg->home_agent);
+		mn->registered = false;
+		err = dp_binding_delete(&d->dp, &cfg->home_addr);
+		if (err && err != -ENOENT)
+			pr_err("binding map: %s", strerror(-err));
+		set_state(mn, MN_HOME);
+		/* Section 11.5.4: take the home address back from the HA's proxy. */
+		if (d->nd_open) {
+			__u8 lladdr[6];
+
+			if (!nl_link_lladdr(&d->nl, mn->home_ifindex, lladdr))
+				ndisc_send_unsolicited_na(&d->nd, mn->home_ifindex, &cfg->home_addr,
+							  lladdr, false);
+		}
+		pr_notice("deregistered from %s in %llu ms: at home",
+			  addr6_str(&cfg->home_agent, &a), (now - mn->bu_first_ns) / NSEC_PER_MSEC);
+		return;
+	}
+
+	granted = (__u32)msg->ba.lifetime * 4;
+	if (granted > cfg->lifetime_s)
+		granted = cfg->lifetime_s;
+	if (!granted) {
+		pr_warn("home agent granted lifetime 0: not registered");
+		set_state(mn, MN_DETACHED);
+		return;
+	}
+	store_binding(d, granted, now);
+	mn->registered = true;
+	mn->reg_coa = mn->bu_coa;
+	mn->granted_s = granted;
+	mn->reg_ns = now;
+	mn->expires_ns = now + (unsigned long long)granted * NSEC_PER_SEC;
+	/* Refresh at 3/4 of the lifetime, or sooner when the HA advises. */
+	refresh_s = granted - granted / 4;
+	if (msg->bra && ntohs(msg->bra->refresh_interval) * 4ULL < refresh_s)
+		refresh_s = ntohs(msg->bra->refresh_interval) * 4ULL;
+	mn->refresh_ns = now + (refresh_s ?: 1) * NSEC_PER_SEC;
+	set_state(mn, MN_REGISTERED);
+	pr_notice("registered %s via %s with %s: lifetime %u s, seq %u, in %llu ms",
+		  addr6_str(&cfg->home_addr, &h), addr6_str(&mn->bu_coa, &a),
+		  addr6_str(&cfg->home_agent, &(struct addr6_buf){}), granted, mn->seq,
+		  (now - mn->bu_first_ns) / NSEC_PER_MSEC);
+}
+
+static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	struct mn *mn = d->mn;
+	unsigned long long now = mono_now_ns();
+	const struct in6_addr *coa = &mn->bu_coa;
+	int err;
+
+	if (memcmp(&rx->mh_src, &cfg->home_agent, sizeof(rx->mh_src)))
+		return drop_ba(d, DROP_ba_unexpected, msg, "not from our home agent");
+	if (memcmp(&rx->mh_dst, &cfg->home_addr, sizeof(rx->mh_dst)))
+		return drop_ba(d, DROP_ba_unexpected, msg, "not for our home address");
+	/* The care-of address it answers: the one in flight, else the registered one. */
+	if (!mn->bu_active)
+		coa = mn->at_home ? &cfg->home_addr : &mn->reg_coa;
+
+	if (cfg->key_len) {
+		/* RFC 4285: the HA signs its BA over the same addresses. */
+		if (!msg->auth || msg->auth->subtype != MH_AUTH_SUBTYPE_MN_HA ||
+		    ntohl(msg->auth->spi) != cfg->spi)
+			return drop_ba(d, DROP_ba_auth_failed, msg, "no MN-HA authenticator");
+		err = auth_mnha_verify(msg->data, msg->len, coa, &cfg->home_addr, cfg->key,
+				       cfg->key_len);
+		if (err)
+			return drop_ba(d, DROP_ba_auth_failed, msg, "MN-HA authenticator wrong");
+	}
+	if (!mn->bu_active)
+		return drop_ba(d, DROP_ba_unexpected, msg, "no Binding Update in flight");
+
+	if (msg->ba.status == MH_BA_SEQ_OUT_OF_WINDOW) {
+		/* Section 11.7.3: the BA holds the last sequence number the HA
+		 * accepted; go on from there at once. */
+		mn->last_status = msg->ba.status;
+		pr_notice("home agent expects a sequence number after %u: resending",
+			  msg->ba.sequence);
+		mn->seq = msg->ba.sequence;
+		transmit(d, now);
+		return;
+	}
+	if (msg->ba.sequence != mn->seq)
+		return drop_ba(d, DROP_ba_unexpected, msg, "sequence number of no BU in flight");
+
+	mn->last_status = msg->ba.status;
+	if (mn->state == MN_DEREGISTERING && msg->ba.status == MH_BA_NOT_HOME_AGENT) {
+		/* The HA holds no binding for us (it took an earlier copy, or
+		 * lost it): what deregistration wanted. */
+		pr_notice("home agent has no binding for us: deregistered");
+		ba_accepted(d, msg, now);
+		return;
+	}
+	if (msg->ba.status >= MH_BA_REJECTED_MIN) {
+		/* Keep trying with the backoff already armed (section 11.8). */
+		pr_notice("home agent refused BU seq %u: %u %s; retrying in %u ms", mn->seq,
+			  msg->ba.status, mh_ba_status_str(msg->ba.status), mn->timeout_ms);
+		return;
+	}
+	ba_accepted(d, msg, now);
+}
+
+void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+{
+	struct mn *mn = d->mn;
+	struct addr6_buf a;
+
+	switch (msg->type) {
+	case MH_TYPE_BA:
+		receive_ba(d, rx, msg);
+		break;
+	case MH_TYPE_BRR:
+		/* Section 11.7.4: the HA asks us to refresh. */
+		if (mn->state == MN_REGISTERED && mn->have_coa &&
+		    !memcmp(&rx->mh_src, &d->cfg.mn.home_agent, sizeof(rx->mh_src)))
+			start_bu(d, MN_REGISTERING, &mn->coa);
+		break;
+	case MH_TYPE_BE:
+		pr_warn("Binding Error status %u from %s", msg->be.status, addr6_str(&rx->src, &a));
+		break;
+	default:
+		daemon_count_drop(d, DROP_unexpected_type);
+		break;
+	}
+}
+
+/* ---- timers -------------------------------------------------------------------------------- */
+
+void mn_tick(struct daemon *d, unsigned long long now)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	struct mn *mn = d->mn;
+	struct addr6_buf a;
+
+	if (mn->registered && now >= mn->expires_ns) {
+		pr_warn("binding with %s expired", addr6_str(&cfg->home_agent, &a));
+		mn->registered = false;
+		dp_binding_delete(&d->dp, &cfg->home_addr);
+		if (mn->state == MN_REGISTERED && mn->have_coa)
+			start_bu(d, MN_REGISTERING, &mn->coa);
+	}
+	if (mn->state == MN_REGISTERED && now >= mn->refresh_ns && mn->have_coa) {
+		pr_info("refreshing the binding with %s", addr6_str(&cfg->home_agent, &a));
+		start_bu(d, MN_REGISTERING, &mn->coa);
+		return;
+	}
+	if (mn->bu_active && now >= mn->next_send_ns) {
+		/* Exponential backoff up to MAX_BINDACK_TIMEOUT (section 11.8). */
+		mn->timeout_ms *= 2;
+		if (mn->timeout_ms > cfg->max_timeout_s * 1000)
+			mn->timeout_ms = cfg->max_timeout_s * 1000;
+		mn->retransmissions++;
+		transmit(d, now);
+	}
+}
+
+/* ---- operator view ------------------------------------------------------------------------- */
+
+static struct json_object *json_addr(const struct in6_addr *addr)
+{
+	struct addr6_buf a;
+
+	return json_object_new_string(addr6_str(addr, &a));
+}
+
+struct json_object *mn_bul_json(const struct daemon *d)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	const struct mn *mn = d->mn;
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	struct json_object *e = json_object_new_object();
+	unsigned long long now = mono_now_ns();
+	const struct in6_addr *coa = mn->bu_active ? &mn->bu_coa : &mn->reg_coa;
+
+	json_object_object_add(e, "home_addr", json_addr(&cfg->home_addr));
+	json_object_object_add(e, "care_of_addr",
+			       mn->bu_active || mn->registered ? json_addr(coa) : NULL);
+	json_object_object_add(e, "ha_addr", json_addr(&cfg->home_agent));
+	json_object_object_add(e, "state", json_object_new_string(state_names[mn->state]));
+	json_object_object_add(e, "sequence", json_object_new_int64(mn->seq));
+	json_object_object_add(e, "lifetime_requested", json_object_new_int64(cfg->lifetime_s));
+	json_object_object_add(e, "lifetime_granted",
+			       mn->registered ? json_object_new_int64(mn->granted_s) : NULL);
+	json_object_object_add(
+		e, "remaining",
+		mn->registered && mn->expires_ns > now
+			? json_object_new_int64((mn->expires_ns - now) / NSEC_PER_SEC)
+			: NULL);
+	json_object_object_add(e, "retransmissions", json_object_new_int64(mn->retransmissions));
+	json_object_object_add(e, "next_send",
+			       mn->bu_active && mn->next_send_ns > now
+				       ? json_object_new_double((mn->next_send_ns - now) / 1e9)
+				       : NULL);
+	json_object_object_add(e, "last_status",
+			       mn->last_status >= 0 ? json_object_new_int64(mn->last_status)
+						    : NULL);
+	json_object_object_add(e, "last_status_text",
+			       mn->last_status >= 0
+				       ? json_object_new_string(mh_ba_status_str(mn->last_status))
+				       : NULL);
+	json_object_array_add(arr, e);
+	json_object_object_add(o, "bul", arr);
+	return o;
+}
+
+struct json_object *mn_home_agents_json(const struct daemon *d)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	struct json_object *ha = json_object_new_object();
+
+	json_object_object_add(ha, "address", json_addr(&d->cfg.mn.home_agent));
+	json_object_object_add(ha, "preference", NULL);
+	json_object_object_add(ha, "lifetime", NULL);
+	json_object_object_add(ha, "interface", NULL);
+	json_object_object_add(ha, "source", json_object_new_string("config"));
+	json_object_array_add(arr, ha);
+	json_object_object_add(o, "home_agents", arr);
+	return o;
+}
+
+/* ---- start and stop ------------------------------------------------------------------------ */
+
+int mn_start(struct daemon *d)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	struct dp_attach_opts opts = {
+		.role = XMIP6_ROLE_MN,
+		.ha_addr = cfg->home_agent,
+		.xdp_mode = xdp_mode_of(cfg->xdp_mode),
+		.flags = XMIP6_CFG_F_SIGNAL,
+	};
+	unsigned long long now = mono_now_ns();
+	struct xmip6_binding b;
+	struct mn *mn;
+	int i, err;
+
+	err = daemon_check_interfaces(d, cfg->interfaces, cfg->n_interfaces);
+	if (err)
+		return err;
+	mn = calloc(1, sizeof(*mn));
+	if (!mn)
+		return -ENOMEM;
+	d->mn = mn;
+	mn->last_status = -1;
+	mn->home_prefix.addr = cfg->home_addr;
+	mn->home_prefix.len = cfg->home_prefix_len;
+	for (i = cfg->home_prefix_len; i < 128; i++)
+		mn->home_prefix.addr.s6_addr[i / 8] &= ~(0x80 >> (i % 8));
+	mn->lo_ifindex = if_nametoindex("lo");
+	for (i = 0; i < cfg->n_interfaces; i++)
+		mn->ifindex[i] = if_nametoindex(cfg->interfaces[i]);
+	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
+	if (err)
+		return err;
+	err = nl_monitor_open(&d->nl);
+	if (err) {
+		pr_err("rtnetlink monitor: %s", strerror(-err));
+		return err;
+	}
+	mn->monitor_open = true;
+	if (!ndisc_open(&d->nd))
+		d->nd_open = true;
+
+	/* A restarted daemon goes on with the binding it left (and its
+	 * sequence number, which the HA would otherwise refuse). */
+	if (!dp_binding_lookup(&d->dp, &cfg->home_addr, &b) && b.expires_ns > now) {
+		mn->registered = true;
+		mn->reg_coa = b.care_of_addr;
+		mn->coa = b.care_of_addr;
+		mn->have_coa = true;
+		mn->seq = b.sequence;
+		mn->granted_s = b.lifetime_s;
+		mn->reg_ns = b.registered_ns;
+		mn->expires_ns = b.expires_ns;
+		mn->refresh_ns = b.registered_ns + (b.lifetime_s - b.lifetime_s / 4) * NSEC_PER_SEC;
+		mn->state = MN_REGISTERED;
+	}
+	pr_notice("mobile node %s, home agent %s, %d interface(s)",
+		  addr6_str(&cfg->home_addr, &(struct addr6_buf){}),
+		  addr6_str(&cfg->home_agent, &(struct addr6_buf){}), cfg->n_interfaces);
+	evaluate(d);
+	return 0;
+}
+
+void mn_stop(struct daemon *d)
+{
+	/* The binding and the home address on lo stay: traffic keeps flowing
+	 * until the lifetime ends, and a restarted daemon takes over. */
+	free(d->mn);
+	d->mn = NULL;
+}

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sigio.c - Mobility Header packets in and out of xmip6d without kernel MIP6.
+ *
+ * The kernel here has no MIP6: it neither parses a Home Address option or a
+ * type 2 routing header nor builds them. So this file is the IPv6 stack for
+ * signalling: it walks the extension headers of the packets XDP hands up,
+ * and sends complete packets, IPv6 header included, on an IPPROTO_RAW
+ * socket. See sigio.h for the contract.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/ip6.h>
+#include <netinet/icmp6.h>
+
+#include "mh.h"
+#include "sigio.h"
+#include "util.h"
+
+#ifndef IPV6_FREEBIND
+#define IPV6_FREEBIND 78 /* linux/in6.h, since Linux 4.15 */
+#endif
+
+#define IPV6_HDR_LEN	  ((size_t)sizeof(struct ip6_hdr))
+#define EXT_HDR_UNIT	  8
+#define IPV6_VERSION	  6
+#define DEFAULT_HOP_LIMIT 64
+#define ICMP6_HDR_LEN	  8
+/* RFC 8200 section 4.2: the two high bits of an option type say what to do when unknown. */
+#define OPT_ACTION_MASK 0xc0
+#define OPT_ACTION_SKIP 0x00
+/* Routing Type and Segments Left: octets 2 and 3 of every routing header (RFC 8200 4.4). */
+#define RTHDR_TYPE_OFF	  2
+#define RTHDR_SEGLEFT_OFF 3
+/* The MH must hold at least Payload Proto and Header Len, for a Parameter Problem's pointer. */
+#define MH_HDR_LEN_END (offsetof(struct mh_hdr, hdr_len) + 1)
+
+/* ---- receive ---------------------------------------------------------------------------- */
+
+static int bad(const char *why)
+{
+	pr_debug("signalling packet dropped: %s", why);
+	return -EBADMSG;
+}
+
+/* A home address must name one node anywhere: not multicast, loopback, link-local, ::. */
+static bool home_addr_ok(const struct in6_addr *a)
+{
+	return !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_MULTICAST(a) &&
+	       !IN6_IS_ADDR_LOOPBACK(a) && !IN6_IS_ADDR_LINKLOCAL(a);
+}
+
+/*
+ * Walk the TLV options of a Hop-by-Hop or Destination Options header of
+ * @len octets (RFC 8200 section 4.2): each must fit, and an unknown one must
+ * be of action 00 ("skip"). The only option we know beyond padding is the
+ * HAO, and only in Destination Options (@dstopts); count those in @haos.
+ */
+static int check_options(const __u8 *h, size_t len, bool dstopts, unsigned int *haos)
+{
+	size_t pos = 2;
+
+	while (pos < len) {
+		__u8 type = h[pos];
+
+		if (type == MIP6_DSTOPT_PAD1) {
+			pos++;
+			continue;
+		}
+		if (len - pos < 2 || h[pos + 1] > len - pos - 2)
+			return bad("option overruns its header");
+		if (dstopts && type == MIP6_OPT_HOME_ADDR)
+			(*haos)++;
+		else if (type != MIP6_DSTOPT_PADN && (type & OPT_ACTION_MASK) != OPT_ACTION_SKIP)
+			return bad("unrecognised option that asks for a discard");
+		pos += 2 + h[pos + 1];
+	}
+	return 0;
+}
+
+static int parse_dstopts(const __u8 *h, size_t len, struct sig_rx *rx)
+{
+	unsigned int haos = 0;
+	int err;
+
+	err = check_options(h, len, true, &haos);
+	if (err)
+		return err;
+	if (!haos)
+		return 0;
+	if (haos > 1 || rx->has_hao)
+		return bad("more than one Home Address option");
+	if (mh_find_hao(h, len, &rx->hao))
+		return bad("malformed Home Address option");
+	if (!home_addr_ok(&rx->hao))
+		return bad("Home Address option with a non-unicast address");
+	rx->has_hao = true;
+	return 0;
+}
+
+static int parse_routing(const __u8 *h, size_t len, struct sig_rx *rx)
+{
+	if (h[RTHDR_TYPE_OFF] != MIP6_RT_TYPE2) {
+		/* RFC 8200 section 4.4: an unknown type with Segments Left 0 is skipped. */
+		if (h[RTHDR_SEGLEFT_OFF])
+			return bad("routing header of an unknown type with Segments Left > 0");
+		return 0;
+	}
+	if (rx->has_rt2)
+		return bad("more than one type 2 routing header");
+	if (mh_parse_rt2(h, len, &rx->rt2))
+		return bad("malformed type 2 routing header");
+	if (!home_addr_ok(&rx->rt2))
+		return bad("type 2 routing header with a non-unicast address");
+	rx->has_rt2 = true;
+	return 0;
+}
+
+/* The extension header @nh of @len octets at @h, the @index-th one of the packet. */
+static int parse_ext_hdr(__u8 nh, unsigned int index, const __u8 *h, size_t len, struct sig_rx *rx)
+{
+	unsigned int unused = 0;
+
+	switch (nh) {
+	case IPPROTO_HOPOPTS:
+		/* RFC 8200 section 4.1: only right after the IPv6 header. */
+		if (index)
+			return bad("Hop-by-Hop Options header not first");
+		return check_options(h, len, false, &unused);
+	case IPPROTO_DSTOPTS:
+		return parse_dstopts(h, len, rx);
+	case IPPROTO_ROUTING:
+		return parse_routing(h, len, rx);
+	default:
+		return bad("not a Mobility Header packet");
+	}
+}
+
+/* Walk from the IPv6 header's Next Header to the MH; its offset in *@off. */
+static int walk_to_mh(const __u8 *p, size_t len, struct sig_rx *rx, size_t *off)
+{
+	__u8 nh = p[offsetof(struct ip6_hdr, ip6_nxt)];
+	unsigned int i;
+	size_t hlen;
+	int err;
+
+	*off = IPV6_HDR_LEN;
+	for (i = 0; nh != XMIP6_IPPROTO_MH; i++) {
+		if (nh == IPPROTO_FRAGMENT) {
+			pr_debug("signalling packet dropped: fragmented");
+			return -EPROTONOSUPPORT;
+		}
+		if (i == SIG_MAX_EXT_HDRS)
+			return bad("too many extension headers");
+		if (len - *off < EXT_HDR_UNIT)
+			return bad("truncated extension header");
+		hlen = ((size_t)p[*off + 1] + 1) * EXT_HDR_UNIT;
+		if (hlen > len - *off)
+			return bad("extension header overruns the packet");
+		err = parse_ext_hdr(nh, i, p + *off, hlen, rx);
+		if (err)
+			return err;
+		nh = p[*off];
+		*off += hlen;
+	}
+	return 0;
+}
+
+int sig_parse_packet(const void *packet, size_t len, int ifindex, bool tunnelled, struct sig_rx *rx)
+{
+	const struct ip6_hdr *ip6 = packet;
+	const __u8 *p = packet;
+	size_t off;
+	int err;
+
+	if (!rx)
+		return -EINVAL;
+	memset(rx, 0, sizeof(*rx));
+	if (!packet || len < IPV6_HDR_LEN)
+		return bad("truncated IPv6 header");
+	if (p[0] >> 4 != IPV6_VERSION)
+		return bad("not IPv6");
+	/* A jumbogram (payload length 0) fails here too: an MH is at most 2 KiB. */
+	if (ntohs(ip6->ip6_plen) != len - IPV6_HDR_LEN)
+		return bad("payload length disagrees with the packet length");
+
+	rx->ifindex = ifindex;
+	rx->tunnelled = tunnelled;
+	rx->src = ip6->ip6_src;
+	rx->dst = ip6->ip6_dst;
+	rx->hop_limit = ip6->ip6_hlim;
+	rx->packet = p;
+	rx->packet_len = len;
+
+	err = walk_to_mh(p, len, rx, &off);
+	if (err)
+		return err;
+	if (len - off < MH_HDR_LEN_END)
+		return bad("truncated Mobility Header");
+	rx->mh = p + off;
+	rx->mh_len = len - off;
+	rx->mh_offset = off;
+	/* RFC 6275 section 6.1.1: the home addresses stand in for the CoAs. */
+	rx->mh_src = rx->has_hao ? rx->hao : rx->src;
+	rx->mh_dst = rx->has_rt2 ? rx->rt2 : rx->dst;
+	return 0;
+}
+
+/* ---- send ------------------------------------------------------------------------------- */
+
+int sig_build_packet(void *buf, size_t size, const struct sig_tx *tx)
+{
+	size_t need, off = IPV6_HDR_LEN;
+	struct ip6_hdr *ip6 = buf;
+	__u8 *p = buf;
+	__u8 *nh;
+	int n;
+
+	if (!buf || !tx || !tx->mh || tx->mh_len < sizeof(struct mh_hdr) || tx->mh_len > MH_MAX_LEN)
+		return -EINVAL;
+	need = IPV6_HDR_LEN + tx->mh_len;
+	if (tx->rt2)
+		need += sizeof(struct mip6_rt2_hdr);
+	if (tx->hao)
+		need += sizeof(struct mip6_dstopts_hao);
+	if (need > size)
+		return -ENOSPC;
+
+	memset(ip6, 0, IPV6_HDR_LEN);
+	ip6->ip6_flow = htonl((__u32)IPV6_VERSION << 28); /* traffic class and flow label 0 */
+	ip6->ip6_plen = htons(need - IPV6_HDR_LEN);
+	ip6->ip6_hlim = tx->hop_limit ? tx->hop_limit : DEFAULT_HOP_LIMIT;
+	ip6->ip6_src = tx->src;
+	ip6->ip6_dst = tx->dst;
+	nh = &ip6->ip6_nxt;
+
+	/*
+	 * RFC 8200 section 4.1 order: the Routing header, then the Destination
+	 * Options for the final destination, which is where RFC 6275 section
+	 * 6.3 puts the HAO.
+	 */
+	if (tx->rt2) {
+		*nh = IPPROTO_ROUTING;
+		nh = p + off;
+		n = mh_build_rt2(p + off, size - off, XMIP6_IPPROTO_MH, tx->rt2);
+		if (n < 0)
+			return n;
+		off += n;
+	}
+	if (tx->hao) {
+		*nh = IPPROTO_DSTOPTS;
+		nh = p + off;
+		n = mh_build_hao_dstopts(p + off, size - off, XMIP6_IPPROTO_MH, tx->hao);
+		if (n < 0)
+			return n;
+		off += n;
+	}
+	*nh = XMIP6_IPPROTO_MH;
+	memcpy(p + off, tx->mh, tx->mh_len);
+	/* RFC 6275 section 6.1.1: HAO's home address as source, RH2's as destination. */
+	mh_set_checksum(tx->hao ? tx->hao : &tx->src, tx->rt2 ? tx->rt2 : &tx->dst, p + off,
+			tx->mh_len);
+	return off + tx->mh_len;
+}
+
+static int set_int_opt(int fd, int level, int name, int val, const char *what)
+{
+	if (setsockopt(fd, level, name, &val, sizeof(val)) < 0) {
+		int err = -errno;
+
+		pr_err("signalling socket: %s: %s", what, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int open_raw(void)
+{
+	int fd, err;
+
+	/* IPPROTO_RAW implies IPV6_HDRINCL on Linux: we write the IPv6 header. */
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fd < 0) {
+		err = -errno;
+		pr_err("signalling socket: socket(IPPROTO_RAW): %s", strerror(-err));
+		return err;
+	}
+	err = set_int_opt(fd, SOL_SOCKET, SO_MARK, XMIP6_MARK_SIGNAL, "SO_MARK");
+	if (!err)
+		err = set_int_opt(fd, IPPROTO_IPV6, IPV6_FREEBIND, 1, "IPV6_FREEBIND");
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int open_icmp(void)
+{
+	struct icmp6_filter filter;
+	int fd, err;
+
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd < 0) {
+		err = -errno;
+		pr_err("signalling socket: socket(IPPROTO_ICMPV6): %s", strerror(-err));
+		return err;
+	}
+	/* Send only: let no received ICMPv6 pile up in its queue. */
+	ICMP6_FILTER_SETBLOCKALL(&filter);
+	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) < 0) {
+		err = -errno;
+		pr_err("signalling socket: ICMP6_FILTER: %s", strerror(-err));
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int sig_open(struct sig_socks *s)
+{
+	s->raw_fd = open_raw();
+	s->icmp_fd = s->raw_fd < 0 ? -1 : open_icmp();
+	if (s->raw_fd < 0 || s->icmp_fd < 0) {
+		int err = s->raw_fd < 0 ? s->raw_fd : s->icmp_fd;
+
+		sig_close(s);
+		return err;
+	}
+	return 0;
+}
+
+void sig_close(struct sig_socks *s)
+{
+	if (s->raw_fd >= 0)
+		close(s->raw_fd);
+	if (s->icmp_fd >= 0)
+		close(s->icmp_fd);
+	s->raw_fd = -1;
+	s->icmp_fd = -1;
+}
+
+/* Link-local peers are ambiguous without the interface. */
+static __u32 scope_of(const struct in6_addr *a, int ifindex)
+{
+	return IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a) ? (__u32)ifindex : 0;
+}
+
+/*
+ * sendmsg() of @iov to @dst with IPV6_PKTINFO naming @src (when not ::) and
+ * @ifindex (when not 0). 0 or -errno.
+ */
+static int send_pktinfo(int fd, const struct iovec *iov, size_t iovlen, const struct in6_addr *dst,
+			const struct in6_addr *src, int ifindex)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} control;
+	struct sockaddr_in6 to = {
+		.sin6_family = AF_INET6,
+		.sin6_addr = *dst,
+		.sin6_scope_id = scope_of(dst, ifindex),
+	};
+	struct msghdr msg = {
+		.msg_name = &to,
+		.msg_namelen = sizeof(to),
+		.msg_iov = (struct iovec *)iov,
+		.msg_iovlen = iovlen,
+		.msg_control = control.buf,
+		.msg_controllen = sizeof(control.buf),
+	};
+	struct in6_pktinfo pi = {.ipi6_addr = *src, .ipi6_ifindex = ifindex};
+	struct cmsghdr *cmsg;
+
+	memset(&control, 0, sizeof(control));
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = IPPROTO_IPV6;
+	cmsg->cmsg_type = IPV6_PKTINFO;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(cmsg), &pi, sizeof(pi));
+	if (sendmsg(fd, &msg, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int sig_send(struct sig_socks *s, const struct sig_tx *tx)
+{
+	__u8 buf[IPV6_HDR_LEN + sizeof(struct mip6_rt2_hdr) + sizeof(struct mip6_dstopts_hao) +
+		 MH_MAX_LEN];
+	struct iovec iov;
+	int len;
+
+	len = sig_build_packet(buf, sizeof(buf), tx);
+	if (len < 0)
+		return len;
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	/*
+	 * With IPV6_HDRINCL the kernel sends the packet as built; the address
+	 * only routes it: to the IPv6 destination (the CoA, never the RH2's
+	 * home address), from the source for "ip rule from" to see.
+	 */
+	return send_pktinfo(s->raw_fd, &iov, 1, &tx->dst, &tx->src, 0);
+}
+
+int sig_send_param_problem(struct sig_socks *s, const struct sig_rx *rx, __u8 code, __u32 pointer)
+{
+	struct icmp6_hdr icmp = {
+		.icmp6_type = ICMP6_PARAM_PROB,
+		.icmp6_code = code,
+	};
+	const struct in6_addr any = IN6ADDR_ANY_INIT;
+	const struct in6_addr *src = &rx->dst;
+	struct addr6_buf a;
+	struct iovec iov[2];
+	int err;
+
+	if (!rx->packet)
+		return -EINVAL;
+	/* RFC 4443 section 2.4 (e): no error to a non-unique source, ... */
+	if (IN6_IS_ADDR_UNSPECIFIED(&rx->src) || IN6_IS_ADDR_MULTICAST(&rx->src))
+		return -EINVAL;
+	/* ... nor about a multicast packet, but for an unrecognised option (code 2). */
+	if (IN6_IS_ADDR_MULTICAST(&rx->dst)) {
+		if (code != ICMP6_PARAMPROB_OPTION)
+			return -EINVAL;
+		src = &any; /* never from a multicast address: let the kernel choose */
+	}
+	icmp.icmp6_pptr = htonl(pointer);
+	iov[0].iov_base = &icmp;
+	iov[0].iov_len = ICMP6_HDR_LEN;
+	iov[1].iov_base = (void *)rx->packet;
+	iov[1].iov_len = rx->packet_len < SIG_PARAM_PROBLEM_QUOTE_MAX ? rx->packet_len
+								      : SIG_PARAM_PROBLEM_QUOTE_MAX;
+	err = send_pktinfo(s->icmp_fd, iov, 2, &rx->src, src,
+			   scope_of(&rx->src, rx->ifindex) ? rx->ifindex : 0);
+	if (err)
+		pr_warn("ICMPv6 Parameter Problem to %s: %s", addr6_str(&rx->src, &a),
+			strerror(-err));
+	return err;
+}
