@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 
 #include <json-c/json.h>
 
@@ -75,6 +76,57 @@ int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
 			return err; /* logged */
 	}
 	return dp_open(d->cfg.pin_dir, &d->dp);
+}
+
+/* ---- hooks into the event loop -------------------------------------------------------------- */
+
+#define DAEMON_EV_HOOK_BASE 1000 /* epoll data of hook i: base + i */
+
+static int add_hook(struct daemon *d, int fd, daemon_hook_fn fn, void *arg)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+	int i = d->n_hooks;
+
+	if (i == DAEMON_MAX_HOOKS)
+		return -ENOSPC;
+	if (fd >= 0) {
+		ev.data.u32 = DAEMON_EV_HOOK_BASE + i;
+		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev))
+			return -errno;
+	}
+	d->hooks[i] = (struct daemon_hook){.fd = fd, .fn = fn, .arg = arg};
+	d->n_hooks++;
+	return 0;
+}
+
+int daemon_watch(struct daemon *d, int fd, daemon_hook_fn fn, void *arg)
+{
+	return fd < 0 ? -EBADF : add_hook(d, fd, fn, arg);
+}
+
+int daemon_on_tick(struct daemon *d, daemon_hook_fn fn, void *arg)
+{
+	return add_hook(d, -1, fn, arg);
+}
+
+/* The event loop's side: epoll data @tag was readable. False if not a hook. */
+bool daemon_run_hook(struct daemon *d, __u32 tag, unsigned long long now)
+{
+	int i = (int)tag - DAEMON_EV_HOOK_BASE;
+
+	if (tag < DAEMON_EV_HOOK_BASE || i >= d->n_hooks)
+		return false;
+	d->hooks[i].fn(d, d->hooks[i].arg, now);
+	return true;
+}
+
+void daemon_run_tick_hooks(struct daemon *d, unsigned long long now)
+{
+	int i;
+
+	for (i = 0; i < d->n_hooks; i++)
+		if (d->hooks[i].fd < 0)
+			d->hooks[i].fn(d, d->hooks[i].arg, now);
 }
 
 /* ---- sending ------------------------------------------------------------------------------- */

@@ -20,6 +20,7 @@
 #include "auth.h"
 
 struct json_object;
+struct daemon;
 struct ha;
 struct mn;
 
@@ -57,6 +58,17 @@ struct daemon_stats {
 	__u64 param_problem_sent; /* ICMPv6 Parameter Problem (section 9.2) */
 };
 
+#define DAEMON_MAX_HOOKS 16
+
+/* A callback the event loop runs when a descriptor is readable, or per tick. */
+typedef void (*daemon_hook_fn)(struct daemon *d, void *arg, unsigned long long now_ns);
+
+struct daemon_hook {
+	int fd; /* -1 for a tick hook */
+	daemon_hook_fn fn;
+	void *arg;
+};
+
 struct daemon {
 	struct xmip6d_config cfg;
 	struct xmip6_dp dp;
@@ -65,6 +77,9 @@ struct daemon {
 	struct ndisc nd;
 	bool nd_open;
 	struct daemon_stats stats;
+	int epfd; /* the event loop's epoll, created before the roles start */
+	struct daemon_hook hooks[DAEMON_MAX_HOOKS];
+	int n_hooks;
 	struct ha *ha; /* NULL unless the home-agent role runs */
 	struct mn *mn; /* NULL unless the mobile-node role runs */
 };
@@ -75,6 +90,17 @@ int daemon_check_interfaces(const struct daemon *d, const char (*ifnames)[IF_NAM
 /* Attach the data plane (signalling on) to each interface and open it. */
 int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
 		  const struct dp_attach_opts *opts);
+
+/*
+ * Let a part of the daemon (discovery, movement detection, ...) run @fn when
+ * @fd is readable (daemon_watch) or at every 50 ms tick (daemon_on_tick),
+ * without touching the event loop. -ENOSPC when DAEMON_MAX_HOOKS are taken.
+ */
+int daemon_watch(struct daemon *d, int fd, daemon_hook_fn fn, void *arg);
+int daemon_on_tick(struct daemon *d, daemon_hook_fn fn, void *arg);
+/* For the event loop (xmip6d.c). */
+bool daemon_run_hook(struct daemon *d, __u32 tag, unsigned long long now_ns);
+void daemon_run_tick_hooks(struct daemon *d, unsigned long long now_ns);
 
 void daemon_count_drop(struct daemon *d, enum daemon_drop why);
 struct json_object *daemon_stats_json(const struct daemon *d);

@@ -378,8 +378,10 @@ static void reload(struct daemon *d, bool debug)
 	else if (next.has_mn &&
 		 (memcmp(&next.mn.home_addr, &d->cfg.mn.home_addr, sizeof(next.mn.home_addr)) ||
 		  memcmp(&next.mn.home_agent, &d->cfg.mn.home_agent, sizeof(next.mn.home_agent)) ||
+		  next.mn.home_prefix_len != d->cfg.mn.home_prefix_len ||
 		  memcmp(next.mn.interfaces, d->cfg.mn.interfaces, sizeof(next.mn.interfaces))))
-		why = "mobile-node home address, home agent or interfaces changed; restart needed";
+		why = "mobile-node home address or prefix, home agent or interfaces changed; "
+		      "restart needed";
 	if (why) {
 		pr_err("reload refused (%s): keeping the running configuration", why);
 		config_free(&next);
@@ -403,7 +405,7 @@ static int run(struct daemon *d, bool debug)
 	int epfd = -1, sfd = -1, tfd = -1, n, i, err;
 	bool stop = false;
 
-	epfd = epoll_create1(EPOLL_CLOEXEC);
+	epfd = d->epfd;
 	sfd = make_signalfd();
 	tfd = make_tick();
 	if (epfd < 0 || sfd < 0 || tfd < 0) {
@@ -473,6 +475,7 @@ static int run(struct daemon *d, bool debug)
 					ha_tick(d, now);
 				if (d->mn)
 					mn_tick(d, now);
+				daemon_run_tick_hooks(d, now);
 				break;
 			}
 			case EV_CTL:
@@ -487,6 +490,9 @@ static int run(struct daemon *d, bool debug)
 				else
 					ndisc_read(&d->nd);
 				break;
+			default:
+				daemon_run_hook(d, events[i].data.u32, mono_now_ns());
+				break;
 			}
 		}
 	}
@@ -498,8 +504,7 @@ out:
 		close(tfd);
 	if (sfd >= 0)
 		close(sfd);
-	if (epfd >= 0)
-		close(epfd);
+
 	return err;
 }
 
@@ -567,6 +572,12 @@ int main(int argc, char **argv)
 	if (!log_enabled(LOG_DEBUG))
 		dp_libbpf_quiet();
 	d->dp.signal_fd = -1;
+	/* Before the roles start: they hook their own sockets into it. */
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->epfd < 0) {
+		pr_err("epoll: %s", strerror(errno));
+		return 1;
+	}
 
 	ret = sig_open(&d->socks);
 	if (ret) {
@@ -590,6 +601,7 @@ int main(int argc, char **argv)
 		ndisc_close(&d->nd);
 	nl_close(&d->nl);
 	sig_close(&d->socks);
+	close(d->epfd);
 	dp_close(&d->dp);
 	config_free(&d->cfg);
 	return ret ? 1 : 0;
