@@ -326,6 +326,30 @@ peer_payload_proto() {
 	echo "$out" | jget "(d['answer']['icmp_type'], d['answer']['icmp_code'], d['answer']['icmp_pointer'])" |
 		grep -qx "(4, 0, 64)"
 }
+peer_error_flood() {
+	# 40 malformed BUs at once: Parameter Problems are rate-limited (RFC 4443
+	# 2.4(f), 10/s), the rest counted.
+	local sent0 sent1 lim0 lim1
+	sent0=$(hstat "['icmpv6']['param_problem_sent']") &&
+		lim0=$(hstat "['icmpv6']['errors_ratelimited']") || return 1
+	ip netns exec "$(xm_ns cn)" "$XM_PYTHON" - "$XM_CN_ADDR" "$XM_HA_ADDR" <<'EOF' || return 1
+import sys
+from scapy.all import IPv6, send, conf
+from scapy.layers.inet6 import MIP6MH_BU
+conf.verb = 0
+src, dst = sys.argv[1:3]
+# Payload Proto 6 (section 9.2: Parameter Problem). No HAO, so Scapy's MH
+# checksum (plain pseudo-header) is the right one and the checksum check passes.
+send([IPv6(src=src, dst=dst) / MIP6MH_BU(nh=6, seq=1, mhtime=1)] * 40, inter=0.001)
+EOF
+	sleep 1
+	sent1=$(hstat "['icmpv6']['param_problem_sent']") &&
+		lim1=$(hstat "['icmpv6']['errors_ratelimited']") || return 1
+	echo "param problems +$((sent1 - sent0)), rate-limited +$((lim1 - lim0))"
+	[ $((sent1 - sent0)) -ge 5 ] && [ $((sent1 - sent0)) -le 12 ] &&
+		[ $((sent1 - sent0 + lim1 - lim0)) -eq 40 ]
+}
+
 peer_short_hdr_len() {
 	local out
 	out=$(peer --hoa "$PEER_HOA" --seq 16 --spi 257 --key "$KEY_PEER" --short-hdr-len) || return 1
@@ -505,6 +529,7 @@ main() {
 	t "bad MH checksum: silent drop, counted" peer_bad_checksum
 	t "Payload Proto not 59: ICMPv6 Parameter Problem at octet 64" peer_payload_proto
 	t "Header Len too small: Parameter Problem at octet 65" peer_short_hdr_len
+	t "a flood of malformed BUs: Parameter Problems rate-limited, all counted" peer_error_flood
 	t "unknown MH type: Binding Error status 2 with the home address" peer_unknown_type
 	t "BU to the mobile node (no home agent): 131" peer_bu_to_mn
 	t "lifetime expiry removes the binding, map entry and proxy entry" peer_expires

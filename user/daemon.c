@@ -179,6 +179,32 @@ static void log_rx_drop(const struct sig_rx *rx, const char *what)
 	pr_info("dropped Mobility Header from %s: %s", addr6_str(&rx->src, &a), what);
 }
 
+/*
+ * RFC 4443 section 2.4(f): error messages are rate-limited (token bucket,
+ * ERROR_RATE per second, bursts of as many), so that a flood of malformed
+ * signalling cannot make us a reflector. Binding Errors answering malformed
+ * input share the bucket. What the bucket refuses is counted.
+ */
+#define ERROR_RATE 10
+
+static bool error_allowed(struct daemon *d)
+{
+	unsigned long long now = mono_now_ns();
+	unsigned long long refill = (now - d->err_last_ns) * ERROR_RATE / 1000000000ULL;
+
+	if (refill) {
+		d->err_tokens =
+			d->err_tokens + refill > ERROR_RATE ? ERROR_RATE : d->err_tokens + refill;
+		d->err_last_ns = now;
+	}
+	if (!d->err_tokens) {
+		d->stats.errors_ratelimited++;
+		return false;
+	}
+	d->err_tokens--;
+	return true;
+}
+
 /* RFC 6275 section 9.2 for what mh_parse() found wrong. */
 static void reject_malformed(struct daemon *d, const struct sig_rx *rx, enum mh_parse_result res)
 {
@@ -193,13 +219,14 @@ static void reject_malformed(struct daemon *d, const struct sig_rx *rx, enum mh_
 		daemon_count_drop(d, res == MH_PARSE_BAD_HDR_LEN ? DROP_bad_hdr_len
 								 : DROP_bad_payload_proto);
 		field = mh_param_problem_offset(res);
-		if (field >= 0 &&
+		if (field >= 0 && error_allowed(d) &&
 		    sig_send_param_problem(&d->socks, rx, 0, rx->mh_offset + field) == 0)
 			d->stats.param_problem_sent++;
 		break;
 	case MH_PARSE_UNKNOWN_TYPE:
 		daemon_count_drop(d, DROP_unknown_type);
-		daemon_send_be(d, rx, MH_BE_UNKNOWN_MH_TYPE);
+		if (error_allowed(d))
+			daemon_send_be(d, rx, MH_BE_UNKNOWN_MH_TYPE);
 		break;
 	default:
 		daemon_count_drop(d, DROP_bad_option);
@@ -371,6 +398,7 @@ struct json_object *daemon_stats_json(const struct daemon *d)
 	struct json_object *be = json_object_new_object();
 	struct json_object *drops = json_object_new_object();
 	struct json_object *dp = json_object_new_object();
+	struct json_object *icmp = json_object_new_object();
 	struct xmip6_stats s;
 	size_t i;
 
@@ -392,9 +420,11 @@ struct json_object *daemon_stats_json(const struct daemon *d)
 	json_object_object_add(o, "ba_status", ba);
 	json_object_object_add(o, "be_status", be);
 	json_object_object_add(o, "drops", drops);
-	json_object_object_add(o, "icmpv6", json_object_new_object());
-	json_object_object_add(json_object_object_get(o, "icmpv6"), "param_problem_sent",
+	json_object_object_add(icmp, "param_problem_sent",
 			       json_object_new_uint64(d->stats.param_problem_sent));
+	json_object_object_add(icmp, "errors_ratelimited",
+			       json_object_new_uint64(d->stats.errors_ratelimited));
+	json_object_object_add(o, "icmpv6", icmp);
 	json_object_object_add(o, "dataplane", dp);
 	return o;
 }
