@@ -32,7 +32,7 @@ USER_HDRS   := $(wildcard user/*.h) $(wildcard headers/*.h)
 BINS        := $(BUILD)/xmip6ctl $(if $(wildcard user/xmip6d.c),$(BUILD)/xmip6d)
 TEST_BINS   := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*.c))
 
-.PHONY: all install uninstall test demo lint format clean
+.PHONY: all install uninstall test demo lint format clean bench
 .DELETE_ON_ERROR:
 
 all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
@@ -72,6 +72,20 @@ test: all
 # The README's main command: the demo in namespaces.
 demo: all
 	scripts/demo.sh
+
+# Benchmarks (issue 5): root, namespaces only, not part of `make test`.
+bench: all $(BUILD)/bench/xmbench
+	scripts/bench.sh
+
+$(BUILD)/bench/bench.bpf.o: scripts/bench/bench.bpf.c scripts/bench/bench.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -Iscripts/bench -c $< -o $@
+
+$(BUILD)/bench/bench.skel.h: $(BUILD)/bench/bench.bpf.o
+	$(BPFTOOL) gen skeleton $< name bench > $@
+
+$(BUILD)/bench/xmbench: scripts/bench/xmbench.c $(BUILD)/bench/bench.skel.h $(SKELS)
+	$(CC) $(CFLAGS) -I$(BUILD)/bench -Iscripts/bench $< -o $@ $(LDLIBS)
 
 SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h headers/*.h selftests/*.c)
 lint:

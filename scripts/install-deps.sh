@@ -18,6 +18,8 @@ packages=(
 	# tests, demo, benchmarks
 	iproute2 iputils-ping ethtool tcpdump tshark socat procps util-linux
 	python3 python3-scapy radvd
+	# make bench: the scale plot
+	python3-matplotlib
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -173,6 +173,13 @@ xm_daemon() {
 	XM_PIDS+=("$XM_LAST_PID")
 }
 
+# jget EXPR: evaluate the Python expression EXPR on the JSON document read
+# from stdin (bound to d) and print the result: `xm_dctl ha -j bul show |
+# jget "d['bul'][0]['state']"`.
+jget() {
+	"$XM_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+
 # xm_dctl ROLE ARGS...: xmip6ctl through the role's daemon control socket,
 # $XM_TMP/ROLE.sock (the path the tests' configs use).
 xm_dctl() {
@@ -270,6 +277,10 @@ xm_addr() { ip -n "$(xm_ns "$1")" -6 addr add "$3" dev "$2" nodad; }
 xm_topo_up() {
 	local r
 	[ -n "$XM_PFX" ] || xm_die "xm_init not called"
+	if [ "$XM_TOPO" = roam ]; then
+		xm_topo_roam_up
+		return
+	fi
 	for r in $XM_ROLES; do
 		xm_add_ns "$r" || return 1
 	done
@@ -343,6 +354,189 @@ xm_topo_up() {
 	xm_peer_napi r1 "$XM_R1_HOME_IF" && xm_peer_napi r2 "$XM_R2_VISIT_IF" ||
 		return 1
 	xm_wait_links_up
+}
+
+# ---- the roaming rig (XM_TOPO=roam) ------------------------------------------
+#
+#   CN --- R1 ------------- R2 brvisit 2001:db8:20::1/64 (radvd)
+#           |  \----------- R3 brvisit 2001:db8:30::1/64 (radvd)
+#           | brhome 2001:db8:1::1/64 (radvd: home prefix, H bit)
+#           +-- HA eth0 2001:db8:1::a
+#
+#   MN eth0 <-> mnport: the peer end is moved between R2's brvisit, R3's
+#   brvisit and R1's brhome (xm_roam_move), which the MN sees as its link
+#   going down and up somewhere else. The MN has no static address: the
+#   kernel configures them from the routers' RAs (SLAAC, accept_ra=1).
+#
+#   With XM_ROAM_WIFI=1 the MN has a second interface, eth1, plugged into
+#   R3 for good (wired eth0 first, wireless eth1 second: vertical handover).
+#
+#   R1  r3     2001:db8:13::1/64   2001:db8:30::/64 via R3
+#   R3  r1     2001:db8:13::2/64   default via R1
+XM_R1_R3_ADDR=2001:db8:13::1
+XM_R3_R1_ADDR=2001:db8:13::2
+XM_R3_VISIT_ADDR=2001:db8:30::1
+# shellcheck disable=SC2034 # used by the roaming test and demo
+XM_VISIT3_PREFIX=2001:db8:30::/64
+XM_R1_R3_IF=r3
+XM_R3_R1_IF=r1
+XM_VISIT_BRIDGE=brvisit
+XM_MN_PORT=mnport
+# XM_ROAM_WIFI=1: the MN also has eth1, whose peer wlport stays at R3.
+XM_ROAM_WIFI=${XM_ROAM_WIFI:-0}
+XM_WL_PORT=wlport
+XM_ROAM_AT=
+XM_RADVD_PIDS=()
+
+# xm_topo_roam_up: the roaming rig above. The MN's link starts at R2.
+xm_topo_roam_up() {
+	local r br
+	[ -n "$XM_PFX" ] || xm_die "xm_init not called"
+	XM_ROLES="cn r1 r2 r3 ha mn"
+	for r in $XM_ROLES; do
+		xm_add_ns "$r" || return 1
+	done
+	for r in r1 r2 r3; do
+		xm_exec "$r" sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
+	done
+	xm_exec ha sysctl -qw net.ipv6.conf.all.forwarding=1 \
+		net.ipv6.conf.all.proxy_ndp=1 || return 1
+
+	xm_link cn "$XM_CN_IF" r1 "$XM_R1_CN_IF" &&
+		xm_link r1 "$XM_R1_HOME_IF" ha "$XM_HA_IF" &&
+		xm_link r1 "$XM_R1_R2_IF" r2 "$XM_R2_R1_IF" &&
+		xm_link r1 "$XM_R1_R3_IF" r3 "$XM_R3_R1_IF" || return 1
+	for r in r1 r2 r3; do
+		br=$XM_VISIT_BRIDGE
+		[ "$r" = r1 ] && br=$XM_R1_BRIDGE
+		ip -n "$(xm_ns "$r")" link add "$br" type bridge forward_delay 0 &&
+			ip -n "$(xm_ns "$r")" link set "$br" up || return 1
+	done
+	ip -n "$(xm_ns r1)" link set "$XM_R1_HOME_IF" master "$XM_R1_BRIDGE" || return 1
+
+	# The MN: SLAAC on eth0 (a host, forwarding off); no kernel RS (xmip6d
+	# solicits itself).
+	ip -n "$(xm_ns mn)" link add "$XM_MN_IF" type veth peer name "$XM_MN_PORT" \
+		netns "$(xm_ns r2)" || return 1
+	xm_exec mn ethtool -K "$XM_MN_IF" tx off >/dev/null &&
+		xm_exec r2 ethtool -K "$XM_MN_PORT" tx off >/dev/null || return 1
+	xm_exec mn sysctl -qw "net.ipv6.conf.$XM_MN_IF.accept_ra=1" \
+		"net.ipv6.conf.$XM_MN_IF.autoconf=1" || return 1
+	ip -n "$(xm_ns mn)" link set "$XM_MN_IF" up || return 1
+	XM_ROAM_AT=r2
+	xm_roam_plug r2 || return 1
+	if [ "$XM_ROAM_WIFI" = 1 ]; then
+		# A second, less preferred interface that stays at R3 ("wireless").
+		ip -n "$(xm_ns mn)" link add "$XM_MN_HOME_IF" type veth peer name "$XM_WL_PORT" \
+			netns "$(xm_ns r3)" || return 1
+		xm_exec mn ethtool -K "$XM_MN_HOME_IF" tx off >/dev/null || return 1
+		xm_exec mn sysctl -qw "net.ipv6.conf.$XM_MN_HOME_IF.accept_ra=1" || return 1
+		ip -n "$(xm_ns mn)" link set "$XM_MN_HOME_IF" up || return 1
+		XM_MN_PORT=$XM_WL_PORT xm_roam_plug r3 || return 1
+	fi
+
+	xm_addr cn "$XM_CN_IF" "$XM_CN_ADDR/64" &&
+		xm_addr r1 "$XM_R1_CN_IF" "$XM_R1_CN_ADDR/64" &&
+		xm_addr r1 "$XM_R1_BRIDGE" "$XM_R1_HOME_ADDR/64" &&
+		xm_addr ha "$XM_HA_IF" "$XM_HA_ADDR/64" &&
+		xm_addr r1 "$XM_R1_R2_IF" "$XM_R1_R2_ADDR/64" &&
+		xm_addr r2 "$XM_R2_R1_IF" "$XM_R2_R1_ADDR/64" &&
+		xm_addr r1 "$XM_R1_R3_IF" "$XM_R1_R3_ADDR/64" &&
+		xm_addr r3 "$XM_R3_R1_IF" "$XM_R3_R1_ADDR/64" &&
+		xm_addr r2 "$XM_VISIT_BRIDGE" "$XM_R2_VISIT_ADDR/64" &&
+		xm_addr r3 "$XM_VISIT_BRIDGE" "$XM_R3_VISIT_ADDR/64" || return 1
+
+	ip -n "$(xm_ns cn)" -6 route add default via "$XM_R1_CN_ADDR" &&
+		ip -n "$(xm_ns ha)" -6 route add default via "$XM_R1_HOME_ADDR" &&
+		ip -n "$(xm_ns r1)" -6 route add "$XM_VISIT_PREFIX" via "$XM_R2_R1_ADDR" &&
+		ip -n "$(xm_ns r1)" -6 route add "$XM_VISIT3_PREFIX" via "$XM_R3_R1_ADDR" &&
+		ip -n "$(xm_ns r2)" -6 route add default via "$XM_R1_R2_ADDR" &&
+		ip -n "$(xm_ns r3)" -6 route add default via "$XM_R1_R3_ADDR" || return 1
+	xm_peer_napi r1 "$XM_R1_HOME_IF" || return 1
+	xm_retry 50 0.1 xm_ns_ready r1 && xm_retry 50 0.1 xm_ns_ready r2 &&
+		xm_retry 50 0.1 xm_ns_ready r3
+}
+
+# xm_roam_plug ROLE: attach mnport (already in ROLE's namespace) to its
+# bridge, give it NAPI for the MN's XDP and bring it up.
+xm_roam_plug() {
+	local role=$1 br=$XM_VISIT_BRIDGE obj ns
+	[ "$role" = r1 ] && br=$XM_R1_BRIDGE
+	ns=$(xm_ns "$role")
+	obj=$(xm_xdp_pass_obj) || return 1
+	ip -n "$ns" link set "$XM_MN_PORT" master "$br" &&
+		ip netns exec "$ns" ethtool -K "$XM_MN_PORT" tx off gro on >/dev/null &&
+		ip -n "$ns" link set dev "$XM_MN_PORT" xdpdrv off &&
+		ip -n "$ns" link set dev "$XM_MN_PORT" xdpdrv obj "$obj" sec xdp &&
+		ip -n "$ns" link set "$XM_MN_PORT" up
+}
+
+# xm_roam_move ROLE: move the MN's link to R2, R3 or R1 (home).
+xm_roam_move() {
+	local to=$1
+	[ "$to" = "$XM_ROAM_AT" ] && return 0
+	ip -n "$(xm_ns "$XM_ROAM_AT")" link set "$XM_MN_PORT" netns "$(xm_ns "$to")" ||
+		return 1
+	XM_ROAM_AT=$to
+	xm_roam_plug "$to"
+}
+
+# xm_roam_flap SECONDS: the MN's link goes down and up on the same router.
+xm_roam_flap() {
+	local ns
+	ns=$(xm_ns "$XM_ROAM_AT")
+	ip -n "$ns" link set "$XM_MN_PORT" down && sleep "$1" &&
+		ip -n "$ns" link set "$XM_MN_PORT" up
+}
+
+# xm_radvd_conf IF PREFIX [home]: a radvd configuration for fast movement
+# detection (RFC 6275 section 7.5 allows intervals down to 30/70 ms): the
+# Advertisement Interval option, short lifetimes; on the home link the
+# H bit and a Home Agent Information option.
+xm_radvd_conf() {
+	local dev=$1 prefix=$2 home=${3:-}
+	printf '%s\n' "interface $dev {" \
+		"	AdvSendAdvert on;" \
+		"	MinRtrAdvInterval 0.2;" \
+		"	MaxRtrAdvInterval 0.5;" \
+		"	MinDelayBetweenRAs 0.05;" \
+		"	AdvIntervalOpt on;" \
+		"	AdvDefaultLifetime 9;"
+	[ "$home" = home ] && printf '%s\n' \
+		"	AdvHomeAgentFlag on;" \
+		"	AdvHomeAgentInfo on;" \
+		"	HomeAgentLifetime 9;" \
+		"	HomeAgentPreference 0;"
+	printf '%s\n' "	prefix $prefix {" \
+		"		AdvOnLink on;" \
+		"		AdvAutonomous on;" \
+		"		AdvValidLifetime 60;" \
+		"		AdvPreferredLifetime 30;" \
+		"	};" \
+		"};"
+}
+
+# xm_radvd_start ROLE IF PREFIX [home]: radvd in the role's namespace, its
+# PID recorded (killed by xm_cleanup, or by xm_radvd_stop).
+xm_radvd_start() {
+	local role=$1 conf=$XM_TMP/radvd-$1.conf pid=$XM_TMP/radvd-$1.pid
+	xm_radvd_conf "$2" "$3" "${4:-}" >"$conf" && chmod 600 "$conf" || return 1
+	rm -f "$pid"
+	ip netns exec "$(xm_ns "$role")" radvd -n -C "$conf" -p "$pid" -m logfile \
+		-l "$XM_TMP/radvd-$role.log" </dev/null >/dev/null 2>&1 &
+	XM_PIDS+=("$!")
+	XM_RADVD_PIDS+=("$role:$!")
+	xm_retry 50 0.1 test -s "$pid"
+}
+
+# xm_radvd_stop ROLE: stop the role's radvd (it sends a last RA, lifetime 0).
+xm_radvd_stop() {
+	local e
+	for e in "${XM_RADVD_PIDS[@]}"; do
+		[ "${e%%:*}" = "$1" ] || continue
+		kill -TERM "${e#*:}" 2>/dev/null
+		xm_reap "${e#*:}" 3
+	done
 }
 
 # xm_xdp_pass_obj: path of the compiled XDP program that returns XDP_PASS.

@@ -202,6 +202,29 @@ static bool chk_mn_defaults(const struct xmip6d_config *c)
 	return true;
 }
 
+/* Only home-prefix: the daemon forms the home address and finds the HA. */
+static bool chk_mn_prefix_only(const struct xmip6d_config *c)
+{
+	const struct config_mn *mn = &c->mn;
+
+	EXPECT(c->has_mn && !mn->has_home_addr && !mn->has_home_agent);
+	EXPECT(addr_is(&mn->home_prefix.addr, "2001:db8:1::") && mn->home_prefix.len == 64);
+	EXPECT(mn->home_prefix_len == 64 && addr_is(&mn->home_addr, "::"));
+	EXPECT(addr_is(&mn->home_agent, "::"));
+	return true;
+}
+
+static bool chk_mn_prefix_and_hoa(const struct xmip6d_config *c)
+{
+	const struct config_mn *mn = &c->mn;
+
+	EXPECT(mn->has_home_addr && !mn->has_home_agent);
+	EXPECT(addr_is(&mn->home_addr, "2001:db8:1::100"));
+	EXPECT(addr_is(&mn->home_prefix.addr, "2001:db8:1::") && mn->home_prefix.len == 48);
+	EXPECT(mn->home_prefix_len == 48);
+	return true;
+}
+
 static bool chk_mn_full(const struct xmip6d_config *c)
 {
 	const struct config_mn *mn = &c->mn;
@@ -331,6 +354,14 @@ static const struct tcase cases[] = {
 	 "\t);\n};\n",
 	 OK, NULL, NULL, chk_ha_full},
 	{"minimal mobile node: every default", MN_BASE "};\n", OK, NULL, NULL, chk_mn_defaults},
+	{"mobile node with only its home prefix (DHAAD, formed home address)",
+	 "mobile-node = {\n\thome-prefix = \"2001:db8:1::/64\";\n"
+	 "\tinterfaces = [ \"wlan0\" ];\n};\n",
+	 OK, NULL, NULL, chk_mn_prefix_only},
+	{"mobile node with home-prefix and home-address, no home-agent",
+	 "mobile-node = {\n\thome-prefix = \"2001:db8:1::/48\";\n"
+	 "\thome-address = \"2001:db8:1::100\"; interfaces = [ \"wlan0\" ];\n};\n",
+	 OK, NULL, NULL, chk_mn_prefix_and_hoa},
 	{"mobile node with every setting",
 	 "mobile-node = {\n"
 	 "\thome-address = \"2001:db8:1::100\"; home-prefix-length = 56;\n"
@@ -623,6 +654,26 @@ static const struct tcase cases[] = {
 	 "mobile-node = {\n\thome-address = \"2001:db8:1::100\"; home-agent = \"2001:db8:1::a\";\n"
 	 "\tinterfaces = [ \"eth0\", \"eth0\" ];\n};\n",
 	 3, "interfaces[1]: \"eth0\" is listed twice", NULL, NULL},
+	{"neither home-address nor home-prefix",
+	 "mobile-node = {\n\thome-agent = \"2001:db8:1::a\";\n\tinterfaces = [ \"wlan0\" ];\n};\n",
+	 1, "mobile-node.home-address: missing; required (or home-prefix", NULL, NULL},
+	{"home-address outside home-prefix",
+	 "mobile-node = {\n\thome-prefix = \"2001:db8:1::/64\";\n"
+	 "\thome-address = \"2001:db8:2::100\";\n\tinterfaces = [ \"wlan0\" ];\n};\n",
+	 3, "mobile-node.home-address: 2001:db8:2::100 is not in home-prefix", NULL, NULL},
+	{"home-prefix with home-prefix-length",
+	 "mobile-node = {\n\thome-prefix = \"2001:db8:1::/64\";\n"
+	 "\thome-prefix-length = 64;\n\tinterfaces = [ \"wlan0\" ];\n};\n",
+	 3, "mobile-node.home-prefix-length: not with home-prefix", NULL, NULL},
+	{"home-prefix too long to form a home address",
+	 "mobile-node = {\n\thome-prefix = \"2001:db8:1::/80\";\n"
+	 "\tinterfaces = [ \"wlan0\" ];\n};\n",
+	 2, "mobile-node.home-prefix: /80 leaves no room for a 64-bit interface identifier", NULL,
+	 NULL},
+	{"home-prefix host bits set",
+	 "mobile-node = {\n\thome-prefix = \"2001:db8:1::1/64\";\n"
+	 "\tinterfaces = [ \"wlan0\" ];\n};\n",
+	 2, "has host bits set", NULL, NULL},
 	{"interfaces missing",
 	 "mobile-node = {\n\thome-address = \"2001:db8:1::100\"; home-agent = "
 	 "\"2001:db8:1::a\";\n};\n",

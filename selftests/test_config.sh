@@ -153,7 +153,7 @@ else
 fi
 
 # The examples, copied mode 0600 (they hold keys).
-for f in ha ha-virtual mn; do
+for f in ha ha-virtual mn mn-dhaad; do
 	cp "docs/examples/$f.conf" "$tmp/example-$f.conf"
 	good "docs/examples/$f.conf" "$tmp/example-$f.conf" "xdp-mode = "
 done
@@ -167,7 +167,7 @@ awk -v dir="$tmp" '
 	/^```$/ && out != "" { close(out); out = ""; name = ""; next }
 	out != "" { print > out }
 ' docs/xmip6d.conf.md
-for f in ha ha-virtual mn; do
+for f in ha ha-virtual mn mn-dhaad; do
 	if [ -s "$tmp/doc-$f.conf" ] && cmp -s "$tmp/doc-$f.conf" "docs/examples/$f.conf"; then
 		ok "docs/xmip6d.conf.md shows docs/examples/$f.conf as it is"
 	else

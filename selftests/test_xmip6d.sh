@@ -26,8 +26,6 @@ KEY_PEER=0f1e2d3c4b5a69788796a5b4c3d2e1f0
 PEER_HOA=2001:db8:1::200
 SHORT_HOA=2001:db8:1::205 # max-lifetime 8 s
 
-# jget EXPR: evaluate EXPR on the JSON document read from stdin (as d).
-jget() { "$XM_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 # peer ARGS...: one BU from the CN namespace; prints the answer JSON.
 peer() {

@@ -25,7 +25,6 @@ VHN_PREFIX=2001:db8:100::/64
 VHN_HOA=2001:db8:100::5
 KEY=8899aabbccddeeff0011223344556677
 
-jget() { "$XM_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 write_configs() {
 	umask 077

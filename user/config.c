@@ -71,6 +71,7 @@ static const char *const mn_entry_keys[] = {
 static const char *const mn_keys[] = {
 	"home-address",
 	"home-prefix-length",
+	"home-prefix",
 	"home-agent",
 	"interfaces",
 	"lifetime",
@@ -1081,34 +1082,86 @@ static int parse_ha(struct ctx *c, const config_setting_t *grp, struct config_ha
 
 /* ---- mobile-node ------------------------------------------------------- */
 
-static int parse_mn(struct ctx *c, const config_setting_t *grp, struct config_mn *mn)
+/*
+ * The home address, prefix and agent. Either home-address (with
+ * home-prefix-length) or home-prefix is needed: with home-prefix alone the
+ * daemon forms the home address itself (mn.c); without home-agent it finds
+ * one by Dynamic Home Agent Address Discovery (RFC 6275 section 11.4.1).
+ */
+static int parse_mn_home(struct ctx *c, const config_setting_t *grp, struct config_mn *mn)
 {
-	const config_setting_t *s_hoa = NULL, *s_ha = NULL;
+	const config_setting_t *s_hoa = NULL, *s_ha = NULL, *s_pfx = NULL, *s_plen;
+	const char *v = NULL;
 	struct addr6_buf b;
 	long long plen = 64;
+	int err, r;
+
+	r = get_str(c, grp, "home-prefix", &v, &s_pfx);
+	if (r < 0)
+		return r;
+	s_plen = config_setting_get_member(grp, "home-prefix-length");
+	if (r) {
+		err = parse_prefix(c, s_pfx, v, 1, &mn->home_prefix);
+		if (err)
+			return err;
+		if (s_plen)
+			return fail(c, s_plen, "not with home-prefix, which gives the length");
+		plen = mn->home_prefix.len;
+	}
+	err = get_int(c, grp, "home-prefix-length", 1, 128, "bits", &plen);
+	if (err < 0)
+		return err;
+	mn->home_prefix_len = plen;
+	if (config_setting_get_member(grp, "home-address")) {
+		err = get_node_addr(c, grp, "home-address", "our home address", &mn->home_addr,
+				    &s_hoa);
+		if (err)
+			return err;
+		mn->has_home_addr = true;
+		if (is_subnet_router_anycast(&mn->home_addr, plen))
+			return fail(c, s_hoa,
+				    "%s is the Subnet-Router anycast address of its /%lld prefix",
+				    addr6_str(&mn->home_addr, &b), plen);
+		if (s_pfx && !config_prefix_match(&mn->home_prefix, &mn->home_addr))
+			return fail(c, s_hoa, "%s is not in home-prefix",
+				    addr6_str(&mn->home_addr, &b));
+		if (!s_pfx) {
+			mn->home_prefix.addr = mn->home_addr;
+			mn->home_prefix.len = plen;
+			prefix_mask(&mn->home_prefix.addr, plen);
+		}
+	} else if (!s_pfx) {
+		return fail_missing(c, grp, "home-address",
+				    "or home-prefix: the home address is formed from it");
+	} else if (plen > 64) {
+		return fail(c, s_pfx,
+			    "/%lld leaves no room for a 64-bit interface identifier; give "
+			    "home-address",
+			    plen);
+	}
+	if (!config_setting_get_member(grp, "home-agent"))
+		return 0; /* found by DHAAD */
+	err = get_node_addr(c, grp, "home-agent", "the home agent's address", &mn->home_agent,
+			    &s_ha);
+	if (err)
+		return err;
+	mn->has_home_agent = true;
+	if (mn->has_home_addr && IN6_ARE_ADDR_EQUAL(&mn->home_addr, &mn->home_agent))
+		return fail(c, s_ha, "%s is our own home-address; the home agent is another node",
+			    addr6_str(&mn->home_agent, &b));
+	return 0;
+}
+
+static int parse_mn(struct ctx *c, const config_setting_t *grp, struct config_mn *mn)
+{
 	int err, mode = 0;
 
 	err = check_names(c, grp, mn_keys);
 	if (err)
 		return err;
-
-	err = get_node_addr(c, grp, "home-address", "our home address", &mn->home_addr, &s_hoa);
+	err = parse_mn_home(c, grp, mn);
 	if (err)
 		return err;
-	err = get_int(c, grp, "home-prefix-length", 1, 128, "bits", &plen);
-	if (err < 0)
-		return err;
-	mn->home_prefix_len = plen;
-	if (is_subnet_router_anycast(&mn->home_addr, plen))
-		return fail(c, s_hoa, "%s is the Subnet-Router anycast address of its /%lld prefix",
-			    addr6_str(&mn->home_addr, &b), plen);
-	err = get_node_addr(c, grp, "home-agent", "the home agent's address", &mn->home_agent,
-			    &s_ha);
-	if (err)
-		return err;
-	if (IN6_ARE_ADDR_EQUAL(&mn->home_addr, &mn->home_agent))
-		return fail(c, s_ha, "%s is our own home-address; the home agent is another node",
-			    addr6_str(&mn->home_agent, &b));
 	err = get_ifaces(c, grp, "interfaces", mn->interfaces, &mn->n_interfaces,
 			 "the interfaces to roam on, in order of preference");
 	if (err)
@@ -1442,11 +1495,21 @@ static void print_ha(FILE *out, const struct config_ha *ha)
 static void print_mn(FILE *out, const struct config_mn *mn)
 {
 	const char *in = "\t";
+	struct addr6_buf b;
 
 	fputs("mobile-node = {\n", out);
-	print_kv_addr(out, in, "home-address", &mn->home_addr);
-	fprintf(out, "\thome-prefix-length = %u;\n", mn->home_prefix_len);
-	print_kv_addr(out, in, "home-agent", &mn->home_agent);
+
+	if (mn->has_home_addr) {
+		print_kv_addr(out, in, "home-address", &mn->home_addr);
+		fprintf(out, "\thome-prefix-length = %u;\n", mn->home_prefix_len);
+	} else {
+		fprintf(out, "\thome-prefix = \"%s/%u\";  # home address formed by xmip6d\n",
+			addr6_str(&mn->home_prefix.addr, &b), mn->home_prefix.len);
+	}
+	if (mn->has_home_agent)
+		print_kv_addr(out, in, "home-agent", &mn->home_agent);
+	else
+		fputs("\t# home-agent: found by Dynamic Home Agent Address Discovery\n", out);
 	print_ifaces(out, in, mn->interfaces, mn->n_interfaces);
 	fprintf(out, "\tlifetime = %u;\n", mn->lifetime_s);
 	print_sa(out, in, mn->spi, mn->key_len, mn->key_file,

@@ -72,9 +72,13 @@ struct config_ha {
 };
 
 struct config_mn {
-	struct in6_addr home_addr;
-	__u8 home_prefix_len; /* default 64 */
-	struct in6_addr home_agent;
+	struct in6_addr home_addr; /* :: unless has_home_addr */
+	bool has_home_addr;	   /* home-address given; else formed from home_prefix (mn.c) */
+	__u8 home_prefix_len;	   /* default 64; always home_prefix.len */
+	/* home-prefix, or home-address masked to home-prefix-length: host bits clear */
+	struct config_prefix home_prefix;
+	struct in6_addr home_agent; /* :: unless has_home_agent */
+	bool has_home_agent;	    /* home-agent given; else found by DHAAD (disc.c) */
 	char interfaces[CONFIG_MAX_IFACES][IF_NAMESIZE]; /* in order of preference */
 	int n_interfaces;
 	__u32 lifetime_s; /* requested, default 600 */

@@ -19,6 +19,7 @@
 
 #include "auth.h"
 #include "daemon.h"
+#include "disc.h"
 #include "util.h"
 
 #define NSEC_PER_SEC	     1000000000ULL
@@ -640,6 +641,7 @@ struct json_object *ha_home_agents_json(const struct daemon *d)
 				       : NULL);
 	json_object_object_add(ha, "source", json_object_new_string("self"));
 	json_object_array_add(arr, ha);
+	disc_ha_list_json_add(d, arr); /* learnt from Router Advertisements */
 	json_object_object_add(o, "home_agents", arr);
 	return o;
 }
@@ -695,6 +697,9 @@ int ha_start(struct daemon *d)
 	if (err)
 		return err;
 	dp_binding_foreach(&d->dp, restore_nd, d);
+	err = disc_ha_start(d); /* DHAAD and mobile prefixes (disc.c) */
+	if (err)
+		return err;
 	pr_notice("home agent %s for %s/%u on %d interface(s), %s home link, %ld binding(s) kept",
 		  addr6_str(&cfg->address, &(struct addr6_buf){}),
 		  addr6_str(&cfg->home_prefix.addr, &(struct addr6_buf){}), cfg->home_prefix.len,
@@ -725,6 +730,7 @@ void ha_stop(struct daemon *d)
 		return;
 	/* Bindings stay in the map, proxy ND entries in the kernel. */
 	ha_cancel_pending(d);
+	disc_ha_stop(d);
 	free(d->ha);
 	d->ha = NULL;
 }

@@ -25,6 +25,8 @@
 
 #include "auth.h"
 #include "daemon.h"
+#include "disc.h"
+#include "movement.h"
 #include "util.h"
 
 #define NSEC_PER_SEC		   1000000000ULL
@@ -53,6 +55,10 @@ struct mn {
 	int lo_ifindex;
 	bool monitor_open;
 	struct config_prefix home_prefix; /* host bits clear */
+	/* Configured, or found by DHAAD / formed from the prefix (disc.c). */
+	struct in6_addr home_addr;
+	struct in6_addr home_agent;
+	bool ha_known; /* no BU goes out before */
 
 	/* Where the addresses say we are. */
 	bool at_home;
@@ -93,13 +99,13 @@ static void hoa_on_lo(struct daemon *d, bool on)
 	int err;
 
 	if (on)
-		err = nl_addr_add(&d->nl, mn->lo_ifindex, &d->cfg.mn.home_addr, 128,
+		err = nl_addr_add(&d->nl, mn->lo_ifindex, &d->mn->home_addr, 128,
 				  NL_ADDR_F_NODAD | NL_ADDR_F_NOPREFIX);
 	else
-		err = nl_addr_del(&d->nl, mn->lo_ifindex, &d->cfg.mn.home_addr, 128);
+		err = nl_addr_del(&d->nl, mn->lo_ifindex, &d->mn->home_addr, 128);
 	if (err && !(!on && (err == -EADDRNOTAVAIL || err == -ENOENT)))
 		pr_err("%s home address %s on lo: %s", on ? "adding" : "removing",
-		       addr6_str(&d->cfg.mn.home_addr, &a), strerror(-err));
+		       addr6_str(&d->mn->home_addr, &a), strerror(-err));
 }
 
 /* ---- sending BUs --------------------------------------------------------------------------- */
@@ -121,10 +127,18 @@ static int send_bu(struct daemon *d)
 	struct mh_opts opts = {};
 	__u8 mh[128];
 	struct sig_tx tx = {
-		.dst = cfg->home_agent,
+		.dst = mn->home_agent,
 		.mh = mh,
 	};
 	int len, err;
+
+	if (!mn->ha_known) {
+		/* Section 11.4.1: find the home agent first; the BU goes out
+		 * when it answers (mn_home_agent_found). */
+		if (!deregistering(mn))
+			disc_mn_need_home_agent(d, &mn->bu_coa);
+		return 0;
+	}
 
 	if (cfg->link_local_compat)
 		bu.flags |= XMIP6_BU_F_LLADDR;
@@ -138,17 +152,17 @@ static int send_bu(struct daemon *d)
 	if (len < 0)
 		return len;
 	if (cfg->key_len) {
-		err = auth_mnha_sign(mh, len, &mn->bu_coa, &cfg->home_addr, cfg->key, cfg->key_len);
+		err = auth_mnha_sign(mh, len, &mn->bu_coa, &mn->home_addr, cfg->key, cfg->key_len);
 		if (err)
 			return err;
 	}
 	tx.mh_len = len;
 	if (deregistering(mn)) {
 		/* From home: the home address is the source, no HAO (11.5.4). */
-		tx.src = cfg->home_addr;
+		tx.src = mn->home_addr;
 	} else {
 		tx.src = mn->bu_coa;
-		tx.hao = &cfg->home_addr;
+		tx.hao = &mn->home_addr;
 	}
 	return daemon_send(d, &tx, MH_TYPE_BU);
 }
@@ -166,8 +180,8 @@ static void solicit_ha(struct daemon *d)
 
 	if (!d->nd_open)
 		return;
-	ndisc_dad_finish(&d->nd, mn->home_ifindex, &d->cfg.mn.home_agent);
-	if (ndisc_dad_start(&d->nd, mn->home_ifindex, &d->cfg.mn.home_agent))
+	ndisc_dad_finish(&d->nd, mn->home_ifindex, &d->mn->home_agent);
+	if (ndisc_dad_start(&d->nd, mn->home_ifindex, &d->mn->home_agent))
 		pr_debug("Neighbor Solicitation for the home agent not sent");
 }
 
@@ -211,26 +225,34 @@ struct locate_ctx {
 	int ifindex;
 	bool found, home;
 	struct in6_addr addr;
-	bool deprecated;
+	int score;
 };
 
 static int locate_addr(const struct nl_addr *a, void *arg)
 {
 	struct locate_ctx *l = arg;
-	const struct config_prefix *home = &l->d->mn->home_prefix;
-	bool deprecated = a->flags & IFA_F_DEPRECATED;
+	const struct mn *mn = l->d->mn;
+	int rank, score;
 
 	if (a->ifindex != l->ifindex || a->scope != RT_SCOPE_UNIVERSE)
 		return 0;
 	if (a->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED))
 		return 0;
-	/* Prefer a preferred address over a deprecated one. */
-	if (l->found && (deprecated || !l->deprecated))
+	/* Heard RAs on this link: only prefixes of routers still there count,
+	 * those of a router being checked (link flapped) less. */
+	rank = movement_addr_rank(l->d, a);
+	if (!rank)
+		return 0;
+	/* Then a preferred address over a deprecated one, and on a tie the
+	 * care-of address we have (no flip-flop between two routers). */
+	score = rank * 4 + (a->flags & IFA_F_DEPRECATED ? 0 : 2) +
+		(mn->have_coa && !memcmp(&mn->coa, &a->addr, sizeof(a->addr)));
+	if (l->found && score <= l->score)
 		return 0;
 	l->found = true;
-	l->home = config_prefix_match(home, &a->addr);
+	l->home = config_prefix_match(&mn->home_prefix, &a->addr);
 	l->addr = a->addr;
-	l->deprecated = deprecated;
+	l->score = score;
 	return 0;
 }
 
@@ -242,6 +264,8 @@ static void evaluate(struct daemon *d)
 	struct addr6_buf a;
 	int i;
 
+	/* RA-driven detection (movement.c); started here, once, as mn_start ends. */
+	movement_start(d);
 	for (i = 0; i < cfg->n_interfaces; i++) {
 		if (!mn->ifindex[i])
 			mn->ifindex[i] = if_nametoindex(cfg->interfaces[i]);
@@ -262,12 +286,15 @@ static void evaluate(struct daemon *d)
 		mn->at_home = true;
 		mn->have_coa = false;
 		mn->home_ifindex = l.ifindex;
+		movement_at_home(d, l.ifindex, &mn->home_addr, cfg->home_prefix_len);
+		movement_set_source(d, l.ifindex, &mn->home_addr);
 		if (mn->state == MN_HOME || mn->state == MN_DEREGISTERING)
 			return;
 		hoa_on_lo(d, false);
 		if (mn->registered || mn->state == MN_REGISTERING) {
-			pr_notice("home again on %s: deregistering", cfg->interfaces[i]);
-			start_bu(d, MN_DEREGISTERING, &cfg->home_addr);
+			pr_notice("home again on %s: deregistering (movement detected in %llu ms)",
+				  cfg->interfaces[i], movement_since_hint_ms(d));
+			start_bu(d, MN_DEREGISTERING, &mn->home_addr);
 		} else {
 			pr_notice("at home on %s", cfg->interfaces[i]);
 			mn->bu_active = false;
@@ -277,17 +304,23 @@ static void evaluate(struct daemon *d)
 	}
 
 	mn->at_home = false;
+	movement_at_home(d, 0, NULL, 0);
 	if (mn->have_coa && !memcmp(&mn->coa, &l.addr, sizeof(l.addr)) && mn->state != MN_HOME &&
-	    mn->state != MN_DEREGISTERING && mn->state != MN_DETACHED)
+	    mn->state != MN_DEREGISTERING && mn->state != MN_DETACHED) {
+		/* Same CoA, maybe another router: the route follows. */
+		movement_set_source(d, l.ifindex, &mn->home_addr);
 		return;
+	}
 	mn->have_coa = true;
 	mn->coa = l.addr;
 	hoa_on_lo(d, true);
+	movement_set_source(d, l.ifindex, &mn->home_addr);
 	if (mn->registered && mn->state == MN_REGISTERED &&
 	    !memcmp(&mn->reg_coa, &l.addr, sizeof(l.addr)))
 		return;
-	pr_notice("care-of address %s on %s: registering with %s", addr6_str(&l.addr, &a),
-		  cfg->interfaces[i], addr6_str(&cfg->home_agent, &(struct addr6_buf){}));
+	pr_notice("care-of address %s on %s: registering with %s (movement detected in %llu ms)",
+		  addr6_str(&l.addr, &a), cfg->interfaces[i],
+		  addr6_str(&mn->home_agent, &(struct addr6_buf){}), movement_since_hint_ms(d));
 	start_bu(d, MN_REGISTERING, &l.addr);
 }
 
@@ -300,10 +333,8 @@ static void on_addr(bool added, const struct nl_addr *a, void *ctx)
 
 static void on_link(int ifindex, bool up, bool carrier, void *ctx)
 {
-	(void)ifindex;
-	(void)up;
-	(void)carrier;
-	(void)ctx;
+	/* Link-up: solicit a router, check the old one (movement.c). */
+	movement_link_event(ctx, ifindex, up, carrier);
 }
 
 static void on_resync(void *ctx)
@@ -329,6 +360,12 @@ void mn_monitor_readable(struct daemon *d)
 	evaluate(d);
 }
 
+void mn_location_changed(struct daemon *d)
+{
+	if (d->mn)
+		evaluate(d);
+}
+
 /* ---- receiving ----------------------------------------------------------------------------- */
 
 static void drop_ba(struct daemon *d, enum daemon_drop why, const struct mh_msg *msg,
@@ -340,11 +377,10 @@ static void drop_ba(struct daemon *d, enum daemon_drop why, const struct mh_msg 
 
 static void store_binding(struct daemon *d, __u32 granted_s, unsigned long long now)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
 	struct mn *mn = d->mn;
 	struct xmip6_binding b = {
 		.care_of_addr = mn->bu_coa,
-		.ha_addr = cfg->home_agent,
+		.ha_addr = mn->home_agent,
 		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
 		.registered_ns = now,
 		.created_ns = now,
@@ -356,11 +392,11 @@ static void store_binding(struct daemon *d, __u32 granted_s, unsigned long long 
 	struct addr6_buf a;
 	int err;
 
-	if (!dp_binding_lookup(&d->dp, &cfg->home_addr, &old))
+	if (!dp_binding_lookup(&d->dp, &mn->home_addr, &old))
 		b.created_ns = old.created_ns ?: old.registered_ns;
-	err = dp_binding_update(&d->dp, &cfg->home_addr, &b);
+	err = dp_binding_update(&d->dp, &mn->home_addr, &b);
 	if (err)
-		pr_err("binding map for %s: %s", addr6_str(&cfg->home_addr, &a), strerror(-err));
+		pr_err("binding map for %s: %s", addr6_str(&mn->home_addr, &a), strerror(-err));
 }
 
 static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned long long now)
@@ -375,9 +411,9 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 	mn->bu_active = false;
 	if (mn->state == MN_DEREGISTERING) {
 		if (d->nd_open)
-			ndisc_dad_finish(&d->nd, mn->home_ifindex, &cfg->home_agent);
+			ndisc_dad_finish(&d->nd, mn->home_ifindex, &mn->home_agent);
 		mn->registered = false;
-		err = dp_binding_delete(&d->dp, &cfg->home_addr);
+		err = dp_binding_delete(&d->dp, &mn->home_addr);
 		if (err && err != -ENOENT)
 			pr_err("binding map: %s", strerror(-err));
 		set_state(mn, MN_HOME);
@@ -386,11 +422,12 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 			__u8 lladdr[6];
 
 			if (!nl_link_lladdr(&d->nl, mn->home_ifindex, lladdr))
-				ndisc_send_unsolicited_na(&d->nd, mn->home_ifindex, &cfg->home_addr,
+				ndisc_send_unsolicited_na(&d->nd, mn->home_ifindex, &mn->home_addr,
 							  lladdr, false);
 		}
+		movement_registered(d, NULL);
 		pr_notice("deregistered from %s in %llu ms: at home",
-			  addr6_str(&cfg->home_agent, &a), (now - mn->bu_first_ns) / NSEC_PER_MSEC);
+			  addr6_str(&mn->home_agent, &a), (now - mn->bu_first_ns) / NSEC_PER_MSEC);
 		return;
 	}
 
@@ -414,9 +451,11 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 		refresh_s = ntohs(msg->bra->refresh_interval) * 4ULL;
 	mn->refresh_ns = now + (refresh_s ?: 1) * NSEC_PER_SEC;
 	set_state(mn, MN_REGISTERED);
+	/* Smooth handoff (section 11.5.3): the previous CoA received until now. */
+	movement_registered(d, &mn->bu_coa);
 	pr_notice("registered %s via %s with %s: lifetime %u s, seq %u, in %llu ms",
-		  addr6_str(&cfg->home_addr, &h), addr6_str(&mn->bu_coa, &a),
-		  addr6_str(&cfg->home_agent, &(struct addr6_buf){}), granted, mn->seq,
+		  addr6_str(&mn->home_addr, &h), addr6_str(&mn->bu_coa, &a),
+		  addr6_str(&mn->home_agent, &(struct addr6_buf){}), granted, mn->seq,
 		  (now - mn->bu_first_ns) / NSEC_PER_MSEC);
 }
 
@@ -428,20 +467,20 @@ static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct m
 	const struct in6_addr *coa = &mn->bu_coa;
 	int err;
 
-	if (memcmp(&rx->mh_src, &cfg->home_agent, sizeof(rx->mh_src)))
+	if (memcmp(&rx->mh_src, &mn->home_agent, sizeof(rx->mh_src)))
 		return drop_ba(d, DROP_ba_unexpected, msg, "not from our home agent");
-	if (memcmp(&rx->mh_dst, &cfg->home_addr, sizeof(rx->mh_dst)))
+	if (memcmp(&rx->mh_dst, &mn->home_addr, sizeof(rx->mh_dst)))
 		return drop_ba(d, DROP_ba_unexpected, msg, "not for our home address");
 	/* The care-of address it answers: the one in flight, else the registered one. */
 	if (!mn->bu_active)
-		coa = mn->at_home ? &cfg->home_addr : &mn->reg_coa;
+		coa = mn->at_home ? &mn->home_addr : &mn->reg_coa;
 
 	if (cfg->key_len) {
 		/* RFC 4285: the HA signs its BA over the same addresses. */
 		if (!msg->auth || msg->auth->subtype != MH_AUTH_SUBTYPE_MN_HA ||
 		    ntohl(msg->auth->spi) != cfg->spi)
 			return drop_ba(d, DROP_ba_auth_failed, msg, "no MN-HA authenticator");
-		err = auth_mnha_verify(msg->data, msg->len, coa, &cfg->home_addr, cfg->key,
+		err = auth_mnha_verify(msg->data, msg->len, coa, &mn->home_addr, cfg->key,
 				       cfg->key_len);
 		if (err)
 			return drop_ba(d, DROP_ba_auth_failed, msg, "MN-HA authenticator wrong");
@@ -491,7 +530,7 @@ void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 	case MH_TYPE_BRR:
 		/* Section 11.7.4: the HA asks us to refresh. */
 		if (mn->state == MN_REGISTERED && mn->have_coa &&
-		    !memcmp(&rx->mh_src, &d->cfg.mn.home_agent, sizeof(rx->mh_src)))
+		    !memcmp(&rx->mh_src, &d->mn->home_agent, sizeof(rx->mh_src)))
 			start_bu(d, MN_REGISTERING, &mn->coa);
 		break;
 	case MH_TYPE_BE:
@@ -512,14 +551,14 @@ void mn_tick(struct daemon *d, unsigned long long now)
 	struct addr6_buf a;
 
 	if (mn->registered && now >= mn->expires_ns) {
-		pr_warn("binding with %s expired", addr6_str(&cfg->home_agent, &a));
+		pr_warn("binding with %s expired", addr6_str(&mn->home_agent, &a));
 		mn->registered = false;
-		dp_binding_delete(&d->dp, &cfg->home_addr);
+		dp_binding_delete(&d->dp, &mn->home_addr);
 		if (mn->state == MN_REGISTERED && mn->have_coa)
 			start_bu(d, MN_REGISTERING, &mn->coa);
 	}
 	if (mn->state == MN_REGISTERED && now >= mn->refresh_ns && mn->have_coa) {
-		pr_info("refreshing the binding with %s", addr6_str(&cfg->home_agent, &a));
+		pr_info("refreshing the binding with %s", addr6_str(&mn->home_agent, &a));
 		start_bu(d, MN_REGISTERING, &mn->coa);
 		return;
 	}
@@ -552,10 +591,10 @@ struct json_object *mn_bul_json(const struct daemon *d)
 	unsigned long long now = mono_now_ns();
 	const struct in6_addr *coa = mn->bu_active ? &mn->bu_coa : &mn->reg_coa;
 
-	json_object_object_add(e, "home_addr", json_addr(&cfg->home_addr));
+	json_object_object_add(e, "home_addr", json_addr(&mn->home_addr));
 	json_object_object_add(e, "care_of_addr",
 			       mn->bu_active || mn->registered ? json_addr(coa) : NULL);
-	json_object_object_add(e, "ha_addr", json_addr(&cfg->home_agent));
+	json_object_object_add(e, "ha_addr", json_addr(&mn->home_agent));
 	json_object_object_add(e, "state", json_object_new_string(state_names[mn->state]));
 	json_object_object_add(e, "sequence", json_object_new_int64(mn->seq));
 	json_object_object_add(e, "lifetime_requested", json_object_new_int64(cfg->lifetime_s));
@@ -589,17 +628,78 @@ struct json_object *mn_home_agents_json(const struct daemon *d)
 	struct json_object *arr = json_object_new_array();
 	struct json_object *ha = json_object_new_object();
 
-	json_object_object_add(ha, "address", json_addr(&d->cfg.mn.home_agent));
+	json_object_object_add(ha, "address",
+			       d->mn->ha_known ? json_addr(&d->mn->home_agent) : NULL);
 	json_object_object_add(ha, "preference", NULL);
 	json_object_object_add(ha, "lifetime", NULL);
 	json_object_object_add(ha, "interface", NULL);
-	json_object_object_add(ha, "source", json_object_new_string("config"));
+	json_object_object_add(
+		ha, "source",
+		json_object_new_string(d->cfg.mn.has_home_agent ? "config" : "dhaad"));
 	json_object_array_add(arr, ha);
 	json_object_object_add(o, "home_agents", arr);
 	return o;
 }
 
 /* ---- start and stop ------------------------------------------------------------------------ */
+
+void mn_home_agent_found(struct daemon *d, const struct in6_addr *ha)
+{
+	struct mn *mn = d->mn;
+
+	if (!mn || mn->ha_known)
+		return;
+	mn->home_agent = *ha;
+	mn->ha_known = true;
+	/* The BU that waited for DHAAD goes out now, with a fresh backoff. */
+	if (mn->bu_active && mn->state == MN_REGISTERING) {
+		mn->retransmissions = 0;
+		mn->timeout_ms = d->cfg.mn.initial_timeout_ms;
+		transmit(d, mono_now_ns());
+	}
+}
+
+bool mn_registration(const struct daemon *d, struct in6_addr *coa, struct in6_addr *hoa,
+		     struct in6_addr *ha)
+{
+	const struct mn *mn = d->mn;
+
+	if (!mn || !mn->registered || mn->state != MN_REGISTERED)
+		return false;
+	*coa = mn->reg_coa;
+	*hoa = mn->home_addr;
+	*ha = mn->home_agent;
+	return true;
+}
+
+/*
+ * Without home-address: the home prefix and the interface identifier of
+ * the first configured interface, the modified EUI-64 of its MAC address
+ * (RFC 4291 appendix A), which does not change as the MN moves.
+ */
+static int form_home_addr(struct daemon *d, struct in6_addr *hoa)
+{
+	const struct config_mn *cfg = &d->cfg.mn;
+	__u8 mac[6];
+	int err;
+
+	err = nl_link_lladdr(&d->nl, d->mn->ifindex[0], mac);
+	if (err) {
+		pr_err("%s: no MAC address to form the home address from: %s", cfg->interfaces[0],
+		       strerror(-err));
+		return err;
+	}
+	*hoa = cfg->home_prefix.addr;
+	hoa->s6_addr[8] = mac[0] ^ 0x02;
+	hoa->s6_addr[9] = mac[1];
+	hoa->s6_addr[10] = mac[2];
+	hoa->s6_addr[11] = 0xff;
+	hoa->s6_addr[12] = 0xfe;
+	hoa->s6_addr[13] = mac[3];
+	hoa->s6_addr[14] = mac[4];
+	hoa->s6_addr[15] = mac[5];
+	return 0;
+}
 
 int mn_start(struct daemon *d)
 {
@@ -623,13 +723,22 @@ int mn_start(struct daemon *d)
 		return -ENOMEM;
 	d->mn = mn;
 	mn->last_status = -1;
-	mn->home_prefix.addr = cfg->home_addr;
-	mn->home_prefix.len = cfg->home_prefix_len;
-	for (i = cfg->home_prefix_len; i < 128; i++)
-		mn->home_prefix.addr.s6_addr[i / 8] &= ~(0x80 >> (i % 8));
+	mn->home_prefix = cfg->home_prefix;
 	mn->lo_ifindex = if_nametoindex("lo");
 	for (i = 0; i < cfg->n_interfaces; i++)
 		mn->ifindex[i] = if_nametoindex(cfg->interfaces[i]);
+	mn->home_addr = cfg->home_addr;
+	mn->home_agent = cfg->home_agent;
+	mn->ha_known = cfg->has_home_agent;
+	if (!cfg->has_home_addr) {
+		err = form_home_addr(d, &mn->home_addr);
+		if (err)
+			return err;
+	}
+	/* The MN's tunnel follows its binding's home agent; until DHAAD finds
+	 * one, the data plane's config names the home-agents anycast address. */
+	if (!mn->ha_known)
+		disc_home_agents_anycast(&cfg->home_prefix, &opts.ha_addr);
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
@@ -644,7 +753,11 @@ int mn_start(struct daemon *d)
 
 	/* A restarted daemon goes on with the binding it left (and its
 	 * sequence number, which the HA would otherwise refuse). */
-	if (!dp_binding_lookup(&d->dp, &cfg->home_addr, &b) && b.expires_ns > now) {
+	if (!dp_binding_lookup(&d->dp, &mn->home_addr, &b) && b.expires_ns > now &&
+	    (!mn->ha_known || IN6_ARE_ADDR_EQUAL(&b.ha_addr, &mn->home_agent))) {
+		/* ... with the home agent DHAAD found last time. */
+		mn->home_agent = b.ha_addr;
+		mn->ha_known = true;
 		mn->registered = true;
 		mn->reg_coa = b.care_of_addr;
 		mn->coa = b.care_of_addr;
@@ -656,9 +769,17 @@ int mn_start(struct daemon *d)
 		mn->refresh_ns = b.registered_ns + (b.lifetime_s - b.lifetime_s / 4) * NSEC_PER_SEC;
 		mn->state = MN_REGISTERED;
 	}
+	/* DHAAD, and MPS/MPA for a home address formed from the prefix. */
+	if (!cfg->has_home_agent || !cfg->has_home_addr) {
+		err = disc_mn_start(d);
+		if (err)
+			return err;
+	}
 	pr_notice("mobile node %s, home agent %s, %d interface(s)",
-		  addr6_str(&cfg->home_addr, &(struct addr6_buf){}),
-		  addr6_str(&cfg->home_agent, &(struct addr6_buf){}), cfg->n_interfaces);
+		  addr6_str(&mn->home_addr, &(struct addr6_buf){}),
+		  mn->ha_known ? addr6_str(&mn->home_agent, &(struct addr6_buf){})
+			       : "to be found by DHAAD",
+		  cfg->n_interfaces);
 	evaluate(d);
 	return 0;
 }
@@ -667,6 +788,8 @@ void mn_stop(struct daemon *d)
 {
 	/* The binding and the home address on lo stay: traffic keeps flowing
 	 * until the lifetime ends, and a restarted daemon takes over. */
+	movement_stop(d);
+	disc_mn_stop(d);
 	free(d->mn);
 	d->mn = NULL;
 }

@@ -378,6 +378,10 @@ static void reload(struct daemon *d, bool debug)
 	else if (next.has_mn &&
 		 (memcmp(&next.mn.home_addr, &d->cfg.mn.home_addr, sizeof(next.mn.home_addr)) ||
 		  memcmp(&next.mn.home_agent, &d->cfg.mn.home_agent, sizeof(next.mn.home_agent)) ||
+		  next.mn.has_home_addr != d->cfg.mn.has_home_addr ||
+		  next.mn.has_home_agent != d->cfg.mn.has_home_agent ||
+		  memcmp(&next.mn.home_prefix, &d->cfg.mn.home_prefix,
+			 sizeof(next.mn.home_prefix)) ||
 		  next.mn.home_prefix_len != d->cfg.mn.home_prefix_len ||
 		  memcmp(next.mn.interfaces, d->cfg.mn.interfaces, sizeof(next.mn.interfaces))))
 		why = "mobile-node home address or prefix, home agent or interfaces changed; "
