@@ -150,7 +150,9 @@ rx_grew_beyond() { [ "$(stat -c %s "$XM_TMP/stream.rx")" -gt "$1" ]; }
 # The MN said why: a lost router and the RA of a new one, not an address change by hand.
 detected_from_ras() {
 	grep -E "movement: (new router|router .* lost|router .* is back)" "$XM_TMP/mn.log" | tail -n 8
-	[ "$(grep -c "movement: router .* lost" "$XM_TMP/mn.log")" -ge 3 ] &&
+	# Each of the 3 moves shows as a router lost or a known router back
+	# (returning to R2 may be seen from R2's RA before R3's NUD ends).
+	[ "$(grep -cE "movement: router .* (lost|is back)" "$XM_TMP/mn.log")" -ge 3 ] &&
 		[ "$(grep -c "movement: new router" "$XM_TMP/mn.log")" -ge 2 ] &&
 		grep -q "movement detected in" "$XM_TMP/mn.log"
 }
