@@ -74,7 +74,7 @@ demo: all
 	scripts/demo.sh
 
 # Benchmarks (issue 5): root, namespaces only, not part of `make test`.
-bench: all $(BUILD)/bench/xmbench
+bench: all $(BUILD)/bench/xmbench $(BUILD)/bench/xmreg
 	scripts/bench.sh
 
 $(BUILD)/bench/bench.bpf.o: scripts/bench/bench.bpf.c scripts/bench/bench.h
@@ -86,6 +86,11 @@ $(BUILD)/bench/bench.skel.h: $(BUILD)/bench/bench.bpf.o
 
 $(BUILD)/bench/xmbench: scripts/bench/xmbench.c $(BUILD)/bench/bench.skel.h $(SKELS)
 	$(CC) $(CFLAGS) -I$(BUILD)/bench -Iscripts/bench $< -o $@ $(LDLIBS)
+
+# The registration load generator builds its BUs with the project's own mh.c/auth.c.
+$(BUILD)/bench/xmreg: scripts/bench/xmreg.c $(USER_OBJS) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
 
 SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h headers/*.h selftests/*.c)
 lint:

@@ -7,9 +7,13 @@
 #   live   packets per second through a veth rig: (a) xmip6 HA encap,
 #          (b) kernel IPv6 forwarding, (c) kernel seg6 encap, (d) XDP ceiling
 #   scale  (a) and the HA encap cost with 1 .. 1,000,000 bindings
+#   profile  perf samples of (a), (b), (c)
+#   register authenticated home registrations per second (xmip6d HA) and
+#          BU -> BA latency (scripts/bench/xmreg.c)
+#   handover 20 moves in the demo's roaming rig (scripts/bench/handover.sh)
 #
 # Sections run in the order of BENCH_SECTIONS (default "cost live scale
-# profile");
+# profile register handover");
 # a new one is a function bench_NAME that appends JSON lines to $XB_RAW
 # (one object per measurement, "item": NAME) plus its part in
 # scripts/bench/report.py. Results: build/bench/results.{json,csv,txt} and
@@ -22,7 +26,10 @@
 # Environment: BENCH_SECTIONS, BENCH_RUNS (cost runs, default 5),
 # BENCH_TC_RUNS (3), BENCH_REPEAT (1000000), BENCH_ROUNDS (live rounds, 5),
 # BENCH_SECONDS (per live run, 2), BENCH_SCALE ("1 1000 100000 1000000"),
-# BENCH_FRAME_LEN (live frame octets, 78; 64..128).
+# BENCH_FRAME_LEN (live frame octets, 78; 64..128), BENCH_REG_NODES ("1000
+# 10000"), BENCH_REG_SECONDS (3), BENCH_REG_WINDOW (64), BENCH_REG_PERF (set:
+# perf record the HA daemon), BENCH_HO_MOVES (20), BENCH_HO_GAP_MS (10),
+# BENCH_HO_DWELL (1).
 set -u
 
 # shellcheck source=scripts/topology.sh
@@ -31,7 +38,7 @@ set -u
 XB_BIN=$XM_BUILD/bench/xmbench
 XB_OUT=$XM_BUILD/bench
 XB_RAW=$XB_OUT/raw.jsonl
-XB_SECTIONS=${BENCH_SECTIONS:-cost live scale profile}
+XB_SECTIONS=${BENCH_SECTIONS:-cost live scale profile register handover}
 XB_RUNS=${BENCH_RUNS:-5}
 XB_TC_RUNS=${BENCH_TC_RUNS:-3}
 XB_REPEAT=${BENCH_REPEAT:-1000000}
@@ -47,7 +54,7 @@ XB_HOA_PREFIX=2001:db8:40::/64
 XB_NH=2001:db8:2::2
 
 # shellcheck disable=SC2034 # read by topology.sh (xm_cleanup)
-XM_ROLES="cost gen ha sink"
+XM_ROLES="cost gen ha sink rmn rha"
 XB_FILLED=0 # bindings in the HA instance's map
 XB_WRAP=()  # command prefix for xmbench live (the profile section's perf)
 
@@ -237,6 +244,131 @@ print(json.dumps({"item": "profile", "case": sys.argv[1], "bindings": int(sys.ar
 	done
 }
 
+# ---- register -----------------------------------------------------------
+#
+# Authenticated home registrations per second (issue 5 item 4):
+#
+#   rmn: xmreg on l0 (AF_PACKET)  ==  rha: h0, xmip6d HA (virtual home network)
+#
+# xmreg simulates N mobile nodes (own home address, SPI, key) behind one
+# care-of address; l0 has no IPv6, so the BAs (with a type 2 routing
+# header) are seen by xmreg's packet socket and by no IPv6 stack.
+# The HA reaches the CoA through a permanent neighbour entry: no ND in the
+# measurement. Per N: first registrations, a closed loop (window
+# BENCH_REG_WINDOW) for the sustained rate, then open loops at 10, 50 and
+# 100 % of it for the BU -> BA latency.
+
+XB_REG_BIN=$XM_BUILD/bench/xmreg
+XB_REG_NODES=${BENCH_REG_NODES:-1000 10000}
+XB_REG_SECONDS=${BENCH_REG_SECONDS:-3}
+XB_REG_WINDOW=${BENCH_REG_WINDOW:-64}
+XB_REG_COA=2001:db8:c0a::100
+XB_REG_HA_PID=
+XB_REG_PERF_PID=
+
+xb_reg_rig() {
+	local ha
+	[ -e "/run/netns/$(xm_ns rha)" ] && return 0
+	xm_add_ns rmn && xm_add_ns rha || return 1
+	ha=$(xm_ns rha)
+	# A home agent is a router (and may then join the home agents' anycast).
+	xm_exec rha sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
+	xm_link rmn l0 rha h0 || return 1
+	xm_exec rmn sysctl -qw net.ipv6.conf.l0.disable_ipv6=1 || return 1
+	ip -n "$ha" -6 addr add 2001:db8:c0a::1/64 dev h0 nodad &&
+		ip -n "$ha" -6 addr add "$XB_HA_ADDR/128" dev lo &&
+		ip -n "$ha" -6 neigh add "$XB_REG_COA" lladdr "$(xb_mac rmn l0)" dev h0 \
+			nud permanent || return 1
+	xm_retry 50 0.1 xm_ns_ready rha
+}
+
+# xb_reg_ha N: (re)start xmip6d as the HA of N mobile nodes.
+xb_reg_ha() {
+	local n=$1 conf=$XM_TMP/rha.conf
+	xb_reg_ha_stop || return 1
+	{
+		cat <<EOF
+pin-dir = "$(xm_pin rha)";
+control-socket = "$XM_TMP/rha.sock";
+home-agent = {
+  address = "$XB_HA_ADDR";
+  home-prefix = "2001:db8:100::/64";
+  interfaces = [ "h0" ];
+  max-bindings = $((n + 16));
+EOF
+		"$XB_REG_BIN" conf "$n" | sed 's/^/  /'
+		echo "};"
+	} >"$conf" || return 1
+	chmod 600 "$conf"
+	xm_daemon rha "$conf" "$XM_TMP/rha-$n.log"
+	XB_REG_HA_PID=$XM_LAST_PID
+	xm_retry 300 0.1 test -S "$XM_TMP/rha.sock" || return 1
+	printf '{"item":"cmd","cmd":"xmip6d -c rha.conf (%s mobile nodes)"}\n' "$n" >>"$XB_RAW"
+}
+
+xb_reg_ha_stop() {
+	[ -n "$XB_REG_HA_PID" ] || return 0
+	kill -TERM "$XB_REG_HA_PID" 2>/dev/null
+	xm_wait_pid "$XB_REG_HA_PID" 10
+	XB_REG_HA_PID=
+	[ -e "$(xm_pin rha)" ] && xm_ctl rha unload >/dev/null
+	rm -f "$XM_TMP/rha.sock"
+	return 0
+}
+
+xb_reg_bindings() {
+	xm_dctl rha -j binding show | "$XM_PYTHON" -c 'import json, sys
+d = json.load(sys.stdin)
+print(len(d["bindings"] if isinstance(d, dict) else d))'
+}
+
+# xb_cpu_ticks PID: user + system CPU time of a process, in clock ticks.
+xb_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+bench_register() {
+	local n count cpu0 cpu1 full
+	[ -x "$XB_REG_BIN" ] || xm_die "$XB_REG_BIN missing: run make bench"
+	xb_log "register: nodes $XB_REG_NODES, ${XB_REG_SECONDS}s per phase, window $XB_REG_WINDOW"
+	xb_reg_rig || return 1
+	for n in $XB_REG_NODES; do
+		xb_reg_ha "$n" || return 1
+		if [ -n "${BENCH_REG_PERF:-}" ]; then
+			perf record -q -e cpu-clock -g -p "$XB_REG_HA_PID" -o "$XB_OUT/perf-register-$n.data" &
+			XB_REG_PERF_PID=$!
+			XM_PIDS+=("$XB_REG_PERF_PID")
+		fi
+		cpu0=$(xb_cpu_ticks "$XB_REG_HA_PID")
+		xb_run ip netns exec "$(xm_ns rmn)" "$XB_REG_BIN" run l0 "$(xb_mac rha h0)" \
+			"$XB_HA_ADDR" "$XB_REG_COA" "$n" "$XB_REG_SECONDS" "$XB_REG_WINDOW" \
+			10,50,100 || return 1
+		if [ -n "$XB_REG_PERF_PID" ]; then
+			kill -INT "$XB_REG_PERF_PID"
+			xm_wait_pid "$XB_REG_PERF_PID" 20
+			XB_REG_PERF_PID=
+		fi
+		cpu1=$(xb_cpu_ticks "$XB_REG_HA_PID")
+		count=$(xb_reg_bindings) || return 1
+		[ "$count" = "$n" ] || xb_log "register: WARNING: the HA holds $count bindings, not $n"
+		# BUs the XDP program could not hand up (ring buffer full).
+		full=$(xm_stat rha sig_ring_full 2>/dev/null) || full=null
+		printf '{"item":"register_check","nodes":%s,"bindings":%s,"ha_cpu_s":%s,"sig_ring_full":%s}\n' \
+			"$n" "$count" "$(((cpu1 - cpu0) * 1000 / $(getconf CLK_TCK)))e-3" "$full" >>"$XB_RAW"
+		xb_reg_ha_stop || return 1
+	done
+}
+
+# ---- handover -----------------------------------------------------------
+#
+# Issue 5 item 5: scripts/bench/handover.sh builds the demo's roaming rig in
+# its own namespaces (xmbh<pid>-*) and moves the MN's link BENCH_HO_MOVES
+# times between R2 and R3; one "handover" line per move.
+
+bench_handover() {
+	xb_log "handover: ${BENCH_HO_MOVES:-20} moves R2 <-> R3 (demo rig, radvd)"
+	printf '{"item":"cmd","cmd":"%s"}\n' "scripts/bench/handover.sh $XB_RAW" >>"$XB_RAW"
+	xm_fg timeout 600 "$XM_REPO/scripts/bench/handover.sh" "$XB_RAW"
+}
+
 # ---- main ---------------------------------------------------------------
 
 xb_main() {
@@ -253,7 +385,7 @@ xb_main() {
 	xm_cleanup
 	"$XM_PYTHON" "$XM_REPO/scripts/bench/report.py" --raw "$XB_RAW" --out "$XB_OUT" \
 		--started "$start" --command "make bench" --settings \
-		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN"
+		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10}"
 }
 
 xb_main "$@"

@@ -87,30 +87,7 @@ say "link also the H bit and Home Agent Information. R2's configuration:"
 sed 's/^/      /' "$XM_TMP/radvd-r2.conf"
 
 step "Starting xmip6d: home agent and mobile node, each from its config file"
-umask 077
-cat >"$XM_TMP/ha.conf" <<EOF
-pin-dir = "$(xm_pin ha)";
-control-socket = "$XM_TMP/ha.sock";
-home-agent = {
-  address = "$XM_HA_ADDR";
-  home-prefix = "$XM_HOME_PREFIX";
-  interfaces = [ "$XM_HA_IF" ];
-  home-link = "$XM_HA_IF";
-  mobile-nodes = ( { home-address = "$XM_HOA"; spi = 256; key = "$KEY"; } );
-};
-EOF
-cat >"$XM_TMP/mn.conf" <<EOF
-log-level = "info";
-pin-dir = "$(xm_pin mn)";
-control-socket = "$XM_TMP/mn.sock";
-mobile-node = {
-  home-address = "$XM_HOA";
-  home-agent = "$XM_HA_ADDR";
-  interfaces = [ "$XM_MN_IF" ];
-  spi = 256;
-  key = "$KEY";
-};
-EOF
+xm_write_confs "$KEY" info
 sed 's/^/      /; s/key = "[0-9a-f]*"/key = "..."/' "$XM_TMP/mn.conf"
 xm_daemon ha "$XM_TMP/ha.conf" "$XM_TMP/ha.log"
 xm_retry 50 0.1 test -S "$XM_TMP/ha.sock" || fail "HA daemon did not start"

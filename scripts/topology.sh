@@ -180,6 +180,42 @@ jget() {
 	"$XM_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
 
+# xm_write_confs KEY [LOG_LEVEL [MN_SETTINGS]]: $XM_TMP/ha.conf and
+# $XM_TMP/mn.conf for the rig's home agent (home link, one mobile node) and
+# mobile node (home address XM_HOA, interface XM_MN_IF), sharing the MN-HA
+# key KEY (hex). MN_SETTINGS go into the mobile-node group as they are.
+xm_write_confs() {
+	local key=$1 level=${2:-info} extra=${3:-}
+	(
+		umask 077
+		cat >"$XM_TMP/ha.conf" <<EOF
+log-level = "$level";
+pin-dir = "$(xm_pin ha)";
+control-socket = "$XM_TMP/ha.sock";
+home-agent = {
+  address = "$XM_HA_ADDR";
+  home-prefix = "$XM_HOME_PREFIX";
+  interfaces = [ "$XM_HA_IF" ];
+  home-link = "$XM_HA_IF";
+  mobile-nodes = ( { home-address = "$XM_HOA"; spi = 256; key = "$key"; } );
+};
+EOF
+		cat >"$XM_TMP/mn.conf" <<EOF
+log-level = "$level";
+pin-dir = "$(xm_pin mn)";
+control-socket = "$XM_TMP/mn.sock";
+mobile-node = {
+  home-address = "$XM_HOA";
+  home-agent = "$XM_HA_ADDR";
+  interfaces = [ "$XM_MN_IF" ];
+  spi = 256;
+  key = "$key";
+  $extra
+};
+EOF
+	)
+}
+
 # xm_dctl ROLE ARGS...: xmip6ctl through the role's daemon control socket,
 # $XM_TMP/ROLE.sock (the path the tests' configs use).
 xm_dctl() {

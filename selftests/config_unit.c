@@ -988,6 +988,49 @@ static void test_find_mn(void)
 	check(cfg.ha.mobile_nodes == NULL && cfg.pin_dir == NULL, "config_free clears the struct");
 }
 
+/* Past a few dozen entries config_find_mn() uses an index: every entry is
+ * still found, as itself, and nothing else is. */
+static void test_find_mn_many(void)
+{
+	enum { N = 500 };
+	static char text[N * 96 + 512];
+	struct xmip6d_config cfg;
+	char path[PATH_MAX], err[512], addr[64];
+	struct in6_addr a;
+	int i, len, found = 0, wrong = 0;
+
+	len = snprintf(text, sizeof(text), HA_BASE "\tmobile-nodes = (\n");
+	for (i = 0; i < N; i++)
+		len += snprintf(text + len, sizeof(text) - len,
+				"\t\t{ home-address = \"2001:db8:1::%x:%x\"; spi = %d; key = \"" K16
+				"\"; }%s\n",
+				i / 7, i + 1, 256 + i, i == N - 1 ? "" : ",");
+	snprintf(text + len, sizeof(text) - len, "\t);\n};\n");
+	write_file("many.conf", text, strlen(text), 0600);
+	snprintf(path, sizeof(path), "%s/many.conf", tmpdir);
+	if (!check(config_load(path, &cfg, err, sizeof(err)) == 0, "500 mobile nodes load")) {
+		printf("#   %s\n", err);
+		return;
+	}
+	for (i = 0; i < N; i++) {
+		const struct config_mn_entry *e;
+
+		snprintf(addr, sizeof(addr), "2001:db8:1::%x:%x", i / 7, i + 1);
+		inet_pton(AF_INET6, addr, &a);
+		e = config_find_mn(&cfg.ha, &a);
+		if (e && IN6_ARE_ADDR_EQUAL(&e->home_addr, &a) && e->spi == (__u32)(256 + i))
+			found++;
+		snprintf(addr, sizeof(addr), "2001:db8:1::%x:%x", i / 7 + 1000, i);
+		inet_pton(AF_INET6, addr, &a);
+		if (config_find_mn(&cfg.ha, &a))
+			wrong++;
+	}
+	check(found == N && wrong == 0, "config_find_mn over 500 entries: each found, no stranger");
+	if (found != N || wrong)
+		printf("#   found %d of %d, %d strangers matched\n", found, N, wrong);
+	config_free(&cfg);
+}
+
 int main(int argc, char **argv)
 {
 	char repo[PATH_MAX], self[PATH_MAX];
@@ -1013,6 +1056,7 @@ int main(int argc, char **argv)
 		run_case(&cases[i]);
 	test_api();
 	test_find_mn();
+	test_find_mn_many();
 	example(repo, "ha.conf", true, 3);
 	example(repo, "ha-virtual.conf", true, 2);
 	example(repo, "mn.conf", false, 0);

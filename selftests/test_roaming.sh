@@ -28,34 +28,7 @@ KEY_MN=00112233445566778899aabbccddeeff
 STREAM_BYTES=3000000
 
 
-write_configs() {
-	umask 077
-	cat >"$XM_TMP/ha.conf" <<EOF
-log-level = "debug";
-pin-dir = "$(xm_pin ha)";
-control-socket = "$XM_TMP/ha.sock";
-home-agent = {
-  address = "$XM_HA_ADDR";
-  home-prefix = "$XM_HOME_PREFIX";
-  interfaces = [ "$XM_HA_IF" ];
-  home-link = "$XM_HA_IF";
-  mobile-nodes = ( { home-address = "$XM_HOA"; spi = 256; key = "$KEY_MN"; } );
-};
-EOF
-	cat >"$XM_TMP/mn.conf" <<EOF
-log-level = "debug";
-pin-dir = "$(xm_pin mn)";
-control-socket = "$XM_TMP/mn.sock";
-mobile-node = {
-  home-address = "$XM_HOA";
-  home-agent = "$XM_HA_ADDR";
-  interfaces = [ "$XM_MN_IF" ];
-  lifetime = 600;
-  spi = 256;
-  key = "$KEY_MN";
-};
-EOF
-}
+write_configs() { xm_write_confs "$KEY_MN" debug "lifetime = 600;"; }
 
 hstat() { xm_dctl ha -j stats show | jget "d$1"; }
 bul() { xm_dctl mn -j bul show | jget "d['bul'][0]$1"; }

@@ -11,6 +11,7 @@
  * wait for proxy DAD live in memory.
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,12 @@
 #include "disc.h"
 #include "util.h"
 
-#define NSEC_PER_SEC	     1000000000ULL
-#define NSEC_PER_MSEC	     1000000ULL
-#define HA_EXPIRY_SCAN_NS    (NSEC_PER_SEC / 4)
+#define NSEC_PER_SEC	  1000000000ULL
+#define NSEC_PER_MSEC	  1000000ULL
+#define HA_EXPIRY_SCAN_NS (NSEC_PER_SEC / 4)
+/* Bindings written straight into the map (xmip6ctl -p) are not seen by
+ * next_expiry_ns: a full scan this often catches them. */
+#define HA_FULL_SCAN_NS	     (10 * NSEC_PER_SEC)
 #define HA_MAX_EXPIRED_BATCH 4096
 
 /* A first registration waiting for proxy DAD (section 10.4.1). */
@@ -47,7 +51,19 @@ struct ha {
 	long n_bindings;
 	struct ha_pending pending[NDISC_MAX_DAD / 2];
 	unsigned long long next_scan_ns;
+	/* Earliest expiry among the bindings (0: unknown, scan). Walking the
+	 * map costs two bpf() calls per binding, so it is walked only when a
+	 * binding is due: a walk every tick stalled a 10,000-binding HA for
+	 * 30 ms at a time (docs/benchmarks.md). */
+	unsigned long long next_expiry_ns;
+	unsigned long long next_full_scan_ns;
 };
+
+static void note_expiry(struct ha *ha, unsigned long long expires_ns)
+{
+	if (expires_ns && expires_ns < ha->next_expiry_ns)
+		ha->next_expiry_ns = expires_ns;
+}
 
 /* fe80::/64 with the interface identifier of @addr (section 10.4.1, L flag). */
 static void link_local_of(const struct in6_addr *addr, struct in6_addr *ll)
@@ -157,6 +173,7 @@ static int binding_store(struct daemon *d, const struct in6_addr *hoa, const str
 	err = dp_binding_update(&d->dp, hoa, &b);
 	if (err)
 		return err;
+	note_expiry(d->ha, b.expires_ns);
 	if (!old)
 		d->ha->n_bindings++;
 	/* Announce on every first registration and CoA change is not needed:
@@ -484,6 +501,7 @@ void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 
 struct expired_list {
 	unsigned long long now;
+	unsigned long long next; /* earliest expiry not yet due */
 	size_t n;
 	struct in6_addr hoa[HA_MAX_EXPIRED_BATCH];
 	struct xmip6_binding b[HA_MAX_EXPIRED_BATCH];
@@ -493,11 +511,19 @@ static int collect_expired(const struct in6_addr *hoa, const struct xmip6_bindin
 {
 	struct expired_list *l = ctx;
 
-	if (!b->expires_ns || b->expires_ns > l->now)
+	if (!b->expires_ns)
 		return 0;
+	if (b->expires_ns > l->now) {
+		if (b->expires_ns < l->next)
+			l->next = b->expires_ns;
+		return 0;
+	}
 	l->hoa[l->n] = *hoa;
 	l->b[l->n] = *b;
-	return ++l->n == HA_MAX_EXPIRED_BATCH; /* the rest next time */
+	if (++l->n < HA_MAX_EXPIRED_BATCH)
+		return 0;
+	l->next = l->now; /* the rest at the next tick */
+	return 1;
 }
 
 static void expire_bindings(struct daemon *d, unsigned long long now)
@@ -507,8 +533,10 @@ static void expire_bindings(struct daemon *d, unsigned long long now)
 	size_t i;
 
 	l.now = now;
+	l.next = ULLONG_MAX;
 	l.n = 0;
 	dp_binding_foreach(&d->dp, collect_expired, &l);
+	d->ha->next_expiry_ns = l.next;
 	for (i = 0; i < l.n; i++) {
 		if (binding_remove(d, &l.hoa[i], &l.b[i]))
 			continue;
@@ -525,8 +553,11 @@ void ha_tick(struct daemon *d, unsigned long long now)
 	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++)
 		if (ha->pending[i].active && now >= ha->pending[i].deadline_ns)
 			finish_dad(d, &ha->pending[i]);
-	if (now >= ha->next_scan_ns) {
-		ha->next_scan_ns = now + HA_EXPIRY_SCAN_NS;
+	if (now < ha->next_scan_ns)
+		return;
+	ha->next_scan_ns = now + HA_EXPIRY_SCAN_NS;
+	if (now >= ha->next_expiry_ns || now >= ha->next_full_scan_ns) {
+		ha->next_full_scan_ns = now + HA_FULL_SCAN_NS;
 		expire_bindings(d, now);
 	}
 }
@@ -575,6 +606,7 @@ int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in
 		snprintf(err, errlen, "binding map: %s", strerror(-ret));
 		return ret;
 	}
+	note_expiry(d->ha, b.expires_ns);
 	if (!have_old)
 		d->ha->n_bindings++;
 	binding_nd(d, hoa, 0, true, !have_old);

@@ -270,6 +270,7 @@ def table(res):
             out.append("    top: " + ", ".join("%s %.1f%%" % (sym, pct)
                                                 for pct, sym in p["top"][:6]))
         out.append("")
+    out += control_table(res)
     return "\n".join(out)
 
 
@@ -297,6 +298,7 @@ def write_csv(res, path):
                             c.get("verified_runs"), ""])
                 w.writerow(["scale", "bindings memlock", r["bindings"], "bytes", r["memlock"],
                             "", "", 1, "max_entries %s" % r["max_entries"]])
+        control_csv(res, w)
 
 
 def plot(res, path):
@@ -369,8 +371,174 @@ def profile_section(raw):
     return out or None
 
 
+def register_section(raw):
+    runs = [r for r in raw if r.get("item") == "register"]
+    if not runs:
+        return None
+    out = {"rows": [], "target_rate": 50000, "target_p99_ms": 5.0}
+    for n in sorted({r["nodes"] for r in runs}):
+        ph = {r["phase"]: r for r in runs if r["nodes"] == n}
+        check = next((c for c in raw if c.get("item") == "register_check"
+                      and c["nodes"] == n), {})
+        closed = ph.get("closed", {})
+        row = {"nodes": n, "rate": closed.get("rate_per_s"), "closed": closed,
+               "bindings_at_end": check.get("bindings"),
+               "ha_cpu_s": check.get("ha_cpu_s"),
+               "sig_ring_full": check.get("sig_ring_full"),
+               "verified": sum(r["verified"] for r in ph.values()),
+               "verify_bad": sum(r["verify_bad"] for r in ph.values()),
+               "refused": sum(r["refused"] for r in ph.values()),
+               "sent": sum(r["sent"] for r in ph.values()),
+               "ba": sum(r["ba"] for r in ph.values()), "open": {}}
+        for p in ("10", "50", "100"):
+            r = ph.get("open" + p)
+            if r:
+                row["open"][p] = {"offered": r["offered_per_s"], "rate": r["rate_per_s"],
+                                  "loss_pct": round(100.0 * (r["sent"] - r["ba"])
+                                                    / max(r["sent"], 1), 2),
+                                  "p50": r["lat_ms"]["p50"], "p99": r["lat_ms"]["p99"],
+                                  "max": r["lat_ms"]["max"]}
+        # The HA's own CPU time over every phase: registrations per CPU second.
+        row["per_cpu_s"] = (round(row["ba"] / row["ha_cpu_s"]) if row.get("ha_cpu_s")
+                            else None)
+        full = row["open"].get("100", {})
+        row["met"] = bool(row["rate"] and row["rate"] >= out["target_rate"]
+                          and full.get("p99", 1e9) <= out["target_p99_ms"])
+        out["rows"].append(row)
+    return out
+
+
+HO_KEYS = (("link_up_to_bu_ms", "link up -> BU sent (ip monitor -> capture)"),
+           ("daemon_detect_ms", "link up -> movement detected (daemon's log, ms)"),
+           ("bu_to_ba_ms", "BU -> BA on the wire (captures)"),
+           ("daemon_register_ms", "xmip6's share: detected/BU -> BA processed (daemon, ms)"),
+           ("detected_to_processed_ms", "same, from stamped log lines (+-1 ms)"),
+           ("move_to_link_up_ms", "rig: link moved -> link up"),
+           ("link_up_to_data_ms", "link up -> first datagram"),
+           ("interruption_ms", "data interruption (longest gap)"),
+           ("lost", "datagrams lost"))
+
+
+def quantile(vals, q):
+    vals = sorted(vals)
+    if not vals:
+        return None
+    k = q * (len(vals) - 1)
+    lo = int(k)
+    hi = min(lo + 1, len(vals) - 1)
+    return round(vals[lo] + (vals[hi] - vals[lo]) * (k - lo), 3)
+
+
+def handover_section(raw):
+    moves = [r for r in raw if r.get("item") == "handover"]
+    if not moves:
+        return None
+    out = {"moves": moves, "n": len(moves), "stats": {}, "target_ms": 5.0}
+    for k, desc in HO_KEYS:
+        vals = [m[k] for m in moves if m.get(k) is not None]
+        out["stats"][k] = {"desc": desc, "n": len(vals), "median": quantile(vals, 0.5),
+                           "p95": quantile(vals, 0.95),
+                           "min": min(vals) if vals else None,
+                           "max": max(vals) if vals else None}
+    # The daemon sends the BU in the call that logs the detection: its own
+    # BU -> BA-processed time is the share (ms resolution).
+    share = out["stats"]["daemon_register_ms"]["median"]
+    out["met"] = share is not None and share <= out["target_ms"]
+    return out
+
+
+def control_table(res):
+    out = []
+    rg = res.get("register")
+    if rg:
+        out.append("4. Authenticated home registrations (xmip6d HA, one CoA, N mobile nodes, "
+                   "each its own SPI and key)")
+        out.append("| nodes | sustained/s (closed loop) | per HA CPU-second | p50/p99 ms @10% "
+                   "| @50% | @100% | loss @100% | BAs verified (bad) | refused | "
+                   "bindings at end |")
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in rg["rows"]:
+            cell = lambda p: ("%.2f / %.2f" % (r["open"][p]["p50"], r["open"][p]["p99"])
+                              if p in r["open"] else "-")
+            out.append("| %d | %s | %s | %s | %s | %s | %s%% | %d (%d) | %d | %s |" % (
+                r["nodes"], fmt(r["rate"]), fmt(r["per_cpu_s"]), cell("10"), cell("50"), cell("100"),
+                r["open"].get("100", {}).get("loss_pct", "-"), r["verified"], r["verify_bad"],
+                r["refused"], r["bindings_at_end"]))
+        out.append("")
+        out.append("BUs dropped by XDP, signal ring buffer full: %s" % ", ".join(
+            "%d nodes %s" % (r["nodes"], r["sig_ring_full"]) for r in rg["rows"]))
+        out.append("target >= %d/s with p99 <= %.0f ms: %s" % (
+            rg["target_rate"], rg["target_p99_ms"],
+            ", ".join("%d nodes %s" % (r["nodes"], "met" if r["met"] else "NOT met")
+                      for r in rg["rows"])))
+        out.append("")
+    ho = res.get("handover")
+    if ho:
+        out.append("5. Handover, %d moves R2 <-> R3 (demo rig; ms)" % ho["n"])
+        out.append("| interval | median | p95 | min-max | moves |")
+        out.append("|---|---:|---:|---:|---:|")
+        for k, s in ho["stats"].items():
+            out.append("| %s | %s | %s | %s-%s | %d |" % (
+                s["desc"], fmt(s["median"]), fmt(s["p95"]), fmt(s["min"]), fmt(s["max"]),
+                s["n"]))
+        out.append("")
+        out.append("target: xmip6's share (detected -> BA processed) <= %.0f ms median: %s" % (
+            ho["target_ms"], "met" if ho["met"] else "NOT met"))
+        out.append("")
+    return out
+
+
+def control_csv(res, w):
+    for r in (res.get("register") or {}).get("rows", []):
+        w.writerow(["register", "closed-loop rate", r["nodes"], "registrations/s", r["rate"],
+                    "", "", r["closed"].get("ba"), "nodes in the bindings column"])
+        for p, o in r["open"].items():
+            w.writerow(["register", "latency @%s%%" % p, r["nodes"], "ms", o["p50"], "",
+                        o["max"], "", "p99 %s, offered %s/s" % (o["p99"], o["offered"])])
+    for k, s in ((res.get("handover") or {}).get("stats") or {}).items():
+        w.writerow(["handover", k, 1, "ms" if k != "lost" else "datagrams", s["median"],
+                    s["min"], s["max"], s["n"], "p95 %s" % s["p95"]])
+
+
+def plot_handover(res, path):
+    ho = res.get("handover")
+    if not ho:
+        return False
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    x = [m["move"] for m in ho["moves"]]
+    for k, label in (("link_up_to_bu_ms", "link up -> BU sent"),
+                     ("bu_to_ba_ms", "BU -> BA (wire)"),
+                     ("daemon_register_ms", "BU -> BA processed (daemon, ms)")):
+        ax1.plot(x, [m.get(k) for m in ho["moves"]], marker=".", label=label)
+    ax1.axhline(ho["target_ms"], color="grey", linestyle="--", label="target 5 ms")
+    ax1.set_xlabel("move")
+    ax1.set_ylabel("ms")
+    ax1.legend(fontsize=7)
+    ax1.set_title("xmip6's part of each handover")
+    ax2.plot(x, [m.get("interruption_ms") for m in ho["moves"]], marker="o",
+             label="data interruption")
+    ax2.plot(x, [m.get("move_to_link_up_ms") for m in ho["moves"]], marker="x",
+             label="rig: link moved -> link up")
+    ax2.set_xlabel("move")
+    ax2.set_ylabel("ms")
+    ax2.set_ylim(bottom=0)
+    ax2.legend(fontsize=7)
+    ax2.set_title("interruption (UDP every 10 ms)")
+    fig.suptitle("xmip6 handover, %s" % res["facts"]["date"], fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return True
+
+
 SECTIONS = (("cost", lambda raw: cost_section(raw, 1)), ("live", live_section),
-            ("scale", scale_section), ("profile", profile_section))
+            ("scale", scale_section), ("profile", profile_section),
+            ("register", register_section), ("handover", handover_section))
 
 
 def main():
@@ -390,6 +558,8 @@ def main():
     text = table(res)
     if plot(res, os.path.join(args.out, "scale.png")):
         text += "plot: %s\n" % os.path.join(args.out, "scale.png")
+    if plot_handover(res, os.path.join(args.out, "handover.png")):
+        text += "plot: %s\n" % os.path.join(args.out, "handover.png")
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     write_csv(res, os.path.join(args.out, "results.csv"))

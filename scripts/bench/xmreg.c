@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmreg.c - registration load generator for `make bench` (issue 5 item 4).
+ *
+ * Simulates N mobile nodes, each with its own home address, SPI and
+ * MN-HA key, all behind one care-of address, and sends authenticated home
+ * registrations (RFC 6275 section 11.7.1 BU with H and A, RFC 4285
+ * Replay Protection timestamp and MN-HA AUTH, Home Address option) to a
+ * home agent on a packet socket. The BAs come back with a type 2 routing
+ * header, which this kernel (no MIP6) would drop: they are read on the same
+ * AF_PACKET socket, before the IPv6 stack sees them.
+ *
+ * The BU is built with the project's own builders (user/mh.c, user/auth.c,
+ * user/sigio.c): a benchmark, not a conformance test. What comes back is
+ * checked, though: every BA's status and sequence number, and for one BA
+ * in VERIFY_EVERY its MH checksum and MN-HA authenticator.
+ *
+ *   xmreg conf N                 the mobile-nodes list of the HA config
+ *   xmreg run IF HA_MAC HA COA N SECONDS WINDOW RATE_PCTS
+ *        1. every node registers once (closed loop, window WINDOW);
+ *        2. closed loop, WINDOW outstanding, SECONDS: the sustained rate;
+ *        3. open loop at each of RATE_PCTS (comma-separated percentages of
+ *           that rate), SECONDS each: BU -> BA latency.
+ * One JSON object per phase on stdout ("item": "register").
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netpacket/packet.h>
+#include <sys/socket.h>
+
+#include "auth.h"
+#include "../../user/mh.h"
+#include "sigio.h"
+
+#define KEY_LEN	      16
+#define SPI_BASE      MH_AUTH_SPI_MIN
+#define SEQ_SLOTS     8	  /* send times remembered per node (by sequence number) */
+#define LIFETIME_UNIT 150 /* 600 s */
+#define STALL_NS      200000000ULL
+#define DRAIN_NS      300000000ULL
+#define BA_STATUS_OFF 6
+#define BA_SEQ_OFF    8
+#define MAX_SAMPLES   (1 << 22)
+#define FRAME_MAX     256
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
+
+struct node {
+	__u16 seq;
+	unsigned long long sent_ns[SEQ_SLOTS];
+	__u16 sent_seq[SEQ_SLOTS];
+};
+
+struct gen {
+	int fd, ifindex;
+	__u8 ha_mac[ETH_ALEN], my_mac[ETH_ALEN];
+	struct in6_addr ha, coa;
+	unsigned int n;
+	struct node *nodes;
+	unsigned int next; /* round robin over the nodes */
+	unsigned int verify_every;
+	/* per phase */
+	unsigned long long sent, rcvd, accepted, refused, unmatched, verified, verify_bad;
+	unsigned long long statuses[256];
+	unsigned int *lat_us;
+	size_t n_lat;
+};
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static __u64 splitmix64(__u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Node i: home address 2001:db8:100::/64 + i + 1, SPI 256 + i, its own key. */
+static void node_hoa(unsigned int i, struct in6_addr *a)
+{
+	__u32 id = htonl(i + 1);
+
+	inet_pton(AF_INET6, "2001:db8:100::", a);
+	memcpy(&a->s6_addr[12], &id, 4);
+}
+
+static void node_key(unsigned int i, __u8 key[KEY_LEN])
+{
+	__u64 a = splitmix64(i), b = splitmix64(a ^ i);
+
+	memcpy(key, &a, 8);
+	memcpy(key + 8, &b, 8);
+}
+
+static int node_of(const struct gen *g, const struct in6_addr *hoa)
+{
+	struct in6_addr base;
+	__u32 id;
+
+	node_hoa(0, &base);
+	if (memcmp(&base, hoa, 12))
+		return -1;
+	memcpy(&id, &hoa->s6_addr[12], 4);
+	id = ntohl(id);
+	return id >= 1 && id <= g->n ? (int)id - 1 : -1;
+}
+
+static int cmd_conf(unsigned int n)
+{
+	char buf[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	__u8 key[KEY_LEN];
+	unsigned int i, k;
+
+	printf("mobile-nodes = (\n");
+	for (i = 0; i < n; i++) {
+		node_hoa(i, &a);
+		node_key(i, key);
+		printf("  { home-address = \"%s\"; spi = %u; key = \"",
+		       inet_ntop(AF_INET6, &a, buf, sizeof(buf)), SPI_BASE + i);
+		for (k = 0; k < KEY_LEN; k++)
+			printf("%02x", key[k]);
+		printf("\"; }%s\n", i + 1 < n ? "," : "");
+	}
+	printf(");\n");
+	return 0;
+}
+
+/* ---- the packet socket ---------------------------------------------------------------- */
+
+static int parse_mac(const char *s, __u8 mac[ETH_ALEN])
+{
+	unsigned int m[ETH_ALEN];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
+		return -EINVAL;
+	for (i = 0; i < ETH_ALEN; i++)
+		mac[i] = m[i];
+	return 0;
+}
+
+static int open_sock(struct gen *g, const char *ifname)
+{
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6)};
+	int one = 1, bufsz = 8 << 20;
+	char path[64];
+	FILE *f;
+
+	g->ifindex = if_nametoindex(ifname);
+	if (!g->ifindex)
+		return -errno;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (!fgets(path, sizeof(path), f) || parse_mac(path, g->my_mac)) {
+		fclose(f);
+		return -EINVAL;
+	}
+	fclose(f);
+	g->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_IPV6));
+	if (g->fd < 0)
+		return -errno;
+	/* Our own BUs are not answers. */
+	setsockopt(g->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	setsockopt(g->fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz, sizeof(bufsz));
+	setsockopt(g->fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsz, sizeof(bufsz));
+	sll.sll_ifindex = g->ifindex;
+	if (bind(g->fd, (struct sockaddr *)&sll, sizeof(sll)))
+		return -errno;
+	return 0;
+}
+
+/* ---- BU out ----------------------------------------------------------------------------- */
+
+static int send_bu(struct gen *g)
+{
+	unsigned int i = g->next;
+	struct node *nd = &g->nodes[i];
+	struct mh_bu_fields bu = {
+		.sequence = ++nd->seq,
+		.flags = XMIP6_BU_F_ACK | XMIP6_BU_F_HOME,
+		.lifetime = LIFETIME_UNIT,
+	};
+	struct mh_opts opts = {
+		.has_timestamp = true,
+		.timestamp = auth_ntp_now(),
+		.has_mnha_auth = true,
+		.mnha_spi = SPI_BASE + i,
+	};
+	__u8 mh[128], frame[FRAME_MAX], key[KEY_LEN];
+	struct in6_addr hoa;
+	struct sig_tx tx = {.src = g->coa, .dst = g->ha, .hao = &hoa, .mh = mh};
+	struct ether_header *eth = (struct ether_header *)frame;
+	int len;
+
+	g->next = (i + 1) % g->n;
+	node_hoa(i, &hoa);
+	node_key(i, key);
+	len = mh_build_bu(mh, sizeof(mh), &bu, &opts);
+	if (len < 0)
+		return len;
+	tx.mh_len = len;
+	if (auth_mnha_sign(mh, len, &g->coa, &hoa, key, KEY_LEN))
+		return -EINVAL;
+	memcpy(eth->ether_dhost, g->ha_mac, ETH_ALEN);
+	memcpy(eth->ether_shost, g->my_mac, ETH_ALEN);
+	eth->ether_type = htons(ETHERTYPE_IPV6);
+	len = sig_build_packet(frame + sizeof(*eth), sizeof(frame) - sizeof(*eth), &tx);
+	if (len < 0)
+		return len;
+	nd->sent_seq[bu.sequence % SEQ_SLOTS] = bu.sequence;
+	nd->sent_ns[bu.sequence % SEQ_SLOTS] = now_ns();
+	if (send(g->fd, frame, sizeof(*eth) + len, 0) < 0) {
+		if (errno == EAGAIN || errno == ENOBUFS) {
+			nd->seq--;
+			g->next = i;
+			return 0;
+		}
+		return -errno;
+	}
+	g->sent++;
+	return 1;
+}
+
+/* ---- BA in ------------------------------------------------------------------------------- */
+
+static void verify_ba(struct gen *g, const struct sig_rx *rx, unsigned int i)
+{
+	__u8 key[KEY_LEN];
+	bool ok;
+
+	node_key(i, key);
+	ok = mh_checksum_valid(&rx->mh_src, &rx->mh_dst, rx->mh, rx->mh_len) &&
+	     !auth_mnha_verify(rx->mh, rx->mh_len, &rx->dst, &rx->rt2, key, KEY_LEN);
+	g->verified++;
+	if (!ok)
+		g->verify_bad++;
+}
+
+static void handle_ba(struct gen *g, const __u8 *pkt, size_t len, unsigned long long t)
+{
+	struct sig_rx rx;
+	struct node *nd;
+	__u16 seq;
+	__u8 status;
+	int i;
+
+	if (len < sizeof(struct ether_header) ||
+	    sig_parse_packet(pkt + sizeof(struct ether_header), len - sizeof(struct ether_header),
+			     g->ifindex, false, &rx) ||
+	    !rx.has_rt2 || rx.mh_len < BA_SEQ_OFF + 2 || rx.mh[2] != MH_TYPE_BA)
+		return;
+	i = node_of(g, &rx.rt2);
+	if (i < 0) {
+		g->unmatched++;
+		return;
+	}
+	g->rcvd++;
+	status = rx.mh[BA_STATUS_OFF];
+	seq = rx.mh[BA_SEQ_OFF] << 8 | rx.mh[BA_SEQ_OFF + 1];
+	g->statuses[status]++;
+	if (status)
+		g->refused++;
+	else
+		g->accepted++;
+	nd = &g->nodes[i];
+	if (nd->sent_seq[seq % SEQ_SLOTS] == seq && nd->sent_ns[seq % SEQ_SLOTS]) {
+		if (g->n_lat < MAX_SAMPLES)
+			g->lat_us[g->n_lat++] = (t - nd->sent_ns[seq % SEQ_SLOTS]) / 1000;
+		nd->sent_ns[seq % SEQ_SLOTS] = 0;
+	} else {
+		g->unmatched++;
+	}
+	if (g->verify_every && g->rcvd % g->verify_every == 1)
+		verify_ba(g, &rx, i);
+}
+
+/* Read every BA waiting; returns how many. */
+static unsigned int drain(struct gen *g)
+{
+	__u8 pkt[2048];
+	unsigned int n = 0;
+	ssize_t len;
+
+	while ((len = recv(g->fd, pkt, sizeof(pkt), MSG_DONTWAIT)) > 0) {
+		handle_ba(g, pkt, len, now_ns());
+		n++;
+	}
+	return n;
+}
+
+/* ---- phases ------------------------------------------------------------------------------ */
+
+static void phase_reset(struct gen *g)
+{
+	unsigned int i;
+
+	g->sent = g->rcvd = g->accepted = g->refused = g->unmatched = 0;
+	g->verified = g->verify_bad = 0;
+	memset(g->statuses, 0, sizeof(g->statuses));
+	g->n_lat = 0;
+	for (i = 0; i < g->n; i++)
+		memset(g->nodes[i].sent_ns, 0, sizeof(g->nodes[i].sent_ns));
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(const struct gen *g, double p)
+{
+	size_t k;
+
+	if (!g->n_lat)
+		return -1;
+	k = (size_t)(p / 100.0 * (g->n_lat - 1) + 0.5);
+	return g->lat_us[k] / 1000.0;
+}
+
+static void phase_print(struct gen *g, const char *phase, double offered, double secs)
+{
+	unsigned int s;
+
+	qsort(g->lat_us, g->n_lat, sizeof(*g->lat_us), cmp_u32);
+	printf("{\"item\":\"register\",\"phase\":\"%s\",\"nodes\":%u,\"offered_per_s\":%.0f,"
+	       "\"seconds\":%.3f,\"sent\":%llu,\"ba\":%llu,\"accepted\":%llu,\"refused\":%llu,"
+	       "\"unmatched\":%llu,\"rate_per_s\":%.0f,\"lat_ms\":{\"p50\":%.3f,\"p90\":%.3f,"
+	       "\"p99\":%.3f,\"max\":%.3f,\"n\":%zu},\"verified\":%llu,\"verify_bad\":%llu,"
+	       "\"statuses\":{",
+	       phase, g->n, offered, secs, g->sent, g->rcvd, g->accepted, g->refused, g->unmatched,
+	       g->rcvd / secs, pct(g, 50), pct(g, 90), pct(g, 99), pct(g, 100), g->n_lat,
+	       g->verified, g->verify_bad);
+	for (s = 0, offered = 0; s < 256; s++)
+		if (g->statuses[s])
+			printf("%s\"%u\":%llu", offered++ ? "," : "", s, g->statuses[s]);
+	printf("}}\n");
+	fflush(stdout);
+}
+
+/*
+ * Closed loop: keep @window BUs unanswered, for @secs (or until @count BUs
+ * when not 0). Returns the BA rate over the sending interval.
+ */
+static double closed_loop(struct gen *g, unsigned int window, double secs, unsigned long long count,
+			  const char *phase)
+{
+	unsigned long long t0 = now_ns(), end = t0 + secs * 1e9, last_rx = t0, t, outstanding;
+	unsigned long long forgot = 0;
+	struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
+	double dur;
+
+	phase_reset(g);
+	for (;;) {
+		t = now_ns();
+		if (count ? g->sent >= count : t >= end)
+			break;
+		if (drain(g))
+			last_rx = t;
+		outstanding = g->sent - g->rcvd - forgot;
+		if (t - last_rx > STALL_NS) {
+			/* Lost BUs (or BAs): forget them, go on. */
+			forgot += outstanding;
+			outstanding = 0;
+			last_rx = t;
+		}
+		while (outstanding < window && send_bu(g) > 0)
+			outstanding++;
+		poll(&pfd, 1, 1);
+		if (count && t - t0 > 60e9)
+			break;
+	}
+	dur = (now_ns() - t0) / 1e9;
+	t = now_ns();
+	while (now_ns() - t < DRAIN_NS)
+		if (!drain(g))
+			poll(&pfd, 1, 10);
+	phase_print(g, phase, 0, dur);
+	return g->rcvd / dur;
+}
+
+/* Open loop: BUs at @rate per second, evenly spaced, for @secs. */
+static void open_loop(struct gen *g, double rate, double secs, const char *phase)
+{
+	unsigned long long t0 = now_ns(), end = t0 + secs * 1e9, t, due, k = 0;
+	double gap = 1e9 / rate;
+
+	phase_reset(g);
+	for (;;) {
+		t = now_ns();
+		if (t >= end)
+			break;
+		due = t0 + (unsigned long long)(k * gap);
+		while (due <= t) {
+			if (send_bu(g) < 0)
+				break;
+			k++;
+			due = t0 + (unsigned long long)(k * gap);
+		}
+		drain(g);
+	}
+	t = now_ns();
+	while (now_ns() - t < DRAIN_NS)
+		drain(g);
+	phase_print(g, phase, rate, secs);
+}
+
+static int cmd_run(char **argv)
+{
+	struct gen g = {.fd = -1, .verify_every = 16};
+	unsigned int window = atoi(argv[6]);
+	double secs = atof(argv[5]), max;
+	char *pcts = argv[7], *p, *save = NULL, name[32];
+	int err;
+
+	g.n = atoi(argv[4]);
+	if (!g.n || !window || secs <= 0 || parse_mac(argv[1], g.ha_mac) ||
+	    inet_pton(AF_INET6, argv[2], &g.ha) != 1 || inet_pton(AF_INET6, argv[3], &g.coa) != 1)
+		return fprintf(stderr, "xmreg: bad arguments\n"), 2;
+	g.nodes = calloc(g.n, sizeof(*g.nodes));
+	g.lat_us = calloc(MAX_SAMPLES, sizeof(*g.lat_us));
+	err = -ENOMEM;
+	if (!g.nodes || !g.lat_us)
+		goto out;
+	err = open_sock(&g, argv[0]);
+	if (err) {
+		fprintf(stderr, "xmreg: %s: %s\n", argv[0], strerror(-err));
+		goto out;
+	}
+	/* First registrations of every node (and the HA's caches warm). */
+	closed_loop(&g, window, 0, g.n, "initial");
+	max = closed_loop(&g, window, secs, 0, "closed");
+	for (p = strtok_r(pcts, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		snprintf(name, sizeof(name), "open%s", p);
+		open_loop(&g, max * atof(p) / 100.0, secs, name);
+	}
+out:
+	if (g.fd >= 0)
+		close(g.fd);
+	free(g.nodes);
+	free(g.lat_us);
+	return err ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "conf"))
+		return cmd_conf(atoi(argv[2]));
+	if (argc == 10 && !strcmp(argv[1], "run"))
+		return cmd_run(argv + 2);
+	fprintf(stderr, "usage: xmreg conf N\n"
+			"       xmreg run IF HA_MAC HA COA N SECONDS WINDOW RATE_PCTS\n");
+	return 2;
+}
