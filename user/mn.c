@@ -451,12 +451,12 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 		refresh_s = ntohs(msg->bra->refresh_interval) * 4ULL;
 	mn->refresh_ns = now + (refresh_s ?: 1) * NSEC_PER_SEC;
 	set_state(mn, MN_REGISTERED);
-	/* Smooth handoff (section 11.5.3): the previous CoA received until now. */
-	movement_registered(d, &mn->bu_coa);
 	pr_notice("registered %s via %s with %s: lifetime %u s, seq %u, in %llu ms",
 		  addr6_str(&mn->home_addr, &h), addr6_str(&mn->bu_coa, &a),
 		  addr6_str(&mn->home_agent, &(struct addr6_buf){}), granted, mn->seq,
 		  (now - mn->bu_first_ns) / NSEC_PER_MSEC);
+	/* Smooth handoff (section 11.5.3): the previous CoA received until now. */
+	movement_registered(d, &mn->bu_coa);
 }
 
 static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
