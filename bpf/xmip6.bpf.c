@@ -806,8 +806,7 @@ static __always_inline bool tc_is_nd(struct __sk_buff *skb)
 	struct ipv6hdr *ip6;
 	__u8 *type;
 
-	if (skb->protocol != bpf_htons(ETH_P_IPV6))
-		return false;
+	/* Called once tc_ipv6() found an IPv6 header: one more octet to pull. */
 	if ((void *)(long)skb->data + need > (void *)(long)skb->data_end &&
 	    bpf_skb_pull_data(skb, need))
 		return false;
@@ -844,14 +843,15 @@ int tc_ha_egress(struct __sk_buff *skb)
 
 	if (tc_is_daemon_signal(skb))
 		return VERDICT(TC_ACT_OK, tc_signal_bypass);
-	if (tc_is_nd(skb))
-		return VERDICT(TC_ACT_OK, tc_nd_pass);
 	ip6 = tc_ipv6(skb);
 	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
 		return VERDICT(TC_ACT_OK, tc_pass);
 	b = binding_lookup(&ip6->daddr);
 	if (!b)
 		return VERDICT(TC_ACT_OK, tc_pass);
+	/* Only what would be tunnelled pays for this check. */
+	if (ip6->nexthdr == IPPROTO_ICMPV6 && tc_is_nd(skb))
+		return VERDICT(TC_ACT_OK, tc_nd_pass);
 	return tc_encap(skb, b, TC_DIR_HA);
 }
 
@@ -863,13 +863,14 @@ int tc_mn_egress(struct __sk_buff *skb)
 
 	if (tc_is_daemon_signal(skb))
 		return VERDICT(TC_ACT_OK, tc_signal_bypass);
-	if (tc_is_nd(skb))
-		return VERDICT(TC_ACT_OK, tc_nd_pass);
 	ip6 = tc_ipv6(skb);
 	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
 		return VERDICT(TC_ACT_OK, tc_pass);
 	b = binding_lookup(&ip6->saddr);
 	if (!b)
 		return VERDICT(TC_ACT_OK, tc_pass);
+	/* Only what would be tunnelled pays for this check. */
+	if (ip6->nexthdr == IPPROTO_ICMPV6 && tc_is_nd(skb))
+		return VERDICT(TC_ACT_OK, tc_nd_pass);
 	return tc_encap(skb, b, TC_DIR_MN);
 }

@@ -109,6 +109,23 @@ int daemon_on_tick(struct daemon *d, daemon_hook_fn fn, void *arg)
 	return add_hook(d, -1, fn, arg);
 }
 
+static void nd_readable(struct daemon *d, void *arg, unsigned long long now)
+{
+	(void)arg;
+	(void)now;
+	ndisc_read(&d->nd);
+}
+
+int daemon_open_nd(struct daemon *d)
+{
+	int err = ndisc_open(&d->nd);
+
+	if (err)
+		return err;
+	d->nd_open = true;
+	return daemon_watch(d, d->nd.fd, nd_readable, NULL);
+}
+
 /* The event loop's side: epoll data @tag was readable. False if not a hook. */
 bool daemon_run_hook(struct daemon *d, __u32 tag, unsigned long long now)
 {

@@ -101,6 +101,8 @@ int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
  */
 int daemon_watch(struct daemon *d, int fd, daemon_hook_fn fn, void *arg);
 int daemon_on_tick(struct daemon *d, daemon_hook_fn fn, void *arg);
+/* Open the Neighbor Discovery socket (d->nd) and read it from the loop. */
+int daemon_open_nd(struct daemon *d);
 /* For the event loop (xmip6d.c). */
 bool daemon_run_hook(struct daemon *d, __u32 tag, unsigned long long now_ns);
 void daemon_run_tick_hooks(struct daemon *d, unsigned long long now_ns);
@@ -152,7 +154,6 @@ void ha_stop(struct daemon *d);
 void ha_cancel_pending(struct daemon *d);
 void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
 void ha_tick(struct daemon *d, unsigned long long now_ns);
-void ha_nd_readable(struct daemon *d);
 int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
 		   __u32 lifetime_s, char *err, size_t errlen);
 int ha_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size_t errlen);
@@ -163,8 +164,6 @@ int mn_start(struct daemon *d);
 void mn_stop(struct daemon *d);
 void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
 void mn_tick(struct daemon *d, unsigned long long now_ns);
-int mn_monitor_fd(const struct daemon *d);
-void mn_monitor_readable(struct daemon *d);
 struct json_object *mn_bul_json(const struct daemon *d);
 struct json_object *mn_home_agents_json(const struct daemon *d);
 

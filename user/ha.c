@@ -562,11 +562,6 @@ void ha_tick(struct daemon *d, unsigned long long now)
 	}
 }
 
-void ha_nd_readable(struct daemon *d)
-{
-	ndisc_read(&d->nd);
-}
-
 /* ---- operator commands --------------------------------------------------------------------- */
 
 int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
@@ -718,12 +713,11 @@ int ha_start(struct daemon *d)
 			       strerror(-err));
 			return err;
 		}
-		err = ndisc_open(&d->nd);
+		err = daemon_open_nd(d);
 		if (err) {
 			pr_err("neighbour discovery socket: %s", strerror(-err));
 			return err;
 		}
-		d->nd_open = true;
 	}
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)

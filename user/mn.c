@@ -53,7 +53,6 @@ struct mn {
 	enum mn_state state;
 	int ifindex[CONFIG_MAX_IFACES];
 	int lo_ifindex;
-	bool monitor_open;
 	struct config_prefix home_prefix; /* host bits clear */
 	/* Configured, or found by DHAAD / formed from the prefix (disc.c). */
 	struct in6_addr home_addr;
@@ -324,38 +323,20 @@ static void evaluate(struct daemon *d)
 	start_bu(d, MN_REGISTERING, &l.addr);
 }
 
-static void on_addr(bool added, const struct nl_addr *a, void *ctx)
-{
-	(void)added;
-	(void)a;
-	(void)ctx;
-}
-
 static void on_link(int ifindex, bool up, bool carrier, void *ctx)
 {
 	/* Link-up: solicit a router, check the old one (movement.c). */
 	movement_link_event(ctx, ifindex, up, carrier);
 }
 
-static void on_resync(void *ctx)
+static void monitor_readable(struct daemon *d, void *arg, unsigned long long now)
 {
-	(void)ctx;
-}
+	static const struct nl_monitor_ops ops = {.link = on_link};
 
-int mn_monitor_fd(const struct daemon *d)
-{
-	return d->mn && d->mn->monitor_open ? nl_monitor_fd(&d->nl) : -1;
-}
-
-void mn_monitor_readable(struct daemon *d)
-{
-	static const struct nl_monitor_ops ops = {
-		.addr = on_addr,
-		.link = on_link,
-		.resync = on_resync,
-	};
-
-	/* Any address or link change may move us: look again. */
+	(void)arg;
+	(void)now;
+	/* Any address or link change (or lost events) may move us: look again
+	 * at the addresses themselves. */
 	nl_monitor_read(&d->nl, &ops, d);
 	evaluate(d);
 }
@@ -574,13 +555,6 @@ void mn_tick(struct daemon *d, unsigned long long now)
 
 /* ---- operator view ------------------------------------------------------------------------- */
 
-static struct json_object *json_addr(const struct in6_addr *addr)
-{
-	struct addr6_buf a;
-
-	return json_object_new_string(addr6_str(addr, &a));
-}
-
 struct json_object *mn_bul_json(const struct daemon *d)
 {
 	const struct config_mn *cfg = &d->cfg.mn;
@@ -591,10 +565,10 @@ struct json_object *mn_bul_json(const struct daemon *d)
 	unsigned long long now = mono_now_ns();
 	const struct in6_addr *coa = mn->bu_active ? &mn->bu_coa : &mn->reg_coa;
 
-	json_object_object_add(e, "home_addr", json_addr(&mn->home_addr));
+	json_object_object_add(e, "home_addr", addr6_json(&mn->home_addr));
 	json_object_object_add(e, "care_of_addr",
-			       mn->bu_active || mn->registered ? json_addr(coa) : NULL);
-	json_object_object_add(e, "ha_addr", json_addr(&mn->home_agent));
+			       mn->bu_active || mn->registered ? addr6_json(coa) : NULL);
+	json_object_object_add(e, "ha_addr", addr6_json(&mn->home_agent));
 	json_object_object_add(e, "state", json_object_new_string(state_names[mn->state]));
 	json_object_object_add(e, "sequence", json_object_new_int64(mn->seq));
 	json_object_object_add(e, "lifetime_requested", json_object_new_int64(cfg->lifetime_s));
@@ -629,7 +603,7 @@ struct json_object *mn_home_agents_json(const struct daemon *d)
 	struct json_object *ha = json_object_new_object();
 
 	json_object_object_add(ha, "address",
-			       d->mn->ha_known ? json_addr(&d->mn->home_agent) : NULL);
+			       d->mn->ha_known ? addr6_json(&d->mn->home_agent) : NULL);
 	json_object_object_add(ha, "preference", NULL);
 	json_object_object_add(ha, "lifetime", NULL);
 	json_object_object_add(ha, "interface", NULL);
@@ -742,14 +716,16 @@ int mn_start(struct daemon *d)
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
-	err = nl_monitor_open(&d->nl);
+	err = nl_monitor_open(&d->nl)
+		      ?: daemon_watch(d, nl_monitor_fd(&d->nl), monitor_readable, NULL);
 	if (err) {
 		pr_err("rtnetlink monitor: %s", strerror(-err));
 		return err;
 	}
-	mn->monitor_open = true;
-	if (!ndisc_open(&d->nd))
-		d->nd_open = true;
+	/* Without it the MN still works; only the NA and NS of 11.5.4 are lost. */
+	if (daemon_open_nd(d))
+		pr_warn("neighbour discovery socket: returning home will not announce the home "
+			"address");
 
 	/* A restarted daemon goes on with the binding it left (and its
 	 * sequence number, which the HA would otherwise refuse). */

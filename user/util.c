@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "util.h"
 
 static int log_threshold = LOG_NOTICE;
@@ -70,6 +72,13 @@ const char *addr6_unusable_reason(const struct in6_addr *addr)
 	if (IN6_IS_ADDR_LOOPBACK(addr))
 		return "loopback";
 	return NULL;
+}
+
+struct json_object *addr6_json(const struct in6_addr *addr)
+{
+	struct addr6_buf buf;
+
+	return json_object_new_string(addr6_str(addr, &buf));
 }
 
 unsigned long long mono_now_ns(void)

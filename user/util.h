@@ -43,6 +43,10 @@ const char *addr6_str(const struct in6_addr *addr, struct addr6_buf *buf);
  */
 const char *addr6_unusable_reason(const struct in6_addr *addr);
 
+/* The address as a JSON string (json-c), for -j output and the control socket. */
+struct json_object;
+struct json_object *addr6_json(const struct in6_addr *addr);
+
 /* CLOCK_MONOTONIC in nanoseconds, the clock of bpf_ktime_get_coarse_ns(). */
 unsigned long long mono_now_ns(void);
 

@@ -430,22 +430,15 @@ static int binding_add(const struct xmip6_dp *dp, const struct binding_add_args 
 	return dp_status(dp_binding_update(dp, &p->hoa, &b));
 }
 
-static struct json_object *json_addr(const struct in6_addr *addr)
-{
-	struct addr6_buf buf;
-
-	return json_object_new_string(addr6_str(addr, &buf));
-}
-
 /* docs/control-protocol.md "binding-add": the daemon picks the HA when none is given. */
 static struct json_object *binding_add_request(const struct binding_add_args *p)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "home_addr", json_addr(&p->hoa));
-	json_object_object_add(o, "care_of_addr", json_addr(&p->coa));
+	json_object_object_add(o, "home_addr", addr6_json(&p->hoa));
+	json_object_object_add(o, "care_of_addr", addr6_json(&p->coa));
 	if (p->have_ha)
-		json_object_object_add(o, "ha_addr", json_addr(&p->ha));
+		json_object_object_add(o, "ha_addr", addr6_json(&p->ha));
 	if (p->lifetime_s)
 		json_object_object_add(o, "lifetime", json_object_new_int64(p->lifetime_s));
 	return o;
@@ -489,7 +482,7 @@ static int cmd_binding_del(struct ctl *ctl, struct args *a)
 		return 1;
 	if (fd != ROUTE_MAPS) {
 		req = json_object_new_object();
-		json_object_object_add(req, "home_addr", json_addr(&hoa));
+		json_object_object_add(req, "home_addr", addr6_json(&hoa));
 		return daemon_do(ctl, fd, "binding-del", req);
 	}
 	if (dp_open(ctl->pin_dir, &dp))
@@ -796,9 +789,9 @@ static struct json_object *binding_json(const struct binding_row *r, unsigned lo
 
 	binding_times(&r->b, now, &t);
 	binding_flags_str(r->b.flags, flags);
-	json_object_object_add(o, "home_addr", json_addr(&r->hoa));
-	json_object_object_add(o, "care_of_addr", json_addr(&r->b.care_of_addr));
-	json_object_object_add(o, "ha_addr", json_addr(&r->b.ha_addr));
+	json_object_object_add(o, "home_addr", addr6_json(&r->hoa));
+	json_object_object_add(o, "care_of_addr", addr6_json(&r->b.care_of_addr));
+	json_object_object_add(o, "ha_addr", addr6_json(&r->b.ha_addr));
 	json_object_object_add(o, "lifetime",
 			       r->b.lifetime_s ? json_object_new_int64(r->b.lifetime_s) : NULL);
 	json_object_object_add(o, "remaining",
@@ -904,9 +897,9 @@ static int cmd_binding_show(struct ctl *ctl, struct args *a)
 
 	req = json_object_new_object();
 	if (have_hoa)
-		json_object_object_add(req, "home_addr", json_addr(&hoa));
+		json_object_object_add(req, "home_addr", addr6_json(&hoa));
 	if (have_coa)
-		json_object_object_add(req, "care_of_addr", json_addr(&coa));
+		json_object_object_add(req, "care_of_addr", addr6_json(&coa));
 	return daemon_show_table(ctl, fd, "binding-show", req, "bindings", binding_cols);
 }
 
@@ -1151,7 +1144,7 @@ static int status_json(const struct xmip6_dp *dp, const struct xmip6_config *cfg
 
 	json_object_object_add(o, "pin_dir", json_object_new_string(dp->pin_dir));
 	json_object_object_add(o, "role", json_object_new_string(dp_role_name(cfg->role)));
-	json_object_object_add(o, "ha_addr", json_addr(&cfg->ha_addr));
+	json_object_object_add(o, "ha_addr", addr6_json(&cfg->ha_addr));
 	json_object_object_add(bindings, "used", json_object_new_int64(used));
 	json_object_object_add(bindings, "max", json_object_new_int64(dp->bindings_max));
 	json_object_object_add(o, "bindings", bindings);

@@ -39,7 +39,7 @@
 #define MAX_EVENTS   16
 #define ERR_LEN	     256
 
-enum ev_source { EV_RING = 1, EV_SIGNAL, EV_TICK, EV_CTL, EV_NL, EV_ND };
+enum ev_source { EV_RING = 1, EV_SIGNAL, EV_TICK, EV_CTL };
 
 static struct daemon daemon_ctx;
 
@@ -90,13 +90,6 @@ struct binding_filter {
 	unsigned long long now;
 };
 
-static struct json_object *json_addr(const struct in6_addr *addr)
-{
-	struct addr6_buf a;
-
-	return json_object_new_string(addr6_str(addr, &a));
-}
-
 /* The keys `xmip6ctl binding show -j` prints from the maps, plus state. */
 static int binding_json(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
 {
@@ -118,9 +111,9 @@ static int binding_json(const struct in6_addr *hoa, const struct xmip6_binding *
 	if (b->flags & XMIP6_BU_F_KEYMGM)
 		flags[n++] = 'K';
 	o = json_object_new_object();
-	json_object_object_add(o, "home_addr", json_addr(hoa));
-	json_object_object_add(o, "care_of_addr", json_addr(&b->care_of_addr));
-	json_object_object_add(o, "ha_addr", json_addr(&b->ha_addr));
+	json_object_object_add(o, "home_addr", addr6_json(hoa));
+	json_object_object_add(o, "care_of_addr", addr6_json(&b->care_of_addr));
+	json_object_object_add(o, "ha_addr", addr6_json(&b->ha_addr));
 	json_object_object_add(o, "lifetime",
 			       b->lifetime_s ? json_object_new_int64(b->lifetime_s) : NULL);
 	json_object_object_add(
@@ -434,10 +427,6 @@ static int run(struct daemon *d, bool debug)
 	err = epoll_add(epfd, ring_buffer__epoll_fd(rb), EV_RING) ?:
 	      epoll_add(epfd, sfd, EV_SIGNAL) ?: epoll_add(epfd, tfd, EV_TICK) ?:
 	      epoll_add(epfd, ctl.fd, EV_CTL);
-	if (!err && mn_monitor_fd(d) >= 0)
-		err = epoll_add(epfd, mn_monitor_fd(d), EV_NL);
-	if (!err && d->nd_open)
-		err = epoll_add(epfd, d->nd.fd, EV_ND);
 	if (err) {
 		pr_err("epoll: %s", strerror(-err));
 		goto out;
@@ -484,15 +473,6 @@ static int run(struct daemon *d, bool debug)
 			}
 			case EV_CTL:
 				ctl_server_serve(&ctl);
-				break;
-			case EV_NL:
-				mn_monitor_readable(d);
-				break;
-			case EV_ND:
-				if (d->ha)
-					ha_nd_readable(d);
-				else
-					ndisc_read(&d->nd);
 				break;
 			default:
 				daemon_run_hook(d, events[i].data.u32, mono_now_ns());
