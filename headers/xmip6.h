@@ -21,8 +21,12 @@
 #define XMIP6_MAP_STATS	       "stats"
 #define XMIP6_MAP_CONFIG       "config"
 #define XMIP6_MAP_SIGNAL       "signal"
+#define XMIP6_MAP_RO	       "ro"
+#define XMIP6_MAP_PEERS	       "peers"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
+#define XMIP6_RO_DEFAULT       4096 /* MN: route-optimised (home address, correspondent) pairs */
+#define XMIP6_PEERS_DEFAULT    1024 /* MN: correspondents recently talked with (LRU) */
 
 /* IPv6-in-IPv6 (RFC 2473) and the Mobility Header (RFC 6275 section 6.1). */
 #define XMIP6_IPPROTO_IPV6    41
@@ -81,8 +85,50 @@ struct xmip6_binding {
 
 #define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
 
+/*
+ * Route optimisation (RFC 6275 sections 5.2, 6.3, 6.4, 9.3, 11.3.3).
+ *
+ * Correspondent node: its binding cache is the "bindings" map above, keyed
+ * by home address, with care_of_addr the registered CoA (ha_addr unused,
+ * flags without XMIP6_BU_F_HOME). Packets it sends to a bound home address
+ * leave for the CoA with a type 2 routing header; packets from the CoA with
+ * a Home Address option naming a bound home address are restored.
+ *
+ * Mobile node: one "ro" entry per correspondent it registered with through
+ * return routability. Packets from home_addr to peer_addr leave from
+ * care_of_addr with a Home Address option instead of the reverse tunnel,
+ * while the entry lives and the home registration ("bindings") stands.
+ */
+struct xmip6_ro_key {
+	struct in6_addr home_addr;
+	struct in6_addr peer_addr; /* the correspondent node */
+};
+
+struct xmip6_ro {
+	struct in6_addr care_of_addr; /* the CoA the correspondent holds */
+	__u64 expires_ns;	      /* CLOCK_MONOTONIC, 0 = never */
+	__u64 registered_ns;	      /* CLOCK_MONOTONIC of the accepting BA */
+	__u32 lifetime_s;	      /* granted by the correspondent */
+	__u16 sequence;		      /* of the accepted BU */
+	__u16 flags;		      /* XMIP6_BU_F_* of the accepted BU */
+};
+
+/*
+ * MN: "peers" (LRU hash, key struct xmip6_ro_key): correspondents the home
+ * address sent packets to through the reverse tunnel, recorded by TC egress
+ * when XMIP6_CFG_F_RO is set, so that the daemon can start return
+ * routability with those its policy allows (RFC 6275 section 11.7.2).
+ * last_seen_ns is refreshed at most once a second per peer.
+ */
+struct xmip6_peer {
+	__u64 first_seen_ns;
+	__u64 last_seen_ns;
+	__u64 packets; /* counted at refresh granularity: approximate */
+};
+
 /* xmip6_config.flags */
 #define XMIP6_CFG_F_SIGNAL 0x1 /* a daemon reads the "signal" ring buffer */
+#define XMIP6_CFG_F_RO	   0x2 /* MN: look up "ro" and record "peers" (RO policy on) */
 
 /* Single-entry array map "config": what the instance was attached as. */
 struct xmip6_config {
@@ -107,6 +153,13 @@ struct xmip6_config {
 
 /* xmip6_signal.flags */
 #define XMIP6_SIGNAL_F_TUNNELLED 0x1 /* MN: came through the tunnel; packet is the inner one */
+/*
+ * CN: not a Mobility Header packet but one with a Home Address option that
+ * matches no binding (RFC 6275 section 9.3.1): dropped by XDP, and handed up
+ * (at most XMIP6_SIGNAL_MAX_LEN octets of it, len says how many) for the
+ * daemon's rate-limited Binding Error status 1.
+ */
+#define XMIP6_SIGNAL_F_HAO_UNBOUND 0x2
 
 struct xmip6_signal {
 	__u32 ifindex; /* device the packet arrived on */

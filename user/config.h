@@ -28,6 +28,8 @@
 #define CONFIG_CTL_SOCKET_DEFAULT "/run/xmip6/xmip6d.sock"
 #define CONFIG_MAX_LIFETIME_S	  262140 /* 65535 units of 4 s (RFC 6275 section 6.1.7) */
 #define CONFIG_MAX_BINDINGS	  1048576
+#define CONFIG_MAX_RO_PEERS	  16  /* route-optimization list entries */
+#define CONFIG_RR_MAX_LIFETIME_S  420 /* MAX_RR_BINDING_LIFETIME (RFC 6275 section 12) */
 
 struct config_prefix {
 	struct in6_addr addr; /* host bits zero */
@@ -90,6 +92,29 @@ struct config_mn {
 	__u32 initial_timeout_ms; /* first home registration: 1500 (RFC 6275 section 11.8) */
 	__u32 max_timeout_s;	  /* MAX_BINDACK_TIMEOUT: 32 */
 	const char *xdp_mode;
+	/*
+	 * route-optimization: with which correspondents to run return
+	 * routability and register (RFC 6275 section 11.7.2). "none" (the
+	 * default), "all", or a list of prefixes and addresses (an address is
+	 * a /128), which sets CONFIG_RO_LISTED and ro_peers.
+	 */
+	enum config_ro_mode { CONFIG_RO_NONE = 0, CONFIG_RO_ALL, CONFIG_RO_LISTED } ro_mode;
+	struct config_prefix ro_peers[CONFIG_MAX_RO_PEERS];
+	int n_ro_peers;
+	__u32 ro_lifetime_s; /* requested from correspondents, default 420, at most 420 */
+};
+
+/* The correspondent node (RFC 6275 sections 5.2, 9): route optimisation for any MN. */
+struct config_cn {
+	char interfaces[CONFIG_MAX_IFACES][IF_NAMESIZE]; /* XDP + TC attach */
+	int n_interfaces;
+	__u32 max_lifetime_s;	  /* granted at most, default and cap CONFIG_RR_MAX_LIFETIME_S */
+	__u32 max_bindings;	  /* default XMIP6_BINDINGS_DEFAULT; status 130 beyond */
+	__u32 nonce_interval_s;	  /* a new nonce this often, default 30 (section 5.2.7) */
+	__u32 kcn_interval_s;	  /* a new Kcn this often, default 3600; 0 = never */
+	bool refresh_request;	  /* Binding Refresh Request before expiry, default true */
+	__u32 refresh_before_s;	  /* how long before expiry the BRR goes, default 30 */
+	const char *xdp_mode;	  /* "native" (default) or "generic" */
 };
 
 struct xmip6d_config {
@@ -102,11 +127,12 @@ struct xmip6d_config {
 	struct config_ha ha;
 	bool has_mn; /* section mobile-node present */
 	struct config_mn mn;
+	bool has_cn; /* section correspondent-node present */
+	struct config_cn cn;
 	/* Some key was given only as key-length, as config_print() writes it:
 	 * the file is fine for checking, but its key octets are zero, so the
 	 * daemon must refuse to run with it. */
 	bool keys_redacted;
-	/* correspondent-node: a later issue; the section is refused for now. */
 };
 
 /*

@@ -290,10 +290,14 @@ void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifinde
 		return;
 	}
 
-	if (d->ha && msg.type == MH_TYPE_BU) {
+	if (d->cn && (msg.type == MH_TYPE_BU || msg.type == MH_TYPE_HOTI ||
+		      msg.type == MH_TYPE_COTI)) {
+		cn_receive(d, &rx, &msg);
+	} else if (d->ha && msg.type == MH_TYPE_BU) {
 		ha_receive(d, &rx, &msg);
-	} else if (d->mn &&
-		   (msg.type == MH_TYPE_BA || msg.type == MH_TYPE_BRR || msg.type == MH_TYPE_BE)) {
+	} else if (d->mn && (msg.type == MH_TYPE_BA || msg.type == MH_TYPE_BRR ||
+			     msg.type == MH_TYPE_BE || msg.type == MH_TYPE_HOT ||
+			     msg.type == MH_TYPE_COT)) {
 		mn_receive(d, &rx, &msg);
 	} else if (msg.type == MH_TYPE_BU) {
 		/* Not a home agent (section 10.3.1 does not apply): 131. */
@@ -302,7 +306,7 @@ void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifinde
 			.sequence = msg.bu.sequence,
 		};
 		if (!(msg.bu.flags & XMIP6_BU_F_HOME))
-			ba.status = MH_BA_REASON_UNSPECIFIED; /* no correspondent role (yet) */
+			ba.status = MH_BA_REASON_UNSPECIFIED; /* not a correspondent here */
 		daemon_send_ba(d, &rx, &ba, NULL, 0);
 		log_rx_drop(&rx, "Binding Update, but this node is not a home agent");
 	} else {

@@ -23,6 +23,8 @@ struct json_object;
 struct daemon;
 struct ha;
 struct mn;
+struct cn;
+struct ro;
 
 /* Why a received Mobility Header packet went no further (counted, logged). */
 #define DAEMON_DROPS(X)                                                                    \
@@ -85,6 +87,8 @@ struct daemon {
 	int n_hooks;
 	struct ha *ha; /* NULL unless the home-agent role runs */
 	struct mn *mn; /* NULL unless the mobile-node role runs */
+	struct cn *cn; /* NULL unless the correspondent-node role runs */
+	struct ro *ro; /* MN: route optimisation (ro.c), NULL when the policy is "none" */
 };
 
 /* Every configured interface exists (-ENODEV, logged, when one does not). */
@@ -166,5 +170,36 @@ void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 void mn_tick(struct daemon *d, unsigned long long now_ns);
 struct json_object *mn_bul_json(const struct daemon *d);
 struct json_object *mn_home_agents_json(const struct daemon *d);
+
+/*
+ * Correspondent node (cn.c): return routability (HoTI/CoTI -> HoT/CoT),
+ * Binding Updates with the Nonce Indices and Binding Authorization Data
+ * options (section 9.5), Binding Refresh Requests before expiry.
+ * cn_receive() takes HoTI, CoTI and BU; cn_hao_unbound() takes the data
+ * plane's XMIP6_SIGNAL_F_HAO_UNBOUND records (Binding Error status 1).
+ */
+int cn_start(struct daemon *d);
+void cn_stop(struct daemon *d);
+void cn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
+void cn_hao_unbound(struct daemon *d, const void *packet, size_t len, int ifindex);
+void cn_tick(struct daemon *d, unsigned long long now_ns);
+
+/*
+ * Mobile node route optimisation (ro.c): the per-correspondent Binding
+ * Update List, return routability and the "ro" map. mn.c calls these:
+ * ro_start() after mn_start() has attached (no-op for policy "none"),
+ * ro_receive() for HoT, CoT, and BA/BRR/BE from a correspondent,
+ * ro_moved() when the home registration changes care-of address or is
+ * lost, ro_home() when back home; ro_bul_json() appends to `bul show`.
+ */
+int ro_start(struct daemon *d);
+void ro_stop(struct daemon *d);
+void ro_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
+void ro_tick(struct daemon *d, unsigned long long now_ns);
+void ro_moved(struct daemon *d);
+void ro_home(struct daemon *d);
+/* True when @addr (a BA's, BRR's or BE's source) is a correspondent in the BUL. */
+bool ro_is_correspondent(const struct daemon *d, const struct in6_addr *addr);
+void ro_bul_json(const struct daemon *d, struct json_object *arr);
 
 #endif /* XMIP6_DAEMON_H */

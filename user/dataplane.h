@@ -55,7 +55,7 @@ int dp_link_pin_path(char *buf, size_t size, const char *pin_dir, const char *if
 		     enum dp_hook hook);
 
 struct dp_attach_opts {
-	enum xmip6_role role;	   /* XMIP6_ROLE_HA or XMIP6_ROLE_MN */
+	enum xmip6_role role;	   /* XMIP6_ROLE_HA, XMIP6_ROLE_MN or XMIP6_ROLE_CN */
 	struct in6_addr ha_addr;   /* HA: our tunnel endpoint; MN: our home agent */
 	unsigned int max_bindings; /* 0: the pinned map's size, else the default */
 	enum dp_xdp_mode xdp_mode;
@@ -87,6 +87,8 @@ struct xmip6_dp {
 	int stats_fd;
 	int config_fd;
 	int signal_fd;	    /* ring buffer of struct xmip6_signal; -1 if not pinned */
+	int ro_fd;	    /* MN route optimisation "ro"; -1 if not pinned */
+	int peers_fd;	    /* MN "peers" LRU; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
 	__u32 map_ids[4];   /* bindings, stats, config, signal: who uses them is ours */
 };
@@ -126,6 +128,27 @@ int dp_binding_lookup(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 int dp_binding_foreach(const struct xmip6_dp *dp, dp_binding_cb cb, void *ctx);
 int dp_binding_count(const struct xmip6_dp *dp);
 int dp_binding_flush(const struct xmip6_dp *dp);
+
+/*
+ * Mobile node route optimisation (headers/xmip6.h "ro"): one entry per
+ * (home address, correspondent) registered through return routability.
+ * -ENOENT (silent) from dp_ro_lookup() on a miss, -EOPNOTSUPP (logged) when
+ * the instance has no "ro" map.
+ */
+typedef int (*dp_ro_cb)(const struct xmip6_ro_key *key, const struct xmip6_ro *ro, void *ctx);
+
+int dp_ro_update(const struct xmip6_dp *dp, const struct xmip6_ro_key *key,
+		 const struct xmip6_ro *ro);
+int dp_ro_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key);
+int dp_ro_lookup(const struct xmip6_dp *dp, const struct xmip6_ro_key *key, struct xmip6_ro *ro);
+int dp_ro_foreach(const struct xmip6_dp *dp, dp_ro_cb cb, void *ctx);
+
+/* Correspondents seen by TC egress ("peers"); the daemon may delete what it handled. */
+typedef int (*dp_peer_cb)(const struct xmip6_ro_key *key, const struct xmip6_peer *peer,
+			  void *ctx);
+
+int dp_peer_foreach(const struct xmip6_dp *dp, dp_peer_cb cb, void *ctx);
+int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key);
 
 /* Counters: summed over all possible CPUs; cleared on all of them. */
 int dp_stats_read(const struct xmip6_dp *dp, struct xmip6_stats *sum);

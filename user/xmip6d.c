@@ -291,6 +291,13 @@ static int on_signal_record(void *ctx, void *data, size_t size)
 		daemon_count_drop(ctx, DROP_bad_packet);
 		return 0;
 	}
+	if (sig->flags & XMIP6_SIGNAL_F_HAO_UNBOUND) {
+		struct daemon *d = ctx;
+
+		if (d->cn)
+			cn_hao_unbound(d, sig->packet, sig->len, sig->ifindex);
+		return 0;
+	}
 	daemon_receive(ctx, sig->packet, sig->len, sig->ifindex,
 		       sig->flags & XMIP6_SIGNAL_F_TUNNELLED);
 	return 0;
@@ -358,7 +365,8 @@ static void reload(struct daemon *d, bool debug)
 	}
 	if (next.keys_redacted)
 		why = "keys are redacted (key-length without key)";
-	else if (next.has_ha != d->cfg.has_ha || next.has_mn != d->cfg.has_mn)
+	else if (next.has_ha != d->cfg.has_ha || next.has_mn != d->cfg.has_mn ||
+		 next.has_cn != d->cfg.has_cn)
 		why = "the roles changed; restart needed";
 	else if (strcmp(next.pin_dir, d->cfg.pin_dir) ||
 		 strcmp(next.control_socket, d->cfg.control_socket))
@@ -368,6 +376,9 @@ static void reload(struct daemon *d, bool debug)
 		  memcmp(next.ha.interfaces, d->cfg.ha.interfaces, sizeof(next.ha.interfaces)) ||
 		  strcmp(next.ha.home_link, d->cfg.ha.home_link)))
 		why = "home-agent address, interfaces or home-link changed; restart needed";
+	else if (next.has_cn &&
+		 memcmp(next.cn.interfaces, d->cfg.cn.interfaces, sizeof(next.cn.interfaces)))
+		why = "correspondent-node interfaces changed; restart needed";
 	else if (next.has_mn &&
 		 (memcmp(&next.mn.home_addr, &d->cfg.mn.home_addr, sizeof(next.mn.home_addr)) ||
 		  memcmp(&next.mn.home_agent, &d->cfg.mn.home_agent, sizeof(next.mn.home_agent)) ||
@@ -468,6 +479,8 @@ static int run(struct daemon *d, bool debug)
 					ha_tick(d, now);
 				if (d->mn)
 					mn_tick(d, now);
+				if (d->cn)
+					cn_tick(d, now);
 				daemon_run_tick_hooks(d, now);
 				break;
 			}
@@ -573,7 +586,7 @@ int main(int argc, char **argv)
 		pr_err("rtnetlink: %s", strerror(-ret));
 		return 1;
 	}
-	ret = d->cfg.has_ha ? ha_start(d) : mn_start(d);
+	ret = d->cfg.has_cn ? cn_start(d) : d->cfg.has_ha ? ha_start(d) : mn_start(d);
 	if (!ret)
 		ret = run(d, debug);
 
@@ -581,6 +594,8 @@ int main(int argc, char **argv)
 		ha_stop(d);
 	if (d->mn)
 		mn_stop(d);
+	if (d->cn)
+		cn_stop(d);
 	if (d->nd_open)
 		ndisc_close(&d->nd);
 	nl_close(&d->nl);
