@@ -32,7 +32,7 @@ USER_HDRS   := $(wildcard user/*.h) $(wildcard headers/*.h)
 BINS        := $(BUILD)/xmip6ctl $(if $(wildcard user/xmip6d.c),$(BUILD)/xmip6d)
 TEST_BINS   := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*.c))
 
-.PHONY: all install uninstall test demo lint format clean bench
+.PHONY: all install uninstall test demo lint format clean bench fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
@@ -66,8 +66,39 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(notdir $(BINS)))
 
 # The README's test command. Needs root (namespaces, BPF).
-test: all
+test: all fuzz-build
 	selftests/run.sh
+
+# libFuzzer targets (selftests/fuzz/*.c) over the user-space parsers, built
+# with clang, AddressSanitizer and UndefinedBehaviorSanitizer into their own
+# objects. `make fuzz` runs each for FUZZ_TIME seconds (default 60; 0 = until
+# stopped); `make test` runs each briefly through selftests/test_fuzz.sh.
+FUZZ_CC     ?= clang
+FUZZ_TIME   ?= 60
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS := -O1 -g $(FUZZ_SAN) -Wall -Wno-unused-parameter -D_GNU_SOURCE \
+	-Iuser -Iheaders -I$(BUILD) $(shell $(PKG_CONFIG) --cflags $(PKGS))
+FUZZ_SRCS   := $(wildcard selftests/fuzz/*.c)
+FUZZ_BINS   := $(patsubst selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJS   := $(patsubst user/%.c,$(BUILD)/fuzz/obj/%.o,$(USER_COMMON))
+
+$(BUILD)/fuzz/obj/%.o: user/%.c $(USER_HDRS) $(SKELS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/%: selftests/fuzz/%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@ $(LDLIBS)
+
+$(BUILD)/fuzz/corpus/.stamp: selftests/fuzz/seeds.py $(wildcard docs/examples/*)
+	rm -rf $(@D)
+	/usr/bin/python3 selftests/fuzz/seeds.py $(@D) 2>/dev/null
+	touch $@
+
+fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/corpus/.stamp
+
+fuzz: fuzz-build
+	selftests/fuzz/run.sh $(FUZZ_TIME)
 
 # The README's main command: the demo in namespaces.
 demo: all
@@ -92,12 +123,13 @@ $(BUILD)/bench/xmreg: scripts/bench/xmreg.c $(USER_OBJS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
 
-SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h headers/*.h selftests/*.c)
+SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h headers/*.h selftests/*.c \
+	selftests/fuzz/*.c)
 lint:
 	clang-format --dry-run --Werror $(SRC_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Iheaders -Iuser \
-		$(wildcard user/*.c selftests/*.c)
+		$(wildcard user/*.c selftests/*.c selftests/fuzz/*.c)
 
 format:
 	clang-format -i $(SRC_FILES)

@@ -10,7 +10,7 @@ fi
 
 packages=(
 	# build
-	make gcc clang llvm pkg-config
+	make gcc clang llvm pkg-config libclang-rt-14-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libmnl-dev libssl-dev libconfig-dev libjson-c-dev
 	# lint

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# selftests/fuzz/run.sh SECONDS [TARGET...]
+#
+# For each libFuzzer target in build/fuzz (all of them by default): replay
+# every saved regression input (selftests/fuzz/regress/TARGET/*), then fuzz
+# for SECONDS (0: until stopped) from the seed corpus and the regressions.
+# New crashes are written to build/fuzz/crashes/TARGET/; copy them into
+# selftests/fuzz/regress/TARGET/ once fixed. Prints TAP, one line per step.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+secs=${1:-60}
+shift || true
+build=${XMIP6_BUILD:-$PWD/build}
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+	for f in selftests/fuzz/fuzz_*.c; do
+		t=${f##*/}
+		targets+=("${t%.c}")
+	done
+fi
+
+export LSAN_OPTIONS="suppressions=$PWD/selftests/fuzz/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+work=$(mktemp -d /tmp/xmip6-fuzz.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fails=0
+for t in "${targets[@]}"; do
+	bin=$build/fuzz/$t
+	if [ ! -x "$bin" ]; then
+		echo "not ok - $t: $bin not built (make fuzz-build)"
+		fails=$((fails + 1))
+		continue
+	fi
+	regress=selftests/fuzz/regress/$t
+	if [ -d "$regress" ] && [ -n "$(ls -A "$regress")" ]; then
+		if "$bin" -runs=1 "$regress"/* >"$work/$t.replay" 2>&1; then
+			echo "ok - $t: $(ls "$regress" | wc -l) regression inputs replay cleanly"
+		else
+			echo "not ok - $t: a regression input fails again"
+			tail -20 "$work/$t.replay" | sed 's/^/# /'
+			fails=$((fails + 1))
+		fi
+	fi
+	mkdir -p "$work/$t" "$build/fuzz/crashes/$t"
+	cp -r "$build/fuzz/corpus/$t/." "$work/$t/" 2>/dev/null
+	[ -d "$regress" ] && cp -r "$regress/." "$work/$t/"
+	# -timeout: one input may take 5 s at most; -rss_limit_mb: 1 GiB.
+	if "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
+		-artifact_prefix="$build/fuzz/crashes/$t/" "$work/$t" >"$work/$t.log" 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
+		cov=$(grep -oE 'cov: [0-9]+' "$work/$t.log" | tail -1)
+		echo "ok - $t: ${runs:-?} inputs in ${secs} s, no crash ($cov)"
+	else
+		echo "not ok - $t: crash or leak, input saved under $build/fuzz/crashes/$t/"
+		grep -E 'ERROR|SUMMARY|runtime error' "$work/$t.log" | head -5 | sed 's/^/# /'
+		fails=$((fails + 1))
+	fi
+done
+[ "$fails" -eq 0 ]

@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+seeds.py OUTDIR - seed corpora for the libFuzzer targets in selftests/fuzz:
+valid messages built with Scapy (independently of xmip6's own builders),
+one directory per target under OUTDIR.
+"""
+import os
+import sys
+
+from scapy.layers.inet6 import (
+    ICMPv6HAADReply, ICMPv6MPAdv, ICMPv6ND_RA, ICMPv6NDOptHAInfo,
+    ICMPv6NDOptMTU, ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr, IPv6,
+    IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, HAO, PadN)
+from scapy.layers.inet6 import (
+    MIP6MH_BA, MIP6MH_BE, MIP6MH_BRR, MIP6MH_BU, MIP6MH_CoT, MIP6MH_CoTI, MIP6MH_HoT,
+    MIP6MH_HoTI, MIP6OptAltCoA, MIP6OptBindingAuthData, MIP6OptBRAdvice,
+    MIP6OptNonceIndices)
+
+HOA = "2001:db8:1::100"
+COA = "2001:db8:20::abcd"
+HA = "2001:db8:1::a"
+CN = "2001:db8:c::1"
+
+
+def mh_messages():
+    return {
+        "bu_home": MIP6MH_BU(seq=7, flags="AH", mhtime=150),
+        "bu_cn": MIP6MH_BU(seq=1000, flags="A", mhtime=100, options=[
+            MIP6OptNonceIndices(olen=4, hni=5, coni=6),
+            MIP6OptBindingAuthData(olen=12, authenticator=int.from_bytes(b"\x05" * 12, "big"))]),
+        "bu_altcoa": MIP6MH_BU(seq=3, flags="AH", mhtime=10, options=[MIP6OptAltCoA(acoa=COA)]),
+        "ba": MIP6MH_BA(status=0, seq=7, mhtime=150, options=[MIP6OptBRAdvice(rinter=10)]),
+        "ba_135": MIP6MH_BA(status=135, seq=9),
+        "be": MIP6MH_BE(status=1, ha=HOA),
+        "brr": MIP6MH_BRR(),
+        "hoti": MIP6MH_HoTI(cookie=b"\x01" * 8),
+        "coti": MIP6MH_CoTI(cookie=b"\x02" * 8),
+        "hot": MIP6MH_HoT(index=3, cookie=b"\x01" * 8, token=b"\x03" * 8),
+        "cot": MIP6MH_CoT(index=4, cookie=b"\x02" * 8, token=b"\x04" * 8),
+    }
+
+
+def write(outdir, target, name, data):
+    d = os.path.join(outdir, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(bytes(data))
+
+
+def main():
+    out = sys.argv[1]
+    for name, mh in mh_messages().items():
+        write(out, "fuzz_mh", name, mh)
+        # The daemon's view: the whole packet, with a HAO on BUs, an RH2 on BAs.
+        if name.startswith("bu"):
+            pkt = IPv6(src=COA, dst=HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]) / mh
+        elif name.startswith("ba"):
+            pkt = IPv6(src=HA, dst=COA) / IPv6ExtHdrRouting(type=2, addresses=[HOA]) / mh
+        else:
+            pkt = IPv6(src=CN, dst=HOA) / mh
+        write(out, "fuzz_sig", name, pkt)
+    write(out, "fuzz_mh", "hao_dstopts", IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0\0"), HAO(hoa=HOA)]))
+    write(out, "fuzz_mh", "rt2", IPv6ExtHdrRouting(type=2, addresses=[HOA]))
+
+    ra = ICMPv6ND_RA(H=1, routerlifetime=1800) / ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:01") \
+        / ICMPv6NDOptMTU(mtu=1500) / ICMPv6NDOptHAInfo(pref=10, lifetime=1800) \
+        / ICMPv6NDOptPrefixInfo(prefix="2001:db8:1::", prefixlen=64, R=1)
+    write(out, "fuzz_icmp6", "ra", b"\x01" + bytes(ra))
+    write(out, "fuzz_icmp6", "ra_plain", b"\x01" + bytes(ICMPv6ND_RA() / ICMPv6NDOptPrefixInfo(
+        prefix="2001:db8:20::", prefixlen=64)))
+    write(out, "fuzz_icmp6", "dhaad_reply", b"\x00" + bytes(ICMPv6HAADReply(id=7, addresses=[HA, "2001:db8:1::b"])))
+    write(out, "fuzz_icmp6", "mpa", b"\x01" + bytes(ICMPv6MPAdv(id=7) / ICMPv6NDOptPrefixInfo(prefix="2001:db8:1::")))
+
+    examples = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "examples")
+    for f in sorted(os.listdir(examples)):
+        with open(os.path.join(examples, f), "rb") as src:
+            data = src.read()
+        if b"key-file" not in data and b"include" not in data:
+            write(out, "fuzz_config", f, data)
+    write(out, "fuzz_config", "minimal_mn", b'mobile-node = { home-address = "2001:db8:1::100";'
+          b' home-agent = "2001:db8:1::a"; interfaces = ["eth0"]; };\n')
+
+    reqs = [b'{"command":"echo","args":{"a":[1,2,{"b":null}]}}',
+            b'{"command":"fail"}', b'{"command":"nope","args":[]}', b'{"command":1}']
+    for i, r in enumerate(reqs):
+        write(out, "fuzz_ctl", "request%d" % i, b"\x01" + r + b"\n")
+    replies = [b'{"status":0,"result":{"x":1}}', b'{"status":-22,"error":"refused"}', b'{"status":0}']
+    for i, r in enumerate(replies):
+        write(out, "fuzz_ctl", "reply%d" % i, b"\x00" + r + b"\n")
+
+
+if __name__ == "__main__":
+    main()
