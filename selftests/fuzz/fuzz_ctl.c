@@ -18,8 +18,8 @@
 
 #include "ctl.h"
 
-static int cmd_echo(struct json_object *args, struct json_object **result, char *err,
-		    size_t errlen, void *ctx)
+static int cmd_echo(struct json_object *args, struct json_object **result, char *err, size_t errlen,
+		    void *ctx)
 {
 	(void)err;
 	(void)errlen;
@@ -28,8 +28,8 @@ static int cmd_echo(struct json_object *args, struct json_object **result, char 
 	return 0;
 }
 
-static int cmd_fail(struct json_object *args, struct json_object **result, char *err,
-		    size_t errlen, void *ctx)
+static int cmd_fail(struct json_object *args, struct json_object **result, char *err, size_t errlen,
+		    void *ctx)
 {
 	(void)args;
 	(void)result;
@@ -105,7 +105,8 @@ static void as_client(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!sock_path[0]) {
-		snprintf(sock_path, sizeof(sock_path), "/tmp/xmip6-fuzz-ctl.%d.sock", (int)getpid());
+		snprintf(sock_path, sizeof(sock_path), "/tmp/xmip6-fuzz-ctl.%d.sock",
+			 (int)getpid());
 		if (ctl_server_open(&server, sock_path, commands, NULL))
 			abort();
 	}
