@@ -19,7 +19,7 @@ fi
 
 # Debian's python3-scapy lives in /usr/bin/python3, not in other pythons on PATH.
 export PYTHON=/usr/bin/python3
-export XMIP6_BUILD="$PWD/build"
+export XMIP6_BUILD="${XMIP6_BUILD:-$PWD/build}"
 pattern=${1:-}
 passed=0
 failed=0
