@@ -11,7 +11,13 @@
  *                 the stack forwards) to a registered home address.
  *   xdp_mn        mobile node ingress: decapsulate packets from its HA.
  *   tc_mn_egress  mobile node egress: reverse-tunnel packets sourced from
- *                 the home address to the HA while away from home.
+ *                 the home address to the HA while away from home, or, for
+ *                 a route-optimised correspondent, send them from the CoA
+ *                 with a Home Address option (RFC 6275 section 11.3.1).
+ *   xdp_cn        correspondent node ingress: restore the home address of
+ *                 packets with a Home Address option (section 9.3.1).
+ *   tc_cn_egress  correspondent node egress: send packets to a bound home
+ *                 address to its CoA with a type 2 Routing header (9.3.2).
  *
  * Both XDP programs also hand Mobility Header packets meant for this node to
  * the daemon through the "signal" ring buffer (see headers/xmip6.h), and
@@ -31,6 +37,7 @@
 #include "xmip6.h"
 #include "parse.h"
 #include "icmp6.h"
+#include "ro.h"
 
 #ifndef AF_INET6
 #define AF_INET6 10
@@ -77,6 +84,24 @@ struct {
 	__uint(max_entries, XMIP6_SIGNAL_RING_SIZE);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } signal SEC(".maps");
+
+/* MN: route-optimised (home address, correspondent) pairs, written by the daemon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP6_RO_DEFAULT);
+	__type(key, struct xmip6_ro_key);
+	__type(value, struct xmip6_ro);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ro SEC(".maps");
+
+/* MN: correspondents seen on the reverse tunnel, for the daemon's RO policy. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XMIP6_PEERS_DEFAULT);
+	__type(key, struct xmip6_ro_key);
+	__type(value, struct xmip6_peer);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} peers SEC(".maps");
 
 struct token_bucket {
 	__u64 last_ns;
@@ -164,14 +189,21 @@ static __always_inline __u32 tunnel_mtu_of(const struct xmip6_binding *b)
 	return b->tunnel_mtu;
 }
 
+/* MTU to report to a sender whose packet grows by @grow on a path of @path_mtu. */
+static __always_inline __u32 ptb_mtu_grow(__u32 path_mtu, __u32 grow)
+{
+	__u32 mtu = path_mtu - grow;
+
+	/* Below 1320 the tunnel ought to fragment (RFC 2473 section 7.1);
+	 * xmip6 does not, and never asks a sender for less than 1280 (RFC
+	 * 8200 section 5: every link carries 1280). */
+	return path_mtu < grow + XMIP6_IPV6_MIN_MTU ? XMIP6_IPV6_MIN_MTU : mtu;
+}
+
 /* MTU to report to a sender whose packet must fit in a tunnel over @path_mtu. */
 static __always_inline __u32 ptb_mtu_for(__u32 path_mtu)
 {
-	__u32 mtu = path_mtu - XMIP6_TUNNEL_OVERHEAD;
-
-	/* Below 1320 the tunnel ought to fragment (RFC 2473 section 7.1);
-	 * xmip6 does not, and never asks a sender for less than 1280. */
-	return mtu < XMIP6_IPV6_MIN_MTU ? XMIP6_IPV6_MIN_MTU : mtu;
+	return ptb_mtu_grow(path_mtu, XMIP6_TUNNEL_OVERHEAD);
 }
 
 /*
@@ -262,24 +294,33 @@ static __always_inline int is_mh(struct cursor c, const struct ipv6hdr *ip6)
  * the sender retransmits (RFC 6275 section 11.8), and a daemon that cannot
  * keep up gains nothing from a partial copy.
  */
-static __always_inline int xdp_signal(struct xdp_md *ctx, __u32 off, __u32 len, __u16 flags)
+enum sig_put {
+	SIG_PUT_OK = 0,
+	SIG_PUT_NO_DAEMON = -1,
+	SIG_PUT_TOO_LONG = -2,
+	SIG_PUT_RING_FULL = -3,
+	SIG_PUT_ERROR = -4,
+};
+
+/* The copy into a "signal" record, uncounted: the callers count their verdict. */
+static __always_inline int xdp_signal_put(struct xdp_md *ctx, __u32 off, __u32 len, __u16 flags)
 {
 	struct xmip6_config *cfg = config_get();
 	struct xmip6_signal *rec;
 
 	if (!cfg || !(cfg->flags & XMIP6_CFG_F_SIGNAL))
-		return -1;
+		return SIG_PUT_NO_DAEMON;
 	/* Both bounds: the verifier refuses a copy it cannot prove non-empty
 	 * and within the record. Clang 14 ringbuf copies need -mcpu=v3, which
 	 * BPF_CFLAGS has (on 6.18 this shape happens to verify with v2 too). */
 	if (len > XMIP6_SIGNAL_MAX_LEN)
-		return VERDICT(XDP_DROP, sig_too_long);
+		return SIG_PUT_TOO_LONG;
 	if (len < sizeof(struct ipv6hdr))
-		return VERDICT(XDP_DROP, internal_error);
+		return SIG_PUT_ERROR;
 
 	rec = bpf_ringbuf_reserve(&signal, sizeof(*rec), 0);
 	if (!rec)
-		return VERDICT(XDP_DROP, sig_ring_full);
+		return SIG_PUT_RING_FULL;
 	rec->ifindex = ctx->ingress_ifindex;
 	rec->len = len;
 	rec->flags = flags;
@@ -288,10 +329,25 @@ static __always_inline int xdp_signal(struct xdp_md *ctx, __u32 off, __u32 len, 
 	 * with frames in fragments, should the program ever take them. */
 	if (bpf_xdp_load_bytes(ctx, off, rec->packet, len)) {
 		bpf_ringbuf_discard(rec, 0);
-		return VERDICT(XDP_DROP, internal_error);
+		return SIG_PUT_ERROR;
 	}
 	bpf_ringbuf_submit(rec, 0);
-	return VERDICT(XDP_DROP, sig_to_daemon);
+	return SIG_PUT_OK;
+}
+
+static __always_inline int xdp_signal(struct xdp_md *ctx, __u32 off, __u32 len, __u16 flags)
+{
+	switch (xdp_signal_put(ctx, off, len, flags)) {
+	case SIG_PUT_OK:
+		return VERDICT(XDP_DROP, sig_to_daemon);
+	case SIG_PUT_NO_DAEMON:
+		return -1;
+	case SIG_PUT_TOO_LONG:
+		return VERDICT(XDP_DROP, sig_too_long);
+	case SIG_PUT_RING_FULL:
+		return VERDICT(XDP_DROP, sig_ring_full);
+	}
+	return VERDICT(XDP_DROP, internal_error);
 }
 
 /* The IPv6 packet behind the Ethernet header, as a signal record. */
@@ -574,6 +630,84 @@ int xdp_ha(struct xdp_md *ctx)
 }
 
 /*
+ * Removes the extension header of @len octets that directly follows the
+ * IPv6 header: the Ethernet and IPv6 headers move up by @len, the IPv6 Next
+ * Header becomes the removed header's and the payload length shrinks. The
+ * upper-layer checksum stays: it was computed over the addresses the IPv6
+ * header now holds (RFC 6275 sections 6.3, 6.4; RFC 8200 section 8.1).
+ */
+static __always_inline int xdp_strip_first_ext(struct xdp_md *ctx, __u32 len)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct {
+		struct ethhdr eth;
+		struct ipv6hdr ip6;
+	} __attribute__((packed)) hdrs, *p = data;
+	__u8 *ext = (void *)(p + 1);
+
+	if ((void *)(ext + 1) > data_end)
+		return -1;
+	hdrs = *p;
+	hdrs.ip6.nexthdr = ext[0];
+	hdrs.ip6.payload_len = bpf_htons(bpf_ntohs(hdrs.ip6.payload_len) - len);
+	if (bpf_xdp_adjust_head(ctx, len))
+		return -1;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	p = data;
+	if ((void *)(p + 1) > data_end)
+		return -1;
+	*p = hdrs;
+	return 0;
+}
+
+/*
+ * MN: a type 2 Routing header first behind the IPv6 header (@c on it). Its
+ * one address must be a home address of ours with a live binding, with Hdr
+ * Ext Len 2 and Segments Left 1 (RFC 6275 sections 6.4, 11.3.3; fact sheet
+ * 3.2); then the header is consumed here: the kernel has no RH2 support and
+ * would answer Parameter Problem. Anything else is dropped, never forwarded.
+ * A Routing header of another type is the stack's.
+ */
+static __always_inline int xdp_mn_rh2(struct xdp_md *ctx, struct cursor c)
+{
+	struct in6_addr home_addr;
+	struct ipv6hdr *ip6;
+	struct ro_rh2 *rh;
+
+	rh = cursor_pull(&c, 8);
+	if (!rh)
+		return VERDICT(XDP_DROP, rx_malformed); /* is_mh() proved 8: cannot happen */
+	if (rh->type != RH2_TYPE)
+		return VERDICT(XDP_PASS, rx_no_binding);
+	if (rh->hdrlen != 2 || rh->segments_left != 1)
+		return VERDICT(XDP_DROP, rh2_bad);
+	/* The walk in is_mh() proved the 24 octets are in the payload. */
+	if (!cursor_pull(&c, sizeof(*rh) - 8))
+		return VERDICT(XDP_DROP, rx_malformed);
+	home_addr = rh->home_addr;
+	if (!binding_lookup(&home_addr))
+		return VERDICT(XDP_DROP, rh2_bad);
+	/* A Mobile Prefix Advertisement is the daemon's, which checks the RH2
+	 * itself (section 11.4.3) on a packet socket: left as it came. */
+	if (rh->nexthdr == IPPROTO_ICMPV6) {
+		__u8 *type = cursor_pull(&c, 1);
+
+		if (type && *type == ICMPV6_MOBILE_PREFIX_ADV)
+			return VERDICT(XDP_PASS, mn_rh2_daemon);
+	}
+
+	ip6 = (void *)(long)ctx->data + sizeof(struct ethhdr);
+	if ((void *)(ip6 + 1) > (void *)(long)ctx->data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	ip6->daddr = home_addr;
+	if (xdp_strip_first_ext(ctx, RO_EXT_LEN))
+		return VERDICT(XDP_DROP, internal_error);
+	return VERDICT(XDP_PASS, mn_rh2_accept);
+}
+
+/*
  * MN: a Mobility Header packet sent straight to us, whatever the unicast
  * destination (care-of or home address): a BA with a type 2 Routing header
  * (RFC 6275 section 11.7.3), a CoT, a BRR, a Binding Error.
@@ -588,9 +722,11 @@ static __always_inline int xdp_mn_direct(struct xdp_md *ctx, struct cursor c,
 	mh = is_mh(c, ip6);
 	if (mh < 0)
 		return VERDICT(XDP_DROP, rx_malformed);
-	if (!mh)
-		return VERDICT(XDP_PASS, rx_no_binding);
-	return xdp_signal_outer(ctx, ip6);
+	if (mh)
+		return xdp_signal_outer(ctx, ip6);
+	if (ip6->nexthdr == IPPROTO_ROUTING)
+		return xdp_mn_rh2(ctx, c);
+	return VERDICT(XDP_PASS, rx_no_binding);
 }
 
 /*
@@ -645,12 +781,120 @@ int xdp_mn(struct xdp_md *ctx)
 	return VERDICT(XDP_PASS, mn_decap);
 }
 
+/*
+ * CN: a packet with a Home Address option and no binding for it, or one
+ * from another CoA, is dropped (RFC 6275 section 9.3.1) and its first
+ * XMIP6_SIGNAL_MAX_LEN octets go to the daemon, which answers with a
+ * rate-limited Binding Error status 1 (section 9.3.3). One verdict counter
+ * (cn_hao_unbound) either way; a full ring is counted as such.
+ */
+static __always_inline int xdp_cn_unbound(struct xdp_md *ctx, const struct ipv6hdr *ip6)
+{
+	__u32 len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+
+	if (len > XMIP6_SIGNAL_MAX_LEN)
+		len = XMIP6_SIGNAL_MAX_LEN;
+	if (xdp_signal_put(ctx, sizeof(struct ethhdr), len, XMIP6_SIGNAL_F_HAO_UNBOUND) ==
+	    SIG_PUT_RING_FULL)
+		return VERDICT(XDP_DROP, sig_ring_full);
+	return VERDICT(XDP_DROP, cn_hao_unbound);
+}
+
+/*
+ * CN: a Home Address option found by ext_scan(). From the CoA of the
+ * binding for its home address, the packet becomes one from the home
+ * address (section 9.3.1): the source is swapped in and the option goes,
+ * with its whole Destination Options header when that holds nothing else
+ * and comes first (the usual 24-octet form), else overwritten with PadN so
+ * that the stack, which knows no HAO (option type 11xxxxxx), accepts it.
+ * No checksum changes: the sender used the home address (section 6.3).
+ */
+static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info *e)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	struct in6_addr home_addr;
+	struct xmip6_binding *b;
+	__u8 *hao;
+
+	if ((void *)(ip6 + 1) > data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	hao = data + (e->hao_off & EXT_OFF_MASK);
+	if ((void *)(hao + HAO_OPT_LEN) > data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	__builtin_memcpy(&home_addr, hao + 2, sizeof(home_addr));
+	/* Fact sheet 3.1: a multicast, link-local or loopback home address is
+	 * invalid; silently discarded, no Binding Error. */
+	if (!addr_is_global_unicast(&home_addr))
+		return VERDICT(XDP_DROP, cn_hao_invalid);
+	b = binding_lookup(&home_addr);
+	if (!b || !addr_equal(&b->care_of_addr, &ip6->saddr))
+		return xdp_cn_unbound(ctx, ip6);
+
+	ip6->saddr = home_addr;
+	if (e->doh_first && !e->doh_other) {
+		if (xdp_strip_first_ext(ctx, e->doh_len & EXT_OFF_MASK))
+			return VERDICT(XDP_DROP, internal_error);
+		return VERDICT(XDP_PASS, cn_hao_accept);
+	}
+	hao[0] = IPV6_TLV_PADN;
+	hao[1] = HAO_DATA_LEN;
+	__builtin_memset(hao + 2, 0, HAO_DATA_LEN);
+	return VERDICT(XDP_PASS, cn_hao_accept);
+}
+
+/*
+ * Correspondent node ingress (RFC 6275 sections 9.3.1, 9.3.2). Mobility
+ * Header packets to any of our unicast addresses go to the daemon as on a
+ * mobile node (a BU carries a HAO, HoTI/CoTI do not); of the rest, those
+ * with a Home Address option are restored or dropped, and those with a
+ * type 2 Routing header dropped: a node that is not a mobile node discards
+ * them (fact sheet 3.2). Everything else passes.
+ */
+SEC("xdp")
+int xdp_cn(struct xdp_md *ctx)
+{
+	struct ext_info e = {};
+	struct ipv6hdr *ip6;
+	struct ethhdr *eth;
+	struct cursor c;
+	int verdict, mh;
+
+	verdict = xdp_pull_ipv6(ctx, &c, &eth, &ip6);
+	if (verdict >= 0)
+		return verdict;
+	if (eth->h_dest[0] & 1 || !addr_is_global_unicast(&ip6->daddr))
+		return VERDICT(XDP_PASS, rx_not_unicast);
+	if (!may_carry_mh(ip6->nexthdr))
+		return VERDICT(XDP_PASS, rx_no_binding);
+	mh = is_mh(c, ip6);
+	if (mh < 0)
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (mh) {
+		verdict = xdp_signal_outer(ctx, ip6);
+		return verdict;
+	}
+	if (ext_scan(c, ip6, (void *)(long)ctx->data, &e))
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (e.rh2)
+		return VERDICT(XDP_DROP, cn_rh2_drop);
+	if (!e.doh_off)
+		return VERDICT(XDP_PASS, rx_no_binding);
+	if (doh_scan((void *)(long)ctx->data, (void *)(long)ctx->data_end, &e))
+		return VERDICT(XDP_DROP, rx_malformed);
+	if (!e.hao_off)
+		return VERDICT(XDP_PASS, rx_no_binding);
+	return xdp_cn_hao(ctx, &e);
+}
+
 /* ------------------------------------------------------------------- TC */
 
-/* Which counters a TC encapsulation path bumps: HA and MN share the code. */
+/* Which counters a TC path that grows packets bumps: HA, MN and CN share the code. */
 enum tc_dir {
 	TC_DIR_HA, /* ha_addr -> care_of_addr */
-	TC_DIR_MN, /* care_of_addr -> ha_addr */
+	TC_DIR_MN, /* care_of_addr -> ha_addr, or MN route optimisation */
+	TC_DIR_CN, /* CN route optimisation: to the care-of address */
 };
 
 /*
@@ -675,6 +919,8 @@ static __always_inline int tc_ptb_local(struct __sk_buff *skb, const struct in6_
 		return VERDICT(TC_ACT_SHOT, internal_error);
 	if (dir == TC_DIR_MN)
 		STAT_INC(mn_ptb_local);
+	else if (dir == TC_DIR_CN)
+		STAT_INC(cn_ptb_local);
 	else
 		STAT_INC(ha_ptb_sent);
 	return bpf_redirect(skb->ifindex, BPF_F_INGRESS);
@@ -698,6 +944,65 @@ static __always_inline __u32 tc_l3_segment_len(struct __sk_buff *skb, struct ipv
 	return sizeof(*ip6) + l4_len + skb->gso_size;
 }
 
+/*
+ * Routes a packet of @len octets that is about to grow by @grow octets and
+ * leave from @src to @dst: the FIB answer, except that a host (forwarding
+ * off: the helper answers only routers, BPF_FIB_LKUP_RET_FWD_DISABLED) gets
+ * NO_NEIGH for the device the stack chose, which bpf_redirect_neigh() then
+ * routes, or FRAG_NEEDED with the device MTU standing in for the path MTU.
+ * GSO packets are checked per segment: bpf_skb_adjust_room() shrinks their
+ * gso_size by @grow, so each segment still fits (Cilium's dsr_set_ext6 does
+ * the same); only non-GSO packets get a length.
+ */
+static __always_inline int tc_fib(struct __sk_buff *skb, struct bpf_fib_lookup *fib,
+				  const struct in6_addr *src, const struct in6_addr *dst,
+				  __u8 proto, __u32 len, __u32 grow)
+{
+	int rc;
+
+	fib->family = AF_INET6;
+	fib->l4_protocol = proto;
+	fib->tot_len = skb->gso_size ? 0 : len + grow;
+	fib->ifindex = skb->ifindex;
+	__builtin_memcpy(fib->ipv6_src, src, sizeof(fib->ipv6_src));
+	__builtin_memcpy(fib->ipv6_dst, dst, sizeof(fib->ipv6_dst));
+	rc = bpf_fib_lookup(skb, fib, sizeof(*fib), 0);
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
+		__u32 dev_mtu = 0;
+
+		fib->ifindex = skb->ifindex;
+		rc = BPF_FIB_LKUP_RET_NO_NEIGH;
+		if (!skb->gso_size &&
+		    bpf_check_mtu(skb, 0, &dev_mtu, grow, 0) == BPF_MTU_CHK_RET_FRAG_NEEDED) {
+			rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
+			fib->mtu_result = dev_mtu;
+		}
+	}
+	return rc;
+}
+
+/* Sends a rebuilt packet where tc_fib() said (@rc SUCCESS or NO_NEIGH). */
+static __always_inline int tc_forward(struct __sk_buff *skb, const struct bpf_fib_lookup *fib,
+				      int rc)
+{
+	void *data, *data_end;
+	struct ethhdr *eth;
+
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+		return bpf_redirect_neigh(fib->ifindex, NULL, 0, 0);
+
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	eth = data;
+	if ((void *)(eth + 1) > data_end)
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
+	if (fib->ifindex == skb->ifindex)
+		return TC_ACT_OK;
+	return bpf_redirect(fib->ifindex, 0);
+}
+
 /* Encapsulates towards the other end of @b's tunnel; @dir says which end we are. */
 static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_binding *b,
 				    enum tc_dir dir)
@@ -708,7 +1013,6 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	void *data_end = (void *)(long)skb->data_end;
 	struct bpf_fib_lookup fib = {};
 	struct ipv6hdr *inner = data + sizeof(struct ethhdr), outer;
-	struct ethhdr *eth;
 	__u16 inner_len;
 	__u32 label, mtu;
 	__u8 tclass;
@@ -720,30 +1024,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	tclass = ipv6_tclass(inner);
 	label = tunnel_flow_label(inner, data_end);
 
-	fib.family = AF_INET6;
-	fib.l4_protocol = IPPROTO_IPV6;
-	/* GSO packets are checked per segment: adjust_room below shrinks
-	 * gso_size by the tunnel overhead, so each segment still fits. */
-	fib.tot_len = skb->gso_size ? 0 : inner_len + XMIP6_TUNNEL_OVERHEAD;
-	fib.ifindex = skb->ifindex;
-	__builtin_memcpy(fib.ipv6_src, src, sizeof(fib.ipv6_src));
-	__builtin_memcpy(fib.ipv6_dst, dst, sizeof(fib.ipv6_dst));
-	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
-	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
-		/* The FIB helper answers only routers. A host (forwarding off,
-		 * the usual mobile node) sends the tunnel out of the device the
-		 * stack chose and lets bpf_redirect_neigh() route the outer
-		 * header; the device MTU stands in for the path MTU. */
-		__u32 dev_mtu = 0;
-
-		fib.ifindex = skb->ifindex;
-		rc = BPF_FIB_LKUP_RET_NO_NEIGH;
-		if (!skb->gso_size && bpf_check_mtu(skb, 0, &dev_mtu, XMIP6_TUNNEL_OVERHEAD, 0) ==
-					      BPF_MTU_CHK_RET_FRAG_NEEDED) {
-			rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
-			fib.mtu_result = dev_mtu;
-		}
-	}
+	rc = tc_fib(skb, &fib, src, dst, IPPROTO_IPV6, inner_len, XMIP6_TUNNEL_OVERHEAD);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, dst, ptb_mtu_for(fib.mtu_result), dir);
 	mtu = tunnel_mtu_of(b);
@@ -765,19 +1046,34 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 		STAT_INC(mn_encap);
 	else
 		STAT_INC(ha_local_encap);
-	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
-		return bpf_redirect_neigh(fib.ifindex, NULL, 0, 0);
+	return tc_forward(skb, &fib, rc);
+}
 
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	eth = data;
-	if ((void *)(eth + 1) > data_end)
-		return VERDICT(TC_ACT_SHOT, internal_error);
-	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
-	if (fib.ifindex == skb->ifindex)
-		return TC_ACT_OK;
-	return bpf_redirect(fib.ifindex, 0);
+/*
+ * Inserts the 24-octet extension header @ext (its Next Header already the
+ * IPv6 header's) right after the IPv6 header @ip6 (a copy): Next Header
+ * becomes @nh, the payload length grows by 24, and the addresses become
+ * @src and @dst. BPF_ADJ_ROOM_NET makes room behind the base IPv6 header and
+ * lowers a GSO packet's gso_size by 24, so its segments grow by as much and
+ * still fit; the upper-layer header and its checksum (partial or not) stay
+ * where and what they were. Returns 0 or -1.
+ */
+static __always_inline int tc_push_ext(struct __sk_buff *skb, struct ipv6hdr *ip6, const void *ext,
+				       __u8 nh, const struct in6_addr *src,
+				       const struct in6_addr *dst)
+{
+	ip6->nexthdr = nh;
+	ip6->payload_len = bpf_htons(bpf_ntohs(ip6->payload_len) + RO_EXT_LEN);
+	ip6->saddr = *src;
+	ip6->daddr = *dst;
+	if (bpf_skb_adjust_room(skb, RO_EXT_LEN, BPF_ADJ_ROOM_NET, 0) ||
+	    bpf_skb_store_bytes(skb, sizeof(struct ethhdr), ip6, sizeof(*ip6), 0) ||
+	    bpf_skb_store_bytes(skb, sizeof(struct ethhdr) + sizeof(*ip6), ext, RO_EXT_LEN, 0))
+		return -1;
+	/* Accompanies the verdict: shows that GSO packets take this path. */
+	if (skb->gso_size)
+		STAT_INC(ro_gso);
+	return 0;
 }
 
 /*
@@ -855,11 +1151,102 @@ int tc_ha_egress(struct __sk_buff *skb)
 	return tc_encap(skb, b, TC_DIR_HA);
 }
 
+/* A Hop-by-Hop or Routing header would have to come before ours: not handled, left as is. */
+static __always_inline bool ro_ext_in_the_way(const struct ipv6hdr *ip6)
+{
+	return ip6->nexthdr == IPPROTO_HOPOPTS || ip6->nexthdr == IPPROTO_ROUTING;
+}
+
+/*
+ * MN: note that the home address talks with @key->peer_addr through the
+ * tunnel, for the daemon's route optimisation policy (RFC 6275 section
+ * 11.7.2). An insert for a new peer, then a refresh at most once a second:
+ * not a map write per packet.
+ */
+static __always_inline void peer_record(const struct xmip6_ro_key *key)
+{
+	__u64 now = bpf_ktime_get_coarse_ns();
+	struct xmip6_peer *p, fresh = {};
+
+	p = bpf_map_lookup_elem(&peers, key);
+	if (!p) {
+		fresh.first_seen_ns = now;
+		fresh.last_seen_ns = now;
+		fresh.packets = 1;
+		if (!bpf_map_update_elem(&peers, key, &fresh, BPF_NOEXIST))
+			STAT_INC(mn_peer_new);
+		return;
+	}
+	if (now - p->last_seen_ns >= 1000000000ULL) {
+		p->last_seen_ns = now;
+		p->packets++;
+	}
+}
+
+/*
+ * MN with XMIP6_CFG_F_RO: a packet from a home address to a correspondent
+ * with a live "ro" entry leaves from the CoA that correspondent holds, with
+ * a Home Address option (RFC 6275 sections 6.3, 11.3.1) instead of through
+ * the tunnel. Returns the verdict, or -1 to reverse-tunnel it as before.
+ */
+static __always_inline int tc_mn_ro(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ipv6hdr *p = data + sizeof(struct ethhdr), ip6;
+	struct bpf_fib_lookup fib = {};
+	struct xmip6_ro_key key;
+	struct in6_addr coa;
+	struct xmip6_ro *ent;
+	struct ro_doh doh;
+	int rc;
+
+	if ((void *)(p + 1) > data_end)
+		return -1;
+	ip6 = *p;
+	key.home_addr = ip6.saddr;
+	key.peer_addr = ip6.daddr;
+	ent = bpf_map_lookup_elem(&ro, &key);
+	if (ent && ent->expires_ns && bpf_ktime_get_coarse_ns() >= ent->expires_ns) {
+		STAT_INC(mn_ro_expired);
+		ent = NULL;
+	}
+	if (!ent) {
+		peer_record(&key);
+		return -1;
+	}
+	/* A Home Test Init must come through the home agent (section 5.2.5):
+	 * Mobility Header packets the daemon left unmarked take the tunnel. */
+	if (ip6.nexthdr == IPPROTO_MH)
+		return -1;
+	if (ro_ext_in_the_way(&ip6)) {
+		STAT_INC(ro_ext_pass);
+		return -1;
+	}
+	coa = ent->care_of_addr;
+
+	rc = tc_fib(skb, &fib, &coa, &key.peer_addr, IPPROTO_DSTOPTS,
+		    skb->len - sizeof(struct ethhdr), RO_EXT_LEN);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return tc_ptb_local(skb, &key.peer_addr, ptb_mtu_grow(fib.mtu_result, RO_EXT_LEN),
+				    TC_DIR_MN);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+		return VERDICT(TC_ACT_SHOT, mn_no_route);
+
+	ro_doh_fill(&doh, ip6.nexthdr, &key.home_addr);
+	if (tc_push_ext(skb, &ip6, &doh, IPPROTO_DSTOPTS, &coa, &key.peer_addr))
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	STAT_INC(mn_hao_insert);
+	return tc_forward(skb, &fib, rc);
+}
+
 SEC("tc")
 int tc_mn_egress(struct __sk_buff *skb)
 {
+	struct xmip6_config *cfg;
 	struct xmip6_binding *b;
 	struct ipv6hdr *ip6;
+	int verdict;
 
 	if (tc_is_daemon_signal(skb))
 		return VERDICT(TC_ACT_OK, tc_signal_bypass);
@@ -872,5 +1259,73 @@ int tc_mn_egress(struct __sk_buff *skb)
 	/* Only what would be tunnelled pays for this check. */
 	if (ip6->nexthdr == IPPROTO_ICMPV6 && tc_is_nd(skb))
 		return VERDICT(TC_ACT_OK, tc_nd_pass);
+	/* Route optimisation only when the daemon's policy turned it on:
+	 * otherwise not even a lookup more per packet. */
+	cfg = config_get();
+	if (cfg && (cfg->flags & XMIP6_CFG_F_RO)) {
+		verdict = tc_mn_ro(skb);
+		if (verdict >= 0)
+			return verdict;
+	}
 	return tc_encap(skb, b, TC_DIR_MN);
+}
+
+/*
+ * CN: a packet to a home address with a live binding goes to the care-of
+ * address with a type 2 Routing header holding the home address (RFC 6275
+ * sections 6.4, 9.3.2). The upper-layer checksum stays: its pseudo-header
+ * uses the final destination, the home address (RFC 8200 section 8.1).
+ */
+static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_binding *b)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ipv6hdr *p = data + sizeof(struct ethhdr), ip6;
+	struct bpf_fib_lookup fib = {};
+	struct in6_addr coa = b->care_of_addr;
+	struct ro_rh2 rh;
+	int rc;
+
+	if ((void *)(p + 1) > data_end)
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	ip6 = *p;
+	/* A Home Test goes to the home address, through the home agent
+	 * (section 5.2.5), never along the binding it is to refresh. */
+	if (ip6.nexthdr == IPPROTO_MH)
+		return VERDICT(TC_ACT_OK, tc_pass);
+	if (ro_ext_in_the_way(&ip6))
+		return VERDICT(TC_ACT_OK, ro_ext_pass);
+
+	rc = tc_fib(skb, &fib, &ip6.saddr, &coa, IPPROTO_ROUTING, skb->len - sizeof(struct ethhdr),
+		    RO_EXT_LEN);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return tc_ptb_local(skb, &coa, ptb_mtu_grow(fib.mtu_result, RO_EXT_LEN), TC_DIR_CN);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+		return VERDICT(TC_ACT_SHOT, cn_no_route);
+
+	ro_rh2_fill(&rh, ip6.nexthdr, &ip6.daddr);
+	if (tc_push_ext(skb, &ip6, &rh, IPPROTO_ROUTING, &ip6.saddr, &coa))
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	STAT_INC(cn_rh2_insert);
+	return tc_forward(skb, &fib, rc);
+}
+
+SEC("tc")
+int tc_cn_egress(struct __sk_buff *skb)
+{
+	struct xmip6_binding *b;
+	struct ipv6hdr *ip6;
+
+	if (tc_is_daemon_signal(skb))
+		return VERDICT(TC_ACT_OK, tc_signal_bypass);
+	ip6 = tc_ipv6(skb);
+	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
+		return VERDICT(TC_ACT_OK, tc_pass);
+	b = binding_lookup(&ip6->daddr);
+	if (!b)
+		return VERDICT(TC_ACT_OK, tc_pass);
+	/* Neighbor Discovery is link-scoped: never rerouted. */
+	if (ip6->nexthdr == IPPROTO_ICMPV6 && tc_is_nd(skb))
+		return VERDICT(TC_ACT_OK, tc_nd_pass);
+	return tc_cn_rh2(skb, b);
 }

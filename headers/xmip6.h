@@ -212,7 +212,22 @@ struct xmip6_signal {
 	X(sig_too_long, "Mobility Header packets too long for the ring record, dropped")     \
 	X(sig_ring_full, "Mobility Header packets dropped: daemon ring buffer full")         \
 	X(expired_binding, "packets that matched an expired binding (treated as none)")      \
-	X(internal_error, "helper failures (adjust head/room, store), dropped")
+	X(internal_error, "helper failures (adjust head/room, store), dropped")              \
+	X(cn_hao_accept, "CN: Home Address option from the bound CoA: source restored")      \
+	X(cn_hao_unbound, "CN: Home Address option without binding or from another CoA")     \
+	X(cn_hao_invalid, "CN: Home Address option naming a non-global address, dropped")    \
+	X(cn_rh2_drop, "CN: type 2 Routing header at a correspondent node, dropped")         \
+	X(cn_rh2_insert, "CN: packets to a bound home address sent to the CoA with an RH2")  \
+	X(cn_ptb_local, "CN: too big once the RH2 is added, PTB looped to the local stack")  \
+	X(cn_no_route, "CN: no route to the care-of address, dropped")                       \
+	X(ro_ext_pass, "RO: packets with a Hop-by-Hop or Routing header left as they were")  \
+	X(ro_gso, "RO: GSO packets given an RH2 or a HAO (gso_size lowered by 24)")          \
+	X(mn_hao_insert, "MN: route-optimised packets sent from the CoA with a HAO (TC)")    \
+	X(mn_ro_expired, "MN: route optimisation entries found expired (treated as none)")   \
+	X(mn_peer_new, "MN: correspondents newly recorded in the peers map")                 \
+	X(mn_rh2_accept, "MN: type 2 Routing header for our home address consumed")          \
+	X(rh2_bad, "MN: type 2 Routing header malformed or not for a home address, dropped") \
+	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 left for the daemon")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;
 struct xmip6_stats {

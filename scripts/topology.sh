@@ -748,3 +748,49 @@ xm_ping_fails() {
 	echo "$out"
 	echo "$out" | grep -q ' 0 received'
 }
+
+# ---- route optimisation helpers (test_ro.sh) ---------------------------------
+#
+# A correspondent node daemon in the "cn" namespace, and a second, plain
+# correspondent ("cn2", no xmip6d: no Mobile IPv6 at all) behind R1:
+#
+#   R1  cn2    2001:db8:c2::1/64
+#   CN2 eth0   2001:db8:c2::2/64   default via R1
+XM_CN2_ADDR=2001:db8:c2::2
+XM_R1_CN2_ADDR=2001:db8:c2::1
+XM_R1_CN2_IF=cn2
+XM_CN2_IF=eth0
+
+# xm_write_cn_conf [LOG_LEVEL [CN_SETTINGS]]: $XM_TMP/cn.conf, a correspondent
+# node on the CN's interface, control socket $XM_TMP/cn.sock. CN_SETTINGS go
+# into the correspondent-node group as they are.
+xm_write_cn_conf() {
+	local level=${1:-info} extra=${2:-}
+	(
+		umask 077
+		cat >"$XM_TMP/cn.conf" <<EOC
+log-level = "$level";
+pin-dir = "$(xm_pin cn)";
+control-socket = "$XM_TMP/cn.sock";
+correspondent-node = {
+  interfaces = [ "$XM_CN_IF" ];
+  $extra
+};
+EOC
+	)
+}
+
+# xm_plain_cn_up [ROLE R1_IF ADDR R1_ADDR]: a plain host ROLE (default cn2)
+# linked to R1 (after xm_topo_up): ROLE eth0 ADDR/64 (XM_CN2_ADDR), R1's end
+# R1_IF (cn2) R1_ADDR/64 (XM_R1_CN2_ADDR), default via R1. R1 routes to it
+# on-link; xm_cleanup removes the namespace like the others.
+xm_plain_cn_up() {
+	local role=${1:-cn2} r1_if=${2:-$XM_R1_CN2_IF} addr=${3:-$XM_CN2_ADDR}
+	local r1_addr=${4:-$XM_R1_CN2_ADDR}
+	xm_add_ns "$role" || return 1
+	xm_link "$role" "$XM_CN2_IF" r1 "$r1_if" &&
+		xm_addr "$role" "$XM_CN2_IF" "$addr/64" &&
+		xm_addr r1 "$r1_if" "$r1_addr/64" &&
+		ip -n "$(xm_ns "$role")" -6 route add default via "$r1_addr" || return 1
+	xm_retry 50 0.1 xm_ns_ready "$role"
+}

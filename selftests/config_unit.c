@@ -320,6 +320,53 @@ static bool chk_hex_int(const struct xmip6d_config *c)
 	return true;
 }
 
+/* Lines 1-2 of the correspondent-node cases; the next setting is on line 3. */
+#define CN_BASE "correspondent-node = {\n\tinterfaces = [ \"eth0\" ];\n"
+
+static bool chk_cn_defaults(const struct xmip6d_config *c)
+{
+	EXPECT(c->has_cn && !c->has_ha && !c->has_mn);
+	EXPECT(c->cn.n_interfaces == 1 && !strcmp(c->cn.interfaces[0], "eth0"));
+	EXPECT(c->cn.max_lifetime_s == 420);
+	EXPECT(c->cn.max_bindings == XMIP6_BINDINGS_DEFAULT);
+	EXPECT(c->cn.nonce_interval_s == 30 && c->cn.nonce_lifetime_s == 240);
+	EXPECT(c->cn.kcn_interval_s == 3600);
+	EXPECT(c->cn.refresh_request && c->cn.refresh_before_s == 30);
+	EXPECT(!strcmp(c->cn.xdp_mode, "native"));
+	return true;
+}
+
+static bool chk_cn_full(const struct xmip6d_config *c)
+{
+	EXPECT(c->has_cn && c->cn.n_interfaces == 2);
+	EXPECT(c->cn.max_lifetime_s == 12 && c->cn.max_bindings == 10);
+	EXPECT(c->cn.nonce_interval_s == 1 && c->cn.nonce_lifetime_s == 3);
+	EXPECT(c->cn.kcn_interval_s == 0 && !c->cn.refresh_request);
+	EXPECT(c->cn.refresh_before_s == 6 && !strcmp(c->cn.xdp_mode, "generic"));
+	return true;
+}
+
+static bool chk_ro_default(const struct xmip6d_config *c)
+{
+	EXPECT(c->has_mn && c->mn.ro_mode == CONFIG_RO_NONE && c->mn.n_ro_peers == 0);
+	EXPECT(c->mn.ro_lifetime_s == 420);
+	return true;
+}
+
+static bool chk_ro_all(const struct xmip6d_config *c)
+{
+	EXPECT(c->mn.ro_mode == CONFIG_RO_ALL && c->mn.ro_lifetime_s == 100);
+	return true;
+}
+
+static bool chk_ro_listed(const struct xmip6d_config *c)
+{
+	EXPECT(c->mn.ro_mode == CONFIG_RO_LISTED && c->mn.n_ro_peers == 2);
+	EXPECT(addr_is(&c->mn.ro_peers[0].addr, "2001:db8:c::") && c->mn.ro_peers[0].len == 48);
+	EXPECT(addr_is(&c->mn.ro_peers[1].addr, "2001:db8:d::1") && c->mn.ro_peers[1].len == 128);
+	return true;
+}
+
 static const struct tcase cases[] = {
 	/* ---- good ---- */
 	{"minimal home agent: every default", HA_BASE "\trequire-auth = false;\n};\n", OK, NULL,
@@ -435,7 +482,55 @@ static const struct tcase cases[] = {
 	{"unknown mobile-node setting, nothing close", MN_BASE "\tcolour = \"blue\";\n};\n", 5,
 	 "mobile-node.colour: unknown setting; allowed here: home-address,", NULL, NULL},
 	{"correspondent-node refused", MN_BASE "};\ncorrespondent-node = { };\n", 6,
-	 "correspondent-node: not supported yet", NULL, NULL},
+	 "correspondent-node: a file configures one role", NULL, NULL},
+	{"correspondent node, defaults", CN_BASE "};\n", OK, NULL, NULL, chk_cn_defaults},
+	{"correspondent node, every setting",
+	 "correspondent-node = {\n\tinterfaces = [ \"eth0\", \"eth1\" ];\n"
+	 "\tmax-lifetime = 12; max-bindings = 10; nonce-interval = 1; nonce-lifetime = 3;\n"
+	 "\tkcn-interval = 0; refresh-request = false; refresh-before = 6;\n"
+	 "\txdp-mode = \"generic\";\n};\n",
+	 OK, NULL, NULL, chk_cn_full},
+	{"correspondent node: max-lifetime over MAX_RR_BINDING_LIFETIME",
+	 CN_BASE "\tmax-lifetime = 421;\n};\n", 3,
+	 "correspondent-node.max-lifetime: 421 is out of range; allowed 4..420", NULL, NULL},
+	{"correspondent node: nonce-lifetime below nonce-interval",
+	 CN_BASE "\tnonce-interval = 60;\n\tnonce-lifetime = 30;\n};\n", 4,
+	 "correspondent-node.nonce-lifetime: 30 is below nonce-interval (60)", NULL, NULL},
+	{"correspondent node: refresh-before not below max-lifetime",
+	 CN_BASE "\tmax-lifetime = 20;\n\trefresh-before = 20;\n};\n", 4,
+	 "correspondent-node.refresh-before: 20 is not below max-lifetime (20)", NULL, NULL},
+	{"correspondent node: no interfaces", "correspondent-node = {\n};\n", 1,
+	 "correspondent-node.interfaces: missing", NULL, NULL},
+	{"correspondent node: a typo", CN_BASE "\tnonce-intervall = 3;\n};\n", 3,
+	 "correspondent-node.nonce-intervall: unknown setting; did you mean nonce-interval?", NULL,
+	 NULL},
+	{"correspondent-node after home-agent", HA_BASE "};\n" CN_BASE "};\n", 6,
+	 "correspondent-node: a file configures one role", NULL, NULL},
+	{"mobile node: route optimisation off by default", MN_BASE "};\n", OK, NULL, NULL,
+	 chk_ro_default},
+	{"mobile node: route-optimization all",
+	 MN_BASE "\troute-optimization = \"all\";\n\troute-optimization-lifetime = 100;\n};\n", OK,
+	 NULL, NULL, chk_ro_all},
+	{"mobile node: route-optimization list",
+	 MN_BASE "\troute-optimization = [ \"2001:db8:c::/48\", \"2001:db8:d::1\" ];\n};\n", OK,
+	 NULL, NULL, chk_ro_listed},
+	{"mobile node: route-optimization bad word",
+	 MN_BASE "\troute-optimization = \"some\";\n};\n", 5,
+	 "mobile-node.route-optimization: \"some\" is not allowed", NULL, NULL},
+	{"mobile node: route-optimization bad entry",
+	 MN_BASE "\troute-optimization = [ \"2001:db8:c::/48\",\n\t\t\"2001:db8::zz\" ];\n};\n", 6,
+	 "mobile-node.route-optimization[1]: \"2001:db8::zz/128\": 2001:db8::zz is not an IPv6 "
+	 "address",
+	 NULL, NULL},
+	{"mobile node: route-optimization prefix with host bits",
+	 MN_BASE "\troute-optimization = [ \"2001:db8:c::1/48\" ];\n};\n", 5,
+	 "mobile-node.route-optimization[0]: \"2001:db8:c::1/48\" has host bits set", NULL, NULL},
+	{"mobile node: route-optimization empty list", MN_BASE "\troute-optimization = [ ];\n};\n",
+	 5, "mobile-node.route-optimization: 0 entries", NULL, NULL},
+	{"mobile node: route-optimization-lifetime over 420",
+	 MN_BASE "\troute-optimization-lifetime = 421;\n};\n", 5,
+	 "mobile-node.route-optimization-lifetime: 421 is out of range; allowed 1..420", NULL,
+	 NULL},
 	{"home-agent and mobile-node in one file", HA_BASE "};\n" MN_BASE "};\n", 6,
 	 "mobile-node: a file configures one role", NULL, NULL},
 
@@ -742,6 +837,7 @@ static bool config_same(const struct xmip6d_config *a, const struct xmip6d_confi
 	SAME(log_syslog);
 	SAME(has_ha);
 	SAME(has_mn);
+	SAME(has_cn);
 	if (!str_same("pin_dir", a->pin_dir, b->pin_dir) ||
 	    !str_same("control_socket", a->control_socket, b->control_socket))
 		return false;
@@ -782,6 +878,23 @@ static bool config_same(const struct xmip6d_config *a, const struct xmip6d_confi
 		    !str_same("mn.key_file", a->mn.key_file, b->mn.key_file))
 			return false;
 		if (a->mn.key_file && memcmp(a->mn.key, b->mn.key, a->mn.key_len))
+			return false;
+		SAME(mn.ro_mode);
+		SAME(mn.n_ro_peers);
+		SAME(mn.ro_peers);
+		SAME(mn.ro_lifetime_s);
+	}
+	if (a->has_cn) {
+		SAME(cn.interfaces);
+		SAME(cn.n_interfaces);
+		SAME(cn.max_lifetime_s);
+		SAME(cn.max_bindings);
+		SAME(cn.nonce_interval_s);
+		SAME(cn.nonce_lifetime_s);
+		SAME(cn.kcn_interval_s);
+		SAME(cn.refresh_request);
+		SAME(cn.refresh_before_s);
+		if (!str_same("cn.xdp_mode", a->cn.xdp_mode, b->cn.xdp_mode))
 			return false;
 	}
 	return true;
@@ -916,7 +1029,7 @@ static void example(const char *repo, const char *name, bool ha, int n_mn)
 
 	snprintf(path, sizeof(path), "%s/docs/examples/%s", repo, name);
 	ret = config_load(path, &cfg, err, sizeof(err));
-	if (!check(ret == 0 && cfg.has_ha == ha && cfg.has_mn == !ha &&
+	if (!check(ret == 0 && cfg.has_ha == ha && cfg.has_mn == (!ha && !cfg.has_cn) &&
 			   cfg.ha.n_mobile_nodes == n_mn && !cfg.keys_redacted,
 		   "docs/examples/%s loads", name)) {
 		printf("#   %d: %s\n", ret, err);
@@ -1060,6 +1173,7 @@ int main(int argc, char **argv)
 	example(repo, "ha.conf", true, 3);
 	example(repo, "ha-virtual.conf", true, 2);
 	example(repo, "mn.conf", false, 0);
+	example(repo, "cn.conf", false, 0);
 
 	{
 		char cmd[PATH_MAX + 16];

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * prog_run.c - runs the xmip6 BPF programs on test frames with
- * BPF_PROG_TEST_RUN, for selftests/test_dataplane.py.
+ * BPF_PROG_TEST_RUN, for selftests/test_dataplane.py and test_ro_dataplane.py.
  *
  * The skeleton is loaded once, without pinning (nothing of an installed
  * instance is touched). Fixtures come as a JSON array on stdin:
  *
  *   [{"name": "what",
- *     "prog": "xdp_ha" | "xdp_mn" | "tc_ha_egress" | "tc_mn_egress",
+ *     "prog": "xdp_ha" | "xdp_mn" | "xdp_cn" | "tc_ha_egress" | "tc_mn_egress" |
+ *             "tc_cn_egress",
  *     "ifname": "veth0",        XDP ingress_ifindex / TC skb ifindex
  *     "data": "hex",            the frame, from the Ethernet header
  *     "meta": 16,               XDP only, optional: bytes of metadata put in
@@ -27,6 +28,11 @@
  *                   "tunnel_mtu": 1400,    learnt tunnel MTU (optional)
  *                   "tunnel_mtu_expires_ns": 0,          absolute, or
  *                   "tunnel_mtu_expires_in_ms": 300000}]},  relative
+ *     "ro": [{"home": "..", "peer": "..", "coa": "..",   optional: "ro" entries
+ *             "expires_ns": 0, "expires_in_ms": -1000,
+ *             "lifetime_s": 0, "sequence": 0, "flags": 0}],
+ *     "peers": [{"home": "..", "peer": "..",           optional: "peers" entries
+ *                "first_seen_ago_ms": 5000, "last_seen_ago_ms": 100, "packets": 3}],
  *     ...]
  *
  * Before each fixture the bindings, config, stats and ICMP rate-limit maps
@@ -37,7 +43,8 @@
  *    "stats": {"rx_not_ipv6": 0, ...},     counters summed over all CPUs
  *    "bindings_before": [B, ...],          the bindings map just before the run
  *    "bindings_after": [B, ...],           ... and just after it
- *    "signals": [S, ...]}                  the signal ring's records, in order
+ *    "signals": [S, ...],                  the signal ring's records, in order
+ *    "peers_after": [P, ...]}              the "peers" map after the run
  *
  * where each B holds every field of struct xmip6_binding ("home", "coa",
  * "ha", "expires_ns", "registered_ns", "lifetime_s", "sequence", "flags",
@@ -46,7 +53,10 @@
  * "tunnel_mtu_expires_in_ns": tunnel_mtu_expires_ns minus CLOCK_MONOTONIC
  * when the map was read (0 if tunnel_mtu_expires_ns is 0), and each S is one
  * struct xmip6_signal: {"ifindex", "len", "flags", "rx_ns", "rx_ns_ago"
- * (CLOCK_MONOTONIC minus rx_ns when drained), "packet": hex of len bytes}.
+ * (CLOCK_MONOTONIC minus rx_ns when drained), "packet": hex of len bytes},
+ * and each P {"home", "peer", "first_seen_ago_ns", "last_seen_ago_ns",
+ * "packets"} (ages: CLOCK_MONOTONIC minus the stamps when read).
+ * The "ro" and "peers" maps are emptied before each fixture too.
  *
  * "err" is the test run's -errno (then the other fields are meaningless).
  * Usage: prog_run [--list-stats] < fixtures.json
@@ -177,17 +187,101 @@ static int percpu_zero(struct bpf_map *map)
 	return err;
 }
 
-static int bindings_clear(struct bpf_map *map)
+/* Empties a hash map whose keys are at most 64 bytes. */
+static int map_clear(struct bpf_map *map)
 {
-	struct in6_addr key, next;
+	unsigned char key[64];
 	int fd = bpf_map__fd(map);
 
-	while (!bpf_map_get_next_key(fd, NULL, &next)) {
-		key = next;
-		if (bpf_map_delete_elem(fd, &key))
+	if (bpf_map__key_size(map) > sizeof(key))
+		return -EINVAL;
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		if (bpf_map_delete_elem(fd, key))
+			return -errno;
+	return 0;
+}
+
+static int ro_setup(struct xmip6 *skel, json_object *fx)
+{
+	json_object *arr, *rel;
+	size_t i;
+
+	if (!json_object_object_get_ex(fx, "ro", &arr))
+		return 0;
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		struct xmip6_ro_key key;
+		struct xmip6_ro ro = {};
+
+		if (jaddr(o, "home", &key.home_addr) || jaddr(o, "peer", &key.peer_addr) ||
+		    jaddr(o, "coa", &ro.care_of_addr))
+			return -EINVAL;
+		ro.expires_ns = jint(o, "expires_ns", 0);
+		if (json_object_object_get_ex(o, "expires_in_ms", &rel))
+			ro.expires_ns = mono_ns() + json_object_get_int64(rel) * 1000000LL;
+		ro.registered_ns = mono_ns();
+		ro.lifetime_s = jint(o, "lifetime_s", 0);
+		ro.sequence = jint(o, "sequence", 0);
+		ro.flags = jint(o, "flags", 0);
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.ro), &key, &ro, BPF_ANY))
 			return -errno;
 	}
 	return 0;
+}
+
+static int peers_setup(struct xmip6 *skel, json_object *fx)
+{
+	json_object *arr;
+	size_t i;
+
+	if (!json_object_object_get_ex(fx, "peers", &arr))
+		return 0;
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		struct xmip6_ro_key key;
+		struct xmip6_peer p = {};
+
+		if (jaddr(o, "home", &key.home_addr) || jaddr(o, "peer", &key.peer_addr))
+			return -EINVAL;
+		p.first_seen_ns = mono_ns() - jint(o, "first_seen_ago_ms", 0) * 1000000LL;
+		p.last_seen_ns = mono_ns() - jint(o, "last_seen_ago_ms", 0) * 1000000LL;
+		p.packets = jint(o, "packets", 0);
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.peers), &key, &p, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+/* The "peers" map as a JSON array (see the header comment). */
+static json_object *peers_dump(struct bpf_map *map)
+{
+	json_object *arr = json_object_new_array();
+	struct xmip6_ro_key key, *prev = NULL;
+	int fd = bpf_map__fd(map);
+	char buf[INET6_ADDRSTRLEN];
+
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		struct xmip6_peer p;
+		json_object *o;
+
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &p))
+			continue;
+		o = json_object_new_object();
+		inet_ntop(AF_INET6, &key.home_addr, buf, sizeof(buf));
+		json_object_object_add(o, "home", json_object_new_string(buf));
+		inet_ntop(AF_INET6, &key.peer_addr, buf, sizeof(buf));
+		json_object_object_add(o, "peer", json_object_new_string(buf));
+		json_object_object_add(
+			o, "first_seen_ago_ns",
+			json_object_new_int64((long long)(mono_ns() - p.first_seen_ns)));
+		json_object_object_add(
+			o, "last_seen_ago_ns",
+			json_object_new_int64((long long)(mono_ns() - p.last_seen_ns)));
+		json_object_object_add(o, "packets", json_object_new_int64((long long)p.packets));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 static int maps_setup(struct xmip6 *skel, json_object *fx)
@@ -198,7 +292,8 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	size_t i;
 	int err;
 
-	err = bindings_clear(skel->maps.bindings);
+	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.ro) ?:
+	      map_clear(skel->maps.peers) ?: ro_setup(skel, fx) ?: peers_setup(skel, fx);
 	if (!err)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)
@@ -481,6 +576,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	if (err)
 		goto out;
 	json_object_object_add(res, "signals", jsignals);
+	json_object_object_add(res, "peers_after", peers_dump(skel->maps.peers));
 out:
 	free(hex_out);
 	free(frame);

@@ -143,6 +143,25 @@ RUN_DIR=/ good "mobile node, relative key-file" "$tmp/mn.conf" "mobile-node = {"
 	"home-prefix-length = 64;" "lifetime = 600;" "initial-timeout-ms = 1500;" \
 	"max-timeout = 32;" "key-file = \"$tmp/mn.key\";" "key-length = 20;" "spi = 300;"
 
+cat >"$tmp/cngood.conf" <<EOF
+correspondent-node = {
+	interfaces = [ "$IF" ];
+	max-lifetime = 12;
+	nonce-interval = 1;
+	nonce-lifetime = 3;
+	refresh-before = 6;
+};
+EOF
+good "correspondent node" "$tmp/cngood.conf" "correspondent-node = {" "max-lifetime = 12;" \
+	"nonce-interval = 1;" "nonce-lifetime = 3;" "kcn-interval = 3600;" \
+	"refresh-request = true;" "refresh-before = 6;" "max-bindings = 65536;"
+
+sed 's|^};$|\troute-optimization = [ "2001:db8:c::/48", "2001:db8:d::1" ];\n\troute-optimization-lifetime = 200;\n};|' \
+	"$tmp/mn.conf" >"$tmp/ro.conf"
+good "mobile node with a route-optimization list" "$tmp/ro.conf" \
+	'route-optimization = [ "2001:db8:c::/48", "2001:db8:d::1" ];' \
+	"route-optimization-lifetime = 200;"
+
 # A relative configuration path: key-file still comes out absolute.
 RUN_DIR=$tmp run mn.conf
 if [ "$rc" -eq 0 ] && grep -qF "key-file = \"$(realpath "$tmp")/mn.key\";" "$out"; then
@@ -153,7 +172,7 @@ else
 fi
 
 # The examples, copied mode 0600 (they hold keys).
-for f in ha ha-virtual mn mn-dhaad; do
+for f in ha ha-virtual mn mn-dhaad cn; do
 	cp "docs/examples/$f.conf" "$tmp/example-$f.conf"
 	good "docs/examples/$f.conf" "$tmp/example-$f.conf" "xdp-mode = "
 done
@@ -167,7 +186,7 @@ awk -v dir="$tmp" '
 	/^```$/ && out != "" { close(out); out = ""; name = ""; next }
 	out != "" { print > out }
 ' docs/xmip6d.conf.md
-for f in ha ha-virtual mn mn-dhaad; do
+for f in ha ha-virtual mn mn-dhaad cn; do
 	if [ -s "$tmp/doc-$f.conf" ] && cmp -s "$tmp/doc-$f.conf" "docs/examples/$f.conf"; then
 		ok "docs/xmip6d.conf.md shows docs/examples/$f.conf as it is"
 	else
@@ -240,8 +259,23 @@ bad "an unreadable key-file" "$tmp/nokey.conf" \
 	"$(req "$tmp/nokey.conf"):6: mobile-node\.key-file: $(req "$tmp/absent.key"): No such file or directory"
 
 printf 'correspondent-node = {\n};\n' >"$tmp/cn.conf"
-bad "correspondent-node" "$tmp/cn.conf" \
-	"$(req "$tmp/cn.conf"):1: correspondent-node: not supported yet.*"
+bad "correspondent-node without interfaces" "$tmp/cn.conf" \
+	"$(req "$tmp/cn.conf"):1: correspondent-node\.interfaces: missing; required .*"
+
+printf 'correspondent-node = {\n\tinterfaces = [ "%s" ];\n\tmax-lifetime = 600;\n};\n' "$IF" \
+	>"$tmp/cnlife.conf"
+bad "correspondent-node max-lifetime above MAX_RR_BINDING_LIFETIME" "$tmp/cnlife.conf" \
+	"$(req "$tmp/cnlife.conf"):3: correspondent-node\.max-lifetime: 600 is out of range; allowed 4\.\.420 .*"
+
+cp "$tmp/mn.conf" "$tmp/cnboth.conf"
+printf 'correspondent-node = {\n\tinterfaces = [ "%s" ];\n};\n' "$IF" >>"$tmp/cnboth.conf"
+bad "correspondent-node with mobile-node" "$tmp/cnboth.conf" \
+	"$(req "$tmp/cnboth.conf"):8: correspondent-node: a file configures one role: .*"
+
+sed 's|^};$|\troute-optimization = [ "2001:db8:c::/48", "2001:db8::1::2" ];\n};|' "$tmp/mn.conf" \
+	>"$tmp/robad.conf"
+bad "a route-optimization entry that is no address" "$tmp/robad.conf" \
+	"$(req "$tmp/robad.conf"):7: mobile-node\.route-optimization\[1\]: .*is not an IPv6 address"
 
 : >"$tmp/empty.conf"
 bad "an empty file" "$tmp/empty.conf" \

@@ -83,7 +83,14 @@ static const char *const mn_keys[] = {
 	"initial-timeout-ms",
 	"max-timeout",
 	"xdp-mode",
+	"route-optimization",
+	"route-optimization-lifetime",
 	NULL,
+};
+
+static const char *const cn_keys[] = {
+	"interfaces",	"max-lifetime",	   "max-bindings",   "nonce-interval", "nonce-lifetime",
+	"kcn-interval", "refresh-request", "refresh-before", "xdp-mode",       NULL,
 };
 
 /* ---- messages ---------------------------------------------------------- */
@@ -1152,6 +1159,60 @@ static int parse_mn_home(struct ctx *c, const config_setting_t *grp, struct conf
 	return 0;
 }
 
+/*
+ * route-optimization (RFC 6275 section 11.7.2): "none", "all", or a list of
+ * correspondents, each a prefix or an address (a /128).
+ */
+static int get_ro_peers(struct ctx *c, const config_setting_t *grp, struct config_mn *mn)
+{
+	const config_setting_t *s = config_setting_get_member(grp, "route-optimization");
+	const char *v = NULL;
+	char buf[INET6_ADDRSTRLEN + 8];
+	int i, n, err;
+
+	mn->ro_mode = CONFIG_RO_NONE;
+	if (!s)
+		return 0;
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		v = config_setting_get_string(s);
+		if (!strcmp(v, "none"))
+			return 0;
+		if (!strcmp(v, "all")) {
+			mn->ro_mode = CONFIG_RO_ALL;
+			return 0;
+		}
+		return fail(c, s,
+			    "\"%s\" is not allowed; use \"none\", \"all\" or a list of "
+			    "prefixes and addresses",
+			    v);
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(s) != CONFIG_TYPE_LIST)
+		return wrong_type(c, s, "\"none\", \"all\" or [ \"2001:db8:c::/48\", ... ]");
+	n = config_setting_length(s);
+	if (n < 1 || n > CONFIG_MAX_RO_PEERS)
+		return fail(c, s, "%d entries; give 1..%d (or \"none\")", n, CONFIG_MAX_RO_PEERS);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = NULL;
+
+		err = elem_str(c, s, i, &v, &e);
+		if (err)
+			return err;
+		/* An address alone is the /128 of that correspondent. */
+		if (!strchr(v, '/') && strlen(v) < INET6_ADDRSTRLEN) {
+			snprintf(buf, sizeof(buf), "%s/128", v);
+			err = parse_prefix(c, e, buf, 0, &mn->ro_peers[i]);
+		} else {
+			err = parse_prefix(c, e, v, 0, &mn->ro_peers[i]);
+		}
+		if (err)
+			return err;
+	}
+	mn->n_ro_peers = n;
+	mn->ro_mode = CONFIG_RO_LISTED;
+	return 0;
+}
+
 static int parse_mn(struct ctx *c, const config_setting_t *grp, struct config_mn *mn)
 {
 	int err, mode = 0;
@@ -1185,6 +1246,12 @@ static int parse_mn(struct ctx *c, const config_setting_t *grp, struct config_mn
 	    (err = get_choice(c, grp, "xdp-mode", xdp_mode_names, &mode)) < 0)
 		return err;
 	mn->xdp_mode = xdp_mode_names[mode];
+	mn->ro_lifetime_s = CONFIG_RR_MAX_LIFETIME_S;
+	if ((err = get_ro_peers(c, grp, mn)) < 0 ||
+	    (err = get_u32(c, grp, "route-optimization-lifetime", 1, CONFIG_RR_MAX_LIFETIME_S,
+			   "seconds; MAX_RR_BINDING_LIFETIME, RFC 6275 section 12",
+			   &mn->ro_lifetime_s)) < 0)
+		return err;
 	/* RFC 6275 section 11.8: the timeout doubles up to MAX_BINDACK_TIMEOUT. */
 	if (mn->initial_timeout_ms > mn->max_timeout_s * 1000ULL)
 		return fail(c, config_setting_get_member(grp, "initial-timeout-ms"),
@@ -1193,21 +1260,89 @@ static int parse_mn(struct ctx *c, const config_setting_t *grp, struct config_mn
 	return 0;
 }
 
+/* ---- correspondent-node ------------------------------------------------ */
+
+static int parse_cn(struct ctx *c, const config_setting_t *grp, struct config_cn *cn)
+{
+	int err, mode = 0;
+
+	err = check_names(c, grp, cn_keys);
+	if (err)
+		return err;
+	err = get_ifaces(c, grp, "interfaces", cn->interfaces, &cn->n_interfaces,
+			 "where XDP and TC attach, e.g. [ \"eth0\" ]");
+	if (err)
+		return err;
+	cn->max_lifetime_s = CONFIG_RR_MAX_LIFETIME_S;
+	cn->max_bindings = XMIP6_BINDINGS_DEFAULT;
+	cn->nonce_interval_s = 30;
+	cn->nonce_lifetime_s = 240;
+	cn->kcn_interval_s = 3600;
+	cn->refresh_request = true;
+	cn->refresh_before_s = 30;
+	if ((err = get_u32(c, grp, "max-lifetime", 4, CONFIG_RR_MAX_LIFETIME_S,
+			   "seconds; MAX_RR_BINDING_LIFETIME, RFC 6275 section 12",
+			   &cn->max_lifetime_s)) < 0 ||
+	    (err = get_u32(c, grp, "max-bindings", 1, CONFIG_MAX_BINDINGS,
+			   "entries of the binding cache map", &cn->max_bindings)) < 0 ||
+	    (err = get_u32(c, grp, "nonce-interval", 1, 3600,
+			   "seconds between new nonces, RFC 6275 section 5.2.7",
+			   &cn->nonce_interval_s)) < 0 ||
+	    (err = get_u32(c, grp, "nonce-lifetime", 1, 3600,
+			   "seconds; MAX_NONCE_LIFETIME is 240, RFC 6275 section 12",
+			   &cn->nonce_lifetime_s)) < 0 ||
+	    (err = get_u32(c, grp, "kcn-interval", 0, 604800, "seconds between new Kcn, 0 = never",
+			   &cn->kcn_interval_s)) < 0 ||
+	    (err = get_bool(c, grp, "refresh-request", &cn->refresh_request)) < 0 ||
+	    (err = get_u32(c, grp, "refresh-before", 1, CONFIG_RR_MAX_LIFETIME_S,
+			   "seconds before expiry", &cn->refresh_before_s)) < 0 ||
+	    (err = get_choice(c, grp, "xdp-mode", xdp_mode_names, &mode)) < 0)
+		return err;
+	cn->xdp_mode = xdp_mode_names[mode];
+	/* A nonce must outlive the interval, or there is a gap with none. */
+	if (cn->nonce_lifetime_s < cn->nonce_interval_s)
+		return fail(c, config_setting_get_member(grp, "nonce-lifetime"),
+			    "%u is below nonce-interval (%u)", cn->nonce_lifetime_s,
+			    cn->nonce_interval_s);
+	if (cn->refresh_before_s >= cn->max_lifetime_s &&
+	    config_setting_get_member(grp, "refresh-before"))
+		return fail(c, config_setting_get_member(grp, "refresh-before"),
+			    "%u is not below max-lifetime (%u)", cn->refresh_before_s,
+			    cn->max_lifetime_s);
+	return 0;
+}
+
 /* ---- top level --------------------------------------------------------- */
+
+/* When two role sections are present, the one that starts later, else NULL. */
+static config_setting_t *later_role(config_setting_t *a, config_setting_t *b, config_setting_t *c)
+{
+	config_setting_t *v[] = {a, b, c}, *first = NULL, *second = NULL;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (!v[i])
+			continue;
+		if (!first) {
+			first = v[i];
+		} else if (!second) {
+			second = v[i];
+			if (config_setting_source_line(first) > config_setting_source_line(second))
+				second = first;
+		}
+	}
+	return second;
+}
 
 static int parse_root(struct ctx *c, config_setting_t *root)
 {
 	struct xmip6d_config *cfg = c->cfg;
-	config_setting_t *ha = NULL, *mn = NULL, *cn;
+	config_setting_t *ha = NULL, *mn = NULL, *cn = NULL, *second;
 	int err, level = 3, log = 0;
 
 	err = check_names(c, root, root_keys);
 	if (err)
 		return err;
-	cn = config_setting_get_member(root, "correspondent-node");
-	if (cn)
-		return fail(c, cn,
-			    "not supported yet (route optimisation comes in a later release)");
 
 	if ((err = get_choice(c, root, "log-level", log_level_names, &level)) < 0 ||
 	    (err = get_choice(c, root, "log", log_names, &log)) < 0)
@@ -1223,18 +1358,22 @@ static int parse_root(struct ctx *c, config_setting_t *root)
 		return err;
 
 	if ((err = get_group(c, root, "home-agent", &ha)) < 0 ||
-	    (err = get_group(c, root, "mobile-node", &mn)) < 0)
+	    (err = get_group(c, root, "mobile-node", &mn)) < 0 ||
+	    (err = get_group(c, root, "correspondent-node", &cn)) < 0)
 		return err;
-	if (ha && mn)
-		return fail(c,
-			    config_setting_source_line(mn) > config_setting_source_line(ha) ? mn
-											    : ha,
-			    "a file configures one role: home-agent or mobile-node, not both "
+	second = later_role(ha, mn, cn);
+	if (second)
+		return fail(c, second,
+			    "a file configures one role: home-agent, mobile-node or "
+			    "correspondent-node, not two "
 			    "(run two daemons with different pin-dir and control-socket)");
-	if (!ha && !mn)
+	if (!ha && !mn && !cn)
 		return fail(c, NULL, "no home-agent or mobile-node section; one is required");
 	cfg->has_ha = ha != NULL;
 	cfg->has_mn = mn != NULL;
+	cfg->has_cn = cn != NULL;
+	if (cn)
+		return parse_cn(c, cn, &cfg->cn);
 	return ha ? parse_ha(c, ha, &cfg->ha) : parse_mn(c, mn, &cfg->mn);
 }
 
@@ -1579,6 +1718,26 @@ static void print_ha(FILE *out, const struct config_ha *ha)
 	fputs("\t);\n};\n", out);
 }
 
+static void print_ro(FILE *out, const struct config_mn *mn)
+{
+	struct addr6_buf b;
+	int i;
+
+	if (mn->ro_mode != CONFIG_RO_LISTED) {
+		fprintf(out, "\troute-optimization = \"%s\";\n",
+			mn->ro_mode == CONFIG_RO_ALL ? "all" : "none");
+		return;
+	}
+	fputs("\troute-optimization = [ ", out);
+	for (i = 0; i < mn->n_ro_peers; i++) {
+		fprintf(out, "%s\"%s", i ? ", " : "", addr6_str(&mn->ro_peers[i].addr, &b));
+		if (mn->ro_peers[i].len != 128)
+			fprintf(out, "/%u", mn->ro_peers[i].len);
+		fputc('"', out);
+	}
+	fputs(" ];\n", out);
+}
+
 static void print_mn(FILE *out, const struct config_mn *mn)
 {
 	const char *in = "\t";
@@ -1605,6 +1764,23 @@ static void print_mn(FILE *out, const struct config_mn *mn)
 	fprintf(out, "\tinitial-timeout-ms = %u;\n", mn->initial_timeout_ms);
 	fprintf(out, "\tmax-timeout = %u;\n", mn->max_timeout_s);
 	print_kv_str(out, in, "xdp-mode", mn->xdp_mode ? mn->xdp_mode : "native");
+	print_ro(out, mn);
+	fprintf(out, "\troute-optimization-lifetime = %u;\n", mn->ro_lifetime_s);
+	fputs("};\n", out);
+}
+
+static void print_cn(FILE *out, const struct config_cn *cn)
+{
+	fputs("correspondent-node = {\n", out);
+	print_ifaces(out, "\t", cn->interfaces, cn->n_interfaces);
+	fprintf(out, "\tmax-lifetime = %u;\n", cn->max_lifetime_s);
+	fprintf(out, "\tmax-bindings = %u;\n", cn->max_bindings);
+	fprintf(out, "\tnonce-interval = %u;\n", cn->nonce_interval_s);
+	fprintf(out, "\tnonce-lifetime = %u;\n", cn->nonce_lifetime_s);
+	fprintf(out, "\tkcn-interval = %u;\n", cn->kcn_interval_s);
+	print_kv_bool(out, "\t", "refresh-request", cn->refresh_request);
+	fprintf(out, "\trefresh-before = %u;\n", cn->refresh_before_s);
+	print_kv_str(out, "\t", "xdp-mode", cn->xdp_mode ? cn->xdp_mode : "native");
 	fputs("};\n", out);
 }
 
@@ -1622,4 +1798,6 @@ void config_print(FILE *out, const struct xmip6d_config *cfg)
 		print_ha(out, &cfg->ha);
 	if (cfg->has_mn)
 		print_mn(out, &cfg->mn);
+	if (cfg->has_cn)
+		print_cn(out, &cfg->cn);
 }

@@ -108,13 +108,14 @@ struct config_mn {
 struct config_cn {
 	char interfaces[CONFIG_MAX_IFACES][IF_NAMESIZE]; /* XDP + TC attach */
 	int n_interfaces;
-	__u32 max_lifetime_s;	  /* granted at most, default and cap CONFIG_RR_MAX_LIFETIME_S */
-	__u32 max_bindings;	  /* default XMIP6_BINDINGS_DEFAULT; status 130 beyond */
-	__u32 nonce_interval_s;	  /* a new nonce this often, default 30 (section 5.2.7) */
-	__u32 kcn_interval_s;	  /* a new Kcn this often, default 3600; 0 = never */
-	bool refresh_request;	  /* Binding Refresh Request before expiry, default true */
-	__u32 refresh_before_s;	  /* how long before expiry the BRR goes, default 30 */
-	const char *xdp_mode;	  /* "native" (default) or "generic" */
+	__u32 max_lifetime_s;	/* granted at most, default and cap CONFIG_RR_MAX_LIFETIME_S */
+	__u32 max_bindings;	/* default XMIP6_BINDINGS_DEFAULT; status 130 beyond */
+	__u32 nonce_interval_s; /* a new nonce this often, default 30 (section 5.2.7) */
+	__u32 nonce_lifetime_s; /* a nonce is accepted this long, default 240 (MAX_NONCE_LIFETIME) */
+	__u32 kcn_interval_s;	/* a new Kcn this often, default 3600; 0 = never */
+	bool refresh_request;	/* Binding Refresh Request before expiry, default true */
+	__u32 refresh_before_s; /* how long before expiry the BRR goes, default 30 */
+	const char *xdp_mode;	/* "native" (default) or "generic" */
 };
 
 struct xmip6d_config {

@@ -204,7 +204,7 @@ static void log_rx_drop(const struct sig_rx *rx, const char *what)
  */
 #define ERROR_RATE 10
 
-static bool error_allowed(struct daemon *d)
+bool daemon_error_allowed(struct daemon *d)
 {
 	unsigned long long now = mono_now_ns();
 	unsigned long long refill = (now - d->err_last_ns) * ERROR_RATE / 1000000000ULL;
@@ -236,13 +236,13 @@ static void reject_malformed(struct daemon *d, const struct sig_rx *rx, enum mh_
 		daemon_count_drop(d, res == MH_PARSE_BAD_HDR_LEN ? DROP_bad_hdr_len
 								 : DROP_bad_payload_proto);
 		field = mh_param_problem_offset(res);
-		if (field >= 0 && error_allowed(d) &&
+		if (field >= 0 && daemon_error_allowed(d) &&
 		    sig_send_param_problem(&d->socks, rx, 0, rx->mh_offset + field) == 0)
 			d->stats.param_problem_sent++;
 		break;
 	case MH_PARSE_UNKNOWN_TYPE:
 		daemon_count_drop(d, DROP_unknown_type);
-		if (error_allowed(d))
+		if (daemon_error_allowed(d))
 			daemon_send_be(d, rx, MH_BE_UNKNOWN_MH_TYPE);
 		break;
 	default:
@@ -290,14 +290,14 @@ void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifinde
 		return;
 	}
 
-	if (d->cn && (msg.type == MH_TYPE_BU || msg.type == MH_TYPE_HOTI ||
-		      msg.type == MH_TYPE_COTI)) {
+	if (d->cn &&
+	    (msg.type == MH_TYPE_BU || msg.type == MH_TYPE_HOTI || msg.type == MH_TYPE_COTI)) {
 		cn_receive(d, &rx, &msg);
 	} else if (d->ha && msg.type == MH_TYPE_BU) {
 		ha_receive(d, &rx, &msg);
-	} else if (d->mn && (msg.type == MH_TYPE_BA || msg.type == MH_TYPE_BRR ||
-			     msg.type == MH_TYPE_BE || msg.type == MH_TYPE_HOT ||
-			     msg.type == MH_TYPE_COT)) {
+	} else if (d->mn &&
+		   (msg.type == MH_TYPE_BA || msg.type == MH_TYPE_BRR || msg.type == MH_TYPE_BE ||
+		    msg.type == MH_TYPE_HOT || msg.type == MH_TYPE_COT)) {
 		mn_receive(d, &rx, &msg);
 	} else if (msg.type == MH_TYPE_BU) {
 		/* Not a home agent (section 10.3.1 does not apply): 131. */

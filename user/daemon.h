@@ -41,6 +41,9 @@ struct ro;
 	X(ba_unexpected, "BA matching no Binding Update List entry or sequence")           \
 	X(ba_auth_failed, "BA with a missing or wrong MN-HA authenticator")                \
 	X(dad_busy, "BU while the proxy DAD table was full (retransmission will retry)")   \
+	X(bad_home_addr, "BU, HoTI or CoTI without a unicast routable home address")       \
+	X(rr_unauthorized, "BU to the CN without Nonce Indices or a last, valid BAD")      \
+	X(hao_unbound, "data packet with a Home Address option and no binding (BE 1)")     \
 	X(send_failed, "outgoing message the kernel refused")
 
 #define DAEMON_DROP_ENUM(name, desc) DROP_##name,
@@ -112,6 +115,12 @@ bool daemon_run_hook(struct daemon *d, __u32 tag, unsigned long long now_ns);
 void daemon_run_tick_hooks(struct daemon *d, unsigned long long now_ns);
 
 void daemon_count_drop(struct daemon *d, enum daemon_drop why);
+/*
+ * RFC 4443 section 2.4(f): whether one more ICMPv6 error or Binding Error
+ * may go out now (a token bucket shared by every error the daemon sends);
+ * counts the refusal in errors_ratelimited.
+ */
+bool daemon_error_allowed(struct daemon *d);
 struct json_object *daemon_stats_json(const struct daemon *d);
 void daemon_stats_clear(struct daemon *d);
 
@@ -183,6 +192,9 @@ void cn_stop(struct daemon *d);
 void cn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
 void cn_hao_unbound(struct daemon *d, const void *packet, size_t len, int ifindex);
 void cn_tick(struct daemon *d, unsigned long long now_ns);
+/* Operator commands (`xmip6ctl binding del/flush`) on the CN's binding cache. */
+int cn_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size_t errlen);
+int cn_binding_flush(struct daemon *d);
 
 /*
  * Mobile node route optimisation (ro.c): the per-correspondent Binding

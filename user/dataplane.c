@@ -245,6 +245,8 @@ enum dp_map {
 	DP_MAP_STATS,
 	DP_MAP_CONFIG,
 	DP_MAP_SIGNAL, /* optional: instances of older xmip6 versions have none */
+	DP_MAP_RO,     /* optional, likewise */
+	DP_MAP_PEERS,  /* optional, likewise */
 	DP_MAP_COUNT,
 };
 
@@ -270,6 +272,10 @@ static const struct map_spec map_specs[DP_MAP_COUNT] = {
 	/* A ring buffer has neither key nor value; its size is in bytes. */
 	[DP_MAP_SIGNAL] = {XMIP6_MAP_SIGNAL, BPF_MAP_TYPE_RINGBUF, 0, 0, XMIP6_SIGNAL_RING_SIZE,
 			   true},
+	[DP_MAP_RO] = {XMIP6_MAP_RO, BPF_MAP_TYPE_HASH, sizeof(struct xmip6_ro_key),
+		       sizeof(struct xmip6_ro), XMIP6_RO_DEFAULT, true},
+	[DP_MAP_PEERS] = {XMIP6_MAP_PEERS, BPF_MAP_TYPE_LRU_HASH, sizeof(struct xmip6_ro_key),
+			  sizeof(struct xmip6_peer), XMIP6_PEERS_DEFAULT, true},
 };
 
 static int map_info_get(int fd, struct bpf_map_info *info)
@@ -792,11 +798,13 @@ static int check_attach_opts(const struct dp_attach_opts *opts)
 	struct addr6_buf b;
 	const char *why;
 
-	if (opts->role != XMIP6_ROLE_HA && opts->role != XMIP6_ROLE_MN) {
-		pr_err("role %s cannot be attached (ha or mn)", dp_role_name(opts->role));
+	if (opts->role != XMIP6_ROLE_HA && opts->role != XMIP6_ROLE_MN &&
+	    opts->role != XMIP6_ROLE_CN) {
+		pr_err("role %s cannot be attached (ha, mn or cn)", dp_role_name(opts->role));
 		return -EINVAL;
 	}
-	why = addr6_unusable_reason(&opts->ha_addr);
+	/* A correspondent node has no home agent: ha_addr stays unspecified. */
+	why = opts->role == XMIP6_ROLE_CN ? NULL : addr6_unusable_reason(&opts->ha_addr);
 	if (why) {
 		pr_err("home agent address %s is %s", addr6_str(&opts->ha_addr, &b), why);
 		return -EINVAL;
@@ -884,7 +892,7 @@ static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role, __u3
 		.sz = sizeof(open_opts),
 		.pin_root_path = pin_dir,
 	};
-	bool ha = role == XMIP6_ROLE_HA;
+	bool ha = role == XMIP6_ROLE_HA, mn = role == XMIP6_ROLE_MN, cn = role == XMIP6_ROLE_CN;
 	struct xmip6 *skel;
 	int err;
 
@@ -899,8 +907,10 @@ static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role, __u3
 	/* Only the role's programs: the other role's need not even verify. */
 	bpf_program__set_autoload(skel->progs.xdp_ha, ha);
 	bpf_program__set_autoload(skel->progs.tc_ha_egress, ha);
-	bpf_program__set_autoload(skel->progs.xdp_mn, !ha);
-	bpf_program__set_autoload(skel->progs.tc_mn_egress, !ha);
+	bpf_program__set_autoload(skel->progs.xdp_mn, mn);
+	bpf_program__set_autoload(skel->progs.tc_mn_egress, mn);
+	bpf_program__set_autoload(skel->progs.xdp_cn, cn);
+	bpf_program__set_autoload(skel->progs.tc_cn_egress, cn);
 
 	err = bpf_map__set_max_entries(skel->maps.bindings, max_entries);
 	if (!err)
@@ -999,6 +1009,9 @@ int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_op
 	if (opts->role == XMIP6_ROLE_HA) {
 		xdp_prog = skel->progs.xdp_ha;
 		tc_prog = skel->progs.tc_ha_egress;
+	} else if (opts->role == XMIP6_ROLE_CN) {
+		xdp_prog = skel->progs.xdp_cn;
+		tc_prog = skel->progs.tc_cn_egress;
 	} else {
 		xdp_prog = skel->progs.xdp_mn;
 		tc_prog = skel->progs.tc_mn_egress;
@@ -1225,13 +1238,15 @@ int dp_unload(const char *pin_dir)
 
 int dp_open(const char *pin_dir, struct xmip6_dp *dp)
 {
-	int *fds[DP_MAP_COUNT] = {&dp->bindings_fd, &dp->stats_fd, &dp->config_fd, &dp->signal_fd};
+	int *fds[DP_MAP_COUNT] = {&dp->bindings_fd, &dp->stats_fd, &dp->config_fd,
+				  &dp->signal_fd,   &dp->ro_fd,	   &dp->peers_fd};
 	struct bpf_map_info info;
 	int i, fd;
 
 	dp_libbpf_quiet();
 	memset(dp, 0, sizeof(*dp));
 	dp->bindings_fd = dp->stats_fd = dp->config_fd = dp->signal_fd = -1;
+	dp->ro_fd = dp->peers_fd = -1;
 	if (path_join(dp->pin_dir, sizeof(dp->pin_dir), "%s", pin_dir))
 		return -ENAMETOOLONG;
 
@@ -1266,7 +1281,12 @@ void dp_close(struct xmip6_dp *dp)
 		close(dp->config_fd);
 	if (dp->signal_fd >= 0)
 		close(dp->signal_fd);
+	if (dp->ro_fd >= 0)
+		close(dp->ro_fd);
+	if (dp->peers_fd >= 0)
+		close(dp->peers_fd);
 	dp->bindings_fd = dp->stats_fd = dp->config_fd = dp->signal_fd = -1;
+	dp->ro_fd = dp->peers_fd = -1;
 }
 
 int dp_config_read(const struct xmip6_dp *dp, struct xmip6_config *cfg)
@@ -1419,6 +1439,170 @@ int dp_binding_flush(const struct xmip6_dp *dp)
 		n++;
 	}
 	return err < 0 ? err : n;
+}
+
+/* ---- route optimisation ------------------------------------------------------------------- */
+
+static int ro_map_check(int fd, const char *what)
+{
+	if (fd >= 0)
+		return 0;
+	pr_err("this instance has no %s map (attached by an older xmip6?): re-attach it", what);
+	return -EOPNOTSUPP;
+}
+
+int dp_ro_update(const struct xmip6_dp *dp, const struct xmip6_ro_key *key,
+		 const struct xmip6_ro *ro)
+{
+	struct addr6_buf b1, b2;
+	int err;
+
+	err = ro_map_check(dp->ro_fd, XMIP6_MAP_RO) ?:
+	      check_binding_addr("home address", &key->home_addr) ?:
+	      check_binding_addr("correspondent address", &key->peer_addr) ?:
+	      check_binding_addr("care-of address", &ro->care_of_addr);
+	if (err)
+		return err;
+	if (bpf_map_update_elem(dp->ro_fd, key, ro, BPF_ANY)) {
+		err = -errno;
+		pr_err("route optimisation entry %s -> %s: %s%s", addr6_str(&key->home_addr, &b1),
+		       addr6_str(&key->peer_addr, &b2), strerror(-err),
+		       err == -E2BIG ? " (the table is full)" : "");
+		return err;
+	}
+	return 0;
+}
+
+int dp_ro_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key)
+{
+	struct addr6_buf b1, b2;
+	int err;
+
+	err = ro_map_check(dp->ro_fd, XMIP6_MAP_RO);
+	if (err)
+		return err;
+	if (bpf_map_delete_elem(dp->ro_fd, key)) {
+		err = -errno;
+		pr_err("%s route optimisation entry %s -> %s%s%s",
+		       err == -ENOENT ? "no" : "deleting the", addr6_str(&key->home_addr, &b1),
+		       addr6_str(&key->peer_addr, &b2), err == -ENOENT ? "" : ": ",
+		       err == -ENOENT ? "" : strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int dp_ro_lookup(const struct xmip6_dp *dp, const struct xmip6_ro_key *key, struct xmip6_ro *ro)
+{
+	int err;
+
+	err = ro_map_check(dp->ro_fd, XMIP6_MAP_RO);
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(dp->ro_fd, key, ro)) {
+		err = -errno;
+		if (err != -ENOENT)
+			pr_err("looking up a route optimisation entry: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * Walks a map keyed by struct xmip6_ro_key, handing each value (of
+ * @value_size, at most 64 octets) to @cb; stops at @cb's first non-zero
+ * return and returns it. Entries deleted meanwhile are skipped.
+ */
+static int ro_key_foreach(int fd, const char *what, size_t value_size,
+			  int (*cb)(const struct xmip6_ro_key *key, const void *value, void *ctx),
+			  void *ctx)
+{
+	struct xmip6_ro_key key, *prev = NULL;
+	__u64 value[8];
+	int err;
+
+	if (value_size > sizeof(value))
+		return -EINVAL;
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, value)) {
+			if (errno == ENOENT)
+				continue;
+			err = -errno;
+			pr_err("reading the %s map: %s", what, strerror(-err));
+			return err;
+		}
+		err = cb(&key, value, ctx);
+		if (err)
+			return err;
+	}
+	if (errno != ENOENT) {
+		err = -errno;
+		pr_err("walking the %s map: %s", what, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+struct ro_walk {
+	dp_ro_cb ro_cb;
+	dp_peer_cb peer_cb;
+	void *ctx;
+};
+
+static int ro_walk_ro(const struct xmip6_ro_key *key, const void *value, void *ctx)
+{
+	const struct ro_walk *w = ctx;
+
+	return w->ro_cb(key, value, w->ctx);
+}
+
+static int ro_walk_peer(const struct xmip6_ro_key *key, const void *value, void *ctx)
+{
+	const struct ro_walk *w = ctx;
+
+	return w->peer_cb(key, value, w->ctx);
+}
+
+int dp_ro_foreach(const struct xmip6_dp *dp, dp_ro_cb cb, void *ctx)
+{
+	struct ro_walk w = {.ro_cb = cb, .ctx = ctx};
+	int err;
+
+	err = ro_map_check(dp->ro_fd, XMIP6_MAP_RO);
+	if (err)
+		return err;
+	return ro_key_foreach(dp->ro_fd, XMIP6_MAP_RO, sizeof(struct xmip6_ro), ro_walk_ro, &w);
+}
+
+int dp_peer_foreach(const struct xmip6_dp *dp, dp_peer_cb cb, void *ctx)
+{
+	struct ro_walk w = {.peer_cb = cb, .ctx = ctx};
+	int err;
+
+	err = ro_map_check(dp->peers_fd, XMIP6_MAP_PEERS);
+	if (err)
+		return err;
+	return ro_key_foreach(dp->peers_fd, XMIP6_MAP_PEERS, sizeof(struct xmip6_peer),
+			      ro_walk_peer, &w);
+}
+
+int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key)
+{
+	struct addr6_buf b1, b2;
+	int err;
+
+	err = ro_map_check(dp->peers_fd, XMIP6_MAP_PEERS);
+	if (err)
+		return err;
+	if (bpf_map_delete_elem(dp->peers_fd, key)) {
+		err = -errno;
+		if (err != -ENOENT) /* the LRU may have evicted it: fine */
+			pr_err("deleting peer %s -> %s: %s", addr6_str(&key->home_addr, &b1),
+			       addr6_str(&key->peer_addr, &b2), strerror(-err));
+		return err;
+	}
+	return 0;
 }
 
 /* ---- stats -------------------------------------------------------------------------------- */

@@ -7,7 +7,8 @@
  * by name, and one pinned BPF link per attached hook under links/:
  *
  *	PIN_DIR/bindings  PIN_DIR/stats  PIN_DIR/config  PIN_DIR/signal
- *	PIN_DIR/links/IFNAME_xdp   XDP program (xdp_ha or xdp_mn)
+ *	PIN_DIR/ro  PIN_DIR/peers  (route optimisation; absent in older instances)
+ *	PIN_DIR/links/IFNAME_xdp   XDP program (xdp_ha, xdp_mn or xdp_cn)
  *	PIN_DIR/links/IFNAME_tc    TC egress program (tcx link)
  *
  * bpffs refuses '.' in names (EPERM: "reserved for future extensions", see
@@ -15,7 +16,7 @@
  * VLAN) is written ':', which interface names never contain.
  *
  * Everything keeps working after the process that attached it exits; an
- * instance serves one role (HA or MN) on any number of interfaces.
+ * instance serves one role (HA, MN or CN) on any number of interfaces.
  *
  * Conventions: functions return 0 (or a count) on success and -errno on
  * failure, and log the failure once through util.h's log_msg() so callers
@@ -90,7 +91,7 @@ struct xmip6_dp {
 	int ro_fd;	    /* MN route optimisation "ro"; -1 if not pinned */
 	int peers_fd;	    /* MN "peers" LRU; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
-	__u32 map_ids[4];   /* bindings, stats, config, signal: who uses them is ours */
+	__u32 map_ids[6];   /* bindings, stats, config, signal, ro, peers: who uses them is ours */
 };
 
 /*
@@ -144,8 +145,7 @@ int dp_ro_lookup(const struct xmip6_dp *dp, const struct xmip6_ro_key *key, stru
 int dp_ro_foreach(const struct xmip6_dp *dp, dp_ro_cb cb, void *ctx);
 
 /* Correspondents seen by TC egress ("peers"); the daemon may delete what it handled. */
-typedef int (*dp_peer_cb)(const struct xmip6_ro_key *key, const struct xmip6_peer *peer,
-			  void *ctx);
+typedef int (*dp_peer_cb)(const struct xmip6_ro_key *key, const struct xmip6_peer *peer, void *ctx);
 
 int dp_peer_foreach(const struct xmip6_dp *dp, dp_peer_cb cb, void *ctx);
 int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key);

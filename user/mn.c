@@ -293,11 +293,15 @@ static void evaluate(struct daemon *d)
 		if (mn->registered || mn->state == MN_REGISTERING) {
 			pr_notice("home again on %s: deregistering (movement detected in %llu ms)",
 				  cfg->interfaces[i], movement_since_hint_ms(d));
+			/* No more HAO packets from a CoA we left; the
+			 * correspondents hear of it once the HA let go (ro_home). */
+			ro_moved(d);
 			start_bu(d, MN_DEREGISTERING, &mn->home_addr);
 		} else {
 			pr_notice("at home on %s", cfg->interfaces[i]);
 			mn->bu_active = false;
 			set_state(mn, MN_HOME);
+			ro_home(d);
 		}
 		return;
 	}
@@ -317,6 +321,9 @@ static void evaluate(struct daemon *d)
 	if (mn->registered && mn->state == MN_REGISTERED &&
 	    !memcmp(&mn->reg_coa, &l.addr, sizeof(l.addr)))
 		return;
+	/* Correspondents would send to the old CoA: back to the tunnel now,
+	 * route optimisation again once the HA has the new one. */
+	ro_moved(d);
 	pr_notice("care-of address %s on %s: registering with %s (movement detected in %llu ms)",
 		  addr6_str(&l.addr, &a), cfg->interfaces[i],
 		  addr6_str(&mn->home_agent, &(struct addr6_buf){}), movement_since_hint_ms(d));
@@ -409,6 +416,8 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 		movement_registered(d, NULL);
 		pr_notice("deregistered from %s in %llu ms: at home",
 			  addr6_str(&mn->home_agent, &a), (now - mn->bu_first_ns) / NSEC_PER_MSEC);
+		/* Section 11.5.4: now the correspondents, from the home address. */
+		ro_home(d);
 		return;
 	}
 
@@ -504,6 +513,13 @@ void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 	struct mn *mn = d->mn;
 	struct addr6_buf a;
 
+	/* Return routability, and what correspondents say (ro.c). */
+	if (msg->type == MH_TYPE_HOT || msg->type == MH_TYPE_COT ||
+	    ((msg->type == MH_TYPE_BA || msg->type == MH_TYPE_BRR || msg->type == MH_TYPE_BE) &&
+	     ro_is_correspondent(d, &rx->src))) {
+		ro_receive(d, rx, msg);
+		return;
+	}
 	switch (msg->type) {
 	case MH_TYPE_BA:
 		receive_ba(d, rx, msg);
@@ -531,10 +547,12 @@ void mn_tick(struct daemon *d, unsigned long long now)
 	struct mn *mn = d->mn;
 	struct addr6_buf a;
 
+	ro_tick(d, now);
 	if (mn->registered && now >= mn->expires_ns) {
 		pr_warn("binding with %s expired", addr6_str(&mn->home_agent, &a));
 		mn->registered = false;
 		dp_binding_delete(&d->dp, &mn->home_addr);
+		ro_moved(d);
 		if (mn->state == MN_REGISTERED && mn->have_coa)
 			start_bu(d, MN_REGISTERING, &mn->coa);
 	}
@@ -592,6 +610,8 @@ struct json_object *mn_bul_json(const struct daemon *d)
 				       ? json_object_new_string(mh_ba_status_str(mn->last_status))
 				       : NULL);
 	json_object_array_add(arr, e);
+	/* Then one entry per correspondent (route optimisation). */
+	ro_bul_json(d, arr);
 	json_object_object_add(o, "bul", arr);
 	return o;
 }
@@ -716,6 +736,9 @@ int mn_start(struct daemon *d)
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
+	err = ro_start(d);
+	if (err)
+		return err;
 	err = nl_monitor_open(&d->nl)
 		      ?: daemon_watch(d, nl_monitor_fd(&d->nl), monitor_readable, NULL);
 	if (err) {
@@ -764,6 +787,7 @@ void mn_stop(struct daemon *d)
 {
 	/* The binding and the home address on lo stay: traffic keeps flowing
 	 * until the lifetime ends, and a restarted daemon takes over. */
+	ro_stop(d);
 	movement_stop(d);
 	disc_mn_stop(d);
 	free(d->mn);

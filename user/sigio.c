@@ -212,7 +212,8 @@ int sig_parse_packet(const void *packet, size_t len, int ifindex, bool tunnelled
 
 /* ---- send ------------------------------------------------------------------------------- */
 
-int sig_build_packet(void *buf, size_t size, const struct sig_tx *tx)
+/* The packet of @tx without any tunnel. */
+static int build_inner(void *buf, size_t size, const struct sig_tx *tx)
 {
 	size_t need, off = IPV6_HDR_LEN;
 	struct ip6_hdr *ip6 = buf;
@@ -265,6 +266,36 @@ int sig_build_packet(void *buf, size_t size, const struct sig_tx *tx)
 	mh_set_checksum(tx->hao ? tx->hao : &tx->src, tx->rt2 ? tx->rt2 : &tx->dst, p + off,
 			tx->mh_len);
 	return off + tx->mh_len;
+}
+
+/* RFC 2473: an outer IPv6 header, next header 41, around the packet of @tx. */
+static int build_tunnelled(void *buf, size_t size, const struct sig_tx *tx)
+{
+	struct ip6_hdr *outer = buf;
+	int n;
+
+	if (size < IPV6_HDR_LEN)
+		return -ENOSPC;
+	n = build_inner((__u8 *)buf + IPV6_HDR_LEN, size - IPV6_HDR_LEN, tx);
+	if (n < 0)
+		return n;
+	memset(outer, 0, IPV6_HDR_LEN);
+	outer->ip6_flow = htonl((__u32)IPV6_VERSION << 28);
+	outer->ip6_plen = htons(n);
+	outer->ip6_nxt = XMIP6_IPPROTO_IPV6;
+	outer->ip6_hlim = DEFAULT_HOP_LIMIT;
+	outer->ip6_src = *tx->tunnel_src;
+	outer->ip6_dst = *tx->tunnel_dst;
+	return IPV6_HDR_LEN + n;
+}
+
+int sig_build_packet(void *buf, size_t size, const struct sig_tx *tx)
+{
+	if (!buf || !tx || !tx->tunnel_src != !tx->tunnel_dst)
+		return -EINVAL;
+	if (tx->tunnel_src)
+		return build_tunnelled(buf, size, tx);
+	return build_inner(buf, size, tx);
 }
 
 static int set_int_opt(int fd, int level, int name, int val, const char *what)
@@ -390,8 +421,10 @@ static int send_pktinfo(int fd, const struct iovec *iov, size_t iovlen, const st
 
 int sig_send(struct sig_socks *s, const struct sig_tx *tx)
 {
-	__u8 buf[IPV6_HDR_LEN + sizeof(struct mip6_rt2_hdr) + sizeof(struct mip6_dstopts_hao) +
-		 MH_MAX_LEN];
+	__u8 buf[SIG_TUNNEL_OVERHEAD + IPV6_HDR_LEN + sizeof(struct mip6_rt2_hdr) +
+		 sizeof(struct mip6_dstopts_hao) + MH_MAX_LEN];
+	const struct in6_addr *dst = tx->tunnel_dst ? tx->tunnel_dst : &tx->dst;
+	const struct in6_addr *src = tx->tunnel_src ? tx->tunnel_src : &tx->src;
 	struct iovec iov;
 	int len;
 
@@ -403,9 +436,10 @@ int sig_send(struct sig_socks *s, const struct sig_tx *tx)
 	/*
 	 * With IPV6_HDRINCL the kernel sends the packet as built; the address
 	 * only routes it: to the IPv6 destination (the CoA, never the RH2's
-	 * home address), from the source for "ip rule from" to see.
+	 * home address; the tunnel's far end when tunnelled), from the source
+	 * for "ip rule from" to see.
 	 */
-	return send_pktinfo(s->raw_fd, &iov, 1, &tx->dst, &tx->src, 0);
+	return send_pktinfo(s->raw_fd, &iov, 1, dst, src, 0);
 }
 
 int sig_send_param_problem(struct sig_socks *s, const struct sig_rx *rx, __u8 code, __u32 pointer)

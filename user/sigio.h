@@ -88,13 +88,26 @@ struct sig_tx {
 	__u8 hop_limit;		    /* 0: 64 */
 	const void *mh;		    /* a built MH, checksum field anything */
 	size_t mh_len;
+	/*
+	 * Both set: the packet above goes IPv6-in-IPv6 (RFC 2473) inside an
+	 * outer header tunnel_src -> tunnel_dst, next header 41, hop limit 64.
+	 * A mobile node's HoTI is reverse-tunnelled so, CoA -> HA around HoA ->
+	 * CN (RFC 6275 section 5.2.5), built whole here because it must not
+	 * meet TC egress (no HAO on a HoTI, fact sheet 1.6).
+	 */
+	const struct in6_addr *tunnel_src;
+	const struct in6_addr *tunnel_dst;
 };
+
+/* Octets the outer header of a tunnelled sig_tx adds. */
+#define SIG_TUNNEL_OVERHEAD 40
 
 /*
  * Lay the packet out in @buf (@size octets) and set the MH checksum in the
  * copy. Returns the packet length or -ENOSPC / -EINVAL (no @mh, or @mh_len
- * below 6 octets, where the Checksum field ends, or above MH_MAX_LEN). The
- * MH itself is not checked, so that tests can send malformed ones.
+ * below 6 octets, where the Checksum field ends, or above MH_MAX_LEN, or
+ * only one of tunnel_src and tunnel_dst). The MH itself is not checked, so
+ * that tests can send malformed ones.
  */
 int sig_build_packet(void *buf, size_t size, const struct sig_tx *tx);
 
@@ -117,8 +130,9 @@ void sig_close(struct sig_socks *s);
 
 /*
  * Build and send @tx. 0 or -errno (sendmsg's; not logged: the caller knows
- * what it sent). The route is looked up for tx->dst with the socket's mark
- * and, through IPV6_PKTINFO, tx->src as source, so "ip rule from" and
+ * what it sent). The route is looked up for tx->dst (tx->tunnel_dst when
+ * tunnelled) with the socket's mark and, through IPV6_PKTINFO, tx->src
+ * (tx->tunnel_src) as source, so "ip rule from" and
  * "fwmark" rules apply (a multihomed MN sends from each CoA out of its own
  * interface). IPV6_FREEBIND: tx->src need not be configured (yet), as
  * IPV6_HDRINCL never required it.

@@ -42,6 +42,12 @@
 	"attach DEV role ha address HA_ADDR [max-bindings N] [xdp-mode native|generic]"
 #define USAGE_ATTACH_MN \
 	"attach DEV role mn home-agent HA_ADDR [max-bindings N] [xdp-mode native|generic]"
+#define USAGE_ATTACH_CN	    "attach DEV role cn [max-bindings N] [xdp-mode native|generic]"
+#define USAGE_RO_SHOW	    "ro show"
+#define USAGE_RO_ADD	    "ro add home HOA peer CN_ADDR coa COA [lifetime SECONDS]"
+#define USAGE_RO_DEL	    "ro del home HOA peer CN_ADDR"
+#define USAGE_RO_POLICY	    "ro { enable | disable }"
+#define USAGE_PEERS_SHOW    "peers show"
 #define USAGE_DETACH	    "detach DEV"
 #define USAGE_UNLOAD	    "unload"
 #define USAGE_BINDING_ADD   "binding add HOA COA [ha HA_ADDR] [lifetime SECONDS]"
@@ -69,6 +75,7 @@ static void usage(FILE *f)
 		"Commands:\n"
 		"  " USAGE_ATTACH_HA "\n"
 		"  " USAGE_ATTACH_MN "\n"
+		"  " USAGE_ATTACH_CN "\n"
 		"  " USAGE_DETACH "\n"
 		"  " USAGE_UNLOAD "\n"
 		"  " USAGE_BINDING_ADD "\n"
@@ -79,6 +86,11 @@ static void usage(FILE *f)
 		"  " USAGE_STATUS "\n"
 		"  " USAGE_BUL "\n"
 		"  " USAGE_HOME_AGENTS "\n"
+		"  " USAGE_RO_SHOW "\n"
+		"  " USAGE_RO_ADD "\n"
+		"  " USAGE_RO_DEL "\n"
+		"  " USAGE_RO_POLICY "\n"
+		"  " USAGE_PEERS_SHOW "\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json          print JSON\n"
@@ -90,7 +102,8 @@ static void usage(FILE *f)
 		"\n"
 		"binding and stats ask xmip6d when -s is given, or when neither -s nor -p is\n"
 		"and the default socket answers; otherwise they use the pinned maps. bul and\n"
-		"home-agents always ask xmip6d; attach, detach, unload and status never do.\n"
+		"home-agents always ask xmip6d; attach, detach, unload, status, ro and peers\n"
+		"never do (ro and peers are the mobile node's route optimisation maps).\n"
 		"\n"
 		"Lifetime: 1..%u seconds; without it a binding is static (never expires).\n",
 		XMIP6_PIN_DIR_DEFAULT, CONFIG_CTL_SOCKET_DEFAULT, LIFETIME_MAX_S);
@@ -275,8 +288,11 @@ static int parse_attach(struct args *a, struct dp_attach_opts *opts)
 				opts->role = XMIP6_ROLE_HA;
 			else if (!strcmp(val, "mn"))
 				opts->role = XMIP6_ROLE_MN;
+			else if (!strcmp(val, "cn"))
+				opts->role = XMIP6_ROLE_CN;
 			else
-				return bad_input(a->usage, "invalid role \"%s\": ha or mn", val);
+				return bad_input(a->usage, "invalid role \"%s\": ha, mn or cn",
+						 val);
 		} else if (!strcmp(kw, "address") || !strcmp(kw, "home-agent")) {
 			if (parse_addr(a, "home agent address", val, &opts->ha_addr))
 				return 1;
@@ -316,8 +332,14 @@ static int parse_attach(struct args *a, struct dp_attach_opts *opts)
 		if (!have_home_agent)
 			return bad_input(a->usage, "missing \"home-agent HA_ADDR\"");
 		return 0;
+	case XMIP6_ROLE_CN:
+		/* A correspondent node has no home agent (RFC 6275 section 9). */
+		a->usage = USAGE_ATTACH_CN;
+		if (have_address || have_home_agent)
+			return bad_input(a->usage, "role cn takes no home agent address");
+		return 0;
 	default:
-		return bad_input(a->usage, "missing \"role ha\" or \"role mn\"");
+		return bad_input(a->usage, "missing \"role ha\", \"role mn\" or \"role cn\"");
 	}
 }
 
@@ -326,7 +348,8 @@ static int cmd_attach(struct ctl *ctl, struct args *a)
 	struct dp_attach_opts opts = {};
 	const char *dev;
 
-	a->usage = USAGE_ATTACH_HA "\n       xmip6ctl " USAGE_ATTACH_MN;
+	a->usage = USAGE_ATTACH_HA "\n       xmip6ctl " USAGE_ATTACH_MN
+				   "\n       xmip6ctl " USAGE_ATTACH_CN;
 	if (!args_left(a))
 		return bad_input(a->usage, "missing DEV");
 	dev = args_next(a);
@@ -1197,6 +1220,232 @@ static int cmd_status(struct ctl *ctl, struct args *a)
 	return dp_status(err);
 }
 
+/* ---- ro, peers: the mobile node's route optimisation maps ------------------------------------ */
+
+static const struct column ro_cols[] = {
+	{.title = "Home Address", .key = "home_addr"},
+	{.title = "Correspondent", .key = "peer_addr"},
+	{.title = "Care-of Address", .key = "care_of_addr"},
+	{.title = "Lifetime", .key = "lifetime", .null_text = "infinite"},
+	{.title = "Remaining",
+	 .key = "remaining",
+	 .null_text = "infinite",
+	 .format = cell_remaining},
+	{.title = "Seq", .key = "sequence"},
+	{.title = "Flags", .key = "flags"},
+	{.title = "Age", .key = "age"},
+	{},
+};
+
+static const struct column peer_cols[] = {
+	{.title = "Home Address", .key = "home_addr"},
+	{.title = "Correspondent", .key = "peer_addr"},
+	{.title = "First Seen", .key = "first_seen"},
+	{.title = "Last Seen", .key = "last_seen"},
+	{.title = "Packets", .key = "packets"},
+	{},
+};
+
+static int ro_row(const struct xmip6_ro_key *key, const struct xmip6_ro *ro, void *ctx)
+{
+	struct json_object *o = json_object_new_object();
+	/* The binding's time arithmetic: same fields, same meaning. */
+	struct xmip6_binding b = {
+		.expires_ns = ro->expires_ns,
+		.registered_ns = ro->registered_ns,
+	};
+	struct binding_times t;
+	char flags[5];
+
+	binding_times(&b, mono_now_ns(), &t);
+	binding_flags_str(ro->flags, flags);
+	json_object_object_add(o, "home_addr", addr6_json(&key->home_addr));
+	json_object_object_add(o, "peer_addr", addr6_json(&key->peer_addr));
+	json_object_object_add(o, "care_of_addr", addr6_json(&ro->care_of_addr));
+	json_object_object_add(o, "lifetime",
+			       ro->lifetime_s ? json_object_new_int64(ro->lifetime_s) : NULL);
+	json_object_object_add(o, "remaining",
+			       t.infinite ? NULL : json_object_new_uint64(t.remaining_s));
+	json_object_object_add(o, "expired", json_object_new_boolean(t.expired));
+	json_object_object_add(o, "sequence", json_object_new_int64(ro->sequence));
+	json_object_object_add(o, "flags", json_object_new_string(flags));
+	json_object_object_add(o, "age", json_object_new_uint64(t.age_s));
+	json_object_array_add(ctx, o);
+	return 0;
+}
+
+/* Seconds since @ns (CLOCK_MONOTONIC), 0 for the future. */
+static unsigned long long seconds_ago(unsigned long long ns)
+{
+	unsigned long long now = mono_now_ns();
+
+	return now > ns ? (now - ns) / NSEC_PER_SEC : 0;
+}
+
+static int peer_row(const struct xmip6_ro_key *key, const struct xmip6_peer *p, void *ctx)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "home_addr", addr6_json(&key->home_addr));
+	json_object_object_add(o, "peer_addr", addr6_json(&key->peer_addr));
+	json_object_object_add(o, "first_seen",
+			       json_object_new_uint64(seconds_ago(p->first_seen_ns)));
+	json_object_object_add(o, "last_seen",
+			       json_object_new_uint64(seconds_ago(p->last_seen_ns)));
+	json_object_object_add(o, "packets", json_object_new_uint64(p->packets));
+	json_object_array_add(ctx, o);
+	return 0;
+}
+
+static int rows_output(const struct ctl *ctl, struct json_object *rows, const struct column *cols)
+{
+	int err = 0;
+
+	if (ctl->json) {
+		print_json(rows);
+		return 0;
+	}
+	if (table_print(rows, cols))
+		err = -ENOMEM;
+	json_object_put(rows);
+	return err;
+}
+
+static int cmd_ro_show(struct ctl *ctl, struct args *a)
+{
+	struct json_object *rows;
+	struct xmip6_dp dp;
+	int err;
+
+	a->usage = USAGE_RO_SHOW;
+	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
+		return 1;
+	rows = json_object_new_array();
+	err = dp_ro_foreach(&dp, ro_row, rows);
+	dp_close(&dp);
+	if (err) {
+		json_object_put(rows);
+		return dp_status(err);
+	}
+	return dp_status(rows_output(ctl, rows, ro_cols));
+}
+
+static int cmd_peers_show(struct ctl *ctl, struct args *a)
+{
+	struct json_object *rows;
+	struct xmip6_dp dp;
+	int err;
+
+	a->usage = USAGE_PEERS_SHOW;
+	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
+		return 1;
+	rows = json_object_new_array();
+	err = dp_peer_foreach(&dp, peer_row, rows);
+	dp_close(&dp);
+	if (err) {
+		json_object_put(rows);
+		return dp_status(err);
+	}
+	return dp_status(rows_output(ctl, rows, peer_cols));
+}
+
+/* "home HOA peer CN_ADDR" and, for add, "coa COA [lifetime S]", in any order. */
+static int parse_ro(struct args *a, struct xmip6_ro_key *key, struct xmip6_ro *ro, bool add)
+{
+	bool have_home = false, have_peer = false, have_coa = false;
+	const char *kw, *val;
+	int err = 0;
+
+	while (args_left(a) && !err) {
+		kw = args_next(a);
+		val = args_value(a, kw);
+		if (!val)
+			return 1;
+		if (!strcmp(kw, "home")) {
+			err = parse_addr(a, "home address", val, &key->home_addr);
+			have_home = true;
+		} else if (!strcmp(kw, "peer")) {
+			err = parse_addr(a, "correspondent address", val, &key->peer_addr);
+			have_peer = true;
+		} else if (add && !strcmp(kw, "coa")) {
+			err = parse_addr(a, "care-of address", val, &ro->care_of_addr);
+			have_coa = true;
+		} else if (add && !strcmp(kw, "lifetime")) {
+			err = parse_uint(a, "lifetime", val, 1, LIFETIME_MAX_S, &ro->lifetime_s);
+		} else {
+			return bad_input(a->usage, "unknown keyword \"%s\"", kw);
+		}
+	}
+	if (err)
+		return err;
+	if (!have_home || !have_peer || (add && !have_coa))
+		return bad_input(a->usage, "missing \"%s\"",
+				 !have_home   ? "home HOA"
+				 : !have_peer ? "peer CN_ADDR"
+					      : "coa COA");
+	return 0;
+}
+
+static int cmd_ro_add(struct ctl *ctl, struct args *a)
+{
+	struct xmip6_ro_key key = {};
+	struct xmip6_ro ro = {};
+	struct xmip6_dp dp;
+	int err;
+
+	a->usage = USAGE_RO_ADD;
+	if (parse_ro(a, &key, &ro, true) || dp_open(ctl->pin_dir, &dp))
+		return 1;
+	ro.registered_ns = mono_now_ns();
+	if (ro.lifetime_s)
+		ro.expires_ns = ro.registered_ns + ro.lifetime_s * NSEC_PER_SEC;
+	err = dp_ro_update(&dp, &key, &ro);
+	dp_close(&dp);
+	return dp_status(err);
+}
+
+static int cmd_ro_del(struct ctl *ctl, struct args *a)
+{
+	struct xmip6_ro_key key = {};
+	struct xmip6_dp dp;
+	int err;
+
+	a->usage = USAGE_RO_DEL;
+	if (parse_ro(a, &key, NULL, false) || dp_open(ctl->pin_dir, &dp))
+		return 1;
+	err = dp_ro_delete(&dp, &key);
+	dp_close(&dp);
+	return dp_status(err);
+}
+
+/* XMIP6_CFG_F_RO: the mobile node's TC egress uses "ro" and records "peers". */
+static int ro_policy(struct ctl *ctl, struct args *a, bool on)
+{
+	struct xmip6_config cfg;
+	struct xmip6_dp dp;
+	int err;
+
+	a->usage = USAGE_RO_POLICY;
+	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
+		return 1;
+	err = dp_config_read(&dp, &cfg);
+	if (!err)
+		err = dp_config_set_flags(&dp, on ? cfg.flags | XMIP6_CFG_F_RO
+						  : cfg.flags & ~XMIP6_CFG_F_RO);
+	dp_close(&dp);
+	return dp_status(err);
+}
+
+static int cmd_ro_enable(struct ctl *ctl, struct args *a)
+{
+	return ro_policy(ctl, a, true);
+}
+
+static int cmd_ro_disable(struct ctl *ctl, struct args *a)
+{
+	return ro_policy(ctl, a, false);
+}
+
 /* ---- dispatch --------------------------------------------------------------------------------- */
 
 struct command {
@@ -1232,6 +1481,32 @@ static int cmd_binding(struct ctl *ctl, struct args *a)
 	return cmd->run(ctl, a);
 }
 
+static const struct command ro_commands[] = {
+	{"add", "replace", cmd_ro_add},	   {"del", "delete", cmd_ro_del},
+	{"show", "list", cmd_ro_show},	   {"enable", NULL, cmd_ro_enable},
+	{"disable", NULL, cmd_ro_disable}, {},
+};
+
+static int cmd_ro(struct ctl *ctl, struct args *a)
+{
+	const char *sub = args_left(a) ? args_next(a) : "show";
+	const struct command *cmd = command_find(ro_commands, sub);
+
+	if (!cmd)
+		return bad_input("ro { add | del | show | enable | disable } ...",
+				 "unknown command \"ro %s\"", sub);
+	return cmd->run(ctl, a);
+}
+
+static int cmd_peers(struct ctl *ctl, struct args *a)
+{
+	const char *sub = args_left(a) ? args_next(a) : "show";
+
+	if (strcmp(sub, "show") && strcmp(sub, "list"))
+		return bad_input(USAGE_PEERS_SHOW, "unknown command \"peers %s\"", sub);
+	return cmd_peers_show(ctl, a);
+}
+
 static const struct command top_commands[] = {
 	{"attach", NULL, cmd_attach},
 	{"detach", NULL, cmd_detach},
@@ -1241,6 +1516,8 @@ static const struct command top_commands[] = {
 	{"status", NULL, cmd_status},
 	{"bul", NULL, cmd_bul},
 	{"home-agents", NULL, cmd_home_agents},
+	{"ro", NULL, cmd_ro},
+	{"peers", NULL, cmd_peers},
 	{},
 };
 

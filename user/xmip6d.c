@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmip6d - the Mobile IPv6 daemon: home agent or mobile node, per its
+ * xmip6d - the Mobile IPv6 daemon: home agent, mobile node or correspondent node, per its
  * configuration file (docs/xmip6d.conf.md).
  *
  * One thread, one epoll loop over: the "signal" ring buffer (Mobility
@@ -199,11 +199,15 @@ static int cmd_binding_del(struct json_object *args, struct json_object **result
 	int ret;
 
 	(void)result;
-	if (!d->ha) {
-		snprintf(err, errlen, "binding del: only a home agent keeps a binding cache");
+	if (!d->ha && !d->cn) {
+		snprintf(err, errlen,
+			 "binding del: only a home agent or correspondent node keeps a "
+			 "binding cache");
 		return -EOPNOTSUPP;
 	}
 	ret = json_get_addr(args, "home_addr", &hoa, true, err, errlen);
+	if (!ret && d->cn)
+		return cn_binding_del(d, &hoa, err, errlen);
 	return ret ?: ha_binding_del(d, &hoa, err, errlen);
 }
 
@@ -213,12 +217,16 @@ static int cmd_binding_flush(struct json_object *args, struct json_object **resu
 	struct daemon *d = ctx;
 
 	(void)args;
-	if (!d->ha) {
-		snprintf(err, errlen, "binding flush: only a home agent keeps a binding cache");
+	if (!d->ha && !d->cn) {
+		snprintf(err, errlen,
+			 "binding flush: only a home agent or correspondent node keeps "
+			 "a binding cache");
 		return -EOPNOTSUPP;
 	}
 	*result = json_object_new_object();
-	json_object_object_add(*result, "deleted", json_object_new_int64(ha_binding_flush(d)));
+	json_object_object_add(
+		*result, "deleted",
+		json_object_new_int64(d->cn ? cn_binding_flush(d) : ha_binding_flush(d)));
 	return 0;
 }
 
@@ -263,8 +271,10 @@ static int cmd_home_agents_show(struct json_object *args, struct json_object **r
 	struct daemon *d = ctx;
 
 	(void)args;
-	(void)err;
-	(void)errlen;
+	if (d->cn) {
+		snprintf(err, errlen, "home-agents show: not on a correspondent node");
+		return -EOPNOTSUPP;
+	}
 	*result = d->ha ? ha_home_agents_json(d) : mn_home_agents_json(d);
 	return 0;
 }

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * ro.h - the two extension headers of route optimisation (RFC 6275
+ * sections 6.3 and 6.4) and a bounded walk that finds them.
+ *
+ * Both headers xmip6 builds are 24 octets, the usual form:
+ *
+ *   Destination Options: Next Header, Hdr Ext Len 2, PadN with 2 octets of
+ *   data (01 02 00 00), then the Home Address option (C9 10 + 16 octets),
+ *   which starts on the 8n+6 alignment section 6.3 asks for.
+ *
+ *   Type 2 Routing: Next Header, Hdr Ext Len 2, Routing Type 2, Segments
+ *   Left 1, Reserved (4), Home Address (16).
+ */
+#ifndef XMIP6_RO_H
+#define XMIP6_RO_H
+
+#include "parse.h"
+
+#define RO_EXT_LEN 24 /* both headers above: payload length and MTU grow by this */
+/* IPV6_TLV_PAD1, IPV6_TLV_PADN and IPV6_TLV_HAO (201 = 0xc9: 11 = discard and
+ * ICMP when unknown, 0 = does not change en route, 01001) come from linux/in6.h. */
+#define HAO_DATA_LEN 16
+#define HAO_OPT_LEN  (2 + HAO_DATA_LEN)
+#define RH2_TYPE     2
+#define DOH_OPT_MAX  8	    /* options looked at in one Destination Options header */
+#define EXT_OFF_MASK 0x3fff /* offsets below are within a 9000-octet frame */
+
+struct ro_doh {
+	__u8 nexthdr;
+	__u8 hdrlen;
+	__u8 padn[4];
+	__u8 hao_type;
+	__u8 hao_len;
+	struct in6_addr home_addr;
+} __attribute__((packed));
+
+struct ro_rh2 {
+	__u8 nexthdr;
+	__u8 hdrlen;
+	__u8 type;
+	__u8 segments_left;
+	__u32 reserved;
+	struct in6_addr home_addr;
+};
+
+_Static_assert(sizeof(struct ro_doh) == RO_EXT_LEN, "DOH with PadN(2) and HAO is 24 octets");
+_Static_assert(sizeof(struct ro_rh2) == RO_EXT_LEN, "type 2 Routing header is 24 octets");
+
+static __always_inline void ro_doh_fill(struct ro_doh *d, __u8 nexthdr,
+					const struct in6_addr *home_addr)
+{
+	d->nexthdr = nexthdr;
+	d->hdrlen = 2; /* (24 / 8) - 1 */
+	d->padn[0] = IPV6_TLV_PADN;
+	d->padn[1] = 2;
+	d->padn[2] = 0;
+	d->padn[3] = 0;
+	d->hao_type = IPV6_TLV_HAO;
+	d->hao_len = HAO_DATA_LEN;
+	d->home_addr = *home_addr;
+}
+
+static __always_inline void ro_rh2_fill(struct ro_rh2 *r, __u8 nexthdr,
+					const struct in6_addr *home_addr)
+{
+	r->nexthdr = nexthdr;
+	r->hdrlen = 2;
+	r->type = RH2_TYPE;
+	r->segments_left = 1; /* section 6.4: always 1 */
+	r->reserved = 0;
+	r->home_addr = *home_addr;
+}
+
+/* What the walk found, as offsets from the start of the frame (0: none). */
+struct ext_info {
+	__u32 doh_off;	/* the first Destination Options header */
+	__u32 doh_len;	/* its length */
+	__u32 hao_off;	/* the Home Address option in it (its type octet) */
+	bool doh_first; /* that header directly follows the IPv6 header */
+	bool doh_other; /* it holds options besides Pad1, PadN and the HAO */
+	bool rh2;	/* a type 2 Routing header was met */
+};
+
+/*
+ * Walks the extension headers of @ip6 from @c (behind the IPv6 header) as
+ * ipv6_skip_ext() does, noting where the first Destination Options header
+ * is and whether a type 2 Routing header is present. The walk ends at a
+ * Routing header with Segments Left > 0 of another type: what follows is
+ * for another node. Returns 0, or -1 when a header runs past the payload.
+ * The options are looked at afterwards, by doh_scan(): one option loop
+ * inside the header loop is more paths than the verifier will walk.
+ */
+static __always_inline int ext_scan(struct cursor c, const struct ipv6hdr *ip6, void *data,
+				    struct ext_info *e)
+{
+	__u32 left = bpf_ntohs(ip6->payload_len);
+	__u8 nh = ip6->nexthdr;
+	int i;
+
+	for (i = 0; i < IPV6_EXT_MAX; i++) {
+		struct ipv6_rt_hdr *h;
+		__u32 len;
+
+		if (!ipv6_ext_skippable(nh, i))
+			return 0;
+		if (left < 8)
+			return -1;
+		h = c.pos;
+		if ((void *)h + 8 > c.end)
+			return -1;
+		len = ((__u32)h->hdrlen + 1) * 8;
+		if (len > left)
+			return -1;
+		if (nh == IPPROTO_ROUTING) {
+			if (h->type == RH2_TYPE) {
+				e->rh2 = true;
+				return 0;
+			}
+			if (h->segments_left)
+				return 0;
+		} else if (nh == IPPROTO_DSTOPTS && !e->doh_off) {
+			e->doh_off = c.pos - data;
+			e->doh_len = len;
+			e->doh_first = !i;
+		}
+		left -= len;
+		nh = h->nexthdr;
+		c.pos += len;
+	}
+	return 0;
+}
+
+/*
+ * Looks for a Home Address option in the Destination Options header that
+ * ext_scan() found (its whole length is known to be in the frame). Returns
+ * 0, or -1 when an option runs past the header or a HAO has a length other
+ * than 16 (section 6.3) or comes twice: malformed. Options past the first
+ * DOH_OPT_MAX are not looked at; the header is then kept (doh_other).
+ */
+static __always_inline int doh_scan(void *data, void *data_end, struct ext_info *e)
+{
+	__u32 len = e->doh_len & 0xfff, base = e->doh_off & EXT_OFF_MASK, off = 2;
+	int j;
+
+	for (j = 0; j < DOH_OPT_MAX; j++) {
+		__u8 *opt = data + base + (off & 0x7ff);
+		__u8 type;
+
+		if (off >= len)
+			return 0;
+		if ((void *)(opt + 1) > data_end)
+			return -1;
+		type = opt[0];
+		if (type == IPV6_TLV_PAD1) {
+			off++;
+			continue;
+		}
+		if ((void *)(opt + 2) > data_end)
+			return -1;
+		off += 2 + (__u32)opt[1];
+		if (off > len)
+			return -1;
+		if (type == IPV6_TLV_HAO) {
+			if (opt[1] != HAO_DATA_LEN || e->hao_off)
+				return -1;
+			e->hao_off = base + off - HAO_OPT_LEN;
+		} else if (type != IPV6_TLV_PADN) {
+			e->doh_other = true;
+		}
+	}
+	if (off < len) /* more options than looked at: keep the header */
+		e->doh_other = true;
+	return 0;
+}
+
+#endif /* XMIP6_RO_H */

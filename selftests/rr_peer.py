@@ -1,0 +1,377 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""rr_peer.py - an independent mobile node for the correspondent node tests.
+
+Return routability (RFC 6275 section 5.2) and correspondent registrations,
+built with Scapy and Python's hmac/hashlib only: nothing comes from the
+code under test. Each command prints one JSON document.
+
+  rr_peer.py rr --hoa H --coa C --cn N --state FILE [--only home|care_of]
+      HoTI from the home address, CoTI from the care-of address; checks
+      the HoT and CoT (type, cookie echo, lengths, tshark's decoding) and
+      saves their nonce indices and keygen tokens in FILE (--only: one
+      test, the other's saved values kept).
+  rr_peer.py bu --hoa H --coa C --cn N --state FILE --seq S [--lifetime L]
+      [--flags A] [--from-home] [--alt-coa A] [--no-ni] [--no-bad]
+      [--bad-not-last] [--forge] [--home-index I] [--coa-index I]
+      A Binding Update (HAO from the care-of address, Nonce Indices, Binding
+      Authorization Data last, computed here with Kbm from the saved tokens);
+      reports the BA (status, sequence, lifetime, its BAD verified here).
+  rr_peer.py data --hoa H --coa C --cn N [--count K]
+      K ICMPv6 echo requests from the care-of address with a HAO; reports
+      the Binding Errors and echo replies that come back.
+  rr_peer.py raw-mh --coa C --cn N --mh-type T
+      A Mobility Header of type T (unknown types too); reports the answer.
+  rr_peer.py watch --cn N [--wait S] [--count K]
+      Reports the packets the correspondent sends us during S seconds.
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send, wrpcap  # noqa
+from scapy.layers.inet6 import HAO, ICMPv6EchoRequest
+
+conf.verb = 0
+
+MH_BRR, MH_HOTI, MH_COTI, MH_HOT, MH_COT, MH_BU, MH_BA, MH_BE = range(8)
+
+
+def a6(addr):
+    return socket.inet_pton(socket.AF_INET6, addr)
+
+
+def n6(raw):
+    return socket.inet_ntop(socket.AF_INET6, raw)
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def mh_checksum(src, dst, mh):
+    """Section 6.1.1: pseudo-header (src, dst, length, 135), Checksum as zero."""
+    mh = mh[:4] + b"\0\0" + mh[6:]
+    return csum(a6(src) + a6(dst) + struct.pack("!IxxxB", len(mh), 135) + mh)
+
+
+def keygen_kbm(home_token, care_of_token):
+    """Section 5.2.5: Kbm = SHA1(home token | care-of token), or SHA1(home token)."""
+    return hashlib.sha1(home_token + (care_of_token or b"")).digest()
+
+
+def authenticator(kbm, coa, cn, mh_without_auth):
+    """First(96, HMAC_SHA1(Kbm, care-of address | correspondent | MH data))."""
+    data = mh_without_auth[:4] + b"\0\0" + mh_without_auth[6:]
+    return hmac.new(kbm, a6(coa) + a6(cn) + data, hashlib.sha1).digest()[:12]
+
+
+def options_of(mh, start):
+    """(type, offset, data) of each option from @start, Pad1 skipped."""
+    out, pos = [], start
+    while pos < len(mh):
+        t = mh[pos]
+        if t == 0:
+            pos += 1
+            continue
+        if pos + 2 > len(mh):
+            break
+        ln = mh[pos + 1]
+        out.append((t, pos, mh[pos + 2:pos + 2 + ln]))
+        pos += 2 + ln
+    return out
+
+
+def pad_to(opts, off, align, rem):
+    """Pad1/PadN so that the next option starts at align*n+rem from the MH start."""
+    need = (rem - (off + len(opts))) % align
+    if need == 1:
+        return opts + b"\0"
+    if need >= 2:
+        return opts + bytes([1, need - 2]) + b"\0" * (need - 2)
+    return opts
+
+
+def mh_header(mh_type, body, opts):
+    total = 6 + len(body) + len(opts)
+    assert total % 8 == 0, total
+    return bytearray(bytes([59, total // 8 - 1, mh_type, 0, 0, 0]) + body + opts)
+
+
+def parse_ipv6(raw):
+    """The IPv6 packet @raw decoded here: addresses, RH2, HAO, upper layer."""
+    pkt = IPv6(raw)
+    out = {"src": pkt.src, "dst": pkt.dst}
+    nh, data = pkt.nh, bytes(pkt.payload)
+    while nh in (0, 43, 60) and len(data) >= 8:
+        ln = (data[1] + 1) * 8
+        if nh == 43 and data[2] == 2:
+            out["rt2"] = n6(data[8:24])
+            out["rt2_segleft"] = data[3]
+        if nh == 60:
+            for t, _, odata in options_of(data[:ln], 2):
+                if t == 0xC9:
+                    out["hao"] = n6(odata)
+        nh, data = data[0], data[ln:]
+    out["nh"] = nh
+    if nh == 58:
+        out["icmp_type"] = data[0]
+        return out, None
+    if nh != 135:
+        return out, None
+    mh = data[:(data[1] + 1) * 8]
+    out["mh_type"] = mh[2]
+    out["mh_len"] = len(mh)
+    out["checksum_ok"] = mh_checksum(out.get("hao", pkt.src), out.get("rt2", pkt.dst), mh) == \
+        struct.unpack("!H", mh[4:6])[0]
+    return out, mh
+
+
+def decode_mh(out, mh, kbm=None, coa=None, cn=None):
+    """Fields of the answers a mobile node gets, the BA's BAD checked with @kbm."""
+    t = mh[2]
+    if t in (MH_HOT, MH_COT) and len(mh) >= 24:
+        out["nonce_index"] = struct.unpack("!H", mh[6:8])[0]
+        out["cookie"] = mh[8:16].hex()
+        out["token"] = mh[16:24].hex()
+    elif t == MH_BA:
+        out["status"] = mh[6]
+        out["ba_flags"] = mh[7]
+        out["seq"], units = struct.unpack("!HH", mh[8:12])
+        out["lifetime_units"] = units
+        opts = options_of(mh, 12)
+        out["options"] = [o for o, _, _ in opts if o != 1]
+        for o, pos, odata in opts:
+            if o == 5:
+                out["bad_last"] = pos + 2 + len(odata) == len(mh)
+                if kbm is not None:
+                    want = authenticator(kbm, coa, cn, mh[:pos + 2])
+                    out["bad_ok"] = want == odata and len(odata) == 12
+    elif t == MH_BE:
+        out["status"] = mh[6]
+        out["be_home_addr"] = n6(mh[8:24])
+    return out
+
+
+def tshark_fields(raw, fields):
+    """tshark's decoding of one packet (an independent dissector)."""
+    with tempfile.NamedTemporaryFile(suffix=".pcap", delete=False) as f:
+        path = f.name
+    try:
+        wrpcap(path, [IPv6(raw)])
+        args = ["tshark", "-r", path, "-T", "fields", "-E", "separator=|"]
+        for fl in fields:
+            args += ["-e", fl]
+        res = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
+        return res.stdout.strip().split("|") if res.returncode == 0 else None
+    finally:
+        os.unlink(path)
+
+
+def exchange(pkts, cn, iface, wait, count=1, match=None):
+    """Send @pkts, return the raw IPv6 packets from @cn seen within @wait s."""
+    def lf(p):
+        return p.haslayer(IPv6) and p[IPv6].src == cn and (match is None or match(p))
+
+    sn = AsyncSniffer(iface=iface, filter="ip6 and src host %s" % cn, lfilter=lf,
+                      count=count, timeout=wait, store=True)
+    sn.start()
+    time.sleep(0.3)
+    for p in pkts:
+        send(p)
+    sn.join()
+    return [bytes(p[IPv6]) for p in (sn.results or [])]
+
+
+def is_mh(p, types):
+    raw = bytes(p[IPv6])
+    out, mh = parse_ipv6(raw)
+    return mh is not None and mh[2] in types
+
+
+# ---- commands ----------------------------------------------------------------
+
+def cmd_rr(a):
+    res = {"ok": True}
+    state = {}
+    if a.only and os.path.exists(a.state):
+        with open(a.state) as f:
+            state = json.load(f)
+    for kind, src, t_init, t_ans in (("home", a.hoa, MH_HOTI, MH_HOT),
+                                     ("care_of", a.coa, MH_COTI, MH_COT)):
+        if a.only and a.only != kind:
+            continue
+        cookie = os.urandom(8)
+        mh = mh_header(t_init, b"\0\0" + cookie, b"")
+        mh[4:6] = struct.pack("!H", mh_checksum(src, a.cn, bytes(mh)))
+        pkt = IPv6(src=src, dst=a.cn, nh=135) / Raw(bytes(mh))
+        got = exchange([pkt], a.cn, a.iface, a.wait,
+                       match=lambda p, t=t_ans: is_mh(p, (t,)))
+        r = {"answered": bool(got)}
+        if got:
+            out, mh_ans = parse_ipv6(got[0])
+            decode_mh(out, mh_ans)
+            r.update(out)
+            r["dst_ok"] = out["dst"] == src and "rt2" not in out and "hao" not in out
+            r["cookie_ok"] = out.get("cookie") == cookie.hex()
+            r["len_ok"] = out["mh_len"] == 24
+            tf = tshark_fields(got[0], ["mip6.mhtype", "mip6.%s.nindex" % ("hot" if kind ==
+                                        "home" else "cot"),
+                                        "mip6.%s.cookie" % ("hot" if kind == "home" else "cot")])
+            r["tshark"] = tf
+            r["tshark_ok"] = bool(tf) and tf[0] == str(t_ans) and \
+                tf[1] == str(out.get("nonce_index")) and \
+                tf[2].replace(":", "").lower().removeprefix("0x") == cookie.hex()
+            state[kind + "_index"] = out.get("nonce_index")
+            state[kind + "_token"] = out.get("token")
+            res["ok"] &= r["dst_ok"] and r["cookie_ok"] and r["len_ok"] and \
+                r["checksum_ok"] and r["tshark_ok"]
+        else:
+            res["ok"] = False
+        res[kind] = r
+    with open(a.state, "w") as f:
+        json.dump(state, f)
+    print(json.dumps(res))
+    return 0
+
+
+def build_bu(a, state):
+    """The BU to the correspondent, authenticated as section 5.2.6 says."""
+    flags = 0x8000 if "A" in a.flags else 0
+    flags |= 0x4000 if "H" in a.flags else 0
+    body = struct.pack("!HHH", a.seq & 0xFFFF, flags, a.lifetime // 4)
+    off = 12
+    opts = b""
+    if a.alt_coa:
+        opts = pad_to(opts, off, 8, 6)
+        opts += bytes([3, 16]) + a6(a.alt_coa)
+    hi = a.home_index if a.home_index is not None else state.get("home_index", 0)
+    ci = a.coa_index if a.coa_index is not None else state.get("care_of_index", 0)
+    if not a.no_ni:
+        opts = pad_to(opts, off, 2, 0)
+        opts += bytes([4, 4]) + struct.pack("!HH", hi, ci)
+    bad_at = None
+    if not a.no_bad:
+        opts = pad_to(opts, off, 8, 2)
+        bad_at = off + len(opts)
+        opts += bytes([5, 12]) + b"\0" * 12
+    if a.bad_not_last:
+        opts += bytes([1, 6]) + b"\0" * 6  # PadN after the BAD
+    opts = pad_to(opts, off, 8, 0)
+    mh = mh_header(MH_BU, body, opts)
+    coa = a.alt_coa or (a.hoa if a.from_home else a.coa)
+    dereg = a.lifetime == 0 or coa == a.hoa
+    kbm = None
+    if state.get("home_token"):
+        kbm = keygen_kbm(bytes.fromhex(state["home_token"]),
+                         None if dereg else bytes.fromhex(state["care_of_token"]))
+    if bad_at is not None and kbm:
+        mac = authenticator(kbm, a.hoa if dereg else coa, a.cn, bytes(mh[:bad_at + 2]))
+        if a.forge:
+            mac = bytes([mac[0] ^ 1]) + mac[1:]
+        mh[bad_at + 2:bad_at + 14] = mac
+    mh[4:6] = struct.pack("!H", mh_checksum(a.hoa, a.cn, bytes(mh)))
+    return bytes(mh), kbm, (a.hoa if dereg else coa)
+
+
+def cmd_bu(a):
+    with open(a.state) as f:
+        state = json.load(f)
+    mh, kbm, reg_coa = build_bu(a, state)
+    if a.from_home:
+        pkt = IPv6(src=a.hoa, dst=a.cn, nh=135) / Raw(mh)
+    else:
+        pkt = IPv6(src=a.coa, dst=a.cn, nh=60) / IPv6ExtHdrDestOpt(
+            nh=135, options=[HAO(hoa=a.hoa)]) / Raw(mh)
+    got = exchange([pkt], a.cn, a.iface, a.wait, match=lambda p: is_mh(p, (MH_BA,)))
+    if not got:
+        print(json.dumps({"answer": None}))
+        return 0
+    out, mh_ans = parse_ipv6(got[0])
+    decode_mh(out, mh_ans, kbm, reg_coa, a.cn)
+    print(json.dumps({"answer": out}))
+    return 0
+
+
+def cmd_data(a):
+    pkts = [IPv6(src=a.coa, dst=a.cn) / IPv6ExtHdrDestOpt(options=[HAO(hoa=a.hoa)]) /
+            ICMPv6EchoRequest(id=0x4d4e, seq=i) for i in range(a.count)]
+    got = exchange(pkts, a.cn, a.iface, a.wait, count=0)
+    res = {"be": [], "echo_replies": 0, "replies": []}
+    for raw in got:
+        out, mh = parse_ipv6(raw)
+        if mh is not None and mh[2] == MH_BE:
+            res["be"].append(decode_mh(out, mh))
+        elif out.get("icmp_type") == 129:
+            res["echo_replies"] += 1
+            res["replies"].append(out)
+    print(json.dumps(res))
+    return 0
+
+
+def cmd_raw_mh(a):
+    mh = mh_header(a.mh_type, b"\0" * 10, b"")
+    mh[4:6] = struct.pack("!H", mh_checksum(a.coa, a.cn, bytes(mh)))
+    pkt = IPv6(src=a.coa, dst=a.cn, nh=135) / Raw(bytes(mh))
+    got = exchange([pkt], a.cn, a.iface, a.wait, match=lambda p: is_mh(p, range(256)))
+    if not got:
+        print(json.dumps({"answer": None}))
+        return 0
+    out, mh_ans = parse_ipv6(got[0])
+    print(json.dumps({"answer": decode_mh(out, mh_ans)}))
+    return 0
+
+
+def cmd_watch(a):
+    got = exchange([], a.cn, a.iface, a.wait, count=a.count)
+    res = []
+    for raw in got:
+        out, mh = parse_ipv6(raw)
+        res.append(decode_mh(out, mh) if mh is not None else out)
+    print(json.dumps({"packets": res}))
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("cmd", choices=["rr", "bu", "data", "raw-mh", "watch"])
+    p.add_argument("--hoa")
+    p.add_argument("--coa")
+    p.add_argument("--cn", required=True)
+    p.add_argument("--state")
+    p.add_argument("--only", choices=["home", "care_of"])
+    p.add_argument("--seq", type=int, default=1)
+    p.add_argument("--lifetime", type=int, default=400)
+    p.add_argument("--flags", default="A")
+    p.add_argument("--from-home", action="store_true")
+    p.add_argument("--alt-coa")
+    p.add_argument("--no-ni", action="store_true")
+    p.add_argument("--no-bad", action="store_true")
+    p.add_argument("--bad-not-last", action="store_true")
+    p.add_argument("--forge", action="store_true")
+    p.add_argument("--home-index", type=int)
+    p.add_argument("--coa-index", type=int)
+    p.add_argument("--mh-type", type=int, default=5)
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--iface", default="eth0")
+    p.add_argument("--wait", type=float, default=2.0)
+    a = p.parse_args()
+    return {"rr": cmd_rr, "bu": cmd_bu, "data": cmd_data, "raw-mh": cmd_raw_mh,
+            "watch": cmd_watch}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
