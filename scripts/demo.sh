@@ -4,7 +4,7 @@
 # demo.sh - a mobile node roams between two visited networks and
 # comes home, while a correspondent node streams to its home address:
 #
-#   CN --- R1 ----- R2 (visited 2001:db8:20::/64, radvd)
+#   CN (xmip6d, correspondent) --- R1 ----- R2 (visited 2001:db8:20::/64, radvd)
 #           |  \--- R3 (visited 2001:db8:30::/64, radvd)
 #           | home link 2001:db8:1::/64 (radvd, H bit)
 #           +-- HA (xmip6d)
@@ -12,10 +12,13 @@
 #
 # Nothing tells the MN it moved: it notices from link events and Router
 # Advertisements, takes its care-of address from the kernel's SLAAC,
-# registers it with the HA and switches its XDP/TC data plane. For each
-# handover the demo prints the time to detect the move, to register, the
-# interruption of a 50-per-second ping, the pings lost, and whether the TCP
-# stream survived. Everything lives in namespaces it creates and removes
+# registers it with the HA and switches its XDP/TC data plane. With route
+# optimisation on, it also runs return routability with the CN and
+# registers there, so that CN and MN talk directly (type 2 routing header,
+# Home Address option) instead of through the HA. For each handover the demo
+# prints the time to detect the move, to register, to route-optimise again,
+# the interruption of a 50-per-second ping, the pings lost, and whether the
+# TCP stream survived. Everything lives in namespaces it creates and removes
 # (also on Ctrl-C); it touches no real network. Bounded: about a minute.
 #
 # Usage: scripts/demo.sh     (root; `make demo` builds first)
@@ -53,6 +56,13 @@ STREAM_BYTES=2400000 # paced at 120 kB/s: about 20 s
 MOVES="r3 r2 r3 r1"
 
 bul() { xm_dctl mn -j bul show | jget "d['bul'][0]$1"; }
+# The MN's Binding Update List entry for the CN: its state ("" if none).
+ro_state() {
+	xm_dctl mn -j bul show |
+		jget "next((e['state'] for e in d['bul'] if e.get('peer') == '$XM_CN_ADDR'), '')"
+}
+ro_bound() { [ "$(ro_state 2>/dev/null)" = bound ]; }
+dp_stat() { xm_dctl "$1" -j stats show | jget "d['dataplane']['$2']"; }
 state_is() { [ "$(bul "['state']" 2>/dev/null)" = "$1" ]; }
 coa_in() {
 	local c
@@ -77,6 +87,8 @@ cat <<EOF
    the demo moves the other end of its cable between R2, R3 and home.
 EOF
 xm_topo_up || fail "could not build the topology"
+# The CN runs XDP on its interface: its veth peer gets NAPI (see topology.sh).
+xm_peer_napi r1 "$XM_R1_CN_IF" || fail "could not prepare the CN's link"
 
 step "Routers advertise (radvd, fast movement detection settings)"
 xm_radvd_start r2 "$XM_VISIT_BRIDGE" "$XM_VISIT_PREFIX" &&
@@ -86,11 +98,14 @@ say "RAs every 0.2-0.5 s with the Advertisement Interval option; on the home"
 say "link also the H bit and Home Agent Information. R2's configuration:"
 sed 's/^/      /' "$XM_TMP/radvd-r2.conf"
 
-step "Starting xmip6d: home agent and mobile node, each from its config file"
-xm_write_confs "$KEY" info
+step "Starting xmip6d: home agent, correspondent and mobile node, each from its config file"
+xm_write_confs "$KEY" info 'route-optimization = "all";' && xm_write_cn_conf info ||
+	fail "could not write the configurations"
 sed 's/^/      /; s/key = "[0-9a-f]*"/key = "..."/' "$XM_TMP/mn.conf"
 xm_daemon ha "$XM_TMP/ha.conf" "$XM_TMP/ha.log"
 xm_retry 50 0.1 test -S "$XM_TMP/ha.sock" || fail "HA daemon did not start"
+xm_daemon cn "$XM_TMP/cn.conf" "$XM_TMP/cn.log"
+xm_retry 50 0.1 test -S "$XM_TMP/cn.sock" || fail "CN daemon did not start"
 xm_daemon mn "$XM_TMP/mn.conf" "$XM_TMP/mn.log"
 xm_retry 50 0.1 test -S "$XM_TMP/mn.sock" || fail "MN daemon did not start"
 xm_retry 100 0.1 coa_in 2001:db8:20: || fail "the MN did not register at R2"
@@ -125,7 +140,19 @@ ping_pid=$!
 XM_PIDS+=("$ping_pid")
 xm_retry 50 0.1 rx_has_data || fail "no TCP data arrives"
 say "TCP connected; data arriving at the MN."
-sleep 2
+
+step "Route optimisation: the MN's replies to the CN start return routability"
+xm_retry 100 0.05 ro_bound || fail "the MN did not route-optimise with the CN"
+say "HoTI through the HA, CoTI direct, then a BU to the CN; the MN's list:"
+xm_dctl mn bul show | sed 's/^/      /'
+say "...and the CN's binding cache (the same pinned BPF map as the HA's):"
+xm_dctl cn binding show | sed 's/^/      /'
+ha0=$(dp_stat ha ha_encap_fwd)
+rh0=$(dp_stat cn cn_rh2_insert)
+sleep 1
+say "in the next second the CN sent $(($(dp_stat cn cn_rh2_insert) - rh0)) packets straight to the"
+say "care-of address (type 2 routing header) and the HA tunnelled $(($(dp_stat ha ha_encap_fwd) - ha0))."
+sleep 1
 
 step "Roaming"
 : >"$XM_TMP/moves"
@@ -143,10 +170,12 @@ for to in $MOVES; do
 	else
 		xm_retry 100 0.05 coa_in 2001:db8:20: || fail "no registration at R2"
 	fi
+	# Away from home, wait (bounded) for route optimisation to come back too.
+	[ "$to" = r1 ] || xm_retry 100 0.05 ro_bound || say "(not route-optimised yet)"
 	echo "$n $from $to $t0 $mark" >>"$XM_TMP/moves"
 	name=$to
 	[ "$to" = r1 ] && name="home"
-	say "handover $n: ${from^^} -> ${name^^}: $(bul "['state']") $(bul "['care_of_addr']" | sed 's/None//')"
+	say "handover $n: ${from^^} -> ${name^^}: $(bul "['state']") $(bul "['care_of_addr']" | sed 's/None//'); with the CN: $(ro_state || true)"
 	sleep 3
 done
 
@@ -185,20 +214,25 @@ for l in open(sys.argv[2]):
         pings.append((float(m.group(1)), int(m.group(2))))
 log = open(sys.argv[3]).read().splitlines()
 tcp = sys.argv[4]
-print("   %-3s %-10s %10s %12s %16s %12s %9s" % ("#", "move", "detect ms", "register ms",
-      "interruption ms", "pings lost", "TCP up"))
+print("   %-3s %-10s %10s %12s %9s %16s %12s %9s" % ("#", "move", "detect ms", "register ms",
+      "RO ms", "interruption ms", "pings lost", "TCP up"))
 for i, (n, frm, to, t0, mark) in enumerate(moves):
     t0 = float(t0)
     t1 = float(moves[i + 1][3]) if i + 1 < len(moves) else t0 + 5
     seg = log[int(mark):]
     det = reg = "?"
+    ro = "-"
     for l in seg:
+        m = re.search(r"route optimisation with \S+: bound via .* in (\d+) ms", l)
+        if m and ro == "-":
+            ro = m.group(1)
         m = re.search(r"movement detected in (\d+) ms", l)
         if m and det == "?":
             det = m.group(1)
         m = re.search(r"(?:registered \S+ via|deregistered from) .* in (\d+) ms", l)
         if m and reg == "?":
             reg = m.group(1)
+        if reg != "?" and (ro != "-" or to == "r1"):
             break
     # Replies in the window of this move: the longest gap, and the missing sequence numbers.
     win = [p for p in pings if t0 - 0.5 <= p[0] < t1]
@@ -215,11 +249,14 @@ for i, (n, frm, to, t0, mark) in enumerate(moves):
         reg = "no BU" if reg == "?" else reg
     else:
         move = name(frm) + "->" + name(to)
-    print("   %-3s %-10s %10s %12s %16.0f %12d %9s" % (n, move, det, reg, gap * 1000, lost, tcp))
+    print("   %-3s %-10s %10s %12s %9s %16.0f %12d %9s" % (n, move, det, reg, ro, gap * 1000,
+          lost, tcp))
 EOF
 say ""
 say "detect: from the link coming up to the Binding Update (RS, RA, kernel SLAAC);"
 say "register: Binding Update to the accepting Binding Acknowledgement;"
+say "RO: return routability and Binding Update with the CN, from the new home"
+say "registration to the CN's acknowledgement (in between, the HA tunnel carries it);"
 say "interruption: longest gap between ping replies around the move (ping every 20 ms);"
 say "the flap row: the link was down for 1 s, so about 1 s of pings is lost, but"
 say "the MN sees its router again and sends no Binding Update."
@@ -230,8 +267,9 @@ else
 	say "the TCP stream did NOT complete"
 fi
 
-step "Back home: the HA keeps no binding, traffic goes direct"
+step "Back home: the HA and the CN keep no binding, traffic goes direct"
 xm_dctl ha binding show | sed 's/^/      /'
+xm_dctl cn binding show | sed 's/^/      /'
 xm_exec cn ping -n -c 3 -i 0.2 -w 3 "$XM_HOA" | tail -n 2 | sed 's/^/      /'
 
 step "Done; removing the namespaces, daemons, radvd and pinned programs"

@@ -131,7 +131,9 @@ def bul(b):
     st = num(b["last_status"], "-")
     if b["last_status"] is not None and b["last_status_text"]:
         st += " (%s)" % b["last_status_text"]
-    return [b["home_addr"], b["care_of_addr"], b["ha_addr"], b["state"], str(b["sequence"]),
+    # The home agent's entry has no "peer"; a correspondent's has no "ha_addr".
+    return [b["home_addr"], b["care_of_addr"], b.get("ha_addr", "-"), b.get("peer", "-"),
+            b["state"], str(b["sequence"]),
             num(b["lifetime_requested"], "-"), num(b["lifetime_granted"], "-"),
             num(b["remaining"], "-"), str(b["retransmissions"]), num(b["next_send"], "-"), st]
 
@@ -142,7 +144,8 @@ def home_agent(h):
 TABLES = {
     "binding-show": ("bindings", ["Home Address", "Care-of Address", "Home Agent", "Lifetime",
                                   "Remaining", "Seq", "Flags", "Age"], binding),
-    "bul-show": ("bul", ["Home Address", "Care-of Address", "Home Agent", "State", "Seq",
+    "bul-show": ("bul", ["Home Address", "Care-of Address", "Home Agent", "Correspondent",
+                         "State", "Seq",
                          "Requested", "Granted", "Remaining", "Retrans", "Next Send",
                          "Last Status"], bul),
     "home-agents-show": ("home_agents", ["Address", "Preference", "Lifetime", "Interface",

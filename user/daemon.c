@@ -278,15 +278,20 @@ void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifinde
 	if (msg.type == MH_TYPE_BE)
 		d->stats.be_received[msg.be.status]++;
 
-	/* Only a BU carries a HAO, only a BA a type 2 routing header (sections 6.3, 6.4). */
+	/*
+	 * Only a BU carries a HAO (section 6.3). A type 2 routing header comes
+	 * on a BA, and on a Binding Refresh Request from a correspondent that
+	 * holds a binding (it sends everything to the CoA that way, section
+	 * 6.4); nothing else arrives with one.
+	 */
 	if (rx.has_hao && msg.type != MH_TYPE_BU) {
 		daemon_count_drop(d, DROP_hao_not_bu);
 		log_rx_drop(&rx, "Home Address option on a message other than a BU");
 		return;
 	}
-	if (rx.has_rt2 && msg.type != MH_TYPE_BA) {
+	if (rx.has_rt2 && msg.type != MH_TYPE_BA && msg.type != MH_TYPE_BRR) {
 		daemon_count_drop(d, DROP_rt2_not_ba);
-		log_rx_drop(&rx, "type 2 routing header on a message other than a BA");
+		log_rx_drop(&rx, "type 2 routing header on a message other than a BA or BRR");
 		return;
 	}
 

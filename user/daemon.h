@@ -37,7 +37,7 @@ struct ro;
 	X(bad_option, "mobility option malformed")                                         \
 	X(unexpected_type, "MH type this role does not take (HoTI at an HA, BU at an MN)") \
 	X(hao_not_bu, "Home Address option on a message other than a BU")                  \
-	X(rt2_not_ba, "type 2 routing header on a message other than a BA")                \
+	X(rt2_not_ba, "type 2 routing header on a message other than a BA or BRR")         \
 	X(ba_unexpected, "BA matching no Binding Update List entry or sequence")           \
 	X(ba_auth_failed, "BA with a missing or wrong MN-HA authenticator")                \
 	X(dad_busy, "BU while the proxy DAD table was full (retransmission will retry)")   \

@@ -1067,6 +1067,7 @@ static const struct column bul_cols[] = {
 	{.title = "Home Address", .key = "home_addr"},
 	{.title = "Care-of Address", .key = "care_of_addr"},
 	{.title = "Home Agent", .key = "ha_addr"},
+	{.title = "Correspondent", .key = "peer"},
 	{.title = "State", .key = "state"},
 	{.title = "Seq", .key = "sequence"},
 	{.title = "Requested", .key = "lifetime_requested"},
