@@ -103,6 +103,9 @@ $(BUILD)/fuzz/corpus/.stamp: selftests/fuzz/seeds.py $(wildcard docs/examples/*)
 	/usr/bin/python3 selftests/fuzz/seeds.py $(@D) 2>/dev/null
 	touch $@
 
+# Kept between runs: without this make deletes them as intermediates.
+.SECONDARY: $(FUZZ_OBJS)
+
 fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/corpus/.stamp
 
 fuzz: fuzz-build

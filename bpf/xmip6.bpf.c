@@ -1062,13 +1062,20 @@ static __always_inline int tc_push_ext(struct __sk_buff *skb, struct ipv6hdr *ip
 				       __u8 nh, const struct in6_addr *src,
 				       const struct in6_addr *dst)
 {
-	ip6->nexthdr = nh;
-	ip6->payload_len = bpf_htons(bpf_ntohs(ip6->payload_len) + RO_EXT_LEN);
-	ip6->saddr = *src;
-	ip6->daddr = *dst;
+	struct {
+		struct ipv6hdr ip6;
+		__u8 ext[RO_EXT_LEN];
+	} hdrs;
+
+	hdrs.ip6 = *ip6;
+	hdrs.ip6.nexthdr = nh;
+	hdrs.ip6.payload_len = bpf_htons(bpf_ntohs(ip6->payload_len) + RO_EXT_LEN);
+	hdrs.ip6.saddr = *src;
+	hdrs.ip6.daddr = *dst;
+	__builtin_memcpy(hdrs.ext, ext, RO_EXT_LEN);
+	/* One store for both headers: each helper call has its fixed cost. */
 	if (bpf_skb_adjust_room(skb, RO_EXT_LEN, BPF_ADJ_ROOM_NET, 0) ||
-	    bpf_skb_store_bytes(skb, sizeof(struct ethhdr), ip6, sizeof(*ip6), 0) ||
-	    bpf_skb_store_bytes(skb, sizeof(struct ethhdr) + sizeof(*ip6), ext, RO_EXT_LEN, 0))
+	    bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &hdrs, sizeof(hdrs), 0))
 		return -1;
 	/* Accompanies the verdict: shows that GSO packets take this path. */
 	if (skb->gso_size)

@@ -16,6 +16,7 @@
 
 #include "../user/mh.h"
 #include "auth.h"
+#include "daemon.h"
 #include "sigio.h"
 
 static int passed, failed;
@@ -145,10 +146,43 @@ static void test_bu_bad(void)
 	      "BAD does not verify for another care-of address");
 }
 
+/* The route-optimization policy: with which correspondents the MN registers. */
+static void test_policy(void)
+{
+	struct in6_addr ha = a6("2001:db8:1::a"), hoa = a6("2001:db8:1::100");
+	struct in6_addr coa = a6("2001:db8:20::5"), cn = a6("2001:db8:c::2");
+	struct in6_addr cn2 = a6("2001:db8:c2::2"), cn3 = a6("2001:db8:d::1");
+	struct in6_addr cn3_next = a6("2001:db8:d::2");
+	struct config_mn cfg = {.ro_mode = CONFIG_RO_NONE};
+
+	check(!ro_policy_allows(&cfg, &cn, &ha, &hoa, &coa), "policy none: nobody");
+	cfg.ro_mode = CONFIG_RO_ALL;
+	check(ro_policy_allows(&cfg, &cn, &ha, &hoa, &coa), "policy all: a global correspondent");
+	check(!ro_policy_allows(&cfg, &ha, &ha, &hoa, &coa) &&
+		      !ro_policy_allows(&cfg, &hoa, &ha, &hoa, &coa) &&
+		      !ro_policy_allows(&cfg, &coa, &ha, &hoa, &coa),
+	      "policy all: never the HA, the home or the care-of address");
+	check(!ro_policy_allows(&cfg, &(struct in6_addr){{{0xfe, 0x80, [15] = 1}}}, &ha, &hoa,
+				&coa) &&
+		      !ro_policy_allows(&cfg, &(struct in6_addr){{{0xff, 0x0e, [15] = 1}}}, &ha,
+					&hoa, &coa),
+	      "policy all: never link-local or multicast");
+	cfg.ro_mode = CONFIG_RO_LISTED;
+	cfg.ro_peers[0] = (struct config_prefix){.addr = a6("2001:db8:c::"), .len = 48};
+	cfg.ro_peers[1] = (struct config_prefix){.addr = cn3, .len = 128};
+	cfg.n_ro_peers = 2;
+	check(ro_policy_allows(&cfg, &cn, &ha, &hoa, &coa), "listed: inside 2001:db8:c::/48");
+	check(ro_policy_allows(&cfg, &cn3, &ha, &hoa, &coa), "listed: the address itself (/128)");
+	check(!ro_policy_allows(&cfg, &cn2, &ha, &hoa, &coa) &&
+		      !ro_policy_allows(&cfg, &cn3_next, &ha, &hoa, &coa),
+	      "listed: outside every entry (2001:db8:c2::2, the /128's neighbour)");
+}
+
 int main(void)
 {
 	test_tunnelled_hoti();
 	test_bu_bad();
+	test_policy();
 	printf("1..%d\n", passed + failed);
 	return failed ? 1 : 0;
 }

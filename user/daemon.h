@@ -210,6 +210,15 @@ void ro_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 void ro_tick(struct daemon *d, unsigned long long now_ns);
 void ro_moved(struct daemon *d);
 void ro_home(struct daemon *d);
+/*
+ * Whether the route-optimization policy of @cfg lets the MN register with
+ * @peer: never with "none", never for a link-local, site-local, multicast
+ * or otherwise unusable address, nor the HA, the home or care-of address
+ * themselves; "all", or inside a listed prefix (an address is a /128).
+ */
+bool ro_policy_allows(const struct config_mn *cfg, const struct in6_addr *peer,
+		      const struct in6_addr *ha, const struct in6_addr *hoa,
+		      const struct in6_addr *coa);
 /* True when @addr (a BA's, BRR's or BE's source) is a correspondent in the BUL. */
 bool ro_is_correspondent(const struct daemon *d, const struct in6_addr *addr);
 void ro_bul_json(const struct daemon *d, struct json_object *arr);

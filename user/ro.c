@@ -621,15 +621,16 @@ void ro_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 
 /* ---- which correspondents ----------------------------------------------------------------- */
 
-static bool policy_allows(const struct daemon *d, const struct in6_addr *peer,
-			  const struct ro_where *w)
+bool ro_policy_allows(const struct config_mn *cfg, const struct in6_addr *peer,
+		      const struct in6_addr *ha, const struct in6_addr *hoa,
+		      const struct in6_addr *coa)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
 	int i;
 
-	if (addr6_unusable_reason(peer) || IN6_IS_ADDR_LINKLOCAL(peer) ||
-	    IN6_IS_ADDR_SITELOCAL(peer) || IN6_ARE_ADDR_EQUAL(peer, &w->ha) ||
-	    IN6_ARE_ADDR_EQUAL(peer, &w->hoa) || IN6_ARE_ADDR_EQUAL(peer, &w->coa))
+	if (cfg->ro_mode == CONFIG_RO_NONE || addr6_unusable_reason(peer) ||
+	    IN6_IS_ADDR_LINKLOCAL(peer) || IN6_IS_ADDR_SITELOCAL(peer) ||
+	    IN6_ARE_ADDR_EQUAL(peer, ha) || IN6_ARE_ADDR_EQUAL(peer, hoa) ||
+	    IN6_ARE_ADDR_EQUAL(peer, coa))
 		return false;
 	if (cfg->ro_mode == CONFIG_RO_ALL)
 		return true;
@@ -702,7 +703,7 @@ static void scan_peers(struct daemon *d, const struct ro_where *w, unsigned long
 	}
 	for (i = 0; i < s.n; i++) {
 		if (!IN6_ARE_ADDR_EQUAL(&s.keys[i].home_addr, &w->hoa) ||
-		    !policy_allows(d, &s.keys[i].peer_addr, w))
+		    !ro_policy_allows(&d->cfg.mn, &s.keys[i].peer_addr, &w->ha, &w->hoa, &w->coa))
 			continue;
 		add_peer(d, &s.keys[i], w, now);
 		/* Handled: it comes back only with new tunnelled traffic (after

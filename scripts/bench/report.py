@@ -24,6 +24,9 @@ PATH_DESC = {
     "mn_decap": "MN decap (xdp_mn, XDP_PASS)",
     "mn_encap": "MN reverse-tunnel encap (tc_mn_egress, FIB)",
     "ha_local_encap": "HA local encap (tc_ha_egress, FIB)",
+    "cn_rh2_insert": "CN route-optimised send: type 2 routing header in (tc_cn_egress, FIB)",
+    "cn_hao_accept": "CN route-optimised receive: HAO out, home address in (xdp_cn, XDP_PASS)",
+    "mn_rh2_accept": "MN route-optimised receive: type 2 routing header out (xdp_mn, XDP_PASS)",
     "pass": "pass-through, no binding (xdp_ha)",
     "fib_lookup": "one bpf_fib_lookup() alone (reference)",
 }

@@ -200,6 +200,40 @@ static void tunnel_frame(struct frame *f, const unsigned char *mac, const struct
 	put_udp(f, ETH_LEN + IP6_LEN, payload);
 }
 
+/*
+ * An IPv6/UDP packet with one 24-octet route optimisation header behind the
+ * IPv6 header (RFC 6275): a Destination Options header with PadN(2) and the
+ * Home Address option (@rh2 false), or a type 2 Routing header (true), both
+ * holding @home. At least the headers, whatever @len says.
+ */
+static void ro_frame(struct frame *f, const unsigned char *mac, const struct in6_addr *s,
+		     const struct in6_addr *d, const struct in6_addr *home, bool rh2,
+		     unsigned int len)
+{
+	const unsigned int hdrs = ETH_LEN + IP6_LEN + 24 + UDP_LEN;
+	unsigned int payload = len > hdrs ? len - hdrs : 0;
+	unsigned char *x;
+
+	put_eth(f, mac, mac);
+	put_ip6(f, rh2 ? 43 : 60, 24 + UDP_LEN + payload, s, d);
+	x = f->b + f->len;
+	memset(x, 0, 8);
+	x[0] = 17; /* UDP follows */
+	x[1] = 2;  /* 24 octets */
+	if (rh2) {
+		x[2] = 2; /* Routing Type 2 */
+		x[3] = 1; /* Segments Left */
+	} else {
+		x[2] = 1; /* PadN, 2 octets */
+		x[3] = 2;
+		x[6] = 0xc9; /* Home Address option */
+		x[7] = 16;
+	}
+	memcpy(x + 8, home, 16);
+	f->len += 24;
+	put_udp(f, ETH_LEN, payload);
+}
+
 /* ------------------------------------------------------------- cost */
 
 /* bench.bpf.c's per-CPU "count" [@key], summed; and cleared. */
@@ -247,6 +281,12 @@ static const struct path paths[] = {
 	{"mn_encap", "tc_mn_egress", XMIP6_ROLE_MN, "mn_encap", ETH_LEN + 8, true, 0},
 	{"ha_local_encap", "tc_ha_egress", XMIP6_ROLE_HA, "ha_local_encap", ETH_LEN + 24, true, 0},
 	{"pass", "xdp_ha", XMIP6_ROLE_HA, "rx_no_binding", 0, false, XDP_PASS},
+	/* Route optimisation (issue 6): RH2 in, HAO out at the CN; RH2 off at the MN. */
+	{"cn_rh2_insert", "tc_cn_egress", XMIP6_ROLE_CN, "cn_rh2_insert", ETH_LEN + 24, true, 0},
+	{"cn_hao_accept", "xdp_cn", XMIP6_ROLE_CN, "cn_hao_accept", ETH_LEN + IP6_LEN + 8, false,
+	 XDP_PASS},
+	{"mn_rh2_accept", "xdp_mn", XMIP6_ROLE_MN, "mn_rh2_accept", ETH_LEN + IP6_LEN + 8, false,
+	 XDP_PASS},
 	/* Not xmip6: bench.bpf.c's xdp_fib, what one FIB lookup costs. */
 	{"fib_lookup", "xdp_fib", XMIP6_ROLE_HA, NULL, 0, false, XDP_PASS},
 };
@@ -354,6 +394,12 @@ static void cost_frame(const struct path *p, struct frame *f, unsigned int len)
 		udp_frame(f, mac, &h, &cn, len);
 	else if (!strcmp(p->name, "ha_local_encap"))
 		udp_frame(f, mac, &ha, &h, len);
+	else if (!strcmp(p->name, "cn_rh2_insert"))
+		udp_frame(f, mac, &cn, &h, len);
+	else if (!strcmp(p->name, "cn_hao_accept"))
+		ro_frame(f, mac, &coa, &cn, &h, false, len);
+	else if (!strcmp(p->name, "mn_rh2_accept"))
+		ro_frame(f, mac, &cn, &mn_coa, &h, true, len);
 	else
 		udp_frame(f, mac, &cn, &nobody, len);
 }
@@ -462,7 +508,7 @@ static int cmd_cost(int argc, char **argv)
 	addr(p->role == XMIP6_ROLE_HA ? HA_ADDR : MN_HA, &xcfg.ha_addr);
 	if (bpf_map_update_elem(bpf_map__fd(x->maps.config), &key, &xcfg, BPF_ANY))
 		goto out;
-	addr(p->role == XMIP6_ROLE_HA ? COA : MN_COA, &coa);
+	addr(p->role == XMIP6_ROLE_MN ? MN_COA : COA, &coa);
 	if (bindings_fill(bpf_map__fd(x->maps.bindings), n, &coa, &xcfg.ha_addr))
 		goto out;
 
