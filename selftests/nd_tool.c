@@ -383,9 +383,16 @@ static int do_neigh(struct nl *nl, const char *op, int ifindex, int argc, char *
 	return 0;
 }
 
+static struct nl nl_main;
+
+/* Every exit path closes the netlink socket (LeakSanitizer builds check). */
+static void close_nl(void)
+{
+	nl_close(&nl_main);
+}
+
 int main(int argc, char **argv)
 {
-	struct nl nl;
 	__u8 mac[6];
 	int ifindex;
 
@@ -393,14 +400,16 @@ int main(int argc, char **argv)
 		usage();
 	cmd = argv[1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	check(nl_open(&nl));
+	check(nl_open(&nl_main));
+	atexit(close_nl);
 
 	if (!strcmp(cmd, "monitor"))
-		return do_monitor(&nl, argc - 2, argv + 2);
+		return do_monitor(&nl_main, argc - 2, argv + 2);
 	if (!strcmp(cmd, "addr-dump")) {
 		if (argc > 3)
 			usage();
-		return check(nl_addr_dump(&nl, argc == 3 ? ifindex_of(argv[2]) : 0, dump_cb, NULL));
+		return check(
+			nl_addr_dump(&nl_main, argc == 3 ? ifindex_of(argv[2]) : 0, dump_cb, NULL));
 	}
 
 	if (argc < 3)
@@ -409,7 +418,7 @@ int main(int argc, char **argv)
 	argc -= 3;
 	argv += 3;
 	if (!strcmp(cmd, "lladdr") && !argc) {
-		check(nl_link_lladdr(&nl, ifindex, mac));
+		check(nl_link_lladdr(&nl_main, ifindex, mac));
 		print_mac(mac);
 		return 0;
 	}
@@ -418,13 +427,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "una"))
-		return do_una(&nl, ifindex, argc, argv);
+		return do_una(&nl_main, ifindex, argc, argv);
 	if (!strcmp(cmd, "dad"))
 		return do_dad(ifindex, argc, argv);
 	if (!strcmp(cmd, "addr-add") || !strcmp(cmd, "addr-del"))
-		return do_addr(&nl, !strcmp(cmd, "addr-add"), ifindex, argc, argv);
+		return do_addr(&nl_main, !strcmp(cmd, "addr-add"), ifindex, argc, argv);
 	if (!strncmp(cmd, "proxy-", 6) || !strncmp(cmd, "neigh-", 6))
-		return do_neigh(&nl, cmd, ifindex, argc, argv);
+		return do_neigh(&nl_main, cmd, ifindex, argc, argv);
 	usage();
 	return 2;
 }

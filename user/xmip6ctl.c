@@ -889,7 +889,8 @@ static int binding_show_maps(const struct ctl *ctl, const struct in6_addr *hoa,
 	err = binding_fill(&dp, hoa, &t);
 	dp_close(&dp);
 	if (!err) {
-		qsort(t.rows, t.n, sizeof(*t.rows), binding_row_cmp);
+		if (t.n) /* rows is NULL when there are none: qsort() wants an array */
+			qsort(t.rows, t.n, sizeof(*t.rows), binding_row_cmp);
 		rows = binding_rows_json(&t, mono_now_ns());
 		if (ctl->json) {
 			print_json(rows);
