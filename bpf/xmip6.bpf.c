@@ -1138,10 +1138,14 @@ static __always_inline struct ipv6hdr *tc_ipv6(struct __sk_buff *skb)
 	return ip6;
 }
 
-SEC("tc")
-int tc_ha_egress(struct __sk_buff *skb)
+/*
+ * The prologue the TC egress programs share: the daemon's signalling, non-
+ * IPv6 and non-global destinations, packets without a binding and Neighbor
+ * Discovery leave untouched (counted). Returns that verdict, or -1 with *@bp
+ * the live binding of the packet's source (@by_src: MN) or destination.
+ */
+static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src, struct xmip6_binding **bp)
 {
-	struct xmip6_binding *b;
 	struct ipv6hdr *ip6;
 
 	if (tc_is_daemon_signal(skb))
@@ -1149,12 +1153,24 @@ int tc_ha_egress(struct __sk_buff *skb)
 	ip6 = tc_ipv6(skb);
 	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
 		return VERDICT(TC_ACT_OK, tc_pass);
-	b = binding_lookup(&ip6->daddr);
-	if (!b)
+	*bp = binding_lookup(by_src ? &ip6->saddr : &ip6->daddr);
+	if (!*bp)
 		return VERDICT(TC_ACT_OK, tc_pass);
-	/* Only what would be tunnelled pays for this check. */
+	/* Only what would be rewritten pays for this check. */
 	if (ip6->nexthdr == IPPROTO_ICMPV6 && tc_is_nd(skb))
 		return VERDICT(TC_ACT_OK, tc_nd_pass);
+	return -1;
+}
+
+SEC("tc")
+int tc_ha_egress(struct __sk_buff *skb)
+{
+	struct xmip6_binding *b = NULL;
+	int verdict;
+
+	verdict = tc_bound(skb, false, &b);
+	if (verdict >= 0 || !b)
+		return verdict;
 	return tc_encap(skb, b, TC_DIR_HA);
 }
 
@@ -1250,22 +1266,13 @@ static __always_inline int tc_mn_ro(struct __sk_buff *skb)
 SEC("tc")
 int tc_mn_egress(struct __sk_buff *skb)
 {
+	struct xmip6_binding *b = NULL;
 	struct xmip6_config *cfg;
-	struct xmip6_binding *b;
-	struct ipv6hdr *ip6;
 	int verdict;
 
-	if (tc_is_daemon_signal(skb))
-		return VERDICT(TC_ACT_OK, tc_signal_bypass);
-	ip6 = tc_ipv6(skb);
-	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
-		return VERDICT(TC_ACT_OK, tc_pass);
-	b = binding_lookup(&ip6->saddr);
-	if (!b)
-		return VERDICT(TC_ACT_OK, tc_pass);
-	/* Only what would be tunnelled pays for this check. */
-	if (ip6->nexthdr == IPPROTO_ICMPV6 && tc_is_nd(skb))
-		return VERDICT(TC_ACT_OK, tc_nd_pass);
+	verdict = tc_bound(skb, true, &b);
+	if (verdict >= 0 || !b)
+		return verdict;
 	/* Route optimisation only when the daemon's policy turned it on:
 	 * otherwise not even a lookup more per packet. */
 	cfg = config_get();
@@ -1320,19 +1327,11 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 SEC("tc")
 int tc_cn_egress(struct __sk_buff *skb)
 {
-	struct xmip6_binding *b;
-	struct ipv6hdr *ip6;
+	struct xmip6_binding *b = NULL;
+	int verdict;
 
-	if (tc_is_daemon_signal(skb))
-		return VERDICT(TC_ACT_OK, tc_signal_bypass);
-	ip6 = tc_ipv6(skb);
-	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
-		return VERDICT(TC_ACT_OK, tc_pass);
-	b = binding_lookup(&ip6->daddr);
-	if (!b)
-		return VERDICT(TC_ACT_OK, tc_pass);
-	/* Neighbor Discovery is link-scoped: never rerouted. */
-	if (ip6->nexthdr == IPPROTO_ICMPV6 && tc_is_nd(skb))
-		return VERDICT(TC_ACT_OK, tc_nd_pass);
+	verdict = tc_bound(skb, false, &b);
+	if (verdict >= 0 || !b)
+		return verdict;
 	return tc_cn_rh2(skb, b);
 }
