@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+stream.py - a numbered UDP stream for loss measurements.
+
+  stream.py send DST PORT PPS SECONDS     paced; prints the count sent
+  stream.py recv BIND PORT SECONDS        until SECONDS after the first
+                                          packet, or 2 s of silence after
+                                          it; prints JSON: received, unique,
+                                          highest sequence, missing
+Every datagram carries its sequence number (8 octets, big endian), from 0.
+"""
+import json
+import socket
+import struct
+import sys
+import time
+
+
+def send(dst, port, pps, seconds):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    total = int(pps * seconds)
+    start = time.monotonic()
+    seq = 0
+    while seq < total:
+        # Catch up to where the clock says we should be, then sleep a little.
+        due = int((time.monotonic() - start) * pps) + 1
+        while seq < min(due, total):
+            s.sendto(struct.pack("!Q", seq) + b"x" * 56, (dst, port))
+            seq += 1
+        time.sleep(0.0005)
+    print(seq)
+
+
+def recv(bind, port, seconds):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    s.bind((bind, port))
+    seen = set()
+    received = 0
+    first = None
+    s.settimeout(seconds + 10)
+    while True:
+        try:
+            data = s.recv(2048)
+        except socket.timeout:
+            break
+        now = time.monotonic()
+        if first is None:
+            first = now
+            s.settimeout(2.0)
+        received += 1
+        seen.add(struct.unpack("!Q", data[:8])[0])
+        if now - first > seconds:
+            break
+    top = max(seen) if seen else -1
+    print(json.dumps({"received": received, "unique": len(seen), "highest": top,
+                      "missing": top + 1 - len(seen)}))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "send":
+        send(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
+    else:
+        recv(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
