@@ -17,7 +17,6 @@ import argparse
 import hashlib
 import hmac
 import json
-import socket
 import struct
 import sys
 import time
@@ -25,32 +24,18 @@ import time
 from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send  # noqa: E402
 from scapy.layers.inet6 import HAO
 
+from mip6_wire import a6, mh_checksum, n6  # noqa: E402
 conf.verb = 0
 
 NTP_EPOCH_OFFSET = 2208988800  # 1900-01-01 to 1970-01-01
 
 
-def a6(addr):
-    return socket.inet_pton(socket.AF_INET6, addr)
 
 
-def n6(raw):
-    return socket.inet_ntop(socket.AF_INET6, raw)
 
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
-def mh_checksum(src, dst, mh):
-    """RFC 6275 6.1.1: pseudo-header (src, dst, length, 135), Checksum field as zero."""
-    mh = mh[:4] + b"\0\0" + mh[6:]
-    return csum(a6(src) + a6(dst) + struct.pack("!IxxxB", len(mh), 135) + mh)
 
 
 def ntp_now(offset=0.0):

@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import struct
 import sys
 import time
@@ -27,6 +26,7 @@ import time
 sys.path.insert(0, "/usr/lib/python3/dist-packages")
 from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrRouting, Raw, conf, send  # noqa: E402
 
+from mip6_wire import a6, mh_checksum, n6  # noqa: E402
 conf.verb = 0
 MH = 135
 KCN = os.urandom(20)
@@ -34,23 +34,10 @@ NONCE = os.urandom(8)
 NONCE_INDEX = 7
 
 
-def a6(addr):
-    return socket.inet_pton(socket.AF_INET6, addr)
 
 
-def n6(raw):
-    return socket.inet_ntop(socket.AF_INET6, raw)
 
 
-def csum(src, dst, mh):
-    """MH checksum (RFC 6275 6.1.1): pseudo-header src, dst, length, 135."""
-    data = a6(src) + a6(dst) + struct.pack("!IxxxB", len(mh), MH) + mh
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def finish_mh(mh, src, dst):
@@ -59,7 +46,7 @@ def finish_mh(mh, src, dst):
     assert len(mh) % 8 == 0
     mh[1] = len(mh) // 8 - 1
     mh[4:6] = b"\0\0"
-    mh[4:6] = struct.pack("!H", csum(src, dst, bytes(mh)))
+    mh[4:6] = struct.pack("!H", mh_checksum(src, dst, bytes(mh)))
     return bytes(mh)
 
 

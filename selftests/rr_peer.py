@@ -30,7 +30,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import struct
 import subprocess
 import sys
@@ -40,32 +39,18 @@ import time
 from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send, wrpcap  # noqa
 from scapy.layers.inet6 import HAO, ICMPv6EchoRequest
 
+from mip6_wire import a6, mh_checksum, n6  # noqa: E402
 conf.verb = 0
 
 MH_BRR, MH_HOTI, MH_COTI, MH_HOT, MH_COT, MH_BU, MH_BA, MH_BE = range(8)
 
 
-def a6(addr):
-    return socket.inet_pton(socket.AF_INET6, addr)
 
 
-def n6(raw):
-    return socket.inet_ntop(socket.AF_INET6, raw)
 
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
-def mh_checksum(src, dst, mh):
-    """Section 6.1.1: pseudo-header (src, dst, length, 135), Checksum as zero."""
-    mh = mh[:4] + b"\0\0" + mh[6:]
-    return csum(a6(src) + a6(dst) + struct.pack("!IxxxB", len(mh), 135) + mh)
 
 
 def keygen_kbm(home_token, care_of_token):

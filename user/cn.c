@@ -603,44 +603,15 @@ int cn_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size
 	return ret;
 }
 
-static int collect_all(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	struct cn_walk *w = ctx;
-
-	(void)b;
-	w->expired[w->n_expired] = *hoa;
-	return ++w->n_expired == CN_MAX_BATCH;
-}
-
 int cn_binding_flush(struct daemon *d)
 {
-	static struct cn_walk w;
-	int total = 0;
-	size_t i;
+	int total = dp_binding_flush(&d->dp);
 
-	do {
-		w.n_expired = 0;
-		if (dp_binding_foreach(&d->dp, collect_all, &w) < 0)
-			break;
-		for (i = 0; i < w.n_expired; i++)
-			if (!dp_binding_delete(&d->dp, &w.expired[i]))
-				total++;
-	} while (w.n_expired == CN_MAX_BATCH);
 	d->cn->n_bindings = 0;
-	return total;
+	return total < 0 ? 0 : total;
 }
 
 /* ---- start and stop --------------------------------------------------------------------- */
-
-static int count_binding(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	struct daemon *d = ctx;
-
-	(void)hoa;
-	(void)b;
-	d->cn->n_bindings++;
-	return 0;
-}
 
 int cn_start(struct daemon *d)
 {
@@ -672,7 +643,8 @@ int cn_start(struct daemon *d)
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
-	dp_binding_foreach(&d->dp, count_binding, d);
+	err = dp_binding_count(&d->dp);
+	d->cn->n_bindings = err < 0 ? 0 : err;
 	pr_notice("correspondent node on %d interface(s), %ld binding(s) kept, max lifetime %u s",
 		  cfg->n_interfaces, d->cn->n_bindings, cfg->max_lifetime_s);
 	return 0;

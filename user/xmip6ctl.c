@@ -704,6 +704,21 @@ static int daemon_show_table(const struct ctl *ctl, int fd, const char *command,
 	return ret;
 }
 
+/* @rows (consumed) as JSON or as a table of @cols. */
+static int rows_output(const struct ctl *ctl, struct json_object *rows, const struct column *cols)
+{
+	int err = 0;
+
+	if (ctl->json) {
+		print_json(rows);
+		return 0;
+	}
+	if (table_print(rows, cols))
+		err = -ENOMEM;
+	json_object_put(rows);
+	return err;
+}
+
 /* ---- binding show ------------------------------------------------------------------------------ */
 
 struct binding_row {
@@ -880,7 +895,6 @@ static int binding_show_maps(const struct ctl *ctl, const struct in6_addr *hoa,
 			     const struct in6_addr *coa)
 {
 	struct binding_table t = {.coa_filter = coa};
-	struct json_object *rows;
 	struct xmip6_dp dp;
 	int err;
 
@@ -891,13 +905,7 @@ static int binding_show_maps(const struct ctl *ctl, const struct in6_addr *hoa,
 	if (!err) {
 		if (t.n) /* rows is NULL when there are none: qsort() wants an array */
 			qsort(t.rows, t.n, sizeof(*t.rows), binding_row_cmp);
-		rows = binding_rows_json(&t, mono_now_ns());
-		if (ctl->json) {
-			print_json(rows);
-		} else {
-			err = table_print(rows, binding_cols) ? -ENOMEM : 0;
-			json_object_put(rows);
-		}
+		err = rows_output(ctl, binding_rows_json(&t, mono_now_ns()), binding_cols);
 	}
 	free(t.rows);
 	return dp_status(err);
@@ -1299,56 +1307,46 @@ static int peer_row(const struct xmip6_ro_key *key, const struct xmip6_peer *p, 
 	return 0;
 }
 
-static int rows_output(const struct ctl *ctl, struct json_object *rows, const struct column *cols)
+static int ro_rows(const struct xmip6_dp *dp, struct json_object *rows)
 {
-	int err = 0;
+	return dp_ro_foreach(dp, ro_row, rows);
+}
 
-	if (ctl->json) {
-		print_json(rows);
-		return 0;
+static int peer_rows(const struct xmip6_dp *dp, struct json_object *rows)
+{
+	return dp_peer_foreach(dp, peer_row, rows);
+}
+
+/* A map's entries as rows: @fill walks it into the array. */
+static int maps_show(struct ctl *ctl, struct args *a, const char *usage,
+		     int (*fill)(const struct xmip6_dp *dp, struct json_object *rows),
+		     const struct column *cols)
+{
+	struct json_object *rows;
+	struct xmip6_dp dp;
+	int err;
+
+	a->usage = usage;
+	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
+		return 1;
+	rows = json_object_new_array();
+	err = fill(&dp, rows);
+	dp_close(&dp);
+	if (err) {
+		json_object_put(rows);
+		return dp_status(err);
 	}
-	if (table_print(rows, cols))
-		err = -ENOMEM;
-	json_object_put(rows);
-	return err;
+	return dp_status(rows_output(ctl, rows, cols));
 }
 
 static int cmd_ro_show(struct ctl *ctl, struct args *a)
 {
-	struct json_object *rows;
-	struct xmip6_dp dp;
-	int err;
-
-	a->usage = USAGE_RO_SHOW;
-	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
-		return 1;
-	rows = json_object_new_array();
-	err = dp_ro_foreach(&dp, ro_row, rows);
-	dp_close(&dp);
-	if (err) {
-		json_object_put(rows);
-		return dp_status(err);
-	}
-	return dp_status(rows_output(ctl, rows, ro_cols));
+	return maps_show(ctl, a, USAGE_RO_SHOW, ro_rows, ro_cols);
 }
 
 static int cmd_peers_show(struct ctl *ctl, struct args *a)
 {
-	struct json_object *rows;
-	struct xmip6_dp dp;
-	int err;
-
-	a->usage = USAGE_PEERS_SHOW;
-	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
-		return 1;
-	rows = json_object_new_array();
-	err = dp_peer_foreach(&dp, peer_row, rows);
-	dp_close(&dp);
-	if (err) {
-		json_object_put(rows);
-		return dp_status(err);
-	}
-	return dp_status(rows_output(ctl, rows, peer_cols));
+	return maps_show(ctl, a, USAGE_PEERS_SHOW, peer_rows, peer_cols);
 }
 
 /* "home HOA peer CN_ADDR" and, for add, "coa COA [lifetime S]", in any order. */
