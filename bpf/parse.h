@@ -62,6 +62,23 @@ static __always_inline struct ipv6hdr *pull_ipv6(struct cursor *c)
 }
 
 /*
+ * The inner header of IPv6-in-IPv6 (RFC 2473 section 3), @c just behind
+ * @outer. The inner packet is the outer payload: it must end within it,
+ * not in the link padding or garbage behind it, or a truncated inner packet
+ * would be completed from those bytes and forwarded.
+ */
+static __always_inline struct ipv6hdr *pull_ipv6_inner(struct cursor *c,
+						       const struct ipv6hdr *outer)
+{
+	struct ipv6hdr *inner = pull_ipv6(c);
+
+	if (!inner ||
+	    sizeof(*inner) + bpf_ntohs(inner->payload_len) > bpf_ntohs(outer->payload_len))
+		return NULL;
+	return inner;
+}
+
+/*
  * Extension headers that may stand between the IPv6 header and a Mobility
  * Header. RFC 8200 section 4.1 orders them Hop-by-Hop, Destination Options,
  * Routing, (Fragment, AH, ESP), Destination Options, and RFC 6275 puts the

@@ -103,17 +103,33 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } peers SEC(".maps");
 
+/* HA: the mobile-nodes list's home addresses (headers/xmip6.h), written by the daemon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP6_ADMIT_DEFAULT);
+	__type(key, struct in6_addr);
+	__type(value, __u8);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} admit SEC(".maps");
+
 struct token_bucket {
 	__u64 last_ns;
 	__u64 tokens;
 };
 
+/* Token buckets, per CPU: no lock, each CPU gets the rate. */
+enum bucket_id {
+	BUCKET_ICMP_ERROR,   /* ICMPv6 errors we send (RFC 4443 section 2.4 (f)) */
+	BUCKET_SIG_UNLISTED, /* HA: signalling for unlisted home addresses */
+	BUCKET_COUNT,
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, BUCKET_COUNT);
 	__type(key, __u32);
 	__type(value, struct token_bucket);
-} icmp_ratelimit SEC(".maps");
+} buckets SEC(".maps");
 
 static __always_inline struct xmip6_stats *stats_get(void)
 {
@@ -156,29 +172,34 @@ static __always_inline struct xmip6_binding *binding_lookup(const struct in6_add
 	return b;
 }
 
-static __always_inline bool icmp_error_allowed(void)
+/* One token from bucket @id, refilled at @pps up to @burst; false when empty. */
+static __always_inline bool bucket_take(__u32 id, __u32 pps, __u32 burst)
 {
 	struct token_bucket *tb;
-	__u32 key = 0;
 	__u64 now, elapsed;
 
-	tb = bpf_map_lookup_elem(&icmp_ratelimit, &key);
+	tb = bpf_map_lookup_elem(&buckets, &id);
 	if (!tb)
 		return false;
 	now = bpf_ktime_get_coarse_ns();
 	elapsed = now - tb->last_ns;
 	if (elapsed > 1000000000ULL)
 		elapsed = 1000000000ULL; /* caps the product below */
-	tb->tokens += elapsed * icmp_ratelimit_pps / 1000000000ULL;
-	if (tb->tokens > icmp_ratelimit_burst)
-		tb->tokens = icmp_ratelimit_burst;
+	tb->tokens += elapsed * pps / 1000000000ULL;
+	if (tb->tokens > burst)
+		tb->tokens = burst;
 	/* Advance the clock only by what was turned into tokens. */
-	if (elapsed * icmp_ratelimit_pps >= 1000000000ULL || !tb->last_ns)
+	if (elapsed * pps >= 1000000000ULL || !tb->last_ns)
 		tb->last_ns = now;
 	if (!tb->tokens)
 		return false;
 	tb->tokens--;
 	return true;
+}
+
+static __always_inline bool icmp_error_allowed(void)
+{
+	return bucket_take(BUCKET_ICMP_ERROR, icmp_ratelimit_pps, icmp_ratelimit_burst);
 }
 
 /* The tunnel path MTU learnt from Packet Too Big errors, 0 when unknown or aged out. */
@@ -440,6 +461,13 @@ static __always_inline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_b
 
 	if ((void *)(inner + 1) > data_end)
 		return VERDICT(XDP_DROP, internal_error);
+	/* A router forwards no packet from a multicast, unspecified or loopback
+	 * source, nor one from a link-local source off its link (RFC 4291
+	 * sections 2.5.2, 2.5.3, 2.5.6, 2.7): the stack drops those or answers
+	 * Destination Unreachable (beyond scope), and answers a neighbour's
+	 * link-local unicast NUD probe for a home address itself. */
+	if (!addr_is_global_unicast(&inner->saddr))
+		return VERDICT(XDP_PASS, rx_bad_src);
 	/* A router decrements the hop limit before the tunnel entry point
 	 * (RFC 2473 section 3.1); at 1 the stack owes the sender Time Exceeded. */
 	if (inner->hop_limit <= 1)
@@ -526,6 +554,19 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
  * the registered care-of address to our tunnel endpoint (RFC 6275 section
  * 10.4.5): anything else could be anyone spoofing the home address.
  */
+/*
+ * Someone else's tunnel packet: a packet like any other. To a home address
+ * it is tunnelled on (RFC 2473 section 4 nests tunnels); else not ours.
+ */
+static __always_inline int xdp_ha_other_tunnel(struct xdp_md *ctx, const struct ipv6hdr *outer)
+{
+	struct xmip6_binding *b = binding_lookup(&outer->daddr);
+
+	if (!b)
+		return VERDICT(XDP_PASS, rx_no_binding);
+	return xdp_ha_encap(ctx, b);
+}
+
 static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *outer,
 					  struct cursor *c)
 {
@@ -533,7 +574,7 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 	struct xmip6_config *cfg;
 	struct ipv6hdr *inner;
 
-	inner = pull_ipv6(c);
+	inner = pull_ipv6_inner(c, outer);
 	if (!inner)
 		return VERDICT(XDP_DROP, rx_malformed);
 	b = binding_lookup(&inner->saddr);
@@ -541,10 +582,10 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 		cfg = config_get();
 		if (cfg && addr_equal(&outer->daddr, &cfg->ha_addr))
 			return VERDICT(XDP_DROP, ha_tunnel_no_binding);
-		return VERDICT(XDP_PASS, rx_no_binding); /* someone else's tunnel */
+		return xdp_ha_other_tunnel(ctx, outer);
 	}
 	if (!addr_equal(&outer->daddr, &b->ha_addr))
-		return VERDICT(XDP_PASS, rx_no_binding);
+		return xdp_ha_other_tunnel(ctx, outer);
 	if (!addr_equal(&outer->saddr, &b->care_of_addr))
 		return VERDICT(XDP_DROP, ha_spoofed_coa);
 
@@ -570,9 +611,55 @@ static __always_inline int xdp_pull_ipv6(struct xdp_md *ctx, struct cursor *c, s
 	*ip6 = pull_ipv6(c);
 	if (!*ip6)
 		return VERDICT(XDP_DROP, rx_malformed);
-	if (!(*ip6)->payload_len) /* jumbogram (RFC 2675): not ours to parse */
+	/* A jumbogram (RFC 2675 section 2: payload length 0 and a Hop-by-Hop
+	 * header for the Jumbo Payload option) is not ours to parse. Payload
+	 * length 0 with another Next Header is an empty packet (No Next Header,
+	 * RFC 8200 section 4.7), handled like any other. */
+	if (!(*ip6)->payload_len && (*ip6)->nexthdr == IPPROTO_HOPOPTS)
 		return VERDICT(XDP_PASS, rx_jumbo);
 	return -1;
+}
+
+/*
+ * Neighbor Discovery (ICMPv6 133-137 with hop limit 255, RFC 4861) is link-
+ * scoped: a unicast probe of a home address is the proxy's to answer (RFC
+ * 6275 section 10.4.1), never the tunnel's. @c is behind the IPv6 header.
+ */
+static __always_inline bool xdp_is_nd(struct cursor c, const struct ipv6hdr *ip6)
+{
+	__u8 *type;
+
+	if (ip6->nexthdr != IPPROTO_ICMPV6 || ip6->hop_limit != 255)
+		return false;
+	type = cursor_pull(&c, 1);
+	return type && *type >= 133 && *type <= 137;
+}
+
+/*
+ * HA admission (XMIP6_CFG_F_ADMIT, headers/xmip6.h): is the home address of
+ * this Mobility Header packet one we serve, listed in "admit" or bound? The
+ * home address is in the Home Address option away from home, the source
+ * from home (RFC 6275 sections 6.3, 11.5.4). A malformed option area counts
+ * as not admitted: the daemon would drop it anyway.
+ */
+static __always_inline bool sig_admitted(struct xdp_md *ctx, struct cursor c,
+					 const struct ipv6hdr *ip6)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	const struct in6_addr *home_addr = &ip6->saddr;
+	struct ext_info e = {};
+	struct in6_addr hoa;
+
+	if (ext_scan(c, ip6, data, &e) || (e.doh_off && doh_scan(data, data_end, &e)))
+		return false;
+	if (e.hao_off) {
+		/* doh_scan() checked the option against the header, not the frame
+		 * against a fixed offset the verifier can see. */
+		if (bpf_xdp_load_bytes(ctx, (e.hao_off & EXT_OFF_MASK) + 2, &hoa, sizeof(hoa)))
+			return false;
+		home_addr = &hoa;
+	}
+	return bpf_map_lookup_elem(&admit, home_addr) || binding_lookup(home_addr);
 }
 
 /*
@@ -597,6 +684,9 @@ static __always_inline int xdp_ha_signal(struct xdp_md *ctx, struct cursor c,
 		return VERDICT(XDP_DROP, rx_malformed);
 	if (!mh)
 		return -1;
+	if ((cfg->flags & XMIP6_CFG_F_ADMIT) && !sig_admitted(ctx, c, ip6) &&
+	    !bucket_take(BUCKET_SIG_UNLISTED, XMIP6_SIG_UNLISTED_PPS, XMIP6_SIG_UNLISTED_BURST))
+		return VERDICT(XDP_DROP, sig_unlisted_drop);
 	return xdp_signal_outer(ctx, ip6);
 }
 
@@ -626,6 +716,8 @@ int xdp_ha(struct xdp_md *ctx)
 	b = binding_lookup(&ip6->daddr);
 	if (!b)
 		return VERDICT(XDP_PASS, rx_no_binding);
+	if (xdp_is_nd(c, ip6))
+		return VERDICT(XDP_PASS, rx_nd_pass);
 	return xdp_ha_encap(ctx, b);
 }
 
@@ -670,7 +762,7 @@ static __always_inline int xdp_strip_first_ext(struct xdp_md *ctx, __u32 len)
  * would answer Parameter Problem. Anything else is dropped, never forwarded.
  * A Routing header of another type is the stack's.
  */
-static __always_inline int xdp_mn_rh2(struct xdp_md *ctx, struct cursor c)
+static __always_inline int xdp_mn_rh2(struct xdp_md *ctx, struct cursor c, __u32 plen)
 {
 	struct in6_addr home_addr;
 	struct ipv6hdr *ip6;
@@ -690,8 +782,9 @@ static __always_inline int xdp_mn_rh2(struct xdp_md *ctx, struct cursor c)
 	if (!binding_lookup(&home_addr))
 		return VERDICT(XDP_DROP, rh2_bad);
 	/* A Mobile Prefix Advertisement is the daemon's, which checks the RH2
-	 * itself (section 11.4.3) on a packet socket: left as it came. */
-	if (rh->nexthdr == IPPROTO_ICMPV6) {
+	 * itself (section 11.4.3) on a packet socket: left as it came. Its
+	 * ICMPv6 type must lie in the payload, not in link padding. */
+	if (rh->nexthdr == IPPROTO_ICMPV6 && plen > sizeof(*rh)) {
 		__u8 *type = cursor_pull(&c, 1);
 
 		if (type && *type == ICMPV6_MOBILE_PREFIX_ADV)
@@ -725,7 +818,7 @@ static __always_inline int xdp_mn_direct(struct xdp_md *ctx, struct cursor c,
 	if (mh)
 		return xdp_signal_outer(ctx, ip6);
 	if (ip6->nexthdr == IPPROTO_ROUTING)
-		return xdp_mn_rh2(ctx, c);
+		return xdp_mn_rh2(ctx, c, bpf_ntohs(ip6->payload_len));
 	return VERDICT(XDP_PASS, rx_no_binding);
 }
 
@@ -754,7 +847,7 @@ int xdp_mn(struct xdp_md *ctx)
 	if (outer->nexthdr != IPPROTO_IPV6)
 		return xdp_mn_direct(ctx, c, outer);
 
-	inner = pull_ipv6(&c);
+	inner = pull_ipv6_inner(&c, outer);
 	if (!inner)
 		return VERDICT(XDP_DROP, rx_malformed);
 	b = binding_lookup(&inner->daddr);
@@ -1141,12 +1234,22 @@ static __always_inline struct ipv6hdr *tc_ipv6(struct __sk_buff *skb)
 /*
  * The prologue the TC egress programs share: the daemon's signalling, non-
  * IPv6 and non-global destinations, packets without a binding and Neighbor
- * Discovery leave untouched (counted). Returns that verdict, or -1 with *@bp
- * the live binding of the packet's source (@by_src: MN) or destination.
+ * Discovery leave untouched (counted). Of what would be rewritten, a packet
+ * whose payload length runs past the skb (a packet socket can send
+ * anything) is dropped rather than tunnelled on; a jumbogram (RFC 2675)
+ * cannot be tunnelled or extended within a 16-bit payload length and
+ * leaves as it is, as XDP leaves it to the stack; one from a source that is
+ * not global unicast leaves as it is too (RFC 4291 section 2.5.6: a link-
+ * local source never leaves its link; 2.7: no multicast source).
+ * Returns that verdict, or -1 with *@bp the live binding of the packet's
+ * source (@by_src: MN) or destination.
  */
 static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src, struct xmip6_binding **bp)
 {
 	struct ipv6hdr *ip6;
+	bool global_src;
+	__u32 plen;
+	__u8 nh;
 
 	if (tc_is_daemon_signal(skb))
 		return VERDICT(TC_ACT_OK, tc_signal_bypass);
@@ -1156,9 +1259,19 @@ static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src, struct x
 	*bp = binding_lookup(by_src ? &ip6->saddr : &ip6->daddr);
 	if (!*bp)
 		return VERDICT(TC_ACT_OK, tc_pass);
-	/* Only what would be rewritten pays for this check. */
-	if (ip6->nexthdr == IPPROTO_ICMPV6 && tc_is_nd(skb))
+	/* Read now: tc_is_nd() may pull data, which invalidates ip6. */
+	plen = bpf_ntohs(ip6->payload_len);
+	nh = ip6->nexthdr;
+	global_src = addr_is_global_unicast(&ip6->saddr);
+	/* Only what would be rewritten pays for these checks. */
+	if (nh == IPPROTO_ICMPV6 && tc_is_nd(skb))
 		return VERDICT(TC_ACT_OK, tc_nd_pass);
+	if (!plen && nh == IPPROTO_HOPOPTS)
+		return VERDICT(TC_ACT_OK, rx_jumbo);
+	if (sizeof(struct ethhdr) + sizeof(struct ipv6hdr) + plen > skb->len)
+		return VERDICT(TC_ACT_SHOT, rx_malformed);
+	if (!global_src)
+		return VERDICT(TC_ACT_OK, rx_bad_src);
 	return -1;
 }
 

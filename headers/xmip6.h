@@ -23,10 +23,12 @@
 #define XMIP6_MAP_SIGNAL       "signal"
 #define XMIP6_MAP_RO	       "ro"
 #define XMIP6_MAP_PEERS	       "peers"
+#define XMIP6_MAP_ADMIT	       "admit"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
-#define XMIP6_RO_DEFAULT       4096 /* MN: route-optimised (home address, correspondent) pairs */
-#define XMIP6_PEERS_DEFAULT    1024 /* MN: correspondents recently talked with (LRU) */
+#define XMIP6_RO_DEFAULT       4096  /* MN: route-optimised (home address, correspondent) pairs */
+#define XMIP6_PEERS_DEFAULT    1024  /* MN: correspondents recently talked with (LRU) */
+#define XMIP6_ADMIT_DEFAULT    65536 /* HA: home addresses of the mobile-nodes list */
 
 /* IPv6-in-IPv6 (RFC 2473) and the Mobility Header (RFC 6275 section 6.1). */
 #define XMIP6_IPPROTO_IPV6    41
@@ -129,6 +131,21 @@ struct xmip6_peer {
 /* xmip6_config.flags */
 #define XMIP6_CFG_F_SIGNAL 0x1 /* a daemon reads the "signal" ring buffer */
 #define XMIP6_CFG_F_RO	   0x2 /* MN: look up "ro" and record "peers" (RO policy on) */
+#define XMIP6_CFG_F_ADMIT  0x4 /* HA: signalling admission through "admit" (below) */
+
+/*
+ * HA: "admit" (hash, key struct in6_addr, value __u8, unused): the home
+ * addresses of the daemon's mobile-nodes list. With XMIP6_CFG_F_ADMIT set
+ * (accept-unlisted off) a Mobility Header packet to the HA whose home
+ * address (the HAO's, else the source) is neither listed there nor bound
+ * in "bindings" can only be refused (BA 133), and goes to the daemon at
+ * XMIP6_SIG_UNLISTED_PPS a second per CPU at most; the rest is dropped in
+ * XDP (sig_unlisted_drop). A flood of forged Binding Updates for random
+ * home addresses then never fills the ring buffer the registrations of
+ * listed mobile nodes go through (RFC 6275 section 15.1).
+ */
+#define XMIP6_SIG_UNLISTED_PPS	 200
+#define XMIP6_SIG_UNLISTED_BURST 50
 
 /* Single-entry array map "config": what the instance was attached as. */
 struct xmip6_config {
@@ -186,7 +203,9 @@ struct xmip6_signal {
 	X(rx_malformed, "truncated or inconsistent IPv6 frames dropped")                     \
 	X(rx_no_binding, "IPv6 packets without a binding passed untouched")                  \
 	X(rx_not_unicast, "multicast/link-local/unspecified destinations passed")            \
-	X(rx_jumbo, "jumbograms (payload length 0) passed to the stack")                     \
+	X(rx_jumbo, "jumbograms (payload length 0, Hop-by-Hop) passed to the stack")         \
+	X(rx_bad_src, "non-global sources (multicast, link-local, ::, ::1): not rewritten")  \
+	X(rx_nd_pass, "HA: Neighbor Discovery to a bound home address passed (proxy ND)")    \
 	X(ha_encap_fwd, "HA: packets to a home address tunnelled and forwarded in XDP")      \
 	X(ha_encap_stack, "HA: tunnelled, handed to the stack to resolve the neighbour")     \
 	X(ha_hop_limit, "HA: hop limit <= 1, handed to the stack for Time Exceeded")         \
@@ -211,6 +230,7 @@ struct xmip6_signal {
 	X(sig_no_daemon, "Mobility Header packets passed to the stack: no daemon")           \
 	X(sig_too_long, "Mobility Header packets too long for the ring record, dropped")     \
 	X(sig_ring_full, "Mobility Header packets dropped: daemon ring buffer full")         \
+	X(sig_unlisted_drop, "HA: MH for unlisted, unbound home addresses over the rate")    \
 	X(expired_binding, "packets that matched an expired binding (treated as none)")      \
 	X(internal_error, "helper failures (adjust head/room, store), dropped")              \
 	X(cn_hao_accept, "CN: Home Address option from the bound CoA: source restored")      \

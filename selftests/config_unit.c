@@ -22,26 +22,9 @@
 #include "config.h"
 #include "util.h"
 #include "xmip6.h"
+#include "unit.h"
 
-static int passed, failed, tests;
 static char tmpdir[64];
-
-static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", ok ? "ok" : "not ok", ++tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (ok)
-		passed++;
-	else
-		failed++;
-	return ok;
-}
 
 /* Value checks of a good case print "# ..." and return false on a mismatch. */
 #define EXPECT(cond)                                                          \
@@ -1182,7 +1165,5 @@ int main(int argc, char **argv)
 		if (system(cmd))
 			printf("# could not remove %s\n", tmpdir);
 	}
-	printf("1..%d\n", tests);
-	printf("# %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_finish("config_unit");
 }

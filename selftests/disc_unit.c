@@ -2,8 +2,10 @@
 /*
  * disc_unit.c - unit tests of user/disc.c: the home-agents anycast address
  * (RFC 2526), the ICMPv6 144-147 layouts, Router Advertisement parsing and
- * the Home Agents List (RFC 6275 sections 7.4, 10.5.1). The expected octets
- * are written out here from the RFC layouts (fact sheet sections 8 and 9).
+ * the Home Agents List (RFC 6275 sections 7.4, 10.5.1), and the receive side
+ * of Mobile Prefix Discovery (sections 6.7, 6.8, 10.6, 11.4.3). The expected
+ * octets are written out here from the RFC layouts (fact sheet sections 8
+ * and 9); the two packets' checksums are the ones Scapy computed.
  *
  * Prints TAP lines ("ok N - ...", "not ok N - ..."), exits 1 on any failure.
  */
@@ -14,32 +16,9 @@
 #include <arpa/inet.h>
 
 #include "disc.h"
+#include "unit.h"
 
 #define NS 1000000000ULL
-
-static int tests, failed;
-
-static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", ok ? "ok" : "not ok", ++tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failed += !ok;
-	return ok;
-}
-
-static struct in6_addr a6(const char *s)
-{
-	struct in6_addr a;
-
-	inet_pton(AF_INET6, s, &a);
-	return a;
-}
 
 static bool addr_eq(const struct in6_addr *a, const char *s)
 {
@@ -189,11 +168,201 @@ static void test_list(void)
 	check(disc_parse_ra(p, len, &home, &ra) == -EBADMSG, "option of length 0 refused");
 }
 
+/* The ICMPv6 part of an MPA: Identifier 0x0102, M and O, then @opts. */
+static size_t make_mpa(__u8 *p, const __u8 *opts, size_t opts_len)
+{
+	static const __u8 hdr[] = {147, 0, 0, 0, 0x01, 0x02, 0xc0, 0};
+
+	memcpy(p, hdr, sizeof(hdr));
+	memcpy(p + sizeof(hdr), opts, opts_len);
+	return sizeof(hdr) + opts_len;
+}
+
+/* A Prefix Information option at @o: @addr/@plen, L A, valid @valid, preferred 30. */
+static void put_pio(__u8 *o, const char *addr, __u8 plen, __u8 valid)
+{
+	memset(o, 0, 32);
+	o[0] = 3;
+	o[1] = 4;
+	o[2] = plen;
+	o[3] = 0xc0;
+	o[7] = valid;
+	o[11] = 30;
+	*(struct in6_addr *)(o + 16) = a6(addr);
+}
+
+static void test_mps_mpa(void)
+{
+	static const __u8 mps[] = {146, 0, 0xab, 0xcd, 0x12, 0x34, 0, 0};
+	struct config_prefix home = {.addr = a6("2001:db8:1::"), .len = 64};
+	__u8 opts[5 * 32], p[8 + sizeof(opts)];
+	struct disc_mpa mpa;
+	__u8 bad[8];
+	size_t len;
+	__u16 id = 0;
+
+	check(!disc_parse_mps(mps, sizeof(mps), &id) && id == 0x1234, "MPS: Identifier 0x1234");
+	check(disc_parse_mps(mps, 7, &id) == -EBADMSG, "MPS of 7 octets refused");
+	memcpy(bad, mps, 8);
+	bad[1] = 1;
+	check(disc_parse_mps(bad, 8, &id) == -EBADMSG, "MPS with code 1 refused");
+	bad[0] = 147;
+	bad[1] = 0;
+	check(disc_parse_mps(bad, 8, &id) == -EBADMSG, "an MPA is not an MPS");
+
+	/* Another prefix first, then the home prefix with host bits set. */
+	put_pio(opts, "2001:db8:99::", 48, 10);
+	put_pio(opts + 32, "2001:db8:1::ff", 64, 20);
+	len = make_mpa(p, opts, 64);
+	check(!disc_parse_mpa(p, len, &home, &mpa) && mpa.id == 0x0102 &&
+		      mpa.flags == (DISC_MPA_F_MANAGED | DISC_MPA_F_OTHER) && mpa.n_prefixes == 2 &&
+		      mpa.has_prefix && mpa.prefix.prefix.len == 64 &&
+		      addr_eq(&mpa.prefix.prefix.addr, "2001:db8:1::") &&
+		      mpa.prefix.flags == 0xc0 && mpa.prefix.valid_s == 20 &&
+		      mpa.prefix.preferred_s == 30,
+	      "MPA: the home prefix's PIO chosen (host bits cleared), M O, 2 prefixes");
+	check(!disc_parse_mpa(p, len, NULL, &mpa) && mpa.n_prefixes == 2 &&
+		      mpa.prefix.prefix.len == 48 &&
+		      addr_eq(&mpa.prefix.prefix.addr, "2001:db8:99::") && mpa.prefix.valid_s == 10,
+	      "MPA without the home prefix: the first PIO");
+	/* Odd options: PIO of 40 octets, prefix length 200, unknown type, MTU. */
+	put_pio(opts, "2001:db8:1::", 64, 1);
+	opts[1] = 5;
+	memset(opts + 32, 0, 8);
+	put_pio(opts + 40, "2001:db8:1::", 200, 2);
+	memset(opts + 72, 0xff, 16);
+	opts[72] = 250;
+	opts[73] = 2;
+	memset(opts + 88, 0, 8);
+	opts[88] = 5; /* MTU */
+	opts[89] = 1;
+	put_pio(opts + 96, "2001:db8:2::", 64, 3);
+	len = make_mpa(p, opts, 128);
+	check(!disc_parse_mpa(p, len, &home, &mpa) && mpa.n_prefixes == 1 &&
+		      addr_eq(&mpa.prefix.prefix.addr, "2001:db8:2::") && mpa.prefix.valid_s == 3,
+	      "MPA: a 40-octet PIO, a /200 PIO, unknown and MTU options skipped");
+	len = make_mpa(p, opts + 88, 8);
+	check(!disc_parse_mpa(p, len, &home, &mpa) && mpa.n_prefixes == 0 && !mpa.has_prefix &&
+		      mpa.id == 0x0102,
+	      "MPA with no PIO parses, without a prefix");
+	check(!disc_parse_mpa(p, 8, &home, &mpa) && !mpa.has_prefix, "MPA of 8 octets parses");
+	check(disc_parse_mpa(p, 7, &home, &mpa) == -EBADMSG, "MPA of 7 octets refused");
+	put_pio(opts, "2001:db8:1::", 64, 1);
+	len = make_mpa(p, opts, 32);
+	check(disc_parse_mpa(p, len - 1, &home, &mpa) == -EBADMSG,
+	      "MPA with its PIO cut by one octet refused");
+	check(disc_parse_mpa(p, len, &home, &mpa) == 0 && mpa.n_prefixes == 1, "whole PIO");
+	p[len] = 5;
+	p[len + 1] = 1;
+	check(disc_parse_mpa(p, len + 4, &home, &mpa) == -EBADMSG,
+	      "MPA with 4 octets of an option at the end refused");
+	p[9] = 0;
+	check(disc_parse_mpa(p, len, &home, &mpa) == -EBADMSG, "option of length 0 refused");
+	p[9] = 5;
+	check(disc_parse_mpa(p, len, &home, &mpa) == -EBADMSG,
+	      "option running past the end refused");
+	p[9] = 4;
+	p[1] = 1;
+	check(disc_parse_mpa(p, len, &home, &mpa) == -EBADMSG, "MPA with code 1 refused");
+	p[1] = 0;
+	p[0] = 146;
+	check(disc_parse_mpa(p, len, &home, &mpa) == -EBADMSG, "an MPS is not an MPA");
+}
+
+/* IPv6 40 octets: payload length @plen, Next Header @nh, @src to @dst. */
+static void put_ip6(__u8 *p, __u16 plen, __u8 nh, const char *src, const char *dst)
+{
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	p[4] = plen >> 8;
+	p[5] = plen & 0xff;
+	p[6] = nh;
+	p[7] = 64;
+	*(struct in6_addr *)(p + 8) = a6(src);
+	*(struct in6_addr *)(p + 24) = a6(dst);
+}
+
+static void test_mp_packets(void)
+{
+	/* Destination Options: PadN 2, HAO 2001:db8:1::100; MPS id 7, Scapy's checksum. */
+	static const __u8 mps[] = {58, 2, 1, 2, 0, 0, 201, 16, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
+				   0,  0, 0, 0, 0, 0, 1,   0,  146,  0,	   0x11, 0x38, 0, 7, 0, 0};
+	/* RH2 with 2001:db8:1::100; MPA id 9, M, PIO 2001:db8:1::/64 L A 86400/14400. */
+	static const __u8 mpa[] = {58,	 2,    2, 1,	0,    0, 0, 0, 0x20, 0x01, 0x0d, 0xb8, 0,
+				   1,	 0,    0, 0,	0,    0, 0, 0, 0,    1,	   0,	 147,  0,
+				   0x94, 0xd5, 0, 9,	0x80, 0, 3, 4, 64,   0xc0, 0,	 1,    0x51,
+				   0x80, 0,    0, 0x38, 0x40, 0, 0, 0, 0,    0x20, 0x01, 0x0d, 0xb8,
+				   0,	 1,    0, 0,	0,    0, 0, 0, 0,    0,	   0,	 0};
+	struct config_prefix home = {.addr = a6("2001:db8:1::"), .len = 64};
+	__u8 pkt[40 + sizeof(mpa) + 16];
+	struct disc_mp_pkt mp;
+	struct disc_mpa m;
+	__u16 id = 0;
+
+	put_ip6(pkt, sizeof(mps), 60, "2001:db8:20::abcd", "2001:db8:1::a");
+	memcpy(pkt + 40, mps, sizeof(mps));
+	check(!disc_parse_mps_pkt(pkt, 40 + sizeof(mps), &mp) &&
+		      addr_eq(&mp.src, "2001:db8:20::abcd") && addr_eq(&mp.dst, "2001:db8:1::a") &&
+		      addr_eq(&mp.home_addr, "2001:db8:1::100") && mp.icmp == pkt + 64 &&
+		      mp.icmp_len == 8 && !disc_parse_mps(mp.icmp, mp.icmp_len, &id) && id == 7,
+	      "MPS packet: HAO home address, checksum over it (section 6.3), id 7");
+	check(!disc_parse_mps_pkt(pkt, 40 + sizeof(mps) + 6, &mp) && mp.icmp_len == 8,
+	      "MPS packet with link-layer padding behind it");
+	check(disc_parse_mps_pkt(pkt, 40 + sizeof(mps) - 1, &mp) == -EBADMSG,
+	      "MPS packet shorter than its payload length refused");
+	check(disc_parse_mpa_pkt(pkt, 40 + sizeof(mps), &mp) == -ENOMSG,
+	      "an MPS packet is not an MPA packet");
+	pkt[40 + 28] = 5;
+	check(disc_parse_mps_pkt(pkt, 40 + sizeof(mps), &mp) == -EPROTO && mp.icmp == pkt + 64,
+	      "MPS packet with a wrong checksum: -EPROTO");
+	pkt[40 + 28] = 0;
+	pkt[40 + 6] = 1; /* HAO becomes PadN: no HAO left */
+	check(disc_parse_mps_pkt(pkt, 40 + sizeof(mps), &mp) == -ENOMSG,
+	      "MPS packet without a Home Address option: -ENOMSG");
+	pkt[40 + 6] = 201;
+	pkt[40 + 7] = 15;
+	check(disc_parse_mps_pkt(pkt, 40 + sizeof(mps), &mp) == -EBADMSG,
+	      "HAO of length 15 refused");
+	pkt[40 + 7] = 16;
+	pkt[41] = 3; /* Hdr Ext Len past the payload */
+	check(disc_parse_mps_pkt(pkt, 40 + sizeof(mps), &mp) == -EBADMSG,
+	      "Destination Options header past the payload refused");
+	pkt[41] = 2;
+	pkt[5] = sizeof(mps) - 1;
+	check(disc_parse_mps_pkt(pkt, 40 + sizeof(mps), &mp) == -EBADMSG,
+	      "MPS of 7 octets in its packet refused");
+
+	put_ip6(pkt, sizeof(mpa), 43, "2001:db8:1::a", "2001:db8:20::abcd");
+	memcpy(pkt + 40, mpa, sizeof(mpa));
+	check(!disc_parse_mpa_pkt(pkt, 40 + sizeof(mpa), &mp) &&
+		      addr_eq(&mp.src, "2001:db8:1::a") && addr_eq(&mp.dst, "2001:db8:20::abcd") &&
+		      addr_eq(&mp.home_addr, "2001:db8:1::100") && mp.icmp == pkt + 64 &&
+		      mp.icmp_len == 40 && !disc_parse_mpa(mp.icmp, mp.icmp_len, &home, &m) &&
+		      m.id == 9 && m.flags == DISC_MPA_F_MANAGED && m.n_prefixes == 1 &&
+		      m.prefix.valid_s == 86400 && m.prefix.preferred_s == 14400,
+	      "MPA packet: RH2 home address, checksum to it (RFC 8200 8.1), id 9, M, one PIO");
+	check(disc_parse_mps_pkt(pkt, 40 + sizeof(mpa), &mp) == -ENOMSG,
+	      "an MPA packet is not an MPS packet");
+	pkt[40 + 3] = 0; /* Segments Left 0 */
+	check(disc_parse_mpa_pkt(pkt, 40 + sizeof(mpa), &mp) == -EBADMSG,
+	      "RH2 with Segments Left 0 refused");
+	pkt[40 + 3] = 1;
+	pkt[40] = 59;
+	check(disc_parse_mpa_pkt(pkt, 40 + sizeof(mpa), &mp) == -ENOMSG,
+	      "routing header followed by no ICMPv6: -ENOMSG");
+	pkt[40] = 58;
+	pkt[64 + 30] ^= 1;
+	check(disc_parse_mpa_pkt(pkt, 40 + sizeof(mpa), &mp) == -EPROTO,
+	      "MPA packet with a flipped bit: -EPROTO");
+	check(disc_parse_mpa_pkt(pkt, 47, &mp) == -EBADMSG, "47 octets refused");
+}
+
 int main(void)
 {
 	test_anycast();
 	test_messages();
 	test_list();
-	printf("1..%d\n# %d passed, %d failed\n", tests, tests - failed, failed);
-	return failed ? 1 : 0;
+	test_mps_mpa();
+	test_mp_packets();
+	return unit_finish("disc_unit");
 }

@@ -15,25 +15,7 @@
 
 #include "../user/mh.h"
 #include "auth.h"
-
-static int passed, failed;
-
-static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (ok)
-		passed++;
-	else
-		failed++;
-	return ok;
-}
+#include "unit.h"
 
 static void diag_hex(const char *what, const void *data, size_t len)
 {
@@ -805,6 +787,5 @@ int main(void)
 	test_timestamps();
 	test_names();
 
-	printf("# mh_unit: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_finish("mh_unit");
 }

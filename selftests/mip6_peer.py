@@ -12,6 +12,10 @@ Nothing in it comes from the code under test.
                [--spi N --key HEX] [--timestamp now|none|SECONDS_OFFSET]
                [--alt-coa A] [--mh-type N] [--payload-proto N] [--short-hdr-len]
                [--bad-checksum] [--save FILE] [--replay FILE] [--wait S]
+               [--count N]
+
+With --count N it sends N BUs back to back (sequence numbers N, N+1, ...,
+fresh timestamps) and reports every answer: {"answers": [...], "sent": N}.
 """
 import argparse
 import hashlib
@@ -28,14 +32,6 @@ from mip6_wire import a6, mh_checksum, n6  # noqa: E402
 conf.verb = 0
 
 NTP_EPOCH_OFFSET = 2208988800  # 1900-01-01 to 1970-01-01
-
-
-
-
-
-
-
-
 
 
 def ntp_now(offset=0.0):
@@ -164,6 +160,36 @@ def parse_answer(raw, a):
     return out
 
 
+def packet_of(a, mh):
+    if a.hoa and a.hoa != a.coa:
+        return IPv6(src=a.coa, dst=a.ha, nh=60) / IPv6ExtHdrDestOpt(
+            nh=135, options=[HAO(hoa=a.hoa)]) / Raw(mh)
+    return IPv6(src=a.coa, dst=a.ha, nh=135) / Raw(mh)
+
+
+def is_answer(a, p):
+    return p.haslayer(IPv6) and p[IPv6].src == a.ha and p[IPv6].dst == a.coa and \
+        p[IPv6].nh != 6
+
+
+def burst(a):
+    """--count N: N BUs at once, every answer within --wait."""
+    pkts = []
+    first = a.seq
+    for i in range(a.count):
+        a.seq = (first + i) % 65536
+        pkts.append(packet_of(a, build_bu(a)))
+    sniffer = AsyncSniffer(iface=a.iface, filter="ip6 and src host %s" % a.ha,
+                           lfilter=lambda p: is_answer(a, p), timeout=a.wait, store=True)
+    sniffer.start()
+    time.sleep(0.3)
+    send(pkts)
+    sniffer.join()
+    answers = [parse_answer(bytes(p[IPv6]), a) for p in sniffer.results]
+    print(json.dumps({"answers": answers, "sent": len(pkts)}))
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("cmd", choices=["bu"])
@@ -185,7 +211,10 @@ def main():
     p.add_argument("--replay")
     p.add_argument("--iface", default="eth0")
     p.add_argument("--wait", type=float, default=3.0)
+    p.add_argument("--count", type=int, default=1)
     a = p.parse_args()
+    if a.count > 1:
+        return burst(a)
 
     if a.replay:
         with open(a.replay, "rb") as f:
@@ -195,18 +224,10 @@ def main():
     if a.save:
         with open(a.save, "wb") as f:
             f.write(mh)
-    if a.hoa and a.hoa != a.coa:
-        pkt = IPv6(src=a.coa, dst=a.ha, nh=60) / IPv6ExtHdrDestOpt(
-            nh=135, options=[HAO(hoa=a.hoa)]) / Raw(mh)
-    else:
-        pkt = IPv6(src=a.coa, dst=a.ha, nh=135) / Raw(mh)
-
-    def answer(p):
-        return p.haslayer(IPv6) and p[IPv6].src == a.ha and p[IPv6].dst == a.coa and \
-            p[IPv6].nh != 6
-
+    pkt = packet_of(a, mh)
     sniffer = AsyncSniffer(iface=a.iface, filter="ip6 and src host %s" % a.ha,
-                           lfilter=answer, count=1, timeout=a.wait, store=True)
+                           lfilter=lambda p: is_answer(a, p), count=1, timeout=a.wait,
+                           store=True)
     sniffer.start()
     time.sleep(0.3)
     send(pkt)

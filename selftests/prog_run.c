@@ -173,16 +173,18 @@ static int jaddr(json_object *o, const char *key, struct in6_addr *addr)
 }
 
 /* Zero a per-CPU array's single entry on every possible CPU. */
+/* Zeroes every entry of a per-CPU array. */
 static int percpu_zero(struct bpf_map *map)
 {
 	size_t sz = (size_t)ncpus * ((bpf_map__value_size(map) + 7) & ~7U);
 	void *zero = calloc(1, sz);
-	__u32 key = 0;
-	int err;
+	__u32 key;
+	int err = 0;
 
 	if (!zero)
 		return -ENOMEM;
-	err = bpf_map_update_elem(bpf_map__fd(map), &key, zero, BPF_ANY);
+	for (key = 0; !err && key < bpf_map__max_entries(map); key++)
+		err = bpf_map_update_elem(bpf_map__fd(map), &key, zero, BPF_ANY);
 	free(zero);
 	return err;
 }
@@ -284,6 +286,27 @@ static json_object *peers_dump(struct bpf_map *map)
 	return arr;
 }
 
+/* "admit": the home addresses of the HA's mobile-nodes list. */
+static int admit_setup(struct xmip6 *skel, json_object *fx)
+{
+	json_object *ja;
+	__u8 one = 1;
+	size_t i;
+
+	if (!json_object_object_get_ex(fx, "admit", &ja))
+		return 0;
+	for (i = 0; i < json_object_array_length(ja); i++) {
+		struct in6_addr a;
+
+		if (inet_pton(AF_INET6, json_object_get_string(json_object_array_get_idx(ja, i)),
+			      &a) != 1)
+			return -EINVAL;
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.admit), &a, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 static int maps_setup(struct xmip6 *skel, json_object *fx)
 {
 	struct xmip6_config cfg = {};
@@ -293,11 +316,12 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	int err;
 
 	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.ro) ?:
-	      map_clear(skel->maps.peers) ?: ro_setup(skel, fx) ?: peers_setup(skel, fx);
+	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?: ro_setup(skel, fx) ?:
+	      peers_setup(skel, fx) ?: admit_setup(skel, fx);
 	if (!err)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)
-		err = percpu_zero(skel->maps.icmp_ratelimit);
+		err = percpu_zero(skel->maps.buckets);
 	if (err)
 		return err;
 

@@ -18,33 +18,7 @@
 #include "auth.h"
 #include "daemon.h"
 #include "sigio.h"
-
-static int passed, failed;
-
-static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (ok)
-		passed++;
-	else
-		failed++;
-	return ok;
-}
-
-static struct in6_addr a6(const char *s)
-{
-	struct in6_addr a;
-
-	inet_pton(AF_INET6, s, &a);
-	return a;
-}
+#include "unit.h"
 
 /* One's complement sum for the MH checksum, written out here independently of mh.c. */
 static __u16 sum_mh(const struct in6_addr *src, const struct in6_addr *dst, const __u8 *mh,
@@ -183,6 +157,5 @@ int main(void)
 	test_tunnelled_hoti();
 	test_bu_bad();
 	test_policy();
-	printf("1..%d\n", passed + failed);
-	return failed ? 1 : 0;
+	return unit_finish("ro_unit");
 }

@@ -87,6 +87,8 @@ TC_NAMES = {-1: "TC_ACT_UNSPEC", 0: "TC_ACT_OK", 2: "TC_ACT_SHOT", 7: "TC_ACT_RE
 
 ROLE_HA, ROLE_MN = 1, 2
 CFG_F_SIGNAL = 0x1  # XMIP6_CFG_F_SIGNAL
+CFG_F_ADMIT = 0x4  # XMIP6_CFG_F_ADMIT
+SIG_UNLISTED_BURST = 50  # XMIP6_SIG_UNLISTED_BURST
 SIGNAL_F_TUNNELLED = 0x1  # XMIP6_SIGNAL_F_TUNNELLED
 MARK_SIGNAL = 0x6d697036  # XMIP6_MARK_SIGNAL, "mip6"
 SIGNAL_MAX_LEN = 1280  # XMIP6_SIGNAL_MAX_LEN
@@ -343,11 +345,13 @@ class Fx:
     do: a run ending in exactly internal_error then prints a "# skip" line.
     signals lists the records the run must leave in the signal ring, in
     order, as Sig(); None skips that check. mark is the TC skb's mark and
-    repeat the test run's repeat count."""
+    repeat the test run's repeat count. admit lists the home addresses of the
+    HA's "admit" map (its mobile-nodes list)."""
 
     def __init__(self, desc, prog, data, verdict, stats, out=UNTOUCHED, ifname="xa0",
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
-                 learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0):
+                 learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0,
+                 admit=None):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -367,6 +371,7 @@ class Fx:
         self.signals = None if signals is None else list(signals)
         self.mark = mark
         self.repeat = repeat
+        self.admit = admit
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -383,6 +388,8 @@ class Fx:
             d["mark"] = self.mark
         if self.repeat:
             d["repeat"] = self.repeat
+        if self.admit is not None:
+            d["admit"] = self.admit
         return d
 
 
@@ -1305,6 +1312,48 @@ def signal_ha_fixtures():
     fx.append(Fx("xdp_ha, no SIGNAL: %d-byte MH packet: XDP_PASS untouched" % (
         SIGNAL_MAX_LEN + 1), "xdp_ha", frame(p), XDP_PASS, {"sig_no_daemon": 1},
         bindings=HA_BINDINGS, config=HA_CONFIG))
+
+    # Admission (XMIP6_CFG_F_ADMIT): signalling for a home address neither
+    # listed in "admit" nor bound goes to the daemon at the unlisted rate
+    # only; the bucket starts full (XMIP6_SIG_UNLISTED_BURST) and a test run
+    # is too short for it to refill.
+    A = dict(bindings=HA_BINDINGS, config=dict(HA_SIG, flags=CFG_F_SIGNAL | CFG_F_ADMIT),
+             admit=[HOA_NONE])
+    unlisted = "2001:db8:40::dead"
+    burst = SIG_UNLISTED_BURST
+    p = bu_hao(hoa=HOA_NONE)
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: BU x100 for a listed, unbound home address: 100 "
+                 "records", "xdp_ha", frame(p), XDP_DROP, {"sig_to_daemon": 100}, signals=None,
+                 repeat=100, **A))
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: BU x100 for a bound, unlisted home address: 100 "
+                 "records", "xdp_ha", frame(bu), XDP_DROP, {"sig_to_daemon": 100},
+                 signals=None, repeat=100, **A))
+    p = IPv6(src=HOA_NONE, dst=HA_ADDR) / MIP6MH_BU(seq=8, flags="AH", mhtime=0)
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: deregistration from home, listed source, no HAO: "
+                 "record", "xdp_ha", frame(p), XDP_DROP, took, signals=[Sig(p)], **A))
+    p = bu_hao(hoa=unlisted)
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: BU x100 for an unlisted, unbound home address: %d "
+                 "records (the burst), %d sig_unlisted_drop" % (burst, 100 - burst), "xdp_ha",
+                 frame(p), XDP_DROP, {"sig_to_daemon": burst, "sig_unlisted_drop": 100 - burst},
+                 signals=None, repeat=100, **A))
+    p = IPv6(src=unlisted, dst=HA_ADDR) / MIP6MH_BU(seq=8, flags="AH", mhtime=0)
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: x60 from an unlisted source, no HAO: %d records, %d "
+                 "dropped" % (burst, 60 - burst), "xdp_ha", frame(p), XDP_DROP,
+                 {"sig_to_daemon": burst, "sig_unlisted_drop": 60 - burst}, signals=None,
+                 repeat=60, **A))
+    p = bu_hao(hoa=HOA_EXP)
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: BU x60 for an expired binding, unlisted: counts as "
+                 "unbound, %d records, %d dropped" % (burst, 60 - burst), "xdp_ha", frame(p),
+                 XDP_DROP, {"sig_to_daemon": burst, "sig_unlisted_drop": 60 - burst,
+                            "expired_binding": 60}, signals=None, repeat=60, **A))
+    p = IPv6(src=COA, dst=HA_ADDR) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA_NONE)]) / \
+        MIP6MH_BU(seq=9, flags="AH", mhtime=25)
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: listed HAO behind PadN at another offset: record",
+                 "xdp_ha", frame(p), XDP_DROP, took, signals=[Sig(p)], **A))
+    p = bu_hao(hoa=unlisted)
+    fx.append(Fx("xdp_ha, SIGNAL without ADMIT: BU x100 for an unlisted home address: 100 "
+                 "records", "xdp_ha", frame(p), XDP_DROP, {"sig_to_daemon": 100}, signals=None,
+                 repeat=100, bindings=HA_BINDINGS, config=HA_SIG, admit=[HOA_NONE]))
 
     # A ring nobody reads fills up: later packets are dropped and counted.
     n = 300

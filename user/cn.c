@@ -55,6 +55,8 @@ struct cn {
 	long n_bindings;
 	unsigned long long next_scan_ns, next_due_ns, next_full_scan_ns;
 	struct cn_brr_sent brr[CN_BRR_SLOTS];
+	/* MAX_UPDATE_RATE per home address, for authentic BUs (ratelimit.h). */
+	struct update_rate update_rate;
 };
 
 static bool routable_unicast(const struct in6_addr *a)
@@ -147,8 +149,8 @@ static void answer_test_init(struct daemon *d, const struct sig_rx *rx, const st
 	 * an address the MN can be reached at. */
 	if (!routable_unicast(&rx->src) || msg->len < HOTI_COOKIE_OFFSET + 8) {
 		daemon_count_drop(d, DROP_bad_home_addr);
-		pr_info("dropped %s from %s: source not unicast routable", mh_type_str(msg->type),
-			addr6_str(&rx->src, &a));
+		pr_packet(LOG_INFO, "dropped %s from %s: source not unicast routable",
+			  mh_type_str(msg->type), addr6_str(&rx->src, &a));
 		return;
 	}
 	if (!n) /* cannot happen: nonce-lifetime >= nonce-interval */
@@ -196,9 +198,9 @@ static void send_ba(struct daemon *d, const struct cn_bu *c, __u8 status, __u16 
 	int len;
 
 	if (status >= MH_BA_REJECTED_MIN)
-		pr_notice("BU from %s for %s seq %u refused: %u %s", addr6_str(&c->rx->src, &h),
-			  addr6_str(&c->hoa, &(struct addr6_buf){}), c->msg->bu.sequence, status,
-			  mh_ba_status_str(status));
+		pr_packet(LOG_NOTICE, "BU from %s for %s seq %u refused: %u %s",
+			  addr6_str(&c->rx->src, &h), addr6_str(&c->hoa, &(struct addr6_buf){}),
+			  c->msg->bu.sequence, status, mh_ba_status_str(status));
 	len = mh_build_ba(mh, sizeof(mh), &ba, &opts);
 	if (len < 0)
 		return;
@@ -219,8 +221,8 @@ static void unauthorized(struct daemon *d, const struct cn_bu *c, const char *wh
 	struct addr6_buf a, h;
 
 	daemon_count_drop(d, DROP_rr_unauthorized);
-	pr_info("dropped BU from %s for %s seq %u: %s", addr6_str(&c->rx->src, &a),
-		addr6_str(&c->hoa, &h), c->msg->bu.sequence, why);
+	pr_packet(LOG_INFO, "dropped BU from %s for %s seq %u: %s", addr6_str(&c->rx->src, &a),
+		  addr6_str(&c->hoa, &h), c->msg->bu.sequence, why);
 }
 
 /*
@@ -372,8 +374,8 @@ static void receive_bu(struct daemon *d, const struct sig_rx *rx, const struct m
 	c.coa = msg->alt_coa ? msg->alt_coa->care_of_addr : rx->src;
 	if (!routable_unicast(&c.hoa) || !routable_unicast(&rx->src)) {
 		daemon_count_drop(d, DROP_bad_home_addr);
-		pr_info("dropped BU from %s: home address not unicast routable",
-			addr6_str(&rx->src, &a));
+		pr_packet(LOG_INFO, "dropped BU from %s: home address not unicast routable",
+			  addr6_str(&rx->src, &a));
 		return;
 	}
 	if (bu->flags & XMIP6_BU_F_HOME) {
@@ -397,6 +399,8 @@ static void receive_bu(struct daemon *d, const struct sig_rx *rx, const struct m
 		send_ba(d, &c, status, bu->sequence, 0);
 		return;
 	}
+	if (!daemon_bu_rate_ok(d, &d->cn->update_rate, &c.hoa, bu->sequence))
+		goto out;
 	c.have_old = !dp_binding_lookup(&d->dp, &c.hoa, &c.old);
 	if (c.have_old && (c.old.flags & XMIP6_BU_F_HOME)) {
 		send_ba(d, &c, MH_BA_REG_TYPE_CHANGE, bu->sequence, 0);
@@ -467,8 +471,8 @@ void cn_hao_unbound(struct daemon *d, const void *packet, size_t len, int ifinde
 		return;
 	if (!daemon_error_allowed(d))
 		return;
-	pr_info("packet from %s with home address %s and no binding: Binding Error 1",
-		addr6_str(&rx.src, &a), addr6_str(&rx.hao, &h));
+	pr_packet(LOG_INFO, "packet from %s with home address %s and no binding: Binding Error 1",
+		  addr6_str(&rx.src, &a), addr6_str(&rx.hao, &h));
 	daemon_send_be(d, &rx, MH_BE_UNKNOWN_HAO_BINDING);
 }
 
@@ -632,6 +636,7 @@ int cn_start(struct daemon *d)
 	d->cn = calloc(1, sizeof(*d->cn));
 	if (!d->cn)
 		return -ENOMEM;
+	update_rate_init(&d->cn->update_rate, 0);
 	/* Indices start anywhere: a restarted CN does not reuse the old ones. */
 	if (RAND_bytes((unsigned char *)&first, sizeof(first)) != 1)
 		first = (__u16)now;

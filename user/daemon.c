@@ -193,7 +193,7 @@ static void log_rx_drop(const struct sig_rx *rx, const char *what)
 {
 	struct addr6_buf a;
 
-	pr_info("dropped Mobility Header from %s: %s", addr6_str(&rx->src, &a), what);
+	pr_packet(LOG_INFO, "dropped Mobility Header from %s: %s", addr6_str(&rx->src, &a), what);
 }
 
 /*
@@ -220,6 +220,19 @@ bool daemon_error_allowed(struct daemon *d)
 	}
 	d->err_tokens--;
 	return true;
+}
+
+bool daemon_bu_rate_ok(struct daemon *d, struct update_rate *t, const struct in6_addr *hoa,
+		       __u16 sequence)
+{
+	struct addr6_buf h;
+
+	if (update_rate_allow(t, hoa, mono_now_ns()))
+		return true;
+	daemon_count_drop(d, DROP_update_rate);
+	pr_packet(LOG_NOTICE, "BU seq %u for %s discarded: more than %d a second (MAX_UPDATE_RATE)",
+		  sequence, addr6_str(hoa, &h), MIP6_MAX_UPDATE_RATE);
+	return false;
 }
 
 /* RFC 6275 section 9.2 for what mh_parse() found wrong. */
@@ -262,8 +275,8 @@ void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifinde
 	err = sig_parse_packet(packet, len, ifindex, tunnelled, &rx);
 	if (err) {
 		daemon_count_drop(d, err == -EPROTONOSUPPORT ? DROP_fragmented : DROP_bad_packet);
-		pr_info("dropped a signalling packet (%zu octets): %s", len,
-			err == -EPROTONOSUPPORT ? "fragmented" : "malformed extension headers");
+		pr_packet(LOG_INFO, "dropped a signalling packet (%zu octets): %s", len,
+			  err == -EPROTONOSUPPORT ? "fragmented" : "malformed extension headers");
 		return;
 	}
 

@@ -18,6 +18,7 @@
 #include "nl.h"
 #include "sigio.h"
 #include "auth.h"
+#include "ratelimit.h"
 
 struct json_object;
 struct daemon;
@@ -42,6 +43,7 @@ struct ro;
 	X(ba_auth_failed, "BA with a missing or wrong MN-HA authenticator")                \
 	X(dad_busy, "BU while the proxy DAD table was full (retransmission will retry)")   \
 	X(bad_home_addr, "BU, HoTI or CoTI without a unicast routable home address")       \
+	X(update_rate, "authentic BU beyond MAX_UPDATE_RATE (3/s) for its home address")   \
 	X(rr_unauthorized, "BU to the CN without Nonce Indices or a last, valid BAD")      \
 	X(hao_unbound, "data packet with a Home Address option and no binding (BE 1)")     \
 	X(send_failed, "outgoing message the kernel refused")
@@ -121,6 +123,16 @@ void daemon_count_drop(struct daemon *d, enum daemon_drop why);
  * counts the refusal in errors_ratelimited.
  */
 bool daemon_error_allowed(struct daemon *d);
+/*
+ * MAX_UPDATE_RATE (RFC 6275 sections 11.8, 12) for an authentic Binding
+ * Update about @hoa, on the role's table @t: false when it is one too many
+ * this second, counted (update_rate) and logged (pr_packet): the
+ * caller discards it unanswered and the mobile node retransmits after its
+ * backoff. Callers check it after authentication, so forged BUs cannot use
+ * up a node's allowance, and before anything that writes a map or sends.
+ */
+bool daemon_bu_rate_ok(struct daemon *d, struct update_rate *t, const struct in6_addr *hoa,
+		       __u16 sequence);
 struct json_object *daemon_stats_json(const struct daemon *d);
 void daemon_stats_clear(struct daemon *d);
 
@@ -165,6 +177,12 @@ int ha_start(struct daemon *d);
 void ha_stop(struct daemon *d);
 /* Before the configuration is swapped (SIGHUP): forget DAD-pending BUs. */
 void ha_cancel_pending(struct daemon *d);
+/*
+ * The data plane's signalling admission from the configuration: the
+ * mobile-nodes list into the "admit" map, XMIP6_CFG_F_ADMIT unless
+ * accept-unlisted. At start and after a reload. 0 or -errno, logged.
+ */
+int ha_admit_sync(struct daemon *d);
 void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
 void ha_tick(struct daemon *d, unsigned long long now_ns);
 int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,

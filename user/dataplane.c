@@ -247,6 +247,7 @@ enum dp_map {
 	DP_MAP_SIGNAL, /* optional: instances of older xmip6 versions have none */
 	DP_MAP_RO,     /* optional, likewise */
 	DP_MAP_PEERS,  /* optional, likewise */
+	DP_MAP_ADMIT,  /* optional, likewise */
 	DP_MAP_COUNT,
 };
 
@@ -276,6 +277,8 @@ static const struct map_spec map_specs[DP_MAP_COUNT] = {
 		       sizeof(struct xmip6_ro), XMIP6_RO_DEFAULT, true},
 	[DP_MAP_PEERS] = {XMIP6_MAP_PEERS, BPF_MAP_TYPE_LRU_HASH, sizeof(struct xmip6_ro_key),
 			  sizeof(struct xmip6_peer), XMIP6_PEERS_DEFAULT, true},
+	[DP_MAP_ADMIT] = {XMIP6_MAP_ADMIT, BPF_MAP_TYPE_HASH, sizeof(struct in6_addr), sizeof(__u8),
+			  XMIP6_ADMIT_DEFAULT, true},
 };
 
 static int map_info_get(int fd, struct bpf_map_info *info)
@@ -1238,15 +1241,15 @@ int dp_unload(const char *pin_dir)
 
 int dp_open(const char *pin_dir, struct xmip6_dp *dp)
 {
-	int *fds[DP_MAP_COUNT] = {&dp->bindings_fd, &dp->stats_fd, &dp->config_fd,
-				  &dp->signal_fd,   &dp->ro_fd,	   &dp->peers_fd};
+	int *fds[DP_MAP_COUNT] = {&dp->bindings_fd, &dp->stats_fd, &dp->config_fd, &dp->signal_fd,
+				  &dp->ro_fd,	    &dp->peers_fd, &dp->admit_fd};
 	struct bpf_map_info info;
 	int i, fd;
 
 	dp_libbpf_quiet();
 	memset(dp, 0, sizeof(*dp));
 	dp->bindings_fd = dp->stats_fd = dp->config_fd = dp->signal_fd = -1;
-	dp->ro_fd = dp->peers_fd = -1;
+	dp->ro_fd = dp->peers_fd = dp->admit_fd = -1;
 	if (path_join(dp->pin_dir, sizeof(dp->pin_dir), "%s", pin_dir))
 		return -ENAMETOOLONG;
 
@@ -1285,8 +1288,10 @@ void dp_close(struct xmip6_dp *dp)
 		close(dp->ro_fd);
 	if (dp->peers_fd >= 0)
 		close(dp->peers_fd);
+	if (dp->admit_fd >= 0)
+		close(dp->admit_fd);
 	dp->bindings_fd = dp->stats_fd = dp->config_fd = dp->signal_fd = -1;
-	dp->ro_fd = dp->peers_fd = -1;
+	dp->ro_fd = dp->peers_fd = dp->admit_fd = -1;
 }
 
 int dp_config_read(const struct xmip6_dp *dp, struct xmip6_config *cfg)
@@ -1774,4 +1779,59 @@ int dp_link_foreach(const struct xmip6_dp *dp, dp_link_cb cb, void *ctx)
 	if (err < 0 && err != -ENOENT)
 		pr_err("%s/%s: %s", dp->pin_dir, XMIP6_LINK_DIR, strerror(-err));
 	return err ?: foreach_legacy_tc(dp, cb, ctx);
+}
+
+/* ---- HA signalling admission ("admit") ---------------------------------------------------- */
+
+static int addr_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct in6_addr));
+}
+
+int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t n)
+{
+	struct in6_addr key, next, *sorted = NULL;
+	bool more;
+	__u8 one = 1;
+	size_t i;
+	int err;
+
+	err = ro_map_check(dp->admit_fd, XMIP6_MAP_ADMIT);
+	if (err)
+		return err;
+	if (n > XMIP6_ADMIT_DEFAULT) {
+		pr_err("%zu mobile nodes: the %s map holds %u", n, XMIP6_MAP_ADMIT,
+		       XMIP6_ADMIT_DEFAULT);
+		return -E2BIG;
+	}
+	/* The new entries first, then the stale ones out: a listed node is
+	 * admitted all along. */
+	for (i = 0; i < n; i++) {
+		if (bpf_map_update_elem(dp->admit_fd, &addrs[i], &one, BPF_ANY)) {
+			err = -errno;
+			pr_err("writing the %s map: %s", XMIP6_MAP_ADMIT, strerror(-err));
+			return err;
+		}
+	}
+	if (n) {
+		sorted = malloc(n * sizeof(*sorted));
+		if (!sorted)
+			return -ENOMEM;
+		memcpy(sorted, addrs, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), addr_cmp);
+	}
+	/* The key after a deleted one cannot be asked for: find it first. */
+	more = !bpf_map_get_next_key(dp->admit_fd, NULL, &key);
+	while (more) {
+		more = !bpf_map_get_next_key(dp->admit_fd, &key, &next);
+		if ((!n || !bsearch(&key, sorted, n, sizeof(*sorted), addr_cmp)) &&
+		    bpf_map_delete_elem(dp->admit_fd, &key) && errno != ENOENT) {
+			err = -errno;
+			pr_err("deleting from the %s map: %s", XMIP6_MAP_ADMIT, strerror(-err));
+			break;
+		}
+		key = next;
+	}
+	free(sorted);
+	return err;
 }

@@ -90,8 +90,9 @@ struct xmip6_dp {
 	int signal_fd;	    /* ring buffer of struct xmip6_signal; -1 if not pinned */
 	int ro_fd;	    /* MN route optimisation "ro"; -1 if not pinned */
 	int peers_fd;	    /* MN "peers" LRU; -1 if not pinned */
+	int admit_fd;	    /* HA "admit"; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
-	__u32 map_ids[6];   /* bindings, stats, config, signal, ro, peers: who uses them is ours */
+	__u32 map_ids[7];   /* bindings ... admit, as above: who uses them is ours */
 };
 
 /*
@@ -149,6 +150,13 @@ typedef int (*dp_peer_cb)(const struct xmip6_ro_key *key, const struct xmip6_pee
 
 int dp_peer_foreach(const struct xmip6_dp *dp, dp_peer_cb cb, void *ctx);
 int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key);
+
+/*
+ * HA: make the "admit" map hold exactly @addrs (the mobile-nodes list's home
+ * addresses; headers/xmip6.h says what XDP does with it). New entries go in
+ * before stale ones leave, so a listed node is never refused on the way.
+ */
+int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t n);
 
 /* Counters: summed over all possible CPUs; cleared on all of them. */
 int dp_stats_read(const struct xmip6_dp *dp, struct xmip6_stats *sum);

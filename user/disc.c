@@ -175,6 +175,132 @@ int disc_build_mpa(void *buf, size_t size, __u16 id, const struct disc_prefix_in
 	return len;
 }
 
+/* ---- Mobile Prefix Solicitation / Advertisement, receive side -------------------- */
+
+int disc_parse_mps(const void *icmp, size_t len, __u16 *id)
+{
+	const __u8 *p = icmp;
+
+	if (len < DISC_ICMP_HDR_LEN || p[0] != DISC_ICMP_MPS || p[1] != 0)
+		return -EBADMSG;
+	*id = (p[4] << 8) | p[5];
+	return 0;
+}
+
+/* A Prefix Information option (RFC 4861 4.6.2) of 32 octets at @o: false when unusable. */
+static bool mpa_pio(const __u8 *o, struct disc_prefix_info *pi)
+{
+	unsigned int i;
+
+	if (o[2] > 128)
+		return false;
+	memset(pi, 0, sizeof(*pi));
+	pi->prefix.len = o[2];
+	pi->flags = o[3];
+	pi->valid_s = get32(o + 4);
+	pi->preferred_s = get32(o + 8);
+	memcpy(&pi->prefix.addr, o + 16, 16);
+	for (i = pi->prefix.len; i < 128; i++)
+		pi->prefix.addr.s6_addr[i / 8] &= ~(0x80 >> (i % 8));
+	return true;
+}
+
+int disc_parse_mpa(const void *icmp, size_t len, const struct config_prefix *home,
+		   struct disc_mpa *mpa)
+{
+	const __u8 *p = icmp;
+	size_t pos = DISC_ICMP_HDR_LEN;
+
+	memset(mpa, 0, sizeof(*mpa));
+	if (len < DISC_ICMP_HDR_LEN || p[0] != DISC_ICMP_MPA || p[1] != 0)
+		return -EBADMSG;
+	mpa->id = (p[4] << 8) | p[5];
+	mpa->flags = p[6] & (DISC_MPA_F_MANAGED | DISC_MPA_F_OTHER);
+	while (pos < len) {
+		struct disc_prefix_info pi;
+		size_t olen;
+
+		if (len - pos < 2 || !p[pos + 1])
+			return -EBADMSG;
+		olen = (size_t)p[pos + 1] * 8;
+		if (olen > len - pos)
+			return -EBADMSG;
+		/* The home prefix when listed (section 11.4.3), else the first. */
+		if (p[pos] == ND_OPT_PIO && olen == PIO_LEN && mpa_pio(p + pos, &pi)) {
+			if (!mpa->n_prefixes++ ||
+			    (home && pi.prefix.len == home->len &&
+			     IN6_ARE_ADDR_EQUAL(&pi.prefix.addr, &home->addr)))
+				mpa->prefix = pi;
+		}
+		pos += olen;
+	}
+	mpa->has_prefix = mpa->n_prefixes > 0;
+	return 0;
+}
+
+/*
+ * IPv6 header, one extension header of type @nexthdr, ICMPv6 of @type: the
+ * layout both the MPS and the MPA packets share. Fills all of @out but the
+ * home address.
+ */
+static int mp_pkt_locate(const __u8 *pkt, size_t n, __u8 nexthdr, __u8 type,
+			 struct disc_mp_pkt *out, size_t *ext_len)
+{
+	const struct ip6_hdr *ip6 = (const struct ip6_hdr *)pkt;
+	size_t len, hlen;
+
+	memset(out, 0, sizeof(*out));
+	if (n < IPV6_HDR_LEN + 8)
+		return -EBADMSG;
+	if (pkt[offsetof(struct ip6_hdr, ip6_nxt)] != nexthdr)
+		return -ENOMSG;
+	len = IPV6_HDR_LEN + ntohs(ip6->ip6_plen);
+	hlen = ((size_t)pkt[IPV6_HDR_LEN + 1] + 1) * 8;
+	if (len > n || IPV6_HDR_LEN + hlen + DISC_ICMP_HDR_LEN > len)
+		return -EBADMSG;
+	if (pkt[IPV6_HDR_LEN] != IPPROTO_ICMPV6 || pkt[IPV6_HDR_LEN + hlen] != type)
+		return -ENOMSG;
+	memcpy(&out->src, &ip6->ip6_src, 16);
+	memcpy(&out->dst, &ip6->ip6_dst, 16);
+	out->icmp = pkt + IPV6_HDR_LEN + hlen;
+	out->icmp_len = len - IPV6_HDR_LEN - hlen;
+	*ext_len = hlen;
+	return 0;
+}
+
+int disc_parse_mps_pkt(const void *pkt, size_t len, struct disc_mp_pkt *out)
+{
+	size_t hlen;
+	int err;
+
+	err = mp_pkt_locate(pkt, len, IPPROTO_DSTOPTS, DISC_ICMP_MPS, out, &hlen);
+	if (err)
+		return err;
+	err = mh_find_hao((const __u8 *)pkt + IPV6_HDR_LEN, hlen, &out->home_addr);
+	if (err)
+		return err == -ENOENT ? -ENOMSG : -EBADMSG;
+	/* Section 6.3: the checksum's source is the home address. */
+	if (disc_icmp6_checksum(&out->home_addr, &out->dst, out->icmp, out->icmp_len))
+		return -EPROTO;
+	return 0;
+}
+
+int disc_parse_mpa_pkt(const void *pkt, size_t len, struct disc_mp_pkt *out)
+{
+	size_t hlen;
+	int err;
+
+	err = mp_pkt_locate(pkt, len, IPPROTO_ROUTING, DISC_ICMP_MPA, out, &hlen);
+	if (err)
+		return err;
+	if (mh_parse_rt2((const __u8 *)pkt + IPV6_HDR_LEN, hlen, &out->home_addr))
+		return -EBADMSG;
+	/* RFC 8200 8.1: the final destination, the RH2's home address. */
+	if (disc_icmp6_checksum(&out->src, &out->home_addr, out->icmp, out->icmp_len))
+		return -EPROTO;
+	return 0;
+}
+
 /* ---- Router Advertisements -------------------------------------------------------- */
 
 static void ra_pio(const __u8 *o, const struct config_prefix *home, struct disc_ra *ra)
@@ -581,9 +707,8 @@ static void ha_answer_mps(struct daemon *d, struct disc_ha *h, const __u8 *icmp,
 	__u16 id;
 	int err;
 
-	if (len < DISC_ICMP_HDR_LEN || icmp[1] != 0)
+	if (disc_parse_mps(icmp, len, &id))
 		return;
-	id = (icmp[4] << 8) | icmp[5];
 	if (!config_prefix_match(&d->cfg.ha.home_prefix, hoa) ||
 	    dp_binding_lookup(&d->dp, hoa, &b)) {
 		pr_info("MPS from %s ignored: no binding", addr6_str(hoa, &a));
@@ -662,36 +787,25 @@ static void ha_pkt_readable(struct daemon *d, void *arg, unsigned long long now)
 
 	(void)now;
 	for (i = 0; i < READ_BUDGET; i++) {
-		const struct ip6_hdr *ip6 = (const struct ip6_hdr *)h->pkt;
-		struct in6_addr hoa;
-		size_t hlen, len;
+		struct disc_mp_pkt mp;
 		ssize_t n;
+		int err;
 
 		flen = sizeof(from);
 		n = recvfrom(h->pkt_fd, h->pkt, sizeof(h->pkt), MSG_DONTWAIT,
 			     (struct sockaddr *)&from, &flen);
 		if (n < 0)
 			return;
-		if (from.sll_pkttype == PACKET_OUTGOING || (size_t)n < IPV6_HDR_LEN + 8)
+		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;
-		len = IPV6_HDR_LEN + ntohs(ip6->ip6_plen);
-		if (len > (size_t)n || ip6->ip6_nxt != IPPROTO_DSTOPTS ||
-		    !IN6_ARE_ADDR_EQUAL(&ip6->ip6_dst, &d->cfg.ha.address))
+		err = disc_parse_mps_pkt(h->pkt, n, &mp);
+		if ((err && err != -EPROTO) || !IN6_ARE_ADDR_EQUAL(&mp.dst, &d->cfg.ha.address))
 			continue;
-		hlen = (h->pkt[IPV6_HDR_LEN + 1] + 1) * 8;
-		if (IPV6_HDR_LEN + hlen + DISC_ICMP_HDR_LEN > len ||
-		    h->pkt[IPV6_HDR_LEN] != IPPROTO_ICMPV6 ||
-		    h->pkt[IPV6_HDR_LEN + hlen] != DISC_ICMP_MPS)
-			continue;
-		if (mh_find_hao(h->pkt + IPV6_HDR_LEN, hlen, &hoa))
-			continue;
-		if (disc_icmp6_checksum(&hoa, &ip6->ip6_dst, h->pkt + IPV6_HDR_LEN + hlen,
-					len - IPV6_HDR_LEN - hlen)) {
+		if (err) {
 			pr_debug("MPS with a bad checksum dropped");
 			continue;
 		}
-		ha_answer_mps(d, h, h->pkt + IPV6_HDR_LEN + hlen, len - IPV6_HDR_LEN - hlen, &hoa,
-			      &ip6->ip6_src);
+		ha_answer_mps(d, h, mp.icmp, mp.icmp_len, &mp.home_addr, &mp.src);
 	}
 }
 
@@ -1071,56 +1185,31 @@ static void mn_mps_tick(struct daemon *d, struct disc_mn *m, unsigned long long 
 	mn_mps_transmit(d, m, now);
 }
 
-/* The home prefix among the MPA's Prefix Information options. */
-static bool mpa_home_prefix(const __u8 *icmp, size_t len, const struct config_prefix *home,
-			    struct disc_prefix_info *out)
-{
-	size_t pos = DISC_ICMP_HDR_LEN;
-	bool found = false;
-
-	while (pos + 2 <= len && icmp[pos + 1] && pos + icmp[pos + 1] * 8 <= len) {
-		const __u8 *o = icmp + pos;
-
-		if (o[0] == ND_OPT_PIO && o[1] * 8 == PIO_LEN) {
-			struct disc_prefix_info pi = {.prefix.len = o[2], .flags = o[3]};
-			unsigned int i;
-
-			memcpy(&pi.prefix.addr, o + 16, 16);
-			for (i = pi.prefix.len; i < 128; i++)
-				pi.prefix.addr.s6_addr[i / 8] &= ~(0x80 >> (i % 8));
-			pi.valid_s = get32(o + 4);
-			pi.preferred_s = get32(o + 8);
-			if (!found || (pi.prefix.len == home->len &&
-				       IN6_ARE_ADDR_EQUAL(&pi.prefix.addr, &home->addr))) {
-				*out = pi;
-				found = true;
-			}
-		}
-		pos += icmp[pos + 1] * 8;
-	}
-	return found;
-}
-
 static void mn_take_mpa(struct daemon *d, struct disc_mn *m, const __u8 *icmp, size_t len,
 			unsigned long long now)
 {
+	const struct config_prefix *home = &d->cfg.mn.home_prefix;
 	struct disc_prefix_info pi;
+	struct disc_mpa mpa;
 	struct addr6_buf a;
 	__u32 refresh_s;
 
-	if (len < DISC_ICMP_HDR_LEN || icmp[1] != 0 || !m->mps_active ||
-	    ((icmp[4] << 8) | icmp[5]) != m->mps_id) {
+	if (disc_parse_mpa(icmp, len, home, &mpa)) {
+		pr_info("malformed MPA dropped");
+		return;
+	}
+	if (!m->mps_active || mpa.id != m->mps_id) {
 		pr_info("MPA matching no solicitation ignored");
 		return;
 	}
 	m->mps_active = false;
-	if (!mpa_home_prefix(icmp, len, &d->cfg.mn.home_prefix, &pi)) {
+	if (!mpa.has_prefix) {
 		pr_warn("MPA without a prefix");
 		m->mps_refresh_ns = now + DHAAD_HOLDOFF_S * NSEC_PER_SEC;
 		return;
 	}
-	if (pi.prefix.len != d->cfg.mn.home_prefix.len ||
-	    !IN6_ARE_ADDR_EQUAL(&pi.prefix.addr, &d->cfg.mn.home_prefix.addr))
+	pi = mpa.prefix;
+	if (pi.prefix.len != home->len || !IN6_ARE_ADDR_EQUAL(&pi.prefix.addr, &home->addr))
 		pr_warn("home agent advertises home prefix %s/%u, not the configured one",
 			addr6_str(&pi.prefix.addr, &a), pi.prefix.len);
 	else
@@ -1143,42 +1232,35 @@ static void mn_take_mpa(struct daemon *d, struct disc_mn *m, const __u8 *icmp, s
 static void mn_pkt_readable(struct daemon *d, void *arg, unsigned long long now)
 {
 	struct disc_mn *m = arg;
-	struct in6_addr coa, hoa, ha, rt2;
+	struct in6_addr coa, hoa, ha;
 	struct sockaddr_ll from;
 	socklen_t flen;
 	int i;
 
 	for (i = 0; i < READ_BUDGET; i++) {
-		const struct ip6_hdr *ip6 = (const struct ip6_hdr *)m->pkt;
-		const __u8 *icmp;
-		size_t hlen, len;
+		struct disc_mp_pkt mp;
 		ssize_t n;
+		int err;
 
 		flen = sizeof(from);
 		n = recvfrom(m->pkt_fd, m->pkt, sizeof(m->pkt), MSG_DONTWAIT,
 			     (struct sockaddr *)&from, &flen);
 		if (n < 0)
 			return;
-		if (from.sll_pkttype == PACKET_OUTGOING || (size_t)n < IPV6_HDR_LEN + 8)
+		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;
-		len = IPV6_HDR_LEN + ntohs(ip6->ip6_plen);
-		if (len > (size_t)n || ip6->ip6_nxt != IPPROTO_ROUTING)
+		err = disc_parse_mpa_pkt(m->pkt, n, &mp);
+		if (err && err != -EPROTO)
 			continue;
-		hlen = (m->pkt[IPV6_HDR_LEN + 1] + 1) * 8;
-		if (IPV6_HDR_LEN + hlen + DISC_ICMP_HDR_LEN > len ||
-		    m->pkt[IPV6_HDR_LEN] != IPPROTO_ICMPV6 ||
-		    mh_parse_rt2(m->pkt + IPV6_HDR_LEN, hlen, &rt2))
+		if (!mn_registration(d, &coa, &hoa, &ha) ||
+		    !IN6_ARE_ADDR_EQUAL(&mp.home_addr, &hoa) || !IN6_ARE_ADDR_EQUAL(&mp.src, &ha) ||
+		    !IN6_ARE_ADDR_EQUAL(&mp.dst, &coa))
 			continue;
-		icmp = m->pkt + IPV6_HDR_LEN + hlen;
-		if (icmp[0] != DISC_ICMP_MPA || !mn_registration(d, &coa, &hoa, &ha) ||
-		    !IN6_ARE_ADDR_EQUAL(&rt2, &hoa) || !IN6_ARE_ADDR_EQUAL(&ip6->ip6_src, &ha) ||
-		    !IN6_ARE_ADDR_EQUAL(&ip6->ip6_dst, &coa))
-			continue;
-		if (disc_icmp6_checksum(&ip6->ip6_src, &rt2, icmp, len - IPV6_HDR_LEN - hlen)) {
+		if (err) {
 			pr_debug("MPA with a bad checksum dropped");
 			continue;
 		}
-		mn_take_mpa(d, m, icmp, len - IPV6_HDR_LEN - hlen, now);
+		mn_take_mpa(d, m, mp.icmp, mp.icmp_len, now);
 	}
 }
 

@@ -71,6 +71,63 @@ struct disc_prefix_info {
 
 int disc_build_mpa(void *buf, size_t size, __u16 id, const struct disc_prefix_info *pi);
 
+/* ---- Mobile Prefix Solicitation / Advertisement, receive side (fuzzed, unit-tested) -- */
+
+/*
+ * An MPS or MPA as the packet socket delivers it (IPv6 header first): the
+ * IPv6 addresses, the home address the extension header carries and where
+ * the ICMPv6 message is (inside the caller's buffer).
+ */
+struct disc_mp_pkt {
+	struct in6_addr src, dst;
+	struct in6_addr home_addr; /* from the Home Address option (MPS) or the RH2 (MPA) */
+	const __u8 *icmp;
+	size_t icmp_len;
+};
+
+/*
+ * An MPS sent as section 11.4.3 says: IPv6, a Destination Options header
+ * with a Home Address option, an ICMPv6 type 146 whose checksum covers the
+ * home address instead of the source (section 6.3). disc_parse_mpa_pkt():
+ * an MPA as section 10.6.2 sends it, IPv6, a type 2 routing header, an
+ * ICMPv6 type 147 whose checksum covers the home address as destination
+ * (RFC 8200 section 8.1). Both: 0 and @out; -ENOMSG when the packet is not
+ * such a message (other Next Header, ICMPv6 type, no Home Address option);
+ * -EBADMSG when truncated (payload length past @len, extension header past
+ * the payload, less than an ICMPv6 header behind it) or the HAO or RH2 is
+ * malformed; -EPROTO when only the checksum is wrong (@out filled in).
+ * Extra octets after the payload (link-layer padding) are ignored.
+ */
+int disc_parse_mps_pkt(const void *pkt, size_t len, struct disc_mp_pkt *out);
+int disc_parse_mpa_pkt(const void *pkt, size_t len, struct disc_mp_pkt *out);
+
+/* An MPS (section 6.7) from its type octet: 0 and *@id, -EBADMSG when not one. */
+int disc_parse_mps(const void *icmp, size_t len, __u16 *id);
+
+#define DISC_MPA_F_MANAGED 0x80 /* M, section 6.8 */
+#define DISC_MPA_F_OTHER   0x40 /* O */
+
+struct disc_mpa {
+	__u16 id;
+	__u8 flags;	 /* DISC_MPA_F_* */
+	int n_prefixes;	 /* well-formed Prefix Information options */
+	bool has_prefix; /* n_prefixes > 0 */
+	/* The PIO for the home prefix given to disc_parse_mpa(), else the first
+	 * one (host bits cleared). */
+	struct disc_prefix_info prefix;
+};
+
+/*
+ * An MPA (section 6.8) from its type octet, its options as RFC 4861 4.6
+ * lays them out: 0 and @mpa; -EBADMSG when it is not type 147 code 0, is
+ * shorter than 8 octets, or has an option of length 0 or running past the
+ * end (RFC 4861 6.1.2's rule). A Prefix Information option not 32 octets
+ * long or with a prefix length over 128, and options of other types, are
+ * skipped.
+ */
+int disc_parse_mpa(const void *icmp, size_t len, const struct config_prefix *home,
+		   struct disc_mpa *mpa);
+
 /* RFC 4443 section 2.3 checksum of @icmp (@len octets) between @src and @dst. */
 __u16 disc_icmp6_checksum(const struct in6_addr *src, const struct in6_addr *dst, const void *icmp,
 			  size_t len);

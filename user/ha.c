@@ -57,6 +57,8 @@ struct ha {
 	 * 30 ms at a time (docs/benchmarks.md). */
 	unsigned long long next_expiry_ns;
 	unsigned long long next_full_scan_ns;
+	/* MAX_UPDATE_RATE per home address, for authentic BUs (ratelimit.h). */
+	struct update_rate update_rate;
 };
 
 static void note_expiry(struct ha *ha, unsigned long long expires_ns)
@@ -205,10 +207,16 @@ static void reply(struct daemon *d, const struct bu_ctx *c, __u8 status, __u16 s
 	struct addr6_buf h, o;
 	__u64 ts = c->timestamp;
 
+	/* A refusal sent unauthenticated (the BU failed authentication or was
+	 * refused before it) goes to whatever source the packet claims: with
+	 * forged BUs it would reflect a flood at someone else. Those share the
+	 * ICMPv6 error budget (RFC 4443 section 2.4 (f), RFC 6275 section 15). */
+	if (status >= MH_BA_REJECTED_MIN && !sign && !daemon_error_allowed(d))
+		return;
 	if (status >= MH_BA_REJECTED_MIN)
-		pr_notice("BU from %s for %s seq %u refused: %u %s", addr6_str(&c->coa, &o),
-			  addr6_str(&c->hoa, &h), c->msg->bu.sequence, status,
-			  mh_ba_status_str(status));
+		pr_packet(LOG_NOTICE, "BU from %s for %s seq %u refused: %u %s",
+			  addr6_str(&c->coa, &o), addr6_str(&c->hoa, &h), c->msg->bu.sequence,
+			  status, mh_ba_status_str(status));
 	/* RFC 4285 section 6: a timestamp out of the window is answered with
 	 * ours, so that the MN can see how far off its clock is. */
 	if (status == MH_BA_ID_MISMATCH)
@@ -461,6 +469,9 @@ void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 		reply(d, &c, status, bu->sequence, 0, status != MH_BA_AUTH_FAIL);
 		return;
 	}
+	/* After authentication: forged BUs cannot use up the node's allowance. */
+	if (!daemon_bu_rate_ok(d, &d->ha->update_rate, &c.hoa, bu->sequence))
+		return;
 	if (c.sa && !c.sa->enabled) {
 		reply(d, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
 		return;
@@ -685,6 +696,34 @@ static int restore_nd(const struct in6_addr *hoa, const struct xmip6_binding *b,
 	return 0;
 }
 
+/*
+ * XDP admission of signalling (XMIP6_CFG_F_ADMIT, headers/xmip6.h): the
+ * mobile-nodes list into "admit", the flag on unless accept-unlisted, where
+ * every home address may register and none can be told apart.
+ */
+int ha_admit_sync(struct daemon *d)
+{
+	const struct config_ha *cfg = &d->cfg.ha;
+	struct in6_addr *addrs = NULL;
+	struct xmip6_config c;
+	__u32 flags;
+	int i, err;
+
+	if (cfg->n_mobile_nodes) {
+		addrs = calloc(cfg->n_mobile_nodes, sizeof(*addrs));
+		if (!addrs)
+			return -ENOMEM;
+	}
+	for (i = 0; i < cfg->n_mobile_nodes; i++)
+		addrs[i] = cfg->mobile_nodes[i].home_addr;
+	err = dp_admit_set(&d->dp, addrs, cfg->n_mobile_nodes) ?: dp_config_read(&d->dp, &c);
+	free(addrs);
+	if (err)
+		return err;
+	flags = cfg->accept_unlisted ? c.flags & ~XMIP6_CFG_F_ADMIT : c.flags | XMIP6_CFG_F_ADMIT;
+	return flags == c.flags ? 0 : dp_config_set_flags(&d->dp, flags);
+}
+
 int ha_start(struct daemon *d)
 {
 	const struct config_ha *cfg = &d->cfg.ha;
@@ -705,6 +744,7 @@ int ha_start(struct daemon *d)
 	if (!ha)
 		return -ENOMEM;
 	d->ha = ha;
+	update_rate_init(&ha->update_rate, 0);
 	if (cfg->home_link[0]) {
 		ha->home_ifindex = if_nametoindex(cfg->home_link);
 		err = nl_link_lladdr(&d->nl, ha->home_ifindex, ha->home_lladdr);
@@ -720,6 +760,9 @@ int ha_start(struct daemon *d)
 		}
 	}
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
+	if (err)
+		return err;
+	err = ha_admit_sync(d);
 	if (err)
 		return err;
 	dp_binding_foreach(&d->dp, restore_nd, d);

@@ -27,6 +27,7 @@
 #include "daemon.h"
 #include "disc.h"
 #include "movement.h"
+#include "ratelimit.h"
 #include "util.h"
 
 #define NSEC_PER_SEC		   1000000000ULL
@@ -73,6 +74,8 @@ struct mn {
 	unsigned long long next_send_ns;
 	__u32 timeout_ms;
 	__u32 retransmissions;
+	struct rate_window bu_rate; /* MAX_UPDATE_RATE to the home agent */
+	bool bu_paced;		    /* the next BU waits for bu_rate, not a timeout */
 
 	/* The binding the HA holds. */
 	bool registered;
@@ -188,8 +191,18 @@ static void solicit_ha(struct daemon *d)
 static void transmit(struct daemon *d, unsigned long long now)
 {
 	struct mn *mn = d->mn;
+	unsigned long long wait = rate_window_wait(&mn->bu_rate, now, RATE_WINDOW_NS);
 	struct addr6_buf a;
 
+	/* Sections 11.8, 12: at most MAX_UPDATE_RATE BUs a second to the home
+	 * agent, however fast the moves come; mn_tick() sends this one when
+	 * the window opens. */
+	mn->bu_paced = wait != 0;
+	if (wait) {
+		mn->next_send_ns = now + wait;
+		return;
+	}
+	rate_window_note(&mn->bu_rate, now);
 	/* Every copy carries a new sequence number (section 11.8). */
 	mn->seq++;
 	if (send_bu(d))
@@ -562,11 +575,14 @@ void mn_tick(struct daemon *d, unsigned long long now)
 		return;
 	}
 	if (mn->bu_active && now >= mn->next_send_ns) {
-		/* Exponential backoff up to MAX_BINDACK_TIMEOUT (section 11.8). */
-		mn->timeout_ms *= 2;
-		if (mn->timeout_ms > cfg->max_timeout_s * 1000)
-			mn->timeout_ms = cfg->max_timeout_s * 1000;
-		mn->retransmissions++;
+		/* Exponential backoff up to MAX_BINDACK_TIMEOUT (section 11.8),
+		 * unless the last one was only held back by the rate. */
+		if (!mn->bu_paced) {
+			mn->timeout_ms *= 2;
+			if (mn->timeout_ms > cfg->max_timeout_s * 1000)
+				mn->timeout_ms = cfg->max_timeout_s * 1000;
+			mn->retransmissions++;
+		}
 		transmit(d, now);
 	}
 }

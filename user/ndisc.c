@@ -338,14 +338,6 @@ int ndisc_dad_finish(struct ndisc *nd, int ifindex, const struct in6_addr *targe
 
 /* -- receive ---------------------------------------------------------------- */
 
-struct nd_rx {
-	struct in6_addr src, dst;
-	int ifindex;
-	int hlim; /* -1 when the kernel did not say */
-	const __u8 *icmp;
-	size_t len;
-};
-
 static bool is_solicited_node(const struct in6_addr *a)
 {
 	struct in6_addr g;
@@ -355,12 +347,11 @@ static bool is_solicited_node(const struct in6_addr *a)
 }
 
 /*
- * Options are whole 8-octet units, none of length 0 (RFC 4861 7.1.1);
- * reports whether a Source Link-Layer Address option is among them.
+ * Options are whole 8-octet units, none of length 0 (RFC 4861 7.1.1/7.1.2);
+ * keeps the first Source and Target Link-Layer Address options.
  */
-static bool options_ok(const __u8 *opt, size_t len, bool *has_slla)
+static bool options_ok(const __u8 *opt, size_t len, struct ndisc_msg *msg)
 {
-	*has_slla = false;
 	while (len) {
 		size_t olen;
 
@@ -369,62 +360,57 @@ static bool options_ok(const __u8 *opt, size_t len, bool *has_slla)
 		olen = (size_t)opt[1] * ND_OPT_LEN_UNITS;
 		if (olen > len)
 			return false;
-		if (opt[0] == ND_OPT_SOURCE_LINKADDR)
-			*has_slla = true;
+		if (opt[0] == ND_OPT_SOURCE_LINKADDR && !msg->has_slla) {
+			msg->has_slla = true;
+			memcpy(msg->slla, opt + 2, sizeof(msg->slla));
+		} else if (opt[0] == ND_OPT_TARGET_LINKADDR && !msg->has_tlla) {
+			msg->has_tlla = true;
+			memcpy(msg->tlla, opt + 2, sizeof(msg->tlla));
+		}
 		opt += olen;
 		len -= olen;
 	}
 	return true;
 }
 
-/*
- * The validity checks of RFC 4861 7.1.1 (NS) and 7.1.2 (NA) that the kernel
- * has not made (it verified the checksum): the target, or NULL to drop.
- */
-static const struct in6_addr *nd_validate(const struct nd_rx *rx)
+int ndisc_parse(const void *icmp, size_t len, const struct ndisc_rx_meta *meta,
+		struct ndisc_msg *msg)
 {
-	const struct icmp6_hdr *ih = (const struct icmp6_hdr *)rx->icmp;
-	const struct in6_addr *target;
-	size_t hdr_len;
-	bool slla;
+	const __u8 *p = icmp;
+	/* NS and NA alike: type, code, checksum, 4 octets, the target. */
+	const size_t hdr_len = sizeof(struct nd_neighbor_solicit);
 
+	_Static_assert(sizeof(struct nd_neighbor_solicit) == sizeof(struct nd_neighbor_advert),
+		       "NS and NA headers");
+	memset(msg, 0, sizeof(*msg));
+	if (len < 1 || (p[0] != ND_NEIGHBOR_SOLICIT && p[0] != ND_NEIGHBOR_ADVERT))
+		return -ENOMSG;
+	if (len < hdr_len || p[1] != 0)
+		return -EBADMSG;
+	msg->type = p[0];
+	if (msg->type == ND_NEIGHBOR_ADVERT)
+		msg->flags = p[4];
+	memcpy(&msg->target, p + 8, sizeof(msg->target));
+	if (!options_ok(p + hdr_len, len - hdr_len, msg))
+		return -EBADMSG;
 	/* A router between us and the sender would have lowered it. */
-	if (rx->hlim != ND_HOP_LIMIT || rx->len < sizeof(*ih) || ih->icmp6_code != 0)
-		return NULL;
-	if (ih->icmp6_type == ND_NEIGHBOR_SOLICIT) {
-		hdr_len = sizeof(struct nd_neighbor_solicit);
-		if (rx->len < hdr_len)
-			return NULL;
-		target = &((const struct nd_neighbor_solicit *)ih)->nd_ns_target;
-	} else if (ih->icmp6_type == ND_NEIGHBOR_ADVERT) {
-		const struct nd_neighbor_advert *na = (const struct nd_neighbor_advert *)ih;
-
-		hdr_len = sizeof(*na);
-		if (rx->len < hdr_len)
-			return NULL;
-		/* An NA to a multicast group answers nobody in particular. */
-		if (IN6_IS_ADDR_MULTICAST(&rx->dst) &&
-		    (na->nd_na_flags_reserved & ND_NA_FLAG_SOLICITED))
-			return NULL;
-		target = &na->nd_na_target;
-	} else {
-		return NULL;
-	}
-	if (IN6_IS_ADDR_MULTICAST(target) ||
-	    !options_ok(rx->icmp + hdr_len, rx->len - hdr_len, &slla))
-		return NULL;
+	if (meta->hlim != ND_HOP_LIMIT || IN6_IS_ADDR_MULTICAST(&msg->target))
+		return -EINVAL;
+	/* An NA to a multicast group answers nobody in particular. */
+	if (msg->type == ND_NEIGHBOR_ADVERT && IN6_IS_ADDR_MULTICAST(&meta->dst) &&
+	    (msg->flags & NDISC_NA_F_SOLICITED))
+		return -EINVAL;
 	/* A DAD NS goes to the solicited-node group and carries no SLLA. */
-	if (ih->icmp6_type == ND_NEIGHBOR_SOLICIT && IN6_IS_ADDR_UNSPECIFIED(&rx->src) &&
-	    (!is_solicited_node(&rx->dst) || slla))
-		return NULL;
-	return target;
+	if (msg->type == ND_NEIGHBOR_SOLICIT && IN6_IS_ADDR_UNSPECIFIED(&meta->src) &&
+	    (!is_solicited_node(&meta->dst) || msg->has_slla))
+		return -EINVAL;
+	return 0;
 }
 
 /* Mark the probe this valid NS or NA answers for: 1 when newly marked. */
-static int nd_match(struct ndisc *nd, const struct nd_rx *rx, const struct in6_addr *target)
+static int nd_match(struct ndisc *nd, const struct ndisc_rx_meta *meta, const struct ndisc_msg *msg)
 {
-	const struct icmp6_hdr *ih = (const struct icmp6_hdr *)rx->icmp;
-	struct ndisc_dad *d = dad_find(nd, rx->ifindex, target);
+	struct ndisc_dad *d = dad_find(nd, meta->ifindex, &msg->target);
 
 	if (!d || d->in_use)
 		return 0;
@@ -434,13 +420,22 @@ static int nd_match(struct ndisc *nd, const struct nd_rx *rx, const struct in6_a
 	 * address resolution of the target says nothing about its owner.
 	 * Our own NS never comes back: multicast loopback is off.
 	 */
-	if (ih->icmp6_type == ND_NEIGHBOR_SOLICIT && !IN6_IS_ADDR_UNSPECIFIED(&rx->src))
+	if (msg->type == ND_NEIGHBOR_SOLICIT && !IN6_IS_ADDR_UNSPECIFIED(&meta->src))
 		return 0;
 	d->in_use = true;
 	return 1;
 }
 
-static void rx_cmsgs(struct msghdr *msg, struct nd_rx *rx)
+int ndisc_take(struct ndisc *nd, const void *icmp, size_t len, const struct ndisc_rx_meta *meta)
+{
+	struct ndisc_msg msg;
+	int err;
+
+	err = ndisc_parse(icmp, len, meta, &msg);
+	return err ? err : nd_match(nd, meta, &msg);
+}
+
+static void rx_cmsgs(struct msghdr *msg, struct ndisc_rx_meta *rx)
 {
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
 		if (cm->cmsg_level != IPPROTO_IPV6)
@@ -481,8 +476,7 @@ int ndisc_read(struct ndisc *nd)
 			.msg_control = cbuf.buf,
 			.msg_controllen = sizeof(cbuf.buf),
 		};
-		struct nd_rx rx = {.hlim = -1, .icmp = buf};
-		const struct in6_addr *target;
+		struct ndisc_rx_meta rx = {.hlim = -1};
 		ssize_t n;
 
 		n = recvmsg(nd->fd, &msg, 0);
@@ -497,11 +491,9 @@ int ndisc_read(struct ndisc *nd)
 		if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC) || msg.msg_namelen < sizeof(src))
 			continue;
 		rx.src = src.sin6_addr;
-		rx.len = n;
 		rx_cmsgs(&msg, &rx);
-		target = rx.ifindex > 0 ? nd_validate(&rx) : NULL;
-		if (target)
-			marked += nd_match(nd, &rx, target);
+		if (rx.ifindex > 0 && ndisc_take(nd, buf, n, &rx) > 0)
+			marked++;
 	}
 	return marked;
 }

@@ -73,6 +73,53 @@ int ndisc_read(struct ndisc *nd);
  */
 int ndisc_dad_finish(struct ndisc *nd, int ifindex, const struct in6_addr *target);
 
+/* ---- receive side: the parse, separate from the socket (fuzzed, unit-tested) ---- */
+
+/* What the socket tells about a received NS or NA (ancillary data, sender). */
+struct ndisc_rx_meta {
+	struct in6_addr src, dst;
+	int ifindex;
+	int hlim; /* the IPv6 Hop Limit; -1 when the kernel did not say */
+};
+
+/* A Neighbor Solicitation or Advertisement that passed RFC 4861 7.1.1/7.1.2. */
+struct ndisc_msg {
+	__u8 type;  /* ND_NEIGHBOR_SOLICIT (135) or ND_NEIGHBOR_ADVERT (136) */
+	__u8 flags; /* NA: the R 0x80, S 0x40, O 0x20 octet; NS: 0 */
+	struct in6_addr target;
+	/* Whether a Source / Target Link-Layer Address option is present, and
+	 * the first 6 octets of the first one's address (Ethernet, RFC 2464
+	 * section 6; an option is at least 8 octets, so they always exist). */
+	bool has_slla, has_tlla;
+	__u8 slla[6], tlla[6];
+};
+
+#define NDISC_NA_F_ROUTER    0x80
+#define NDISC_NA_F_SOLICITED 0x40
+#define NDISC_NA_F_OVERRIDE  0x20
+
+/*
+ * Validate and parse the ICMPv6 message @icmp (@len octets, from its type
+ * octet; the kernel has checked the checksum) received as @meta says, with
+ * the checks of RFC 4861 7.1.1 (NS) and 7.1.2 (NA) the kernel does not make.
+ * Returns 0 and fills @msg, -ENOMSG when it is neither NS nor NA, -EBADMSG
+ * when it is truncated, has a code other than 0 or an option of length 0
+ * or running past the end, -EINVAL when it is well formed but invalid: hop
+ * limit not 255, multicast target, a Solicited NA to a multicast group, an
+ * NS from :: not to a solicited-node group or with a source link-layer
+ * address option.
+ */
+int ndisc_parse(const void *icmp, size_t len, const struct ndisc_rx_meta *meta,
+		struct ndisc_msg *msg);
+
+/*
+ * One received message through ndisc_parse() and onto the probes (what
+ * ndisc_read() does with each packet; needs no socket): 1 when it newly
+ * marked a probe in use (RFC 4862 5.4.3/5.4.4), 0 when it answered for no
+ * probe, or the -errno of ndisc_parse().
+ */
+int ndisc_take(struct ndisc *nd, const void *icmp, size_t len, const struct ndisc_rx_meta *meta);
+
 /* The interface's RetransTimer in ms (/proc/sys/net/ipv6/neigh/IF/retrans_time_ms), 1000 if unreadable. */
 unsigned int ndisc_retrans_time_ms(int ifindex);
 

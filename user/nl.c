@@ -143,9 +143,15 @@ static int neigh_req(struct nl *nl, __u16 type, __u16 flags, int ifindex,
 		     const struct in6_addr *addr, __u16 state, __u8 ndm_flags, const __u8 *lladdr)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg_start(buf, type, flags);
+	struct nlmsghdr *nlh;
 	struct ndmsg *ndm;
 
+	/*
+	 * Zeroed: libmnl 1.0.4's mnl_attr_put() leaves the alignment padding
+	 * after the 6-octet NDA_LLADDR as it finds it, and it is sent.
+	 */
+	memset(buf, 0, sizeof(buf));
+	nlh = msg_start(buf, type, flags);
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 	ndm->ndm_family = AF_INET6;
 	ndm->ndm_ifindex = ifindex;

@@ -31,6 +31,7 @@
 
 #include "auth.h"
 #include "daemon.h"
+#include "ratelimit.h"
 #include "disc.h"
 #include "util.h"
 
@@ -94,6 +95,8 @@ struct ro_entry {
 	unsigned long long bu_next_ns;
 	__u32 bu_timeout_ms;
 	unsigned int bu_sends;
+	struct rate_window bu_rate;    /* MAX_UPDATE_RATE to this correspondent */
+	bool bu_paced;		       /* the next BU waits for bu_rate, not a timeout */
 	unsigned long long started_ns; /* RR start, for the log */
 
 	/* The binding the correspondent holds (or may hold). */
@@ -335,8 +338,18 @@ static int send_bu(struct daemon *d, struct ro_entry *e)
 
 static void transmit_bu(struct daemon *d, struct ro_entry *e, unsigned long long now)
 {
+	unsigned long long wait = rate_window_wait(&e->bu_rate, now, RATE_WINDOW_NS);
 	struct addr6_buf p;
 
+	/* Sections 11.8, 12: at most MAX_UPDATE_RATE BUs a second to one
+	 * correspondent (moves in quick succession); bu_tick() sends this one
+	 * when the window opens. */
+	e->bu_paced = wait != 0;
+	if (wait) {
+		e->bu_next_ns = now + wait;
+		return;
+	}
+	rate_window_note(&e->bu_rate, now);
 	/* Every copy carries a new sequence number (section 11.8). */
 	e->seq++;
 	if (send_bu(d, e))
@@ -750,6 +763,10 @@ static bool bu_tick(struct daemon *d, struct ro_entry *e, const struct ro_where 
 
 	if (now < e->bu_next_ns)
 		return true;
+	if (e->bu_paced) {
+		transmit_bu(d, e, now);
+		return true;
+	}
 	if (e->bu_sends >= max) {
 		if (e->state != RO_DEREGISTERING) {
 			hold_down(d, e, now, "no Binding Acknowledgement");

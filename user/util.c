@@ -88,3 +88,28 @@ unsigned long long mono_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
+
+bool log_packet_allowed(int level)
+{
+	static unsigned long long window_ns, suppressed;
+	static unsigned int lines;
+	unsigned long long now;
+
+	if (!log_enabled(level))
+		return false;
+	now = mono_now_ns();
+	if (now - window_ns >= 1000000000ULL) {
+		if (suppressed)
+			log_msg(LOG_NOTICE, "%llu more log lines about received packets suppressed",
+				suppressed);
+		window_ns = now;
+		lines = 0;
+		suppressed = 0;
+	}
+	if (lines < LOG_PACKET_LINES) {
+		lines++;
+		return true;
+	}
+	suppressed++;
+	return false;
+}

@@ -26,6 +26,21 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 #define pr_info(...)   log_msg(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...)  log_msg(LOG_DEBUG, __VA_ARGS__)
 
+/*
+ * Lines about single received packets (drops, refusals). A flood of forged
+ * packets must not become a flood of log lines that fills the disk and
+ * slows the daemon down: at most LOG_PACKET_LINES of them go out a second,
+ * and the next line after a quiet second says how many were suppressed.
+ * The drop counters have every one.
+ */
+#define LOG_PACKET_LINES 20
+bool log_packet_allowed(int level);
+#define pr_packet(level, ...)                        \
+	do {                                         \
+		if (log_packet_allowed(level))       \
+			log_msg(level, __VA_ARGS__); \
+	} while (0)
+
 /* IPv6 addresses. */
 struct addr6_buf {
 	char s[INET6_ADDRSTRLEN];

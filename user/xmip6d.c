@@ -412,6 +412,8 @@ static void reload(struct daemon *d, bool debug)
 	config_free(&d->cfg);
 	d->cfg = next;
 	apply_logging(&d->cfg, debug);
+	if (d->ha && ha_admit_sync(d))
+		pr_err("signalling admission not updated: the data plane keeps the old list");
 	pr_notice("configuration reloaded from %s", d->cfg.path);
 }
 

@@ -9,9 +9,10 @@ import os
 import sys
 
 from scapy.layers.inet6 import (
-    ICMPv6HAADReply, ICMPv6MPAdv, ICMPv6ND_RA, ICMPv6NDOptHAInfo,
-    ICMPv6NDOptMTU, ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr, IPv6,
-    IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, HAO, PadN)
+    ICMPv6HAADReply, ICMPv6MPAdv, ICMPv6MPSol, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA,
+    ICMPv6NDOptDstLLAddr, ICMPv6NDOptHAInfo, ICMPv6NDOptMTU, ICMPv6NDOptPrefixInfo,
+    ICMPv6NDOptSrcLLAddr, ICMPv6NDOptUnknown, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting,
+    HAO, PadN)
 from scapy.layers.inet6 import (
     MIP6MH_BA, MIP6MH_BE, MIP6MH_BRR, MIP6MH_BU, MIP6MH_CoT, MIP6MH_CoTI, MIP6MH_HoT,
     MIP6MH_HoTI, MIP6OptAltCoA, MIP6OptBindingAuthData, MIP6OptBRAdvice,
@@ -41,6 +42,54 @@ def mh_messages():
     }
 
 
+def nd_messages():
+    """fuzz_nd: the selector octet (see fuzz_nd.c), then the NS or NA."""
+    mac = "02:00:00:00:00:42"
+    return {
+        # bit 0 source ::, destination 2 (solicited-node group), hop limit 255
+        "ns_dad": (0x05, ICMPv6ND_NS(tgt=HOA)),
+        "ns_dad_slla": (0x05, ICMPv6ND_NS(tgt=HOA) / ICMPv6NDOptSrcLLAddr(lladdr=mac)),
+        "ns_resolution": (0x04, ICMPv6ND_NS(tgt=HOA) / ICMPv6NDOptSrcLLAddr(lladdr=mac)),
+        # from fe80::1 to a unicast address of ours (3), solicited
+        "na_solicited": (0x06, ICMPv6ND_NA(tgt=HOA, R=0, S=1, O=1) / ICMPv6NDOptDstLLAddr(lladdr=mac)),
+        # to all-nodes (1), unsolicited
+        "na_unsolicited": (0x02, ICMPv6ND_NA(tgt=HOA, R=1, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr=mac)),
+        "na_ha": (0x02, ICMPv6ND_NA(tgt=HA, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr=mac)
+                  / ICMPv6NDOptUnknown(type=200, len=2, data=b"\x00" * 14)),
+    }
+
+
+def mpd_messages():
+    """fuzz_mpd: selector 0 MPS packet, 1 MPA packet, 2 MPS, 3 MPA (fuzz_mpd.c)."""
+    pio = ICMPv6NDOptPrefixInfo(prefix="2001:db8:1::", prefixlen=64, L=1, A=1,
+                                validlifetime=86400, preferredlifetime=14400)
+    mps = ICMPv6MPSol(id=0x1234)
+    mpa = ICMPv6MPAdv(id=0x1234) / pio
+    many = ICMPv6MPAdv(id=77, flags=3) \
+        / ICMPv6NDOptPrefixInfo(prefix="2001:db8:99::", prefixlen=48, validlifetime=60) \
+        / ICMPv6NDOptMTU(mtu=1400) \
+        / ICMPv6NDOptUnknown(type=3, len=5, data=b"\x40" + b"\x00" * 37) \
+        / ICMPv6NDOptPrefixInfo(prefix="2001:db8:1::ff", prefixlen=64, validlifetime=7200,
+                                preferredlifetime=3600) \
+        / ICMPv6NDOptUnknown(type=250, len=1, data=b"\xff" * 6) \
+        / ICMPv6NDOptPrefixInfo(prefix="2001:db8:2::", prefixlen=200)
+    return {
+        "mps_pkt": (0x00, IPv6(src=COA, dst=HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]) / mps),
+        # Scapy takes the HAO into the checksum only when it is the sole
+        # option: sum this one over the home address itself (RFC 6275 6.3).
+        "mps_pkt_padn": (0x04, IPv6(src=COA, dst=HA) / IPv6ExtHdrDestOpt(
+            options=[PadN(optdata=b"\0\0"), HAO(hoa=HOA)]) / ICMPv6MPSol(
+                id=0x1234, cksum=IPv6(bytes(IPv6(src=HOA, dst=HA) / mps))[ICMPv6MPSol].cksum)),
+        "mpa_pkt": (0x01, IPv6(src=HA, dst=COA) / IPv6ExtHdrRouting(type=2, addresses=[HOA]) / mpa),
+        "mpa_pkt_many": (0x05, IPv6(src=HA, dst=COA) / IPv6ExtHdrRouting(type=2, addresses=[HOA])
+                         / many),
+        "mps": (0x02, mps),
+        "mpa": (0x03, mpa),
+        "mpa_many": (0x03, many),
+        "mpa_no_pio": (0x03, ICMPv6MPAdv(id=5) / ICMPv6NDOptMTU(mtu=1280)),
+    }
+
+
 def write(outdir, target, name, data):
     d = os.path.join(outdir, target)
     os.makedirs(d, exist_ok=True)
@@ -60,6 +109,10 @@ def main():
         else:
             pkt = IPv6(src=CN, dst=HOA) / mh
         write(out, "fuzz_sig", name, pkt)
+    for name, (sel, msg) in nd_messages().items():
+        write(out, "fuzz_nd", name, bytes([sel]) + bytes(msg))
+    for name, (sel, msg) in mpd_messages().items():
+        write(out, "fuzz_mpd", name, bytes([sel]) + bytes(msg))
     write(out, "fuzz_mh", "hao_dstopts", IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0\0"), HAO(hoa=HOA)]))
     write(out, "fuzz_mh", "rt2", IPv6ExtHdrRouting(type=2, addresses=[HOA]))
 
