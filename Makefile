@@ -32,7 +32,7 @@ USER_HDRS   := $(wildcard user/*.h) $(wildcard headers/*.h)
 BINS        := $(BUILD)/xmip6ctl $(if $(wildcard user/xmip6d.c),$(BUILD)/xmip6d)
 TEST_BINS   := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*.c))
 
-.PHONY: all install uninstall test test-asan demo lint format clean bench fuzz fuzz-build
+.PHONY: all install uninstall test test-asan test-valgrind demo lint format clean bench fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
@@ -76,6 +76,13 @@ ASAN_BUILD := $(BUILD)/asan
 test-asan:
 	$(MAKE) BUILD=$(ASAN_BUILD) CC=clang EXTRA_CFLAGS="$(FUZZ_SAN)" all fuzz-build
 	XMIP6_BUILD=$(abspath $(ASAN_BUILD)) selftests/run-asan.sh
+
+# The daemon's main paths (registration, refresh, handover, deregistration,
+# RFC 4285, DHAAD/MPD, CN and route optimisation, control socket, SIGHUP,
+# restart) with every xmip6d and xmip6ctl under valgrind memcheck (issue 7):
+# any error or definite leak fails it. TESTS overrides the set.
+test-valgrind: all
+	selftests/run-valgrind.sh $(TESTS)
 
 # libFuzzer targets (selftests/fuzz/*.c) over the user-space parsers, built
 # with clang, AddressSanitizer and UndefinedBehaviorSanitizer into their own

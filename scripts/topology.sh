@@ -675,8 +675,9 @@ xm_cleanup() {
 	for pid in ${XM_FG_PID:-} "${XM_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null
 	done
+	# XMIP6_TIME_SCALE: slowed processes (valgrind) take longer to exit.
 	for pid in ${XM_FG_PID:-} "${XM_PIDS[@]}"; do
-		xm_reap "$pid" 2
+		xm_reap "$pid" $((2 * ${XMIP6_TIME_SCALE:-1}))
 	done
 	for role in $XM_ROLES; do
 		pin=$(xm_pin "$role")

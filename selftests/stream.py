@@ -34,7 +34,14 @@ def send(dst, port, pps, seconds):
 
 def recv(bind, port, seconds):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    # SO_RCVBUF is capped at net.core.rmem_max (~208 KiB: 30 ms at 10,000
+    # packets/s); a receiver descheduled longer on a loaded machine would
+    # count its own drops as the tunnel's. We are root: force 8 MiB.
+    SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
+    except PermissionError:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
     s.bind((bind, port))
     seen = set()
     received = 0

@@ -227,7 +227,8 @@ withdrawn_drops_out() {
 }
 
 expired_drops_out() {
-	scapy_ra 20 2 || return 1
+	# XMIP6_TIME_SCALE: the entry must outlive a slowed (valgrind) round.
+	scapy_ra 20 $((2 * ${XMIP6_TIME_SCALE:-1})) || return 1
 	xm_retry 30 0.1 ha_list_has "$SCAPY_HA" 20 || return 1
 	dhaad_round 4243 "$SCAPY_HA" "$XM_HA_ADDR" "$RADVD_HA" || return 1
 	xm_retry 50 0.1 ha_list_lacks "$SCAPY_HA"
@@ -239,7 +240,7 @@ retransmits() {
 	xm_capture_start r2 "$XM_R2_VISIT_IF" "$pcap" ip6 and icmp6 || return 1
 	xm_daemon mn "$XM_TMP/mn-lost.conf" "$XM_TMP/mn-lost.log"
 	LOST_PID=$XM_LAST_PID
-	sleep 4
+	sleep $((4 * ${XMIP6_TIME_SCALE:-1}))
 	xm_capture_stop
 	kill -TERM "$LOST_PID"
 	xm_reap "$LOST_PID" 3
