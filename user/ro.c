@@ -31,8 +31,8 @@
 
 #include "auth.h"
 #include "daemon.h"
-#include "ratelimit.h"
 #include "disc.h"
+#include "ratelimit.h"
 #include "util.h"
 
 #define NSEC_PER_SEC  1000000000ULL
