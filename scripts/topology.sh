@@ -184,8 +184,12 @@ jget() {
 # $XM_TMP/mn.conf for the rig's home agent (home link, one mobile node) and
 # mobile node (home address XM_HOA, interface XM_MN_IF), sharing the MN-HA
 # key KEY (hex). MN_SETTINGS go into the mobile-node group as they are.
+# XM_HA_EXTRA_IFS: more interfaces (names in the HA's namespace) for the HA.
 xm_write_confs() {
-	local key=$1 level=${2:-info} extra=${3:-}
+	local key=$1 level=${2:-info} extra=${3:-} ifs="\"$XM_HA_IF\"" i
+	for i in ${XM_HA_EXTRA_IFS:-}; do
+		ifs="$ifs, \"$i\""
+	done
 	(
 		umask 077
 		cat >"$XM_TMP/ha.conf" <<EOF
@@ -195,7 +199,7 @@ control-socket = "$XM_TMP/ha.sock";
 home-agent = {
   address = "$XM_HA_ADDR";
   home-prefix = "$XM_HOME_PREFIX";
-  interfaces = [ "$XM_HA_IF" ];
+  interfaces = [ $ifs ];
   home-link = "$XM_HA_IF";
   mobile-nodes = ( { home-address = "$XM_HOA"; spi = 256; key = "$key"; } );
 };

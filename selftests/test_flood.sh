@@ -49,24 +49,6 @@ HA_ATK_IF=eth9
 FLOOD_TOOL=$XM_BUILD/selftests/flood_tool
 CUR_COA=$XM_COA # where the MN is
 
-write_ha_conf() {
-	(
-		umask 077
-		cat >"$XM_TMP/ha.conf" <<EOF
-log-level = "info";
-pin-dir = "$(xm_pin ha)";
-control-socket = "$XM_TMP/ha.sock";
-home-agent = {
-  address = "$XM_HA_ADDR";
-  home-prefix = "$XM_HOME_PREFIX";
-  interfaces = [ "$XM_HA_IF", "$HA_ATK_IF" ];
-  home-link = "$XM_HA_IF";
-  mobile-nodes = ( { home-address = "$XM_HOA"; spi = 256; key = "$KEY_MN"; } );
-};
-EOF
-	)
-}
-
 attacker_up() {
 	xm_add_ns atk && xm_link atk "$ATK_IF" ha "$HA_ATK_IF" &&
 		xm_addr atk "$ATK_IF" "$ATK_ADDR/64" && xm_addr ha "$HA_ATK_IF" "$ATK_HA_ADDR/64" &&
@@ -298,8 +280,7 @@ main() {
 	[ -x "$FLOOD_TOOL" ] || { echo "1..0 # SKIP $FLOOD_TOOL not built"; exit 0; }
 	t_fatal "topology (daemon variant) comes up, attacker link to the HA" \
 		eval 'xm_topo_up && attacker_up'
-	xm_write_confs "$KEY_MN" info
-	write_ha_conf
+	XM_HA_EXTRA_IFS=$HA_ATK_IF xm_write_confs "$KEY_MN" info
 	xm_exec ha sysctl -qw "net.ipv6.neigh.$XM_HA_IF.retrans_time_ms=300"
 	t_fatal "forged BU frames built with Scapy (2 x 2048)" \
 		eval 'make_frames unlisted && make_frames spoof-hoa'
