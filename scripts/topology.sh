@@ -173,6 +173,51 @@ xm_daemon() {
 	XM_PIDS+=("$XM_LAST_PID")
 }
 
+# xm_tcp_check to_mn|from_mn PORT BYTES: BYTES of random data over TCP
+# between the CN and the home address (the MN listens on XM_HOA:PORT, the CN
+# connects), sha256 compared; every process bounded to 30 s.
+xm_tcp_check() {
+	local dir=$1 port=$2 bytes=$3 src rx pid want got
+	src=$XM_TMP/tcp.$bytes.data
+	rx=$XM_TMP/tcp.rx.$port
+	[ -f "$src" ] || head -c "$bytes" /dev/urandom >"$src"
+	rm -f "$rx"
+	want=$(sha256sum <"$src" | cut -d' ' -f1)
+	if [ "$dir" = to_mn ]; then
+		xm_bg mn timeout 30 socat -u \
+			"TCP6-LISTEN:$port,bind=[$XM_HOA],reuseaddr" "CREATE:$rx"
+	else
+		xm_bg mn timeout 30 socat -u "OPEN:$src" \
+			"TCP6-LISTEN:$port,bind=[$XM_HOA],reuseaddr"
+	fi
+	pid=$XM_LAST_PID
+	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hltn 'sport = :$port' | grep -q ." ||
+		{ echo "server did not listen"; return 1; }
+	if [ "$dir" = to_mn ]; then
+		xm_exec cn timeout 30 socat -u "OPEN:$src" "TCP6:[$XM_HOA]:$port" ||
+			{ echo "client failed ($?)"; return 1; }
+	else
+		xm_exec cn timeout 30 socat -u "TCP6:[$XM_HOA]:$port" "CREATE:$rx" ||
+			{ echo "client failed ($?)"; return 1; }
+	fi
+	xm_wait_pid "$pid" 15 || { echo "server exit status $?"; return 1; }
+	got=$(sha256sum <"$rx" | cut -d' ' -f1)
+	echo "sent $(wc -c <"$src") bytes sha256 $want"
+	echo "received $(wc -c <"$rx") bytes sha256 $got"
+	[ "$want" = "$got" ]
+}
+
+# xm_start_daemon ROLE PIDVAR: xmip6d from $XM_TMP/ROLE.conf, logging to
+# $XM_TMP/ROLE.log; the variable named PIDVAR gets its PID. Succeeds once its
+# control socket $XM_TMP/ROLE.sock is there and it still runs (5 s at most).
+xm_start_daemon() {
+	local role=$1
+	rm -f "$XM_TMP/$role.sock"
+	xm_daemon "$role" "$XM_TMP/$role.conf" "$XM_TMP/$role.log"
+	printf -v "$2" '%s' "$XM_LAST_PID"
+	xm_retry 50 0.1 test -S "$XM_TMP/$role.sock" && kill -0 "$XM_LAST_PID"
+}
+
 # jget EXPR: evaluate the Python expression EXPR on the JSON document read
 # from stdin (bound to d) and print the result: `xm_dctl ha -j bul show |
 # jget "d['bul'][0]['state']"`.

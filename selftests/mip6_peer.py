@@ -28,7 +28,7 @@ import time
 from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send  # noqa: E402
 from scapy.layers.inet6 import HAO
 
-from mip6_wire import a6, mh_checksum, n6  # noqa: E402
+from mip6_wire import a6, mh_checksum, n6, options_of  # noqa: E402
 conf.verb = 0
 
 NTP_EPOCH_OFFSET = 2208988800  # 1900-01-01 to 1970-01-01
@@ -39,22 +39,6 @@ def ntp_now(offset=0.0):
     sec = int(t) + NTP_EPOCH_OFFSET
     frac = int((t - int(t)) * (1 << 32)) & 0xFFFFFFFF
     return (sec << 32) | frac
-
-
-def options_of(mh, start):
-    """(type, offset, data) for each option from @start to the end."""
-    out, pos = [], start
-    while pos < len(mh):
-        t = mh[pos]
-        if t == 0:
-            pos += 1
-            continue
-        if pos + 2 > len(mh):
-            break
-        ln = mh[pos + 1]
-        out.append((t, pos, mh[pos + 2:pos + 2 + ln]))
-        pos += 2 + ln
-    return out
 
 
 def pad_to(opts, align, rem):

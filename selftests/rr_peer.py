@@ -39,18 +39,10 @@ import time
 from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send, wrpcap  # noqa
 from scapy.layers.inet6 import HAO, ICMPv6EchoRequest
 
-from mip6_wire import a6, mh_checksum, n6  # noqa: E402
+from mip6_wire import a6, mh_checksum, n6, options_of  # noqa: E402
 conf.verb = 0
 
 MH_BRR, MH_HOTI, MH_COTI, MH_HOT, MH_COT, MH_BU, MH_BA, MH_BE = range(8)
-
-
-
-
-
-
-
-
 
 
 def keygen_kbm(home_token, care_of_token):
@@ -62,22 +54,6 @@ def authenticator(kbm, coa, cn, mh_without_auth):
     """First(96, HMAC_SHA1(Kbm, care-of address | correspondent | MH data))."""
     data = mh_without_auth[:4] + b"\0\0" + mh_without_auth[6:]
     return hmac.new(kbm, a6(coa) + a6(cn) + data, hashlib.sha1).digest()[:12]
-
-
-def options_of(mh, start):
-    """(type, offset, data) of each option from @start, Pad1 skipped."""
-    out, pos = [], start
-    while pos < len(mh):
-        t = mh[pos]
-        if t == 0:
-            pos += 1
-            continue
-        if pos + 2 > len(mh):
-            break
-        ln = mh[pos + 1]
-        out.append((t, pos, mh[pos + 2:pos + 2 + ln]))
-        pos += 2 + ln
-    return out
 
 
 def pad_to(opts, off, align, rem):

@@ -23,8 +23,6 @@ Prints TAP; exits 1 if anything failed.
 
 import ipaddress
 import os
-import signal
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -666,45 +664,16 @@ def report(fixtures, results, stat_names):
 
 
 def main():
-    if os.geteuid() != 0:
-        td.tap(False, "test_bad_input needs root")
-        return 1
-    if not os.access(td.RUNNER, os.X_OK):
-        td.tap(False, "runner %s is built (run make)" % td.RUNNER)
-        return 1
-    stat_names = subprocess.run([td.RUNNER, "--list-stats"], capture_output=True, text=True,
-                                check=True).stdout.split()
-    try:
-        td.netns_create()
-    except Exception as e:  # noqa: BLE001
-        td.tap(False, "namespace %s with the test topology" % td.NS, [str(e)])
+    stat_names = td.start("test_bad_input")
+    if stat_names is None:
         return 1
     for build in (truncated_rows, chain_rows, fragment_rows, length_rows, size_rows, vlan_rows,
                   scope_rows):
         build()
     results = td.run_fixtures([fx.json() for fx in ROWS])
     report(ROWS, results, stat_names)
-    print("1..%d" % (td.N_PASS + td.N_FAIL))
-    print("# %d passed, %d failed" % (td.N_PASS, td.N_FAIL))
-    return 1 if td.N_FAIL else 0
+    return td.finish()
 
 
 if __name__ == "__main__":
-    import atexit
-    atexit.register(td.netns_delete)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, td.on_signal)
-    rc = 1
-    try:
-        rc = main()
-    except SystemExit as e:
-        rc = e.code if isinstance(e.code, int) else 1
-    except Exception as e:  # noqa: BLE001
-        import traceback
-        print("not ok - test_bad_input crashed: %s" % e)
-        for line in traceback.format_exc().splitlines():
-            print("#   " + line)
-        rc = 1
-    finally:
-        td.netns_delete()
-    sys.exit(rc)
+    td.run_main("test_bad_input", main)

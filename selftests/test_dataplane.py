@@ -1640,19 +1640,59 @@ def report(fixtures, results, stat_names):
         tap(ok, fx.desc, diag, skip)
 
 
-def main():
+def start(name):
+    """What every BPF_PROG_TEST_RUN test file does first: root, the runner
+    built, the namespace with the topology. Returns the runner's counter
+    names, or None after a failing TAP line."""
     if os.geteuid() != 0:
-        tap(False, "test_dataplane needs root", [])
-        return 1
+        tap(False, "%s needs root" % name, [])
+        return None
     if not os.access(RUNNER, os.X_OK):
         tap(False, "runner %s is built (run make)" % RUNNER, [])
-        return 1
+        return None
     stat_names = subprocess.run([RUNNER, "--list-stats"], capture_output=True, text=True,
                                 check=True).stdout.split()
     try:
         netns_create()
     except Exception as e:  # noqa: BLE001
         tap(False, "namespace %s with the test topology" % NS, [str(e)])
+        return None
+    return stat_names
+
+
+def finish(plan=True):
+    """The plan (when the file prints one) and the summary; the exit status."""
+    if plan:
+        print("1..%d" % (N_PASS + N_FAIL))
+    print("# %d passed, %d failed" % (N_PASS, N_FAIL))
+    return 1 if N_FAIL else 0
+
+
+def run_main(name, main):
+    """Run main() as a test file's entry point: the namespace goes on any
+    exit or signal, a crash is one failing TAP line with its traceback."""
+    atexit.register(netns_delete)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    rc = 1
+    try:
+        rc = main()
+    except SystemExit as e:
+        rc = e.code if isinstance(e.code, int) else 1
+    except Exception as e:  # noqa: BLE001 - report, clean up, fail
+        import traceback
+        print("not ok - %s crashed: %s" % (name, e))
+        for line in traceback.format_exc().splitlines():
+            print("#   " + line)
+        rc = 1
+    finally:
+        netns_delete()
+    sys.exit(rc)
+
+
+def main():
+    stat_names = start("test_dataplane")
+    if stat_names is None:
         return 1
 
     builder_checks()
@@ -1681,25 +1721,8 @@ def main():
     fixtures = host_fixtures()
     report(fixtures, run_fixtures([fx.json() for fx in fixtures]), stat_names)
 
-    print("# %d passed, %d failed" % (N_PASS, N_FAIL))
-    return 1 if N_FAIL else 0
+    return finish(plan=False)
 
 
 if __name__ == "__main__":
-    atexit.register(netns_delete)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, on_signal)
-    rc = 1
-    try:
-        rc = main()
-    except SystemExit as e:
-        rc = e.code if isinstance(e.code, int) else 1
-    except Exception as e:  # noqa: BLE001 - report, clean up, fail
-        import traceback
-        print("not ok - test_dataplane crashed: %s" % e)
-        for line in traceback.format_exc().splitlines():
-            print("#   " + line)
-        rc = 1
-    finally:
-        netns_delete()
-    sys.exit(rc)
+    run_main("test_dataplane", main)

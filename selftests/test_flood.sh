@@ -57,12 +57,7 @@ attacker_up() {
 }
 
 start_daemons() {
-	xm_daemon ha "$XM_TMP/ha.conf" "$XM_TMP/ha.log"
-	HA_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/ha.sock" || return 1
-	xm_daemon mn "$XM_TMP/mn.conf" "$XM_TMP/mn.log"
-	MN_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/mn.sock" && kill -0 "$HA_PID" "$MN_PID"
+	xm_start_daemon ha HA_PID && xm_start_daemon mn MN_PID && kill -0 "$HA_PID"
 }
 
 make_frames() {

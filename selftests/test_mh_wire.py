@@ -21,7 +21,6 @@ Prints TAP lines, exits 1 on any failure.
 import hashlib
 import hmac
 import os
-import socket
 import struct
 import subprocess
 import sys
@@ -54,6 +53,8 @@ from scapy.layers.inet6 import (  # noqa: E402
     Pad1,
 )
 from scapy.layers.l2 import Ether  # noqa: E402
+
+from mip6_wire import a6, mh_checksum, with_checksum  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
 from scapy.utils import wrpcap  # noqa: E402
 
@@ -84,26 +85,6 @@ def tap(ok, what, diag=None):
                 print("# " + line)
     sys.stdout.flush()
     return ok
-
-
-def a6(addr):
-    return socket.inet_pton(socket.AF_INET6, addr)
-
-
-def mh_checksum(src, dst, mh):
-    """RFC 6275 6.1.1 checksum, the Checksum field summed as zero."""
-    mh = mh[:4] + b"\0\0" + mh[6:]
-    data = a6(src) + a6(dst) + struct.pack("!IxxxB", len(mh), 135) + mh
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
-
-
-def with_checksum(mh, src, dst):
-    return mh[:4] + struct.pack("!H", mh_checksum(src, dst, mh)) + mh[6:]
 
 
 def zero_checksum(mh):

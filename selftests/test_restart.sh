@@ -27,19 +27,8 @@ PPS=${XMIP6_RESTART_PPS:-10000}
 SECONDS_STREAM=6
 PORT=7009
 
-start_ha() {
-	rm -f "$XM_TMP/ha.sock"
-	xm_daemon ha "$XM_TMP/ha.conf" "$XM_TMP/ha.log"
-	HA_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/ha.sock" && kill -0 "$HA_PID"
-}
-
-start_mn() {
-	rm -f "$XM_TMP/mn.sock"
-	xm_daemon mn "$XM_TMP/mn.conf" "$XM_TMP/mn.log"
-	MN_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/mn.sock" && kill -0 "$MN_PID"
-}
+start_ha() { xm_start_daemon ha HA_PID; }
+start_mn() { xm_start_daemon mn MN_PID; }
 
 bul_state() { xm_dctl mn -j bul show | jget "d['bul'][0]['state']"; }
 registered() { [ "$(bul_state 2>/dev/null)" = registered ]; }

@@ -18,7 +18,6 @@ Prints TAP; exits 1 if anything failed.
 """
 
 import os
-import signal
 import struct
 import sys
 
@@ -537,19 +536,8 @@ def report(fixtures, results, stat_names):
 
 
 def main():
-    if os.geteuid() != 0:
-        td.tap(False, "test_ro_dataplane needs root")
-        return 1
-    if not os.access(td.RUNNER, os.X_OK):
-        td.tap(False, "runner %s is built (run make)" % td.RUNNER)
-        return 1
-    import subprocess
-    stat_names = subprocess.run([td.RUNNER, "--list-stats"], capture_output=True, text=True,
-                                check=True).stdout.split()
-    try:
-        td.netns_create()
-    except Exception as e:  # noqa: BLE001
-        td.tap(False, "namespace %s with the test topology" % td.NS, [str(e)])
+    stat_names = td.start("test_ro_dataplane")
+    if stat_names is None:
         return 1
     builder_checks()
     fixtures = tc_cn_fixtures() + xdp_cn_fixtures() + tc_mn_fixtures() + xdp_mn_fixtures()
@@ -561,27 +549,8 @@ def main():
     tc_seeds = [fx.data for fx in fixtures if fx.prog.startswith("tc")]
     td.fuzz("tc_cn_egress", 100, tc_seeds, (TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT), 14,
             CN_BINDINGS, CN_CONFIG)
-    print("1..%d" % (td.N_PASS + td.N_FAIL))
-    print("# %d passed, %d failed" % (td.N_PASS, td.N_FAIL))
-    return 1 if td.N_FAIL else 0
+    return td.finish()
 
 
 if __name__ == "__main__":
-    import atexit
-    atexit.register(td.netns_delete)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, td.on_signal)
-    rc = 1
-    try:
-        rc = main()
-    except SystemExit as e:
-        rc = e.code if isinstance(e.code, int) else 1
-    except Exception as e:  # noqa: BLE001
-        import traceback
-        print("not ok - test_ro_dataplane crashed: %s" % e)
-        for line in traceback.format_exc().splitlines():
-            print("#   " + line)
-        rc = 1
-    finally:
-        td.netns_delete()
-    sys.exit(rc)
+    td.run_main("test_ro_dataplane", main)

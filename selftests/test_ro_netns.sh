@@ -130,36 +130,7 @@ check_counters() {
 }
 
 # check_tcp DIR PORT: 4 MiB over TCP, CN <-> HoA, sha256 compared.
-check_tcp() {
-	local dir=$1 port=$2 src rx pid want got
-	src=$XM_TMP/tcp.data
-	rx=$XM_TMP/tcp.rx.$port
-	[ -f "$src" ] || head -c 4194304 /dev/urandom >"$src"
-	rm -f "$rx"
-	want=$(sha256sum <"$src" | cut -d' ' -f1)
-	if [ "$dir" = to_mn ]; then
-		xm_bg mn timeout 30 socat -u \
-			"TCP6-LISTEN:$port,bind=[$XM_HOA],reuseaddr" "CREATE:$rx"
-	else
-		xm_bg mn timeout 30 socat -u "OPEN:$src" \
-			"TCP6-LISTEN:$port,bind=[$XM_HOA],reuseaddr"
-	fi
-	pid=$XM_LAST_PID
-	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hltn 'sport = :$port' | grep -q ." ||
-		{ echo "server did not listen"; return 1; }
-	if [ "$dir" = to_mn ]; then
-		xm_exec cn timeout 30 socat -u "OPEN:$src" "TCP6:[$XM_HOA]:$port" ||
-			{ echo "client failed ($?)"; return 1; }
-	else
-		xm_exec cn timeout 30 socat -u "TCP6:[$XM_HOA]:$port" "CREATE:$rx" ||
-			{ echo "client failed ($?)"; return 1; }
-	fi
-	xm_wait_pid "$pid" 15 || { echo "server exit status $?"; return 1; }
-	got=$(sha256sum <"$rx" | cut -d' ' -f1)
-	echo "sent $(wc -c <"$src") bytes sha256 $want"
-	echo "received $(wc -c <"$rx") bytes sha256 $got"
-	[ "$want" = "$got" ]
-}
+check_tcp() { xm_tcp_check "$1" "$2" 4194304; }
 
 # check_tcp_gso ROLE COUNTER DIR PORT: the transfer works and the role's TC
 # egress gave GSO packets their extension header (ro_gso grows).
@@ -187,7 +158,7 @@ check_mtu_tcp() {
 	local port=5003 src rx pid p0 p1 want got
 	ip -n "$(xm_ns cn)" link set "$XM_CN_IF" mtu 1400 &&
 		ip -n "$(xm_ns r1)" link set "$XM_R1_CN_IF" mtu 1400 || return 1
-	src=$XM_TMP/tcp.data
+	src=$XM_TMP/tcp.4194304.data # written by check_tcp (xm_tcp_check)
 	rx=$XM_TMP/tcp.rx.$port
 	want=$(sha256sum <"$src" | cut -d' ' -f1)
 	p0=$(ctr cn cn_ptb_local) || return 1

@@ -32,7 +32,6 @@ import errno
 import json
 import os
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -62,6 +61,8 @@ from scapy.layers.inet6 import (  # noqa: E402
 )
 from scapy.packet import Raw  # noqa: E402
 from scapy.utils import rdpcap  # noqa: E402
+
+from mip6_wire import a6, mh_checksum, with_checksum  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("XMIP6_BUILD", os.path.join(ROOT, "build"))
@@ -107,29 +108,6 @@ def tap(ok, what, diag=None):
 
 
 # ------------------------------------------------------------------ helpers
-
-def a6(addr):
-    return socket.inet_pton(socket.AF_INET6, addr)
-
-
-def ones_sum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return s
-
-
-def mh_checksum(src, dst, mh):
-    """RFC 6275 6.1.1 over the pseudo-header (src, dst, length, 135), field as 0."""
-    mh = mh[:4] + b"\0\0" + mh[6:]
-    pseudo = a6(src) + a6(dst) + struct.pack("!I3xB", len(mh), PROTO_MH)
-    return (~ones_sum(pseudo + mh)) & 0xFFFF
-
-
-def with_checksum(mh, src, dst):
-    return mh[:4] + struct.pack("!H", mh_checksum(src, dst, mh)) + mh[6:]
 
 
 def run(args, timeout=30):

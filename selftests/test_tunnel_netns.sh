@@ -73,38 +73,7 @@ check_binding_show() {
 	echo "$out" | grep -q "$XM_HOA" && echo "$out" | grep -q "$XM_COA"
 }
 
-check_tcp() {
-	local dir=$1 port=$2 src rx pid want got
-	src=$XM_TMP/tcp.data
-	rx=$XM_TMP/tcp.rx.$port
-	[ -f "$src" ] || head -c 2097152 /dev/urandom >"$src"
-	rm -f "$rx"
-	want=$(sha256sum <"$src" | cut -d' ' -f1)
-	if [ "$dir" = to_mn ]; then
-		# CN connects to the HoA and sends.
-		xm_bg mn timeout 30 socat -u \
-			"TCP6-LISTEN:$port,bind=[$XM_HOA],reuseaddr" "CREATE:$rx"
-	else
-		# CN connects to the HoA and receives.
-		xm_bg mn timeout 30 socat -u "OPEN:$src" \
-			"TCP6-LISTEN:$port,bind=[$XM_HOA],reuseaddr"
-	fi
-	pid=$XM_LAST_PID
-	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hltn 'sport = :$port' | grep -q ." ||
-		{ echo "server did not listen"; return 1; }
-	if [ "$dir" = to_mn ]; then
-		xm_exec cn timeout 30 socat -u "OPEN:$src" "TCP6:[$XM_HOA]:$port" ||
-			{ echo "client failed ($?)"; return 1; }
-	else
-		xm_exec cn timeout 30 socat -u "TCP6:[$XM_HOA]:$port" "CREATE:$rx" ||
-			{ echo "client failed ($?)"; return 1; }
-	fi
-	xm_wait_pid "$pid" 15 || { echo "server exit status $?"; return 1; }
-	got=$(sha256sum <"$rx" | cut -d' ' -f1)
-	echo "sent $(wc -c <"$src") bytes sha256 $want"
-	echo "received $(wc -c <"$rx") bytes sha256 $got"
-	[ "$want" = "$got" ]
-}
+check_tcp() { xm_tcp_check "$1" "$2" 2097152; }
 
 # Capture on the R1-R2 link while pinging both ways.
 CAP=

@@ -191,7 +191,7 @@ static void solicit_ha(struct daemon *d)
 static void transmit(struct daemon *d, unsigned long long now)
 {
 	struct mn *mn = d->mn;
-	unsigned long long wait = rate_window_wait(&mn->bu_rate, now, RATE_WINDOW_NS);
+	unsigned long long wait = rate_window_take(&mn->bu_rate, now, RATE_WINDOW_NS);
 	struct addr6_buf a;
 
 	/* Sections 11.8, 12: at most MAX_UPDATE_RATE BUs a second to the home
@@ -202,7 +202,6 @@ static void transmit(struct daemon *d, unsigned long long now)
 		mn->next_send_ns = now + wait;
 		return;
 	}
-	rate_window_note(&mn->bu_rate, now);
 	/* Every copy carries a new sequence number (section 11.8). */
 	mn->seq++;
 	if (send_bu(d))

@@ -26,6 +26,16 @@ void rate_window_note(struct rate_window *w, unsigned long long now)
 	w->next = (w->next + 1) % MIP6_MAX_UPDATE_RATE;
 }
 
+unsigned long long rate_window_take(struct rate_window *w, unsigned long long now,
+				    unsigned long long window_ns)
+{
+	unsigned long long wait = rate_window_wait(w, now, window_ns);
+
+	if (!wait)
+		rate_window_note(w, now);
+	return wait;
+}
+
 void update_rate_init(struct update_rate *t, unsigned long long window_ns)
 {
 	memset(t->slot, 0, sizeof(t->slot));
@@ -53,8 +63,5 @@ bool update_rate_allow(struct update_rate *t, const struct in6_addr *home_addr,
 		memset(s, 0, sizeof(*s));
 		s->home_addr = *home_addr;
 	}
-	if (rate_window_wait(&s->w, now, t->window_ns))
-		return false;
-	rate_window_note(&s->w, now);
-	return true;
+	return !rate_window_take(&s->w, now, t->window_ns);
 }

@@ -37,6 +37,12 @@ unsigned long long rate_window_wait(const struct rate_window *w, unsigned long l
 				    unsigned long long window_ns);
 /* Record a message sent (or accepted) at @now. */
 void rate_window_note(struct rate_window *w, unsigned long long now);
+/*
+ * Both: 0 when one more message may go at @now, and it is recorded; else
+ * the nanoseconds to wait, nothing recorded.
+ */
+unsigned long long rate_window_take(struct rate_window *w, unsigned long long now,
+				    unsigned long long window_ns);
 
 /*
  * The receiver's table: a fixed number of windows, indexed by a hash of the

@@ -338,7 +338,7 @@ static int send_bu(struct daemon *d, struct ro_entry *e)
 
 static void transmit_bu(struct daemon *d, struct ro_entry *e, unsigned long long now)
 {
-	unsigned long long wait = rate_window_wait(&e->bu_rate, now, RATE_WINDOW_NS);
+	unsigned long long wait = rate_window_take(&e->bu_rate, now, RATE_WINDOW_NS);
 	struct addr6_buf p;
 
 	/* Sections 11.8, 12: at most MAX_UPDATE_RATE BUs a second to one
@@ -349,7 +349,6 @@ static void transmit_bu(struct daemon *d, struct ro_entry *e, unsigned long long
 		e->bu_next_ns = now + wait;
 		return;
 	}
-	rate_window_note(&e->bu_rate, now);
 	/* Every copy carries a new sequence number (section 11.8). */
 	e->seq++;
 	if (send_bu(d, e))
