@@ -207,6 +207,46 @@ xm_tcp_check() {
 	[ "$want" = "$got" ]
 }
 
+# xm_tcp_stream_start BYTES: a TCP stream of BYTES random octets from the CN
+# to XM_HOA:5001, paced (12,000 octets every 100 ms) so that it lasts across
+# moves; succeeds once data arrives. xm_tcp_stream_done: both ends finished
+# (60 s at most) and the sha256 of what arrived is that of what was sent.
+xm_tcp_stream_start() {
+	XM_TCP_BYTES=$1
+	head -c "$XM_TCP_BYTES" /dev/urandom >"$XM_TMP/stream.data"
+	xm_bg mn timeout 90 socat -u "TCP6-LISTEN:5001,bind=[$XM_HOA],reuseaddr" \
+		"CREATE:$XM_TMP/stream.rx"
+	XM_TCP_SERVER=$XM_LAST_PID
+	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hltn 'sport = :5001' | grep -q ." ||
+		return 1
+	# (A background job's stdin is /dev/null: the script goes into a file.)
+	cat >"$XM_TMP/sender.py" <<'EOF'
+import socket, sys, time
+data = open(sys.argv[1], "rb").read()
+s = socket.create_connection((sys.argv[2], 5001))
+chunk = 12000
+for off in range(0, len(data), chunk):
+    s.sendall(data[off:off + chunk])
+    time.sleep(0.1)
+s.shutdown(socket.SHUT_WR)
+s.recv(1)
+s.close()
+EOF
+	xm_bg cn timeout 90 "$XM_PYTHON" "$XM_TMP/sender.py" "$XM_TMP/stream.data" "$XM_HOA"
+	XM_TCP_CLIENT=$XM_LAST_PID
+	xm_retry 50 0.1 test -s "$XM_TMP/stream.rx"
+}
+
+xm_tcp_stream_done() {
+	local a b
+	xm_wait_pid "$XM_TCP_CLIENT" 60 || return 1
+	xm_wait_pid "$XM_TCP_SERVER" 10
+	a=$(sha256sum <"$XM_TMP/stream.data" | cut -d' ' -f1)
+	b=$(sha256sum <"$XM_TMP/stream.rx" | cut -d' ' -f1)
+	echo "sent $XM_TCP_BYTES bytes sha256 $a; received $(wc -c <"$XM_TMP/stream.rx") sha256 $b"
+	[ "$a" = "$b" ]
+}
+
 # xm_start_daemon ROLE PIDVAR: xmip6d from $XM_TMP/ROLE.conf, logging to
 # $XM_TMP/ROLE.log; the variable named PIDVAR gets its PID. Succeeds once its
 # control socket $XM_TMP/ROLE.sock is there and it still runs (5 s at most).

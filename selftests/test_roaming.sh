@@ -63,45 +63,13 @@ coa_from_slaac() {
 }
 
 # The TCP stream: CN sends STREAM_BYTES paced over ~25 s to the home address.
-tcp_start() {
-	head -c "$STREAM_BYTES" /dev/urandom >"$XM_TMP/stream.data"
-	xm_bg mn timeout 90 socat -u "TCP6-LISTEN:5001,bind=[$XM_HOA],reuseaddr" \
-		"CREATE:$XM_TMP/stream.rx"
-	TCP_SERVER=$XM_LAST_PID
-	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hltn 'sport = :5001' | grep -q ." ||
-		return 1
-	# (A background job's stdin is /dev/null: the script goes into a file.)
-	cat >"$XM_TMP/sender.py" <<'EOF'
-import socket, sys, time
-data = open(sys.argv[1], "rb").read()
-s = socket.create_connection((sys.argv[2], 5001))
-chunk = 12000
-for off in range(0, len(data), chunk):
-    s.sendall(data[off:off + chunk])
-    time.sleep(0.1)
-s.shutdown(socket.SHUT_WR)
-s.recv(1)
-s.close()
-EOF
-	xm_bg cn timeout 90 "$XM_PYTHON" "$XM_TMP/sender.py" "$XM_TMP/stream.data" "$XM_HOA"
-	TCP_CLIENT=$XM_LAST_PID
-	# Data flows before the first move.
-	xm_retry 50 0.1 test -s "$XM_TMP/stream.rx"
-}
+tcp_start() { xm_tcp_stream_start "$STREAM_BYTES"; }
 
 tcp_established() {
 	ip netns exec "$(xm_ns cn)" ss -Htn state established "dport = :5001" | grep -q .
 }
 
-tcp_done() {
-	xm_wait_pid "$TCP_CLIENT" 60 || return 1
-	xm_wait_pid "$TCP_SERVER" 10
-	local a b
-	a=$(sha256sum <"$XM_TMP/stream.data" | cut -d' ' -f1)
-	b=$(sha256sum <"$XM_TMP/stream.rx" | cut -d' ' -f1)
-	echo "sent $STREAM_BYTES bytes sha256 $a; received $(wc -c <"$XM_TMP/stream.rx") sha256 $b"
-	[ "$a" = "$b" ]
-}
+tcp_done() { xm_tcp_stream_done; }
 
 move_and_register() {
 	local to=$1 prefix=$2 grew
