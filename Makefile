@@ -23,40 +23,46 @@ LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lelf -lz
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-BPF_HDRS  := $(wildcard bpf/*.h) $(wildcard headers/*.h)
 
-USER_MAINS  := user/xmip6ctl.c user/xmip6d.c
-USER_COMMON := $(filter-out $(USER_MAINS),$(wildcard user/*.c))
+# user/<concern>/*.c, one object each under $(BUILD)/user/<concern>/. The two
+# programs' main() files are left out of the objects every binary links.
+USER_MAINS  := user/cli/xmip6ctl.c user/daemon/xmip6d.c
+USER_SRCS   := $(wildcard user/*/*.c)
+USER_COMMON := $(filter-out $(USER_MAINS),$(USER_SRCS))
 USER_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_COMMON))
-USER_HDRS   := $(wildcard user/*.h) $(wildcard headers/*.h)
-BINS        := $(BUILD)/xmip6ctl $(if $(wildcard user/xmip6d.c),$(BUILD)/xmip6d)
+BINS        := $(BUILD)/xmip6ctl $(BUILD)/xmip6d
 TEST_BINS   := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*.c))
+
+# Every compile writes a dependency file (-MMD -MP) next to its output, so a
+# header change rebuilds exactly what includes it. The skeletons are
+# order-only: they must exist before the first compile, which has no .d yet.
+DEPFLAGS = -MMD -MP -MF $@.d
 
 .PHONY: all install uninstall test test-asan test-valgrind demo lint format clean bench fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/%.bpf.o: bpf/%.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
-$(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)/user
-	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/user/%.o: user/%.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/xmip6ctl: $(BUILD)/user/xmip6ctl.o $(USER_OBJS)
+$(BUILD)/xmip6ctl: $(BUILD)/user/cli/xmip6ctl.o $(USER_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/xmip6d: $(BUILD)/user/xmip6d.o $(USER_OBJS)
+$(BUILD)/xmip6d: $(BUILD)/user/daemon/xmip6d.o $(USER_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(USER_OBJS) $(USER_HDRS) $(SKELS) | $(BUILD)/selftests
-	$(CC) $(CFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
-
-$(BUILD) $(BUILD)/user $(BUILD)/selftests:
-	mkdir -p $@
+$(BUILD)/selftests/%: selftests/%.c $(USER_OBJS) | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin
@@ -98,12 +104,12 @@ FUZZ_SRCS   := $(wildcard selftests/fuzz/*.c)
 FUZZ_BINS   := $(patsubst selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_OBJS   := $(patsubst user/%.c,$(BUILD)/fuzz/obj/%.o,$(USER_COMMON))
 
-$(BUILD)/fuzz/obj/%.o: user/%.c $(USER_HDRS) $(SKELS)
+$(BUILD)/fuzz/obj/%.o: user/%.c | $(SKELS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(BUILD)/fuzz/%: selftests/fuzz/%.c $(FUZZ_OBJS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@ $(LDLIBS)
 
 $(BUILD)/fuzz/corpus/.stamp: selftests/fuzz/seeds.py $(wildcard docs/examples/*)
 	rm -rf $(@D)
@@ -126,31 +132,34 @@ demo: all
 bench: all $(BUILD)/bench/xmbench $(BUILD)/bench/xmreg
 	scripts/bench.sh
 
-$(BUILD)/bench/bench.bpf.o: scripts/bench/bench.bpf.c scripts/bench/bench.h
+$(BUILD)/bench/bench.bpf.o: scripts/bench/bench.bpf.c
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -Iscripts/bench -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -Iscripts/bench -c $< -o $@
 
 $(BUILD)/bench/bench.skel.h: $(BUILD)/bench/bench.bpf.o
 	$(BPFTOOL) gen skeleton $< name bench > $@
 
 $(BUILD)/bench/xmbench: scripts/bench/xmbench.c $(BUILD)/bench/bench.skel.h $(SKELS)
-	$(CC) $(CFLAGS) -I$(BUILD)/bench -Iscripts/bench $< -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -I$(BUILD)/bench -Iscripts/bench $< -o $@ $(LDLIBS)
 
 # The registration load generator builds its BUs with the project's own mh.c/auth.c.
-$(BUILD)/bench/xmreg: scripts/bench/xmreg.c $(USER_OBJS) $(USER_HDRS)
+$(BUILD)/bench/xmreg: scripts/bench/xmreg.c $(USER_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
 
-SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h headers/*.h selftests/*.c \
+SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*/*.c user/*/*.h headers/*.h selftests/*.c \
 	selftests/fuzz/*.c)
 lint:
 	clang-format --dry-run --Werror $(SRC_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Iheaders -Iuser \
-		$(wildcard user/*.c selftests/*.c selftests/fuzz/*.c)
+		$(wildcard user/*/*.c selftests/*.c selftests/fuzz/*.c)
 
 format:
 	clang-format -i $(SRC_FILES)
 
 clean:
 	rm -rf $(BUILD)
+
+# Dependency files written by -MMD (absent before the first build).
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

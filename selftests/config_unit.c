@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * config_unit.c - unit tests of user/config.c: a table of configuration
+ * config_unit.c - unit tests of user/config/config.c: a table of configuration
  * texts, each either loading (with its values and defaults checked) or
  * failing with a given "FILE:LINE: " prefix and message; every good text
  * goes through config_print() -> config_load() and must come back equal;
@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "util.h"
+#include "config/config.h"
+#include "common/util.h"
 #include "xmip6.h"
 #include "unit.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ctl_server - TEST FIXTURE, not a daemon: a stand-in for xmip6d's control
- * socket that exercises only the transport (user/ctl.c) and xmip6ctl's
+ * socket that exercises only the transport (user/daemon/ctl.c) and xmip6ctl's
  * printers. It serves canned replies read from a JSON file:
  *
  *   {"binding-show": {"result": {"bindings": [...]}},
@@ -30,8 +30,8 @@
 
 #include <json-c/json.h>
 
-#include "ctl.h"
-#include "util.h"
+#include "daemon/ctl.h"
+#include "common/util.h"
 
 #define SLEEP_MAX_MS 60000
 

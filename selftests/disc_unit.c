@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * disc_unit.c - unit tests of user/disc.c: the home-agents anycast address
+ * disc_unit.c - unit tests of user/roles/disc.c: the home-agents anycast address
  * (RFC 2526), the ICMPv6 144-147 layouts, Router Advertisement parsing and
  * the Home Agents List (RFC 6275 sections 7.4, 10.5.1), and the receive side
  * of Mobile Prefix Discovery (sections 6.7, 6.8, 10.6, 11.4.3). The expected
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "disc.h"
+#include "roles/disc.h"
 #include "unit.h"
 
 #define NS 1000000000ULL

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mh_tool.c - command-line access to user/mh.c and user/auth.c for
+ * mh_tool.c - command-line access to user/wire/mh.c and user/wire/auth.c for
  * selftests/test_mh_wire.py. Output is hex or "key=value" lines.
  *
  *   mh_tool build bu|ba|be|brr|hoti|coti|hot|cot [KEY=VALUE...]
@@ -21,8 +21,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "../user/mh.h"
-#include "auth.h"
+#include "wire/mh.h"
+#include "wire/auth.h"
 #include "tool.h"
 
 /* Value of KEY= among @argv, or NULL; a bare "KEY" gives "". */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mh_unit.c - unit tests of user/mh.c and user/auth.c: builders, every
+ * mh_unit.c - unit tests of user/wire/mh.c and user/wire/auth.c: builders, every
  * mh_parse() result, the options walk, seq_newer(), timestamps and the test
  * vectors of the MIPv6 fact sheet (section 12 and 1.1).
  *
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "../user/mh.h"
-#include "auth.h"
+#include "wire/mh.h"
+#include "wire/auth.h"
 #include "unit.h"
 
 static void diag_hex(const char *what, const void *data, size_t len)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nd_tool.c - command-line access to user/nl.c and user/ndisc.c for
+ * nd_tool.c - command-line access to user/net/nl.c and user/net/ndisc.c for
  * selftests/test_nl_ndisc.sh. IF is an interface name or index.
  *
  *   nd_tool proxy-add|proxy-del IF ADDR
@@ -32,9 +32,9 @@
 #include <linux/if_addr.h>
 #include <sys/socket.h>
 
-#include "nl.h"
-#include "ndisc.h"
-#include "util.h"
+#include "net/nl.h"
+#include "net/ndisc.h"
+#include "common/util.h"
 
 static const char *cmd = "nd_tool";
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nd_unit.c - unit tests of the receive side of user/ndisc.c: Neighbor
+ * nd_unit.c - unit tests of the receive side of user/net/ndisc.c: Neighbor
  * Solicitation and Advertisement validity (RFC 4861 7.1.1, 7.1.2), the
  * options walk, and the proxy DAD matching of RFC 4862 5.4.3/5.4.4 on
  * probes set up by hand (no socket). Messages are written out octet by
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "ndisc.h"
+#include "net/ndisc.h"
 #include "unit.h"
 
 static bool addr_eq(const struct in6_addr *a, const char *s)

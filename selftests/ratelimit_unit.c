@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ratelimit_unit.c - unit tests of MAX_UPDATE_RATE (RFC 6275 sections 11.8
- * and 12: three Binding Updates a second) in user/ratelimit.c: the sender's
+ * and 12: three Binding Updates a second) in user/daemon/ratelimit.c: the sender's
  * window and the receiver's per-home-address table.
  *
  * Prints TAP lines, exits 1 on any failure.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <arpa/inet.h>
 
-#include "ratelimit.h"
+#include "daemon/ratelimit.h"
 #include "unit.h"
 
 #define MS 1000000ULL

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ro_unit.c - unit tests of what mobile node route optimisation adds to
- * user/sigio.c: the tunnelled sig_tx (a HoTI reverse-tunnelled CoA -> HA
+ * user/wire/sigio.c: the tunnelled sig_tx (a HoTI reverse-tunnelled CoA -> HA
  * around HoA -> CN, RFC 6275 section 5.2.5), and the RR key the BU is
  * signed with.
  *
@@ -14,10 +14,10 @@
 #include <arpa/inet.h>
 #include <netinet/ip6.h>
 
-#include "../user/mh.h"
-#include "auth.h"
-#include "daemon.h"
-#include "sigio.h"
+#include "wire/mh.h"
+#include "wire/auth.h"
+#include "daemon/daemon.h"
+#include "wire/sigio.h"
 #include "unit.h"
 
 /* One's complement sum for the MH checksum, written out here independently of mh.c. */

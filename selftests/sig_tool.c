@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sig_tool.c - command-line access to user/sigio.c for selftests/test_sigio.py.
+ * sig_tool.c - command-line access to user/wire/sigio.c for selftests/test_sigio.py.
  *
  *   sig_tool parse HEX [ifindex N] [tunnelled]
  *	JSON: {"ret": 0 or -errno, "error", and for 0 the struct sig_rx fields}
@@ -23,8 +23,8 @@
 #include <arpa/inet.h>
 #include <json-c/json.h>
 
-#include "../user/mh.h"
-#include "sigio.h"
+#include "wire/mh.h"
+#include "wire/sigio.h"
 #include "tool.h"
 
 #define PACKET_MAX 65575 /* IPv6 header + the largest payload */

@@ -603,10 +603,10 @@ def scope_rows():
         signals=[Sig(p, flags=SIGNAL_F_HAO_UNBOUND)])
 
     p = chain("ff0e::1", HA_ADDR, [IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)])], bu())
-    row("BU from a multicast source to ha_addr: to the daemon, which discards it (user/sigio.c)",
+    row("BU from a multicast source to ha_addr: to the daemon, which discards it (user/wire/sigio.c)",
         "xdp_ha", frame(p), XDP_DROP, TOOK, signals=[Sig(p)])
     p = IPv6(src="ff0e::1", dst=MN_COA, fl=FL) / ba()
-    row("BA from a multicast source: to the daemon, which discards it (user/sigio.c)", "xdp_mn",
+    row("BA from a multicast source: to the daemon, which discards it (user/wire/sigio.c)", "xdp_mn",
         frame(p), XDP_DROP, TOOK, signals=[Sig(p)])
     inner = udp_packet("ff0e::1", CN, fl=FL)
     row("tunnel to ha_addr whose inner source is multicast: XDP_DROP", "xdp_ha",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The control socket (user/ctl.c) and xmip6ctl's side of it.
+# The control socket (user/daemon/ctl.c) and xmip6ctl's side of it.
 #
 # The daemon end is build/selftests/ctl_server, a TEST FIXTURE that serves
 # canned replies from a JSON file written below: it exercises the transport and

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Wire-format test of user/mh.c and user/auth.c against independent builders.
+"""Wire-format test of user/wire/mh.c and user/wire/auth.c against independent builders.
 
 * Every message the C code builds (through build/selftests/mh_tool) is compared
   byte for byte with the same message built by Scapy's MIPv6 classes, options

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test_nl_ndisc.sh - user/nl.c (rtnetlink) and user/ndisc.c (Neighbor
+# test_nl_ndisc.sh - user/net/nl.c (rtnetlink) and user/net/ndisc.c (Neighbor
 # Discovery) through selftests/nd_tool, in namespaces, checked with tools
 # that share no code with them: ip, sysctl, tcpdump + tshark, Scapy.
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Test of user/sigio.c (Mobility Header packets in and out without kernel MIP6).
+"""Test of user/wire/sigio.c (Mobility Header packets in and out without kernel MIP6).
 
 Driven through build/selftests/sig_tool; every expected packet is built here
 with Scapy, and every MH checksum is computed here with our own one's

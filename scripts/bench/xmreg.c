@@ -10,8 +10,8 @@
  * header, which this kernel (no MIP6) would drop: they are read on the same
  * AF_PACKET socket, before the IPv6 stack sees them.
  *
- * The BU is built with the project's own builders (user/mh.c, user/auth.c,
- * user/sigio.c): a benchmark, not a conformance test. What comes back is
+ * The BU is built with the project's own builders (user/wire/mh.c, user/wire/auth.c,
+ * user/wire/sigio.c): a benchmark, not a conformance test. What comes back is
  * checked, though: every BA's status and sequence number, and for one BA
  * in VERIFY_EVERY its MH checksum and MN-HA authenticator.
  *
@@ -36,9 +36,9 @@
 #include <netpacket/packet.h>
 #include <sys/socket.h>
 
-#include "auth.h"
-#include "../../user/mh.h"
-#include "sigio.h"
+#include "wire/auth.h"
+#include "wire/mh.h"
+#include "wire/sigio.h"
 
 #define KEY_LEN	      16
 #define SPI_BASE      MH_AUTH_SPI_MIN

@@ -16,7 +16,7 @@
 
 #include <json-c/json.h>
 
-#include "ctl.h"
+#include "daemon/ctl.h"
 
 static int cmd_echo(struct json_object *args, struct json_object **result, char *err, size_t errlen,
 		    void *ctx)

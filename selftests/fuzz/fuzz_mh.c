@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "auth.h"
-#include "mh.h"
+#include "wire/auth.h"
+#include "wire/mh.h"
 
 static const struct in6_addr addr_a = {{{0x20, 0x01, 0x0d, 0xb8, [15] = 1}}};
 static const struct in6_addr addr_b = {{{0x20, 0x01, 0x0d, 0xb8, 0xaa, [15] = 2}}};

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "disc.h"
+#include "roles/disc.h"
 
 static const struct config_prefix home = {
 	.addr = {{{0x20, 0x01, 0x0d, 0xb8, 0, 1}}},

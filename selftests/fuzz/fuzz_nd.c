@@ -17,7 +17,7 @@
 
 #include <netinet/icmp6.h>
 
-#include "ndisc.h"
+#include "net/ndisc.h"
 
 #define PROBE_IFINDEX 2
 

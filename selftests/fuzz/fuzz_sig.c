@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mh.h"
-#include "sigio.h"
+#include "wire/mh.h"
+#include "wire/sigio.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -17,9 +17,9 @@
 #include <netinet/ip6.h>
 #include <netinet/icmp6.h>
 
-#include "mh.h"
-#include "sigio.h"
-#include "util.h"
+#include "wire/mh.h"
+#include "wire/sigio.h"
+#include "common/util.h"
 
 #ifndef IPV6_FREEBIND
 #define IPV6_FREEBIND 78 /* linux/in6.h, since Linux 4.15 */

@@ -11,14 +11,14 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
-#include "config.h"
-#include "dataplane.h"
-#include "mh.h"
-#include "ndisc.h"
-#include "nl.h"
-#include "sigio.h"
-#include "auth.h"
-#include "ratelimit.h"
+#include "config/config.h"
+#include "dp/dataplane.h"
+#include "wire/mh.h"
+#include "net/ndisc.h"
+#include "net/nl.h"
+#include "wire/sigio.h"
+#include "wire/auth.h"
+#include "daemon/ratelimit.h"
 
 struct json_object;
 struct daemon;

@@ -22,8 +22,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "dataplane.h"
-#include "util.h"
+#include "dp/dataplane.h"
+#include "common/util.h"
 #include "xmip6.skel.h"
 
 /*

@@ -16,7 +16,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
-#include "nl.h"
+#include "net/nl.h"
 
 /*
  * Receive buffer. The kernel sizes dump messages after the largest buffer

@@ -28,7 +28,7 @@
 #include <netinet/in.h>
 #include <linux/types.h>
 
-#include "config.h"
+#include "config/config.h"
 
 struct daemon;
 struct json_object;

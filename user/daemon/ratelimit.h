@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <netinet/in.h>
 
-#include "mh.h"
+#include "wire/mh.h"
 
 #define RATE_WINDOW_NS 1000000000ULL
 

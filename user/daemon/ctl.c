@@ -24,8 +24,8 @@
 
 #include <json-c/json.h>
 
-#include "ctl.h"
-#include "util.h"
+#include "daemon/ctl.h"
+#include "common/util.h"
 
 #define CTL_BACKLOG 16
 #define CTL_ERR_MAX 256 /* a server-side reason, as sent in "error" */

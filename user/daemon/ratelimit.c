@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "ratelimit.h"
+#include "daemon/ratelimit.h"
 
 unsigned long long rate_window_wait(const struct rate_window *w, unsigned long long now,
 				    unsigned long long window_ns)

@@ -22,7 +22,7 @@
 #include <netinet/ip6.h>
 #include <sys/socket.h>
 
-#include "ndisc.h"
+#include "net/ndisc.h"
 
 #define ND_HOP_LIMIT	  255  /* RFC 4861 7.1: only on-link senders */
 #define RETRANS_TIMER_MS  1000 /* RFC 4861 10: RETRANS_TIMER */

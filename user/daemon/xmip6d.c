@@ -26,9 +26,9 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
-#include "ctl.h"
-#include "daemon.h"
-#include "util.h"
+#include "daemon/ctl.h"
+#include "daemon/daemon.h"
+#include "common/util.h"
 
 #ifndef XMIP6_VERSION
 #define XMIP6_VERSION "0.1.0"

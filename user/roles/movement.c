@@ -43,9 +43,9 @@
 
 #include <libmnl/libmnl.h>
 
-#include "daemon.h"
-#include "movement.h"
-#include "util.h"
+#include "daemon/daemon.h"
+#include "roles/movement.h"
+#include "common/util.h"
 
 #define NSEC_PER_MSEC 1000000ULL
 #define NSEC_PER_SEC  1000000000ULL

@@ -10,7 +10,7 @@
 
 #include <json-c/json.h>
 
-#include "util.h"
+#include "common/util.h"
 
 static int log_threshold = LOG_NOTICE;
 static bool log_to_syslog;

@@ -19,9 +19,9 @@
 
 #include <openssl/rand.h>
 
-#include "auth.h"
-#include "daemon.h"
-#include "util.h"
+#include "wire/auth.h"
+#include "daemon/daemon.h"
+#include "common/util.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 #define CN_SCAN_NS	(NSEC_PER_SEC / 4)

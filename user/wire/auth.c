@@ -10,8 +10,8 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include "auth.h"
-#include "mh.h"
+#include "wire/auth.h"
+#include "wire/mh.h"
 
 #define NTP_UNIX_EPOCH_OFFSET 2208988800ULL /* seconds from 1900-01-01 to 1970-01-01 */
 #define NSEC_PER_SEC	      1000000000ULL

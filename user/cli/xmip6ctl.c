@@ -21,10 +21,10 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
-#include "config.h"
-#include "ctl.h"
-#include "dataplane.h"
-#include "util.h"
+#include "config/config.h"
+#include "daemon/ctl.h"
+#include "dp/dataplane.h"
+#include "common/util.h"
 
 #ifndef CONFIG_CTL_SOCKET_DEFAULT
 #define CONFIG_CTL_SOCKET_DEFAULT "/run/xmip6/xmip6d.sock"

@@ -21,10 +21,10 @@
 
 #include <json-c/json.h>
 
-#include "daemon.h"
-#include "disc.h"
-#include "mh.h"
-#include "util.h"
+#include "daemon/daemon.h"
+#include "roles/disc.h"
+#include "wire/mh.h"
+#include "common/util.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 #define NSEC_PER_MSEC	1000000ULL

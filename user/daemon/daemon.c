@@ -12,8 +12,8 @@
 
 #include <json-c/json.h>
 
-#include "daemon.h"
-#include "util.h"
+#include "daemon/daemon.h"
+#include "common/util.h"
 
 #define DAEMON_DROP_DESC(name, desc) {#name, desc},
 static const struct {

@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "xmip6.h"
-#include "config.h"
-#include "util.h"
+#include "config/config.h"
+#include "common/util.h"
 
 #define KEY_FILE_MAX	     4096 /* octets: a hex key of 64 octets with any whitespace fits */
 #define TIMESTAMP_WINDOW_MAX 3600

@@ -15,7 +15,7 @@
  * Conventions: builders return the length written or -errno (-ENOSPC when
  * the buffer is too small, -EINVAL for bad arguments). Addresses are struct
  * in6_addr; numbers are in host order unless a wire struct holds them.
- * The wire structs live in headers/mh.h, which this file includes.
+ * The wire structs live in headers/mip6.h, which this file includes.
  */
 #ifndef XMIP6_USER_MH_H
 #define XMIP6_USER_MH_H
@@ -26,7 +26,7 @@
 #include <linux/types.h>
 
 /* Not "mh.h": from user/ that name would find this file, not the wire header. */
-#include "../headers/mh.h"
+#include "mip6.h"
 
 /*
  * Checksum (section 6.1.1): one's complement sum over the IPv6 pseudo-header

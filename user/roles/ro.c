@@ -29,11 +29,11 @@
 #include <json-c/json.h>
 #include <openssl/rand.h>
 
-#include "auth.h"
-#include "daemon.h"
-#include "disc.h"
-#include "ratelimit.h"
-#include "util.h"
+#include "wire/auth.h"
+#include "daemon/daemon.h"
+#include "roles/disc.h"
+#include "daemon/ratelimit.h"
+#include "common/util.h"
 
 #define NSEC_PER_SEC  1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL

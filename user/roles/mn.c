@@ -23,12 +23,12 @@
 
 #include <json-c/json.h>
 
-#include "auth.h"
-#include "daemon.h"
-#include "disc.h"
-#include "movement.h"
-#include "ratelimit.h"
-#include "util.h"
+#include "wire/auth.h"
+#include "daemon/daemon.h"
+#include "roles/disc.h"
+#include "roles/movement.h"
+#include "daemon/ratelimit.h"
+#include "common/util.h"
 
 #define NSEC_PER_SEC		   1000000000ULL
 #define NSEC_PER_MSEC		   1000000ULL

@@ -8,7 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "mh.h"
+#include "wire/mh.h"
 
 /* One's complement sum, 16 bits at a time in network order, not yet folded. */
 static __u64 csum_add(__u64 sum, const void *data, size_t len)
