@@ -303,11 +303,7 @@ static int parse_attach(struct args *a, struct dp_attach_opts *opts)
 				       &opts->max_bindings))
 				return 1;
 		} else if (!strcmp(kw, "xdp-mode")) {
-			if (!strcmp(val, "native"))
-				opts->xdp_mode = DP_XDP_NATIVE;
-			else if (!strcmp(val, "generic"))
-				opts->xdp_mode = DP_XDP_GENERIC;
-			else
+			if (dp_xdp_mode_parse(val, &opts->xdp_mode))
 				return bad_input(a->usage,
 						 "invalid xdp-mode \"%s\": native or generic", val);
 		} else {

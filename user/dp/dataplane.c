@@ -482,7 +482,29 @@ static bool prog_on_hook(enum dp_hook hook, unsigned int ifindex, __u32 prog_id)
 	return prog_on_tcx_egress(ifindex, prog_id);
 }
 
-static enum dp_xdp_mode xdp_mode_of(unsigned int ifindex, __u32 prog_id)
+static const char *const xdp_mode_names[] = {
+	[DP_XDP_AUTO] = "auto",
+	[DP_XDP_NATIVE] = "native",
+	[DP_XDP_GENERIC] = "generic",
+};
+
+int dp_xdp_mode_parse(const char *word, enum dp_xdp_mode *mode)
+{
+	if (!strcmp(word, xdp_mode_names[DP_XDP_NATIVE]))
+		*mode = DP_XDP_NATIVE;
+	else if (!strcmp(word, xdp_mode_names[DP_XDP_GENERIC]))
+		*mode = DP_XDP_GENERIC;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *dp_xdp_mode_name(enum dp_xdp_mode mode)
+{
+	return mode <= DP_XDP_GENERIC ? xdp_mode_names[mode] : "auto";
+}
+
+static enum dp_xdp_mode xdp_mode_attached(unsigned int ifindex, __u32 prog_id)
 {
 	struct bpf_xdp_query_opts q = {.sz = sizeof(q)};
 
@@ -590,7 +612,7 @@ static int pinned_link_update(const char *path, enum dp_hook hook, const char *i
 		break;
 	case LINK_HERE:
 		if (hook == DP_HOOK_XDP && mode != DP_XDP_AUTO &&
-		    xdp_mode_of(ifindex, info.prog_id) != mode) {
+		    xdp_mode_attached(ifindex, info.prog_id) != mode) {
 			/* A link cannot change mode: this one upgrade is not hitless. */
 			pr_notice("%s: changing the XDP mode, re-attaching", ifname);
 			err = link_destroy(link_fd, path);

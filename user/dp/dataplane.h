@@ -46,6 +46,14 @@ enum dp_xdp_mode {
 	DP_XDP_GENERIC,	 /* skb mode (XDP_FLAGS_SKB_MODE) */
 };
 
+/*
+ * The xdp-mode words of the configuration file and `xmip6ctl attach`:
+ * "native" and "generic". dp_xdp_mode_parse() returns 0, or -EINVAL for any
+ * other word; dp_xdp_mode_name() gives "auto" for DP_XDP_AUTO.
+ */
+int dp_xdp_mode_parse(const char *word, enum dp_xdp_mode *mode);
+const char *dp_xdp_mode_name(enum dp_xdp_mode mode);
+
 enum dp_hook {
 	DP_HOOK_XDP,
 	DP_HOOK_TC,
