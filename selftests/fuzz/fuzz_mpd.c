@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/inet.h"
 #include "roles/disc.h"
 
 static const struct config_prefix home = {
@@ -65,8 +66,10 @@ static void check_pkt(__u8 *buf, size_t len, bool mps, bool repair)
 		if (off + 4 > len || mp.icmp_len > len - off)
 			__builtin_trap();
 		buf[off + 2] = buf[off + 3] = 0;
-		sum = mps ? disc_icmp6_checksum(&mp.home_addr, &mp.dst, mp.icmp, mp.icmp_len)
-			  : disc_icmp6_checksum(&mp.src, &mp.home_addr, mp.icmp, mp.icmp_len);
+		sum = mps ? inet_checksum(&mp.home_addr, &mp.dst, IPPROTO_ICMPV6, mp.icmp,
+					  mp.icmp_len)
+			  : inet_checksum(&mp.src, &mp.home_addr, IPPROTO_ICMPV6, mp.icmp,
+					  mp.icmp_len);
 		buf[off + 2] = sum >> 8;
 		buf[off + 3] = sum & 0xff;
 		ret = parse(buf, len, &mp);

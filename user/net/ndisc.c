@@ -22,9 +22,9 @@
 #include <netinet/ip6.h>
 #include <sys/socket.h>
 
+#include "common/inet.h"
 #include "net/ndisc.h"
 
-#define ND_HOP_LIMIT	  255  /* RFC 4861 7.1: only on-link senders */
 #define RETRANS_TIMER_MS  1000 /* RFC 4861 10: RETRANS_TIMER */
 #define NDISC_READ_BUDGET 256  /* packets per ndisc_read() call */
 #define ND_OPT_LEN_UNITS  8
@@ -36,47 +36,23 @@ static int neg_errno(void)
 	return errno ? -errno : -EIO;
 }
 
-static int set_int(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val)) ? neg_errno() : 0;
-}
-
-static int icmp_sock_setup(int fd)
-{
-	struct icmp6_filter filter;
-	int err;
-
-	ICMP6_FILTER_SETBLOCKALL(&filter);
-	ICMP6_FILTER_SETPASS(ND_NEIGHBOR_SOLICIT, &filter);
-	ICMP6_FILTER_SETPASS(ND_NEIGHBOR_ADVERT, &filter);
-	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)))
-		return neg_errno();
-
-	err = set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ND_HOP_LIMIT);
-	if (!err)
-		err = set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ND_HOP_LIMIT);
-	if (!err)
-		err = set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
-	/* Arrival interface, and the hop limit of RFC 4861 7.1.1/7.1.2. */
-	if (!err)
-		err = set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-	if (!err)
-		err = set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
-	return err;
-}
-
 int ndisc_open(struct ndisc *nd)
 {
+	/* Arrival interface, and the hop limit of RFC 4861 7.1.1/7.1.2. */
+	static const int pass[] = {ND_NEIGHBOR_SOLICIT, ND_NEIGHBOR_ADVERT, -1};
+	static const struct inet_icmp6_opts icmp_opts = {
+		.pass = pass,
+		.nonblock = true,
+		.nd_hop_limit = true,
+		.recv_info = true,
+	};
 	int err;
 
 	memset(nd, 0, sizeof(*nd));
 	nd->raw_fd = -1;
-	nd->fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	nd->fd = inet_icmp6_socket(&icmp_opts);
 	if (nd->fd < 0)
-		return neg_errno();
-	err = icmp_sock_setup(nd->fd);
-	if (err)
-		goto fail;
+		return nd->fd;
 
 	/* IPPROTO_RAW implies IPV6_HDRINCL; it receives nothing. */
 	nd->raw_fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
@@ -84,7 +60,7 @@ int ndisc_open(struct ndisc *nd)
 		err = neg_errno();
 		goto fail;
 	}
-	err = set_int(nd->raw_fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
+	err = inet_set_int(nd->raw_fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
 	if (err)
 		goto fail;
 	return 0;
@@ -207,37 +183,6 @@ int ndisc_send_unsolicited_na(struct ndisc *nd, int ifindex, const struct in6_ad
 
 /* -- DAD probe (RFC 4862 5.4.2) -------------------------------------------- */
 
-static __u32 csum_add(__u32 sum, const void *data, size_t len)
-{
-	const __u8 *p = data;
-
-	for (; len > 1; p += 2, len -= 2)
-		sum += (__u32)p[0] << 8 | p[1];
-	if (len)
-		sum += (__u32)p[0] << 8;
-	return sum;
-}
-
-static __u16 csum_fold(__u32 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
-}
-
-/* ICMPv6 checksum over the pseudo-header of RFC 8200 8.1 */
-static __u16 icmp6_csum(const struct ip6_hdr *ip6, const void *icmp, size_t len)
-{
-	__u32 sum = 0;
-
-	sum = csum_add(sum, &ip6->ip6_src, sizeof(ip6->ip6_src));
-	sum = csum_add(sum, &ip6->ip6_dst, sizeof(ip6->ip6_dst));
-	sum += (__u32)len;
-	sum += IPPROTO_ICMPV6;
-	sum = csum_add(sum, icmp, len);
-	return htons(csum_fold(sum));
-}
-
 struct dad_ns_pkt {
 	struct ip6_hdr ip6;
 	struct nd_neighbor_solicit ns;
@@ -257,11 +202,12 @@ static int send_dad_ns(struct ndisc *nd, int ifindex, const struct in6_addr *tar
 	pkt.ip6.ip6_flow = htonl(6U << 28);
 	pkt.ip6.ip6_plen = htons(sizeof(pkt.ns));
 	pkt.ip6.ip6_nxt = IPPROTO_ICMPV6;
-	pkt.ip6.ip6_hlim = ND_HOP_LIMIT;
+	pkt.ip6.ip6_hlim = INET_ND_HOP_LIMIT;
 	pkt.ip6.ip6_dst = dst.sin6_addr; /* ip6_src stays :: */
 	pkt.ns.nd_ns_type = ND_NEIGHBOR_SOLICIT;
 	pkt.ns.nd_ns_target = *target;
-	pkt.ns.nd_ns_cksum = icmp6_csum(&pkt.ip6, &pkt.ns, sizeof(pkt.ns));
+	pkt.ns.nd_ns_cksum = htons(inet_checksum(&pkt.ip6.ip6_src, &pkt.ip6.ip6_dst, IPPROTO_ICMPV6,
+						 &pkt.ns, sizeof(pkt.ns)));
 
 	n = sendto(nd->raw_fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, sizeof(dst));
 	if (n < 0)
@@ -394,7 +340,7 @@ int ndisc_parse(const void *icmp, size_t len, const struct ndisc_rx_meta *meta,
 	if (!options_ok(p + hdr_len, len - hdr_len, msg))
 		return -EBADMSG;
 	/* A router between us and the sender would have lowered it. */
-	if (meta->hlim != ND_HOP_LIMIT || IN6_IS_ADDR_MULTICAST(&msg->target))
+	if (meta->hlim != INET_ND_HOP_LIMIT || IN6_IS_ADDR_MULTICAST(&msg->target))
 		return -EINVAL;
 	/* An NA to a multicast group answers nobody in particular. */
 	if (msg->type == ND_NEIGHBOR_ADVERT && IN6_IS_ADDR_MULTICAST(&meta->dst) &&

@@ -22,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "daemon/daemon.h"
+#include "common/inet.h"
 #include "roles/disc.h"
 #include "wire/mh.h"
 #include "common/util.h"
@@ -29,7 +30,6 @@
 #define NSEC_PER_SEC	1000000000ULL
 #define NSEC_PER_MSEC	1000000ULL
 #define IPV6_HDR_LEN	((size_t)sizeof(struct ip6_hdr))
-#define ND_HOP_LIMIT	255  /* RFC 4861 6.1.2: RAs only from on-link routers */
 #define ANYCAST_ID	0x7e /* RFC 2526: Mobile IPv6 Home-Agents anycast */
 #define PIO_LEN		32   /* Prefix Information option, RFC 4861 4.6.2 */
 #define ND_OPT_PIO	3
@@ -56,33 +56,6 @@ void disc_home_agents_anycast(const struct config_prefix *prefix, struct in6_add
 	if (prefix->len <= 64)
 		out->s6_addr[8] &= ~0x02;
 	out->s6_addr[15] = (out->s6_addr[15] & 0x80) | ANYCAST_ID;
-}
-
-static __u32 sum16(const void *data, size_t len, __u32 sum)
-{
-	const __u8 *p = data;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
-__u16 disc_icmp6_checksum(const struct in6_addr *src, const struct in6_addr *dst, const void *icmp,
-			  size_t len)
-{
-	__u8 ph[8] = {(__u8)(len >> 24), (__u8)(len >> 16), (__u8)(len >> 8), (__u8)len, 0, 0, 0,
-		      IPPROTO_ICMPV6};
-	__u32 sum = sum16(src, 16, 0);
-
-	sum = sum16(dst, 16, sum);
-	sum = sum16(ph, sizeof(ph), sum);
-	sum = sum16(icmp, len, sum);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
 }
 
 /* Type, code 0, checksum 0, Identifier, Reserved: the 8 octets all four share. */
@@ -280,7 +253,7 @@ int disc_parse_mps_pkt(const void *pkt, size_t len, struct disc_mp_pkt *out)
 	if (err)
 		return err == -ENOENT ? -ENOMSG : -EBADMSG;
 	/* Section 6.3: the checksum's source is the home address. */
-	if (disc_icmp6_checksum(&out->home_addr, &out->dst, out->icmp, out->icmp_len))
+	if (inet_checksum(&out->home_addr, &out->dst, IPPROTO_ICMPV6, out->icmp, out->icmp_len))
 		return -EPROTO;
 	return 0;
 }
@@ -296,7 +269,7 @@ int disc_parse_mpa_pkt(const void *pkt, size_t len, struct disc_mp_pkt *out)
 	if (mh_parse_rt2((const __u8 *)pkt + IPV6_HDR_LEN, hlen, &out->home_addr))
 		return -EBADMSG;
 	/* RFC 8200 8.1: the final destination, the RH2's home address. */
-	if (disc_icmp6_checksum(&out->src, &out->home_addr, out->icmp, out->icmp_len))
+	if (inet_checksum(&out->src, &out->home_addr, IPPROTO_ICMPV6, out->icmp, out->icmp_len))
 		return -EPROTO;
 	return 0;
 }
@@ -482,33 +455,13 @@ int disc_ha_list_sorted(const struct disc_ha_list *l, const struct in6_addr *sel
 
 /* ---- sockets ---------------------------------------------------------------------- */
 
-static int set_int(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val)) ? -errno : 0;
-}
-
-/* A raw ICMPv6 socket passing @types (-1 terminated). */
+/* A raw ICMPv6 socket passing @types (-1 terminated), with arrival interface
+ * and hop limit (RFC 4861 6.1.2 for the RAs the home agent reads). */
 static int open_icmp(const int *types)
 {
-	struct icmp6_filter filter;
-	int fd, err;
+	const struct inet_icmp6_opts opts = {.pass = types, .nonblock = true, .recv_info = true};
 
-	fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-	if (fd < 0)
-		return -errno;
-	ICMP6_FILTER_SETBLOCKALL(&filter);
-	for (; *types >= 0; types++)
-		ICMP6_FILTER_SETPASS(*types, &filter);
-	err = setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) ? -errno : 0;
-	if (!err)
-		err = set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-	if (!err)
-		err = set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
+	return inet_icmp6_socket(&opts);
 }
 
 struct icmp_rx {
@@ -683,7 +636,7 @@ static int ha_send_mpa(struct daemon *d, struct disc_ha *h, __u16 id, const stru
 	n = disc_build_mpa(buf + off, sizeof(buf) - off, id, &pi);
 	if (n < 0)
 		return n;
-	sum = disc_icmp6_checksum(&cfg->address, hoa, buf + off, n);
+	sum = inet_checksum(&cfg->address, hoa, IPPROTO_ICMPV6, buf + off, n);
 	buf[off + 2] = sum >> 8;
 	buf[off + 3] = sum & 0xff;
 	off += n;
@@ -734,8 +687,8 @@ static void ha_take_ra(struct daemon *d, struct disc_ha *h, const struct icmp_rx
 
 	/* RFC 4861 6.1.2: from a link-local source with hop limit 255; and only
 	 * the home link's routers are home agents for our prefix (10.5.1). */
-	if (!h->home_ifindex || rx->ifindex != h->home_ifindex || rx->hoplimit != ND_HOP_LIMIT ||
-	    !IN6_IS_ADDR_LINKLOCAL(&rx->src))
+	if (!h->home_ifindex || rx->ifindex != h->home_ifindex ||
+	    rx->hoplimit != INET_ND_HOP_LIMIT || !IN6_IS_ADDR_LINKLOCAL(&rx->src))
 		return;
 	if (disc_parse_ra(rx->data, rx->len, &d->cfg.ha.home_prefix, &ra))
 		return;
@@ -1126,7 +1079,7 @@ static int mn_send_mps(struct daemon *d, struct disc_mn *m, const struct in6_add
 	n = disc_build_mps(buf + off, sizeof(buf) - off, m->mps_id);
 	if (n < 0)
 		return n;
-	sum = disc_icmp6_checksum(hoa, ha, buf + off, n);
+	sum = inet_checksum(hoa, ha, IPPROTO_ICMPV6, buf + off, n);
 	buf[off + 2] = sum >> 8;
 	buf[off + 3] = sum & 0xff;
 	off += n;

@@ -128,10 +128,6 @@ struct disc_mpa {
 int disc_parse_mpa(const void *icmp, size_t len, const struct config_prefix *home,
 		   struct disc_mpa *mpa);
 
-/* RFC 4443 section 2.3 checksum of @icmp (@len octets) between @src and @dst. */
-__u16 disc_icmp6_checksum(const struct in6_addr *src, const struct in6_addr *dst, const void *icmp,
-			  size_t len);
-
 /* ---- Router Advertisements and the Home Agents List ---------------------------------- */
 
 #define DISC_RA_MAX_ADDRS 4

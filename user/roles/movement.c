@@ -44,6 +44,7 @@
 #include <libmnl/libmnl.h>
 
 #include "daemon/daemon.h"
+#include "common/inet.h"
 #include "roles/movement.h"
 #include "common/util.h"
 
@@ -52,7 +53,6 @@
 
 #define MV_MAX_ROUTERS	16
 #define MV_MAX_PREFIXES 4
-#define ND_HOP_LIMIT	255
 
 /*
  * Settings hard-coded until the configuration has them (config.c belongs
@@ -520,7 +520,7 @@ static void readable(struct daemon *d, void *arg, unsigned long long now)
 				memcpy(&hlim, CMSG_DATA(c), sizeof(hlim));
 		}
 		/* RFC 4861 sections 6.1.2 and 7.1.2: hop limit 255; RAs from link-local. */
-		if (hlim != ND_HOP_LIMIT || n < 4)
+		if (hlim != INET_ND_HOP_LIMIT || n < 4)
 			continue;
 		if (buf[0] == ND_ROUTER_ADVERT && IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr))
 			changed |= receive_ra(&from.sin6_addr, ifindex, buf, n, now);
@@ -790,33 +790,19 @@ unsigned long long movement_since_hint_ms(const struct daemon *d)
 
 /* ---- start and stop ------------------------------------------------------------------------ */
 
-static int set_int(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val)) ? -errno : 0;
-}
-
+/* Router Advertisements (RFC 6275 11.5.1) and the Neighbor Advertisements
+ * that answer our reachability probes, with arrival interface and hop limit. */
 static int open_socket(void)
 {
-	struct icmp6_filter filter;
-	int fd, err;
+	static const int pass[] = {ND_ROUTER_ADVERT, ND_NEIGHBOR_ADVERT, -1};
+	static const struct inet_icmp6_opts opts = {
+		.pass = pass,
+		.nonblock = true,
+		.nd_hop_limit = true,
+		.recv_info = true,
+	};
 
-	fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-	if (fd < 0)
-		return -errno;
-	ICMP6_FILTER_SETBLOCKALL(&filter);
-	ICMP6_FILTER_SETPASS(ND_ROUTER_ADVERT, &filter);
-	ICMP6_FILTER_SETPASS(ND_NEIGHBOR_ADVERT, &filter);
-	err = setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) ? -errno : 0;
-	err = err ?: set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ND_HOP_LIMIT);
-	err = err ?: set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ND_HOP_LIMIT);
-	err = err ?: set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
-	err = err ?: set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-	err = err ?: set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
+	return inet_icmp6_socket(&opts);
 }
 
 int movement_start(struct daemon *d)

@@ -8,39 +8,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "common/inet.h"
 #include "wire/mh.h"
 
-/* One's complement sum, 16 bits at a time in network order, not yet folded. */
-static __u64 csum_add(__u64 sum, const void *data, size_t len)
-{
-	const __u8 *p = data;
-
-	while (len > 1) {
-		sum += (__u32)p[0] << 8 | p[1];
-		p += 2;
-		len -= 2;
-	}
-	if (len)
-		sum += (__u32)p[0] << 8;
-	return sum;
-}
-
-static __u16 csum_fold(__u64 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
-/* Pseudo-header (RFC 8200 section 8.1): addresses, upper-layer length, next header. */
+/* Pseudo-header (RFC 8200 section 8.1) with the Mobility Header's next header. */
 static __u64 pseudo_sum(const struct in6_addr *src, const struct in6_addr *dst, size_t len)
 {
-	__u64 sum = 0;
-
-	sum = csum_add(sum, src, sizeof(*src));
-	sum = csum_add(sum, dst, sizeof(*dst));
-	sum += (__u64)len; /* 32-bit Upper-Layer Packet Length, summed as two halves */
-	return sum + XMIP6_IPPROTO_MH;
+	return inet_pseudo_sum(src, dst, (__u32)len, XMIP6_IPPROTO_MH);
 }
 
 __u16 mh_checksum(const struct in6_addr *src, const struct in6_addr *dst, const void *mh,
@@ -52,11 +26,11 @@ __u16 mh_checksum(const struct in6_addr *src, const struct in6_addr *dst, const 
 
 	/* Skip the two checksum octets: they count as zero. */
 	if (len <= field)
-		return ~csum_fold(csum_add(sum, p, len)) & 0xffff;
-	sum = csum_add(sum, p, field);
+		return ~inet_csum_fold(inet_csum_add(sum, p, len)) & 0xffff;
+	sum = inet_csum_add(sum, p, field);
 	if (len > field + 2)
-		sum = csum_add(sum, p + field + 2, len - field - 2);
-	return ~csum_fold(sum) & 0xffff;
+		sum = inet_csum_add(sum, p + field + 2, len - field - 2);
+	return ~inet_csum_fold(sum) & 0xffff;
 }
 
 void mh_set_checksum(const struct in6_addr *src, const struct in6_addr *dst, void *mh, size_t len)
@@ -71,7 +45,7 @@ void mh_set_checksum(const struct in6_addr *src, const struct in6_addr *dst, voi
 bool mh_checksum_valid(const struct in6_addr *src, const struct in6_addr *dst, const void *mh,
 		       size_t len)
 {
-	return csum_fold(csum_add(pseudo_sum(src, dst, len), mh, len)) == 0xffff;
+	return inet_csum_fold(inet_csum_add(pseudo_sum(src, dst, len), mh, len)) == 0xffff;
 }
 
 /* ---- building ---- */

@@ -17,9 +17,10 @@
 #include <netinet/ip6.h>
 #include <netinet/icmp6.h>
 
+#include "common/inet.h"
+#include "common/util.h"
 #include "wire/mh.h"
 #include "wire/sigio.h"
-#include "common/util.h"
 
 #ifndef IPV6_FREEBIND
 #define IPV6_FREEBIND 78 /* linux/in6.h, since Linux 4.15 */
@@ -300,13 +301,11 @@ int sig_build_packet(void *buf, size_t size, const struct sig_tx *tx)
 
 static int set_int_opt(int fd, int level, int name, int val, const char *what)
 {
-	if (setsockopt(fd, level, name, &val, sizeof(val)) < 0) {
-		int err = -errno;
+	int err = inet_set_int(fd, level, name, val);
 
+	if (err)
 		pr_err("signalling socket: %s: %s", what, strerror(-err));
-		return err;
-	}
-	return 0;
+	return err;
 }
 
 static int open_raw(void)
@@ -330,25 +329,14 @@ static int open_raw(void)
 	return fd;
 }
 
+/* Send only (Parameter Problems): let no received ICMPv6 pile up in its queue. */
 static int open_icmp(void)
 {
-	struct icmp6_filter filter;
-	int fd, err;
+	static const struct inet_icmp6_opts opts = {.pass = NULL};
+	int fd = inet_icmp6_socket(&opts);
 
-	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-	if (fd < 0) {
-		err = -errno;
-		pr_err("signalling socket: socket(IPPROTO_ICMPV6): %s", strerror(-err));
-		return err;
-	}
-	/* Send only: let no received ICMPv6 pile up in its queue. */
-	ICMP6_FILTER_SETBLOCKALL(&filter);
-	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) < 0) {
-		err = -errno;
-		pr_err("signalling socket: ICMP6_FILTER: %s", strerror(-err));
-		close(fd);
-		return err;
-	}
+	if (fd < 0)
+		pr_err("signalling socket: ICMPv6: %s", strerror(-fd));
 	return fd;
 }
 
