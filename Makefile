@@ -31,7 +31,12 @@ USER_SRCS   := $(wildcard user/*/*.c)
 USER_COMMON := $(filter-out $(USER_MAINS),$(USER_SRCS))
 USER_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_COMMON))
 BINS        := $(BUILD)/xmip6ctl $(BUILD)/xmip6d
-TEST_BINS   := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*.c))
+# Test programs: C unit tests (selftests/unit), the BPF_PROG_TEST_RUN runner
+# (selftests/bpf) and the tools the Python and shell tests drive
+# (selftests/tools), all built into $(BUILD)/selftests/.
+TEST_DIRS   := selftests/unit selftests/bpf selftests/tools
+TEST_SRCS   := $(wildcard $(addsuffix /*.c,$(TEST_DIRS)))
+TEST_BINS   := $(addprefix $(BUILD)/selftests/,$(basename $(notdir $(TEST_SRCS))))
 
 # Every compile writes a dependency file (-MMD -MP) next to its output, so a
 # header change rebuilds exactly what includes it. The skeletons are
@@ -60,9 +65,12 @@ $(BUILD)/xmip6ctl: $(BUILD)/user/cli/xmip6ctl.o $(USER_OBJS)
 $(BUILD)/xmip6d: $(BUILD)/user/daemon/xmip6d.o $(USER_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/selftests/%: selftests/%.c $(USER_OBJS) | $(SKELS)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
+define test_bin_rule
+$(BUILD)/selftests/%: $(1)/%.c $(USER_OBJS) | $(SKELS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -Iselftests/lib $$(DEPFLAGS) $$< $$(USER_OBJS) -o $$@ $$(LDLIBS)
+endef
+$(foreach d,$(TEST_DIRS),$(eval $(call test_bin_rule,$(d))))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin
@@ -76,7 +84,7 @@ test: all fuzz-build
 	selftests/run.sh
 
 # The whole suite again with every user-space program built with clang,
-# AddressSanitizer and UndefinedBehaviorSanitizer (issue 7) in build/asan:
+# AddressSanitizer and UndefinedBehaviorSanitizer in build/asan:
 # any report from any process (daemons included) fails it.
 ASAN_BUILD := $(BUILD)/asan
 test-asan:
@@ -85,7 +93,7 @@ test-asan:
 
 # The daemon's main paths (registration, refresh, handover, deregistration,
 # RFC 4285, DHAAD/MPD, CN and route optimisation, control socket, SIGHUP,
-# restart) with every xmip6d and xmip6ctl under valgrind memcheck (issue 7):
+# restart) with every xmip6d and xmip6ctl under valgrind memcheck:
 # any error or definite leak fails it. TESTS overrides the set.
 test-valgrind: all
 	selftests/run-valgrind.sh $(TESTS)
@@ -93,7 +101,7 @@ test-valgrind: all
 # libFuzzer targets (selftests/fuzz/*.c) over the user-space parsers, built
 # with clang, AddressSanitizer and UndefinedBehaviorSanitizer into their own
 # objects. `make fuzz` runs each for FUZZ_TIME seconds (default 60; 0 = until
-# stopped); `make test` runs each briefly through selftests/test_fuzz.sh.
+# stopped); `make test` runs each briefly through selftests/fuzz/test_fuzz.sh.
 FUZZ_CC     ?= clang
 FUZZ_TIME   ?= 60
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -128,32 +136,32 @@ fuzz: fuzz-build
 demo: all
 	scripts/demo.sh
 
-# Benchmarks (issue 5): root, namespaces only, not part of `make test`.
+# Benchmarks: root, namespaces only, not part of `make test`.
 bench: all $(BUILD)/bench/xmbench $(BUILD)/bench/xmreg
-	scripts/bench.sh
+	bench/bench.sh
 
-$(BUILD)/bench/bench.bpf.o: scripts/bench/bench.bpf.c
+$(BUILD)/bench/bench.bpf.o: bench/bench.bpf.c
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -Iscripts/bench -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -Ibench -c $< -o $@
 
 $(BUILD)/bench/bench.skel.h: $(BUILD)/bench/bench.bpf.o
 	$(BPFTOOL) gen skeleton $< name bench > $@
 
-$(BUILD)/bench/xmbench: scripts/bench/xmbench.c $(BUILD)/bench/bench.skel.h $(SKELS)
-	$(CC) $(CFLAGS) $(DEPFLAGS) -I$(BUILD)/bench -Iscripts/bench $< -o $@ $(LDLIBS)
+$(BUILD)/bench/xmbench: bench/xmbench.c $(BUILD)/bench/bench.skel.h $(SKELS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -I$(BUILD)/bench -Ibench $< -o $@ $(LDLIBS)
 
 # The registration load generator builds its BUs with the project's own mh.c/auth.c.
-$(BUILD)/bench/xmreg: scripts/bench/xmreg.c $(USER_OBJS)
+$(BUILD)/bench/xmreg: bench/xmreg.c $(USER_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
 
-SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*/*.c user/*/*.h headers/*.h selftests/*.c \
-	selftests/fuzz/*.c)
+SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*/*.c user/*/*.h headers/*.h selftests/*/*.c \
+	selftests/*/*.h bench/*.c bench/*.h)
 lint:
 	clang-format --dry-run --Werror $(SRC_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Iheaders -Iuser \
-		$(wildcard user/*/*.c selftests/*.c selftests/fuzz/*.c)
+		-Iselftests/lib $(wildcard user/*/*.c selftests/*/*.c)
 
 format:
 	clang-format -i $(SRC_FILES)

@@ -116,24 +116,25 @@ scan() {
 
 for t in "${tests[@]}"; do
 	t=${t##*/}
-	[ -x "selftests/$t" ] || {
-		echo "not ok - selftests/$t: no such test"
+	path=$(find selftests -mindepth 2 -maxdepth 2 -name "$t" -perm -u+x | head -1)
+	[ -n "$path" ] || {
+		echo "not ok - $t: no such test under selftests/*/"
 		failed=$((failed + 1))
 		continue
 	}
-	echo "# ---- selftests/$t under valgrind"
+	echo "# ---- $path under valgrind"
 	out=$(mktemp)
 	start=$(date +%s)
-	XMIP6_VG_TEST=${t%.*} timeout --kill-after=10 1800 "selftests/$t" 2>&1 | tee "$out"
+	XMIP6_VG_TEST=${t%.*} timeout --kill-after=10 1800 "$path" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	p=$(grep -cE '^ok( |$)' "$out")
 	f=$(grep -cE '^not ok( |$)' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - selftests/$t exited $rc"
+		echo "not ok - $path exited $rc"
 		f=1
 	fi
 	rm -f "$out"
-	echo "# selftests/$t: $p passed, $f failed in $(($(date +%s) - start)) s"
+	echo "# $path: $p passed, $f failed in $(($(date +%s) - start)) s"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	scan "${t%.*}"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every selftests/test_* file and every C unit-test binary
-# (build/selftests/*_unit) and sums their TAP results.
+# Runs every test file, selftests/<kind>/test_* (kinds: unit, bpf, netns,
+# fuzz; see selftests/README.md), and every C unit-test binary
+# (build/selftests/*_unit, from selftests/unit/*_unit.c), and sums their TAP
+# results.
 #
 # Each test file prints TAP-style lines: "ok - what" or "not ok - what"
 # (numbers optional), "# ..." for diagnostics. A file that exits non-zero
@@ -25,7 +27,7 @@ passed=0
 failed=0
 failed_names=()
 
-for t in selftests/test_* build/selftests/*_unit; do
+for t in selftests/*/test_* "$XMIP6_BUILD"/selftests/*_unit; do
 	[ -x "$t" ] || continue
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
 	echo "# ---- $t"

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bench.bpf.c - helper programs for `make bench` (bench/bench.sh). Not part
+ * of the xmip6 data plane.
+ *
+ *   xdp_wrap           per-packet cost: a non-live BPF_PROG_TEST_RUN with
+ *                      repeat reuses one buffer, so a program that rewrites
+ *                      the frame would see its own output from the second
+ *                      iteration on. The wrapper puts the frame back (length
+ *                      and bytes, from cfg.tmpl), writes the home address of
+ *                      binding i (i = iteration mod cfg.spread_n) and tail
+ *                      calls the program under test (jmp_xdp[0]): xmip6's,
+ *                      or xdp_nop for the wrapper's own cost. (TC cannot be
+ *                      wrapped so: see xmbench.c single_runs().)
+ *   xdp_nop, tc_nop    the baselines.
+ *   xdp_fib            bpf_fib_lookup() alone, as xdp_ha does it for the CoA.
+ *   xdp_gen            live-frame traffic generator: restores the Ethernet,
+ *                      IPv6 and UDP headers of every frame (pages are
+ *                      recycled after the receiver rewrote them), spreads
+ *                      the destination over cfg.spread_n home addresses and
+ *                      redirects to cfg.ifindex.
+ *   xdp_count          sink: counts and drops.
+ *   xdp_ceiling        the "no work" forwarder: new MACs, redirect.
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "bench.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct bench_cfg cfg;
+__u64 iter;
+
+/* The program under test (xdp_wrap's tail call). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} jmp_xdp SEC(".maps");
+
+/* [0] packets, [1] octets (xdp_count), [0] successes (xdp_fib). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} count SEC(".maps");
+
+/*
+ * The low 64 bits of home address @i: splitmix64, so that the addresses look
+ * random to the map (xmbench.c has the same function).
+ */
+static __always_inline __u64 hoa_low(__u32 seed, __u64 i)
+{
+	__u64 z = i + (__u64)seed * 0x9e3779b97f4a7c15ULL + 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Next home address index; @n > 1. A plain counter: one CPU runs a test. */
+static __always_inline __u64 next_index(__u32 n)
+{
+	__u64 i = iter++;
+
+	return i % n;
+}
+
+/* Ones' complement sum of the four 16-bit words of @v (network order). */
+static __always_inline __u32 csum_words(__u64 v)
+{
+	return (v >> 48) + ((v >> 32) & 0xffff) + ((v >> 16) & 0xffff) + (v & 0xffff);
+}
+
+static __always_inline __u16 csum_fold(__u32 s)
+{
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+SEC("xdp")
+int xdp_wrap(struct xdp_md *ctx)
+{
+	__u32 len = cfg.len, off = cfg.spread_off;
+	int cur = ctx->data_end - ctx->data;
+	__u64 low;
+
+	if (len < 14 || len > TMPL_MAX)
+		return XDP_ABORTED;
+	if (cur != (int)len && bpf_xdp_adjust_head(ctx, cur - (int)len))
+		return XDP_ABORTED;
+	if (bpf_xdp_store_bytes(ctx, 0, cfg.tmpl, len))
+		return XDP_ABORTED;
+	if (cfg.spread_n > 1 && off <= TMPL_MAX - 16) {
+		low = bpf_cpu_to_be64(hoa_low(cfg.seed, next_index(cfg.spread_n)));
+		if (bpf_xdp_store_bytes(ctx, off + 8, &low, sizeof(low)))
+			return XDP_ABORTED;
+	}
+	bpf_tail_call(ctx, &jmp_xdp, 0);
+	return XDP_ABORTED;
+}
+
+SEC("xdp")
+int xdp_nop(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("tc")
+int tc_nop(struct __sk_buff *skb)
+{
+	return TC_ACT_OK;
+}
+
+SEC("xdp")
+int xdp_gen(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 off = cfg.spread_off, coff = cfg.csum_off;
+	__u64 low;
+	__u32 sum;
+	__u16 *ck;
+
+	/* Every frame: the page may hold what the receiver made of it. */
+	if (data + 64 > data_end)
+		return XDP_ABORTED;
+	if (cfg.len < 64 || cfg.len > TMPL_MAX || data + cfg.len > data_end)
+		return XDP_ABORTED;
+	if (bpf_xdp_store_bytes(ctx, 0, cfg.tmpl, cfg.len))
+		return XDP_ABORTED;
+	if (cfg.spread_n > 1 && off <= TMPL_MAX - 16 && coff <= TMPL_MAX - 2) {
+		low = hoa_low(cfg.seed, next_index(cfg.spread_n));
+		/* The template's checksum covers a zero low half: add it in. */
+		data = (void *)(long)ctx->data;
+		data_end = (void *)(long)ctx->data_end;
+		ck = data + coff;
+		if ((void *)(ck + 1) > data_end)
+			return XDP_ABORTED;
+		sum = (__u16)~bpf_ntohs(*ck) + csum_words(low);
+		*ck = bpf_htons(~csum_fold(sum) ?: 0xffff);
+		low = bpf_cpu_to_be64(low);
+		if (bpf_xdp_store_bytes(ctx, off + 8, &low, sizeof(low)))
+			return XDP_ABORTED;
+	}
+	return bpf_redirect(cfg.ifindex, 0);
+}
+
+/* One bpf_fib_lookup() as xdp_ha's encapsulation does it, counted when it succeeds. */
+SEC("xdp")
+int xdp_fib(struct xdp_md *ctx)
+{
+	struct bpf_fib_lookup fib = {};
+	__u32 key = 0;
+	__u64 *c;
+
+	fib.family = 10; /* AF_INET6 */
+	fib.l4_protocol = 41;
+	fib.tot_len = cfg.len + 40 - 14;
+	fib.ifindex = ctx->ingress_ifindex;
+	__builtin_memcpy(fib.ipv6_src, cfg.fib_src, sizeof(fib.ipv6_src));
+	__builtin_memcpy(fib.ipv6_dst, cfg.fib_dst, sizeof(fib.ipv6_dst));
+	if (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0) != BPF_FIB_LKUP_RET_SUCCESS)
+		return XDP_DROP;
+	c = bpf_map_lookup_elem(&count, &key);
+	if (c)
+		(*c)++;
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int xdp_count(struct xdp_md *ctx)
+{
+	__u32 key = 0;
+	__u64 *c = bpf_map_lookup_elem(&count, &key);
+
+	if (c)
+		(*c)++;
+	key = 1;
+	c = bpf_map_lookup_elem(&count, &key);
+	if (c)
+		*c += ctx->data_end - ctx->data;
+	return XDP_DROP;
+}
+
+SEC("xdp")
+int xdp_ceiling(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u8 *eth = data;
+
+	if (data + 14 > data_end)
+		return XDP_DROP;
+	__builtin_memcpy(eth, cfg.dmac, 6);
+	__builtin_memcpy(eth + 6, cfg.smac, 6);
+	return bpf_redirect(cfg.ifindex, 0);
+}
