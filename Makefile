@@ -157,11 +157,15 @@ $(BUILD)/bench/xmreg: bench/xmreg.c $(USER_OBJS)
 
 SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*/*.c user/*/*.h headers/*.h selftests/*/*.c \
 	selftests/*/*.h bench/*.c bench/*.h)
-lint:
+# clang-format, cppcheck, and the layout rules (scripts/check-layout.py): no
+# include circle, no circle among user/'s folders or objects, no role named
+# by the daemon.
+lint: $(USER_OBJS)
 	clang-format --dry-run --Werror $(SRC_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Iheaders -Iuser \
 		-Iselftests/lib $(wildcard user/*/*.c selftests/*/*.c)
+	python3 scripts/check-layout.py $(BUILD)/user
 
 format:
 	clang-format -i $(SRC_FILES)
