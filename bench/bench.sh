@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh - `make bench`: the xmip6 data-plane benchmarks of issue 5.
+# bench.sh - `make bench`: the xmip6 data-plane benchmarks.
 #
 #   cost   per-packet cost of every program path (BPF_PROG_TEST_RUN)
 #   live   packets per second through a veth rig: (a) xmip6 HA encap,
@@ -246,7 +246,7 @@ print(json.dumps({"item": "profile", "case": sys.argv[1], "bindings": int(sys.ar
 
 # ---- register -----------------------------------------------------------
 #
-# Authenticated home registrations per second (issue 5 item 4):
+# Authenticated home registrations per second:
 #
 #   rmn: xmreg on l0 (AF_PACKET)  ==  rha: h0, xmip6d HA (virtual home network)
 #

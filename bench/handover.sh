@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# handover.sh OUT_JSONL - issue 5 item 5, run by `make bench` (section
+# handover.sh OUT_JSONL - handover timing, run by `make bench` (section
 # handover): the demo's roaming rig (XM_TOPO=roam, scripts/topology.sh), the
 # MN's link moved BENCH_HO_MOVES times between R2 and R3, with the timings of
 # every move appended to OUT_JSONL as {"item": "handover", ...} lines.

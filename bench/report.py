@@ -213,7 +213,7 @@ def fmt(v, unit=""):
 
 def table(res):
     f = res["facts"]
-    out = ["xmip6 data-plane benchmarks (issue 5)", ""]
+    out = ["xmip6 data-plane benchmarks", ""]
     out.append("date %s | nproc %s | CPU %s | kernel %s | libbpf %s" % (
         f["date"], f["nproc"], f["cpu"], f["kernel"], f["libbpf"]))
     out.append("command: %s   (%s)" % (f["command"], f["settings"]))

@@ -281,7 +281,7 @@ static const struct path paths[] = {
 	{"mn_encap", "tc_mn_egress", XMIP6_ROLE_MN, "mn_encap", ETH_LEN + 8, true, 0},
 	{"ha_local_encap", "tc_ha_egress", XMIP6_ROLE_HA, "ha_local_encap", ETH_LEN + 24, true, 0},
 	{"pass", "xdp_ha", XMIP6_ROLE_HA, "rx_no_binding", 0, false, XDP_PASS},
-	/* Route optimisation (issue 6): RH2 in, HAO out at the CN; RH2 off at the MN. */
+	/* Route optimisation: RH2 in, HAO out at the CN; RH2 off at the MN. */
 	{"cn_rh2_insert", "tc_cn_egress", XMIP6_ROLE_CN, "cn_rh2_insert", ETH_LEN + 24, true, 0},
 	{"cn_hao_accept", "xdp_cn", XMIP6_ROLE_CN, "cn_hao_accept", ETH_LEN + IP6_LEN + 8, false,
 	 XDP_PASS},

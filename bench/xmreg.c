@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmreg.c - registration load generator for `make bench` (issue 5 item 4).
+ * xmreg.c - registration load generator for `make bench`.
  *
  * Simulates N mobile nodes, each with its own home address, SPI and
  * MN-HA key, all behind one care-of address, and sends authenticated home

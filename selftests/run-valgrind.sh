@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # selftests/run-valgrind.sh [TEST...] - the daemon's main paths under
-# valgrind memcheck (issue 7; `make test-valgrind`).
+# valgrind memcheck (`make test-valgrind`).
 #
 # Runs a set of netns tests (default below; or the selftests/test_* names
 # given) with every xmip6d, xmip6ctl and ctl_server they start running under

@@ -3,7 +3,7 @@
 """
 test_bad_input.py - every xmip6 BPF program (xdp_ha, xdp_mn, xdp_cn,
 tc_ha_egress, tc_mn_egress, tc_cn_egress) under bad input, through
-BPF_PROG_TEST_RUN (issue 7).
+BPF_PROG_TEST_RUN.
 
 One table: each row is a description, a program, an input frame built here
 with Scapy, the maps it runs against, the exact verdict, the exact counters

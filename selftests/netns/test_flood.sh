@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # test_flood.sh - a flood of forged Binding Updates at the home agent
-# (issue 7, RFC 6275 section 15.1) while a legitimate mobile node moves and
+# (RFC 6275 section 15.1) while a legitimate mobile node moves and
 # registers. The forgeries are complete home registrations (H, A, HAO,
 # timestamp, RFC 4285 authenticator, right MH checksum) signed with random
 # keys from random spoofed sources, built with Scapy (flood_frames.py) and

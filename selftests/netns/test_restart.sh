@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test_restart.sh - hitless restart (issue 7): `kill -9` of xmip6d, home
+# test_restart.sh - hitless restart: `kill -9` of xmip6d, home
 # agent and then mobile node, in the middle of a 10,000 packets/s UDP
 # stream from the CN through the tunnel to the home address; each daemon is
 # restarted from its config at once. The data plane and the binding cache

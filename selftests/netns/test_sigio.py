@@ -5,7 +5,7 @@
 Driven through build/selftests/sig_tool; every expected packet is built here
 with Scapy, and every MH checksum is computed here with our own one's
 complement sum (HoA from the HAO as source, HoA from the RH2 as destination):
-Scapy gets the pseudo-header wrong once a HAO is re-parsed (fact sheet, 14).
+Scapy gets the pseudo-header wrong once a HAO is re-parsed (RFC 6275 section 6.1.1: the HAO swaps the source).
 
 * parse: Scapy-built packets (HAO, RH2, Hop-by-Hop, several headers, bad
   ones), truncated at every length, payload length off by one, 8 and 9

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""flood_frames.py - forged Binding Updates for the flood test (issue 7),
+"""flood_frames.py - forged Binding Updates for the flood test (selftests/netns/test_flood.sh),
 built with Scapy and mip6_peer.py's independent BU builder, written to a
 file that selftests/tools/flood_tool.c replays.
 

@@ -4,7 +4,7 @@
 
 Answers the mobile node's return routability and Binding Updates with
 messages built here, byte by byte, from RFC 6275 (sections 5.2.5, 6.1,
-9.5) and the fact sheet's formulas, sharing no code with xmip6: HoT and CoT
+9.5) and RFC 6275 section 5.2's formulas, sharing no code with xmip6: HoT and CoT
 with keygen tokens from its own Kcn, and a Binding Acknowledgement per BU
 with the next status of --statuses (e.g. 135,136,0,0). It checks each BU's
 Binding Authorization Data itself. After the first accepting BA it sends

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * flood_tool.c - send prepared Ethernet frames out of an interface as fast
- * as one core can (issue 7: a flood of forged Binding Updates). The frames
+ * as one core can (a flood of forged Binding Updates). The frames
  * come from a file made by selftests/peers/flood_frames.py (Scapy); this tool only
  * replays them, round robin, through an AF_PACKET socket with sendmmsg(),
  * bypassing the qdisc.

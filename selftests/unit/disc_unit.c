@@ -4,7 +4,7 @@
  * (RFC 2526), the ICMPv6 144-147 layouts, Router Advertisement parsing and
  * the Home Agents List (RFC 6275 sections 7.4, 10.5.1), and the receive side
  * of Mobile Prefix Discovery (sections 6.7, 6.8, 10.6, 11.4.3). The expected
- * octets are written out here from the RFC layouts (fact sheet sections 8
+ * octets are written out here from the RFC layouts (RFC 6275 sections 6.5
  * and 9); the two packets' checksums are the ones Scapy computed.
  *
  * Prints TAP lines ("ok N - ...", "not ok N - ..."), exits 1 on any failure.

@@ -2,7 +2,7 @@
 /*
  * mh_unit.c - unit tests of user/wire/mh.c and user/wire/auth.c: builders, every
  * mh_parse() result, the options walk, seq_newer(), timestamps and the test
- * vectors of the MIPv6 fact sheet (section 12 and 1.1).
+ * known-answer vectors computed from RFC 6275 section 5.2 and RFC 4285.
  *
  * Prints TAP lines ("ok - ...", "not ok - ..."), exits 1 on any failure.
  */
@@ -76,7 +76,7 @@ static struct in6_addr addr(const char *s)
 
 static struct in6_addr hoa, coa, ha, cn;
 
-/* ---- fact sheet vectors ---- */
+/* ---- known-answer vectors ---- */
 
 static void test_bu_vector(void)
 {

@@ -8,7 +8,7 @@
 * MH checksums are computed here with our own one's-complement helper, with the
   HoA from the HAO as source and the HoA from the RH2 as destination (Scapy
   uses the CoA after a re-parse).
-* The fact sheet's vectors (RR tokens, Kbm, BAD authenticator, RFC 4285 MN-HA
+* Known-answer vectors (RR tokens, Kbm, BAD authenticator, RFC 4285 MN-HA
   authenticator, checksums) are recomputed with hmac/hashlib, not the C code.
 * The C parser is fed Scapy-built good and bad messages.
 * tshark decodes a pcap of full IPv6 packets (HAO, RH2) with no malformed
