@@ -91,7 +91,7 @@ stream_start() {
 
 stream_lost_nothing() {
 	local sent got missing
-	xm_wait_pid "$RECV_PID" $((SECONDS_STREAM + 15)) || return 1
+	xm_wait_pid "$RECV_PID" $((SECONDS_STREAM + 25)) || return 1
 	sent=$(cat "$XM_TMP/sent.txt")
 	got=$(jget "d['unique']" <"$XM_TMP/recv.json")
 	missing=$(jget "d['missing']" <"$XM_TMP/recv.json")

@@ -4,9 +4,10 @@
 stream.py - a numbered UDP stream for loss measurements.
 
   stream.py send DST PORT PPS SECONDS     paced; prints the count sent
-  stream.py recv BIND PORT SECONDS        until SECONDS after the first
-                                          packet, or 2 s of silence after
-                                          it; prints JSON: received, unique,
+  stream.py recv BIND PORT SECONDS        until 2 s of silence after the
+                                          first packet (the sender is done),
+                                          at most SECONDS + 10 s after it;
+                                          prints JSON: received, unique,
                                           highest sequence, missing
 Every datagram carries its sequence number (8 octets, big endian), from 0.
 """
@@ -58,7 +59,11 @@ def recv(bind, port, seconds):
             s.settimeout(2.0)
         received += 1
         seen.add(struct.unpack("!Q", data[:8])[0])
-        if now - first > seconds:
+        # Not "SECONDS after the first packet": a receiver descheduled near
+        # the end would find the last packets queued in its buffer, read
+        # them after that instant and leave them uncounted. The sender ends
+        # the stream; this is only the bound.
+        if now - first > seconds + 10:
             break
     top = max(seen) if seen else -1
     print(json.dumps({"received": received, "unique": len(seen), "highest": top,
