@@ -3,73 +3,65 @@
  * ro.h - the two extension headers of route optimisation (RFC 6275
  * sections 6.3 and 6.4) and a bounded walk that finds them.
  *
- * Both headers xmip6 builds are 24 octets, the usual form:
+ * Both headers xmip6 builds are the usual 24-octet forms of headers/mip6.h:
  *
- *   Destination Options: Next Header, Hdr Ext Len 2, PadN with 2 octets of
- *   data (01 02 00 00), then the Home Address option (C9 10 + 16 octets),
- *   which starts on the 8n+6 alignment section 6.3 asks for.
+ *   struct mip6_dstopts_hao: Destination Options with Next Header, Hdr Ext
+ *   Len 2, PadN with 2 octets of data (01 02 00 00), then the Home Address
+ *   option (C9 10 + 16 octets), which starts on the 8n+6 alignment section
+ *   6.3 asks for.
  *
- *   Type 2 Routing: Next Header, Hdr Ext Len 2, Routing Type 2, Segments
- *   Left 1, Reserved (4), Home Address (16).
+ *   struct mip6_rt2_hdr: type 2 Routing with Next Header, Hdr Ext Len 2,
+ *   Routing Type 2, Segments Left 1, Reserved (4), Home Address (16).
  */
 #ifndef XMIP6_RO_H
 #define XMIP6_RO_H
 
+#include "mip6.h"
 #include "parse.h"
 
-#define RO_EXT_LEN 24 /* both headers above: payload length and MTU grow by this */
-/* IPV6_TLV_PAD1, IPV6_TLV_PADN and IPV6_TLV_HAO (201 = 0xc9: 11 = discard and
- * ICMP when unknown, 0 = does not change en route, 01001) come from linux/in6.h. */
-#define HAO_DATA_LEN 16
-#define HAO_OPT_LEN  (2 + HAO_DATA_LEN)
-#define RH2_TYPE     2
+#define RO_EXT_LEN   24	    /* both headers above: payload length and MTU grow by this */
 #define DOH_OPT_MAX  8	    /* options looked at in one Destination Options header */
 #define EXT_OFF_MASK 0x3fff /* offsets below are within a 9000-octet frame */
+/* The home address within a Home Address option, behind its Type and Length. */
+#define HAO_ADDR_OFF __builtin_offsetof(struct mip6_opt_home_addr, home_addr)
 
-struct ro_doh {
-	__u8 nexthdr;
-	__u8 hdrlen;
-	__u8 padn[4];
-	__u8 hao_type;
-	__u8 hao_len;
-	struct in6_addr home_addr;
-} __attribute__((packed));
+_Static_assert(sizeof(struct mip6_dstopts_hao) == RO_EXT_LEN,
+	       "DOH with PadN(2) and HAO is 24 octets");
+_Static_assert(sizeof(struct mip6_rt2_hdr) == RO_EXT_LEN, "type 2 Routing header is 24 octets");
 
-struct ro_rh2 {
-	__u8 nexthdr;
-	__u8 hdrlen;
-	__u8 type;
-	__u8 segments_left;
-	__u32 reserved;
-	struct in6_addr home_addr;
-};
-
-_Static_assert(sizeof(struct ro_doh) == RO_EXT_LEN, "DOH with PadN(2) and HAO is 24 octets");
-_Static_assert(sizeof(struct ro_rh2) == RO_EXT_LEN, "type 2 Routing header is 24 octets");
-
-static __always_inline void ro_doh_fill(struct ro_doh *d, __u8 nexthdr,
-					const struct in6_addr *home_addr)
+static __always_inline void dstopts_hao_fill(struct mip6_dstopts_hao *d, __u8 nexthdr,
+					     const struct in6_addr *home_addr)
 {
 	d->nexthdr = nexthdr;
 	d->hdrlen = 2; /* (24 / 8) - 1 */
-	d->padn[0] = IPV6_TLV_PADN;
-	d->padn[1] = 2;
-	d->padn[2] = 0;
-	d->padn[3] = 0;
-	d->hao_type = IPV6_TLV_HAO;
-	d->hao_len = HAO_DATA_LEN;
-	d->home_addr = *home_addr;
+	d->padn_type = MIP6_DSTOPT_PADN;
+	d->padn_len = 2;
+	d->padn_data[0] = 0;
+	d->padn_data[1] = 0;
+	d->hao.type = MIP6_OPT_HOME_ADDR;
+	d->hao.len = MIP6_OPT_HOME_ADDR_LEN;
+	d->hao.home_addr = *home_addr;
 }
 
-static __always_inline void ro_rh2_fill(struct ro_rh2 *r, __u8 nexthdr,
-					const struct in6_addr *home_addr)
+static __always_inline void rt2_fill(struct mip6_rt2_hdr *r, __u8 nexthdr,
+				     const struct in6_addr *home_addr)
 {
 	r->nexthdr = nexthdr;
-	r->hdrlen = 2;
-	r->type = RH2_TYPE;
-	r->segments_left = 1; /* section 6.4: always 1 */
+	r->hdrlen = MIP6_RT2_HDRLEN;
+	r->type = MIP6_RT_TYPE2;
+	r->segments_left = MIP6_RT2_SEGMENTS_LEFT; /* section 6.4: always 1 */
 	r->reserved = 0;
 	r->home_addr = *home_addr;
+}
+
+/*
+ * The home address of the type 2 Routing header @rh, read as an in6_addr:
+ * through the packed wire struct clang would copy it octet by octet.
+ */
+static __always_inline struct in6_addr rt2_home_addr(const struct mip6_rt2_hdr *rh)
+{
+	return *(const struct in6_addr *)((const void *)rh +
+					  __builtin_offsetof(struct mip6_rt2_hdr, home_addr));
 }
 
 /* What the walk found, as offsets from the start of the frame (0: none). */
@@ -113,7 +105,7 @@ static __always_inline int ext_scan(struct cursor c, const struct ipv6hdr *ip6, 
 		if (len > left)
 			return -1;
 		if (nh == IPPROTO_ROUTING) {
-			if (h->type == RH2_TYPE) {
+			if (h->type == MIP6_RT_TYPE2) {
 				e->rh2 = true;
 				return 0;
 			}
@@ -152,7 +144,7 @@ static __always_inline int doh_scan(void *data, void *data_end, struct ext_info 
 		if ((void *)(opt + 1) > data_end)
 			return -1;
 		type = opt[0];
-		if (type == IPV6_TLV_PAD1) {
+		if (type == MIP6_DSTOPT_PAD1) {
 			off++;
 			continue;
 		}
@@ -161,11 +153,11 @@ static __always_inline int doh_scan(void *data, void *data_end, struct ext_info 
 		off += 2 + (__u32)opt[1];
 		if (off > len)
 			return -1;
-		if (type == IPV6_TLV_HAO) {
-			if (opt[1] != HAO_DATA_LEN || e->hao_off)
+		if (type == MIP6_OPT_HOME_ADDR) {
+			if (opt[1] != MIP6_OPT_HOME_ADDR_LEN || e->hao_off)
 				return -1;
-			e->hao_off = base + off - HAO_OPT_LEN;
-		} else if (type != IPV6_TLV_PADN) {
+			e->hao_off = base + off - sizeof(struct mip6_opt_home_addr);
+		} else if (type != MIP6_DSTOPT_PADN) {
 			e->doh_other = true;
 		}
 	}

@@ -655,7 +655,8 @@ static __always_inline bool sig_admitted(struct xdp_md *ctx, struct cursor c,
 	if (e.hao_off) {
 		/* doh_scan() checked the option against the header, not the frame
 		 * against a fixed offset the verifier can see. */
-		if (bpf_xdp_load_bytes(ctx, (e.hao_off & EXT_OFF_MASK) + 2, &hoa, sizeof(hoa)))
+		if (bpf_xdp_load_bytes(ctx, (e.hao_off & EXT_OFF_MASK) + HAO_ADDR_OFF, &hoa,
+				       sizeof(hoa)))
 			return false;
 		home_addr = &hoa;
 	}
@@ -766,19 +767,19 @@ static __always_inline int xdp_mn_rh2(struct xdp_md *ctx, struct cursor c, __u32
 {
 	struct in6_addr home_addr;
 	struct ipv6hdr *ip6;
-	struct ro_rh2 *rh;
+	struct mip6_rt2_hdr *rh;
 
 	rh = cursor_pull(&c, 8);
 	if (!rh)
 		return VERDICT(XDP_DROP, rx_malformed); /* is_mh() proved 8: cannot happen */
-	if (rh->type != RH2_TYPE)
+	if (rh->type != MIP6_RT_TYPE2)
 		return VERDICT(XDP_PASS, rx_no_binding);
-	if (rh->hdrlen != 2 || rh->segments_left != 1)
+	if (rh->hdrlen != MIP6_RT2_HDRLEN || rh->segments_left != MIP6_RT2_SEGMENTS_LEFT)
 		return VERDICT(XDP_DROP, rh2_bad);
 	/* The walk in is_mh() proved the 24 octets are in the payload. */
 	if (!cursor_pull(&c, sizeof(*rh) - 8))
 		return VERDICT(XDP_DROP, rx_malformed);
-	home_addr = rh->home_addr;
+	home_addr = rt2_home_addr(rh);
 	if (!binding_lookup(&home_addr))
 		return VERDICT(XDP_DROP, rh2_bad);
 	/* A Mobile Prefix Advertisement is the daemon's, which checks the RH2
@@ -909,14 +910,14 @@ static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info 
 	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
 	struct in6_addr home_addr;
 	struct xmip6_binding *b;
-	__u8 *hao;
+	struct mip6_opt_home_addr *hao;
 
 	if ((void *)(ip6 + 1) > data_end)
 		return VERDICT(XDP_DROP, internal_error);
 	hao = data + (e->hao_off & EXT_OFF_MASK);
-	if ((void *)(hao + HAO_OPT_LEN) > data_end)
+	if ((void *)(hao + 1) > data_end)
 		return VERDICT(XDP_DROP, internal_error);
-	__builtin_memcpy(&home_addr, hao + 2, sizeof(home_addr));
+	home_addr = hao->home_addr;
 	/* Fact sheet 3.1: a multicast, link-local or loopback home address is
 	 * invalid; silently discarded, no Binding Error. */
 	if (!addr_is_global_unicast(&home_addr))
@@ -931,9 +932,9 @@ static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info 
 			return VERDICT(XDP_DROP, internal_error);
 		return VERDICT(XDP_PASS, cn_hao_accept);
 	}
-	hao[0] = IPV6_TLV_PADN;
-	hao[1] = HAO_DATA_LEN;
-	__builtin_memset(hao + 2, 0, HAO_DATA_LEN);
+	hao->type = MIP6_DSTOPT_PADN;
+	hao->len = MIP6_OPT_HOME_ADDR_LEN;
+	__builtin_memset(&hao->home_addr, 0, sizeof(hao->home_addr));
 	return VERDICT(XDP_PASS, cn_hao_accept);
 }
 
@@ -1334,7 +1335,7 @@ static __always_inline int tc_mn_ro(struct __sk_buff *skb)
 	struct xmip6_ro_key key;
 	struct in6_addr coa;
 	struct xmip6_ro *ent;
-	struct ro_doh doh;
+	struct mip6_dstopts_hao doh;
 	int rc;
 
 	if ((void *)(p + 1) > data_end)
@@ -1369,7 +1370,7 @@ static __always_inline int tc_mn_ro(struct __sk_buff *skb)
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return VERDICT(TC_ACT_SHOT, mn_no_route);
 
-	ro_doh_fill(&doh, ip6.nexthdr, &key.home_addr);
+	dstopts_hao_fill(&doh, ip6.nexthdr, &key.home_addr);
 	if (tc_push_ext(skb, &ip6, &doh, IPPROTO_DSTOPTS, &coa, &key.peer_addr))
 		return VERDICT(TC_ACT_SHOT, internal_error);
 	STAT_INC(mn_hao_insert);
@@ -1410,7 +1411,7 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 	struct ipv6hdr *p = data + sizeof(struct ethhdr), ip6;
 	struct bpf_fib_lookup fib = {};
 	struct in6_addr coa = b->care_of_addr;
-	struct ro_rh2 rh;
+	struct mip6_rt2_hdr rh;
 	int rc;
 
 	if ((void *)(p + 1) > data_end)
@@ -1430,7 +1431,7 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return VERDICT(TC_ACT_SHOT, cn_no_route);
 
-	ro_rh2_fill(&rh, ip6.nexthdr, &ip6.daddr);
+	rt2_fill(&rh, ip6.nexthdr, &ip6.daddr);
 	if (tc_push_ext(skb, &ip6, &rh, IPPROTO_ROUTING, &ip6.saddr, &coa))
 		return VERDICT(TC_ACT_SHOT, internal_error);
 	STAT_INC(cn_rh2_insert);
