@@ -385,8 +385,43 @@ static __always_inline int xdp_signal_outer(struct xdp_md *ctx, const struct ipv
 
 /* ------------------------------------------------------------------ XDP */
 
-static __always_inline int xdp_redirect_to(struct xdp_md *ctx, struct bpf_fib_lookup *fib)
+/*
+ * Looks up the route of an IPv6 packet of @tot_len octets (0: do not check
+ * the MTU) and upper-layer @proto from @src to @dst, entering at @ifindex.
+ * @ctx is the program's context, an xdp_md or an __sk_buff: the helper takes
+ * either. Returns the BPF_FIB_LKUP_RET_* answer, with @fib filled in.
+ */
+static __always_inline int fib_lookup6(void *ctx, struct bpf_fib_lookup *fib, __u32 ifindex,
+				       const struct in6_addr *src, const struct in6_addr *dst,
+				       __u8 proto, __u16 tot_len)
 {
+	fib->family = AF_INET6;
+	fib->l4_protocol = proto;
+	fib->tot_len = tot_len;
+	fib->ifindex = ifindex;
+	__builtin_memcpy(fib->ipv6_src, src, sizeof(fib->ipv6_src));
+	__builtin_memcpy(fib->ipv6_dst, dst, sizeof(fib->ipv6_dst));
+	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+}
+
+/* A route, with (SUCCESS) or without (NO_NEIGH) a resolved next hop? */
+static __always_inline bool fib_has_route(int rc)
+{
+	return rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH;
+}
+
+/* The Ethernet addresses of the next hop bpf_fib_lookup() answered with. */
+static __always_inline void fib_set_macs(struct ethhdr *eth, const struct bpf_fib_lookup *fib)
+{
+	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
+}
+
+/* XDP: sends the frame to the next hop of a BPF_FIB_LKUP_RET_SUCCESS answer. */
+static __always_inline int xdp_forward(struct xdp_md *ctx, struct ethhdr *eth,
+				       const struct bpf_fib_lookup *fib)
+{
+	fib_set_macs(eth, fib);
 	if (fib->ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
 	return bpf_redirect(fib->ifindex, 0);
@@ -474,16 +509,11 @@ static __always_inline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_b
 		return VERDICT(XDP_PASS, ha_hop_limit);
 	inner_len = sizeof(*inner) + bpf_ntohs(inner->payload_len);
 
-	fib.family = AF_INET6;
-	fib.l4_protocol = IPPROTO_IPV6;
-	fib.tot_len = inner_len + XMIP6_TUNNEL_OVERHEAD;
-	fib.ifindex = ctx->ingress_ifindex;
-	__builtin_memcpy(fib.ipv6_src, &b->ha_addr, sizeof(fib.ipv6_src));
-	__builtin_memcpy(fib.ipv6_dst, &b->care_of_addr, sizeof(fib.ipv6_dst));
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	rc = fib_lookup6(ctx, &fib, ctx->ingress_ifindex, &b->ha_addr, &b->care_of_addr,
+			 IPPROTO_IPV6, inner_len + XMIP6_TUNNEL_OVERHEAD);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return xdp_send_ptb(ctx, &b->ha_addr, ptb_mtu_for(fib.mtu_result));
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+	if (!fib_has_route(rc))
 		return VERDICT(XDP_DROP, ha_no_route);
 	mtu = tunnel_mtu_of(b);
 	if (mtu && inner_len + XMIP6_TUNNEL_OVERHEAD > mtu)
@@ -510,9 +540,7 @@ static __always_inline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_b
 	 * resolves the next hop, so the first packets are not lost. */
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
 		return VERDICT(XDP_PASS, ha_encap_stack);
-	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
-	return VERDICT(xdp_redirect_to(ctx, &fib), ha_encap_fwd);
+	return VERDICT(xdp_forward(ctx, eth, &fib), ha_encap_fwd);
 }
 
 /* HA: forward a packet just taken out of the reverse tunnel. */
@@ -530,13 +558,8 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 	if (ip6->hop_limit <= 1)
 		return VERDICT(XDP_PASS, ha_decap_stack);
 
-	fib.family = AF_INET6;
-	fib.l4_protocol = ip6->nexthdr;
-	fib.tot_len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
-	fib.ifindex = ctx->ingress_ifindex;
-	__builtin_memcpy(fib.ipv6_src, &ip6->saddr, sizeof(fib.ipv6_src));
-	__builtin_memcpy(fib.ipv6_dst, &ip6->daddr, sizeof(fib.ipv6_dst));
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	rc = fib_lookup6(ctx, &fib, ctx->ingress_ifindex, &ip6->saddr, &ip6->daddr, ip6->nexthdr,
+			 sizeof(*ip6) + bpf_ntohs(ip6->payload_len));
 	/* Anything but a plain forward (local destination, no neighbour,
 	 * too big, unreachable) is the stack's job, ICMPv6 errors included;
 	 * its errors to the home address come back through tc_ha_egress. */
@@ -544,9 +567,7 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 		return VERDICT(XDP_PASS, ha_decap_stack);
 
 	ip6->hop_limit--;
-	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
-	return VERDICT(xdp_redirect_to(ctx, &fib), ha_decap_fwd);
+	return VERDICT(xdp_forward(ctx, eth, &fib), ha_decap_fwd);
 }
 
 /*
@@ -1039,14 +1060,15 @@ static __always_inline __u32 tc_l3_segment_len(struct __sk_buff *skb, struct ipv
 }
 
 /*
- * Routes a packet of @len octets that is about to grow by @grow octets and
- * leave from @src to @dst: the FIB answer, except that a host (forwarding
- * off: the helper answers only routers, BPF_FIB_LKUP_RET_FWD_DISABLED) gets
- * NO_NEIGH for the device the stack chose, which bpf_redirect_neigh() then
- * routes, or FRAG_NEEDED with the device MTU standing in for the path MTU.
- * GSO packets are checked per segment: bpf_skb_adjust_room() shrinks their
- * gso_size by @grow, so each segment still fits (Cilium's dsr_set_ext6 does
- * the same); only non-GSO packets get a length.
+ * TC: routes a packet of @len octets that is about to grow by @grow octets
+ * and leave from @src to @dst: the FIB answer, except that a host
+ * (forwarding off: the helper answers only routers,
+ * BPF_FIB_LKUP_RET_FWD_DISABLED) gets NO_NEIGH for the device the stack
+ * chose, which bpf_redirect_neigh() then routes, or FRAG_NEEDED with the
+ * device MTU standing in for the path MTU. GSO packets are checked per
+ * segment: bpf_skb_adjust_room() shrinks their gso_size by @grow, so each
+ * segment still fits (Cilium's dsr_set_ext6 does the same); only non-GSO
+ * packets get a length.
  */
 static __always_inline int tc_fib(struct __sk_buff *skb, struct bpf_fib_lookup *fib,
 				  const struct in6_addr *src, const struct in6_addr *dst,
@@ -1054,13 +1076,7 @@ static __always_inline int tc_fib(struct __sk_buff *skb, struct bpf_fib_lookup *
 {
 	int rc;
 
-	fib->family = AF_INET6;
-	fib->l4_protocol = proto;
-	fib->tot_len = skb->gso_size ? 0 : len + grow;
-	fib->ifindex = skb->ifindex;
-	__builtin_memcpy(fib->ipv6_src, src, sizeof(fib->ipv6_src));
-	__builtin_memcpy(fib->ipv6_dst, dst, sizeof(fib->ipv6_dst));
-	rc = bpf_fib_lookup(skb, fib, sizeof(*fib), 0);
+	rc = fib_lookup6(skb, fib, skb->ifindex, src, dst, proto, skb->gso_size ? 0 : len + grow);
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
 		__u32 dev_mtu = 0;
 
@@ -1075,7 +1091,10 @@ static __always_inline int tc_fib(struct __sk_buff *skb, struct bpf_fib_lookup *
 	return rc;
 }
 
-/* Sends a rebuilt packet where tc_fib() said (@rc SUCCESS or NO_NEIGH). */
+/*
+ * TC: sends a rebuilt packet where tc_fib() said (@rc SUCCESS or NO_NEIGH).
+ * The caller has counted the packet; only a failure here counts again.
+ */
 static __always_inline int tc_forward(struct __sk_buff *skb, const struct bpf_fib_lookup *fib,
 				      int rc)
 {
@@ -1090,8 +1109,7 @@ static __always_inline int tc_forward(struct __sk_buff *skb, const struct bpf_fi
 	eth = data;
 	if ((void *)(eth + 1) > data_end)
 		return VERDICT(TC_ACT_SHOT, internal_error);
-	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
+	fib_set_macs(eth, fib);
 	if (fib->ifindex == skb->ifindex)
 		return TC_ACT_OK;
 	return bpf_redirect(fib->ifindex, 0);
@@ -1124,7 +1142,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	mtu = tunnel_mtu_of(b);
 	if (mtu && tc_l3_segment_len(skb, inner, data_end) + XMIP6_TUNNEL_OVERHEAD > mtu)
 		return tc_ptb_local(skb, dst, ptb_mtu_for(mtu), dir);
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH) {
+	if (!fib_has_route(rc)) {
 		if (dir == TC_DIR_MN)
 			return VERDICT(TC_ACT_SHOT, mn_no_route);
 		return VERDICT(TC_ACT_SHOT, ha_no_route);
@@ -1367,7 +1385,7 @@ static __always_inline int tc_mn_ro(struct __sk_buff *skb)
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, &key.peer_addr, ptb_mtu_grow(fib.mtu_result, RO_EXT_LEN),
 				    TC_DIR_MN);
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+	if (!fib_has_route(rc))
 		return VERDICT(TC_ACT_SHOT, mn_no_route);
 
 	dstopts_hao_fill(&doh, ip6.nexthdr, &key.home_addr);
@@ -1428,7 +1446,7 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 		    RO_EXT_LEN);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, &coa, ptb_mtu_grow(fib.mtu_result, RO_EXT_LEN), TC_DIR_CN);
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+	if (!fib_has_route(rc))
 		return VERDICT(TC_ACT_SHOT, cn_no_route);
 
 	rt2_fill(&rh, ip6.nexthdr, &ip6.daddr);
