@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * icmp6.h - ICMPv6 Packet Too Big built in place, for XDP and TC.
+ * icmp6.h - ICMPv6 Packet Too Big built in place and sent, rate-limited
+ * (RFC 4443 section 2.4 (f)), from XDP back to the sender and from TC back
+ * into the local stack.
  *
  * The error quotes as much of the invoking packet as fits in the IPv6
  * minimum MTU (RFC 4443 section 2.4 (c)): 1280 - 40 - 8 = 1232 bytes. A
@@ -12,8 +14,13 @@
 #define XMIP6_ICMP6_H
 
 #include <linux/icmpv6.h>
-#include "parse.h"
+#include <linux/pkt_cls.h>
+
 #include "xmip6.h"
+#include "maps.h"
+#include "parse.h"
+#include "ratelimit.h"
+#include "stats.h"
 
 #define PTB_HDRS_LEN  (sizeof(struct ipv6hdr) + sizeof(struct icmp6hdr))
 #define PTB_QUOTE_LEN (XMIP6_IPV6_MIN_MTU - PTB_HDRS_LEN)
@@ -89,6 +96,74 @@ static __always_inline int ptb_build(void *data, void *data_end, const struct in
 		return -1;
 	icmp->icmp6_cksum = csum_fold32(csum);
 	return 0;
+}
+
+static __always_inline bool icmp_error_allowed(void)
+{
+	return bucket_take(BUCKET_ICMP_ERROR, icmp_ratelimit_pps, icmp_ratelimit_burst);
+}
+
+/*
+ * XDP: answers a packet too big for the tunnel with ICMPv6 Packet Too Big
+ * (RFC 2473 section 7.1, RFC 4443 section 3.2), sent back where it came from.
+ */
+static __always_inline int xdp_send_ptb(struct xdp_md *ctx, const struct in6_addr *src, __u32 mtu)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	int grow = PTB_HDRS_LEN;
+	struct ethhdr eth;
+	int delta;
+
+	if (!icmp_error_allowed())
+		return VERDICT(XDP_DROP, ptb_ratelimited);
+	if (data + sizeof(eth) > data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	eth = *(struct ethhdr *)data;
+	delta = PTB_FRAME_LEN - (int)(data_end - data + grow);
+	if (delta > 0) /* cannot happen: see the top of this file */
+		return VERDICT(XDP_DROP, internal_error);
+	if (bpf_xdp_adjust_head(ctx, -grow) || bpf_xdp_adjust_tail(ctx, delta))
+		return VERDICT(XDP_DROP, internal_error);
+
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (data + sizeof(eth) > data_end)
+		return VERDICT(XDP_DROP, internal_error);
+	*(struct ethhdr *)data = eth;
+	if (ptb_build(data, data_end, src, mtu))
+		return VERDICT(XDP_DROP, internal_error);
+	return VERDICT(XDP_TX, ha_ptb_sent);
+}
+
+/*
+ * TC: too big for the tunnel (or for the extension header @dir adds), sent
+ * by this host: loop an ICMPv6 Packet Too Big back into our own stack,
+ * which lowers the path MTU for the socket.
+ */
+static __always_inline int tc_ptb_local(struct __sk_buff *skb, const struct in6_addr *src,
+					__u32 mtu, enum tc_dir dir)
+{
+	void *data, *data_end;
+
+	if (!icmp_error_allowed())
+		return VERDICT(TC_ACT_SHOT, ptb_ratelimited);
+	/* Trim first: that also ends GSO (skb_gso_reset), then make room. */
+	if (bpf_skb_change_tail(skb, PTB_FRAME_LEN - PTB_HDRS_LEN, 0) ||
+	    bpf_skb_adjust_room(skb, PTB_HDRS_LEN, BPF_ADJ_ROOM_MAC, 0) ||
+	    bpf_skb_pull_data(skb, PTB_FRAME_LEN))
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (ptb_build(data, data_end, src, mtu))
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	if (dir == TC_DIR_MN)
+		STAT_INC(mn_ptb_local);
+	else if (dir == TC_DIR_CN)
+		STAT_INC(cn_ptb_local);
+	else
+		STAT_INC(ha_ptb_sent);
+	return bpf_redirect(skb->ifindex, BPF_F_INGRESS);
 }
 
 #endif /* XMIP6_ICMP6_H */

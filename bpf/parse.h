@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * parse.h - bounds-checked access to Ethernet and IPv6 headers.
+ * parse.h - bounds-checked access to Ethernet and IPv6 headers, the walk
+ * over IPv6 extension headers, and the address and header predicates the
+ * programs branch on.
  *
  * Every helper takes a cursor (current position, end of data) and checks
  * the whole access once before it returns a pointer, so callers never
@@ -181,52 +183,19 @@ static __always_inline __u8 ipv6_tclass(const struct ipv6hdr *ip6)
 	return (ipv6_word0(ip6) >> 20) & 0xff;
 }
 
-static __always_inline __u32 hash_mix(__u32 h, __u32 v)
-{
-	h ^= v;
-	h *= 0x9e3779b1;
-	return h ^ (h >> 15);
-}
-
 /*
- * Flow label of the outer header (RFC 6438): the inner label when the sender
- * set one, else a hash of the inner addresses, next header and, for TCP and
- * UDP, the ports, so that ECMP between HA and care-of address keeps flows
- * in order. Never 0 (0 means "no label").
+ * Neighbor Discovery (ICMPv6 133-137 with hop limit 255, RFC 4861) is
+ * link-scoped: never tunnelled, never rewritten. @c is behind the IPv6
+ * header.
  */
-static __always_inline __u32 tunnel_flow_label(const struct ipv6hdr *inner, void *data_end)
+static __always_inline bool ipv6_is_nd(struct cursor c, const struct ipv6hdr *ip6)
 {
-	__u32 label = ipv6_word0(inner) & 0xfffff;
-	__u32 h = inner->nexthdr;
-	const __u32 *ports = (const void *)(inner + 1);
-	int i;
+	__u8 *type;
 
-	if (label)
-		return label;
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		h = hash_mix(h, inner->saddr.in6_u.u6_addr32[i]);
-		h = hash_mix(h, inner->daddr.in6_u.u6_addr32[i]);
-	}
-	if ((inner->nexthdr == IPPROTO_TCP || inner->nexthdr == IPPROTO_UDP) &&
-	    (void *)(ports + 1) <= data_end)
-		h = hash_mix(h, *ports);
-	h = (h ^ (h >> 20)) & 0xfffff;
-	return h ? h : 1;
-}
-
-/* Fills an outer IPv6 header for IPv6-in-IPv6 (RFC 2473). */
-static __always_inline void tunnel_fill_outer(struct ipv6hdr *outer, __u8 tclass, __u32 label,
-					      __u16 inner_len, __u8 hop_limit,
-					      const struct in6_addr *src,
-					      const struct in6_addr *dst)
-{
-	*(__be32 *)outer = bpf_htonl((6U << 28) | ((__u32)tclass << 20) | label);
-	outer->payload_len = bpf_htons(inner_len);
-	outer->nexthdr = IPPROTO_IPV6;
-	outer->hop_limit = hop_limit;
-	outer->saddr = *src;
-	outer->daddr = *dst;
+	if (ip6->nexthdr != IPPROTO_ICMPV6 || ip6->hop_limit != 255)
+		return false;
+	type = cursor_pull(&c, 1);
+	return type && *type >= 133 && *type <= 137;
 }
 
 #endif /* XMIP6_PARSE_H */

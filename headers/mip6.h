@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * mh.h - Mobile IPv6 wire formats shared by the BPF programs and user space:
+ * mip6.h - Mobile IPv6 wire formats shared by the BPF programs and user space:
  * the Mobility Header (RFC 6275 section 6.1) and its messages, the mobility
  * options (section 6.2, RFC 3963, RFC 4285, RFC 5648), the Home Address
  * destination option (section 6.3) and the type 2 routing header (section
@@ -10,8 +10,8 @@
  * network byte order. Offsets in comments count from the start of the MH.
  * Flags are given in host order for the field they live in.
  */
-#ifndef XMIP6_MH_H
-#define XMIP6_MH_H
+#ifndef XMIP6_MIP6_H
+#define XMIP6_MIP6_H
 
 #include <linux/types.h>
 
@@ -348,4 +348,4 @@ struct mip6_rt2_hdr {
 #define MIP6_MIN_MOB_PFX_ADV_INTERVAL_S		 600
 #define MIP6_AUTH_TIMESTAMP_WINDOW_S		 7 /* RFC 4285 "close enough" default, > 3 s */
 
-#endif /* XMIP6_MH_H */
+#endif /* XMIP6_MIP6_H */

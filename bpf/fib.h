@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * fib.h - the next hop of a packet the data plane rewrote: one FIB lookup
+ * (bpf_fib_lookup()) for XDP and TC alike, and the redirect its answer asks
+ * for in each.
+ */
+#ifndef XMIP6_FIB_H
+#define XMIP6_FIB_H
+
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+
+#include "parse.h"
+#include "stats.h"
+
+#ifndef AF_INET6
+#define AF_INET6 10
+#endif
+
+/*
+ * Looks up the route of an IPv6 packet of @tot_len octets (0: do not check
+ * the MTU) and upper-layer @proto from @src to @dst, entering at @ifindex.
+ * @ctx is the program's context, an xdp_md or an __sk_buff: the helper takes
+ * either. Returns the BPF_FIB_LKUP_RET_* answer, with @fib filled in.
+ */
+static __always_inline int fib_lookup6(void *ctx, struct bpf_fib_lookup *fib, __u32 ifindex,
+				       const struct in6_addr *src, const struct in6_addr *dst,
+				       __u8 proto, __u16 tot_len)
+{
+	fib->family = AF_INET6;
+	fib->l4_protocol = proto;
+	fib->tot_len = tot_len;
+	fib->ifindex = ifindex;
+	__builtin_memcpy(fib->ipv6_src, src, sizeof(fib->ipv6_src));
+	__builtin_memcpy(fib->ipv6_dst, dst, sizeof(fib->ipv6_dst));
+	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+}
+
+/* The Ethernet addresses of the next hop bpf_fib_lookup() answered with. */
+static __always_inline void fib_set_macs(struct ethhdr *eth, const struct bpf_fib_lookup *fib)
+{
+	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
+}
+
+/* XDP: sends the frame to the next hop of a BPF_FIB_LKUP_RET_SUCCESS answer. */
+static __always_inline int xdp_forward(struct xdp_md *ctx, struct ethhdr *eth,
+				       const struct bpf_fib_lookup *fib)
+{
+	fib_set_macs(eth, fib);
+	if (fib->ifindex == ctx->ingress_ifindex)
+		return XDP_TX;
+	return bpf_redirect(fib->ifindex, 0);
+}
+
+/*
+ * TC: routes a packet of @len octets that is about to grow by @grow octets
+ * and leave from @src to @dst: the FIB answer, except that a host
+ * (forwarding off: the helper answers only routers,
+ * BPF_FIB_LKUP_RET_FWD_DISABLED) gets NO_NEIGH for the device the stack
+ * chose, which bpf_redirect_neigh() then routes, or FRAG_NEEDED with the
+ * device MTU standing in for the path MTU. GSO packets are checked per
+ * segment: bpf_skb_adjust_room() shrinks their gso_size by @grow, so each
+ * segment still fits (Cilium's dsr_set_ext6 does the same); only non-GSO
+ * packets get a length.
+ */
+static __always_inline int tc_fib(struct __sk_buff *skb, struct bpf_fib_lookup *fib,
+				  const struct in6_addr *src, const struct in6_addr *dst,
+				  __u8 proto, __u32 len, __u32 grow)
+{
+	int rc;
+
+	rc = fib_lookup6(skb, fib, skb->ifindex, src, dst, proto, skb->gso_size ? 0 : len + grow);
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
+		__u32 dev_mtu = 0;
+
+		fib->ifindex = skb->ifindex;
+		rc = BPF_FIB_LKUP_RET_NO_NEIGH;
+		if (!skb->gso_size &&
+		    bpf_check_mtu(skb, 0, &dev_mtu, grow, 0) == BPF_MTU_CHK_RET_FRAG_NEEDED) {
+			rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
+			fib->mtu_result = dev_mtu;
+		}
+	}
+	return rc;
+}
+
+/* A route, with (SUCCESS) or without (NO_NEIGH) a resolved next hop? */
+static __always_inline bool fib_has_route(int rc)
+{
+	return rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH;
+}
+
+/*
+ * TC: sends a rebuilt packet where tc_fib() said (@rc SUCCESS or NO_NEIGH).
+ * The caller has counted the packet; only a failure here counts again.
+ */
+static __always_inline int tc_forward(struct __sk_buff *skb, const struct bpf_fib_lookup *fib,
+				      int rc)
+{
+	void *data, *data_end;
+	struct ethhdr *eth;
+
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+		return bpf_redirect_neigh(fib->ifindex, NULL, 0, 0);
+
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	eth = data;
+	if ((void *)(eth + 1) > data_end)
+		return VERDICT(TC_ACT_SHOT, internal_error);
+	fib_set_macs(eth, fib);
+	if (fib->ifindex == skb->ifindex)
+		return TC_ACT_OK;
+	return bpf_redirect(fib->ifindex, 0);
+}
+
+#endif /* XMIP6_FIB_H */

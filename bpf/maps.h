@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * maps.h - the state the programs share with user space: the load-time
+ * configuration and the maps pinned by name, with their lookup helpers.
+ *
+ * Seven maps are pinned under the pin directory (headers/xmip6.h names them
+ * and documents their keys and values): "stats" (stats.h, next to the
+ * macros that count into it) and the six below. One more map, the per-CPU
+ * token buckets of ratelimit.h, is private to the programs and not pinned.
+ * Operators read the pinned maps with bpftool and user space opens them by
+ * name: names, pinning and layouts are part of the contract.
+ */
+#ifndef XMIP6_MAPS_H
+#define XMIP6_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "xmip6.h"
+#include "stats.h"
+
+/* Load-time configuration: the skeleton's rodata, set by user space before load. */
+const volatile __u8 tunnel_hop_limit = 64;
+/* ICMPv6 errors per second and CPU (RFC 4443 section 2.4 (f)), and burst. */
+const volatile __u32 icmp_ratelimit_pps = 1000;
+const volatile __u32 icmp_ratelimit_burst = 100;
+
+/* HA: the binding cache; MN: its own registrations; CN: its binding cache. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP6_BINDINGS_DEFAULT);
+	__type(key, struct in6_addr);
+	__type(value, struct xmip6_binding);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} bindings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip6_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} config SEC(".maps");
+
+/*
+ * Mobility Header packets for the daemon, one struct xmip6_signal each. A
+ * record has a fixed size: bpf_ringbuf_reserve() takes a constant only.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XMIP6_SIGNAL_RING_SIZE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} signal SEC(".maps");
+
+/* MN: route-optimised (home address, correspondent) pairs, written by the daemon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP6_RO_DEFAULT);
+	__type(key, struct xmip6_ro_key);
+	__type(value, struct xmip6_ro);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ro SEC(".maps");
+
+/* MN: correspondents seen on the reverse tunnel, for the daemon's RO policy. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XMIP6_PEERS_DEFAULT);
+	__type(key, struct xmip6_ro_key);
+	__type(value, struct xmip6_peer);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} peers SEC(".maps");
+
+/* HA: the mobile-nodes list's home addresses (headers/xmip6.h), written by the daemon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP6_ADMIT_DEFAULT);
+	__type(key, struct in6_addr);
+	__type(value, __u8);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} admit SEC(".maps");
+
+static __always_inline struct xmip6_config *config_get(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&config, &key);
+}
+
+static __always_inline struct xmip6_binding *binding_lookup(const struct in6_addr *home_addr)
+{
+	struct xmip6_binding *b = bpf_map_lookup_elem(&bindings, home_addr);
+
+	/* An expired binding is no binding (RFC 6275 section 9.1), even if no
+	 * daemon is around to delete it; the coarse clock costs a load. */
+	if (b && b->expires_ns && bpf_ktime_get_coarse_ns() >= b->expires_ns) {
+		STAT_INC(expired_binding);
+		return NULL;
+	}
+	return b;
+}
+
+/*
+ * MN: the live "ro" entry of (home address, correspondent) @key, or NULL.
+ * An expired entry is none, as an expired binding is.
+ */
+static __always_inline struct xmip6_ro *ro_lookup(const struct xmip6_ro_key *key)
+{
+	struct xmip6_ro *ent = bpf_map_lookup_elem(&ro, key);
+
+	if (ent && ent->expires_ns && bpf_ktime_get_coarse_ns() >= ent->expires_ns) {
+		STAT_INC(mn_ro_expired);
+		return NULL;
+	}
+	return ent;
+}
+
+#endif /* XMIP6_MAPS_H */
