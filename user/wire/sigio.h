@@ -93,7 +93,7 @@ struct sig_tx {
 	 * outer header tunnel_src -> tunnel_dst, next header 41, hop limit 64.
 	 * A mobile node's HoTI is reverse-tunnelled so, CoA -> HA around HoA ->
 	 * CN (RFC 6275 section 5.2.5), built whole here because it must not
-	 * meet TC egress (no HAO on a HoTI, fact sheet 1.6).
+	 * meet TC egress (a HoTI carries no HAO, RFC 6275 section 6.1.3).
 	 */
 	const struct in6_addr *tunnel_src;
 	const struct in6_addr *tunnel_dst;
