@@ -24,6 +24,7 @@
 #include "config/config.h"
 #include "daemon/ctl.h"
 #include "dp/dataplane.h"
+#include "dp/view.h"
 #include "common/util.h"
 
 #ifndef CONFIG_CTL_SOCKET_DEFAULT
@@ -675,15 +676,16 @@ static int table_print(struct json_object *rows, const struct column *cols)
 	return 0;
 }
 
-/* A "show" of the daemon: -j prints its result as it came, text a table of result[@key]. */
-static int daemon_show_table(const struct ctl *ctl, int fd, const char *command,
-			     struct json_object *args, const char *key, const struct column *cols)
+/*
+ * A "show" result (consumed): -j prints it as it is, text a table of its
+ * member @key.
+ */
+static int result_output(const struct ctl *ctl, struct json_object *result, const char *key,
+			 const struct column *cols)
 {
-	struct json_object *result, *rows;
+	struct json_object *rows;
 	int ret;
 
-	if (daemon_call(fd, command, args, &result))
-		return 1;
 	if (ctl->json) {
 		print_json(result);
 		return 0;
@@ -698,6 +700,17 @@ static int daemon_show_table(const struct ctl *ctl, int fd, const char *command,
 	ret = table_print(rows, cols);
 	json_object_put(result);
 	return ret;
+}
+
+/* A "show" of the daemon: result_output() of its result. */
+static int daemon_show_table(const struct ctl *ctl, int fd, const char *command,
+			     struct json_object *args, const char *key, const struct column *cols)
+{
+	struct json_object *result;
+
+	if (daemon_call(fd, command, args, &result))
+		return 1;
+	return result_output(ctl, result, key, cols);
 }
 
 /* @rows (consumed) as JSON or as a table of @cols. */
@@ -717,88 +730,6 @@ static int rows_output(const struct ctl *ctl, struct json_object *rows, const st
 
 /* ---- binding show ------------------------------------------------------------------------------ */
 
-struct binding_row {
-	struct in6_addr hoa;
-	struct xmip6_binding b;
-};
-
-struct binding_table {
-	struct binding_row *rows;
-	size_t n, cap;
-	const struct in6_addr *coa_filter;
-};
-
-static int binding_collect(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	struct binding_table *t = ctx;
-	struct binding_row *rows;
-
-	if (t->coa_filter && memcmp(t->coa_filter, &b->care_of_addr, sizeof(*t->coa_filter)))
-		return 0;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
-		rows = realloc(t->rows, t->cap * sizeof(*rows));
-		if (!rows) {
-			fprintf(stderr, "%s: out of memory\n", program_invocation_short_name);
-			return -ENOMEM;
-		}
-		t->rows = rows;
-	}
-	t->rows[t->n].hoa = *hoa;
-	t->rows[t->n].b = *b;
-	t->n++;
-	return 0;
-}
-
-static int binding_row_cmp(const void *x, const void *y)
-{
-	const struct binding_row *a = x, *b = y;
-
-	return memcmp(&a->hoa, &b->hoa, sizeof(a->hoa));
-}
-
-/* What a row says about time, in whole seconds. */
-struct binding_times {
-	bool infinite;
-	bool expired;
-	unsigned long long remaining_s; /* rounded up: a fresh 60 s binding shows 60 */
-	unsigned long long age_s;
-};
-
-static void binding_times(const struct xmip6_binding *b, unsigned long long now,
-			  struct binding_times *t)
-{
-	t->infinite = !b->expires_ns;
-	t->expired = !t->infinite && now >= b->expires_ns;
-	t->remaining_s = 0;
-	if (!t->infinite && !t->expired)
-		t->remaining_s = (b->expires_ns - now + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
-	t->age_s = b->registered_ns && now > b->registered_ns
-			   ? (now - b->registered_ns) / NSEC_PER_SEC
-			   : 0;
-}
-
-static void binding_flags_str(__u16 flags, char buf[5])
-{
-	static const struct {
-		__u16 bit;
-		char letter;
-	} letters[] = {
-		{XMIP6_BU_F_ACK, 'A'},
-		{XMIP6_BU_F_HOME, 'H'},
-		{XMIP6_BU_F_LLADDR, 'L'},
-		{XMIP6_BU_F_KEYMGM, 'K'},
-	};
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
-		if (flags & letters[i].bit)
-			buf[n++] = letters[i].letter;
-	if (!n)
-		buf[n++] = '-';
-	buf[n] = '\0';
-}
-
 static const struct column binding_cols[] = {
 	{.title = "Home Address", .key = "home_addr"},
 	{.title = "Care-of Address", .key = "care_of_addr"},
@@ -811,41 +742,10 @@ static const struct column binding_cols[] = {
 	{.title = "Seq", .key = "sequence"},
 	{.title = "Flags", .key = "flags"},
 	{.title = "Age", .key = "age"},
-	{.title = "State", .key = "state", .optional = true}, /* the daemon's view of the binding */
+	/* The state of the binding: a column only when the rows have it. */
+	{.title = "State", .key = "state", .optional = true},
 	{},
 };
-
-static struct json_object *binding_json(const struct binding_row *r, unsigned long long now)
-{
-	struct json_object *o = json_object_new_object();
-	struct binding_times t;
-	char flags[5];
-
-	binding_times(&r->b, now, &t);
-	binding_flags_str(r->b.flags, flags);
-	json_object_object_add(o, "home_addr", addr6_json(&r->hoa));
-	json_object_object_add(o, "care_of_addr", addr6_json(&r->b.care_of_addr));
-	json_object_object_add(o, "ha_addr", addr6_json(&r->b.ha_addr));
-	json_object_object_add(o, "lifetime",
-			       r->b.lifetime_s ? json_object_new_int64(r->b.lifetime_s) : NULL);
-	json_object_object_add(o, "remaining",
-			       t.infinite ? NULL : json_object_new_uint64(t.remaining_s));
-	json_object_object_add(o, "expired", json_object_new_boolean(t.expired));
-	json_object_object_add(o, "sequence", json_object_new_int64(r->b.sequence));
-	json_object_object_add(o, "flags", json_object_new_string(flags));
-	json_object_object_add(o, "age", json_object_new_uint64(t.age_s));
-	return o;
-}
-
-static struct json_object *binding_rows_json(const struct binding_table *t, unsigned long long now)
-{
-	struct json_object *arr = json_object_new_array();
-	size_t r;
-
-	for (r = 0; r < t->n; r++)
-		json_object_array_add(arr, binding_json(&t->rows[r], now));
-	return arr;
-}
 
 static int parse_binding_show(struct args *a, struct in6_addr *hoa, bool *have_hoa,
 			      struct in6_addr *coa, bool *have_coa)
@@ -872,39 +772,21 @@ static int parse_binding_show(struct args *a, struct in6_addr *hoa, bool *have_h
 	return 0;
 }
 
-static int binding_fill(const struct xmip6_dp *dp, const struct in6_addr *hoa,
-			struct binding_table *t)
-{
-	struct xmip6_binding b;
-	int err;
-
-	if (!hoa)
-		return dp_binding_foreach(dp, binding_collect, t);
-	err = dp_binding_lookup(dp, hoa, &b);
-	if (err == -ENOENT)
-		return 0;
-	return err ?: binding_collect(hoa, &b, t);
-}
-
-/* The maps' bindings, sorted by home address, as the rows of binding_cols. */
+/* The same {"bindings": [...]} the daemon answers (dp/view.h), read from the map here. */
 static int binding_show_maps(const struct ctl *ctl, const struct in6_addr *hoa,
 			     const struct in6_addr *coa)
 {
-	struct binding_table t = {.coa_filter = coa};
+	struct json_object *result;
 	struct xmip6_dp dp;
 	int err;
 
 	if (dp_open(ctl->pin_dir, &dp))
 		return 1;
-	err = binding_fill(&dp, hoa, &t);
+	err = dp_bindings_json(&dp, hoa, coa, &result);
 	dp_close(&dp);
-	if (!err) {
-		if (t.n) /* rows is NULL when there are none: qsort() wants an array */
-			qsort(t.rows, t.n, sizeof(*t.rows), binding_row_cmp);
-		err = rows_output(ctl, binding_rows_json(&t, mono_now_ns()), binding_cols);
-	}
-	free(t.rows);
-	return dp_status(err);
+	if (err)
+		return dp_status(err);
+	return result_output(ctl, result, "bindings", binding_cols);
 }
 
 static int cmd_binding_show(struct ctl *ctl, struct args *a)
@@ -993,17 +875,6 @@ static void stats_print(struct json_object *o, int indent, bool describe)
 	}
 }
 
-static struct json_object *stats_json(const struct xmip6_stats *s)
-{
-	struct json_object *o = json_object_new_object();
-	size_t i;
-
-	for (i = 0; i < XMIP6_STAT_COUNT; i++)
-		json_object_object_add(o, dp_stat_descs[i].name,
-				       json_object_new_uint64(dp_stat_value(s, i)));
-	return o;
-}
-
 /* Print a stats object: -j as it is, text with stats_print(). */
 static void stats_output(const struct ctl *ctl, struct json_object *o)
 {
@@ -1026,7 +897,7 @@ static int stats_maps(const struct ctl *ctl, bool show)
 	if (show) {
 		err = dp_stats_read(&dp, &s);
 		if (!err)
-			stats_output(ctl, stats_json(&s));
+			stats_output(ctl, dp_stats_json(&s));
 	} else {
 		err = dp_stats_clear(&dp);
 	}
@@ -1252,70 +1123,9 @@ static const struct column peer_cols[] = {
 	{},
 };
 
-static int ro_row(const struct xmip6_ro_key *key, const struct xmip6_ro *ro, void *ctx)
-{
-	struct json_object *o = json_object_new_object();
-	/* The binding's time arithmetic: same fields, same meaning. */
-	struct xmip6_binding b = {
-		.expires_ns = ro->expires_ns,
-		.registered_ns = ro->registered_ns,
-	};
-	struct binding_times t;
-	char flags[5];
-
-	binding_times(&b, mono_now_ns(), &t);
-	binding_flags_str(ro->flags, flags);
-	json_object_object_add(o, "home_addr", addr6_json(&key->home_addr));
-	json_object_object_add(o, "peer_addr", addr6_json(&key->peer_addr));
-	json_object_object_add(o, "care_of_addr", addr6_json(&ro->care_of_addr));
-	json_object_object_add(o, "lifetime",
-			       ro->lifetime_s ? json_object_new_int64(ro->lifetime_s) : NULL);
-	json_object_object_add(o, "remaining",
-			       t.infinite ? NULL : json_object_new_uint64(t.remaining_s));
-	json_object_object_add(o, "expired", json_object_new_boolean(t.expired));
-	json_object_object_add(o, "sequence", json_object_new_int64(ro->sequence));
-	json_object_object_add(o, "flags", json_object_new_string(flags));
-	json_object_object_add(o, "age", json_object_new_uint64(t.age_s));
-	json_object_array_add(ctx, o);
-	return 0;
-}
-
-/* Seconds since @ns (CLOCK_MONOTONIC), 0 for the future. */
-static unsigned long long seconds_ago(unsigned long long ns)
-{
-	unsigned long long now = mono_now_ns();
-
-	return now > ns ? (now - ns) / NSEC_PER_SEC : 0;
-}
-
-static int peer_row(const struct xmip6_ro_key *key, const struct xmip6_peer *p, void *ctx)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "home_addr", addr6_json(&key->home_addr));
-	json_object_object_add(o, "peer_addr", addr6_json(&key->peer_addr));
-	json_object_object_add(o, "first_seen",
-			       json_object_new_uint64(seconds_ago(p->first_seen_ns)));
-	json_object_object_add(o, "last_seen",
-			       json_object_new_uint64(seconds_ago(p->last_seen_ns)));
-	json_object_object_add(o, "packets", json_object_new_uint64(p->packets));
-	json_object_array_add(ctx, o);
-	return 0;
-}
-
-static int ro_rows(const struct xmip6_dp *dp, struct json_object *rows)
-{
-	return dp_ro_foreach(dp, ro_row, rows);
-}
-
-static int peer_rows(const struct xmip6_dp *dp, struct json_object *rows)
-{
-	return dp_peer_foreach(dp, peer_row, rows);
-}
-
-/* A map's entries as rows: @fill walks it into the array. */
+/* A map's entries as rows: @fill (dp/view.h) walks it into an array. */
 static int maps_show(struct ctl *ctl, struct args *a, const char *usage,
-		     int (*fill)(const struct xmip6_dp *dp, struct json_object *rows),
+		     int (*fill)(const struct xmip6_dp *dp, struct json_object **rows),
 		     const struct column *cols)
 {
 	struct json_object *rows;
@@ -1325,24 +1135,21 @@ static int maps_show(struct ctl *ctl, struct args *a, const char *usage,
 	a->usage = usage;
 	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
 		return 1;
-	rows = json_object_new_array();
-	err = fill(&dp, rows);
+	err = fill(&dp, &rows);
 	dp_close(&dp);
-	if (err) {
-		json_object_put(rows);
+	if (err)
 		return dp_status(err);
-	}
 	return dp_status(rows_output(ctl, rows, cols));
 }
 
 static int cmd_ro_show(struct ctl *ctl, struct args *a)
 {
-	return maps_show(ctl, a, USAGE_RO_SHOW, ro_rows, ro_cols);
+	return maps_show(ctl, a, USAGE_RO_SHOW, dp_ro_json, ro_cols);
 }
 
 static int cmd_peers_show(struct ctl *ctl, struct args *a)
 {
-	return maps_show(ctl, a, USAGE_PEERS_SHOW, peer_rows, peer_cols);
+	return maps_show(ctl, a, USAGE_PEERS_SHOW, dp_peers_json, peer_cols);
 }
 
 /* "home HOA peer CN_ADDR" and, for add, "coa COA [lifetime S]", in any order. */
