@@ -8,7 +8,7 @@
  *
  * binding, stats, bul and home-agents can also be asked of xmip6d over its
  * control socket (ctl.h, docs/control-protocol.md); route() says which way a
- * command goes. Input is checked here either way, before anything is sent.
+ * command goes. Either way its input is checked before anything is sent.
  */
 #include <errno.h>
 #include <getopt.h>

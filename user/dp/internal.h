@@ -10,6 +10,7 @@
  *	tc_legacy.c  the clsact filter that stands in for tcx on older kernels
  *	attach.c     dp_attach(), dp_detach(), dp_unload(): an instance as a whole
  *	maps.c       reading and writing the maps of an open instance
+ *	view.c       the maps' entries as JSON (view.h; dataplane.h alone)
  *
  * Conventions as in dataplane.h: 0 or -errno, failures logged once where
  * they happen. libbpf option structs are spelled out rather than made with
