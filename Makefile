@@ -24,9 +24,11 @@ BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-# user/<concern>/*.c, one object each under $(BUILD)/user/<concern>/. The two
-# programs' main() files are left out of the objects every binary links.
-USER_MAINS  := user/cli/xmip6ctl.c user/daemon/xmip6d.c
+# user/<concern>/*.c, one object each under $(BUILD)/user/<concern>/. xmip6ctl
+# (all of user/cli/) and xmip6d's main() are left out of the objects every
+# binary links.
+CLI_SRCS    := $(wildcard user/cli/*.c)
+USER_MAINS  := $(CLI_SRCS) user/daemon/xmip6d.c
 USER_SRCS   := $(wildcard user/*/*.c)
 USER_COMMON := $(filter-out $(USER_MAINS),$(USER_SRCS))
 USER_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_COMMON))
@@ -59,7 +61,7 @@ $(BUILD)/user/%.o: user/%.c | $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/xmip6ctl: $(BUILD)/user/cli/xmip6ctl.o $(USER_OBJS)
+$(BUILD)/xmip6ctl: $(patsubst user/%.c,$(BUILD)/user/%.o,$(CLI_SRCS)) $(USER_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/xmip6d: $(BUILD)/user/daemon/xmip6d.o $(USER_OBJS)

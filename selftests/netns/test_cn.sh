@@ -204,7 +204,7 @@ binding_in_maps() {
 	local out
 	out=$(xm_ctl cn -j binding show) || return 1
 	echo "$out"
-	echo "$out" | jtrue "[b['care_of_addr'] for b in d] == ['$COA']"
+	echo "$out" | jtrue "[b['care_of_addr'] for b in d['bindings']] == ['$COA']"
 }
 
 unauthorized_counted() {

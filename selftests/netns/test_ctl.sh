@@ -52,13 +52,13 @@ for bad in "binding add zzz 2001:db8:20::1" "binding add 2001:db8:1::1 ff02::1" 
 	check "refused with one clear line: xmip6ctl $bad" refused $bad
 done
 check "nothing was added by the refused commands" \
-	test "$(x -j binding show | $py -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 0
+	test "$(x -j binding show | $py -c 'import json,sys; print(len(json.load(sys.stdin)["bindings"]))')" = 0
 
 check "binding add with lifetime" x binding add 2001:db8:1::100 2001:db8:20::100 lifetime 60
 json=$(x -j binding show)
 check "binding show -j: fields and values" $py -c '
 import json, sys
-b = json.loads(sys.argv[1])
+b = json.loads(sys.argv[1])["bindings"]
 assert len(b) == 1, b
 b = b[0]
 assert b["home_addr"] == "2001:db8:1::100" and b["care_of_addr"] == "2001:db8:20::100", b

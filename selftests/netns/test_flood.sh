@@ -78,7 +78,7 @@ ha_coa() {
 # not through the daemon it floods.
 map_coa_is() {
 	[ "$(xm_ctl ha -j binding show home-address "$XM_HOA" 2>/dev/null |
-		jget "d[0]['care_of_addr']" 2>/dev/null)" = "$1" ]
+		jget "d['bindings'][0]['care_of_addr']" 2>/dev/null)" = "$1" ]
 }
 # until_ns DEADLINE_NS CMD...: CMD until it succeeds or the clock passes DEADLINE_NS.
 until_ns() {

@@ -376,7 +376,7 @@ peer_expires() {
 	# Granted 8 s at registration: gone from the map and from proxy ND.
 	xm_retry 120 0.1 ha_no_binding "$SHORT_HOA" || return 1
 	! proxy_has "$SHORT_HOA" &&
-		! xm_ctl ha -j binding show | jget "[b['home_addr'] for b in d]" | grep -qF "$SHORT_HOA" &&
+		! xm_ctl ha -j binding show | jget "[b['home_addr'] for b in d['bindings']]" | grep -qF "$SHORT_HOA" &&
 		grep -q "binding $SHORT_HOA -> .* expired" "$XM_TMP/ha.log"
 }
 

@@ -132,7 +132,7 @@ send(IPv6(src=ha, dst=coa) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[hoa
 print("BA sent for seq", seq)
 EOF
 	xm_retry 20 0.1 test "$(bul "['state']")" = registered || return 1
-	xm_ctl mn -j binding show | jget "[(b['home_addr'], b['care_of_addr']) for b in d]" |
+	xm_ctl mn -j binding show | jget "[(b['home_addr'], b['care_of_addr']) for b in d['bindings']]" |
 		grep -qF "('$VHN_HOA', '$XM_COA')"
 }
 

@@ -594,17 +594,3 @@ int ctl_exchange(int fd, const char *command, struct json_object *args, struct j
 	json_object_put(r.obj);
 	return ret;
 }
-
-int ctl_request(const char *path, const char *command, struct json_object *args,
-		struct json_object **result, char *err, size_t errlen)
-{
-	int fd, ret;
-
-	*result = NULL;
-	fd = ctl_connect(path, err, errlen);
-	if (fd < 0)
-		return fd;
-	ret = ctl_exchange(fd, command, args, result, err, errlen);
-	close(fd);
-	return ret;
-}

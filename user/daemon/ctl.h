@@ -66,21 +66,14 @@ void ctl_server_close(struct ctl_server *s);
 int ctl_server_serve(struct ctl_server *s);
 
 /*
- * Client: one exchange with the daemon at @path. 0 and *@result (owned by the
- * caller; json_object_put() it) when the daemon answered status 0; the
- * daemon's negative status and its error text in @err otherwise; -ECONNREFUSED
- * / -ENOENT when no daemon listens there. @args is not consumed (NULL: {}).
- */
-int ctl_request(const char *path, const char *command, struct json_object *args,
-		struct json_object **result, char *err, size_t errlen);
-
-/*
- * ctl_request() in two steps, for a caller that must tell "no daemon" from
- * "the daemon said no" (both can be -ENOENT): ctl_connect() returns a
- * connected fd or -errno with "connect: REASON" in @err; ctl_exchange() does
- * the one exchange on it (the caller closes @fd) and returns like
- * ctl_request(). @args is not consumed; NULL sends an empty object. Every
- * wait is bounded by CTL_CLIENT_TIMEOUT_MS without progress (-ETIMEDOUT).
+ * Client, in two steps so that the caller can tell "no daemon" from "the
+ * daemon said no" (both can be -ENOENT): ctl_connect() returns a connected
+ * fd to the daemon at @path, or -errno with "connect: REASON" in @err;
+ * ctl_exchange() does the one exchange on it (the caller closes @fd): 0 and
+ * *@result (owned by the caller; json_object_put() it) when the daemon
+ * answered status 0, else the daemon's negative status and its error text
+ * in @err. @args is not consumed; NULL sends an empty object. Every wait is
+ * bounded by CTL_CLIENT_TIMEOUT_MS without progress (-ETIMEDOUT).
  */
 int ctl_connect(const char *path, char *err, size_t errlen);
 int ctl_exchange(int fd, const char *command, struct json_object *args, struct json_object **result,

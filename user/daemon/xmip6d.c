@@ -28,6 +28,7 @@
 
 #include "daemon/ctl.h"
 #include "daemon/daemon.h"
+#include "dp/view.h"
 #include "common/util.h"
 
 #ifndef XMIP6_VERSION
@@ -74,90 +75,25 @@ static int json_get_addr(struct json_object *args, const char *key, struct in6_a
 	return 0;
 }
 
-static const char *binding_state(const struct xmip6_binding *b, unsigned long long now)
-{
-	if (!b->expires_ns)
-		return "static";
-	if (b->expires_ns <= now)
-		return "expired";
-	return "registered";
-}
-
-struct binding_filter {
-	struct json_object *arr;
-	bool have_coa;
-	struct in6_addr coa;
-	unsigned long long now;
-};
-
-/* The keys `xmip6ctl binding show -j` prints from the maps, plus state. */
-static int binding_json(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	struct binding_filter *f = ctx;
-	struct json_object *o;
-	unsigned long long created = b->created_ns ?: b->registered_ns;
-	bool expired = b->expires_ns && b->expires_ns <= f->now;
-	char flags[5] = "";
-	int n = 0;
-
-	if (f->have_coa && memcmp(&f->coa, &b->care_of_addr, sizeof(f->coa)))
-		return 0;
-	if (b->flags & XMIP6_BU_F_ACK)
-		flags[n++] = 'A';
-	if (b->flags & XMIP6_BU_F_HOME)
-		flags[n++] = 'H';
-	if (b->flags & XMIP6_BU_F_LLADDR)
-		flags[n++] = 'L';
-	if (b->flags & XMIP6_BU_F_KEYMGM)
-		flags[n++] = 'K';
-	o = json_object_new_object();
-	json_object_object_add(o, "home_addr", addr6_json(hoa));
-	json_object_object_add(o, "care_of_addr", addr6_json(&b->care_of_addr));
-	json_object_object_add(o, "ha_addr", addr6_json(&b->ha_addr));
-	json_object_object_add(o, "lifetime",
-			       b->lifetime_s ? json_object_new_int64(b->lifetime_s) : NULL);
-	json_object_object_add(
-		o, "remaining",
-		!b->expires_ns ? NULL
-		: expired      ? json_object_new_int64(0)
-			       : json_object_new_int64((b->expires_ns - f->now) / NSEC_PER_SEC));
-	json_object_object_add(o, "expired", json_object_new_boolean(expired));
-	json_object_object_add(o, "sequence", json_object_new_int64(b->sequence));
-	json_object_object_add(o, "flags", json_object_new_string(flags));
-	json_object_object_add(
-		o, "age",
-		json_object_new_int64(f->now > created ? (f->now - created) / NSEC_PER_SEC : 0));
-	json_object_object_add(o, "state", json_object_new_string(binding_state(b, f->now)));
-	json_object_array_add(f->arr, o);
-	return 0;
-}
-
+/* docs/control-protocol.md "binding-show": dp/view.h's rows, as xmip6ctl shows the maps. */
 static int cmd_binding_show(struct json_object *args, struct json_object **result, char *err,
 			    size_t errlen, void *ctx)
 {
 	struct daemon *d = ctx;
-	struct binding_filter f = {.now = mono_now_ns()};
-	struct xmip6_binding b;
-	struct in6_addr hoa;
-	int ret;
+	struct in6_addr hoa, coa;
+	int no_hoa, no_coa, ret;
 
-	ret = json_get_addr(args, "care_of_addr", &f.coa, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	f.have_coa = ret == 0;
-	ret = json_get_addr(args, "home_addr", &hoa, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	f.arr = json_object_new_array();
-	if (ret == 0) {
-		if (!dp_binding_lookup(&d->dp, &hoa, &b))
-			binding_json(&hoa, &b, &f);
-	} else {
-		dp_binding_foreach(&d->dp, binding_json, &f);
-	}
-	*result = json_object_new_object();
-	json_object_object_add(*result, "bindings", f.arr);
-	return 0;
+	/* json_get_addr(): 1 when the member is absent, a filter not asked for. */
+	no_coa = json_get_addr(args, "care_of_addr", &coa, false, err, errlen);
+	if (no_coa < 0)
+		return no_coa;
+	no_hoa = json_get_addr(args, "home_addr", &hoa, false, err, errlen);
+	if (no_hoa < 0)
+		return no_hoa;
+	ret = dp_bindings_json(&d->dp, no_hoa ? NULL : &hoa, no_coa ? NULL : &coa, result);
+	if (ret)
+		snprintf(err, errlen, "binding map: %s", strerror(-ret));
+	return ret;
 }
 
 static int cmd_binding_add(struct json_object *args, struct json_object **result, char *err,

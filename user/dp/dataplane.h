@@ -142,15 +142,13 @@ int dp_binding_flush(const struct xmip6_dp *dp);
 /*
  * Mobile node route optimisation (headers/xmip6.h "ro"): one entry per
  * (home address, correspondent) registered through return routability.
- * -ENOENT (silent) from dp_ro_lookup() on a miss, -EOPNOTSUPP (logged) when
- * the instance has no "ro" map.
+ * -EOPNOTSUPP (logged) when the instance has no "ro" map.
  */
 typedef int (*dp_ro_cb)(const struct xmip6_ro_key *key, const struct xmip6_ro *ro, void *ctx);
 
 int dp_ro_update(const struct xmip6_dp *dp, const struct xmip6_ro_key *key,
 		 const struct xmip6_ro *ro);
 int dp_ro_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key);
-int dp_ro_lookup(const struct xmip6_dp *dp, const struct xmip6_ro_key *key, struct xmip6_ro *ro);
 int dp_ro_foreach(const struct xmip6_dp *dp, dp_ro_cb cb, void *ctx);
 
 /* Correspondents seen by TC egress ("peers"); the daemon may delete what it handled. */

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * maps.c - the maps of an open instance (dp_open()): config, bindings,
+ * route optimisation and peers, counters, and the HA's admission list.
+ * Every call works on the pinned maps themselves, so xmip6d and xmip6ctl
+ * see and change the same state.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dp/internal.h"
+#include "common/util.h"
+
+#define XMIP6_STAT_DESC(name, desc) {#name, desc},
+const struct dp_stat_desc dp_stat_descs[XMIP6_STAT_COUNT] = {XMIP6_STATS(XMIP6_STAT_DESC)};
+#undef XMIP6_STAT_DESC
+
+/* ---- config ---------------------------------------------------------------------------------- */
+
+const char *dp_role_name(__u32 role)
+{
+	switch (role) {
+	case XMIP6_ROLE_NONE:
+		return "none";
+	case XMIP6_ROLE_HA:
+		return "ha";
+	case XMIP6_ROLE_MN:
+		return "mn";
+	case XMIP6_ROLE_CN:
+		return "cn";
+	}
+	return "unknown";
+}
+
+int dp_config_read(const struct xmip6_dp *dp, struct xmip6_config *cfg)
+{
+	return dp_config_read_fd(dp->config_fd, cfg);
+}
+
+int dp_config_set_flags(const struct xmip6_dp *dp, __u32 flags)
+{
+	struct xmip6_config cfg;
+	int err;
+
+	/* Only dp_attach() writes the entry too, and it sets all of it. */
+	err = dp_config_read_fd(dp->config_fd, &cfg);
+	if (err)
+		return err;
+	cfg.flags = flags;
+	return dp_config_write_fd(dp->config_fd, &cfg);
+}
+
+/* ---- bindings -------------------------------------------------------------------------------- */
+
+static int check_binding_addr(const char *what, const struct in6_addr *addr)
+{
+	const char *why = addr6_unusable_reason(addr);
+	struct addr6_buf b;
+
+	if (!why)
+		return 0;
+	pr_err("%s %s is %s", what, addr6_str(addr, &b), why);
+	return -EINVAL;
+}
+
+int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		      const struct xmip6_binding *b)
+{
+	struct addr6_buf buf;
+	int err;
+
+	err = check_binding_addr("home address", hoa) ?:
+	      check_binding_addr("care-of address", &b->care_of_addr) ?:
+	      check_binding_addr("home agent address", &b->ha_addr);
+	if (err)
+		return err;
+
+	if (bpf_map_update_elem(dp->bindings_fd, hoa, b, BPF_ANY)) {
+		err = -errno;
+		if (err == -E2BIG)
+			pr_err("binding for %s: the table is full (%u bindings)",
+			       addr6_str(hoa, &buf), dp->bindings_max);
+		else
+			pr_err("binding for %s: %s", addr6_str(hoa, &buf), strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
+{
+	struct addr6_buf buf;
+	int err;
+
+	if (bpf_map_delete_elem(dp->bindings_fd, hoa)) {
+		err = -errno;
+		if (err == -ENOENT)
+			pr_err("no binding for %s", addr6_str(hoa, &buf));
+		else
+			pr_err("deleting the binding for %s: %s", addr6_str(hoa, &buf),
+			       strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int dp_binding_lookup(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		      struct xmip6_binding *b)
+{
+	struct addr6_buf buf;
+	int err;
+
+	if (bpf_map_lookup_elem(dp->bindings_fd, hoa, b)) {
+		err = -errno;
+		if (err != -ENOENT)
+			pr_err("looking up the binding for %s: %s", addr6_str(hoa, &buf),
+			       strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* Next home address after @prev (NULL: the first); 1 at the end, or -errno. */
+static int binding_next_key(const struct xmip6_dp *dp, const struct in6_addr *prev,
+			    struct in6_addr *next)
+{
+	int err;
+
+	if (!bpf_map_get_next_key(dp->bindings_fd, prev, next))
+		return 0;
+	err = -errno;
+	if (err == -ENOENT)
+		return 1;
+	pr_err("walking the bindings map: %s", strerror(-err));
+	return err;
+}
+
+int dp_binding_foreach(const struct xmip6_dp *dp, dp_binding_cb cb, void *ctx)
+{
+	struct in6_addr key, *prev = NULL;
+	struct xmip6_binding b;
+	int err;
+
+	while (!(err = binding_next_key(dp, prev, &key))) {
+		prev = &key;
+		err = dp_binding_lookup(dp, &key, &b);
+		if (err == -ENOENT) /* deleted meanwhile */
+			continue;
+		if (err)
+			return err;
+		err = cb(&key, &b, ctx);
+		if (err)
+			return err;
+	}
+	return err < 0 ? err : 0;
+}
+
+int dp_binding_count(const struct xmip6_dp *dp)
+{
+	struct in6_addr key, *prev = NULL;
+	int n = 0, err;
+
+	while (!(err = binding_next_key(dp, prev, &key))) {
+		prev = &key;
+		n++;
+	}
+	return err < 0 ? err : n;
+}
+
+int dp_binding_flush(const struct xmip6_dp *dp)
+{
+	struct in6_addr key;
+	int n = 0, err;
+
+	/* Always restart from the first key: deleting invalidates the cursor. */
+	while (!(err = binding_next_key(dp, NULL, &key))) {
+		if (bpf_map_delete_elem(dp->bindings_fd, &key) && errno != ENOENT) {
+			err = -errno;
+			pr_err("flushing the bindings: %s", strerror(-err));
+			return err;
+		}
+		n++;
+	}
+	return err < 0 ? err : n;
+}
+
+/* ---- route optimisation ------------------------------------------------------------------- */
+
+static int optional_map_check(int fd, const char *what)
+{
+	if (fd >= 0)
+		return 0;
+	pr_err("this instance has no %s map (attached by an older xmip6?): re-attach it", what);
+	return -EOPNOTSUPP;
+}
+
+int dp_ro_update(const struct xmip6_dp *dp, const struct xmip6_ro_key *key,
+		 const struct xmip6_ro *ro)
+{
+	struct addr6_buf b1, b2;
+	int err;
+
+	err = optional_map_check(dp->ro_fd, XMIP6_MAP_RO) ?:
+	      check_binding_addr("home address", &key->home_addr) ?:
+	      check_binding_addr("correspondent address", &key->peer_addr) ?:
+	      check_binding_addr("care-of address", &ro->care_of_addr);
+	if (err)
+		return err;
+	if (bpf_map_update_elem(dp->ro_fd, key, ro, BPF_ANY)) {
+		err = -errno;
+		pr_err("route optimisation entry %s -> %s: %s%s", addr6_str(&key->home_addr, &b1),
+		       addr6_str(&key->peer_addr, &b2), strerror(-err),
+		       err == -E2BIG ? " (the table is full)" : "");
+		return err;
+	}
+	return 0;
+}
+
+int dp_ro_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key)
+{
+	struct addr6_buf b1, b2;
+	int err;
+
+	err = optional_map_check(dp->ro_fd, XMIP6_MAP_RO);
+	if (err)
+		return err;
+	if (bpf_map_delete_elem(dp->ro_fd, key)) {
+		err = -errno;
+		pr_err("%s route optimisation entry %s -> %s%s%s",
+		       err == -ENOENT ? "no" : "deleting the", addr6_str(&key->home_addr, &b1),
+		       addr6_str(&key->peer_addr, &b2), err == -ENOENT ? "" : ": ",
+		       err == -ENOENT ? "" : strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * Walks a map keyed by struct xmip6_ro_key (-EOPNOTSUPP when the instance
+ * has none), handing each value (of @value_size, at most 64 octets) to @cb;
+ * stops at @cb's first non-zero return and returns it. Entries deleted
+ * meanwhile are skipped.
+ */
+static int ro_key_foreach(int fd, const char *what, size_t value_size,
+			  int (*cb)(const struct xmip6_ro_key *key, const void *value, void *ctx),
+			  void *ctx)
+{
+	struct xmip6_ro_key key, *prev = NULL;
+	__u64 value[8];
+	int err;
+
+	if (value_size > sizeof(value))
+		return -EINVAL;
+	err = optional_map_check(fd, what);
+	if (err)
+		return err;
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, value)) {
+			if (errno == ENOENT)
+				continue;
+			err = -errno;
+			pr_err("reading the %s map: %s", what, strerror(-err));
+			return err;
+		}
+		err = cb(&key, value, ctx);
+		if (err)
+			return err;
+	}
+	if (errno != ENOENT) {
+		err = -errno;
+		pr_err("walking the %s map: %s", what, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+struct ro_walk {
+	dp_ro_cb ro_cb;
+	dp_peer_cb peer_cb;
+	void *ctx;
+};
+
+static int ro_walk_ro(const struct xmip6_ro_key *key, const void *value, void *ctx)
+{
+	const struct ro_walk *w = ctx;
+
+	return w->ro_cb(key, value, w->ctx);
+}
+
+static int ro_walk_peer(const struct xmip6_ro_key *key, const void *value, void *ctx)
+{
+	const struct ro_walk *w = ctx;
+
+	return w->peer_cb(key, value, w->ctx);
+}
+
+int dp_ro_foreach(const struct xmip6_dp *dp, dp_ro_cb cb, void *ctx)
+{
+	struct ro_walk w = {.ro_cb = cb, .ctx = ctx};
+
+	return ro_key_foreach(dp->ro_fd, XMIP6_MAP_RO, sizeof(struct xmip6_ro), ro_walk_ro, &w);
+}
+
+int dp_peer_foreach(const struct xmip6_dp *dp, dp_peer_cb cb, void *ctx)
+{
+	struct ro_walk w = {.peer_cb = cb, .ctx = ctx};
+
+	return ro_key_foreach(dp->peers_fd, XMIP6_MAP_PEERS, sizeof(struct xmip6_peer),
+			      ro_walk_peer, &w);
+}
+
+int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key)
+{
+	struct addr6_buf b1, b2;
+	int err;
+
+	err = optional_map_check(dp->peers_fd, XMIP6_MAP_PEERS);
+	if (err)
+		return err;
+	if (bpf_map_delete_elem(dp->peers_fd, key)) {
+		err = -errno;
+		if (err != -ENOENT) /* the LRU may have evicted it: fine */
+			pr_err("deleting peer %s -> %s: %s", addr6_str(&key->home_addr, &b1),
+			       addr6_str(&key->peer_addr, &b2), strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* ---- stats -------------------------------------------------------------------------------- */
+
+static struct xmip6_stats *percpu_stats_alloc(int *ncpus)
+{
+	struct xmip6_stats *v;
+
+	*ncpus = libbpf_num_possible_cpus();
+	if (*ncpus <= 0) {
+		pr_err("cannot count the possible CPUs: %s", strerror(-*ncpus));
+		errno = *ncpus ? -*ncpus : EINVAL;
+		return NULL;
+	}
+	/* All fields are __u64: the per-CPU stride (8-byte rounded) is the size. */
+	v = calloc(*ncpus, sizeof(*v));
+	if (!v)
+		pr_err("out of memory");
+	return v;
+}
+
+int dp_stats_read(const struct xmip6_dp *dp, struct xmip6_stats *sum)
+{
+	__u64 *out = (__u64 *)sum;
+	struct xmip6_stats *v;
+	__u32 zero = 0;
+	int ncpus, cpu, err = 0;
+	size_t i;
+
+	v = percpu_stats_alloc(&ncpus);
+	if (!v)
+		return -errno;
+
+	memset(sum, 0, sizeof(*sum));
+	if (bpf_map_lookup_elem(dp->stats_fd, &zero, v)) {
+		err = -errno;
+		pr_err("reading the stats map: %s", strerror(-err));
+	} else {
+		for (cpu = 0; cpu < ncpus; cpu++)
+			for (i = 0; i < XMIP6_STAT_COUNT; i++)
+				out[i] += dp_stat_value(&v[cpu], i);
+	}
+	free(v);
+	return err;
+}
+
+int dp_stats_clear(const struct xmip6_dp *dp)
+{
+	struct xmip6_stats *v;
+	__u32 zero = 0;
+	int ncpus, err = 0;
+
+	v = percpu_stats_alloc(&ncpus);
+	if (!v)
+		return -errno;
+	if (bpf_map_update_elem(dp->stats_fd, &zero, v, BPF_ANY)) {
+		err = -errno;
+		pr_err("clearing the stats map: %s", strerror(-err));
+	}
+	free(v);
+	return err;
+}
+
+/* ---- HA signalling admission ("admit") ---------------------------------------------------- */
+
+static int addr_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct in6_addr));
+}
+
+int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t n)
+{
+	struct in6_addr key, next, *sorted = NULL;
+	bool more;
+	__u8 one = 1;
+	size_t i;
+	int err;
+
+	err = optional_map_check(dp->admit_fd, XMIP6_MAP_ADMIT);
+	if (err)
+		return err;
+	if (n > XMIP6_ADMIT_DEFAULT) {
+		pr_err("%zu mobile nodes: the %s map holds %u", n, XMIP6_MAP_ADMIT,
+		       XMIP6_ADMIT_DEFAULT);
+		return -E2BIG;
+	}
+	/* The new entries first, then the stale ones out: a listed node is
+	 * admitted all along. */
+	for (i = 0; i < n; i++) {
+		if (bpf_map_update_elem(dp->admit_fd, &addrs[i], &one, BPF_ANY)) {
+			err = -errno;
+			pr_err("writing the %s map: %s", XMIP6_MAP_ADMIT, strerror(-err));
+			return err;
+		}
+	}
+	if (n) {
+		sorted = malloc(n * sizeof(*sorted));
+		if (!sorted)
+			return -ENOMEM;
+		memcpy(sorted, addrs, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), addr_cmp);
+	}
+	/* The key after a deleted one cannot be asked for: find it first. */
+	more = !bpf_map_get_next_key(dp->admit_fd, NULL, &key);
+	while (more) {
+		more = !bpf_map_get_next_key(dp->admit_fd, &key, &next);
+		if ((!n || !bsearch(&key, sorted, n, sizeof(*sorted), addr_cmp)) &&
+		    bpf_map_delete_elem(dp->admit_fd, &key) && errno != ENOENT) {
+			err = -errno;
+			pr_err("deleting from the %s map: %s", XMIP6_MAP_ADMIT, strerror(-err));
+			break;
+		}
+		key = next;
+	}
+	free(sorted);
+	return err;
+}
