@@ -32,6 +32,7 @@ USER_MAINS  := $(CLI_SRCS) user/daemon/xmip6d.c
 USER_SRCS   := $(wildcard user/*/*.c)
 USER_COMMON := $(filter-out $(USER_MAINS),$(USER_SRCS))
 USER_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_COMMON))
+CLI_OBJS    := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CLI_SRCS))
 BINS        := $(BUILD)/xmip6ctl $(BUILD)/xmip6d
 # Test programs: C unit tests (selftests/unit), the BPF_PROG_TEST_RUN runner
 # (selftests/bpf) and the tools the Python and shell tests drive
@@ -61,7 +62,7 @@ $(BUILD)/user/%.o: user/%.c | $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/xmip6ctl: $(patsubst user/%.c,$(BUILD)/user/%.o,$(CLI_SRCS)) $(USER_OBJS)
+$(BUILD)/xmip6ctl: $(CLI_OBJS) $(USER_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/xmip6d: $(BUILD)/user/daemon/xmip6d.o $(USER_OBJS)
@@ -162,12 +163,12 @@ SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*/*.c user/*/*.h headers/*.h selfte
 # clang-format, cppcheck, and the layout rules (scripts/check-layout.py): no
 # include circle, no circle among user/'s folders or objects, no role named
 # by the daemon.
-lint: $(USER_OBJS)
+lint: $(USER_OBJS) $(CLI_OBJS)
 	clang-format --dry-run --Werror $(SRC_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Iheaders -Iuser \
 		-Iselftests/lib $(wildcard user/*/*.c selftests/*/*.c)
-	python3 scripts/check-layout.py $(BUILD)/user
+	python3 scripts/check-layout.py $(USER_OBJS) $(CLI_OBJS)
 
 format:
 	clang-format -i $(SRC_FILES)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""check-layout.py [OBJDIR] - the layout rules of user/ (run by `make lint`).
+"""check-layout.py [OBJ...] - the layout rules of user/ (run by `make lint`).
 
 1. No include circle among the project's own headers and sources: a file
    never reaches itself through `#include "..."`.
@@ -10,7 +10,7 @@
    (MAINS below) sit on top of everything and are left out of this rule.
 3. The daemon names no role: nothing in user/daemon/ includes user/roles/,
    except the program's main(), which walks the role table.
-4. With OBJDIR (the build's user/ objects): no call circle among the objects
+4. With OBJ... (the build's user/ objects): no call circle among the objects
    either, from `nm` (defined against undefined symbols). Roles call the
    daemon; the daemon reaches roles only through what they registered.
 
@@ -88,25 +88,21 @@ def folder(path):
     return "/".join(parts[:2]) if parts[0] == "user" and len(parts) > 2 else parts[0]
 
 
-def call_graph(objdir):
+def call_graph(objs):
     """Object -> objects whose functions or data it uses."""
     import subprocess
 
     defined, used = {}, {}
-    for dirpath, _, names in os.walk(objdir):
-        for n in sorted(names):
-            if not n.endswith(".o"):
-                continue
-            obj = os.path.relpath(os.path.join(dirpath, n), objdir)
-            syms = subprocess.run(["nm", os.path.join(dirpath, n)], capture_output=True,
-                                  text=True, check=True).stdout.splitlines()
-            used[obj] = set()
-            for line in syms:
-                f = line.split()
-                if len(f) == 3 and f[1] in "TDBR":
-                    defined.setdefault(f[2], obj)
-                elif len(f) == 2 and f[0] == "U":
-                    used[obj].add(f[1])
+    for obj in objs:
+        syms = subprocess.run(["nm", obj], capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+        used[obj] = set()
+        for line in syms:
+            f = line.split()
+            if len(f) == 3 and f[1] in "TDBR":
+                defined.setdefault(f[2], obj)
+            elif len(f) == 2 and f[0] == "U":
+                used[obj].add(f[1])
     return {o: {defined[s] for s in u if s in defined and defined[s] != o}
             for o, u in used.items()}
 
@@ -115,7 +111,7 @@ def main():
     files = {p: includes_of(p) for p in sources()}
     problems = []
     if len(sys.argv) > 1:
-        for comp in cycles(call_graph(sys.argv[1])):
+        for comp in cycles(call_graph(sys.argv[1:])):
             problems.append("call circle: " + " <-> ".join(comp))
 
     for comp in cycles(files):

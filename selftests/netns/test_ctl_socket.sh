@@ -101,7 +101,7 @@ echo '{"binding-show": {"result": {"bindings": []}}, "bul-show": {"result": {"bu
 cat >"$dir/check.py" <<'EOF'
 import json, os, sys
 
-sys.path.insert(0, os.path.join(os.getcwd(), "selftests"))
+sys.path.insert(0, os.path.join(os.getcwd(), "selftests", "lib"))
 from ctl_table import binding_cells as binding, num, table  # noqa: E402
 
 def bul(b):

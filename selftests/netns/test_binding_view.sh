@@ -18,12 +18,12 @@
 #           +-- HA (home link)
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 XM_TOPO=daemon
 # shellcheck source=scripts/topology.sh
 . scripts/topology.sh
-# shellcheck source=selftests/tap.sh
-. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
+# shellcheck source=selftests/lib/tap.sh
+. selftests/lib/tap.sh
 
 KEY_MN=00112233445566778899aabbccddeeff
 MOVED_HOA=2001:db8:1::200 # added, then added again with another CoA
@@ -67,7 +67,7 @@ capture() {
 	cat "$XM_TMP/$name"
 }
 
-view() { "$XM_PYTHON" selftests/binding_view.py "$@"; }
+view() { "$XM_PYTHON" selftests/lib/binding_view.py "$@"; }
 
 daemon_values() {
 	capture d.json xm_dctl ha -j binding show && view values d.json
