@@ -329,6 +329,25 @@ static bool chk_cn_full(const struct xmip6d_config *c)
 	return true;
 }
 
+/* The default refresh-before stays below a short max-lifetime: half of it. */
+static bool chk_cn_short_lifetime(const struct xmip6d_config *c)
+{
+	EXPECT(c->cn.max_lifetime_s == 4 && c->cn.refresh_before_s == 2);
+	return true;
+}
+
+static bool chk_cn_lifetime_30(const struct xmip6d_config *c)
+{
+	EXPECT(c->cn.max_lifetime_s == 30 && c->cn.refresh_before_s == 15);
+	return true;
+}
+
+static bool chk_cn_lifetime_31(const struct xmip6d_config *c)
+{
+	EXPECT(c->cn.max_lifetime_s == 31 && c->cn.refresh_before_s == 30);
+	return true;
+}
+
 static bool chk_ro_default(const struct xmip6d_config *c)
 {
 	EXPECT(c->has_mn && c->mn.ro_mode == CONFIG_RO_NONE && c->mn.n_ro_peers == 0);
@@ -482,6 +501,15 @@ static const struct tcase cases[] = {
 	{"correspondent node: refresh-before not below max-lifetime",
 	 CN_BASE "\tmax-lifetime = 20;\n\trefresh-before = 20;\n};\n", 4,
 	 "correspondent-node.refresh-before: 20 is not below max-lifetime (20)", NULL, NULL},
+	{"correspondent node: max-lifetime 4, refresh-before by default half of it",
+	 CN_BASE "\tmax-lifetime = 4;\n};\n", OK, NULL, NULL, chk_cn_short_lifetime},
+	{"correspondent node: max-lifetime 30, refresh-before by default 15",
+	 CN_BASE "\tmax-lifetime = 30;\n};\n", OK, NULL, NULL, chk_cn_lifetime_30},
+	{"correspondent node: max-lifetime 31, refresh-before by default 30",
+	 CN_BASE "\tmax-lifetime = 31;\n};\n", OK, NULL, NULL, chk_cn_lifetime_31},
+	{"correspondent node: refresh-before given, not below a short max-lifetime",
+	 CN_BASE "\tmax-lifetime = 4;\n\trefresh-before = 30;\n};\n", 4,
+	 "correspondent-node.refresh-before: 30 is not below max-lifetime (4)", NULL, NULL},
 	{"correspondent node: no interfaces", "correspondent-node = {\n};\n", 1,
 	 "correspondent-node.interfaces: missing", NULL, NULL},
 	{"correspondent node: a typo", CN_BASE "\tnonce-intervall = 3;\n};\n", 3,

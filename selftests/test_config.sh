@@ -156,6 +156,13 @@ good "correspondent node" "$tmp/cngood.conf" "correspondent-node = {" "max-lifet
 	"nonce-interval = 1;" "nonce-lifetime = 3;" "kcn-interval = 3600;" \
 	"refresh-request = true;" "refresh-before = 6;" "max-bindings = 65536;"
 
+# A max-lifetime below the default refresh-before (30): the effective
+# refresh-before is half of it, and the printed settings load again.
+printf 'correspondent-node = {\n\tinterfaces = [ "%s" ];\n\tmax-lifetime = 4;\n};\n' "$IF" \
+	>"$tmp/cnshort.conf"
+good "correspondent node with max-lifetime 4" "$tmp/cnshort.conf" "max-lifetime = 4;" \
+	"refresh-before = 2;"
+
 sed 's|^};$|\troute-optimization = [ "2001:db8:c::/48", "2001:db8:d::1" ];\n\troute-optimization-lifetime = 200;\n};|' \
 	"$tmp/mn.conf" >"$tmp/ro.conf"
 good "mobile node with a route-optimization list" "$tmp/ro.conf" \

@@ -121,7 +121,9 @@ struct config_cn {
 	__u32 nonce_lifetime_s; /* a nonce is accepted this long, default 240 (MAX_NONCE_LIFETIME) */
 	__u32 kcn_interval_s;	/* a new Kcn this often, default 3600; 0 = never */
 	bool refresh_request;	/* Binding Refresh Request before expiry, default true */
-	__u32 refresh_before_s;	   /* how long before expiry the BRR goes, default 30 */
+	/* How long before expiry the BRR goes: default 30, or half of a
+	 * max-lifetime of 30 or less (always below max-lifetime). */
+	__u32 refresh_before_s;
 	enum dp_xdp_mode xdp_mode; /* DP_XDP_NATIVE (default) or DP_XDP_GENERIC */
 };
 

@@ -562,7 +562,15 @@ int cn_check(struct parse_ctx *c, const config_setting_t *grp, void *obj)
 		return fail(c, config_setting_get_member(grp, "nonce-lifetime"),
 			    "%u is below nonce-interval (%u)", cn->nonce_lifetime_s,
 			    cn->nonce_interval_s);
-	if (cn->refresh_before_s >= cn->max_lifetime_s && s_before)
+	/*
+	 * The rule holds for the effective value, so that what --check prints
+	 * loads again: a default refresh-before that is not below a short
+	 * max-lifetime becomes half of it. cn.c sends the Binding Refresh
+	 * Request half way through such a lifetime either way (brr_due()).
+	 */
+	if (!s_before && cn->refresh_before_s >= cn->max_lifetime_s)
+		cn->refresh_before_s = cn->max_lifetime_s / 2;
+	if (cn->refresh_before_s >= cn->max_lifetime_s)
 		return fail(c, s_before, "%u is not below max-lifetime (%u)", cn->refresh_before_s,
 			    cn->max_lifetime_s);
 	return 0;

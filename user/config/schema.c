@@ -666,6 +666,7 @@ static const struct config_row cn_rows[] = {
 		.max = CONFIG_RR_MAX_LIFETIME_S,
 		.def = 30,
 		.hint = "seconds before expiry",
+		.doc_default = "`30`; half of a `max-lifetime` of 30 or less",
 		.doc_allowed = "below `max-lifetime`",
 		.doc = "How many seconds before expiry the Binding Refresh Request goes; for a "
 		       "lifetime shorter than twice this, half way through the lifetime.",
