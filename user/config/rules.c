@@ -57,15 +57,15 @@ int root_check(struct parse_ctx *c, const config_setting_t *grp, void *obj)
 		s = config_setting_get_member(grp, rows[i].name);
 		if (!s)
 			continue;
-		if (first) /* the one that starts later is the second */
-			return fail(c,
-				    config_setting_source_line(first) >
-						    config_setting_source_line(s)
-					    ? first
-					    : s,
+		if (first) {
+			/* Reported at the one that starts later. */
+			if (config_setting_source_line(first) > config_setting_source_line(s))
+				s = first;
+			return fail(c, s,
 				    "a file configures one role: home-agent, mobile-node or "
 				    "correspondent-node, not two "
 				    "(run two daemons with different pin-dir and control-socket)");
+		}
 		first = s;
 		role = &rows[i];
 	}

@@ -15,10 +15,12 @@
  * A section loads in two passes. First every row on its own, in table
  * order: present or required, type, range, stored (a row's parse hook adds
  * what its type cannot say). Then the section's check(), once: the rules
- * between settings and the defaults that follow from other settings, on
- * the effective values. Because no rule depends on whether a setting was
- * written or defaulted, what config_print() writes (every setting written
- * out) loads again to the same settings.
+ * between settings and the defaults that follow from other settings. The
+ * rules judge the effective values, defaults included, not whether a value
+ * was written, and config_print() writes every value out (in the form it
+ * was given where there is a choice: mobile-node's home-address or
+ * home-prefix, a key as key-length), so what it prints loads again to the
+ * same settings.
  */
 #ifndef XMIP6_CONFIG_SCHEMA_H
 #define XMIP6_CONFIG_SCHEMA_H
