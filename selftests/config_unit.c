@@ -4,7 +4,8 @@
  * texts, each either loading (with its values and defaults checked) or
  * failing with a given "FILE:LINE: " prefix and message; every good text
  * goes through config_print() -> config_load() and must come back equal;
- * the examples in docs/examples load.
+ * the examples in docs/examples load; the schema's tables hold each setting
+ * once, with a default in its own range.
  *
  * Prints TAP lines, exits 1 on any failure. Run it under
  * valgrind --leak-check=full --error-exitcode=1 to check config_free().
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/schema.h"
 #include "common/util.h"
 #include "xmip6.h"
 #include "unit.h"
@@ -1153,6 +1155,37 @@ static void test_find_mn_many(void)
 	config_free(&cfg);
 }
 
+/*
+ * The schema itself: a name twice in one section would be parsed twice and
+ * documented twice; a default outside its own range would be printed by
+ * --check as a value the loader refuses (a row whose default is not its
+ * own says so in doc_default: spi, required with a key).
+ */
+static void test_schema(void)
+{
+	const struct config_section *const *sec;
+	size_t i, j;
+
+	for (sec = schema_sections; *sec; sec++) {
+		const struct config_row *rows = (*sec)->rows;
+		int twice = 0, outside = 0;
+
+		for (i = 0; i < (*sec)->n_rows; i++) {
+			for (j = i + 1; j < (*sec)->n_rows; j++)
+				twice += !strcmp(rows[i].name, rows[j].name);
+			if ((rows[i].type == CT_INT || rows[i].type == CT_WORD) &&
+			    !rows[i].doc_default &&
+			    (rows[i].def < rows[i].min || rows[i].def > rows[i].max)) {
+				printf("#   %s: default %lld outside %lld..%lld\n", rows[i].name,
+				       rows[i].def, rows[i].min, rows[i].max);
+				outside++;
+			}
+		}
+		check(!twice, "schema %s: every setting once", (*sec)->name);
+		check(!outside, "schema %s: every default in its range", (*sec)->name);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char repo[PATH_MAX], self[PATH_MAX];
@@ -1179,6 +1212,7 @@ int main(int argc, char **argv)
 	test_api();
 	test_find_mn();
 	test_find_mn_many();
+	test_schema();
 	example(repo, "ha.conf", true, 3);
 	example(repo, "ha-virtual.conf", true, 2);
 	example(repo, "mn.conf", false, 0);
