@@ -62,7 +62,7 @@ struct config_row {
 	long long def;	     /* CT_INT, CT_BOOL, CT_WORD: the default */
 	const char *def_str; /* CT_PATH: the default */
 	const char *(*word)(int value); /* CT_WORD */
-	const char *hint;		/* CT_INT: what the number is, for range errors */
+	const char *hint;		/* an integer: what it is, for range errors */
 	const char *required;		/* absent: "missing; required (REQUIRED)" */
 	config_parse_fn parse;
 	config_print_fn print;		      /* CT_CUSTOM without one: never printed (key) */
