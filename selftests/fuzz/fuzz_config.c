@@ -2,8 +2,9 @@
 /*
  * fuzz_config.c - libFuzzer target: xmip6d configuration files (libconfig
  * syntax plus xmip6d's own checks) through config_load() and, for a file
- * that loads, config_print() and a reload of what it printed, which must
- * load too (the round trip `xmip6d --check` promises).
+ * that loads, the round trip `xmip6d --check` promises: what config_print()
+ * writes loads again, and prints again as the same text (the same
+ * settings: config_print() writes every one of them).
  *
  * Inputs naming other files (@include, key-file) are skipped: the target
  * must not wander the file system (a device file could block it).
@@ -31,11 +32,25 @@ static int write_file(const char *p, const void *data, size_t size)
 	return fclose(f);
 }
 
+/* config_print() of @cfg, written to @file too; the text is malloc'ed. */
+static char *print_config(const struct xmip6d_config *cfg, const char *file)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		abort();
+	config_print(f, cfg);
+	if (fclose(f) || (file && write_file(file, text, len)))
+		abort();
+	return text;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct xmip6d_config cfg, again;
-	char err[512];
-	FILE *f;
+	char err[512], *text, *text_again;
 
 	if (!path[0]) {
 		snprintf(path, sizeof(path), "/tmp/xmip6-fuzz-config.%d", (int)getpid());
@@ -47,17 +62,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (config_load(path, &cfg, err, sizeof(err)))
 		return 0;
-	f = fopen(printed, "we");
-	if (!f)
-		abort();
-	config_print(f, &cfg);
-	fclose(f);
+	text = print_config(&cfg, printed);
+	config_free(&cfg);
 	/* A printed key is its length only (keys_redacted): still a valid file. */
 	if (config_load(printed, &again, err, sizeof(err))) {
-		fprintf(stderr, "config_print output does not load: %s\n", err);
+		fprintf(stderr, "config_print output does not load: %s\n%s", err, text);
 		abort();
 	}
+	text_again = print_config(&again, NULL);
 	config_free(&again);
-	config_free(&cfg);
+	if (strcmp(text, text_again)) {
+		fprintf(stderr, "config_print output loads to other settings:\n%s---\n%s", text,
+			text_again);
+		abort();
+	}
+	free(text_again);
+	free(text);
 	return 0;
 }

@@ -6,7 +6,9 @@
 # every saved regression input (selftests/fuzz/regress/TARGET/*), then fuzz
 # for SECONDS (0: until stopped) from the seed corpus and the regressions.
 # New crashes are written to build/fuzz/crashes/TARGET/; copy them into
-# selftests/fuzz/regress/TARGET/ once fixed. Prints TAP, one line per step.
+# selftests/fuzz/regress/TARGET/ once fixed. Prints TAP, one line per step;
+# a regression input that fails again, or a regression directory that
+# names no target (its inputs would never run), fails the run.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 secs=${1:-60}
@@ -24,6 +26,14 @@ export LSAN_OPTIONS="suppressions=$PWD/selftests/fuzz/lsan.supp:print_suppressio
 work=$(mktemp -d /tmp/xmip6-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fails=0
+for d in selftests/fuzz/regress/*/; do
+	[ -d "$d" ] || continue
+	d=${d%/}
+	if [ ! -f "selftests/fuzz/${d##*/}.c" ]; then
+		echo "not ok - $d: no fuzz target selftests/fuzz/${d##*/}.c replays it"
+		fails=$((fails + 1))
+	fi
+done
 for t in "${targets[@]}"; do
 	bin=$build/fuzz/$t
 	if [ ! -x "$bin" ]; then

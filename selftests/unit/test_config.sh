@@ -6,6 +6,8 @@
 # must, for a good file, exit 0 and print the effective settings (a config
 # that loads again to the same output) and start nothing; for a bad file,
 # exit 1 with exactly one line "xmip6d: PATH:LINE: message" on stderr.
+# docs/xmip6d.conf.md shows the examples as they are, and settings tables
+# that build/selftests/config_doc writes from the schema.
 # The parser itself is covered by build/selftests/config_unit.
 #
 # Needs no root and no namespaces: --check touches no interface (the ones
@@ -14,6 +16,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 
 XMIP6D=${XMIP6_BUILD:-$PWD/build}/xmip6d
+CONFIG_DOC=${XMIP6_BUILD:-$PWD/build}/selftests/config_doc
 n=0
 failures=0
 
@@ -156,6 +159,13 @@ good "correspondent node" "$tmp/cngood.conf" "correspondent-node = {" "max-lifet
 	"nonce-interval = 1;" "nonce-lifetime = 3;" "kcn-interval = 3600;" \
 	"refresh-request = true;" "refresh-before = 6;" "max-bindings = 65536;"
 
+# A max-lifetime below the default refresh-before (30): the effective
+# refresh-before is half of it, and the printed settings load again.
+printf 'correspondent-node = {\n\tinterfaces = [ "%s" ];\n\tmax-lifetime = 4;\n};\n' "$IF" \
+	>"$tmp/cnshort.conf"
+good "correspondent node with max-lifetime 4" "$tmp/cnshort.conf" "max-lifetime = 4;" \
+	"refresh-before = 2;"
+
 sed 's|^};$|\troute-optimization = [ "2001:db8:c::/48", "2001:db8:d::1" ];\n\troute-optimization-lifetime = 200;\n};|' \
 	"$tmp/mn.conf" >"$tmp/ro.conf"
 good "mobile node with a route-optimization list" "$tmp/ro.conf" \
@@ -194,6 +204,33 @@ for f in ha ha-virtual mn mn-dhaad cn; do
 		diff "$tmp/doc-$f.conf" "docs/examples/$f.conf" 2>&1 | diag
 	fi
 done
+
+# Its settings tables are written from the schema (user/config/schema.c) by
+# build/selftests/config_doc: the committed file must be what it writes.
+doc=docs/xmip6d.conf.md
+if "$CONFIG_DOC" "$doc" >"$tmp/doc.md" 2>"$tmp/doc.err" && cmp -s "$tmp/doc.md" "$doc"; then
+	ok "$doc: the settings tables are the schema's"
+else
+	not_ok "$doc: the settings tables are the schema's (build/selftests/config_doc -i $doc)"
+	diag "$tmp/doc.err"
+	diff "$doc" "$tmp/doc.md" | diag
+fi
+# ... which that comparison notices: a setting left out of a table, a table
+# left out of the file.
+grep -v '^| `dad` |' "$doc" >"$tmp/nodad.md"
+if "$CONFIG_DOC" "$tmp/nodad.md" 2>/dev/null | grep -q '^| `dad` |'; then
+	ok "config_doc puts back a setting missing from its table"
+else
+	not_ok "config_doc puts back a setting missing from its table"
+fi
+grep -v '^<!-- schema: mobile-node -->$' "$doc" >"$tmp/nomn.md"
+if ! "$CONFIG_DOC" "$tmp/nomn.md" >/dev/null 2>"$tmp/nomn.err" &&
+	grep -qF '"<!-- schema: mobile-node -->"' "$tmp/nomn.err"; then
+	ok "config_doc refuses a file without the mobile-node table"
+else
+	not_ok "config_doc refuses a file without the mobile-node table"
+	diag "$tmp/nomn.err"
+fi
 
 # A world-readable file with keys still loads, with one warning.
 cp "$tmp/ha.conf" "$tmp/open.conf"

@@ -11,6 +11,11 @@
  * valid config that loads to the same result. Keys are never printed: only
  * their SPI, length and key-file. A key printed as its length alone loads
  * as zero octets with keys_redacted set, which the daemon must refuse to run.
+ *
+ * Every setting is one row of the schema (schema.h, schema.c), which the
+ * loader (parse.c, values.c, with rules.c for the rules between settings and
+ * keys.c for the keys), config_print() (print.c) and the settings tables of
+ * the documentation (doc.c) all follow; lookup.c answers config_find_mn().
  */
 #ifndef XMIP6_CONFIG_H
 #define XMIP6_CONFIG_H
@@ -20,6 +25,8 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <linux/types.h>
+
+#include "dp/dataplane.h"
 
 #define CONFIG_KEY_MIN		  16 /* octets: RFC 4285 section 5.1 */
 #define CONFIG_KEY_MAX		  64 /* octets of an MN-HA key */
@@ -70,7 +77,7 @@ struct config_ha {
 	int preference; /* Home Agent Information preference (16 bits, signed), default 0 */
 	struct config_mn_entry *mobile_nodes;
 	int n_mobile_nodes;
-	const char *xdp_mode; /* "native" (default) or "generic" */
+	enum dp_xdp_mode xdp_mode; /* DP_XDP_NATIVE (default) or DP_XDP_GENERIC */
 };
 
 struct config_mn {
@@ -91,7 +98,7 @@ struct config_mn {
 	bool link_local_compat;	  /* L flag (HA defends our link-local too), default false */
 	__u32 initial_timeout_ms; /* first home registration: 1500 (RFC 6275 section 11.8) */
 	__u32 max_timeout_s;	  /* MAX_BINDACK_TIMEOUT: 32 */
-	const char *xdp_mode;
+	enum dp_xdp_mode xdp_mode;
 	/*
 	 * route-optimization: with which correspondents to run return
 	 * routability and register (RFC 6275 section 11.7.2). "none" (the
@@ -114,8 +121,10 @@ struct config_cn {
 	__u32 nonce_lifetime_s; /* a nonce is accepted this long, default 240 (MAX_NONCE_LIFETIME) */
 	__u32 kcn_interval_s;	/* a new Kcn this often, default 3600; 0 = never */
 	bool refresh_request;	/* Binding Refresh Request before expiry, default true */
-	__u32 refresh_before_s; /* how long before expiry the BRR goes, default 30 */
-	const char *xdp_mode;	/* "native" (default) or "generic" */
+	/* How long before expiry the BRR goes: default 30, or half of a
+	 * max-lifetime of 30 or less (always below max-lifetime). */
+	__u32 refresh_before_s;
+	enum dp_xdp_mode xdp_mode; /* DP_XDP_NATIVE (default) or DP_XDP_GENERIC */
 };
 
 struct xmip6d_config {

@@ -161,14 +161,6 @@ int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba
  */
 void daemon_send_be(struct daemon *d, const struct sig_rx *rx, __u8 status);
 
-/* The config's xdp-mode words ("native", "generic"; NULL: the kernel's choice). */
-static inline enum dp_xdp_mode xdp_mode_of(const char *mode)
-{
-	if (!mode)
-		return DP_XDP_AUTO;
-	return mode[0] == 'g' ? DP_XDP_GENERIC : DP_XDP_NATIVE;
-}
-
 /* Names for the ctl protocol and logs: "accepted", "seq_out_of_window", ... */
 const char *daemon_ba_status_key(__u8 status);
 

@@ -744,7 +744,7 @@ int ha_start(struct daemon *d)
 		.role = XMIP6_ROLE_HA,
 		.ha_addr = cfg->address,
 		.max_bindings = cfg->max_bindings,
-		.xdp_mode = xdp_mode_of(cfg->xdp_mode),
+		.xdp_mode = cfg->xdp_mode,
 		.flags = XMIP6_CFG_F_SIGNAL,
 	};
 	struct ha *ha;

@@ -716,7 +716,7 @@ int mn_start(struct daemon *d)
 	struct dp_attach_opts opts = {
 		.role = XMIP6_ROLE_MN,
 		.ha_addr = cfg->home_agent,
-		.xdp_mode = xdp_mode_of(cfg->xdp_mode),
+		.xdp_mode = cfg->xdp_mode,
 		.flags = XMIP6_CFG_F_SIGNAL,
 	};
 	unsigned long long now = mono_now_ns();

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * parse.h - loading the configuration file, shared by the files of
+ * user/config/: the loader's context, its one error message (parse.c) and
+ * the value parsers the rows and hooks use (values.c).
+ *
+ * Every function that finds a problem returns -EINVAL after fail() has
+ * written "FILE:LINE: SETTING: what is wrong; what is allowed" into the
+ * context; the caller only propagates it. Key octets never appear in a
+ * message.
+ */
+#ifndef XMIP6_CONFIG_PARSE_H
+#define XMIP6_CONFIG_PARSE_H
+
+#include <stdbool.h>
+#include <libconfig.h>
+
+#include "config/config.h"
+#include "config/schema.h"
+
+struct parse_ctx {
+	const char *path; /* the file, as given */
+	char *dir;	  /* its directory: relative key-file names and @include */
+	char *err;
+	size_t errlen;
+	struct xmip6d_config *cfg;
+	const char *open_key_file; /* a key file readable by everyone, warned about on success */
+	bool inline_keys;	   /* some key is written in the file itself */
+};
+
+/* parse.c */
+
+/* "FILE:LINE: SETTING: message", or "FILE: message" for @s NULL or the root. */
+int fail(struct parse_ctx *c, const config_setting_t *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A required setting @name is absent: reported at the line of its group. */
+int fail_missing(struct parse_ctx *c, const config_setting_t *grp, const char *name,
+		 const char *what);
+int wrong_type(struct parse_ctx *c, const config_setting_t *s, const char *want);
+
+/* Group @grp as section @sec into @obj: its names, its rows, its check(). */
+int parse_section(struct parse_ctx *c, const config_setting_t *grp,
+		  const struct config_section *sec, void *obj);
+
+/* values.c */
+
+/* The value of @s as @row's type says, stored into @obj; its default when @s is NULL. */
+int value_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
+		void *obj);
+int value_default(const struct config_row *row, void *obj);
+
+/* An integer within [min, max]; @hint says what it means. */
+int value_int(struct parse_ctx *c, const config_setting_t *s, long long min, long long max,
+	      const char *hint, long long *out);
+/* The number of @s, an integer value_int() has accepted. */
+long long setting_int(const config_setting_t *s);
+/* A string (owned by libconfig). */
+int value_str(struct parse_ctx *c, const config_setting_t *s, const char **out);
+/* An array or a list (of strings: see elem_str()); its length in *n. @want
+ * says what it should be, for the message when it is neither. */
+int value_str_list(struct parse_ctx *c, const config_setting_t *s, const char *want, int *n);
+/* @fn on each element @e (number @i, string @v) of the array or list @s,
+ * which must all be strings: 0 or the first error. */
+typedef int (*value_elem_fn)(struct parse_ctx *c, const config_setting_t *e, const char *v, int i,
+			     void *arg);
+int value_each_str(struct parse_ctx *c, const config_setting_t *s, value_elem_fn fn, void *arg);
+/* "ADDRESS/LENGTH" with LENGTH in [minlen, 128] and no host bits set. */
+int value_prefix(struct parse_ctx *c, const config_setting_t *s, const char *str,
+		 unsigned int minlen, struct config_prefix *out);
+
+/* Clear the host bits beyond @len. */
+void prefix_mask(struct in6_addr *a, unsigned int len);
+/* @a is the Subnet-Router anycast address of its /@plen (RFC 4291 section 2.6.1). */
+bool is_subnet_router_anycast(const struct in6_addr *a, unsigned int plen);
+
+#endif /* XMIP6_CONFIG_PARSE_H */

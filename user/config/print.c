@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * print.c - config_print(), what `xmip6d --check` shows: every row of the
+ * schema in table order, defaults written out, in the file's own syntax,
+ * so that the output loads again to the same settings. Keys are never
+ * printed: only their SPI, length and key-file (keys.c).
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config/config.h"
+#include "config/print.h"
+#include "common/util.h"
+
+void print_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(out, "\\x%02x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+void print_kv_str(FILE *out, const char *indent, const char *key, const char *v)
+{
+	fprintf(out, "%s%s = ", indent, key);
+	print_str(out, v);
+	fputs(";\n", out);
+}
+
+void print_kv_addr(FILE *out, const char *indent, const char *key, const struct in6_addr *a)
+{
+	struct addr6_buf b;
+
+	fprintf(out, "%s%s = \"%s\";\n", indent, key, addr6_str(a, &b));
+}
+
+/* libconfig 1.5 needs the L suffix beyond 32-bit signed. */
+void print_kv_int(FILE *out, const char *indent, const char *key, long long v)
+{
+	fprintf(out, "%s%s = %lld%s;\n", indent, key, v, v > INT32_MAX || v < INT32_MIN ? "L" : "");
+}
+
+void print_kv_prefixes(FILE *out, const char *indent, const char *key,
+		       const struct config_prefix *p, int n, bool bare_128)
+{
+	struct addr6_buf b;
+	int i;
+
+	fprintf(out, "%s%s = [ ", indent, key);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s\"%s", i ? ", " : "", addr6_str(&p[i].addr, &b));
+		if (!bare_128 || p[i].len != 128)
+			fprintf(out, "/%u", p[i].len);
+		fputc('"', out);
+	}
+	fputs(" ];\n", out);
+}
+
+static void print_ifaces(FILE *out, const char *indent, const char *key,
+			 const char (*ifs)[IF_NAMESIZE], int n)
+{
+	int i;
+
+	fprintf(out, "%s%s = [ ", indent, key);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ", " : "", out);
+		print_str(out, ifs[i]);
+	}
+	fputs(" ];\n", out);
+}
+
+/* A role section: a blank line, then the group. */
+static void print_section(FILE *out, const char *indent, const struct config_row *row,
+			  const void *obj)
+{
+	char inner[16];
+
+	if (!*(const bool *)((const char *)obj + row->aux))
+		return;
+	snprintf(inner, sizeof(inner), "%s\t", indent);
+	fprintf(out, "\n%s%s = {\n", indent, row->name);
+	print_rows(out, inner, row->section, (const char *)obj + row->offset);
+	fprintf(out, "%s};\n", indent);
+}
+
+static void print_value(FILE *out, const char *indent, const struct config_row *row,
+			const void *obj)
+{
+	const void *field = (const char *)obj + row->offset;
+	const struct config_prefix *p = field;
+	struct addr6_buf b;
+
+	switch (row->type) {
+	case CT_INT:
+		print_kv_int(out, indent, row->name, row_get_int(row, obj));
+		break;
+	case CT_BOOL:
+		fprintf(out, "%s%s = %s;\n", indent, row->name,
+			*(const bool *)field ? "true" : "false");
+		break;
+	case CT_WORD:
+		print_kv_str(out, indent, row->name, row->word(row_get_int(row, obj)));
+		break;
+	case CT_PATH:
+		print_kv_str(out, indent, row->name,
+			     *(char *const *)field ? *(char *const *)field : row->def_str);
+		break;
+	case CT_ADDR:
+		print_kv_addr(out, indent, row->name, field);
+		break;
+	case CT_PREFIX:
+		fprintf(out, "%s%s = \"%s/%u\";\n", indent, row->name, addr6_str(&p->addr, &b),
+			p->len);
+		break;
+	case CT_IFACES:
+		print_ifaces(out, indent, row->name, field,
+			     *(const int *)((const char *)obj + row->aux));
+		break;
+	case CT_SECTION:
+		print_section(out, indent, row, obj);
+		break;
+	case CT_CUSTOM:
+		break;
+	}
+}
+
+void print_rows(FILE *out, const char *indent, const struct config_section *sec, const void *obj)
+{
+	size_t i;
+
+	for (i = 0; i < sec->n_rows; i++) {
+		const struct config_row *row = &sec->rows[i];
+
+		if (row->print)
+			row->print(out, indent, row, obj);
+		else
+			print_value(out, indent, row, obj);
+	}
+}
+
+void config_print(FILE *out, const struct xmip6d_config *cfg)
+{
+	fputs("# xmip6d effective configuration: defaults filled in, keys shown by length only.\n",
+	      out);
+	print_rows(out, "", &schema_root, cfg);
+}
