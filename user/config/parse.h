@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * parse.h - loading the configuration file, shared by the files of
- * user/config/: the loader's context, its one error message (parse.c) and
+ * user/config/: the loader's context, its one error message (message.c) and
  * the value parsers the rows and hooks use (values.c).
  *
  * Every function that finds a problem returns -EINVAL after fail() has
@@ -28,7 +28,7 @@ struct parse_ctx {
 	bool inline_keys;	   /* some key is written in the file itself */
 };
 
-/* parse.c */
+/* message.c */
 
 /* "FILE:LINE: SETTING: message", or "FILE: message" for @s NULL or the root. */
 int fail(struct parse_ctx *c, const config_setting_t *s, const char *fmt, ...)
@@ -37,6 +37,8 @@ int fail(struct parse_ctx *c, const config_setting_t *s, const char *fmt, ...)
 int fail_missing(struct parse_ctx *c, const config_setting_t *grp, const char *name,
 		 const char *what);
 int wrong_type(struct parse_ctx *c, const config_setting_t *s, const char *want);
+
+/* parse.c */
 
 /* Group @grp as section @sec into @obj: its names, its rows, its check(). */
 int parse_section(struct parse_ctx *c, const config_setting_t *grp,

@@ -145,10 +145,3 @@ void print_rows(FILE *out, const char *indent, const struct config_section *sec,
 			print_value(out, indent, row, obj);
 	}
 }
-
-void config_print(FILE *out, const struct xmip6d_config *cfg)
-{
-	fputs("# xmip6d effective configuration: defaults filled in, keys shown by length only.\n",
-	      out);
-	print_rows(out, "", &schema_root, cfg);
-}

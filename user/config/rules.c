@@ -45,13 +45,14 @@ const char *xdp_mode_word(int mode)
  * One role per file: the data plane under pin-dir has one role. The role
  * sections are walked here, after the top level's own settings.
  */
-int root_check(struct parse_ctx *c, const config_setting_t *grp, void *obj)
+int root_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
+	       void *obj)
 {
-	const struct config_row *rows = schema_root.rows, *role = NULL;
+	const struct config_row *rows = sec->rows, *role = NULL;
 	const config_setting_t *first = NULL, *s;
 	size_t i;
 
-	for (i = 0; i < schema_root.n_rows; i++) {
+	for (i = 0; i < sec->n_rows; i++) {
 		if (rows[i].type != CT_SECTION)
 			continue;
 		s = config_setting_get_member(grp, rows[i].name);
@@ -132,7 +133,7 @@ void mobile_nodes_print(FILE *out, const char *indent, const struct config_row *
 	fprintf(out, "%s%s = (\n", indent, row->name);
 	for (i = 0; i < ha->n_mobile_nodes; i++) {
 		fprintf(out, "%s\t{\n", indent);
-		print_rows(out, inner, &schema_mn_entry, &ha->mobile_nodes[i]);
+		print_rows(out, inner, row->section, &ha->mobile_nodes[i]);
 		fprintf(out, "%s\t}%s\n", indent, i == ha->n_mobile_nodes - 1 ? "" : ",");
 	}
 	fprintf(out, "%s);\n", indent);
@@ -204,7 +205,7 @@ static int check_duplicates(struct parse_ctx *c, const config_setting_t *list, s
 }
 
 static int parse_mobile_nodes(struct parse_ctx *c, const config_setting_t *list,
-			      struct config_ha *ha)
+			      const struct config_section *entry, struct config_ha *ha)
 {
 	int i, n, err;
 
@@ -223,7 +224,7 @@ static int parse_mobile_nodes(struct parse_ctx *c, const config_setting_t *list,
 		if (config_setting_type(grp) != CONFIG_TYPE_GROUP)
 			return wrong_type(c, grp, "a group { home-address = ...; ... }");
 		e->line = config_setting_source_line(grp);
-		err = parse_section(c, grp, &schema_mn_entry, e);
+		err = parse_section(c, grp, entry, e);
 		if (err)
 			return err;
 	}
@@ -250,7 +251,8 @@ static int home_link_check(struct parse_ctx *c, const config_setting_t *grp, str
 	return 0;
 }
 
-int ha_check(struct parse_ctx *c, const config_setting_t *grp, void *obj)
+int ha_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
+	     void *obj)
 {
 	struct config_ha *ha = obj;
 	struct addr6_buf b;
@@ -275,7 +277,8 @@ int ha_check(struct parse_ctx *c, const config_setting_t *grp, void *obj)
 		return fail(c, config_setting_get_member(grp, "accept-unlisted"),
 			    "true needs require-auth = false: an unlisted mobile node has no key");
 	/* The entries' rules refer to the home agent's settings: they come last. */
-	return parse_mobile_nodes(c, config_setting_get_member(grp, "mobile-nodes"), ha);
+	return parse_mobile_nodes(c, config_setting_get_member(grp, "mobile-nodes"),
+				  section_row(sec, "mobile-nodes")->section, ha);
 }
 
 /* ---- mobile-nodes entries ---------------------------------------------- */
@@ -368,8 +371,10 @@ int entry_home_addr_parse(struct parse_ctx *c, const config_setting_t *s,
 	return 0;
 }
 
-int mn_entry_check(struct parse_ctx *c, const config_setting_t *grp, void *obj)
+int mn_entry_check(struct parse_ctx *c, const config_setting_t *grp,
+		   const struct config_section *sec, void *obj)
 {
+	(void)sec;
 	return sa_check(c, grp, &sa_of_mn_entry, obj,
 			c->cfg->ha.require_auth ? "key or key-file: home-agent require-auth is true"
 						: NULL);
@@ -533,11 +538,13 @@ static int mn_home_check(struct parse_ctx *c, const config_setting_t *grp, struc
 	return 0;
 }
 
-int mn_check(struct parse_ctx *c, const config_setting_t *grp, void *obj)
+int mn_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
+	     void *obj)
 {
 	struct config_mn *mn = obj;
 	int err = mn_home_check(c, grp, mn);
 
+	(void)sec;
 	if (!err)
 		err = sa_check(c, grp, &sa_of_mn, mn, NULL);
 	if (err)
@@ -552,11 +559,13 @@ int mn_check(struct parse_ctx *c, const config_setting_t *grp, void *obj)
 
 /* ---- correspondent-node ------------------------------------------------ */
 
-int cn_check(struct parse_ctx *c, const config_setting_t *grp, void *obj)
+int cn_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
+	     void *obj)
 {
 	const config_setting_t *s_before = config_setting_get_member(grp, "refresh-before");
 	struct config_cn *cn = obj;
 
+	(void)sec;
 	/* A nonce must outlive the interval, or there is a gap with none. */
 	if (cn->nonce_lifetime_s < cn->nonce_interval_s)
 		return fail(c, config_setting_get_member(grp, "nonce-lifetime"),

@@ -274,6 +274,7 @@ static const struct config_row ha_rows[] = {
 		.type = CT_CUSTOM,
 		.parse = mobile_nodes_parse,
 		.print = mobile_nodes_print,
+		.section = &schema_mn_entry,
 		.doc_type = "list of groups",
 		.doc_default = "`( )`",
 		.doc_allowed = "see below",

@@ -65,9 +65,10 @@ struct config_row {
 	const char *hint;		/* an integer: what it is, for range errors */
 	const char *required;		/* absent: "missing; required (REQUIRED)" */
 	config_parse_fn parse;
-	config_print_fn print;		      /* CT_CUSTOM without one: never printed (key) */
-	const struct config_section *section; /* CT_SECTION */
-	const void *hook_data;		      /* the hooks' own: keys.c's struct sa_layout */
+	config_print_fn print; /* CT_CUSTOM without one: never printed (key) */
+	/* CT_SECTION: its table; CT_CUSTOM lists: the table of each element */
+	const struct config_section *section;
+	const void *hook_data; /* the hooks' own: keys.c's struct sa_layout */
 	/*
 	 * Its line in the settings table of docs/xmip6d.conf.md. doc_type and
 	 * doc_default replace what the type gives; doc_allowed follows the
@@ -82,14 +83,17 @@ struct config_section {
 	const struct config_row *rows;
 	size_t n_rows;
 	/* The rules between settings, after every row: 0 or -EINVAL. */
-	int (*check)(struct parse_ctx *c, const config_setting_t *grp, void *obj);
+	int (*check)(struct parse_ctx *c, const config_setting_t *grp,
+		     const struct config_section *sec, void *obj);
 };
 
 /* schema.c */
 extern const struct config_section schema_root, schema_ha, schema_mn_entry, schema_mn, schema_cn;
 extern const struct config_section *const schema_sections[]; /* all of them, NULL-ended */
 
-/* values.c: a row's integer value in @obj, and storing one. */
+/* values.c: the row of @sec called @name (NULL: none), a row's integer
+ * value in @obj, and storing one. */
+const struct config_row *section_row(const struct config_section *sec, const char *name);
 long long row_get_int(const struct config_row *row, const void *obj);
 void row_set_int(const struct config_row *row, void *obj, long long value);
 
@@ -104,7 +108,8 @@ int schema_doc_table(FILE *out, const struct config_section *sec);
 const char *log_level_word(int level);
 const char *log_word(int syslog);
 const char *xdp_mode_word(int mode);
-int root_check(struct parse_ctx *c, const config_setting_t *grp, void *obj);
+int root_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
+	       void *obj);
 
 int ha_home_prefix_parse(struct parse_ctx *c, const config_setting_t *s,
 			 const struct config_row *row, void *obj);
@@ -115,7 +120,8 @@ int mobile_nodes_parse(struct parse_ctx *c, const config_setting_t *s, const str
 		       void *obj);
 void mobile_nodes_print(FILE *out, const char *indent, const struct config_row *row,
 			const void *obj);
-int ha_check(struct parse_ctx *c, const config_setting_t *grp, void *obj);
+int ha_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
+	     void *obj);
 
 int entry_home_addr_parse(struct parse_ctx *c, const config_setting_t *s,
 			  const struct config_row *row, void *obj);
@@ -126,7 +132,8 @@ int entry_max_lifetime_parse(struct parse_ctx *c, const config_setting_t *s,
 			     const struct config_row *row, void *obj);
 void entry_max_lifetime_print(FILE *out, const char *indent, const struct config_row *row,
 			      const void *obj);
-int mn_entry_check(struct parse_ctx *c, const config_setting_t *grp, void *obj);
+int mn_entry_check(struct parse_ctx *c, const config_setting_t *grp,
+		   const struct config_section *sec, void *obj);
 
 void mn_home_addr_print(FILE *out, const char *indent, const struct config_row *row,
 			const void *obj);
@@ -139,9 +146,11 @@ void mn_home_agent_print(FILE *out, const char *indent, const struct config_row 
 int ro_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
 	     void *obj);
 void ro_print(FILE *out, const char *indent, const struct config_row *row, const void *obj);
-int mn_check(struct parse_ctx *c, const config_setting_t *grp, void *obj);
+int mn_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
+	     void *obj);
 
-int cn_check(struct parse_ctx *c, const config_setting_t *grp, void *obj);
+int cn_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
+	     void *obj);
 
 /* Where a section's struct keeps its security association (keys.c). */
 struct sa_layout {

@@ -19,6 +19,16 @@
 
 /* Integers and words are stored in a field of the row's size; a row whose
  * range reaches below zero is signed. */
+const struct config_row *section_row(const struct config_section *sec, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sec->n_rows; i++)
+		if (!strcmp(sec->rows[i].name, name))
+			return &sec->rows[i];
+	return NULL;
+}
+
 long long row_get_int(const struct config_row *row, const void *obj)
 {
 	const char *p = (const char *)obj + row->offset;
