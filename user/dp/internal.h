@@ -90,11 +90,11 @@ int dp_config_write_fd(int fd, const struct xmip6_config *cfg);
  */
 int dp_instance_map_ids(const char *pin_dir, __u32 ids[DP_MAP_COUNT]);
 
-/* ---- link.c --------------------------------------------------------------------------------- */
-
 /* Name of program @prog_id (@name may be NULL), and whether it uses one of the maps @owner_ids. */
 int dp_prog_describe(__u32 prog_id, const __u32 owner_ids[DP_MAP_COUNT],
 		     char name[BPF_OBJ_NAME_LEN], bool *owned);
+
+/* ---- link.c --------------------------------------------------------------------------------- */
 /*
  * XDP and TC egress of @ifname: the pinned link's program is replaced when
  * there is one, else a new link is made and pinned. Return 1 when a new

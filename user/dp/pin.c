@@ -2,7 +2,7 @@
 /*
  * pin.c - an instance's pin directory: paths under it, bpffs (mounted when
  * missing), its pinned maps checked against the layout this xmip6 expects,
- * and dp_open()/dp_close().
+ * dp_open()/dp_close(), and what a loaded program is (dp_prog_describe).
  *
  * See dataplane.h for the layout of the pin directory. All state lives in
  * the kernel (pinned maps and links), so every call starts from the pin
@@ -355,4 +355,38 @@ void dp_close(struct xmip6_dp *dp)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
+}
+
+/* ---- programs ---------------------------------------------------------------------------- */
+
+int dp_prog_describe(__u32 prog_id, const __u32 owner_ids[DP_MAP_COUNT],
+		     char name[BPF_OBJ_NAME_LEN], bool *owned)
+{
+	__u32 map_ids[16] = {};
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd, err = 0;
+	__u32 i, j;
+
+	info.nr_map_ids = sizeof(map_ids) / sizeof(map_ids[0]);
+	info.map_ids = (__u64)(unsigned long)map_ids;
+
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+
+	if (name)
+		snprintf(name, BPF_OBJ_NAME_LEN, "%s", info.name);
+	if (owned) {
+		*owned = false;
+		for (i = 0; i < info.nr_map_ids && i < sizeof(map_ids) / sizeof(map_ids[0]); i++)
+			for (j = 0; j < DP_MAP_COUNT; j++)
+				*owned |= map_ids[i] && map_ids[i] == owner_ids[j];
+	}
+	return 0;
 }
