@@ -228,7 +228,7 @@ static int dispatch(const struct ctl_server *s, struct json_object *req,
 	}
 
 	err[0] = '\0';
-	ret = c->fn(args, result, err, errlen, s->ctx);
+	ret = c->fn(args, result, err, errlen, c->ctx ? c->ctx : s->ctx);
 	json_object_put(empty);
 	if (ret >= 0)
 		return 0;
@@ -237,6 +237,24 @@ static int dispatch(const struct ctl_server *s, struct json_object *req,
 	if (!err[0])
 		snprintf(err, errlen, "%s", strerror(-ret));
 	return ret;
+}
+
+int ctl_arg_addr(struct json_object *args, const char *key, struct in6_addr *addr, bool required,
+		 char *err, size_t errlen)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(args, key, &v) || json_object_is_type(v, json_type_null)) {
+		if (required)
+			snprintf(err, errlen, "missing %s", key);
+		return required ? -EINVAL : 1;
+	}
+	if (!json_object_is_type(v, json_type_string) ||
+	    addr6_parse(json_object_get_string(v), addr)) {
+		snprintf(err, errlen, "%s is not an IPv6 address", key);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* {"status": 0, "result": @result} (consumed) or {"status": @status, "error": @err}. */

@@ -16,7 +16,9 @@
 #ifndef XMIP6_CTL_H
 #define XMIP6_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <netinet/in.h>
 
 struct json_object;
 
@@ -37,6 +39,7 @@ typedef int (*ctl_handler_fn)(struct json_object *args, struct json_object **res
 struct ctl_command {
 	const char *name;
 	ctl_handler_fn fn;
+	void *ctx; /* the handler's @ctx; NULL: the server's */
 };
 
 struct ctl_server {
@@ -53,6 +56,13 @@ struct ctl_server {
  */
 int ctl_server_open(struct ctl_server *s, const char *path, const struct ctl_command *commands,
 		    void *ctx);
+/*
+ * For handlers: the IPv6 address in @args' member @key. 0; 1 when it is
+ * absent (or null) and not @required; -EINVAL with the reason in @err.
+ */
+int ctl_arg_addr(struct json_object *args, const char *key, struct in6_addr *addr, bool required,
+		 char *err, size_t errlen);
+
 /* Close and unlink the socket. */
 void ctl_server_close(struct ctl_server *s);
 

@@ -922,6 +922,7 @@ void disc_ha_list_json_add(const struct daemon *d, struct json_object *arr)
 /* ---- mobile node ------------------------------------------------------------------ */
 
 struct disc_mn {
+	struct disc_mn_ops ops;
 	int fd; /* ICMPv6: DHAAD Replies */
 	bool active;
 	struct in6_addr coa;
@@ -1014,6 +1015,7 @@ static void mn_take_reply(struct daemon *d, struct disc_mn *m, const struct icmp
 	__u16 id;
 	int i, n;
 
+	(void)d;
 	if (!m->active || !IN6_ARE_ADDR_EQUAL(&rx->dst, &m->coa))
 		return;
 	if (disc_parse_dhaad_reply(rx->data, rx->len, &id, addrs, DISC_REPLY_MAX_ADDRS, &n))
@@ -1035,7 +1037,7 @@ static void mn_take_reply(struct daemon *d, struct disc_mn *m, const struct icmp
 	}
 	m->active = false;
 	pr_notice("DHAAD: home agent %s (%d listed)", addr6_str(&addrs[i], &a), n);
-	mn_home_agent_found(d, &addrs[i]);
+	m->ops.home_agent_found(m->ops.ctx, &addrs[i]);
 }
 
 static void mn_icmp_readable(struct daemon *d, void *arg, unsigned long long now)
@@ -1091,34 +1093,38 @@ static int mn_send_mps(struct daemon *d, struct disc_mn *m, const struct in6_add
 
 static void mn_mps_transmit(struct daemon *d, struct disc_mn *m, unsigned long long now)
 {
-	struct in6_addr coa, hoa, ha;
+	struct mn_where w;
 	struct addr6_buf a;
 	int err;
 
-	if (!mn_registration(d, &coa, &hoa, &ha)) {
+	m->ops.where(m->ops.ctx, &w);
+	if (!w.registered) {
 		m->mps_active = false; /* solicited again once registered */
 		m->mps_refresh_ns = 0;
 		return;
 	}
 	m->mps_id = random_id();
-	m->mps_coa = coa;
+	m->mps_coa = w.care_of_addr;
 	m->mps_sent++;
-	err = mn_send_mps(d, m, &coa, &hoa, &ha);
+	err = mn_send_mps(d, m, &w.care_of_addr, &w.home_addr, &w.home_agent);
 	if (err)
-		pr_warn("MPS to %s: %s", addr6_str(&ha, &a), strerror(-err));
+		pr_warn("MPS to %s: %s", addr6_str(&w.home_agent, &a), strerror(-err));
 	else
-		pr_info("MPS id %u to %s", m->mps_id, addr6_str(&ha, &a));
+		pr_info("MPS id %u to %s", m->mps_id, addr6_str(&w.home_agent, &a));
 	m->mps_next_ns = now + (unsigned long long)m->mps_timeout_ms * NSEC_PER_MSEC;
 }
 
 static void mn_mps_tick(struct daemon *d, struct disc_mn *m, unsigned long long now)
 {
-	struct in6_addr coa, hoa, ha;
+	struct mn_where w;
 
 	if (!m->mps_active) {
 		/* After the registration, and again when the prefix's preferred
 		 * lifetime is over (section 11.4.2). */
-		if (now < m->mps_refresh_ns || !mn_registration(d, &coa, &hoa, &ha))
+		if (now < m->mps_refresh_ns)
+			return;
+		m->ops.where(m->ops.ctx, &w);
+		if (!w.registered)
 			return;
 		m->mps_active = true;
 		m->mps_sent = 0;
@@ -1185,8 +1191,8 @@ static void mn_take_mpa(struct daemon *d, struct disc_mn *m, const __u8 *icmp, s
 static void mn_pkt_readable(struct daemon *d, void *arg, unsigned long long now)
 {
 	struct disc_mn *m = arg;
-	struct in6_addr coa, hoa, ha;
 	struct sockaddr_ll from;
+	struct mn_where w;
 	socklen_t flen;
 	int i;
 
@@ -1205,9 +1211,10 @@ static void mn_pkt_readable(struct daemon *d, void *arg, unsigned long long now)
 		err = disc_parse_mpa_pkt(m->pkt, n, &mp);
 		if (err && err != -EPROTO)
 			continue;
-		if (!mn_registration(d, &coa, &hoa, &ha) ||
-		    !IN6_ARE_ADDR_EQUAL(&mp.home_addr, &hoa) || !IN6_ARE_ADDR_EQUAL(&mp.src, &ha) ||
-		    !IN6_ARE_ADDR_EQUAL(&mp.dst, &coa))
+		m->ops.where(m->ops.ctx, &w);
+		if (!w.registered || !IN6_ARE_ADDR_EQUAL(&mp.home_addr, &w.home_addr) ||
+		    !IN6_ARE_ADDR_EQUAL(&mp.src, &w.home_agent) ||
+		    !IN6_ARE_ADDR_EQUAL(&mp.dst, &w.care_of_addr))
 			continue;
 		if (err) {
 			pr_debug("MPA with a bad checksum dropped");
@@ -1226,7 +1233,7 @@ static void mn_free(struct disc_mn *m)
 	free(m);
 }
 
-int disc_mn_start(struct daemon *d)
+int disc_mn_start(struct daemon *d, const struct disc_mn_ops *ops)
 {
 	static const int types[] = {DISC_ICMP_DHAAD_REPLY, -1};
 	struct disc_mn *m;
@@ -1235,6 +1242,7 @@ int disc_mn_start(struct daemon *d)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
+	m->ops = *ops;
 	m->fd = m->pkt_fd = -1;
 	disc_home_agents_anycast(&d->cfg.mn.home_prefix, &m->anycast);
 	m->fd = open_icmp(types);

@@ -29,6 +29,7 @@
 #include <linux/types.h>
 
 #include "config/config.h"
+#include "roles/mn.h"
 
 struct daemon;
 struct json_object;
@@ -195,7 +196,15 @@ void disc_ha_list_json_add(const struct daemon *d, struct json_object *arr);
  * matching Identifier) gives the prefix's lifetimes, and a prefix other
  * than the configured one is reported.
  */
-int disc_mn_start(struct daemon *d);
+struct disc_mn_ops {
+	/* DHAAD found @ha, the most preferred home agent. */
+	void (*home_agent_found)(void *ctx, const struct in6_addr *ha);
+	/* Where the mobile node stands with its home agent now. */
+	void (*where)(void *ctx, struct mn_where *w);
+	void *ctx;
+};
+
+int disc_mn_start(struct daemon *d, const struct disc_mn_ops *ops);
 void disc_mn_stop(struct daemon *d);
 /*
  * The MN needs a home agent and has care-of address @coa: start DHAAD from
@@ -203,11 +212,5 @@ void disc_mn_stop(struct daemon *d);
  * previous round's hold-off lasts).
  */
 void disc_mn_need_home_agent(struct daemon *d, const struct in6_addr *coa);
-
-/* mn.c: DHAAD found @ha (the most preferred home agent). */
-void mn_home_agent_found(struct daemon *d, const struct in6_addr *ha);
-/* mn.c: true, with the addresses, while the HA holds our binding. */
-bool mn_registration(const struct daemon *d, struct in6_addr *coa, struct in6_addr *hoa,
-		     struct in6_addr *ha);
 
 #endif /* XMIP6_DISC_H */

@@ -21,6 +21,7 @@
 #include "wire/auth.h"
 #include "daemon/daemon.h"
 #include "roles/disc.h"
+#include "roles/ha.h"
 #include "common/util.h"
 
 #define NSEC_PER_SEC	  1000000000ULL
@@ -46,6 +47,7 @@ struct ha_pending {
 };
 
 struct ha {
+	struct daemon *d;
 	int home_ifindex; /* 0: virtual home network */
 	__u8 home_lladdr[6];
 	long n_bindings;
@@ -78,9 +80,9 @@ static void link_local_of(const struct in6_addr *addr, struct in6_addr *ll)
 
 /* ---- proxy Neighbor Discovery on the home link ------------------------------------------- */
 
-static void proxy_nd_add(struct daemon *d, const struct in6_addr *addr, bool announce)
+static void proxy_nd_add(struct ha *ha, const struct in6_addr *addr, bool announce)
 {
-	struct ha *ha = d->ha;
+	struct daemon *d = ha->d;
 	struct addr6_buf a;
 	int err;
 
@@ -98,9 +100,9 @@ static void proxy_nd_add(struct daemon *d, const struct in6_addr *addr, bool ann
 		pr_warn("unsolicited NA for %s not sent", addr6_str(addr, &a));
 }
 
-static void proxy_nd_del(struct daemon *d, const struct in6_addr *addr)
+static void proxy_nd_del(struct ha *ha, const struct in6_addr *addr)
 {
-	struct ha *ha = d->ha;
+	struct daemon *d = ha->d;
 	struct addr6_buf a;
 	int err;
 
@@ -114,42 +116,42 @@ static void proxy_nd_del(struct daemon *d, const struct in6_addr *addr)
 		pr_err("removing neighbour entry for %s: %s", addr6_str(addr, &a), strerror(-err));
 }
 
-static void binding_nd(struct daemon *d, const struct in6_addr *hoa, __u16 flags, bool add,
+static void binding_nd(struct ha *ha, const struct in6_addr *hoa, __u16 flags, bool add,
 		       bool announce)
 {
 	struct in6_addr ll;
 
 	link_local_of(hoa, &ll);
 	if (add) {
-		proxy_nd_add(d, hoa, announce);
+		proxy_nd_add(ha, hoa, announce);
 		if (flags & XMIP6_BU_F_LLADDR)
-			proxy_nd_add(d, &ll, announce);
+			proxy_nd_add(ha, &ll, announce);
 	} else {
-		proxy_nd_del(d, hoa);
+		proxy_nd_del(ha, hoa);
 		if (flags & XMIP6_BU_F_LLADDR)
-			proxy_nd_del(d, &ll);
+			proxy_nd_del(ha, &ll);
 	}
 }
 
 /* ---- the binding cache ------------------------------------------------------------------- */
 
-static int binding_remove(struct daemon *d, const struct in6_addr *hoa,
-			  const struct xmip6_binding *b)
+static int binding_remove(struct ha *ha, const struct in6_addr *hoa, const struct xmip6_binding *b)
 {
-	int err = dp_binding_delete(&d->dp, hoa);
+	int err = dp_binding_delete(&ha->d->dp, hoa);
 
 	if (err && err != -ENOENT)
 		return err;
-	if (!err && d->ha->n_bindings > 0)
-		d->ha->n_bindings--;
-	binding_nd(d, hoa, b->flags, false, false);
+	if (!err && ha->n_bindings > 0)
+		ha->n_bindings--;
+	binding_nd(ha, hoa, b->flags, false, false);
 	return 0;
 }
 
-static int binding_store(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
+static int binding_store(struct ha *ha, const struct in6_addr *hoa, const struct in6_addr *coa,
 			 const struct xmip6_binding *old, const struct mh_bu_fields *bu,
 			 __u32 granted_s, __u64 timestamp)
 {
+	struct daemon *d = ha->d;
 	unsigned long long now = mono_now_ns();
 	struct xmip6_binding b = {
 		.care_of_addr = *coa,
@@ -175,12 +177,12 @@ static int binding_store(struct daemon *d, const struct in6_addr *hoa, const str
 	err = dp_binding_update(&d->dp, hoa, &b);
 	if (err)
 		return err;
-	note_expiry(d->ha, b.expires_ns);
+	note_expiry(ha, b.expires_ns);
 	if (!old)
-		d->ha->n_bindings++;
+		ha->n_bindings++;
 	/* Announce on every first registration and CoA change is not needed:
 	 * the home link only cares that the HA answers for the home address. */
-	binding_nd(d, hoa, b.flags, true, !old);
+	binding_nd(ha, hoa, b.flags, true, !old);
 	return 0;
 }
 
@@ -196,7 +198,7 @@ struct bu_ctx {
 	struct xmip6_binding old;
 };
 
-static void reply(struct daemon *d, const struct bu_ctx *c, __u8 status, __u16 sequence,
+static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequence,
 		  __u32 granted_s, bool sign)
 {
 	struct mh_ba_fields ba = {
@@ -204,6 +206,7 @@ static void reply(struct daemon *d, const struct bu_ctx *c, __u8 status, __u16 s
 		.sequence = sequence,
 		.lifetime = granted_s / 4,
 	};
+	struct daemon *d = ha->d;
 	struct addr6_buf h, o;
 	__u64 ts = c->timestamp;
 
@@ -224,13 +227,13 @@ static void reply(struct daemon *d, const struct bu_ctx *c, __u8 status, __u16 s
 	/* Acceptance is acknowledged when asked (A); refusals always are. */
 	if (status < MH_BA_REJECTED_MIN && !(c->msg->bu.flags & XMIP6_BU_F_ACK))
 		return;
-	daemon_send_ba(d, c->rx, &ba, sign ? c->sa : NULL, ts);
+	daemon_send_ba(d, c->rx, &ba, sign ? c->sa : NULL, ts, d->cfg.ha.refresh_interval_s);
 }
 
 /* The binding the BU would change, if any (one bpf() call). */
-static void lookup_old(struct daemon *d, struct bu_ctx *c)
+static void lookup_old(struct ha *ha, struct bu_ctx *c)
 {
-	c->have_old = !dp_binding_lookup(&d->dp, &c->hoa, &c->old);
+	c->have_old = !dp_binding_lookup(&ha->d->dp, &c->hoa, &c->old);
 }
 
 /*
@@ -238,14 +241,14 @@ static void lookup_old(struct daemon *d, struct bu_ctx *c)
  * binding is looked up (lookup_old) only once the authenticator verified:
  * a forged BU costs one HMAC and no system call.
  */
-static int check_auth(struct daemon *d, struct bu_ctx *c)
+static int check_auth(struct ha *ha, struct bu_ctx *c)
 {
 	const struct mh_msg *msg = c->msg;
-	const struct config_ha *cfg = &d->cfg.ha;
+	const struct config_ha *cfg = &ha->d->cfg.ha;
 	int err;
 
 	if (!cfg->require_auth && !msg->auth) {
-		lookup_old(d, c);
+		lookup_old(ha, c);
 		return 0;
 	}
 	if (!c->sa || !c->sa->key_len || !msg->auth || msg->auth->subtype != MH_AUTH_SUBTYPE_MN_HA)
@@ -259,7 +262,7 @@ static int check_auth(struct daemon *d, struct bu_ctx *c)
 		return MH_BA_MESG_ID_REQUIRED;
 	if (!auth_timestamp_fresh(c->timestamp, auth_ntp_now(), cfg->timestamp_window_s))
 		return MH_BA_ID_MISMATCH;
-	lookup_old(d, c);
+	lookup_old(ha, c);
 	/* A replay carries a timestamp we already accepted (or an older one). */
 	if (c->have_old && c->old.auth_timestamp &&
 	    (__s64)(c->timestamp - c->old.auth_timestamp) <= 0)
@@ -267,12 +270,12 @@ static int check_auth(struct daemon *d, struct bu_ctx *c)
 	return 0;
 }
 
-static bool coa_valid(const struct daemon *d, const struct in6_addr *coa)
+static bool coa_valid(const struct ha *ha, const struct in6_addr *coa)
 {
 	if (addr6_unusable_reason(coa) || IN6_IS_ADDR_LINKLOCAL(coa) || IN6_IS_ADDR_SITELOCAL(coa))
 		return false;
 	/* A CoA on the home prefix other than the home address itself. */
-	return !config_prefix_match(&d->cfg.ha.home_prefix, coa);
+	return !config_prefix_match(&ha->d->cfg.ha.home_prefix, coa);
 }
 
 static bool coa_allowed(const struct config_mn_entry *sa, const struct in6_addr *coa)
@@ -287,10 +290,10 @@ static bool coa_allowed(const struct config_mn_entry *sa, const struct in6_addr 
 	return false;
 }
 
-static __u32 grant_lifetime(const struct daemon *d, const struct bu_ctx *c)
+static __u32 grant_lifetime(const struct ha *ha, const struct bu_ctx *c)
 {
 	__u32 granted = (__u32)c->msg->bu.lifetime * 4;
-	__u32 cap = d->cfg.ha.max_lifetime_s;
+	__u32 cap = ha->d->cfg.ha.max_lifetime_s;
 
 	if (c->sa && c->sa->max_lifetime_s && c->sa->max_lifetime_s < cap)
 		cap = c->sa->max_lifetime_s;
@@ -299,42 +302,42 @@ static __u32 grant_lifetime(const struct daemon *d, const struct bu_ctx *c)
 	return granted / 4 * 4; /* what the BA can say */
 }
 
-static void deregister(struct daemon *d, struct bu_ctx *c)
+static void deregister(struct ha *ha, struct bu_ctx *c)
 {
 	const struct mh_bu_fields *bu = &c->msg->bu;
 	struct addr6_buf h;
 	int err;
 
 	if (!c->have_old || !(c->old.flags & XMIP6_BU_F_HOME)) {
-		reply(d, c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, true);
+		reply(ha, c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, true);
 		return;
 	}
 	if (!seq_newer(bu->sequence, c->old.sequence)) {
-		reply(d, c, MH_BA_SEQ_OUT_OF_WINDOW, c->old.sequence, 0, true);
+		reply(ha, c, MH_BA_SEQ_OUT_OF_WINDOW, c->old.sequence, 0, true);
 		return;
 	}
-	err = binding_remove(d, &c->hoa, &c->old);
+	err = binding_remove(ha, &c->hoa, &c->old);
 	if (err) {
 		pr_err("deregistering %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
-		reply(d, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
+		reply(ha, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
 		return;
 	}
 	pr_notice("home registration of %s removed (deregistration, seq %u)",
 		  addr6_str(&c->hoa, &h), bu->sequence);
-	reply(d, c, MH_BA_ACCEPTED, bu->sequence, 0, true);
+	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, 0, true);
 }
 
-static void accept_binding(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
+static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 {
 	const struct mh_bu_fields *bu = &c->msg->bu;
 	struct addr6_buf h, o;
 	int err;
 
-	err = binding_store(d, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu, granted_s,
+	err = binding_store(ha, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu, granted_s,
 			    c->timestamp);
 	if (err) {
 		pr_err("storing the binding for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
-		reply(d, c,
+		reply(ha, c,
 		      err == -E2BIG || err == -ENOSPC ? MH_BA_INSUFFICIENT_RESOURCES
 						      : MH_BA_REASON_UNSPECIFIED,
 		      bu->sequence, 0, true);
@@ -343,7 +346,7 @@ static void accept_binding(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
 	pr_notice("%s %s -> %s seq %u lifetime %u s",
 		  c->have_old ? "home registration refreshed:" : "home registration:",
 		  addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence, granted_s);
-	reply(d, c, MH_BA_ACCEPTED, bu->sequence, granted_s, true);
+	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, granted_s, true);
 }
 
 static struct ha_pending *pending_find(struct ha *ha, const struct in6_addr *hoa)
@@ -357,9 +360,9 @@ static struct ha_pending *pending_find(struct ha *ha, const struct in6_addr *hoa
 }
 
 /* Section 10.4.1: probe the home address (and its link-local twin) first. */
-static void start_dad(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
+static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 {
-	struct ha *ha = d->ha;
+	struct daemon *d = ha->d;
 	struct ha_pending *p = pending_find(ha, &c->hoa);
 	unsigned long long now = mono_now_ns();
 	struct addr6_buf h;
@@ -412,9 +415,9 @@ static void start_dad(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
 	pr_info("proxy DAD for %s started", addr6_str(&c->hoa, &h));
 }
 
-static void finish_dad(struct daemon *d, struct ha_pending *p)
+static void finish_dad(struct ha *ha, struct ha_pending *p)
 {
-	struct ha *ha = d->ha;
+	struct daemon *d = ha->d;
 	struct mh_msg msg = {.type = MH_TYPE_BU, .bu = p->bu};
 	struct bu_ctx c = {
 		.rx = &p->rx,
@@ -433,21 +436,23 @@ static void finish_dad(struct daemon *d, struct ha_pending *p)
 
 	c.have_old = !dp_binding_lookup(&d->dp, &p->hoa, &c.old);
 	if (in_use) {
-		reply(d, &c, MH_BA_DAD_FAILED, p->bu.sequence, 0, true);
+		reply(ha, &c, MH_BA_DAD_FAILED, p->bu.sequence, 0, true);
 		return;
 	}
 	if (c.have_old && !seq_newer(p->bu.sequence, c.old.sequence)) {
-		reply(d, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
+		reply(ha, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
 		return;
 	}
-	accept_binding(d, &c, p->granted_s);
+	accept_binding(ha, &c, p->granted_s);
 }
 
-void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
+		       const struct mh_msg *msg)
 {
 	const struct mh_bu_fields *bu = &msg->bu;
 	const struct config_ha *cfg = &d->cfg.ha;
 	struct bu_ctx c = {.rx = rx, .msg = msg};
+	struct ha *ha = arg;
 	__u32 granted;
 	int status;
 
@@ -459,66 +464,66 @@ void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 	c.sa = config_find_mn(cfg, &c.hoa);
 
 	if (!(bu->flags & XMIP6_BU_F_HOME)) {
-		lookup_old(d, &c);
+		lookup_old(ha, &c);
 		/* A correspondent registration: this node has no CN role (yet),
 		 * and one over a home registration changes its type (139). */
 		status = c.have_old && (c.old.flags & XMIP6_BU_F_HOME) ? MH_BA_REG_TYPE_CHANGE
 								       : MH_BA_REASON_UNSPECIFIED;
-		reply(d, &c, status, bu->sequence, 0, false);
+		reply(ha, &c, status, bu->sequence, 0, false);
 		return;
 	}
 	/* Section 10.3.1: a home address outside the home subnet is refused
 	 * before anything else is looked at. */
 	if (!config_prefix_match(&cfg->home_prefix, &c.hoa)) {
-		reply(d, &c, MH_BA_NOT_HOME_SUBNET, bu->sequence, 0, false);
+		reply(ha, &c, MH_BA_NOT_HOME_SUBNET, bu->sequence, 0, false);
 		return;
 	}
 	if (!c.sa && !cfg->accept_unlisted) {
-		reply(d, &c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, false);
+		reply(ha, &c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, false);
 		return;
 	}
-	status = check_auth(d, &c);
+	status = check_auth(ha, &c);
 	if (status) {
-		reply(d, &c, status, bu->sequence, 0, status != MH_BA_AUTH_FAIL);
+		reply(ha, &c, status, bu->sequence, 0, status != MH_BA_AUTH_FAIL);
 		return;
 	}
 	/* After authentication: forged BUs cannot use up the node's allowance. */
-	if (!daemon_bu_rate_ok(d, &d->ha->update_rate, &c.hoa, bu->sequence))
+	if (!daemon_bu_rate_ok(d, &ha->update_rate, &c.hoa, bu->sequence))
 		return;
 	if (c.sa && !c.sa->enabled) {
-		reply(d, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
+		reply(ha, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
 		return;
 	}
 	if (!bu->lifetime || !memcmp(&c.hoa, &c.coa, sizeof(c.coa))) {
-		deregister(d, &c);
+		deregister(ha, &c);
 		return;
 	}
-	if (!coa_valid(d, &c.coa)) {
-		reply(d, &c, MH_BA_INVALID_COA, bu->sequence, 0, true);
+	if (!coa_valid(ha, &c.coa)) {
+		reply(ha, &c, MH_BA_INVALID_COA, bu->sequence, 0, true);
 		return;
 	}
 	if (!coa_allowed(c.sa, &c.coa)) {
-		reply(d, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
+		reply(ha, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
 		return;
 	}
 	if (c.have_old && !seq_newer(bu->sequence, c.old.sequence)) {
-		reply(d, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
+		reply(ha, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
 		return;
 	}
-	if (!c.have_old && d->ha->n_bindings >= (long)cfg->max_bindings) {
-		reply(d, &c, MH_BA_INSUFFICIENT_RESOURCES, bu->sequence, 0, true);
+	if (!c.have_old && ha->n_bindings >= (long)cfg->max_bindings) {
+		reply(ha, &c, MH_BA_INSUFFICIENT_RESOURCES, bu->sequence, 0, true);
 		return;
 	}
-	granted = grant_lifetime(d, &c);
+	granted = grant_lifetime(ha, &c);
 	if (!granted) {
-		deregister(d, &c);
+		deregister(ha, &c);
 		return;
 	}
-	if (!c.have_old && d->ha->home_ifindex && cfg->dad && d->nd_open) {
-		start_dad(d, &c, granted);
+	if (!c.have_old && ha->home_ifindex && cfg->dad && d->nd_open) {
+		start_dad(ha, &c, granted);
 		return;
 	}
-	accept_binding(d, &c, granted);
+	accept_binding(ha, &c, granted);
 }
 
 /* ---- timers -------------------------------------------------------------------------------- */
@@ -550,7 +555,7 @@ static int collect_expired(const struct in6_addr *hoa, const struct xmip6_bindin
 	return 1;
 }
 
-static void expire_bindings(struct daemon *d, unsigned long long now)
+static void expire_bindings(struct ha *ha, unsigned long long now)
 {
 	static struct expired_list l;
 	struct addr6_buf h, o;
@@ -559,38 +564,40 @@ static void expire_bindings(struct daemon *d, unsigned long long now)
 	l.now = now;
 	l.next = ULLONG_MAX;
 	l.n = 0;
-	dp_binding_foreach(&d->dp, collect_expired, &l);
-	d->ha->next_expiry_ns = l.next;
+	dp_binding_foreach(&ha->d->dp, collect_expired, &l);
+	ha->next_expiry_ns = l.next;
 	for (i = 0; i < l.n; i++) {
-		if (binding_remove(d, &l.hoa[i], &l.b[i]))
+		if (binding_remove(ha, &l.hoa[i], &l.b[i]))
 			continue;
 		pr_notice("binding %s -> %s expired (lifetime %u s)", addr6_str(&l.hoa[i], &h),
 			  addr6_str(&l.b[i].care_of_addr, &o), l.b[i].lifetime_s);
 	}
 }
 
-void ha_tick(struct daemon *d, unsigned long long now)
+static void tick(struct daemon *d, void *arg, unsigned long long now)
 {
-	struct ha *ha = d->ha;
+	struct ha *ha = arg;
 	size_t i;
 
+	(void)d;
 	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++)
 		if (ha->pending[i].active && now >= ha->pending[i].deadline_ns)
-			finish_dad(d, &ha->pending[i]);
+			finish_dad(ha, &ha->pending[i]);
 	if (now < ha->next_scan_ns)
 		return;
 	ha->next_scan_ns = now + HA_EXPIRY_SCAN_NS;
 	if (now >= ha->next_expiry_ns || now >= ha->next_full_scan_ns) {
 		ha->next_full_scan_ns = now + HA_FULL_SCAN_NS;
-		expire_bindings(d, now);
+		expire_bindings(ha, now);
 	}
 }
 
 /* ---- operator commands --------------------------------------------------------------------- */
 
-int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
-		   __u32 lifetime_s, char *err, size_t errlen)
+static int binding_add(struct ha *ha, const struct in6_addr *hoa, const struct in6_addr *coa,
+		       __u32 lifetime_s, char *err, size_t errlen)
 {
+	struct daemon *d = ha->d;
 	struct xmip6_binding old, b = {
 					  .care_of_addr = *coa,
 					  .ha_addr = d->cfg.ha.address,
@@ -604,13 +611,13 @@ int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in
 		snprintf(err, errlen, "home address not on the home prefix");
 		return -EINVAL;
 	}
-	if (!coa_valid(d, coa)) {
+	if (!coa_valid(ha, coa)) {
 		snprintf(err, errlen,
 			 "care-of address not usable (global unicast off the home prefix)");
 		return -EINVAL;
 	}
 	have_old = !dp_binding_lookup(&d->dp, hoa, &old);
-	if (!have_old && d->ha->n_bindings >= (long)d->cfg.ha.max_bindings) {
+	if (!have_old && ha->n_bindings >= (long)d->cfg.ha.max_bindings) {
 		snprintf(err, errlen, "max-bindings (%u) reached", d->cfg.ha.max_bindings);
 		return -ENOSPC;
 	}
@@ -625,24 +632,58 @@ int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in
 		snprintf(err, errlen, "binding map: %s", strerror(-ret));
 		return ret;
 	}
-	note_expiry(d->ha, b.expires_ns);
+	note_expiry(ha, b.expires_ns);
 	if (!have_old)
-		d->ha->n_bindings++;
-	binding_nd(d, hoa, 0, true, !have_old);
+		ha->n_bindings++;
+	binding_nd(ha, hoa, 0, true, !have_old);
 	return 0;
 }
 
-int ha_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size_t errlen)
+/* `xmip6ctl binding add`: a static binding (no lifetime) or one that expires. */
+static int cmd_binding_add(struct json_object *args, struct json_object **result, char *err,
+			   size_t errlen, void *ctx)
 {
-	struct xmip6_binding b;
+	struct in6_addr hoa, coa;
+	struct json_object *v;
+	__s64 lifetime = 0;
 	int ret;
 
-	ret = dp_binding_lookup(&d->dp, hoa, &b);
+	ret = ctl_arg_addr(args, "home_addr", &hoa, true, err, errlen)
+		      ?: ctl_arg_addr(args, "care_of_addr", &coa, true, err, errlen);
+	if (ret)
+		return ret;
+	if (json_object_object_get_ex(args, "lifetime", &v) &&
+	    !json_object_is_type(v, json_type_null)) {
+		lifetime = json_object_get_int64(v);
+		if (!json_object_is_type(v, json_type_int) || lifetime < 1 ||
+		    lifetime > CONFIG_MAX_LIFETIME_S) {
+			snprintf(err, errlen, "lifetime must be 1..%d seconds",
+				 CONFIG_MAX_LIFETIME_S);
+			return -EINVAL;
+		}
+	}
+	(void)result;
+	return binding_add(ctx, &hoa, &coa, lifetime, err, errlen);
+}
+
+static int cmd_binding_del(struct json_object *args, struct json_object **result, char *err,
+			   size_t errlen, void *ctx)
+{
+	struct ha *ha = ctx;
+	struct xmip6_binding b;
+	struct in6_addr hoa;
+	int ret;
+
+	(void)result;
+	ret = ctl_arg_addr(args, "home_addr", &hoa, true, err, errlen);
+	if (ret)
+		return ret;
+	ret = dp_binding_lookup(&ha->d->dp, &hoa, &b);
 	if (ret) {
 		snprintf(err, errlen, "no binding for that home address");
 		return ret;
 	}
-	ret = binding_remove(d, hoa, &b);
+	ret = binding_remove(ha, &hoa, &b);
 	if (ret)
 		snprintf(err, errlen, "binding map: %s", strerror(-ret));
 	return ret;
@@ -657,64 +698,79 @@ static int collect_all(const struct in6_addr *hoa, const struct xmip6_binding *b
 	return ++l->n == HA_MAX_EXPIRED_BATCH;
 }
 
-int ha_binding_flush(struct daemon *d)
+static int cmd_binding_flush(struct json_object *args, struct json_object **result, char *err,
+			     size_t errlen, void *ctx)
 {
 	static struct expired_list l;
+	struct ha *ha = ctx;
 	int total = 0;
 	size_t i;
 
+	(void)args;
+	(void)err;
+	(void)errlen;
 	do {
 		l.n = 0;
-		if (dp_binding_foreach(&d->dp, collect_all, &l) < 0)
+		if (dp_binding_foreach(&ha->d->dp, collect_all, &l) < 0)
 			break;
 		for (i = 0; i < l.n; i++)
-			if (!binding_remove(d, &l.hoa[i], &l.b[i]))
+			if (!binding_remove(ha, &l.hoa[i], &l.b[i]))
 				total++;
 	} while (l.n == HA_MAX_EXPIRED_BATCH);
-	return total;
+	*result = json_object_new_object();
+	json_object_object_add(*result, "deleted", json_object_new_int64(total));
+	return 0;
 }
 
-struct json_object *ha_home_agents_json(const struct daemon *d)
+/* `xmip6ctl home-agents show`: ourselves, then those the home link's RAs name. */
+static int cmd_home_agents_show(struct json_object *args, struct json_object **result, char *err,
+				size_t errlen, void *ctx)
 {
-	struct json_object *o = json_object_new_object();
+	const struct ha *ha = ctx;
+	const struct config_ha *cfg = &ha->d->cfg.ha;
 	struct json_object *arr = json_object_new_array();
-	struct json_object *ha = json_object_new_object();
+	struct json_object *self = json_object_new_object();
 	char ifname[IF_NAMESIZE];
 	struct addr6_buf a;
 
-	json_object_object_add(ha, "address",
-			       json_object_new_string(addr6_str(&d->cfg.ha.address, &a)));
-	json_object_object_add(ha, "preference", json_object_new_int64(d->cfg.ha.preference));
-	json_object_object_add(ha, "lifetime", NULL);
-	json_object_object_add(ha, "interface",
-			       d->ha->home_ifindex && if_indextoname(d->ha->home_ifindex, ifname)
+	(void)args;
+	(void)err;
+	(void)errlen;
+	json_object_object_add(self, "address",
+			       json_object_new_string(addr6_str(&cfg->address, &a)));
+	json_object_object_add(self, "preference", json_object_new_int64(cfg->preference));
+	json_object_object_add(self, "lifetime", NULL);
+	json_object_object_add(self, "interface",
+			       ha->home_ifindex && if_indextoname(ha->home_ifindex, ifname)
 				       ? json_object_new_string(ifname)
 				       : NULL);
-	json_object_object_add(ha, "source", json_object_new_string("self"));
-	json_object_array_add(arr, ha);
-	disc_ha_list_json_add(d, arr); /* learnt from Router Advertisements */
-	json_object_object_add(o, "home_agents", arr);
-	return o;
+	json_object_object_add(self, "source", json_object_new_string("self"));
+	json_object_array_add(arr, self);
+	disc_ha_list_json_add(ha->d, arr); /* learnt from Router Advertisements */
+	*result = json_object_new_object();
+	json_object_object_add(*result, "home_agents", arr);
+	return 0;
 }
 
-/* ---- start and stop ------------------------------------------------------------------------ */
+/* ---- start, reload and stop ---------------------------------------------------------------- */
 
 static int restore_nd(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
 {
-	struct daemon *d = ctx;
+	struct ha *ha = ctx;
 
-	d->ha->n_bindings++;
+	ha->n_bindings++;
 	/* Bindings outlive the daemon; make sure the kernel still proxies. */
-	binding_nd(d, hoa, b->flags, true, false);
+	binding_nd(ha, hoa, b->flags, true, false);
 	return 0;
 }
 
 /*
  * XDP admission of signalling (XMIP6_CFG_F_ADMIT, headers/xmip6.h): the
  * mobile-nodes list into "admit", the flag on unless accept-unlisted, where
- * every home address may register and none can be told apart.
+ * every home address may register and none can be told apart. At start and
+ * after a reload.
  */
-int ha_admit_sync(struct daemon *d)
+static int admit_sync(struct daemon *d)
 {
 	const struct config_ha *cfg = &d->cfg.ha;
 	struct in6_addr *addrs = NULL;
@@ -737,6 +793,77 @@ int ha_admit_sync(struct daemon *d)
 	return flags == c.flags ? 0 : dp_config_set_flags(&d->dp, flags);
 }
 
+/* Registrations waiting for DAD are simply not answered: the MN retransmits. */
+static void cancel_pending(struct ha *ha)
+{
+	struct daemon *d = ha->d;
+	size_t i;
+
+	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++) {
+		if (!ha->pending[i].active)
+			continue;
+		ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].hoa);
+		if (ha->pending[i].ll_too)
+			ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].ll);
+		ha->pending[i].active = false;
+	}
+}
+
+static const char *reload_refused(const struct daemon *d, void *arg,
+				  const struct xmip6d_config *next)
+{
+	const struct config_ha *cur = &d->cfg.ha, *new = &next->ha;
+
+	(void)arg;
+	if (memcmp(&new->address, &cur->address, sizeof(new->address)) ||
+	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)) ||
+	    strcmp(new->home_link, cur->home_link))
+		return "home-agent address, interfaces or home-link changed; restart needed";
+	return NULL;
+}
+
+/* Pending DAD entries point into the old mobile-node table: none survive. */
+static void reload_before(struct daemon *d, void *arg)
+{
+	(void)d;
+	cancel_pending(arg);
+}
+
+static void reload_after(struct daemon *d, void *arg)
+{
+	(void)arg;
+	if (admit_sync(d))
+		pr_err("signalling admission not updated: the data plane keeps the old list");
+}
+
+static void stop(struct daemon *d, void *arg)
+{
+	struct ha *ha = arg;
+
+	/* Bindings stay in the map, proxy ND entries in the kernel. */
+	cancel_pending(ha);
+	disc_ha_stop(d);
+	free(ha);
+}
+
+static const struct daemon_role_hooks role_hooks = {
+	.reload_refused = reload_refused,
+	.reload_before = reload_before,
+	.reload_after = reload_after,
+	.stop = stop,
+};
+
+/* What the home agent takes: BUs, its commands, and a tick for DAD and expiry. */
+static int register_parts(struct daemon *d, struct ha *ha)
+{
+	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive_bu, ha)
+		       ?: daemon_on_tick(d, tick, ha)
+		       ?: daemon_ctl_reg(d, "binding-add", cmd_binding_add, ha)
+		       ?: daemon_ctl_reg(d, "binding-del", cmd_binding_del, ha)
+		       ?: daemon_ctl_reg(d, "binding-flush", cmd_binding_flush, ha)
+		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha);
+}
+
 int ha_start(struct daemon *d)
 {
 	const struct config_ha *cfg = &d->cfg.ha;
@@ -756,7 +883,17 @@ int ha_start(struct daemon *d)
 	ha = calloc(1, sizeof(*ha));
 	if (!ha)
 		return -ENOMEM;
-	d->ha = ha;
+	ha->d = d;
+	err = daemon_role_reg(d, &role_hooks, ha);
+	if (err) {
+		free(ha);
+		return err;
+	}
+	err = register_parts(d, ha);
+	if (err) {
+		pr_err("home agent: %s", strerror(-err));
+		return err;
+	}
 	update_rate_init(&ha->update_rate, 0);
 	if (cfg->home_link[0]) {
 		ha->home_ifindex = if_nametoindex(cfg->home_link);
@@ -775,10 +912,10 @@ int ha_start(struct daemon *d)
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
-	err = ha_admit_sync(d);
+	err = admit_sync(d);
 	if (err)
 		return err;
-	dp_binding_foreach(&d->dp, restore_nd, d);
+	dp_binding_foreach(&d->dp, restore_nd, ha);
 	err = disc_ha_start(d); /* DHAAD and mobile prefixes (disc.c) */
 	if (err)
 		return err;
@@ -787,32 +924,4 @@ int ha_start(struct daemon *d)
 		  addr6_str(&cfg->home_prefix.addr, &(struct addr6_buf){}), cfg->home_prefix.len,
 		  cfg->n_interfaces, ha->home_ifindex ? cfg->home_link : "virtual", ha->n_bindings);
 	return 0;
-}
-
-void ha_cancel_pending(struct daemon *d)
-{
-	struct ha *ha = d->ha;
-	size_t i;
-
-	/* Registrations waiting for DAD are simply not answered: the MN
-	 * retransmits. */
-	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++) {
-		if (!ha->pending[i].active)
-			continue;
-		ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].hoa);
-		if (ha->pending[i].ll_too)
-			ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].ll);
-		ha->pending[i].active = false;
-	}
-}
-
-void ha_stop(struct daemon *d)
-{
-	if (!d->ha)
-		return;
-	/* Bindings stay in the map, proxy ND entries in the kernel. */
-	ha_cancel_pending(d);
-	disc_ha_stop(d);
-	free(d->ha);
-	d->ha = NULL;
 }

@@ -26,7 +26,9 @@
 #include "wire/auth.h"
 #include "daemon/daemon.h"
 #include "roles/disc.h"
+#include "roles/mn.h"
 #include "roles/movement.h"
+#include "roles/ro.h"
 #include "daemon/ratelimit.h"
 #include "common/util.h"
 
@@ -51,6 +53,7 @@ static const char *const state_names[] = {
 };
 
 struct mn {
+	struct daemon *d;
 	enum mn_state state;
 	int ifindex[CONFIG_MAX_IFACES];
 	int lo_ifindex;
@@ -83,6 +86,8 @@ struct mn {
 	__u32 granted_s;
 	unsigned long long reg_ns, expires_ns, refresh_ns;
 	int last_status; /* -1: none yet */
+
+	struct ro *ro; /* route optimisation (ro.c), NULL when the policy is "none" */
 };
 
 static void set_state(struct mn *mn, enum mn_state state)
@@ -94,20 +99,20 @@ static void set_state(struct mn *mn, enum mn_state state)
 
 /* ---- the home address on lo while away ---------------------------------------------------- */
 
-static void hoa_on_lo(struct daemon *d, bool on)
+static void hoa_on_lo(struct mn *mn, bool on)
 {
-	struct mn *mn = d->mn;
+	struct nl *nl = &mn->d->nl;
 	struct addr6_buf a;
 	int err;
 
 	if (on)
-		err = nl_addr_add(&d->nl, mn->lo_ifindex, &d->mn->home_addr, 128,
+		err = nl_addr_add(nl, mn->lo_ifindex, &mn->home_addr, 128,
 				  NL_ADDR_F_NODAD | NL_ADDR_F_NOPREFIX);
 	else
-		err = nl_addr_del(&d->nl, mn->lo_ifindex, &d->mn->home_addr, 128);
+		err = nl_addr_del(nl, mn->lo_ifindex, &mn->home_addr, 128);
 	if (err && !(!on && (err == -EADDRNOTAVAIL || err == -ENOENT)))
 		pr_err("%s home address %s on lo: %s", on ? "adding" : "removing",
-		       addr6_str(&d->mn->home_addr, &a), strerror(-err));
+		       addr6_str(&mn->home_addr, &a), strerror(-err));
 }
 
 /* ---- sending BUs --------------------------------------------------------------------------- */
@@ -117,10 +122,10 @@ static bool deregistering(const struct mn *mn)
 	return mn->state == MN_DEREGISTERING;
 }
 
-static int send_bu(struct daemon *d)
+static int send_bu(struct mn *mn)
 {
+	struct daemon *d = mn->d;
 	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
 	struct mh_bu_fields bu = {
 		.sequence = mn->seq,
 		.flags = XMIP6_BU_F_ACK | XMIP6_BU_F_HOME,
@@ -176,21 +181,20 @@ static int send_bu(struct daemon *d)
  * address from the unspecified address; the HA answers to all-nodes, which
  * completes the kernel's neighbour entry the BU is waiting on.
  */
-static void solicit_ha(struct daemon *d)
+static void solicit_ha(struct mn *mn)
 {
-	struct mn *mn = d->mn;
+	struct daemon *d = mn->d;
 
 	if (!d->nd_open)
 		return;
-	ndisc_dad_finish(&d->nd, mn->home_ifindex, &d->mn->home_agent);
-	if (ndisc_dad_start(&d->nd, mn->home_ifindex, &d->mn->home_agent))
+	ndisc_dad_finish(&d->nd, mn->home_ifindex, &mn->home_agent);
+	if (ndisc_dad_start(&d->nd, mn->home_ifindex, &mn->home_agent))
 		pr_debug("Neighbor Solicitation for the home agent not sent");
 }
 
 /* Send the BU in flight again, or for the first time, and arm the backoff. */
-static void transmit(struct daemon *d, unsigned long long now)
+static void transmit(struct mn *mn, unsigned long long now)
 {
-	struct mn *mn = d->mn;
 	unsigned long long wait = rate_window_take(&mn->bu_rate, now, RATE_WINDOW_NS);
 	struct addr6_buf a;
 
@@ -204,18 +208,17 @@ static void transmit(struct daemon *d, unsigned long long now)
 	}
 	/* Every copy carries a new sequence number (section 11.8). */
 	mn->seq++;
-	if (send_bu(d))
+	if (send_bu(mn))
 		pr_warn("BU seq %u for care-of address %s not sent", mn->seq,
 			addr6_str(&mn->bu_coa, &a));
 	if (deregistering(mn))
-		solicit_ha(d);
+		solicit_ha(mn);
 	mn->next_send_ns = now + (unsigned long long)mn->timeout_ms * NSEC_PER_MSEC;
 }
 
-static void start_bu(struct daemon *d, enum mn_state state, const struct in6_addr *coa)
+static void start_bu(struct mn *mn, enum mn_state state, const struct in6_addr *coa)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
+	const struct config_mn *cfg = &mn->d->cfg.mn;
 	unsigned long long now = mono_now_ns();
 
 	set_state(mn, state);
@@ -226,13 +229,13 @@ static void start_bu(struct daemon *d, enum mn_state state, const struct in6_add
 	/* The first home registration waits for the HA's proxy DAD. */
 	mn->timeout_ms = mn->registered || state == MN_DEREGISTERING ? INITIAL_BINDACK_TIMEOUT_MS
 								     : cfg->initial_timeout_ms;
-	transmit(d, now);
+	transmit(mn, now);
 }
 
 /* ---- location ------------------------------------------------------------------------------ */
 
 struct locate_ctx {
-	const struct daemon *d;
+	const struct mn *mn;
 	int ifindex;
 	bool found, home;
 	struct in6_addr addr;
@@ -242,7 +245,7 @@ struct locate_ctx {
 static int locate_addr(const struct nl_addr *a, void *arg)
 {
 	struct locate_ctx *l = arg;
-	const struct mn *mn = l->d->mn;
+	const struct mn *mn = l->mn;
 	int rank, score;
 
 	if (a->ifindex != l->ifindex || a->scope != RT_SCOPE_UNIVERSE)
@@ -251,7 +254,7 @@ static int locate_addr(const struct nl_addr *a, void *arg)
 		return 0;
 	/* Heard RAs on this link: only prefixes of routers still there count,
 	 * those of a router being checked (link flapped) less. */
-	rank = movement_addr_rank(l->d, a);
+	rank = movement_addr_rank(mn->d, a);
 	if (!rank)
 		return 0;
 	/* Then a preferred address over a deprecated one, and on a tie the
@@ -267,16 +270,14 @@ static int locate_addr(const struct nl_addr *a, void *arg)
 	return 0;
 }
 
-static void evaluate(struct daemon *d)
+static void evaluate(struct mn *mn)
 {
+	struct daemon *d = mn->d;
 	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
-	struct locate_ctx l = {.d = d};
+	struct locate_ctx l = {.mn = mn};
 	struct addr6_buf a;
 	int i;
 
-	/* RA-driven detection (movement.c); started here, once, as mn_start ends. */
-	movement_start(d);
 	for (i = 0; i < cfg->n_interfaces; i++) {
 		if (!mn->ifindex[i])
 			mn->ifindex[i] = if_nametoindex(cfg->interfaces[i]);
@@ -301,19 +302,19 @@ static void evaluate(struct daemon *d)
 		movement_set_source(d, l.ifindex, &mn->home_addr);
 		if (mn->state == MN_HOME || mn->state == MN_DEREGISTERING)
 			return;
-		hoa_on_lo(d, false);
+		hoa_on_lo(mn, false);
 		if (mn->registered || mn->state == MN_REGISTERING) {
 			pr_notice("home again on %s: deregistering (movement detected in %llu ms)",
 				  cfg->interfaces[i], movement_since_hint_ms(d));
 			/* No more HAO packets from a CoA we left; the
 			 * correspondents hear of it once the HA let go (ro_home). */
-			ro_moved(d);
-			start_bu(d, MN_DEREGISTERING, &mn->home_addr);
+			ro_moved(mn->ro);
+			start_bu(mn, MN_DEREGISTERING, &mn->home_addr);
 		} else {
 			pr_notice("at home on %s", cfg->interfaces[i]);
 			mn->bu_active = false;
 			set_state(mn, MN_HOME);
-			ro_home(d);
+			ro_home(mn->ro);
 		}
 		return;
 	}
@@ -328,42 +329,43 @@ static void evaluate(struct daemon *d)
 	}
 	mn->have_coa = true;
 	mn->coa = l.addr;
-	hoa_on_lo(d, true);
+	hoa_on_lo(mn, true);
 	movement_set_source(d, l.ifindex, &mn->home_addr);
 	if (mn->registered && mn->state == MN_REGISTERED &&
 	    !memcmp(&mn->reg_coa, &l.addr, sizeof(l.addr)))
 		return;
 	/* Correspondents would send to the old CoA: back to the tunnel now,
 	 * route optimisation again once the HA has the new one. */
-	ro_moved(d);
+	ro_moved(mn->ro);
 	pr_notice("care-of address %s on %s: registering with %s (movement detected in %llu ms)",
 		  addr6_str(&l.addr, &a), cfg->interfaces[i],
 		  addr6_str(&mn->home_agent, &(struct addr6_buf){}), movement_since_hint_ms(d));
-	start_bu(d, MN_REGISTERING, &l.addr);
+	start_bu(mn, MN_REGISTERING, &l.addr);
 }
 
 static void on_link(int ifindex, bool up, bool carrier, void *ctx)
 {
+	struct mn *mn = ctx;
+
 	/* Link-up: solicit a router, check the old one (movement.c). */
-	movement_link_event(ctx, ifindex, up, carrier);
+	movement_link_event(mn->d, ifindex, up, carrier);
 }
 
 static void monitor_readable(struct daemon *d, void *arg, unsigned long long now)
 {
 	static const struct nl_monitor_ops ops = {.link = on_link};
 
-	(void)arg;
 	(void)now;
 	/* Any address or link change (or lost events) may move us: look again
 	 * at the addresses themselves. */
-	nl_monitor_read(&d->nl, &ops, d);
-	evaluate(d);
+	nl_monitor_read(&d->nl, &ops, arg);
+	evaluate(arg);
 }
 
-void mn_location_changed(struct daemon *d)
+/* Movement detection saw routers come or go: look at the addresses again. */
+static void location_changed(void *ctx)
 {
-	if (d->mn)
-		evaluate(d);
+	evaluate(ctx);
 }
 
 /* ---- receiving ----------------------------------------------------------------------------- */
@@ -375,9 +377,9 @@ static void drop_ba(struct daemon *d, enum daemon_drop why, const struct mh_msg 
 	pr_info("BA seq %u status %u ignored: %s", msg->ba.sequence, msg->ba.status, what);
 }
 
-static void store_binding(struct daemon *d, __u32 granted_s, unsigned long long now)
+static void store_binding(struct mn *mn, __u32 granted_s, unsigned long long now)
 {
-	struct mn *mn = d->mn;
+	struct daemon *d = mn->d;
 	struct xmip6_binding b = {
 		.care_of_addr = mn->bu_coa,
 		.ha_addr = mn->home_agent,
@@ -399,10 +401,10 @@ static void store_binding(struct daemon *d, __u32 granted_s, unsigned long long 
 		pr_err("binding map for %s: %s", addr6_str(&mn->home_addr, &a), strerror(-err));
 }
 
-static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned long long now)
+static void ba_accepted(struct mn *mn, const struct mh_msg *msg, unsigned long long now)
 {
+	struct daemon *d = mn->d;
 	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
 	unsigned long long refresh_s;
 	struct addr6_buf a, h;
 	__u32 granted;
@@ -429,7 +431,7 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 		pr_notice("deregistered from %s in %llu ms: at home",
 			  addr6_str(&mn->home_agent, &a), (now - mn->bu_first_ns) / NSEC_PER_MSEC);
 		/* Section 11.5.4: now the correspondents, from the home address. */
-		ro_home(d);
+		ro_home(mn->ro);
 		return;
 	}
 
@@ -441,7 +443,7 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 		set_state(mn, MN_DETACHED);
 		return;
 	}
-	store_binding(d, granted, now);
+	store_binding(mn, granted, now);
 	mn->registered = true;
 	mn->reg_coa = mn->bu_coa;
 	mn->granted_s = granted;
@@ -461,10 +463,10 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 	movement_registered(d, &mn->bu_coa);
 }
 
-static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+static void receive_ba(struct mn *mn, const struct sig_rx *rx, const struct mh_msg *msg)
 {
+	struct daemon *d = mn->d;
 	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
 	unsigned long long now = mono_now_ns();
 	const struct in6_addr *coa = &mn->bu_coa;
 	int err;
@@ -497,7 +499,7 @@ static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct m
 		pr_notice("home agent expects a sequence number after %u: resending",
 			  msg->ba.sequence);
 		mn->seq = msg->ba.sequence;
-		transmit(d, now);
+		transmit(mn, now);
 		return;
 	}
 	if (msg->ba.sequence != mn->seq)
@@ -508,7 +510,7 @@ static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct m
 		/* The HA holds no binding for us (it took an earlier copy, or
 		 * lost it): what deregistration wanted. */
 		pr_notice("home agent has no binding for us: deregistered");
-		ba_accepted(d, msg, now);
+		ba_accepted(mn, msg, now);
 		return;
 	}
 	if (msg->ba.status >= MH_BA_REJECTED_MIN) {
@@ -517,30 +519,47 @@ static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct m
 			  msg->ba.status, mh_ba_status_str(msg->ba.status), mn->timeout_ms);
 		return;
 	}
-	ba_accepted(d, msg, now);
+	ba_accepted(mn, msg, now);
 }
 
-void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+/* Where we stand with the home agent, for route optimisation and prefix discovery. */
+static void where(const struct mn *mn, struct mn_where *w)
 {
-	struct mn *mn = d->mn;
+	w->registered = mn->registered && mn->state == MN_REGISTERED;
+	if (!w->registered)
+		return;
+	w->care_of_addr = mn->reg_coa;
+	w->home_addr = mn->home_addr;
+	w->home_agent = mn->home_agent;
+}
+
+/* BA, BRR, BE, HoT and CoT: from the home agent, or a correspondent (ro.c). */
+static void receive(struct daemon *d, void *arg, const struct sig_rx *rx, const struct mh_msg *msg)
+{
+	struct mn *mn = arg;
+	struct mn_where w;
 	struct addr6_buf a;
 
-	/* Return routability, and what correspondents say (ro.c). */
 	if (msg->type == MH_TYPE_HOT || msg->type == MH_TYPE_COT ||
 	    ((msg->type == MH_TYPE_BA || msg->type == MH_TYPE_BRR || msg->type == MH_TYPE_BE) &&
-	     ro_is_correspondent(d, &rx->src))) {
-		ro_receive(d, rx, msg);
+	     ro_is_correspondent(mn->ro, &rx->src))) {
+		if (!mn->ro) {
+			daemon_count_drop(d, DROP_unexpected_type);
+			return;
+		}
+		where(mn, &w);
+		ro_receive(mn->ro, rx, msg, &w);
 		return;
 	}
 	switch (msg->type) {
 	case MH_TYPE_BA:
-		receive_ba(d, rx, msg);
+		receive_ba(mn, rx, msg);
 		break;
 	case MH_TYPE_BRR:
 		/* Section 11.7.4: the HA asks us to refresh. */
 		if (mn->state == MN_REGISTERED && mn->have_coa &&
-		    !memcmp(&rx->mh_src, &d->mn->home_agent, sizeof(rx->mh_src)))
-			start_bu(d, MN_REGISTERING, &mn->coa);
+		    !memcmp(&rx->mh_src, &mn->home_agent, sizeof(rx->mh_src)))
+			start_bu(mn, MN_REGISTERING, &mn->coa);
 		break;
 	case MH_TYPE_BE:
 		pr_warn("Binding Error status %u from %s", msg->be.status, addr6_str(&rx->src, &a));
@@ -553,24 +572,28 @@ void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 
 /* ---- timers -------------------------------------------------------------------------------- */
 
-void mn_tick(struct daemon *d, unsigned long long now)
+static void tick(struct daemon *d, void *arg, unsigned long long now)
 {
 	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
+	struct mn *mn = arg;
+	struct mn_where w;
 	struct addr6_buf a;
 
-	ro_tick(d, now);
+	if (mn->ro) {
+		where(mn, &w);
+		ro_tick(mn->ro, &w, now);
+	}
 	if (mn->registered && now >= mn->expires_ns) {
 		pr_warn("binding with %s expired", addr6_str(&mn->home_agent, &a));
 		mn->registered = false;
 		dp_binding_delete(&d->dp, &mn->home_addr);
-		ro_moved(d);
+		ro_moved(mn->ro);
 		if (mn->state == MN_REGISTERED && mn->have_coa)
-			start_bu(d, MN_REGISTERING, &mn->coa);
+			start_bu(mn, MN_REGISTERING, &mn->coa);
 	}
 	if (mn->state == MN_REGISTERED && now >= mn->refresh_ns && mn->have_coa) {
 		pr_info("refreshing the binding with %s", addr6_str(&mn->home_agent, &a));
-		start_bu(d, MN_REGISTERING, &mn->coa);
+		start_bu(mn, MN_REGISTERING, &mn->coa);
 		return;
 	}
 	if (mn->bu_active && now >= mn->next_send_ns) {
@@ -582,22 +605,26 @@ void mn_tick(struct daemon *d, unsigned long long now)
 				mn->timeout_ms = cfg->max_timeout_s * 1000;
 			mn->retransmissions++;
 		}
-		transmit(d, now);
+		transmit(mn, now);
 	}
 }
 
 /* ---- operator view ------------------------------------------------------------------------- */
 
-struct json_object *mn_bul_json(const struct daemon *d)
+/* `xmip6ctl bul show`: the home registration, then one entry per correspondent. */
+static int cmd_bul_show(struct json_object *args, struct json_object **result, char *err,
+			size_t errlen, void *ctx)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
-	const struct mn *mn = d->mn;
-	struct json_object *o = json_object_new_object();
+	const struct mn *mn = ctx;
+	const struct config_mn *cfg = &mn->d->cfg.mn;
 	struct json_object *arr = json_object_new_array();
 	struct json_object *e = json_object_new_object();
 	unsigned long long now = mono_now_ns();
 	const struct in6_addr *coa = mn->bu_active ? &mn->bu_coa : &mn->reg_coa;
 
+	(void)args;
+	(void)err;
+	(void)errlen;
 	json_object_object_add(e, "home_addr", addr6_json(&mn->home_addr));
 	json_object_object_add(e, "care_of_addr",
 			       mn->bu_active || mn->registered ? addr6_json(coa) : NULL);
@@ -625,74 +652,73 @@ struct json_object *mn_bul_json(const struct daemon *d)
 				       ? json_object_new_string(mh_ba_status_str(mn->last_status))
 				       : NULL);
 	json_object_array_add(arr, e);
-	/* Then one entry per correspondent (route optimisation). */
-	ro_bul_json(d, arr);
-	json_object_object_add(o, "bul", arr);
-	return o;
+	ro_bul_json(mn->ro, arr);
+	*result = json_object_new_object();
+	json_object_object_add(*result, "bul", arr);
+	return 0;
 }
 
-struct json_object *mn_home_agents_json(const struct daemon *d)
+static int cmd_home_agents_show(struct json_object *args, struct json_object **result, char *err,
+				size_t errlen, void *ctx)
 {
-	struct json_object *o = json_object_new_object();
+	const struct mn *mn = ctx;
 	struct json_object *arr = json_object_new_array();
 	struct json_object *ha = json_object_new_object();
 
-	json_object_object_add(ha, "address",
-			       d->mn->ha_known ? addr6_json(&d->mn->home_agent) : NULL);
+	(void)args;
+	(void)err;
+	(void)errlen;
+	json_object_object_add(ha, "address", mn->ha_known ? addr6_json(&mn->home_agent) : NULL);
 	json_object_object_add(ha, "preference", NULL);
 	json_object_object_add(ha, "lifetime", NULL);
 	json_object_object_add(ha, "interface", NULL);
 	json_object_object_add(
 		ha, "source",
-		json_object_new_string(d->cfg.mn.has_home_agent ? "config" : "dhaad"));
+		json_object_new_string(mn->d->cfg.mn.has_home_agent ? "config" : "dhaad"));
 	json_object_array_add(arr, ha);
-	json_object_object_add(o, "home_agents", arr);
-	return o;
+	*result = json_object_new_object();
+	json_object_object_add(*result, "home_agents", arr);
+	return 0;
 }
 
-/* ---- start and stop ------------------------------------------------------------------------ */
+/* ---- discovery's reports ------------------------------------------------------------------- */
 
-void mn_home_agent_found(struct daemon *d, const struct in6_addr *ha)
+/* DHAAD found @ha, the most preferred home agent. */
+static void home_agent_found(void *ctx, const struct in6_addr *ha)
 {
-	struct mn *mn = d->mn;
+	struct mn *mn = ctx;
 
-	if (!mn || mn->ha_known)
+	if (mn->ha_known)
 		return;
 	mn->home_agent = *ha;
 	mn->ha_known = true;
 	/* The BU that waited for DHAAD goes out now, with a fresh backoff. */
 	if (mn->bu_active && mn->state == MN_REGISTERING) {
 		mn->retransmissions = 0;
-		mn->timeout_ms = d->cfg.mn.initial_timeout_ms;
-		transmit(d, mono_now_ns());
+		mn->timeout_ms = mn->d->cfg.mn.initial_timeout_ms;
+		transmit(mn, mono_now_ns());
 	}
 }
 
-bool mn_registration(const struct daemon *d, struct in6_addr *coa, struct in6_addr *hoa,
-		     struct in6_addr *ha)
+static void where_cb(void *ctx, struct mn_where *w)
 {
-	const struct mn *mn = d->mn;
-
-	if (!mn || !mn->registered || mn->state != MN_REGISTERED)
-		return false;
-	*coa = mn->reg_coa;
-	*hoa = mn->home_addr;
-	*ha = mn->home_agent;
-	return true;
+	where(ctx, w);
 }
+
+/* ---- start and stop ------------------------------------------------------------------------ */
 
 /*
  * Without home-address: the home prefix and the interface identifier of
  * the first configured interface, the modified EUI-64 of its MAC address
  * (RFC 4291 appendix A), which does not change as the MN moves.
  */
-static int form_home_addr(struct daemon *d, struct in6_addr *hoa)
+static int form_home_addr(struct mn *mn, struct in6_addr *hoa)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
+	const struct config_mn *cfg = &mn->d->cfg.mn;
 	__u8 mac[6];
 	int err;
 
-	err = nl_link_lladdr(&d->nl, d->mn->ifindex[0], mac);
+	err = nl_link_lladdr(&mn->d->nl, mn->ifindex[0], mac);
 	if (err) {
 		pr_err("%s: no MAC address to form the home address from: %s", cfg->interfaces[0],
 		       strerror(-err));
@@ -710,6 +736,79 @@ static int form_home_addr(struct daemon *d, struct in6_addr *hoa)
 	return 0;
 }
 
+/* A restarted daemon goes on with the binding it left (and its sequence
+ * number, which the HA would otherwise refuse). */
+static void restore_binding(struct mn *mn, unsigned long long now)
+{
+	struct xmip6_binding b;
+
+	if (dp_binding_lookup(&mn->d->dp, &mn->home_addr, &b) || b.expires_ns <= now ||
+	    (mn->ha_known && !IN6_ARE_ADDR_EQUAL(&b.ha_addr, &mn->home_agent)))
+		return;
+	/* ... with the home agent DHAAD found last time. */
+	mn->home_agent = b.ha_addr;
+	mn->ha_known = true;
+	mn->registered = true;
+	mn->reg_coa = b.care_of_addr;
+	mn->coa = b.care_of_addr;
+	mn->have_coa = true;
+	mn->seq = b.sequence;
+	mn->granted_s = b.lifetime_s;
+	mn->reg_ns = b.registered_ns;
+	mn->expires_ns = b.expires_ns;
+	mn->refresh_ns = b.registered_ns + (b.lifetime_s - b.lifetime_s / 4) * NSEC_PER_SEC;
+	mn->state = MN_REGISTERED;
+}
+
+static const char *reload_refused(const struct daemon *d, void *arg,
+				  const struct xmip6d_config *next)
+{
+	const struct config_mn *cur = &d->cfg.mn, *new = &next->mn;
+
+	(void)arg;
+	if (memcmp(&new->home_addr, &cur->home_addr, sizeof(new->home_addr)) ||
+	    memcmp(&new->home_agent, &cur->home_agent, sizeof(new->home_agent)) ||
+	    new->has_home_addr != cur->has_home_addr ||
+	    new->has_home_agent != cur->has_home_agent ||
+	    memcmp(&new->home_prefix, &cur->home_prefix, sizeof(new->home_prefix)) ||
+	    new->home_prefix_len != cur->home_prefix_len ||
+	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)))
+		return "mobile-node home address or prefix, home agent or interfaces changed; "
+		       "restart needed";
+	return NULL;
+}
+
+static void stop(struct daemon *d, void *arg)
+{
+	struct mn *mn = arg;
+
+	/* The binding and the home address on lo stay: traffic keeps flowing
+	 * until the lifetime ends, and a restarted daemon takes over. */
+	ro_stop(mn->ro);
+	movement_stop(d);
+	disc_mn_stop(d);
+	free(mn);
+}
+
+static const struct daemon_role_hooks role_hooks = {
+	.reload_refused = reload_refused,
+	.stop = stop,
+};
+
+/* What the mobile node takes: BA, BRR, BE, HoT, CoT, its commands, a tick. */
+static int register_parts(struct daemon *d, struct mn *mn)
+{
+	static const __u8 types[] = {MH_TYPE_BA, MH_TYPE_BRR, MH_TYPE_BE, MH_TYPE_HOT, MH_TYPE_COT};
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < sizeof(types) && !err; i++)
+		err = daemon_mh_handler_reg(d, types[i], receive, mn);
+	return err ?: daemon_on_tick(d, tick, mn)
+			     ?: daemon_ctl_reg(d, "bul-show", cmd_bul_show, mn)
+			     ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, mn);
+}
+
 int mn_start(struct daemon *d)
 {
 	const struct config_mn *cfg = &d->cfg.mn;
@@ -719,8 +818,7 @@ int mn_start(struct daemon *d)
 		.xdp_mode = xdp_mode_of(cfg->xdp_mode),
 		.flags = XMIP6_CFG_F_SIGNAL,
 	};
-	unsigned long long now = mono_now_ns();
-	struct xmip6_binding b;
+	struct disc_mn_ops disc_ops;
 	struct mn *mn;
 	int i, err;
 
@@ -730,7 +828,17 @@ int mn_start(struct daemon *d)
 	mn = calloc(1, sizeof(*mn));
 	if (!mn)
 		return -ENOMEM;
-	d->mn = mn;
+	mn->d = d;
+	err = daemon_role_reg(d, &role_hooks, mn);
+	if (err) {
+		free(mn);
+		return err;
+	}
+	err = register_parts(d, mn);
+	if (err) {
+		pr_err("mobile node: %s", strerror(-err));
+		return err;
+	}
 	mn->last_status = -1;
 	mn->home_prefix = cfg->home_prefix;
 	mn->lo_ifindex = if_nametoindex("lo");
@@ -740,7 +848,7 @@ int mn_start(struct daemon *d)
 	mn->home_agent = cfg->home_agent;
 	mn->ha_known = cfg->has_home_agent;
 	if (!cfg->has_home_addr) {
-		err = form_home_addr(d, &mn->home_addr);
+		err = form_home_addr(mn, &mn->home_addr);
 		if (err)
 			return err;
 	}
@@ -751,11 +859,11 @@ int mn_start(struct daemon *d)
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
-	err = ro_start(d);
+	err = ro_start(d, &mn->ro);
 	if (err)
 		return err;
 	err = nl_monitor_open(&d->nl)
-		      ?: daemon_watch(d, nl_monitor_fd(&d->nl), monitor_readable, NULL);
+		      ?: daemon_watch(d, nl_monitor_fd(&d->nl), monitor_readable, mn);
 	if (err) {
 		pr_err("rtnetlink monitor: %s", strerror(-err));
 		return err;
@@ -764,28 +872,15 @@ int mn_start(struct daemon *d)
 	if (daemon_open_nd(d))
 		pr_warn("neighbour discovery socket: returning home will not announce the home "
 			"address");
-
-	/* A restarted daemon goes on with the binding it left (and its
-	 * sequence number, which the HA would otherwise refuse). */
-	if (!dp_binding_lookup(&d->dp, &mn->home_addr, &b) && b.expires_ns > now &&
-	    (!mn->ha_known || IN6_ARE_ADDR_EQUAL(&b.ha_addr, &mn->home_agent))) {
-		/* ... with the home agent DHAAD found last time. */
-		mn->home_agent = b.ha_addr;
-		mn->ha_known = true;
-		mn->registered = true;
-		mn->reg_coa = b.care_of_addr;
-		mn->coa = b.care_of_addr;
-		mn->have_coa = true;
-		mn->seq = b.sequence;
-		mn->granted_s = b.lifetime_s;
-		mn->reg_ns = b.registered_ns;
-		mn->expires_ns = b.expires_ns;
-		mn->refresh_ns = b.registered_ns + (b.lifetime_s - b.lifetime_s / 4) * NSEC_PER_SEC;
-		mn->state = MN_REGISTERED;
-	}
+	restore_binding(mn, mono_now_ns());
 	/* DHAAD, and MPS/MPA for a home address formed from the prefix. */
 	if (!cfg->has_home_agent || !cfg->has_home_addr) {
-		err = disc_mn_start(d);
+		disc_ops = (struct disc_mn_ops){
+			.home_agent_found = home_agent_found,
+			.where = where_cb,
+			.ctx = mn,
+		};
+		err = disc_mn_start(d, &disc_ops);
 		if (err)
 			return err;
 	}
@@ -794,17 +889,8 @@ int mn_start(struct daemon *d)
 		  mn->ha_known ? addr6_str(&mn->home_agent, &(struct addr6_buf){})
 			       : "to be found by DHAAD",
 		  cfg->n_interfaces);
-	evaluate(d);
+	/* RA-driven detection; without it, the addresses alone (logged). */
+	movement_start(d, location_changed, mn);
+	evaluate(mn);
 	return 0;
-}
-
-void mn_stop(struct daemon *d)
-{
-	/* The binding and the home address on lo stay: traffic keeps flowing
-	 * until the lifetime ends, and a restarted daemon takes over. */
-	ro_stop(d);
-	movement_stop(d);
-	disc_mn_stop(d);
-	free(d->mn);
-	d->mn = NULL;
 }

@@ -31,7 +31,7 @@
 
 #include "wire/auth.h"
 #include "daemon/daemon.h"
-#include "roles/disc.h"
+#include "roles/ro.h"
 #include "daemon/ratelimit.h"
 #include "common/util.h"
 
@@ -112,6 +112,7 @@ struct ro_entry {
 };
 
 struct ro {
+	struct daemon *d;
 	struct ro_entry e[RO_MAX_ENTRIES];
 	int n;
 	struct in6_addr hoa; /* from the last accepted home registration */
@@ -123,19 +124,13 @@ struct ro {
 	bool scan_failed_logged;
 };
 
-/* Where the MN is: registered away from home (mn.c's answer), or not. */
-struct ro_where {
-	bool registered;
-	struct in6_addr coa, hoa, ha;
-};
-
-static void where_now(struct daemon *d, struct ro_where *w)
+/* The home address of the last accepted home registration: the "ro" map's key. */
+static void note_home_addr(struct ro *ro, const struct mn_where *w)
 {
-	w->registered = mn_registration(d, &w->coa, &w->hoa, &w->ha);
-	if (w->registered) {
-		d->ro->hoa = w->hoa;
-		d->ro->have_hoa = true;
-	}
+	if (!w->registered)
+		return;
+	ro->hoa = w->home_addr;
+	ro->have_hoa = true;
 }
 
 static const char *peer_str(const struct ro_entry *e, struct addr6_buf *b)
@@ -172,23 +167,23 @@ static void remove_entry(struct ro *ro, struct ro_entry *e)
 
 /* ---- the "ro" map ------------------------------------------------------------------------ */
 
-static void map_delete(struct daemon *d, struct ro_entry *e)
+static void map_delete(struct ro *ro, struct ro_entry *e)
 {
-	struct xmip6_ro_key key = {.home_addr = d->ro->hoa, .peer_addr = e->peer};
+	struct xmip6_ro_key key = {.home_addr = ro->hoa, .peer_addr = e->peer};
 	struct addr6_buf p;
 	int err;
 
 	if (!e->in_map)
 		return;
 	e->in_map = false;
-	err = dp_ro_delete(&d->dp, &key);
+	err = dp_ro_delete(&ro->d->dp, &key);
 	if (err && err != -ENOENT)
 		pr_err("ro map entry for %s: %s", peer_str(e, &p), strerror(-err));
 }
 
-static int map_write(struct daemon *d, struct ro_entry *e, unsigned long long now)
+static int map_write(struct ro *ro, struct ro_entry *e, unsigned long long now)
 {
-	struct xmip6_ro_key key = {.home_addr = d->ro->hoa, .peer_addr = e->peer};
+	struct xmip6_ro_key key = {.home_addr = ro->hoa, .peer_addr = e->peer};
 	struct xmip6_ro v = {
 		.care_of_addr = e->bu_coa,
 		.expires_ns = now + (unsigned long long)e->granted_s * NSEC_PER_SEC,
@@ -200,7 +195,7 @@ static int map_write(struct daemon *d, struct ro_entry *e, unsigned long long no
 	struct addr6_buf p;
 	int err;
 
-	err = dp_ro_update(&d->dp, &key, &v);
+	err = dp_ro_update(&ro->d->dp, &key, &v);
 	if (err) {
 		pr_err("ro map entry for %s: %s", peer_str(e, &p), strerror(-err));
 		return err;
@@ -212,11 +207,11 @@ static int map_write(struct daemon *d, struct ro_entry *e, unsigned long long no
 /* ---- failing softly ---------------------------------------------------------------------- */
 
 /* The traffic stays in the tunnel; try again after RO_HOLD_DOWN_NS of it. */
-static void hold_down(struct daemon *d, struct ro_entry *e, unsigned long long now, const char *why)
+static void hold_down(struct ro *ro, struct ro_entry *e, unsigned long long now, const char *why)
 {
 	struct addr6_buf p;
 
-	map_delete(d, e);
+	map_delete(ro, e);
 	e->home.pending = e->care_of.pending = false;
 	e->hold_until_ns = now + RO_HOLD_DOWN_NS;
 	set_state(e, RO_HELD_DOWN);
@@ -243,7 +238,7 @@ static bool token_reusable(const struct ro_test *t, unsigned long long now)
  * tunnel, built whole here (outer CoA -> HA): TC egress must not turn it
  * into a HAO packet. Back home it goes straight from the home address.
  */
-static int send_test_init(struct daemon *d, struct ro_entry *e, bool home, const struct ro_where *w)
+static int send_test_init(struct ro *ro, struct ro_entry *e, bool home, const struct mn_where *w)
 {
 	struct ro_test *t = home ? &e->home : &e->care_of;
 	__u8 mh[32];
@@ -258,14 +253,14 @@ static int send_test_init(struct daemon *d, struct ro_entry *e, bool home, const
 	tx.mh_len = len;
 	tx.src = t->addr;
 	if (home && w->registered) {
-		tx.tunnel_src = &w->coa;
-		tx.tunnel_dst = &w->ha;
+		tx.tunnel_src = &w->care_of_addr;
+		tx.tunnel_dst = &w->home_agent;
 	}
-	return daemon_send(d, &tx, home ? MH_TYPE_HOTI : MH_TYPE_COTI);
+	return daemon_send(ro->d, &tx, home ? MH_TYPE_HOTI : MH_TYPE_COTI);
 }
 
-static void arm_test(struct daemon *d, struct ro_entry *e, bool home, const struct in6_addr *addr,
-		     const struct ro_where *w, unsigned long long now)
+static void arm_test(struct ro *ro, struct ro_entry *e, bool home, const struct in6_addr *addr,
+		     const struct mn_where *w, unsigned long long now)
 {
 	struct ro_test *t = home ? &e->home : &e->care_of;
 
@@ -275,13 +270,13 @@ static void arm_test(struct daemon *d, struct ro_entry *e, bool home, const stru
 	t->sends = 1;
 	t->timeout_ms = INITIAL_BINDACK_MS;
 	t->next_ns = now + INITIAL_BINDACK_MS * NSEC_PER_MSEC;
-	if (send_test_init(d, e, home, w))
+	if (send_test_init(ro, e, home, w))
 		pr_debug("%s not sent", home ? "HoTI" : "CoTI");
 }
 
 /* Run the home and/or the care-of test (away from home, registered). */
-static void start_rr(struct daemon *d, struct ro_entry *e, bool home, bool care_of,
-		     const struct ro_where *w, unsigned long long now, const char *why)
+static void start_rr(struct ro *ro, struct ro_entry *e, bool home, bool care_of,
+		     const struct mn_where *w, unsigned long long now, const char *why)
 {
 	struct addr6_buf p, c;
 
@@ -290,11 +285,11 @@ static void start_rr(struct daemon *d, struct ro_entry *e, bool home, bool care_
 	e->started_ns = now;
 	pr_info("route optimisation with %s: return routability (%s%s%s) from %s: %s",
 		peer_str(e, &p), home ? "home" : "", home && care_of ? " and " : "",
-		care_of ? "care-of" : "", addr6_str(&w->coa, &c), why);
+		care_of ? "care-of" : "", addr6_str(&w->care_of_addr, &c), why);
 	if (home)
-		arm_test(d, e, true, &w->hoa, w, now);
+		arm_test(ro, e, true, &w->home_addr, w, now);
 	if (care_of)
-		arm_test(d, e, false, &w->coa, w, now);
+		arm_test(ro, e, false, &w->care_of_addr, w, now);
 }
 
 /* ---- Binding Updates to the correspondent ------------------------------------------------- */
@@ -304,9 +299,9 @@ static void start_rr(struct daemon *d, struct ro_entry *e, bool home, bool care_
  * deregistering from home), Nonce Indices, and the BAD over
  * care-of address | correspondent | MH with Kbm.
  */
-static int send_bu(struct daemon *d, struct ro_entry *e)
+static int send_bu(struct ro *ro, struct ro_entry *e)
 {
-	const struct in6_addr *hoa = &d->ro->hoa;
+	const struct in6_addr *hoa = &ro->hoa;
 	bool dereg = e->state == RO_DEREGISTERING;
 	struct mh_bu_fields bu = {
 		.sequence = e->seq,
@@ -333,10 +328,10 @@ static int send_bu(struct daemon *d, struct ro_entry *e)
 	tx.src = e->bu_coa;
 	if (!dereg)
 		tx.hao = hoa;
-	return daemon_send(d, &tx, MH_TYPE_BU);
+	return daemon_send(ro->d, &tx, MH_TYPE_BU);
 }
 
-static void transmit_bu(struct daemon *d, struct ro_entry *e, unsigned long long now)
+static void transmit_bu(struct ro *ro, struct ro_entry *e, unsigned long long now)
 {
 	unsigned long long wait = rate_window_take(&e->bu_rate, now, RATE_WINDOW_NS);
 	struct addr6_buf p;
@@ -351,13 +346,13 @@ static void transmit_bu(struct daemon *d, struct ro_entry *e, unsigned long long
 	}
 	/* Every copy carries a new sequence number (section 11.8). */
 	e->seq++;
-	if (send_bu(d, e))
+	if (send_bu(ro, e))
 		pr_warn("BU seq %u to %s not sent", e->seq, peer_str(e, &p));
 	e->bu_next_ns = now + (unsigned long long)e->bu_timeout_ms * NSEC_PER_MSEC;
 }
 
 /* Both tokens are in (the care-of one for @w's CoA): Kbm, then the BU. */
-static void start_bu(struct daemon *d, struct ro_entry *e, const struct ro_where *w,
+static void start_bu(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 		     unsigned long long now)
 {
 	struct addr6_buf p;
@@ -365,72 +360,72 @@ static void start_bu(struct daemon *d, struct ro_entry *e, const struct ro_where
 
 	err = auth_rr_kbm(e->home.token, e->care_of.token, e->kbm);
 	if (err) {
-		hold_down(d, e, now, "Kbm could not be computed");
+		hold_down(ro, e, now, "Kbm could not be computed");
 		return;
 	}
 	e->have_kbm = true;
-	e->bu_coa = w->coa;
-	e->bu_lifetime_s = d->cfg.mn.ro_lifetime_s;
+	e->bu_coa = w->care_of_addr;
+	e->bu_lifetime_s = ro->d->cfg.mn.ro_lifetime_s;
 	e->bu_sends = 1;
 	e->bu_timeout_ms = INITIAL_BINDACK_MS;
 	set_state(e, RO_BU_SENT);
 	pr_debug("route optimisation with %s: tokens in after %llu ms, sending BU", peer_str(e, &p),
 		 (now - e->started_ns) / NSEC_PER_MSEC);
-	transmit_bu(d, e, now);
+	transmit_bu(ro, e, now);
 }
 
 /* Deregistration from home: Kbm = SHA1(home token), the HoA as care-of address. */
-static void start_dereg_bu(struct daemon *d, struct ro_entry *e, unsigned long long now)
+static void start_dereg_bu(struct ro *ro, struct ro_entry *e, unsigned long long now)
 {
 	if (auth_rr_kbm(e->home.token, NULL, e->kbm)) {
-		remove_entry(d->ro, e);
+		remove_entry(ro, e);
 		return;
 	}
 	e->have_kbm = true;
-	e->bu_coa = d->ro->hoa;
+	e->bu_coa = ro->hoa;
 	e->bu_lifetime_s = 0;
 	e->bu_sends = 1;
 	e->bu_timeout_ms = INITIAL_BINDACK_MS;
-	transmit_bu(d, e, now);
+	transmit_bu(ro, e, now);
 }
 
 /* What to do now that a test ended: the BU when both tokens are good. */
-static void tests_done(struct daemon *d, struct ro_entry *e, const struct ro_where *w,
+static void tests_done(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 		       unsigned long long now)
 {
 	if (e->state == RO_DEREGISTERING) {
 		if (e->home.have_token && !e->home.pending && !e->have_kbm)
-			start_dereg_bu(d, e, now);
+			start_dereg_bu(ro, e, now);
 		return;
 	}
 	if (e->state != RO_RR || e->home.pending || e->care_of.pending || !w->registered)
 		return;
 	/* A token too old (a long wait for the other one) is fetched again. */
 	if (!token_fresh(&e->home, now) || !token_fresh(&e->care_of, now) ||
-	    !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->coa)) {
-		start_rr(d, e, !token_fresh(&e->home, now),
+	    !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->care_of_addr)) {
+		start_rr(ro, e, !token_fresh(&e->home, now),
 			 !token_fresh(&e->care_of, now) ||
-				 !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->coa),
+				 !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->care_of_addr),
 			 w, now, "token expired");
 		return;
 	}
-	start_bu(d, e, w, now);
+	start_bu(ro, e, w, now);
 }
 
 /* ---- receiving ----------------------------------------------------------------------------- */
 
-static void receive_test(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+static void receive_test(struct ro *ro, const struct sig_rx *rx, const struct mh_msg *msg,
+			 const struct mn_where *w)
 {
 	const struct mh_test *m = (const struct mh_test *)msg->data;
 	bool home = msg->type == MH_TYPE_HOT;
 	unsigned long long now = mono_now_ns();
-	struct ro_entry *e = find(d->ro, &rx->src);
-	struct ro_where w;
+	struct ro_entry *e = find(ro, &rx->src);
 	struct ro_test *t;
 	struct addr6_buf p;
 
 	if (!e || msg->len < sizeof(*m)) {
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
 	t = home ? &e->home : &e->care_of;
@@ -438,14 +433,14 @@ static void receive_test(struct daemon *d, const struct sig_rx *rx, const struct
 	    !IN6_ARE_ADDR_EQUAL(&rx->dst, &t->addr)) {
 		pr_debug("%s from %s: no matching %s in flight", home ? "HoT" : "CoT",
 			 peer_str(e, &p), home ? "HoTI" : "CoTI");
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
 	/* Away, the HoT must come through our home agent's tunnel: that is what
 	 * proves the home address (section 5.2.5). */
 	if (home && e->state != RO_DEREGISTERING && !rx->tunnelled) {
 		pr_info("HoT from %s not through the tunnel: ignored", peer_str(e, &p));
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
 	t->pending = false;
@@ -453,11 +448,10 @@ static void receive_test(struct daemon *d, const struct sig_rx *rx, const struct
 	memcpy(t->token, m->keygen_token, sizeof(t->token));
 	t->nonce_index = ntohs(m->nonce_index);
 	t->token_ns = now;
-	where_now(d, &w);
-	tests_done(d, e, &w, now);
+	tests_done(ro, e, w, now);
 }
 
-static void bound(struct daemon *d, struct ro_entry *e, const struct mh_msg *msg,
+static void bound(struct ro *ro, struct ro_entry *e, const struct mh_msg *msg,
 		  unsigned long long now)
 {
 	const struct ro_test *h = &e->home, *c = &e->care_of;
@@ -469,12 +463,12 @@ static void bound(struct daemon *d, struct ro_entry *e, const struct mh_msg *msg
 	if (granted > e->bu_lifetime_s)
 		granted = e->bu_lifetime_s;
 	if (!granted) {
-		hold_down(d, e, now, "correspondent granted lifetime 0");
+		hold_down(ro, e, now, "correspondent granted lifetime 0");
 		return;
 	}
 	e->granted_s = granted;
-	if (map_write(d, e, now)) {
-		hold_down(d, e, now, "ro map not writable");
+	if (map_write(ro, e, now)) {
+		hold_down(ro, e, now, "ro map not writable");
 		return;
 	}
 	e->cn_bound = true;
@@ -495,18 +489,17 @@ static void bound(struct daemon *d, struct ro_entry *e, const struct mh_msg *msg
 		  (now - e->started_ns) / NSEC_PER_MSEC);
 }
 
-static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg,
-		       struct ro_entry *e)
+static void receive_ba(struct ro *ro, const struct sig_rx *rx, const struct mh_msg *msg,
+		       struct ro_entry *e, const struct mn_where *w)
 {
 	unsigned long long now = mono_now_ns();
 	__u8 status = msg->ba.status;
 	bool dereg = e->state == RO_DEREGISTERING;
-	struct ro_where w;
 	struct addr6_buf p;
 
 	if ((e->state != RO_BU_SENT && !(dereg && e->have_kbm)) ||
-	    !IN6_ARE_ADDR_EQUAL(&rx->mh_dst, &d->ro->hoa)) {
-		daemon_count_drop(d, DROP_ba_unexpected);
+	    !IN6_ARE_ADDR_EQUAL(&rx->mh_dst, &ro->hoa)) {
+		daemon_count_drop(ro->d, DROP_ba_unexpected);
 		pr_info("BA from %s ignored: no Binding Update in flight", peer_str(e, &p));
 		return;
 	}
@@ -514,8 +507,8 @@ static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct m
 	 * only a rejection may come without (it may not know the nonces). */
 	if (msg->bad ? auth_rr_verify(msg->data, msg->len, &e->bu_coa, &e->peer, e->kbm) != 0
 		     : status < MH_BA_REJECTED_MIN) {
-		d->ro->ba_unauthenticated++;
-		daemon_count_drop(d, DROP_ba_auth_failed);
+		ro->ba_unauthenticated++;
+		daemon_count_drop(ro->d, DROP_ba_auth_failed);
 		pr_info("BA status %u from %s ignored: Binding Authorization Data %s", status,
 			peer_str(e, &p), msg->bad ? "wrong" : "missing");
 		return;
@@ -530,14 +523,14 @@ static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct m
 		/* Counts as a copy: a correspondent answering 135 forever
 		 * gets no more BUs than one that never answers. */
 		if (++e->bu_sends > BU_MAX_SENDS) {
-			hold_down(d, e, now, "sequence number never in window");
+			hold_down(ro, e, now, "sequence number never in window");
 			return;
 		}
-		transmit_bu(d, e, now);
+		transmit_bu(ro, e, now);
 		return;
 	}
 	if (msg->ba.sequence != e->seq) {
-		daemon_count_drop(d, DROP_ba_unexpected);
+		daemon_count_drop(ro->d, DROP_ba_unexpected);
 		pr_info("BA seq %u from %s ignored: BU in flight has seq %u", msg->ba.sequence,
 			peer_str(e, &p), e->seq);
 		return;
@@ -545,24 +538,23 @@ static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct m
 	if (dereg) {
 		pr_notice("route optimisation with %s: deregistered (status %u)", peer_str(e, &p),
 			  status);
-		remove_entry(d->ro, e);
+		remove_entry(ro, e);
 		return;
 	}
-	where_now(d, &w);
 	switch (status) {
 	case MH_BA_EXPIRED_HOME_NONCE:
 	case MH_BA_EXPIRED_CARE_OF_NONCE:
 	case MH_BA_EXPIRED_NONCES:
 		if (++e->nonce_restarts > RO_MAX_NONCE_RESTARTS) {
-			hold_down(d, e, now, "nonce indices refused again and again");
+			hold_down(ro, e, now, "nonce indices refused again and again");
 			return;
 		}
-		if (!w.registered) {
+		if (!w->registered) {
 			set_state(e, RO_WAITING);
 			return;
 		}
-		start_rr(d, e, status != MH_BA_EXPIRED_CARE_OF_NONCE,
-			 status != MH_BA_EXPIRED_HOME_NONCE, &w, now, mh_ba_status_str(status));
+		start_rr(ro, e, status != MH_BA_EXPIRED_CARE_OF_NONCE,
+			 status != MH_BA_EXPIRED_HOME_NONCE, w, now, mh_ba_status_str(status));
 		return;
 	default:
 		break;
@@ -572,41 +564,37 @@ static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct m
 
 		snprintf(why, sizeof(why), "correspondent refused: %u %s", status,
 			 mh_ba_status_str(status));
-		hold_down(d, e, now, why);
+		hold_down(ro, e, now, why);
 		return;
 	}
-	bound(d, e, msg, now);
+	bound(ro, e, msg, now);
 }
 
-void ro_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+void ro_receive(struct ro *ro, const struct sig_rx *rx, const struct mh_msg *msg,
+		const struct mn_where *w)
 {
 	unsigned long long now = mono_now_ns();
 	struct ro_entry *e;
-	struct ro_where w;
 	struct addr6_buf p;
 
-	if (!d->ro) {
-		daemon_count_drop(d, DROP_unexpected_type);
-		return;
-	}
+	note_home_addr(ro, w);
 	if (msg->type == MH_TYPE_HOT || msg->type == MH_TYPE_COT) {
-		receive_test(d, rx, msg);
+		receive_test(ro, rx, msg, w);
 		return;
 	}
-	e = find(d->ro, &rx->src);
+	e = find(ro, &rx->src);
 	if (!e) {
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
 	switch (msg->type) {
 	case MH_TYPE_BA:
-		receive_ba(d, rx, msg, e);
+		receive_ba(ro, rx, msg, e, w);
 		break;
 	case MH_TYPE_BRR:
 		/* Section 11.7.4: the correspondent wants the binding refreshed. */
-		where_now(d, &w);
-		if (e->state == RO_BOUND && w.registered)
-			start_rr(d, e, true, true, &w, now, "Binding Refresh Request");
+		if (e->state == RO_BOUND && w->registered)
+			start_rr(ro, e, true, true, w, now, "Binding Refresh Request");
 		break;
 	case MH_TYPE_BE:
 		pr_info("Binding Error status %u from correspondent %s", msg->be.status,
@@ -614,19 +602,18 @@ void ro_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 		if (e->state == RO_HELD_DOWN || e->state == RO_DEREGISTERING)
 			break;
 		if (msg->be.status == MH_BE_UNKNOWN_MH_TYPE) {
-			hold_down(d, e, now, "correspondent does not know the Mobility Header");
+			hold_down(ro, e, now, "correspondent does not know the Mobility Header");
 			break;
 		}
 		/* Status 1: it has no binding for our HAO packets (it lost it). */
-		map_delete(d, e);
-		where_now(d, &w);
-		if (w.registered)
-			start_rr(d, e, true, true, &w, now, "Binding Error: no binding");
+		map_delete(ro, e);
+		if (w->registered)
+			start_rr(ro, e, true, true, w, now, "Binding Error: no binding");
 		else
 			set_state(e, RO_WAITING);
 		break;
 	default:
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		break;
 	}
 }
@@ -668,10 +655,9 @@ static int collect_peer(const struct xmip6_ro_key *key, const struct xmip6_peer 
 	return 0;
 }
 
-static void add_peer(struct daemon *d, const struct xmip6_ro_key *key, const struct ro_where *w,
+static void add_peer(struct ro *ro, const struct xmip6_ro_key *key, const struct mn_where *w,
 		     unsigned long long now)
 {
-	struct ro *ro = d->ro;
 	struct ro_entry *e;
 	__u16 seq;
 
@@ -697,44 +683,45 @@ static void add_peer(struct daemon *d, const struct xmip6_ro_key *key, const str
 		seq = (__u16)now;
 	e->seq = seq;
 	e->state = RO_WAITING;
-	start_rr(d, e, true, true, w, now, "new correspondent");
+	start_rr(ro, e, true, true, w, now, "new correspondent");
 }
 
 /* The correspondents TC egress saw our home address talk to through the tunnel. */
-static void scan_peers(struct daemon *d, const struct ro_where *w, unsigned long long now)
+static void scan_peers(struct ro *ro, const struct mn_where *w, unsigned long long now)
 {
 	struct scan_ctx s = {.n = 0};
 	int i, err;
 
-	err = dp_peer_foreach(&d->dp, collect_peer, &s);
+	err = dp_peer_foreach(&ro->d->dp, collect_peer, &s);
 	if (err < 0) {
-		if (!d->ro->scan_failed_logged)
+		if (!ro->scan_failed_logged)
 			pr_warn("route optimisation: peers map not readable: %s", strerror(-err));
-		d->ro->scan_failed_logged = true;
+		ro->scan_failed_logged = true;
 		return;
 	}
 	for (i = 0; i < s.n; i++) {
-		if (!IN6_ARE_ADDR_EQUAL(&s.keys[i].home_addr, &w->hoa) ||
-		    !ro_policy_allows(&d->cfg.mn, &s.keys[i].peer_addr, &w->ha, &w->hoa, &w->coa))
+		if (!IN6_ARE_ADDR_EQUAL(&s.keys[i].home_addr, &w->home_addr) ||
+		    !ro_policy_allows(&ro->d->cfg.mn, &s.keys[i].peer_addr, &w->home_agent,
+				      &w->home_addr, &w->care_of_addr))
 			continue;
-		add_peer(d, &s.keys[i], w, now);
+		add_peer(ro, &s.keys[i], w, now);
 		/* Handled: it comes back only with new tunnelled traffic (after
 		 * a hold-down, say). */
-		dp_peer_delete(&d->dp, &s.keys[i]);
+		dp_peer_delete(&ro->d->dp, &s.keys[i]);
 	}
 }
 
 /* ---- timers -------------------------------------------------------------------------------- */
 
-static __u32 backoff(const struct daemon *d, __u32 ms)
+static __u32 backoff(const struct ro *ro, __u32 ms)
 {
-	__u32 max = d->cfg.mn.max_timeout_s ? d->cfg.mn.max_timeout_s * 1000 : 32000;
+	__u32 max = ro->d->cfg.mn.max_timeout_s ? ro->d->cfg.mn.max_timeout_s * 1000 : 32000;
 
 	return ms * 2 > max ? max : ms * 2;
 }
 
 /* A HoTI/CoTI unanswered: again with a new cookie, or give up. */
-static bool test_tick(struct daemon *d, struct ro_entry *e, bool home, const struct ro_where *w,
+static bool test_tick(struct ro *ro, struct ro_entry *e, bool home, const struct mn_where *w,
 		      unsigned long long now)
 {
 	struct ro_test *t = home ? &e->home : &e->care_of;
@@ -746,15 +733,15 @@ static bool test_tick(struct daemon *d, struct ro_entry *e, bool home, const str
 		return false;
 	t->sends++;
 	e->retries++;
-	t->timeout_ms = backoff(d, t->timeout_ms);
+	t->timeout_ms = backoff(ro, t->timeout_ms);
 	t->next_ns = now + (unsigned long long)t->timeout_ms * NSEC_PER_MSEC;
-	if (send_test_init(d, e, home, w))
+	if (send_test_init(ro, e, home, w))
 		pr_debug("%s not sent", home ? "HoTI" : "CoTI");
 	return true;
 }
 
 /* A BU unanswered: again with a new sequence number, or give up. False when @e was removed. */
-static bool bu_tick(struct daemon *d, struct ro_entry *e, const struct ro_where *w,
+static bool bu_tick(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 		    unsigned long long now)
 {
 	unsigned int max = e->state == RO_DEREGISTERING ? DEREG_MAX_SENDS : BU_MAX_SENDS;
@@ -763,35 +750,35 @@ static bool bu_tick(struct daemon *d, struct ro_entry *e, const struct ro_where 
 	if (now < e->bu_next_ns)
 		return true;
 	if (e->bu_paced) {
-		transmit_bu(d, e, now);
+		transmit_bu(ro, e, now);
 		return true;
 	}
 	if (e->bu_sends >= max) {
 		if (e->state != RO_DEREGISTERING) {
-			hold_down(d, e, now, "no Binding Acknowledgement");
+			hold_down(ro, e, now, "no Binding Acknowledgement");
 			return true;
 		}
 		pr_notice("route optimisation with %s: no answer to the deregistration",
 			  peer_str(e, &p));
-		remove_entry(d->ro, e);
+		remove_entry(ro, e);
 		return false;
 	}
 	/* The tokens may not sign for longer than MAX_TOKEN_LIFETIME. */
 	if (e->state == RO_BU_SENT &&
 	    (!token_fresh(&e->home, now) || !token_fresh(&e->care_of, now))) {
-		start_rr(d, e, !token_fresh(&e->home, now), !token_fresh(&e->care_of, now), w, now,
+		start_rr(ro, e, !token_fresh(&e->home, now), !token_fresh(&e->care_of, now), w, now,
 			 "tokens too old for another BU");
 		return true;
 	}
 	e->bu_sends++;
 	e->retries++;
-	e->bu_timeout_ms = backoff(d, e->bu_timeout_ms);
-	transmit_bu(d, e, now);
+	e->bu_timeout_ms = backoff(ro, e->bu_timeout_ms);
+	transmit_bu(ro, e, now);
 	return true;
 }
 
 /* The timers of @e. Returns false when @e was removed. */
-static bool entry_tick(struct daemon *d, struct ro_entry *e, const struct ro_where *w,
+static bool entry_tick(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 		       unsigned long long now)
 {
 	struct addr6_buf p;
@@ -800,9 +787,9 @@ static bool entry_tick(struct daemon *d, struct ro_entry *e, const struct ro_whe
 		/* The data plane stopped using it already; the map forgets it too. */
 		pr_notice("route optimisation with %s: binding expired, back to the tunnel",
 			  peer_str(e, &p));
-		map_delete(d, e);
+		map_delete(ro, e);
 		if (e->state == RO_BOUND && w->registered)
-			start_rr(d, e, true, true, w, now, "binding expired");
+			start_rr(ro, e, true, true, w, now, "binding expired");
 		else if (e->state == RO_BOUND)
 			set_state(e, RO_WAITING);
 	}
@@ -811,39 +798,39 @@ static bool entry_tick(struct daemon *d, struct ro_entry *e, const struct ro_whe
 		/* After a move the home token (of the home address, not the
 		 * CoA) may still do: then the CoTI alone (section 11.6.1). */
 		if (w->registered)
-			start_rr(d, e, !token_reusable(&e->home, now), true, w, now,
+			start_rr(ro, e, !token_reusable(&e->home, now), true, w, now,
 				 "registered with the home agent");
 		break;
 	case RO_RR:
 		if (!w->registered)
 			break;
-		if (!test_tick(d, e, true, w, now) || !test_tick(d, e, false, w, now))
-			hold_down(d, e, now, "no answer to return routability (no Mobile IPv6?)");
+		if (!test_tick(ro, e, true, w, now) || !test_tick(ro, e, false, w, now))
+			hold_down(ro, e, now, "no answer to return routability (no Mobile IPv6?)");
 		else if (!e->home.pending && !e->care_of.pending)
-			tests_done(d, e, w, now); /* they ended while unregistered */
+			tests_done(ro, e, w, now); /* they ended while unregistered */
 		break;
 	case RO_BU_SENT:
 		if (w->registered)
-			return bu_tick(d, e, w, now);
+			return bu_tick(ro, e, w, now);
 		break;
 	case RO_BOUND:
 		if (now >= e->refresh_ns && w->registered)
-			start_rr(d, e, true, true, w, now, "refreshing the binding");
+			start_rr(ro, e, true, true, w, now, "refreshing the binding");
 		break;
 	case RO_HELD_DOWN:
 		if (now >= e->hold_until_ns) {
 			pr_info("route optimisation with %s: hold-down over", peer_str(e, &p));
-			remove_entry(d->ro, e);
+			remove_entry(ro, e);
 			return false;
 		}
 		break;
 	case RO_DEREGISTERING:
 		if (e->have_kbm)
-			return bu_tick(d, e, w, now);
-		if (!test_tick(d, e, true, w, now)) {
+			return bu_tick(ro, e, w, now);
+		if (!test_tick(ro, e, true, w, now)) {
 			pr_notice("route optimisation with %s: no HoT for the deregistration",
 				  peer_str(e, &p));
-			remove_entry(d->ro, e);
+			remove_entry(ro, e);
 			return false;
 		}
 		break;
@@ -851,29 +838,26 @@ static bool entry_tick(struct daemon *d, struct ro_entry *e, const struct ro_whe
 	return true;
 }
 
-void ro_tick(struct daemon *d, unsigned long long now)
+void ro_tick(struct ro *ro, const struct mn_where *w, unsigned long long now)
 {
-	struct ro *ro = d->ro;
-	struct ro_where w;
 	int i;
 
 	if (!ro)
 		return;
-	where_now(d, &w);
-	if (w.registered && now >= ro->next_scan_ns) {
+	note_home_addr(ro, w);
+	if (w->registered && now >= ro->next_scan_ns) {
 		ro->next_scan_ns = now + RO_SCAN_NS;
-		scan_peers(d, &w, now);
+		scan_peers(ro, w, now);
 	}
 	/* Backwards: remove_entry() moves the last entry, already seen, into the hole. */
 	for (i = ro->n - 1; i >= 0; i--)
-		entry_tick(d, &ro->e[i], &w, now);
+		entry_tick(ro, &ro->e[i], w, now);
 }
 
 /* ---- movement ------------------------------------------------------------------------------ */
 
-void ro_moved(struct daemon *d)
+void ro_moved(struct ro *ro)
 {
-	struct ro *ro = d->ro;
 	int i;
 
 	if (!ro)
@@ -886,7 +870,7 @@ void ro_moved(struct daemon *d)
 	for (i = 0; i < ro->n; i++) {
 		struct ro_entry *e = &ro->e[i];
 
-		map_delete(d, e);
+		map_delete(ro, e);
 		if (e->state == RO_HELD_DOWN)
 			continue;
 		e->home.pending = e->care_of.pending = false;
@@ -900,11 +884,10 @@ void ro_moved(struct daemon *d)
 			ro->n);
 }
 
-void ro_home(struct daemon *d)
+void ro_home(struct ro *ro)
 {
-	struct ro *ro = d->ro;
 	unsigned long long now = mono_now_ns();
-	struct ro_where w = {.registered = false};
+	struct mn_where w = {.registered = false};
 	struct addr6_buf p;
 	int i;
 
@@ -913,7 +896,7 @@ void ro_home(struct daemon *d)
 	for (i = ro->n - 1; i >= 0; i--) {
 		struct ro_entry *e = &ro->e[i];
 
-		map_delete(d, e);
+		map_delete(ro, e);
 		if (!e->cn_bound || !ro->have_hoa) {
 			remove_entry(ro, e);
 			continue;
@@ -927,30 +910,30 @@ void ro_home(struct daemon *d)
 		e->retries = 0;
 		e->started_ns = now;
 		pr_info("route optimisation with %s: home again, deregistering", peer_str(e, &p));
-		arm_test(d, e, true, &ro->hoa, &w, now);
+		arm_test(ro, e, true, &ro->hoa, &w, now);
 	}
 }
 
 /* ---- start, stop, operator view ------------------------------------------------------------ */
 
-bool ro_is_correspondent(const struct daemon *d, const struct in6_addr *addr)
+bool ro_is_correspondent(const struct ro *ro, const struct in6_addr *addr)
 {
-	return d->ro && find(d->ro, addr);
+	return ro && find(ro, addr);
 }
 
-static int set_ro_flag(struct daemon *d, bool on)
+static int set_ro_flag(struct xmip6_dp *dp, bool on)
 {
 	struct xmip6_config c;
 	__u32 flags;
 	int err;
 
-	err = dp_config_read(&d->dp, &c);
+	err = dp_config_read(dp, &c);
 	if (err)
 		return err;
 	flags = on ? c.flags | XMIP6_CFG_F_SIGNAL | XMIP6_CFG_F_RO : c.flags & ~XMIP6_CFG_F_RO;
 	if (flags == c.flags)
 		return 0;
-	return dp_config_set_flags(&d->dp, flags);
+	return dp_config_set_flags(dp, flags);
 }
 
 struct flush_ctx {
@@ -974,60 +957,61 @@ static int collect_ro(const struct xmip6_ro_key *key, const struct xmip6_ro *v, 
  * sequence numbers, so their traffic goes back to the tunnel, where TC
  * records the correspondents again and RR starts afresh.
  */
-static void flush_stale(struct daemon *d)
+static void flush_stale(struct ro *ro)
 {
 	struct flush_ctx f;
 	int i, rounds, total = 0;
 
 	for (rounds = 0; rounds <= XMIP6_RO_DEFAULT / RO_SCAN_BATCH; rounds++) {
 		f.n = 0;
-		if (dp_ro_foreach(&d->dp, collect_ro, &f) < 0 || !f.n)
+		if (dp_ro_foreach(&ro->d->dp, collect_ro, &f) < 0 || !f.n)
 			break;
 		for (i = 0; i < f.n; i++)
-			if (!dp_ro_delete(&d->dp, &f.keys[i]))
+			if (!dp_ro_delete(&ro->d->dp, &f.keys[i]))
 				total++;
 	}
 	if (total)
 		pr_info("route optimisation: %d entries of a previous run removed", total);
 }
 
-int ro_start(struct daemon *d)
+int ro_start(struct daemon *d, struct ro **out)
 {
 	const struct config_mn *cfg = &d->cfg.mn;
+	struct ro *ro;
 	int err;
 
-	d->ro = NULL;
+	*out = NULL;
 	if (cfg->ro_mode == CONFIG_RO_NONE) {
 		/* A previous run's flag would keep TC recording peers for nobody. */
-		if (set_ro_flag(d, false))
+		if (set_ro_flag(&d->dp, false))
 			pr_debug("route optimisation flag not cleared");
 		return 0;
 	}
-	d->ro = calloc(1, sizeof(*d->ro));
-	if (!d->ro)
+	ro = calloc(1, sizeof(*ro));
+	if (!ro)
 		return -ENOMEM;
-	err = set_ro_flag(d, true);
+	ro->d = d;
+	err = set_ro_flag(&d->dp, true);
 	if (err) {
 		pr_err("route optimisation: config map: %s", strerror(-err));
-		free(d->ro);
-		d->ro = NULL;
+		free(ro);
 		return err;
 	}
-	flush_stale(d);
+	flush_stale(ro);
 	pr_notice("route optimisation with %s correspondents, lifetime %u s",
 		  cfg->ro_mode == CONFIG_RO_ALL ? "all" : "listed", cfg->ro_lifetime_s);
+	*out = ro;
 	return 0;
 }
 
-void ro_stop(struct daemon *d)
+void ro_stop(struct ro *ro)
 {
-	if (!d->ro)
+	if (!ro)
 		return;
 	/* The "ro" entries stay: the data plane expires them by itself. */
-	if (set_ro_flag(d, false))
+	if (set_ro_flag(&ro->d->dp, false))
 		pr_warn("route optimisation flag not cleared");
-	free(d->ro);
-	d->ro = NULL;
+	free(ro);
 }
 
 static struct json_object *secs_or_null(unsigned long long until, unsigned long long now)
@@ -1035,10 +1019,9 @@ static struct json_object *secs_or_null(unsigned long long until, unsigned long 
 	return until > now ? json_object_new_int64((until - now) / NSEC_PER_SEC) : NULL;
 }
 
-void ro_bul_json(const struct daemon *d, struct json_object *arr)
+void ro_bul_json(const struct ro *ro, struct json_object *arr)
 {
 	unsigned long long now = mono_now_ns();
-	const struct ro *ro = d->ro;
 	int i;
 
 	if (!ro)
@@ -1057,7 +1040,7 @@ void ro_bul_json(const struct daemon *d, struct json_object *arr)
 		json_object_object_add(o, "state", json_object_new_string(state_names[e->state]));
 		json_object_object_add(o, "sequence", json_object_new_int64(e->seq));
 		json_object_object_add(o, "lifetime_requested",
-				       json_object_new_int64(d->cfg.mn.ro_lifetime_s));
+				       json_object_new_int64(ro->d->cfg.mn.ro_lifetime_s));
 		json_object_object_add(o, "lifetime",
 				       live ? json_object_new_int64(e->granted_s) : NULL);
 		json_object_object_add(o, "expires_in",
