@@ -31,6 +31,7 @@
 
 #include "wire/auth.h"
 #include "daemon/daemon.h"
+#include "roles/bul.h"
 #include "roles/ro.h"
 #include "daemon/ratelimit.h"
 #include "common/util.h"
@@ -41,7 +42,6 @@
 #define RO_MAX_ENTRIES	      256	   /* Binding Update List entries for correspondents */
 #define RO_SCAN_NS	      NSEC_PER_SEC /* how often the "peers" map is read */
 #define RO_SCAN_BATCH	      64	   /* peers taken per scan */
-#define INITIAL_BINDACK_MS    1000	   /* INITIAL_BINDACK_TIMEOUT (section 13), HoTI/CoTI too */
 #define RR_MAX_SENDS	      4		   /* HoTI/CoTI copies before giving up: 1+2+4+8 s */
 #define BU_MAX_SENDS	      5		   /* BU copies before giving up */
 #define DEREG_MAX_SENDS	      3		   /* best effort when back home */
@@ -82,31 +82,16 @@ struct ro_test {
 };
 
 struct ro_entry {
-	struct in6_addr peer;
+	/* The BU (the care-of address is the home address when deregistering
+	 * from home) and the binding the correspondent accepted. */
+	struct bul_entry bu;
 	enum ro_state state;
 	struct ro_test home, care_of;
-
-	/* The BU in flight. */
-	__u16 seq;
-	struct in6_addr bu_coa; /* the home address when deregistering */
-	__u32 bu_lifetime_s;
-	__u8 kbm[AUTH_RR_KBM_LEN];
-	bool have_kbm;
-	unsigned long long bu_next_ns;
-	__u32 bu_timeout_ms;
-	unsigned int bu_sends;
-	struct rate_window bu_rate;    /* MAX_UPDATE_RATE to this correspondent */
-	bool bu_paced;		       /* the next BU waits for bu_rate, not a timeout */
+	bool have_kbm;		       /* bu.opts.kbm is made: a BU can go */
 	unsigned long long started_ns; /* RR start, for the log */
-
-	/* The binding the correspondent holds (or may hold). */
-	bool in_map;   /* "ro" entry written */
-	bool cn_bound; /* the correspondent accepted some BU of ours */
-	struct in6_addr reg_coa;
-	__u32 granted_s;
-	unsigned long long bound_ns, expires_ns, refresh_ns;
+	bool in_map;		       /* "ro" entry written */
+	bool cn_bound;		       /* the correspondent accepted some BU of ours */
 	unsigned long long hold_until_ns;
-	int last_status; /* -1: none yet */
 	unsigned int retries;
 	unsigned int nonce_restarts; /* 136-138 since the last accepted BU */
 };
@@ -120,7 +105,6 @@ struct ro {
 	unsigned long long next_scan_ns;
 	__u64 refused; /* peers not taken: the list was full */
 	unsigned long long refused_log_ns;
-	__u64 ba_unauthenticated;
 	bool scan_failed_logged;
 };
 
@@ -135,7 +119,7 @@ static void note_home_addr(struct ro *ro, const struct mn_where *w)
 
 static const char *peer_str(const struct ro_entry *e, struct addr6_buf *b)
 {
-	return addr6_str(&e->peer, b);
+	return addr6_str(&e->bu.peer, b);
 }
 
 static void set_state(struct ro_entry *e, enum ro_state state)
@@ -153,7 +137,7 @@ static struct ro_entry *find(const struct ro *ro, const struct in6_addr *peer)
 	int i;
 
 	for (i = 0; i < ro->n; i++)
-		if (IN6_ARE_ADDR_EQUAL(&ro->e[i].peer, peer))
+		if (IN6_ARE_ADDR_EQUAL(&ro->e[i].bu.peer, peer))
 			return (struct ro_entry *)&ro->e[i];
 	return NULL;
 }
@@ -169,7 +153,7 @@ static void remove_entry(struct ro *ro, struct ro_entry *e)
 
 static void map_delete(struct ro *ro, struct ro_entry *e)
 {
-	struct xmip6_ro_key key = {.home_addr = ro->hoa, .peer_addr = e->peer};
+	struct xmip6_ro_key key = {.home_addr = ro->hoa, .peer_addr = e->bu.peer};
 	struct addr6_buf p;
 	int err;
 
@@ -181,15 +165,16 @@ static void map_delete(struct ro *ro, struct ro_entry *e)
 		pr_err("ro map entry for %s: %s", peer_str(e, &p), strerror(-err));
 }
 
-static int map_write(struct ro *ro, struct ro_entry *e, unsigned long long now)
+/* The BU in flight was accepted for @granted_s: TC egress may use it. */
+static int map_write(struct ro *ro, struct ro_entry *e, __u32 granted_s, unsigned long long now)
 {
-	struct xmip6_ro_key key = {.home_addr = ro->hoa, .peer_addr = e->peer};
+	struct xmip6_ro_key key = {.home_addr = ro->hoa, .peer_addr = e->bu.peer};
 	struct xmip6_ro v = {
-		.care_of_addr = e->bu_coa,
-		.expires_ns = now + (unsigned long long)e->granted_s * NSEC_PER_SEC,
+		.care_of_addr = e->bu.care_of_addr,
+		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
 		.registered_ns = now,
-		.lifetime_s = e->granted_s,
-		.sequence = e->seq,
+		.lifetime_s = granted_s,
+		.sequence = e->bu.seq,
 		.flags = XMIP6_BU_F_ACK,
 	};
 	struct addr6_buf p;
@@ -242,7 +227,7 @@ static int send_test_init(struct ro *ro, struct ro_entry *e, bool home, const st
 {
 	struct ro_test *t = home ? &e->home : &e->care_of;
 	__u8 mh[32];
-	struct sig_tx tx = {.dst = e->peer, .mh = mh};
+	struct sig_tx tx = {.dst = e->bu.peer, .mh = mh};
 	int len;
 
 	if (RAND_bytes(t->cookie, sizeof(t->cookie)) != 1)
@@ -268,8 +253,8 @@ static void arm_test(struct ro *ro, struct ro_entry *e, bool home, const struct 
 	t->have_token = false;
 	t->addr = *addr;
 	t->sends = 1;
-	t->timeout_ms = INITIAL_BINDACK_MS;
-	t->next_ns = now + INITIAL_BINDACK_MS * NSEC_PER_MSEC;
+	t->timeout_ms = BUL_INITIAL_BINDACK_TIMEOUT_MS;
+	t->next_ns = now + BUL_INITIAL_BINDACK_TIMEOUT_MS * NSEC_PER_MSEC;
 	if (send_test_init(ro, e, home, w))
 		pr_debug("%s not sent", home ? "HoTI" : "CoTI");
 }
@@ -294,61 +279,31 @@ static void start_rr(struct ro *ro, struct ro_entry *e, bool home, bool care_of,
 
 /* ---- Binding Updates to the correspondent ------------------------------------------------- */
 
-/*
- * Section 11.7.2: src CoA with a HAO (or the home address alone when
- * deregistering from home), Nonce Indices, and the BAD over
- * care-of address | correspondent | MH with Kbm.
- */
-static int send_bu(struct ro *ro, struct ro_entry *e)
-{
-	const struct in6_addr *hoa = &ro->hoa;
-	bool dereg = e->state == RO_DEREGISTERING;
-	struct mh_bu_fields bu = {
-		.sequence = e->seq,
-		.flags = XMIP6_BU_F_ACK,
-		.lifetime = e->bu_lifetime_s / 4,
-	};
-	struct mh_opts opts = {
-		.has_nonce_indices = true,
-		.home_nonce_index = e->home.nonce_index,
-		.care_of_nonce_index = dereg ? 0 : e->care_of.nonce_index,
-		.has_bad = true,
-	};
-	__u8 mh[64];
-	struct sig_tx tx = {.dst = e->peer, .mh = mh};
-	int len, err;
-
-	len = mh_build_bu(mh, sizeof(mh), &bu, &opts);
-	if (len < 0)
-		return len;
-	err = auth_rr_sign(mh, len, &e->bu_coa, &e->peer, e->kbm);
-	if (err)
-		return err;
-	tx.mh_len = len;
-	tx.src = e->bu_coa;
-	if (!dereg)
-		tx.hao = hoa;
-	return daemon_send(ro->d, &tx, MH_TYPE_BU);
-}
-
+/* A copy of the BU (bul.c builds, signs and paces it). */
 static void transmit_bu(struct ro *ro, struct ro_entry *e, unsigned long long now)
 {
-	unsigned long long wait = rate_window_take(&e->bu_rate, now, RATE_WINDOW_NS);
 	struct addr6_buf p;
 
-	/* Sections 11.8, 12: at most MAX_UPDATE_RATE BUs a second to one
-	 * correspondent (moves in quick succession); bu_tick() sends this one
-	 * when the window opens. */
-	e->bu_paced = wait != 0;
-	if (wait) {
-		e->bu_next_ns = now + wait;
-		return;
-	}
-	/* Every copy carries a new sequence number (section 11.8). */
-	e->seq++;
-	if (send_bu(ro, e))
-		pr_warn("BU seq %u to %s not sent", e->seq, peer_str(e, &p));
-	e->bu_next_ns = now + (unsigned long long)e->bu_timeout_ms * NSEC_PER_MSEC;
+	/* Paced (BUL_PACED): bu_tick() sends it when the rate lets it. */
+	if (bul_transmit(ro->d, &e->bu, now) < 0)
+		pr_warn("BU seq %u to %s not sent", e->bu.seq, peer_str(e, &p));
+}
+
+/*
+ * Section 11.7.2: the BU carries the nonce indices of the tokens and is
+ * authorised with Kbm made from them (@care_of_token NULL: the home token
+ * alone, when deregistering from home). False when Kbm cannot be made.
+ */
+static bool make_kbm(struct ro_entry *e, const __u8 *care_of_token)
+{
+	struct bul_bu_opts *o = &e->bu.opts;
+
+	if (auth_rr_kbm(e->home.token, care_of_token, o->kbm))
+		return false;
+	o->home_nonce_index = e->home.nonce_index;
+	o->care_of_nonce_index = care_of_token ? e->care_of.nonce_index : 0;
+	e->have_kbm = true;
+	return true;
 }
 
 /* Both tokens are in (the care-of one for @w's CoA): Kbm, then the BU. */
@@ -356,36 +311,27 @@ static void start_bu(struct ro *ro, struct ro_entry *e, const struct mn_where *w
 		     unsigned long long now)
 {
 	struct addr6_buf p;
-	int err;
 
-	err = auth_rr_kbm(e->home.token, e->care_of.token, e->kbm);
-	if (err) {
+	if (!make_kbm(e, e->care_of.token)) {
 		hold_down(ro, e, now, "Kbm could not be computed");
 		return;
 	}
-	e->have_kbm = true;
-	e->bu_coa = w->care_of_addr;
-	e->bu_lifetime_s = ro->d->cfg.mn.ro_lifetime_s;
-	e->bu_sends = 1;
-	e->bu_timeout_ms = INITIAL_BINDACK_MS;
+	bul_start(&e->bu, &w->care_of_addr, ro->d->cfg.mn.ro_lifetime_s,
+		  BUL_INITIAL_BINDACK_TIMEOUT_MS, now);
 	set_state(e, RO_BU_SENT);
 	pr_debug("route optimisation with %s: tokens in after %llu ms, sending BU", peer_str(e, &p),
 		 (now - e->started_ns) / NSEC_PER_MSEC);
 	transmit_bu(ro, e, now);
 }
 
-/* Deregistration from home: Kbm = SHA1(home token), the HoA as care-of address. */
+/* Deregistration from home (section 11.5.4): the home address as care-of address. */
 static void start_dereg_bu(struct ro *ro, struct ro_entry *e, unsigned long long now)
 {
-	if (auth_rr_kbm(e->home.token, NULL, e->kbm)) {
+	if (!make_kbm(e, NULL)) {
 		remove_entry(ro, e);
 		return;
 	}
-	e->have_kbm = true;
-	e->bu_coa = ro->hoa;
-	e->bu_lifetime_s = 0;
-	e->bu_sends = 1;
-	e->bu_timeout_ms = INITIAL_BINDACK_MS;
+	bul_start(&e->bu, &ro->hoa, 0, BUL_INITIAL_BINDACK_TIMEOUT_MS, now);
 	transmit_bu(ro, e, now);
 }
 
@@ -455,37 +401,30 @@ static void bound(struct ro *ro, struct ro_entry *e, const struct mh_msg *msg,
 		  unsigned long long now)
 {
 	const struct ro_test *h = &e->home, *c = &e->care_of;
-	unsigned long long refresh, token_limit;
+	unsigned long long token_limit;
 	struct addr6_buf p, a;
 	__u32 granted;
 
-	granted = (__u32)msg->ba.lifetime * 4;
-	if (granted > e->bu_lifetime_s)
-		granted = e->bu_lifetime_s;
+	granted = bul_granted_s(&e->bu, &msg->ba);
 	if (!granted) {
 		hold_down(ro, e, now, "correspondent granted lifetime 0");
 		return;
 	}
-	e->granted_s = granted;
-	if (map_write(ro, e, now)) {
+	if (map_write(ro, e, granted, now)) {
 		hold_down(ro, e, now, "ro map not writable");
 		return;
 	}
 	e->cn_bound = true;
-	e->reg_coa = e->bu_coa;
-	e->bound_ns = now;
-	e->expires_ns = now + (unsigned long long)granted * NSEC_PER_SEC;
 	/* Refresh at 3/4 of the lifetime, and before the tokens that made
 	 * this binding turn MAX_TOKEN_LIFETIME old (section 5.2.7). */
-	refresh = now + (unsigned long long)(granted - granted / 4) * NSEC_PER_SEC;
 	token_limit =
 		(h->token_ns < c->token_ns ? h->token_ns : c->token_ns) + MAX_TOKEN_LIFETIME_NS;
-	e->refresh_ns = refresh < token_limit ? refresh : token_limit;
+	bul_bound(&e->bu, granted, token_limit, now);
 	e->retries = 0;
 	e->nonce_restarts = 0;
 	set_state(e, RO_BOUND);
 	pr_notice("route optimisation with %s: bound via %s, lifetime %u s, seq %u, in %llu ms",
-		  peer_str(e, &p), addr6_str(&e->bu_coa, &a), granted, e->seq,
+		  peer_str(e, &p), addr6_str(&e->bu.care_of_addr, &a), granted, e->bu.seq,
 		  (now - e->started_ns) / NSEC_PER_MSEC);
 }
 
@@ -495,6 +434,7 @@ static void receive_ba(struct ro *ro, const struct sig_rx *rx, const struct mh_m
 	unsigned long long now = mono_now_ns();
 	__u8 status = msg->ba.status;
 	bool dereg = e->state == RO_DEREGISTERING;
+	enum bul_ba verdict;
 	struct addr6_buf p;
 
 	if ((e->state != RO_BU_SENT && !(dereg && e->have_kbm)) ||
@@ -505,34 +445,34 @@ static void receive_ba(struct ro *ro, const struct sig_rx *rx, const struct mh_m
 	}
 	/* The correspondent signs its BA with the same Kbm (section 6.1.8);
 	 * only a rejection may come without (it may not know the nonces). */
-	if (msg->bad ? auth_rr_verify(msg->data, msg->len, &e->bu_coa, &e->peer, e->kbm) != 0
+	if (msg->bad ? auth_rr_verify(msg->data, msg->len, &e->bu.care_of_addr, &e->bu.peer,
+				      e->bu.opts.kbm) != 0
 		     : status < MH_BA_REJECTED_MIN) {
-		ro->ba_unauthenticated++;
 		daemon_count_drop(ro->d, DROP_ba_auth_failed);
 		pr_info("BA status %u from %s ignored: Binding Authorization Data %s", status,
 			peer_str(e, &p), msg->bad ? "wrong" : "missing");
 		return;
 	}
-	e->last_status = status;
-	if (status == MH_BA_SEQ_OUT_OF_WINDOW) {
+	e->bu.last_status = status;
+	verdict = bul_ba_check(&e->bu, &msg->ba);
+	if (verdict == BUL_BA_SEQ_RESET) {
 		/* Section 11.7.3: go on after the number it last accepted. */
 		pr_info("route optimisation with %s: correspondent expects a sequence number "
 			"after %u",
 			peer_str(e, &p), msg->ba.sequence);
-		e->seq = msg->ba.sequence;
 		/* Counts as a copy: a correspondent answering 135 forever
 		 * gets no more BUs than one that never answers. */
-		if (++e->bu_sends > BU_MAX_SENDS) {
+		if (++e->bu.retransmissions >= BU_MAX_SENDS) {
 			hold_down(ro, e, now, "sequence number never in window");
 			return;
 		}
 		transmit_bu(ro, e, now);
 		return;
 	}
-	if (msg->ba.sequence != e->seq) {
+	if (verdict == BUL_BA_OTHER_SEQ) {
 		daemon_count_drop(ro->d, DROP_ba_unexpected);
 		pr_info("BA seq %u from %s ignored: BU in flight has seq %u", msg->ba.sequence,
-			peer_str(e, &p), e->seq);
+			peer_str(e, &p), e->bu.seq);
 		return;
 	}
 	if (dereg) {
@@ -559,7 +499,7 @@ static void receive_ba(struct ro *ro, const struct sig_rx *rx, const struct mh_m
 	default:
 		break;
 	}
-	if (status >= MH_BA_REJECTED_MIN) {
+	if (verdict == BUL_BA_REFUSED) {
 		char why[96];
 
 		snprintf(why, sizeof(why), "correspondent refused: %u %s", status,
@@ -675,13 +615,13 @@ static void add_peer(struct ro *ro, const struct xmip6_ro_key *key, const struct
 	}
 	e = &ro->e[ro->n++];
 	memset(e, 0, sizeof(*e));
-	e->peer = key->peer_addr;
-	e->last_status = -1;
+	bul_init(&e->bu, BUL_CORRESPONDENT, &key->peer_addr, &ro->hoa);
+	e->bu.opts.flags = XMIP6_BU_F_ACK;
 	/* A random first sequence number: a correspondent may still hold a
 	 * binding from before a restart. */
 	if (RAND_bytes((unsigned char *)&seq, sizeof(seq)) != 1)
 		seq = (__u16)now;
-	e->seq = seq;
+	e->bu.seq = seq;
 	e->state = RO_WAITING;
 	start_rr(ro, e, true, true, w, now, "new correspondent");
 }
@@ -713,11 +653,10 @@ static void scan_peers(struct ro *ro, const struct mn_where *w, unsigned long lo
 
 /* ---- timers -------------------------------------------------------------------------------- */
 
-static __u32 backoff(const struct ro *ro, __u32 ms)
+/* MAX_BINDACK_TIMEOUT (section 13): the longest wait between copies, of BUs and tests. */
+static __u32 max_timeout_ms(const struct ro *ro)
 {
-	__u32 max = ro->d->cfg.mn.max_timeout_s ? ro->d->cfg.mn.max_timeout_s * 1000 : 32000;
-
-	return ms * 2 > max ? max : ms * 2;
+	return ro->d->cfg.mn.max_timeout_s * 1000;
 }
 
 /* A HoTI/CoTI unanswered: again with a new cookie, or give up. */
@@ -726,6 +665,7 @@ static bool test_tick(struct ro *ro, struct ro_entry *e, bool home, const struct
 {
 	struct ro_test *t = home ? &e->home : &e->care_of;
 	unsigned int max = e->state == RO_DEREGISTERING ? DEREG_MAX_SENDS : RR_MAX_SENDS;
+	__u32 max_ms = max_timeout_ms(ro);
 
 	if (!t->pending || now < t->next_ns)
 		return true;
@@ -733,7 +673,7 @@ static bool test_tick(struct ro *ro, struct ro_entry *e, bool home, const struct
 		return false;
 	t->sends++;
 	e->retries++;
-	t->timeout_ms = backoff(ro, t->timeout_ms);
+	t->timeout_ms = t->timeout_ms * 2 > max_ms ? max_ms : t->timeout_ms * 2;
 	t->next_ns = now + (unsigned long long)t->timeout_ms * NSEC_PER_MSEC;
 	if (send_test_init(ro, e, home, w))
 		pr_debug("%s not sent", home ? "HoTI" : "CoTI");
@@ -747,13 +687,14 @@ static bool bu_tick(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 	unsigned int max = e->state == RO_DEREGISTERING ? DEREG_MAX_SENDS : BU_MAX_SENDS;
 	struct addr6_buf p;
 
-	if (now < e->bu_next_ns)
+	if (!bul_due(&e->bu, now))
 		return true;
-	if (e->bu_paced) {
+	if (e->bu.paced) {
+		/* Only held back by the rate: it goes now. */
 		transmit_bu(ro, e, now);
 		return true;
 	}
-	if (e->bu_sends >= max) {
+	if (e->bu.retransmissions + 1 >= max) {
 		if (e->state != RO_DEREGISTERING) {
 			hold_down(ro, e, now, "no Binding Acknowledgement");
 			return true;
@@ -770,9 +711,8 @@ static bool bu_tick(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 			 "tokens too old for another BU");
 		return true;
 	}
-	e->bu_sends++;
 	e->retries++;
-	e->bu_timeout_ms = backoff(ro, e->bu_timeout_ms);
+	bul_backoff(&e->bu, max_timeout_ms(ro));
 	transmit_bu(ro, e, now);
 	return true;
 }
@@ -783,7 +723,7 @@ static bool entry_tick(struct ro *ro, struct ro_entry *e, const struct mn_where 
 {
 	struct addr6_buf p;
 
-	if (e->in_map && now >= e->expires_ns) {
+	if (e->in_map && now >= e->bu.expires_ns) {
 		/* The data plane stopped using it already; the map forgets it too. */
 		pr_notice("route optimisation with %s: binding expired, back to the tunnel",
 			  peer_str(e, &p));
@@ -814,7 +754,7 @@ static bool entry_tick(struct ro *ro, struct ro_entry *e, const struct mn_where 
 			return bu_tick(ro, e, w, now);
 		break;
 	case RO_BOUND:
-		if (now >= e->refresh_ns && w->registered)
+		if (now >= e->bu.refresh_ns && w->registered)
 			start_rr(ro, e, true, true, w, now, "refreshing the binding");
 		break;
 	case RO_HELD_DOWN:
@@ -1029,34 +969,34 @@ void ro_bul_json(const struct ro *ro, struct json_object *arr)
 	for (i = 0; i < ro->n; i++) {
 		const struct ro_entry *e = &ro->e[i];
 		struct json_object *o = json_object_new_object();
-		bool live = e->in_map && e->expires_ns > now;
+		bool live = e->in_map && e->bu.expires_ns > now;
 
-		json_object_object_add(o, "peer", addr6_json(&e->peer));
+		json_object_object_add(o, "peer", addr6_json(&e->bu.peer));
 		json_object_object_add(o, "home_addr", ro->have_hoa ? addr6_json(&ro->hoa) : NULL);
 		json_object_object_add(o, "care_of_addr",
-				       live			? addr6_json(&e->reg_coa)
-				       : e->state == RO_BU_SENT ? addr6_json(&e->bu_coa)
+				       live			? addr6_json(&e->bu.reg_coa)
+				       : e->state == RO_BU_SENT ? addr6_json(&e->bu.care_of_addr)
 								: NULL);
 		json_object_object_add(o, "state", json_object_new_string(state_names[e->state]));
-		json_object_object_add(o, "sequence", json_object_new_int64(e->seq));
+		json_object_object_add(o, "sequence", json_object_new_int64(e->bu.seq));
 		json_object_object_add(o, "lifetime_requested",
 				       json_object_new_int64(ro->d->cfg.mn.ro_lifetime_s));
 		json_object_object_add(o, "lifetime",
-				       live ? json_object_new_int64(e->granted_s) : NULL);
+				       live ? json_object_new_int64(e->bu.granted_s) : NULL);
 		json_object_object_add(o, "expires_in",
-				       live ? secs_or_null(e->expires_ns, now) : NULL);
+				       live ? secs_or_null(e->bu.expires_ns, now) : NULL);
 		json_object_object_add(
 			o, "held_down_for",
 			e->state == RO_HELD_DOWN ? secs_or_null(e->hold_until_ns, now) : NULL);
-		json_object_object_add(o, "last_status",
-				       e->last_status >= 0 ? json_object_new_int64(e->last_status)
-							   : NULL);
+		json_object_object_add(
+			o, "last_status",
+			e->bu.last_status >= 0 ? json_object_new_int64(e->bu.last_status) : NULL);
 		json_object_object_add(o, "retries", json_object_new_int64(e->retries));
 		/* The home agent entry's names too, for `bul show`'s table. */
 		json_object_object_add(o, "lifetime_granted",
-				       live ? json_object_new_int64(e->granted_s) : NULL);
+				       live ? json_object_new_int64(e->bu.granted_s) : NULL);
 		json_object_object_add(o, "remaining",
-				       live ? secs_or_null(e->expires_ns, now) : NULL);
+				       live ? secs_or_null(e->bu.expires_ns, now) : NULL);
 		json_object_object_add(o, "retransmissions", json_object_new_int64(e->retries));
 		json_object_object_add(
 			o, "home_nonce_index",
