@@ -20,7 +20,7 @@
 
 #include "wire/auth.h"
 #include "daemon/daemon.h"
-#include "roles/disc.h"
+#include "roles/disc_ha.h"
 #include "roles/ha.h"
 #include "common/util.h"
 
@@ -61,6 +61,7 @@ struct ha {
 	unsigned long long next_full_scan_ns;
 	/* MAX_UPDATE_RATE per home address, for authentic BUs (ratelimit.h). */
 	struct update_rate update_rate;
+	struct disc_ha *disc; /* DHAAD and mobile prefixes (disc_ha.c) */
 };
 
 static void note_expiry(struct ha *ha, unsigned long long expires_ns)
@@ -746,7 +747,7 @@ static int cmd_home_agents_show(struct json_object *args, struct json_object **r
 				       : NULL);
 	json_object_object_add(self, "source", json_object_new_string("self"));
 	json_object_array_add(arr, self);
-	disc_ha_list_json_add(ha->d, arr); /* learnt from Router Advertisements */
+	disc_ha_list_json_add(ha->disc, arr); /* learnt from Router Advertisements */
 	*result = json_object_new_object();
 	json_object_object_add(*result, "home_agents", arr);
 	return 0;
@@ -841,8 +842,9 @@ static void stop(struct daemon *d, void *arg)
 	struct ha *ha = arg;
 
 	/* Bindings stay in the map, proxy ND entries in the kernel. */
+	(void)d;
 	cancel_pending(ha);
-	disc_ha_stop(d);
+	disc_ha_stop(ha->disc);
 	free(ha);
 }
 
@@ -916,7 +918,7 @@ int ha_start(struct daemon *d)
 	if (err)
 		return err;
 	dp_binding_foreach(&d->dp, restore_nd, ha);
-	err = disc_ha_start(d); /* DHAAD and mobile prefixes (disc.c) */
+	err = disc_ha_start(d, &ha->disc);
 	if (err)
 		return err;
 	pr_notice("home agent %s for %s/%u on %d interface(s), %s home link, %ld binding(s) kept",

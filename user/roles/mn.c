@@ -27,10 +27,11 @@
 #include "wire/auth.h"
 #include "daemon/daemon.h"
 #include "roles/bul.h"
-#include "roles/disc.h"
+#include "roles/disc_mn.h"
 #include "roles/mn.h"
 #include "roles/movement.h"
 #include "roles/ro.h"
+#include "wire/disc.h"
 #include "common/util.h"
 
 #define NSEC_PER_SEC  1000000000ULL
@@ -74,7 +75,8 @@ struct mn {
 	bool bu_active;	 /* a BU is in flight */
 	bool registered; /* the home agent holds a binding (bu.reg_coa ...) */
 
-	struct ro *ro; /* route optimisation (ro.c), NULL when the policy is "none" */
+	struct ro *ro;	      /* route optimisation (ro.c), NULL for policy "none" */
+	struct disc_mn *disc; /* DHAAD and MPS (disc_mn.c), NULL when all is configured */
 };
 
 static void set_state(struct mn *mn, enum mn_state state)
@@ -170,7 +172,7 @@ static void transmit(struct mn *mn, unsigned long long now)
 	else if (!ha_known(mn))
 		/* Section 11.4.1: find the home agent first; the BU goes out
 		 * when it answers (home_agent_found). */
-		disc_mn_need_home_agent(mn->d, &mn->bu.care_of_addr);
+		disc_mn_need_home_agent(mn->disc, &mn->bu.care_of_addr);
 }
 
 static void start_bu(struct mn *mn, enum mn_state state, const struct in6_addr *coa)
@@ -726,7 +728,7 @@ static void stop(struct daemon *d, void *arg)
 	 * until the lifetime ends, and a restarted daemon takes over. */
 	ro_stop(mn->ro);
 	movement_stop(d);
-	disc_mn_stop(d);
+	disc_mn_stop(mn->disc);
 	free(mn);
 }
 
@@ -818,7 +820,7 @@ int mn_start(struct daemon *d)
 			.where = where_cb,
 			.ctx = mn,
 		};
-		err = disc_mn_start(d, &disc_ops);
+		err = disc_mn_start(d, &disc_ops, &mn->disc);
 		if (err)
 			return err;
 	}
