@@ -55,10 +55,10 @@
 #define MV_MAX_PREFIXES 4
 
 /*
- * Settings hard-coded until the configuration has them (config.c belongs
- * to the discovery work): NUD probes and their spacing for a router that
- * went quiet (RFC 4861 uses 3 x RetransTimer 1 s; a mobile node wants it
- * faster), how many advertisement intervals may be missed, the RS pace.
+ * Settings the configuration does not carry: NUD probes and their spacing
+ * for a router that went quiet (RFC 4861 uses 3 x RetransTimer 1 s; a
+ * mobile node wants it faster), how many advertisement intervals may be
+ * missed, the RS pace.
  */
 #define MV_NUD_PROBES	    3
 #define MV_NUD_RETRANS_MS   100
@@ -444,7 +444,7 @@ static bool receive_ra(const struct in6_addr *src, int ifindex, const __u8 *p, s
 		if (!r)
 			return false;
 		pr_notice("movement: new router %s on %s", addr6_str(src, &a), ifname(ifindex, n));
-		/* Is the router we had still there? (section 11.5.1, TAHI MN-3-3-1-1-002) */
+		/* Is the router we had still there? (section 11.5.1) */
 		for (i = 0; i < MV_MAX_ROUTERS; i++)
 			if (&mv.routers[i] != r && router_alive(&mv.routers[i]) &&
 			    mv.routers[i].ifindex == ifindex)

@@ -6,13 +6,12 @@
  *
  * The kernel does SLAAC (accept_ra on the MN's interfaces) and so owns the
  * addresses; this module owns the view of which routers and prefixes are
- * live on each interface. mn.c's location logic asks it whether an address
- * is usable (its prefix is advertised by a router still there) and it tells
- * mn.c to look again when that view changes.
+ * live on each interface. mn.c's location logic asks it how good an address
+ * is (its prefix is advertised by a router still there) and it calls its
+ * user back (movement_changed_fn) to look again when that view changes.
  *
  * An interface on which no RA was ever seen is not tracked: every global
- * address on it is usable, as before (address-driven detection, accept_ra=0
- * rigs).
+ * address on it is usable (address-driven detection, accept_ra=0 rigs).
  */
 #ifndef XMIP6_MOVEMENT_H
 #define XMIP6_MOVEMENT_H
