@@ -239,24 +239,6 @@ static int dispatch(const struct ctl_server *s, struct json_object *req,
 	return ret;
 }
 
-int ctl_arg_addr(struct json_object *args, const char *key, struct in6_addr *addr, bool required,
-		 char *err, size_t errlen)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(args, key, &v) || json_object_is_type(v, json_type_null)) {
-		if (required)
-			snprintf(err, errlen, "missing %s", key);
-		return required ? -EINVAL : 1;
-	}
-	if (!json_object_is_type(v, json_type_string) ||
-	    addr6_parse(json_object_get_string(v), addr)) {
-		snprintf(err, errlen, "%s is not an IPv6 address", key);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* {"status": 0, "result": @result} (consumed) or {"status": @status, "error": @err}. */
 static int send_reply(int fd, int status, struct json_object *result, const char *err)
 {

@@ -16,9 +16,7 @@
 #ifndef XMIP6_CTL_H
 #define XMIP6_CTL_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <netinet/in.h>
 
 struct json_object;
 
@@ -56,13 +54,6 @@ struct ctl_server {
  */
 int ctl_server_open(struct ctl_server *s, const char *path, const struct ctl_command *commands,
 		    void *ctx);
-/*
- * For handlers: the IPv6 address in @args' member @key. 0; 1 when it is
- * absent (or null) and not @required; -EINVAL with the reason in @err.
- */
-int ctl_arg_addr(struct json_object *args, const char *key, struct in6_addr *addr, bool required,
-		 char *err, size_t errlen);
-
 /* Close and unlink the socket. */
 void ctl_server_close(struct ctl_server *s);
 

@@ -35,7 +35,7 @@ struct daemon;
 	X(bad_hdr_len, "Header Len below the type's minimum (Parameter Problem sent)")     \
 	X(unknown_type, "unknown MH type (Binding Error status 2 sent)")                   \
 	X(bad_option, "mobility option malformed")                                         \
-	X(unexpected_type, "MH type this role does not take (HoTI at an HA, BU at an MN)") \
+	X(unexpected_type, "MH type that no role here takes (HoTIs at an HA, BA at a CN)") \
 	X(hao_not_bu, "Home Address option on a message other than a BU")                  \
 	X(rt2_not_ba, "type 2 routing header on a message other than a BA or BRR")         \
 	X(ba_unexpected, "BA matching no Binding Update List entry or sequence")           \
@@ -117,6 +117,20 @@ struct daemon_role {
 	void *arg;
 };
 
+/*
+ * A role's binding cache, as the operator edits it (`xmip6ctl binding
+ * add/del/flush`): the role's own bookkeeping (counts, proxy ND) goes with
+ * each change. Errors return -errno with a one-line reason in @err.
+ */
+struct daemon_bcache_ops {
+	/* A binding set by hand, @lifetime_s 0: static. NULL: not taken. */
+	int (*add)(void *arg, const struct in6_addr *hoa, const struct in6_addr *coa,
+		   __u32 lifetime_s, char *err, size_t errlen);
+	int (*del)(void *arg, const struct in6_addr *hoa, char *err, size_t errlen);
+	/* Every binding: how many went. */
+	int (*flush)(void *arg);
+};
+
 struct daemon {
 	struct xmip6d_config cfg;
 	struct xmip6_dp dp;
@@ -135,6 +149,8 @@ struct daemon {
 	struct daemon_packet_handler hao_unbound;
 	struct daemon_role roles[DAEMON_MAX_ROLES];
 	int n_roles;
+	const struct daemon_bcache_ops *bcache; /* NULL: no role keeps one */
+	void *bcache_arg;
 	struct ctl_command ctl[DAEMON_MAX_CTL + 1]; /* ended by a NULL name */
 	int n_ctl;
 };
@@ -152,8 +168,9 @@ int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
 
 /*
  * @fn takes the Mobility Header messages of @type (at most one taker a
- * type: -EEXIST). A BU no role takes is answered 131 or 133 (section
- * 10.3.1 is not ours to run), any other type is dropped as unexpected.
+ * type: -EEXIST). A BU no role takes is answered 131 (home registration
+ * not supported) or, without H, 128; any other type is dropped as
+ * unexpected_type.
  */
 int daemon_mh_handler_reg(struct daemon *d, __u8 type, daemon_mh_fn fn, void *arg);
 /* @fn takes the data plane's XMIP6_SIGNAL_F_HAO_UNBOUND packets (-EEXIST). */
@@ -169,8 +186,15 @@ int daemon_on_tick(struct daemon *d, daemon_hook_fn fn, void *arg);
 /* Open the Neighbor Discovery socket (d->nd) and read it from the loop. */
 int daemon_open_nd(struct daemon *d);
 
-/* @hooks (static) with @arg, until the daemon stops. -ENOSPC when full. */
-int daemon_role_reg(struct daemon *d, const struct daemon_role_hooks *hooks, void *arg);
+/*
+ * A role's state of @size octets, zeroed, with @hooks (static) on it until
+ * the daemon stops, whatever the rest of the role's start does. NULL when
+ * out of memory (or DAEMON_MAX_ROLES run).
+ */
+void *daemon_role_new(struct daemon *d, const struct daemon_role_hooks *hooks, size_t size);
+
+/* The operator's commands edit the binding cache with @ops (static) on @arg. -EEXIST. */
+int daemon_bcache_reg(struct daemon *d, const struct daemon_bcache_ops *ops, void *arg);
 
 /* Control-socket command @name runs @fn with @arg. -EEXIST, -ENOSPC. */
 int daemon_ctl_reg(struct daemon *d, const char *name, ctl_handler_fn fn, void *arg);

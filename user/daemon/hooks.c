@@ -5,6 +5,7 @@
  * hooks, control-socket commands. See daemon.h.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 
@@ -80,12 +81,16 @@ void daemon_run_tick_hooks(struct daemon *d, unsigned long long now)
 
 /* ---- reload and stop ----------------------------------------------------------------------- */
 
-int daemon_role_reg(struct daemon *d, const struct daemon_role_hooks *hooks, void *arg)
+void *daemon_role_new(struct daemon *d, const struct daemon_role_hooks *hooks, size_t size)
 {
+	void *state;
+
 	if (d->n_roles == DAEMON_MAX_ROLES)
-		return -ENOSPC;
-	d->roles[d->n_roles++] = (struct daemon_role){.hooks = hooks, .arg = arg};
-	return 0;
+		return NULL;
+	state = calloc(1, size);
+	if (state)
+		d->roles[d->n_roles++] = (struct daemon_role){.hooks = hooks, .arg = state};
+	return state;
 }
 
 const char *daemon_reload_refused(const struct daemon *d, const struct xmip6d_config *next)
@@ -139,5 +144,14 @@ int daemon_ctl_reg(struct daemon *d, const char *name, ctl_handler_fn fn, void *
 	if (d->n_ctl == DAEMON_MAX_CTL)
 		return -ENOSPC;
 	d->ctl[d->n_ctl++] = (struct ctl_command){.name = name, .fn = fn, .ctx = arg};
+	return 0;
+}
+
+int daemon_bcache_reg(struct daemon *d, const struct daemon_bcache_ops *ops, void *arg)
+{
+	if (d->bcache)
+		return -EEXIST;
+	d->bcache = ops;
+	d->bcache_arg = arg;
 	return 0;
 }

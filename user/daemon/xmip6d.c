@@ -57,11 +57,22 @@ static void usage(FILE *f)
 
 /* ---- control socket commands --------------------------------------------------------------- */
 
-/* cmd_binding_show's name for ctl_arg_addr(). */
 static int json_get_addr(struct json_object *args, const char *key, struct in6_addr *addr,
 			 bool required, char *err, size_t errlen)
 {
-	return ctl_arg_addr(args, key, addr, required, err, errlen);
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(args, key, &v) || json_object_is_type(v, json_type_null)) {
+		if (required)
+			snprintf(err, errlen, "missing %s", key);
+		return required ? -EINVAL : 1;
+	}
+	if (!json_object_is_type(v, json_type_string) ||
+	    addr6_parse(json_object_get_string(v), addr)) {
+		snprintf(err, errlen, "%s is not an IPv6 address", key);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static const char *binding_state(const struct xmip6_binding *b, unsigned long long now)
@@ -150,6 +161,59 @@ static int cmd_binding_show(struct json_object *args, struct json_object **resul
 	return 0;
 }
 
+static int cmd_binding_add(struct json_object *args, struct json_object **result, char *err,
+			   size_t errlen, void *ctx)
+{
+	struct daemon *d = ctx;
+	struct in6_addr hoa, coa;
+	struct json_object *v;
+	__s64 lifetime = 0;
+	int ret;
+
+	ret = json_get_addr(args, "home_addr", &hoa, true, err, errlen)
+		      ?: json_get_addr(args, "care_of_addr", &coa, true, err, errlen);
+	if (ret)
+		return ret;
+	if (json_object_object_get_ex(args, "lifetime", &v) &&
+	    !json_object_is_type(v, json_type_null)) {
+		lifetime = json_object_get_int64(v);
+		if (!json_object_is_type(v, json_type_int) || lifetime < 1 ||
+		    lifetime > CONFIG_MAX_LIFETIME_S) {
+			snprintf(err, errlen, "lifetime must be 1..%d seconds",
+				 CONFIG_MAX_LIFETIME_S);
+			return -EINVAL;
+		}
+	}
+	(void)result;
+	return d->bcache->add(d->bcache_arg, &hoa, &coa, lifetime, err, errlen);
+}
+
+static int cmd_binding_del(struct json_object *args, struct json_object **result, char *err,
+			   size_t errlen, void *ctx)
+{
+	struct daemon *d = ctx;
+	struct in6_addr hoa;
+	int ret;
+
+	(void)result;
+	ret = json_get_addr(args, "home_addr", &hoa, true, err, errlen);
+	return ret ?: d->bcache->del(d->bcache_arg, &hoa, err, errlen);
+}
+
+static int cmd_binding_flush(struct json_object *args, struct json_object **result, char *err,
+			     size_t errlen, void *ctx)
+{
+	struct daemon *d = ctx;
+
+	(void)args;
+	(void)err;
+	(void)errlen;
+	*result = json_object_new_object();
+	json_object_object_add(*result, "deleted",
+			       json_object_new_int64(d->bcache->flush(d->bcache_arg)));
+	return 0;
+}
+
 static int cmd_stats_show(struct json_object *args, struct json_object **result, char *err,
 			  size_t errlen, void *ctx)
 {
@@ -171,13 +235,23 @@ static int cmd_stats_clear(struct json_object *args, struct json_object **result
 	return 0;
 }
 
-/* The daemon's own commands; the roles register theirs as they start. */
+/*
+ * The daemon's own commands, those on a binding cache when a role keeps
+ * one; the roles registered theirs as they started, and what no running
+ * role answers gets its refusal (roles.c).
+ */
 static int ctl_commands_reg(struct daemon *d)
 {
-	return daemon_ctl_reg(d, "binding-show", cmd_binding_show, d)
-		       ?: daemon_ctl_reg(d, "stats-show", cmd_stats_show, d)
-		       ?: daemon_ctl_reg(d, "stats-clear", cmd_stats_clear, d)
-		       ?: roles_ctl_absent_reg(d);
+	int err = daemon_ctl_reg(d, "binding-show", cmd_binding_show, d)
+			  ?: daemon_ctl_reg(d, "stats-show", cmd_stats_show, d)
+			  ?: daemon_ctl_reg(d, "stats-clear", cmd_stats_clear, d);
+
+	if (!err && d->bcache)
+		err = daemon_ctl_reg(d, "binding-del", cmd_binding_del, d)
+			      ?: daemon_ctl_reg(d, "binding-flush", cmd_binding_flush, d);
+	if (!err && d->bcache && d->bcache->add)
+		err = daemon_ctl_reg(d, "binding-add", cmd_binding_add, d);
+	return err ?: roles_ctl_absent_reg(d);
 }
 
 /* ---- the loop ------------------------------------------------------------------------------ */

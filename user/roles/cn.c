@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
 #include <openssl/rand.h>
 
 #include "wire/auth.h"
@@ -604,18 +603,11 @@ static void tick(struct daemon *d, void *arg, unsigned long long now)
 
 /* ---- operator commands ------------------------------------------------------------------ */
 
-static int cmd_binding_del(struct json_object *args, struct json_object **result, char *err,
-			   size_t errlen, void *ctx)
+static int binding_del(void *arg, const struct in6_addr *hoa, char *err, size_t errlen)
 {
-	struct cn *cn = ctx;
-	struct in6_addr hoa;
-	int ret;
+	struct cn *cn = arg;
+	int ret = dp_binding_delete(&cn->d->dp, hoa);
 
-	(void)result;
-	ret = ctl_arg_addr(args, "home_addr", &hoa, true, err, errlen);
-	if (ret)
-		return ret;
-	ret = dp_binding_delete(&cn->d->dp, &hoa);
 	if (ret == -ENOENT)
 		snprintf(err, errlen, "no binding for that home address");
 	else if (ret)
@@ -625,20 +617,19 @@ static int cmd_binding_del(struct json_object *args, struct json_object **result
 	return ret;
 }
 
-static int cmd_binding_flush(struct json_object *args, struct json_object **result, char *err,
-			     size_t errlen, void *ctx)
+static int binding_flush(void *arg)
 {
-	struct cn *cn = ctx;
+	struct cn *cn = arg;
 	int total = dp_binding_flush(&cn->d->dp);
 
-	(void)args;
-	(void)err;
-	(void)errlen;
 	cn->n_bindings = 0;
-	*result = json_object_new_object();
-	json_object_object_add(*result, "deleted", json_object_new_int64(total < 0 ? 0 : total));
-	return 0;
+	return total < 0 ? 0 : total;
 }
+
+static const struct daemon_bcache_ops bcache_ops = {
+	.del = binding_del,
+	.flush = binding_flush,
+};
 
 /* ---- start and stop --------------------------------------------------------------------- */
 
@@ -673,9 +664,7 @@ static int register_parts(struct daemon *d, struct cn *cn)
 		       ?: daemon_mh_handler_reg(d, MH_TYPE_HOTI, receive, cn)
 		       ?: daemon_mh_handler_reg(d, MH_TYPE_COTI, receive, cn)
 		       ?: daemon_hao_unbound_reg(d, hao_unbound, cn)
-		       ?: daemon_on_tick(d, tick, cn)
-		       ?: daemon_ctl_reg(d, "binding-del", cmd_binding_del, cn)
-		       ?: daemon_ctl_reg(d, "binding-flush", cmd_binding_flush, cn);
+		       ?: daemon_on_tick(d, tick, cn) ?: daemon_bcache_reg(d, &bcache_ops, cn);
 }
 
 int cn_start(struct daemon *d)
@@ -695,15 +684,10 @@ int cn_start(struct daemon *d)
 	err = daemon_check_interfaces(d, cfg->interfaces, cfg->n_interfaces);
 	if (err)
 		return err;
-	cn = calloc(1, sizeof(*cn));
+	cn = daemon_role_new(d, &role_hooks, sizeof(*cn));
 	if (!cn)
 		return -ENOMEM;
 	cn->d = d;
-	err = daemon_role_reg(d, &role_hooks, cn);
-	if (err) {
-		free(cn);
-		return err;
-	}
 	err = register_parts(d, cn);
 	if (err) {
 		pr_err("correspondent node: %s", strerror(-err));

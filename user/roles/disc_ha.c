@@ -303,29 +303,26 @@ static void icmp_readable(struct daemon *d, void *arg, unsigned long long now)
  * home address in a Home Address option, to our address. The ICMPv6
  * checksum covers the home address (RFC 6275 section 6.3).
  */
+static void take_mps(void *arg, const struct disc_mp_pkt *mp, bool csum_ok, unsigned long long now)
+{
+	struct disc_ha *h = arg;
+
+	(void)now;
+	if (!IN6_ARE_ADDR_EQUAL(&mp->dst, &h->d->cfg.ha.address))
+		return;
+	if (!csum_ok) {
+		pr_debug("MPS with a bad checksum dropped");
+		return;
+	}
+	answer_mps(h, mp->icmp, mp->icmp_len, &mp->home_addr, &mp->src);
+}
+
 static void pkt_readable(struct daemon *d, void *arg, unsigned long long now)
 {
 	struct disc_ha *h = arg;
-	int i, n, err;
 
-	(void)now;
-	for (i = 0; i < DISC_READ_BUDGET; i++) {
-		struct disc_mp_pkt mp;
-
-		n = disc_pkt_recv(h->socks.pkt_fd, h->pkt, sizeof(h->pkt));
-		if (n < 0)
-			return;
-		if (!n)
-			continue;
-		err = disc_parse_mps_pkt(h->pkt, n, &mp);
-		if ((err && err != -EPROTO) || !IN6_ARE_ADDR_EQUAL(&mp.dst, &d->cfg.ha.address))
-			continue;
-		if (err) {
-			pr_debug("MPS with a bad checksum dropped");
-			continue;
-		}
-		answer_mps(h, mp.icmp, mp.icmp_len, &mp.home_addr, &mp.src);
-	}
+	(void)d;
+	disc_mp_read(h->socks.pkt_fd, h->pkt, sizeof(h->pkt), disc_parse_mps_pkt, take_mps, h, now);
 }
 
 static void list_tick(struct daemon *d, void *arg, unsigned long long now)
@@ -389,11 +386,7 @@ int disc_ha_start(struct daemon *d, struct disc_ha **out)
 					   if_nametoindex(cfg->interfaces[i]), cfg->interfaces[i]);
 	}
 	if (!err)
-		err = daemon_watch(d, h->socks.icmp_fd, icmp_readable, h);
-	if (!err)
-		err = daemon_watch(d, h->socks.pkt_fd, pkt_readable, h);
-	if (!err)
-		err = daemon_on_tick(d, list_tick, h);
+		err = disc_socks_hook(d, &h->socks, icmp_readable, pkt_readable, list_tick, h);
 	if (err) {
 		/* Hooks registered before a failure stay only when the daemon
 		 * goes on, which it does not: the home agent fails to start. */

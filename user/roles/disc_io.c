@@ -152,7 +152,16 @@ int disc_icmp_send(int fd, const void *msg, size_t len, const struct in6_addr *s
 	return sendmsg(fd, &m, 0) < 0 ? -errno : 0;
 }
 
-int disc_pkt_recv(int fd, void *buf, size_t size)
+int disc_socks_hook(struct daemon *d, const struct disc_socks *s, daemon_hook_fn icmp_readable,
+		    daemon_hook_fn pkt_readable, daemon_hook_fn tick, void *arg)
+{
+	return daemon_watch(d, s->icmp_fd, icmp_readable, arg)
+		       ?: daemon_watch(d, s->pkt_fd, pkt_readable, arg)
+		       ?: daemon_on_tick(d, tick, arg);
+}
+
+/* One packet: its length; 0 for one we sent ourselves; -errno, -EAGAIN when none is queued. */
+static int pkt_recv(int fd, void *buf, size_t size)
 {
 	struct sockaddr_ll from;
 	socklen_t flen = sizeof(from);
@@ -162,6 +171,26 @@ int disc_pkt_recv(int fd, void *buf, size_t size)
 	if (n < 0)
 		return -errno;
 	return from.sll_pkttype == PACKET_OUTGOING ? 0 : (int)n;
+}
+
+void disc_mp_read(int fd, void *buf, size_t size,
+		  int (*parse)(const void *pkt, size_t len, struct disc_mp_pkt *out),
+		  disc_mp_fn take, void *arg, unsigned long long now)
+{
+	struct disc_mp_pkt mp;
+	int i, n, err;
+
+	for (i = 0; i < DISC_READ_BUDGET; i++) {
+		n = pkt_recv(fd, buf, size);
+		if (n < 0)
+			return;
+		if (!n)
+			continue;
+		/* -EPROTO: only the checksum is wrong, the rest is there. */
+		err = parse(buf, n, &mp);
+		if (!err || err == -EPROTO)
+			take(arg, &mp, !err, now);
+	}
 }
 
 int disc_raw_send(int raw_fd, const void *pkt, size_t len, const struct in6_addr *dst)

@@ -9,9 +9,13 @@
 #ifndef XMIP6_DISC_IO_H
 #define XMIP6_DISC_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <netinet/in.h>
 #include <linux/types.h>
+
+#include "daemon/daemon.h"
+#include "wire/disc.h"
 
 #define DISC_PKT_BUF_LEN 2048
 #define DISC_READ_BUDGET 64 /* messages read per wake-up */
@@ -29,6 +33,9 @@ struct disc_socks {
 int disc_socks_open(struct disc_socks *s, const int *icmp_types, __u8 nexthdr,
 		    const char *pkt_what);
 void disc_socks_close(struct disc_socks *s);
+/* Into the daemon's loop: @icmp_readable, @pkt_readable for the sockets, @tick. */
+int disc_socks_hook(struct daemon *d, const struct disc_socks *s, daemon_hook_fn icmp_readable,
+		    daemon_hook_fn pkt_readable, daemon_hook_fn tick, void *arg);
 
 struct disc_icmp_rx {
 	struct in6_addr src, dst;
@@ -43,12 +50,19 @@ int disc_icmp_recv(int fd, struct disc_icmp_rx *rx);
 int disc_icmp_send(int fd, const void *msg, size_t len, const struct in6_addr *src,
 		   const struct in6_addr *dst);
 
+/* What takes an MPS or MPA read off the packet socket (disc_mp_read). */
+typedef void (*disc_mp_fn)(void *arg, const struct disc_mp_pkt *mp, bool csum_ok,
+			   unsigned long long now_ns);
+
 /*
- * One packet from the packet socket @fd into @buf (IPv6 header first): its
- * length; 0 for one we sent ourselves (skip it); -errno, -EAGAIN when none
- * is queued.
+ * Every packet queued on the packet socket @fd (up to DISC_READ_BUDGET),
+ * read into @buf and parsed by @parse (disc_parse_mps_pkt or
+ * disc_parse_mpa_pkt): each MPS or MPA to @take(@arg), with whether its
+ * checksum is right. Our own packets and others are skipped.
  */
-int disc_pkt_recv(int fd, void *buf, size_t size);
+void disc_mp_read(int fd, void *buf, size_t size,
+		  int (*parse)(const void *pkt, size_t len, struct disc_mp_pkt *out),
+		  disc_mp_fn take, void *arg, unsigned long long now_ns);
 
 /* A whole IPv6 packet (disc_build_mps_pkt, disc_build_mpa_pkt) out of the raw socket @raw_fd. */
 int disc_raw_send(int raw_fd, const void *pkt, size_t len, const struct in6_addr *dst);

@@ -254,35 +254,31 @@ static void take_mpa(struct disc_mn *m, const __u8 *icmp, size_t len, unsigned l
  * address with a type 2 routing header holding the home address. The
  * kernel, without MIP6, drops it; the packet socket sees it first.
  */
-static void pkt_readable(struct daemon *d, void *arg, unsigned long long now)
+static void take_mpa_pkt(void *arg, const struct disc_mp_pkt *mp, bool csum_ok,
+			 unsigned long long now)
 {
 	struct disc_mn *m = arg;
 	struct mn_where w;
-	int i, n, err;
+
+	m->ops.where(m->ops.ctx, &w);
+	if (!w.registered || !IN6_ARE_ADDR_EQUAL(&mp->home_addr, &w.home_addr) ||
+	    !IN6_ARE_ADDR_EQUAL(&mp->src, &w.home_agent) ||
+	    !IN6_ARE_ADDR_EQUAL(&mp->dst, &w.care_of_addr))
+		return;
+	if (!csum_ok) {
+		pr_debug("MPA with a bad checksum dropped");
+		return;
+	}
+	take_mpa(m, mp->icmp, mp->icmp_len, now);
+}
+
+static void pkt_readable(struct daemon *d, void *arg, unsigned long long now)
+{
+	struct disc_mn *m = arg;
 
 	(void)d;
-	for (i = 0; i < DISC_READ_BUDGET; i++) {
-		struct disc_mp_pkt mp;
-
-		n = disc_pkt_recv(m->socks.pkt_fd, m->pkt, sizeof(m->pkt));
-		if (n < 0)
-			return;
-		if (!n)
-			continue;
-		err = disc_parse_mpa_pkt(m->pkt, n, &mp);
-		if (err && err != -EPROTO)
-			continue;
-		m->ops.where(m->ops.ctx, &w);
-		if (!w.registered || !IN6_ARE_ADDR_EQUAL(&mp.home_addr, &w.home_addr) ||
-		    !IN6_ARE_ADDR_EQUAL(&mp.src, &w.home_agent) ||
-		    !IN6_ARE_ADDR_EQUAL(&mp.dst, &w.care_of_addr))
-			continue;
-		if (err) {
-			pr_debug("MPA with a bad checksum dropped");
-			continue;
-		}
-		take_mpa(m, mp.icmp, mp.icmp_len, now);
-	}
+	disc_mp_read(m->socks.pkt_fd, m->pkt, sizeof(m->pkt), disc_parse_mpa_pkt, take_mpa_pkt, m,
+		     now);
 }
 
 int disc_mn_start(struct daemon *d, const struct disc_mn_ops *ops, struct disc_mn **out)
@@ -302,11 +298,7 @@ int disc_mn_start(struct daemon *d, const struct disc_mn_ops *ops, struct disc_m
 		free(m);
 		return err;
 	}
-	err = daemon_watch(d, m->socks.icmp_fd, icmp_readable, m);
-	if (!err)
-		err = daemon_watch(d, m->socks.pkt_fd, pkt_readable, m);
-	if (!err)
-		err = daemon_on_tick(d, tick, m);
+	err = disc_socks_hook(d, &m->socks, icmp_readable, pkt_readable, tick, m);
 	if (err) {
 		disc_mn_stop(m);
 		return err;

@@ -1,17 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ha.c - the home agent: home registrations (RFC 6275 section 10.3) with
- * RFC 4285 MN-HA authentication, proxy DAD and proxy Neighbor Discovery on
- * a physical home link (section 10.4.1), and binding expiry.
- *
- * The binding cache is the pinned "bindings" map itself: what the data
- * plane forwards with is what the daemon accepted, and a restarted daemon
- * (even after SIGKILL) finds every binding, its sequence number and its
- * last replay timestamp where it left them. Only first registrations that
- * wait for proxy DAD live in memory.
+ * RFC 4285 MN-HA authentication, and proxy DAD on a physical home link
+ * before a first registration (section 10.4.1). The binding cache, with
+ * proxy Neighbor Discovery and expiry, is ha_cache.c; only first
+ * registrations that wait for proxy DAD live in memory here.
  */
 #include <errno.h>
-#include <limits.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +17,10 @@
 #include "daemon/daemon.h"
 #include "roles/disc_ha.h"
 #include "roles/ha.h"
+#include "roles/ha_cache.h"
 #include "common/util.h"
 
-#define NSEC_PER_SEC	  1000000000ULL
-#define NSEC_PER_MSEC	  1000000ULL
-#define HA_EXPIRY_SCAN_NS (NSEC_PER_SEC / 4)
-/* Bindings written straight into the map (xmip6ctl -p) are not seen by
- * next_expiry_ns: a full scan this often catches them. */
-#define HA_FULL_SCAN_NS	     (10 * NSEC_PER_SEC)
-#define HA_MAX_EXPIRED_BATCH 4096
+#define NSEC_PER_MSEC 1000000ULL
 
 /* A first registration waiting for proxy DAD (section 10.4.1). */
 struct ha_pending {
@@ -48,144 +38,12 @@ struct ha_pending {
 
 struct ha {
 	struct daemon *d;
-	int home_ifindex; /* 0: virtual home network */
-	__u8 home_lladdr[6];
-	long n_bindings;
+	struct ha_cache cache;
 	struct ha_pending pending[NDISC_MAX_DAD / 2];
-	unsigned long long next_scan_ns;
-	/* Earliest expiry among the bindings (0: unknown, scan). Walking the
-	 * map costs two bpf() calls per binding, so it is walked only when a
-	 * binding is due: a walk every tick stalled a 10,000-binding HA for
-	 * 30 ms at a time (docs/benchmarks.md). */
-	unsigned long long next_expiry_ns;
-	unsigned long long next_full_scan_ns;
 	/* MAX_UPDATE_RATE per home address, for authentic BUs (ratelimit.h). */
 	struct update_rate update_rate;
 	struct disc_ha *disc; /* DHAAD and mobile prefixes (disc_ha.c) */
 };
-
-static void note_expiry(struct ha *ha, unsigned long long expires_ns)
-{
-	if (expires_ns && expires_ns < ha->next_expiry_ns)
-		ha->next_expiry_ns = expires_ns;
-}
-
-/* fe80::/64 with the interface identifier of @addr (section 10.4.1, L flag). */
-static void link_local_of(const struct in6_addr *addr, struct in6_addr *ll)
-{
-	memset(ll, 0, sizeof(*ll));
-	ll->s6_addr[0] = 0xfe;
-	ll->s6_addr[1] = 0x80;
-	memcpy(&ll->s6_addr[8], &addr->s6_addr[8], 8);
-}
-
-/* ---- proxy Neighbor Discovery on the home link ------------------------------------------- */
-
-static void proxy_nd_add(struct ha *ha, const struct in6_addr *addr, bool announce)
-{
-	struct daemon *d = ha->d;
-	struct addr6_buf a;
-	int err;
-
-	if (!ha->home_ifindex)
-		return;
-	err = nl_proxy_add(&d->nl, ha->home_ifindex, addr);
-	if (!err)
-		/* Our own packets to the address (ICMPv6 errors, pings) must reach
-		 * tc_ha_egress instead of waiting for an NA nobody sends. */
-		err = nl_neigh_set_permanent(&d->nl, ha->home_ifindex, addr, ha->home_lladdr);
-	if (err)
-		pr_err("proxy ND for %s: %s", addr6_str(addr, &a), strerror(-err));
-	if (announce && d->nd_open &&
-	    ndisc_send_unsolicited_na(&d->nd, ha->home_ifindex, addr, ha->home_lladdr, false))
-		pr_warn("unsolicited NA for %s not sent", addr6_str(addr, &a));
-}
-
-static void proxy_nd_del(struct ha *ha, const struct in6_addr *addr)
-{
-	struct daemon *d = ha->d;
-	struct addr6_buf a;
-	int err;
-
-	if (!ha->home_ifindex)
-		return;
-	err = nl_proxy_del(&d->nl, ha->home_ifindex, addr);
-	if (err && err != -ENOENT)
-		pr_err("removing proxy ND for %s: %s", addr6_str(addr, &a), strerror(-err));
-	err = nl_neigh_del(&d->nl, ha->home_ifindex, addr);
-	if (err && err != -ENOENT)
-		pr_err("removing neighbour entry for %s: %s", addr6_str(addr, &a), strerror(-err));
-}
-
-static void binding_nd(struct ha *ha, const struct in6_addr *hoa, __u16 flags, bool add,
-		       bool announce)
-{
-	struct in6_addr ll;
-
-	link_local_of(hoa, &ll);
-	if (add) {
-		proxy_nd_add(ha, hoa, announce);
-		if (flags & XMIP6_BU_F_LLADDR)
-			proxy_nd_add(ha, &ll, announce);
-	} else {
-		proxy_nd_del(ha, hoa);
-		if (flags & XMIP6_BU_F_LLADDR)
-			proxy_nd_del(ha, &ll);
-	}
-}
-
-/* ---- the binding cache ------------------------------------------------------------------- */
-
-static int binding_remove(struct ha *ha, const struct in6_addr *hoa, const struct xmip6_binding *b)
-{
-	int err = dp_binding_delete(&ha->d->dp, hoa);
-
-	if (err && err != -ENOENT)
-		return err;
-	if (!err && ha->n_bindings > 0)
-		ha->n_bindings--;
-	binding_nd(ha, hoa, b->flags, false, false);
-	return 0;
-}
-
-static int binding_store(struct ha *ha, const struct in6_addr *hoa, const struct in6_addr *coa,
-			 const struct xmip6_binding *old, const struct mh_bu_fields *bu,
-			 __u32 granted_s, __u64 timestamp)
-{
-	struct daemon *d = ha->d;
-	unsigned long long now = mono_now_ns();
-	struct xmip6_binding b = {
-		.care_of_addr = *coa,
-		.ha_addr = d->cfg.ha.address,
-		.registered_ns = now,
-		.created_ns = now,
-		.lifetime_s = granted_s,
-		.sequence = bu->sequence,
-		.flags = bu->flags & (XMIP6_BU_F_ACK | XMIP6_BU_F_HOME | XMIP6_BU_F_LLADDR),
-		.auth_timestamp = timestamp,
-		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
-	};
-	int err;
-
-	if (old) {
-		b.created_ns = old->created_ns ?: old->registered_ns;
-		/* The learnt tunnel MTU belongs to the path to that CoA. */
-		if (!memcmp(&old->care_of_addr, coa, sizeof(*coa))) {
-			b.tunnel_mtu = old->tunnel_mtu;
-			b.tunnel_mtu_expires_ns = old->tunnel_mtu_expires_ns;
-		}
-	}
-	err = dp_binding_update(&d->dp, hoa, &b);
-	if (err)
-		return err;
-	note_expiry(ha, b.expires_ns);
-	if (!old)
-		ha->n_bindings++;
-	/* Announce on every first registration and CoA change is not needed:
-	 * the home link only cares that the HA answers for the home address. */
-	binding_nd(ha, hoa, b.flags, true, !old);
-	return 0;
-}
 
 /* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
 
@@ -271,14 +129,6 @@ static int check_auth(struct ha *ha, struct bu_ctx *c)
 	return 0;
 }
 
-static bool coa_valid(const struct ha *ha, const struct in6_addr *coa)
-{
-	if (addr6_unusable_reason(coa) || IN6_IS_ADDR_LINKLOCAL(coa) || IN6_IS_ADDR_SITELOCAL(coa))
-		return false;
-	/* A CoA on the home prefix other than the home address itself. */
-	return !config_prefix_match(&ha->d->cfg.ha.home_prefix, coa);
-}
-
 static bool coa_allowed(const struct config_mn_entry *sa, const struct in6_addr *coa)
 {
 	int i;
@@ -317,7 +167,7 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 		reply(ha, c, MH_BA_SEQ_OUT_OF_WINDOW, c->old.sequence, 0, true);
 		return;
 	}
-	err = binding_remove(ha, &c->hoa, &c->old);
+	err = ha_cache_remove(&ha->cache, &c->hoa, &c->old);
 	if (err) {
 		pr_err("deregistering %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
 		reply(ha, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
@@ -334,8 +184,8 @@ static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	struct addr6_buf h, o;
 	int err;
 
-	err = binding_store(ha, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu, granted_s,
-			    c->timestamp);
+	err = ha_cache_store(&ha->cache, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu,
+			     granted_s, c->timestamp);
 	if (err) {
 		pr_err("storing the binding for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
 		reply(ha, c,
@@ -400,19 +250,19 @@ static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	p->timestamp = c->timestamp;
 	p->sa = c->sa;
 	p->ll_too = c->msg->bu.flags & XMIP6_BU_F_LLADDR;
-	link_local_of(&c->hoa, &p->ll);
+	ha_link_local_of(&c->hoa, &p->ll);
 
-	err = ndisc_dad_start(&d->nd, ha->home_ifindex, &p->hoa);
+	err = ndisc_dad_start(&d->nd, ha->cache.home_ifindex, &p->hoa);
 	if (!err && p->ll_too)
-		err = ndisc_dad_start(&d->nd, ha->home_ifindex, &p->ll);
+		err = ndisc_dad_start(&d->nd, ha->cache.home_ifindex, &p->ll);
 	if (err && err != -EALREADY) {
 		pr_err("proxy DAD for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
-		ndisc_dad_finish(&d->nd, ha->home_ifindex, &p->hoa);
+		ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->hoa);
 		daemon_count_drop(d, DROP_dad_busy);
 		return;
 	}
 	p->active = true;
-	p->deadline_ns = now + ndisc_retrans_time_ms(ha->home_ifindex) * NSEC_PER_MSEC;
+	p->deadline_ns = now + ndisc_retrans_time_ms(ha->cache.home_ifindex) * NSEC_PER_MSEC;
 	pr_info("proxy DAD for %s started", addr6_str(&c->hoa, &h));
 }
 
@@ -430,8 +280,8 @@ static void finish_dad(struct ha *ha, struct ha_pending *p)
 	};
 	bool in_use;
 
-	in_use = ndisc_dad_finish(&d->nd, ha->home_ifindex, &p->hoa) == 1;
-	if (p->ll_too && ndisc_dad_finish(&d->nd, ha->home_ifindex, &p->ll) == 1)
+	in_use = ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->hoa) == 1;
+	if (p->ll_too && ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->ll) == 1)
 		in_use = true;
 	p->active = false;
 
@@ -466,8 +316,8 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 
 	if (!(bu->flags & XMIP6_BU_F_HOME)) {
 		lookup_old(ha, &c);
-		/* A correspondent registration: this node has no CN role (yet),
-		 * and one over a home registration changes its type (139). */
+		/* A correspondent registration is not the home agent's to take;
+		 * one over a home registration changes its type (139). */
 		status = c.have_old && (c.old.flags & XMIP6_BU_F_HOME) ? MH_BA_REG_TYPE_CHANGE
 								       : MH_BA_REASON_UNSPECIFIED;
 		reply(ha, &c, status, bu->sequence, 0, false);
@@ -499,7 +349,7 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		deregister(ha, &c);
 		return;
 	}
-	if (!coa_valid(ha, &c.coa)) {
+	if (!ha_coa_valid(&ha->d->cfg.ha, &c.coa)) {
 		reply(ha, &c, MH_BA_INVALID_COA, bu->sequence, 0, true);
 		return;
 	}
@@ -511,7 +361,7 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		reply(ha, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
 		return;
 	}
-	if (!c.have_old && ha->n_bindings >= (long)cfg->max_bindings) {
+	if (!c.have_old && ha->cache.n_bindings >= (long)cfg->max_bindings) {
 		reply(ha, &c, MH_BA_INSUFFICIENT_RESOURCES, bu->sequence, 0, true);
 		return;
 	}
@@ -520,7 +370,7 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		deregister(ha, &c);
 		return;
 	}
-	if (!c.have_old && ha->home_ifindex && cfg->dad && d->nd_open) {
+	if (!c.have_old && ha->cache.home_ifindex && cfg->dad && d->nd_open) {
 		start_dad(ha, &c, granted);
 		return;
 	}
@@ -528,52 +378,6 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 }
 
 /* ---- timers -------------------------------------------------------------------------------- */
-
-struct expired_list {
-	unsigned long long now;
-	unsigned long long next; /* earliest expiry not yet due */
-	size_t n;
-	struct in6_addr hoa[HA_MAX_EXPIRED_BATCH];
-	struct xmip6_binding b[HA_MAX_EXPIRED_BATCH];
-};
-
-static int collect_expired(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	struct expired_list *l = ctx;
-
-	if (!b->expires_ns)
-		return 0;
-	if (b->expires_ns > l->now) {
-		if (b->expires_ns < l->next)
-			l->next = b->expires_ns;
-		return 0;
-	}
-	l->hoa[l->n] = *hoa;
-	l->b[l->n] = *b;
-	if (++l->n < HA_MAX_EXPIRED_BATCH)
-		return 0;
-	l->next = l->now; /* the rest at the next tick */
-	return 1;
-}
-
-static void expire_bindings(struct ha *ha, unsigned long long now)
-{
-	static struct expired_list l;
-	struct addr6_buf h, o;
-	size_t i;
-
-	l.now = now;
-	l.next = ULLONG_MAX;
-	l.n = 0;
-	dp_binding_foreach(&ha->d->dp, collect_expired, &l);
-	ha->next_expiry_ns = l.next;
-	for (i = 0; i < l.n; i++) {
-		if (binding_remove(ha, &l.hoa[i], &l.b[i]))
-			continue;
-		pr_notice("binding %s -> %s expired (lifetime %u s)", addr6_str(&l.hoa[i], &h),
-			  addr6_str(&l.b[i].care_of_addr, &o), l.b[i].lifetime_s);
-	}
-}
 
 static void tick(struct daemon *d, void *arg, unsigned long long now)
 {
@@ -584,143 +388,7 @@ static void tick(struct daemon *d, void *arg, unsigned long long now)
 	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++)
 		if (ha->pending[i].active && now >= ha->pending[i].deadline_ns)
 			finish_dad(ha, &ha->pending[i]);
-	if (now < ha->next_scan_ns)
-		return;
-	ha->next_scan_ns = now + HA_EXPIRY_SCAN_NS;
-	if (now >= ha->next_expiry_ns || now >= ha->next_full_scan_ns) {
-		ha->next_full_scan_ns = now + HA_FULL_SCAN_NS;
-		expire_bindings(ha, now);
-	}
-}
-
-/* ---- operator commands --------------------------------------------------------------------- */
-
-static int binding_add(struct ha *ha, const struct in6_addr *hoa, const struct in6_addr *coa,
-		       __u32 lifetime_s, char *err, size_t errlen)
-{
-	struct daemon *d = ha->d;
-	struct xmip6_binding old, b = {
-					  .care_of_addr = *coa,
-					  .ha_addr = d->cfg.ha.address,
-					  .lifetime_s = lifetime_s,
-				  };
-	unsigned long long now = mono_now_ns();
-	bool have_old;
-	int ret;
-
-	if (!config_prefix_match(&d->cfg.ha.home_prefix, hoa)) {
-		snprintf(err, errlen, "home address not on the home prefix");
-		return -EINVAL;
-	}
-	if (!coa_valid(ha, coa)) {
-		snprintf(err, errlen,
-			 "care-of address not usable (global unicast off the home prefix)");
-		return -EINVAL;
-	}
-	have_old = !dp_binding_lookup(&d->dp, hoa, &old);
-	if (!have_old && ha->n_bindings >= (long)d->cfg.ha.max_bindings) {
-		snprintf(err, errlen, "max-bindings (%u) reached", d->cfg.ha.max_bindings);
-		return -ENOSPC;
-	}
-	b.registered_ns = b.created_ns = now;
-	if (have_old) {
-		b.sequence = old.sequence;
-		b.created_ns = old.created_ns ?: old.registered_ns;
-	}
-	b.expires_ns = lifetime_s ? now + (unsigned long long)lifetime_s * NSEC_PER_SEC : 0;
-	ret = dp_binding_update(&d->dp, hoa, &b);
-	if (ret) {
-		snprintf(err, errlen, "binding map: %s", strerror(-ret));
-		return ret;
-	}
-	note_expiry(ha, b.expires_ns);
-	if (!have_old)
-		ha->n_bindings++;
-	binding_nd(ha, hoa, 0, true, !have_old);
-	return 0;
-}
-
-/* `xmip6ctl binding add`: a static binding (no lifetime) or one that expires. */
-static int cmd_binding_add(struct json_object *args, struct json_object **result, char *err,
-			   size_t errlen, void *ctx)
-{
-	struct in6_addr hoa, coa;
-	struct json_object *v;
-	__s64 lifetime = 0;
-	int ret;
-
-	ret = ctl_arg_addr(args, "home_addr", &hoa, true, err, errlen)
-		      ?: ctl_arg_addr(args, "care_of_addr", &coa, true, err, errlen);
-	if (ret)
-		return ret;
-	if (json_object_object_get_ex(args, "lifetime", &v) &&
-	    !json_object_is_type(v, json_type_null)) {
-		lifetime = json_object_get_int64(v);
-		if (!json_object_is_type(v, json_type_int) || lifetime < 1 ||
-		    lifetime > CONFIG_MAX_LIFETIME_S) {
-			snprintf(err, errlen, "lifetime must be 1..%d seconds",
-				 CONFIG_MAX_LIFETIME_S);
-			return -EINVAL;
-		}
-	}
-	(void)result;
-	return binding_add(ctx, &hoa, &coa, lifetime, err, errlen);
-}
-
-static int cmd_binding_del(struct json_object *args, struct json_object **result, char *err,
-			   size_t errlen, void *ctx)
-{
-	struct ha *ha = ctx;
-	struct xmip6_binding b;
-	struct in6_addr hoa;
-	int ret;
-
-	(void)result;
-	ret = ctl_arg_addr(args, "home_addr", &hoa, true, err, errlen);
-	if (ret)
-		return ret;
-	ret = dp_binding_lookup(&ha->d->dp, &hoa, &b);
-	if (ret) {
-		snprintf(err, errlen, "no binding for that home address");
-		return ret;
-	}
-	ret = binding_remove(ha, &hoa, &b);
-	if (ret)
-		snprintf(err, errlen, "binding map: %s", strerror(-ret));
-	return ret;
-}
-
-static int collect_all(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	struct expired_list *l = ctx;
-
-	l->hoa[l->n] = *hoa;
-	l->b[l->n] = *b;
-	return ++l->n == HA_MAX_EXPIRED_BATCH;
-}
-
-static int cmd_binding_flush(struct json_object *args, struct json_object **result, char *err,
-			     size_t errlen, void *ctx)
-{
-	static struct expired_list l;
-	struct ha *ha = ctx;
-	int total = 0;
-	size_t i;
-
-	(void)args;
-	(void)err;
-	(void)errlen;
-	do {
-		l.n = 0;
-		if (dp_binding_foreach(&ha->d->dp, collect_all, &l) < 0)
-			break;
-		for (i = 0; i < l.n; i++)
-			if (!binding_remove(ha, &l.hoa[i], &l.b[i]))
-				total++;
-	} while (l.n == HA_MAX_EXPIRED_BATCH);
-	*result = json_object_new_object();
-	json_object_object_add(*result, "deleted", json_object_new_int64(total));
-	return 0;
+	ha_cache_tick(&ha->cache, now);
 }
 
 /* `xmip6ctl home-agents show`: ourselves, then those the home link's RAs name. */
@@ -742,7 +410,8 @@ static int cmd_home_agents_show(struct json_object *args, struct json_object **r
 	json_object_object_add(self, "preference", json_object_new_int64(cfg->preference));
 	json_object_object_add(self, "lifetime", NULL);
 	json_object_object_add(self, "interface",
-			       ha->home_ifindex && if_indextoname(ha->home_ifindex, ifname)
+			       ha->cache.home_ifindex &&
+					       if_indextoname(ha->cache.home_ifindex, ifname)
 				       ? json_object_new_string(ifname)
 				       : NULL);
 	json_object_object_add(self, "source", json_object_new_string("self"));
@@ -754,16 +423,6 @@ static int cmd_home_agents_show(struct json_object *args, struct json_object **r
 }
 
 /* ---- start, reload and stop ---------------------------------------------------------------- */
-
-static int restore_nd(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	struct ha *ha = ctx;
-
-	ha->n_bindings++;
-	/* Bindings outlive the daemon; make sure the kernel still proxies. */
-	binding_nd(ha, hoa, b->flags, true, false);
-	return 0;
-}
 
 /*
  * XDP admission of signalling (XMIP6_CFG_F_ADMIT, headers/xmip6.h): the
@@ -803,9 +462,9 @@ static void cancel_pending(struct ha *ha)
 	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++) {
 		if (!ha->pending[i].active)
 			continue;
-		ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].hoa);
+		ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &ha->pending[i].hoa);
 		if (ha->pending[i].ll_too)
-			ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].ll);
+			ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &ha->pending[i].ll);
 		ha->pending[i].active = false;
 	}
 }
@@ -859,10 +518,7 @@ static const struct daemon_role_hooks role_hooks = {
 static int register_parts(struct daemon *d, struct ha *ha)
 {
 	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive_bu, ha)
-		       ?: daemon_on_tick(d, tick, ha)
-		       ?: daemon_ctl_reg(d, "binding-add", cmd_binding_add, ha)
-		       ?: daemon_ctl_reg(d, "binding-del", cmd_binding_del, ha)
-		       ?: daemon_ctl_reg(d, "binding-flush", cmd_binding_flush, ha)
+		       ?: daemon_on_tick(d, tick, ha) ?: ha_cache_ctl_reg(&ha->cache)
 		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha);
 }
 
@@ -882,15 +538,10 @@ int ha_start(struct daemon *d)
 	err = daemon_check_interfaces(d, cfg->interfaces, cfg->n_interfaces);
 	if (err)
 		return err;
-	ha = calloc(1, sizeof(*ha));
+	ha = daemon_role_new(d, &role_hooks, sizeof(*ha));
 	if (!ha)
 		return -ENOMEM;
-	ha->d = d;
-	err = daemon_role_reg(d, &role_hooks, ha);
-	if (err) {
-		free(ha);
-		return err;
-	}
+	ha->d = ha->cache.d = d;
 	err = register_parts(d, ha);
 	if (err) {
 		pr_err("home agent: %s", strerror(-err));
@@ -898,8 +549,8 @@ int ha_start(struct daemon *d)
 	}
 	update_rate_init(&ha->update_rate, 0);
 	if (cfg->home_link[0]) {
-		ha->home_ifindex = if_nametoindex(cfg->home_link);
-		err = nl_link_lladdr(&d->nl, ha->home_ifindex, ha->home_lladdr);
+		ha->cache.home_ifindex = if_nametoindex(cfg->home_link);
+		err = nl_link_lladdr(&d->nl, ha->cache.home_ifindex, ha->cache.home_lladdr);
 		if (err) {
 			pr_err("home link %s: no link-layer address: %s", cfg->home_link,
 			       strerror(-err));
@@ -917,13 +568,14 @@ int ha_start(struct daemon *d)
 	err = admit_sync(d);
 	if (err)
 		return err;
-	dp_binding_foreach(&d->dp, restore_nd, ha);
+	ha_cache_restore(&ha->cache);
 	err = disc_ha_start(d, &ha->disc);
 	if (err)
 		return err;
 	pr_notice("home agent %s for %s/%u on %d interface(s), %s home link, %ld binding(s) kept",
 		  addr6_str(&cfg->address, &(struct addr6_buf){}),
 		  addr6_str(&cfg->home_prefix.addr, &(struct addr6_buf){}), cfg->home_prefix.len,
-		  cfg->n_interfaces, ha->home_ifindex ? cfg->home_link : "virtual", ha->n_bindings);
+		  cfg->n_interfaces, ha->cache.home_ifindex ? cfg->home_link : "virtual",
+		  ha->cache.n_bindings);
 	return 0;
 }

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mn.c - the mobile node: its Binding Update List entry for the home agent
- * (RFC 6275 sections 11.7.1, 11.7.3, 11.8), driven by where its addresses
- * say it is.
+ * (RFC 6275 sections 11.7.1, 11.7.3, 11.8; bul.c sends and paces the BU),
+ * driven by where its addresses say it is.
  *
  * Location: the first configured interface (in preference order) that has
  * a usable global address decides. An address on the home prefix means the
  * MN is home; any other is the care-of address. Address and link events
- * come from rtnetlink. (Router Advertisement driven movement detection
- * builds on this later.)
+ * come from rtnetlink; movement detection (movement.c) says which addresses
+ * live routers still advertise, and calls back when that changes.
+ * Discovery (disc_mn.c) finds the home agent when none is configured, route
+ * optimisation (ro.c) registers with correspondents; both are the MN's
+ * parts and learn where it stands from it (struct mn_where).
  *
  * The data plane follows the home agent's answer only: the MN's entry in the
  * "bindings" map (tunnel on) is written on an accepting BA and deleted on an
@@ -767,15 +770,10 @@ int mn_start(struct daemon *d)
 	err = daemon_check_interfaces(d, cfg->interfaces, cfg->n_interfaces);
 	if (err)
 		return err;
-	mn = calloc(1, sizeof(*mn));
+	mn = daemon_role_new(d, &role_hooks, sizeof(*mn));
 	if (!mn)
 		return -ENOMEM;
 	mn->d = d;
-	err = daemon_role_reg(d, &role_hooks, mn);
-	if (err) {
-		free(mn);
-		return err;
-	}
 	err = register_parts(d, mn);
 	if (err) {
 		pr_err("mobile node: %s", strerror(-err));

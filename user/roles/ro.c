@@ -33,6 +33,8 @@
 #include "daemon/daemon.h"
 #include "roles/bul.h"
 #include "roles/ro.h"
+#include "roles/ro_maps.h"
+#include "roles/ro_rr.h"
 #include "daemon/ratelimit.h"
 #include "common/util.h"
 
@@ -41,15 +43,11 @@
 
 #define RO_MAX_ENTRIES	      256	   /* Binding Update List entries for correspondents */
 #define RO_SCAN_NS	      NSEC_PER_SEC /* how often the "peers" map is read */
-#define RO_SCAN_BATCH	      64	   /* peers taken per scan */
 #define RR_MAX_SENDS	      4		   /* HoTI/CoTI copies before giving up: 1+2+4+8 s */
 #define BU_MAX_SENDS	      5		   /* BU copies before giving up */
 #define DEREG_MAX_SENDS	      3		   /* best effort when back home */
-#define MAX_TOKEN_LIFETIME_NS (210 * NSEC_PER_SEC) /* section 12 */
-#define TOKEN_REUSE_MARGIN_NS (60 * NSEC_PER_SEC)
 #define RO_HOLD_DOWN_NS	      (300 * NSEC_PER_SEC)
 #define RO_REFUSED_LOG_NS     (60 * NSEC_PER_SEC)
-#define RO_COOKIE_LEN	      8
 #define RO_MAX_NONCE_RESTARTS 3 /* BAs 136-138 in a row before giving up */
 
 enum ro_state {
@@ -67,26 +65,12 @@ static const char *const state_names[] = {
 	[RO_HELD_DOWN] = "held-down", [RO_DEREGISTERING] = "deregistering",
 };
 
-/* One half of return routability: the home test or the care-of test. */
-struct ro_test {
-	bool pending; /* HoTI/CoTI sent, HoT/CoT awaited */
-	__u8 cookie[RO_COOKIE_LEN];
-	struct in6_addr addr; /* the address tested: home or care-of */
-	unsigned long long next_ns;
-	__u32 timeout_ms;
-	unsigned int sends;
-	bool have_token;
-	__u8 token[AUTH_RR_TOKEN_LEN];
-	__u16 nonce_index;
-	unsigned long long token_ns; /* when the HoT/CoT came */
-};
-
 struct ro_entry {
 	/* The BU (the care-of address is the home address when deregistering
 	 * from home) and the binding the correspondent accepted. */
 	struct bul_entry bu;
 	enum ro_state state;
-	struct ro_test home, care_of;
+	struct rr_test home, care_of;  /* return routability */
 	bool have_kbm;		       /* bu.opts.kbm is made: a BU can go */
 	unsigned long long started_ns; /* RR start, for the log */
 	bool in_map;		       /* "ro" entry written */
@@ -153,14 +137,13 @@ static void remove_entry(struct ro *ro, struct ro_entry *e)
 
 static void map_delete(struct ro *ro, struct ro_entry *e)
 {
-	struct xmip6_ro_key key = {.home_addr = ro->hoa, .peer_addr = e->bu.peer};
 	struct addr6_buf p;
 	int err;
 
 	if (!e->in_map)
 		return;
 	e->in_map = false;
-	err = dp_ro_delete(&ro->d->dp, &key);
+	err = ro_maps_delete(&ro->d->dp, &ro->hoa, &e->bu.peer);
 	if (err && err != -ENOENT)
 		pr_err("ro map entry for %s: %s", peer_str(e, &p), strerror(-err));
 }
@@ -168,19 +151,11 @@ static void map_delete(struct ro *ro, struct ro_entry *e)
 /* The BU in flight was accepted for @granted_s: TC egress may use it. */
 static int map_write(struct ro *ro, struct ro_entry *e, __u32 granted_s, unsigned long long now)
 {
-	struct xmip6_ro_key key = {.home_addr = ro->hoa, .peer_addr = e->bu.peer};
-	struct xmip6_ro v = {
-		.care_of_addr = e->bu.care_of_addr,
-		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
-		.registered_ns = now,
-		.lifetime_s = granted_s,
-		.sequence = e->bu.seq,
-		.flags = XMIP6_BU_F_ACK,
-	};
 	struct addr6_buf p;
 	int err;
 
-	err = dp_ro_update(&ro->d->dp, &key, &v);
+	err = ro_maps_write(&ro->d->dp, &ro->hoa, &e->bu.peer, &e->bu.care_of_addr, granted_s,
+			    e->bu.seq, now);
 	if (err) {
 		pr_err("ro map entry for %s: %s", peer_str(e, &p), strerror(-err));
 		return err;
@@ -206,59 +181,6 @@ static void hold_down(struct ro *ro, struct ro_entry *e, unsigned long long now,
 
 /* ---- return routability ------------------------------------------------------------------ */
 
-static bool token_fresh(const struct ro_test *t, unsigned long long now)
-{
-	return t->have_token && now - t->token_ns < MAX_TOKEN_LIFETIME_NS;
-}
-
-/* Young enough to start another registration with (its BU retries included). */
-static bool token_reusable(const struct ro_test *t, unsigned long long now)
-{
-	return t->have_token && now - t->token_ns < MAX_TOKEN_LIFETIME_NS - TOKEN_REUSE_MARGIN_NS;
-}
-
-/*
- * HoTI (@home) or CoTI, with a fresh cookie every time (fact sheet 1.6).
- * Away from home the HoTI goes from the home address through the reverse
- * tunnel, built whole here (outer CoA -> HA): TC egress must not turn it
- * into a HAO packet. Back home it goes straight from the home address.
- */
-static int send_test_init(struct ro *ro, struct ro_entry *e, bool home, const struct mn_where *w)
-{
-	struct ro_test *t = home ? &e->home : &e->care_of;
-	__u8 mh[32];
-	struct sig_tx tx = {.dst = e->bu.peer, .mh = mh};
-	int len;
-
-	if (RAND_bytes(t->cookie, sizeof(t->cookie)) != 1)
-		return -EIO;
-	len = mh_build_test_init(mh, sizeof(mh), home ? MH_TYPE_HOTI : MH_TYPE_COTI, t->cookie);
-	if (len < 0)
-		return len;
-	tx.mh_len = len;
-	tx.src = t->addr;
-	if (home && w->registered) {
-		tx.tunnel_src = &w->care_of_addr;
-		tx.tunnel_dst = &w->home_agent;
-	}
-	return daemon_send(ro->d, &tx, home ? MH_TYPE_HOTI : MH_TYPE_COTI);
-}
-
-static void arm_test(struct ro *ro, struct ro_entry *e, bool home, const struct in6_addr *addr,
-		     const struct mn_where *w, unsigned long long now)
-{
-	struct ro_test *t = home ? &e->home : &e->care_of;
-
-	t->pending = true;
-	t->have_token = false;
-	t->addr = *addr;
-	t->sends = 1;
-	t->timeout_ms = BUL_INITIAL_BINDACK_TIMEOUT_MS;
-	t->next_ns = now + BUL_INITIAL_BINDACK_TIMEOUT_MS * NSEC_PER_MSEC;
-	if (send_test_init(ro, e, home, w))
-		pr_debug("%s not sent", home ? "HoTI" : "CoTI");
-}
-
 /* Run the home and/or the care-of test (away from home, registered). */
 static void start_rr(struct ro *ro, struct ro_entry *e, bool home, bool care_of,
 		     const struct mn_where *w, unsigned long long now, const char *why)
@@ -272,9 +194,9 @@ static void start_rr(struct ro *ro, struct ro_entry *e, bool home, bool care_of,
 		peer_str(e, &p), home ? "home" : "", home && care_of ? " and " : "",
 		care_of ? "care-of" : "", addr6_str(&w->care_of_addr, &c), why);
 	if (home)
-		arm_test(ro, e, true, &w->home_addr, w, now);
+		rr_arm(ro->d, &e->home, true, &e->bu.peer, &w->home_addr, w, now);
 	if (care_of)
-		arm_test(ro, e, false, &w->care_of_addr, w, now);
+		rr_arm(ro->d, &e->care_of, false, &e->bu.peer, &w->care_of_addr, w, now);
 }
 
 /* ---- Binding Updates to the correspondent ------------------------------------------------- */
@@ -347,10 +269,10 @@ static void tests_done(struct ro *ro, struct ro_entry *e, const struct mn_where 
 	if (e->state != RO_RR || e->home.pending || e->care_of.pending || !w->registered)
 		return;
 	/* A token too old (a long wait for the other one) is fetched again. */
-	if (!token_fresh(&e->home, now) || !token_fresh(&e->care_of, now) ||
+	if (!rr_token_fresh(&e->home, now) || !rr_token_fresh(&e->care_of, now) ||
 	    !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->care_of_addr)) {
-		start_rr(ro, e, !token_fresh(&e->home, now),
-			 !token_fresh(&e->care_of, now) ||
+		start_rr(ro, e, !rr_token_fresh(&e->home, now),
+			 !rr_token_fresh(&e->care_of, now) ||
 				 !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->care_of_addr),
 			 w, now, "token expired");
 		return;
@@ -367,7 +289,7 @@ static void receive_test(struct ro *ro, const struct sig_rx *rx, const struct mh
 	bool home = msg->type == MH_TYPE_HOT;
 	unsigned long long now = mono_now_ns();
 	struct ro_entry *e = find(ro, &rx->src);
-	struct ro_test *t;
+	struct rr_test *t;
 	struct addr6_buf p;
 
 	if (!e || msg->len < sizeof(*m)) {
@@ -375,8 +297,7 @@ static void receive_test(struct ro *ro, const struct sig_rx *rx, const struct mh
 		return;
 	}
 	t = home ? &e->home : &e->care_of;
-	if (!t->pending || memcmp(m->init_cookie, t->cookie, sizeof(t->cookie)) ||
-	    !IN6_ARE_ADDR_EQUAL(&rx->dst, &t->addr)) {
+	if (!rr_answers(t, m, &rx->dst)) {
 		pr_debug("%s from %s: no matching %s in flight", home ? "HoT" : "CoT",
 			 peer_str(e, &p), home ? "HoTI" : "CoTI");
 		daemon_count_drop(ro->d, DROP_unexpected_type);
@@ -389,18 +310,14 @@ static void receive_test(struct ro *ro, const struct sig_rx *rx, const struct mh
 		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
-	t->pending = false;
-	t->have_token = true;
-	memcpy(t->token, m->keygen_token, sizeof(t->token));
-	t->nonce_index = ntohs(m->nonce_index);
-	t->token_ns = now;
+	rr_take_token(t, m, now);
 	tests_done(ro, e, w, now);
 }
 
 static void bound(struct ro *ro, struct ro_entry *e, const struct mh_msg *msg,
 		  unsigned long long now)
 {
-	const struct ro_test *h = &e->home, *c = &e->care_of;
+	const struct rr_test *h = &e->home, *c = &e->care_of;
 	unsigned long long token_limit;
 	struct addr6_buf p, a;
 	__u32 granted;
@@ -418,7 +335,7 @@ static void bound(struct ro *ro, struct ro_entry *e, const struct mh_msg *msg,
 	/* Refresh at 3/4 of the lifetime, and before the tokens that made
 	 * this binding turn MAX_TOKEN_LIFETIME old (section 5.2.7). */
 	token_limit =
-		(h->token_ns < c->token_ns ? h->token_ns : c->token_ns) + MAX_TOKEN_LIFETIME_NS;
+		(h->token_ns < c->token_ns ? h->token_ns : c->token_ns) + RR_MAX_TOKEN_LIFETIME_NS;
 	bul_bound(&e->bu, granted, token_limit, now);
 	e->retries = 0;
 	e->nonce_restarts = 0;
@@ -560,48 +477,13 @@ void ro_receive(struct ro *ro, const struct sig_rx *rx, const struct mh_msg *msg
 
 /* ---- which correspondents ----------------------------------------------------------------- */
 
-bool ro_policy_allows(const struct config_mn *cfg, const struct in6_addr *peer,
-		      const struct in6_addr *ha, const struct in6_addr *hoa,
-		      const struct in6_addr *coa)
-{
-	int i;
-
-	if (cfg->ro_mode == CONFIG_RO_NONE || addr6_unusable_reason(peer) ||
-	    IN6_IS_ADDR_LINKLOCAL(peer) || IN6_IS_ADDR_SITELOCAL(peer) ||
-	    IN6_ARE_ADDR_EQUAL(peer, ha) || IN6_ARE_ADDR_EQUAL(peer, hoa) ||
-	    IN6_ARE_ADDR_EQUAL(peer, coa))
-		return false;
-	if (cfg->ro_mode == CONFIG_RO_ALL)
-		return true;
-	for (i = 0; i < cfg->n_ro_peers; i++)
-		if (config_prefix_match(&cfg->ro_peers[i], peer))
-			return true;
-	return false;
-}
-
-struct scan_ctx {
-	struct xmip6_ro_key keys[RO_SCAN_BATCH];
-	int n;
-};
-
-static int collect_peer(const struct xmip6_ro_key *key, const struct xmip6_peer *peer, void *arg)
-{
-	struct scan_ctx *s = arg;
-
-	(void)peer;
-	if (s->n == RO_SCAN_BATCH)
-		return 1;
-	s->keys[s->n++] = *key;
-	return 0;
-}
-
-static void add_peer(struct ro *ro, const struct xmip6_ro_key *key, const struct mn_where *w,
+static void add_peer(struct ro *ro, const struct in6_addr *peer, const struct mn_where *w,
 		     unsigned long long now)
 {
 	struct ro_entry *e;
 	__u16 seq;
 
-	if (find(ro, &key->peer_addr))
+	if (find(ro, peer))
 		return;
 	if (ro->n == RO_MAX_ENTRIES) {
 		ro->refused++;
@@ -615,7 +497,7 @@ static void add_peer(struct ro *ro, const struct xmip6_ro_key *key, const struct
 	}
 	e = &ro->e[ro->n++];
 	memset(e, 0, sizeof(*e));
-	bul_init(&e->bu, BUL_CORRESPONDENT, &key->peer_addr, &ro->hoa);
+	bul_init(&e->bu, BUL_CORRESPONDENT, peer, &ro->hoa);
 	e->bu.opts.flags = XMIP6_BU_F_ACK;
 	/* A random first sequence number: a correspondent may still hold a
 	 * binding from before a restart. */
@@ -629,26 +511,18 @@ static void add_peer(struct ro *ro, const struct xmip6_ro_key *key, const struct
 /* The correspondents TC egress saw our home address talk to through the tunnel. */
 static void scan_peers(struct ro *ro, const struct mn_where *w, unsigned long long now)
 {
-	struct scan_ctx s = {.n = 0};
-	int i, err;
+	struct in6_addr peers[RO_MAPS_PEER_BATCH];
+	int i, n;
 
-	err = dp_peer_foreach(&ro->d->dp, collect_peer, &s);
-	if (err < 0) {
+	n = ro_maps_take_peers(&ro->d->dp, &ro->d->cfg.mn, w, peers);
+	if (n < 0) {
 		if (!ro->scan_failed_logged)
-			pr_warn("route optimisation: peers map not readable: %s", strerror(-err));
+			pr_warn("route optimisation: peers map not readable: %s", strerror(-n));
 		ro->scan_failed_logged = true;
 		return;
 	}
-	for (i = 0; i < s.n; i++) {
-		if (!IN6_ARE_ADDR_EQUAL(&s.keys[i].home_addr, &w->home_addr) ||
-		    !ro_policy_allows(&ro->d->cfg.mn, &s.keys[i].peer_addr, &w->home_agent,
-				      &w->home_addr, &w->care_of_addr))
-			continue;
-		add_peer(ro, &s.keys[i], w, now);
-		/* Handled: it comes back only with new tunnelled traffic (after
-		 * a hold-down, say). */
-		dp_peer_delete(&ro->d->dp, &s.keys[i]);
-	}
+	for (i = 0; i < n; i++)
+		add_peer(ro, &peers[i], w, now);
 }
 
 /* ---- timers -------------------------------------------------------------------------------- */
@@ -659,24 +533,19 @@ static __u32 max_timeout_ms(const struct ro *ro)
 	return ro->d->cfg.mn.max_timeout_s * 1000;
 }
 
-/* A HoTI/CoTI unanswered: again with a new cookie, or give up. */
+/* A HoTI/CoTI unanswered: again with a new cookie, or give up (false). */
 static bool test_tick(struct ro *ro, struct ro_entry *e, bool home, const struct mn_where *w,
 		      unsigned long long now)
 {
-	struct ro_test *t = home ? &e->home : &e->care_of;
+	struct rr_test *t = home ? &e->home : &e->care_of;
 	unsigned int max = e->state == RO_DEREGISTERING ? DEREG_MAX_SENDS : RR_MAX_SENDS;
-	__u32 max_ms = max_timeout_ms(ro);
 
-	if (!t->pending || now < t->next_ns)
+	if (!rr_due(t, now))
 		return true;
 	if (t->sends >= max)
 		return false;
-	t->sends++;
 	e->retries++;
-	t->timeout_ms = t->timeout_ms * 2 > max_ms ? max_ms : t->timeout_ms * 2;
-	t->next_ns = now + (unsigned long long)t->timeout_ms * NSEC_PER_MSEC;
-	if (send_test_init(ro, e, home, w))
-		pr_debug("%s not sent", home ? "HoTI" : "CoTI");
+	rr_retransmit(ro->d, t, home, &e->bu.peer, w, max_timeout_ms(ro), now);
 	return true;
 }
 
@@ -706,9 +575,9 @@ static bool bu_tick(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 	}
 	/* The tokens may not sign for longer than MAX_TOKEN_LIFETIME. */
 	if (e->state == RO_BU_SENT &&
-	    (!token_fresh(&e->home, now) || !token_fresh(&e->care_of, now))) {
-		start_rr(ro, e, !token_fresh(&e->home, now), !token_fresh(&e->care_of, now), w, now,
-			 "tokens too old for another BU");
+	    (!rr_token_fresh(&e->home, now) || !rr_token_fresh(&e->care_of, now))) {
+		start_rr(ro, e, !rr_token_fresh(&e->home, now), !rr_token_fresh(&e->care_of, now),
+			 w, now, "tokens too old for another BU");
 		return true;
 	}
 	e->retries++;
@@ -738,7 +607,7 @@ static bool entry_tick(struct ro *ro, struct ro_entry *e, const struct mn_where 
 		/* After a move the home token (of the home address, not the
 		 * CoA) may still do: then the CoTI alone (section 11.6.1). */
 		if (w->registered)
-			start_rr(ro, e, !token_reusable(&e->home, now), true, w, now,
+			start_rr(ro, e, !rr_token_reusable(&e->home, now), true, w, now,
 				 "registered with the home agent");
 		break;
 	case RO_RR:
@@ -850,7 +719,7 @@ void ro_home(struct ro *ro)
 		e->retries = 0;
 		e->started_ns = now;
 		pr_info("route optimisation with %s: home again, deregistering", peer_str(e, &p));
-		arm_test(ro, e, true, &ro->hoa, &w, now);
+		rr_arm(ro->d, &e->home, true, &e->bu.peer, &ro->hoa, &w, now);
 	}
 }
 
@@ -859,59 +728,6 @@ void ro_home(struct ro *ro)
 bool ro_is_correspondent(const struct ro *ro, const struct in6_addr *addr)
 {
 	return ro && find(ro, addr);
-}
-
-static int set_ro_flag(struct xmip6_dp *dp, bool on)
-{
-	struct xmip6_config c;
-	__u32 flags;
-	int err;
-
-	err = dp_config_read(dp, &c);
-	if (err)
-		return err;
-	flags = on ? c.flags | XMIP6_CFG_F_SIGNAL | XMIP6_CFG_F_RO : c.flags & ~XMIP6_CFG_F_RO;
-	if (flags == c.flags)
-		return 0;
-	return dp_config_set_flags(dp, flags);
-}
-
-struct flush_ctx {
-	struct xmip6_ro_key keys[RO_SCAN_BATCH];
-	int n;
-};
-
-static int collect_ro(const struct xmip6_ro_key *key, const struct xmip6_ro *v, void *arg)
-{
-	struct flush_ctx *f = arg;
-
-	(void)v;
-	if (f->n == RO_SCAN_BATCH)
-		return 1;
-	f->keys[f->n++] = *key;
-	return 0;
-}
-
-/*
- * A previous run's "ro" entries: we hold neither their tokens nor their
- * sequence numbers, so their traffic goes back to the tunnel, where TC
- * records the correspondents again and RR starts afresh.
- */
-static void flush_stale(struct ro *ro)
-{
-	struct flush_ctx f;
-	int i, rounds, total = 0;
-
-	for (rounds = 0; rounds <= XMIP6_RO_DEFAULT / RO_SCAN_BATCH; rounds++) {
-		f.n = 0;
-		if (dp_ro_foreach(&ro->d->dp, collect_ro, &f) < 0 || !f.n)
-			break;
-		for (i = 0; i < f.n; i++)
-			if (!dp_ro_delete(&ro->d->dp, &f.keys[i]))
-				total++;
-	}
-	if (total)
-		pr_info("route optimisation: %d entries of a previous run removed", total);
 }
 
 int ro_start(struct daemon *d, struct ro **out)
@@ -923,7 +739,7 @@ int ro_start(struct daemon *d, struct ro **out)
 	*out = NULL;
 	if (cfg->ro_mode == CONFIG_RO_NONE) {
 		/* A previous run's flag would keep TC recording peers for nobody. */
-		if (set_ro_flag(&d->dp, false))
+		if (ro_maps_flag(&d->dp, false))
 			pr_debug("route optimisation flag not cleared");
 		return 0;
 	}
@@ -931,13 +747,13 @@ int ro_start(struct daemon *d, struct ro **out)
 	if (!ro)
 		return -ENOMEM;
 	ro->d = d;
-	err = set_ro_flag(&d->dp, true);
+	err = ro_maps_flag(&d->dp, true);
 	if (err) {
 		pr_err("route optimisation: config map: %s", strerror(-err));
 		free(ro);
 		return err;
 	}
-	flush_stale(ro);
+	ro_maps_flush_stale(&d->dp);
 	pr_notice("route optimisation with %s correspondents, lifetime %u s",
 		  cfg->ro_mode == CONFIG_RO_ALL ? "all" : "listed", cfg->ro_lifetime_s);
 	*out = ro;
@@ -949,7 +765,7 @@ void ro_stop(struct ro *ro)
 	if (!ro)
 		return;
 	/* The "ro" entries stay: the data plane expires them by itself. */
-	if (set_ro_flag(&ro->d->dp, false))
+	if (ro_maps_flag(&ro->d->dp, false))
 		pr_warn("route optimisation flag not cleared");
 	free(ro);
 }

@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <netinet/in.h>
 
-#include "config/config.h"
 #include "roles/mn.h"
 
 struct daemon;
@@ -38,15 +37,5 @@ void ro_home(struct ro *ro);
 bool ro_is_correspondent(const struct ro *ro, const struct in6_addr *addr);
 /* One object per correspondent appended to @arr (`bul show`). */
 void ro_bul_json(const struct ro *ro, struct json_object *arr);
-
-/*
- * Whether the route-optimization policy of @cfg lets the MN register with
- * @peer: never with "none", never for a link-local, site-local, multicast
- * or otherwise unusable address, nor the HA, the home or care-of address
- * themselves; "all", or inside a listed prefix (an address is a /128).
- */
-bool ro_policy_allows(const struct config_mn *cfg, const struct in6_addr *peer,
-		      const struct in6_addr *ha, const struct in6_addr *hoa,
-		      const struct in6_addr *coa);
 
 #endif /* XMIP6_RO_H */

@@ -129,46 +129,40 @@ int disc_build_mpa(void *buf, size_t size, __u16 id, const struct disc_prefix_in
 }
 
 /*
- * IPv6 header from @src to @dst and the one extension header (@nexthdr: a
- * Home Address option or a type 2 routing header) holding @hoa, before an
- * ICMPv6 message: where that message goes, or -ENOSPC.
+ * IPv6 from @src to @dst, one extension header holding @hoa, an ICMPv6
+ * message: with @pi an MPA behind a type 2 routing header, its checksum
+ * over the home address as final destination (RFC 8200 section 8.1); else
+ * an MPS behind a Home Address option, its checksum over the home address
+ * as source (section 6.3). The packet's length, or -ENOSPC.
  */
-static int mp_pkt_head(__u8 *buf, size_t size, __u8 nexthdr, const struct in6_addr *src,
-		       const struct in6_addr *dst, const struct in6_addr *hoa)
+static int build_mp_pkt(__u8 *buf, size_t size, const struct in6_addr *src,
+			const struct in6_addr *dst, const struct in6_addr *hoa, __u16 id,
+			const struct disc_prefix_info *pi)
 {
 	struct ip6_hdr *ip6 = (struct ip6_hdr *)buf;
-	int n;
+	int off, len;
+	__u16 sum;
 
 	if (size < IPV6_HDR_LEN)
 		return -ENOSPC;
 	memset(ip6, 0, IPV6_HDR_LEN);
 	ip6->ip6_flow = htonl(6U << 28);
 	ip6->ip6_hlim = 64;
-	ip6->ip6_nxt = nexthdr;
+	ip6->ip6_nxt = pi ? IPPROTO_ROUTING : IPPROTO_DSTOPTS;
 	ip6->ip6_src = *src;
 	ip6->ip6_dst = *dst;
-	if (nexthdr == IPPROTO_DSTOPTS)
-		n = mh_build_hao_dstopts(buf + IPV6_HDR_LEN, size - IPV6_HDR_LEN, IPPROTO_ICMPV6,
-					 hoa);
-	else
-		n = mh_build_rt2(buf + IPV6_HDR_LEN, size - IPV6_HDR_LEN, IPPROTO_ICMPV6, hoa);
-	return n < 0 ? n : (int)IPV6_HDR_LEN + n;
-}
-
-/*
- * The ICMPv6 message of @len octets (or -errno) built at @off: its
- * checksum over @sum_src and @sum_dst, the payload length. The packet's
- * length.
- */
-static int mp_pkt_tail(__u8 *buf, int off, int len, const struct in6_addr *sum_src,
-		       const struct in6_addr *sum_dst)
-{
-	struct ip6_hdr *ip6 = (struct ip6_hdr *)buf;
-	__u16 sum;
-
+	off = pi ? mh_build_rt2(buf + IPV6_HDR_LEN, size - IPV6_HDR_LEN, IPPROTO_ICMPV6, hoa)
+		 : mh_build_hao_dstopts(buf + IPV6_HDR_LEN, size - IPV6_HDR_LEN, IPPROTO_ICMPV6,
+					hoa);
+	if (off < 0)
+		return off;
+	off += IPV6_HDR_LEN;
+	len = pi ? disc_build_mpa(buf + off, size - off, id, pi)
+		 : disc_build_mps(buf + off, size - off, id);
 	if (len < 0)
 		return len;
-	sum = inet_checksum(sum_src, sum_dst, IPPROTO_ICMPV6, buf + off, len);
+	sum = pi ? inet_checksum(src, hoa, IPPROTO_ICMPV6, buf + off, len)
+		 : inet_checksum(hoa, dst, IPPROTO_ICMPV6, buf + off, len);
 	buf[off + 2] = sum >> 8;
 	buf[off + 3] = sum & 0xff;
 	ip6->ip6_plen = htons(off + len - IPV6_HDR_LEN);
@@ -178,25 +172,14 @@ static int mp_pkt_tail(__u8 *buf, int off, int len, const struct in6_addr *sum_s
 int disc_build_mps_pkt(void *buf, size_t size, const struct in6_addr *coa,
 		       const struct in6_addr *ha, const struct in6_addr *hoa, __u16 id)
 {
-	int off = mp_pkt_head(buf, size, IPPROTO_DSTOPTS, coa, ha, hoa);
-
-	if (off < 0)
-		return off;
-	/* Section 6.3: the checksum's source is the home address. */
-	return mp_pkt_tail(buf, off, disc_build_mps((__u8 *)buf + off, size - off, id), hoa, ha);
+	return build_mp_pkt(buf, size, coa, ha, hoa, id, NULL);
 }
 
 int disc_build_mpa_pkt(void *buf, size_t size, const struct in6_addr *ha,
 		       const struct in6_addr *coa, const struct in6_addr *hoa, __u16 id,
 		       const struct disc_prefix_info *pi)
 {
-	int off = mp_pkt_head(buf, size, IPPROTO_ROUTING, ha, coa, hoa);
-
-	if (off < 0)
-		return off;
-	/* RFC 8200 8.1: the final destination, the RH2's home address. */
-	return mp_pkt_tail(buf, off, disc_build_mpa((__u8 *)buf + off, size - off, id, pi), ha,
-			   hoa);
+	return build_mp_pkt(buf, size, ha, coa, hoa, id, pi);
 }
 
 /* ---- Mobile Prefix Solicitation / Advertisement, receive side -------------------- */
