@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "roles/disc.h"
+#include "wire/disc.h"
 
 static const struct config_prefix home = {
 	.addr = {{{0x20, 0x01, 0x0d, 0xb8, 0, 1}}},

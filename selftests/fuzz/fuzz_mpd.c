@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "common/inet.h"
-#include "roles/disc.h"
+#include "wire/disc.h"
 
 static const struct config_prefix home = {
 	.addr = {{{0x20, 0x01, 0x0d, 0xb8, 0, 1}}},

@@ -127,15 +127,15 @@ CANNED(cmd_stats_clear, "stats-clear")
 CANNED(cmd_home_agents_show, "home-agents-show")
 
 static const struct ctl_command commands[] = {
-	{"binding-show", cmd_binding_show},
-	{"binding-add", cmd_binding_add},
-	{"binding-del", cmd_binding_del},
-	{"binding-flush", cmd_binding_flush},
-	{"bul-show", cmd_bul_show},
-	{"stats-show", cmd_stats_show},
-	{"stats-clear", cmd_stats_clear},
-	{"home-agents-show", cmd_home_agents_show},
-	{"sleep", cmd_sleep},
+	{"binding-show", cmd_binding_show, NULL},
+	{"binding-add", cmd_binding_add, NULL},
+	{"binding-del", cmd_binding_del, NULL},
+	{"binding-flush", cmd_binding_flush, NULL},
+	{"bul-show", cmd_bul_show, NULL},
+	{"stats-show", cmd_stats_show, NULL},
+	{"stats-clear", cmd_stats_clear, NULL},
+	{"home-agents-show", cmd_home_agents_show, NULL},
+	{"sleep", cmd_sleep, NULL},
 	{},
 };
 

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * disc_unit.c - unit tests of user/roles/disc.c: the home-agents anycast address
- * (RFC 2526), the ICMPv6 144-147 layouts, Router Advertisement parsing and
- * the Home Agents List (RFC 6275 sections 7.4, 10.5.1), and the receive side
- * of Mobile Prefix Discovery (sections 6.7, 6.8, 10.6, 11.4.3). The expected
- * octets are written out here from the RFC layouts (RFC 6275 sections 6.5
- * and 9); the two packets' checksums are the ones Scapy computed.
+ * disc_unit.c - unit tests of user/wire/disc.c and the Home Agents List of
+ * user/roles/disc_ha.c: the home-agents anycast address (RFC 2526), the
+ * ICMPv6 144-147 layouts, Router Advertisement parsing and the Home Agents
+ * List (RFC 6275 sections 7.4, 10.5.1), and the receive side of Mobile
+ * Prefix Discovery (sections 6.7, 6.8, 10.6, 11.4.3). The expected octets
+ * are written out here from the RFC layouts (RFC 6275 sections 6.5 and
+ * 9); the two packets' checksums are the ones Scapy computed.
  *
  * Prints TAP lines ("ok N - ...", "not ok N - ..."), exits 1 on any failure.
  */
@@ -16,7 +17,8 @@
 #include <arpa/inet.h>
 
 #include "common/inet.h"
-#include "roles/disc.h"
+#include "roles/disc_ha.h"
+#include "wire/disc.h"
 #include "unit.h"
 
 #define NS 1000000000ULL

@@ -16,7 +16,7 @@
 
 #include "wire/mh.h"
 #include "wire/auth.h"
-#include "daemon/daemon.h"
+#include "roles/ro_maps.h"
 #include "wire/sigio.h"
 #include "unit.h"
 

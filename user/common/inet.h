@@ -5,8 +5,9 @@
  * set-up of a raw ICMPv6 socket (filter, hop limits, ancillary data).
  *
  * The Mobility Header (wire/mh.c), Neighbor Discovery (net/ndisc.c),
- * DHAAD/MPD (roles/disc.c) and movement detection (roles/movement.c) all use
- * these, so a checksum or socket option is written once.
+ * DHAAD/MPD (wire/disc.c, roles/disc_io.c) and movement detection
+ * (roles/movement.c) all use these, so a checksum or socket option is
+ * written once.
  */
 #ifndef XMIP6_INET_H
 #define XMIP6_INET_H

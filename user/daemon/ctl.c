@@ -228,7 +228,7 @@ static int dispatch(const struct ctl_server *s, struct json_object *req,
 	}
 
 	err[0] = '\0';
-	ret = c->fn(args, result, err, errlen, s->ctx);
+	ret = c->fn(args, result, err, errlen, c->ctx ? c->ctx : s->ctx);
 	json_object_put(empty);
 	if (ret >= 0)
 		return 0;

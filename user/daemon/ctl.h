@@ -37,6 +37,7 @@ typedef int (*ctl_handler_fn)(struct json_object *args, struct json_object **res
 struct ctl_command {
 	const char *name;
 	ctl_handler_fn fn;
+	void *ctx; /* the handler's @ctx; NULL: the server's */
 };
 
 struct ctl_server {

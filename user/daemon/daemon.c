@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daemon.c - the receive checks of RFC 6275 section 9.2 and the send paths
+ * daemon.c - the receive checks of RFC 6275 section 9.2, the hand-over of
+ * what passes them to the role registered for its type, and the send paths
  * every xmip6d role shares, with their counters.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/epoll.h>
 
 #include <json-c/json.h>
 
@@ -76,74 +77,6 @@ int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
 			return err; /* logged */
 	}
 	return dp_open(d->cfg.pin_dir, &d->dp);
-}
-
-/* ---- hooks into the event loop -------------------------------------------------------------- */
-
-#define DAEMON_EV_HOOK_BASE 1000 /* epoll data of hook i: base + i */
-
-static int add_hook(struct daemon *d, int fd, daemon_hook_fn fn, void *arg)
-{
-	struct epoll_event ev = {.events = EPOLLIN};
-	int i = d->n_hooks;
-
-	if (i == DAEMON_MAX_HOOKS)
-		return -ENOSPC;
-	if (fd >= 0) {
-		ev.data.u32 = DAEMON_EV_HOOK_BASE + i;
-		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev))
-			return -errno;
-	}
-	d->hooks[i] = (struct daemon_hook){.fd = fd, .fn = fn, .arg = arg};
-	d->n_hooks++;
-	return 0;
-}
-
-int daemon_watch(struct daemon *d, int fd, daemon_hook_fn fn, void *arg)
-{
-	return fd < 0 ? -EBADF : add_hook(d, fd, fn, arg);
-}
-
-int daemon_on_tick(struct daemon *d, daemon_hook_fn fn, void *arg)
-{
-	return add_hook(d, -1, fn, arg);
-}
-
-static void nd_readable(struct daemon *d, void *arg, unsigned long long now)
-{
-	(void)arg;
-	(void)now;
-	ndisc_read(&d->nd);
-}
-
-int daemon_open_nd(struct daemon *d)
-{
-	int err = ndisc_open(&d->nd);
-
-	if (err)
-		return err;
-	d->nd_open = true;
-	return daemon_watch(d, d->nd.fd, nd_readable, NULL);
-}
-
-/* The event loop's side: epoll data @tag was readable. False if not a hook. */
-bool daemon_run_hook(struct daemon *d, __u32 tag, unsigned long long now)
-{
-	int i = (int)tag - DAEMON_EV_HOOK_BASE;
-
-	if (tag < DAEMON_EV_HOOK_BASE || i >= d->n_hooks)
-		return false;
-	d->hooks[i].fn(d, d->hooks[i].arg, now);
-	return true;
-}
-
-void daemon_run_tick_hooks(struct daemon *d, unsigned long long now)
-{
-	int i;
-
-	for (i = 0; i < d->n_hooks; i++)
-		if (d->hooks[i].fd < 0)
-			d->hooks[i].fn(d, d->hooks[i].arg, now);
 }
 
 /* ---- sending ------------------------------------------------------------------------------- */
@@ -265,8 +198,10 @@ static void reject_malformed(struct daemon *d, const struct sig_rx *rx, enum mh_
 	log_rx_drop(rx, mh_parse_result_str(res));
 }
 
-void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifindex, bool tunnelled)
+/* Section 9.2's checks, then the role that takes the type. */
+static void receive(struct daemon *d, const void *packet, size_t len, int ifindex, bool tunnelled)
 {
+	const struct daemon_mh_handler *handler;
 	enum mh_parse_result res;
 	struct mh_msg msg;
 	struct sig_rx rx;
@@ -308,15 +243,9 @@ void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifinde
 		return;
 	}
 
-	if (d->cn &&
-	    (msg.type == MH_TYPE_BU || msg.type == MH_TYPE_HOTI || msg.type == MH_TYPE_COTI)) {
-		cn_receive(d, &rx, &msg);
-	} else if (d->ha && msg.type == MH_TYPE_BU) {
-		ha_receive(d, &rx, &msg);
-	} else if (d->mn &&
-		   (msg.type == MH_TYPE_BA || msg.type == MH_TYPE_BRR || msg.type == MH_TYPE_BE ||
-		    msg.type == MH_TYPE_HOT || msg.type == MH_TYPE_COT)) {
-		mn_receive(d, &rx, &msg);
+	handler = &d->mh[msg.type];
+	if (handler->fn) {
+		handler->fn(d, handler->arg, &rx, &msg);
 	} else if (msg.type == MH_TYPE_BU) {
 		/* Not a home agent (section 10.3.1 does not apply): 131. */
 		struct mh_ba_fields ba = {
@@ -325,7 +254,7 @@ void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifinde
 		};
 		if (!(msg.bu.flags & XMIP6_BU_F_HOME))
 			ba.status = MH_BA_REASON_UNSPECIFIED; /* not a correspondent here */
-		daemon_send_ba(d, &rx, &ba, NULL, 0);
+		daemon_send_ba(d, &rx, &ba, NULL, 0, 0);
 		log_rx_drop(&rx, "Binding Update, but this node is not a home agent");
 	} else {
 		daemon_count_drop(d, DROP_unexpected_type);
@@ -333,8 +262,45 @@ void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifinde
 	}
 }
 
+int daemon_signal_record(void *ctx, void *data, size_t size)
+{
+	const struct xmip6_signal *sig = data;
+	struct daemon *d = ctx;
+
+	if (size < offsetof(struct xmip6_signal, packet) || sig->len > XMIP6_SIGNAL_MAX_LEN) {
+		daemon_count_drop(d, DROP_bad_packet);
+		return 0;
+	}
+	if (sig->flags & XMIP6_SIGNAL_F_HAO_UNBOUND) {
+		if (d->hao_unbound.fn)
+			d->hao_unbound.fn(d, d->hao_unbound.arg, sig->packet, sig->len,
+					  sig->ifindex);
+		return 0;
+	}
+	receive(d, sig->packet, sig->len, sig->ifindex, sig->flags & XMIP6_SIGNAL_F_TUNNELLED);
+	return 0;
+}
+
+int daemon_mh_handler_reg(struct daemon *d, __u8 type, daemon_mh_fn fn, void *arg)
+{
+	if (type > MH_TYPE_KNOWN_MAX)
+		return -EINVAL;
+	if (d->mh[type].fn)
+		return -EEXIST;
+	d->mh[type] = (struct daemon_mh_handler){.fn = fn, .arg = arg};
+	return 0;
+}
+
+int daemon_hao_unbound_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
+{
+	if (d->hao_unbound.fn)
+		return -EEXIST;
+	d->hao_unbound = (struct daemon_packet_handler){.fn = fn, .arg = arg};
+	return 0;
+}
+
 int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,
-		   const struct config_mn_entry *sa, __u64 timestamp)
+		   const struct config_mn_entry *sa, __u64 timestamp, __u32 refresh_s)
 {
 	struct mh_opts opts = {};
 	struct in6_addr hoa, coa;
@@ -362,9 +328,8 @@ int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba
 		opts.has_mnha_auth = true;
 		opts.mnha_spi = sa->spi;
 	}
-	if (d->ha && d->cfg.ha.refresh_interval_s && ba->status < MH_BA_REJECTED_MIN &&
-	    ba->lifetime) {
-		__u32 units = d->cfg.ha.refresh_interval_s / 4;
+	if (refresh_s && ba->status < MH_BA_REJECTED_MIN && ba->lifetime) {
+		__u32 units = refresh_s / 4;
 
 		if (units && units < ba->lifetime) {
 			opts.has_refresh_advice = true;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * daemon.h - what the parts of xmip6d share: the daemon context, its
- * message counters, and the common receive and send paths for Mobility
- * Header messages (daemon.c). The home agent (ha.c) and mobile node (mn.c)
- * roles plug into it.
+ * daemon.h - the daemon context, its message counters, the common receive
+ * and send paths for Mobility Header messages (daemon.c), and what a role
+ * registers to take part (hooks.c): the Mobility Header types it takes,
+ * descriptors to watch, tick hooks, reload and stop hooks, control-socket
+ * commands. The daemon itself knows no role; the roles (user/roles/) start
+ * from the role table the event loop walks (roles/roles.h).
  */
 #ifndef XMIP6_DAEMON_H
 #define XMIP6_DAEMON_H
@@ -12,6 +14,7 @@
 #include <linux/types.h>
 
 #include "config/config.h"
+#include "daemon/ctl.h"
 #include "dp/dataplane.h"
 #include "wire/mh.h"
 #include "net/ndisc.h"
@@ -22,10 +25,6 @@
 
 struct json_object;
 struct daemon;
-struct ha;
-struct mn;
-struct cn;
-struct ro;
 
 /* Why a received Mobility Header packet went no further (counted, logged). */
 #define DAEMON_DROPS(X)                                                                    \
@@ -36,7 +35,7 @@ struct ro;
 	X(bad_hdr_len, "Header Len below the type's minimum (Parameter Problem sent)")     \
 	X(unknown_type, "unknown MH type (Binding Error status 2 sent)")                   \
 	X(bad_option, "mobility option malformed")                                         \
-	X(unexpected_type, "MH type this role does not take (HoTI at an HA, BU at an MN)") \
+	X(unexpected_type, "MH type that no role here takes (HoTIs at an HA, BA at a CN)") \
 	X(hao_not_bu, "Home Address option on a message other than a BU")                  \
 	X(rt2_not_ba, "type 2 routing header on a message other than a BA or BRR")         \
 	X(ba_unexpected, "BA matching no Binding Update List entry or sequence")           \
@@ -66,7 +65,9 @@ struct daemon_stats {
 	__u64 errors_ratelimited; /* Parameter Problems / Binding Errors not sent */
 };
 
-#define DAEMON_MAX_HOOKS 16
+#define DAEMON_MAX_HOOKS 16 /* descriptors and tick hooks */
+#define DAEMON_MAX_ROLES 4
+#define DAEMON_MAX_CTL	 16 /* control-socket commands */
 
 /* A callback the event loop runs when a descriptor is readable, or per tick. */
 typedef void (*daemon_hook_fn)(struct daemon *d, void *arg, unsigned long long now_ns);
@@ -75,6 +76,59 @@ struct daemon_hook {
 	int fd; /* -1 for a tick hook */
 	daemon_hook_fn fn;
 	void *arg;
+};
+
+/* A Mobility Header message that passed the checks of section 9.2. */
+typedef void (*daemon_mh_fn)(struct daemon *d, void *arg, const struct sig_rx *rx,
+			     const struct mh_msg *msg);
+
+struct daemon_mh_handler {
+	daemon_mh_fn fn; /* NULL: no role takes the type */
+	void *arg;
+};
+
+/* A packet the data plane passed up whole, with the interface it came in on. */
+typedef void (*daemon_packet_fn)(struct daemon *d, void *arg, const void *packet, size_t len,
+				 int ifindex);
+
+struct daemon_packet_handler {
+	daemon_packet_fn fn; /* NULL: nobody takes such packets */
+	void *arg;
+};
+
+/*
+ * A role's part in the daemon's life, registered as the role starts with
+ * its state as @arg. Any hook may be NULL.
+ */
+struct daemon_role_hooks {
+	/* SIGHUP, before anything changes: why @next needs a restart, or NULL. */
+	const char *(*reload_refused)(const struct daemon *d, void *arg,
+				      const struct xmip6d_config *next);
+	/* SIGHUP taken: before the configuration is swapped (nothing may point
+	 * into the old one after it), and after (d->cfg is the new one). */
+	void (*reload_before)(struct daemon *d, void *arg);
+	void (*reload_after)(struct daemon *d, void *arg);
+	/* The daemon stops: let go of the state; the data plane stays. */
+	void (*stop)(struct daemon *d, void *arg);
+};
+
+struct daemon_role {
+	const struct daemon_role_hooks *hooks;
+	void *arg;
+};
+
+/*
+ * A role's binding cache, as the operator edits it (`xmip6ctl binding
+ * add/del/flush`): the role's own bookkeeping (counts, proxy ND) goes with
+ * each change. Errors return -errno with a one-line reason in @err.
+ */
+struct daemon_bcache_ops {
+	/* A binding set by hand, @lifetime_s 0: static. NULL: not taken. */
+	int (*add)(void *arg, const struct in6_addr *hoa, const struct in6_addr *coa,
+		   __u32 lifetime_s, char *err, size_t errlen);
+	int (*del)(void *arg, const struct in6_addr *hoa, char *err, size_t errlen);
+	/* Every binding: how many went. */
+	int (*flush)(void *arg);
 };
 
 struct daemon {
@@ -88,13 +142,20 @@ struct daemon {
 	unsigned int err_tokens; /* error_allowed()'s bucket */
 	unsigned long long err_last_ns;
 	int epfd; /* the event loop's epoll, created before the roles start */
+	/* What the running roles registered (hooks.c, daemon_mh_handler_reg). */
 	struct daemon_hook hooks[DAEMON_MAX_HOOKS];
 	int n_hooks;
-	struct ha *ha; /* NULL unless the home-agent role runs */
-	struct mn *mn; /* NULL unless the mobile-node role runs */
-	struct cn *cn; /* NULL unless the correspondent-node role runs */
-	struct ro *ro; /* MN: route optimisation (ro.c), NULL when the policy is "none" */
+	struct daemon_mh_handler mh[MH_TYPE_KNOWN_MAX + 1];
+	struct daemon_packet_handler hao_unbound;
+	struct daemon_role roles[DAEMON_MAX_ROLES];
+	int n_roles;
+	const struct daemon_bcache_ops *bcache; /* NULL: no role keeps one */
+	void *bcache_arg;
+	struct ctl_command ctl[DAEMON_MAX_CTL + 1]; /* ended by a NULL name */
+	int n_ctl;
 };
+
+/* ---- starting (daemon.c) ------------------------------------------------------------------- */
 
 /* Every configured interface exists (-ENODEV, logged, when one does not). */
 int daemon_check_interfaces(const struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n);
@@ -103,18 +164,53 @@ int daemon_check_interfaces(const struct daemon *d, const char (*ifnames)[IF_NAM
 int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
 		  const struct dp_attach_opts *opts);
 
+/* ---- what a role registers (hooks.c, daemon.c) ---------------------------------------------- */
+
 /*
- * Let a part of the daemon (discovery, movement detection, ...) run @fn when
- * @fd is readable (daemon_watch) or at every 50 ms tick (daemon_on_tick),
- * without touching the event loop. -ENOSPC when DAEMON_MAX_HOOKS are taken.
+ * @fn takes the Mobility Header messages of @type (at most one taker a
+ * type: -EEXIST). A BU no role takes is answered 131 (home registration
+ * not supported) or, without H, 128; any other type is dropped as
+ * unexpected_type.
+ */
+int daemon_mh_handler_reg(struct daemon *d, __u8 type, daemon_mh_fn fn, void *arg);
+/* @fn takes the data plane's XMIP6_SIGNAL_F_HAO_UNBOUND packets (-EEXIST). */
+int daemon_hao_unbound_reg(struct daemon *d, daemon_packet_fn fn, void *arg);
+
+/*
+ * Run @fn when @fd is readable (daemon_watch) or at every 50 ms tick
+ * (daemon_on_tick), in the order registered, without touching the event
+ * loop. -ENOSPC when DAEMON_MAX_HOOKS are taken.
  */
 int daemon_watch(struct daemon *d, int fd, daemon_hook_fn fn, void *arg);
 int daemon_on_tick(struct daemon *d, daemon_hook_fn fn, void *arg);
 /* Open the Neighbor Discovery socket (d->nd) and read it from the loop. */
 int daemon_open_nd(struct daemon *d);
-/* For the event loop (xmip6d.c). */
+
+/*
+ * A role's state of @size octets, zeroed, with @hooks (static) on it until
+ * the daemon stops, whatever the rest of the role's start does. NULL when
+ * out of memory (or DAEMON_MAX_ROLES run).
+ */
+void *daemon_role_new(struct daemon *d, const struct daemon_role_hooks *hooks, size_t size);
+
+/* The operator's commands edit the binding cache with @ops (static) on @arg. -EEXIST. */
+int daemon_bcache_reg(struct daemon *d, const struct daemon_bcache_ops *ops, void *arg);
+
+/* Control-socket command @name runs @fn with @arg. -EEXIST, -ENOSPC. */
+int daemon_ctl_reg(struct daemon *d, const char *name, ctl_handler_fn fn, void *arg);
+
+/* ---- the event loop's side (hooks.c) ------------------------------------------------------ */
+
 bool daemon_run_hook(struct daemon *d, __u32 tag, unsigned long long now_ns);
 void daemon_run_tick_hooks(struct daemon *d, unsigned long long now_ns);
+/* The first role's reason to refuse @next (a restart is needed), or NULL. */
+const char *daemon_reload_refused(const struct daemon *d, const struct xmip6d_config *next);
+void daemon_reload_before(struct daemon *d);
+void daemon_reload_after(struct daemon *d);
+/* Stop the roles, the last one started first. */
+void daemon_stop_roles(struct daemon *d);
+
+/* ---- receiving and sending (daemon.c) ------------------------------------------------------ */
 
 void daemon_count_drop(struct daemon *d, enum daemon_drop why);
 /*
@@ -137,10 +233,12 @@ struct json_object *daemon_stats_json(const struct daemon *d);
 void daemon_stats_clear(struct daemon *d);
 
 /*
- * Hand one packet from the signal ring buffer to the checks of RFC 6275
- * section 9.2 and then to the role that takes its type.
+ * One record of the data plane's signal ring buffer (the ring buffer
+ * callback; @ctx is the daemon): a Mobility Header packet goes through the
+ * checks of RFC 6275 section 9.2 to the role that takes its type, a packet
+ * with a Home Address option and no binding to its registered taker.
  */
-void daemon_receive(struct daemon *d, const void *packet, size_t len, int ifindex, bool tunnelled);
+int daemon_signal_record(void *ctx, void *data, size_t size);
 
 /* Send @mh (built, authenticator filled) per @tx; counts it or the failure. */
 int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type);
@@ -149,11 +247,12 @@ int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type);
  * Binding Acknowledgement answering the BU in @rx: to its source, with a
  * type 2 routing header holding the home address when the BU had a HAO
  * (section 6.4). With @sa (and its key) it carries the RFC 4285 MN-HA
- * authenticator; with @timestamp a Replay Protection option; the HA's
- * Binding Refresh Advice when configured and the status accepts.
+ * authenticator; with @timestamp a Replay Protection option; with
+ * @refresh_s a Binding Refresh Advice (section 6.2.4) when the status
+ * accepts and the interval is shorter than the granted lifetime.
  */
 int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,
-		   const struct config_mn_entry *sa, __u64 timestamp);
+		   const struct config_mn_entry *sa, __u64 timestamp, __u32 refresh_s);
 
 /*
  * Binding Error (section 6.1.9) to the source of @rx: @status, and the home
@@ -163,74 +262,5 @@ void daemon_send_be(struct daemon *d, const struct sig_rx *rx, __u8 status);
 
 /* Names for the ctl protocol and logs: "accepted", "seq_out_of_window", ... */
 const char *daemon_ba_status_key(__u8 status);
-
-/* Roles (ha.c, mn.c). Each returns 0 or -errno, logged. */
-int ha_start(struct daemon *d);
-void ha_stop(struct daemon *d);
-/* Before the configuration is swapped (SIGHUP): forget DAD-pending BUs. */
-void ha_cancel_pending(struct daemon *d);
-/*
- * The data plane's signalling admission from the configuration: the
- * mobile-nodes list into the "admit" map, XMIP6_CFG_F_ADMIT unless
- * accept-unlisted. At start and after a reload. 0 or -errno, logged.
- */
-int ha_admit_sync(struct daemon *d);
-void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
-void ha_tick(struct daemon *d, unsigned long long now_ns);
-int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
-		   __u32 lifetime_s, char *err, size_t errlen);
-int ha_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size_t errlen);
-int ha_binding_flush(struct daemon *d);
-struct json_object *ha_home_agents_json(const struct daemon *d);
-
-int mn_start(struct daemon *d);
-void mn_stop(struct daemon *d);
-void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
-void mn_tick(struct daemon *d, unsigned long long now_ns);
-struct json_object *mn_bul_json(const struct daemon *d);
-struct json_object *mn_home_agents_json(const struct daemon *d);
-
-/*
- * Correspondent node (cn.c): return routability (HoTI/CoTI -> HoT/CoT),
- * Binding Updates with the Nonce Indices and Binding Authorization Data
- * options (section 9.5), Binding Refresh Requests before expiry.
- * cn_receive() takes HoTI, CoTI and BU; cn_hao_unbound() takes the data
- * plane's XMIP6_SIGNAL_F_HAO_UNBOUND records (Binding Error status 1).
- */
-int cn_start(struct daemon *d);
-void cn_stop(struct daemon *d);
-void cn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
-void cn_hao_unbound(struct daemon *d, const void *packet, size_t len, int ifindex);
-void cn_tick(struct daemon *d, unsigned long long now_ns);
-/* Operator commands (`xmip6ctl binding del/flush`) on the CN's binding cache. */
-int cn_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size_t errlen);
-int cn_binding_flush(struct daemon *d);
-
-/*
- * Mobile node route optimisation (ro.c): the per-correspondent Binding
- * Update List, return routability and the "ro" map. mn.c calls these:
- * ro_start() after mn_start() has attached (no-op for policy "none"),
- * ro_receive() for HoT, CoT, and BA/BRR/BE from a correspondent,
- * ro_moved() when the home registration changes care-of address or is
- * lost, ro_home() when back home; ro_bul_json() appends to `bul show`.
- */
-int ro_start(struct daemon *d);
-void ro_stop(struct daemon *d);
-void ro_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg);
-void ro_tick(struct daemon *d, unsigned long long now_ns);
-void ro_moved(struct daemon *d);
-void ro_home(struct daemon *d);
-/*
- * Whether the route-optimization policy of @cfg lets the MN register with
- * @peer: never with "none", never for a link-local, site-local, multicast
- * or otherwise unusable address, nor the HA, the home or care-of address
- * themselves; "all", or inside a listed prefix (an address is a /128).
- */
-bool ro_policy_allows(const struct config_mn *cfg, const struct in6_addr *peer,
-		      const struct in6_addr *ha, const struct in6_addr *hoa,
-		      const struct in6_addr *coa);
-/* True when @addr (a BA's, BRR's or BE's source) is a correspondent in the BUL. */
-bool ro_is_correspondent(const struct daemon *d, const struct in6_addr *addr);
-void ro_bul_json(const struct daemon *d, struct json_object *arr);
 
 #endif /* XMIP6_DAEMON_H */

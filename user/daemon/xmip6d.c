@@ -29,6 +29,7 @@
 #include "daemon/ctl.h"
 #include "daemon/daemon.h"
 #include "dp/view.h"
+#include "roles/roles.h"
 #include "common/util.h"
 
 #ifndef XMIP6_VERSION
@@ -105,10 +106,6 @@ static int cmd_binding_add(struct json_object *args, struct json_object **result
 	__s64 lifetime = 0;
 	int ret;
 
-	if (!d->ha) {
-		snprintf(err, errlen, "binding add: only a home agent keeps a binding cache");
-		return -EOPNOTSUPP;
-	}
 	ret = json_get_addr(args, "home_addr", &hoa, true, err, errlen)
 		      ?: json_get_addr(args, "care_of_addr", &coa, true, err, errlen);
 	if (ret)
@@ -124,7 +121,7 @@ static int cmd_binding_add(struct json_object *args, struct json_object **result
 		}
 	}
 	(void)result;
-	return ha_binding_add(d, &hoa, &coa, lifetime, err, errlen);
+	return d->bcache->add(d->bcache_arg, &hoa, &coa, lifetime, err, errlen);
 }
 
 static int cmd_binding_del(struct json_object *args, struct json_object **result, char *err,
@@ -135,16 +132,8 @@ static int cmd_binding_del(struct json_object *args, struct json_object **result
 	int ret;
 
 	(void)result;
-	if (!d->ha && !d->cn) {
-		snprintf(err, errlen,
-			 "binding del: only a home agent or correspondent node keeps a "
-			 "binding cache");
-		return -EOPNOTSUPP;
-	}
 	ret = json_get_addr(args, "home_addr", &hoa, true, err, errlen);
-	if (!ret && d->cn)
-		return cn_binding_del(d, &hoa, err, errlen);
-	return ret ?: ha_binding_del(d, &hoa, err, errlen);
+	return ret ?: d->bcache->del(d->bcache_arg, &hoa, err, errlen);
 }
 
 static int cmd_binding_flush(struct json_object *args, struct json_object **result, char *err,
@@ -153,30 +142,11 @@ static int cmd_binding_flush(struct json_object *args, struct json_object **resu
 	struct daemon *d = ctx;
 
 	(void)args;
-	if (!d->ha && !d->cn) {
-		snprintf(err, errlen,
-			 "binding flush: only a home agent or correspondent node keeps "
-			 "a binding cache");
-		return -EOPNOTSUPP;
-	}
+	(void)err;
+	(void)errlen;
 	*result = json_object_new_object();
-	json_object_object_add(
-		*result, "deleted",
-		json_object_new_int64(d->cn ? cn_binding_flush(d) : ha_binding_flush(d)));
-	return 0;
-}
-
-static int cmd_bul_show(struct json_object *args, struct json_object **result, char *err,
-			size_t errlen, void *ctx)
-{
-	struct daemon *d = ctx;
-
-	(void)args;
-	if (!d->mn) {
-		snprintf(err, errlen, "bul show: only a mobile node has a Binding Update List");
-		return -EOPNOTSUPP;
-	}
-	*result = mn_bul_json(d);
+	json_object_object_add(*result, "deleted",
+			       json_object_new_int64(d->bcache->flush(d->bcache_arg)));
 	return 0;
 }
 
@@ -201,53 +171,26 @@ static int cmd_stats_clear(struct json_object *args, struct json_object **result
 	return 0;
 }
 
-static int cmd_home_agents_show(struct json_object *args, struct json_object **result, char *err,
-				size_t errlen, void *ctx)
+/*
+ * The daemon's own commands, those on a binding cache when a role keeps
+ * one; the roles registered theirs as they started, and what no running
+ * role answers gets its refusal (roles.c).
+ */
+static int ctl_commands_reg(struct daemon *d)
 {
-	struct daemon *d = ctx;
+	int err = daemon_ctl_reg(d, "binding-show", cmd_binding_show, d)
+			  ?: daemon_ctl_reg(d, "stats-show", cmd_stats_show, d)
+			  ?: daemon_ctl_reg(d, "stats-clear", cmd_stats_clear, d);
 
-	(void)args;
-	if (d->cn) {
-		snprintf(err, errlen, "home-agents show: not on a correspondent node");
-		return -EOPNOTSUPP;
-	}
-	*result = d->ha ? ha_home_agents_json(d) : mn_home_agents_json(d);
-	return 0;
+	if (!err && d->bcache)
+		err = daemon_ctl_reg(d, "binding-del", cmd_binding_del, d)
+			      ?: daemon_ctl_reg(d, "binding-flush", cmd_binding_flush, d);
+	if (!err && d->bcache && d->bcache->add)
+		err = daemon_ctl_reg(d, "binding-add", cmd_binding_add, d);
+	return err ?: roles_ctl_absent_reg(d);
 }
-
-static const struct ctl_command ctl_commands[] = {
-	{"binding-show", cmd_binding_show},
-	{"binding-add", cmd_binding_add},
-	{"binding-del", cmd_binding_del},
-	{"binding-flush", cmd_binding_flush},
-	{"bul-show", cmd_bul_show},
-	{"stats-show", cmd_stats_show},
-	{"stats-clear", cmd_stats_clear},
-	{"home-agents-show", cmd_home_agents_show},
-	{NULL, NULL},
-};
 
 /* ---- the loop ------------------------------------------------------------------------------ */
-
-static int on_signal_record(void *ctx, void *data, size_t size)
-{
-	const struct xmip6_signal *sig = data;
-
-	if (size < offsetof(struct xmip6_signal, packet) || sig->len > XMIP6_SIGNAL_MAX_LEN) {
-		daemon_count_drop(ctx, DROP_bad_packet);
-		return 0;
-	}
-	if (sig->flags & XMIP6_SIGNAL_F_HAO_UNBOUND) {
-		struct daemon *d = ctx;
-
-		if (d->cn)
-			cn_hao_unbound(d, sig->packet, sig->len, sig->ifindex);
-		return 0;
-	}
-	daemon_receive(ctx, sig->packet, sig->len, sig->ifindex,
-		       sig->flags & XMIP6_SIGNAL_F_TUNNELLED);
-	return 0;
-}
 
 static int epoll_add(int epfd, int fd, enum ev_source src)
 {
@@ -293,6 +236,16 @@ static void apply_logging(const struct xmip6d_config *cfg, bool debug)
 		log_use_syslog("xmip6d");
 }
 
+static bool roles_changed(const struct xmip6d_config *cur, const struct xmip6d_config *next)
+{
+	const struct role *r;
+
+	for (r = roles; r->name; r++)
+		if (r->enabled(cur) != r->enabled(next))
+			return true;
+	return false;
+}
+
 /*
  * SIGHUP: load the file again. What can change at run time (log level,
  * HA policy: mobile nodes, keys, ACLs, lifetimes, limits) takes effect for
@@ -311,45 +264,23 @@ static void reload(struct daemon *d, bool debug)
 	}
 	if (next.keys_redacted)
 		why = "keys are redacted (key-length without key)";
-	else if (next.has_ha != d->cfg.has_ha || next.has_mn != d->cfg.has_mn ||
-		 next.has_cn != d->cfg.has_cn)
+	else if (roles_changed(&d->cfg, &next))
 		why = "the roles changed; restart needed";
 	else if (strcmp(next.pin_dir, d->cfg.pin_dir) ||
 		 strcmp(next.control_socket, d->cfg.control_socket))
 		why = "pin-dir or control-socket changed; restart needed";
-	else if (next.has_ha &&
-		 (memcmp(&next.ha.address, &d->cfg.ha.address, sizeof(next.ha.address)) ||
-		  memcmp(next.ha.interfaces, d->cfg.ha.interfaces, sizeof(next.ha.interfaces)) ||
-		  strcmp(next.ha.home_link, d->cfg.ha.home_link)))
-		why = "home-agent address, interfaces or home-link changed; restart needed";
-	else if (next.has_cn &&
-		 memcmp(next.cn.interfaces, d->cfg.cn.interfaces, sizeof(next.cn.interfaces)))
-		why = "correspondent-node interfaces changed; restart needed";
-	else if (next.has_mn &&
-		 (memcmp(&next.mn.home_addr, &d->cfg.mn.home_addr, sizeof(next.mn.home_addr)) ||
-		  memcmp(&next.mn.home_agent, &d->cfg.mn.home_agent, sizeof(next.mn.home_agent)) ||
-		  next.mn.has_home_addr != d->cfg.mn.has_home_addr ||
-		  next.mn.has_home_agent != d->cfg.mn.has_home_agent ||
-		  memcmp(&next.mn.home_prefix, &d->cfg.mn.home_prefix,
-			 sizeof(next.mn.home_prefix)) ||
-		  next.mn.home_prefix_len != d->cfg.mn.home_prefix_len ||
-		  memcmp(next.mn.interfaces, d->cfg.mn.interfaces, sizeof(next.mn.interfaces))))
-		why = "mobile-node home address or prefix, home agent or interfaces changed; "
-		      "restart needed";
+	else
+		why = daemon_reload_refused(d, &next);
 	if (why) {
 		pr_err("reload refused (%s): keeping the running configuration", why);
 		config_free(&next);
 		return;
 	}
-	/* Pending DAD entries point into the old mobile-node table: none
-	 * survive a reload (the MN retransmits). */
-	if (d->ha)
-		ha_cancel_pending(d);
+	daemon_reload_before(d);
 	config_free(&d->cfg);
 	d->cfg = next;
 	apply_logging(&d->cfg, debug);
-	if (d->ha && ha_admit_sync(d))
-		pr_err("signalling admission not updated: the data plane keeps the old list");
+	daemon_reload_after(d);
 	pr_notice("configuration reloaded from %s", d->cfg.path);
 }
 
@@ -374,13 +305,18 @@ static int run(struct daemon *d, bool debug)
 		pr_err("%s/%s: no signalling ring buffer", d->cfg.pin_dir, XMIP6_MAP_SIGNAL);
 		goto out;
 	}
-	rb = ring_buffer__new(d->dp.signal_fd, on_signal_record, d, NULL);
+	rb = ring_buffer__new(d->dp.signal_fd, daemon_signal_record, d, NULL);
 	if (!rb) {
 		err = -errno;
 		pr_err("ring buffer: %s", strerror(errno));
 		goto out;
 	}
-	err = ctl_server_open(&ctl, d->cfg.control_socket, ctl_commands, d);
+	err = ctl_commands_reg(d);
+	if (err) {
+		pr_err("control commands: %s", strerror(-err));
+		goto out;
+	}
+	err = ctl_server_open(&ctl, d->cfg.control_socket, d->ctl, d);
 	if (err)
 		goto out; /* logged */
 	err = epoll_add(epfd, ring_buffer__epoll_fd(rb), EV_RING) ?:
@@ -423,12 +359,6 @@ static int run(struct daemon *d, bool debug)
 
 				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 					pr_debug("tick: %s", strerror(errno));
-				if (d->ha)
-					ha_tick(d, now);
-				if (d->mn)
-					mn_tick(d, now);
-				if (d->cn)
-					cn_tick(d, now);
 				daemon_run_tick_hooks(d, now);
 				break;
 			}
@@ -451,6 +381,22 @@ out:
 		close(sfd);
 
 	return err;
+}
+
+/* Every role the configuration enables (one a file, as it is). */
+static int start_roles(struct daemon *d)
+{
+	const struct role *r;
+	int err;
+
+	for (r = roles; r->name; r++) {
+		if (!r->enabled(&d->cfg))
+			continue;
+		err = r->start(d);
+		if (err)
+			return err; /* logged */
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -534,16 +480,11 @@ int main(int argc, char **argv)
 		pr_err("rtnetlink: %s", strerror(-ret));
 		return 1;
 	}
-	ret = d->cfg.has_cn ? cn_start(d) : d->cfg.has_ha ? ha_start(d) : mn_start(d);
+	ret = start_roles(d);
 	if (!ret)
 		ret = run(d, debug);
 
-	if (d->ha)
-		ha_stop(d);
-	if (d->mn)
-		mn_stop(d);
-	if (d->cn)
-		cn_stop(d);
+	daemon_stop_roles(d);
 	if (d->nd_open)
 		ndisc_close(&d->nd);
 	nl_close(&d->nl);

@@ -21,6 +21,7 @@
 
 #include "wire/auth.h"
 #include "daemon/daemon.h"
+#include "roles/cn.h"
 #include "common/util.h"
 
 #define NSEC_PER_SEC	1000000000ULL
@@ -47,6 +48,7 @@ struct cn_brr_sent {
 };
 
 struct cn {
+	struct daemon *d;
 	__u8 kcn[AUTH_RR_KCN_LEN];
 	unsigned long long kcn_ns;
 	struct cn_nonce nonces[CN_NONCE_SLOTS];
@@ -94,32 +96,31 @@ static int new_nonce(struct cn *cn, unsigned long long now)
 }
 
 /* The nonce named @index while it may still be used (MAX_NONCE_LIFETIME), or NULL. */
-static const struct cn_nonce *nonce_find(const struct daemon *d, __u16 index)
+static const struct cn_nonce *nonce_find(const struct cn *cn, __u16 index)
 {
-	const struct cn_nonce *n = &d->cn->nonces[index % CN_NONCE_SLOTS];
+	const struct cn_nonce *n = &cn->nonces[index % CN_NONCE_SLOTS];
 	unsigned long long now = mono_now_ns();
 
 	if (!n->used || n->index != index ||
-	    now - n->created_ns > (unsigned long long)d->cfg.cn.nonce_lifetime_s * NSEC_PER_SEC)
+	    now - n->created_ns > (unsigned long long)cn->d->cfg.cn.nonce_lifetime_s * NSEC_PER_SEC)
 		return NULL;
 	return n;
 }
 
 /* Forget expired nonces and the Kcn copies they hold. */
-static void nonces_forget(struct daemon *d, unsigned long long now)
+static void nonces_forget(struct cn *cn, unsigned long long now)
 {
-	unsigned long long life = (unsigned long long)d->cfg.cn.nonce_lifetime_s * NSEC_PER_SEC;
+	unsigned long long life = (unsigned long long)cn->d->cfg.cn.nonce_lifetime_s * NSEC_PER_SEC;
 	size_t i;
 
 	for (i = 0; i < CN_NONCE_SLOTS; i++)
-		if (d->cn->nonces[i].used && now - d->cn->nonces[i].created_ns > life)
-			explicit_bzero(&d->cn->nonces[i], sizeof(d->cn->nonces[i]));
+		if (cn->nonces[i].used && now - cn->nonces[i].created_ns > life)
+			explicit_bzero(&cn->nonces[i], sizeof(cn->nonces[i]));
 }
 
-static void nonce_tick(struct daemon *d, unsigned long long now)
+static void nonce_tick(struct cn *cn, unsigned long long now)
 {
-	const struct config_cn *cfg = &d->cfg.cn;
-	struct cn *cn = d->cn;
+	const struct config_cn *cfg = &cn->d->cfg.cn;
 
 	if (now < cn->next_nonce_ns)
 		return;
@@ -127,7 +128,7 @@ static void nonce_tick(struct daemon *d, unsigned long long now)
 	    now - cn->kcn_ns >= (unsigned long long)cfg->kcn_interval_s * NSEC_PER_SEC &&
 	    !new_kcn(cn, now))
 		pr_info("correspondent node: new Kcn");
-	nonces_forget(d, now);
+	nonces_forget(cn, now);
 	if (!new_nonce(cn, now))
 		pr_debug("correspondent node: nonce index %u", cn->cur_index);
 	cn->next_nonce_ns = now + (unsigned long long)cfg->nonce_interval_s * NSEC_PER_SEC;
@@ -136,10 +137,11 @@ static void nonce_tick(struct daemon *d, unsigned long long now)
 /* ---- return routability (section 9.4) --------------------------------------------------- */
 
 /* HoTI -> HoT to the home address, CoTI -> CoT to the care-of address. */
-static void answer_test_init(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+static void answer_test_init(struct cn *cn, const struct sig_rx *rx, const struct mh_msg *msg)
 {
+	struct daemon *d = cn->d;
 	bool care_of = msg->type == MH_TYPE_COTI;
-	const struct cn_nonce *n = nonce_find(d, d->cn->cur_index);
+	const struct cn_nonce *n = nonce_find(cn, cn->cur_index);
 	__u8 token[AUTH_RR_TOKEN_LEN], mh[64];
 	struct sig_tx tx = {.src = rx->dst, .dst = rx->src, .mh = mh};
 	struct addr6_buf a;
@@ -170,6 +172,7 @@ static void answer_test_init(struct daemon *d, const struct sig_rx *rx, const st
 /* ---- Binding Updates (section 9.5.1) ---------------------------------------------------- */
 
 struct cn_bu {
+	struct cn *cn;
 	const struct sig_rx *rx;
 	const struct mh_msg *msg;
 	struct in6_addr hoa, coa;
@@ -245,10 +248,10 @@ static int authorize(struct daemon *d, struct cn_bu *c)
 		unauthorized(d, c, "Binding Authorization Data missing or not last");
 		return -EACCES;
 	}
-	hn = nonce_find(d, ntohs(msg->nonce_indices->home_nonce_index));
+	hn = nonce_find(c->cn, ntohs(msg->nonce_indices->home_nonce_index));
 	/* The care-of nonce index is ignored when de-registering. */
 	if (!c->dereg)
-		cn = nonce_find(d, ntohs(msg->nonce_indices->care_of_nonce_index));
+		cn = nonce_find(c->cn, ntohs(msg->nonce_indices->care_of_nonce_index));
 	if (!hn && !c->dereg && !cn)
 		return MH_BA_EXPIRED_NONCES;
 	if (!hn)
@@ -289,8 +292,8 @@ static void deregister(struct daemon *d, struct cn_bu *c)
 			send_ba(d, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0);
 			return;
 		}
-		if (!err && d->cn->n_bindings > 0)
-			d->cn->n_bindings--;
+		if (!err && c->cn->n_bindings > 0)
+			c->cn->n_bindings--;
 		pr_notice("binding of %s removed (deregistration, seq %u)", addr6_str(&c->hoa, &h),
 			  bu->sequence);
 	}
@@ -333,7 +336,7 @@ static void accept_binding(struct daemon *d, struct cn_bu *c)
 	struct addr6_buf h, o;
 	int err;
 
-	if (!c->have_old && d->cn->n_bindings >= (long)d->cfg.cn.max_bindings) {
+	if (!c->have_old && c->cn->n_bindings >= (long)d->cfg.cn.max_bindings) {
 		send_ba(d, c, MH_BA_INSUFFICIENT_RESOURCES, bu->sequence, 0);
 		return;
 	}
@@ -353,8 +356,8 @@ static void accept_binding(struct daemon *d, struct cn_bu *c)
 		return;
 	}
 	if (!c->have_old)
-		d->cn->n_bindings++;
-	note_due(d->cn, brr_due(d, &b) ?: b.expires_ns);
+		c->cn->n_bindings++;
+	note_due(c->cn, brr_due(d, &b) ?: b.expires_ns);
 	pr_notice("%s %s -> %s seq %u lifetime %u s",
 		  c->have_old ? "binding refreshed:" : "binding:", addr6_str(&c->hoa, &h),
 		  addr6_str(&c->coa, &o), bu->sequence, granted);
@@ -362,10 +365,11 @@ static void accept_binding(struct daemon *d, struct cn_bu *c)
 		send_ba(d, c, MH_BA_ACCEPTED, bu->sequence, granted);
 }
 
-static void receive_bu(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+static void receive_bu(struct cn *cn, const struct sig_rx *rx, const struct mh_msg *msg)
 {
+	struct daemon *d = cn->d;
 	const struct mh_bu_fields *bu = &msg->bu;
-	struct cn_bu c = {.rx = rx, .msg = msg};
+	struct cn_bu c = {.cn = cn, .rx = rx, .msg = msg};
 	struct addr6_buf a;
 	int status;
 
@@ -399,7 +403,7 @@ static void receive_bu(struct daemon *d, const struct sig_rx *rx, const struct m
 		send_ba(d, &c, status, bu->sequence, 0);
 		return;
 	}
-	if (!daemon_bu_rate_ok(d, &d->cn->update_rate, &c.hoa, bu->sequence))
+	if (!daemon_bu_rate_ok(d, &cn->update_rate, &c.hoa, bu->sequence))
 		goto out;
 	c.have_old = !dp_binding_lookup(&d->dp, &c.hoa, &c.old);
 	if (c.have_old && (c.old.flags & XMIP6_BU_F_HOME)) {
@@ -419,12 +423,14 @@ out:
 	explicit_bzero(c.kbm, sizeof(c.kbm));
 }
 
-void cn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+/* BU, HoTI and CoTI. */
+static void receive(struct daemon *d, void *arg, const struct sig_rx *rx, const struct mh_msg *msg)
 {
+	(void)d;
 	if (msg->type == MH_TYPE_BU)
-		receive_bu(d, rx, msg);
+		receive_bu(arg, rx, msg);
 	else
-		answer_test_init(d, rx, msg);
+		answer_test_init(arg, rx, msg);
 }
 
 /* ---- packets with a HAO and no binding (section 9.3.1) ---------------------------------- */
@@ -455,11 +461,12 @@ static int packet_hao(const __u8 *p, size_t len, struct in6_addr *hoa)
 	return -ENOENT;
 }
 
-void cn_hao_unbound(struct daemon *d, const void *packet, size_t len, int ifindex)
+static void hao_unbound(struct daemon *d, void *arg, const void *packet, size_t len, int ifindex)
 {
 	struct sig_rx rx = {.ifindex = ifindex, .has_hao = true};
 	struct addr6_buf a, h;
 
+	(void)arg;
 	daemon_count_drop(d, DROP_hao_unbound);
 	if (len < 40 || packet_hao(packet, len, &rx.hao))
 		return;
@@ -479,7 +486,7 @@ void cn_hao_unbound(struct daemon *d, const void *packet, size_t len, int ifinde
 /* ---- expiry and Binding Refresh Requests ------------------------------------------------ */
 
 struct cn_walk {
-	struct daemon *d;
+	struct cn *cn;
 	unsigned long long now, next;
 	size_t n_expired, n_brr;
 	struct in6_addr expired[CN_MAX_BATCH];
@@ -507,7 +514,7 @@ static bool brr_was_sent(struct cn *cn, const struct in6_addr *hoa, const struct
 static int walk_binding(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
 {
 	struct cn_walk *w = ctx;
-	unsigned long long brr = brr_due(w->d, b);
+	unsigned long long brr = brr_due(w->cn->d, b);
 
 	if (!b->expires_ns)
 		return 0;
@@ -518,7 +525,7 @@ static int walk_binding(const struct in6_addr *hoa, const struct xmip6_binding *
 			w->next = w->now;
 		return 0;
 	}
-	if (brr && !brr_was_sent(w->d->cn, hoa, b)) {
+	if (brr && !brr_was_sent(w->cn, hoa, b)) {
 		if (brr > w->now) {
 			if (brr < w->next)
 				w->next = brr;
@@ -533,7 +540,7 @@ static int walk_binding(const struct in6_addr *hoa, const struct xmip6_binding *
 }
 
 /* Section 9.5.5: a BRR to the care-of address, routed with a type 2 routing header. */
-static void send_brr(struct daemon *d, const struct in6_addr *hoa, const struct xmip6_binding *b)
+static void send_brr(struct cn *cn, const struct in6_addr *hoa, const struct xmip6_binding *b)
 {
 	struct mh_opts opts = {};
 	struct cn_brr_sent *s;
@@ -547,75 +554,118 @@ static void send_brr(struct daemon *d, const struct in6_addr *hoa, const struct 
 		return;
 	tx.mh = mh;
 	tx.mh_len = len;
-	s = brr_slot(d->cn, hoa);
+	s = brr_slot(cn, hoa);
 	s->hoa = *hoa;
 	s->registered_ns = b->registered_ns;
-	if (!daemon_send(d, &tx, MH_TYPE_BRR))
+	if (!daemon_send(cn->d, &tx, MH_TYPE_BRR))
 		pr_info("Binding Refresh Request to %s for %s", addr6_str(&b->care_of_addr, &o),
 			addr6_str(hoa, &h));
 }
 
-static void walk_bindings(struct daemon *d, unsigned long long now)
+static void walk_bindings(struct cn *cn, unsigned long long now)
 {
 	static struct cn_walk w;
+	struct daemon *d = cn->d;
 	struct addr6_buf h;
 	size_t i;
 
-	w.d = d;
+	w.cn = cn;
 	w.now = now;
 	w.next = ULLONG_MAX;
 	w.n_expired = w.n_brr = 0;
 	dp_binding_foreach(&d->dp, walk_binding, &w);
-	d->cn->next_due_ns = w.next;
+	cn->next_due_ns = w.next;
 	for (i = 0; i < w.n_expired; i++) {
 		if (dp_binding_delete(&d->dp, &w.expired[i]))
 			continue;
-		if (d->cn->n_bindings > 0)
-			d->cn->n_bindings--;
+		if (cn->n_bindings > 0)
+			cn->n_bindings--;
 		pr_notice("binding of %s expired", addr6_str(&w.expired[i], &h));
 	}
 	for (i = 0; i < w.n_brr; i++)
-		send_brr(d, &w.brr_hoa[i], &w.brr[i]);
+		send_brr(cn, &w.brr_hoa[i], &w.brr[i]);
 }
 
-void cn_tick(struct daemon *d, unsigned long long now)
+static void tick(struct daemon *d, void *arg, unsigned long long now)
 {
-	struct cn *cn = d->cn;
+	struct cn *cn = arg;
 
-	nonce_tick(d, now);
+	(void)d;
+	nonce_tick(cn, now);
 	if (now < cn->next_scan_ns)
 		return;
 	cn->next_scan_ns = now + CN_SCAN_NS;
 	if (now >= cn->next_due_ns || now >= cn->next_full_scan_ns) {
 		cn->next_full_scan_ns = now + CN_FULL_SCAN_NS;
-		walk_bindings(d, now);
+		walk_bindings(cn, now);
 	}
 }
 
 /* ---- operator commands ------------------------------------------------------------------ */
 
-int cn_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size_t errlen)
+static int binding_del(void *arg, const struct in6_addr *hoa, char *err, size_t errlen)
 {
-	int ret = dp_binding_delete(&d->dp, hoa);
+	struct cn *cn = arg;
+	int ret = dp_binding_delete(&cn->d->dp, hoa);
 
 	if (ret == -ENOENT)
 		snprintf(err, errlen, "no binding for that home address");
 	else if (ret)
 		snprintf(err, errlen, "binding map: %s", strerror(-ret));
-	else if (d->cn->n_bindings > 0)
-		d->cn->n_bindings--;
+	else if (cn->n_bindings > 0)
+		cn->n_bindings--;
 	return ret;
 }
 
-int cn_binding_flush(struct daemon *d)
+static int binding_flush(void *arg)
 {
-	int total = dp_binding_flush(&d->dp);
+	struct cn *cn = arg;
+	int total = dp_binding_flush(&cn->d->dp);
 
-	d->cn->n_bindings = 0;
+	cn->n_bindings = 0;
 	return total < 0 ? 0 : total;
 }
 
+static const struct daemon_bcache_ops bcache_ops = {
+	.del = binding_del,
+	.flush = binding_flush,
+};
+
 /* ---- start and stop --------------------------------------------------------------------- */
+
+static const char *reload_refused(const struct daemon *d, void *arg,
+				  const struct xmip6d_config *next)
+{
+	(void)arg;
+	if (memcmp(next->cn.interfaces, d->cfg.cn.interfaces, sizeof(next->cn.interfaces)))
+		return "correspondent-node interfaces changed; restart needed";
+	return NULL;
+}
+
+static void stop(struct daemon *d, void *arg)
+{
+	struct cn *cn = arg;
+
+	(void)d;
+	/* Bindings stay in the map; the keys go. */
+	explicit_bzero(cn, sizeof(*cn));
+	free(cn);
+}
+
+static const struct daemon_role_hooks role_hooks = {
+	.reload_refused = reload_refused,
+	.stop = stop,
+};
+
+/* What the correspondent takes: BU, HoTI, CoTI, unbound HAO packets, its commands, a tick. */
+static int register_parts(struct daemon *d, struct cn *cn)
+{
+	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive, cn)
+		       ?: daemon_mh_handler_reg(d, MH_TYPE_HOTI, receive, cn)
+		       ?: daemon_mh_handler_reg(d, MH_TYPE_COTI, receive, cn)
+		       ?: daemon_hao_unbound_reg(d, hao_unbound, cn)
+		       ?: daemon_on_tick(d, tick, cn) ?: daemon_bcache_reg(d, &bcache_ops, cn);
+}
 
 int cn_start(struct daemon *d)
 {
@@ -627,40 +677,37 @@ int cn_start(struct daemon *d)
 		.flags = XMIP6_CFG_F_SIGNAL,
 	};
 	unsigned long long now = mono_now_ns();
+	struct cn *cn;
 	__u16 first;
 	int err;
 
 	err = daemon_check_interfaces(d, cfg->interfaces, cfg->n_interfaces);
 	if (err)
 		return err;
-	d->cn = calloc(1, sizeof(*d->cn));
-	if (!d->cn)
+	cn = daemon_role_new(d, &role_hooks, sizeof(*cn));
+	if (!cn)
 		return -ENOMEM;
-	update_rate_init(&d->cn->update_rate, 0);
+	cn->d = d;
+	err = register_parts(d, cn);
+	if (err) {
+		pr_err("correspondent node: %s", strerror(-err));
+		return err;
+	}
+	update_rate_init(&cn->update_rate, 0);
 	/* Indices start anywhere: a restarted CN does not reuse the old ones. */
 	if (RAND_bytes((unsigned char *)&first, sizeof(first)) != 1)
 		first = (__u16)now;
-	d->cn->cur_index = first;
-	err = new_kcn(d->cn, now) ?: new_nonce(d->cn, now);
+	cn->cur_index = first;
+	err = new_kcn(cn, now) ?: new_nonce(cn, now);
 	if (err)
 		return err;
-	d->cn->next_nonce_ns = now + (unsigned long long)cfg->nonce_interval_s * NSEC_PER_SEC;
+	cn->next_nonce_ns = now + (unsigned long long)cfg->nonce_interval_s * NSEC_PER_SEC;
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
 	err = dp_binding_count(&d->dp);
-	d->cn->n_bindings = err < 0 ? 0 : err;
+	cn->n_bindings = err < 0 ? 0 : err;
 	pr_notice("correspondent node on %d interface(s), %ld binding(s) kept, max lifetime %u s",
-		  cfg->n_interfaces, d->cn->n_bindings, cfg->max_lifetime_s);
+		  cfg->n_interfaces, cn->n_bindings, cfg->max_lifetime_s);
 	return 0;
-}
-
-void cn_stop(struct daemon *d)
-{
-	if (!d->cn)
-		return;
-	/* Bindings stay in the map; the keys go. */
-	explicit_bzero(d->cn, sizeof(*d->cn));
-	free(d->cn);
-	d->cn = NULL;
 }

@@ -1,17 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ha.c - the home agent: home registrations (RFC 6275 section 10.3) with
- * RFC 4285 MN-HA authentication, proxy DAD and proxy Neighbor Discovery on
- * a physical home link (section 10.4.1), and binding expiry.
- *
- * The binding cache is the pinned "bindings" map itself: what the data
- * plane forwards with is what the daemon accepted, and a restarted daemon
- * (even after SIGKILL) finds every binding, its sequence number and its
- * last replay timestamp where it left them. Only first registrations that
- * wait for proxy DAD live in memory.
+ * RFC 4285 MN-HA authentication, and proxy DAD on a physical home link
+ * before a first registration (section 10.4.1). The binding cache, with
+ * proxy Neighbor Discovery and expiry, is ha_cache.c; only first
+ * registrations that wait for proxy DAD live in memory here.
  */
 #include <errno.h>
-#include <limits.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +15,12 @@
 
 #include "wire/auth.h"
 #include "daemon/daemon.h"
-#include "roles/disc.h"
+#include "roles/disc_ha.h"
+#include "roles/ha.h"
+#include "roles/ha_cache.h"
 #include "common/util.h"
 
-#define NSEC_PER_SEC	  1000000000ULL
-#define NSEC_PER_MSEC	  1000000ULL
-#define HA_EXPIRY_SCAN_NS (NSEC_PER_SEC / 4)
-/* Bindings written straight into the map (xmip6ctl -p) are not seen by
- * next_expiry_ns: a full scan this often catches them. */
-#define HA_FULL_SCAN_NS	     (10 * NSEC_PER_SEC)
-#define HA_MAX_EXPIRED_BATCH 4096
+#define NSEC_PER_MSEC 1000000ULL
 
 /* A first registration waiting for proxy DAD (section 10.4.1). */
 struct ha_pending {
@@ -46,143 +37,13 @@ struct ha_pending {
 };
 
 struct ha {
-	int home_ifindex; /* 0: virtual home network */
-	__u8 home_lladdr[6];
-	long n_bindings;
+	struct daemon *d;
+	struct ha_cache cache;
 	struct ha_pending pending[NDISC_MAX_DAD / 2];
-	unsigned long long next_scan_ns;
-	/* Earliest expiry among the bindings (0: unknown, scan). Walking the
-	 * map costs two bpf() calls per binding, so it is walked only when a
-	 * binding is due: a walk every tick stalled a 10,000-binding HA for
-	 * 30 ms at a time (docs/benchmarks.md). */
-	unsigned long long next_expiry_ns;
-	unsigned long long next_full_scan_ns;
 	/* MAX_UPDATE_RATE per home address, for authentic BUs (ratelimit.h). */
 	struct update_rate update_rate;
+	struct disc_ha *disc; /* DHAAD and mobile prefixes (disc_ha.c) */
 };
-
-static void note_expiry(struct ha *ha, unsigned long long expires_ns)
-{
-	if (expires_ns && expires_ns < ha->next_expiry_ns)
-		ha->next_expiry_ns = expires_ns;
-}
-
-/* fe80::/64 with the interface identifier of @addr (section 10.4.1, L flag). */
-static void link_local_of(const struct in6_addr *addr, struct in6_addr *ll)
-{
-	memset(ll, 0, sizeof(*ll));
-	ll->s6_addr[0] = 0xfe;
-	ll->s6_addr[1] = 0x80;
-	memcpy(&ll->s6_addr[8], &addr->s6_addr[8], 8);
-}
-
-/* ---- proxy Neighbor Discovery on the home link ------------------------------------------- */
-
-static void proxy_nd_add(struct daemon *d, const struct in6_addr *addr, bool announce)
-{
-	struct ha *ha = d->ha;
-	struct addr6_buf a;
-	int err;
-
-	if (!ha->home_ifindex)
-		return;
-	err = nl_proxy_add(&d->nl, ha->home_ifindex, addr);
-	if (!err)
-		/* Our own packets to the address (ICMPv6 errors, pings) must reach
-		 * tc_ha_egress instead of waiting for an NA nobody sends. */
-		err = nl_neigh_set_permanent(&d->nl, ha->home_ifindex, addr, ha->home_lladdr);
-	if (err)
-		pr_err("proxy ND for %s: %s", addr6_str(addr, &a), strerror(-err));
-	if (announce && d->nd_open &&
-	    ndisc_send_unsolicited_na(&d->nd, ha->home_ifindex, addr, ha->home_lladdr, false))
-		pr_warn("unsolicited NA for %s not sent", addr6_str(addr, &a));
-}
-
-static void proxy_nd_del(struct daemon *d, const struct in6_addr *addr)
-{
-	struct ha *ha = d->ha;
-	struct addr6_buf a;
-	int err;
-
-	if (!ha->home_ifindex)
-		return;
-	err = nl_proxy_del(&d->nl, ha->home_ifindex, addr);
-	if (err && err != -ENOENT)
-		pr_err("removing proxy ND for %s: %s", addr6_str(addr, &a), strerror(-err));
-	err = nl_neigh_del(&d->nl, ha->home_ifindex, addr);
-	if (err && err != -ENOENT)
-		pr_err("removing neighbour entry for %s: %s", addr6_str(addr, &a), strerror(-err));
-}
-
-static void binding_nd(struct daemon *d, const struct in6_addr *hoa, __u16 flags, bool add,
-		       bool announce)
-{
-	struct in6_addr ll;
-
-	link_local_of(hoa, &ll);
-	if (add) {
-		proxy_nd_add(d, hoa, announce);
-		if (flags & XMIP6_BU_F_LLADDR)
-			proxy_nd_add(d, &ll, announce);
-	} else {
-		proxy_nd_del(d, hoa);
-		if (flags & XMIP6_BU_F_LLADDR)
-			proxy_nd_del(d, &ll);
-	}
-}
-
-/* ---- the binding cache ------------------------------------------------------------------- */
-
-static int binding_remove(struct daemon *d, const struct in6_addr *hoa,
-			  const struct xmip6_binding *b)
-{
-	int err = dp_binding_delete(&d->dp, hoa);
-
-	if (err && err != -ENOENT)
-		return err;
-	if (!err && d->ha->n_bindings > 0)
-		d->ha->n_bindings--;
-	binding_nd(d, hoa, b->flags, false, false);
-	return 0;
-}
-
-static int binding_store(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
-			 const struct xmip6_binding *old, const struct mh_bu_fields *bu,
-			 __u32 granted_s, __u64 timestamp)
-{
-	unsigned long long now = mono_now_ns();
-	struct xmip6_binding b = {
-		.care_of_addr = *coa,
-		.ha_addr = d->cfg.ha.address,
-		.registered_ns = now,
-		.created_ns = now,
-		.lifetime_s = granted_s,
-		.sequence = bu->sequence,
-		.flags = bu->flags & (XMIP6_BU_F_ACK | XMIP6_BU_F_HOME | XMIP6_BU_F_LLADDR),
-		.auth_timestamp = timestamp,
-		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
-	};
-	int err;
-
-	if (old) {
-		b.created_ns = old->created_ns ?: old->registered_ns;
-		/* The learnt tunnel MTU belongs to the path to that CoA. */
-		if (!memcmp(&old->care_of_addr, coa, sizeof(*coa))) {
-			b.tunnel_mtu = old->tunnel_mtu;
-			b.tunnel_mtu_expires_ns = old->tunnel_mtu_expires_ns;
-		}
-	}
-	err = dp_binding_update(&d->dp, hoa, &b);
-	if (err)
-		return err;
-	note_expiry(d->ha, b.expires_ns);
-	if (!old)
-		d->ha->n_bindings++;
-	/* Announce on every first registration and CoA change is not needed:
-	 * the home link only cares that the HA answers for the home address. */
-	binding_nd(d, hoa, b.flags, true, !old);
-	return 0;
-}
 
 /* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
 
@@ -196,7 +57,7 @@ struct bu_ctx {
 	struct xmip6_binding old;
 };
 
-static void reply(struct daemon *d, const struct bu_ctx *c, __u8 status, __u16 sequence,
+static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequence,
 		  __u32 granted_s, bool sign)
 {
 	struct mh_ba_fields ba = {
@@ -204,6 +65,7 @@ static void reply(struct daemon *d, const struct bu_ctx *c, __u8 status, __u16 s
 		.sequence = sequence,
 		.lifetime = granted_s / 4,
 	};
+	struct daemon *d = ha->d;
 	struct addr6_buf h, o;
 	__u64 ts = c->timestamp;
 
@@ -224,13 +86,13 @@ static void reply(struct daemon *d, const struct bu_ctx *c, __u8 status, __u16 s
 	/* Acceptance is acknowledged when asked (A); refusals always are. */
 	if (status < MH_BA_REJECTED_MIN && !(c->msg->bu.flags & XMIP6_BU_F_ACK))
 		return;
-	daemon_send_ba(d, c->rx, &ba, sign ? c->sa : NULL, ts);
+	daemon_send_ba(d, c->rx, &ba, sign ? c->sa : NULL, ts, d->cfg.ha.refresh_interval_s);
 }
 
 /* The binding the BU would change, if any (one bpf() call). */
-static void lookup_old(struct daemon *d, struct bu_ctx *c)
+static void lookup_old(struct ha *ha, struct bu_ctx *c)
 {
-	c->have_old = !dp_binding_lookup(&d->dp, &c->hoa, &c->old);
+	c->have_old = !dp_binding_lookup(&ha->d->dp, &c->hoa, &c->old);
 }
 
 /*
@@ -238,14 +100,14 @@ static void lookup_old(struct daemon *d, struct bu_ctx *c)
  * binding is looked up (lookup_old) only once the authenticator verified:
  * a forged BU costs one HMAC and no system call.
  */
-static int check_auth(struct daemon *d, struct bu_ctx *c)
+static int check_auth(struct ha *ha, struct bu_ctx *c)
 {
 	const struct mh_msg *msg = c->msg;
-	const struct config_ha *cfg = &d->cfg.ha;
+	const struct config_ha *cfg = &ha->d->cfg.ha;
 	int err;
 
 	if (!cfg->require_auth && !msg->auth) {
-		lookup_old(d, c);
+		lookup_old(ha, c);
 		return 0;
 	}
 	if (!c->sa || !c->sa->key_len || !msg->auth || msg->auth->subtype != MH_AUTH_SUBTYPE_MN_HA)
@@ -259,20 +121,12 @@ static int check_auth(struct daemon *d, struct bu_ctx *c)
 		return MH_BA_MESG_ID_REQUIRED;
 	if (!auth_timestamp_fresh(c->timestamp, auth_ntp_now(), cfg->timestamp_window_s))
 		return MH_BA_ID_MISMATCH;
-	lookup_old(d, c);
+	lookup_old(ha, c);
 	/* A replay carries a timestamp we already accepted (or an older one). */
 	if (c->have_old && c->old.auth_timestamp &&
 	    (__s64)(c->timestamp - c->old.auth_timestamp) <= 0)
 		return MH_BA_ID_MISMATCH;
 	return 0;
-}
-
-static bool coa_valid(const struct daemon *d, const struct in6_addr *coa)
-{
-	if (addr6_unusable_reason(coa) || IN6_IS_ADDR_LINKLOCAL(coa) || IN6_IS_ADDR_SITELOCAL(coa))
-		return false;
-	/* A CoA on the home prefix other than the home address itself. */
-	return !config_prefix_match(&d->cfg.ha.home_prefix, coa);
 }
 
 static bool coa_allowed(const struct config_mn_entry *sa, const struct in6_addr *coa)
@@ -287,10 +141,10 @@ static bool coa_allowed(const struct config_mn_entry *sa, const struct in6_addr 
 	return false;
 }
 
-static __u32 grant_lifetime(const struct daemon *d, const struct bu_ctx *c)
+static __u32 grant_lifetime(const struct ha *ha, const struct bu_ctx *c)
 {
 	__u32 granted = (__u32)c->msg->bu.lifetime * 4;
-	__u32 cap = d->cfg.ha.max_lifetime_s;
+	__u32 cap = ha->d->cfg.ha.max_lifetime_s;
 
 	if (c->sa && c->sa->max_lifetime_s && c->sa->max_lifetime_s < cap)
 		cap = c->sa->max_lifetime_s;
@@ -299,42 +153,42 @@ static __u32 grant_lifetime(const struct daemon *d, const struct bu_ctx *c)
 	return granted / 4 * 4; /* what the BA can say */
 }
 
-static void deregister(struct daemon *d, struct bu_ctx *c)
+static void deregister(struct ha *ha, struct bu_ctx *c)
 {
 	const struct mh_bu_fields *bu = &c->msg->bu;
 	struct addr6_buf h;
 	int err;
 
 	if (!c->have_old || !(c->old.flags & XMIP6_BU_F_HOME)) {
-		reply(d, c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, true);
+		reply(ha, c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, true);
 		return;
 	}
 	if (!seq_newer(bu->sequence, c->old.sequence)) {
-		reply(d, c, MH_BA_SEQ_OUT_OF_WINDOW, c->old.sequence, 0, true);
+		reply(ha, c, MH_BA_SEQ_OUT_OF_WINDOW, c->old.sequence, 0, true);
 		return;
 	}
-	err = binding_remove(d, &c->hoa, &c->old);
+	err = ha_cache_remove(&ha->cache, &c->hoa, &c->old);
 	if (err) {
 		pr_err("deregistering %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
-		reply(d, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
+		reply(ha, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
 		return;
 	}
 	pr_notice("home registration of %s removed (deregistration, seq %u)",
 		  addr6_str(&c->hoa, &h), bu->sequence);
-	reply(d, c, MH_BA_ACCEPTED, bu->sequence, 0, true);
+	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, 0, true);
 }
 
-static void accept_binding(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
+static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 {
 	const struct mh_bu_fields *bu = &c->msg->bu;
 	struct addr6_buf h, o;
 	int err;
 
-	err = binding_store(d, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu, granted_s,
-			    c->timestamp);
+	err = ha_cache_store(&ha->cache, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu,
+			     granted_s, c->timestamp);
 	if (err) {
 		pr_err("storing the binding for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
-		reply(d, c,
+		reply(ha, c,
 		      err == -E2BIG || err == -ENOSPC ? MH_BA_INSUFFICIENT_RESOURCES
 						      : MH_BA_REASON_UNSPECIFIED,
 		      bu->sequence, 0, true);
@@ -343,7 +197,7 @@ static void accept_binding(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
 	pr_notice("%s %s -> %s seq %u lifetime %u s",
 		  c->have_old ? "home registration refreshed:" : "home registration:",
 		  addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence, granted_s);
-	reply(d, c, MH_BA_ACCEPTED, bu->sequence, granted_s, true);
+	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, granted_s, true);
 }
 
 static struct ha_pending *pending_find(struct ha *ha, const struct in6_addr *hoa)
@@ -357,9 +211,9 @@ static struct ha_pending *pending_find(struct ha *ha, const struct in6_addr *hoa
 }
 
 /* Section 10.4.1: probe the home address (and its link-local twin) first. */
-static void start_dad(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
+static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 {
-	struct ha *ha = d->ha;
+	struct daemon *d = ha->d;
 	struct ha_pending *p = pending_find(ha, &c->hoa);
 	unsigned long long now = mono_now_ns();
 	struct addr6_buf h;
@@ -396,25 +250,25 @@ static void start_dad(struct daemon *d, struct bu_ctx *c, __u32 granted_s)
 	p->timestamp = c->timestamp;
 	p->sa = c->sa;
 	p->ll_too = c->msg->bu.flags & XMIP6_BU_F_LLADDR;
-	link_local_of(&c->hoa, &p->ll);
+	ha_link_local_of(&c->hoa, &p->ll);
 
-	err = ndisc_dad_start(&d->nd, ha->home_ifindex, &p->hoa);
+	err = ndisc_dad_start(&d->nd, ha->cache.home_ifindex, &p->hoa);
 	if (!err && p->ll_too)
-		err = ndisc_dad_start(&d->nd, ha->home_ifindex, &p->ll);
+		err = ndisc_dad_start(&d->nd, ha->cache.home_ifindex, &p->ll);
 	if (err && err != -EALREADY) {
 		pr_err("proxy DAD for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
-		ndisc_dad_finish(&d->nd, ha->home_ifindex, &p->hoa);
+		ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->hoa);
 		daemon_count_drop(d, DROP_dad_busy);
 		return;
 	}
 	p->active = true;
-	p->deadline_ns = now + ndisc_retrans_time_ms(ha->home_ifindex) * NSEC_PER_MSEC;
+	p->deadline_ns = now + ndisc_retrans_time_ms(ha->cache.home_ifindex) * NSEC_PER_MSEC;
 	pr_info("proxy DAD for %s started", addr6_str(&c->hoa, &h));
 }
 
-static void finish_dad(struct daemon *d, struct ha_pending *p)
+static void finish_dad(struct ha *ha, struct ha_pending *p)
 {
-	struct ha *ha = d->ha;
+	struct daemon *d = ha->d;
 	struct mh_msg msg = {.type = MH_TYPE_BU, .bu = p->bu};
 	struct bu_ctx c = {
 		.rx = &p->rx,
@@ -426,28 +280,30 @@ static void finish_dad(struct daemon *d, struct ha_pending *p)
 	};
 	bool in_use;
 
-	in_use = ndisc_dad_finish(&d->nd, ha->home_ifindex, &p->hoa) == 1;
-	if (p->ll_too && ndisc_dad_finish(&d->nd, ha->home_ifindex, &p->ll) == 1)
+	in_use = ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->hoa) == 1;
+	if (p->ll_too && ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->ll) == 1)
 		in_use = true;
 	p->active = false;
 
 	c.have_old = !dp_binding_lookup(&d->dp, &p->hoa, &c.old);
 	if (in_use) {
-		reply(d, &c, MH_BA_DAD_FAILED, p->bu.sequence, 0, true);
+		reply(ha, &c, MH_BA_DAD_FAILED, p->bu.sequence, 0, true);
 		return;
 	}
 	if (c.have_old && !seq_newer(p->bu.sequence, c.old.sequence)) {
-		reply(d, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
+		reply(ha, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
 		return;
 	}
-	accept_binding(d, &c, p->granted_s);
+	accept_binding(ha, &c, p->granted_s);
 }
 
-void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
+		       const struct mh_msg *msg)
 {
 	const struct mh_bu_fields *bu = &msg->bu;
 	const struct config_ha *cfg = &d->cfg.ha;
 	struct bu_ctx c = {.rx = rx, .msg = msg};
+	struct ha *ha = arg;
 	__u32 granted;
 	int status;
 
@@ -459,262 +315,122 @@ void ha_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 	c.sa = config_find_mn(cfg, &c.hoa);
 
 	if (!(bu->flags & XMIP6_BU_F_HOME)) {
-		lookup_old(d, &c);
-		/* A correspondent registration: this node has no CN role (yet),
-		 * and one over a home registration changes its type (139). */
+		lookup_old(ha, &c);
+		/* A correspondent registration is not the home agent's to take;
+		 * one over a home registration changes its type (139). */
 		status = c.have_old && (c.old.flags & XMIP6_BU_F_HOME) ? MH_BA_REG_TYPE_CHANGE
 								       : MH_BA_REASON_UNSPECIFIED;
-		reply(d, &c, status, bu->sequence, 0, false);
+		reply(ha, &c, status, bu->sequence, 0, false);
 		return;
 	}
 	/* Section 10.3.1: a home address outside the home subnet is refused
 	 * before anything else is looked at. */
 	if (!config_prefix_match(&cfg->home_prefix, &c.hoa)) {
-		reply(d, &c, MH_BA_NOT_HOME_SUBNET, bu->sequence, 0, false);
+		reply(ha, &c, MH_BA_NOT_HOME_SUBNET, bu->sequence, 0, false);
 		return;
 	}
 	if (!c.sa && !cfg->accept_unlisted) {
-		reply(d, &c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, false);
+		reply(ha, &c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, false);
 		return;
 	}
-	status = check_auth(d, &c);
+	status = check_auth(ha, &c);
 	if (status) {
-		reply(d, &c, status, bu->sequence, 0, status != MH_BA_AUTH_FAIL);
+		reply(ha, &c, status, bu->sequence, 0, status != MH_BA_AUTH_FAIL);
 		return;
 	}
 	/* After authentication: forged BUs cannot use up the node's allowance. */
-	if (!daemon_bu_rate_ok(d, &d->ha->update_rate, &c.hoa, bu->sequence))
+	if (!daemon_bu_rate_ok(d, &ha->update_rate, &c.hoa, bu->sequence))
 		return;
 	if (c.sa && !c.sa->enabled) {
-		reply(d, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
+		reply(ha, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
 		return;
 	}
 	if (!bu->lifetime || !memcmp(&c.hoa, &c.coa, sizeof(c.coa))) {
-		deregister(d, &c);
+		deregister(ha, &c);
 		return;
 	}
-	if (!coa_valid(d, &c.coa)) {
-		reply(d, &c, MH_BA_INVALID_COA, bu->sequence, 0, true);
+	if (!ha_coa_valid(&ha->d->cfg.ha, &c.coa)) {
+		reply(ha, &c, MH_BA_INVALID_COA, bu->sequence, 0, true);
 		return;
 	}
 	if (!coa_allowed(c.sa, &c.coa)) {
-		reply(d, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
+		reply(ha, &c, MH_BA_ADMIN_PROHIBITED, bu->sequence, 0, true);
 		return;
 	}
 	if (c.have_old && !seq_newer(bu->sequence, c.old.sequence)) {
-		reply(d, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
+		reply(ha, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
 		return;
 	}
-	if (!c.have_old && d->ha->n_bindings >= (long)cfg->max_bindings) {
-		reply(d, &c, MH_BA_INSUFFICIENT_RESOURCES, bu->sequence, 0, true);
+	if (!c.have_old && ha->cache.n_bindings >= (long)cfg->max_bindings) {
+		reply(ha, &c, MH_BA_INSUFFICIENT_RESOURCES, bu->sequence, 0, true);
 		return;
 	}
-	granted = grant_lifetime(d, &c);
+	granted = grant_lifetime(ha, &c);
 	if (!granted) {
-		deregister(d, &c);
+		deregister(ha, &c);
 		return;
 	}
-	if (!c.have_old && d->ha->home_ifindex && cfg->dad && d->nd_open) {
-		start_dad(d, &c, granted);
+	if (!c.have_old && ha->cache.home_ifindex && cfg->dad && d->nd_open) {
+		start_dad(ha, &c, granted);
 		return;
 	}
-	accept_binding(d, &c, granted);
+	accept_binding(ha, &c, granted);
 }
 
 /* ---- timers -------------------------------------------------------------------------------- */
 
-struct expired_list {
-	unsigned long long now;
-	unsigned long long next; /* earliest expiry not yet due */
-	size_t n;
-	struct in6_addr hoa[HA_MAX_EXPIRED_BATCH];
-	struct xmip6_binding b[HA_MAX_EXPIRED_BATCH];
-};
-
-static int collect_expired(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
+static void tick(struct daemon *d, void *arg, unsigned long long now)
 {
-	struct expired_list *l = ctx;
-
-	if (!b->expires_ns)
-		return 0;
-	if (b->expires_ns > l->now) {
-		if (b->expires_ns < l->next)
-			l->next = b->expires_ns;
-		return 0;
-	}
-	l->hoa[l->n] = *hoa;
-	l->b[l->n] = *b;
-	if (++l->n < HA_MAX_EXPIRED_BATCH)
-		return 0;
-	l->next = l->now; /* the rest at the next tick */
-	return 1;
-}
-
-static void expire_bindings(struct daemon *d, unsigned long long now)
-{
-	static struct expired_list l;
-	struct addr6_buf h, o;
+	struct ha *ha = arg;
 	size_t i;
 
-	l.now = now;
-	l.next = ULLONG_MAX;
-	l.n = 0;
-	dp_binding_foreach(&d->dp, collect_expired, &l);
-	d->ha->next_expiry_ns = l.next;
-	for (i = 0; i < l.n; i++) {
-		if (binding_remove(d, &l.hoa[i], &l.b[i]))
-			continue;
-		pr_notice("binding %s -> %s expired (lifetime %u s)", addr6_str(&l.hoa[i], &h),
-			  addr6_str(&l.b[i].care_of_addr, &o), l.b[i].lifetime_s);
-	}
-}
-
-void ha_tick(struct daemon *d, unsigned long long now)
-{
-	struct ha *ha = d->ha;
-	size_t i;
-
+	(void)d;
 	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++)
 		if (ha->pending[i].active && now >= ha->pending[i].deadline_ns)
-			finish_dad(d, &ha->pending[i]);
-	if (now < ha->next_scan_ns)
-		return;
-	ha->next_scan_ns = now + HA_EXPIRY_SCAN_NS;
-	if (now >= ha->next_expiry_ns || now >= ha->next_full_scan_ns) {
-		ha->next_full_scan_ns = now + HA_FULL_SCAN_NS;
-		expire_bindings(d, now);
-	}
+			finish_dad(ha, &ha->pending[i]);
+	ha_cache_tick(&ha->cache, now);
 }
 
-/* ---- operator commands --------------------------------------------------------------------- */
-
-int ha_binding_add(struct daemon *d, const struct in6_addr *hoa, const struct in6_addr *coa,
-		   __u32 lifetime_s, char *err, size_t errlen)
+/* `xmip6ctl home-agents show`: ourselves, then those the home link's RAs name. */
+static int cmd_home_agents_show(struct json_object *args, struct json_object **result, char *err,
+				size_t errlen, void *ctx)
 {
-	struct xmip6_binding old, b = {
-					  .care_of_addr = *coa,
-					  .ha_addr = d->cfg.ha.address,
-					  .lifetime_s = lifetime_s,
-				  };
-	unsigned long long now = mono_now_ns();
-	bool have_old;
-	int ret;
-
-	if (!config_prefix_match(&d->cfg.ha.home_prefix, hoa)) {
-		snprintf(err, errlen, "home address not on the home prefix");
-		return -EINVAL;
-	}
-	if (!coa_valid(d, coa)) {
-		snprintf(err, errlen,
-			 "care-of address not usable (global unicast off the home prefix)");
-		return -EINVAL;
-	}
-	have_old = !dp_binding_lookup(&d->dp, hoa, &old);
-	if (!have_old && d->ha->n_bindings >= (long)d->cfg.ha.max_bindings) {
-		snprintf(err, errlen, "max-bindings (%u) reached", d->cfg.ha.max_bindings);
-		return -ENOSPC;
-	}
-	b.registered_ns = b.created_ns = now;
-	if (have_old) {
-		b.sequence = old.sequence;
-		b.created_ns = old.created_ns ?: old.registered_ns;
-	}
-	b.expires_ns = lifetime_s ? now + (unsigned long long)lifetime_s * NSEC_PER_SEC : 0;
-	ret = dp_binding_update(&d->dp, hoa, &b);
-	if (ret) {
-		snprintf(err, errlen, "binding map: %s", strerror(-ret));
-		return ret;
-	}
-	note_expiry(d->ha, b.expires_ns);
-	if (!have_old)
-		d->ha->n_bindings++;
-	binding_nd(d, hoa, 0, true, !have_old);
-	return 0;
-}
-
-int ha_binding_del(struct daemon *d, const struct in6_addr *hoa, char *err, size_t errlen)
-{
-	struct xmip6_binding b;
-	int ret;
-
-	ret = dp_binding_lookup(&d->dp, hoa, &b);
-	if (ret) {
-		snprintf(err, errlen, "no binding for that home address");
-		return ret;
-	}
-	ret = binding_remove(d, hoa, &b);
-	if (ret)
-		snprintf(err, errlen, "binding map: %s", strerror(-ret));
-	return ret;
-}
-
-static int collect_all(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	struct expired_list *l = ctx;
-
-	l->hoa[l->n] = *hoa;
-	l->b[l->n] = *b;
-	return ++l->n == HA_MAX_EXPIRED_BATCH;
-}
-
-int ha_binding_flush(struct daemon *d)
-{
-	static struct expired_list l;
-	int total = 0;
-	size_t i;
-
-	do {
-		l.n = 0;
-		if (dp_binding_foreach(&d->dp, collect_all, &l) < 0)
-			break;
-		for (i = 0; i < l.n; i++)
-			if (!binding_remove(d, &l.hoa[i], &l.b[i]))
-				total++;
-	} while (l.n == HA_MAX_EXPIRED_BATCH);
-	return total;
-}
-
-struct json_object *ha_home_agents_json(const struct daemon *d)
-{
-	struct json_object *o = json_object_new_object();
+	const struct ha *ha = ctx;
+	const struct config_ha *cfg = &ha->d->cfg.ha;
 	struct json_object *arr = json_object_new_array();
-	struct json_object *ha = json_object_new_object();
+	struct json_object *self = json_object_new_object();
 	char ifname[IF_NAMESIZE];
 	struct addr6_buf a;
 
-	json_object_object_add(ha, "address",
-			       json_object_new_string(addr6_str(&d->cfg.ha.address, &a)));
-	json_object_object_add(ha, "preference", json_object_new_int64(d->cfg.ha.preference));
-	json_object_object_add(ha, "lifetime", NULL);
-	json_object_object_add(ha, "interface",
-			       d->ha->home_ifindex && if_indextoname(d->ha->home_ifindex, ifname)
+	(void)args;
+	(void)err;
+	(void)errlen;
+	json_object_object_add(self, "address",
+			       json_object_new_string(addr6_str(&cfg->address, &a)));
+	json_object_object_add(self, "preference", json_object_new_int64(cfg->preference));
+	json_object_object_add(self, "lifetime", NULL);
+	json_object_object_add(self, "interface",
+			       ha->cache.home_ifindex &&
+					       if_indextoname(ha->cache.home_ifindex, ifname)
 				       ? json_object_new_string(ifname)
 				       : NULL);
-	json_object_object_add(ha, "source", json_object_new_string("self"));
-	json_object_array_add(arr, ha);
-	disc_ha_list_json_add(d, arr); /* learnt from Router Advertisements */
-	json_object_object_add(o, "home_agents", arr);
-	return o;
-}
-
-/* ---- start and stop ------------------------------------------------------------------------ */
-
-static int restore_nd(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	struct daemon *d = ctx;
-
-	d->ha->n_bindings++;
-	/* Bindings outlive the daemon; make sure the kernel still proxies. */
-	binding_nd(d, hoa, b->flags, true, false);
+	json_object_object_add(self, "source", json_object_new_string("self"));
+	json_object_array_add(arr, self);
+	disc_ha_list_json_add(ha->disc, arr); /* learnt from Router Advertisements */
+	*result = json_object_new_object();
+	json_object_object_add(*result, "home_agents", arr);
 	return 0;
 }
+
+/* ---- start, reload and stop ---------------------------------------------------------------- */
 
 /*
  * XDP admission of signalling (XMIP6_CFG_F_ADMIT, headers/xmip6.h): the
  * mobile-nodes list into "admit", the flag on unless accept-unlisted, where
- * every home address may register and none can be told apart.
+ * every home address may register and none can be told apart. At start and
+ * after a reload.
  */
-int ha_admit_sync(struct daemon *d)
+static int admit_sync(struct daemon *d)
 {
 	const struct config_ha *cfg = &d->cfg.ha;
 	struct in6_addr *addrs = NULL;
@@ -737,6 +453,75 @@ int ha_admit_sync(struct daemon *d)
 	return flags == c.flags ? 0 : dp_config_set_flags(&d->dp, flags);
 }
 
+/* Registrations waiting for DAD are simply not answered: the MN retransmits. */
+static void cancel_pending(struct ha *ha)
+{
+	struct daemon *d = ha->d;
+	size_t i;
+
+	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++) {
+		if (!ha->pending[i].active)
+			continue;
+		ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &ha->pending[i].hoa);
+		if (ha->pending[i].ll_too)
+			ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &ha->pending[i].ll);
+		ha->pending[i].active = false;
+	}
+}
+
+static const char *reload_refused(const struct daemon *d, void *arg,
+				  const struct xmip6d_config *next)
+{
+	const struct config_ha *cur = &d->cfg.ha, *new = &next->ha;
+
+	(void)arg;
+	if (memcmp(&new->address, &cur->address, sizeof(new->address)) ||
+	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)) ||
+	    strcmp(new->home_link, cur->home_link))
+		return "home-agent address, interfaces or home-link changed; restart needed";
+	return NULL;
+}
+
+/* Pending DAD entries point into the old mobile-node table: none survive. */
+static void reload_before(struct daemon *d, void *arg)
+{
+	(void)d;
+	cancel_pending(arg);
+}
+
+static void reload_after(struct daemon *d, void *arg)
+{
+	(void)arg;
+	if (admit_sync(d))
+		pr_err("signalling admission not updated: the data plane keeps the old list");
+}
+
+static void stop(struct daemon *d, void *arg)
+{
+	struct ha *ha = arg;
+
+	/* Bindings stay in the map, proxy ND entries in the kernel. */
+	(void)d;
+	cancel_pending(ha);
+	disc_ha_stop(ha->disc);
+	free(ha);
+}
+
+static const struct daemon_role_hooks role_hooks = {
+	.reload_refused = reload_refused,
+	.reload_before = reload_before,
+	.reload_after = reload_after,
+	.stop = stop,
+};
+
+/* What the home agent takes: BUs, its commands, and a tick for DAD and expiry. */
+static int register_parts(struct daemon *d, struct ha *ha)
+{
+	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive_bu, ha)
+		       ?: daemon_on_tick(d, tick, ha) ?: ha_cache_ctl_reg(&ha->cache)
+		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha);
+}
+
 int ha_start(struct daemon *d)
 {
 	const struct config_ha *cfg = &d->cfg.ha;
@@ -753,14 +538,19 @@ int ha_start(struct daemon *d)
 	err = daemon_check_interfaces(d, cfg->interfaces, cfg->n_interfaces);
 	if (err)
 		return err;
-	ha = calloc(1, sizeof(*ha));
+	ha = daemon_role_new(d, &role_hooks, sizeof(*ha));
 	if (!ha)
 		return -ENOMEM;
-	d->ha = ha;
+	ha->d = ha->cache.d = d;
+	err = register_parts(d, ha);
+	if (err) {
+		pr_err("home agent: %s", strerror(-err));
+		return err;
+	}
 	update_rate_init(&ha->update_rate, 0);
 	if (cfg->home_link[0]) {
-		ha->home_ifindex = if_nametoindex(cfg->home_link);
-		err = nl_link_lladdr(&d->nl, ha->home_ifindex, ha->home_lladdr);
+		ha->cache.home_ifindex = if_nametoindex(cfg->home_link);
+		err = nl_link_lladdr(&d->nl, ha->cache.home_ifindex, ha->cache.home_lladdr);
 		if (err) {
 			pr_err("home link %s: no link-layer address: %s", cfg->home_link,
 			       strerror(-err));
@@ -775,44 +565,17 @@ int ha_start(struct daemon *d)
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
-	err = ha_admit_sync(d);
+	err = admit_sync(d);
 	if (err)
 		return err;
-	dp_binding_foreach(&d->dp, restore_nd, d);
-	err = disc_ha_start(d); /* DHAAD and mobile prefixes (disc.c) */
+	ha_cache_restore(&ha->cache);
+	err = disc_ha_start(d, &ha->disc);
 	if (err)
 		return err;
 	pr_notice("home agent %s for %s/%u on %d interface(s), %s home link, %ld binding(s) kept",
 		  addr6_str(&cfg->address, &(struct addr6_buf){}),
 		  addr6_str(&cfg->home_prefix.addr, &(struct addr6_buf){}), cfg->home_prefix.len,
-		  cfg->n_interfaces, ha->home_ifindex ? cfg->home_link : "virtual", ha->n_bindings);
+		  cfg->n_interfaces, ha->cache.home_ifindex ? cfg->home_link : "virtual",
+		  ha->cache.n_bindings);
 	return 0;
-}
-
-void ha_cancel_pending(struct daemon *d)
-{
-	struct ha *ha = d->ha;
-	size_t i;
-
-	/* Registrations waiting for DAD are simply not answered: the MN
-	 * retransmits. */
-	for (i = 0; i < sizeof(ha->pending) / sizeof(ha->pending[0]); i++) {
-		if (!ha->pending[i].active)
-			continue;
-		ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].hoa);
-		if (ha->pending[i].ll_too)
-			ndisc_dad_finish(&d->nd, ha->home_ifindex, &ha->pending[i].ll);
-		ha->pending[i].active = false;
-	}
-}
-
-void ha_stop(struct daemon *d)
-{
-	if (!d->ha)
-		return;
-	/* Bindings stay in the map, proxy ND entries in the kernel. */
-	ha_cancel_pending(d);
-	disc_ha_stop(d);
-	free(d->ha);
-	d->ha = NULL;
 }

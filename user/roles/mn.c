@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mn.c - the mobile node: its Binding Update List entry for the home agent
- * (RFC 6275 sections 11.7.1, 11.7.3, 11.8), driven by where its addresses
- * say it is.
+ * (RFC 6275 sections 11.7.1, 11.7.3, 11.8; bul.c sends and paces the BU),
+ * driven by where its addresses say it is.
  *
  * Location: the first configured interface (in preference order) that has
  * a usable global address decides. An address on the home prefix means the
  * MN is home; any other is the care-of address. Address and link events
- * come from rtnetlink. (Router Advertisement driven movement detection
- * builds on this later.)
+ * come from rtnetlink; movement detection (movement.c) says which addresses
+ * live routers still advertise, and calls back when that changes.
+ * Discovery (disc_mn.c) finds the home agent when none is configured, route
+ * optimisation (ro.c) registers with correspondents; both are the MN's
+ * parts and learn where it stands from it (struct mn_where).
  *
  * The data plane follows the home agent's answer only: the MN's entry in the
  * "bindings" map (tunnel on) is written on an accepting BA and deleted on an
  * accepting deregistration BA, never on a mere BU.
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +29,16 @@
 
 #include "wire/auth.h"
 #include "daemon/daemon.h"
-#include "roles/disc.h"
+#include "roles/bul.h"
+#include "roles/disc_mn.h"
+#include "roles/mn.h"
 #include "roles/movement.h"
-#include "daemon/ratelimit.h"
+#include "roles/ro.h"
+#include "wire/disc.h"
 #include "common/util.h"
 
-#define NSEC_PER_SEC		   1000000000ULL
-#define NSEC_PER_MSEC		   1000000ULL
-#define INITIAL_BINDACK_TIMEOUT_MS 1000 /* section 13 */
+#define NSEC_PER_SEC  1000000000ULL
+#define NSEC_PER_MSEC 1000000ULL
 
 enum mn_state {
 	MN_DETACHED,	  /* no usable address yet */
@@ -51,14 +57,11 @@ static const char *const state_names[] = {
 };
 
 struct mn {
+	struct daemon *d;
 	enum mn_state state;
 	int ifindex[CONFIG_MAX_IFACES];
 	int lo_ifindex;
 	struct config_prefix home_prefix; /* host bits clear */
-	/* Configured, or found by DHAAD / formed from the prefix (disc.c). */
-	struct in6_addr home_addr;
-	struct in6_addr home_agent;
-	bool ha_known; /* no BU goes out before */
 
 	/* Where the addresses say we are. */
 	bool at_home;
@@ -66,23 +69,17 @@ struct mn {
 	bool have_coa;
 	struct in6_addr coa;
 
-	/* The BU in flight. */
-	__u16 seq;
-	struct in6_addr bu_coa; /* the home address when deregistering */
-	bool bu_active;
-	unsigned long long bu_first_ns; /* first BU since the move */
-	unsigned long long next_send_ns;
-	__u32 timeout_ms;
-	__u32 retransmissions;
-	struct rate_window bu_rate; /* MAX_UPDATE_RATE to the home agent */
-	bool bu_paced;		    /* the next BU waits for bu_rate, not a timeout */
+	/*
+	 * The Binding Update List entry for the home agent: its peer is the
+	 * home agent (configured, or found by DHAAD: no BU goes out before),
+	 * its home address configured or formed from the prefix.
+	 */
+	struct bul_entry bu;
+	bool bu_active;	 /* a BU is in flight */
+	bool registered; /* the home agent holds a binding (bu.reg_coa ...) */
 
-	/* The binding the HA holds. */
-	bool registered;
-	struct in6_addr reg_coa;
-	__u32 granted_s;
-	unsigned long long reg_ns, expires_ns, refresh_ns;
-	int last_status; /* -1: none yet */
+	struct ro *ro;	      /* route optimisation (ro.c), NULL for policy "none" */
+	struct disc_mn *disc; /* DHAAD and MPS (disc_mn.c), NULL when all is configured */
 };
 
 static void set_state(struct mn *mn, enum mn_state state)
@@ -94,20 +91,20 @@ static void set_state(struct mn *mn, enum mn_state state)
 
 /* ---- the home address on lo while away ---------------------------------------------------- */
 
-static void hoa_on_lo(struct daemon *d, bool on)
+static void hoa_on_lo(struct mn *mn, bool on)
 {
-	struct mn *mn = d->mn;
+	struct nl *nl = &mn->d->nl;
 	struct addr6_buf a;
 	int err;
 
 	if (on)
-		err = nl_addr_add(&d->nl, mn->lo_ifindex, &d->mn->home_addr, 128,
+		err = nl_addr_add(nl, mn->lo_ifindex, &mn->bu.home_addr, 128,
 				  NL_ADDR_F_NODAD | NL_ADDR_F_NOPREFIX);
 	else
-		err = nl_addr_del(&d->nl, mn->lo_ifindex, &d->mn->home_addr, 128);
+		err = nl_addr_del(nl, mn->lo_ifindex, &mn->bu.home_addr, 128);
 	if (err && !(!on && (err == -EADDRNOTAVAIL || err == -ENOENT)))
 		pr_err("%s home address %s on lo: %s", on ? "adding" : "removing",
-		       addr6_str(&d->mn->home_addr, &a), strerror(-err));
+		       addr6_str(&mn->bu.home_addr, &a), strerror(-err));
 }
 
 /* ---- sending BUs --------------------------------------------------------------------------- */
@@ -117,56 +114,29 @@ static bool deregistering(const struct mn *mn)
 	return mn->state == MN_DEREGISTERING;
 }
 
-static int send_bu(struct daemon *d)
+static bool ha_known(const struct mn *mn)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
-	struct mh_bu_fields bu = {
-		.sequence = mn->seq,
-		.flags = XMIP6_BU_F_ACK | XMIP6_BU_F_HOME,
-		.lifetime = deregistering(mn) ? 0 : cfg->lifetime_s / 4,
-	};
-	struct mh_opts opts = {};
-	__u8 mh[128];
-	struct sig_tx tx = {
-		.dst = mn->home_agent,
-		.mh = mh,
-	};
-	int len, err;
+	return !IN6_IS_ADDR_UNSPECIFIED(&mn->bu.peer);
+}
 
-	if (!mn->ha_known) {
-		/* Section 11.4.1: find the home agent first; the BU goes out
-		 * when it answers (mn_home_agent_found). */
-		if (!deregistering(mn))
-			disc_mn_need_home_agent(d, &mn->bu_coa);
-		return 0;
-	}
+/*
+ * Section 11.7.1: H and A (L when the HA is to defend our link-local
+ * address too), the RFC 4285 authenticator when we have a key; a lifetime
+ * of 0 when deregistering. Taken from the configuration for every copy, as
+ * a reload left it.
+ */
+static void home_bu_opts(struct mn *mn)
+{
+	const struct config_mn *cfg = &mn->d->cfg.mn;
+	struct bul_bu_opts *o = &mn->bu.opts;
 
+	o->flags = XMIP6_BU_F_ACK | XMIP6_BU_F_HOME;
 	if (cfg->link_local_compat)
-		bu.flags |= XMIP6_BU_F_LLADDR;
-	if (cfg->key_len) {
-		opts.has_timestamp = true;
-		opts.timestamp = auth_ntp_now();
-		opts.has_mnha_auth = true;
-		opts.mnha_spi = cfg->spi;
-	}
-	len = mh_build_bu(mh, sizeof(mh), &bu, &opts);
-	if (len < 0)
-		return len;
-	if (cfg->key_len) {
-		err = auth_mnha_sign(mh, len, &mn->bu_coa, &mn->home_addr, cfg->key, cfg->key_len);
-		if (err)
-			return err;
-	}
-	tx.mh_len = len;
-	if (deregistering(mn)) {
-		/* From home: the home address is the source, no HAO (11.5.4). */
-		tx.src = mn->home_addr;
-	} else {
-		tx.src = mn->bu_coa;
-		tx.hao = &mn->home_addr;
-	}
-	return daemon_send(d, &tx, MH_TYPE_BU);
+		o->flags |= XMIP6_BU_F_LLADDR;
+	o->spi = cfg->spi;
+	o->key = cfg->key;
+	o->key_len = cfg->key_len;
+	mn->bu.lifetime_s = deregistering(mn) ? 0 : cfg->lifetime_s;
 }
 
 /*
@@ -176,63 +146,58 @@ static int send_bu(struct daemon *d)
  * address from the unspecified address; the HA answers to all-nodes, which
  * completes the kernel's neighbour entry the BU is waiting on.
  */
-static void solicit_ha(struct daemon *d)
+static void solicit_ha(struct mn *mn)
 {
-	struct mn *mn = d->mn;
+	struct daemon *d = mn->d;
 
 	if (!d->nd_open)
 		return;
-	ndisc_dad_finish(&d->nd, mn->home_ifindex, &d->mn->home_agent);
-	if (ndisc_dad_start(&d->nd, mn->home_ifindex, &d->mn->home_agent))
+	ndisc_dad_finish(&d->nd, mn->home_ifindex, &mn->bu.peer);
+	if (ndisc_dad_start(&d->nd, mn->home_ifindex, &mn->bu.peer))
 		pr_debug("Neighbor Solicitation for the home agent not sent");
 }
 
-/* Send the BU in flight again, or for the first time, and arm the backoff. */
-static void transmit(struct daemon *d, unsigned long long now)
+/* Send the BU in flight again, or for the first time (bul_transmit). */
+static void transmit(struct mn *mn, unsigned long long now)
 {
-	struct mn *mn = d->mn;
-	unsigned long long wait = rate_window_take(&mn->bu_rate, now, RATE_WINDOW_NS);
 	struct addr6_buf a;
+	int ret;
 
-	/* Sections 11.8, 12: at most MAX_UPDATE_RATE BUs a second to the home
-	 * agent, however fast the moves come; mn_tick() sends this one when
-	 * the window opens. */
-	mn->bu_paced = wait != 0;
-	if (wait) {
-		mn->next_send_ns = now + wait;
-		return;
-	}
-	/* Every copy carries a new sequence number (section 11.8). */
-	mn->seq++;
-	if (send_bu(d))
-		pr_warn("BU seq %u for care-of address %s not sent", mn->seq,
-			addr6_str(&mn->bu_coa, &a));
+	home_bu_opts(mn);
+	ret = bul_transmit(mn->d, &mn->bu, now);
+	if (ret == BUL_PACED)
+		return; /* tick() sends it when the rate lets it */
+	if (ret)
+		pr_warn("BU seq %u for care-of address %s not sent", mn->bu.seq,
+			addr6_str(&mn->bu.care_of_addr, &a));
 	if (deregistering(mn))
-		solicit_ha(d);
-	mn->next_send_ns = now + (unsigned long long)mn->timeout_ms * NSEC_PER_MSEC;
+		solicit_ha(mn);
+	else if (!ha_known(mn))
+		/* Section 11.4.1: find the home agent first; the BU goes out
+		 * when it answers (home_agent_found). */
+		disc_mn_need_home_agent(mn->disc, &mn->bu.care_of_addr);
 }
 
-static void start_bu(struct daemon *d, enum mn_state state, const struct in6_addr *coa)
+static void start_bu(struct mn *mn, enum mn_state state, const struct in6_addr *coa)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
+	const struct config_mn *cfg = &mn->d->cfg.mn;
 	unsigned long long now = mono_now_ns();
+	bool dereg = state == MN_DEREGISTERING;
 
 	set_state(mn, state);
-	mn->bu_coa = *coa;
 	mn->bu_active = true;
-	mn->bu_first_ns = now;
-	mn->retransmissions = 0;
 	/* The first home registration waits for the HA's proxy DAD. */
-	mn->timeout_ms = mn->registered || state == MN_DEREGISTERING ? INITIAL_BINDACK_TIMEOUT_MS
-								     : cfg->initial_timeout_ms;
-	transmit(d, now);
+	bul_start(&mn->bu, coa, dereg ? 0 : cfg->lifetime_s,
+		  mn->registered || dereg ? BUL_INITIAL_BINDACK_TIMEOUT_MS
+					  : cfg->initial_timeout_ms,
+		  now);
+	transmit(mn, now);
 }
 
 /* ---- location ------------------------------------------------------------------------------ */
 
 struct locate_ctx {
-	const struct daemon *d;
+	const struct mn *mn;
 	int ifindex;
 	bool found, home;
 	struct in6_addr addr;
@@ -242,7 +207,7 @@ struct locate_ctx {
 static int locate_addr(const struct nl_addr *a, void *arg)
 {
 	struct locate_ctx *l = arg;
-	const struct mn *mn = l->d->mn;
+	const struct mn *mn = l->mn;
 	int rank, score;
 
 	if (a->ifindex != l->ifindex || a->scope != RT_SCOPE_UNIVERSE)
@@ -251,7 +216,7 @@ static int locate_addr(const struct nl_addr *a, void *arg)
 		return 0;
 	/* Heard RAs on this link: only prefixes of routers still there count,
 	 * those of a router being checked (link flapped) less. */
-	rank = movement_addr_rank(l->d, a);
+	rank = movement_addr_rank(mn->d, a);
 	if (!rank)
 		return 0;
 	/* Then a preferred address over a deprecated one, and on a tie the
@@ -267,16 +232,14 @@ static int locate_addr(const struct nl_addr *a, void *arg)
 	return 0;
 }
 
-static void evaluate(struct daemon *d)
+static void evaluate(struct mn *mn)
 {
+	struct daemon *d = mn->d;
 	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
-	struct locate_ctx l = {.d = d};
+	struct locate_ctx l = {.mn = mn};
 	struct addr6_buf a;
 	int i;
 
-	/* RA-driven detection (movement.c); started here, once, as mn_start ends. */
-	movement_start(d);
 	for (i = 0; i < cfg->n_interfaces; i++) {
 		if (!mn->ifindex[i])
 			mn->ifindex[i] = if_nametoindex(cfg->interfaces[i]);
@@ -297,23 +260,23 @@ static void evaluate(struct daemon *d)
 		mn->at_home = true;
 		mn->have_coa = false;
 		mn->home_ifindex = l.ifindex;
-		movement_at_home(d, l.ifindex, &mn->home_addr, cfg->home_prefix_len);
-		movement_set_source(d, l.ifindex, &mn->home_addr);
+		movement_at_home(d, l.ifindex, &mn->bu.home_addr, cfg->home_prefix_len);
+		movement_set_source(d, l.ifindex, &mn->bu.home_addr);
 		if (mn->state == MN_HOME || mn->state == MN_DEREGISTERING)
 			return;
-		hoa_on_lo(d, false);
+		hoa_on_lo(mn, false);
 		if (mn->registered || mn->state == MN_REGISTERING) {
 			pr_notice("home again on %s: deregistering (movement detected in %llu ms)",
 				  cfg->interfaces[i], movement_since_hint_ms(d));
 			/* No more HAO packets from a CoA we left; the
 			 * correspondents hear of it once the HA let go (ro_home). */
-			ro_moved(d);
-			start_bu(d, MN_DEREGISTERING, &mn->home_addr);
+			ro_moved(mn->ro);
+			start_bu(mn, MN_DEREGISTERING, &mn->bu.home_addr);
 		} else {
 			pr_notice("at home on %s", cfg->interfaces[i]);
 			mn->bu_active = false;
 			set_state(mn, MN_HOME);
-			ro_home(d);
+			ro_home(mn->ro);
 		}
 		return;
 	}
@@ -323,47 +286,48 @@ static void evaluate(struct daemon *d)
 	if (mn->have_coa && !memcmp(&mn->coa, &l.addr, sizeof(l.addr)) && mn->state != MN_HOME &&
 	    mn->state != MN_DEREGISTERING && mn->state != MN_DETACHED) {
 		/* Same CoA, maybe another router: the route follows. */
-		movement_set_source(d, l.ifindex, &mn->home_addr);
+		movement_set_source(d, l.ifindex, &mn->bu.home_addr);
 		return;
 	}
 	mn->have_coa = true;
 	mn->coa = l.addr;
-	hoa_on_lo(d, true);
-	movement_set_source(d, l.ifindex, &mn->home_addr);
+	hoa_on_lo(mn, true);
+	movement_set_source(d, l.ifindex, &mn->bu.home_addr);
 	if (mn->registered && mn->state == MN_REGISTERED &&
-	    !memcmp(&mn->reg_coa, &l.addr, sizeof(l.addr)))
+	    !memcmp(&mn->bu.reg_coa, &l.addr, sizeof(l.addr)))
 		return;
 	/* Correspondents would send to the old CoA: back to the tunnel now,
 	 * route optimisation again once the HA has the new one. */
-	ro_moved(d);
+	ro_moved(mn->ro);
 	pr_notice("care-of address %s on %s: registering with %s (movement detected in %llu ms)",
 		  addr6_str(&l.addr, &a), cfg->interfaces[i],
-		  addr6_str(&mn->home_agent, &(struct addr6_buf){}), movement_since_hint_ms(d));
-	start_bu(d, MN_REGISTERING, &l.addr);
+		  addr6_str(&mn->bu.peer, &(struct addr6_buf){}), movement_since_hint_ms(d));
+	start_bu(mn, MN_REGISTERING, &l.addr);
 }
 
 static void on_link(int ifindex, bool up, bool carrier, void *ctx)
 {
+	struct mn *mn = ctx;
+
 	/* Link-up: solicit a router, check the old one (movement.c). */
-	movement_link_event(ctx, ifindex, up, carrier);
+	movement_link_event(mn->d, ifindex, up, carrier);
 }
 
 static void monitor_readable(struct daemon *d, void *arg, unsigned long long now)
 {
 	static const struct nl_monitor_ops ops = {.link = on_link};
 
-	(void)arg;
 	(void)now;
 	/* Any address or link change (or lost events) may move us: look again
 	 * at the addresses themselves. */
-	nl_monitor_read(&d->nl, &ops, d);
-	evaluate(d);
+	nl_monitor_read(&d->nl, &ops, arg);
+	evaluate(arg);
 }
 
-void mn_location_changed(struct daemon *d)
+/* Movement detection saw routers come or go: look at the addresses again. */
+static void location_changed(void *ctx)
 {
-	if (d->mn)
-		evaluate(d);
+	evaluate(ctx);
 }
 
 /* ---- receiving ----------------------------------------------------------------------------- */
@@ -375,35 +339,34 @@ static void drop_ba(struct daemon *d, enum daemon_drop why, const struct mh_msg 
 	pr_info("BA seq %u status %u ignored: %s", msg->ba.sequence, msg->ba.status, what);
 }
 
-static void store_binding(struct daemon *d, __u32 granted_s, unsigned long long now)
+static void store_binding(struct mn *mn, __u32 granted_s, unsigned long long now)
 {
-	struct mn *mn = d->mn;
+	struct daemon *d = mn->d;
 	struct xmip6_binding b = {
-		.care_of_addr = mn->bu_coa,
-		.ha_addr = mn->home_agent,
+		.care_of_addr = mn->bu.care_of_addr,
+		.ha_addr = mn->bu.peer,
 		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
 		.registered_ns = now,
 		.created_ns = now,
 		.lifetime_s = granted_s,
-		.sequence = mn->seq,
+		.sequence = mn->bu.seq,
 		.flags = XMIP6_BU_F_ACK | XMIP6_BU_F_HOME,
 	};
 	struct xmip6_binding old;
 	struct addr6_buf a;
 	int err;
 
-	if (!dp_binding_lookup(&d->dp, &mn->home_addr, &old))
+	if (!dp_binding_lookup(&d->dp, &mn->bu.home_addr, &old))
 		b.created_ns = old.created_ns ?: old.registered_ns;
-	err = dp_binding_update(&d->dp, &mn->home_addr, &b);
+	err = dp_binding_update(&d->dp, &mn->bu.home_addr, &b);
 	if (err)
-		pr_err("binding map for %s: %s", addr6_str(&mn->home_addr, &a), strerror(-err));
+		pr_err("binding map for %s: %s", addr6_str(&mn->bu.home_addr, &a), strerror(-err));
 }
 
-static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned long long now)
+static void ba_accepted(struct mn *mn, const struct mh_msg *msg, unsigned long long now)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
-	unsigned long long refresh_s;
+	struct daemon *d = mn->d;
+	unsigned long long advised_ns = ULLONG_MAX;
 	struct addr6_buf a, h;
 	__u32 granted;
 	int err;
@@ -411,9 +374,9 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 	mn->bu_active = false;
 	if (mn->state == MN_DEREGISTERING) {
 		if (d->nd_open)
-			ndisc_dad_finish(&d->nd, mn->home_ifindex, &mn->home_agent);
+			ndisc_dad_finish(&d->nd, mn->home_ifindex, &mn->bu.peer);
 		mn->registered = false;
-		err = dp_binding_delete(&d->dp, &mn->home_addr);
+		err = dp_binding_delete(&d->dp, &mn->bu.home_addr);
 		if (err && err != -ENOENT)
 			pr_err("binding map: %s", strerror(-err));
 		set_state(mn, MN_HOME);
@@ -422,67 +385,61 @@ static void ba_accepted(struct daemon *d, const struct mh_msg *msg, unsigned lon
 			__u8 lladdr[6];
 
 			if (!nl_link_lladdr(&d->nl, mn->home_ifindex, lladdr))
-				ndisc_send_unsolicited_na(&d->nd, mn->home_ifindex, &mn->home_addr,
-							  lladdr, false);
+				ndisc_send_unsolicited_na(&d->nd, mn->home_ifindex,
+							  &mn->bu.home_addr, lladdr, false);
 		}
 		movement_registered(d, NULL);
-		pr_notice("deregistered from %s in %llu ms: at home",
-			  addr6_str(&mn->home_agent, &a), (now - mn->bu_first_ns) / NSEC_PER_MSEC);
+		pr_notice("deregistered from %s in %llu ms: at home", addr6_str(&mn->bu.peer, &a),
+			  (now - mn->bu.first_ns) / NSEC_PER_MSEC);
 		/* Section 11.5.4: now the correspondents, from the home address. */
-		ro_home(d);
+		ro_home(mn->ro);
 		return;
 	}
 
-	granted = (__u32)msg->ba.lifetime * 4;
-	if (granted > cfg->lifetime_s)
-		granted = cfg->lifetime_s;
+	granted = bul_granted_s(&mn->bu, &msg->ba);
 	if (!granted) {
 		pr_warn("home agent granted lifetime 0: not registered");
 		set_state(mn, MN_DETACHED);
 		return;
 	}
-	store_binding(d, granted, now);
+	store_binding(mn, granted, now);
 	mn->registered = true;
-	mn->reg_coa = mn->bu_coa;
-	mn->granted_s = granted;
-	mn->reg_ns = now;
-	mn->expires_ns = now + (unsigned long long)granted * NSEC_PER_SEC;
 	/* Refresh at 3/4 of the lifetime, or sooner when the HA advises. */
-	refresh_s = granted - granted / 4;
-	if (msg->bra && ntohs(msg->bra->refresh_interval) * 4ULL < refresh_s)
-		refresh_s = ntohs(msg->bra->refresh_interval) * 4ULL;
-	mn->refresh_ns = now + (refresh_s ?: 1) * NSEC_PER_SEC;
+	if (msg->bra)
+		advised_ns = now + ((ntohs(msg->bra->refresh_interval) * 4ULL) ?: 1) * NSEC_PER_SEC;
+	bul_bound(&mn->bu, granted, advised_ns, now);
 	set_state(mn, MN_REGISTERED);
 	pr_notice("registered %s via %s with %s: lifetime %u s, seq %u, in %llu ms",
-		  addr6_str(&mn->home_addr, &h), addr6_str(&mn->bu_coa, &a),
-		  addr6_str(&mn->home_agent, &(struct addr6_buf){}), granted, mn->seq,
-		  (now - mn->bu_first_ns) / NSEC_PER_MSEC);
+		  addr6_str(&mn->bu.home_addr, &h), addr6_str(&mn->bu.care_of_addr, &a),
+		  addr6_str(&mn->bu.peer, &(struct addr6_buf){}), granted, mn->bu.seq,
+		  (now - mn->bu.first_ns) / NSEC_PER_MSEC);
 	/* Smooth handoff (section 11.5.3): the previous CoA received until now. */
-	movement_registered(d, &mn->bu_coa);
+	movement_registered(d, &mn->bu.care_of_addr);
 }
 
-static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+static void receive_ba(struct mn *mn, const struct sig_rx *rx, const struct mh_msg *msg)
 {
+	struct daemon *d = mn->d;
 	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
 	unsigned long long now = mono_now_ns();
-	const struct in6_addr *coa = &mn->bu_coa;
+	const struct in6_addr *coa = &mn->bu.care_of_addr;
+	enum bul_ba verdict;
 	int err;
 
-	if (memcmp(&rx->mh_src, &mn->home_agent, sizeof(rx->mh_src)))
+	if (memcmp(&rx->mh_src, &mn->bu.peer, sizeof(rx->mh_src)))
 		return drop_ba(d, DROP_ba_unexpected, msg, "not from our home agent");
-	if (memcmp(&rx->mh_dst, &mn->home_addr, sizeof(rx->mh_dst)))
+	if (memcmp(&rx->mh_dst, &mn->bu.home_addr, sizeof(rx->mh_dst)))
 		return drop_ba(d, DROP_ba_unexpected, msg, "not for our home address");
 	/* The care-of address it answers: the one in flight, else the registered one. */
 	if (!mn->bu_active)
-		coa = mn->at_home ? &mn->home_addr : &mn->reg_coa;
+		coa = mn->at_home ? &mn->bu.home_addr : &mn->bu.reg_coa;
 
 	if (cfg->key_len) {
 		/* RFC 4285: the HA signs its BA over the same addresses. */
 		if (!msg->auth || msg->auth->subtype != MH_AUTH_SUBTYPE_MN_HA ||
 		    ntohl(msg->auth->spi) != cfg->spi)
 			return drop_ba(d, DROP_ba_auth_failed, msg, "no MN-HA authenticator");
-		err = auth_mnha_verify(msg->data, msg->len, coa, &mn->home_addr, cfg->key,
+		err = auth_mnha_verify(msg->data, msg->len, coa, &mn->bu.home_addr, cfg->key,
 				       cfg->key_len);
 		if (err)
 			return drop_ba(d, DROP_ba_auth_failed, msg, "MN-HA authenticator wrong");
@@ -490,57 +447,73 @@ static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct m
 	if (!mn->bu_active)
 		return drop_ba(d, DROP_ba_unexpected, msg, "no Binding Update in flight");
 
-	if (msg->ba.status == MH_BA_SEQ_OUT_OF_WINDOW) {
-		/* Section 11.7.3: the BA holds the last sequence number the HA
-		 * accepted; go on from there at once. */
-		mn->last_status = msg->ba.status;
+	verdict = bul_ba_check(&mn->bu, &msg->ba);
+	if (verdict == BUL_BA_SEQ_RESET) {
+		/* Section 11.7.3: go on from the HA's number at once. */
+		mn->bu.last_status = msg->ba.status;
 		pr_notice("home agent expects a sequence number after %u: resending",
 			  msg->ba.sequence);
-		mn->seq = msg->ba.sequence;
-		transmit(d, now);
+		transmit(mn, now);
 		return;
 	}
-	if (msg->ba.sequence != mn->seq)
+	if (verdict == BUL_BA_OTHER_SEQ)
 		return drop_ba(d, DROP_ba_unexpected, msg, "sequence number of no BU in flight");
 
-	mn->last_status = msg->ba.status;
+	mn->bu.last_status = msg->ba.status;
 	if (mn->state == MN_DEREGISTERING && msg->ba.status == MH_BA_NOT_HOME_AGENT) {
 		/* The HA holds no binding for us (it took an earlier copy, or
 		 * lost it): what deregistration wanted. */
 		pr_notice("home agent has no binding for us: deregistered");
-		ba_accepted(d, msg, now);
+		ba_accepted(mn, msg, now);
 		return;
 	}
-	if (msg->ba.status >= MH_BA_REJECTED_MIN) {
+	if (verdict == BUL_BA_REFUSED) {
 		/* Keep trying with the backoff already armed (section 11.8). */
-		pr_notice("home agent refused BU seq %u: %u %s; retrying in %u ms", mn->seq,
-			  msg->ba.status, mh_ba_status_str(msg->ba.status), mn->timeout_ms);
+		pr_notice("home agent refused BU seq %u: %u %s; retrying in %u ms", mn->bu.seq,
+			  msg->ba.status, mh_ba_status_str(msg->ba.status), mn->bu.timeout_ms);
 		return;
 	}
-	ba_accepted(d, msg, now);
+	ba_accepted(mn, msg, now);
 }
 
-void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+/* Where we stand with the home agent, for route optimisation and prefix discovery. */
+static void where(const struct mn *mn, struct mn_where *w)
 {
-	struct mn *mn = d->mn;
+	w->registered = mn->registered && mn->state == MN_REGISTERED;
+	if (!w->registered)
+		return;
+	w->care_of_addr = mn->bu.reg_coa;
+	w->home_addr = mn->bu.home_addr;
+	w->home_agent = mn->bu.peer;
+}
+
+/* BA, BRR, BE, HoT and CoT: from the home agent, or a correspondent (ro.c). */
+static void receive(struct daemon *d, void *arg, const struct sig_rx *rx, const struct mh_msg *msg)
+{
+	struct mn *mn = arg;
+	struct mn_where w;
 	struct addr6_buf a;
 
-	/* Return routability, and what correspondents say (ro.c). */
 	if (msg->type == MH_TYPE_HOT || msg->type == MH_TYPE_COT ||
 	    ((msg->type == MH_TYPE_BA || msg->type == MH_TYPE_BRR || msg->type == MH_TYPE_BE) &&
-	     ro_is_correspondent(d, &rx->src))) {
-		ro_receive(d, rx, msg);
+	     ro_is_correspondent(mn->ro, &rx->src))) {
+		if (!mn->ro) {
+			daemon_count_drop(d, DROP_unexpected_type);
+			return;
+		}
+		where(mn, &w);
+		ro_receive(mn->ro, rx, msg, &w);
 		return;
 	}
 	switch (msg->type) {
 	case MH_TYPE_BA:
-		receive_ba(d, rx, msg);
+		receive_ba(mn, rx, msg);
 		break;
 	case MH_TYPE_BRR:
 		/* Section 11.7.4: the HA asks us to refresh. */
 		if (mn->state == MN_REGISTERED && mn->have_coa &&
-		    !memcmp(&rx->mh_src, &d->mn->home_agent, sizeof(rx->mh_src)))
-			start_bu(d, MN_REGISTERING, &mn->coa);
+		    !memcmp(&rx->mh_src, &mn->bu.peer, sizeof(rx->mh_src)))
+			start_bu(mn, MN_REGISTERING, &mn->coa);
 		break;
 	case MH_TYPE_BE:
 		pr_warn("Binding Error status %u from %s", msg->be.status, addr6_str(&rx->src, &a));
@@ -553,146 +526,145 @@ void mn_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 
 /* ---- timers -------------------------------------------------------------------------------- */
 
-void mn_tick(struct daemon *d, unsigned long long now)
+static void tick(struct daemon *d, void *arg, unsigned long long now)
 {
 	const struct config_mn *cfg = &d->cfg.mn;
-	struct mn *mn = d->mn;
+	struct mn *mn = arg;
+	struct mn_where w;
 	struct addr6_buf a;
 
-	ro_tick(d, now);
-	if (mn->registered && now >= mn->expires_ns) {
-		pr_warn("binding with %s expired", addr6_str(&mn->home_agent, &a));
-		mn->registered = false;
-		dp_binding_delete(&d->dp, &mn->home_addr);
-		ro_moved(d);
-		if (mn->state == MN_REGISTERED && mn->have_coa)
-			start_bu(d, MN_REGISTERING, &mn->coa);
+	if (mn->ro) {
+		where(mn, &w);
+		ro_tick(mn->ro, &w, now);
 	}
-	if (mn->state == MN_REGISTERED && now >= mn->refresh_ns && mn->have_coa) {
-		pr_info("refreshing the binding with %s", addr6_str(&mn->home_agent, &a));
-		start_bu(d, MN_REGISTERING, &mn->coa);
+	if (mn->registered && now >= mn->bu.expires_ns) {
+		pr_warn("binding with %s expired", addr6_str(&mn->bu.peer, &a));
+		mn->registered = false;
+		dp_binding_delete(&d->dp, &mn->bu.home_addr);
+		ro_moved(mn->ro);
+		if (mn->state == MN_REGISTERED && mn->have_coa)
+			start_bu(mn, MN_REGISTERING, &mn->coa);
+	}
+	if (mn->state == MN_REGISTERED && now >= mn->bu.refresh_ns && mn->have_coa) {
+		pr_info("refreshing the binding with %s", addr6_str(&mn->bu.peer, &a));
+		start_bu(mn, MN_REGISTERING, &mn->coa);
 		return;
 	}
-	if (mn->bu_active && now >= mn->next_send_ns) {
-		/* Exponential backoff up to MAX_BINDACK_TIMEOUT (section 11.8),
-		 * unless the last one was only held back by the rate. */
-		if (!mn->bu_paced) {
-			mn->timeout_ms *= 2;
-			if (mn->timeout_ms > cfg->max_timeout_s * 1000)
-				mn->timeout_ms = cfg->max_timeout_s * 1000;
-			mn->retransmissions++;
-		}
-		transmit(d, now);
+	if (mn->bu_active && bul_due(&mn->bu, now)) {
+		bul_backoff(&mn->bu, cfg->max_timeout_s * 1000);
+		transmit(mn, now);
 	}
 }
 
 /* ---- operator view ------------------------------------------------------------------------- */
 
-struct json_object *mn_bul_json(const struct daemon *d)
+/* `xmip6ctl bul show`: the home registration, then one entry per correspondent. */
+static int cmd_bul_show(struct json_object *args, struct json_object **result, char *err,
+			size_t errlen, void *ctx)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
-	const struct mn *mn = d->mn;
-	struct json_object *o = json_object_new_object();
+	const struct mn *mn = ctx;
+	const struct config_mn *cfg = &mn->d->cfg.mn;
 	struct json_object *arr = json_object_new_array();
 	struct json_object *e = json_object_new_object();
 	unsigned long long now = mono_now_ns();
-	const struct in6_addr *coa = mn->bu_active ? &mn->bu_coa : &mn->reg_coa;
+	const struct in6_addr *coa = mn->bu_active ? &mn->bu.care_of_addr : &mn->bu.reg_coa;
 
-	json_object_object_add(e, "home_addr", addr6_json(&mn->home_addr));
+	(void)args;
+	(void)err;
+	(void)errlen;
+	json_object_object_add(e, "home_addr", addr6_json(&mn->bu.home_addr));
 	json_object_object_add(e, "care_of_addr",
 			       mn->bu_active || mn->registered ? addr6_json(coa) : NULL);
-	json_object_object_add(e, "ha_addr", addr6_json(&mn->home_agent));
+	json_object_object_add(e, "ha_addr", addr6_json(&mn->bu.peer));
 	json_object_object_add(e, "state", json_object_new_string(state_names[mn->state]));
-	json_object_object_add(e, "sequence", json_object_new_int64(mn->seq));
+	json_object_object_add(e, "sequence", json_object_new_int64(mn->bu.seq));
 	json_object_object_add(e, "lifetime_requested", json_object_new_int64(cfg->lifetime_s));
 	json_object_object_add(e, "lifetime_granted",
-			       mn->registered ? json_object_new_int64(mn->granted_s) : NULL);
+			       mn->registered ? json_object_new_int64(mn->bu.granted_s) : NULL);
 	json_object_object_add(
 		e, "remaining",
-		mn->registered && mn->expires_ns > now
-			? json_object_new_int64((mn->expires_ns - now) / NSEC_PER_SEC)
+		mn->registered && mn->bu.expires_ns > now
+			? json_object_new_int64((mn->bu.expires_ns - now) / NSEC_PER_SEC)
 			: NULL);
-	json_object_object_add(e, "retransmissions", json_object_new_int64(mn->retransmissions));
+	json_object_object_add(e, "retransmissions", json_object_new_int64(mn->bu.retransmissions));
 	json_object_object_add(e, "next_send",
-			       mn->bu_active && mn->next_send_ns > now
-				       ? json_object_new_double((mn->next_send_ns - now) / 1e9)
+			       mn->bu_active && mn->bu.next_send_ns > now
+				       ? json_object_new_double((mn->bu.next_send_ns - now) / 1e9)
 				       : NULL);
 	json_object_object_add(e, "last_status",
-			       mn->last_status >= 0 ? json_object_new_int64(mn->last_status)
-						    : NULL);
+			       mn->bu.last_status >= 0 ? json_object_new_int64(mn->bu.last_status)
+						       : NULL);
 	json_object_object_add(e, "last_status_text",
-			       mn->last_status >= 0
-				       ? json_object_new_string(mh_ba_status_str(mn->last_status))
-				       : NULL);
+			       mn->bu.last_status >= 0 ? json_object_new_string(mh_ba_status_str(
+								 mn->bu.last_status))
+						       : NULL);
 	json_object_array_add(arr, e);
-	/* Then one entry per correspondent (route optimisation). */
-	ro_bul_json(d, arr);
-	json_object_object_add(o, "bul", arr);
-	return o;
+	ro_bul_json(mn->ro, arr);
+	*result = json_object_new_object();
+	json_object_object_add(*result, "bul", arr);
+	return 0;
 }
 
-struct json_object *mn_home_agents_json(const struct daemon *d)
+static int cmd_home_agents_show(struct json_object *args, struct json_object **result, char *err,
+				size_t errlen, void *ctx)
 {
-	struct json_object *o = json_object_new_object();
+	const struct mn *mn = ctx;
 	struct json_object *arr = json_object_new_array();
 	struct json_object *ha = json_object_new_object();
 
-	json_object_object_add(ha, "address",
-			       d->mn->ha_known ? addr6_json(&d->mn->home_agent) : NULL);
+	(void)args;
+	(void)err;
+	(void)errlen;
+	json_object_object_add(ha, "address", ha_known(mn) ? addr6_json(&mn->bu.peer) : NULL);
 	json_object_object_add(ha, "preference", NULL);
 	json_object_object_add(ha, "lifetime", NULL);
 	json_object_object_add(ha, "interface", NULL);
 	json_object_object_add(
 		ha, "source",
-		json_object_new_string(d->cfg.mn.has_home_agent ? "config" : "dhaad"));
+		json_object_new_string(mn->d->cfg.mn.has_home_agent ? "config" : "dhaad"));
 	json_object_array_add(arr, ha);
-	json_object_object_add(o, "home_agents", arr);
-	return o;
+	*result = json_object_new_object();
+	json_object_object_add(*result, "home_agents", arr);
+	return 0;
 }
 
-/* ---- start and stop ------------------------------------------------------------------------ */
+/* ---- discovery's reports ------------------------------------------------------------------- */
 
-void mn_home_agent_found(struct daemon *d, const struct in6_addr *ha)
+/* DHAAD found @ha, the most preferred home agent. */
+static void home_agent_found(void *ctx, const struct in6_addr *ha)
 {
-	struct mn *mn = d->mn;
+	struct mn *mn = ctx;
 
-	if (!mn || mn->ha_known)
+	if (ha_known(mn))
 		return;
-	mn->home_agent = *ha;
-	mn->ha_known = true;
+	mn->bu.peer = *ha;
 	/* The BU that waited for DHAAD goes out now, with a fresh backoff. */
 	if (mn->bu_active && mn->state == MN_REGISTERING) {
-		mn->retransmissions = 0;
-		mn->timeout_ms = d->cfg.mn.initial_timeout_ms;
-		transmit(d, mono_now_ns());
+		mn->bu.retransmissions = 0;
+		mn->bu.timeout_ms = mn->d->cfg.mn.initial_timeout_ms;
+		transmit(mn, mono_now_ns());
 	}
 }
 
-bool mn_registration(const struct daemon *d, struct in6_addr *coa, struct in6_addr *hoa,
-		     struct in6_addr *ha)
+static void where_cb(void *ctx, struct mn_where *w)
 {
-	const struct mn *mn = d->mn;
-
-	if (!mn || !mn->registered || mn->state != MN_REGISTERED)
-		return false;
-	*coa = mn->reg_coa;
-	*hoa = mn->home_addr;
-	*ha = mn->home_agent;
-	return true;
+	where(ctx, w);
 }
+
+/* ---- start and stop ------------------------------------------------------------------------ */
 
 /*
  * Without home-address: the home prefix and the interface identifier of
  * the first configured interface, the modified EUI-64 of its MAC address
  * (RFC 4291 appendix A), which does not change as the MN moves.
  */
-static int form_home_addr(struct daemon *d, struct in6_addr *hoa)
+static int form_home_addr(struct mn *mn, struct in6_addr *hoa)
 {
-	const struct config_mn *cfg = &d->cfg.mn;
+	const struct config_mn *cfg = &mn->d->cfg.mn;
 	__u8 mac[6];
 	int err;
 
-	err = nl_link_lladdr(&d->nl, d->mn->ifindex[0], mac);
+	err = nl_link_lladdr(&mn->d->nl, mn->ifindex[0], mac);
 	if (err) {
 		pr_err("%s: no MAC address to form the home address from: %s", cfg->interfaces[0],
 		       strerror(-err));
@@ -710,6 +682,78 @@ static int form_home_addr(struct daemon *d, struct in6_addr *hoa)
 	return 0;
 }
 
+/* A restarted daemon goes on with the binding it left (and its sequence
+ * number, which the HA would otherwise refuse). */
+static void restore_binding(struct mn *mn, unsigned long long now)
+{
+	struct xmip6_binding b;
+
+	if (dp_binding_lookup(&mn->d->dp, &mn->bu.home_addr, &b) || b.expires_ns <= now ||
+	    (ha_known(mn) && !IN6_ARE_ADDR_EQUAL(&b.ha_addr, &mn->bu.peer)))
+		return;
+	/* ... with the home agent DHAAD found last time. */
+	mn->bu.peer = b.ha_addr;
+	mn->registered = true;
+	mn->bu.reg_coa = b.care_of_addr;
+	mn->coa = b.care_of_addr;
+	mn->have_coa = true;
+	mn->bu.seq = b.sequence;
+	mn->bu.granted_s = b.lifetime_s;
+	mn->bu.reg_ns = b.registered_ns;
+	mn->bu.expires_ns = b.expires_ns;
+	mn->bu.refresh_ns = b.registered_ns + (b.lifetime_s - b.lifetime_s / 4) * NSEC_PER_SEC;
+	mn->state = MN_REGISTERED;
+}
+
+static const char *reload_refused(const struct daemon *d, void *arg,
+				  const struct xmip6d_config *next)
+{
+	const struct config_mn *cur = &d->cfg.mn, *new = &next->mn;
+
+	(void)arg;
+	if (memcmp(&new->home_addr, &cur->home_addr, sizeof(new->home_addr)) ||
+	    memcmp(&new->home_agent, &cur->home_agent, sizeof(new->home_agent)) ||
+	    new->has_home_addr != cur->has_home_addr ||
+	    new->has_home_agent != cur->has_home_agent ||
+	    memcmp(&new->home_prefix, &cur->home_prefix, sizeof(new->home_prefix)) ||
+	    new->home_prefix_len != cur->home_prefix_len ||
+	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)))
+		return "mobile-node home address or prefix, home agent or interfaces changed; "
+		       "restart needed";
+	return NULL;
+}
+
+static void stop(struct daemon *d, void *arg)
+{
+	struct mn *mn = arg;
+
+	/* The binding and the home address on lo stay: traffic keeps flowing
+	 * until the lifetime ends, and a restarted daemon takes over. */
+	ro_stop(mn->ro);
+	movement_stop(d);
+	disc_mn_stop(mn->disc);
+	free(mn);
+}
+
+static const struct daemon_role_hooks role_hooks = {
+	.reload_refused = reload_refused,
+	.stop = stop,
+};
+
+/* What the mobile node takes: BA, BRR, BE, HoT, CoT, its commands, a tick. */
+static int register_parts(struct daemon *d, struct mn *mn)
+{
+	static const __u8 types[] = {MH_TYPE_BA, MH_TYPE_BRR, MH_TYPE_BE, MH_TYPE_HOT, MH_TYPE_COT};
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < sizeof(types) && !err; i++)
+		err = daemon_mh_handler_reg(d, types[i], receive, mn);
+	return err ?: daemon_on_tick(d, tick, mn)
+			     ?: daemon_ctl_reg(d, "bul-show", cmd_bul_show, mn)
+			     ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, mn);
+}
+
 int mn_start(struct daemon *d)
 {
 	const struct config_mn *cfg = &d->cfg.mn;
@@ -719,43 +763,45 @@ int mn_start(struct daemon *d)
 		.xdp_mode = cfg->xdp_mode,
 		.flags = XMIP6_CFG_F_SIGNAL,
 	};
-	unsigned long long now = mono_now_ns();
-	struct xmip6_binding b;
+	struct disc_mn_ops disc_ops;
 	struct mn *mn;
 	int i, err;
 
 	err = daemon_check_interfaces(d, cfg->interfaces, cfg->n_interfaces);
 	if (err)
 		return err;
-	mn = calloc(1, sizeof(*mn));
+	mn = daemon_role_new(d, &role_hooks, sizeof(*mn));
 	if (!mn)
 		return -ENOMEM;
-	d->mn = mn;
-	mn->last_status = -1;
+	mn->d = d;
+	err = register_parts(d, mn);
+	if (err) {
+		pr_err("mobile node: %s", strerror(-err));
+		return err;
+	}
+	/* Without home-agent in the file, the peer is :: until DHAAD. */
+	bul_init(&mn->bu, BUL_HOME, &cfg->home_agent, &cfg->home_addr);
 	mn->home_prefix = cfg->home_prefix;
 	mn->lo_ifindex = if_nametoindex("lo");
 	for (i = 0; i < cfg->n_interfaces; i++)
 		mn->ifindex[i] = if_nametoindex(cfg->interfaces[i]);
-	mn->home_addr = cfg->home_addr;
-	mn->home_agent = cfg->home_agent;
-	mn->ha_known = cfg->has_home_agent;
 	if (!cfg->has_home_addr) {
-		err = form_home_addr(d, &mn->home_addr);
+		err = form_home_addr(mn, &mn->bu.home_addr);
 		if (err)
 			return err;
 	}
 	/* The MN's tunnel follows its binding's home agent; until DHAAD finds
 	 * one, the data plane's config names the home-agents anycast address. */
-	if (!mn->ha_known)
+	if (!ha_known(mn))
 		disc_home_agents_anycast(&cfg->home_prefix, &opts.ha_addr);
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
-	err = ro_start(d);
+	err = ro_start(d, &mn->ro);
 	if (err)
 		return err;
 	err = nl_monitor_open(&d->nl)
-		      ?: daemon_watch(d, nl_monitor_fd(&d->nl), monitor_readable, NULL);
+		      ?: daemon_watch(d, nl_monitor_fd(&d->nl), monitor_readable, mn);
 	if (err) {
 		pr_err("rtnetlink monitor: %s", strerror(-err));
 		return err;
@@ -764,47 +810,25 @@ int mn_start(struct daemon *d)
 	if (daemon_open_nd(d))
 		pr_warn("neighbour discovery socket: returning home will not announce the home "
 			"address");
-
-	/* A restarted daemon goes on with the binding it left (and its
-	 * sequence number, which the HA would otherwise refuse). */
-	if (!dp_binding_lookup(&d->dp, &mn->home_addr, &b) && b.expires_ns > now &&
-	    (!mn->ha_known || IN6_ARE_ADDR_EQUAL(&b.ha_addr, &mn->home_agent))) {
-		/* ... with the home agent DHAAD found last time. */
-		mn->home_agent = b.ha_addr;
-		mn->ha_known = true;
-		mn->registered = true;
-		mn->reg_coa = b.care_of_addr;
-		mn->coa = b.care_of_addr;
-		mn->have_coa = true;
-		mn->seq = b.sequence;
-		mn->granted_s = b.lifetime_s;
-		mn->reg_ns = b.registered_ns;
-		mn->expires_ns = b.expires_ns;
-		mn->refresh_ns = b.registered_ns + (b.lifetime_s - b.lifetime_s / 4) * NSEC_PER_SEC;
-		mn->state = MN_REGISTERED;
-	}
+	restore_binding(mn, mono_now_ns());
 	/* DHAAD, and MPS/MPA for a home address formed from the prefix. */
 	if (!cfg->has_home_agent || !cfg->has_home_addr) {
-		err = disc_mn_start(d);
+		disc_ops = (struct disc_mn_ops){
+			.home_agent_found = home_agent_found,
+			.where = where_cb,
+			.ctx = mn,
+		};
+		err = disc_mn_start(d, &disc_ops, &mn->disc);
 		if (err)
 			return err;
 	}
 	pr_notice("mobile node %s, home agent %s, %d interface(s)",
-		  addr6_str(&mn->home_addr, &(struct addr6_buf){}),
-		  mn->ha_known ? addr6_str(&mn->home_agent, &(struct addr6_buf){})
+		  addr6_str(&mn->bu.home_addr, &(struct addr6_buf){}),
+		  ha_known(mn) ? addr6_str(&mn->bu.peer, &(struct addr6_buf){})
 			       : "to be found by DHAAD",
 		  cfg->n_interfaces);
-	evaluate(d);
+	/* RA-driven detection; without it, the addresses alone (logged). */
+	movement_start(d, location_changed, mn);
+	evaluate(mn);
 	return 0;
-}
-
-void mn_stop(struct daemon *d)
-{
-	/* The binding and the home address on lo stay: traffic keeps flowing
-	 * until the lifetime ends, and a restarted daemon takes over. */
-	ro_stop(d);
-	movement_stop(d);
-	disc_mn_stop(d);
-	free(d->mn);
-	d->mn = NULL;
 }

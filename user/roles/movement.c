@@ -55,10 +55,10 @@
 #define MV_MAX_PREFIXES 4
 
 /*
- * Settings hard-coded until the configuration has them (config.c belongs
- * to the discovery work): NUD probes and their spacing for a router that
- * went quiet (RFC 4861 uses 3 x RetransTimer 1 s; a mobile node wants it
- * faster), how many advertisement intervals may be missed, the RS pace.
+ * Settings the configuration does not carry: NUD probes and their spacing
+ * for a router that went quiet (RFC 4861 uses 3 x RetransTimer 1 s; a
+ * mobile node wants it faster), how many advertisement intervals may be
+ * missed, the RS pace.
  */
 #define MV_NUD_PROBES	    3
 #define MV_NUD_RETRANS_MS   100
@@ -101,6 +101,8 @@ struct mv_iface {
 
 struct movement {
 	bool started;
+	movement_changed_fn changed; /* the user's: routers came or went */
+	void *ctx;
 	int fd;
 	struct mnl_socket *nl;
 	__u32 nl_seq;
@@ -442,7 +444,7 @@ static bool receive_ra(const struct in6_addr *src, int ifindex, const __u8 *p, s
 		if (!r)
 			return false;
 		pr_notice("movement: new router %s on %s", addr6_str(src, &a), ifname(ifindex, n));
-		/* Is the router we had still there? (section 11.5.1, TAHI MN-3-3-1-1-002) */
+		/* Is the router we had still there? (section 11.5.1) */
 		for (i = 0; i < MV_MAX_ROUTERS; i++)
 			if (&mv.routers[i] != r && router_alive(&mv.routers[i]) &&
 			    mv.routers[i].ifindex == ifindex)
@@ -495,6 +497,7 @@ static void readable(struct daemon *d, void *arg, unsigned long long now)
 	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
 	bool changed = false;
 
+	(void)d;
 	(void)arg;
 	for (;;) {
 		struct msghdr mh = {
@@ -528,7 +531,7 @@ static void readable(struct daemon *d, void *arg, unsigned long long now)
 			changed |= receive_na(ifindex, buf, n);
 	}
 	if (changed)
-		mn_location_changed(d);
+		mv.changed(mv.ctx);
 }
 
 /* ---- timers -------------------------------------------------------------------------------- */
@@ -585,7 +588,7 @@ static void tick(struct daemon *d, void *arg, unsigned long long now)
 		changed |= router_tick(d, &mv.routers[i], now);
 	if (!changed)
 		return;
-	mn_location_changed(d);
+	mv.changed(mv.ctx);
 	/* Lost after the new binding was acknowledged: its addresses go now. */
 	if (mv.have_reg) {
 		struct stale_ctx s = {.d = d, .keep = &mv.reg_coa};
@@ -621,11 +624,11 @@ void movement_link_event(struct daemon *d, int ifindex, bool up, bool carrier)
 			start_nud(&mv.routers[i], now, on ? "link up" : "link down");
 }
 
-bool movement_iface_tracked(const struct daemon *d, int ifindex)
+/* True once an RA was heard on @ifindex. */
+static bool iface_tracked(int ifindex)
 {
 	const struct mv_iface *ifc = iface_of(ifindex);
 
-	(void)d;
 	return ifc && ifc->ra_seen;
 }
 
@@ -634,7 +637,8 @@ int movement_addr_rank(const struct daemon *d, const struct nl_addr *a)
 	unsigned long long now = mono_now_ns();
 	int i, j, rank = 0;
 
-	if (!movement_iface_tracked(d, a->ifindex))
+	(void)d;
+	if (!iface_tracked(a->ifindex))
 		return MV_RANK_CONFIRMED;
 	for (i = 0; i < MV_MAX_ROUTERS; i++) {
 		const struct mv_router *r = &mv.routers[i];
@@ -653,7 +657,8 @@ int movement_addr_rank(const struct daemon *d, const struct nl_addr *a)
 	return rank;
 }
 
-bool movement_addr_usable(const struct daemon *d, const struct nl_addr *a)
+/* May @a serve as care-of (or home) address? */
+static bool addr_usable(const struct daemon *d, const struct nl_addr *a)
 {
 	return movement_addr_rank(d, a) > 0;
 }
@@ -719,7 +724,7 @@ void movement_at_home(struct daemon *d, int ifindex, const struct in6_addr *hoa,
 				strerror(-err));
 		mv.hoa_ifindex = 0;
 	}
-	if (!ifindex || !movement_iface_tracked(d, ifindex) || mv.hoa_ifindex == ifindex)
+	if (!ifindex || !iface_tracked(ifindex) || mv.hoa_ifindex == ifindex)
 		return;
 	/* Section 11.5.4: back home the MN uses its home address on the link;
 	 * no DAD, the home agent defends it until the deregistration. */
@@ -745,7 +750,7 @@ static int remove_stale(const struct nl_addr *a, void *arg)
 		return 0;
 	if (s->keep && addr_eq(s->keep, &a->addr))
 		return 0;
-	if (movement_addr_usable(s->d, a))
+	if (addr_usable(s->d, a))
 		return 0;
 	for (i = 0; i < MV_MAX_ROUTERS; i++) {
 		const struct mv_router *r = &mv.routers[i];
@@ -805,17 +810,14 @@ static int open_socket(void)
 	return inet_icmp6_socket(&opts);
 }
 
-int movement_start(struct daemon *d)
+int movement_start(struct daemon *d, movement_changed_fn changed, void *ctx)
 {
 	const struct config_mn *cfg = &d->cfg.mn;
 	unsigned long long now = mono_now_ns();
 	int i, err;
 
-	static bool tried;
-
-	if (tried)
-		return mv.started ? 0 : -EALREADY;
-	tried = true;
+	mv.changed = changed;
+	mv.ctx = ctx;
 	mv.fd = open_socket();
 	if (mv.fd < 0) {
 		err = mv.fd;

@@ -6,13 +6,12 @@
  *
  * The kernel does SLAAC (accept_ra on the MN's interfaces) and so owns the
  * addresses; this module owns the view of which routers and prefixes are
- * live on each interface. mn.c's location logic asks it whether an address
- * is usable (its prefix is advertised by a router still there) and it tells
- * mn.c to look again when that view changes.
+ * live on each interface. mn.c's location logic asks it how good an address
+ * is (its prefix is advertised by a router still there) and it calls its
+ * user back (movement_changed_fn) to look again when that view changes.
  *
  * An interface on which no RA was ever seen is not tracked: every global
- * address on it is usable, as before (address-driven detection, accept_ra=0
- * rigs).
+ * address on it is usable (address-driven detection, accept_ra=0 rigs).
  */
 #ifndef XMIP6_MOVEMENT_H
 #define XMIP6_MOVEMENT_H
@@ -24,18 +23,18 @@
 struct daemon;
 struct nl_addr;
 
-/* Open the RA socket and hook it into the daemon's loop. 0 or -errno (logged). */
-int movement_start(struct daemon *d);
+/* What movement detection reports: routers came or went, look again. */
+typedef void (*movement_changed_fn)(void *ctx);
+
+/*
+ * Open the RA socket and hook it into the daemon's loop; @changed(@ctx)
+ * whenever the view of routers changed. 0 or -errno (logged).
+ */
+int movement_start(struct daemon *d, movement_changed_fn changed, void *ctx);
 void movement_stop(struct daemon *d);
 
 /* From mn.c's rtnetlink monitor: a link changed state. */
 void movement_link_event(struct daemon *d, int ifindex, bool up, bool carrier);
-
-/*
- * May @a serve as care-of (or home) address? True when its interface is
- * not tracked, or when a live router on it advertises its prefix (A flag).
- */
-bool movement_addr_usable(const struct daemon *d, const struct nl_addr *a);
 
 /*
  * How good @a is as care-of (or home) address: 0 unusable, MV_RANK_UNCONFIRMED
@@ -47,9 +46,6 @@ bool movement_addr_usable(const struct daemon *d, const struct nl_addr *a);
 #define MV_RANK_UNCONFIRMED 1
 #define MV_RANK_CONFIRMED   2
 int movement_addr_rank(const struct daemon *d, const struct nl_addr *a);
-
-/* True once an RA was heard on @ifindex. */
-bool movement_iface_tracked(const struct daemon *d, int ifindex);
 
 /*
  * Home on @ifindex, tracked by RAs: put the home address @hoa/@plen on that
@@ -73,8 +69,5 @@ void movement_registered(struct daemon *d, const struct in6_addr *coa);
 
 /* Milliseconds from the last movement hint (link-up, lost router) to now; 0 if none. */
 unsigned long long movement_since_hint_ms(const struct daemon *d);
-
-/* mn.c: look at the addresses again (routers came or went). */
-void mn_location_changed(struct daemon *d);
 
 #endif /* XMIP6_MOVEMENT_H */

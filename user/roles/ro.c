@@ -31,7 +31,10 @@
 
 #include "wire/auth.h"
 #include "daemon/daemon.h"
-#include "roles/disc.h"
+#include "roles/bul.h"
+#include "roles/ro.h"
+#include "roles/ro_maps.h"
+#include "roles/ro_rr.h"
 #include "daemon/ratelimit.h"
 #include "common/util.h"
 
@@ -40,16 +43,11 @@
 
 #define RO_MAX_ENTRIES	      256	   /* Binding Update List entries for correspondents */
 #define RO_SCAN_NS	      NSEC_PER_SEC /* how often the "peers" map is read */
-#define RO_SCAN_BATCH	      64	   /* peers taken per scan */
-#define INITIAL_BINDACK_MS    1000	   /* INITIAL_BINDACK_TIMEOUT (section 13), HoTI/CoTI too */
 #define RR_MAX_SENDS	      4		   /* HoTI/CoTI copies before giving up: 1+2+4+8 s */
 #define BU_MAX_SENDS	      5		   /* BU copies before giving up */
 #define DEREG_MAX_SENDS	      3		   /* best effort when back home */
-#define MAX_TOKEN_LIFETIME_NS (210 * NSEC_PER_SEC) /* section 12 */
-#define TOKEN_REUSE_MARGIN_NS (60 * NSEC_PER_SEC)
 #define RO_HOLD_DOWN_NS	      (300 * NSEC_PER_SEC)
 #define RO_REFUSED_LOG_NS     (60 * NSEC_PER_SEC)
-#define RO_COOKIE_LEN	      8
 #define RO_MAX_NONCE_RESTARTS 3 /* BAs 136-138 in a row before giving up */
 
 enum ro_state {
@@ -67,51 +65,23 @@ static const char *const state_names[] = {
 	[RO_HELD_DOWN] = "held-down", [RO_DEREGISTERING] = "deregistering",
 };
 
-/* One half of return routability: the home test or the care-of test. */
-struct ro_test {
-	bool pending; /* HoTI/CoTI sent, HoT/CoT awaited */
-	__u8 cookie[RO_COOKIE_LEN];
-	struct in6_addr addr; /* the address tested: home or care-of */
-	unsigned long long next_ns;
-	__u32 timeout_ms;
-	unsigned int sends;
-	bool have_token;
-	__u8 token[AUTH_RR_TOKEN_LEN];
-	__u16 nonce_index;
-	unsigned long long token_ns; /* when the HoT/CoT came */
-};
-
 struct ro_entry {
-	struct in6_addr peer;
+	/* The BU (the care-of address is the home address when deregistering
+	 * from home) and the binding the correspondent accepted. */
+	struct bul_entry bu;
 	enum ro_state state;
-	struct ro_test home, care_of;
-
-	/* The BU in flight. */
-	__u16 seq;
-	struct in6_addr bu_coa; /* the home address when deregistering */
-	__u32 bu_lifetime_s;
-	__u8 kbm[AUTH_RR_KBM_LEN];
-	bool have_kbm;
-	unsigned long long bu_next_ns;
-	__u32 bu_timeout_ms;
-	unsigned int bu_sends;
-	struct rate_window bu_rate;    /* MAX_UPDATE_RATE to this correspondent */
-	bool bu_paced;		       /* the next BU waits for bu_rate, not a timeout */
+	struct rr_test home, care_of;  /* return routability */
+	bool have_kbm;		       /* bu.opts.kbm is made: a BU can go */
 	unsigned long long started_ns; /* RR start, for the log */
-
-	/* The binding the correspondent holds (or may hold). */
-	bool in_map;   /* "ro" entry written */
-	bool cn_bound; /* the correspondent accepted some BU of ours */
-	struct in6_addr reg_coa;
-	__u32 granted_s;
-	unsigned long long bound_ns, expires_ns, refresh_ns;
+	bool in_map;		       /* "ro" entry written */
+	bool cn_bound;		       /* the correspondent accepted some BU of ours */
 	unsigned long long hold_until_ns;
-	int last_status; /* -1: none yet */
 	unsigned int retries;
 	unsigned int nonce_restarts; /* 136-138 since the last accepted BU */
 };
 
 struct ro {
+	struct daemon *d;
 	struct ro_entry e[RO_MAX_ENTRIES];
 	int n;
 	struct in6_addr hoa; /* from the last accepted home registration */
@@ -119,28 +89,21 @@ struct ro {
 	unsigned long long next_scan_ns;
 	__u64 refused; /* peers not taken: the list was full */
 	unsigned long long refused_log_ns;
-	__u64 ba_unauthenticated;
 	bool scan_failed_logged;
 };
 
-/* Where the MN is: registered away from home (mn.c's answer), or not. */
-struct ro_where {
-	bool registered;
-	struct in6_addr coa, hoa, ha;
-};
-
-static void where_now(struct daemon *d, struct ro_where *w)
+/* The home address of the last accepted home registration: the "ro" map's key. */
+static void note_home_addr(struct ro *ro, const struct mn_where *w)
 {
-	w->registered = mn_registration(d, &w->coa, &w->hoa, &w->ha);
-	if (w->registered) {
-		d->ro->hoa = w->hoa;
-		d->ro->have_hoa = true;
-	}
+	if (!w->registered)
+		return;
+	ro->hoa = w->home_addr;
+	ro->have_hoa = true;
 }
 
 static const char *peer_str(const struct ro_entry *e, struct addr6_buf *b)
 {
-	return addr6_str(&e->peer, b);
+	return addr6_str(&e->bu.peer, b);
 }
 
 static void set_state(struct ro_entry *e, enum ro_state state)
@@ -158,7 +121,7 @@ static struct ro_entry *find(const struct ro *ro, const struct in6_addr *peer)
 	int i;
 
 	for (i = 0; i < ro->n; i++)
-		if (IN6_ARE_ADDR_EQUAL(&ro->e[i].peer, peer))
+		if (IN6_ARE_ADDR_EQUAL(&ro->e[i].bu.peer, peer))
 			return (struct ro_entry *)&ro->e[i];
 	return NULL;
 }
@@ -172,35 +135,27 @@ static void remove_entry(struct ro *ro, struct ro_entry *e)
 
 /* ---- the "ro" map ------------------------------------------------------------------------ */
 
-static void map_delete(struct daemon *d, struct ro_entry *e)
+static void map_delete(struct ro *ro, struct ro_entry *e)
 {
-	struct xmip6_ro_key key = {.home_addr = d->ro->hoa, .peer_addr = e->peer};
 	struct addr6_buf p;
 	int err;
 
 	if (!e->in_map)
 		return;
 	e->in_map = false;
-	err = dp_ro_delete(&d->dp, &key);
+	err = ro_maps_delete(&ro->d->dp, &ro->hoa, &e->bu.peer);
 	if (err && err != -ENOENT)
 		pr_err("ro map entry for %s: %s", peer_str(e, &p), strerror(-err));
 }
 
-static int map_write(struct daemon *d, struct ro_entry *e, unsigned long long now)
+/* The BU in flight was accepted for @granted_s: TC egress may use it. */
+static int map_write(struct ro *ro, struct ro_entry *e, __u32 granted_s, unsigned long long now)
 {
-	struct xmip6_ro_key key = {.home_addr = d->ro->hoa, .peer_addr = e->peer};
-	struct xmip6_ro v = {
-		.care_of_addr = e->bu_coa,
-		.expires_ns = now + (unsigned long long)e->granted_s * NSEC_PER_SEC,
-		.registered_ns = now,
-		.lifetime_s = e->granted_s,
-		.sequence = e->seq,
-		.flags = XMIP6_BU_F_ACK,
-	};
 	struct addr6_buf p;
 	int err;
 
-	err = dp_ro_update(&d->dp, &key, &v);
+	err = ro_maps_write(&ro->d->dp, &ro->hoa, &e->bu.peer, &e->bu.care_of_addr, granted_s,
+			    e->bu.seq, now);
 	if (err) {
 		pr_err("ro map entry for %s: %s", peer_str(e, &p), strerror(-err));
 		return err;
@@ -212,11 +167,11 @@ static int map_write(struct daemon *d, struct ro_entry *e, unsigned long long no
 /* ---- failing softly ---------------------------------------------------------------------- */
 
 /* The traffic stays in the tunnel; try again after RO_HOLD_DOWN_NS of it. */
-static void hold_down(struct daemon *d, struct ro_entry *e, unsigned long long now, const char *why)
+static void hold_down(struct ro *ro, struct ro_entry *e, unsigned long long now, const char *why)
 {
 	struct addr6_buf p;
 
-	map_delete(d, e);
+	map_delete(ro, e);
 	e->home.pending = e->care_of.pending = false;
 	e->hold_until_ns = now + RO_HOLD_DOWN_NS;
 	set_state(e, RO_HELD_DOWN);
@@ -226,62 +181,9 @@ static void hold_down(struct daemon *d, struct ro_entry *e, unsigned long long n
 
 /* ---- return routability ------------------------------------------------------------------ */
 
-static bool token_fresh(const struct ro_test *t, unsigned long long now)
-{
-	return t->have_token && now - t->token_ns < MAX_TOKEN_LIFETIME_NS;
-}
-
-/* Young enough to start another registration with (its BU retries included). */
-static bool token_reusable(const struct ro_test *t, unsigned long long now)
-{
-	return t->have_token && now - t->token_ns < MAX_TOKEN_LIFETIME_NS - TOKEN_REUSE_MARGIN_NS;
-}
-
-/*
- * HoTI (@home) or CoTI, with a fresh cookie every time (fact sheet 1.6).
- * Away from home the HoTI goes from the home address through the reverse
- * tunnel, built whole here (outer CoA -> HA): TC egress must not turn it
- * into a HAO packet. Back home it goes straight from the home address.
- */
-static int send_test_init(struct daemon *d, struct ro_entry *e, bool home, const struct ro_where *w)
-{
-	struct ro_test *t = home ? &e->home : &e->care_of;
-	__u8 mh[32];
-	struct sig_tx tx = {.dst = e->peer, .mh = mh};
-	int len;
-
-	if (RAND_bytes(t->cookie, sizeof(t->cookie)) != 1)
-		return -EIO;
-	len = mh_build_test_init(mh, sizeof(mh), home ? MH_TYPE_HOTI : MH_TYPE_COTI, t->cookie);
-	if (len < 0)
-		return len;
-	tx.mh_len = len;
-	tx.src = t->addr;
-	if (home && w->registered) {
-		tx.tunnel_src = &w->coa;
-		tx.tunnel_dst = &w->ha;
-	}
-	return daemon_send(d, &tx, home ? MH_TYPE_HOTI : MH_TYPE_COTI);
-}
-
-static void arm_test(struct daemon *d, struct ro_entry *e, bool home, const struct in6_addr *addr,
-		     const struct ro_where *w, unsigned long long now)
-{
-	struct ro_test *t = home ? &e->home : &e->care_of;
-
-	t->pending = true;
-	t->have_token = false;
-	t->addr = *addr;
-	t->sends = 1;
-	t->timeout_ms = INITIAL_BINDACK_MS;
-	t->next_ns = now + INITIAL_BINDACK_MS * NSEC_PER_MSEC;
-	if (send_test_init(d, e, home, w))
-		pr_debug("%s not sent", home ? "HoTI" : "CoTI");
-}
-
 /* Run the home and/or the care-of test (away from home, registered). */
-static void start_rr(struct daemon *d, struct ro_entry *e, bool home, bool care_of,
-		     const struct ro_where *w, unsigned long long now, const char *why)
+static void start_rr(struct ro *ro, struct ro_entry *e, bool home, bool care_of,
+		     const struct mn_where *w, unsigned long long now, const char *why)
 {
 	struct addr6_buf p, c;
 
@@ -290,323 +192,266 @@ static void start_rr(struct daemon *d, struct ro_entry *e, bool home, bool care_
 	e->started_ns = now;
 	pr_info("route optimisation with %s: return routability (%s%s%s) from %s: %s",
 		peer_str(e, &p), home ? "home" : "", home && care_of ? " and " : "",
-		care_of ? "care-of" : "", addr6_str(&w->coa, &c), why);
+		care_of ? "care-of" : "", addr6_str(&w->care_of_addr, &c), why);
 	if (home)
-		arm_test(d, e, true, &w->hoa, w, now);
+		rr_arm(ro->d, &e->home, true, &e->bu.peer, &w->home_addr, w, now);
 	if (care_of)
-		arm_test(d, e, false, &w->coa, w, now);
+		rr_arm(ro->d, &e->care_of, false, &e->bu.peer, &w->care_of_addr, w, now);
 }
 
 /* ---- Binding Updates to the correspondent ------------------------------------------------- */
 
-/*
- * Section 11.7.2: src CoA with a HAO (or the home address alone when
- * deregistering from home), Nonce Indices, and the BAD over
- * care-of address | correspondent | MH with Kbm.
- */
-static int send_bu(struct daemon *d, struct ro_entry *e)
+/* A copy of the BU (bul.c builds, signs and paces it). */
+static void transmit_bu(struct ro *ro, struct ro_entry *e, unsigned long long now)
 {
-	const struct in6_addr *hoa = &d->ro->hoa;
-	bool dereg = e->state == RO_DEREGISTERING;
-	struct mh_bu_fields bu = {
-		.sequence = e->seq,
-		.flags = XMIP6_BU_F_ACK,
-		.lifetime = e->bu_lifetime_s / 4,
-	};
-	struct mh_opts opts = {
-		.has_nonce_indices = true,
-		.home_nonce_index = e->home.nonce_index,
-		.care_of_nonce_index = dereg ? 0 : e->care_of.nonce_index,
-		.has_bad = true,
-	};
-	__u8 mh[64];
-	struct sig_tx tx = {.dst = e->peer, .mh = mh};
-	int len, err;
-
-	len = mh_build_bu(mh, sizeof(mh), &bu, &opts);
-	if (len < 0)
-		return len;
-	err = auth_rr_sign(mh, len, &e->bu_coa, &e->peer, e->kbm);
-	if (err)
-		return err;
-	tx.mh_len = len;
-	tx.src = e->bu_coa;
-	if (!dereg)
-		tx.hao = hoa;
-	return daemon_send(d, &tx, MH_TYPE_BU);
-}
-
-static void transmit_bu(struct daemon *d, struct ro_entry *e, unsigned long long now)
-{
-	unsigned long long wait = rate_window_take(&e->bu_rate, now, RATE_WINDOW_NS);
 	struct addr6_buf p;
 
-	/* Sections 11.8, 12: at most MAX_UPDATE_RATE BUs a second to one
-	 * correspondent (moves in quick succession); bu_tick() sends this one
-	 * when the window opens. */
-	e->bu_paced = wait != 0;
-	if (wait) {
-		e->bu_next_ns = now + wait;
-		return;
-	}
-	/* Every copy carries a new sequence number (section 11.8). */
-	e->seq++;
-	if (send_bu(d, e))
-		pr_warn("BU seq %u to %s not sent", e->seq, peer_str(e, &p));
-	e->bu_next_ns = now + (unsigned long long)e->bu_timeout_ms * NSEC_PER_MSEC;
+	/* Paced (BUL_PACED): bu_tick() sends it when the rate lets it. */
+	if (bul_transmit(ro->d, &e->bu, now) < 0)
+		pr_warn("BU seq %u to %s not sent", e->bu.seq, peer_str(e, &p));
+}
+
+/*
+ * Section 11.7.2: the BU carries the nonce indices of the tokens and is
+ * authorised with Kbm made from them (@care_of_token NULL: the home token
+ * alone, when deregistering from home). False when Kbm cannot be made.
+ */
+static bool make_kbm(struct ro_entry *e, const __u8 *care_of_token)
+{
+	struct bul_bu_opts *o = &e->bu.opts;
+
+	if (auth_rr_kbm(e->home.token, care_of_token, o->kbm))
+		return false;
+	o->home_nonce_index = e->home.nonce_index;
+	o->care_of_nonce_index = care_of_token ? e->care_of.nonce_index : 0;
+	e->have_kbm = true;
+	return true;
 }
 
 /* Both tokens are in (the care-of one for @w's CoA): Kbm, then the BU. */
-static void start_bu(struct daemon *d, struct ro_entry *e, const struct ro_where *w,
+static void start_bu(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 		     unsigned long long now)
 {
 	struct addr6_buf p;
-	int err;
 
-	err = auth_rr_kbm(e->home.token, e->care_of.token, e->kbm);
-	if (err) {
-		hold_down(d, e, now, "Kbm could not be computed");
+	if (!make_kbm(e, e->care_of.token)) {
+		hold_down(ro, e, now, "Kbm could not be computed");
 		return;
 	}
-	e->have_kbm = true;
-	e->bu_coa = w->coa;
-	e->bu_lifetime_s = d->cfg.mn.ro_lifetime_s;
-	e->bu_sends = 1;
-	e->bu_timeout_ms = INITIAL_BINDACK_MS;
+	bul_start(&e->bu, &w->care_of_addr, ro->d->cfg.mn.ro_lifetime_s,
+		  BUL_INITIAL_BINDACK_TIMEOUT_MS, now);
 	set_state(e, RO_BU_SENT);
 	pr_debug("route optimisation with %s: tokens in after %llu ms, sending BU", peer_str(e, &p),
 		 (now - e->started_ns) / NSEC_PER_MSEC);
-	transmit_bu(d, e, now);
+	transmit_bu(ro, e, now);
 }
 
-/* Deregistration from home: Kbm = SHA1(home token), the HoA as care-of address. */
-static void start_dereg_bu(struct daemon *d, struct ro_entry *e, unsigned long long now)
+/* Deregistration from home (section 11.5.4): the home address as care-of address. */
+static void start_dereg_bu(struct ro *ro, struct ro_entry *e, unsigned long long now)
 {
-	if (auth_rr_kbm(e->home.token, NULL, e->kbm)) {
-		remove_entry(d->ro, e);
+	if (!make_kbm(e, NULL)) {
+		remove_entry(ro, e);
 		return;
 	}
-	e->have_kbm = true;
-	e->bu_coa = d->ro->hoa;
-	e->bu_lifetime_s = 0;
-	e->bu_sends = 1;
-	e->bu_timeout_ms = INITIAL_BINDACK_MS;
-	transmit_bu(d, e, now);
+	bul_start(&e->bu, &ro->hoa, 0, BUL_INITIAL_BINDACK_TIMEOUT_MS, now);
+	transmit_bu(ro, e, now);
 }
 
 /* What to do now that a test ended: the BU when both tokens are good. */
-static void tests_done(struct daemon *d, struct ro_entry *e, const struct ro_where *w,
+static void tests_done(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 		       unsigned long long now)
 {
 	if (e->state == RO_DEREGISTERING) {
 		if (e->home.have_token && !e->home.pending && !e->have_kbm)
-			start_dereg_bu(d, e, now);
+			start_dereg_bu(ro, e, now);
 		return;
 	}
 	if (e->state != RO_RR || e->home.pending || e->care_of.pending || !w->registered)
 		return;
 	/* A token too old (a long wait for the other one) is fetched again. */
-	if (!token_fresh(&e->home, now) || !token_fresh(&e->care_of, now) ||
-	    !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->coa)) {
-		start_rr(d, e, !token_fresh(&e->home, now),
-			 !token_fresh(&e->care_of, now) ||
-				 !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->coa),
+	if (!rr_token_fresh(&e->home, now) || !rr_token_fresh(&e->care_of, now) ||
+	    !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->care_of_addr)) {
+		start_rr(ro, e, !rr_token_fresh(&e->home, now),
+			 !rr_token_fresh(&e->care_of, now) ||
+				 !IN6_ARE_ADDR_EQUAL(&e->care_of.addr, &w->care_of_addr),
 			 w, now, "token expired");
 		return;
 	}
-	start_bu(d, e, w, now);
+	start_bu(ro, e, w, now);
 }
 
 /* ---- receiving ----------------------------------------------------------------------------- */
 
-static void receive_test(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+static void receive_test(struct ro *ro, const struct sig_rx *rx, const struct mh_msg *msg,
+			 const struct mn_where *w)
 {
 	const struct mh_test *m = (const struct mh_test *)msg->data;
 	bool home = msg->type == MH_TYPE_HOT;
 	unsigned long long now = mono_now_ns();
-	struct ro_entry *e = find(d->ro, &rx->src);
-	struct ro_where w;
-	struct ro_test *t;
+	struct ro_entry *e = find(ro, &rx->src);
+	struct rr_test *t;
 	struct addr6_buf p;
 
 	if (!e || msg->len < sizeof(*m)) {
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
 	t = home ? &e->home : &e->care_of;
-	if (!t->pending || memcmp(m->init_cookie, t->cookie, sizeof(t->cookie)) ||
-	    !IN6_ARE_ADDR_EQUAL(&rx->dst, &t->addr)) {
+	if (!rr_answers(t, m, &rx->dst)) {
 		pr_debug("%s from %s: no matching %s in flight", home ? "HoT" : "CoT",
 			 peer_str(e, &p), home ? "HoTI" : "CoTI");
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
 	/* Away, the HoT must come through our home agent's tunnel: that is what
 	 * proves the home address (section 5.2.5). */
 	if (home && e->state != RO_DEREGISTERING && !rx->tunnelled) {
 		pr_info("HoT from %s not through the tunnel: ignored", peer_str(e, &p));
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
-	t->pending = false;
-	t->have_token = true;
-	memcpy(t->token, m->keygen_token, sizeof(t->token));
-	t->nonce_index = ntohs(m->nonce_index);
-	t->token_ns = now;
-	where_now(d, &w);
-	tests_done(d, e, &w, now);
+	rr_take_token(t, m, now);
+	tests_done(ro, e, w, now);
 }
 
-static void bound(struct daemon *d, struct ro_entry *e, const struct mh_msg *msg,
+static void bound(struct ro *ro, struct ro_entry *e, const struct mh_msg *msg,
 		  unsigned long long now)
 {
-	const struct ro_test *h = &e->home, *c = &e->care_of;
-	unsigned long long refresh, token_limit;
+	const struct rr_test *h = &e->home, *c = &e->care_of;
+	unsigned long long token_limit;
 	struct addr6_buf p, a;
 	__u32 granted;
 
-	granted = (__u32)msg->ba.lifetime * 4;
-	if (granted > e->bu_lifetime_s)
-		granted = e->bu_lifetime_s;
+	granted = bul_granted_s(&e->bu, &msg->ba);
 	if (!granted) {
-		hold_down(d, e, now, "correspondent granted lifetime 0");
+		hold_down(ro, e, now, "correspondent granted lifetime 0");
 		return;
 	}
-	e->granted_s = granted;
-	if (map_write(d, e, now)) {
-		hold_down(d, e, now, "ro map not writable");
+	if (map_write(ro, e, granted, now)) {
+		hold_down(ro, e, now, "ro map not writable");
 		return;
 	}
 	e->cn_bound = true;
-	e->reg_coa = e->bu_coa;
-	e->bound_ns = now;
-	e->expires_ns = now + (unsigned long long)granted * NSEC_PER_SEC;
 	/* Refresh at 3/4 of the lifetime, and before the tokens that made
 	 * this binding turn MAX_TOKEN_LIFETIME old (section 5.2.7). */
-	refresh = now + (unsigned long long)(granted - granted / 4) * NSEC_PER_SEC;
 	token_limit =
-		(h->token_ns < c->token_ns ? h->token_ns : c->token_ns) + MAX_TOKEN_LIFETIME_NS;
-	e->refresh_ns = refresh < token_limit ? refresh : token_limit;
+		(h->token_ns < c->token_ns ? h->token_ns : c->token_ns) + RR_MAX_TOKEN_LIFETIME_NS;
+	bul_bound(&e->bu, granted, token_limit, now);
 	e->retries = 0;
 	e->nonce_restarts = 0;
 	set_state(e, RO_BOUND);
 	pr_notice("route optimisation with %s: bound via %s, lifetime %u s, seq %u, in %llu ms",
-		  peer_str(e, &p), addr6_str(&e->bu_coa, &a), granted, e->seq,
+		  peer_str(e, &p), addr6_str(&e->bu.care_of_addr, &a), granted, e->bu.seq,
 		  (now - e->started_ns) / NSEC_PER_MSEC);
 }
 
-static void receive_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg,
-		       struct ro_entry *e)
+static void receive_ba(struct ro *ro, const struct sig_rx *rx, const struct mh_msg *msg,
+		       struct ro_entry *e, const struct mn_where *w)
 {
 	unsigned long long now = mono_now_ns();
 	__u8 status = msg->ba.status;
 	bool dereg = e->state == RO_DEREGISTERING;
-	struct ro_where w;
+	enum bul_ba verdict;
 	struct addr6_buf p;
 
 	if ((e->state != RO_BU_SENT && !(dereg && e->have_kbm)) ||
-	    !IN6_ARE_ADDR_EQUAL(&rx->mh_dst, &d->ro->hoa)) {
-		daemon_count_drop(d, DROP_ba_unexpected);
+	    !IN6_ARE_ADDR_EQUAL(&rx->mh_dst, &ro->hoa)) {
+		daemon_count_drop(ro->d, DROP_ba_unexpected);
 		pr_info("BA from %s ignored: no Binding Update in flight", peer_str(e, &p));
 		return;
 	}
 	/* The correspondent signs its BA with the same Kbm (section 6.1.8);
 	 * only a rejection may come without (it may not know the nonces). */
-	if (msg->bad ? auth_rr_verify(msg->data, msg->len, &e->bu_coa, &e->peer, e->kbm) != 0
+	if (msg->bad ? auth_rr_verify(msg->data, msg->len, &e->bu.care_of_addr, &e->bu.peer,
+				      e->bu.opts.kbm) != 0
 		     : status < MH_BA_REJECTED_MIN) {
-		d->ro->ba_unauthenticated++;
-		daemon_count_drop(d, DROP_ba_auth_failed);
+		daemon_count_drop(ro->d, DROP_ba_auth_failed);
 		pr_info("BA status %u from %s ignored: Binding Authorization Data %s", status,
 			peer_str(e, &p), msg->bad ? "wrong" : "missing");
 		return;
 	}
-	e->last_status = status;
-	if (status == MH_BA_SEQ_OUT_OF_WINDOW) {
+	e->bu.last_status = status;
+	verdict = bul_ba_check(&e->bu, &msg->ba);
+	if (verdict == BUL_BA_SEQ_RESET) {
 		/* Section 11.7.3: go on after the number it last accepted. */
 		pr_info("route optimisation with %s: correspondent expects a sequence number "
 			"after %u",
 			peer_str(e, &p), msg->ba.sequence);
-		e->seq = msg->ba.sequence;
 		/* Counts as a copy: a correspondent answering 135 forever
 		 * gets no more BUs than one that never answers. */
-		if (++e->bu_sends > BU_MAX_SENDS) {
-			hold_down(d, e, now, "sequence number never in window");
+		if (++e->bu.retransmissions >= BU_MAX_SENDS) {
+			hold_down(ro, e, now, "sequence number never in window");
 			return;
 		}
-		transmit_bu(d, e, now);
+		transmit_bu(ro, e, now);
 		return;
 	}
-	if (msg->ba.sequence != e->seq) {
-		daemon_count_drop(d, DROP_ba_unexpected);
+	if (verdict == BUL_BA_OTHER_SEQ) {
+		daemon_count_drop(ro->d, DROP_ba_unexpected);
 		pr_info("BA seq %u from %s ignored: BU in flight has seq %u", msg->ba.sequence,
-			peer_str(e, &p), e->seq);
+			peer_str(e, &p), e->bu.seq);
 		return;
 	}
 	if (dereg) {
 		pr_notice("route optimisation with %s: deregistered (status %u)", peer_str(e, &p),
 			  status);
-		remove_entry(d->ro, e);
+		remove_entry(ro, e);
 		return;
 	}
-	where_now(d, &w);
 	switch (status) {
 	case MH_BA_EXPIRED_HOME_NONCE:
 	case MH_BA_EXPIRED_CARE_OF_NONCE:
 	case MH_BA_EXPIRED_NONCES:
 		if (++e->nonce_restarts > RO_MAX_NONCE_RESTARTS) {
-			hold_down(d, e, now, "nonce indices refused again and again");
+			hold_down(ro, e, now, "nonce indices refused again and again");
 			return;
 		}
-		if (!w.registered) {
+		if (!w->registered) {
 			set_state(e, RO_WAITING);
 			return;
 		}
-		start_rr(d, e, status != MH_BA_EXPIRED_CARE_OF_NONCE,
-			 status != MH_BA_EXPIRED_HOME_NONCE, &w, now, mh_ba_status_str(status));
+		start_rr(ro, e, status != MH_BA_EXPIRED_CARE_OF_NONCE,
+			 status != MH_BA_EXPIRED_HOME_NONCE, w, now, mh_ba_status_str(status));
 		return;
 	default:
 		break;
 	}
-	if (status >= MH_BA_REJECTED_MIN) {
+	if (verdict == BUL_BA_REFUSED) {
 		char why[96];
 
 		snprintf(why, sizeof(why), "correspondent refused: %u %s", status,
 			 mh_ba_status_str(status));
-		hold_down(d, e, now, why);
+		hold_down(ro, e, now, why);
 		return;
 	}
-	bound(d, e, msg, now);
+	bound(ro, e, msg, now);
 }
 
-void ro_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *msg)
+void ro_receive(struct ro *ro, const struct sig_rx *rx, const struct mh_msg *msg,
+		const struct mn_where *w)
 {
 	unsigned long long now = mono_now_ns();
 	struct ro_entry *e;
-	struct ro_where w;
 	struct addr6_buf p;
 
-	if (!d->ro) {
-		daemon_count_drop(d, DROP_unexpected_type);
-		return;
-	}
+	note_home_addr(ro, w);
 	if (msg->type == MH_TYPE_HOT || msg->type == MH_TYPE_COT) {
-		receive_test(d, rx, msg);
+		receive_test(ro, rx, msg, w);
 		return;
 	}
-	e = find(d->ro, &rx->src);
+	e = find(ro, &rx->src);
 	if (!e) {
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
 	switch (msg->type) {
 	case MH_TYPE_BA:
-		receive_ba(d, rx, msg, e);
+		receive_ba(ro, rx, msg, e, w);
 		break;
 	case MH_TYPE_BRR:
 		/* Section 11.7.4: the correspondent wants the binding refreshed. */
-		where_now(d, &w);
-		if (e->state == RO_BOUND && w.registered)
-			start_rr(d, e, true, true, &w, now, "Binding Refresh Request");
+		if (e->state == RO_BOUND && w->registered)
+			start_rr(ro, e, true, true, w, now, "Binding Refresh Request");
 		break;
 	case MH_TYPE_BE:
 		pr_info("Binding Error status %u from correspondent %s", msg->be.status,
@@ -614,68 +459,31 @@ void ro_receive(struct daemon *d, const struct sig_rx *rx, const struct mh_msg *
 		if (e->state == RO_HELD_DOWN || e->state == RO_DEREGISTERING)
 			break;
 		if (msg->be.status == MH_BE_UNKNOWN_MH_TYPE) {
-			hold_down(d, e, now, "correspondent does not know the Mobility Header");
+			hold_down(ro, e, now, "correspondent does not know the Mobility Header");
 			break;
 		}
 		/* Status 1: it has no binding for our HAO packets (it lost it). */
-		map_delete(d, e);
-		where_now(d, &w);
-		if (w.registered)
-			start_rr(d, e, true, true, &w, now, "Binding Error: no binding");
+		map_delete(ro, e);
+		if (w->registered)
+			start_rr(ro, e, true, true, w, now, "Binding Error: no binding");
 		else
 			set_state(e, RO_WAITING);
 		break;
 	default:
-		daemon_count_drop(d, DROP_unexpected_type);
+		daemon_count_drop(ro->d, DROP_unexpected_type);
 		break;
 	}
 }
 
 /* ---- which correspondents ----------------------------------------------------------------- */
 
-bool ro_policy_allows(const struct config_mn *cfg, const struct in6_addr *peer,
-		      const struct in6_addr *ha, const struct in6_addr *hoa,
-		      const struct in6_addr *coa)
-{
-	int i;
-
-	if (cfg->ro_mode == CONFIG_RO_NONE || addr6_unusable_reason(peer) ||
-	    IN6_IS_ADDR_LINKLOCAL(peer) || IN6_IS_ADDR_SITELOCAL(peer) ||
-	    IN6_ARE_ADDR_EQUAL(peer, ha) || IN6_ARE_ADDR_EQUAL(peer, hoa) ||
-	    IN6_ARE_ADDR_EQUAL(peer, coa))
-		return false;
-	if (cfg->ro_mode == CONFIG_RO_ALL)
-		return true;
-	for (i = 0; i < cfg->n_ro_peers; i++)
-		if (config_prefix_match(&cfg->ro_peers[i], peer))
-			return true;
-	return false;
-}
-
-struct scan_ctx {
-	struct xmip6_ro_key keys[RO_SCAN_BATCH];
-	int n;
-};
-
-static int collect_peer(const struct xmip6_ro_key *key, const struct xmip6_peer *peer, void *arg)
-{
-	struct scan_ctx *s = arg;
-
-	(void)peer;
-	if (s->n == RO_SCAN_BATCH)
-		return 1;
-	s->keys[s->n++] = *key;
-	return 0;
-}
-
-static void add_peer(struct daemon *d, const struct xmip6_ro_key *key, const struct ro_where *w,
+static void add_peer(struct ro *ro, const struct in6_addr *peer, const struct mn_where *w,
 		     unsigned long long now)
 {
-	struct ro *ro = d->ro;
 	struct ro_entry *e;
 	__u16 seq;
 
-	if (find(ro, &key->peer_addr))
+	if (find(ro, peer))
 		return;
 	if (ro->n == RO_MAX_ENTRIES) {
 		ro->refused++;
@@ -689,120 +497,108 @@ static void add_peer(struct daemon *d, const struct xmip6_ro_key *key, const str
 	}
 	e = &ro->e[ro->n++];
 	memset(e, 0, sizeof(*e));
-	e->peer = key->peer_addr;
-	e->last_status = -1;
+	bul_init(&e->bu, BUL_CORRESPONDENT, peer, &ro->hoa);
+	e->bu.opts.flags = XMIP6_BU_F_ACK;
 	/* A random first sequence number: a correspondent may still hold a
 	 * binding from before a restart. */
 	if (RAND_bytes((unsigned char *)&seq, sizeof(seq)) != 1)
 		seq = (__u16)now;
-	e->seq = seq;
+	e->bu.seq = seq;
 	e->state = RO_WAITING;
-	start_rr(d, e, true, true, w, now, "new correspondent");
+	start_rr(ro, e, true, true, w, now, "new correspondent");
 }
 
 /* The correspondents TC egress saw our home address talk to through the tunnel. */
-static void scan_peers(struct daemon *d, const struct ro_where *w, unsigned long long now)
+static void scan_peers(struct ro *ro, const struct mn_where *w, unsigned long long now)
 {
-	struct scan_ctx s = {.n = 0};
-	int i, err;
+	struct in6_addr peers[RO_MAPS_PEER_BATCH];
+	int i, n;
 
-	err = dp_peer_foreach(&d->dp, collect_peer, &s);
-	if (err < 0) {
-		if (!d->ro->scan_failed_logged)
-			pr_warn("route optimisation: peers map not readable: %s", strerror(-err));
-		d->ro->scan_failed_logged = true;
+	n = ro_maps_take_peers(&ro->d->dp, &ro->d->cfg.mn, w, peers);
+	if (n < 0) {
+		if (!ro->scan_failed_logged)
+			pr_warn("route optimisation: peers map not readable: %s", strerror(-n));
+		ro->scan_failed_logged = true;
 		return;
 	}
-	for (i = 0; i < s.n; i++) {
-		if (!IN6_ARE_ADDR_EQUAL(&s.keys[i].home_addr, &w->hoa) ||
-		    !ro_policy_allows(&d->cfg.mn, &s.keys[i].peer_addr, &w->ha, &w->hoa, &w->coa))
-			continue;
-		add_peer(d, &s.keys[i], w, now);
-		/* Handled: it comes back only with new tunnelled traffic (after
-		 * a hold-down, say). */
-		dp_peer_delete(&d->dp, &s.keys[i]);
-	}
+	for (i = 0; i < n; i++)
+		add_peer(ro, &peers[i], w, now);
 }
 
 /* ---- timers -------------------------------------------------------------------------------- */
 
-static __u32 backoff(const struct daemon *d, __u32 ms)
+/* MAX_BINDACK_TIMEOUT (section 13): the longest wait between copies, of BUs and tests. */
+static __u32 max_timeout_ms(const struct ro *ro)
 {
-	__u32 max = d->cfg.mn.max_timeout_s ? d->cfg.mn.max_timeout_s * 1000 : 32000;
-
-	return ms * 2 > max ? max : ms * 2;
+	return ro->d->cfg.mn.max_timeout_s * 1000;
 }
 
-/* A HoTI/CoTI unanswered: again with a new cookie, or give up. */
-static bool test_tick(struct daemon *d, struct ro_entry *e, bool home, const struct ro_where *w,
+/* A HoTI/CoTI unanswered: again with a new cookie, or give up (false). */
+static bool test_tick(struct ro *ro, struct ro_entry *e, bool home, const struct mn_where *w,
 		      unsigned long long now)
 {
-	struct ro_test *t = home ? &e->home : &e->care_of;
+	struct rr_test *t = home ? &e->home : &e->care_of;
 	unsigned int max = e->state == RO_DEREGISTERING ? DEREG_MAX_SENDS : RR_MAX_SENDS;
 
-	if (!t->pending || now < t->next_ns)
+	if (!rr_due(t, now))
 		return true;
 	if (t->sends >= max)
 		return false;
-	t->sends++;
 	e->retries++;
-	t->timeout_ms = backoff(d, t->timeout_ms);
-	t->next_ns = now + (unsigned long long)t->timeout_ms * NSEC_PER_MSEC;
-	if (send_test_init(d, e, home, w))
-		pr_debug("%s not sent", home ? "HoTI" : "CoTI");
+	rr_retransmit(ro->d, t, home, &e->bu.peer, w, max_timeout_ms(ro), now);
 	return true;
 }
 
 /* A BU unanswered: again with a new sequence number, or give up. False when @e was removed. */
-static bool bu_tick(struct daemon *d, struct ro_entry *e, const struct ro_where *w,
+static bool bu_tick(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 		    unsigned long long now)
 {
 	unsigned int max = e->state == RO_DEREGISTERING ? DEREG_MAX_SENDS : BU_MAX_SENDS;
 	struct addr6_buf p;
 
-	if (now < e->bu_next_ns)
+	if (!bul_due(&e->bu, now))
 		return true;
-	if (e->bu_paced) {
-		transmit_bu(d, e, now);
+	if (e->bu.paced) {
+		/* Only held back by the rate: it goes now. */
+		transmit_bu(ro, e, now);
 		return true;
 	}
-	if (e->bu_sends >= max) {
+	if (e->bu.retransmissions + 1 >= max) {
 		if (e->state != RO_DEREGISTERING) {
-			hold_down(d, e, now, "no Binding Acknowledgement");
+			hold_down(ro, e, now, "no Binding Acknowledgement");
 			return true;
 		}
 		pr_notice("route optimisation with %s: no answer to the deregistration",
 			  peer_str(e, &p));
-		remove_entry(d->ro, e);
+		remove_entry(ro, e);
 		return false;
 	}
 	/* The tokens may not sign for longer than MAX_TOKEN_LIFETIME. */
 	if (e->state == RO_BU_SENT &&
-	    (!token_fresh(&e->home, now) || !token_fresh(&e->care_of, now))) {
-		start_rr(d, e, !token_fresh(&e->home, now), !token_fresh(&e->care_of, now), w, now,
-			 "tokens too old for another BU");
+	    (!rr_token_fresh(&e->home, now) || !rr_token_fresh(&e->care_of, now))) {
+		start_rr(ro, e, !rr_token_fresh(&e->home, now), !rr_token_fresh(&e->care_of, now),
+			 w, now, "tokens too old for another BU");
 		return true;
 	}
-	e->bu_sends++;
 	e->retries++;
-	e->bu_timeout_ms = backoff(d, e->bu_timeout_ms);
-	transmit_bu(d, e, now);
+	bul_backoff(&e->bu, max_timeout_ms(ro));
+	transmit_bu(ro, e, now);
 	return true;
 }
 
 /* The timers of @e. Returns false when @e was removed. */
-static bool entry_tick(struct daemon *d, struct ro_entry *e, const struct ro_where *w,
+static bool entry_tick(struct ro *ro, struct ro_entry *e, const struct mn_where *w,
 		       unsigned long long now)
 {
 	struct addr6_buf p;
 
-	if (e->in_map && now >= e->expires_ns) {
+	if (e->in_map && now >= e->bu.expires_ns) {
 		/* The data plane stopped using it already; the map forgets it too. */
 		pr_notice("route optimisation with %s: binding expired, back to the tunnel",
 			  peer_str(e, &p));
-		map_delete(d, e);
+		map_delete(ro, e);
 		if (e->state == RO_BOUND && w->registered)
-			start_rr(d, e, true, true, w, now, "binding expired");
+			start_rr(ro, e, true, true, w, now, "binding expired");
 		else if (e->state == RO_BOUND)
 			set_state(e, RO_WAITING);
 	}
@@ -811,39 +607,39 @@ static bool entry_tick(struct daemon *d, struct ro_entry *e, const struct ro_whe
 		/* After a move the home token (of the home address, not the
 		 * CoA) may still do: then the CoTI alone (section 11.6.1). */
 		if (w->registered)
-			start_rr(d, e, !token_reusable(&e->home, now), true, w, now,
+			start_rr(ro, e, !rr_token_reusable(&e->home, now), true, w, now,
 				 "registered with the home agent");
 		break;
 	case RO_RR:
 		if (!w->registered)
 			break;
-		if (!test_tick(d, e, true, w, now) || !test_tick(d, e, false, w, now))
-			hold_down(d, e, now, "no answer to return routability (no Mobile IPv6?)");
+		if (!test_tick(ro, e, true, w, now) || !test_tick(ro, e, false, w, now))
+			hold_down(ro, e, now, "no answer to return routability (no Mobile IPv6?)");
 		else if (!e->home.pending && !e->care_of.pending)
-			tests_done(d, e, w, now); /* they ended while unregistered */
+			tests_done(ro, e, w, now); /* they ended while unregistered */
 		break;
 	case RO_BU_SENT:
 		if (w->registered)
-			return bu_tick(d, e, w, now);
+			return bu_tick(ro, e, w, now);
 		break;
 	case RO_BOUND:
-		if (now >= e->refresh_ns && w->registered)
-			start_rr(d, e, true, true, w, now, "refreshing the binding");
+		if (now >= e->bu.refresh_ns && w->registered)
+			start_rr(ro, e, true, true, w, now, "refreshing the binding");
 		break;
 	case RO_HELD_DOWN:
 		if (now >= e->hold_until_ns) {
 			pr_info("route optimisation with %s: hold-down over", peer_str(e, &p));
-			remove_entry(d->ro, e);
+			remove_entry(ro, e);
 			return false;
 		}
 		break;
 	case RO_DEREGISTERING:
 		if (e->have_kbm)
-			return bu_tick(d, e, w, now);
-		if (!test_tick(d, e, true, w, now)) {
+			return bu_tick(ro, e, w, now);
+		if (!test_tick(ro, e, true, w, now)) {
 			pr_notice("route optimisation with %s: no HoT for the deregistration",
 				  peer_str(e, &p));
-			remove_entry(d->ro, e);
+			remove_entry(ro, e);
 			return false;
 		}
 		break;
@@ -851,29 +647,26 @@ static bool entry_tick(struct daemon *d, struct ro_entry *e, const struct ro_whe
 	return true;
 }
 
-void ro_tick(struct daemon *d, unsigned long long now)
+void ro_tick(struct ro *ro, const struct mn_where *w, unsigned long long now)
 {
-	struct ro *ro = d->ro;
-	struct ro_where w;
 	int i;
 
 	if (!ro)
 		return;
-	where_now(d, &w);
-	if (w.registered && now >= ro->next_scan_ns) {
+	note_home_addr(ro, w);
+	if (w->registered && now >= ro->next_scan_ns) {
 		ro->next_scan_ns = now + RO_SCAN_NS;
-		scan_peers(d, &w, now);
+		scan_peers(ro, w, now);
 	}
 	/* Backwards: remove_entry() moves the last entry, already seen, into the hole. */
 	for (i = ro->n - 1; i >= 0; i--)
-		entry_tick(d, &ro->e[i], &w, now);
+		entry_tick(ro, &ro->e[i], w, now);
 }
 
 /* ---- movement ------------------------------------------------------------------------------ */
 
-void ro_moved(struct daemon *d)
+void ro_moved(struct ro *ro)
 {
-	struct ro *ro = d->ro;
 	int i;
 
 	if (!ro)
@@ -886,7 +679,7 @@ void ro_moved(struct daemon *d)
 	for (i = 0; i < ro->n; i++) {
 		struct ro_entry *e = &ro->e[i];
 
-		map_delete(d, e);
+		map_delete(ro, e);
 		if (e->state == RO_HELD_DOWN)
 			continue;
 		e->home.pending = e->care_of.pending = false;
@@ -900,11 +693,10 @@ void ro_moved(struct daemon *d)
 			ro->n);
 }
 
-void ro_home(struct daemon *d)
+void ro_home(struct ro *ro)
 {
-	struct ro *ro = d->ro;
 	unsigned long long now = mono_now_ns();
-	struct ro_where w = {.registered = false};
+	struct mn_where w = {.registered = false};
 	struct addr6_buf p;
 	int i;
 
@@ -913,7 +705,7 @@ void ro_home(struct daemon *d)
 	for (i = ro->n - 1; i >= 0; i--) {
 		struct ro_entry *e = &ro->e[i];
 
-		map_delete(d, e);
+		map_delete(ro, e);
 		if (!e->cn_bound || !ro->have_hoa) {
 			remove_entry(ro, e);
 			continue;
@@ -927,107 +719,55 @@ void ro_home(struct daemon *d)
 		e->retries = 0;
 		e->started_ns = now;
 		pr_info("route optimisation with %s: home again, deregistering", peer_str(e, &p));
-		arm_test(d, e, true, &ro->hoa, &w, now);
+		rr_arm(ro->d, &e->home, true, &e->bu.peer, &ro->hoa, &w, now);
 	}
 }
 
 /* ---- start, stop, operator view ------------------------------------------------------------ */
 
-bool ro_is_correspondent(const struct daemon *d, const struct in6_addr *addr)
+bool ro_is_correspondent(const struct ro *ro, const struct in6_addr *addr)
 {
-	return d->ro && find(d->ro, addr);
+	return ro && find(ro, addr);
 }
 
-static int set_ro_flag(struct daemon *d, bool on)
-{
-	struct xmip6_config c;
-	__u32 flags;
-	int err;
-
-	err = dp_config_read(&d->dp, &c);
-	if (err)
-		return err;
-	flags = on ? c.flags | XMIP6_CFG_F_SIGNAL | XMIP6_CFG_F_RO : c.flags & ~XMIP6_CFG_F_RO;
-	if (flags == c.flags)
-		return 0;
-	return dp_config_set_flags(&d->dp, flags);
-}
-
-struct flush_ctx {
-	struct xmip6_ro_key keys[RO_SCAN_BATCH];
-	int n;
-};
-
-static int collect_ro(const struct xmip6_ro_key *key, const struct xmip6_ro *v, void *arg)
-{
-	struct flush_ctx *f = arg;
-
-	(void)v;
-	if (f->n == RO_SCAN_BATCH)
-		return 1;
-	f->keys[f->n++] = *key;
-	return 0;
-}
-
-/*
- * A previous run's "ro" entries: we hold neither their tokens nor their
- * sequence numbers, so their traffic goes back to the tunnel, where TC
- * records the correspondents again and RR starts afresh.
- */
-static void flush_stale(struct daemon *d)
-{
-	struct flush_ctx f;
-	int i, rounds, total = 0;
-
-	for (rounds = 0; rounds <= XMIP6_RO_DEFAULT / RO_SCAN_BATCH; rounds++) {
-		f.n = 0;
-		if (dp_ro_foreach(&d->dp, collect_ro, &f) < 0 || !f.n)
-			break;
-		for (i = 0; i < f.n; i++)
-			if (!dp_ro_delete(&d->dp, &f.keys[i]))
-				total++;
-	}
-	if (total)
-		pr_info("route optimisation: %d entries of a previous run removed", total);
-}
-
-int ro_start(struct daemon *d)
+int ro_start(struct daemon *d, struct ro **out)
 {
 	const struct config_mn *cfg = &d->cfg.mn;
+	struct ro *ro;
 	int err;
 
-	d->ro = NULL;
+	*out = NULL;
 	if (cfg->ro_mode == CONFIG_RO_NONE) {
 		/* A previous run's flag would keep TC recording peers for nobody. */
-		if (set_ro_flag(d, false))
+		if (ro_maps_flag(&d->dp, false))
 			pr_debug("route optimisation flag not cleared");
 		return 0;
 	}
-	d->ro = calloc(1, sizeof(*d->ro));
-	if (!d->ro)
+	ro = calloc(1, sizeof(*ro));
+	if (!ro)
 		return -ENOMEM;
-	err = set_ro_flag(d, true);
+	ro->d = d;
+	err = ro_maps_flag(&d->dp, true);
 	if (err) {
 		pr_err("route optimisation: config map: %s", strerror(-err));
-		free(d->ro);
-		d->ro = NULL;
+		free(ro);
 		return err;
 	}
-	flush_stale(d);
+	ro_maps_flush_stale(&d->dp);
 	pr_notice("route optimisation with %s correspondents, lifetime %u s",
 		  cfg->ro_mode == CONFIG_RO_ALL ? "all" : "listed", cfg->ro_lifetime_s);
+	*out = ro;
 	return 0;
 }
 
-void ro_stop(struct daemon *d)
+void ro_stop(struct ro *ro)
 {
-	if (!d->ro)
+	if (!ro)
 		return;
 	/* The "ro" entries stay: the data plane expires them by itself. */
-	if (set_ro_flag(d, false))
+	if (ro_maps_flag(&ro->d->dp, false))
 		pr_warn("route optimisation flag not cleared");
-	free(d->ro);
-	d->ro = NULL;
+	free(ro);
 }
 
 static struct json_object *secs_or_null(unsigned long long until, unsigned long long now)
@@ -1035,10 +775,9 @@ static struct json_object *secs_or_null(unsigned long long until, unsigned long 
 	return until > now ? json_object_new_int64((until - now) / NSEC_PER_SEC) : NULL;
 }
 
-void ro_bul_json(const struct daemon *d, struct json_object *arr)
+void ro_bul_json(const struct ro *ro, struct json_object *arr)
 {
 	unsigned long long now = mono_now_ns();
-	const struct ro *ro = d->ro;
 	int i;
 
 	if (!ro)
@@ -1046,34 +785,34 @@ void ro_bul_json(const struct daemon *d, struct json_object *arr)
 	for (i = 0; i < ro->n; i++) {
 		const struct ro_entry *e = &ro->e[i];
 		struct json_object *o = json_object_new_object();
-		bool live = e->in_map && e->expires_ns > now;
+		bool live = e->in_map && e->bu.expires_ns > now;
 
-		json_object_object_add(o, "peer", addr6_json(&e->peer));
+		json_object_object_add(o, "peer", addr6_json(&e->bu.peer));
 		json_object_object_add(o, "home_addr", ro->have_hoa ? addr6_json(&ro->hoa) : NULL);
 		json_object_object_add(o, "care_of_addr",
-				       live			? addr6_json(&e->reg_coa)
-				       : e->state == RO_BU_SENT ? addr6_json(&e->bu_coa)
+				       live			? addr6_json(&e->bu.reg_coa)
+				       : e->state == RO_BU_SENT ? addr6_json(&e->bu.care_of_addr)
 								: NULL);
 		json_object_object_add(o, "state", json_object_new_string(state_names[e->state]));
-		json_object_object_add(o, "sequence", json_object_new_int64(e->seq));
+		json_object_object_add(o, "sequence", json_object_new_int64(e->bu.seq));
 		json_object_object_add(o, "lifetime_requested",
-				       json_object_new_int64(d->cfg.mn.ro_lifetime_s));
+				       json_object_new_int64(ro->d->cfg.mn.ro_lifetime_s));
 		json_object_object_add(o, "lifetime",
-				       live ? json_object_new_int64(e->granted_s) : NULL);
+				       live ? json_object_new_int64(e->bu.granted_s) : NULL);
 		json_object_object_add(o, "expires_in",
-				       live ? secs_or_null(e->expires_ns, now) : NULL);
+				       live ? secs_or_null(e->bu.expires_ns, now) : NULL);
 		json_object_object_add(
 			o, "held_down_for",
 			e->state == RO_HELD_DOWN ? secs_or_null(e->hold_until_ns, now) : NULL);
-		json_object_object_add(o, "last_status",
-				       e->last_status >= 0 ? json_object_new_int64(e->last_status)
-							   : NULL);
+		json_object_object_add(
+			o, "last_status",
+			e->bu.last_status >= 0 ? json_object_new_int64(e->bu.last_status) : NULL);
 		json_object_object_add(o, "retries", json_object_new_int64(e->retries));
 		/* The home agent entry's names too, for `bul show`'s table. */
 		json_object_object_add(o, "lifetime_granted",
-				       live ? json_object_new_int64(e->granted_s) : NULL);
+				       live ? json_object_new_int64(e->bu.granted_s) : NULL);
 		json_object_object_add(o, "remaining",
-				       live ? secs_or_null(e->expires_ns, now) : NULL);
+				       live ? secs_or_null(e->bu.expires_ns, now) : NULL);
 		json_object_object_add(o, "retransmissions", json_object_new_int64(e->retries));
 		json_object_object_add(
 			o, "home_nonce_index",

@@ -1,27 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * disc.h - Dynamic Home Agent Address Discovery and Mobile Prefix
- * Solicitation/Advertisement (RFC 6275 sections 6.5-6.8, 10.5, 10.6, 11.4),
- * the ICMPv6 messages 144-147, and the home agent's Home Agents List learnt
- * from Router Advertisements with the H bit (sections 7.4, 10.5.1).
- *
- * Home agent: a raw ICMPv6 socket takes Router Advertisements from the home
- * link (the Home Agents List), DHAAD Requests sent to the home-agents
- * anycast address (joined with IPV6_JOIN_ANYCAST on the home link, or on
- * every interface for a virtual home network) and Mobile Prefix
- * Solicitations reverse-tunnelled from a home address. An MPS sent the RFC
- * way, from the care-of address with a Home Address option, never reaches
- * an ICMPv6 socket (the kernel has no MIP6 and discards the option), so a
- * packet socket filtered to Destination Options headers takes those.
- *
- * Mobile node: without a configured home agent, a DHAAD Request goes from
- * the care-of address to the home-agents anycast address of the home
- * prefix, retransmitted after 3 s, 6 s, ... (INITIAL_DHAAD_TIMEOUT doubling,
- * at most DHAAD_RETRIES retransmissions); the first address of the reply
- * (the most preferred home agent) is handed to mn.c.
+ * disc.h - the ICMPv6 messages of Dynamic Home Agent Address Discovery and
+ * Mobile Prefix Solicitation/Advertisement (RFC 6275 sections 6.5-6.8,
+ * types 144-147), and the Router Advertisement options a home agent reads
+ * (sections 7.1-7.4): building and parsing, no sockets and no daemon. The
+ * home agent's side is roles/disc_ha.c, the mobile node's roles/disc_mn.c.
  */
-#ifndef XMIP6_DISC_H
-#define XMIP6_DISC_H
+#ifndef XMIP6_WIRE_DISC_H
+#define XMIP6_WIRE_DISC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,9 +15,6 @@
 #include <linux/types.h>
 
 #include "config/config.h"
-
-struct daemon;
-struct json_object;
 
 #define DISC_ICMP_DHAAD_REQUEST 144
 #define DISC_ICMP_DHAAD_REPLY	145
@@ -41,13 +24,7 @@ struct json_object;
 #define DISC_RA_F_HOME_AGENT	0x20 /* RA flags octet, section 7.1 */
 #define DISC_PIO_F_ROUTER_ADDR	0x20 /* Prefix Information R flag, section 7.2 */
 
-#define DISC_INITIAL_DHAAD_TIMEOUT_MS 3000 /* section 12 */
-#define DISC_INITIAL_SOLICIT_TIMER_MS 3000 /* section 12: MPS */
-#define DISC_MPS_RETRIES	      4	   /* then a new round after 32 s */
-#define DISC_MIN_PREFIX_REFRESH_S     60   /* floor on the MPS refresh interval */
-#define DISC_DHAAD_RETRIES	      4	   /* retransmissions, section 12 */
-#define DISC_MAX_HOME_AGENTS	      64   /* Home Agents List entries learnt from RAs */
-#define DISC_ICMP_HDR_LEN	      8
+#define DISC_ICMP_HDR_LEN 8
 /* A reply must fit the IPv6 minimum MTU (section 10.5): 77 addresses. */
 #define DISC_REPLY_MAX_ADDRS ((1280 - 40 - DISC_ICMP_HDR_LEN) / 16)
 
@@ -70,6 +47,20 @@ struct disc_prefix_info {
 };
 
 int disc_build_mpa(void *buf, size_t size, __u16 id, const struct disc_prefix_info *pi);
+
+/*
+ * The whole packets of sections 11.4.3 and 10.6.2, for a raw socket: an MPS
+ * from care-of address @coa to home agent @ha with @hoa in a Home Address
+ * option, its ICMPv6 checksum over the home address as source (section
+ * 6.3); an MPA from @ha to @coa with @hoa in a type 2 routing header, its
+ * checksum over the home address as destination (RFC 8200 section 8.1).
+ * The length, or -ENOSPC.
+ */
+int disc_build_mps_pkt(void *buf, size_t size, const struct in6_addr *coa,
+		       const struct in6_addr *ha, const struct in6_addr *hoa, __u16 id);
+int disc_build_mpa_pkt(void *buf, size_t size, const struct in6_addr *ha,
+		       const struct in6_addr *coa, const struct in6_addr *hoa, __u16 id,
+		       const struct disc_prefix_info *pi);
 
 /* ---- Mobile Prefix Solicitation / Advertisement, receive side (fuzzed, unit-tested) -- */
 
@@ -148,66 +139,4 @@ struct disc_ra {
 int disc_parse_ra(const void *icmp, size_t len, const struct config_prefix *home,
 		  struct disc_ra *ra);
 
-struct disc_ha_entry {
-	struct in6_addr lladdr; /* the RA's source: what identifies the entry */
-	struct in6_addr addr;	/* global address (PIO with R), :: when none was given */
-	int preference;
-	__u32 lifetime_s;
-	unsigned long long expires_ns;
-};
-
-struct disc_ha_list {
-	struct disc_ha_entry e[DISC_MAX_HOME_AGENTS];
-	int n;
-};
-
-/*
- * Section 10.5.1: an RA from @lladdr updates, adds or (H clear, or lifetime
- * 0) removes its entry. Returns 1 when it added or updated one, 0 when it
- * removed or ignored, -ENOSPC when the list is full.
- */
-int disc_ha_list_update(struct disc_ha_list *l, const struct in6_addr *lladdr,
-			const struct disc_ra *ra, const struct config_prefix *home,
-			unsigned long long now_ns);
-void disc_ha_list_expire(struct disc_ha_list *l, unsigned long long now_ns);
-
-/*
- * The addresses a DHAAD Reply lists: @self (our address, @self_pref) and
- * every entry with a global address, by decreasing preference (equal ones
- * in random order, section 10.5.1), at most @max. Returns how many.
- */
-int disc_ha_list_sorted(const struct disc_ha_list *l, const struct in6_addr *self, int self_pref,
-			struct in6_addr *out, int max);
-
-/* ---- the daemon's parts -------------------------------------------------------------- */
-
-/* Home agent: open the sockets, join the anycast address, hook into the loop. */
-int disc_ha_start(struct daemon *d);
-void disc_ha_stop(struct daemon *d);
-/* Append the Home Agents List learnt from RAs to @arr (`home-agents show`). */
-void disc_ha_list_json_add(const struct daemon *d, struct json_object *arr);
-
-/*
- * Mobile node: open the sockets and hook into the loop. Once registered it
- * solicits the home prefix (MPS with a HAO, section 11.4.2: 3 s doubling,
- * DISC_MPS_RETRIES retransmissions) and again when the advertised preferred
- * lifetime ends; an MPA (RH2 with our home address, from our home agent,
- * matching Identifier) gives the prefix's lifetimes, and a prefix other
- * than the configured one is reported.
- */
-int disc_mn_start(struct daemon *d);
-void disc_mn_stop(struct daemon *d);
-/*
- * The MN needs a home agent and has care-of address @coa: start DHAAD from
- * it (nothing when one is running from the same address, or while the
- * previous round's hold-off lasts).
- */
-void disc_mn_need_home_agent(struct daemon *d, const struct in6_addr *coa);
-
-/* mn.c: DHAAD found @ha (the most preferred home agent). */
-void mn_home_agent_found(struct daemon *d, const struct in6_addr *ha);
-/* mn.c: true, with the addresses, while the HA holds our binding. */
-bool mn_registration(const struct daemon *d, struct in6_addr *coa, struct in6_addr *hoa,
-		     struct in6_addr *ha);
-
-#endif /* XMIP6_DISC_H */
+#endif /* XMIP6_WIRE_DISC_H */

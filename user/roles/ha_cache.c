@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ha_cache.c - the home agent's binding cache: the "bindings" map, proxy
+ * Neighbor Discovery on the home link, expiry, operator commands. See
+ * ha_cache.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "daemon/daemon.h"
+#include "roles/ha_cache.h"
+
+#define NSEC_PER_SEC	  1000000000ULL
+#define HA_EXPIRY_SCAN_NS (NSEC_PER_SEC / 4)
+/* Bindings written straight into the map (xmip6ctl -p) are not seen by
+ * next_expiry_ns: a full scan this often catches them. */
+#define HA_FULL_SCAN_NS	     (10 * NSEC_PER_SEC)
+#define HA_MAX_EXPIRED_BATCH 4096
+
+static void note_expiry(struct ha_cache *c, unsigned long long expires_ns)
+{
+	if (expires_ns && expires_ns < c->next_expiry_ns)
+		c->next_expiry_ns = expires_ns;
+}
+
+void ha_link_local_of(const struct in6_addr *addr, struct in6_addr *ll)
+{
+	memset(ll, 0, sizeof(*ll));
+	ll->s6_addr[0] = 0xfe;
+	ll->s6_addr[1] = 0x80;
+	memcpy(&ll->s6_addr[8], &addr->s6_addr[8], 8);
+}
+
+bool ha_coa_valid(const struct config_ha *cfg, const struct in6_addr *coa)
+{
+	if (addr6_unusable_reason(coa) || IN6_IS_ADDR_LINKLOCAL(coa) || IN6_IS_ADDR_SITELOCAL(coa))
+		return false;
+	/* A CoA on the home prefix other than the home address itself. */
+	return !config_prefix_match(&cfg->home_prefix, coa);
+}
+
+/* ---- proxy Neighbor Discovery on the home link ------------------------------------------- */
+
+static void proxy_nd_add(struct ha_cache *c, const struct in6_addr *addr, bool announce)
+{
+	struct daemon *d = c->d;
+	struct addr6_buf a;
+	int err;
+
+	err = nl_proxy_add(&d->nl, c->home_ifindex, addr);
+	if (!err)
+		/* Our own packets to the address (ICMPv6 errors, pings) must reach
+		 * tc_ha_egress instead of waiting for an NA nobody sends. */
+		err = nl_neigh_set_permanent(&d->nl, c->home_ifindex, addr, c->home_lladdr);
+	if (err)
+		pr_err("proxy ND for %s: %s", addr6_str(addr, &a), strerror(-err));
+	if (announce && d->nd_open &&
+	    ndisc_send_unsolicited_na(&d->nd, c->home_ifindex, addr, c->home_lladdr, false))
+		pr_warn("unsolicited NA for %s not sent", addr6_str(addr, &a));
+}
+
+static void proxy_nd_del(struct ha_cache *c, const struct in6_addr *addr)
+{
+	struct daemon *d = c->d;
+	struct addr6_buf a;
+	int err;
+
+	err = nl_proxy_del(&d->nl, c->home_ifindex, addr);
+	if (err && err != -ENOENT)
+		pr_err("removing proxy ND for %s: %s", addr6_str(addr, &a), strerror(-err));
+	err = nl_neigh_del(&d->nl, c->home_ifindex, addr);
+	if (err && err != -ENOENT)
+		pr_err("removing neighbour entry for %s: %s", addr6_str(addr, &a), strerror(-err));
+}
+
+static void binding_nd(struct ha_cache *c, const struct in6_addr *hoa, __u16 flags, bool add,
+		       bool announce)
+{
+	struct in6_addr ll;
+
+	/* A virtual home network has no link to defend the addresses on. */
+	if (!c->home_ifindex)
+		return;
+	ha_link_local_of(hoa, &ll);
+	if (add) {
+		proxy_nd_add(c, hoa, announce);
+		if (flags & XMIP6_BU_F_LLADDR)
+			proxy_nd_add(c, &ll, announce);
+	} else {
+		proxy_nd_del(c, hoa);
+		if (flags & XMIP6_BU_F_LLADDR)
+			proxy_nd_del(c, &ll);
+	}
+}
+
+/* ---- the binding cache ------------------------------------------------------------------- */
+
+int ha_cache_remove(struct ha_cache *c, const struct in6_addr *hoa, const struct xmip6_binding *b)
+{
+	int err = dp_binding_delete(&c->d->dp, hoa);
+
+	if (err && err != -ENOENT)
+		return err;
+	if (!err && c->n_bindings > 0)
+		c->n_bindings--;
+	binding_nd(c, hoa, b->flags, false, false);
+	return 0;
+}
+
+int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct in6_addr *coa,
+		   const struct xmip6_binding *old, const struct mh_bu_fields *bu, __u32 granted_s,
+		   __u64 timestamp)
+{
+	struct daemon *d = c->d;
+	unsigned long long now = mono_now_ns();
+	struct xmip6_binding b = {
+		.care_of_addr = *coa,
+		.ha_addr = d->cfg.ha.address,
+		.registered_ns = now,
+		.created_ns = now,
+		.lifetime_s = granted_s,
+		.sequence = bu->sequence,
+		.flags = bu->flags & (XMIP6_BU_F_ACK | XMIP6_BU_F_HOME | XMIP6_BU_F_LLADDR),
+		.auth_timestamp = timestamp,
+		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
+	};
+	int err;
+
+	if (old) {
+		b.created_ns = old->created_ns ?: old->registered_ns;
+		/* The learnt tunnel MTU belongs to the path to that CoA. */
+		if (!memcmp(&old->care_of_addr, coa, sizeof(*coa))) {
+			b.tunnel_mtu = old->tunnel_mtu;
+			b.tunnel_mtu_expires_ns = old->tunnel_mtu_expires_ns;
+		}
+	}
+	err = dp_binding_update(&d->dp, hoa, &b);
+	if (err)
+		return err;
+	note_expiry(c, b.expires_ns);
+	if (!old)
+		c->n_bindings++;
+	/* Announce on every first registration and CoA change is not needed:
+	 * the home link only cares that the HA answers for the home address. */
+	binding_nd(c, hoa, b.flags, true, !old);
+	return 0;
+}
+
+/* ---- expiry --------------------------------------------------------------------------------- */
+
+struct expired_list {
+	unsigned long long now;
+	unsigned long long next; /* earliest expiry not yet due */
+	size_t n;
+	struct in6_addr hoa[HA_MAX_EXPIRED_BATCH];
+	struct xmip6_binding b[HA_MAX_EXPIRED_BATCH];
+};
+
+static int collect_expired(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
+{
+	struct expired_list *l = ctx;
+
+	if (!b->expires_ns)
+		return 0;
+	if (b->expires_ns > l->now) {
+		if (b->expires_ns < l->next)
+			l->next = b->expires_ns;
+		return 0;
+	}
+	l->hoa[l->n] = *hoa;
+	l->b[l->n] = *b;
+	if (++l->n < HA_MAX_EXPIRED_BATCH)
+		return 0;
+	l->next = l->now; /* the rest at the next tick */
+	return 1;
+}
+
+static void expire_bindings(struct ha_cache *c, unsigned long long now)
+{
+	static struct expired_list l;
+	struct addr6_buf h, o;
+	size_t i;
+
+	l.now = now;
+	l.next = ULLONG_MAX;
+	l.n = 0;
+	dp_binding_foreach(&c->d->dp, collect_expired, &l);
+	c->next_expiry_ns = l.next;
+	for (i = 0; i < l.n; i++) {
+		if (ha_cache_remove(c, &l.hoa[i], &l.b[i]))
+			continue;
+		pr_notice("binding %s -> %s expired (lifetime %u s)", addr6_str(&l.hoa[i], &h),
+			  addr6_str(&l.b[i].care_of_addr, &o), l.b[i].lifetime_s);
+	}
+}
+
+/* ---- operator commands --------------------------------------------------------------------- */
+
+static int binding_add(void *arg, const struct in6_addr *hoa, const struct in6_addr *coa,
+		       __u32 lifetime_s, char *err, size_t errlen)
+{
+	struct ha_cache *c = arg;
+	struct daemon *d = c->d;
+	struct xmip6_binding old, b = {
+					  .care_of_addr = *coa,
+					  .ha_addr = d->cfg.ha.address,
+					  .lifetime_s = lifetime_s,
+				  };
+	unsigned long long now = mono_now_ns();
+	bool have_old;
+	int ret;
+
+	if (!config_prefix_match(&d->cfg.ha.home_prefix, hoa)) {
+		snprintf(err, errlen, "home address not on the home prefix");
+		return -EINVAL;
+	}
+	if (!ha_coa_valid(&d->cfg.ha, coa)) {
+		snprintf(err, errlen,
+			 "care-of address not usable (global unicast off the home prefix)");
+		return -EINVAL;
+	}
+	have_old = !dp_binding_lookup(&d->dp, hoa, &old);
+	if (!have_old && c->n_bindings >= (long)d->cfg.ha.max_bindings) {
+		snprintf(err, errlen, "max-bindings (%u) reached", d->cfg.ha.max_bindings);
+		return -ENOSPC;
+	}
+	b.registered_ns = b.created_ns = now;
+	if (have_old) {
+		b.sequence = old.sequence;
+		b.created_ns = old.created_ns ?: old.registered_ns;
+	}
+	b.expires_ns = lifetime_s ? now + (unsigned long long)lifetime_s * NSEC_PER_SEC : 0;
+	ret = dp_binding_update(&d->dp, hoa, &b);
+	if (ret) {
+		snprintf(err, errlen, "binding map: %s", strerror(-ret));
+		return ret;
+	}
+	note_expiry(c, b.expires_ns);
+	if (!have_old)
+		c->n_bindings++;
+	binding_nd(c, hoa, 0, true, !have_old);
+	return 0;
+}
+
+static int binding_del(void *arg, const struct in6_addr *hoa, char *err, size_t errlen)
+{
+	struct ha_cache *c = arg;
+	struct xmip6_binding b;
+	int ret;
+
+	ret = dp_binding_lookup(&c->d->dp, hoa, &b);
+	if (ret) {
+		snprintf(err, errlen, "no binding for that home address");
+		return ret;
+	}
+	ret = ha_cache_remove(c, hoa, &b);
+	if (ret)
+		snprintf(err, errlen, "binding map: %s", strerror(-ret));
+	return ret;
+}
+
+static int collect_all(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
+{
+	struct expired_list *l = ctx;
+
+	l->hoa[l->n] = *hoa;
+	l->b[l->n] = *b;
+	return ++l->n == HA_MAX_EXPIRED_BATCH;
+}
+
+static int binding_flush(void *arg)
+{
+	static struct expired_list l;
+	struct ha_cache *c = arg;
+	int total = 0;
+	size_t i;
+
+	do {
+		l.n = 0;
+		if (dp_binding_foreach(&c->d->dp, collect_all, &l) < 0)
+			break;
+		for (i = 0; i < l.n; i++)
+			if (!ha_cache_remove(c, &l.hoa[i], &l.b[i]))
+				total++;
+	} while (l.n == HA_MAX_EXPIRED_BATCH);
+	return total;
+}
+
+/* ---- start and tick ----------------------------------------------------------------------- */
+
+static int restore_nd(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
+{
+	struct ha_cache *c = ctx;
+
+	c->n_bindings++;
+	/* Bindings outlive the daemon; make sure the kernel still proxies. */
+	binding_nd(c, hoa, b->flags, true, false);
+	return 0;
+}
+
+void ha_cache_restore(struct ha_cache *c)
+{
+	dp_binding_foreach(&c->d->dp, restore_nd, c);
+}
+
+void ha_cache_tick(struct ha_cache *c, unsigned long long now)
+{
+	if (now < c->next_scan_ns)
+		return;
+	c->next_scan_ns = now + HA_EXPIRY_SCAN_NS;
+	if (now >= c->next_expiry_ns || now >= c->next_full_scan_ns) {
+		c->next_full_scan_ns = now + HA_FULL_SCAN_NS;
+		expire_bindings(c, now);
+	}
+}
+
+int ha_cache_ctl_reg(struct ha_cache *c)
+{
+	static const struct daemon_bcache_ops ops = {
+		.add = binding_add,
+		.del = binding_del,
+		.flush = binding_flush,
+	};
+
+	return daemon_bcache_reg(c->d, &ops, c);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ha_cache.h - the home agent's binding cache, for ha.c: the pinned
+ * "bindings" map itself (what the data plane forwards with is what the
+ * daemon accepted, and a restarted daemon, even after SIGKILL, finds every
+ * binding, its sequence number and its last replay timestamp where it left
+ * them), proxy Neighbor Discovery for its home addresses on a physical
+ * home link (section 10.4.1), expiry, and the operator's binding-add,
+ * binding-del and binding-flush commands.
+ */
+#ifndef XMIP6_HA_CACHE_H
+#define XMIP6_HA_CACHE_H
+
+#include <stdbool.h>
+#include <netinet/in.h>
+#include <linux/types.h>
+
+#include "config/config.h"
+
+struct daemon;
+struct mh_bu_fields;
+struct xmip6_binding;
+
+struct ha_cache {
+	struct daemon *d;
+	int home_ifindex; /* 0: virtual home network */
+	__u8 home_lladdr[6];
+	long n_bindings;
+	unsigned long long next_scan_ns;
+	/* Earliest expiry among the bindings (0: unknown, scan). Walking the
+	 * map costs two bpf() calls per binding, so it is walked only when a
+	 * binding is due: a walk every tick stalled a 10,000-binding HA for
+	 * 30 ms at a time (docs/benchmarks.md). */
+	unsigned long long next_expiry_ns;
+	unsigned long long next_full_scan_ns;
+};
+
+/* fe80::/64 with the interface identifier of @addr (section 10.4.1, L flag). */
+void ha_link_local_of(const struct in6_addr *addr, struct in6_addr *ll);
+
+/* A care-of address a binding may have: global unicast off the home prefix. */
+bool ha_coa_valid(const struct config_ha *cfg, const struct in6_addr *coa);
+
+/* Count the bindings a previous run left and make sure the kernel still proxies them. */
+void ha_cache_restore(struct ha_cache *c);
+
+/*
+ * The binding for @hoa accepted from @bu (replacing @old, or NULL): the
+ * map, proxy ND for a new one. 0 or -errno (-E2BIG, -ENOSPC: map full).
+ */
+int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct in6_addr *coa,
+		   const struct xmip6_binding *old, const struct mh_bu_fields *bu, __u32 granted_s,
+		   __u64 timestamp);
+/* The binding @b of @hoa, and its proxy ND. 0 (also when it was gone) or -errno. */
+int ha_cache_remove(struct ha_cache *c, const struct in6_addr *hoa, const struct xmip6_binding *b);
+
+/* Expire what is due (checked every quarter second). */
+void ha_cache_tick(struct ha_cache *c, unsigned long long now_ns);
+
+/* The operator's binding-add, binding-del and binding-flush on it. 0 or -errno. */
+int ha_cache_ctl_reg(struct ha_cache *c);
+
+#endif /* XMIP6_HA_CACHE_H */
