@@ -87,7 +87,7 @@ struct config_mn {
 	/* home-prefix, or home-address masked to home-prefix-length: host bits clear */
 	struct config_prefix home_prefix;
 	struct in6_addr home_agent; /* :: unless has_home_agent */
-	bool has_home_agent;	    /* home-agent given; else found by DHAAD (disc.c) */
+	bool has_home_agent;	    /* home-agent given; else found by DHAAD (roles/disc_mn.c) */
 	char interfaces[CONFIG_MAX_IFACES][IF_NAMESIZE]; /* in order of preference */
 	int n_interfaces;
 	__u32 lifetime_s; /* requested, default 600 */
