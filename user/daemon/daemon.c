@@ -13,8 +13,9 @@
 
 #include <json-c/json.h>
 
-#include "daemon/daemon.h"
 #include "common/util.h"
+#include "daemon/daemon.h"
+#include "dp/view.h"
 
 #define DAEMON_DROP_DESC(name, desc) {#name, desc},
 static const struct {
@@ -401,7 +402,6 @@ struct json_object *daemon_stats_json(const struct daemon *d)
 	struct json_object *ba = json_object_new_object();
 	struct json_object *be = json_object_new_object();
 	struct json_object *drops = json_object_new_object();
-	struct json_object *dp = json_object_new_object();
 	struct json_object *icmp = json_object_new_object();
 	struct xmip6_stats s;
 	size_t i;
@@ -415,10 +415,6 @@ struct json_object *daemon_stats_json(const struct daemon *d)
 	for (i = 0; i < DROP_COUNT; i++)
 		json_object_object_add(drops, drop_descs[i].name,
 				       json_object_new_uint64(d->stats.drops[i]));
-	if (!dp_stats_read(&d->dp, &s))
-		for (i = 0; i < XMIP6_STAT_COUNT; i++)
-			json_object_object_add(dp, dp_stat_descs[i].name,
-					       json_object_new_uint64(dp_stat_value(&s, i)));
 
 	json_object_object_add(o, "messages", msgs);
 	json_object_object_add(o, "ba_status", ba);
@@ -429,7 +425,10 @@ struct json_object *daemon_stats_json(const struct daemon *d)
 	json_object_object_add(icmp, "errors_ratelimited",
 			       json_object_new_uint64(d->stats.errors_ratelimited));
 	json_object_object_add(o, "icmpv6", icmp);
-	json_object_object_add(o, "dataplane", dp);
+	/* The data plane's counters as xmip6ctl prints them from the map. */
+	json_object_object_add(o, "dataplane",
+			       dp_stats_read(&d->dp, &s) ? json_object_new_object()
+							 : dp_stats_json(&s));
 	return o;
 }
 
