@@ -25,6 +25,9 @@ rm -f "$out"
 passed=${summary%% passed*}
 failed=${summary#*passed, }
 failed=${failed%% failed*}
+skipped=${summary#*failed, }
+skipped=${skipped%% skipped*}
+case "$skipped" in '' | *[!0-9]*) skipped=0 ;; esac
 
 n=0
 for r in "$reports"/*; do
@@ -35,5 +38,5 @@ for r in "$reports"/*; do
 done
 [ "$n" -eq 0 ] && rm -rf "$reports" && echo "ok - no sanitizer report from any process"
 [ "$n" -eq 0 ] && passed=$((passed + 1))
-echo "$passed passed, $((failed + n)) failed"
+echo "$passed passed, $((failed + n)) failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$n" -eq 0 ]

@@ -6,8 +6,9 @@
 #
 # Each test file prints TAP-style lines: "ok - what" or "not ok - what"
 # (numbers optional), "# ..." for diagnostics. A file that exits non-zero
-# without printing "not ok" counts as one failure. The last line is the
-# summary CI reads: "N passed, N failed".
+# without printing "not ok" counts as one failure; "ok ... # SKIP" lines and
+# files that print "1..0 # SKIP reason" count as skipped, with their reason.
+# The last line is the summary CI reads: "N passed, N failed, N skipped".
 #
 # Usage: selftests/run.sh [PATTERN]   (PATTERN filters test file names)
 set -u
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "selftests need root (network namespaces, BPF)" >&2
-	echo "0 passed, 1 failed"
+	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
 
@@ -25,8 +26,12 @@ export XMIP6_BUILD="${XMIP6_BUILD:-$PWD/build}"
 pattern=${1:-}
 passed=0
 failed=0
+skipped=0
 failed_names=()
+skip_notes=()
 
+# TAP: "ok ... # SKIP reason" is a skipped check, not a pass; a file that
+# prints "1..0 # SKIP reason" skipped whole and counts as one skip.
 for t in selftests/*/test_* "$XMIP6_BUILD"/selftests/*_unit; do
 	[ -x "$t" ] || continue
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
@@ -35,19 +40,29 @@ for t in selftests/*/test_* "$XMIP6_BUILD"/selftests/*_unit; do
 	start=$(date +%s)
 	timeout --kill-after=10 900 "$t" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	p=$(grep -cE '^ok( |$)' "$log")
+	s=$(grep -ciE '^ok( |$).*# *skip' "$log")
+	p=$(($(grep -cE '^ok( |$)' "$log") - s))
 	f=$(grep -cE '^not ok( |$)' "$log")
+	whole=$(grep -m1 -iE '^1\.\.0 *# *skip' "$log")
+	if [ -n "$whole" ]; then
+		s=$((s + 1))
+		skip_notes+=("$t: ${whole#*# }")
+	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $t exited $rc"
 		f=1
 	fi
-	echo "# $t: $p passed, $f failed in $(($(date +%s) - start)) s"
+	echo "# $t: $p passed, $f failed, $s skipped in $(($(date +%s) - start)) s"
 	[ "$f" -gt 0 ] && failed_names+=("$t")
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + s))
 	rm -f "$log"
 done
 
+for n in "${skip_notes[@]}"; do
+	echo "# skipped whole: $n"
+done
 [ ${#failed_names[@]} -gt 0 ] && echo "# failing files: ${failed_names[*]}"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

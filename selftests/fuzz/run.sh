@@ -5,6 +5,9 @@
 # For each libFuzzer target in build/fuzz (all of them by default): replay
 # every saved regression input (selftests/fuzz/regress/TARGET/*), then fuzz
 # for SECONDS (0: until stopped) from the seed corpus and the regressions.
+# XMIP6_FUZZ_RUNS=N runs N inputs instead of a time, and XMIP6_FUZZ_SEED=S
+# fixes libFuzzer's seed: `make test` uses both, so what it runs is the
+# same every time; `make fuzz` explores at random.
 # New crashes are written to build/fuzz/crashes/TARGET/; copy them into
 # selftests/fuzz/regress/TARGET/ once fixed. Prints TAP, one line per step;
 # a regression input that fails again, or a regression directory that
@@ -20,6 +23,18 @@ if [ ${#targets[@]} -eq 0 ]; then
 		t=${f##*/}
 		targets+=("${t%.c}")
 	done
+fi
+
+if [ -n "${XMIP6_FUZZ_RUNS:-}" ]; then
+	budget=(-runs="$XMIP6_FUZZ_RUNS")
+	what="$XMIP6_FUZZ_RUNS runs"
+else
+	budget=(-max_total_time="$secs")
+	what="$secs s"
+fi
+if [ -n "${XMIP6_FUZZ_SEED:-}" ]; then
+	budget+=(-seed="$XMIP6_FUZZ_SEED")
+	what="$what, seed $XMIP6_FUZZ_SEED"
 fi
 
 export LSAN_OPTIONS="suppressions=$PWD/selftests/fuzz/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
@@ -55,11 +70,11 @@ for t in "${targets[@]}"; do
 	cp -r "$build/fuzz/corpus/$t/." "$work/$t/" 2>/dev/null
 	[ -d "$regress" ] && cp -r "$regress/." "$work/$t/"
 	# -timeout: one input may take 5 s at most; -rss_limit_mb: 1 GiB.
-	if "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
+	if "$bin" "${budget[@]}" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
 		-artifact_prefix="$build/fuzz/crashes/$t/" "$work/$t" >"$work/$t.log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
 		cov=$(grep -oE 'cov: [0-9]+' "$work/$t.log" | tail -1)
-		echo "ok - $t: ${runs:-?} inputs in ${secs} s, no crash ($cov)"
+		echo "ok - $t: ${runs:-?} inputs ($what), no crash ($cov)"
 	else
 		echo "not ok - $t: crash or leak, input saved under $build/fuzz/crashes/$t/"
 		grep -E 'ERROR|SUMMARY|runtime error' "$work/$t.log" | head -5 | sed 's/^/# /'
