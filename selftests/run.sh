@@ -11,6 +11,7 @@
 # The last line is the summary CI reads: "N passed, N failed, N skipped".
 #
 # Usage: selftests/run.sh [PATTERN]   (PATTERN filters test file names)
+#        XMIP6_TEST_JOBS=1 selftests/run.sh   (one file at a time)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -24,45 +25,83 @@ fi
 export PYTHON=/usr/bin/python3
 export XMIP6_BUILD="${XMIP6_BUILD:-$PWD/build}"
 pattern=${1:-}
-passed=0
-failed=0
-skipped=0
-failed_names=()
-skip_notes=()
+# Independent test files run side by side, XMIP6_TEST_JOBS at a time (default:
+# the number of CPUs). Each makes its own namespaces, pin directories and
+# temporary files, named after its PID. A file that must have the machine to
+# itself (a flood at full speed) says so with a line "# xmip6-test: serial":
+# it runs alone, once the others are done.
+jobs_max=${XMIP6_TEST_JOBS:-$(nproc)}
+results=$(mktemp -d /tmp/xmip6-run.XXXXXX) || exit 1
+trap 'rm -rf "$results"' EXIT
 
-# TAP: "ok ... # SKIP reason" is a skipped check, not a pass; a file that
-# prints "1..0 # SKIP reason" skipped whole and counts as one skip.
-for t in selftests/*/test_* "$XMIP6_BUILD"/selftests/*_unit; do
-	[ -x "$t" ] || continue
-	case "$t" in *"$pattern"*) ;; *) continue ;; esac
-	echo "# ---- $t"
-	log=$(mktemp)
+# run_one N FILE: FILE's output into $results/N.log, its counts into N.res.
+run_one() {
+	local n=$1 t=$2 log=$results/$1.log start rc p f s whole
 	start=$(date +%s)
-	timeout --kill-after=10 900 "$t" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
+	timeout --kill-after=10 900 "$t" >"$log" 2>&1
+	rc=$?
+	# TAP: "ok ... # SKIP reason" is a skipped check, not a pass; a file
+	# that prints "1..0 # SKIP reason" skipped whole and counts as one skip.
 	s=$(grep -ciE '^ok( |$).*# *skip' "$log")
 	p=$(($(grep -cE '^ok( |$)' "$log") - s))
 	f=$(grep -cE '^not ok( |$)' "$log")
 	whole=$(grep -m1 -iE '^1\.\.0 *# *skip' "$log")
-	if [ -n "$whole" ]; then
-		s=$((s + 1))
-		skip_notes+=("$t: ${whole#*# }")
-	fi
+	[ -n "$whole" ] && s=$((s + 1))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - $t exited $rc"
+		echo "not ok - $t exited $rc" >>"$log"
 		f=1
 	fi
-	echo "# $t: $p passed, $f failed, $s skipped in $(($(date +%s) - start)) s"
-	[ "$f" -gt 0 ] && failed_names+=("$t")
+	echo "# $t: $p passed, $f failed, $s skipped in $(($(date +%s) - start)) s" >>"$log"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$p" "$f" "$s" "${whole#*# }" >"$results/$n.res"
+}
+
+# Print each file's output whole as it finishes.
+shown=()
+show_finished() {
+	local res n
+	for res in "$results"/*.res; do
+		[ -e "$res" ] || continue
+		n=${res##*/}
+		n=${n%.res}
+		[ -n "${shown[$n]:-}" ] && continue
+		shown[$n]=1
+		echo "# ---- $(cut -f1 "$res")"
+		cat "$results/$n.log"
+	done
+}
+
+n=0
+for t in selftests/*/test_* "$XMIP6_BUILD"/selftests/*_unit; do
+	[ -x "$t" ] || continue
+	case "$t" in *"$pattern"*) ;; *) continue ;; esac
+	n=$((n + 1))
+	if grep -qs '^# xmip6-test: serial' "$t"; then
+		wait
+		show_finished
+		run_one "$n" "$t"
+		show_finished
+		continue
+	fi
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n
+		show_finished
+	done
+	run_one "$n" "$t" &
+done
+wait
+show_finished
+
+passed=0
+failed=0
+skipped=0
+failed_names=()
+while IFS=$'\t' read -r t p f s why; do
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
-	rm -f "$log"
-done
-
-for n in "${skip_notes[@]}"; do
-	echo "# skipped whole: $n"
-done
+	[ "$f" -gt 0 ] && failed_names+=("$t")
+	[ -n "$why" ] && echo "# skipped whole: $t: $why"
+done < <(cat "$results"/*.res 2>/dev/null)
 [ ${#failed_names[@]} -gt 0 ] && echo "# failing files: ${failed_names[*]}"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

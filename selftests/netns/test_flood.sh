@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# xmip6-test: serial (a flood at full speed: it takes the machine)
 #
 # test_flood.sh - a flood of forged Binding Updates at the home agent
 # (RFC 6275 section 15.1) while a legitimate mobile node moves and
