@@ -16,6 +16,7 @@
 #include "xmip6.h"
 #include "exthdr.h"
 #include "fib.h"
+#include "hao.h"
 #include "icmp6.h"
 #include "maps.h"
 #include "parse.h"
@@ -32,12 +33,7 @@
  */
 static __always_inline int xdp_cn_unbound(struct xdp_md *ctx, const struct ipv6hdr *ip6)
 {
-	__u32 len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
-
-	if (len > XMIP6_SIGNAL_MAX_LEN)
-		len = XMIP6_SIGNAL_MAX_LEN;
-	if (xdp_signal_put(ctx, sizeof(struct ethhdr), len, XMIP6_SIGNAL_F_HAO_UNBOUND) ==
-	    SIG_PUT_RING_FULL)
+	if (xdp_hao_hand_up(ctx, ip6))
 		return VERDICT(XDP_DROP, sig_ring_full);
 	return VERDICT(XDP_DROP, cn_hao_unbound);
 }

@@ -15,6 +15,7 @@
 #include "xmip6.h"
 #include "encap.h"
 #include "fib.h"
+#include "hao.h"
 #include "icmp6.h"
 #include "maps.h"
 #include "parse.h"
@@ -23,8 +24,13 @@
 #include "signal.h"
 #include "stats.h"
 
-/* HA: encapsulate a packet to @b's home address and send it to the CoA. */
-static __always_inline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding *b)
+/*
+ * HA: encapsulate a packet to @b's home address and send it to the CoA.
+ * A BPF-to-BPF call, not inlined: xdp_ha reaches it from three places (a
+ * packet to a home address, another's tunnel, the reverse tunnel of another
+ * mobile node), and three copies of it would grow the program by a third.
+ */
+static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding *b)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -71,7 +77,13 @@ static __always_inline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_b
 	return VERDICT(xdp_forward(ctx, eth, &fib), ha_encap_fwd);
 }
 
-/* HA: forward a packet just taken out of the reverse tunnel. */
+/*
+ * HA: forward a packet just taken out of the reverse tunnel. One to another
+ * bound home address (mobile node to mobile node) is intercepted like any
+ * packet to it and tunnelled to that binding's care-of address (RFC 6275
+ * sections 10.4.2, 10.4.5): the home link would only hand it back to us,
+ * the proxy of that address.
+ */
 static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -79,10 +91,16 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 	struct bpf_fib_lookup fib = {};
 	struct ethhdr *eth = data;
 	struct ipv6hdr *ip6 = (void *)(eth + 1);
+	struct xmip6_binding *b;
 	int rc;
 
 	if ((void *)(ip6 + 1) > data_end)
 		return VERDICT(XDP_DROP, internal_error);
+	b = binding_lookup(&ip6->daddr);
+	if (b) {
+		STAT_INC(ha_decap_reencap);
+		return xdp_ha_encap(ctx, b);
+	}
 	if (ip6->hop_limit <= 1)
 		return VERDICT(XDP_PASS, ha_decap_stack);
 
@@ -141,6 +159,24 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 	if (xdp_decap(ctx))
 		return VERDICT(XDP_DROP, internal_error);
 	return xdp_ha_forward_decapped(ctx);
+}
+
+/*
+ * HA: a packet to our own address with a Home Address option and no binding
+ * for it from its source (RFC 6275 section 9.3.1): dropped, and handed to
+ * the daemon for its Binding Error. Returns -1 for anything else.
+ */
+static __always_inline int xdp_ha_hao(struct xdp_md *ctx, struct cursor c,
+				      const struct ipv6hdr *ip6)
+{
+	struct xmip6_config *cfg;
+
+	if (!may_carry_hao(ip6->nexthdr))
+		return -1;
+	cfg = config_get();
+	if (!cfg || !addr_equal(&ip6->daddr, &cfg->ha_addr))
+		return -1;
+	return xdp_hao_stage(ctx, c, ip6, true);
 }
 
 /*

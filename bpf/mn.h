@@ -18,6 +18,7 @@
 #include "xmip6.h"
 #include "exthdr.h"
 #include "fib.h"
+#include "hao.h"
 #include "icmp6.h"
 #include "maps.h"
 #include "parse.h"
@@ -74,7 +75,8 @@ static __always_inline int xdp_mn_rh2(struct xdp_md *ctx, struct cursor c, __u32
 /*
  * MN: a Mobility Header packet sent straight to us, whatever the unicast
  * destination (care-of or home address): a BA with a type 2 Routing header
- * (RFC 6275 section 11.7.3), a CoT, a BRR, a Binding Error.
+ * (RFC 6275 section 11.7.3), a CoT, a BRR, a Binding Error; then a Home
+ * Address option without a binding.
  */
 static __always_inline int xdp_mn_direct(struct xdp_md *ctx, struct cursor c,
 					 const struct ipv6hdr *ip6)
@@ -84,6 +86,10 @@ static __always_inline int xdp_mn_direct(struct xdp_md *ctx, struct cursor c,
 	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff) /* no Mobility Header goes to a group */
 		return VERDICT(XDP_PASS, rx_no_binding);
 	verdict = xdp_signal_mh(ctx, c, ip6);
+	if (verdict >= 0)
+		return verdict;
+	/* The MN keeps no binding cache for others (RFC 6275 section 9.3.1). */
+	verdict = xdp_hao_stage(ctx, c, ip6, false);
 	if (verdict >= 0)
 		return verdict;
 	if (ip6->nexthdr == IPPROTO_ROUTING)

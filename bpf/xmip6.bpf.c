@@ -39,6 +39,7 @@
  *   icmp6.h     Packet Too Big sent (XDP) or looped to the stack (TC)
  *   ratelimit.h per-CPU token buckets
  *   signal.h    Mobility Header packets to the daemon, HA admission
+ *   hao.h       Home Address options without a binding, to the daemon
  *   ha.h, mn.h, cn.h  the role-specific stages
  */
 #include <linux/bpf.h>
@@ -53,6 +54,7 @@
 #include "exthdr.h"
 #include "encap.h"
 #include "signal.h"
+#include "hao.h"
 #include "pmtu.h"
 #include "ha.h"
 #include "mn.h"
@@ -108,6 +110,9 @@ int xdp_ha(struct xdp_md *ctx)
 	if (ip6->nexthdr == IPPROTO_IPV6)
 		return xdp_ha_reverse(ctx, ip6, &c);
 	verdict = xdp_ha_signal(ctx, c, ip6);
+	if (verdict >= 0)
+		return verdict;
+	verdict = xdp_ha_hao(ctx, c, ip6);
 	if (verdict >= 0)
 		return verdict;
 

@@ -171,10 +171,11 @@ struct xmip6_config {
 /* xmip6_signal.flags */
 #define XMIP6_SIGNAL_F_TUNNELLED 0x1 /* MN: came through the tunnel; packet is the inner one */
 /*
- * CN: not a Mobility Header packet but one with a Home Address option that
- * matches no binding (RFC 6275 section 9.3.1): dropped by XDP, and handed up
- * (at most XMIP6_SIGNAL_MAX_LEN octets of it, len says how many) for the
- * daemon's rate-limited Binding Error status 1.
+ * CN, HA (to its own address), MN: not a Mobility Header packet but one
+ * with a Home Address option that matches no binding (RFC 6275 section
+ * 9.3.1): dropped by XDP, and handed up (at most XMIP6_SIGNAL_MAX_LEN
+ * octets of it, len says how many) for the daemon's rate-limited Binding
+ * Error status 1.
  */
 #define XMIP6_SIGNAL_F_HAO_UNBOUND 0x2
 
@@ -247,7 +248,10 @@ struct xmip6_signal {
 	X(mn_peer_new, "MN: correspondents newly recorded in the peers map")                 \
 	X(mn_rh2_accept, "MN: type 2 Routing header for our home address consumed")          \
 	X(rh2_bad, "MN: type 2 Routing header malformed or not for a home address, dropped") \
-	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 left for the daemon")
+	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 left for the daemon") \
+	X(ha_hao_unbound, "HA: Home Address option to the HA without binding, dropped")      \
+	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
+	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;
 struct xmip6_stats {

@@ -573,8 +573,9 @@ def scope_rows():
     row("BU whose HAO names a multicast home address: to the daemon, which rejects it "
         "(section 9.2)", "xdp_ha", frame(p), XDP_DROP, TOOK, signals=[Sig(p)])
     p = chain(CN, MN_COA, [doh_hao("ff0e::1")], udp())
-    row("HAO with a multicast home address at a mobile node: left to the stack (Parameter "
-        "Problem), XDP_PASS untouched", "xdp_mn", frame(p), XDP_PASS, NOB, td.UNTOUCHED)
+    row("HAO with a multicast home address at a mobile node: XDP_DROP (section 9.3.1), handed "
+        "up flagged HAO_UNBOUND (the daemon answers no error about it)", "xdp_mn", frame(p),
+        XDP_DROP, {"mn_hao_unbound": 1}, signals=[Sig(p, flags=SIGNAL_F_HAO_UNBOUND)])
     for what, a in bad[:2]:
         p = IPv6(src=CN, dst=MN_COA) / rh2(a, nh=17) / udp()
         row("RH2 whose address is %s: XDP_DROP" % what, "xdp_mn", frame(p), XDP_DROP,

@@ -60,6 +60,7 @@ from scapy.all import (  # noqa: E402
     IPv6ExtHdrFragment,
     IPv6ExtHdrHopByHop,
     IPv6ExtHdrRouting,
+    PadN,
     Raw,
 )
 from scapy.layers.inet6 import (  # noqa: E402
@@ -90,6 +91,7 @@ CFG_F_SIGNAL = 0x1  # XMIP6_CFG_F_SIGNAL
 CFG_F_ADMIT = 0x4  # XMIP6_CFG_F_ADMIT
 SIG_UNLISTED_BURST = 50  # XMIP6_SIG_UNLISTED_BURST
 SIGNAL_F_TUNNELLED = 0x1  # XMIP6_SIGNAL_F_TUNNELLED
+SIGNAL_F_HAO_UNBOUND = 0x2  # XMIP6_SIGNAL_F_HAO_UNBOUND
 MARK_SIGNAL = 0x6d697036  # XMIP6_MARK_SIGNAL, "mip6"
 SIGNAL_MAX_LEN = 1280  # XMIP6_SIGNAL_MAX_LEN
 SIGNAL_RING_SIZE = 256 * 1024  # XMIP6_SIGNAL_RING_SIZE
@@ -682,6 +684,28 @@ def xdp_ha_fixtures():
     f = rev(inner)
     fx.append(Fx("xdp_ha: reverse tunnel, inner hop limit 1: decapsulated, XDP_PASS",
                  "xdp_ha", f, XDP_PASS, {"ha_decap_stack": 1},
+                 decap(bytes(inner), MAC_PEER, MAC_A0), **H))
+    # Mobile node to mobile node (RFC 6275 sections 10.4.5, 10.4.2): out of
+    # the first tunnel, into the second binding's, hop limit decremented once.
+    inner = udp_packet(HOA, HOA_SMALL, hlim=64, tc=0x28, fl=0x2468a)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA_SMALL, 0x28, 0x2468a, MAC_B0, MAC_NH_B)
+    fx.append(Fx("xdp_ha: reverse tunnel to another bound home address: re-tunnelled to its "
+                 "CoA, XDP_REDIRECT", "xdp_ha", rev(inner), XDP_REDIRECT,
+                 {"ha_decap_reencap": 1, "ha_encap_fwd": 1}, exp, **H))
+    inner = udp_packet(HOA, HOA_NN, hlim=64, fl=0x13579)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA_NN, 0, 0x13579, MAC_PEER, MAC_A0)
+    fx.append(Fx("xdp_ha: reverse tunnel to a bound home address, its CoA without neighbour: "
+                 "re-tunnelled, XDP_PASS", "xdp_ha", rev(inner), XDP_PASS,
+                 {"ha_decap_reencap": 1, "ha_encap_stack": 1}, exp, **H))
+    inner = udp_packet(HOA_NN, HOA, hlim=64, fl=0x97531)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0, 0x97531, MAC_A0, MAC_NH_A)
+    fx.append(Fx("xdp_ha: reverse tunnel from one mobile node to another on the same link: "
+                 "re-tunnelled, XDP_TX", "xdp_ha", rev(inner, src=COA_NN), XDP_TX,
+                 {"ha_decap_reencap": 1, "ha_encap_fwd": 1}, exp, **H))
+    inner = udp_packet(HOA, HOA_SMALL, hlim=1)
+    fx.append(Fx("xdp_ha: reverse tunnel to a bound home address, inner hop limit 1: "
+                 "decapsulated, XDP_PASS for Time Exceeded", "xdp_ha", rev(inner), XDP_PASS,
+                 {"ha_decap_reencap": 1, "ha_hop_limit": 1},
                  decap(bytes(inner), MAC_PEER, MAC_A0), **H))
     f = rev(udp_packet(HOA, CN), src="2001:db8:c0a::666")
     fx.append(Fx("xdp_ha: reverse tunnel from another source than the CoA: XDP_DROP",
@@ -1444,6 +1468,70 @@ def signal_mn_fixtures():
     return fx
 
 
+def doh_hao(home):
+    """RFC 6275 section 6.3: Destination Options, PadN(2) + Home Address option."""
+    return IPv6ExtHdrDestOpt(autopad=0, options=[PadN(optlen=2, optdata=b"\0\0"),
+                                                 HAO(hoa=home)])
+
+
+def hao_unbound_fixtures():
+    """A Home Address option without a binding at the HA (to its own address)
+    and the MN: dropped, handed up flagged HAO_UNBOUND for the daemon's Binding
+    Error status 1 (RFC 6275 sections 9.3.1, 9.3.3), never to the stack's
+    Parameter Problem. With a binding from its CoA the option stays as it was."""
+    fx = []
+    H = dict(bindings=HA_BINDINGS, config=HA_SIG)
+    M = dict(bindings=MN_BINDINGS, config=MN_SIG)
+    UNB = SIGNAL_F_HAO_UNBOUND
+    ha_unb, mn_unb = {"ha_hao_unbound": 1}, {"mn_hao_unbound": 1}
+
+    p = IPv6(src=COA, dst=HA_ADDR) / doh_hao(HOA_NONE) / UDP(sport=7, dport=9) / Raw(payload(40))
+    fx.append(Fx("xdp_ha: UDP to ha_addr, HAO without binding: XDP_DROP, record flagged "
+                 "HAO_UNBOUND", "xdp_ha", frame(p), XDP_DROP, ha_unb, None,
+                 signals=[Sig(p, flags=UNB)], **H))
+    fx.append(Fx("xdp_ha, no SIGNAL: HAO without binding to ha_addr: XDP_DROP all the same",
+                 "xdp_ha", frame(p), XDP_DROP, ha_unb, None, bindings=HA_BINDINGS,
+                 config=HA_CONFIG))
+    p = IPv6(src="2001:db8:c0a::666", dst=HA_ADDR) / doh_hao(HOA) / \
+        ICMPv6EchoRequest(id=3, seq=1)
+    fx.append(Fx("xdp_ha: echo to ha_addr, HAO of a binding from another CoA: XDP_DROP, record",
+                 "xdp_ha", frame(p), XDP_DROP, ha_unb, None, signals=[Sig(p, flags=UNB)], **H))
+    p = IPv6(src=COA, dst=HA_ADDR) / IPv6ExtHdrHopByHop() / doh_hao(HOA_EXP) / \
+        UDP(sport=7, dport=9)
+    fx.append(Fx("xdp_ha: Hop-by-Hop + HAO of an expired binding to ha_addr: XDP_DROP, record",
+                 "xdp_ha", frame(p), XDP_DROP, {"ha_hao_unbound": 1, "expired_binding": 1},
+                 None, signals=[Sig(p, flags=UNB)], **H))
+    p = IPv6(src=COA, dst=HA_ADDR) / doh_hao(HOA_NONE) / UDP(sport=7, dport=9) / \
+        Raw(payload(1400))
+    fx.append(Fx("xdp_ha: 1456-byte packet with a HAO without binding: record of its first "
+                 "%d bytes" % SIGNAL_MAX_LEN, "xdp_ha", frame(p), XDP_DROP, ha_unb, None,
+                 signals=[Sig(bytes(p)[:SIGNAL_MAX_LEN], flags=UNB)], **H))
+    p = IPv6(src=COA, dst=HA_ADDR) / doh_hao(HOA) / UDP(sport=7, dport=9)
+    fx.append(Fx("xdp_ha: HAO of the binding from its CoA: XDP_PASS untouched, no record",
+                 "xdp_ha", frame(p), XDP_PASS, {"rx_no_binding": 1}, **H))
+    p = IPv6(src=COA, dst=CN) / doh_hao(HOA_NONE) / UDP(sport=7, dport=9)
+    fx.append(Fx("xdp_ha: HAO without binding to another node: not ours, XDP_PASS untouched",
+                 "xdp_ha", frame(p), XDP_PASS, {"rx_no_binding": 1}, **H))
+    p = IPv6(src=COA, dst=HA_ADDR) / IPv6ExtHdrDestOpt(
+        autopad=0, options=[HAO(hoa=HOA_NONE, optlen=18), PadN(optlen=2, optdata=b"\0\0")]) / \
+        UDP(sport=7, dport=9)
+    fx.append(Fx("xdp_ha: HAO of length 18 to ha_addr: XDP_DROP malformed, no record",
+                 "xdp_ha", frame(p), XDP_DROP, {"rx_malformed": 1}, None, **H))
+
+    p = IPv6(src=CN, dst=MN_COA) / doh_hao(HOA_NONE) / UDP(sport=7, dport=9) / Raw(payload(40))
+    fx.append(Fx("xdp_mn: UDP to the CoA with a HAO: XDP_DROP, record flagged HAO_UNBOUND",
+                 "xdp_mn", frame(p), XDP_DROP, mn_unb, None, signals=[Sig(p, flags=UNB)], **M))
+    p = IPv6(src=CN, dst=HOA) / doh_hao(HOA_NONE) / ICMPv6EchoRequest(id=4, seq=2)
+    fx.append(Fx("xdp_mn: echo to the home address with a HAO: XDP_DROP, record", "xdp_mn",
+                 frame(p), XDP_DROP, mn_unb, None, signals=[Sig(p, flags=UNB)], **M))
+    fx.append(Fx("xdp_mn, no SIGNAL: echo with a HAO: XDP_DROP all the same", "xdp_mn",
+                 frame(p), XDP_DROP, mn_unb, None, bindings=MN_BINDINGS, config=MN_CONFIG))
+    p = IPv6(src=CN, dst=MN_COA) / IPv6ExtHdrDestOpt() / UDP(sport=7, dport=9)
+    fx.append(Fx("xdp_mn: Destination Options without a HAO: XDP_PASS untouched", "xdp_mn",
+                 frame(p), XDP_PASS, {"rx_no_binding": 1}, **M))
+    return fx
+
+
 def signal_tc_fixtures():
     """The daemon's own signalling (SO_MARK XMIP6_MARK_SIGNAL) leaves untouched."""
     fx = []
@@ -1528,27 +1616,39 @@ def fuzz_learnt(res):
     return changed
 
 
-def fuzz_signal_errors(prog, data, res):
+def fuzz_signal_errors(prog, data, res, signal_on):
     """Each signal record is the IPv6 packet of the frame (the inner one when
-    TUNNELLED, on the MN only), of its header's length; one per sig_to_daemon."""
+    TUNNELLED, on the MN only), of its header's length (HAO_UNBOUND: at most
+    SIGNAL_MAX_LEN of it); one per sig_to_daemon, and with signal_on one per
+    ha_hao_unbound and mn_hao_unbound."""
     errs = []
     recs = res["signals"]
-    if len(recs) != res["stats"]["sig_to_daemon"]:
-        errs.append("%d signal records for sig_to_daemon %d"
-                    % (len(recs), res["stats"]["sig_to_daemon"]))
+    st = res["stats"]
+    want_n = st["sig_to_daemon"]
+    if signal_on:
+        want_n += st["ha_hao_unbound"] + st["mn_hao_unbound"]
+    if len(recs) != want_n:
+        errs.append("%d signal records for sig_to_daemon + *_hao_unbound %d"
+                    % (len(recs), want_n))
     for rec in recs:
         tunnelled = rec["flags"] == SIGNAL_F_TUNNELLED
-        if rec["flags"] not in (0, SIGNAL_F_TUNNELLED) or (tunnelled and prog != "xdp_mn"):
+        if rec["flags"] not in (0, SIGNAL_F_TUNNELLED, SIGNAL_F_HAO_UNBOUND) or \
+                (tunnelled and prog != "xdp_mn"):
             errs.append("signal record with flags %#x" % rec["flags"])
             continue
         off = 14 + (40 if tunnelled else 0)
         plen = int.from_bytes(data[off + 4:off + 6], "big")
+        if rec["flags"] == SIGNAL_F_HAO_UNBOUND:
+            plen = min(plen, SIGNAL_MAX_LEN - 40)
         want = data[off:off + 40 + plen]
         if rec["len"] != 40 + plen or len(want) != 40 + plen or \
                 bytes.fromhex(rec["packet"]) != want or rec["ifindex"] != IFINDEX["xa0"]:
             errs.append("signal record (len %d) is not the frame's IPv6 packet at %d (%d bytes)"
                         % (rec["len"], off, 40 + plen))
     return errs
+
+
+EVENT_COUNTERS = ("expired_binding", "ha_decap_reencap")
 
 
 def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
@@ -1571,8 +1671,9 @@ def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
             errors.append("%s: err %d, input %s" % (fx.desc, res["err"], fx.data.hex()[:200]))
             continue
         runs += 1
-        # expired_binding accompanies a verdict counter; every other counter is one.
-        s = sum(v for k, v in res["stats"].items() if k != "expired_binding")
+        # expired_binding and ha_decap_reencap accompany a verdict counter;
+        # every other counter is one.
+        s = sum(v for k, v in res["stats"].items() if k not in EVENT_COUNTERS)
         total += s
         for k, v in res["stats"].items():
             if v:
@@ -1581,7 +1682,8 @@ def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
             bad.append("%s: verdict %s, counters %s, input %s" % (
                 fx.desc, verdict_name(prog, res["retval"]),
                 {k: v for k, v in res["stats"].items() if v}, fx.data.hex()[:200]))
-        errs = check_bindings(fuzz_learnt(res), res) + fuzz_signal_errors(prog, fx.data, res)
+        errs = check_bindings(fuzz_learnt(res), res) + fuzz_signal_errors(
+            prog, fx.data, res, config.get("flags", 0) & CFG_F_SIGNAL)
         if errs:
             bad.append("%s: %s, input %s" % (fx.desc, "; ".join(errs), fx.data.hex()[:200]))
     diag = ["%d runs, %d short frames refused by the kernel, verdict counter sum %d" %
@@ -1698,7 +1800,8 @@ def main():
     builder_checks()
     fixtures = (xdp_ha_fixtures() + xdp_ha_pmtu_fixtures() + xdp_mn_fixtures() +
                 xdp_mn_pmtu_fixtures() + tc_fixtures() + tc_pmtu_fixtures() + gso_fixtures() +
-                signal_ha_fixtures() + signal_mn_fixtures() + signal_tc_fixtures())
+                signal_ha_fixtures() + signal_mn_fixtures() + signal_tc_fixtures() +
+                hao_unbound_fixtures())
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)

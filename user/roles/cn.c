@@ -22,6 +22,7 @@
 #include "wire/auth.h"
 #include "daemon/daemon.h"
 #include "roles/cn.h"
+#include "roles/hao_unbound.h"
 #include "common/util.h"
 
 #define NSEC_PER_SEC	1000000000ULL
@@ -433,56 +434,6 @@ static void receive(struct daemon *d, void *arg, const struct sig_rx *rx, const 
 		answer_test_init(arg, rx, msg);
 }
 
-/* ---- packets with a HAO and no binding (section 9.3.1) ---------------------------------- */
-
-/* The HAO of the IPv6 packet @p, walking its extension headers. */
-static int packet_hao(const __u8 *p, size_t len, struct in6_addr *hoa)
-{
-	size_t off = 40, hlen;
-	__u8 nh;
-	int i;
-
-	if (len < 40)
-		return -EBADMSG;
-	nh = p[6];
-	for (i = 0; i < SIG_MAX_EXT_HDRS; i++) {
-		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING && nh != IPPROTO_DSTOPTS)
-			return -ENOENT;
-		if (off + 2 > len)
-			return -EBADMSG;
-		hlen = ((size_t)p[off + 1] + 1) * 8;
-		if (off + hlen > len)
-			return -EBADMSG;
-		if (nh == IPPROTO_DSTOPTS && !mh_find_hao(p + off, hlen, hoa))
-			return 0;
-		nh = p[off];
-		off += hlen;
-	}
-	return -ENOENT;
-}
-
-static void hao_unbound(struct daemon *d, void *arg, const void *packet, size_t len, int ifindex)
-{
-	struct sig_rx rx = {.ifindex = ifindex, .has_hao = true};
-	struct addr6_buf a, h;
-
-	(void)arg;
-	daemon_count_drop(d, DROP_hao_unbound);
-	if (len < 40 || packet_hao(packet, len, &rx.hao))
-		return;
-	memcpy(&rx.src, (const __u8 *)packet + 8, 16);
-	memcpy(&rx.dst, (const __u8 *)packet + 24, 16);
-	/* No error to or about a multicast or unspecified address (RFC 4443 2.4(e)). */
-	if (!routable_unicast(&rx.src) || !routable_unicast(&rx.hao) ||
-	    IN6_IS_ADDR_MULTICAST(&rx.dst))
-		return;
-	if (!daemon_error_allowed(d))
-		return;
-	pr_packet(LOG_INFO, "packet from %s with home address %s and no binding: Binding Error 1",
-		  addr6_str(&rx.src, &a), addr6_str(&rx.hao, &h));
-	daemon_send_be(d, &rx, MH_BE_UNKNOWN_HAO_BINDING);
-}
-
 /* ---- expiry and Binding Refresh Requests ------------------------------------------------ */
 
 struct cn_walk {
@@ -663,7 +614,7 @@ static int register_parts(struct daemon *d, struct cn *cn)
 	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive, cn)
 		       ?: daemon_mh_handler_reg(d, MH_TYPE_HOTI, receive, cn)
 		       ?: daemon_mh_handler_reg(d, MH_TYPE_COTI, receive, cn)
-		       ?: daemon_hao_unbound_reg(d, hao_unbound, cn)
+		       ?: hao_unbound_reg(d)
 		       ?: daemon_on_tick(d, tick, cn) ?: daemon_bcache_reg(d, &bcache_ops, cn);
 }
 

@@ -18,6 +18,7 @@
 #include "roles/disc_ha.h"
 #include "roles/ha.h"
 #include "roles/ha_cache.h"
+#include "roles/hao_unbound.h"
 #include "common/util.h"
 
 #define NSEC_PER_MSEC 1000000ULL
@@ -514,10 +515,13 @@ static const struct daemon_role_hooks role_hooks = {
 	.stop = stop,
 };
 
-/* What the home agent takes: BUs, its commands, and a tick for DAD and expiry. */
+/*
+ * What the home agent takes: BUs, unbound HAO packets, its commands, and a
+ * tick for DAD and expiry.
+ */
 static int register_parts(struct daemon *d, struct ha *ha)
 {
-	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive_bu, ha)
+	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive_bu, ha) ?: hao_unbound_reg(d)
 		       ?: daemon_on_tick(d, tick, ha) ?: ha_cache_ctl_reg(&ha->cache)
 		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha);
 }

@@ -31,6 +31,7 @@
 #include "daemon/daemon.h"
 #include "roles/bul.h"
 #include "roles/disc_mn.h"
+#include "roles/hao_unbound.h"
 #include "roles/mn.h"
 #include "roles/movement.h"
 #include "roles/ro.h"
@@ -740,7 +741,7 @@ static const struct daemon_role_hooks role_hooks = {
 	.stop = stop,
 };
 
-/* What the mobile node takes: BA, BRR, BE, HoT, CoT, its commands, a tick. */
+/* What the mobile node takes: BA, BRR, BE, HoT, CoT, unbound HAO packets, its commands, a tick. */
 static int register_parts(struct daemon *d, struct mn *mn)
 {
 	static const __u8 types[] = {MH_TYPE_BA, MH_TYPE_BRR, MH_TYPE_BE, MH_TYPE_HOT, MH_TYPE_COT};
@@ -749,7 +750,7 @@ static int register_parts(struct daemon *d, struct mn *mn)
 
 	for (i = 0; i < sizeof(types) && !err; i++)
 		err = daemon_mh_handler_reg(d, types[i], receive, mn);
-	return err ?: daemon_on_tick(d, tick, mn)
+	return err ?: hao_unbound_reg(d) ?: daemon_on_tick(d, tick, mn)
 			     ?: daemon_ctl_reg(d, "bul-show", cmd_bul_show, mn)
 			     ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, mn);
 }
