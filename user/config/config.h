@@ -133,6 +133,7 @@ struct xmip6d_config {
 	bool log_syslog;      /* default false: stderr */
 	char *pin_dir;	      /* default XMIP6_PIN_DIR_DEFAULT */
 	char *control_socket; /* default CONFIG_CTL_SOCKET_DEFAULT */
+	bool allow_insecure_files; /* default false: unsafe modes refused (perms.c) */
 	bool has_ha;	      /* section home-agent present */
 	struct config_ha ha;
 	bool has_mn; /* section mobile-node present */
