@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "dp/internal.h"
+#include "dp/replay.h"
 #include "common/util.h"
 #include "xmip6.skel.h"
 
@@ -362,6 +363,9 @@ int dp_unload(const char *pin_dir)
 		if (err)
 			return err;
 	}
+	err = dp_replay_unpin(pin_dir);
+	if (err)
+		return err;
 
 	if (rmdir(pin_dir)) {
 		err = -errno;

@@ -10,11 +10,13 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "wire/auth.h"
 #include "daemon/daemon.h"
+#include "dp/replay.h"
 #include "roles/disc_ha.h"
 #include "roles/ha.h"
 #include "roles/ha_cache.h"
@@ -43,6 +45,7 @@ struct ha {
 	/* MAX_UPDATE_RATE per home address, for authentic BUs (ratelimit.h). */
 	struct update_rate update_rate;
 	struct disc_ha *disc; /* DHAAD and mobile prefixes (disc_ha.c) */
+	int replay_fd;	      /* newest accepted timestamp per HoA and SPI (dp/replay.h) */
 };
 
 /* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
@@ -96,6 +99,37 @@ static void lookup_old(struct ha *ha, struct bu_ctx *c)
 }
 
 /*
+ * A replay carries a timestamp we already accepted (or an older one). The
+ * binding holds the newest; the replay map too, once the binding is gone
+ * (deregistered, deleted, expired) or the daemon restarted (RFC 4285
+ * section 6: the timestamp protects the association, not the binding).
+ */
+static bool replayed(const struct ha *ha, const struct bu_ctx *c)
+{
+	__u64 last = c->have_old ? c->old.auth_timestamp : 0, kept;
+
+	/* NTP timestamps (RFC 5905) compare by their difference: they wrap. */
+	if (ha->replay_fd >= 0 && !dp_replay_get(ha->replay_fd, &c->hoa, c->sa->spi, &kept) &&
+	    (!last || (__s64)(kept - last) > 0))
+		last = kept;
+	return last && (__s64)(c->timestamp - last) <= 0;
+}
+
+/* Remember the timestamp of an accepted BU beyond its binding. */
+static void replay_note(struct ha *ha, const struct bu_ctx *c)
+{
+	struct addr6_buf h;
+	int err;
+
+	if (!c->timestamp || !c->sa || ha->replay_fd < 0)
+		return;
+	err = dp_replay_set(ha->replay_fd, &c->hoa, c->sa->spi, c->timestamp);
+	if (err)
+		pr_packet(LOG_ERR, "replay state for %s not kept: %s", addr6_str(&c->hoa, &h),
+			  strerror(-err));
+}
+
+/*
  * RFC 4285: 0 when the BU is authentic and fresh, else the BA status. The
  * binding is looked up (lookup_old) only once the authenticator verified:
  * a forged BU costs one HMAC and no system call.
@@ -122,9 +156,7 @@ static int check_auth(struct ha *ha, struct bu_ctx *c)
 	if (!auth_timestamp_fresh(c->timestamp, auth_ntp_now(), cfg->timestamp_window_s))
 		return MH_BA_ID_MISMATCH;
 	lookup_old(ha, c);
-	/* A replay carries a timestamp we already accepted (or an older one). */
-	if (c->have_old && c->old.auth_timestamp &&
-	    (__s64)(c->timestamp - c->old.auth_timestamp) <= 0)
+	if (replayed(ha, c))
 		return MH_BA_ID_MISMATCH;
 	return 0;
 }
@@ -173,6 +205,7 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 		reply(ha, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
 		return;
 	}
+	replay_note(ha, c);
 	pr_notice("home registration of %s removed (deregistration, seq %u)",
 		  addr6_str(&c->hoa, &h), bu->sequence);
 	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, 0, true);
@@ -194,6 +227,7 @@ static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 		      bu->sequence, 0, true);
 		return;
 	}
+	replay_note(ha, c);
 	pr_notice("%s %s -> %s seq %u lifetime %u s",
 		  c->have_old ? "home registration refreshed:" : "home registration:",
 		  addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence, granted_s);
@@ -504,6 +538,8 @@ static void stop(struct daemon *d, void *arg)
 	(void)d;
 	cancel_pending(ha);
 	disc_ha_stop(ha->disc);
+	if (ha->replay_fd >= 0)
+		close(ha->replay_fd);
 	free(ha);
 }
 
@@ -542,6 +578,7 @@ int ha_start(struct daemon *d)
 	if (!ha)
 		return -ENOMEM;
 	ha->d = ha->cache.d = d;
+	ha->replay_fd = -1;
 	err = register_parts(d, ha);
 	if (err) {
 		pr_err("home agent: %s", strerror(-err));
@@ -568,6 +605,9 @@ int ha_start(struct daemon *d)
 	err = admit_sync(d);
 	if (err)
 		return err;
+	ha->replay_fd = dp_replay_open(d->dp.pin_dir);
+	if (ha->replay_fd < 0)
+		return ha->replay_fd;
 	ha_cache_restore(&ha->cache);
 	err = disc_ha_start(d, &ha->disc);
 	if (err)
