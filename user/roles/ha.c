@@ -7,6 +7,7 @@
  * registrations that wait for proxy DAD live in memory here.
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "roles/disc_ha.h"
 #include "roles/ha.h"
 #include "roles/ha_cache.h"
+#include "roles/ha_revoke.h"
 #include "common/util.h"
 
 #define NSEC_PER_MSEC 1000000ULL
@@ -46,6 +48,7 @@ struct ha {
 	struct update_rate update_rate;
 	struct disc_ha *disc; /* DHAAD and mobile prefixes (disc_ha.c) */
 	int replay_fd;	      /* newest accepted timestamp per HoA and SPI (dp/replay.h) */
+	struct ha_revoke *revoke; /* during a reload: the bindings' old associations */
 };
 
 /* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
@@ -395,7 +398,7 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		reply(ha, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
 		return;
 	}
-	if (!c.have_old && ha->cache.n_bindings >= (long)cfg->max_bindings) {
+	if (!c.have_old && ha_cache_full(&ha->cache)) {
 		reply(ha, &c, MH_BA_INSUFFICIENT_RESOURCES, bu->sequence, 0, true);
 		return;
 	}
@@ -507,25 +510,38 @@ static const char *reload_refused(const struct daemon *d, void *arg,
 				  const struct xmip6d_config *next)
 {
 	const struct config_ha *cur = &d->cfg.ha, *new = &next->ha;
+	static char why[PATH_MAX + 160];
 
 	(void)arg;
 	if (memcmp(&new->address, &cur->address, sizeof(new->address)) ||
 	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)) ||
 	    strcmp(new->home_link, cur->home_link))
 		return "home-agent address, interfaces or home-link changed; restart needed";
+	/* The bindings map has its size for good: what a restart would say. */
+	if (new->max_bindings != cur->max_bindings) {
+		dp_bindings_resize_refusal(why, sizeof(why), d->dp.pin_dir, cur->max_bindings,
+					   new->max_bindings);
+		return why;
+	}
 	return NULL;
 }
 
-/* Pending DAD entries point into the old mobile-node table: none survive. */
+/* Pending DAD entries point into the old mobile-node table: none survive.
+ * The bindings' associations are kept for revocation (ha_revoke.h). */
 static void reload_before(struct daemon *d, void *arg)
 {
-	(void)d;
-	cancel_pending(arg);
+	struct ha *ha = arg;
+
+	cancel_pending(ha);
+	ha->revoke = ha_revoke_snapshot(&ha->cache, &d->cfg.ha);
 }
 
 static void reload_after(struct daemon *d, void *arg)
 {
-	(void)arg;
+	struct ha *ha = arg;
+
+	ha_revoke_apply(ha->revoke, &ha->cache, &d->cfg.ha);
+	ha->revoke = NULL;
 	if (admit_sync(d))
 		pr_err("signalling admission not updated: the data plane keeps the old list");
 }
