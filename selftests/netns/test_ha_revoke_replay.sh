@@ -139,7 +139,7 @@ hup() {
 
 revoked_on_hup() {
 	write_config 3 "$HOA1=$KEY_NEW" "$HOA2" "$HOA3" && hup || return 1
-	xm_retry 20 0.1 gone "$HOA0" && xm_retry 20 0.1 gone "$HOA1" && bound "$HOA2"
+	xm_retry 20 0.1 gone "$HOA0" && xm_retry 20 0.1 gone "$HOA1" && bound "$HOA3"
 }
 
 max_bindings_hup_refused() {
@@ -186,10 +186,10 @@ main() {
 	t "the next node gets BA 0 (not 130) in the freed slot" registers "$HOA3" 1
 	t "... and the deleted one's proxy entry is gone" proxy_follows_map "$HOA2"
 	t "HA daemon stops" stop_ha
-	t "binding del in the pinned map with no daemon" map_del "$HOA3"
+	t "binding del in the pinned map with no daemon" map_del "$HOA1"
 	t "HA daemon starts again" start_ha
-	t "the proxy entry left by it is removed at start" xm_retry 50 0.1 gone "$HOA3"
-	t "a third node registers" registers "$HOA2" 2
+	t "the proxy entry left by it is removed at start" xm_retry 50 0.1 gone "$HOA1"
+	t "the node registers again" registers "$HOA1" 2
 
 	# Item 5: SIGHUP revocation.
 	t "SIGHUP: node removed and node with a new key revoked, the other kept" revoked_on_hup

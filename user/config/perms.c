@@ -37,8 +37,7 @@ static const char *resolve(const struct parse_ctx *c, const char *file, char *bu
 }
 
 /* Remember "WHERE: FILE: reason" for the first unsafe file. */
-static void note(struct parse_ctx *c, const config_setting_t *s, const char *file,
-		 bool holds_keys)
+static void note(struct parse_ctx *c, const config_setting_t *s, const char *file, bool holds_keys)
 {
 	const char *src = s ? config_setting_source_file(s) : NULL;
 	char src_buf[PATH_MAX], file_buf[PATH_MAX];

@@ -55,8 +55,7 @@ static int check_attach_opts(const struct dp_attach_opts *opts)
 	return 0;
 }
 
-void dp_bindings_resize_refusal(char *buf, size_t size, const char *pin_dir, __u32 have,
-				__u32 want)
+void dp_bindings_resize_refusal(char *buf, size_t size, const char *pin_dir, __u32 have, __u32 want)
 {
 	snprintf(buf, size,
 		 "%s/%s exists with max-bindings %u: it cannot be resized to %u without "

@@ -29,7 +29,7 @@ static struct replay_key key_of(const struct in6_addr *hoa, __u32 spi)
 
 static int create_pinned(const char *path)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+	struct bpf_map_create_opts opts = {.sz = sizeof(opts), .map_flags = BPF_F_NO_PREALLOC};
 	int fd, err;
 
 	fd = bpf_map_create(BPF_MAP_TYPE_HASH, DP_MAP_REPLAY_NAME, sizeof(struct replay_key),

@@ -12,7 +12,7 @@
 #include <netinet/in.h>
 #include <linux/types.h>
 
-#define DP_MAP_REPLAY_NAME   "ha_replay"
+#define DP_MAP_REPLAY_NAME    "ha_replay"
 #define DP_REPLAY_MAX_ENTRIES 65536
 
 /* The pinned map at @pin_dir, created and pinned when absent: fd or -errno. */

@@ -46,8 +46,8 @@ struct ha {
 	struct ha_pending pending[NDISC_MAX_DAD / 2];
 	/* MAX_UPDATE_RATE per home address, for authentic BUs (ratelimit.h). */
 	struct update_rate update_rate;
-	struct disc_ha *disc; /* DHAAD and mobile prefixes (disc_ha.c) */
-	int replay_fd;	      /* newest accepted timestamp per HoA and SPI (dp/replay.h) */
+	struct disc_ha *disc;	  /* DHAAD and mobile prefixes (disc_ha.c) */
+	int replay_fd;		  /* newest accepted timestamp per HoA and SPI (dp/replay.h) */
 	struct ha_revoke *revoke; /* during a reload: the bindings' old associations */
 };
 
