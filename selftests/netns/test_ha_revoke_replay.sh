@@ -40,7 +40,7 @@ HOA1=2001:db8:1::201 # SPI 258
 HOA2=2001:db8:1::202 # SPI 259
 HOA3=2001:db8:1::203 # SPI 260
 
-spi_of() { echo $((257 + 16#${1##*::2} - 0)); }
+spi_of() { echo $((257 + 16#${1##*::2})); }
 
 # peer HOA ARGS...: one BU for HOA from the CN namespace; the answer JSON.
 peer() {
@@ -98,11 +98,7 @@ home-agent = {
 EOF
 }
 
-start_ha() {
-	xm_daemon ha "$XM_TMP/ha.conf" "$XM_TMP/ha.log"
-	HA_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/ha.sock" && kill -0 "$HA_PID"
-}
+start_ha() { xm_start_daemon ha HA_PID; }
 stop_ha() { kill -TERM "$HA_PID" && xm_wait_pid "$HA_PID" 5; }
 restart_ha() { stop_ha && start_ha; }
 
