@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -53,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512], *text, *text_again;
 
 	if (!path[0]) {
+		umask(077); /* the inputs hold keys: perms.c refuses them world-readable */
 		snprintf(path, sizeof(path), "/tmp/xmip6-fuzz-config.%d", (int)getpid());
 		snprintf(printed, sizeof(printed), "/tmp/xmip6-fuzz-printed.%d", (int)getpid());
 	}

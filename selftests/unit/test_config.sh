@@ -232,17 +232,48 @@ else
 	diag "$tmp/nomn.err"
 fi
 
-# A world-readable file with keys still loads, with one warning.
+# Files others may read keys from, or change, are refused with FILE and
+# reason (perms.c); allow-insecure-files loads them with one warning.
 cp "$tmp/ha.conf" "$tmp/open.conf"
 chmod 0644 "$tmp/open.conf"
-run "$tmp/open.conf"
+bad "a world-readable file with keys" "$tmp/open.conf" \
+	"$(req "$tmp/open.conf"):8: holds keys and is readable by everyone; refused: .*allow-insecure-files = true"
+{ echo "allow-insecure-files = true;"; cat "$tmp/ha.conf"; } >"$tmp/allowed.conf"
+chmod 0644 "$tmp/allowed.conf"
+run "$tmp/allowed.conf"
 if [ "$rc" -eq 0 ] && [ "$(wc -l <"$errf")" -eq 1 ] &&
-	grep -qF "xmip6d: $tmp/open.conf: holds keys and is readable by everyone" "$errf"; then
-	ok "world-readable file with keys: exit 0 and one warning"
+	grep -qF "xmip6d: $tmp/allowed.conf:9: holds keys and is readable by everyone (allowed by allow-insecure-files)" "$errf"; then
+	ok "allow-insecure-files: a world-readable file with keys loads with one warning"
 else
-	not_ok "world-readable file with keys: exit 0 and one warning (rc=$rc)"
+	not_ok "allow-insecure-files: a world-readable file with keys loads with one warning (rc=$rc)"
 	diag "$errf"
 fi
+grep -v "mobile-nodes" "$tmp/ha.conf" >"$tmp/nokeys.conf"
+chmod 0644 "$tmp/nokeys.conf"
+good "a world-readable file without keys" "$tmp/nokeys.conf" "home-agent = {"
+chmod 0666 "$tmp/nokeys.conf"
+bad "a world-writable file" "$tmp/nokeys.conf" \
+	"$(req "$tmp/nokeys.conf"): writable by everyone; refused: .*"
+chmod 0600 "$tmp/nokeys.conf"
+chown 65534 "$tmp/nokeys.conf"
+bad "a file owned by another user" "$tmp/nokeys.conf" \
+	"$(req "$tmp/nokeys.conf"): owned by another user than root or the daemon's; refused: .*"
+# An @include file holding the keys, world-readable; one world-writable.
+grep "mobile-nodes" "$tmp/ha.conf" >"$tmp/keys.inc"
+chmod 0644 "$tmp/keys.inc"
+grep -v "mobile-nodes" "$tmp/ha.conf" | sed 's|home-link = .*|&\n@include "keys.inc"|' >"$tmp/inc.conf"
+bad "keys in a world-readable @include file" "$tmp/inc.conf" \
+	"$(req "$(realpath "$tmp")/keys.inc"):1: holds keys and is readable by everyone; refused: .*"
+echo "	max-lifetime = 600;" >"$tmp/keys.inc"
+chmod 0622 "$tmp/keys.inc"
+bad "a world-writable @include file" "$tmp/inc.conf" \
+	"$(req "$(realpath "$tmp")/keys.inc"):1: writable by everyone; refused: .*"
+# A key file others may read.
+cp "$tmp/mn.key" "$tmp/open.key"
+chmod 0644 "$tmp/open.key"
+sed 's/key-file = "mn.key"/key-file = "open.key"/' "$tmp/mn.conf" >"$tmp/openkey.conf"
+bad "a world-readable key-file" "$tmp/openkey.conf" \
+	"$(req "$tmp/openkey.conf"):6: key-file: $(req "$(realpath "$tmp")/open.key"): holds keys and is readable by everyone; refused: .*"
 
 # ---- bad files: one line, exit 1 ----
 

@@ -80,6 +80,23 @@ static int read_and_parse(struct parse_ctx *c)
 	return ret;
 }
 
+/*
+ * Keys and policy must come from files only root (or the daemon's user)
+ * can change, keys from files only they can read: refused, or with
+ * allow-insecure-files one warning. 0 or -EPERM with the message set.
+ */
+static int unsafe_files(struct parse_ctx *c)
+{
+	if (c->cfg->allow_insecure_files) {
+		pr_warn("%s (allowed by allow-insecure-files)", c->unsafe);
+		return 0;
+	}
+	snprintf(c->err, c->errlen,
+		 "%s; refused: use mode 0600 owned by root, or allow-insecure-files = true",
+		 c->unsafe);
+	return -EPERM;
+}
+
 int config_load(const char *path, struct xmip6d_config *cfg, char *err, size_t errlen)
 {
 	struct xmip6d_config tmp = {};
@@ -104,13 +121,10 @@ int config_load(const char *path, struct xmip6d_config *cfg, char *err, size_t e
 		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
 		return -ENOMEM;
 	}
+	perms_note_file(&c, path);
 	ret = read_and_parse(&c);
-	if (!ret && c.inline_keys && (st.st_mode & S_IROTH))
-		pr_warn("%s: holds keys and is readable by everyone; use mode 0600 or key-file",
-			path);
-	if (!ret && c.open_key_file)
-		pr_warn("%s: key file %s is readable by everyone; use mode 0600", path,
-			c.open_key_file);
+	if (!ret && c.unsafe[0])
+		ret = unsafe_files(&c);
 	free(c.dir);
 	if (ret) {
 		config_free(&tmp);

@@ -128,12 +128,13 @@ struct config_cn {
 };
 
 struct xmip6d_config {
-	char *path;	      /* the file, as given */
-	int log_level;	      /* syslog level, default LOG_INFO */
-	bool log_syslog;      /* default false: stderr */
-	char *pin_dir;	      /* default XMIP6_PIN_DIR_DEFAULT */
-	char *control_socket; /* default CONFIG_CTL_SOCKET_DEFAULT */
-	bool has_ha;	      /* section home-agent present */
+	char *path;		   /* the file, as given */
+	int log_level;		   /* syslog level, default LOG_INFO */
+	bool log_syslog;	   /* default false: stderr */
+	char *pin_dir;		   /* default XMIP6_PIN_DIR_DEFAULT */
+	char *control_socket;	   /* default CONFIG_CTL_SOCKET_DEFAULT */
+	bool allow_insecure_files; /* default false: unsafe modes refused (perms.c) */
+	bool has_ha;		   /* section home-agent present */
 	struct config_ha ha;
 	bool has_mn; /* section mobile-node present */
 	struct config_mn mn;

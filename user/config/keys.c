@@ -212,8 +212,8 @@ static int read_key_file(struct parse_ctx *c, const config_setting_t *s, const c
 	}
 	explicit_bzero(hex, sizeof(hex));
 	explicit_bzero(buf, sizeof(buf));
-	if (!err && (st.st_mode & S_IROTH) && !c->open_key_file)
-		c->open_key_file = *resolved;
+	if (!err)
+		perms_note_key_file(c, s, *resolved);
 	return err;
 }
 
@@ -232,7 +232,7 @@ int sa_key_parse(struct parse_ctx *c, const config_setting_t *s, const struct co
 	/* libconfig frees its strings without clearing them. */
 	explicit_bzero((char *)v, strlen(v));
 	if (!err)
-		c->inline_keys = true;
+		perms_note_inline_key(c, s);
 	return err;
 }
 

@@ -104,6 +104,7 @@ static int parse_row(struct parse_ctx *c, const config_setting_t *grp, const str
 	if (!s)
 		return row->required ? fail_missing(c, grp, row->name, row->required)
 				     : value_default(row, obj);
+	perms_note_setting(c, s);
 	err = value_parse(c, s, row, obj);
 	if (!err && row->parse)
 		err = row->parse(c, s, row, obj);

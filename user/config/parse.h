@@ -12,6 +12,7 @@
 #ifndef XMIP6_CONFIG_PARSE_H
 #define XMIP6_CONFIG_PARSE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <libconfig.h>
 
@@ -24,8 +25,10 @@ struct parse_ctx {
 	char *err;
 	size_t errlen;
 	struct xmip6d_config *cfg;
-	const char *open_key_file; /* a key file readable by everyone, warned about on success */
-	bool inline_keys;	   /* some key is written in the file itself */
+	/* The first file others may change or read keys from (perms.c):
+	 * "WHERE: reason", refused unless allow-insecure-files. */
+	char unsafe[2 * PATH_MAX + 256];
+	const char *perms_checked; /* the source file perms_note_setting() saw last */
 };
 
 /* message.c */
@@ -37,6 +40,13 @@ int fail(struct parse_ctx *c, const config_setting_t *s, const char *fmt, ...)
 int fail_missing(struct parse_ctx *c, const config_setting_t *grp, const char *name,
 		 const char *what);
 int wrong_type(struct parse_ctx *c, const config_setting_t *s, const char *want);
+
+/* perms.c: the file of @s (its first setting from it), a key written in
+ * it, a key file, the configuration file itself. */
+void perms_note_setting(struct parse_ctx *c, const config_setting_t *s);
+void perms_note_inline_key(struct parse_ctx *c, const config_setting_t *s);
+void perms_note_key_file(struct parse_ctx *c, const config_setting_t *s, const char *path);
+void perms_note_file(struct parse_ctx *c, const char *path);
 
 /* parse.c */
 

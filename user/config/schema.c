@@ -84,6 +84,16 @@ static const struct config_row root_rows[] = {
 		.doc = "Unix socket on which `xmip6ctl` talks to the daemon.",
 	},
 	{
+		.name = "allow-insecure-files",
+		.type = CT_BOOL,
+		AT(struct xmip6d_config, allow_insecure_files),
+		.def = false,
+		.doc = "Load a configuration, `@include` or key file that everyone may write, that "
+		       "another user than root (or the daemon's) owns, or that holds keys and "
+		       "everyone may read, with a warning. Off: such a file is refused with its "
+		       "name and reason.",
+	},
+	{
 		.name = "home-agent",
 		.type = CT_SECTION,
 		.offset = offsetof(struct xmip6d_config, ha),

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "dp/internal.h"
+#include "dp/replay.h"
 #include "common/util.h"
 #include "xmip6.skel.h"
 
@@ -54,6 +55,14 @@ static int check_attach_opts(const struct dp_attach_opts *opts)
 	return 0;
 }
 
+void dp_bindings_resize_refusal(char *buf, size_t size, const char *pin_dir, __u32 have, __u32 want)
+{
+	snprintf(buf, size,
+		 "%s/%s exists with max-bindings %u: it cannot be resized to %u without "
+		 "unloading the instance",
+		 pin_dir, XMIP6_MAP_BINDINGS, have, want);
+}
+
 /*
  * What is already pinned decides: a pin directory serves one role, and its
  * bindings map keeps its size (libbpf refuses to reuse a map whose size
@@ -75,9 +84,11 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 		close(fd);
 		*fresh = false;
 		if (opts->max_bindings && opts->max_bindings != info.max_entries) {
-			pr_err("%s/%s exists with max-bindings %u: it cannot be resized to %u "
-			       "without unloading the instance",
-			       pin_dir, XMIP6_MAP_BINDINGS, info.max_entries, opts->max_bindings);
+			char why[PATH_MAX + 160];
+
+			dp_bindings_resize_refusal(why, sizeof(why), pin_dir, info.max_entries,
+						   opts->max_bindings);
+			pr_err("%s", why);
 			return -EEXIST;
 		}
 		*max_entries = info.max_entries;
@@ -362,6 +373,9 @@ int dp_unload(const char *pin_dir)
 		if (err)
 			return err;
 	}
+	err = dp_replay_unpin(pin_dir);
+	if (err)
+		return err;
 
 	if (rmdir(pin_dir)) {
 		err = -errno;

@@ -82,6 +82,10 @@ struct dp_attach_opts {
  * XMIP6_FORCE_LEGACY_TC=1 in the environment forces that path (for tests).
  */
 int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_opts *opts);
+/* Why the bindings map at @pin_dir (@have entries) cannot take max-bindings
+ * @want: the words dp_attach() logs, for a reload to refuse with. */
+void dp_bindings_resize_refusal(char *buf, size_t size, const char *pin_dir, __u32 have,
+				__u32 want);
 
 /* Detach the instance's programs from @ifname; links whose interface is gone count too. */
 int dp_detach(const char *pin_dir, const char *ifname);

@@ -186,6 +186,51 @@ int nl_neigh_del(struct nl *nl, int ifindex, const struct in6_addr *addr)
 	return neigh_req(nl, RTM_DELNEIGH, 0, ifindex, addr, 0, 0, NULL);
 }
 
+struct proxy_dump_ctx {
+	int ifindex;
+	nl_proxy_cb cb;
+	void *ctx;
+};
+
+static int proxy_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **dst = data;
+
+	if (mnl_attr_get_type(attr) == NDA_DST &&
+	    mnl_attr_get_payload_len(attr) == sizeof(struct in6_addr))
+		*dst = attr;
+	return MNL_CB_OK;
+}
+
+static int proxy_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+	struct proxy_dump_ctx *pc = data;
+	const struct nlattr *dst = NULL;
+	struct in6_addr addr;
+
+	if (nlh->nlmsg_type != RTM_NEWNEIGH || ndm->ndm_family != AF_INET6 ||
+	    !(ndm->ndm_flags & NTF_PROXY) || (pc->ifindex && ndm->ndm_ifindex != pc->ifindex))
+		return 0;
+	if (mnl_attr_parse(nlh, sizeof(*ndm), proxy_attr_cb, &dst) < 0 || !dst)
+		return 0;
+	memcpy(&addr, mnl_attr_get_payload(dst), sizeof(addr));
+	return pc->cb(&addr, pc->ctx);
+}
+
+int nl_proxy_dump(struct nl *nl, int ifindex, nl_proxy_cb cb, void *ctx)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg_start(buf, RTM_GETNEIGH, NLM_F_DUMP);
+	struct proxy_dump_ctx pc = {.ifindex = ifindex, .cb = cb, .ctx = ctx};
+	struct ndmsg *ndm;
+
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET6;
+	ndm->ndm_flags = NTF_PROXY; /* the proxy table, not the neighbours */
+	return nl_talk(nl, nlh, proxy_msg_cb, &pc);
+}
+
 /* -- links ------------------------------------------------------------------ */
 
 struct lladdr_ctx {

@@ -29,6 +29,9 @@ void nl_close(struct nl *nl);
 /* Proxy NDP entry (ip -6 neigh add proxy ADDR dev IF); add replaces. */
 int nl_proxy_add(struct nl *nl, int ifindex, const struct in6_addr *addr);
 int nl_proxy_del(struct nl *nl, int ifindex, const struct in6_addr *addr); /* -ENOENT if none */
+/* Every proxy NDP entry of @ifindex (all when 0): @cb per address, stops on non-zero. */
+typedef int (*nl_proxy_cb)(const struct in6_addr *addr, void *ctx);
+int nl_proxy_dump(struct nl *nl, int ifindex, nl_proxy_cb cb, void *ctx);
 
 /*
  * Permanent neighbour entry ADDR -> @lladdr (6 octets) on @ifindex, replacing

@@ -7,17 +7,21 @@
  * registrations that wait for proxy DAD live in memory here.
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "wire/auth.h"
 #include "daemon/daemon.h"
+#include "dp/replay.h"
 #include "roles/disc_ha.h"
 #include "roles/ha.h"
 #include "roles/ha_cache.h"
+#include "roles/ha_revoke.h"
 #include "roles/hao_unbound.h"
 #include "common/util.h"
 
@@ -43,7 +47,9 @@ struct ha {
 	struct ha_pending pending[NDISC_MAX_DAD / 2];
 	/* MAX_UPDATE_RATE per home address, for authentic BUs (ratelimit.h). */
 	struct update_rate update_rate;
-	struct disc_ha *disc; /* DHAAD and mobile prefixes (disc_ha.c) */
+	struct disc_ha *disc;	  /* DHAAD and mobile prefixes (disc_ha.c) */
+	int replay_fd;		  /* newest accepted timestamp per HoA and SPI (dp/replay.h) */
+	struct ha_revoke *revoke; /* during a reload: the bindings' old associations */
 };
 
 /* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
@@ -97,6 +103,37 @@ static void lookup_old(struct ha *ha, struct bu_ctx *c)
 }
 
 /*
+ * A replay carries a timestamp we already accepted (or an older one). The
+ * binding holds the newest; the replay map too, once the binding is gone
+ * (deregistered, deleted, expired) or the daemon restarted (RFC 4285
+ * section 6: the timestamp protects the association, not the binding).
+ */
+static bool replayed(const struct ha *ha, const struct bu_ctx *c)
+{
+	__u64 last = c->have_old ? c->old.auth_timestamp : 0, kept;
+
+	/* NTP timestamps (RFC 5905) compare by their difference: they wrap. */
+	if (ha->replay_fd >= 0 && !dp_replay_get(ha->replay_fd, &c->hoa, c->sa->spi, &kept) &&
+	    (!last || (__s64)(kept - last) > 0))
+		last = kept;
+	return last && (__s64)(c->timestamp - last) <= 0;
+}
+
+/* Remember the timestamp of an accepted BU beyond its binding. */
+static void replay_note(struct ha *ha, const struct bu_ctx *c)
+{
+	struct addr6_buf h;
+	int err;
+
+	if (!c->timestamp || !c->sa || ha->replay_fd < 0)
+		return;
+	err = dp_replay_set(ha->replay_fd, &c->hoa, c->sa->spi, c->timestamp);
+	if (err)
+		pr_packet(LOG_ERR, "replay state for %s not kept: %s", addr6_str(&c->hoa, &h),
+			  strerror(-err));
+}
+
+/*
  * RFC 4285: 0 when the BU is authentic and fresh, else the BA status. The
  * binding is looked up (lookup_old) only once the authenticator verified:
  * a forged BU costs one HMAC and no system call.
@@ -123,9 +160,7 @@ static int check_auth(struct ha *ha, struct bu_ctx *c)
 	if (!auth_timestamp_fresh(c->timestamp, auth_ntp_now(), cfg->timestamp_window_s))
 		return MH_BA_ID_MISMATCH;
 	lookup_old(ha, c);
-	/* A replay carries a timestamp we already accepted (or an older one). */
-	if (c->have_old && c->old.auth_timestamp &&
-	    (__s64)(c->timestamp - c->old.auth_timestamp) <= 0)
+	if (replayed(ha, c))
 		return MH_BA_ID_MISMATCH;
 	return 0;
 }
@@ -174,6 +209,7 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 		reply(ha, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
 		return;
 	}
+	replay_note(ha, c);
 	pr_notice("home registration of %s removed (deregistration, seq %u)",
 		  addr6_str(&c->hoa, &h), bu->sequence);
 	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, 0, true);
@@ -195,6 +231,7 @@ static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 		      bu->sequence, 0, true);
 		return;
 	}
+	replay_note(ha, c);
 	pr_notice("%s %s -> %s seq %u lifetime %u s",
 		  c->have_old ? "home registration refreshed:" : "home registration:",
 		  addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence, granted_s);
@@ -362,7 +399,7 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		reply(ha, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
 		return;
 	}
-	if (!c.have_old && ha->cache.n_bindings >= (long)cfg->max_bindings) {
+	if (!c.have_old && ha_cache_full(&ha->cache)) {
 		reply(ha, &c, MH_BA_INSUFFICIENT_RESOURCES, bu->sequence, 0, true);
 		return;
 	}
@@ -474,25 +511,38 @@ static const char *reload_refused(const struct daemon *d, void *arg,
 				  const struct xmip6d_config *next)
 {
 	const struct config_ha *cur = &d->cfg.ha, *new = &next->ha;
+	static char why[PATH_MAX + 160];
 
 	(void)arg;
 	if (memcmp(&new->address, &cur->address, sizeof(new->address)) ||
 	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)) ||
 	    strcmp(new->home_link, cur->home_link))
 		return "home-agent address, interfaces or home-link changed; restart needed";
+	/* The bindings map has its size for good: what a restart would say. */
+	if (new->max_bindings != cur->max_bindings) {
+		dp_bindings_resize_refusal(why, sizeof(why), d->dp.pin_dir, cur->max_bindings,
+					   new->max_bindings);
+		return why;
+	}
 	return NULL;
 }
 
-/* Pending DAD entries point into the old mobile-node table: none survive. */
+/* Pending DAD entries point into the old mobile-node table: none survive.
+ * The bindings' associations are kept for revocation (ha_revoke.h). */
 static void reload_before(struct daemon *d, void *arg)
 {
-	(void)d;
-	cancel_pending(arg);
+	struct ha *ha = arg;
+
+	cancel_pending(ha);
+	ha->revoke = ha_revoke_snapshot(&ha->cache, &d->cfg.ha);
 }
 
 static void reload_after(struct daemon *d, void *arg)
 {
-	(void)arg;
+	struct ha *ha = arg;
+
+	ha_revoke_apply(ha->revoke, &ha->cache, &d->cfg.ha);
+	ha->revoke = NULL;
 	if (admit_sync(d))
 		pr_err("signalling admission not updated: the data plane keeps the old list");
 }
@@ -505,6 +555,8 @@ static void stop(struct daemon *d, void *arg)
 	(void)d;
 	cancel_pending(ha);
 	disc_ha_stop(ha->disc);
+	if (ha->replay_fd >= 0)
+		close(ha->replay_fd);
 	free(ha);
 }
 
@@ -546,6 +598,7 @@ int ha_start(struct daemon *d)
 	if (!ha)
 		return -ENOMEM;
 	ha->d = ha->cache.d = d;
+	ha->replay_fd = -1;
 	err = register_parts(d, ha);
 	if (err) {
 		pr_err("home agent: %s", strerror(-err));
@@ -572,6 +625,9 @@ int ha_start(struct daemon *d)
 	err = admit_sync(d);
 	if (err)
 		return err;
+	ha->replay_fd = dp_replay_open(d->dp.pin_dir);
+	if (ha->replay_fd < 0)
+		return ha->replay_fd;
 	ha_cache_restore(&ha->cache);
 	err = disc_ha_start(d, &ha->disc);
 	if (err)

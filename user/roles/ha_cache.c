@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
@@ -149,11 +150,108 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 	return 0;
 }
 
+/* ---- following the map ---------------------------------------------------------------------- */
+
+/*
+ * `xmip6ctl -p PIN binding del|flush` changes the map without the daemon,
+ * even while none runs: proxy entries of home addresses without a binding
+ * are removed at start and whenever the count changed behind our back, so
+ * that nobody's Neighbor Solicitation is answered for a node that is gone
+ * (section 10.4.1 defends only registered home addresses).
+ */
+struct proxy_list {
+	size_t n, cap;
+	struct in6_addr *addr;
+};
+
+static int collect_proxy(const struct in6_addr *addr, void *ctx)
+{
+	struct proxy_list *l = ctx;
+	struct in6_addr *grown;
+
+	if (l->n == l->cap) {
+		grown = realloc(l->addr, (l->cap ? 2 * l->cap : 64) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		l->addr = grown;
+		l->cap = l->cap ? 2 * l->cap : 64;
+	}
+	l->addr[l->n++] = *addr;
+	return 0;
+}
+
+/* A proxy entry binding_nd() would have made for a binding in the map. */
+static bool proxy_wanted(const struct ha_cache *c, const struct in6_addr *addr)
+{
+	const struct config_prefix *home = &c->d->cfg.ha.home_prefix;
+	struct xmip6_binding b;
+	struct in6_addr hoa;
+
+	if (IN6_IS_ADDR_LINKLOCAL(addr)) {
+		/* fe80::IID stands for the home address with that IID, L flag set;
+		 * only a /64 home prefix tells which one it is. */
+		if (home->len != 64)
+			return true;
+		hoa = home->addr;
+		memcpy(&hoa.s6_addr[8], &addr->s6_addr[8], 8);
+		return !dp_binding_lookup(&c->d->dp, &hoa, &b) && (b.flags & XMIP6_BU_F_LLADDR);
+	}
+	/* Off the home prefix: not one of ours. */
+	return !config_prefix_match(home, addr) || !dp_binding_lookup(&c->d->dp, addr, &b);
+}
+
+static void remove_stale_proxies(struct ha_cache *c)
+{
+	struct proxy_list l = {0};
+	struct addr6_buf a;
+	size_t i;
+	int err;
+
+	if (!c->home_ifindex)
+		return;
+	err = nl_proxy_dump(&c->d->nl, c->home_ifindex, collect_proxy, &l);
+	if (err < 0)
+		pr_err("listing proxy ND entries: %s", strerror(-err));
+	for (i = 0; !err && i < l.n; i++) {
+		if (proxy_wanted(c, &l.addr[i]))
+			continue;
+		proxy_nd_del(c, &l.addr[i]);
+		pr_notice("proxy ND for %s removed: no binding", addr6_str(&l.addr[i], &a));
+	}
+	free(l.addr);
+}
+
+/* @in_map bindings are in the map: take the count, and the proxies after it. */
+static void follow_map(struct ha_cache *c, long in_map)
+{
+	if (in_map == c->n_bindings)
+		return;
+	pr_notice("binding cache: %ld binding(s) in the map, %ld counted; following the map",
+		  in_map, c->n_bindings);
+	c->n_bindings = in_map;
+	remove_stale_proxies(c);
+}
+
+bool ha_cache_full(struct ha_cache *c)
+{
+	long max = (long)c->d->cfg.ha.max_bindings;
+	int n;
+
+	if (c->n_bindings < max)
+		return false;
+	/* Before refusing, the map's own count: deletions behind our back. */
+	n = dp_binding_count(&c->d->dp);
+	if (n >= 0)
+		follow_map(c, n);
+	return c->n_bindings >= max;
+}
+
 /* ---- expiry --------------------------------------------------------------------------------- */
 
 struct expired_list {
 	unsigned long long now;
 	unsigned long long next; /* earliest expiry not yet due */
+	size_t seen;		 /* bindings walked: the map's count when the walk ends */
 	size_t n;
 	struct in6_addr hoa[HA_MAX_EXPIRED_BATCH];
 	struct xmip6_binding b[HA_MAX_EXPIRED_BATCH];
@@ -163,6 +261,7 @@ static int collect_expired(const struct in6_addr *hoa, const struct xmip6_bindin
 {
 	struct expired_list *l = ctx;
 
+	l->seen++;
 	if (!b->expires_ns)
 		return 0;
 	if (b->expires_ns > l->now) {
@@ -186,8 +285,9 @@ static void expire_bindings(struct ha_cache *c, unsigned long long now)
 
 	l.now = now;
 	l.next = ULLONG_MAX;
-	l.n = 0;
-	dp_binding_foreach(&c->d->dp, collect_expired, &l);
+	l.n = l.seen = 0;
+	if (dp_binding_foreach(&c->d->dp, collect_expired, &l) < 0)
+		return;
 	c->next_expiry_ns = l.next;
 	for (i = 0; i < l.n; i++) {
 		if (ha_cache_remove(c, &l.hoa[i], &l.b[i]))
@@ -195,6 +295,9 @@ static void expire_bindings(struct ha_cache *c, unsigned long long now)
 		pr_notice("binding %s -> %s expired (lifetime %u s)", addr6_str(&l.hoa[i], &h),
 			  addr6_str(&l.b[i].care_of_addr, &o), l.b[i].lifetime_s);
 	}
+	/* A whole walk counted the map: follow what was changed behind us. */
+	if (l.n < HA_MAX_EXPIRED_BATCH)
+		follow_map(c, (long)(l.seen - l.n));
 }
 
 /* ---- operator commands --------------------------------------------------------------------- */
@@ -223,7 +326,7 @@ static int binding_add(void *arg, const struct in6_addr *hoa, const struct in6_a
 		return -EINVAL;
 	}
 	have_old = !dp_binding_lookup(&d->dp, hoa, &old);
-	if (!have_old && c->n_bindings >= (long)d->cfg.ha.max_bindings) {
+	if (!have_old && ha_cache_full(c)) {
 		snprintf(err, errlen, "max-bindings (%u) reached", d->cfg.ha.max_bindings);
 		return -ENOSPC;
 	}
@@ -304,6 +407,8 @@ static int restore_nd(const struct in6_addr *hoa, const struct xmip6_binding *b,
 void ha_cache_restore(struct ha_cache *c)
 {
 	dp_binding_foreach(&c->d->dp, restore_nd, c);
+	/* Deleted from the map while no daemon ran: their entries linger. */
+	remove_stale_proxies(c);
 }
 
 void ha_cache_tick(struct ha_cache *c, unsigned long long now)

@@ -41,7 +41,8 @@ void ha_link_local_of(const struct in6_addr *addr, struct in6_addr *ll);
 /* A care-of address a binding may have: global unicast off the home prefix. */
 bool ha_coa_valid(const struct config_ha *cfg, const struct in6_addr *coa);
 
-/* Count the bindings a previous run left and make sure the kernel still proxies them. */
+/* Count the bindings a previous run left, make sure the kernel still proxies
+ * them, and remove proxy entries whose binding is gone. */
 void ha_cache_restore(struct ha_cache *c);
 
 /*
@@ -54,7 +55,12 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 /* The binding @b of @hoa, and its proxy ND. 0 (also when it was gone) or -errno. */
 int ha_cache_remove(struct ha_cache *c, const struct in6_addr *hoa, const struct xmip6_binding *b);
 
-/* Expire what is due (checked every quarter second). */
+/* No room for a new binding: max-bindings reached, counted again in the
+ * map first (xmip6ctl -p may have deleted some behind the daemon). */
+bool ha_cache_full(struct ha_cache *c);
+
+/* Expire what is due (checked every quarter second), and follow the map's
+ * count (and remove proxy entries left without a binding) on each walk. */
 void ha_cache_tick(struct ha_cache *c, unsigned long long now_ns);
 
 /* The operator's binding-add, binding-del and binding-flush on it. 0 or -errno. */

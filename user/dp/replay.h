@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * replay.h - the home agent's RFC 4285 replay state: the newest timestamp
+ * accepted per home address and SPI, in a pinned map of its own beside the
+ * data plane's. It outlives the binding (a deregistration or an operator's
+ * binding del would otherwise let a captured BU rebuild it) and the daemon
+ * (a restart finds it where it was). No BPF program reads it.
+ */
+#ifndef XMIP6_DP_REPLAY_H
+#define XMIP6_DP_REPLAY_H
+
+#include <netinet/in.h>
+#include <linux/types.h>
+
+#define DP_MAP_REPLAY_NAME    "ha_replay"
+#define DP_REPLAY_MAX_ENTRIES 65536
+
+/* The pinned map at @pin_dir, created and pinned when absent: fd or -errno. */
+int dp_replay_open(const char *pin_dir);
+/* The newest timestamp accepted for @hoa and @spi: 0 or -ENOENT. */
+int dp_replay_get(int fd, const struct in6_addr *hoa, __u32 spi, __u64 *ts);
+/* Record @ts as the newest. 0 or -errno (-E2BIG: full). */
+int dp_replay_set(int fd, const struct in6_addr *hoa, __u32 spi, __u64 ts);
+/* Unpin it (dp_unload). 0 when it was not there either. */
+int dp_replay_unpin(const char *pin_dir);
+
+#endif /* XMIP6_DP_REPLAY_H */
