@@ -327,6 +327,7 @@ static int run(struct daemon *d, bool debug)
 		goto out;
 	}
 	pr_notice("running; control socket %s", d->cfg.control_socket);
+	log_copy_to_stderr(false); /* started: syslog alone from here on */
 
 	while (!stop) {
 		n = epoll_wait(epfd, events, MAX_EVENTS, -1);
@@ -460,6 +461,7 @@ int main(int argc, char **argv)
 	}
 
 	apply_logging(&d->cfg, debug);
+	log_copy_to_stderr(true); /* until running: a failed start is seen on the terminal */
 	if (!log_enabled(LOG_DEBUG))
 		dp_libbpf_quiet();
 	d->dp.signal_fd = -1;
