@@ -158,8 +158,9 @@ static int serve(struct ctl_server *s, long max_conns, long long end_ns)
 			fprintf(stderr, "ctl_server: time limit reached\n");
 			return 1;
 		}
-		if (poll(&p, 1, left_ms > 1000 ? 1000 : (int)left_ms) > 0)
-			served += ctl_server_serve(s);
+		/* Every 50 ms at least, as xmip6d's tick: the clients' deadlines. */
+		poll(&p, 1, left_ms > 50 ? 50 : (int)left_ms);
+		served += ctl_server_serve(s);
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 
 static int log_threshold = LOG_NOTICE;
 static bool log_to_syslog;
+static bool log_copy_stderr;
 
 void log_set_level(int level)
 {
@@ -31,17 +32,24 @@ void log_use_syslog(const char *ident)
 	log_to_syslog = true;
 }
 
+void log_copy_to_stderr(bool on)
+{
+	log_copy_stderr = on;
+}
+
 void log_msg(int level, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, copy;
 
 	if (!log_enabled(level))
 		return;
 
 	va_start(ap, fmt);
-	if (log_to_syslog) {
-		vsyslog(level, fmt, ap);
-	} else {
+	va_copy(copy, ap);
+	if (log_to_syslog)
+		vsyslog(level, fmt, copy);
+	va_end(copy);
+	if (!log_to_syslog || log_copy_stderr) {
 		fprintf(stderr, "%s: ", program_invocation_short_name);
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);

@@ -18,6 +18,13 @@
 void log_set_level(int level);
 bool log_enabled(int level);
 void log_use_syslog(const char *ident);
+/*
+ * With syslog, a copy of every message to stderr as well while @on. syslog()
+ * drops what it cannot deliver without a word (no /dev/log in a container,
+ * no logger running yet): a daemon starting from a terminal copies until it
+ * runs, so that why it failed to start is always seen.
+ */
+void log_copy_to_stderr(bool on);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define pr_err(...)    log_msg(LOG_ERR, __VA_ARGS__)

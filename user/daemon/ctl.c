@@ -3,12 +3,15 @@
  * ctl.c - the control socket between xmip6ctl and xmip6d (ctl.h; the
  * protocol is docs/control-protocol.md).
  *
- * The daemon serves one connection at a time from its main loop, so every
- * wait on a client is bounded by a deadline (poll): a client that sends
- * nothing, dribbles, or never reads costs the daemon at most
- * CTL_IO_TIMEOUT_MS reading its request and as much again writing the reply.
- * Sends use MSG_NOSIGNAL: a client that hangs up early must not SIGPIPE the
- * daemon.
+ * The daemon's side never waits on a client: the daemon's event loop runs
+ * Mobility Header signalling too, and a Binding Acknowledgement must not
+ * wait behind a client that sends nothing, dribbles, or never reads. Each
+ * connection is a slot (struct ctl_client) served step by step as its socket
+ * becomes ready, with its own deadline: CTL_IO_TIMEOUT_MS to read its
+ * request, as long again to take the reply. At most CTL_CLIENTS_MAX at once;
+ * more are answered -EAGAIN and closed. Sends use MSG_NOSIGNAL: a client
+ * that hangs up early must not SIGPIPE the daemon. The client side
+ * (ctl_connect(), ctl_exchange()) blocks, with deadlines (poll).
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -239,17 +243,19 @@ static int dispatch(const struct ctl_server *s, struct json_object *req,
 	return ret;
 }
 
-/* {"status": 0, "result": @result} (consumed) or {"status": @status, "error": @err}. */
-static int send_reply(int fd, int status, struct json_object *result, const char *err)
+/*
+ * {"status": 0, "result": @result} (consumed) or {"status": @status, "error": @err}, with a
+ * trailing newline for people reading the socket with socat; malloc'ed, its length in *@len.
+ */
+static char *reply_text(int status, struct json_object *result, const char *err, size_t *len)
 {
 	struct json_object *reply = json_object_new_object();
 	const char *str;
-	size_t len;
-	int ret;
+	char *out = NULL;
 
 	if (!reply) {
 		json_object_put(result);
-		return -ENOMEM;
+		return NULL;
 	}
 	json_object_object_add(reply, "status", json_object_new_int(status));
 	if (status)
@@ -258,60 +264,280 @@ static int send_reply(int fd, int status, struct json_object *result, const char
 		json_object_object_add(reply, "result", result ?: json_object_new_object());
 
 	str = json_object_to_json_string_length(
-		reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	ret = str ? send_all(fd, str, len, now_ms() + CTL_IO_TIMEOUT_MS) : -ENOMEM;
-	/* A trailing newline for people reading the socket with socat. */
-	if (!ret)
-		ret = send_all(fd, "\n", 1, now_ms() + CTL_IO_TIMEOUT_MS);
+		reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, len);
+	if (str)
+		out = malloc(*len + 1);
+	if (out) {
+		memcpy(out, str, *len);
+		out[(*len)++] = '\n';
+	}
 	json_object_put(reply);
-	return ret;
+	return out;
 }
 
-static void serve_conn(struct ctl_server *s, int fd)
-{
-	struct json_read r = {.max = CTL_REQUEST_MAX, .timeout_ms = CTL_IO_TIMEOUT_MS};
-	struct json_object *result = NULL;
-	char err[CTL_ERR_MAX], why[CTL_ERR_MAX / 2];
-	int ret, sent = 0;
+/*
+ * One connection, from accept to close, served a step at a time as the
+ * epoll loop finds its socket ready: reading while @tok is set, writing
+ * while @out is, and each phase bounded by @deadline (CTL_IO_TIMEOUT_MS).
+ */
+struct ctl_client {
+	int fd; /* -1: a free slot */
+	struct json_tokener *tok;
+	size_t got; /* octets of the request so far */
+	char *out;  /* the reply */
+	size_t out_len, out_off;
+	long long deadline; /* now_ms() */
+};
 
-	ret = json_read(fd, &r, why, sizeof(why));
+static int client_watch(struct ctl_server *s, struct ctl_client *c, int op, __u32 events)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = c};
+
+	return epoll_ctl(s->fd, op, c->fd, &ev) ? -errno : 0;
+}
+
+static void client_close(struct ctl_server *s, struct ctl_client *c)
+{
+	close(c->fd); /* and out of the epoll set */
+	if (c->tok)
+		json_tokener_free(c->tok);
+	free(c->out);
+	*c = (struct ctl_client){.fd = -1};
+	s->finished++;
+}
+
+/* Send what the socket takes now; closes @c once the reply is out or cannot go. */
+static void client_write(struct ctl_server *s, struct ctl_client *c)
+{
+	ssize_t n;
+
+	while (c->out_off < c->out_len) {
+		n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			c->out_off += n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return; /* EPOLLOUT brings us back */
+		if (errno != EPIPE && errno != ECONNRESET)
+			pr_info("control socket: reply not sent: %s", strerror(errno));
+		break;
+	}
+	client_close(s, c);
+}
+
+/* The request is read (or failed): from here on, write the reply. */
+static void client_reply(struct ctl_server *s, struct ctl_client *c, int status,
+			 struct json_object *result, const char *err)
+{
+	int ret;
+
+	json_tokener_free(c->tok);
+	c->tok = NULL;
+	c->out = reply_text(status, result, err, &c->out_len);
+	c->out_off = 0;
+	c->deadline = now_ms() + CTL_IO_TIMEOUT_MS;
+	ret = c->out ? client_watch(s, c, EPOLL_CTL_MOD, EPOLLOUT) : -ENOMEM;
+	if (ret) {
+		pr_info("control socket: reply not sent: %s", strerror(-ret));
+		client_close(s, c);
+		return;
+	}
+	client_write(s, c);
+}
+
+/* @ret: 0 with @req the request, or what was wrong with the request itself (@why). */
+static void client_request(struct ctl_server *s, struct ctl_client *c, int ret,
+			   struct json_object *req, const char *why)
+{
+	struct json_object *result = NULL;
+	char err[CTL_ERR_MAX];
+
 	if (!ret)
-		ret = dispatch(s, r.obj, &result, err, sizeof(err));
-	else /* what was wrong with the request itself */
+		ret = dispatch(s, req, &result, err, sizeof(err));
+	else
 		snprintf(err, sizeof(err), "request: %s", why);
-	json_object_put(r.obj);
+	json_object_put(req);
 
 	if (ret == -ENODATA) {
 		/* Connected and hung up without a word (a probe): nobody to answer. */
 		pr_debug("control socket: a client sent nothing");
-		close(fd);
+		client_close(s, c);
 		return;
 	}
 	if (ret)
 		pr_info("control socket: refused: %s", err);
-	sent = send_reply(fd, ret, result, err);
-	if (sent && sent != -EPIPE && sent != -ECONNRESET)
-		pr_info("control socket: reply not sent: %s", strerror(-sent));
-	close(fd);
+	client_reply(s, c, ret, result, err);
 }
 
-int ctl_server_serve(struct ctl_server *s)
+/* Read what has arrived; a complete request (or a broken one) goes on to the reply. */
+static void client_read(struct ctl_server *s, struct ctl_client *c)
 {
-	int fd, served = 0;
+	struct json_read r = {.max = CTL_REQUEST_MAX};
+	char buf[4096], why[CTL_ERR_MAX / 2];
+	ssize_t n;
+	int ret;
 
-	while (s->fd >= 0) {
-		fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	for (;;) {
+		n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return; /* EPOLLIN brings us back */
+		if (n < 0) {
+			ret = -errno;
+			snprintf(why, sizeof(why), "recv: %s", strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			ret = c->got ? -EINVAL : -ENODATA;
+			snprintf(why, sizeof(why), "%s", c->got ? "incomplete JSON" : "empty");
+			break;
+		}
+		c->got += n;
+		if (c->got > r.max) {
+			ret = -EMSGSIZE;
+			snprintf(why, sizeof(why), "longer than %zu octets", r.max);
+			break;
+		}
+		ret = json_read_feed(c->tok, &r, buf, n, why, sizeof(why));
+		if (ret <= 0)
+			break;
+	}
+	client_request(s, c, ret, r.obj, why);
+}
+
+/* Past its deadline: a request not read in time is answered -ETIMEDOUT, a reply dropped. */
+static void client_expire(struct ctl_server *s, struct ctl_client *c)
+{
+	char why[CTL_ERR_MAX / 2];
+
+	s->stats.timed_out++;
+	if (c->tok) {
+		snprintf(why, sizeof(why), "no complete JSON object within %d ms",
+			 CTL_IO_TIMEOUT_MS);
+		client_request(s, c, -ETIMEDOUT, NULL, why);
+		return;
+	}
+	pr_info("control socket: reply not sent: %s", strerror(ETIMEDOUT));
+	client_close(s, c);
+}
+
+/*
+ * Every slot taken: answer -EAGAIN at once (a fresh socket has the room) and
+ * close. Counted; logged at most once a second (ctl_server_serve()).
+ */
+static void refuse_busy(struct ctl_server *s, int fd)
+{
+	char err[CTL_ERR_MAX];
+	size_t len;
+	char *out;
+
+	snprintf(err, sizeof(err), "busy: %d clients connected; try again", CTL_CLIENTS_MAX);
+	out = reply_text(-EAGAIN, NULL, err, &len);
+	if (out && send(fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		pr_debug("control socket: busy reply not sent: %s", strerror(errno));
+	free(out);
+	close(fd);
+	s->stats.refused_busy++;
+	s->refused_unlogged++;
+}
+
+static struct ctl_client *client_slot(struct ctl_server *s)
+{
+	int i;
+
+	for (i = 0; i < CTL_CLIENTS_MAX; i++)
+		if (s->clients[i].fd < 0)
+			return &s->clients[i];
+	return NULL;
+}
+
+static void client_start(struct ctl_server *s, int fd)
+{
+	struct ctl_client *c = client_slot(s);
+
+	if (!c) {
+		refuse_busy(s, fd);
+		return;
+	}
+	*c = (struct ctl_client){
+		.fd = fd,
+		.tok = json_tokener_new(),
+		.deadline = now_ms() + CTL_IO_TIMEOUT_MS,
+	};
+	if (!c->tok || client_watch(s, c, EPOLL_CTL_ADD, EPOLLIN)) {
+		pr_info("control socket: cannot serve a client: %s",
+			c->tok ? strerror(errno) : "out of memory");
+		client_close(s, c);
+		return;
+	}
+	client_read(s, c); /* the request is often there already */
+}
+
+static void accept_pending(struct ctl_server *s)
+{
+	int fd;
+
+	for (;;) {
+		fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				pr_warn("control socket %s: accept: %s", s->path, strerror(errno));
-			break;
+			return;
 		}
-		serve_conn(s, fd);
-		served++;
+		client_start(s, fd);
 	}
-	return served;
+}
+
+static void expire_clients(struct ctl_server *s, long long now)
+{
+	int i;
+
+	for (i = 0; i < CTL_CLIENTS_MAX; i++)
+		if (s->clients[i].fd >= 0 && now >= s->clients[i].deadline)
+			client_expire(s, &s->clients[i]);
+}
+
+static void log_refused(struct ctl_server *s, long long now)
+{
+	if (!s->refused_unlogged || now - s->refused_logged_ms < 1000)
+		return;
+	pr_warn("control socket: %llu connection(s) refused, %d clients already connected",
+		s->refused_unlogged, CTL_CLIENTS_MAX);
+	s->refused_unlogged = 0;
+	s->refused_logged_ms = now;
+}
+
+int ctl_server_serve(struct ctl_server *s)
+{
+	struct epoll_event ev[CTL_CLIENTS_MAX + 1];
+	unsigned long long before = s->finished;
+	struct ctl_client *c;
+	long long now;
+	int n, i;
+
+	if (s->fd < 0)
+		return 0;
+	n = epoll_wait(s->fd, ev, CTL_CLIENTS_MAX + 1, 0);
+	for (i = 0; i < n; i++) {
+		c = ev[i].data.ptr;
+		if (!c)
+			accept_pending(s);
+		else if (c->tok)
+			client_read(s, c);
+		else if (c->out)
+			client_write(s, c);
+	}
+	now = now_ms();
+	expire_clients(s, now);
+	log_refused(s, now);
+	return (int)(s->finished - before);
 }
 
 /* mkdir -p the directories above @path's last component, each 0755 when we create it. */
@@ -392,12 +618,12 @@ static int server_bind(struct ctl_server *s, const struct sockaddr_un *sa)
 	ret = make_parent_dirs(sa->sun_path);
 	if (ret)
 		return ret;
-	ret = bind_0660(s->fd, sa);
+	ret = bind_0660(s->listen_fd, sa);
 	if (ret == -EADDRINUSE) {
 		ret = remove_stale(sa);
 		if (ret)
 			return ret;
-		ret = bind_0660(s->fd, sa);
+		ret = bind_0660(s->listen_fd, sa);
 	}
 	if (ret) {
 		pr_err("control socket %s: bind: %s", sa->sun_path, strerror(-ret));
@@ -410,11 +636,28 @@ static int server_bind(struct ctl_server *s, const struct sockaddr_un *sa)
 		pr_err("control socket %s: chmod: %s", s->path, strerror(errno));
 		return ret;
 	}
-	if (listen(s->fd, CTL_BACKLOG)) {
+	if (listen(s->listen_fd, CTL_BACKLOG)) {
 		ret = -errno;
 		pr_err("control socket %s: listen: %s", s->path, strerror(errno));
 		return ret;
 	}
+	return 0;
+}
+
+/* The epoll set ctl_server_serve() waits on: the listening socket (data NULL), then clients. */
+static int server_epoll(struct ctl_server *s)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+	int i;
+
+	s->clients = calloc(CTL_CLIENTS_MAX, sizeof(*s->clients));
+	if (!s->clients)
+		return -ENOMEM;
+	for (i = 0; i < CTL_CLIENTS_MAX; i++)
+		s->clients[i].fd = -1;
+	s->fd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->fd < 0 || epoll_ctl(s->fd, EPOLL_CTL_ADD, s->listen_fd, &ev))
+		return -errno;
 	return 0;
 }
 
@@ -424,10 +667,7 @@ int ctl_server_open(struct ctl_server *s, const char *path, const struct ctl_com
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int ret;
 
-	s->fd = -1;
-	s->path[0] = '\0';
-	s->commands = commands;
-	s->ctx = ctx;
+	*s = (struct ctl_server){.fd = -1, .listen_fd = -1, .commands = commands, .ctx = ctx};
 	if (!path || !*path || strlen(path) >= sizeof(sa.sun_path) ||
 	    strlen(path) >= sizeof(s->path)) {
 		pr_err("control socket \"%s\": empty or longer than %zu characters",
@@ -436,13 +676,17 @@ int ctl_server_open(struct ctl_server *s, const char *path, const struct ctl_com
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 
-	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0) {
+	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->listen_fd < 0) {
 		ret = -errno;
 		pr_err("control socket: socket: %s", strerror(errno));
 		return ret;
 	}
-	ret = server_bind(s, &sa);
+	ret = server_epoll(s);
+	if (ret)
+		pr_err("control socket: epoll: %s", strerror(-ret));
+	else
+		ret = server_bind(s, &sa);
 	if (ret) {
 		ctl_server_close(s);
 		return ret;
@@ -453,9 +697,19 @@ int ctl_server_open(struct ctl_server *s, const char *path, const struct ctl_com
 
 void ctl_server_close(struct ctl_server *s)
 {
+	int i;
+
+	for (i = 0; s->clients && i < CTL_CLIENTS_MAX; i++)
+		if (s->clients[i].fd >= 0)
+			client_close(s, &s->clients[i]);
+	free(s->clients);
+	s->clients = NULL;
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	s->listen_fd = -1;
 	if (s->path[0] && unlink(s->path) && errno != ENOENT)
 		pr_warn("control socket %s: unlink: %s", s->path, strerror(errno));
 	s->path[0] = '\0';

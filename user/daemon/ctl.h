@@ -22,6 +22,7 @@ struct json_object;
 
 #define CTL_REQUEST_MAX	      (64 * 1024) /* octets; longer requests are refused */
 #define CTL_IO_TIMEOUT_MS     2000	  /* server: to read a request; as long to write a reply */
+#define CTL_CLIENTS_MAX	      32	  /* server: connections served at once; more get -EAGAIN */
 #define CTL_REPLY_MAX	      (256 << 20) /* octets; the client's bound on a reply */
 #define CTL_CLIENT_TIMEOUT_MS 10000	  /* client: longest wait for the daemon to make progress */
 
@@ -40,11 +41,24 @@ struct ctl_command {
 	void *ctx; /* the handler's @ctx; NULL: the server's */
 };
 
+struct ctl_client; /* one connection being served (ctl.c) */
+
+struct ctl_server_stats {
+	unsigned long long refused_busy; /* connections over CTL_CLIENTS_MAX */
+	unsigned long long timed_out;	 /* requests not read, replies not taken in time */
+};
+
 struct ctl_server {
-	int fd; /* listening socket, non-blocking; -1 when closed */
+	int fd;	       /* what the event loop waits on (an epoll set); -1 when closed */
+	int listen_fd; /* the listening socket, non-blocking */
 	char path[108];
 	const struct ctl_command *commands; /* terminated by a NULL name */
 	void *ctx;
+	struct ctl_client *clients;  /* CTL_CLIENTS_MAX slots */
+	unsigned long long finished; /* connections served and closed */
+	struct ctl_server_stats stats;
+	unsigned long long refused_unlogged;
+	long long refused_logged_ms;
 };
 
 /*
@@ -58,11 +72,13 @@ int ctl_server_open(struct ctl_server *s, const char *path, const struct ctl_com
 void ctl_server_close(struct ctl_server *s);
 
 /*
- * Accept and serve every pending connection (call when s->fd is readable).
- * Each exchange is bounded by CTL_IO_TIMEOUT_MS; a client that sends
- * nothing, garbage, or an unknown command gets an error reply or is dropped,
- * and never stalls the daemon for longer than that (reading its request; the
- * reply gets as long again). Returns how many connections were served.
+ * Do what can be done now without waiting: accept pending connections, read
+ * and write what their sockets take, run the complete requests' commands,
+ * and end the connections past their deadline. Call it when s->fd is
+ * readable and at least every 50 ms or so (the deadlines). Never blocks: a
+ * client that sends nothing, dribbles, or never reads holds only its own
+ * slot, CTL_IO_TIMEOUT_MS to read its request (then an -ETIMEDOUT reply) and
+ * as long to take the reply. Returns how many connections it finished.
  */
 int ctl_server_serve(struct ctl_server *s);
 

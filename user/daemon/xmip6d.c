@@ -5,8 +5,10 @@
  *
  * One thread, one epoll loop over: the "signal" ring buffer (Mobility
  * Header packets from XDP), signals (TERM/INT stop, HUP reloads), a 50 ms
- * tick (retransmissions, DAD deadlines, expiry), the control socket, and
- * the role's netlink / neighbour discovery sockets.
+ * tick (retransmissions, DAD deadlines, expiry, the control socket's
+ * deadlines), the control socket (its clients served without blocking, so
+ * that signalling never waits on one), and the role's netlink / neighbour
+ * discovery sockets.
  *
  * Stopping leaves the data plane attached and every binding in place: the
  * tunnel keeps forwarding, and a restarted daemon takes over from the
@@ -44,6 +46,7 @@
 enum ev_source { EV_RING = 1, EV_SIGNAL, EV_TICK, EV_CTL };
 
 static struct daemon daemon_ctx;
+static struct ctl_server ctl_srv = {.fd = -1, .listen_fd = -1};
 
 static void usage(FILE *f)
 {
@@ -150,6 +153,16 @@ static int cmd_binding_flush(struct json_object *args, struct json_object **resu
 	return 0;
 }
 
+/* The control socket's own counters: what it refused and cut off. */
+static struct json_object *ctl_stats_json(const struct ctl_server_stats *st)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "clients_refused_busy", json_object_new_uint64(st->refused_busy));
+	json_object_object_add(o, "clients_timed_out", json_object_new_uint64(st->timed_out));
+	return o;
+}
+
 static int cmd_stats_show(struct json_object *args, struct json_object **result, char *err,
 			  size_t errlen, void *ctx)
 {
@@ -157,6 +170,7 @@ static int cmd_stats_show(struct json_object *args, struct json_object **result,
 	(void)err;
 	(void)errlen;
 	*result = daemon_stats_json(ctx);
+	json_object_object_add(*result, "control_socket", ctl_stats_json(&ctl_srv.stats));
 	return 0;
 }
 
@@ -168,6 +182,7 @@ static int cmd_stats_clear(struct json_object *args, struct json_object **result
 	(void)err;
 	(void)errlen;
 	daemon_stats_clear(ctx);
+	memset(&ctl_srv.stats, 0, sizeof(ctl_srv.stats));
 	return 0;
 }
 
@@ -288,7 +303,7 @@ static int run(struct daemon *d, bool debug)
 {
 	struct epoll_event events[MAX_EVENTS];
 	struct ring_buffer *rb = NULL;
-	struct ctl_server ctl = {.fd = -1};
+	struct ctl_server *ctl = &ctl_srv;
 	int epfd = -1, sfd = -1, tfd = -1, n, i, err;
 	bool stop = false;
 
@@ -316,17 +331,18 @@ static int run(struct daemon *d, bool debug)
 		pr_err("control commands: %s", strerror(-err));
 		goto out;
 	}
-	err = ctl_server_open(&ctl, d->cfg.control_socket, d->ctl, d);
+	err = ctl_server_open(ctl, d->cfg.control_socket, d->ctl, d);
 	if (err)
 		goto out; /* logged */
 	err = epoll_add(epfd, ring_buffer__epoll_fd(rb), EV_RING) ?:
 	      epoll_add(epfd, sfd, EV_SIGNAL) ?: epoll_add(epfd, tfd, EV_TICK) ?:
-	      epoll_add(epfd, ctl.fd, EV_CTL);
+	      epoll_add(epfd, ctl->fd, EV_CTL);
 	if (err) {
 		pr_err("epoll: %s", strerror(-err));
 		goto out;
 	}
 	pr_notice("running; control socket %s", d->cfg.control_socket);
+	log_copy_to_stderr(false); /* started: syslog alone from here on */
 
 	while (!stop) {
 		n = epoll_wait(epfd, events, MAX_EVENTS, -1);
@@ -360,10 +376,11 @@ static int run(struct daemon *d, bool debug)
 				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 					pr_debug("tick: %s", strerror(errno));
 				daemon_run_tick_hooks(d, now);
+				ctl_server_serve(ctl); /* the clients' deadlines */
 				break;
 			}
 			case EV_CTL:
-				ctl_server_serve(&ctl);
+				ctl_server_serve(ctl);
 				break;
 			default:
 				daemon_run_hook(d, events[i].data.u32, mono_now_ns());
@@ -373,7 +390,7 @@ static int run(struct daemon *d, bool debug)
 	}
 	pr_notice("stopping; the data plane and its bindings stay in place");
 out:
-	ctl_server_close(&ctl);
+	ctl_server_close(ctl);
 	ring_buffer__free(rb);
 	if (tfd >= 0)
 		close(tfd);
@@ -460,6 +477,7 @@ int main(int argc, char **argv)
 	}
 
 	apply_logging(&d->cfg, debug);
+	log_copy_to_stderr(true); /* until running: a failed start is seen on the terminal */
 	if (!log_enabled(LOG_DEBUG))
 		dp_libbpf_quiet();
 	d->dp.signal_fd = -1;
