@@ -2,7 +2,8 @@
 /*
  * ratelimit_unit.c - unit tests of MAX_UPDATE_RATE (RFC 6275 sections 11.8
  * and 12: three Binding Updates a second) in user/daemon/ratelimit.c: the sender's
- * window and the receiver's per-home-address table.
+ * window and the receiver's per-home-address table; and the token bucket of
+ * error replies and DHAAD Replies.
  *
  * Prints TAP lines, exits 1 on any failure.
  */
@@ -100,9 +101,25 @@ static void receiver_table(void)
 	free(t);
 }
 
+static void bucket(void)
+{
+	struct token_bucket b = {0};
+	int i, allowed = 0;
+
+	for (i = 0; i < 1000; i++)
+		allowed += token_bucket_take(&b, 10, T0 + i * MS);
+	/* A full bucket (10) at first, then one every 100 ms of the second. */
+	check(allowed == 19, "bucket: 1000 in 1 s at 10/s: 10 at once and 9 more (%d)", allowed);
+	allowed = 0;
+	for (i = 0; i < 100; i++)
+		allowed += token_bucket_take(&b, 10, T0 + 60000 * MS + i);
+	check(allowed == 10, "bucket: after a quiet minute at most 10 at once (%d)", allowed);
+}
+
 int main(void)
 {
 	sender_window();
 	receiver_table();
+	bucket();
 	return unit_finish("ratelimit_unit");
 }

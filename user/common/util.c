@@ -97,27 +97,25 @@ unsigned long long mono_now_ns(void)
 	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-bool log_packet_allowed(int level)
+bool log_class_allowed(struct log_class *c, const char *where, int level)
 {
-	static unsigned long long window_ns, suppressed;
-	static unsigned int lines;
 	unsigned long long now;
 
 	if (!log_enabled(level))
 		return false;
 	now = mono_now_ns();
-	if (now - window_ns >= 1000000000ULL) {
-		if (suppressed)
-			log_msg(LOG_NOTICE, "%llu more log lines about received packets suppressed",
-				suppressed);
-		window_ns = now;
-		lines = 0;
-		suppressed = 0;
+	if (now - c->window_ns >= 1000000000ULL) {
+		if (c->suppressed)
+			log_msg(LOG_NOTICE, "%llu more log lines from %s() suppressed",
+				c->suppressed, where);
+		c->window_ns = now;
+		c->lines = 0;
+		c->suppressed = 0;
 	}
-	if (lines < LOG_PACKET_LINES) {
-		lines++;
+	if (c->lines < LOG_PACKET_LINES) {
+		c->lines++;
 		return true;
 	}
-	suppressed++;
+	c->suppressed++;
 	return false;
 }

@@ -34,18 +34,27 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 #define pr_debug(...)  log_msg(LOG_DEBUG, __VA_ARGS__)
 
 /*
- * Lines about single received packets (drops, refusals). A flood of forged
- * packets must not become a flood of log lines that fills the disk and
- * slows the daemon down: at most LOG_PACKET_LINES of them go out a second,
- * and the next line after a quiet second says how many were suppressed.
- * The drop counters have every one.
+ * Lines about single received packets (drops, refusals, replies). A flood
+ * of forged packets must not become a flood of log lines that fills the
+ * disk and slows the daemon down. Every pr_packet() call site is a class of
+ * its own, bounded on its own, so that a flood of one kind hides no line of
+ * another: at most LOG_PACKET_LINES lines of a class go out a second, and
+ * the class's first line after a second with suppressed ones says how many
+ * (at most one such line a second). The drop counters have every one.
  */
 #define LOG_PACKET_LINES 20
-bool log_packet_allowed(int level);
-#define pr_packet(level, ...)                        \
-	do {                                         \
-		if (log_packet_allowed(level))       \
-			log_msg(level, __VA_ARGS__); \
+struct log_class {
+	unsigned long long window_ns;
+	unsigned long long suppressed;
+	unsigned int lines;
+};
+/* Whether one more line of class @c (named @where in the summary) may go out. */
+bool log_class_allowed(struct log_class *c, const char *where, int level);
+#define pr_packet(level, ...)                                        \
+	do {                                                         \
+		static struct log_class log_class_;                  \
+		if (log_class_allowed(&log_class_, __func__, level)) \
+			log_msg(level, __VA_ARGS__);                 \
 	} while (0)
 
 /* IPv6 addresses. */

@@ -140,20 +140,10 @@ static void log_rx_drop(const struct sig_rx *rx, const char *what)
 
 bool daemon_error_allowed(struct daemon *d)
 {
-	unsigned long long now = mono_now_ns();
-	unsigned long long refill = (now - d->err_last_ns) * ERROR_RATE / 1000000000ULL;
-
-	if (refill) {
-		d->err_tokens =
-			d->err_tokens + refill > ERROR_RATE ? ERROR_RATE : d->err_tokens + refill;
-		d->err_last_ns = now;
-	}
-	if (!d->err_tokens) {
-		d->stats.errors_ratelimited++;
-		return false;
-	}
-	d->err_tokens--;
-	return true;
+	if (token_bucket_take(&d->errors, ERROR_RATE, mono_now_ns()))
+		return true;
+	d->stats.errors_ratelimited++;
+	return false;
 }
 
 bool daemon_bu_rate_ok(struct daemon *d, struct update_rate *t, const struct in6_addr *hoa,
@@ -255,7 +245,10 @@ static void receive(struct daemon *d, const void *packet, size_t len, int ifinde
 		};
 		if (!(msg.bu.flags & XMIP6_BU_F_HOME))
 			ba.status = MH_BA_REASON_UNSPECIFIED; /* not a correspondent here */
-		daemon_send_ba(d, &rx, &ba, NULL, 0, 0);
+		/* An error reply to whatever source the BU claims (RFC 4443
+		 * section 2.4 (f) in spirit): from the shared budget. */
+		if (daemon_error_allowed(d))
+			daemon_send_ba(d, &rx, &ba, NULL, 0, 0);
 		log_rx_drop(&rx, "Binding Update, but this node is not a home agent");
 	} else {
 		daemon_count_drop(d, DROP_unexpected_type);
@@ -424,6 +417,8 @@ struct json_object *daemon_stats_json(const struct daemon *d)
 			       json_object_new_uint64(d->stats.param_problem_sent));
 	json_object_object_add(icmp, "errors_ratelimited",
 			       json_object_new_uint64(d->stats.errors_ratelimited));
+	json_object_object_add(icmp, "replies_ratelimited",
+			       json_object_new_uint64(d->stats.replies_ratelimited));
 	json_object_object_add(o, "icmpv6", icmp);
 	/* The data plane's counters as xmip6ctl prints them from the map. */
 	json_object_object_add(o, "dataplane",

@@ -61,8 +61,9 @@ struct daemon_stats {
 	__u64 be_sent[256];
 	__u64 be_received[256];
 	__u64 drops[DROP_COUNT];
-	__u64 param_problem_sent; /* ICMPv6 Parameter Problem (section 9.2) */
-	__u64 errors_ratelimited; /* Parameter Problems / Binding Errors not sent */
+	__u64 param_problem_sent;  /* ICMPv6 Parameter Problem (section 9.2) */
+	__u64 errors_ratelimited;  /* Parameter Problems / Binding Errors not sent */
+	__u64 replies_ratelimited; /* DHAAD Replies / MPAs not sent */
 };
 
 #define DAEMON_MAX_HOOKS 16 /* descriptors and tick hooks */
@@ -139,9 +140,8 @@ struct daemon {
 	struct ndisc nd;
 	bool nd_open;
 	struct daemon_stats stats;
-	unsigned int err_tokens; /* error_allowed()'s bucket */
-	unsigned long long err_last_ns;
-	int epfd; /* the event loop's epoll, created before the roles start */
+	struct token_bucket errors; /* daemon_error_allowed()'s */
+	int epfd;		    /* the event loop's epoll, created before the roles start */
 	/* What the running roles registered (hooks.c, daemon_mh_handler_reg). */
 	struct daemon_hook hooks[DAEMON_MAX_HOOKS];
 	int n_hooks;

@@ -65,3 +65,17 @@ bool update_rate_allow(struct update_rate *t, const struct in6_addr *home_addr,
 	}
 	return !rate_window_take(&s->w, now, t->window_ns);
 }
+
+bool token_bucket_take(struct token_bucket *b, unsigned int rate, unsigned long long now)
+{
+	unsigned long long refill = (now - b->last_ns) * rate / RATE_WINDOW_NS;
+
+	if (refill) {
+		b->tokens = b->tokens + refill > rate ? rate : b->tokens + refill;
+		b->last_ns = now;
+	}
+	if (!b->tokens)
+		return false;
+	b->tokens--;
+	return true;
+}

@@ -74,4 +74,17 @@ void update_rate_init(struct update_rate *t, unsigned long long window_ns);
 bool update_rate_allow(struct update_rate *t, const struct in6_addr *home_addr,
 		       unsigned long long now);
 
+/*
+ * A token bucket: @rate tokens a second, bursts of as many. What the
+ * daemon sends unasked-for by a known peer (errors, DHAAD Replies) goes
+ * through one, so that forged input cannot make it a reflector.
+ */
+struct token_bucket {
+	unsigned int tokens;
+	unsigned long long last_ns;
+};
+
+/* Whether one more message may go at @now (a token is taken if so). */
+bool token_bucket_take(struct token_bucket *b, unsigned int rate, unsigned long long now);
+
 #endif /* XMIP6_RATELIMIT_H */

@@ -201,6 +201,10 @@ static void send_ba(struct daemon *d, const struct cn_bu *c, __u8 status, __u16 
 	__u8 mh[128];
 	int len;
 
+	/* A refusal goes to whatever source the BU claims: from the shared
+	 * error budget (RFC 4443 section 2.4 (f) in spirit). */
+	if (status >= MH_BA_REJECTED_MIN && !daemon_error_allowed(d))
+		return;
 	if (status >= MH_BA_REJECTED_MIN)
 		pr_packet(LOG_NOTICE, "BU from %s for %s seq %u refused: %u %s",
 			  addr6_str(&c->rx->src, &h), addr6_str(&c->hoa, &(struct addr6_buf){}),

@@ -28,6 +28,17 @@
 #define DEFAULT_PREFERRED_S 604800
 /* IPv6 header, type 2 routing header, MPA with one Prefix Information option. */
 #define MPA_PKT_LEN (40 + sizeof(struct mip6_rt2_hdr) + DISC_ICMP_HDR_LEN + 32)
+/*
+ * Anyone can send a DHAAD Request from any source: the replies must not make
+ * us an amplifier (RFC 6275 section 15.1, RFC 4443 section 2.4 (f) in
+ * spirit). At most REPLY_ADDRS addresses a reply (176 octets with the IPv6
+ * header: section 10.5.1 lets the home agent list fewer than it knows, the
+ * mobile node takes the first, 11.4.1), at most REPLY_RATE DHAAD Replies and
+ * MPAs a second in all, and MIP6_MAX_UPDATE_RATE a second to one address: a
+ * mobile node asks again after 3 s (section 12).
+ */
+#define REPLY_ADDRS 8
+#define REPLY_RATE  10
 
 /* ---- the Home Agents List (section 10.5.1) --------------------------------------- */
 
@@ -45,7 +56,8 @@ static void ha_list_remove(struct disc_ha_list *l, int i)
 {
 	struct addr6_buf a;
 
-	pr_info("home agent %s left the Home Agents List", addr6_str(&l->e[i].addr, &a));
+	pr_packet(LOG_INFO, "home agent %s left the Home Agents List",
+		  addr6_str(&l->e[i].addr, &a));
 	l->e[i] = l->e[--l->n];
 }
 
@@ -81,9 +93,9 @@ int disc_ha_list_update(struct disc_ha_list *l, const struct in6_addr *lladdr,
 		i = l->n++;
 		memset(&l->e[i], 0, sizeof(l->e[i]));
 		l->e[i].lladdr = *lladdr;
-		pr_info("home agent %s (%s) joined the Home Agents List, preference %d",
-			addr ? addr6_str(addr, &a) : "without global address",
-			addr6_str(lladdr, &(struct addr6_buf){}), ra->preference);
+		pr_packet(LOG_INFO, "home agent %s (%s) joined the Home Agents List, preference %d",
+			  addr ? addr6_str(addr, &a) : "without global address",
+			  addr6_str(lladdr, &(struct addr6_buf){}), ra->preference);
 	}
 	e = &l->e[i];
 	if (addr)
@@ -160,13 +172,27 @@ struct disc_ha {
 	bool have_pio; /* the home prefix as the home link's RAs advertise it */
 	struct disc_prefix_info pio;
 	unsigned long long next_scan_ns;
+	struct token_bucket replies;  /* DHAAD Replies and MPAs, REPLY_RATE */
+	struct update_rate reply_dst; /* the same, per destination */
 	__u8 pkt[DISC_PKT_BUF_LEN];
 };
+
+/* Whether a DHAAD Reply or MPA about @to (its source or home address) may go now. */
+static bool reply_allowed(struct disc_ha *h, const struct in6_addr *to)
+{
+	unsigned long long now = mono_now_ns();
+
+	if (update_rate_allow(&h->reply_dst, to, now) &&
+	    token_bucket_take(&h->replies, REPLY_RATE, now))
+		return true;
+	h->d->stats.replies_ratelimited++;
+	return false;
+}
 
 static void answer_dhaad(struct disc_ha *h, const struct disc_icmp_rx *rx)
 {
 	const struct config_ha *cfg = &h->d->cfg.ha;
-	struct in6_addr addrs[DISC_REPLY_MAX_ADDRS];
+	struct in6_addr addrs[REPLY_ADDRS];
 	__u8 reply[DISC_ICMP_HDR_LEN + sizeof(addrs)];
 	__u16 id = (rx->data[4] << 8) | rx->data[5];
 	struct addr6_buf a;
@@ -178,17 +204,22 @@ static void answer_dhaad(struct disc_ha *h, const struct disc_icmp_rx *rx)
 	    !IN6_ARE_ADDR_EQUAL(&rx->dst, &h->anycast) || addr6_unusable_reason(&rx->src) ||
 	    IN6_IS_ADDR_LINKLOCAL(&rx->src))
 		return;
-	n = disc_ha_list_sorted(&h->list, &cfg->address, cfg->preference, addrs,
-				DISC_REPLY_MAX_ADDRS);
+	if (!reply_allowed(h, &rx->src)) {
+		pr_packet(LOG_INFO, "DHAAD Request id %u from %s not answered: reply rate", id,
+			  addr6_str(&rx->src, &a));
+		return;
+	}
+	n = disc_ha_list_sorted(&h->list, &cfg->address, cfg->preference, addrs, REPLY_ADDRS);
 	len = disc_build_dhaad_reply(reply, sizeof(reply), id, addrs, n);
 	if (len < 0)
 		return;
 	err = disc_icmp_send(h->socks.icmp_fd, reply, len, &cfg->address, &rx->src);
 	if (err)
-		pr_warn("DHAAD Reply to %s: %s", addr6_str(&rx->src, &a), strerror(-err));
+		pr_packet(LOG_WARNING, "DHAAD Reply to %s: %s", addr6_str(&rx->src, &a),
+			  strerror(-err));
 	else
-		pr_info("DHAAD Reply id %u to %s: %d home agent(s)", id, addr6_str(&rx->src, &a),
-			n);
+		pr_packet(LOG_INFO, "DHAAD Reply id %u to %s: %d home agent(s)", id,
+			  addr6_str(&rx->src, &a), n);
 }
 
 /*
@@ -236,20 +267,25 @@ static void answer_mps(struct disc_ha *h, const __u8 *icmp, size_t len, const st
 		return;
 	if (!config_prefix_match(&d->cfg.ha.home_prefix, hoa) ||
 	    dp_binding_lookup(&d->dp, hoa, &b)) {
-		pr_info("MPS from %s ignored: no binding", addr6_str(hoa, &a));
+		pr_packet(LOG_INFO, "MPS from %s ignored: no binding", addr6_str(hoa, &a));
 		return;
 	}
 	if (coa && !IN6_ARE_ADDR_EQUAL(coa, &b.care_of_addr)) {
-		pr_info("MPS from %s ignored: care-of address %s is not the binding's",
-			addr6_str(hoa, &a), addr6_str(coa, &c));
+		pr_packet(LOG_INFO, "MPS from %s ignored: care-of address %s is not the binding's",
+			  addr6_str(hoa, &a), addr6_str(coa, &c));
+		return;
+	}
+	if (!reply_allowed(h, hoa)) {
+		pr_packet(LOG_INFO, "MPS from %s not answered: reply rate", addr6_str(hoa, &a));
 		return;
 	}
 	err = send_mpa(h, id, &b.care_of_addr, hoa);
 	if (err)
-		pr_warn("MPA to %s: %s", addr6_str(&b.care_of_addr, &c), strerror(-err));
+		pr_packet(LOG_WARNING, "MPA to %s: %s", addr6_str(&b.care_of_addr, &c),
+			  strerror(-err));
 	else
-		pr_info("MPA id %u to %s for %s", id, addr6_str(&b.care_of_addr, &c),
-			addr6_str(hoa, &a));
+		pr_packet(LOG_INFO, "MPA id %u to %s for %s", id, addr6_str(&b.care_of_addr, &c),
+			  addr6_str(hoa, &a));
 }
 
 static void take_ra(struct disc_ha *h, const struct disc_icmp_rx *rx, unsigned long long now)
@@ -270,7 +306,8 @@ static void take_ra(struct disc_ha *h, const struct disc_icmp_rx *rx, unsigned l
 		h->pio.flags &= ND_OPT_PI_FLAG_ONLINK | ND_OPT_PI_FLAG_AUTO;
 	}
 	if (disc_ha_list_update(&h->list, &rx->src, &ra, home, now) == -ENOSPC)
-		pr_warn("Home Agents List full (%d entries)", DISC_MAX_HOME_AGENTS);
+		pr_packet(LOG_WARNING, "Home Agents List full (%d entries): RA from %s ignored",
+			  DISC_MAX_HOME_AGENTS, addr6_str(&rx->src, &(struct addr6_buf){}));
 }
 
 static void icmp_readable(struct daemon *d, void *arg, unsigned long long now)
@@ -311,7 +348,7 @@ static void take_mps(void *arg, const struct disc_mp_pkt *mp, bool csum_ok, unsi
 	if (!IN6_ARE_ADDR_EQUAL(&mp->dst, &h->d->cfg.ha.address))
 		return;
 	if (!csum_ok) {
-		pr_debug("MPS with a bad checksum dropped");
+		pr_packet(LOG_DEBUG, "MPS with a bad checksum dropped");
 		return;
 	}
 	answer_mps(h, mp->icmp, mp->icmp_len, &mp->home_addr, &mp->src);
@@ -369,6 +406,7 @@ int disc_ha_start(struct daemon *d, struct disc_ha **out)
 	if (!h)
 		return -ENOMEM;
 	h->d = d;
+	update_rate_init(&h->reply_dst, 0);
 	disc_home_agents_anycast(&cfg->home_prefix, &h->anycast);
 	err = disc_socks_open(&h->socks, types, IPPROTO_DSTOPTS, "Mobile Prefix Solicitation");
 	if (err) {

@@ -23,7 +23,13 @@ struct daemon;
 struct disc_ha;
 struct json_object;
 
-#define DISC_MAX_HOME_AGENTS 64 /* Home Agents List entries learnt from RAs */
+/*
+ * Home Agents List entries learnt from RAs. Anyone on the home link can send
+ * RAs from as many link-local addresses as it likes: a bound list keeps
+ * memory and the DHAAD Reply small; entries beyond it are refused while the
+ * earlier ones (the legitimate home agents, there before) stay.
+ */
+#define DISC_MAX_HOME_AGENTS 16
 
 /* ---- the Home Agents List (section 10.5.1) -------------------------------------------- */
 

@@ -101,8 +101,8 @@ static void take_reply(struct disc_mn *m, const struct disc_icmp_rx *rx)
 	for (i = 0; i < m->sent && m->ids[i] != id; i++)
 		;
 	if (i == m->sent) {
-		pr_info("DHAAD Reply id %u from %s matches no request", id,
-			addr6_str(&rx->src, &a));
+		pr_packet(LOG_INFO, "DHAAD Reply id %u from %s matches no request", id,
+			  addr6_str(&rx->src, &a));
 		return;
 	}
 	/* The first usable address is the most preferred home agent (11.4.1). */
@@ -110,7 +110,8 @@ static void take_reply(struct disc_mn *m, const struct disc_icmp_rx *rx)
 	     i++)
 		;
 	if (i == n) {
-		pr_warn("DHAAD Reply from %s lists no home agent", addr6_str(&rx->src, &a));
+		pr_packet(LOG_WARNING, "DHAAD Reply from %s lists no home agent",
+			  addr6_str(&rx->src, &a));
 		return;
 	}
 	m->active = false;
@@ -222,11 +223,11 @@ static void take_mpa(struct disc_mn *m, const __u8 *icmp, size_t len, unsigned l
 	__u32 refresh_s;
 
 	if (disc_parse_mpa(icmp, len, home, &mpa)) {
-		pr_info("malformed MPA dropped");
+		pr_packet(LOG_INFO, "malformed MPA dropped");
 		return;
 	}
 	if (!m->mps_active || mpa.id != m->mps_id) {
-		pr_info("MPA matching no solicitation ignored");
+		pr_packet(LOG_INFO, "MPA matching no solicitation ignored");
 		return;
 	}
 	m->mps_active = false;
@@ -266,7 +267,7 @@ static void take_mpa_pkt(void *arg, const struct disc_mp_pkt *mp, bool csum_ok,
 	    !IN6_ARE_ADDR_EQUAL(&mp->dst, &w.care_of_addr))
 		return;
 	if (!csum_ok) {
-		pr_debug("MPA with a bad checksum dropped");
+		pr_packet(LOG_DEBUG, "MPA with a bad checksum dropped");
 		return;
 	}
 	take_mpa(m, mp->icmp, mp->icmp_len, now);

@@ -78,9 +78,10 @@ static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequ
 
 	/* A refusal sent unauthenticated (the BU failed authentication or was
 	 * refused before it) goes to whatever source the packet claims: with
-	 * forged BUs it would reflect a flood at someone else. Those share the
+	 * forged BUs it would reflect a flood at someone else; a signed one
+	 * answers every replayed copy of a captured BU (144). All share the
 	 * ICMPv6 error budget (RFC 4443 section 2.4 (f), RFC 6275 section 15). */
-	if (status >= MH_BA_REJECTED_MIN && !sign && !daemon_error_allowed(d))
+	if (status >= MH_BA_REJECTED_MIN && !daemon_error_allowed(d))
 		return;
 	if (status >= MH_BA_REJECTED_MIN)
 		pr_packet(LOG_NOTICE, "BU from %s for %s seq %u refused: %u %s",

@@ -337,7 +337,8 @@ static void drop_ba(struct daemon *d, enum daemon_drop why, const struct mh_msg 
 		    const char *what)
 {
 	daemon_count_drop(d, why);
-	pr_info("BA seq %u status %u ignored: %s", msg->ba.sequence, msg->ba.status, what);
+	pr_packet(LOG_INFO, "BA seq %u status %u ignored: %s", msg->ba.sequence, msg->ba.status,
+		  what);
 }
 
 static void store_binding(struct mn *mn, __u32 granted_s, unsigned long long now)
@@ -470,8 +471,9 @@ static void receive_ba(struct mn *mn, const struct sig_rx *rx, const struct mh_m
 	}
 	if (verdict == BUL_BA_REFUSED) {
 		/* Keep trying with the backoff already armed (section 11.8). */
-		pr_notice("home agent refused BU seq %u: %u %s; retrying in %u ms", mn->bu.seq,
-			  msg->ba.status, mh_ba_status_str(msg->ba.status), mn->bu.timeout_ms);
+		pr_packet(LOG_NOTICE, "home agent refused BU seq %u: %u %s; retrying in %u ms",
+			  mn->bu.seq, msg->ba.status, mh_ba_status_str(msg->ba.status),
+			  mn->bu.timeout_ms);
 		return;
 	}
 	ba_accepted(mn, msg, now);
@@ -517,7 +519,9 @@ static void receive(struct daemon *d, void *arg, const struct sig_rx *rx, const 
 			start_bu(mn, MN_REGISTERING, &mn->coa);
 		break;
 	case MH_TYPE_BE:
-		pr_warn("Binding Error status %u from %s", msg->be.status, addr6_str(&rx->src, &a));
+		/* Anyone can send one: a line, but not one per packet. */
+		pr_packet(LOG_WARNING, "Binding Error status %u from %s", msg->be.status,
+			  addr6_str(&rx->src, &a));
 		break;
 	default:
 		daemon_count_drop(d, DROP_unexpected_type);

@@ -298,15 +298,15 @@ static void receive_test(struct ro *ro, const struct sig_rx *rx, const struct mh
 	}
 	t = home ? &e->home : &e->care_of;
 	if (!rr_answers(t, m, &rx->dst)) {
-		pr_debug("%s from %s: no matching %s in flight", home ? "HoT" : "CoT",
-			 peer_str(e, &p), home ? "HoTI" : "CoTI");
+		pr_packet(LOG_DEBUG, "%s from %s: no matching %s in flight", home ? "HoT" : "CoT",
+			  peer_str(e, &p), home ? "HoTI" : "CoTI");
 		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
 	/* Away, the HoT must come through our home agent's tunnel: that is what
 	 * proves the home address (section 5.2.5). */
 	if (home && e->state != RO_DEREGISTERING && !rx->tunnelled) {
-		pr_info("HoT from %s not through the tunnel: ignored", peer_str(e, &p));
+		pr_packet(LOG_INFO, "HoT from %s not through the tunnel: ignored", peer_str(e, &p));
 		daemon_count_drop(ro->d, DROP_unexpected_type);
 		return;
 	}
@@ -357,7 +357,8 @@ static void receive_ba(struct ro *ro, const struct sig_rx *rx, const struct mh_m
 	if ((e->state != RO_BU_SENT && !(dereg && e->have_kbm)) ||
 	    !IN6_ARE_ADDR_EQUAL(&rx->mh_dst, &ro->hoa)) {
 		daemon_count_drop(ro->d, DROP_ba_unexpected);
-		pr_info("BA from %s ignored: no Binding Update in flight", peer_str(e, &p));
+		pr_packet(LOG_INFO, "BA from %s ignored: no Binding Update in flight",
+			  peer_str(e, &p));
 		return;
 	}
 	/* The correspondent signs its BA with the same Kbm (section 6.1.8);
@@ -366,8 +367,8 @@ static void receive_ba(struct ro *ro, const struct sig_rx *rx, const struct mh_m
 				      e->bu.opts.kbm) != 0
 		     : status < MH_BA_REJECTED_MIN) {
 		daemon_count_drop(ro->d, DROP_ba_auth_failed);
-		pr_info("BA status %u from %s ignored: Binding Authorization Data %s", status,
-			peer_str(e, &p), msg->bad ? "wrong" : "missing");
+		pr_packet(LOG_INFO, "BA status %u from %s ignored: Binding Authorization Data %s",
+			  status, peer_str(e, &p), msg->bad ? "wrong" : "missing");
 		return;
 	}
 	e->bu.last_status = status;
@@ -388,8 +389,8 @@ static void receive_ba(struct ro *ro, const struct sig_rx *rx, const struct mh_m
 	}
 	if (verdict == BUL_BA_OTHER_SEQ) {
 		daemon_count_drop(ro->d, DROP_ba_unexpected);
-		pr_info("BA seq %u from %s ignored: BU in flight has seq %u", msg->ba.sequence,
-			peer_str(e, &p), e->bu.seq);
+		pr_packet(LOG_INFO, "BA seq %u from %s ignored: BU in flight has seq %u",
+			  msg->ba.sequence, peer_str(e, &p), e->bu.seq);
 		return;
 	}
 	if (dereg) {
@@ -454,8 +455,8 @@ void ro_receive(struct ro *ro, const struct sig_rx *rx, const struct mh_msg *msg
 			start_rr(ro, e, true, true, w, now, "Binding Refresh Request");
 		break;
 	case MH_TYPE_BE:
-		pr_info("Binding Error status %u from correspondent %s", msg->be.status,
-			peer_str(e, &p));
+		pr_packet(LOG_INFO, "Binding Error status %u from correspondent %s", msg->be.status,
+			  peer_str(e, &p));
 		if (e->state == RO_HELD_DOWN || e->state == RO_DEREGISTERING)
 			break;
 		if (msg->be.status == MH_BE_UNKNOWN_MH_TYPE) {
