@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test_ctl_stall.sh - stalled control-socket clients never delay signalling
-# (issue 15 item 6):
+# test_ctl_stall.sh - stalled control-socket clients never delay signalling:
 #
 #   CN --- R1 ------------- R2 --- MN
 #           | brhome (home link 2001:db8:1::/64)

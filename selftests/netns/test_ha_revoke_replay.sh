@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # test_ha_revoke_replay.sh - the home agent's bookkeeping when bindings go
-# away behind a Binding Update (issue 15 items 5 and 7):
+# away behind a Binding Update:
 #
 #   * replay: an independent mobile node (mip6_peer.py, Scapy, in the CN
 #     namespace) registers and keeps its BU; after its deregistration,

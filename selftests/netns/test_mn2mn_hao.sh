@@ -3,7 +3,7 @@
 #
 # test_mn2mn_hao.sh - the home agent between two mobile nodes, and a Home
 # Address option without a binding at the home agent and the mobile node
-# (issue 15 items 4 and 10):
+# (RFC 6275 sections 10.4.2, 9.3.1):
 #
 #   CN --- R1 ------------- R2 --- MN  eth0 2001:db8:20::100 (xmip6d)
 #           | brhome         \---- MN2 eth0 2001:db8:22::100 (Scapy)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # test_startup_log.sh - with log = "syslog", why xmip6d failed to start is
-# always on its stderr (issue 15 item 12), syslog or not.
+# always on its stderr, syslog or not.
 #
 # Each run is in a private mount namespace whose /dev is a directory of the
 # test's: /dev/null and, when a check wants one, /dev/log as a datagram
