@@ -69,7 +69,8 @@ start() {
 # Seconds a flood took, from the peer's JSON.
 secs() { echo "$1" | jget "int(d['seconds']) + 1"; }
 # Log lines of ROLE matching RE after line FROM.
-lines_after() { tail -n +"$(($2 + 1))" "$XM_TMP/$1.log" | grep -c -E "$3"; }
+# Lines matching $3 in role $1's log after its line $2 (0 is an answer, not a failure).
+lines_after() { tail -n +"$(($2 + 1))" "$XM_TMP/$1.log" | grep -c -E "$3" || true; }
 log_len() { wc -l <"$XM_TMP/$1.log"; }
 # From the peer's count of PCAP: packets/octets/largest of KIND SRC DST.
 wire() { peer count "$1" | jget "d.get('$2', {}).get('$3', 0)"; }
