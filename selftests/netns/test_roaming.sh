@@ -85,9 +85,10 @@ rx_grew_beyond() { [ "$(stat -c %s "$XM_TMP/stream.rx")" -gt "$1" ]; }
 
 # The MN said why: every registration after a move follows a router event
 # (an RA from a new router, a known router answering or back, a router lost
-# to neighbour unreachability detection), not an address change by hand.
-# Which of these it is depends on how fast the old router's NUD ends
-# against the new router's RA, so any of them counts.
+# to neighbour unreachability detection, or the default route moved to the
+# router whose RA it chose), not an address change by hand. Which of these
+# it logs depends on how fast the old router's NUD ends against the new
+# router's RA, and on whether the new router was already known.
 detected_from_ras() {
 	grep -E "movement: (new router|router .* (answered|lost|is back))" "$XM_TMP/mn.log" |
 		tail -n 8
@@ -95,7 +96,8 @@ detected_from_ras() {
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
 regs = [i for i, l in enumerate(lines) if re.search(r"care-of address \S+ on \S+: registering", l)]
-event = re.compile(r"movement: (new router|router \S+ (answered|on \S+ lost|on \S+ is back))")
+event = re.compile(r"movement: (new router|router \S+ (answered|on \S+ lost|on \S+ is back)"
+                   r"|default route via)")
 moves = 0
 for prev, cur in zip(regs, regs[1:]):
     if not any(event.search(l) for l in lines[prev + 1:cur]):
