@@ -18,6 +18,7 @@
 #include "roles/disc_ha.h"
 #include "roles/ha.h"
 #include "roles/ha_cache.h"
+#include "roles/ha_link.h"
 #include "common/util.h"
 
 #define NSEC_PER_MSEC 1000000ULL
@@ -43,6 +44,7 @@ struct ha {
 	/* MAX_UPDATE_RATE per home address, for authentic BUs (ratelimit.h). */
 	struct update_rate update_rate;
 	struct disc_ha *disc; /* DHAAD and mobile prefixes (disc_ha.c) */
+	struct ha_link *link; /* the interfaces as they change (ha_link.c) */
 };
 
 /* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
@@ -503,6 +505,7 @@ static void stop(struct daemon *d, void *arg)
 	/* Bindings stay in the map, proxy ND entries in the kernel. */
 	(void)d;
 	cancel_pending(ha);
+	ha_link_stop(ha->link);
 	disc_ha_stop(ha->disc);
 	free(ha);
 }
@@ -569,7 +572,7 @@ int ha_start(struct daemon *d)
 	if (err)
 		return err;
 	ha_cache_restore(&ha->cache);
-	err = disc_ha_start(d, &ha->disc);
+	err = disc_ha_start(d, &ha->disc) ?: ha_link_start(d, &ha->cache, ha->disc, &opts, &ha->link);
 	if (err)
 		return err;
 	pr_notice("home agent %s for %s/%u on %d interface(s), %s home link, %ld binding(s) kept",
