@@ -8,8 +8,8 @@
 #
 #  - with the namespace's default proxy_ndp (0; forwarding on, as the README
 #    asks), a Neighbor Solicitation for the registered home address gets a
-#    Neighbor Advertisement (RFC 6275 10.4.1), and proxy_ndp goes back to 0
-#    when the daemon stops;
+#    Neighbor Advertisement (RFC 6275 10.4.1), multicast or unicast (no
+#    Redirect), and proxy_ndp goes back to 0 when the daemon stops;
 #  - home link down, 2 s, up: the proxy and permanent neighbour entries are
 #    back and the stream loses nothing but what the link lost (the down
 #    time, plus at most 1 s);
@@ -44,7 +44,7 @@ bul_state() { xm_dctl mn -j bul show | jget "d['bul'][0]['state']"; }
 registered() { [ "$(bul_state 2>/dev/null)" = registered ]; }
 now_ms() { date +%s%3N; }
 
-ha_sysctl() { xm_exec ha sysctl -n "net.ipv6.conf.$XM_HA_IF.proxy_ndp"; }
+ha_sysctl() { xm_exec ha sysctl -n "net.ipv6.conf.${1:-$XM_HA_IF}.proxy_ndp"; }
 
 # The kernel's tables: proxy entry and permanent neighbour entry for the HoA.
 kernel_proxies() {
@@ -64,6 +64,27 @@ na_answers() {
 	ha_mac=$(ip -n "$(xm_ns ha)" -br link show dev "$XM_HA_IF" | awk '{print $3}')
 	echo "NA for $XM_HOA with link-layer address $(cat "$XM_TMP/na.txt"), HA's is $ha_mac"
 	[ "$(cat "$XM_TMP/na.txt")" = "$ha_mac" ]
+}
+
+# The same, unicast to the HA's MAC: a neighbour's reachability probe.
+uns_answers() {
+	local ha_mac
+	ha_mac=$(ip -n "$(xm_ns ha)" -br link show dev "$XM_HA_IF" | awk '{print $3}')
+	xm_exec r1 "$XM_PYTHON" selftests/peers/nd_probe.py uns "$XM_R1_BRIDGE" \
+		"$XM_R1_HOME_ADDR" "$XM_HOA" "$ha_mac" 3
+}
+
+ANYCAST=2001:db8:1::fdff:ffff:ffff:fffe # the home prefix's home-agents anycast (RFC 2526)
+DHAAD_ID=4000
+
+# A DHAAD Request from the CN (Scapy) draws a Reply naming the HA.
+dhaad_answered() {
+	local out
+	DHAAD_ID=$((DHAAD_ID + 1))
+	out=$(xm_exec cn "$XM_PYTHON" selftests/peers/nd_probe.py dhaad "$XM_CN_IF" "$XM_CN_ADDR" \
+		"$ANYCAST" "$DHAAD_ID" 3) || return 1
+	echo "DHAAD Reply id $DHAAD_ID: $out"
+	[[ " $out " == *" $XM_HA_ADDR "* ]]
 }
 
 # What a network manager does when the link is back: the HA's own address
@@ -120,13 +141,15 @@ home_link_flap_keeps_service() {
 	stream_loss_within "$OUTAGE_MS" 1
 }
 
-# Delete the home link (the veth pair with R1) and make it again, same names.
+# Delete the home link (the veth pair with R1) and make it again: same
+# names and MAC address (as a NIC or VLAN that comes back has), new ifindex.
 recreate() {
-	local t0 t1 obj
+	local t0 t1 mac
+	mac=$(ip -n "$(xm_ns ha)" -br link show dev "$XM_HA_IF" | awk '{print $3}')
 	t0=$(now_ms)
 	ip -n "$(xm_ns ha)" link del "$XM_HA_IF" || return 1
 	xm_retry 20 0.1 sh -c "! ip -n '$(xm_ns ha)' link show '$XM_HA_IF' >/dev/null 2>&1"
-	ip -n "$(xm_ns ha)" link add "$XM_HA_IF" type veth peer name "$XM_R1_HOME_IF" \
+	ip -n "$(xm_ns ha)" link add "$XM_HA_IF" address "$mac" type veth peer name "$XM_R1_HOME_IF" \
 		netns "$(xm_ns r1)" || return 1
 	xm_exec ha ethtool -K "$XM_HA_IF" tx off >/dev/null &&
 		xm_exec r1 ethtool -K "$XM_R1_HOME_IF" tx off >/dev/null || return 1
@@ -162,7 +185,7 @@ recreated_link_keeps_service() {
 
 ha_stops_restores_sysctl() {
 	kill -TERM "$HA_PID" && xm_reap "$HA_PID" 10
-	[ "$(ha_sysctl)" = 0 ]
+	[ "$(ha_sysctl)" = 0 ] && [ "$(ha_sysctl all)" = 0 ]
 }
 
 main() {
@@ -177,14 +200,19 @@ main() {
 	t_fatal "MN daemon starts" start_mn
 	t_fatal "MN registers" xm_retry 50 0.1 registered
 	t "the HA set net.ipv6.conf.$XM_HA_IF.proxy_ndp (was 0)" test "$(ha_sysctl)" = 1
+	t "the HA set net.ipv6.conf.all.proxy_ndp (was 0)" test "$(ha_sysctl all)" = 1
 	t "proxy and permanent neighbour entries for the home address" xm_retry 30 0.1 kernel_proxies
 	t "10.4.1: a Neighbor Solicitation for the home address gets the HA's NA (Scapy)" na_answers
+	t "10.4.1: a unicast (reachability) NS for it gets an NA, not a Redirect (Scapy)" uns_answers
 	t_fatal "CN reaches the home address" xm_retry 10 0.5 xm_ping_ok cn 3 "$XM_HOA"
+	t "a DHAAD Request gets the HA's Reply (Scapy)" dhaad_answered
 
 	t "home link down ${DOWN_S} s and up: the ${PPS}/s stream loses only the outage (+1 s)" \
 		home_link_flap_keeps_service
 	t "after the flap: proxy and neighbour entries are back" xm_retry 30 0.1 kernel_proxies
 	t "after the flap: a Neighbor Solicitation for the home address gets an NA" na_answers
+	t "after the flap: a unicast NS gets an NA, not a Redirect" uns_answers
+	t "after the flap: a DHAAD Request gets the HA's Reply (Scapy)" dhaad_answered
 
 	t "home link deleted and re-created: the ${PPS}/s stream is back within 2 s" \
 		recreated_link_keeps_service
@@ -194,8 +222,10 @@ main() {
 		xm_retry 30 0.1 kernel_proxies
 	t "after the re-creation: proxy_ndp is set on the new interface" test "$(ha_sysctl)" = 1
 	t "after the re-creation: a Neighbor Solicitation gets an NA" na_answers
-	grep -E "interface gone|re-\)created|home link up" "$XM_TMP/ha.log" | diag
-	t "the HA stops: proxy_ndp back to 0" ha_stops_restores_sysctl
+	t "after the re-creation: a unicast NS gets an NA, not a Redirect" uns_answers
+	t "after the re-creation: a DHAAD Request gets the HA's Reply" dhaad_answered
+	grep -E "interface|home link|anycast|DHAAD" "$XM_TMP/ha.log" | diag
+	t "the HA stops: proxy_ndp back to 0 ($XM_HA_IF and all)" ha_stops_restores_sysctl
 	finish
 }
 

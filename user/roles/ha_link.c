@@ -22,23 +22,49 @@ struct ha_link {
 	int ifindex[CONFIG_MAX_IFACES]; /* as last seen; 0: gone */
 	int home;			/* index of the home link in ifindex[], -1: none */
 	bool home_ready;		/* up, with carrier */
-	int proxy_ndp_old;		/* -1: not changed */
+	int proxy_ndp_old[2];		/* of the home link and of "all"; -1: not changed */
 };
+
+/*
+ * The home link's flag makes the kernel answer multicast solicitations for
+ * our proxy entries (ndisc_recv_ns()); a unicast one (a neighbour's
+ * reachability probe, RFC 4861 7.3.1) goes through ip6_forward(), which
+ * looks at "all" only, and without it is forwarded back with a Redirect.
+ */
+static const char *proxy_ndp_conf(const struct ha_link *l, int i)
+{
+	return i ? "all" : l->d->cfg.ha.home_link;
+}
 
 static void proxy_ndp_enable(struct ha_link *l)
 {
-	const char *ifname = l->d->cfg.ha.home_link;
-	int old, err;
+	int i, old, err;
 
-	err = ndisc_proxy_ndp_set(ifname, 1, &old);
-	if (err) {
-		pr_err("%s: net.ipv6.conf.%s.proxy_ndp not set: %s", ifname, ifname,
-		       strerror(-err));
-		return;
+	for (i = 0; i < 2; i++) {
+		err = ndisc_proxy_ndp_set(proxy_ndp_conf(l, i), 1, &old);
+		if (err) {
+			pr_err("net.ipv6.conf.%s.proxy_ndp not set: %s", proxy_ndp_conf(l, i),
+			       strerror(-err));
+			continue;
+		}
+		/* The value the operator had: a re-created interface starts at 0. */
+		if (l->proxy_ndp_old[i] < 0)
+			l->proxy_ndp_old[i] = old;
 	}
-	/* The value the operator had: a re-created interface starts at 0. */
-	if (l->proxy_ndp_old < 0)
-		l->proxy_ndp_old = old;
+}
+
+static void proxy_ndp_restore(struct ha_link *l)
+{
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		if (l->proxy_ndp_old[i] < 0 || l->proxy_ndp_old[i] == 1)
+			continue;
+		err = ndisc_proxy_ndp_set(proxy_ndp_conf(l, i), l->proxy_ndp_old[i], NULL);
+		if (err && err != -ENOENT)
+			pr_warn("net.ipv6.conf.%s.proxy_ndp not restored: %s",
+				proxy_ndp_conf(l, i), strerror(-err));
+	}
 }
 
 /* The home link is up with carrier again, or anew: what the kernel dropped with it. */
@@ -144,7 +170,7 @@ int ha_link_start(struct daemon *d, struct ha_cache *cache, struct disc_ha *disc
 	l->opts = *opts;
 	l->home = -1;
 	l->home_ready = true; /* as started: the entries are in place */
-	l->proxy_ndp_old = -1;
+	l->proxy_ndp_old[0] = l->proxy_ndp_old[1] = -1;
 	for (i = 0; i < cfg->n_interfaces; i++) {
 		l->ifindex[i] = (int)if_nametoindex(cfg->interfaces[i]);
 		if (cfg->home_link[0] && !strcmp(cfg->home_link, cfg->interfaces[i]))
@@ -166,17 +192,8 @@ int ha_link_start(struct daemon *d, struct ha_cache *cache, struct disc_ha *disc
 
 void ha_link_stop(struct ha_link *l)
 {
-	const char *ifname;
-	int err;
-
 	if (!l)
 		return;
-	ifname = l->d->cfg.ha.home_link;
-	if (l->proxy_ndp_old >= 0 && l->proxy_ndp_old != 1) {
-		err = ndisc_proxy_ndp_set(ifname, l->proxy_ndp_old, NULL);
-		if (err && err != -ENOENT)
-			pr_warn("%s: net.ipv6.conf.%s.proxy_ndp not restored: %s", ifname, ifname,
-				strerror(-err));
-	}
+	proxy_ndp_restore(l);
 	free(l);
 }

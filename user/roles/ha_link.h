@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ha_link.h - the home agent's interfaces as the network changes under it,
- * for ha.c: net.ipv6.conf.HOME-LINK.proxy_ndp set while it runs (the
- * kernel answers for its proxy entries only then, section 10.4.1), and
+ * for ha.c: net.ipv6.conf.HOME-LINK.proxy_ndp and net.ipv6.conf.all.proxy_ndp
+ * set while it runs (the kernel answers for its proxy entries only then,
+ * section 10.4.1) and put back as they were when it stops, and
  * rtnetlink link events followed: when the home link comes back up, the
  * proxy and neighbour entries the kernel flushed with it and the
  * home-agents anycast address are restored; when an interface is deleted
