@@ -572,7 +572,8 @@ int ha_start(struct daemon *d)
 	if (err)
 		return err;
 	ha_cache_restore(&ha->cache);
-	err = disc_ha_start(d, &ha->disc) ?: ha_link_start(d, &ha->cache, ha->disc, &opts, &ha->link);
+	err = disc_ha_start(d, &ha->disc)
+		      ?: ha_link_start(d, &ha->cache, ha->disc, &opts, &ha->link);
 	if (err)
 		return err;
 	pr_notice("home agent %s for %s/%u on %d interface(s), %s home link, %ld binding(s) kept",

@@ -62,16 +62,16 @@ static void proxy_ndp_restore(struct ha_link *l)
 			continue;
 		err = ndisc_proxy_ndp_set(proxy_ndp_conf(l, i), l->proxy_ndp_old[i], NULL);
 		if (err && err != -ENOENT)
-			pr_warn("net.ipv6.conf.%s.proxy_ndp not restored: %s",
-				proxy_ndp_conf(l, i), strerror(-err));
+			pr_warn("net.ipv6.conf.%s.proxy_ndp not restored: %s", proxy_ndp_conf(l, i),
+				strerror(-err));
 	}
 }
 
 /* The home link is up with carrier again, or anew: what the kernel dropped with it. */
 static void home_link_restore(struct ha_link *l)
 {
-	pr_notice("%s: home link up: restoring proxy ND for %ld binding(s)",
-		  l->d->cfg.ha.home_link, l->cache->n_bindings);
+	pr_notice("%s: home link up: restoring proxy ND for %ld binding(s)", l->d->cfg.ha.home_link,
+		  l->cache->n_bindings);
 	ha_cache_nd_restore(l->cache);
 	disc_ha_home_link(l->disc, l->ifindex[l->home]);
 }
