@@ -10,6 +10,8 @@
 #    asks), a Neighbor Solicitation for the registered home address gets a
 #    Neighbor Advertisement (RFC 6275 10.4.1), multicast or unicast (no
 #    Redirect), and proxy_ndp goes back to 0 when the daemon stops;
+#  - a packet for the MN's link-local address (L flag) is neither forwarded
+#    back onto the home link nor answered with a Redirect (10.4.2);
 #  - home link down, 2 s, up: the proxy and permanent neighbour entries are
 #    back and the stream loses nothing but what the link lost (the down
 #    time, plus at most 1 s);
@@ -73,6 +75,21 @@ uns_answers() {
 	xm_exec r1 "$XM_PYTHON" selftests/peers/nd_probe.py uns "$XM_R1_BRIDGE" \
 		"$XM_R1_HOME_ADDR" "$XM_HOA" "$ha_mac" 3
 }
+
+MN_LL=fe80::100 # the link-local twin of the home address (L flag, section 10.4.1)
+
+# 10.4.2: a packet for the MN's link-local address, sent where the proxy's
+# NA points, is neither redirected nor forwarded back onto the home link.
+ll_not_forwarded() {
+	local ha_mac r1_ll
+	ha_mac=$(ip -n "$(xm_ns ha)" -br link show dev "$XM_HA_IF" | awk '{print $3}')
+	r1_ll=$(ip -n "$(xm_ns r1)" -6 -br addr show dev "$XM_R1_BRIDGE" scope link |
+		awk '{sub("/.*", "", $3); print $3}')
+	xm_exec r1 "$XM_PYTHON" selftests/peers/nd_probe.py ll "$XM_R1_BRIDGE" "$r1_ll" "$MN_LL" \
+		"$ha_mac"
+}
+
+ll_proxied() { ip -n "$(xm_ns ha)" -6 neigh show proxy dev "$XM_HA_IF" | grep -q "^$MN_LL "; }
 
 ANYCAST=2001:db8:1::fdff:ffff:ffff:fffe # the home prefix's home-agents anycast (RFC 2526)
 DHAAD_ID=4000
@@ -195,7 +212,7 @@ main() {
 	# The namespace's defaults for proxy ND: the rig turns it on for others.
 	xm_exec ha sysctl -qw net.ipv6.conf.all.proxy_ndp=0 \
 		"net.ipv6.conf.$XM_HA_IF.proxy_ndp=0" || exit 1
-	xm_write_confs "$KEY_MN" info
+	xm_write_confs "$KEY_MN" info "link-local-compat = true;"
 	t_fatal "HA daemon starts" start_ha
 	t_fatal "MN daemon starts" start_mn
 	t_fatal "MN registers" xm_retry 50 0.1 registered
@@ -204,6 +221,8 @@ main() {
 	t "proxy and permanent neighbour entries for the home address" xm_retry 30 0.1 kernel_proxies
 	t "10.4.1: a Neighbor Solicitation for the home address gets the HA's NA (Scapy)" na_answers
 	t "10.4.1: a unicast (reachability) NS for it gets an NA, not a Redirect (Scapy)" uns_answers
+	t "the link-local twin $MN_LL is proxied too (L flag)" xm_retry 30 0.1 ll_proxied
+	t "10.4.2: a packet for $MN_LL is not forwarded back, no Redirect (Scapy)" ll_not_forwarded
 	t_fatal "CN reaches the home address" xm_retry 10 0.5 xm_ping_ok cn 3 "$XM_HOA"
 	t "a DHAAD Request gets the HA's Reply (Scapy)" dhaad_answered
 

@@ -27,9 +27,12 @@ struct ha_link {
 
 /*
  * The home link's flag makes the kernel answer multicast solicitations for
- * our proxy entries (ndisc_recv_ns()); a unicast one (a neighbour's
- * reachability probe, RFC 4861 7.3.1) goes through ip6_forward(), which
- * looks at "all" only, and without it is forwarded back with a Redirect.
+ * our proxy entries (ndisc_recv_ns()). What is sent to a proxied address
+ * goes through ip6_forward(), which looks at "all" only: with it, a unicast
+ * solicitation (a neighbour's reachability probe, RFC 4861 7.3.1) is
+ * answered, and a packet for a mobile node's link-local address is
+ * discarded with a Destination Unreachable (section 10.4.2); without it
+ * both are forwarded back onto the home link with a Redirect.
  */
 static const char *proxy_ndp_conf(const struct ha_link *l, int i)
 {
