@@ -40,8 +40,6 @@ SECONDS_STREAM=7
 PORT=7015
 DOWN_S=2
 
-start_ha() { xm_start_daemon ha HA_PID; }
-start_mn() { xm_start_daemon mn MN_PID; }
 bul_state() { xm_dctl mn -j bul show | jget "d['bul'][0]['state']"; }
 registered() { [ "$(bul_state 2>/dev/null)" = registered ]; }
 now_ms() { date +%s%3N; }
@@ -213,8 +211,8 @@ main() {
 	xm_exec ha sysctl -qw net.ipv6.conf.all.proxy_ndp=0 \
 		"net.ipv6.conf.$XM_HA_IF.proxy_ndp=0" || exit 1
 	xm_write_confs "$KEY_MN" info "link-local-compat = true;"
-	t_fatal "HA daemon starts" start_ha
-	t_fatal "MN daemon starts" start_mn
+	t_fatal "HA daemon starts" xm_start_daemon ha HA_PID
+	t_fatal "MN daemon starts" xm_start_daemon mn MN_PID
 	t_fatal "MN registers" xm_retry 50 0.1 registered
 	t "the HA set net.ipv6.conf.$XM_HA_IF.proxy_ndp (was 0)" test "$(ha_sysctl)" = 1
 	t "the HA set net.ipv6.conf.all.proxy_ndp (was 0)" test "$(ha_sysctl all)" = 1
