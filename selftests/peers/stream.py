@@ -4,9 +4,11 @@
 stream.py - a numbered UDP stream for loss measurements.
 
   stream.py send DST PORT PPS SECONDS     paced; prints the count sent
-  stream.py recv BIND PORT SECONDS        until 2 s of silence after the
-                                          first packet (the sender is done),
-                                          at most SECONDS + 10 s after it;
+  stream.py recv BIND PORT SECONDS [SILENCE]
+                                          until SILENCE s (default 2) of
+                                          silence after the first packet (the
+                                          sender is done), at most SECONDS +
+                                          10 s after it;
                                           prints JSON: received, unique,
                                           highest sequence, missing
 Every datagram carries its sequence number (8 octets, big endian), from 0.
@@ -33,7 +35,7 @@ def send(dst, port, pps, seconds):
     print(seq)
 
 
-def recv(bind, port, seconds):
+def recv(bind, port, seconds, silence=2.0):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     # SO_RCVBUF is capped at net.core.rmem_max (~208 KiB: 30 ms at 10,000
     # packets/s); a receiver descheduled longer on a loaded machine would
@@ -56,7 +58,7 @@ def recv(bind, port, seconds):
         now = time.monotonic()
         if first is None:
             first = now
-            s.settimeout(2.0)
+            s.settimeout(silence)
         received += 1
         seen.add(struct.unpack("!Q", data[:8])[0])
         # Not "SECONDS after the first packet": a receiver descheduled near
@@ -74,4 +76,5 @@ if __name__ == "__main__":
     if sys.argv[1] == "send":
         send(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
     else:
-        recv(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+        recv(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]),
+             float(sys.argv[5]) if len(sys.argv) > 5 else 2.0)

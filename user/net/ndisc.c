@@ -464,3 +464,27 @@ unsigned int ndisc_retrans_time_ms(int ifindex)
 	fclose(f);
 	return ms;
 }
+
+/* -- proxy_ndp ------------------------------------------------------------- */
+
+int ndisc_proxy_ndp_set(const char *ifname, int value, int *old)
+{
+	char path[128];
+	int cur, err = 0;
+	FILE *f;
+
+	/* /proc/sys/net shows the network namespace of the reader: ours. */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/proxy_ndp", ifname);
+	f = fopen(path, "r+e");
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%d", &cur) != 1)
+		err = -EIO;
+	else if (cur != value && (fseek(f, 0, SEEK_SET) || fprintf(f, "%d\n", value) < 0))
+		err = -errno;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && old)
+		*old = cur;
+	return err;
+}

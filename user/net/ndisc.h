@@ -123,4 +123,11 @@ int ndisc_take(struct ndisc *nd, const void *icmp, size_t len, const struct ndis
 /* The interface's RetransTimer in ms (/proc/sys/net/ipv6/neigh/IF/retrans_time_ms), 1000 if unreadable. */
 unsigned int ndisc_retrans_time_ms(int ifindex);
 
+/*
+ * net.ipv6.conf.IFNAME.proxy_ndp: the kernel answers Neighbor Solicitations
+ * for its proxy entries on IFNAME only when it is set (or "all" is). Writes
+ * @value and gives the value it replaced in @old (may be NULL). 0 or -errno.
+ */
+int ndisc_proxy_ndp_set(const char *ifname, int value, int *old);
+
 #endif /* XMIP6_NDISC_H */

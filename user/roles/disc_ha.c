@@ -388,6 +388,22 @@ static int join_anycast(int fd, const struct in6_addr *addr, int ifindex, const 
 	return 0;
 }
 
+int disc_ha_home_link(struct disc_ha *h, int ifindex)
+{
+	struct ipv6_mreq mreq = {0};
+	char ifname[IF_NAMESIZE];
+
+	if (!h || !h->home_ifindex)
+		return 0;
+	mreq.ipv6mr_multiaddr = h->anycast;
+	mreq.ipv6mr_interface = h->home_ifindex;
+	/* Gone with a deleted interface; left so it can be joined again. */
+	(void)setsockopt(h->socks.icmp_fd, IPPROTO_IPV6, IPV6_LEAVE_ANYCAST, &mreq, sizeof(mreq));
+	h->home_ifindex = ifindex;
+	return join_anycast(h->socks.icmp_fd, &h->anycast, ifindex,
+			    if_indextoname(ifindex, ifname) ?: "?");
+}
+
 static void ha_free(struct disc_ha *h)
 {
 	disc_socks_close(&h->socks);

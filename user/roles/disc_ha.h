@@ -69,6 +69,12 @@ int disc_ha_list_sorted(const struct disc_ha_list *l, const struct in6_addr *sel
 /* Open the sockets, join the anycast address, hook into the loop. 0 or -errno, logged. */
 int disc_ha_start(struct daemon *d, struct disc_ha **h);
 void disc_ha_stop(struct disc_ha *h);
+/*
+ * The home link came back (up again, or re-created as @ifindex): join the
+ * home-agents anycast address on it afresh, the kernel having dropped its
+ * route with the link (section 10.5). 0 or -errno, logged.
+ */
+int disc_ha_home_link(struct disc_ha *h, int ifindex);
 /* Append the Home Agents List learnt from RAs to @arr (`home-agents show`). */
 void disc_ha_list_json_add(const struct disc_ha *h, struct json_object *arr);
 

@@ -21,6 +21,7 @@
 #include "roles/disc_ha.h"
 #include "roles/ha.h"
 #include "roles/ha_cache.h"
+#include "roles/ha_link.h"
 #include "roles/ha_revoke.h"
 #include "roles/hao_unbound.h"
 #include "common/util.h"
@@ -50,6 +51,7 @@ struct ha {
 	struct disc_ha *disc;	  /* DHAAD and mobile prefixes (disc_ha.c) */
 	int replay_fd;		  /* newest accepted timestamp per HoA and SPI (dp/replay.h) */
 	struct ha_revoke *revoke; /* during a reload: the bindings' old associations */
+	struct ha_link *link;	  /* the interfaces as they change (ha_link.c) */
 };
 
 /* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
@@ -555,6 +557,7 @@ static void stop(struct daemon *d, void *arg)
 	/* Bindings stay in the map, proxy ND entries in the kernel. */
 	(void)d;
 	cancel_pending(ha);
+	ha_link_stop(ha->link);
 	disc_ha_stop(ha->disc);
 	if (ha->replay_fd >= 0)
 		close(ha->replay_fd);
@@ -630,7 +633,8 @@ int ha_start(struct daemon *d)
 	if (ha->replay_fd < 0)
 		return ha->replay_fd;
 	ha_cache_restore(&ha->cache);
-	err = disc_ha_start(d, &ha->disc);
+	err = disc_ha_start(d, &ha->disc)
+		      ?: ha_link_start(d, &ha->cache, ha->disc, &opts, &ha->link);
 	if (err)
 		return err;
 	pr_notice("home agent %s for %s/%u on %d interface(s), %s home link, %ld binding(s) kept",

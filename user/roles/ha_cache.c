@@ -411,6 +411,19 @@ void ha_cache_restore(struct ha_cache *c)
 	remove_stale_proxies(c);
 }
 
+static int reannounce_nd(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
+{
+	/* The entries the kernel flushed with the link, and the unsolicited NA
+	 * of section 10.4.1 so that the home link's caches point at us again. */
+	binding_nd(ctx, hoa, b->flags, true, true);
+	return 0;
+}
+
+void ha_cache_nd_restore(struct ha_cache *c)
+{
+	dp_binding_foreach(&c->d->dp, reannounce_nd, c);
+}
+
 void ha_cache_tick(struct ha_cache *c, unsigned long long now)
 {
 	if (now < c->next_scan_ns)

@@ -44,6 +44,12 @@ bool ha_coa_valid(const struct config_ha *cfg, const struct in6_addr *coa);
 /* Count the bindings a previous run left, make sure the kernel still proxies
  * them, and remove proxy entries whose binding is gone. */
 void ha_cache_restore(struct ha_cache *c);
+/*
+ * Proxy ND again for every binding, announced: after the home link came
+ * back up (the kernel flushes proxy and neighbour entries with it) or was
+ * re-created (home_ifindex and home_lladdr updated first).
+ */
+void ha_cache_nd_restore(struct ha_cache *c);
 
 /*
  * The binding for @hoa accepted from @bu (replacing @old, or NULL): the
