@@ -94,7 +94,10 @@ static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequ
 	/* Acceptance is acknowledged when asked (A); refusals always are. */
 	if (status < MH_BA_REJECTED_MIN && !(c->msg->bu.flags & XMIP6_BU_F_ACK))
 		return;
-	daemon_send_ba(d, c->rx, &ba, sign ? c->sa : NULL, ts, d->cfg.ha.refresh_interval_s);
+	/* RFC 4285 section 5: over the care-of address the BU's authenticator
+	 * covered and the binding holds, its Alternate CoA when it had one. */
+	daemon_send_ba(d, c->rx, &ba, sign ? c->sa : NULL, &c->coa, ts,
+		       d->cfg.ha.refresh_interval_s);
 }
 
 /* The binding the BU would change, if any (one bpf() call). */
