@@ -44,6 +44,7 @@ struct daemon;
 	X(bad_home_addr, "BU, HoTI or CoTI without a unicast routable home address")       \
 	X(update_rate, "authentic BU beyond MAX_UPDATE_RATE (3/s) for its home address")   \
 	X(rr_unauthorized, "BU to the CN without Nonce Indices or a last, valid BAD")      \
+	X(home_nonce_indices, "home BU (H=1) with Nonce Indices (section 9.5.1: drop)")    \
 	X(hao_unbound, "data packet with a Home Address option and no binding (BE 1)")     \
 	X(send_failed, "outgoing message the kernel refused")
 

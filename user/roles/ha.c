@@ -339,6 +339,19 @@ static void finish_dad(struct ha *ha, struct ha_pending *p)
 	accept_binding(ha, &c, p->granted_s);
 }
 
+/*
+ * Section 9.5.1: a home registration carries no Nonce Indices option;
+ * one that does is silently discarded (no BA), counted and logged.
+ */
+static void drop_home_nonce_indices(struct daemon *d, const struct bu_ctx *c)
+{
+	struct addr6_buf h, o;
+
+	daemon_count_drop(d, DROP_home_nonce_indices);
+	pr_packet(LOG_INFO, "BU from %s for %s seq %u dropped: Nonce Indices with H set",
+		  addr6_str(&c->rx->src, &o), addr6_str(&c->hoa, &h), c->msg->bu.sequence);
+}
+
 static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		       const struct mh_msg *msg)
 {
@@ -363,6 +376,10 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		status = c.have_old && (c.old.flags & XMIP6_BU_F_HOME) ? MH_BA_REG_TYPE_CHANGE
 								       : MH_BA_REASON_UNSPECIFIED;
 		reply(ha, &c, status, bu->sequence, 0, false);
+		return;
+	}
+	if (msg->nonce_indices) {
+		drop_home_nonce_indices(d, &c);
 		return;
 	}
 	/* Section 10.3.1: a home address outside the home subnet is refused
