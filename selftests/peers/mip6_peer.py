@@ -10,12 +10,17 @@ Nothing in it comes from the code under test.
 
   mip6_peer.py bu --coa C --ha H --hoa A --seq N [--lifetime S] [--flags AH]
                [--spi N --key HEX] [--timestamp now|none|SECONDS_OFFSET]
-               [--alt-coa A] [--mh-type N] [--payload-proto N] [--short-hdr-len]
-               [--bad-checksum] [--save FILE] [--replay FILE] [--wait S]
-               [--count N]
+               [--alt-coa A] [--nonce-indices HOME,COA] [--mh-type N]
+               [--payload-proto N] [--short-hdr-len] [--bad-checksum]
+               [--save FILE] [--replay FILE] [--wait S] [--count N]
 
 With --count N it sends N BUs back to back (sequence numbers N, N+1, ...,
 fresh timestamps) and reports every answer: {"answers": [...], "sent": N}.
+
+A BA's MN-HA authenticator is checked over the care-of address the BU's
+authenticator covered (--alt-coa when given, RFC 4285 section 5):
+"auth_ok"; "auth_coa" names the address it verifies over ("alt-coa",
+"coa" or null).
 """
 import argparse
 import hashlib
@@ -64,6 +69,11 @@ def build_bu(a):
     if a.alt_coa:
         opts = pad_to(opts, 8, (6 - off) % 8)  # 8n+6
         opts += bytes([3, 16]) + a6(a.alt_coa)
+    nonces = getattr(a, "nonce_indices", None)  # flood_frames/bu_rtt name none
+    if nonces:  # RFC 6275 section 6.2.6, alignment 2n
+        home, coa = (int(x) for x in nonces.split(","))
+        opts = pad_to(opts, 2, (-off) % 2)
+        opts += bytes([4, 4]) + struct.pack("!HH", home, coa)
     if a.timestamp != "none" and a.key:
         offset = 0.0 if a.timestamp == "now" else float(a.timestamp)
         ts = ntp_now(offset)
@@ -91,6 +101,24 @@ def build_bu(a):
         ck ^= 0x5A5A
     mh[4:6] = struct.pack("!H", ck)
     return bytes(mh)
+
+
+def mnha_mac(a, coa, mobility_data):
+    """RFC 4285 section 5: First(96, HMAC_SHA1(key, CoA | HoA | MH data))."""
+    key = bytes.fromhex(a.key)
+    return hmac.new(key, a6(coa) + a6(a.hoa) + mobility_data, hashlib.sha1).digest()[:12]
+
+
+def check_ba_auth(out, a, to_spi, odata):
+    """The BA's authenticator (@odata: subtype, SPI, MAC) over the BU's care-of address."""
+    mac = odata[5:17]
+    out["auth_ok"] = mac == mnha_mac(a, a.alt_coa or a.coa, to_spi)
+    out["auth_coa"] = None
+    for name, coa in (("alt-coa", a.alt_coa), ("coa", a.coa)):
+        if coa and mac == mnha_mac(a, coa, to_spi):
+            out["auth_coa"] = name
+            break
+    out["auth_spi"] = struct.unpack("!I", odata[1:5])[0]
 
 
 def parse_answer(raw, a):
@@ -132,12 +160,7 @@ def parse_answer(raw, a):
             if t == 2:
                 out["refresh"] = struct.unpack("!H", odata)[0] * 4
             if t == 9 and a.key:
-                key = bytes.fromhex(a.key)
-                to_spi = mh[:4] + b"\0\0" + mh[6:pos + 7]
-                coa = a.alt_coa or a.coa
-                mac = hmac.new(key, a6(coa) + a6(a.hoa) + to_spi, hashlib.sha1).digest()[:12]
-                out["auth_ok"] = mac == odata[5:17]
-                out["auth_spi"] = struct.unpack("!I", odata[1:5])[0]
+                check_ba_auth(out, a, mh[:4] + b"\0\0" + mh[6:pos + 7], odata)
     elif mh[2] == 7:  # BE
         out["status"] = mh[6]
         out["be_home_addr"] = n6(mh[8:24])
@@ -187,6 +210,7 @@ def main():
     p.add_argument("--key")
     p.add_argument("--timestamp", default="now")
     p.add_argument("--alt-coa")
+    p.add_argument("--nonce-indices", help="HOME,COA: a Nonce Indices option")
     p.add_argument("--mh-type", type=int, default=5)
     p.add_argument("--payload-proto", type=int, default=59)
     p.add_argument("--short-hdr-len", action="store_true")

@@ -248,7 +248,7 @@ static void receive(struct daemon *d, const void *packet, size_t len, int ifinde
 		/* An error reply to whatever source the BU claims (RFC 4443
 		 * section 2.4 (f) in spirit): from the shared budget. */
 		if (daemon_error_allowed(d))
-			daemon_send_ba(d, &rx, &ba, NULL, 0, 0);
+			daemon_send_ba(d, &rx, &ba, NULL, NULL, 0, 0);
 		log_rx_drop(&rx, "Binding Update, but this node is not a home agent");
 	} else {
 		daemon_count_drop(d, DROP_unexpected_type);
@@ -294,10 +294,11 @@ int daemon_hao_unbound_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
 }
 
 int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,
-		   const struct config_mn_entry *sa, __u64 timestamp, __u32 refresh_s)
+		   const struct config_mn_entry *sa, const struct in6_addr *coa, __u64 timestamp,
+		   __u32 refresh_s)
 {
 	struct mh_opts opts = {};
-	struct in6_addr hoa, coa;
+	struct in6_addr hoa;
 	__u8 mh[128];
 	struct sig_tx tx = {
 		.src = rx->dst,
@@ -310,7 +311,8 @@ int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba
 	 * to the CoA with the home address in a type 2 routing header
 	 * (section 6.4); from home it goes straight to the home address. */
 	hoa = rx->has_hao ? rx->hao : rx->src;
-	coa = rx->src;
+	if (!coa)
+		coa = &rx->src;
 	if (rx->has_hao)
 		tx.rt2 = &hoa;
 
@@ -335,7 +337,7 @@ int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba
 		return len;
 	if (opts.has_mnha_auth) {
 		/* RFC 4285 section 5: care-of address | home address | MH data. */
-		err = auth_mnha_sign(mh, len, &coa, &hoa, sa->key, sa->key_len);
+		err = auth_mnha_sign(mh, len, coa, &hoa, sa->key, sa->key_len);
 		if (err)
 			return err;
 	}

@@ -44,6 +44,7 @@ struct daemon;
 	X(bad_home_addr, "BU, HoTI or CoTI without a unicast routable home address")       \
 	X(update_rate, "authentic BU beyond MAX_UPDATE_RATE (3/s) for its home address")   \
 	X(rr_unauthorized, "BU to the CN without Nonce Indices or a last, valid BAD")      \
+	X(home_nonce_indices, "home BU (H=1) with Nonce Indices (section 9.5.1: drop)")    \
 	X(hao_unbound, "data packet with a Home Address option and no binding (BE 1)")     \
 	X(send_failed, "outgoing message the kernel refused")
 
@@ -247,12 +248,16 @@ int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type);
  * Binding Acknowledgement answering the BU in @rx: to its source, with a
  * type 2 routing header holding the home address when the BU had a HAO
  * (section 6.4). With @sa (and its key) it carries the RFC 4285 MN-HA
- * authenticator; with @timestamp a Replay Protection option; with
- * @refresh_s a Binding Refresh Advice (section 6.2.4) when the status
- * accepts and the interval is shorter than the granted lifetime.
+ * authenticator over @coa: the care-of address the BU's authenticator
+ * covered and the binding holds (its Alternate Care-of Address when it had
+ * one, section 6.2.5); NULL = the BU's source. With @timestamp a Replay
+ * Protection option; with @refresh_s a Binding Refresh Advice (section
+ * 6.2.4) when the status accepts and the interval is shorter than the
+ * granted lifetime.
  */
 int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,
-		   const struct config_mn_entry *sa, __u64 timestamp, __u32 refresh_s);
+		   const struct config_mn_entry *sa, const struct in6_addr *coa, __u64 timestamp,
+		   __u32 refresh_s);
 
 /*
  * Binding Error (section 6.1.9) to the source of @rx: @status, and the home

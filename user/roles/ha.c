@@ -96,7 +96,10 @@ static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequ
 	/* Acceptance is acknowledged when asked (A); refusals always are. */
 	if (status < MH_BA_REJECTED_MIN && !(c->msg->bu.flags & XMIP6_BU_F_ACK))
 		return;
-	daemon_send_ba(d, c->rx, &ba, sign ? c->sa : NULL, ts, d->cfg.ha.refresh_interval_s);
+	/* RFC 4285 section 5: over the care-of address the BU's authenticator
+	 * covered and the binding holds, its Alternate CoA when it had one. */
+	daemon_send_ba(d, c->rx, &ba, sign ? c->sa : NULL, &c->coa, ts,
+		       d->cfg.ha.refresh_interval_s);
 }
 
 /* The binding the BU would change, if any (one bpf() call). */
@@ -338,6 +341,19 @@ static void finish_dad(struct ha *ha, struct ha_pending *p)
 	accept_binding(ha, &c, p->granted_s);
 }
 
+/*
+ * Section 9.5.1: a home registration carries no Nonce Indices option;
+ * one that does is silently discarded (no BA), counted and logged.
+ */
+static void drop_home_nonce_indices(struct daemon *d, const struct bu_ctx *c)
+{
+	struct addr6_buf h, o;
+
+	daemon_count_drop(d, DROP_home_nonce_indices);
+	pr_packet(LOG_INFO, "BU from %s for %s seq %u dropped: Nonce Indices with H set",
+		  addr6_str(&c->rx->src, &o), addr6_str(&c->hoa, &h), c->msg->bu.sequence);
+}
+
 static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		       const struct mh_msg *msg)
 {
@@ -362,6 +378,10 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		status = c.have_old && (c.old.flags & XMIP6_BU_F_HOME) ? MH_BA_REG_TYPE_CHANGE
 								       : MH_BA_REASON_UNSPECIFIED;
 		reply(ha, &c, status, bu->sequence, 0, false);
+		return;
+	}
+	if (msg->nonce_indices) {
+		drop_home_nonce_indices(d, &c);
 		return;
 	}
 	/* Section 10.3.1: a home address outside the home subnet is refused
