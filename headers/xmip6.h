@@ -178,6 +178,13 @@ struct xmip6_config {
  * Error status 1.
  */
 #define XMIP6_SIGNAL_F_HAO_UNBOUND 0x2
+/*
+ * MN: not a Mobility Header packet but a Mobile Prefix Advertisement behind
+ * a type 2 routing header for a bound home address (RFC 6275 section
+ * 11.4.3), handed up whole with its RH2 and dropped by XDP: the stack would
+ * answer the RH2 with Parameter Problem.
+ */
+#define XMIP6_SIGNAL_F_MPA 0x4
 
 struct xmip6_signal {
 	__u32 ifindex; /* device the packet arrived on */
@@ -248,7 +255,7 @@ struct xmip6_signal {
 	X(mn_peer_new, "MN: correspondents newly recorded in the peers map")                 \
 	X(mn_rh2_accept, "MN: type 2 Routing header for our home address consumed")          \
 	X(rh2_bad, "MN: type 2 Routing header malformed or not for a home address, dropped") \
-	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 left for the daemon") \
+	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 to the daemon")       \
 	X(ha_hao_unbound, "HA: Home Address option to the HA without binding, dropped")      \
 	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
 	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled")
