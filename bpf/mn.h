@@ -29,25 +29,20 @@
 /*
  * MN: a Mobile Prefix Advertisement behind a valid type 2 Routing header
  * (@plen octets of payload) is the daemon's, which checks the RH2 itself
- * (RFC 6275 section 11.4.3): handed up whole, flagged XMIP6_SIGNAL_F_MPA,
- * and consumed here, so that the stack, which has no RH2 support, never
- * answers it with Parameter Problem. Returns the counted verdict, or -1
- * without a daemon: then the header is stripped like any other's.
+ * (RFC 6275 section 11.4.3): handed up whole, flagged XMIP6_SIGNAL_F_MPA
+ * (mn_rh2_daemon accompanies xdp_signal()'s verdict), and consumed here,
+ * so that the stack, which has no RH2 support, never answers it with
+ * Parameter Problem. Returns the counted verdict, or -1 without a daemon:
+ * then the header is stripped like any other's.
  */
 static __always_inline int xdp_mn_mpa(struct xdp_md *ctx, __u32 plen)
 {
-	switch (xdp_signal_put(ctx, sizeof(struct ethhdr), sizeof(struct ipv6hdr) + plen,
-			       XMIP6_SIGNAL_F_MPA)) {
-	case SIG_PUT_OK:
-		return VERDICT(XDP_DROP, mn_rh2_daemon);
-	case SIG_PUT_NO_DAEMON:
-		return -1;
-	case SIG_PUT_TOO_LONG:
-		return VERDICT(XDP_DROP, sig_too_long);
-	case SIG_PUT_RING_FULL:
-		return VERDICT(XDP_DROP, sig_ring_full);
-	}
-	return VERDICT(XDP_DROP, internal_error);
+	int verdict = xdp_signal(ctx, sizeof(struct ethhdr), sizeof(struct ipv6hdr) + plen,
+				 XMIP6_SIGNAL_F_MPA);
+
+	if (verdict >= 0)
+		STAT_INC(mn_rh2_daemon);
+	return verdict;
 }
 
 /*

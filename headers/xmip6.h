@@ -255,7 +255,7 @@ struct xmip6_signal {
 	X(mn_peer_new, "MN: correspondents newly recorded in the peers map")                 \
 	X(mn_rh2_accept, "MN: type 2 Routing header for our home address consumed")          \
 	X(rh2_bad, "MN: type 2 Routing header malformed or not for a home address, dropped") \
-	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 to the daemon")       \
+	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 handed up (+ sig_*)") \
 	X(ha_hao_unbound, "HA: Home Address option to the HA without binding, dropped")      \
 	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
 	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled")

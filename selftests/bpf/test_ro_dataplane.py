@@ -512,7 +512,7 @@ def xdp_mn_fixtures():
     mpa = IPv6(src=MN_HA, dst=MN_COA) / rh2(HOA, nh=58) / Raw(icmp)
     fx.append(RoFx("xdp_mn: Mobile Prefix Advertisement with an RH2: to the daemon whole "
                    "(XMIP6_SIGNAL_F_MPA), XDP_DROP", "xdp_mn", frame(mpa), XDP_DROP,
-                   {"mn_rh2_daemon": 1}, None,
+                   {"mn_rh2_daemon": 1, "sig_to_daemon": 1}, None,
                    signals=[Sig(bytes(mpa), flags=SIGNAL_F_MPA)],
                    bindings=MN_BINDINGS, config=dict(MN_CONFIG, flags=CFG_F_SIGNAL)))
     fx.append(RoFx("xdp_mn: Mobile Prefix Advertisement with an RH2, no daemon: RH2 "
