@@ -183,7 +183,7 @@ static __always_inline int tc_mn_ro(struct __sk_buff *skb)
 	coa = ent->care_of_addr;
 
 	rc = tc_fib(skb, &fib, &coa, &key.peer_addr, IPPROTO_DSTOPTS,
-		    skb->len - sizeof(struct ethhdr), RO_EXT_LEN);
+		    skb->len - sizeof(struct ethhdr), RO_EXT_LEN, 0);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, &key.peer_addr, ptb_mtu_grow(fib.mtu_result, RO_EXT_LEN),
 				    TC_DIR_MN);

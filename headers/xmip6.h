@@ -76,7 +76,11 @@ struct xmip6_binding {
 	 * Packet Too Big errors about tunnel packets (RFC 2473 section 7.1,
 	 * RFC 8201); 0 = unknown. Forgotten after XMIP6_TUNNEL_MTU_AGE_S. */
 	__u32 tunnel_mtu;
-	__u32 reserved;
+	/* CN: the device of the route to care_of_addr when the binding was
+	 * written, 0 = unknown. A host's data plane cannot look routes up
+	 * (bpf_fib_lookup() needs forwarding on), yet route-optimised packets
+	 * must leave by that route (RFC 6275 sections 6.4, 9.3.2). */
+	__u32 coa_ifindex;
 	__u64 tunnel_mtu_expires_ns;
 	/* RFC 4285 replay protection: Timestamp (NTP format) of the last
 	 * accepted Binding Update, 0 = none. Kept here so that a restarted
