@@ -109,8 +109,11 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 	if (ro_ext_in_the_way(&ip6))
 		return VERDICT(TC_ACT_OK, ro_ext_pass);
 
+	/* The packet leaves by the route to the care-of address (sections 6.4,
+	 * 9.3.2), not by the device the stack chose for the home address: a
+	 * FIB lookup per packet, or on a host the device the binding holds. */
 	rc = tc_fib(skb, &fib, &ip6.saddr, &coa, IPPROTO_ROUTING, skb->len - sizeof(struct ethhdr),
-		    RO_EXT_LEN);
+		    RO_EXT_LEN, b->coa_ifindex);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, &coa, ptb_mtu_grow(fib.mtu_result, RO_EXT_LEN), TC_DIR_CN);
 	if (!fib_has_route(rc))

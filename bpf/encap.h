@@ -166,7 +166,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	tclass = ipv6_tclass(inner);
 	label = tunnel_flow_label(inner, data_end);
 
-	rc = tc_fib(skb, &fib, src, dst, IPPROTO_IPV6, inner_len, XMIP6_TUNNEL_OVERHEAD);
+	rc = tc_fib(skb, &fib, src, dst, IPPROTO_IPV6, inner_len, XMIP6_TUNNEL_OVERHEAD, 0);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, dst, ptb_mtu_for(fib.mtu_result), dir);
 	mtu = tunnel_mtu_of(b);

@@ -58,16 +58,17 @@ static __always_inline int xdp_forward(struct xdp_md *ctx, struct ethhdr *eth,
  * TC: routes a packet of @len octets that is about to grow by @grow octets
  * and leave from @src to @dst: the FIB answer, except that a host
  * (forwarding off: the helper answers only routers,
- * BPF_FIB_LKUP_RET_FWD_DISABLED) gets NO_NEIGH for the device the stack
- * chose, which bpf_redirect_neigh() then routes, or FRAG_NEEDED with the
- * device MTU standing in for the path MTU. GSO packets are checked per
+ * BPF_FIB_LKUP_RET_FWD_DISABLED) gets NO_NEIGH for @host_ifindex, the
+ * device user space found for @dst, or else the device the stack chose,
+ * which bpf_redirect_neigh() then routes, or FRAG_NEEDED with that
+ * device's MTU standing in for the path MTU. GSO packets are checked per
  * segment: bpf_skb_adjust_room() shrinks their gso_size by @grow, so each
  * segment still fits (Cilium's dsr_set_ext6 does the same); only non-GSO
  * packets get a length.
  */
 static __always_inline int tc_fib(struct __sk_buff *skb, struct bpf_fib_lookup *fib,
 				  const struct in6_addr *src, const struct in6_addr *dst,
-				  __u8 proto, __u32 len, __u32 grow)
+				  __u8 proto, __u32 len, __u32 grow, __u32 host_ifindex)
 {
 	int rc;
 
@@ -75,10 +76,10 @@ static __always_inline int tc_fib(struct __sk_buff *skb, struct bpf_fib_lookup *
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
 		__u32 dev_mtu = 0;
 
-		fib->ifindex = skb->ifindex;
+		fib->ifindex = host_ifindex ?: skb->ifindex;
 		rc = BPF_FIB_LKUP_RET_NO_NEIGH;
-		if (!skb->gso_size &&
-		    bpf_check_mtu(skb, 0, &dev_mtu, grow, 0) == BPF_MTU_CHK_RET_FRAG_NEEDED) {
+		if (!skb->gso_size && bpf_check_mtu(skb, fib->ifindex, &dev_mtu, grow, 0) ==
+					      BPF_MTU_CHK_RET_FRAG_NEEDED) {
 			rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
 			fib->mtu_result = dev_mtu;
 		}

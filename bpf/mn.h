@@ -27,11 +27,30 @@
 #include "stats.h"
 
 /*
+ * MN: a Mobile Prefix Advertisement behind a valid type 2 Routing header
+ * (@plen octets of payload) is the daemon's, which checks the RH2 itself
+ * (RFC 6275 section 11.4.3): handed up whole, flagged XMIP6_SIGNAL_F_MPA
+ * (mn_rh2_daemon accompanies xdp_signal()'s verdict), and consumed here,
+ * so that the stack, which has no RH2 support, never answers it with
+ * Parameter Problem. Returns the counted verdict, or -1 without a daemon:
+ * then the header is stripped like any other's.
+ */
+static __always_inline int xdp_mn_mpa(struct xdp_md *ctx, __u32 plen)
+{
+	int verdict = xdp_signal(ctx, sizeof(struct ethhdr), sizeof(struct ipv6hdr) + plen,
+				 XMIP6_SIGNAL_F_MPA);
+
+	if (verdict >= 0)
+		STAT_INC(mn_rh2_daemon);
+	return verdict;
+}
+
+/*
  * MN: a type 2 Routing header first behind the IPv6 header (@c on it). Its
  * one address must be a home address of ours with a live binding, with Hdr
  * Ext Len 2 and Segments Left 1 (RFC 6275 sections 6.4, 11.3.3); then the
- * header is consumed here: the kernel has no RH2 support and would answer
- * Parameter Problem. Anything else is dropped, never forwarded. A Routing
+ * header is consumed here, a Mobile Prefix Advertisement's included: the
+ * kernel has no RH2 support and would answer Parameter Problem. Anything else is dropped, never forwarded. A Routing
  * header of another type is the stack's.
  */
 static __always_inline int xdp_mn_rh2(struct xdp_md *ctx, struct cursor c, __u32 plen)
@@ -53,14 +72,16 @@ static __always_inline int xdp_mn_rh2(struct xdp_md *ctx, struct cursor c, __u32
 	home_addr = rt2_home_addr(rh);
 	if (!binding_lookup(&home_addr))
 		return VERDICT(XDP_DROP, rh2_bad);
-	/* A Mobile Prefix Advertisement is the daemon's, which checks the RH2
-	 * itself (section 11.4.3) on a packet socket: left as it came. Its
-	 * ICMPv6 type must lie in the payload, not in link padding. */
+	/* Its ICMPv6 type must lie in the payload, not in link padding. */
 	if (rh->nexthdr == IPPROTO_ICMPV6 && plen > sizeof(*rh)) {
 		__u8 *type = cursor_pull(&c, 1);
+		int verdict;
 
-		if (type && *type == ICMPV6_MOBILE_PREFIX_ADV)
-			return VERDICT(XDP_PASS, mn_rh2_daemon);
+		if (type && *type == ICMPV6_MOBILE_PREFIX_ADV) {
+			verdict = xdp_mn_mpa(ctx, plen);
+			if (verdict >= 0)
+				return verdict;
+		}
 	}
 
 	ip6 = (void *)(long)ctx->data + sizeof(struct ethhdr);
@@ -162,7 +183,7 @@ static __always_inline int tc_mn_ro(struct __sk_buff *skb)
 	coa = ent->care_of_addr;
 
 	rc = tc_fib(skb, &fib, &coa, &key.peer_addr, IPPROTO_DSTOPTS,
-		    skb->len - sizeof(struct ethhdr), RO_EXT_LEN);
+		    skb->len - sizeof(struct ethhdr), RO_EXT_LEN, 0);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, &key.peer_addr, ptb_mtu_grow(fib.mtu_result, RO_EXT_LEN),
 				    TC_DIR_MN);

@@ -76,7 +76,11 @@ struct xmip6_binding {
 	 * Packet Too Big errors about tunnel packets (RFC 2473 section 7.1,
 	 * RFC 8201); 0 = unknown. Forgotten after XMIP6_TUNNEL_MTU_AGE_S. */
 	__u32 tunnel_mtu;
-	__u32 reserved;
+	/* CN: the device of the route to care_of_addr when the binding was
+	 * written, 0 = unknown. A host's data plane cannot look routes up
+	 * (bpf_fib_lookup() needs forwarding on), yet route-optimised packets
+	 * must leave by that route (RFC 6275 sections 6.4, 9.3.2). */
+	__u32 coa_ifindex;
 	__u64 tunnel_mtu_expires_ns;
 	/* RFC 4285 replay protection: Timestamp (NTP format) of the last
 	 * accepted Binding Update, 0 = none. Kept here so that a restarted
@@ -178,6 +182,13 @@ struct xmip6_config {
  * Error status 1.
  */
 #define XMIP6_SIGNAL_F_HAO_UNBOUND 0x2
+/*
+ * MN: not a Mobility Header packet but a Mobile Prefix Advertisement behind
+ * a type 2 routing header for a bound home address (RFC 6275 section
+ * 11.4.3), handed up whole with its RH2 and dropped by XDP: the stack would
+ * answer the RH2 with Parameter Problem.
+ */
+#define XMIP6_SIGNAL_F_MPA 0x4
 
 struct xmip6_signal {
 	__u32 ifindex; /* device the packet arrived on */
@@ -248,7 +259,7 @@ struct xmip6_signal {
 	X(mn_peer_new, "MN: correspondents newly recorded in the peers map")                 \
 	X(mn_rh2_accept, "MN: type 2 Routing header for our home address consumed")          \
 	X(rh2_bad, "MN: type 2 Routing header malformed or not for a home address, dropped") \
-	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 left for the daemon") \
+	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 handed up (+ sig_*)") \
 	X(ha_hao_unbound, "HA: Home Address option to the HA without binding, dropped")      \
 	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
 	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled")

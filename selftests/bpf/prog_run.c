@@ -48,7 +48,7 @@
  *
  * where each B holds every field of struct xmip6_binding ("home", "coa",
  * "ha", "expires_ns", "registered_ns", "lifetime_s", "sequence", "flags",
- * "tunnel_mtu", "reserved", "tunnel_mtu_expires_ns", "auth_timestamp",
+ * "tunnel_mtu", "coa_ifindex", "tunnel_mtu_expires_ns", "auth_timestamp",
  * "created_ns"; times absolute CLOCK_MONOTONIC ns) plus
  * "tunnel_mtu_expires_in_ns": tunnel_mtu_expires_ns minus CLOCK_MONOTONIC
  * when the map was read (0 if tunnel_mtu_expires_ns is 0), and each S is one
@@ -396,7 +396,7 @@ static json_object *bindings_dump(struct bpf_map *map)
 		json_object_object_add(o, "sequence", json_object_new_int64(b.sequence));
 		json_object_object_add(o, "flags", json_object_new_int64(b.flags));
 		json_object_object_add(o, "tunnel_mtu", json_object_new_int64(b.tunnel_mtu));
-		json_object_object_add(o, "reserved", json_object_new_int64(b.reserved));
+		json_object_object_add(o, "coa_ifindex", json_object_new_int64(b.coa_ifindex));
 		json_object_object_add(o, "tunnel_mtu_expires_ns",
 				       json_object_new_uint64(b.tunnel_mtu_expires_ns));
 		json_object_object_add(o, "tunnel_mtu_expires_in_ns", json_object_new_int64(in_ns));

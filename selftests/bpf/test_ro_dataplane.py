@@ -40,6 +40,7 @@ from scapy.layers.inet6 import MIP6MH_BU, MIP6MH_HoTI  # noqa: E402
 ROLE_CN = 3
 CFG_F_RO = 0x2  # XMIP6_CFG_F_RO
 SIGNAL_F_HAO_UNBOUND = 0x2  # XMIP6_SIGNAL_F_HAO_UNBOUND
+SIGNAL_F_MPA = 0x4  # XMIP6_SIGNAL_F_MPA
 RO_EXT = 24
 GSO_GAP = td.GSO_GAP
 
@@ -504,10 +505,20 @@ def xdp_mn_fixtures():
                                                       addresses=[HOA]) / Raw(l4)
     fx.append(RoFx("xdp_mn: Routing header type 0, Segments Left 0: XDP_PASS untouched",
                    "xdp_mn", frame(pkt), XDP_PASS, {"rx_no_binding": 1}, **M))
-    mpa = IPv6(src=MN_HA, dst=MN_COA) / rh2(HOA, nh=58) / Raw(bytes([147, 0, 0, 0, 0, 7, 0, 0]))
-    fx.append(RoFx("xdp_mn: Mobile Prefix Advertisement with an RH2: left for the daemon's "
-                   "packet socket, XDP_PASS untouched", "xdp_mn", frame(mpa), XDP_PASS,
-                   {"mn_rh2_daemon": 1}, **M))
+    # RFC 6275 sections 6.4, 11.3.3: the RH2 is consumed for an MPA as for
+    # any packet; the daemon gets it whole (11.4.3: it checks the RH2), and
+    # the stack never sees the RH2 it would answer with Parameter Problem.
+    icmp = bytes([147, 0, 0, 0, 0, 7, 0, 0])
+    mpa = IPv6(src=MN_HA, dst=MN_COA) / rh2(HOA, nh=58) / Raw(icmp)
+    fx.append(RoFx("xdp_mn: Mobile Prefix Advertisement with an RH2: to the daemon whole "
+                   "(XMIP6_SIGNAL_F_MPA), XDP_DROP", "xdp_mn", frame(mpa), XDP_DROP,
+                   {"mn_rh2_daemon": 1, "sig_to_daemon": 1}, None,
+                   signals=[Sig(bytes(mpa), flags=SIGNAL_F_MPA)],
+                   bindings=MN_BINDINGS, config=dict(MN_CONFIG, flags=CFG_F_SIGNAL)))
+    fx.append(RoFx("xdp_mn: Mobile Prefix Advertisement with an RH2, no daemon: RH2 "
+                   "consumed, destination = home address, XDP_PASS", "xdp_mn", frame(mpa),
+                   XDP_PASS, {"mn_rh2_accept": 1},
+                   frame(IPv6(src=MN_HA, dst=HOA, nh=58) / Raw(icmp)), **M))
     ba = td.ba_rh2(src=CN, coa=MN_COA, hoa=HOA)
     fx.append(RoFx("xdp_mn: BA with RH2 from a CN: still to the daemon first", "xdp_mn",
                    frame(ba), XDP_DROP, {"sig_to_daemon": 1}, None, signals=[Sig(bytes(ba))],

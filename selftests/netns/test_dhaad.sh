@@ -284,6 +284,19 @@ mn_solicits_prefix() {
 		echo "$out" | grep -q "Mobile Prefix Advertisement" && ! echo "$out" | grep -qi malformed
 }
 
+# RFC 6275 sections 6.4, 11.3.3: the MN consumes the MPA's type 2 routing
+# header; its kernel, which has no RH2 support, must not answer it with
+# Parameter Problem (ICMPv6 type 4, code 0, pointer 42: the Routing Type).
+mpa_no_param_problem() {
+	local out
+	out=$(tshark -r "$XM_TMP/mn.pcap" -Y "icmpv6.type == 147" 2>/dev/null)
+	[ -n "$out" ] || return 1
+	# From the MN's MAC: ipv6.src would also match the packet an error quotes.
+	out=$(tshark -r "$XM_TMP/mn.pcap" -Y "icmpv6.type == 4 && eth.src == $MN_MAC" 2>/dev/null)
+	echo "$out"
+	[ -z "$out" ]
+}
+
 mpa_answers_mps() {
 	local pcap=$XM_TMP/mpa.pcap out
 	xm_dctl ha binding add "$PEER_HOA" "$XM_CN_ADDR" lifetime 60 || return 1
@@ -332,6 +345,7 @@ main() {
 	t "no home agent: DHAAD retransmitted after 3 s with a new identifier" retransmits
 	t "MN with only its home prefix finds the HA by DHAAD and registers" mn_finds_ha
 	t "the MN solicits its home prefix (MPS with HAO) and takes the MPA (RH2)" mn_solicits_prefix
+	t "the MPA's RH2 is consumed: no Parameter Problem leaves the MN" mpa_no_param_problem
 	t "MPS with a HAO gets an MPA with the home prefix and a type 2 routing header" \
 		mpa_answers_mps
 	t "MPS for a home address without a binding is not answered" mps_unregistered_ignored

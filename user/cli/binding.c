@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "dp/dataplane.h"
 #include "dp/view.h"
+#include "common/route.h"
 #include "common/util.h"
 
 #define USAGE_BINDING_ADD   "binding add HOA COA [ha HA_ADDR] [lifetime SECONDS]"
@@ -73,6 +74,8 @@ static int binding_add_maps(const struct xmip6_dp *dp, const struct binding_add_
 		.ha_addr = p->ha,
 		.registered_ns = now,
 		.lifetime_s = p->lifetime_s,
+		/* Read by a correspondent's data plane only (tc_cn_egress). */
+		.coa_ifindex = route_oif6_hint(&p->coa),
 	};
 	struct xmip6_config cfg;
 

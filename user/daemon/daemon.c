@@ -256,6 +256,14 @@ static void receive(struct daemon *d, const void *packet, size_t len, int ifinde
 	}
 }
 
+/* A record that is not a Mobility Header packet, to whoever registered for its kind. */
+static void hand_packet(struct daemon *d, const struct daemon_packet_handler *h,
+			const struct xmip6_signal *sig)
+{
+	if (h->fn)
+		h->fn(d, h->arg, sig->packet, sig->len, sig->ifindex);
+}
+
 int daemon_signal_record(void *ctx, void *data, size_t size)
 {
 	const struct xmip6_signal *sig = data;
@@ -266,9 +274,11 @@ int daemon_signal_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	if (sig->flags & XMIP6_SIGNAL_F_HAO_UNBOUND) {
-		if (d->hao_unbound.fn)
-			d->hao_unbound.fn(d, d->hao_unbound.arg, sig->packet, sig->len,
-					  sig->ifindex);
+		hand_packet(d, &d->hao_unbound, sig);
+		return 0;
+	}
+	if (sig->flags & XMIP6_SIGNAL_F_MPA) {
+		hand_packet(d, &d->mpa, sig);
 		return 0;
 	}
 	receive(d, sig->packet, sig->len, sig->ifindex, sig->flags & XMIP6_SIGNAL_F_TUNNELLED);
@@ -290,6 +300,14 @@ int daemon_hao_unbound_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
 	if (d->hao_unbound.fn)
 		return -EEXIST;
 	d->hao_unbound = (struct daemon_packet_handler){.fn = fn, .arg = arg};
+	return 0;
+}
+
+int daemon_mpa_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
+{
+	if (fn && d->mpa.fn)
+		return -EEXIST;
+	d->mpa = (struct daemon_packet_handler){.fn = fn, .arg = arg};
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include "daemon/daemon.h"
 #include "roles/cn.h"
 #include "roles/hao_unbound.h"
+#include "common/route.h"
 #include "common/util.h"
 
 #define NSEC_PER_SEC	1000000000ULL
@@ -351,6 +352,7 @@ static void accept_binding(struct daemon *d, struct cn_bu *c)
 	b.expires_ns = now + (unsigned long long)granted * NSEC_PER_SEC;
 	if (c->have_old)
 		b.created_ns = c->old.created_ns ?: c->old.registered_ns;
+	b.coa_ifindex = route_oif6_hint(&b.care_of_addr);
 	err = dp_binding_update(&d->dp, &c->hoa, &b);
 	if (err) {
 		pr_err("storing the binding for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));

@@ -252,8 +252,10 @@ static void take_mpa(struct disc_mn *m, const __u8 *icmp, size_t len, unsigned l
 
 /*
  * An MPA as section 11.4.3 expects it: from our home agent to the care-of
- * address with a type 2 routing header holding the home address. The
- * kernel, without MIP6, drops it; the packet socket sees it first.
+ * address with a type 2 routing header holding the home address. The data
+ * plane hands it up (take_mpa_record) and consumes it, so that the kernel,
+ * without MIP6, does not answer the RH2 with Parameter Problem; without the
+ * data plane's hand-up the packet socket sees it before the kernel drops it.
  */
 static void take_mpa_pkt(void *arg, const struct disc_mp_pkt *mp, bool csum_ok,
 			 unsigned long long now)
@@ -271,6 +273,21 @@ static void take_mpa_pkt(void *arg, const struct disc_mp_pkt *mp, bool csum_ok,
 		return;
 	}
 	take_mpa(m, mp->icmp, mp->icmp_len, now);
+}
+
+/* The same MPA as the data plane hands it up (XMIP6_SIGNAL_F_MPA): XDP consumed it. */
+static void take_mpa_record(struct daemon *d, void *arg, const void *packet, size_t len,
+			    int ifindex)
+{
+	struct disc_mp_pkt mp;
+	int err;
+
+	(void)d;
+	(void)ifindex;
+	/* -EPROTO: only the checksum is wrong, the rest is there. */
+	err = disc_parse_mpa_pkt(packet, len, &mp);
+	if (!err || err == -EPROTO)
+		take_mpa_pkt(arg, &mp, !err, mono_now_ns());
 }
 
 static void pkt_readable(struct daemon *d, void *arg, unsigned long long now)
@@ -299,7 +316,8 @@ int disc_mn_start(struct daemon *d, const struct disc_mn_ops *ops, struct disc_m
 		free(m);
 		return err;
 	}
-	err = disc_socks_hook(d, &m->socks, icmp_readable, pkt_readable, tick, m);
+	err = disc_socks_hook(d, &m->socks, icmp_readable, pkt_readable, tick, m)
+		      ?: daemon_mpa_reg(d, take_mpa_record, m);
 	if (err) {
 		disc_mn_stop(m);
 		return err;
@@ -312,6 +330,7 @@ void disc_mn_stop(struct disc_mn *m)
 {
 	if (!m)
 		return;
+	daemon_mpa_reg(m->d, NULL, NULL);
 	disc_socks_close(&m->socks);
 	free(m);
 }
