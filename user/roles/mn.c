@@ -108,6 +108,38 @@ static void hoa_on_lo(struct mn *mn, bool on)
 		       addr6_str(&mn->bu.home_addr, &a), strerror(-err));
 }
 
+/*
+ * Away from home the home prefix is not on-link (sections 11.5.1, 11.7.1):
+ * the on-link route SLAAC left on our interfaces while we were home would
+ * send the BU to the home agent by Neighbor Solicitation on the foreign
+ * link. Back home, the home router's next RA puts it back.
+ */
+static void home_prefix_off_link(struct mn *mn)
+{
+	const struct config_mn *cfg = &mn->d->cfg.mn;
+	struct addr6_buf a;
+	int i, n, err;
+
+	for (i = 0; i < cfg->n_interfaces; i++) {
+		if (!mn->ifindex[i])
+			continue;
+		/* One route a call (kernel, RA, static); a few at most. */
+		for (n = 0; n < 4; n++) {
+			err = nl_route_del_onlink(&mn->d->nl, mn->ifindex[i],
+						  &mn->home_prefix.addr, cfg->home_prefix_len);
+			if (err)
+				break;
+		}
+		if (n)
+			pr_info("home prefix %s/%u off-link on %s",
+				addr6_str(&mn->home_prefix.addr, &a), cfg->home_prefix_len,
+				cfg->interfaces[i]);
+		if (err && err != -ESRCH && err != -ENOENT)
+			pr_warn("removing the home prefix's route on %s: %s", cfg->interfaces[i],
+				strerror(-err));
+	}
+}
+
 /* ---- sending BUs --------------------------------------------------------------------------- */
 
 static bool deregistering(const struct mn *mn)
@@ -293,6 +325,7 @@ static void evaluate(struct mn *mn)
 	mn->have_coa = true;
 	mn->coa = l.addr;
 	hoa_on_lo(mn, true);
+	home_prefix_off_link(mn);
 	movement_set_source(d, l.ifindex, &mn->bu.home_addr);
 	if (mn->registered && mn->state == MN_REGISTERED &&
 	    !memcmp(&mn->bu.reg_coa, &l.addr, sizeof(l.addr)))
