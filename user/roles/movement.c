@@ -422,6 +422,24 @@ static bool prefixes_differ(const struct mv_router *r, const struct ra_info *ra)
 	return false;
 }
 
+/*
+ * RFC 4861 section 6.3.4: a Router Lifetime of 0 takes the router off the
+ * Default Router List at once, not after missed advertisements and NUD
+ * (it still answers NUD). A default router we used is lost now (section
+ * 11.5.1: movement); one already lost stays lost rather than back. True
+ * when this RA is done with; @changed when the router was lost now.
+ */
+static bool default_router_gone(struct mv_router *r, unsigned long long now, bool *changed)
+{
+	if (r->lost)
+		return true;
+	if (!r->lifetime_s)
+		return false;
+	router_lost(r, now, "router lifetime 0");
+	*changed = true;
+	return true;
+}
+
 /* An RA from @src on @ifindex. True when the usable prefixes changed. */
 static bool receive_ra(const struct in6_addr *src, int ifindex, const __u8 *p, size_t len,
 		       unsigned long long now)
@@ -439,6 +457,8 @@ static bool receive_ra(const struct in6_addr *src, int ifindex, const __u8 *p, s
 	ifc->ra_seen = true;
 	ifc->next_rs_ns = 0; /* answered: stop soliciting */
 	r = router_find(ifindex, src);
+	if (r && ra.lifetime_s == 0 && default_router_gone(r, now, &changed))
+		return changed;
 	if (!r) {
 		r = router_new(ifindex, src);
 		if (!r)
