@@ -15,7 +15,8 @@
 # out through R2 at once, with no Neighbor Solicitation for the home agent's
 # address on the foreign link (tcpdump on R2's side of the link, read by tshark),
 # and the kernel's own table must no longer hold the home prefix on-link.
-# Back home, the prefix is on-link again and the MN deregisters. TAP output.
+# The BU asks for no more than the care-of address's valid lifetime. Back
+# home, the prefix is on-link again and the MN deregisters. TAP output.
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -109,6 +110,19 @@ no_ns_for_ha() {
 	[ "$n" = 0 ]
 }
 
+# Section 11.7.1: no longer than the care-of address's remaining valid
+# lifetime; R2 advertises 60 s (xm_radvd_conf), the MN's file asks 600 s.
+bu_lifetime_within_valid() {
+	local units
+	units=$(tshark -r "$XM_TMP/leave.pcap" -Y "mip6.mhtype == 5 && ipv6.dst == $XM_HA_ADDR" \
+		-T fields -e mip6.bu.lifetime 2>/dev/null)
+	echo "BU lifetimes (units of 4 s): $units"
+	[ -n "$units" ] || return 1
+	for u in $units; do
+		[ "$u" -gt 0 ] && [ $((u * 4)) -le 60 ] || return 1
+	done
+}
+
 not_onlink_away() {
 	ip -n "$(xm_ns mn)" -6 route show dev "$XM_MN_IF"
 	! home_onlink && ip -n "$(xm_ns mn)" -6 route get "$XM_HA_ADDR" | grep -q " via "
@@ -135,6 +149,8 @@ main() {
 	t "moved to R2: registered in R2's prefix" leave_home
 	t "BU and BA on the wire, the BU within ${BU_WITHIN_S} s of the move" bu_on_wire_soon
 	t "no Neighbor Solicitation for the home agent on the foreign link" no_ns_for_ha
+	t "BU lifetime within the care-of address's valid lifetime (60 s, 600 configured)" \
+		bu_lifetime_within_valid
 	t "away: the home prefix is not on-link, the HA is reached via R2" not_onlink_away
 	t "back home: home prefix on-link again, deregistered" back_home
 	finish

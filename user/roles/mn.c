@@ -152,6 +152,39 @@ static bool ha_known(const struct mn *mn)
 	return !IN6_IS_ADDR_UNSPECIFIED(&mn->bu.peer);
 }
 
+struct valid_ctx {
+	const struct in6_addr *addr;
+	__u32 valid_s;
+};
+
+static int valid_of(const struct nl_addr *a, void *arg)
+{
+	struct valid_ctx *v = arg;
+
+	if (memcmp(&a->addr, v->addr, sizeof(a->addr)))
+		return 0;
+	if (a->valid_s != NL_INFINITY_LIFE_TIME)
+		v->valid_s = a->valid_s;
+	return 1;
+}
+
+/*
+ * Section 11.7.1: the lifetime SHOULD be no longer than the remaining valid
+ * lifetime of the care-of address (the kernel's, from the prefix's RAs);
+ * non-zero. The configured lifetime when the address has no limit.
+ */
+static __u32 bu_lifetime_s(struct mn *mn)
+{
+	__u32 want = mn->d->cfg.mn.lifetime_s;
+	struct valid_ctx v = {.addr = &mn->bu.care_of_addr, .valid_s = want};
+
+	nl_addr_dump(&mn->d->nl, 0, valid_of, &v);
+	if (v.valid_s >= want)
+		return want;
+	/* Whole units of 4 s (section 6.1.7), at least one. */
+	return v.valid_s < 4 ? 4 : v.valid_s;
+}
+
 /*
  * Section 11.7.1: H and A (L when the HA is to defend our link-local
  * address too), the RFC 4285 authenticator when we have a key; a lifetime
@@ -169,7 +202,7 @@ static void home_bu_opts(struct mn *mn)
 	o->spi = cfg->spi;
 	o->key = cfg->key;
 	o->key_len = cfg->key_len;
-	mn->bu.lifetime_s = deregistering(mn) ? 0 : cfg->lifetime_s;
+	mn->bu.lifetime_s = deregistering(mn) ? 0 : bu_lifetime_s(mn);
 }
 
 /*
