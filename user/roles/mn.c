@@ -431,6 +431,17 @@ static void store_binding(struct mn *mn, __u32 granted_s, unsigned long long now
 		pr_err("binding map for %s: %s", addr6_str(&mn->bu.home_addr, &a), strerror(-err));
 }
 
+static int start_discovery(struct mn *mn, bool solicit_on_register);
+
+/* Section 11.7.3: status 1, the home agent wants us to learn the prefix. */
+static void prefix_discovery_needed(struct mn *mn)
+{
+	if (!mn->disc && start_discovery(mn, false))
+		return;
+	pr_notice("home agent asks for prefix discovery: soliciting the home prefix");
+	disc_mn_solicit_prefix(mn->disc);
+}
+
 static void ba_accepted(struct mn *mn, const struct mh_msg *msg, unsigned long long now)
 {
 	struct daemon *d = mn->d;
@@ -483,6 +494,8 @@ static void ba_accepted(struct mn *mn, const struct mh_msg *msg, unsigned long l
 		  (now - mn->bu.first_ns) / NSEC_PER_MSEC);
 	/* Smooth handoff (section 11.5.3): the previous CoA received until now. */
 	movement_registered(d, &mn->bu.care_of_addr);
+	if (msg->ba.status == MH_BA_ACCEPTED_PREFIX_DISCOVERY)
+		prefix_discovery_needed(mn);
 }
 
 static void receive_ba(struct mn *mn, const struct sig_rx *rx, const struct mh_msg *msg)
@@ -722,6 +735,19 @@ static void where_cb(void *ctx, struct mn_where *w)
 	where(ctx, w);
 }
 
+/* DHAAD and MPS/MPA (disc_mn.c): at start, or at the first BA status 1. */
+static int start_discovery(struct mn *mn, bool solicit_on_register)
+{
+	struct disc_mn_ops ops = {
+		.home_agent_found = home_agent_found,
+		.where = where_cb,
+		.ctx = mn,
+		.solicit_on_register = solicit_on_register,
+	};
+
+	return disc_mn_start(mn->d, &ops, &mn->disc);
+}
+
 /* ---- start and stop ------------------------------------------------------------------------ */
 
 /*
@@ -834,7 +860,6 @@ int mn_start(struct daemon *d)
 		.xdp_mode = cfg->xdp_mode,
 		.flags = XMIP6_CFG_F_SIGNAL,
 	};
-	struct disc_mn_ops disc_ops;
 	struct mn *mn;
 	int i, err;
 
@@ -884,12 +909,7 @@ int mn_start(struct daemon *d)
 	restore_binding(mn, mono_now_ns());
 	/* DHAAD, and MPS/MPA for a home address formed from the prefix. */
 	if (!cfg->has_home_agent || !cfg->has_home_addr) {
-		disc_ops = (struct disc_mn_ops){
-			.home_agent_found = home_agent_found,
-			.where = where_cb,
-			.ctx = mn,
-		};
-		err = disc_mn_start(d, &disc_ops, &mn->disc);
+		err = start_discovery(mn, true);
 		if (err)
 			return err;
 	}
