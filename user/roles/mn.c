@@ -125,8 +125,8 @@ static void home_prefix_off_link(struct mn *mn)
 			continue;
 		/* One route a call (kernel, RA, static); a few at most. */
 		for (n = 0; n < 4; n++) {
-			err = nl_route_del_onlink(&mn->d->nl, mn->ifindex[i],
-						  &mn->home_prefix.addr, cfg->home_prefix_len);
+			err = nl_route_del_onlink(&mn->d->nl, mn->ifindex[i], &mn->home_prefix.addr,
+						  cfg->home_prefix_len);
 			if (err)
 				break;
 		}
