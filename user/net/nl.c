@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nl.c - rtnetlink on libmnl: proxy NDP and permanent neighbour entries,
- * IPv6 addresses, on-link routes, link-layer addresses, and a monitor of
- * link and address events. See nl.h. Nothing is logged here: callers log once.
+ * IPv6 addresses, link-layer addresses, and a monitor of link and address
+ * events. See nl.h. Nothing is logged here: callers log once.
  */
 #include <errno.h>
 #include <string.h>
@@ -273,28 +273,6 @@ int nl_link_lladdr(struct nl *nl, int ifindex, __u8 lladdr[6])
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	err = nl_talk(nl, nlh, lladdr_msg_cb, &lc);
 	return err ? err : lc.err;
-}
-
-/* -- routes ----------------------------------------------------------------- */
-
-int nl_route_del_onlink(struct nl *nl, int ifindex, const struct in6_addr *prefix, __u8 plen)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg_start(buf, RTM_DELROUTE, 0);
-	struct rtmsg *rtm;
-
-	if (plen > 128 || !ifindex)
-		return -EINVAL;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET6;
-	rtm->rtm_dst_len = plen;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	/* Any protocol (kernel, ra, static) and metric: no RTA_PRIORITY. */
-	rtm->rtm_scope = RT_SCOPE_NOWHERE;
-	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, RTA_DST, sizeof(*prefix), prefix);
-	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
-	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 /* -- addresses -------------------------------------------------------------- */

@@ -2,8 +2,7 @@
 /*
  * nl.h - the rtnetlink xmip6d needs, on libmnl: proxy NDP entries and
  * neighbour entries for home addresses (HA), addresses (MN: home address on
- * lo or the home link), the home prefix's on-link route (MN away), and a
- * monitor of address and link events.
+ * lo or the home link), and a monitor of address and link events.
  *
  * Requests are synchronous (send, wait for the ACK) and return 0 or -errno
  * from the kernel's NLMSG_ERROR. Nothing is logged here: callers log once.
@@ -52,12 +51,6 @@ int nl_link_lladdr(struct nl *nl, int ifindex, __u8 lladdr[6]);
 /* ip -6 addr replace ADDR/PLEN dev IF [nodad] [noprefixroute]; del: -EADDRNOTAVAIL if absent */
 int nl_addr_add(struct nl *nl, int ifindex, const struct in6_addr *addr, __u8 plen, __u32 flags);
 int nl_addr_del(struct nl *nl, int ifindex, const struct in6_addr *addr, __u8 plen);
-
-/*
- * ip -6 route del PREFIX/PLEN dev IF: one route of the main table for the
- * prefix on @ifindex, of any protocol and metric. -ESRCH when none is left.
- */
-int nl_route_del_onlink(struct nl *nl, int ifindex, const struct in6_addr *prefix, __u8 plen);
 
 struct nl_addr {
 	int ifindex;

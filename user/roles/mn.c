@@ -118,25 +118,20 @@ static void home_prefix_off_link(struct mn *mn)
 {
 	const struct config_mn *cfg = &mn->d->cfg.mn;
 	struct addr6_buf a;
-	int i, n, err;
+	int i, n;
 
 	for (i = 0; i < cfg->n_interfaces; i++) {
 		if (!mn->ifindex[i])
 			continue;
-		/* One route a call (kernel, RA, static); a few at most. */
-		for (n = 0; n < 4; n++) {
-			err = nl_route_del_onlink(&mn->d->nl, mn->ifindex[i], &mn->home_prefix.addr,
-						  cfg->home_prefix_len);
-			if (err)
-				break;
-		}
-		if (n)
+		n = movement_home_off_link(mn->d, mn->ifindex[i], &mn->home_prefix.addr,
+					   cfg->home_prefix_len);
+		if (n > 0)
 			pr_info("home prefix %s/%u off-link on %s",
 				addr6_str(&mn->home_prefix.addr, &a), cfg->home_prefix_len,
 				cfg->interfaces[i]);
-		if (err && err != -ESRCH && err != -ENOENT)
+		else if (n < 0)
 			pr_warn("removing the home prefix's route on %s: %s", cfg->interfaces[i],
-				strerror(-err));
+				strerror(-n));
 	}
 }
 

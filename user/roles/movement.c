@@ -174,9 +174,14 @@ static int nl_request(struct nlmsghdr *nlh)
 	return ret < 0 ? -errno : 0;
 }
 
-/* Default route @gw dev @ifindex metric @metric [src @src] [proto @proto]: add/replace or delete. */
-static int default_route(__u16 type, int ifindex, const struct in6_addr *gw,
-			 const struct in6_addr *src, __u32 metric, __u8 proto)
+/*
+ * Route @dst/@plen (default when @dst is NULL) [via @gw] [dev @ifindex]
+ * metric @metric [src @src] [proto @proto]: add/replace or delete. For a
+ * delete, metric and proto 0 match any.
+ */
+static int route_request(__u16 type, const struct in6_addr *dst, __u8 plen, int ifindex,
+			 const struct in6_addr *gw, const struct in6_addr *src, __u32 metric,
+			 __u8 proto)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -187,17 +192,21 @@ static int default_route(__u16 type, int ifindex, const struct in6_addr *gw,
 		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = dst ? plen : 0;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = proto;
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
+	if (dst)
+		mnl_attr_put(nlh, RTA_DST, sizeof(*dst), dst);
 	if (gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, sizeof(*gw), gw);
 	if (ifindex)
 		mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	if (src)
 		mnl_attr_put(nlh, RTA_PREFSRC, sizeof(*src), src);
-	mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+	if (metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
 	return nl_request(nlh);
 }
 
@@ -339,8 +348,8 @@ static void router_lost(struct mv_router *r, unsigned long long now, const char 
 	pr_notice("movement: router %s on %s lost (%s)", addr6_str(&r->lladdr, &a),
 		  ifname(r->ifindex, n), why);
 	/* The kernel would keep routing through it until its lifetime ends. */
-	err = default_route(RTM_DELROUTE, r->ifindex, &r->lladdr, NULL, MV_KERNEL_RA_METRIC,
-			    RTPROT_RA);
+	err = route_request(RTM_DELROUTE, NULL, 0, r->ifindex, &r->lladdr, NULL,
+			    MV_KERNEL_RA_METRIC, RTPROT_RA);
 	if (err && err != -ESRCH && err != -ENOENT)
 		pr_debug("movement: removing the route through it: %s", strerror(-err));
 }
@@ -710,14 +719,16 @@ void movement_set_source(struct daemon *d, int ifindex, const struct in6_addr *s
 		return;
 	if (!r || !src) {
 		if (mv.route_set)
-			default_route(RTM_DELROUTE, 0, NULL, NULL, MV_ROUTE_METRIC, RTPROT_STATIC);
+			route_request(RTM_DELROUTE, NULL, 0, 0, NULL, NULL, MV_ROUTE_METRIC,
+				      RTPROT_STATIC);
 		mv.route_set = false;
 		return;
 	}
 	if (mv.route_set && mv.route_ifindex == ifindex && addr_eq(&mv.route_gw, &r->lladdr) &&
 	    addr_eq(&mv.route_src, src))
 		return;
-	err = default_route(RTM_NEWROUTE, ifindex, &r->lladdr, src, MV_ROUTE_METRIC, RTPROT_STATIC);
+	err = route_request(RTM_NEWROUTE, NULL, 0, ifindex, &r->lladdr, src, MV_ROUTE_METRIC,
+			    RTPROT_STATIC);
 	if (err) {
 		pr_warn("movement: default route via %s with source %s: %s",
 			addr6_str(&r->lladdr, &a), addr6_str(src, &b), strerror(-err));
@@ -757,6 +768,22 @@ void movement_at_home(struct daemon *d, int ifindex, const struct in6_addr *hoa,
 	mv.hoa_ifindex = ifindex;
 	mv.hoa = *hoa;
 	mv.hoa_plen = plen;
+}
+
+int movement_home_off_link(struct daemon *d, int ifindex, const struct in6_addr *prefix, __u8 plen)
+{
+	int n, err;
+
+	(void)d;
+	if (!mv.started)
+		return 0;
+	/* One route a request (kernel, RA, static); a few at most. */
+	for (n = 0; n < 4; n++) {
+		err = route_request(RTM_DELROUTE, prefix, plen, ifindex, NULL, NULL, 0, 0);
+		if (err)
+			return err == -ESRCH || err == -ENOENT ? n : err;
+	}
+	return n;
 }
 
 /* An address on a lost router's prefix (and no live router's): remove it. */
