@@ -176,7 +176,7 @@ static __u32 bu_lifetime_s(struct mn *mn)
 	nl_addr_dump(&mn->d->nl, 0, valid_of, &v);
 	if (v.valid_s >= want)
 		return want;
-	/* Whole units of 4 s (section 6.1.7), at least one. */
+	/* Non-zero on the wire: at least one unit of 4 s (section 6.1.7). */
 	return v.valid_s < 4 ? 4 : v.valid_s;
 }
 
