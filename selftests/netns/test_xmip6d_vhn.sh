@@ -105,19 +105,20 @@ retransmitting() {
 }
 
 # A BA made here, answering the BU in flight: the MN must take it.
+# scapy_ba_accepted [STATUS]: an accepting status, 0 unless given.
 scapy_ba_accepted() {
 	ip netns exec "$(xm_ns r2)" "$XM_PYTHON" - "$XM_HA_ADDR" "$XM_COA" "$VHN_HOA" "$KEY" \
-		"$XM_CTL_BIN" "$XM_TMP/mn.sock" <<'EOF' || return 1
+		"$XM_CTL_BIN" "$XM_TMP/mn.sock" "${1:-0}" <<'EOF' || return 1
 import hashlib, hmac, json, socket, struct, subprocess, sys
 from scapy.all import IPv6, IPv6ExtHdrRouting, Raw, send, conf
 conf.verb = 0
-ha, coa, hoa, key, ctl, sock = sys.argv[1:7]
+ha, coa, hoa, key, ctl, sock, status = sys.argv[1:8]
 a6 = lambda a: socket.inet_pton(socket.AF_INET6, a)
 bul = json.loads(subprocess.run([ctl, "-s", sock, "-j", "bul", "show"], check=True,
                                 capture_output=True, text=True).stdout)["bul"][0]
 seq = bul["sequence"]
-# BA: status 0, lifetime 8 s (2 units), then Pad1 and the MN-HA AUTH at 8n+5.
-mh = bytearray(bytes([59, 3, 6, 0, 0, 0, 0, 0]) + struct.pack("!HH", seq, 2) + b"\0"
+# BA: status, lifetime 8 s (2 units), then Pad1 and the MN-HA AUTH at 8n+5.
+mh = bytearray(bytes([59, 3, 6, 0, 0, 0, int(status), 0]) + struct.pack("!HH", seq, 2) + b"\0"
                + bytes([9, 17, 1]) + struct.pack("!I", 1000) + b"\0" * 12)
 mh[20:32] = hmac.new(bytes.fromhex(key), a6(coa) + a6(hoa) + bytes(mh[:20]),
                      hashlib.sha1).digest()[:12]

@@ -42,6 +42,7 @@ struct disc_mn {
 
 	/* Mobile prefix discovery (section 11.4.2), once registered. */
 	bool mps_active;
+	bool mps_wanted; /* disc_mn_solicit_prefix until an MPA answers */
 	__u16 mps_id;
 	int mps_sent;
 	__u32 mps_timeout_ms;
@@ -171,6 +172,8 @@ static void mps_tick(struct disc_mn *m, unsigned long long now)
 	if (!m->mps_active) {
 		/* After the registration, and again when the prefix's preferred
 		 * lifetime is over (section 11.4.2). */
+		if (!m->ops.solicit_on_register && !m->mps_wanted)
+			return;
 		if (now < m->mps_refresh_ns)
 			return;
 		m->ops.where(m->ops.ctx, &w);
@@ -231,6 +234,7 @@ static void take_mpa(struct disc_mn *m, const __u8 *icmp, size_t len, unsigned l
 		return;
 	}
 	m->mps_active = false;
+	m->mps_wanted = false;
 	if (!mpa.has_prefix) {
 		pr_warn("MPA without a prefix");
 		m->mps_refresh_ns = now + DHAAD_HOLDOFF_S * NSEC_PER_SEC;
@@ -324,6 +328,14 @@ int disc_mn_start(struct daemon *d, const struct disc_mn_ops *ops, struct disc_m
 	}
 	*out = m;
 	return 0;
+}
+
+void disc_mn_solicit_prefix(struct disc_mn *m)
+{
+	if (!m || m->mps_active)
+		return;
+	m->mps_wanted = true;
+	m->mps_refresh_ns = 0; /* at the next tick */
 }
 
 void disc_mn_stop(struct disc_mn *m)

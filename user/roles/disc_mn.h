@@ -17,6 +17,7 @@
 #ifndef XMIP6_DISC_MN_H
 #define XMIP6_DISC_MN_H
 
+#include <stdbool.h>
 #include <netinet/in.h>
 
 #include "roles/mn.h"
@@ -31,6 +32,9 @@ struct disc_mn_ops {
 	/* Where the mobile node stands with its home agent now. */
 	void (*where)(void *ctx, struct mn_where *w);
 	void *ctx;
+	/* Solicit the home prefix after every registration (a home address
+	 * formed from the prefix); otherwise only on disc_mn_solicit_prefix. */
+	bool solicit_on_register;
 };
 
 /* Open the sockets and hook into the loop. 0 or -errno, logged. */
@@ -44,5 +48,12 @@ void disc_mn_stop(struct disc_mn *m);
  * run).
  */
 void disc_mn_need_home_agent(struct disc_mn *m, const struct in6_addr *coa);
+
+/*
+ * Section 11.7.3: the home agent accepted the BU with status 1 ("prefix
+ * discovery necessary"): solicit the home prefix now (MPS, its usual
+ * retransmissions), until an MPA answers.
+ */
+void disc_mn_solicit_prefix(struct disc_mn *m);
 
 #endif /* XMIP6_DISC_MN_H */

@@ -108,6 +108,33 @@ static void hoa_on_lo(struct mn *mn, bool on)
 		       addr6_str(&mn->bu.home_addr, &a), strerror(-err));
 }
 
+/*
+ * Away from home the home prefix is not on-link (sections 11.5.1, 11.7.1):
+ * the on-link route SLAAC left on our interfaces while we were home would
+ * send the BU to the home agent by Neighbor Solicitation on the foreign
+ * link. Back home, the home router's next RA puts it back.
+ */
+static void home_prefix_off_link(struct mn *mn)
+{
+	const struct config_mn *cfg = &mn->d->cfg.mn;
+	struct addr6_buf a;
+	int i, n;
+
+	for (i = 0; i < cfg->n_interfaces; i++) {
+		if (!mn->ifindex[i])
+			continue;
+		n = movement_home_off_link(mn->d, mn->ifindex[i], &mn->home_prefix.addr,
+					   cfg->home_prefix_len);
+		if (n > 0)
+			pr_info("home prefix %s/%u off-link on %s",
+				addr6_str(&mn->home_prefix.addr, &a), cfg->home_prefix_len,
+				cfg->interfaces[i]);
+		else if (n < 0)
+			pr_warn("removing the home prefix's route on %s: %s", cfg->interfaces[i],
+				strerror(-n));
+	}
+}
+
 /* ---- sending BUs --------------------------------------------------------------------------- */
 
 static bool deregistering(const struct mn *mn)
@@ -118,6 +145,39 @@ static bool deregistering(const struct mn *mn)
 static bool ha_known(const struct mn *mn)
 {
 	return !IN6_IS_ADDR_UNSPECIFIED(&mn->bu.peer);
+}
+
+struct valid_ctx {
+	const struct in6_addr *addr;
+	__u32 valid_s;
+};
+
+static int valid_of(const struct nl_addr *a, void *arg)
+{
+	struct valid_ctx *v = arg;
+
+	if (memcmp(&a->addr, v->addr, sizeof(a->addr)))
+		return 0;
+	if (a->valid_s != NL_INFINITY_LIFE_TIME)
+		v->valid_s = a->valid_s;
+	return 1;
+}
+
+/*
+ * Section 11.7.1: the lifetime SHOULD be no longer than the remaining valid
+ * lifetime of the care-of address (the kernel's, from the prefix's RAs);
+ * non-zero. The configured lifetime when the address has no limit.
+ */
+static __u32 bu_lifetime_s(struct mn *mn)
+{
+	__u32 want = mn->d->cfg.mn.lifetime_s;
+	struct valid_ctx v = {.addr = &mn->bu.care_of_addr, .valid_s = want};
+
+	nl_addr_dump(&mn->d->nl, 0, valid_of, &v);
+	if (v.valid_s >= want)
+		return want;
+	/* Non-zero on the wire: at least one unit of 4 s (section 6.1.7). */
+	return v.valid_s < 4 ? 4 : v.valid_s;
 }
 
 /*
@@ -137,7 +197,7 @@ static void home_bu_opts(struct mn *mn)
 	o->spi = cfg->spi;
 	o->key = cfg->key;
 	o->key_len = cfg->key_len;
-	mn->bu.lifetime_s = deregistering(mn) ? 0 : cfg->lifetime_s;
+	mn->bu.lifetime_s = deregistering(mn) ? 0 : bu_lifetime_s(mn);
 }
 
 /*
@@ -293,6 +353,7 @@ static void evaluate(struct mn *mn)
 	mn->have_coa = true;
 	mn->coa = l.addr;
 	hoa_on_lo(mn, true);
+	home_prefix_off_link(mn);
 	movement_set_source(d, l.ifindex, &mn->bu.home_addr);
 	if (mn->registered && mn->state == MN_REGISTERED &&
 	    !memcmp(&mn->bu.reg_coa, &l.addr, sizeof(l.addr)))
@@ -365,6 +426,17 @@ static void store_binding(struct mn *mn, __u32 granted_s, unsigned long long now
 		pr_err("binding map for %s: %s", addr6_str(&mn->bu.home_addr, &a), strerror(-err));
 }
 
+static int start_discovery(struct mn *mn, bool solicit_on_register);
+
+/* Section 11.7.3: status 1, the home agent wants us to learn the prefix. */
+static void prefix_discovery_needed(struct mn *mn)
+{
+	if (!mn->disc && start_discovery(mn, false))
+		return;
+	pr_notice("home agent asks for prefix discovery: soliciting the home prefix");
+	disc_mn_solicit_prefix(mn->disc);
+}
+
 static void ba_accepted(struct mn *mn, const struct mh_msg *msg, unsigned long long now)
 {
 	struct daemon *d = mn->d;
@@ -417,6 +489,8 @@ static void ba_accepted(struct mn *mn, const struct mh_msg *msg, unsigned long l
 		  (now - mn->bu.first_ns) / NSEC_PER_MSEC);
 	/* Smooth handoff (section 11.5.3): the previous CoA received until now. */
 	movement_registered(d, &mn->bu.care_of_addr);
+	if (msg->ba.status == MH_BA_ACCEPTED_PREFIX_DISCOVERY)
+		prefix_discovery_needed(mn);
 }
 
 static void receive_ba(struct mn *mn, const struct sig_rx *rx, const struct mh_msg *msg)
@@ -656,6 +730,19 @@ static void where_cb(void *ctx, struct mn_where *w)
 	where(ctx, w);
 }
 
+/* DHAAD and MPS/MPA (disc_mn.c): at start, or at the first BA status 1. */
+static int start_discovery(struct mn *mn, bool solicit_on_register)
+{
+	struct disc_mn_ops ops = {
+		.home_agent_found = home_agent_found,
+		.where = where_cb,
+		.ctx = mn,
+		.solicit_on_register = solicit_on_register,
+	};
+
+	return disc_mn_start(mn->d, &ops, &mn->disc);
+}
+
 /* ---- start and stop ------------------------------------------------------------------------ */
 
 /*
@@ -768,7 +855,6 @@ int mn_start(struct daemon *d)
 		.xdp_mode = cfg->xdp_mode,
 		.flags = XMIP6_CFG_F_SIGNAL,
 	};
-	struct disc_mn_ops disc_ops;
 	struct mn *mn;
 	int i, err;
 
@@ -818,12 +904,7 @@ int mn_start(struct daemon *d)
 	restore_binding(mn, mono_now_ns());
 	/* DHAAD, and MPS/MPA for a home address formed from the prefix. */
 	if (!cfg->has_home_agent || !cfg->has_home_addr) {
-		disc_ops = (struct disc_mn_ops){
-			.home_agent_found = home_agent_found,
-			.where = where_cb,
-			.ctx = mn,
-		};
-		err = disc_mn_start(d, &disc_ops, &mn->disc);
+		err = start_discovery(mn, true);
 		if (err)
 			return err;
 	}

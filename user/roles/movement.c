@@ -174,9 +174,14 @@ static int nl_request(struct nlmsghdr *nlh)
 	return ret < 0 ? -errno : 0;
 }
 
-/* Default route @gw dev @ifindex metric @metric [src @src] [proto @proto]: add/replace or delete. */
-static int default_route(__u16 type, int ifindex, const struct in6_addr *gw,
-			 const struct in6_addr *src, __u32 metric, __u8 proto)
+/*
+ * Route @dst/@plen (default when @dst is NULL) [via @gw] [dev @ifindex]
+ * metric @metric [src @src] [proto @proto]: add/replace or delete. For a
+ * delete, metric and proto 0 match any.
+ */
+static int route_request(__u16 type, const struct in6_addr *dst, __u8 plen, int ifindex,
+			 const struct in6_addr *gw, const struct in6_addr *src, __u32 metric,
+			 __u8 proto)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -187,17 +192,21 @@ static int default_route(__u16 type, int ifindex, const struct in6_addr *gw,
 		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = dst ? plen : 0;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = proto;
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
+	if (dst)
+		mnl_attr_put(nlh, RTA_DST, sizeof(*dst), dst);
 	if (gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, sizeof(*gw), gw);
 	if (ifindex)
 		mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	if (src)
 		mnl_attr_put(nlh, RTA_PREFSRC, sizeof(*src), src);
-	mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+	if (metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
 	return nl_request(nlh);
 }
 
@@ -339,8 +348,8 @@ static void router_lost(struct mv_router *r, unsigned long long now, const char 
 	pr_notice("movement: router %s on %s lost (%s)", addr6_str(&r->lladdr, &a),
 		  ifname(r->ifindex, n), why);
 	/* The kernel would keep routing through it until its lifetime ends. */
-	err = default_route(RTM_DELROUTE, r->ifindex, &r->lladdr, NULL, MV_KERNEL_RA_METRIC,
-			    RTPROT_RA);
+	err = route_request(RTM_DELROUTE, NULL, 0, r->ifindex, &r->lladdr, NULL,
+			    MV_KERNEL_RA_METRIC, RTPROT_RA);
 	if (err && err != -ESRCH && err != -ENOENT)
 		pr_debug("movement: removing the route through it: %s", strerror(-err));
 }
@@ -422,6 +431,24 @@ static bool prefixes_differ(const struct mv_router *r, const struct ra_info *ra)
 	return false;
 }
 
+/*
+ * RFC 4861 section 6.3.4: a Router Lifetime of 0 takes the router off the
+ * Default Router List at once, not after missed advertisements and NUD
+ * (it still answers NUD). A default router we used is lost now (section
+ * 11.5.1: movement); one already lost stays lost rather than back. True
+ * when this RA is done with; @changed when the router was lost now.
+ */
+static bool default_router_gone(struct mv_router *r, unsigned long long now, bool *changed)
+{
+	if (r->lost)
+		return true;
+	if (!r->lifetime_s)
+		return false;
+	router_lost(r, now, "router lifetime 0");
+	*changed = true;
+	return true;
+}
+
 /* An RA from @src on @ifindex. True when the usable prefixes changed. */
 static bool receive_ra(const struct in6_addr *src, int ifindex, const __u8 *p, size_t len,
 		       unsigned long long now)
@@ -439,6 +466,8 @@ static bool receive_ra(const struct in6_addr *src, int ifindex, const __u8 *p, s
 	ifc->ra_seen = true;
 	ifc->next_rs_ns = 0; /* answered: stop soliciting */
 	r = router_find(ifindex, src);
+	if (r && ra.lifetime_s == 0 && default_router_gone(r, now, &changed))
+		return changed;
 	if (!r) {
 		r = router_new(ifindex, src);
 		if (!r)
@@ -690,14 +719,16 @@ void movement_set_source(struct daemon *d, int ifindex, const struct in6_addr *s
 		return;
 	if (!r || !src) {
 		if (mv.route_set)
-			default_route(RTM_DELROUTE, 0, NULL, NULL, MV_ROUTE_METRIC, RTPROT_STATIC);
+			route_request(RTM_DELROUTE, NULL, 0, 0, NULL, NULL, MV_ROUTE_METRIC,
+				      RTPROT_STATIC);
 		mv.route_set = false;
 		return;
 	}
 	if (mv.route_set && mv.route_ifindex == ifindex && addr_eq(&mv.route_gw, &r->lladdr) &&
 	    addr_eq(&mv.route_src, src))
 		return;
-	err = default_route(RTM_NEWROUTE, ifindex, &r->lladdr, src, MV_ROUTE_METRIC, RTPROT_STATIC);
+	err = route_request(RTM_NEWROUTE, NULL, 0, ifindex, &r->lladdr, src, MV_ROUTE_METRIC,
+			    RTPROT_STATIC);
 	if (err) {
 		pr_warn("movement: default route via %s with source %s: %s",
 			addr6_str(&r->lladdr, &a), addr6_str(src, &b), strerror(-err));
@@ -737,6 +768,22 @@ void movement_at_home(struct daemon *d, int ifindex, const struct in6_addr *hoa,
 	mv.hoa_ifindex = ifindex;
 	mv.hoa = *hoa;
 	mv.hoa_plen = plen;
+}
+
+int movement_home_off_link(struct daemon *d, int ifindex, const struct in6_addr *prefix, __u8 plen)
+{
+	int n, err;
+
+	(void)d;
+	if (!mv.started)
+		return 0;
+	/* One route a request (kernel, RA, static); a few at most. */
+	for (n = 0; n < 4; n++) {
+		err = route_request(RTM_DELROUTE, prefix, plen, ifindex, NULL, NULL, 0, 0);
+		if (err)
+			return err == -ESRCH || err == -ENOENT ? n : err;
+	}
+	return n;
 }
 
 /* An address on a lost router's prefix (and no live router's): remove it. */

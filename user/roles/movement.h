@@ -54,6 +54,13 @@ int movement_addr_rank(const struct daemon *d, const struct nl_addr *a);
 void movement_at_home(struct daemon *d, int ifindex, const struct in6_addr *hoa, __u8 plen);
 
 /*
+ * Away from home (mn.c): no route of @prefix/@plen straight on @ifindex
+ * (sections 11.5.1, 11.7.1: the home prefix is not on-link there; SLAAC
+ * left one while home). How many were removed, or -errno.
+ */
+int movement_home_off_link(struct daemon *d, int ifindex, const struct in6_addr *prefix, __u8 plen);
+
+/*
  * The location changed (mn.c): install the default route through the
  * current router of @ifindex with @src (the home address) as preferred
  * source; @ifindex 0 removes it.
