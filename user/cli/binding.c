@@ -14,7 +14,7 @@
 #include "cli/cli.h"
 #include "dp/dataplane.h"
 #include "dp/view.h"
-#include "common/route.h"
+#include "net/route.h"
 #include "common/util.h"
 
 #define USAGE_BINDING_ADD   "binding add HOA COA [ha HA_ADDR] [lifetime SECONDS]"

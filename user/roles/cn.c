@@ -23,7 +23,7 @@
 #include "daemon/daemon.h"
 #include "roles/cn.h"
 #include "roles/hao_unbound.h"
-#include "common/route.h"
+#include "net/route.h"
 #include "common/util.h"
 
 #define NSEC_PER_SEC	1000000000ULL

@@ -10,7 +10,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "common/route.h"
+#include "net/route.h"
 
 #define ROUTE_BUF_LEN 4096
 

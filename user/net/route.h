@@ -7,8 +7,8 @@
  * the binding carries the device of the route to its care-of address
  * (struct xmip6_binding.coa_ifindex, RFC 6275 sections 6.4, 9.3.2).
  */
-#ifndef XMIP6_ROUTE_H
-#define XMIP6_ROUTE_H
+#ifndef XMIP6_NET_ROUTE_H
+#define XMIP6_NET_ROUTE_H
 
 #include <netinet/in.h>
 
@@ -17,4 +17,4 @@ int route_oif6(const struct in6_addr *dst);
 /* The same as a hint: 0 when there is no route or the kernel did not say. */
 unsigned int route_oif6_hint(const struct in6_addr *dst);
 
-#endif /* XMIP6_ROUTE_H */
+#endif /* XMIP6_NET_ROUTE_H */
