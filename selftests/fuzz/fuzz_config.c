@@ -48,6 +48,13 @@ static char *print_config(const struct xmip6d_config *cfg, const char *file)
 	return text;
 }
 
+/* The two files go when the run ends (an abort keeps them, with the input). */
+static void remove_files(void)
+{
+	unlink(path);
+	unlink(printed);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct xmip6d_config cfg, again;
@@ -57,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		umask(077); /* the inputs hold keys: perms.c refuses them world-readable */
 		snprintf(path, sizeof(path), "/tmp/xmip6-fuzz-config.%d", (int)getpid());
 		snprintf(printed, sizeof(printed), "/tmp/xmip6-fuzz-printed.%d", (int)getpid());
+		atexit(remove_files);
 	}
 	if (memmem(data, size, "include", 7) || memmem(data, size, "key-file", 8))
 		return 0;

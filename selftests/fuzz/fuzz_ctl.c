@@ -102,6 +102,12 @@ static void as_client(const uint8_t *data, size_t size)
 	close(sv[1]);
 }
 
+/* The socket goes when the run ends (ctl_server_close unlinks it). */
+static void close_server(void)
+{
+	ctl_server_close(&server);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!sock_path[0]) {
@@ -109,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 (int)getpid());
 		if (ctl_server_open(&server, sock_path, commands, NULL))
 			abort();
+		atexit(close_server);
 	}
 	if (!size)
 		return 0;
