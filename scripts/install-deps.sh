@@ -23,8 +23,22 @@ packages=(
 )
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y --no-install-recommends "${packages[@]}"
+# A fresh machine may be running its own apt (daily updates): wait for the
+# locks rather than fail. DPkg::Lock::Timeout covers dpkg's lock; the lists
+# lock of `apt-get update` has no timeout, so it is retried (a minute at most).
+apt_opts=(-o DPkg::Lock::Timeout=300)
+apt_update() {
+	local i
+	for i in $(seq 30); do
+		apt-get "${apt_opts[@]}" update && return 0
+		[ "$i" -lt 30 ] || break
+		echo "install-deps.sh: apt-get update failed (another apt running?), retrying" >&2
+		sleep 2
+	done
+	return 1
+}
+apt_update
+apt-get "${apt_opts[@]}" install -y --no-install-recommends "${packages[@]}"
 
 # Every tool must really be there, not just its package.
 for tool in clang llc bpftool pkg-config ip ping ethtool tcpdump tshark socat nsenter radvd; do
