@@ -106,7 +106,19 @@ retransmitting() {
 
 # A BA made here, answering the BU in flight: the MN must take it.
 # scapy_ba_accepted [STATUS]: an accepting status, 0 unless given.
+# scapy_ba_accepted [STATUS]: a signed BA (Scapy) for the MN's newest BU is
+# accepted. The MN numbers every retransmitted copy anew, so a BA built for
+# a copy that a retransmission overtook is rightly ignored: up to 3 tries,
+# each for the sequence number the MN shows at that moment.
 scapy_ba_accepted() {
+	local i
+	for i in 1 2 3; do
+		scapy_ba_once "$@" && return 0
+	done
+	return 1
+}
+
+scapy_ba_once() {
 	ip netns exec "$(xm_ns r2)" "$XM_PYTHON" - "$XM_HA_ADDR" "$XM_COA" "$VHN_HOA" "$KEY" \
 		"$XM_CTL_BIN" "$XM_TMP/mn.sock" "${1:-0}" <<'EOF' || return 1
 import hashlib, hmac, json, socket, struct, subprocess, sys
