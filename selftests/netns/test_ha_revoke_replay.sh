@@ -61,13 +61,17 @@ peer_status() {
 	[ "$got" = "$want" ]
 }
 
-map_has() {
+# map_count HOA N: the pinned map holds N bindings for HOA (a failed query
+# is neither 0 nor 1).
+map_count() {
 	local n
 	n=$(xm_ctl ha -j binding show | jget "len([b for b in d['bindings'] if b['home_addr']=='$1'])") &&
-		echo "bindings for $1 in the map: $n" && [ "$n" = 1 ]
+		echo "bindings for $1 in the map: $n" && [ "$n" = "$2" ]
 }
+map_has() { map_count "$1" 1; }
+map_lacks() { map_count "$1" 0; }
 proxy_has() { ip -n "$(xm_ns ha)" -6 neigh show proxy | grep -q "^$1 "; }
-gone() { ! map_has "$1" && ! proxy_has "$1"; }
+gone() { map_lacks "$1" && ! proxy_has "$1"; }
 bound() { map_has "$1" && proxy_has "$1"; }
 
 # write_config MAX-BINDINGS ENTRY...: ENTRY is HOA or HOA=KEY.
@@ -116,26 +120,30 @@ deregisters() {
 # replay_refused HOA FILE: BA 144 and no binding rebuilt.
 replay_refused() {
 	peer_status 144 "$1" --replay "$XM_TMP/$2" || return 1
-	! map_has "$1"
+	map_lacks "$1"
 }
 
 # The operator deletes a binding in the pinned map, behind the daemon.
-map_del() { xm_ctl ha binding del "$1" && ! map_has "$1"; }
+map_del() { xm_ctl ha binding del "$1" && map_lacks "$1"; }
 
 # Proxy entries are the daemon's to follow: within its 10 s full walk.
 proxy_follows_map() { xm_retry 150 0.1 gone "$1"; }
 
-# SIGHUP; wait for the daemon's answer in its log (N+1-th reload line).
+reloads() { grep -c "configuration reloaded\|reload refused" "$XM_TMP/ha.log"; }
+reloads_above() { [ "$(reloads)" -gt "$1" ]; }
+
+# SIGHUP; wait for the daemon's answer in its log (N+1-th reload line),
+# counted afresh on every try.
 hup() {
 	local n
-	n=$(grep -c "configuration reloaded\|reload refused" "$XM_TMP/ha.log")
+	n=$(reloads)
 	kill -HUP "$HA_PID" &&
-		xm_retry 50 0.1 test "$(grep -c "configuration reloaded\|reload refused" "$XM_TMP/ha.log")" -gt "$n"
+		xm_retry 50 0.1 reloads_above "$n"
 }
 
 revoked_on_hup() {
 	write_config 3 "$HOA1=$KEY_NEW" "$HOA2" "$HOA3" && hup || return 1
-	xm_retry 20 0.1 gone "$HOA0" && xm_retry 20 0.1 gone "$HOA1" && bound "$HOA3"
+	xm_retry 20 0.1 gone "$HOA0" && xm_retry 20 0.1 gone "$HOA1" && xm_retry 20 0.1 bound "$HOA3"
 }
 
 max_bindings_hup_refused() {

@@ -55,6 +55,7 @@ and d['answer']['rt2_segleft']==1" | grep -qx True
 
 hstat() { xm_dctl ha -j stats show | jget "d$1"; }
 mstat() { xm_dctl mn -j stats show | jget "d$1"; }
+auth_failed_above() { [ "$(mstat "['drops']['ba_auth_failed']")" -gt "$1" ]; }
 
 bul_state() { xm_dctl mn -j bul show | jget "d['bul'][0]['state']"; }
 bul_is() {
@@ -239,7 +240,7 @@ def cs(b):
 mh[4:6] = struct.pack("!H", cs(a6(ha) + a6(hoa) + struct.pack("!IxxxB", len(mh), 135) + bytes(mh)))
 send(IPv6(src=ha, dst=coa) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[hoa], nh=135) / Raw(bytes(mh)))
 EOF
-	xm_retry 20 0.1 test "$(mstat "['drops']['ba_auth_failed']")" -gt "$before" || return 1
+	xm_retry 20 0.1 auth_failed_above "$before" || return 1
 	after=$(mstat "['drops']['ba_auth_failed']")
 	echo "ba_auth_failed $before -> $after"
 	bul_is registered

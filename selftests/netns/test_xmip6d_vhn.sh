@@ -57,6 +57,7 @@ EOF
 }
 
 bul() { xm_dctl mn -j bul show | jget "d['bul'][0]$1"; }
+bul_state_is() { [ "$(bul "['state']")" = "$1" ]; }
 
 start_mn() {
 	xm_daemon mn "$XM_TMP/mn.conf" "$XM_TMP/mn.log"
@@ -144,7 +145,7 @@ send(IPv6(src=ha, dst=coa) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[hoa
      / Raw(bytes(mh)))
 print("BA sent for seq", seq)
 EOF
-	xm_retry 20 0.1 test "$(bul "['state']")" = registered || return 1
+	xm_retry 20 0.1 bul_state_is registered || return 1
 	xm_ctl mn -j binding show | jget "[(b['home_addr'], b['care_of_addr']) for b in d['bindings']]" |
 		grep -qF "('$VHN_HOA', '$XM_COA')"
 }
