@@ -54,6 +54,7 @@ lladdr_of() {
 	ip -n "$(xm_ns "$1")" -6 -o addr show dev "$2" scope link |
 		awk '{sub("/.*", "", $4); print $4; exit}'
 }
+has_lladdr() { [ -n "$(lladdr_of "$1" "$2")" ]; }
 
 # expect_fail WANT_STDERR CMD...: CMD exits 1 with exactly that one line.
 expect_fail() {
@@ -190,9 +191,9 @@ setup() {
 	xm_exec a sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv6.conf.all.proxy_ndp=1 \
 		net.ipv6.neigh.a0.proxy_delay=0 || return 1
 	xm_wait_links_up || return 1
-	xm_retry 50 0.1 test -n "$(lladdr_of a a0)" &&
-		xm_retry 50 0.1 test -n "$(lladdr_of b b0)" &&
-		xm_retry 50 0.1 test -n "$(lladdr_of c c0)" || return 1
+	xm_retry 50 0.1 has_lladdr a a0 &&
+		xm_retry 50 0.1 has_lladdr b b0 &&
+		xm_retry 50 0.1 has_lladdr c c0 || return 1
 	A_MAC=$(mac_of a a0)
 	A_LL=$(lladdr_of a a0)
 	echo "A a0 $A_MAC $A_LL"
