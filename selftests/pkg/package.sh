@@ -96,7 +96,7 @@ purge_leaves_nothing() {
 	INSTALLED_BY_US=0
 	while read -r f; do
 		# The directories dpkg shares with other packages stay.
-		[ -d "$f" ] && [ ! -L "$f" ] && [ "$f" != /etc/xmip6 ] && continue
+		[ -d "$f" ] && [ "$f" != /etc/xmip6 ] && continue
 		if [ -e "$f" ] || [ -L "$f" ]; then
 			echo "left: $f"
 			left=1
