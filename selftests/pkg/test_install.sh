@@ -20,11 +20,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 # shellcheck source=selftests/lib/tap.sh
 . selftests/lib/tap.sh
 
-BUILD_DIR=${XMIP6_BUILD:-$PWD/build}
 
 # inst PREFIX TARGET: make TARGET into $XM_TMP/root with PREFIX.
 inst() {
-	make -s BUILD="$BUILD_DIR" DESTDIR="$XM_TMP/root" PREFIX="$1" "$2"
+	make -s BUILD="$XM_BUILD" DESTDIR="$XM_TMP/root" PREFIX="$1" "$2"
 }
 
 # The expected tree, "MODE PATH" per file, sorted.

@@ -18,8 +18,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 # shellcheck source=selftests/lib/tap.sh
 . selftests/lib/tap.sh
 
-BUILD_DIR=${XMIP6_BUILD:-$PWD/build}
-CONFIG_DOC=$BUILD_DIR/selftests/config_doc
+CONFIG_DOC=$XM_BUILD/selftests/config_doc
 CONF5=docs/man/xmip6d.conf.5
 PAGES=(docs/man/xmip6d.8 docs/man/xmip6ctl.8 "$CONF5")
 
@@ -62,7 +61,7 @@ names_every_setting() {
 		chmod 0600 "$XM_TMP/ex/"* || return 1
 	: >"$XM_TMP/check.txt"
 	for f in "$XM_TMP"/ex/*.conf; do
-		"$BUILD_DIR/xmip6d" -c "$f" --check >>"$XM_TMP/check.txt" || return 1
+		"$XM_BUILD/xmip6d" -c "$f" --check >>"$XM_TMP/check.txt" || return 1
 	done
 	sed -n 's/^[[:space:]]*\([a-z][a-z0-9-]*\) = .*/\1/p' "$XM_TMP/check.txt" |
 		sort -u >"$XM_TMP/names"

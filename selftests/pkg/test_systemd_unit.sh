@@ -19,10 +19,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 # shellcheck source=selftests/lib/tap.sh
 . selftests/lib/tap.sh
 
-BUILD_DIR=${XMIP6_BUILD:-$PWD/build}
 
 installs() {
-	make -s BUILD="$BUILD_DIR" PREFIX="$XM_TMP/usr" SYSCONFDIR="$XM_TMP/etc" install &&
+	make -s BUILD="$XM_BUILD" PREFIX="$XM_TMP/usr" SYSCONFDIR="$XM_TMP/etc" install &&
 		UNIT=$XM_TMP/usr/lib/systemd/system/xmip6d.service && test -f "$UNIT"
 }
 
@@ -50,7 +49,7 @@ notify_and_reload() {
 # The value --check prints for a setting of a file that leaves it out.
 default_of() {
 	(umask 077 && printf 'correspondent-node = { interfaces = [ "eth0" ]; };\n' >"$XM_TMP/cn.conf") &&
-		"$BUILD_DIR/xmip6d" -c "$XM_TMP/cn.conf" --check |
+		"$XM_BUILD/xmip6d" -c "$XM_TMP/cn.conf" --check |
 		sed -n "s/^$1 = \"\(.*\)\";/\1/p"
 }
 
