@@ -71,12 +71,13 @@ DEPFLAGS = -MMD -MP -MF $@.d
 
 all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
 
-# Rewritten only when the revision changes, so that only the two mains rebuild.
+# Rewritten only when the revision changes, so that only the two mains rebuild;
+# a temporary file per make (tests run `make install` side by side).
 $(BUILD)/version.h: FORCE
 	@mkdir -p $(@D)
-	@printf '#define XMIP6_VERSION "%s"\n#define XMIP6_GIT_REV "%s"\n' \
-		'$(VERSION)' '$(GIT_REV)' >$@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+	@tmp=$@.$$$$; printf '#define XMIP6_VERSION "%s"\n#define XMIP6_GIT_REV "%s"\n' \
+		'$(VERSION)' '$(GIT_REV)' >$$tmp && \
+		if cmp -s $$tmp $@; then rm -f $$tmp; else mv $$tmp $@; fi
 $(BUILD)/user/daemon/xmip6d.o $(BUILD)/user/cli/xmip6ctl.o: $(BUILD)/version.h
 FORCE:
 
