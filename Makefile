@@ -5,9 +5,27 @@ CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CC       ?= gcc
 PKG_CONFIG ?= pkg-config
-PREFIX   ?= /usr/local
-DESTDIR  ?=
 BUILD    := build
+
+# Where `make install` puts things (GNU names; DESTDIR is prepended to all).
+# The configuration lives in /etc/xmip6 whatever PREFIX is: the unit and the
+# man pages name that path. The Debian package sets UNITDIR=/lib/systemd/system.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+CONFDIR     := $(SYSCONFDIR)/xmip6
+
+# -V prints VERSION and, built from a git checkout, its revision; a tarball
+# made by `git archive` carries it in REVISION (export-subst, .gitattributes);
+# any other tree prints VERSION alone.
+VERSION  := 0.1.0
+GIT_REV  := $(if $(wildcard .git),$(shell git describe --always --dirty --abbrev=12 \
+	--exclude='*' 2>/dev/null))
+GIT_REV  := $(or $(GIT_REV),$(filter-out $$Format%,$(shell cat REVISION 2>/dev/null)))
 
 # asm/types.h lives under the multiarch include dir on Debian.
 MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine)
@@ -19,6 +37,8 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Werror=implicit-function-declaration -D_GNU_SOURCE \
 	-Iheaders -Iuser -I$(BUILD) $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(EXTRA_CFLAGS)
 LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lelf -lz
+# xmip6d alone tells systemd when it is ready, reloading, stopping (sd_notify).
+SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -46,10 +66,20 @@ TEST_BINS   := $(addprefix $(BUILD)/selftests/,$(basename $(notdir $(TEST_SRCS))
 # order-only: they must exist before the first compile, which has no .d yet.
 DEPFLAGS = -MMD -MP -MF $@.d
 
-.PHONY: all install uninstall test test-asan test-valgrind demo lint format clean bench fuzz fuzz-build
+.PHONY: all install uninstall test-package FORCE test test-asan test-valgrind demo lint format clean bench fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
+
+# Rewritten only when the revision changes, so that only the two mains rebuild;
+# a temporary file per make (tests run `make install` side by side).
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@tmp=$@.$$$$; printf '#define XMIP6_VERSION "%s"\n#define XMIP6_GIT_REV "%s"\n' \
+		'$(VERSION)' '$(GIT_REV)' >$$tmp && \
+		if cmp -s $$tmp $@; then rm -f $$tmp; else mv $$tmp $@; fi
+$(BUILD)/user/daemon/xmip6d.o $(BUILD)/user/cli/xmip6ctl.o: $(BUILD)/version.h
+FORCE:
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c
 	@mkdir -p $(@D)
@@ -60,13 +90,13 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 
 $(BUILD)/user/%.o: user/%.c | $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/xmip6ctl: $(CLI_OBJS) $(USER_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/xmip6d: $(BUILD)/user/daemon/xmip6d.o $(USER_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) $(SYSTEMD_LIBS)
 
 define test_bin_rule
 $(BUILD)/selftests/%: $(1)/%.c $(USER_OBJS) | $(SKELS)
@@ -75,12 +105,40 @@ $(BUILD)/selftests/%: $(1)/%.c $(USER_OBJS) | $(SKELS)
 endef
 $(foreach d,$(TEST_DIRS),$(eval $(call test_bin_rule,$(d))))
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin
-	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
+MAN8 := docs/man/xmip6d.8 docs/man/xmip6ctl.8
+MAN5 := docs/man/xmip6d.conf.5
+INSTALLED := $(addprefix $(SBINDIR)/,$(notdir $(BINS))) \
+	$(addprefix $(MANDIR)/man8/,$(notdir $(MAN8))) \
+	$(addprefix $(MANDIR)/man5/,$(notdir $(MAN5))) \
+	$(UNITDIR)/xmip6d.service $(BASHCOMPDIR)/xmip6ctl $(CONFDIR)/xmip6d.conf.example
 
+# The BPF objects are not installed: the skeletons embed them in the binaries.
+# The unit gets the installed paths (dist/xmip6d.service.in) and starts only
+# once /etc/xmip6/xmip6d.conf exists. The example configuration holds keys:
+# mode 0600, and /etc/xmip6 0700.
+install: $(BINS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -d -m 0700 $(DESTDIR)$(CONFDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CONFDIR@|$(CONFDIR)|g' dist/xmip6d.service.in \
+		>$(DESTDIR)$(UNITDIR)/xmip6d.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/xmip6d.service
+	install -m 0644 dist/xmip6ctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/xmip6ctl
+	install -m 0600 docs/examples/ha.conf $(DESTDIR)$(CONFDIR)/xmip6d.conf.example
+
+# What install wrote, and /etc/xmip6 when nothing else is left in it (never
+# the operator's own configuration).
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(notdir $(BINS)))
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	[ ! -d $(DESTDIR)$(CONFDIR) ] || rmdir --ignore-fail-on-non-empty $(DESTDIR)$(CONFDIR)
+
+# Builds the Debian package in a copy of the tree, installs, checks and purges
+# it (selftests/pkg/package.sh; root, a few minutes: not part of `make test`).
+test-package:
+	selftests/pkg/package.sh
 
 # The README's test command. Needs root (namespaces, BPF).
 test: all fuzz-build

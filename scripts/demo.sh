@@ -175,7 +175,14 @@ for to in $MOVES; do
 	echo "$n $from $to $t0 $mark" >>"$XM_TMP/moves"
 	name=$to
 	[ "$to" = r1 ] && name="home"
-	say "handover $n: ${from^^} -> ${name^^}: $(bul "['state']") $(bul "['care_of_addr']" | sed 's/None//'); with the CN: $(ro_state || true)"
+	# At home there is no care-of address and, deregistered, no CN binding.
+	if [ "$to" = r1 ]; then
+		where="home, deregistered from the HA"
+	else
+		where="$(bul "['state']") with care-of address $(bul "['care_of_addr']")"
+	fi
+	with_cn=$(ro_state || true)
+	say "handover $n: ${from^^} -> ${name^^}: $where; with the CN: ${with_cn:-no binding (direct)}"
 	sleep 3
 done
 
@@ -268,8 +275,11 @@ else
 fi
 
 step "Back home: the HA and the CN keep no binding, traffic goes direct"
+say "The home agent's binding cache (xmip6ctl binding show on the HA):"
 xm_dctl ha binding show | sed 's/^/      /'
+say "The correspondent's binding cache (xmip6ctl binding show on the CN):"
 xm_dctl cn binding show | sed 's/^/      /'
+say "Ping from the CN to the home address:"
 xm_exec cn ping -n -c 3 -i 0.2 -w 3 "$XM_HOA" | tail -n 2 | sed 's/^/      /'
 
 step "Done; removing the namespaces, daemons, radvd and pinned programs"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test file, selftests/<kind>/test_* (kinds: unit, bpf, netns,
-# fuzz; see selftests/README.md), and every C unit-test binary
+# fuzz, pkg; see selftests/README.md), and every C unit-test binary
 # (build/selftests/*_unit, from selftests/unit/*_unit.c), and sums their TAP
 # results.
 #

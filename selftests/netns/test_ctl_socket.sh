@@ -93,7 +93,8 @@ cat >"$dir/canned.json" <<'EOF'
  "stats-clear": {"result": {}}
 }
 EOF
-echo '{"binding-show": {"result": {"bindings": []}}, "bul-show": {"result": {"bul": []}}}' \
+echo '{"binding-show": {"result": {"bindings": []}}, "bul-show": {"result": {"bul": []}},
+      "home-agents-show": {"result": {"home_agents": []}}}' \
 	>"$dir/empty.json"
 
 # The expected text of each table, computed from the canned JSON here, and
@@ -534,8 +535,13 @@ check "a stale socket file is refused by connect (ECONNREFUSED)" \
 	bash -c '! "$1" "$2" send "$3" "{}" 2>/dev/null' _ "$py" "$dir/cl.py" "$stale"
 check "a server replaces a stale socket file" start_server "$stale" "$dir/empty.json"
 out=$(timeout 10 "$ctl" -s "$stale" binding show)
-check "...and serves on it (an empty table: the title line only)" \
-	test "$out" = "$(printf 'Home Address  Care-of Address  Home Agent  Lifetime  Remaining  Seq  Flags  Age')"
+check "...and serves on it (an empty table says so: no bindings)" test "$out" = "no bindings"
+out=$(timeout 10 "$ctl" -s "$stale" bul show)
+check "an empty Binding Update List says so" test "$out" = "no Binding Update List entries"
+out=$(timeout 10 "$ctl" -s "$stale" home-agents show)
+check "an empty home agent list says so" test "$out" = "no home agents known"
+out=$(timeout 10 "$ctl" -s "$stale" -j binding show)
+check "...and -j still prints the empty list" jtrue "$out" 'x["bindings"] == []'
 stop_server "$srv_pid"
 check "SIGTERM: the server removes its socket" test ! -e "$stale"
 

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * config_doc.c - the settings tables of docs/xmip6d.conf.md from the
- * configuration schema (user/config/schema.c).
+ * config_doc.c - the settings tables of docs/xmip6d.conf.md and of the man
+ * page docs/man/xmip6d.conf.5 from the configuration schema
+ * (user/config/schema.c).
  *
  *	config_doc FILE		FILE with every table regenerated, on stdout
  *	config_doc -i FILE	the same, written back to FILE
  *
- * A table is the run of "|" lines right after a line
- * "<!-- schema: SECTION -->"; everything else is copied as it is. Exits 1
- * when a marker names no section, a section has no marker, or a setting
- * has no line of documentation in the schema, so that a setting cannot be
- * added without being documented. selftests/test_config.sh checks that the
- * committed file is its own output.
+ * In Markdown a table is the run of "|" lines right after a line
+ * "<!-- schema: SECTION -->"; in roff, the lines between
+ * '.\" schema: SECTION' and '.\" end schema'. Everything else is copied as
+ * it is. Exits 1 when a marker names no section, a section has no marker,
+ * or a setting has no line of documentation in the schema, so that a
+ * setting cannot be added without being documented. selftests/test_config.sh
+ * and selftests/pkg/test_man.sh check that the committed files are their
+ * own output.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,8 +23,11 @@
 
 #include "config/schema.h"
 
-#define MARKER	   "<!-- schema: "
-#define MARKER_END " -->"
+#define MARKER	       "<!-- schema: "
+#define MARKER_END     " -->"
+#define MAN_MARKER     ".\\\" schema: "
+#define MAN_MARKER_END "\n"
+#define MAN_TABLE_END  ".\\\" end schema\n"
 
 static const struct config_section *section_named(const char *name, size_t len)
 {
@@ -34,9 +40,10 @@ static const struct config_section *section_named(const char *name, size_t len)
 }
 
 /* The section a marker line names, NULL (and a message) for none. */
-static const struct config_section *marker(const char *line, const char *file, int lineno)
+static const struct config_section *marker(const char *line, bool man, const char *file, int lineno)
 {
-	const char *name = line + strlen(MARKER), *end = strstr(name, MARKER_END);
+	const char *name = line + strlen(man ? MAN_MARKER : MARKER),
+		   *end = strstr(name, man ? MAN_MARKER_END : MARKER_END);
 	const struct config_section *sec = end ? section_named(name, end - name) : NULL;
 
 	if (!sec)
@@ -49,7 +56,7 @@ static int regenerate(FILE *in, FILE *out, const char *file)
 {
 	const struct config_section *const *sec;
 	unsigned long long done = 0; /* bit N: schema_sections[N] has its table */
-	bool in_table = false;
+	bool in_table = false, in_man_table = false, man, roff = false;
 	char *line = NULL;
 	size_t cap = 0;
 	int lineno = 0, err = 0;
@@ -60,26 +67,40 @@ static int regenerate(FILE *in, FILE *out, const char *file)
 		lineno++;
 		if (in_table && line[0] == '|')
 			continue; /* the old table */
-		in_table = false;
-		fputs(line, out);
-		if (strncmp(line, MARKER, strlen(MARKER)))
+		if (in_man_table && strcmp(line, MAN_TABLE_END))
 			continue;
-		s = marker(line, file, lineno);
+		in_table = in_man_table = false;
+		fputs(line, out);
+		man = !strncmp(line, MAN_MARKER, strlen(MAN_MARKER));
+		roff |= man || line[0] == '.';
+		if (!man && strncmp(line, MARKER, strlen(MARKER)))
+			continue;
+		s = marker(line, man, file, lineno);
 		if (!s)
 			err = -EINVAL;
 		else
-			err = schema_doc_table(out, s);
+			err = man ? schema_doc_man(out, s) : schema_doc_table(out, s);
 		for (sec = schema_sections; s && *sec; sec++)
 			if (*sec == s)
 				done |= 1ULL << (sec - schema_sections);
-		in_table = true;
+		in_table = !man;
+		in_man_table = man;
 	}
 	free(line);
+	if (!err && in_man_table) {
+		fprintf(stderr, "%s: no \"%.*s\" after the last table\n", file,
+			(int)strlen(MAN_TABLE_END) - 1, MAN_TABLE_END);
+		err = -EINVAL;
+	}
 	for (sec = schema_sections; !err && *sec; sec++) {
 		if (done & 1ULL << (sec - schema_sections))
 			continue;
-		fprintf(stderr, "%s: no \"%s%s%s\" line for its settings table\n", file, MARKER,
-			(*sec)->name, MARKER_END);
+		if (roff)
+			fprintf(stderr, "%s: no '%s%s' line for its settings table\n", file,
+				MAN_MARKER, (*sec)->name);
+		else
+			fprintf(stderr, "%s: no \"%s%s%s\" line for its settings table\n", file,
+				MARKER, (*sec)->name, MARKER_END);
 		err = -EINVAL;
 	}
 	return err;
@@ -95,7 +116,8 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc != 2 && !in_place) {
-		fprintf(stderr, "usage: config_doc [-i] docs/xmip6d.conf.md\n");
+		fprintf(stderr,
+			"usage: config_doc [-i] docs/xmip6d.conf.md|docs/man/xmip6d.conf.5\n");
 		return 2;
 	}
 	in = fopen(file, "re");

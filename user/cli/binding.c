@@ -261,7 +261,7 @@ static int cmd_binding_show(struct ctl *ctl, struct args *a)
 		ret = binding_show_maps(ctl, &f, &result);
 	else
 		ret = daemon_call(fd, "binding-show", binding_show_request(&f), &result);
-	return ret ?: result_output(ctl, result, "bindings", binding_cols);
+	return ret ?: result_output(ctl, result, "bindings", binding_cols, "no bindings");
 }
 
 const struct cli_object cli_binding = {

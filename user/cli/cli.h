@@ -158,13 +158,19 @@ void cell_status(struct json_object *row, const struct column *col, char *buf, s
 
 /* @obj (consumed) as compact JSON on a line. */
 void print_json(struct json_object *obj);
-/* @rows (consumed), a JSON array, as JSON or as a table of @cols; -ENOMEM. */
-int rows_output(const struct ctl *ctl, struct json_object *rows, const struct column *cols);
+/*
+ * @rows (consumed), a JSON array, as JSON or as a table of @cols; a table
+ * without rows is the line @empty ("no bindings"), not a bare title line.
+ * -ENOMEM.
+ */
+int rows_output(const struct ctl *ctl, struct json_object *rows, const struct column *cols,
+		const char *empty);
 /*
  * A "show" result (consumed): -j prints it as it is, text a table of its
- * member @key. 0, or 1 after saying what is wrong with it.
+ * member @key (@empty when it has no row). 0, or 1 after saying what is
+ * wrong with it.
  */
 int result_output(const struct ctl *ctl, struct json_object *result, const char *key,
-		  const struct column *cols);
+		  const struct column *cols, const char *empty);
 
 #endif /* XMIP6_CLI_H */

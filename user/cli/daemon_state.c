@@ -36,7 +36,7 @@ static const struct column home_agent_cols[] = {
 
 /* The daemon's @command, its result[@key] as a table of @cols. */
 static int daemon_show(struct ctl *ctl, struct args *a, const char *command, const char *key,
-		       const struct column *cols)
+		       const struct column *cols, const char *empty)
 {
 	struct json_object *result;
 	int fd;
@@ -48,19 +48,20 @@ static int daemon_show(struct ctl *ctl, struct args *a, const char *command, con
 		return 1;
 	if (daemon_call(fd, command, NULL, &result))
 		return 1;
-	return result_output(ctl, result, key, cols);
+	return result_output(ctl, result, key, cols, empty);
 }
 
 static int cmd_bul_show(struct ctl *ctl, struct args *a)
 {
 	a->usage = USAGE_BUL;
-	return daemon_show(ctl, a, "bul-show", "bul", bul_cols);
+	return daemon_show(ctl, a, "bul-show", "bul", bul_cols, "no Binding Update List entries");
 }
 
 static int cmd_home_agents_show(struct ctl *ctl, struct args *a)
 {
 	a->usage = USAGE_HOME_AGENTS;
-	return daemon_show(ctl, a, "home-agents-show", "home_agents", home_agent_cols);
+	return daemon_show(ctl, a, "home-agents-show", "home_agents", home_agent_cols,
+			   "no home agents known");
 }
 
 const struct cli_object cli_bul = {

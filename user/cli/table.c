@@ -94,8 +94,11 @@ static void table_line(const char *const cells[], const int width[], size_t n)
 	printf("%s\n", n ? cells[n - 1] : "");
 }
 
-/* A title line, then one line per element of the JSON array @rows, columns aligned. */
-static int table_print(struct json_object *rows, const struct column *cols)
+/*
+ * A title line, then one line per element of the JSON array @rows, columns
+ * aligned; no rows: the line @empty ("no bindings") rather than a bare title.
+ */
+static int table_print(struct json_object *rows, const struct column *cols, const char *empty)
 {
 	size_t nrows = json_object_array_length(rows), ncols = 0, r, c;
 	const struct column *shown[TABLE_COLS_MAX];
@@ -104,6 +107,10 @@ static int table_print(struct json_object *rows, const struct column *cols)
 	char(*cells)[CELL_MAX];
 	char *cell;
 
+	if (!nrows) {
+		puts(empty);
+		return 0;
+	}
 	for (; cols->title && ncols < TABLE_COLS_MAX; cols++)
 		if (column_shown(rows, cols))
 			shown[ncols++] = cols;
@@ -143,7 +150,8 @@ void print_json(struct json_object *obj)
 	json_object_put(obj);
 }
 
-int rows_output(const struct ctl *ctl, struct json_object *rows, const struct column *cols)
+int rows_output(const struct ctl *ctl, struct json_object *rows, const struct column *cols,
+		const char *empty)
 {
 	int err = 0;
 
@@ -151,14 +159,14 @@ int rows_output(const struct ctl *ctl, struct json_object *rows, const struct co
 		print_json(rows);
 		return 0;
 	}
-	if (table_print(rows, cols))
+	if (table_print(rows, cols, empty))
 		err = -ENOMEM;
 	json_object_put(rows);
 	return err;
 }
 
 int result_output(const struct ctl *ctl, struct json_object *result, const char *key,
-		  const struct column *cols)
+		  const struct column *cols, const char *empty)
 {
 	struct json_object *rows;
 	int ret;
@@ -174,7 +182,7 @@ int result_output(const struct ctl *ctl, struct json_object *result, const char 
 		json_object_put(result);
 		return 1;
 	}
-	ret = table_print(rows, cols);
+	ret = table_print(rows, cols, empty);
 	json_object_put(result);
 	return ret;
 }

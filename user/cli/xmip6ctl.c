@@ -22,13 +22,10 @@
 #include "config/config.h"
 #include "dp/dataplane.h"
 #include "common/util.h"
+#include "version.h" /* written by the Makefile: XMIP6_VERSION, XMIP6_GIT_REV */
 
 #ifndef CONFIG_CTL_SOCKET_DEFAULT
 #define CONFIG_CTL_SOCKET_DEFAULT "/run/xmip6/xmip6d.sock"
-#endif
-
-#ifndef XMIP6_VERSION
-#define XMIP6_VERSION "0.1.0"
 #endif
 
 #define USAGE_TOP "[OPTIONS] COMMAND ... (see xmip6ctl --help)"
@@ -126,7 +123,8 @@ static int bad_option(int opt, const char *word)
 
 static void print_version(void)
 {
-	printf("xmip6ctl %s (libbpf %u.%u)\n", XMIP6_VERSION, libbpf_major_version(),
+	printf("xmip6ctl %s (%s%s%slibbpf %u.%u)\n", XMIP6_VERSION, *XMIP6_GIT_REV ? "git " : "",
+	       XMIP6_GIT_REV, *XMIP6_GIT_REV ? ", " : "", libbpf_major_version(),
 	       libbpf_minor_version());
 }
 

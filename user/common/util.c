@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -37,9 +39,30 @@ void log_copy_to_stderr(bool on)
 	log_copy_stderr = on;
 }
 
+/*
+ * Under systemd, standard error may be the journal's stream: JOURNAL_STREAM
+ * names its device and inode (systemd.exec(5)). A line there starts with
+ * "<N>", its syslog priority (sd-daemon(3)), which the journal keeps.
+ */
+static bool stderr_is_journal(void)
+{
+	static int cached = -1;
+	unsigned long long dev, ino;
+	const char *env;
+	struct stat st;
+
+	if (cached < 0) {
+		env = getenv("JOURNAL_STREAM");
+		cached = env && sscanf(env, "%llu:%llu", &dev, &ino) == 2 && !fstat(2, &st) &&
+			 st.st_dev == dev && st.st_ino == ino;
+	}
+	return cached;
+}
+
 void log_msg(int level, const char *fmt, ...)
 {
 	va_list ap, copy;
+	bool journal = stderr_is_journal();
 
 	if (!log_enabled(level))
 		return;
@@ -49,7 +72,10 @@ void log_msg(int level, const char *fmt, ...)
 	if (log_to_syslog)
 		vsyslog(level, fmt, copy);
 	va_end(copy);
-	if (!log_to_syslog || log_copy_stderr) {
+	/* syslog() reaches the journal already: no second copy there. */
+	if (!log_to_syslog || (log_copy_stderr && !journal)) {
+		if (journal)
+			fprintf(stderr, "<%d>", level);
 		fprintf(stderr, "%s: ", program_invocation_short_name);
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * doc.c - the settings tables of docs/xmip6d.conf.md, written from the
- * schema (schema.h): one Markdown table per section, one line per row, so
+ * doc.c - the settings tables of docs/xmip6d.conf.md and of the man page
+ * xmip6d.conf(5) (docs/man/xmip6d.conf.5), written from the schema
+ * (schema.h): one Markdown table, or one roff tagged list, per section, so
  * that the documentation names exactly the settings the loader takes, with
  * their real ranges and defaults.
  */
@@ -113,38 +114,130 @@ static void print_cells(FILE *out, const char *const *cells, int n)
 	fputs("|\n", out);
 }
 
+/* A row's five cells (Markdown inline text); -EINVAL after a message when one is missing or
+ * would break its line or column. */
+static int row_cells(const struct config_section *sec, const struct config_row *row, char name[64],
+		     char def[CELL_MAX], char allowed[CELL_MAX], const char *cells[5])
+{
+	int c;
+
+	snprintf(name, 64, "`%s`", row->name);
+	default_doc(row, def, CELL_MAX);
+	allowed_doc(row, allowed, CELL_MAX);
+	cells[0] = name;
+	cells[1] = type_doc(row);
+	cells[2] = def;
+	cells[3] = allowed;
+	cells[4] = row->doc ? row->doc : "";
+	if (!cells[4][0]) {
+		fprintf(stderr, "%s.%s: no doc line in the schema\n", sec->name, row->name);
+		return -EINVAL;
+	}
+	for (c = 0; c < 5; c++) {
+		if (!cell_ok(cells[c])) {
+			fprintf(stderr, "%s.%s: a newline or | in its table cell\n", sec->name,
+				row->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int schema_doc_table(FILE *out, const struct config_section *sec)
 {
 	char name[64], def[CELL_MAX], allowed[CELL_MAX];
 	const char *cells[5];
 	size_t i;
-	int c;
 
 	fputs("| Setting | Type | Default | Allowed | What it does |\n|---|---|---|---|---|\n",
 	      out);
 	for (i = 0; i < sec->n_rows; i++) {
-		const struct config_row *row = &sec->rows[i];
-
-		snprintf(name, sizeof(name), "`%s`", row->name);
-		default_doc(row, def, sizeof(def));
-		allowed_doc(row, allowed, sizeof(allowed));
-		cells[0] = name;
-		cells[1] = type_doc(row);
-		cells[2] = def;
-		cells[3] = allowed;
-		cells[4] = row->doc ? row->doc : "";
-		if (!cells[4][0]) {
-			fprintf(stderr, "%s.%s: no doc line in the schema\n", sec->name, row->name);
+		if (row_cells(sec, &sec->rows[i], name, def, allowed, cells))
 			return -EINVAL;
-		}
-		for (c = 0; c < 5; c++) {
-			if (!cell_ok(cells[c])) {
-				fprintf(stderr, "%s.%s: a newline or | in its table cell\n",
-					sec->name, row->name);
-				return -EINVAL;
-			}
-		}
 		print_cells(out, cells, 5);
+	}
+	return 0;
+}
+
+/* One UTF-8 sequence at @s as groff's \[uXXXX]; the bytes it took. */
+static int roff_utf8(FILE *out, const unsigned char *s)
+{
+	unsigned int cp = 0;
+	int n, i;
+
+	n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1;
+	cp = n == 1 ? '?' : s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			fputc('?', out);
+			return i;
+		}
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	fprintf(out, "\\[u%04X]", cp);
+	return n;
+}
+
+/*
+ * Markdown inline text as roff: `code` bold, *words* italic, [text](#anchor)
+ * its text, backslashes and non-ASCII escaped, "-" as \- inside code (a
+ * name to type). The caller starts the line: a leading "." or "'" is
+ * guarded with \&.
+ */
+static void roff_text(FILE *out, const char *s)
+{
+	bool code = false, italic = false;
+	const char *close;
+
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	while (*s) {
+		if (*s == '`') {
+			fputs((code = !code) ? "\\fB" : "\\fR", out);
+			s++;
+		} else if (*s == '*' && !code) {
+			fputs((italic = !italic) ? "\\fI" : "\\fR", out);
+			s++;
+		} else if (*s == '[' && !code && (close = strstr(s, "](")) && strchr(close, ')')) {
+			fprintf(out, "%.*s", (int)(close - s - 1), s + 1);
+			s = strchr(close, ')') + 1;
+		} else if (*s == '\\') {
+			fputs("\\e", out);
+			s++;
+		} else if (*s == '-' && code) {
+			fputs("\\-", out);
+			s++;
+		} else if ((unsigned char)*s >= 0x80) {
+			s += roff_utf8(out, (const unsigned char *)s);
+		} else {
+			fputc(*s++, out);
+		}
+	}
+}
+
+int schema_doc_man(FILE *out, const struct config_section *sec)
+{
+	char name[64], def[CELL_MAX], allowed[CELL_MAX];
+	const char *cells[5];
+	size_t i;
+
+	for (i = 0; i < sec->n_rows; i++) {
+		if (row_cells(sec, &sec->rows[i], name, def, allowed, cells))
+			return -EINVAL;
+		fputs(".TP\n", out);
+		roff_text(out, name);
+		fputs("\n", out);
+		fputs("Type: ", out);
+		roff_text(out, cells[1]);
+		fputs(". Default: ", out);
+		roff_text(out, strcmp(def, "—") ? def : "none");
+		if (allowed[0]) {
+			fputs(". Allowed: ", out);
+			roff_text(out, allowed);
+		}
+		fputs(".\n.br\n", out);
+		roff_text(out, cells[4]);
+		fputs("\n", out);
 	}
 	return 0;
 }

@@ -99,6 +99,8 @@ void row_set_int(const struct config_row *row, void *obj, long long value);
 
 /* doc.c: the settings table of @sec in Markdown; -EINVAL for a row without doc. */
 int schema_doc_table(FILE *out, const struct config_section *sec);
+/* The same as a roff tagged list (.TP), for the man page xmip6d.conf(5). */
+int schema_doc_man(FILE *out, const struct config_section *sec);
 
 /*
  * Hooks and rules the tables name. rules.c: the sections' own; keys.c: the

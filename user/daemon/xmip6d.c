@@ -27,16 +27,14 @@
 
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
+#include <systemd/sd-daemon.h>
 
 #include "daemon/ctl.h"
 #include "daemon/daemon.h"
 #include "dp/view.h"
 #include "roles/roles.h"
 #include "common/util.h"
-
-#ifndef XMIP6_VERSION
-#define XMIP6_VERSION "0.1.0"
-#endif
+#include "version.h" /* written by the Makefile: XMIP6_VERSION, XMIP6_GIT_REV */
 
 #define TICK_NS	     (50 * 1000000L)
 #define NSEC_PER_SEC 1000000000ULL
@@ -267,7 +265,7 @@ static bool roles_changed(const struct xmip6d_config *cur, const struct xmip6d_c
  * the next message; a changed role, address, interface set or pin dir needs
  * a restart and is refused, keeping the running configuration.
  */
-static void reload(struct daemon *d, bool debug)
+static void reload_config(struct daemon *d, bool debug)
 {
 	struct xmip6d_config next;
 	char err[ERR_LEN];
@@ -297,6 +295,17 @@ static void reload(struct daemon *d, bool debug)
 	apply_logging(&d->cfg, debug);
 	daemon_reload_after(d);
 	pr_notice("configuration reloaded from %s", d->cfg.path);
+}
+
+/*
+ * systemd (Type=notify, dist/xmip6d.service.in) sees the reload begin and
+ * end, refused or not; sd_notify() does nothing outside systemd.
+ */
+static void reload(struct daemon *d, bool debug)
+{
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", mono_now_ns() / 1000);
+	reload_config(d, debug);
+	sd_notify(0, "READY=1");
 }
 
 static int run(struct daemon *d, bool debug)
@@ -343,6 +352,7 @@ static int run(struct daemon *d, bool debug)
 	}
 	pr_notice("running; control socket %s", d->cfg.control_socket);
 	log_copy_to_stderr(false); /* started: syslog alone from here on */
+	sd_notify(0, "READY=1");
 
 	while (!stop) {
 		n = epoll_wait(epfd, events, MAX_EVENTS, -1);
@@ -388,6 +398,7 @@ static int run(struct daemon *d, bool debug)
 			}
 		}
 	}
+	sd_notify(0, "STOPPING=1");
 	pr_notice("stopping; the data plane and its bindings stay in place");
 out:
 	ctl_server_close(ctl);
@@ -444,7 +455,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("xmip6d %s\n", XMIP6_VERSION);
+			printf("xmip6d %s%s%s%s\n", XMIP6_VERSION, *XMIP6_GIT_REV ? " (git " : "",
+			       XMIP6_GIT_REV, *XMIP6_GIT_REV ? ")" : "");
 			return 0;
 		default:
 			usage(stderr);
