@@ -275,6 +275,13 @@ xb_live_case() {
 	return "$rc"
 }
 
+# xb_live_ready SECTION: the rig and the generator; says so when SECTION
+# cannot have seg6.
+xb_live_ready() {
+	xb_live_rig && xb_live_gen || return 1
+	[ -z "$XB_SEG6_SKIP" ] || xb_skip "$1" seg6 "$XB_SEG6_SKIP"
+}
+
 # xb_round SECTION R: mark the start of a round (report.py pairs each case
 # with the floor of its own round).
 xb_round() { printf '{"item":"round","section":"%s","round":%s}\n' "$1" "$2" >>"$XB_RAW"; }
@@ -282,13 +289,8 @@ xb_round() { printf '{"item":"round","section":"%s","round":%s}\n' "$1" "$2" >>"
 bench_live() {
 	local r c cases="drop forward redirect naive_encap ha_encap:1 ha_encap:$XB_BIG"
 	cases+=" drop_tunnel ha_decap:1 ha_decap:$XB_BIG"
-	xb_live_rig || return 1
-	xb_live_gen || return 1
-	if [ -n "$XB_SEG6_SKIP" ]; then
-		xb_skip live seg6 "$XB_SEG6_SKIP"
-	else
-		cases+=" seg6"
-	fi
+	xb_live_ready live || return 1
+	[ -n "$XB_SEG6_SKIP" ] || cases+=" seg6"
 	xb_log "live: $XB_ROUNDS rounds of: $cases; ${XB_SECONDS}s each, ${BENCH_FRAME_LEN}-octet frames, generator $XB_GEN, CPU $XB_CPU"
 	for ((r = 0; r < XB_ROUNDS; r++)); do
 		xb_round live "$r"
@@ -309,8 +311,7 @@ bench_scale() {
 	local n r
 	xb_log "scale: bindings $XB_SCALE"
 	[ -e "/run/netns/$(xm_ns cost)" ] || xb_cost_ns || return 1
-	xb_live_rig || return 1
-	xb_live_gen || return 1
+	xb_live_rig && xb_live_gen || return 1
 	for n in $XB_SCALE; do
 		xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost ha_encap "$n" "$XB_REPEAT" \
 			"$XB_RUNS" || return 1
@@ -328,17 +329,13 @@ bench_scale() {
 # Where the time goes: perf samples (cpu-clock; this machine may have no
 # hardware counters) on the CPU of the live runs while the generator,
 # pinned there, drives the case; the whole path of a packet is on that CPU.
+# The summary counts the samples of xmbench and that CPU's ksoftirqd only.
 
 bench_profile() {
 	local c n data sets="ha_encap:1 forward:1 ha_encap:$XB_BIG ha_decap:1"
 	command -v perf >/dev/null || { xb_skip profile "" "no perf (linux-perf)"; return 0; }
-	xb_live_rig || return 1
-	xb_live_gen || return 1
-	if [ -n "$XB_SEG6_SKIP" ]; then
-		xb_skip profile seg6 "$XB_SEG6_SKIP"
-	else
-		sets+=" seg6:1"
-	fi
+	xb_live_ready profile || return 1
+	[ -n "$XB_SEG6_SKIP" ] || sets+=" seg6:1"
 	xb_log "profile: perf record -e cpu-clock on CPU $XB_CPU: $sets"
 	for c in $sets; do
 		n=${c#*:}
@@ -347,8 +344,10 @@ bench_profile() {
 		XB_WRAP=(perf record -q -e cpu-clock -C "$XB_CPU" -g -o "$data" --)
 		xb_live_case "$c" "$n" || { XB_WRAP=(); return 1; }
 		XB_WRAP=()
+		# Only the run's own samples: the CPU also runs other work on a
+		# shared machine. Its softirq work is charged to it or to ksoftirqd.
 		perf report -i "$data" --stdio --no-children --sort symbol --percent-limit 1 \
-			-g none 2>/dev/null | "$XM_PYTHON" -c 'import json, re, sys
+			--comms "xmbench,ksoftirqd/$XB_CPU" --percentage relative -g none 2>/dev/null | "$XM_PYTHON" -c 'import json, re, sys
 rows = []
 for line in sys.stdin:
     m = re.match(r"\s*([0-9.]+)%\s+\[.\]\s+(.*\S)", line)

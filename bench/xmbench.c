@@ -126,6 +126,27 @@ static double now_s(void)
 }
 
 /*
+ * The number that @fmt reads from the first line of /proc file @path_fmt
+ * (with @n in it) that it matches; -1 if none.
+ */
+static long long proc_value(const char *fmt, const char *path_fmt, int n)
+{
+	char path[64], line[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), path_fmt, n);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, fmt, &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/*
  * CPU time spent for the live runs, in ns: this process's and that of
  * ksoftirqd on its CPU (/proc/PID/schedstat, run time in ns). A live run is
  * pinned to one CPU; the softirq work its sends raise (the veth NAPI polls,
@@ -135,18 +156,7 @@ static double now_s(void)
  */
 static long long sched_ns(int pid)
 {
-	char path[64];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return proc_value("%lld", "/proc/%d/schedstat", pid);
 }
 
 /* The pid of ksoftirqd/@cpu, 0 when not found. */
@@ -432,19 +442,7 @@ out:
 /* memlock of a map from /proc/self/fdinfo (what bpftool shows). */
 static long long map_memlock(int fd)
 {
-	char path[64], line[128];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "memlock: %lld", &v) == 1)
-			break;
-	fclose(f);
-	return v;
+	return proc_value("memlock: %lld", "/proc/self/fdinfo/%d", fd);
 }
 
 static void cost_frame(const struct path *p, struct frame *f, unsigned int len)
