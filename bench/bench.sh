@@ -329,10 +329,11 @@ bench_scale() {
 # Where the time goes: perf samples (cpu-clock; this machine may have no
 # hardware counters) on the CPU of the live runs while the generator,
 # pinned there, drives the case; the whole path of a packet is on that CPU.
-# The summary counts the samples of xmbench and that CPU's ksoftirqd only.
+# The summary counts the samples of that xmbench run and that CPU's
+# ksoftirqd only.
 
 bench_profile() {
-	local c n data sets="ha_encap:1 forward:1 ha_encap:$XB_BIG ha_decap:1"
+	local c n data pids sets="ha_encap:1 forward:1 ha_encap:$XB_BIG ha_decap:1"
 	command -v perf >/dev/null || { xb_skip profile "" "no perf (linux-perf)"; return 0; }
 	xb_live_ready profile || return 1
 	[ -n "$XB_SEG6_SKIP" ] || sets+=" seg6:1"
@@ -341,13 +342,17 @@ bench_profile() {
 		n=${c#*:}
 		c=${c%:*}
 		data=$XB_OUT/perf-$c-$n.data
-		XB_WRAP=(perf record -q -e cpu-clock -C "$XB_CPU" -g -o "$data" --)
+		# -D: not the program's load and warm-up (0.3 s), the measurement.
+		XB_WRAP=(perf record -q -e cpu-clock -C "$XB_CPU" -g -D 600 -o "$data" --)
 		xb_live_case "$c" "$n" || { XB_WRAP=(); return 1; }
 		XB_WRAP=()
-		# Only the run's own samples: the CPU also runs other work on a
-		# shared machine. Its softirq work is charged to it or to ksoftirqd.
+		# Only the run's own samples (the CPU also runs other work on a
+		# shared machine, other xmbench runs included): its softirq work
+		# is charged to it or to ksoftirqd.
+		pids=$(grep '"item":"live"' "$XB_RAW" | tail -n 1 | sed 's/.*"pid":\([0-9]*\).*/\1/')
+		pids+=,$(pgrep -x "ksoftirqd/$XB_CPU")
 		perf report -i "$data" --stdio --no-children --sort symbol --percent-limit 1 \
-			--comms "xmbench,ksoftirqd/$XB_CPU" --percentage relative -g none 2>/dev/null | "$XM_PYTHON" -c 'import json, re, sys
+			--pid "$pids" --percentage relative -g none 2>/dev/null | "$XM_PYTHON" -c 'import json, re, sys
 rows = []
 for line in sys.stdin:
     m = re.match(r"\s*([0-9.]+)%\s+\[.\]\s+(.*\S)", line)

@@ -932,11 +932,11 @@ static int cmd_live(int argc, char **argv)
 	o1 = count_key(b, 1);
 	if (sent < 0)
 		goto detach;
-	printf("{\"item\":\"live\",\"case\":\"%s\",\"kind\":\"%s\",\"gen\":\"%s\","
+	printf("{\"item\":\"live\",\"case\":\"%s\",\"kind\":\"%s\",\"gen\":\"%s\",\"pid\":%d,"
 	       "\"bindings\":%u,\"frame_len\":%u,\"sent_len\":%u,\"seconds\":%.3f,\"sent\":%lld,"
 	       "\"cpu_ns\":%lld,\"delivered\":%llu,\"pps\":%.0f,\"sent_pps\":%.0f,"
 	       "\"delivered_len\":%.1f}\n",
-	       argv[1], argv[2], gen, n, flen, t.tmpl.len, t1 - t0, sent,
+	       argv[1], argv[2], gen, (int)getpid(), n, flen, t.tmpl.len, t1 - t0, sent,
 	       cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, (unsigned long long)(c1 - c0),
 	       (c1 - c0) / (t1 - t0), sent / (t1 - t0),
 	       c1 > c0 ? (double)(o1 - o0) / (c1 - c0) : 0.0);
