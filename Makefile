@@ -141,7 +141,7 @@ test-package:
 	selftests/pkg/package.sh
 
 # The README's test command. Needs root (namespaces, BPF).
-test: all fuzz-build
+test: all fuzz-build $(BUILD)/bench/xmbench
 	selftests/run.sh
 
 # The whole suite again with every user-space program built with clang,

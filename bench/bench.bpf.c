@@ -16,16 +16,23 @@
  *   xdp_fib            bpf_fib_lookup() alone, as xdp_ha does it for the CoA.
  *   xdp_gen            live-frame traffic generator: restores the Ethernet,
  *                      IPv6 and UDP headers of every frame (pages are
- *                      recycled after the receiver rewrote them), spreads
- *                      the destination over cfg.spread_n home addresses and
- *                      redirects to cfg.ifindex.
- *   xdp_count          sink: counts and drops.
- *   xdp_ceiling        the "no work" forwarder: new MACs, redirect.
+ *                      recycled after the receiver rewrote them), writes
+ *                      the next of cfg.spread_n home addresses (and the UDP
+ *                      checksum for it) and redirects to cfg.ifindex.
+ *   xdp_count          sink: counts and drops; on a DUT's ingress, the drop
+ *                      floor of the live section.
+ *   xdp_redirect       the "no work" forwarder: new MACs, redirect.
+ *   xdp_naive_encap    the reference encapsulation: IPv6-in-IPv6 with a
+ *                      fixed outer header, fixed MACs and output device; no
+ *                      lookup of any kind (what xdp_ha's encap path would
+ *                      cost with nothing to look up).
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <linux/if_ether.h>
+#include <linux/ipv6.h>
 
 #include "bench.h"
 
@@ -63,7 +70,7 @@ static __always_inline __u64 hoa_low(__u32 seed, __u64 i)
 	return z ^ (z >> 31);
 }
 
-/* Next home address index; @n > 1. A plain counter: one CPU runs a test. */
+/* Next home address index; @n >= 1. A plain counter: one CPU runs a test. */
 static __always_inline __u64 next_index(__u32 n)
 {
 	__u64 i = iter++;
@@ -135,7 +142,8 @@ int xdp_gen(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	if (bpf_xdp_store_bytes(ctx, 0, cfg.tmpl, cfg.len))
 		return XDP_ABORTED;
-	if (cfg.spread_n > 1 && off <= TMPL_MAX - 16 && coff <= TMPL_MAX - 2) {
+	/* Every frame, one home address or many: the same work in every case. */
+	if (cfg.spread_n >= 1 && off <= TMPL_MAX - 16 && coff <= TMPL_MAX - 2) {
 		low = hoa_low(cfg.seed, next_index(cfg.spread_n));
 		/* The template's checksum covers a zero low half: add it in. */
 		data = (void *)(long)ctx->data;
@@ -190,15 +198,49 @@ int xdp_count(struct xdp_md *ctx)
 }
 
 SEC("xdp")
-int xdp_ceiling(struct xdp_md *ctx)
+int xdp_redirect(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u8 *eth = data;
 
-	if (data + 14 > data_end)
+	if (data + ETH_HLEN > data_end)
 		return XDP_DROP;
-	__builtin_memcpy(eth, cfg.dmac, 6);
-	__builtin_memcpy(eth + 6, cfg.smac, 6);
+	__builtin_memcpy(eth, cfg.dmac, ETH_ALEN);
+	__builtin_memcpy(eth + ETH_ALEN, cfg.smac, ETH_ALEN);
+	return bpf_redirect(cfg.ifindex, 0);
+}
+
+/*
+ * The least an XDP IPv6-in-IPv6 encapsulation can do (RFC 2473): room for
+ * the outer header, Ethernet and outer IPv6 header from constants, the
+ * inner hop limit decremented (as xdp_ha does), redirect. No map, no FIB.
+ */
+SEC("xdp")
+int xdp_naive_encap(struct xdp_md *ctx)
+{
+	struct ipv6hdr *outer, *inner;
+	struct ethhdr *eth;
+	void *data, *data_end;
+
+	if (bpf_xdp_adjust_head(ctx, -(int)sizeof(struct ipv6hdr)))
+		return XDP_DROP;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	eth = data;
+	outer = (void *)(eth + 1);
+	inner = outer + 1;
+	if ((void *)(inner + 1) > data_end)
+		return XDP_DROP;
+	__builtin_memcpy(eth->h_dest, cfg.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, cfg.smac, ETH_ALEN);
+	eth->h_proto = bpf_htons(ETH_P_IPV6);
+	*(__be32 *)outer = bpf_htonl(0x60000000);
+	outer->payload_len = bpf_htons(sizeof(*inner) + bpf_ntohs(inner->payload_len));
+	outer->nexthdr = 41; /* IPPROTO_IPV6 */
+	outer->hop_limit = 64;
+	__builtin_memcpy(&outer->saddr, cfg.outer_src, sizeof(outer->saddr));
+	__builtin_memcpy(&outer->daddr, cfg.outer_dst, sizeof(outer->daddr));
+	inner->hop_limit--;
 	return bpf_redirect(cfg.ifindex, 0);
 }

@@ -13,12 +13,14 @@ struct bench_cfg {
 	__u32 spread_n;	  /* number of home addresses; 0 or 1 = the template's */
 	__u32 spread_off; /* offset of the home address in the frame */
 	__u32 csum_off;	  /* xdp_gen: offset of the UDP checksum, 0 = none */
-	__u32 ifindex;	  /* xdp_gen, xdp_ceiling: redirect target */
+	__u32 ifindex;	  /* xdp_gen, xdp_redirect, xdp_naive_encap: redirect target */
 	__u32 seed;	  /* home address i = prefix:hash(seed, i) */
-	__u8 dmac[6];	  /* xdp_ceiling */
-	__u8 smac[6];	  /* xdp_ceiling */
+	__u8 dmac[6];	  /* xdp_redirect, xdp_naive_encap */
+	__u8 smac[6];	  /* xdp_redirect, xdp_naive_encap */
 	__u8 fib_src[16]; /* xdp_fib: outer source and destination */
 	__u8 fib_dst[16];
+	__u8 outer_src[16]; /* xdp_naive_encap: the tunnel's source and destination */
+	__u8 outer_dst[16];
 	__u8 tmpl[TMPL_MAX];
 };
 

@@ -22,21 +22,36 @@
  *   xmbench fill MAP_PIN BINDINGS COA HA_ADDR
  *	Fill a pinned bindings map with the same home addresses.
  *
- *   xmbench live CASE GEN_NS GEN_DEV DST_MAC SINK_NS SINK_DEV BINDINGS SECONDS
- *	Live-frame generator: IPv6/UDP frames (BENCH_FRAME_LEN octets, default
- *	78) from 2001:db8:c::2 to the home addresses, to DST_MAC, redirected
- *	into GEN_DEV in GEN_NS (batches of 256); xdp_count on SINK_DEV in
- *	SINK_NS counts what arrives. Prints frames sent and delivered, pps.
+ *   xmbench live CASE KIND GEN_NS GEN_DEV DST_MAC SINK_NS SINK_DEV BINDINGS SECONDS
+ *	Traffic generator: frames of BENCH_FRAME_LEN octets (default 78) to
+ *	DST_MAC sent into GEN_DEV in GEN_NS; xdp_count on SINK_DEV in SINK_NS
+ *	counts (and drops) what arrives. KIND "udp": IPv6/UDP from
+ *	2001:db8:c::2 to the home addresses; "tunnel": the same packet from
+ *	the home addresses to the CN inside IPv6-in-IPv6 from the CoA to the
+ *	HA (40 octets more). Every frame gets the next of BINDINGS home
+ *	addresses (one address when 1) and its UDP checksum, in every case
+ *	alike. BENCH_GEN picks the generator: "live" (default), live frames
+ *	(BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES) redirected into
+ *	GEN_DEV by xdp_gen, batches of 256; or "packet", for kernels that
+ *	refuse live frames: an AF_PACKET socket on GEN_DEV with
+ *	PACKET_QDISC_BYPASS and sendmmsg, batches of 256. Prints frames sent
+ *	and delivered, pps, and the frame length at the sink.
  *
- *   xmbench ceiling NS DEV OUT_DEV DST_MAC
- *	Attach xdp_ceiling to DEV (stays after exit: `ip link set DEV xdp off`).
+ *   xmbench attach PROG NS DEV [OUT_DEV DST_MAC]
+ *	Attach a bench.bpf.c program to DEV in NS (native XDP; it stays after
+ *	exit: `ip link set DEV xdpdrv off`). PROG: drop (xdp_count on the
+ *	DUT's ingress: the floor), redirect (xdp_redirect: new MACs, redirect
+ *	to OUT_DEV), naive_encap (xdp_naive_encap: IPv6-in-IPv6 from HA_ADDR to
+ *	COA, new MACs, redirect to OUT_DEV; no lookup at all).
  *
  *   xmbench hoa I
  *	Print home address I (0-based) of those above.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +59,8 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <netpacket/packet.h>
+#include <sys/socket.h>
 #include <linux/bpf.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
@@ -106,6 +123,74 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The number that @fmt reads from the first line of /proc file @path_fmt
+ * (with @n in it) that it matches; -1 if none.
+ */
+static long long proc_value(const char *fmt, const char *path_fmt, int n)
+{
+	char path[64], line[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), path_fmt, n);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, fmt, &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/*
+ * CPU time spent for the live runs, in ns: this process's and that of
+ * ksoftirqd on its CPU (/proc/PID/schedstat, run time in ns). A live run is
+ * pinned to one CPU; the softirq work its sends raise (the veth NAPI polls,
+ * the DUT, the sink) runs either in its own context, charged to it (no
+ * CONFIG_IRQ_TIME_ACCOUNTING here), or in that ksoftirqd. Time the CPU
+ * spends on other tasks of a shared machine is in neither.
+ */
+static long long sched_ns(int pid)
+{
+	return proc_value("%lld", "/proc/%d/schedstat", pid);
+}
+
+/* The pid of ksoftirqd/@cpu, 0 when not found. */
+static int ksoftirqd_pid(int cpu)
+{
+	char want[32], path[300], comm[32];
+	struct dirent *e;
+	int pid = 0;
+	DIR *d;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "ksoftirqd/%d\n", cpu);
+	d = opendir("/proc");
+	while (d && !pid && (e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, want))
+			pid = atoi(e->d_name);
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return pid;
+}
+
+static long long busy_ns(int softirqd)
+{
+	long long self = sched_ns(getpid()), soft = softirqd ? sched_ns(softirqd) : 0;
+
+	return self < 0 || soft < 0 ? -1 : self + soft;
 }
 
 /* ------------------------------------------------------------- frames */
@@ -357,19 +442,7 @@ out:
 /* memlock of a map from /proc/self/fdinfo (what bpftool shows). */
 static long long map_memlock(int fd)
 {
-	char path[64], line[128];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "memlock: %lld", &v) == 1)
-			break;
-	fclose(f);
-	return v;
+	return proc_value("memlock: %lld", "/proc/self/fdinfo/%d", fd);
 }
 
 static void cost_frame(const struct path *p, struct frame *f, unsigned int len)
@@ -632,8 +705,46 @@ static int parse_mac(const char *s, unsigned char *mac)
 		       : -EINVAL;
 }
 
-/* Send for @secs seconds; returns frames handed to the test run. */
-static long long generate(struct bench *b, const struct frame *f, unsigned int ifindex, double secs)
+/*
+ * The frames of one live run: a template whose home address has a zero low
+ * half and whose UDP checksum covers that zero; frame i gets home address
+ * i mod n and the checksum adjusted for it (RFC 1624), the same in user
+ * space (AF_PACKET) and in xdp_gen (live frames).
+ */
+struct traffic {
+	struct frame tmpl;
+	unsigned int addr_off; /* the home address in the frame */
+	unsigned int csum_off; /* the UDP checksum */
+	__u64 n, next;
+};
+
+static __u16 csum_fold(__u32 s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* Writes the next home address and its checksum into @f (a copy of the template). */
+static void traffic_next(struct traffic *t, struct frame *f)
+{
+	__u64 low = hoa_low(SEED, t->next++ % t->n);
+	unsigned char *ck = f->b + t->csum_off;
+	__u32 sum = (__u16) ~((t->tmpl.b[t->csum_off] << 8) | t->tmpl.b[t->csum_off + 1]);
+	__u16 res;
+	int k;
+
+	sum += (low >> 48) + ((low >> 32) & 0xffff) + ((low >> 16) & 0xffff) + (low & 0xffff);
+	res = ~csum_fold(sum) ?: 0xffff;
+	ck[0] = res >> 8;
+	ck[1] = res & 0xff;
+	for (k = 0; k < 8; k++)
+		f->b[t->addr_off + 15 - k] = low >> (8 * k);
+}
+
+/* Live frames: xdp_gen for @secs seconds; returns frames handed to the test run. */
+static long long live_send(struct bench *b, const struct frame *f, unsigned int ifindex,
+			   double secs)
 {
 	struct xdp_md ctx = {.data = 0, .data_end = f->len, .ingress_ifindex = ifindex};
 	const unsigned int chunk = 1 << 16;
@@ -659,26 +770,110 @@ static long long generate(struct bench *b, const struct frame *f, unsigned int i
 	return sent;
 }
 
+/*
+ * AF_PACKET: an Ethernet frame socket on @ifindex that hands each frame
+ * straight to the driver (PACKET_QDISC_BYPASS: no qdisc, as the live frames
+ * have none). Protocol 0: it receives nothing.
+ */
+static int packet_open(unsigned int ifindex)
+{
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_ifindex = ifindex};
+	int one = 1, fd;
+
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+/* AF_PACKET: sendmmsg batches for @secs seconds; returns frames the socket took. */
+static long long packet_send(int fd, struct traffic *t, double secs)
+{
+	static struct frame batch[LIVE_BATCH];
+	struct mmsghdr msgs[LIVE_BATCH] = {};
+	struct iovec iov[LIVE_BATCH];
+	double end = now_s() + secs;
+	long long sent = 0;
+	int i, r;
+
+	for (i = 0; i < LIVE_BATCH; i++) {
+		batch[i] = t->tmpl;
+		iov[i].iov_base = batch[i].b;
+		iov[i].iov_len = batch[i].len;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	do {
+		for (i = 0; i < LIVE_BATCH; i++)
+			traffic_next(t, &batch[i]);
+		r = sendmmsg(fd, msgs, LIVE_BATCH, 0);
+		if (r < 0 && errno != ENOBUFS && errno != EAGAIN && errno != EINTR) {
+			fprintf(stderr, "xmbench: sendmmsg: %s\n", strerror(errno));
+			return -errno;
+		}
+		if (r > 0)
+			sent += r;
+	} while (now_s() < end);
+	return sent;
+}
+
+/* The template of KIND @kind ("udp" or "tunnel"), @flen octets of inner packet. */
+static int traffic_init(struct traffic *t, const char *kind, const unsigned char *dmac,
+			unsigned int flen, __u64 n)
+{
+	static const unsigned char smac[6] = {0x02, 0x00, 0x5e, 0x00, 0x0c, 0x02};
+	struct in6_addr src, home, cn, coa, ha;
+
+	memset(t, 0, sizeof(*t));
+	hoa(0, &home);
+	memset(home.s6_addr + 8, 0, 8); /* traffic_next() writes the low half */
+	if (!strcmp(kind, "udp")) {
+		addr(LIVE_SRC, &src);
+		udp_frame(&t->tmpl, dmac, &src, &home, flen);
+		t->addr_off = ETH_LEN + 24;
+		t->csum_off = ETH_LEN + IP6_LEN + 6;
+	} else if (!strcmp(kind, "tunnel")) {
+		addr(CN, &cn);
+		addr(COA, &coa);
+		addr(HA_ADDR, &ha);
+		tunnel_frame(&t->tmpl, dmac, &coa, &ha, &home, &cn, flen + IP6_LEN);
+		t->addr_off = ETH_LEN + IP6_LEN + 8;
+		t->csum_off = ETH_LEN + 2 * IP6_LEN + 6;
+	} else {
+		return -EINVAL;
+	}
+	memcpy(t->tmpl.b + 6, smac, 6);
+	t->n = n;
+	return 0;
+}
+
 static int cmd_live(int argc, char **argv)
 {
-	unsigned int n, gen_if, sink_if, flen = 78;
-	unsigned char dmac[6], smac[6] = {0x02, 0x00, 0x5e, 0x00, 0x0c, 0x02};
-	struct in6_addr src, dst;
+	unsigned int n, gen_if, sink_if = 0, flen = 78;
+	unsigned char dmac[6];
 	struct bench *b = NULL;
-	struct frame f = {};
+	struct traffic t;
 	double secs, t0, t1;
+	long long cpu0, cpu1;
+	int softirqd = ksoftirqd_pid(sched_getcpu());
 	long long sent;
 	__u64 c0, c1, o0, o1;
-	int err = 1, home;
-	const char *env = getenv("BENCH_FRAME_LEN");
+	int err = 1, home, pfd = -1;
+	const char *env = getenv("BENCH_FRAME_LEN"), *gen = getenv("BENCH_GEN");
 
-	if (argc != 9)
+	if (argc != 10)
 		return 2;
 	if (env)
 		flen = strtoul(env, NULL, 0);
-	n = strtoul(argv[7], NULL, 0);
-	secs = strtod(argv[8], NULL);
-	if (parse_mac(argv[4], dmac) || !n || secs <= 0 || secs > 30 || flen < 64 || flen > 128) {
+	n = strtoul(argv[8], NULL, 0);
+	secs = strtod(argv[9], NULL);
+	if (parse_mac(argv[5], dmac) || !n || secs <= 0 || secs > 30 || flen < 64 || flen > 128 ||
+	    traffic_init(&t, argv[2], dmac, flen, n)) {
 		fprintf(stderr, "xmbench live: bad arguments\n");
 		return 2;
 	}
@@ -686,59 +881,71 @@ static int cmd_live(int argc, char **argv)
 	b = bench__open_and_load();
 	if (!b || home < 0)
 		goto out;
+	if (!gen || strcmp(gen, "packet"))
+		gen = "live";
 
-	/* The sink first: the HA's redirects into its peer need its XDP. */
-	if (enter_ns(argv[5]))
+	/* The sink first: redirects into its peer need its XDP. */
+	if (enter_ns(argv[6]))
 		goto out;
-	sink_if = if_nametoindex(argv[6]);
+	sink_if = if_nametoindex(argv[7]);
 	if (!sink_if || bpf_xdp_attach(sink_if, bpf_program__fd(b->progs.xdp_count),
 				       XDP_FLAGS_DRV_MODE, NULL)) {
-		fprintf(stderr, "xmbench: sink %s: %s\n", argv[6], strerror(errno));
+		fprintf(stderr, "xmbench: sink %s: %s\n", argv[7], strerror(errno));
 		goto out;
 	}
 
-	if (enter_ns(argv[2]))
+	if (enter_ns(argv[3]))
 		goto detach;
-	gen_if = if_nametoindex(argv[3]);
+	gen_if = if_nametoindex(argv[4]);
 	if (!gen_if)
 		goto detach;
-	addr(LIVE_SRC, &src);
-	hoa(0, &dst);
-	memset(dst.s6_addr + 8, 0, n > 1 ? 8 : 0); /* xdp_gen adds the low half */
-	udp_frame(&f, dmac, &src, &dst, flen);
-	memcpy(f.b + 6, smac, 6);
-	b->bss->cfg.len = f.len;
-	memcpy(b->bss->cfg.tmpl, f.b, f.len);
-	b->bss->cfg.spread_n = n;
-	b->bss->cfg.spread_off = ETH_LEN + 24;
-	b->bss->cfg.csum_off = ETH_LEN + IP6_LEN + 6;
-	b->bss->cfg.seed = SEED;
-	b->bss->cfg.ifindex = gen_if;
+	if (!strcmp(gen, "packet")) {
+		pfd = packet_open(gen_if);
+		if (pfd < 0) {
+			fprintf(stderr, "xmbench: AF_PACKET on %s: %s\n", argv[4], strerror(-pfd));
+			goto detach;
+		}
+	} else {
+		b->bss->cfg.len = t.tmpl.len;
+		memcpy(b->bss->cfg.tmpl, t.tmpl.b, t.tmpl.len);
+		b->bss->cfg.spread_n = n;
+		b->bss->cfg.spread_off = t.addr_off;
+		b->bss->cfg.csum_off = t.csum_off;
+		b->bss->cfg.seed = SEED;
+		b->bss->cfg.ifindex = gen_if;
+	}
 
 	/* Warm up (neighbour entries, caches), then measure. */
-	if (generate(b, &f, gen_if, 0.3) < 0)
+	sent = pfd >= 0 ? packet_send(pfd, &t, 0.3) : live_send(b, &t.tmpl, gen_if, 0.3);
+	if (sent < 0)
 		goto detach;
 	usleep(20000);
 	c0 = count_read(b);
 	o0 = count_key(b, 1);
 	t0 = now_s();
-	sent = generate(b, &f, gen_if, secs);
+	cpu0 = busy_ns(softirqd);
+	sent = pfd >= 0 ? packet_send(pfd, &t, secs) : live_send(b, &t.tmpl, gen_if, secs);
+	cpu1 = busy_ns(softirqd);
 	t1 = now_s();
 	usleep(20000); /* what is still in the rings */
 	c1 = count_read(b);
 	o1 = count_key(b, 1);
 	if (sent < 0)
 		goto detach;
-	printf("{\"item\":\"live\",\"case\":\"%s\",\"bindings\":%u,\"frame_len\":%u,"
-	       "\"seconds\":%.3f,\"sent\":%lld,\"delivered\":%llu,\"pps\":%.0f,"
-	       "\"sent_pps\":%.0f,\"delivered_len\":%.1f}\n",
-	       argv[1], n, flen, t1 - t0, sent, (unsigned long long)(c1 - c0),
+	printf("{\"item\":\"live\",\"case\":\"%s\",\"kind\":\"%s\",\"gen\":\"%s\",\"pid\":%d,"
+	       "\"bindings\":%u,\"frame_len\":%u,\"sent_len\":%u,\"seconds\":%.3f,\"sent\":%lld,"
+	       "\"cpu_ns\":%lld,\"delivered\":%llu,\"pps\":%.0f,\"sent_pps\":%.0f,"
+	       "\"delivered_len\":%.1f}\n",
+	       argv[1], argv[2], gen, (int)getpid(), n, flen, t.tmpl.len, t1 - t0, sent,
+	       cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, (unsigned long long)(c1 - c0),
 	       (c1 - c0) / (t1 - t0), sent / (t1 - t0),
 	       c1 > c0 ? (double)(o1 - o0) / (c1 - c0) : 0.0);
 	fflush(stdout);
 	err = 0;
 detach:
-	if (!enter_ns(argv[5]))
+	if (pfd >= 0)
+		close(pfd);
+	if (!enter_ns(argv[6]))
 		bpf_xdp_detach(sink_if, XDP_FLAGS_DRV_MODE, NULL);
 out:
 	if (home >= 0) {
@@ -750,29 +957,41 @@ out:
 	return err;
 }
 
-/* ------------------------------------------------------------- ceiling */
+/* ------------------------------------------------------------- attach */
 
-static int cmd_ceiling(int argc, char **argv)
+static int cmd_attach(int argc, char **argv)
 {
-	unsigned int dev, out;
+	struct bpf_program *prog;
+	unsigned int dev;
 	struct bench *b;
 	int err = 1;
 
-	if (argc != 5)
+	if (argc != 4 && argc != 6)
 		return 2;
 	b = bench__open_and_load();
-	if (!b || enter_ns(argv[1]))
+	if (!b || enter_ns(argv[2]))
 		goto out;
-	dev = if_nametoindex(argv[2]);
-	out = if_nametoindex(argv[3]);
-	if (!dev || !out || parse_mac(argv[4], b->bss->cfg.dmac))
+	dev = if_nametoindex(argv[3]);
+	if (!strcmp(argv[1], "drop")) {
+		prog = b->progs.xdp_count;
+	} else if (argc == 6 && (!strcmp(argv[1], "redirect") || !strcmp(argv[1], "naive_encap"))) {
+		prog = !strcmp(argv[1], "redirect") ? b->progs.xdp_redirect
+						    : b->progs.xdp_naive_encap;
+		b->bss->cfg.ifindex = if_nametoindex(argv[4]);
+		if (!b->bss->cfg.ifindex || parse_mac(argv[5], b->bss->cfg.dmac))
+			goto out;
+		/* Source MAC: the sink does not look at it. */
+		memcpy(b->bss->cfg.smac, b->bss->cfg.dmac, 6);
+		b->bss->cfg.smac[5] ^= 1;
+		addr(HA_ADDR, (struct in6_addr *)b->bss->cfg.outer_src);
+		addr(COA, (struct in6_addr *)b->bss->cfg.outer_dst);
+	} else {
+		err = 2;
 		goto out;
-	/* Source MAC: OUT_DEV's own address is not needed by the sink. */
-	memcpy(b->bss->cfg.smac, b->bss->cfg.dmac, 6);
-	b->bss->cfg.smac[5] ^= 1;
-	b->bss->cfg.ifindex = out;
-	if (bpf_xdp_attach(dev, bpf_program__fd(b->progs.xdp_ceiling), XDP_FLAGS_DRV_MODE, NULL)) {
-		fprintf(stderr, "xmbench: attach %s: %s\n", argv[2], strerror(errno));
+	}
+	if (!dev || bpf_xdp_attach(dev, bpf_program__fd(prog), XDP_FLAGS_DRV_MODE, NULL)) {
+		fprintf(stderr, "xmbench: attach %s to %s: %s\n", argv[1], argv[3],
+			strerror(errno));
 		goto out;
 	}
 	err = 0;
@@ -810,8 +1029,9 @@ int main(int argc, char **argv)
 			rc = cmd_fill(argc - 1, argv + 1);
 		else if (!strcmp(argv[1], "live"))
 			rc = cmd_live(argc - 1, argv + 1);
-		else if (!strcmp(argv[1], "ceiling"))
-			rc = cmd_ceiling(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "attach"))
+			rc = cmd_attach(argc - 1, argv + 1);
+
 		else if (!strcmp(argv[1], "hoa") && argc == 3)
 			rc = cmd_hoa(argv[2]);
 	}
