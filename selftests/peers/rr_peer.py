@@ -142,8 +142,9 @@ def tshark_fields(raw, fields):
         os.unlink(path)
 
 
-def exchange(pkts, cn, iface, wait, count=1, match=None):
-    """Send @pkts, return the raw IPv6 packets from @cn seen within @wait s."""
+def exchange(pkts, cn, iface, wait, count=1, match=None, times=None):
+    """Send @pkts, return the raw IPv6 packets from @cn seen within @wait s;
+    their capture times go to the list @times if given."""
     def lf(p):
         return p.haslayer(IPv6) and p[IPv6].src == cn and (match is None or match(p))
 
@@ -151,9 +152,11 @@ def exchange(pkts, cn, iface, wait, count=1, match=None):
                       count=count, timeout=wait, store=True)
     sn.start()
     time.sleep(0.3)
-    for p in pkts:
-        send(p)
+    if pkts:
+        send(pkts)  # one socket for all: a burst stays a burst under load
     sn.join()
+    if times is not None:
+        times.extend(float(p.time) for p in (sn.results or []))
     return [bytes(p[IPv6]) for p in (sn.results or [])]
 
 
@@ -270,15 +273,21 @@ def cmd_bu(a):
 def cmd_data(a):
     pkts = [IPv6(src=a.coa, dst=a.cn) / IPv6ExtHdrDestOpt(options=[HAO(hoa=a.hoa)]) /
             ICMPv6EchoRequest(id=0x4d4e, seq=i) for i in range(a.count)]
-    got = exchange(pkts, a.cn, a.iface, a.wait, count=0)
-    res = {"be": [], "echo_replies": 0, "replies": []}
-    for raw in got:
+    times = []
+    got = exchange(pkts, a.cn, a.iface, a.wait, count=0, times=times)
+    res = {"be": [], "be_max_per_second": 0, "echo_replies": 0, "replies": []}
+    be_times = []
+    for raw, t in zip(got, times):
         out, mh = parse_ipv6(raw)
         if mh is not None and mh[2] == MH_BE:
             res["be"].append(decode_mh(out, mh))
+            be_times.append(t)
         elif out.get("icmp_type") == 129:
             res["echo_replies"] += 1
             res["replies"].append(out)
+    # The most Binding Errors that arrived within any one second.
+    res["be_max_per_second"] = max(
+        (sum(1 for u in be_times if t <= u < t + 1.0) for t in be_times), default=0)
     print(json.dumps(res))
     return 0
 
