@@ -17,7 +17,9 @@
       Hold N connections that send a few octets of garbage and nothing more,
       and N slowloris clients that send one header line of a GET every
       0.5 s and never end it, for S seconds; a connection the server closes
-      is opened again. FILE gets {"open": n, "reopened": n} as it changes.
+      is opened again. FILE gets {"open": n, "dialled": n, "reopened": n}
+      (connections open now, connected so far, closed by the server) as it
+      changes.
 """
 import argparse
 import http.client
@@ -82,7 +84,7 @@ def targets(a):
 def junk(a):
     deadline = time.monotonic() + a.seconds
     socks = []  # [socket, kind, next send time]
-    reopened = 0
+    reopened = dialled = 0
     last = None
 
     def dial(kind):
@@ -107,6 +109,7 @@ def junk(a):
                 if not c:
                     break
                 socks.append(c)
+                dialled += 1
         now = time.monotonic()
         for c in list(socks):
             s, kind, due = c
@@ -127,7 +130,7 @@ def junk(a):
                 s.close()
                 socks.remove(c)
                 reopened += 1
-        state = {"open": len(socks), "reopened": reopened}
+        state = {"open": len(socks), "dialled": dialled, "reopened": reopened}
         if state != last:
             tmp = a.status + ".tmp"
             with open(tmp, "w") as f:
