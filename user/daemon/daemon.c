@@ -317,13 +317,17 @@ int daemon_mpa_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
 	return 0;
 }
 
-/* One BU answered after @ns: its bucket (daemon.h, DAEMON_LATENCY_BOUNDS_US). */
+/* From 50 us (a BA from a warm cache) to 2.5 s (proxy DAD takes 1 s). */
+const unsigned int daemon_latency_bounds_us[DAEMON_LATENCY_BUCKETS] = {
+	50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000, 250000, 1000000, 2500000,
+};
+
+/* One BU answered after @ns: its bucket. */
 static void latency_note(struct daemon_latency *h, unsigned long long ns)
 {
-	static const unsigned int bounds_us[DAEMON_LATENCY_BUCKETS] = DAEMON_LATENCY_BOUNDS_US;
 	unsigned int i = 0;
 
-	while (i < DAEMON_LATENCY_BUCKETS && ns > bounds_us[i] * 1000ULL)
+	while (i < DAEMON_LATENCY_BUCKETS && ns > daemon_latency_bounds_us[i] * 1000ULL)
 		i++;
 	h->bucket[i]++;
 	h->count++;

@@ -70,20 +70,17 @@ struct daemon_stats {
 
 /*
  * BU -> BA latency: from the daemon taking the BU from the signal ring to
- * its BA handed to the send path (a proxy DAD wait included), in
- * cumulative buckets (Prometheus histogram: le = upper bound, seconds).
- * The ring record's own time (bpf_ktime_get_coarse_ns()) ticks by the
- * jiffy, too coarse for these buckets.
+ * its BA handed to the send path (a proxy DAD wait included), counted in
+ * buckets whose upper bounds are daemon_latency_bounds_us (daemon.c; the
+ * metrics endpoint writes them cumulative, as a Prometheus histogram). The
+ * ring record's own time (bpf_ktime_get_coarse_ns()) ticks by the jiffy,
+ * too coarse for these buckets.
  */
-#define DAEMON_LATENCY_BOUNDS_US                                                            \
-	{                                                                                   \
-		50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000, 250000, 1000000, \
-			2500000                                                             \
-	}
 #define DAEMON_LATENCY_BUCKETS 13
+extern const unsigned int daemon_latency_bounds_us[DAEMON_LATENCY_BUCKETS];
 
 struct daemon_latency {
-	__u64 bucket[DAEMON_LATENCY_BUCKETS + 1]; /* not cumulative; the last: beyond */
+	__u64 bucket[DAEMON_LATENCY_BUCKETS + 1]; /* not cumulative; the last: beyond all */
 	__u64 count;
 	__u64 sum_ns;
 };

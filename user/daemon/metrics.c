@@ -174,6 +174,21 @@ static void counter(FILE *f, const char *name, const char *help, __u64 v)
 	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
 }
 
+struct sample {
+	const char *labels; /* NULL ends a list */
+	__u64 value;
+};
+
+/* A family whose samples differ by their labels. */
+static void labelled(FILE *f, const char *name, const char *type, const char *help,
+		     const struct sample *samples)
+{
+	family(f, name, type, help);
+	for (; samples->labels; samples++)
+		fprintf(f, "%s{%s} %llu\n", name, samples->labels,
+			(unsigned long long)samples->value);
+}
+
 /* Every data-plane counter, summed over the CPUs: xmip6_dataplane_<name>_total. */
 static int dataplane_write(FILE *f, struct metrics *m)
 {
@@ -189,25 +204,24 @@ static int dataplane_write(FILE *f, struct metrics *m)
 		snprintf(name, sizeof(name), "xmip6_dataplane_%s_total", dp_stat_descs[i].name);
 		counter(f, name, dp_stat_descs[i].desc, dp_stat_value(&s, i));
 	}
-	/* The two drops operators alert on, under names of their own. */
-	family(f, "xmip6_signal_ring_drops_total", "counter",
-	       "Mobility Header packets the data plane could not hand to the daemon");
-	fprintf(f, "xmip6_signal_ring_drops_total{reason=\"ring_full\"} %llu\n",
-		(unsigned long long)s.sig_ring_full);
-	fprintf(f, "xmip6_signal_ring_drops_total{reason=\"too_long\"} %llu\n",
-		(unsigned long long)s.sig_too_long);
-	family(f, "xmip6_ratelimit_drops_total", "counter",
-	       "Packets and replies a rate limit refused, by limit");
-	fprintf(f, "xmip6_ratelimit_drops_total{limit=\"packet_too_big\"} %llu\n",
-		(unsigned long long)s.ptb_ratelimited);
-	fprintf(f, "xmip6_ratelimit_drops_total{limit=\"signalling_admission\"} %llu\n",
-		(unsigned long long)s.sig_unlisted_drop);
-	fprintf(f, "xmip6_ratelimit_drops_total{limit=\"icmpv6_errors\"} %llu\n",
-		(unsigned long long)m->view.stats.errors_ratelimited);
-	fprintf(f, "xmip6_ratelimit_drops_total{limit=\"replies\"} %llu\n",
-		(unsigned long long)m->view.stats.replies_ratelimited);
-	fprintf(f, "xmip6_ratelimit_drops_total{limit=\"max_update_rate\"} %llu\n",
-		(unsigned long long)m->view.stats.drops[DROP_update_rate]);
+	/* The drops operators alert on, under names of their own. */
+	labelled(f, "xmip6_signal_ring_drops_total", "counter",
+		 "Mobility Header packets the data plane could not hand to the daemon",
+		 (const struct sample[]){
+			 {"reason=\"ring_full\"", s.sig_ring_full},
+			 {"reason=\"too_long\"", s.sig_too_long},
+			 {},
+		 });
+	labelled(f, "xmip6_ratelimit_drops_total", "counter",
+		 "Packets and replies a rate limit refused, by limit",
+		 (const struct sample[]){
+			 {"limit=\"packet_too_big\"", s.ptb_ratelimited},
+			 {"limit=\"signalling_admission\"", s.sig_unlisted_drop},
+			 {"limit=\"icmpv6_errors\"", m->view.stats.errors_ratelimited},
+			 {"limit=\"replies\"", m->view.stats.replies_ratelimited},
+			 {"limit=\"max_update_rate\"", m->view.stats.drops[DROP_update_rate]},
+			 {},
+		 });
 	return 0;
 }
 
@@ -243,16 +257,16 @@ static void by_ba_status(FILE *f, const char *name, const char *help, const __u6
 
 static void by_be_status(FILE *f, const char *name, const char *help, const __u64 *v)
 {
-	family(f, name, "counter", help);
-	fprintf(f, "%s{status=\"unknown_hao_binding\"} %llu\n", name,
-		(unsigned long long)v[MH_BE_UNKNOWN_HAO_BINDING]);
-	fprintf(f, "%s{status=\"unknown_mh_type\"} %llu\n", name,
-		(unsigned long long)v[MH_BE_UNKNOWN_MH_TYPE]);
+	labelled(f, name, "counter", help,
+		 (const struct sample[]){
+			 {"status=\"unknown_hao_binding\"", v[MH_BE_UNKNOWN_HAO_BINDING]},
+			 {"status=\"unknown_mh_type\"", v[MH_BE_UNKNOWN_MH_TYPE]},
+			 {},
+		 });
 }
 
 static void latency_write(FILE *f, const struct daemon_latency *h)
 {
-	static const unsigned int bounds_us[DAEMON_LATENCY_BUCKETS] = DAEMON_LATENCY_BOUNDS_US;
 	const char *name = "xmip6_bu_ba_latency_seconds";
 	unsigned long long cum = 0;
 	int i;
@@ -262,7 +276,8 @@ static void latency_write(FILE *f, const struct daemon_latency *h)
 	       "the signal ring to its BA handed to the socket, proxy DAD included");
 	for (i = 0; i < DAEMON_LATENCY_BUCKETS; i++) {
 		cum += h->bucket[i];
-		fprintf(f, "%s_bucket{le=\"%g\"} %llu\n", name, bounds_us[i] / 1e6, cum);
+		fprintf(f, "%s_bucket{le=\"%g\"} %llu\n", name, daemon_latency_bounds_us[i] / 1e6,
+			cum);
 	}
 	fprintf(f, "%s_bucket{le=\"+Inf\"} %llu\n", name, (unsigned long long)h->count);
 	fprintf(f, "%s_sum %.9f\n", name, h->sum_ns / 1e9);
