@@ -72,7 +72,8 @@ struct metrics {
 	/* Copied at start, read by the HTTP thread: names, labels and help only. */
 	struct daemon_gauge gauges[DAEMON_MAX_GAUGES];
 	int n_gauges;
-	struct daemon_metrics_source sources[DAEMON_MAX_SOURCES];
+	/* The data plane's counters first, then what the roles registered. */
+	struct daemon_metrics_source sources[1 + DAEMON_MAX_SOURCES];
 	int n_sources;
 	pthread_mutex_t lock;
 	pthread_cond_t handed; /* answered moved */
@@ -190,8 +191,9 @@ static void labelled(FILE *f, const char *name, const char *type, const char *he
 }
 
 /* Every data-plane counter, summed over the CPUs: xmip6_dataplane_<name>_total. */
-static int dataplane_write(FILE *f, struct metrics *m)
+static int dataplane_write(FILE *f, void *arg)
 {
+	struct metrics *m = arg;
 	const struct xmip6_dp dp = {.stats_fd = m->stats_fd};
 	struct xmip6_stats s;
 	char name[96];
@@ -339,7 +341,7 @@ static void daemon_write(FILE *f, const struct metrics *m)
 static int page_write(struct metrics *m, char **page, size_t *len)
 {
 	FILE *f = open_memstream(page, len);
-	int i, err;
+	int i, err = 0;
 
 	if (!f)
 		return -errno;
@@ -347,7 +349,6 @@ static int page_write(struct metrics *m, char **page, size_t *len)
 	fprintf(f, "xmip6_build_info{version=\"%s\",revision=\"%s\"} 1\n", XMIP6_VERSION,
 		XMIP6_GIT_REV);
 	daemon_write(f, m);
-	err = dataplane_write(f, m);
 	for (i = 0; !err && i < m->n_sources; i++)
 		err = m->sources[i].fn(f, m->sources[i].arg);
 	if (fclose(f) && !err)
@@ -422,8 +423,10 @@ static int metrics_init(struct metrics *m, struct daemon *d)
 	m->efd = m->stats_fd = -1;
 	memcpy(m->gauges, d->gauges, sizeof(m->gauges));
 	m->n_gauges = d->n_gauges;
-	memcpy(m->sources, d->msources, sizeof(m->sources));
-	m->n_sources = d->n_msources;
+	/* Through the same door as the roles' sources: it is always used. */
+	m->sources[0] = (struct daemon_metrics_source){.fn = dataplane_write, .arg = m};
+	memcpy(m->sources + 1, d->msources, sizeof(d->msources));
+	m->n_sources = 1 + d->n_msources;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
