@@ -72,6 +72,9 @@ struct metrics {
 	/* Copied at start, read by the HTTP thread: names, labels and help only. */
 	struct daemon_gauge gauges[DAEMON_MAX_GAUGES];
 	int n_gauges;
+	/* The status names, looked up by the loop before the thread starts:
+	 * daemon_ba_status_key() fills a cache as it goes. */
+	const char *ba_keys[256];
 	/* The data plane's counters first, then what the roles registered. */
 	struct daemon_metrics_source sources[1 + DAEMON_MAX_SOURCES];
 	int n_sources;
@@ -240,7 +243,8 @@ static void by_type(FILE *f, const char *name, const char *help, const __u64 *v)
 }
 
 /* Every status RFC 6275 and RFC 4285 name, zeros included, and "other". */
-static void by_ba_status(FILE *f, const char *name, const char *help, const __u64 *v)
+static void by_ba_status(FILE *f, const struct metrics *m, const char *name, const char *help,
+			 const __u64 *v)
 {
 	unsigned long long other = 0;
 	const char *key;
@@ -248,7 +252,7 @@ static void by_ba_status(FILE *f, const char *name, const char *help, const __u6
 
 	family(f, name, "counter", help);
 	for (s = 0; s < 256; s++) {
-		key = daemon_ba_status_key(s);
+		key = m->ba_keys[s];
 		if (key)
 			fprintf(f, "%s{status=\"%s\"} %llu\n", name, key, (unsigned long long)v[s]);
 		else
@@ -313,11 +317,11 @@ static void daemon_write(FILE *f, const struct metrics *m)
 
 	by_type(f, "xmip6_mh_received_total", "Mobility Header messages received, by type", st->rx);
 	by_type(f, "xmip6_mh_sent_total", "Mobility Header messages sent, by type", st->tx);
-	by_ba_status(f, "xmip6_ba_sent_total",
+	by_ba_status(f, m, "xmip6_ba_sent_total",
 		     "Binding Acknowledgements sent (registrations answered), by status",
 		     st->ba_sent);
-	by_ba_status(f, "xmip6_ba_received_total", "Binding Acknowledgements received, by status",
-		     st->ba_received);
+	by_ba_status(f, m, "xmip6_ba_received_total",
+		     "Binding Acknowledgements received, by status", st->ba_received);
 	by_be_status(f, "xmip6_be_sent_total", "Binding Errors sent, by status", st->be_sent);
 	by_be_status(f, "xmip6_be_received_total", "Binding Errors received, by status",
 		     st->be_received);
@@ -417,10 +421,12 @@ static enum MHD_Result serve(void *cls, struct MHD_Connection *conn, const char 
 static int metrics_init(struct metrics *m, struct daemon *d)
 {
 	pthread_condattr_t ca;
-	int err;
+	int i, err;
 
 	m->d = d;
 	m->efd = m->stats_fd = -1;
+	for (i = 0; i < 256; i++)
+		m->ba_keys[i] = daemon_ba_status_key(i);
 	memcpy(m->gauges, d->gauges, sizeof(m->gauges));
 	m->n_gauges = d->n_gauges;
 	/* Through the same door as the roles' sources: it is always used. */
