@@ -10,6 +10,8 @@
 #
 # The CN namespace plays the mobile nodes (selftests/peers/mip6_peer.py and
 # bu_rtt.py: Scapy BUs with RFC 4285 authenticators). Checked:
+#  - metrics-listen on an address the node lacks fails the start, saying so;
+#  - metrics-listen on an address the node lacks fails the start, saying so;
 #  - a raw scrape passes `promtool check metrics`; unknown paths get 404,
 #    POST 405, a 64 KiB header 431 (or a closed connection), never a page;
 #  - Prometheus (Debian's package, in the HA's namespace, scraping every
@@ -77,6 +79,17 @@ EOF
 			echo '};'
 		} >"$XM_TMP/ha.conf"
 	)
+}
+
+# An address the node does not have: the start fails, and says why.
+refused_without_address() {
+	local rc=0
+	sed 's|^metrics-listen = .*|metrics-listen = "[2001:db8:ffff::1]:9617";|' "$XM_TMP/ha.conf" \
+		>"$XM_TMP/noaddr.conf" && chmod 0600 "$XM_TMP/noaddr.conf" || return 1
+	timeout 30 nsenter --net="/run/netns/$(xm_ns ha)" "$XM_D_BIN" -c "$XM_TMP/noaddr.conf" \
+		</dev/null >"$XM_TMP/noaddr.log" 2>&1 || rc=$?
+	cat "$XM_TMP/noaddr.log"
+	[ "$rc" = 1 ] && grep -q 'metrics: cannot listen on \[2001:db8:ffff::1\]:9617' "$XM_TMP/noaddr.log"
 }
 
 start_ha() {
@@ -276,6 +289,8 @@ serves_after_junk() {
 xm_init
 t_fatal "topology up" xm_topo_up
 write_conf
+t "metrics-listen on an address the node lacks: the start fails with the reason" \
+	refused_without_address
 t_fatal "the home agent starts with metrics-listen" start_ha
 t "a raw scrape: the text format (promtool check metrics)" raw_scrape_valid
 t "unknown paths 404, POST 405, a 64 KiB header refused (431 or closed)" bad_requests_refused
