@@ -11,7 +11,6 @@
 # The CN namespace plays the mobile nodes (selftests/peers/mip6_peer.py and
 # bu_rtt.py: Scapy BUs with RFC 4285 authenticators). Checked:
 #  - metrics-listen on an address the node lacks fails the start, saying so;
-#  - metrics-listen on an address the node lacks fails the start, saying so;
 #  - a raw scrape passes `promtool check metrics`; unknown paths get 404,
 #    POST 405, a 64 KiB header 431 (or a closed connection), never a page;
 #  - Prometheus (Debian's package, in the HA's namespace, scraping every
