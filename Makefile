@@ -39,6 +39,8 @@ CFLAGS   += -Wall -Wextra -Werror=implicit-function-declaration -D_GNU_SOURCE \
 LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lelf -lz
 # xmip6d alone tells systemd when it is ready, reloading, stopping (sd_notify).
 SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
+# xmip6d alone serves Prometheus metrics (metrics-listen).
+MHD_LIBS     := $(shell $(PKG_CONFIG) --libs libmicrohttpd)
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -48,7 +50,8 @@ SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 # (all of user/cli/) and xmip6d's main() are left out of the objects every
 # binary links.
 CLI_SRCS    := $(wildcard user/cli/*.c)
-USER_MAINS  := $(CLI_SRCS) user/daemon/xmip6d.c
+# metrics.c is xmip6d's alone: only it links libmicrohttpd.
+USER_MAINS  := $(CLI_SRCS) user/daemon/xmip6d.c user/daemon/metrics.c
 USER_SRCS   := $(wildcard user/*/*.c)
 USER_COMMON := $(filter-out $(USER_MAINS),$(USER_SRCS))
 USER_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_COMMON))
@@ -78,7 +81,8 @@ $(BUILD)/version.h: FORCE
 	@tmp=$@.$$$$; printf '#define XMIP6_VERSION "%s"\n#define XMIP6_GIT_REV "%s"\n' \
 		'$(VERSION)' '$(GIT_REV)' >$$tmp && \
 		if cmp -s $$tmp $@; then rm -f $$tmp; else mv $$tmp $@; fi
-$(BUILD)/user/daemon/xmip6d.o $(BUILD)/user/cli/xmip6ctl.o: $(BUILD)/version.h
+$(BUILD)/user/daemon/xmip6d.o $(BUILD)/user/daemon/metrics.o $(BUILD)/user/cli/xmip6ctl.o: \
+	$(BUILD)/version.h
 FORCE:
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c
@@ -95,8 +99,8 @@ $(BUILD)/user/%.o: user/%.c | $(SKELS)
 $(BUILD)/xmip6ctl: $(CLI_OBJS) $(USER_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/xmip6d: $(BUILD)/user/daemon/xmip6d.o $(USER_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) $(SYSTEMD_LIBS)
+$(BUILD)/xmip6d: $(BUILD)/user/daemon/xmip6d.o $(BUILD)/user/daemon/metrics.o $(USER_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) $(SYSTEMD_LIBS) -lpthread $(MHD_LIBS)
 
 define test_bin_rule
 $(BUILD)/selftests/%: $(1)/%.c $(USER_OBJS) | $(SKELS)

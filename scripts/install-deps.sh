@@ -12,12 +12,14 @@ packages=(
 	# build
 	make gcc clang llvm pkg-config libclang-rt-14-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev
-	libmnl-dev libssl-dev libconfig-dev libjson-c-dev libsystemd-dev
+	libmnl-dev libssl-dev libconfig-dev libjson-c-dev libsystemd-dev libmicrohttpd-dev
 	# lint
 	clang-format cppcheck
 	# tests, demo, benchmarks
 	iproute2 iputils-ping ethtool tcpdump tshark socat procps util-linux
 	python3 python3-scapy radvd
+	# the metrics test: a real Prometheus server and promtool
+	prometheus
 	# packaging tests: man pages, the unit, completion, `make test-package`
 	groff-base man-db systemd bash-completion dpkg-dev debhelper fakeroot lintian
 	# make bench: the scale plot
@@ -44,7 +46,7 @@ apt-get "${apt_opts[@]}" install -y --no-install-recommends "${packages[@]}"
 
 # Every tool must really be there, not just its package.
 for tool in clang llc bpftool pkg-config ip ping ethtool tcpdump tshark socat nsenter radvd \
-	groff man systemd-analyze setpriv dpkg-buildpackage lintian; do
+	groff man systemd-analyze setpriv dpkg-buildpackage lintian prometheus promtool; do
 	command -v "$tool" >/dev/null || { echo "install-deps.sh: $tool missing" >&2; exit 1; }
 done
 /usr/bin/python3 -c 'import scapy.all' || { echo "install-deps.sh: scapy missing" >&2; exit 1; }

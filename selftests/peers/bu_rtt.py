@@ -12,7 +12,7 @@
       Pair every BU in a capture (tcpdump, kernel timestamps) with the BA
       that echoes its home address (type 2 routing header) and sequence
       number; print {"sent": n, "answered": n, "rtt_ms": [...], "p50_ms",
-      "p99_ms", "max_ms"}.
+      "p95_ms", "p99_ms", "max_ms"}.
 """
 import argparse
 import json
@@ -98,7 +98,8 @@ def rtt(a):
     s = sorted(rtts)
     out = {"sent": n, "answered": len(rtts), "rtt_ms": [round(x, 3) for x in rtts]}
     if s:
-        out.update(p50_ms=percentile(s, 50), p99_ms=percentile(s, 99), max_ms=s[-1])
+        out.update(p50_ms=percentile(s, 50), p95_ms=percentile(s, 95), p99_ms=percentile(s, 99),
+                   max_ms=s[-1])
     print(json.dumps(out))
     return 0
 

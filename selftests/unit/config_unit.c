@@ -173,6 +173,13 @@ static bool chk_ha_full(const struct xmip6d_config *c)
 	return true;
 }
 
+static bool chk_metrics_listen(const struct xmip6d_config *c)
+{
+	EXPECT(c->metrics_listen.set && c->metrics_listen.port == 9617);
+	EXPECT(addr_is(&c->metrics_listen.addr, "2001:db8::1"));
+	return true;
+}
+
 static bool chk_mn_defaults(const struct xmip6d_config *c)
 {
 	const struct config_mn *mn = &c->mn;
@@ -184,6 +191,7 @@ static bool chk_mn_defaults(const struct xmip6d_config *c)
 	EXPECT(mn->lifetime_s == 600 && mn->key_len == 0 && mn->spi == 0);
 	EXPECT(!mn->link_local_compat && mn->initial_timeout_ms == 1500);
 	EXPECT(mn->max_timeout_s == 32 && mn->xdp_mode == DP_XDP_NATIVE);
+	EXPECT(!c->metrics_listen.set); /* off unless configured */
 	return true;
 }
 
@@ -405,6 +413,8 @@ static const struct tcase cases[] = {
 	 "\t);\n};\n",
 	 OK, NULL, NULL, chk_ha_full},
 	{"minimal mobile node: every default", MN_BASE "};\n", OK, NULL, NULL, chk_mn_defaults},
+	{"metrics-listen", "metrics-listen = \"[2001:db8::1]:9617\";\n" MN_BASE "};\n", OK, NULL,
+	 NULL, chk_metrics_listen},
 	{"mobile node with only its home prefix (DHAAD, formed home address)",
 	 "mobile-node = {\n\thome-prefix = \"2001:db8:1::/64\";\n"
 	 "\tinterfaces = [ \"wlan0\" ];\n};\n",
@@ -805,6 +815,19 @@ static const struct tcase cases[] = {
 	 "aaaaaaaaaaaaaaa"
 	 "\";\n" MN_BASE "};\n",
 	 1, "control-socket: 109 characters is too long; at most 107", NULL, NULL},
+	{"metrics-listen without brackets", "metrics-listen = \"::1:9617\";\n" MN_BASE "};\n", 1,
+	 "metrics-listen: \"::1:9617\" is not \"[ADDRESS]:PORT\"", NULL, NULL},
+	{"metrics-listen without a port", "metrics-listen = \"[::1]\";\n" MN_BASE "};\n", 1,
+	 "metrics-listen: \"[::1]\" is not \"[ADDRESS]:PORT\"", NULL, NULL},
+	{"metrics-listen port 0", "metrics-listen = \"[::1]:0\";\n" MN_BASE "};\n", 1,
+	 "metrics-listen: port \"0\" is not 1..65535", NULL, NULL},
+	{"metrics-listen port 65536", "metrics-listen = \"[::1]:65536\";\n" MN_BASE "};\n", 1,
+	 "metrics-listen: port \"65536\" is not 1..65535", NULL, NULL},
+	{"metrics-listen with a scope",
+	 "metrics-listen = \"[fe80::1%eth0]:9617\";\n" MN_BASE "};\n", 1,
+	 "metrics-listen: \"fe80::1%eth0\" is not an IPv6 address", NULL, NULL},
+	{"metrics-listen not a string", "metrics-listen = 9617;\n" MN_BASE "};\n", 1,
+	 "metrics-listen", NULL, NULL},
 };
 
 /* ---- round trip -------------------------------------------------------- */
@@ -848,6 +871,7 @@ static bool config_same(const struct xmip6d_config *a, const struct xmip6d_confi
 
 	SAME(log_level);
 	SAME(log_syslog);
+	SAME(metrics_listen);
 	SAME(has_ha);
 	SAME(has_mn);
 	SAME(has_cn);

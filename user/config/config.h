@@ -127,6 +127,13 @@ struct config_cn {
 	enum dp_xdp_mode xdp_mode; /* DP_XDP_NATIVE (default) or DP_XDP_GENERIC */
 };
 
+/* A TCP listening address, "[ADDRESS]:PORT" in the file (config/listen.c). */
+struct config_listen {
+	bool set; /* false: off */
+	struct in6_addr addr;
+	__u16 port;
+};
+
 struct xmip6d_config {
 	char *path;		   /* the file, as given */
 	int log_level;		   /* syslog level, default LOG_INFO */
@@ -144,6 +151,8 @@ struct xmip6d_config {
 	 * the file is fine for checking, but its key octets are zero, so the
 	 * daemon must refuse to run with it. */
 	bool keys_redacted;
+	/* The Prometheus endpoint (daemon/metrics.c); default off. */
+	struct config_listen metrics_listen;
 };
 
 /*

@@ -94,6 +94,19 @@ static const struct config_row root_rows[] = {
 		       "name and reason.",
 	},
 	{
+		.name = "metrics-listen",
+		.type = CT_CUSTOM,
+		AT(struct xmip6d_config, metrics_listen),
+		.parse = listen_parse,
+		.print = listen_print,
+		.doc_type = "string",
+		.doc_default = "`\"\"` (off)",
+		.doc_allowed = "`\"[ADDRESS]:PORT\"` (IPv6), or `\"\"`",
+		.doc = "Serve Prometheus metrics over HTTP at `/metrics` on this address, e.g. "
+		       "`\"[::1]:9617\"`. Anyone who reaches it reads the counters: keep it on "
+		       "loopback or a management network (docs/security.md).",
+	},
+	{
 		.name = "home-agent",
 		.type = CT_SECTION,
 		.offset = offsetof(struct xmip6d_config, ha),

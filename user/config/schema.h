@@ -113,6 +113,11 @@ const char *xdp_mode_word(int mode);
 int root_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
 	       void *obj);
 
+/* listen.c: "[ADDRESS]:PORT" or "" into the struct config_listen at the row's offset. */
+int listen_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
+		 void *obj);
+void listen_print(FILE *out, const char *indent, const struct config_row *row, const void *obj);
+
 int ha_home_prefix_parse(struct parse_ctx *c, const config_setting_t *s,
 			 const struct config_row *row, void *obj);
 int home_link_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,

@@ -24,6 +24,11 @@ static const struct {
 } drop_descs[DROP_COUNT] = {DAEMON_DROPS(DAEMON_DROP_DESC)};
 #undef DAEMON_DROP_DESC
 
+const char *daemon_drop_name(enum daemon_drop why)
+{
+	return why < DROP_COUNT ? drop_descs[why].name : "unknown";
+}
+
 void daemon_count_drop(struct daemon *d, enum daemon_drop why)
 {
 	d->stats.drops[why]++;
@@ -206,6 +211,7 @@ static void receive(struct daemon *d, const void *packet, size_t len, int ifinde
 		return;
 	}
 
+	rx.rx_ns = mono_now_ns();
 	res = mh_parse(rx.mh, rx.mh_len, &rx.mh_src, &rx.mh_dst, &msg);
 	if (res != MH_PARSE_OK) {
 		reject_malformed(d, &rx, res);
@@ -311,6 +317,23 @@ int daemon_mpa_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
 	return 0;
 }
 
+/* From 50 us (a BA from a warm cache) to 2.5 s (proxy DAD takes 1 s). */
+const unsigned int daemon_latency_bounds_us[DAEMON_LATENCY_BUCKETS] = {
+	50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000, 250000, 1000000, 2500000,
+};
+
+/* One BU answered after @ns: its bucket. */
+static void latency_note(struct daemon_latency *h, unsigned long long ns)
+{
+	unsigned int i = 0;
+
+	while (i < DAEMON_LATENCY_BUCKETS && ns > daemon_latency_bounds_us[i] * 1000ULL)
+		i++;
+	h->bucket[i]++;
+	h->count++;
+	h->sum_ns += ns;
+}
+
 int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,
 		   const struct config_mn_entry *sa, const struct in6_addr *coa, __u64 timestamp,
 		   __u32 refresh_s)
@@ -363,6 +386,8 @@ int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba
 	err = daemon_send(d, &tx, MH_TYPE_BA);
 	if (!err)
 		d->stats.ba_sent[ba->status]++;
+	if (!err && rx->rx_ns)
+		latency_note(&d->bu_ba, mono_now_ns() - rx->rx_ns);
 	return err;
 }
 

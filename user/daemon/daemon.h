@@ -11,6 +11,7 @@
 #define XMIP6_DAEMON_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <linux/types.h>
 
 #include "config/config.h"
@@ -66,6 +67,61 @@ struct daemon_stats {
 	__u64 errors_ratelimited;  /* Parameter Problems / Binding Errors not sent */
 	__u64 replies_ratelimited; /* DHAAD Replies / MPAs not sent */
 };
+
+/*
+ * BU -> BA latency: from the daemon taking the BU from the signal ring to
+ * its BA handed to the send path (a proxy DAD wait included), counted in
+ * buckets whose upper bounds are daemon_latency_bounds_us (daemon.c; the
+ * metrics endpoint writes them cumulative, as a Prometheus histogram). The
+ * ring record's own time (bpf_ktime_get_coarse_ns()) ticks by the jiffy,
+ * too coarse for these buckets.
+ */
+#define DAEMON_LATENCY_BUCKETS 13
+extern const unsigned int daemon_latency_bounds_us[DAEMON_LATENCY_BUCKETS];
+
+struct daemon_latency {
+	__u64 bucket[DAEMON_LATENCY_BUCKETS + 1]; /* not cumulative; the last: beyond all */
+	__u64 count;
+	__u64 sum_ns;
+};
+
+/*
+ * What a role exports to the metrics endpoint (metrics.c): one sample of
+ * gauge @name, with @labels ("role=\"ha\"", static), read by @fn on the
+ * event loop when a scrape asks, so @fn may read the role's state. Samples
+ * of one name share the first one's @help.
+ */
+typedef __u64 (*daemon_gauge_fn)(void *arg);
+
+struct daemon_gauge {
+	const char *name;
+	const char *labels;
+	const char *help;
+	daemon_gauge_fn fn;
+	void *arg;
+};
+
+/*
+ * A source of metrics run on the HTTP thread at each scrape, writing
+ * Prometheus text lines to @out: it may read BPF maps by syscall (what the
+ * kernel makes thread-safe) and nothing of the event loop's. Where
+ * per-binding counters (bounded top N) plug in. 0 or -errno (the scrape
+ * then answers 500).
+ */
+typedef int (*daemon_metrics_fn)(FILE *out, void *arg);
+
+struct daemon_metrics_source {
+	daemon_metrics_fn fn;
+	void *arg;
+};
+
+/* The roles' xmip6_bindings samples share this help line. */
+#define BINDINGS_GAUGE_HELP                                                                  \
+	"Bindings the role holds: the home agent's and correspondent's binding caches, the " \
+	"mobile node's home registration (1 while accepted)"
+
+#define DAEMON_MAX_GAUGES  8
+#define DAEMON_MAX_SOURCES 4
 
 #define DAEMON_MAX_HOOKS 16 /* descriptors and tick hooks */
 #define DAEMON_MAX_ROLES 4
@@ -155,6 +211,13 @@ struct daemon {
 	void *bcache_arg;
 	struct ctl_command ctl[DAEMON_MAX_CTL + 1]; /* ended by a NULL name */
 	int n_ctl;
+	/* For the metrics endpoint (metrics.c): what roles export, and the
+	 * BU -> BA latency daemon_send_ba() measures. */
+	struct daemon_gauge gauges[DAEMON_MAX_GAUGES];
+	int n_gauges;
+	struct daemon_metrics_source msources[DAEMON_MAX_SOURCES];
+	int n_msources;
+	struct daemon_latency bu_ba;
 };
 
 /* ---- starting (daemon.c) ------------------------------------------------------------------- */
@@ -203,6 +266,11 @@ int daemon_bcache_reg(struct daemon *d, const struct daemon_bcache_ops *ops, voi
 /* Control-socket command @name runs @fn with @arg. -EEXIST, -ENOSPC. */
 int daemon_ctl_reg(struct daemon *d, const char *name, ctl_handler_fn fn, void *arg);
 
+/* A gauge sample or a metrics source (see above) for the endpoint. -ENOSPC. */
+int daemon_gauge_reg(struct daemon *d, const char *name, const char *labels, const char *help,
+		     daemon_gauge_fn fn, void *arg);
+int daemon_metrics_source_reg(struct daemon *d, daemon_metrics_fn fn, void *arg);
+
 /* ---- the event loop's side (hooks.c) ------------------------------------------------------ */
 
 bool daemon_run_hook(struct daemon *d, __u32 tag, unsigned long long now_ns);
@@ -234,6 +302,9 @@ bool daemon_error_allowed(struct daemon *d);
 bool daemon_bu_rate_ok(struct daemon *d, struct update_rate *t, const struct in6_addr *hoa,
 		       __u16 sequence);
 struct json_object *daemon_stats_json(const struct daemon *d);
+
+/* The name of drop counter @why ("update_rate"), as stats-show prints it. */
+const char *daemon_drop_name(enum daemon_drop why);
 void daemon_stats_clear(struct daemon *d);
 
 /*

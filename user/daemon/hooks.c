@@ -155,3 +155,23 @@ int daemon_bcache_reg(struct daemon *d, const struct daemon_bcache_ops *ops, voi
 	d->bcache_arg = arg;
 	return 0;
 }
+
+/* ---- metrics ------------------------------------------------------------------------------- */
+
+int daemon_gauge_reg(struct daemon *d, const char *name, const char *labels, const char *help,
+		     daemon_gauge_fn fn, void *arg)
+{
+	if (d->n_gauges == DAEMON_MAX_GAUGES)
+		return -ENOSPC;
+	d->gauges[d->n_gauges++] = (struct daemon_gauge){
+		.name = name, .labels = labels, .help = help, .fn = fn, .arg = arg};
+	return 0;
+}
+
+int daemon_metrics_source_reg(struct daemon *d, daemon_metrics_fn fn, void *arg)
+{
+	if (d->n_msources == DAEMON_MAX_SOURCES)
+		return -ENOSPC;
+	d->msources[d->n_msources++] = (struct daemon_metrics_source){.fn = fn, .arg = arg};
+	return 0;
+}

@@ -31,6 +31,7 @@
 
 #include "daemon/ctl.h"
 #include "daemon/daemon.h"
+#include "daemon/metrics.h"
 #include "dp/view.h"
 #include "roles/roles.h"
 #include "common/util.h"
@@ -280,8 +281,9 @@ static void reload_config(struct daemon *d, bool debug)
 	else if (roles_changed(&d->cfg, &next))
 		why = "the roles changed; restart needed";
 	else if (strcmp(next.pin_dir, d->cfg.pin_dir) ||
-		 strcmp(next.control_socket, d->cfg.control_socket))
-		why = "pin-dir or control-socket changed; restart needed";
+		 strcmp(next.control_socket, d->cfg.control_socket) ||
+		 memcmp(&next.metrics_listen, &d->cfg.metrics_listen, sizeof(next.metrics_listen)))
+		why = "pin-dir, control-socket or metrics-listen changed; restart needed";
 	else
 		why = daemon_reload_refused(d, &next);
 	if (why) {
@@ -313,6 +315,7 @@ static int run(struct daemon *d, bool debug)
 	struct epoll_event events[MAX_EVENTS];
 	struct ring_buffer *rb = NULL;
 	struct ctl_server *ctl = &ctl_srv;
+	struct metrics *metrics = NULL;
 	int epfd = -1, sfd = -1, tfd = -1, n, i, err;
 	bool stop = false;
 
@@ -341,6 +344,10 @@ static int run(struct daemon *d, bool debug)
 		goto out;
 	}
 	err = ctl_server_open(ctl, d->cfg.control_socket, d->ctl, d);
+	if (err)
+		goto out; /* logged */
+	/* After make_signalfd(): its thread inherits the blocked signals. */
+	err = metrics_start(d, &metrics);
 	if (err)
 		goto out; /* logged */
 	err = epoll_add(epfd, ring_buffer__epoll_fd(rb), EV_RING) ?:
@@ -401,6 +408,7 @@ static int run(struct daemon *d, bool debug)
 	sd_notify(0, "STOPPING=1");
 	pr_notice("stopping; the data plane and its bindings stay in place");
 out:
+	metrics_stop(metrics);
 	ctl_server_close(ctl);
 	ring_buffer__free(rb);
 	if (tfd >= 0)

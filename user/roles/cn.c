@@ -614,14 +614,27 @@ static const struct daemon_role_hooks role_hooks = {
 	.stop = stop,
 };
 
-/* What the correspondent takes: BU, HoTI, CoTI, unbound HAO packets, its commands, a tick. */
+/* The metrics endpoint's xmip6_bindings{role="cn"}. */
+static __u64 bindings_gauge(void *arg)
+{
+	const struct cn *cn = arg;
+
+	return cn->n_bindings > 0 ? cn->n_bindings : 0;
+}
+
+/*
+ * What the correspondent takes: BU, HoTI, CoTI, unbound HAO packets, its
+ * commands, a tick, and its binding count for the metrics.
+ */
 static int register_parts(struct daemon *d, struct cn *cn)
 {
 	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive, cn)
 		       ?: daemon_mh_handler_reg(d, MH_TYPE_HOTI, receive, cn)
 		       ?: daemon_mh_handler_reg(d, MH_TYPE_COTI, receive, cn)
 		       ?: hao_unbound_reg(d)
-		       ?: daemon_on_tick(d, tick, cn) ?: daemon_bcache_reg(d, &bcache_ops, cn);
+		       ?: daemon_on_tick(d, tick, cn) ?: daemon_bcache_reg(d, &bcache_ops, cn)
+		       ?: daemon_gauge_reg(d, "xmip6_bindings", "role=\"cn\"", BINDINGS_GAUGE_HELP,
+					   bindings_gauge, cn);
 }
 
 int cn_start(struct daemon *d)

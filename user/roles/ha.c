@@ -591,15 +591,25 @@ static const struct daemon_role_hooks role_hooks = {
 	.stop = stop,
 };
 
+/* The metrics endpoint's xmip6_bindings{role="ha"}: the cache's count. */
+static __u64 bindings_gauge(void *arg)
+{
+	const struct ha *ha = arg;
+
+	return ha->cache.n_bindings > 0 ? ha->cache.n_bindings : 0;
+}
+
 /*
- * What the home agent takes: BUs, unbound HAO packets, its commands, and a
- * tick for DAD and expiry.
+ * What the home agent takes: BUs, unbound HAO packets, its commands, a
+ * tick for DAD and expiry, and its binding count for the metrics.
  */
 static int register_parts(struct daemon *d, struct ha *ha)
 {
 	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive_bu, ha) ?: hao_unbound_reg(d)
 		       ?: daemon_on_tick(d, tick, ha) ?: ha_cache_ctl_reg(&ha->cache)
-		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha);
+		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha)
+		       ?: daemon_gauge_reg(d, "xmip6_bindings", "role=\"ha\"", BINDINGS_GAUGE_HELP,
+					   bindings_gauge, ha);
 }
 
 int ha_start(struct daemon *d)

@@ -832,7 +832,18 @@ static const struct daemon_role_hooks role_hooks = {
 	.stop = stop,
 };
 
-/* What the mobile node takes: BA, BRR, BE, HoT, CoT, unbound HAO packets, its commands, a tick. */
+/* The metrics endpoint's xmip6_bindings{role="mn"}: 1 while the HA holds ours. */
+static __u64 bindings_gauge(void *arg)
+{
+	const struct mn *mn = arg;
+
+	return mn->registered;
+}
+
+/*
+ * What the mobile node takes: BA, BRR, BE, HoT, CoT, unbound HAO packets,
+ * its commands, a tick, and its home registration for the metrics.
+ */
 static int register_parts(struct daemon *d, struct mn *mn)
 {
 	static const __u8 types[] = {MH_TYPE_BA, MH_TYPE_BRR, MH_TYPE_BE, MH_TYPE_HOT, MH_TYPE_COT};
@@ -843,7 +854,9 @@ static int register_parts(struct daemon *d, struct mn *mn)
 		err = daemon_mh_handler_reg(d, types[i], receive, mn);
 	return err ?: hao_unbound_reg(d) ?: daemon_on_tick(d, tick, mn)
 			     ?: daemon_ctl_reg(d, "bul-show", cmd_bul_show, mn)
-			     ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, mn);
+			     ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, mn)
+			     ?: daemon_gauge_reg(d, "xmip6_bindings", "role=\"mn\"",
+						 BINDINGS_GAUGE_HELP, bindings_gauge, mn);
 }
 
 int mn_start(struct daemon *d)

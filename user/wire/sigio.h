@@ -46,6 +46,9 @@ struct sig_rx {
 	const __u8 *mh; /* the MH, to the end of the packet */
 	size_t mh_len;
 	size_t mh_offset; /* of the MH within the packet (ICMPv6 pointers) */
+	/* mono_now_ns() when the daemon took the packet from the ring; 0: not
+	 * from the ring. The BU->BA latency histogram starts from it. */
+	unsigned long long rx_ns;
 };
 
 /* Extension headers sig_parse_packet() walks before it gives up on the MH. */
