@@ -80,7 +80,8 @@ report_has_targets() {
 }
 
 xm_init "xmbt$$-"
-[ -x "$XM_BUILD/bench/xmbench" ] || xm_die "$XM_BUILD/bench/xmbench missing (make test builds it)"
+[ -x "$XM_BUILD/bench/xmbench" ] ||
+	{ echo "1..0 # SKIP $XM_BUILD/bench/xmbench not built (make test builds it)"; exit 0; }
 for gen in auto packet; do
 	t_fatal "bench live section ($gen generator): exit 0, generator named" run "$gen"
 	t "bench live section ($gen): every case measured or skipped with a reason, frames as expected" \
