@@ -83,7 +83,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(notdir $(BINS)))
 
 # The README's test command. Needs root (namespaces, BPF).
-test: all fuzz-build
+test: all fuzz-build $(BUILD)/bench/xmreg
 	selftests/run.sh
 
 # The whole suite again with every user-space program built with clang,

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_ha_log_summary.sh - at log level info the home agent writes one
+# summary line a second, not a line per registration (user/daemon/summary.c):
+# new bindings are events (rate-limited lines), refreshes are only counted.
+#
+#   rmn: xmreg on l0 (AF_PACKET, no IPv6)  ==  rha: h0, xmip6d HA (virtual home network)
+#
+# bench/xmreg.c's "paced" mode sends NODES first registrations, then
+# REFRESHES refreshes, at RATE a second (each node below MAX_UPDATE_RATE).
+# tshark on l0 counts the BAs (type 6, by status) independently of the
+# daemon; the summary lines' counts must equal them, and the refreshes must
+# add no more lines than the seconds they took and a few.
+# shellcheck disable=SC2317 # checks are called through t()
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+# shellcheck source=scripts/topology.sh
+. scripts/topology.sh
+# shellcheck source=selftests/lib/tap.sh
+. selftests/lib/tap.sh
+
+NODES=50
+REFRESHES=500
+RATE=100 # 2 BUs a second a node: below MAX_UPDATE_RATE (3)
+HA=2001:db8:1::1
+COA=2001:db8:c0a::100
+REG=$XM_BUILD/bench/xmreg
+SUMMARY_RE='last [0-9.]+ s: [0-9]+ BU received'
+
+mac() { ip -n "$(xm_ns "$1")" -j link show "$2" | jget "d[0]['address']"; }
+
+rig() {
+	xm_add_ns rmn && xm_add_ns rha || return 1
+	xm_exec rha sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+		xm_link rmn l0 rha h0 &&
+		xm_exec rmn sysctl -qw net.ipv6.conf.l0.disable_ipv6=1 &&
+		ip -n "$(xm_ns rha)" -6 addr add 2001:db8:c0a::1/64 dev h0 nodad &&
+		ip -n "$(xm_ns rha)" -6 addr add "$HA/128" dev lo &&
+		ip -n "$(xm_ns rha)" -6 neigh add "$COA" lladdr "$(mac rmn l0)" dev h0 \
+			nud permanent &&
+		xm_retry 50 0.1 xm_ns_ready rha
+}
+
+start_ha() {
+	{
+		cat <<EOF
+pin-dir = "$(xm_pin rha)";
+control-socket = "$XM_TMP/rha.sock";
+log-level = "info";
+home-agent = {
+  address = "$HA";
+  home-prefix = "2001:db8:100::/64";
+  interfaces = [ "h0" ];
+  max-bindings = 64;
+EOF
+		"$REG" conf "$NODES" | sed 's/^/  /'
+		echo "};"
+	} >"$XM_TMP/rha.conf" && chmod 600 "$XM_TMP/rha.conf" || return 1
+	xm_daemon rha "$XM_TMP/rha.conf" "$XM_TMP/rha.log"
+	HA_PID=$XM_LAST_PID
+	xm_retry 100 0.1 test -S "$XM_TMP/rha.sock" && kill -0 "$HA_PID"
+}
+
+# The BAs on the wire, by tshark: "total accepted".
+wire_bas() {
+	tshark -r "$XM_TMP/l0.pcap" -Y 'mip6.mhtype == 6' -T fields -e mip6.ba.status 2>/dev/null |
+		awk '{ n++; if ($1 == 0) a++ } END { printf "%d %d\n", n, a }'
+}
+
+# The summary lines' sums: "BA_sent accepted new refreshed".
+summary_sums() {
+	grep -E "$SUMMARY_RE" "$XM_TMP/rha.log" | "$XM_PYTHON" -c '
+import re, sys
+s = [0, 0, 0, 0]
+for line in sys.stdin:
+    m = re.search(r"(\d+) BA sent", line)
+    s[0] += int(m.group(1)) if m else 0
+    m = re.search(r"\baccepted (\d+)", line)
+    s[1] += int(m.group(1)) if m else 0
+    m = re.search(r"bindings (\d+) new, (\d+) refreshed", line)
+    if m:
+        s[2] += int(m.group(1))
+        s[3] += int(m.group(2))
+print(*s)'
+}
+
+run_load() {
+	xm_bg rmn timeout 60 tcpdump -i l0 -n -U -w "$XM_TMP/l0.pcap" ip6 2>"$XM_TMP/tcpdump.err"
+	DUMP_PID=$XM_LAST_PID
+	xm_retry 50 0.1 grep -q "listening on" "$XM_TMP/tcpdump.err" || return 1
+	# First registrations, then note where the log is, then the refreshes.
+	xm_exec rmn timeout 60 "$REG" paced l0 "$(mac rha h0)" "$HA" "$COA" "$NODES" "$RATE" \
+		"$NODES,$REFRESHES" >"$XM_TMP/xmreg.json" || return 1
+	cat "$XM_TMP/xmreg.json"
+}
+
+# The summaries of every second with a registration are out, and add up to the wire's count.
+summaries_complete() {
+	local wire sums
+	wire=$(wire_bas) && sums=$(summary_sums) || return 1
+	[ "${wire%% *}" = "${sums%% *}" ]
+}
+
+registrations_answered() {
+	# xmreg counted the BAs it matched: every BU answered, all accepted.
+	"$XM_PYTHON" - "$XM_TMP/xmreg.json" "$NODES" "$REFRESHES" <<'EOF'
+import json, sys
+ph = [json.loads(l) for l in open(sys.argv[1])]
+want = [int(sys.argv[2]), int(sys.argv[3])]
+print([(p["sent"], p["accepted"], p["verify_bad"]) for p in ph])
+assert [p["sent"] for p in ph] == want and [p["accepted"] for p in ph] == want
+assert all(p["verify_bad"] == 0 for p in ph)
+EOF
+}
+
+summary_matches_wire() {
+	local wire sums
+	kill -INT "$DUMP_PID" 2>/dev/null
+	xm_wait_pid "$DUMP_PID" 10
+	xm_retry 30 0.2 summaries_complete
+	wire=$(wire_bas) && sums=$(summary_sums) || return 1
+	echo "wire: BAs accepted = $wire; summaries: BA accepted new refreshed = $sums"
+	read -r w_total w_acc <<<"$wire"
+	read -r s_total s_acc s_new s_ref <<<"$sums"
+	[ "$w_total" = $((NODES + REFRESHES)) ] && [ "$w_acc" = "$w_total" ] &&
+		[ "$s_total" = "$w_total" ] && [ "$s_acc" = "$w_acc" ] &&
+		[ "$s_new" = "$NODES" ] && [ "$s_ref" = "$REFRESHES" ]
+}
+
+# The refreshes (REFRESHES / RATE seconds) add only summary lines: at most
+# one a second, and a few for the seconds the load straddles.
+few_lines_for_refreshes() {
+	local start=$1 lines other secs=$((REFRESHES / RATE))
+	lines=$(tail -n +"$((start + 1))" "$XM_TMP/rha.log")
+	other=$(grep -cvE "$SUMMARY_RE" <<<"$lines")
+	echo "lines after the first registrations: $(wc -l <<<"$lines") ($other not summaries)"
+	echo "$lines" | head -20
+	[ "$other" -eq 0 ] && [ "$(grep -cE "$SUMMARY_RE" <<<"$lines")" -le $((secs + 3)) ]
+}
+
+# New bindings are events: logged one by one (at most 20 a second, the rest counted).
+new_bindings_logged() {
+	local n
+	n=$(grep -c "home registration: 2001:db8:100::" "$XM_TMP/rha.log")
+	echo "new-binding lines: $n"
+	[ "$n" -ge 1 ] && [ "$n" -le "$NODES" ]
+}
+
+main() {
+	local first_lines
+	xm_init
+	echo "TAP version 13"
+	[ -x "$REG" ] || {
+		echo "1..0 # SKIP $REG not built (make bench builds it)"
+		exit 0
+	}
+	t_fatal "rig: xmreg's link to a home agent with $NODES mobile nodes" rig
+	t_fatal "home agent started at log level info" start_ha
+	t_fatal "$NODES first registrations, then $REFRESHES refreshes at $RATE/s" run_load
+	t "every BU answered, accepted, the BAs authentic" registrations_answered
+	t "the summary lines count the BAs tshark saw (by status), new and refreshed" \
+		summary_matches_wire
+	# Where the log stood after the first registrations' second had its summary.
+	first_lines=$(grep -nE "$SUMMARY_RE" "$XM_TMP/rha.log" |
+		awk -F: -v n="$NODES" '{ split($0, a, "bindings "); split(a[2], b, " ");
+			s += b[1]; if (s >= n) { print $1; exit } }')
+	t "$REFRESHES refreshes: no line each, one summary a second" \
+		few_lines_for_refreshes "${first_lines:-0}"
+	t "new bindings logged as events (rate-limited)" new_bindings_logged
+	finish
+}
+
+main
