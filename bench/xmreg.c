@@ -292,7 +292,7 @@ static void handle_ba(struct gen *g, const __u8 *pkt, size_t len, unsigned long 
 	} else {
 		g->unmatched++;
 	}
-	if (g->verify_every && g->rcvd % g->verify_every == 1)
+	if (g->verify_every && (g->rcvd - 1) % g->verify_every == 0)
 		verify_ba(g, &rx, i);
 }
 
@@ -429,48 +429,63 @@ static void open_loop(struct gen *g, double rate, double secs, unsigned long lon
 	phase_print(g, phase, rate, secs);
 }
 
+/* IF HA_MAC HA COA N from @argv: the nodes, the socket. 0, 2 (bad arguments) or 1. */
+static int gen_open(struct gen *g, char **argv)
+{
+	int err;
+
+	g->n = atoi(argv[4]);
+	if (!g->n || parse_mac(argv[1], g->ha_mac) || inet_pton(AF_INET6, argv[2], &g->ha) != 1 ||
+	    inet_pton(AF_INET6, argv[3], &g->coa) != 1)
+		return fprintf(stderr, "xmreg: bad arguments\n"), 2;
+	g->nodes = calloc(g->n, sizeof(*g->nodes));
+	g->lat_us = calloc(MAX_SAMPLES, sizeof(*g->lat_us));
+	if (!g->nodes || !g->lat_us)
+		return fprintf(stderr, "xmreg: out of memory\n"), 1;
+	err = open_sock(g, argv[0]);
+	if (err)
+		return fprintf(stderr, "xmreg: %s: %s\n", argv[0], strerror(-err)), 1;
+	return 0;
+}
+
+static int gen_close(struct gen *g, int ret)
+{
+	if (g->fd >= 0)
+		close(g->fd);
+	free(g->nodes);
+	free(g->lat_us);
+	return ret;
+}
+
 static int cmd_run(char **argv)
 {
 	struct gen g = {.fd = -1, .verify_every = 16};
 	unsigned int window = atoi(argv[6]);
 	double secs = atof(argv[5]), max;
-	char *pcts = argv[7], *p, *save = NULL, name[32];
-	int err;
+	char *p, *save = NULL, name[32];
+	int ret;
 
-	g.n = atoi(argv[4]);
-	if (!g.n || !window || secs <= 0 || parse_mac(argv[1], g.ha_mac) ||
-	    inet_pton(AF_INET6, argv[2], &g.ha) != 1 || inet_pton(AF_INET6, argv[3], &g.coa) != 1)
+	if (!window || secs <= 0)
 		return fprintf(stderr, "xmreg: bad arguments\n"), 2;
-	g.nodes = calloc(g.n, sizeof(*g.nodes));
-	g.lat_us = calloc(MAX_SAMPLES, sizeof(*g.lat_us));
-	err = -ENOMEM;
-	if (!g.nodes || !g.lat_us)
-		goto out;
-	err = open_sock(&g, argv[0]);
-	if (err) {
-		fprintf(stderr, "xmreg: %s: %s\n", argv[0], strerror(-err));
-		goto out;
-	}
+	ret = gen_open(&g, argv);
+	if (ret)
+		return gen_close(&g, ret);
 	/* First registrations of every node (and the HA's caches warm). */
 	closed_loop(&g, window, 0, g.n, "initial");
 	max = closed_loop(&g, window, secs, 0, "closed");
-	for (p = strtok_r(pcts, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+	for (p = strtok_r(argv[7], ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		snprintf(name, sizeof(name), "open%s", p);
 		open_loop(&g, max * atof(p) / 100.0, secs, 0, name);
 	}
-out:
-	if (g.fd >= 0)
-		close(g.fd);
-	free(g.nodes);
-	free(g.lat_us);
-	return err ? 1 : 0;
+	return gen_close(&g, 0);
 }
 
 /*
  * xmreg paced IF HA_MAC HA COA N RATE COUNTS: for each of the comma-separated
  * COUNTS, that many BUs at RATE a second (round robin over the N nodes),
  * then PACED_PAUSE_S without any: a known number of registrations, each
- * node below MAX_UPDATE_RATE when RATE < 3 N, for the tests.
+ * node below MAX_UPDATE_RATE when RATE < 3 N, for the tests. Every BA's
+ * MH checksum and authenticator are checked.
  */
 #define PACED_PAUSE_S 2
 
@@ -480,22 +495,13 @@ static int cmd_paced(char **argv)
 	double rate = atof(argv[5]);
 	char *p, *save = NULL, name[32];
 	unsigned long long count;
-	int err, phase = 0;
+	int ret, phase = 0;
 
-	g.n = atoi(argv[4]);
-	if (!g.n || rate <= 0 || parse_mac(argv[1], g.ha_mac) ||
-	    inet_pton(AF_INET6, argv[2], &g.ha) != 1 || inet_pton(AF_INET6, argv[3], &g.coa) != 1)
+	if (rate <= 0)
 		return fprintf(stderr, "xmreg: bad arguments\n"), 2;
-	g.nodes = calloc(g.n, sizeof(*g.nodes));
-	g.lat_us = calloc(MAX_SAMPLES, sizeof(*g.lat_us));
-	err = -ENOMEM;
-	if (!g.nodes || !g.lat_us)
-		goto out;
-	err = open_sock(&g, argv[0]);
-	if (err) {
-		fprintf(stderr, "xmreg: %s: %s\n", argv[0], strerror(-err));
-		goto out;
-	}
+	ret = gen_open(&g, argv);
+	if (ret)
+		return gen_close(&g, ret);
 	for (p = strtok_r(argv[6], ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		count = strtoull(p, NULL, 10);
 		snprintf(name, sizeof(name), "paced%d", phase++);
@@ -503,12 +509,7 @@ static int cmd_paced(char **argv)
 		open_loop(&g, rate, 2.0 * count / rate + 1, count, name);
 		sleep(PACED_PAUSE_S);
 	}
-out:
-	if (g.fd >= 0)
-		close(g.fd);
-	free(g.nodes);
-	free(g.lat_us);
-	return err ? 1 : 0;
+	return gen_close(&g, 0);
 }
 
 int main(int argc, char **argv)

@@ -11,7 +11,10 @@
 # REFRESHES refreshes, at RATE a second (each node below MAX_UPDATE_RATE).
 # tshark on l0 counts the BAs (type 6, by status) independently of the
 # daemon; the summary lines' counts must equal them, and the refreshes must
-# add no more lines than the seconds they took and a few.
+# add no more lines than the seconds they took and a few. Then, with a
+# 4-second max-lifetime, EXPIRING nodes register once and their bindings
+# expire: more than one tick's share of the expiry walk (HA_WALK_BATCH in
+# user/roles/ha_cache.c), all removed and counted in the summaries.
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -23,6 +26,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 NODES=50
 REFRESHES=500
 RATE=100 # 2 BUs a second a node: below MAX_UPDATE_RATE (3)
+EXPIRING=1200 # over two ticks of the expiry walk (512 a tick)
 HA=2001:db8:1::1
 COA=2001:db8:c0a::100
 REG=$XM_BUILD/bench/xmreg
@@ -42,7 +46,9 @@ rig() {
 		xm_retry 50 0.1 xm_ns_ready rha
 }
 
+# start_ha NODES LOG [EXTRA_SETTING]
 start_ha() {
+	local nodes=$1 log=$2 extra=${3:-}
 	{
 		cat <<EOF
 pin-dir = "$(xm_pin rha)";
@@ -52,14 +58,46 @@ home-agent = {
   address = "$HA";
   home-prefix = "2001:db8:100::/64";
   interfaces = [ "h0" ];
-  max-bindings = 64;
+  max-bindings = $((nodes + 16));
+  $extra
 EOF
-		"$REG" conf "$NODES" | sed 's/^/  /'
+		"$REG" conf "$nodes" | sed 's/^/  /'
 		echo "};"
 	} >"$XM_TMP/rha.conf" && chmod 600 "$XM_TMP/rha.conf" || return 1
-	xm_daemon rha "$XM_TMP/rha.conf" "$XM_TMP/rha.log"
+	xm_daemon rha "$XM_TMP/rha.conf" "$log"
 	HA_PID=$XM_LAST_PID
 	xm_retry 100 0.1 test -S "$XM_TMP/rha.sock" && kill -0 "$HA_PID"
+}
+
+stop_ha() {
+	kill -TERM "$HA_PID" && xm_wait_pid "$HA_PID" 10 || return 1
+	xm_ctl rha unload >/dev/null
+	rm -f "$XM_TMP/rha.sock"
+}
+
+restart_ha() { stop_ha && start_ha "$EXPIRING" "$XM_TMP/rha2.log" "max-lifetime = 4;"; }
+
+bindings_in_map() { xm_ctl rha -j binding show | jget "len(d['bindings'])"; }
+no_binding_left() { [ "$(bindings_in_map)" = 0 ]; }
+
+# EXPIRING first registrations granted 4 s: all in the map, then all gone
+# within a few walks, each counted once as removed.
+bindings_expire() {
+	local n removed
+	xm_exec rmn timeout 60 "$REG" paced l0 "$(mac rha h0)" "$HA" "$COA" "$EXPIRING" 600 \
+		"$EXPIRING" >"$XM_TMP/xmreg2.json" || return 1
+	cat "$XM_TMP/xmreg2.json"
+	n=$(jget "d['accepted']" <"$XM_TMP/xmreg2.json")
+	echo "accepted: $n of $EXPIRING"
+	[ "$n" = "$EXPIRING" ] || return 1
+	xm_retry 150 0.2 no_binding_left || {
+		echo "bindings left: $(bindings_in_map)"
+		return 1
+	}
+	sleep 1.5 # the last second's summary
+	removed=$(grep -oE "[0-9]+ removed" "$XM_TMP/rha2.log" | awk '{ s += $1 } END { print s + 0 }')
+	echo "summaries: $removed removed"
+	[ "$removed" = "$EXPIRING" ]
 }
 
 # The BAs on the wire, by tshark: "total accepted".
@@ -110,7 +148,7 @@ ph = [json.loads(l) for l in open(sys.argv[1])]
 want = [int(sys.argv[2]), int(sys.argv[3])]
 print([(p["sent"], p["accepted"], p["verify_bad"]) for p in ph])
 assert [p["sent"] for p in ph] == want and [p["accepted"] for p in ph] == want
-assert all(p["verify_bad"] == 0 for p in ph)
+assert all(p["verify_bad"] == 0 and p["verified"] == p["ba"] for p in ph)
 EOF
 }
 
@@ -156,7 +194,7 @@ main() {
 		exit 0
 	}
 	t_fatal "rig: xmreg's link to a home agent with $NODES mobile nodes" rig
-	t_fatal "home agent started at log level info" start_ha
+	t_fatal "home agent started at log level info" start_ha "$NODES" "$XM_TMP/rha.log"
 	t_fatal "$NODES first registrations, then $REFRESHES refreshes at $RATE/s" run_load
 	t "every BU answered, accepted, the BAs authentic" registrations_answered
 	t "the summary lines count the BAs tshark saw (by status), new and refreshed" \
@@ -168,6 +206,8 @@ main() {
 	t "$REFRESHES refreshes: no line each, one summary a second" \
 		few_lines_for_refreshes "${first_lines:-0}"
 	t "new bindings logged as events (rate-limited)" new_bindings_logged
+	t_fatal "home agent restarted: $EXPIRING nodes, max-lifetime 4 s" restart_ha
+	t "$EXPIRING bindings of 4 s expire, each counted as removed" bindings_expire
 	finish
 }
 
