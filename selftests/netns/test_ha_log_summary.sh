@@ -20,6 +20,7 @@ set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 # shellcheck source=scripts/topology.sh
 . scripts/topology.sh
+XM_ROLES="rmn rha" # xm_cleanup unloads their instances
 # shellcheck source=selftests/lib/tap.sh
 . selftests/lib/tap.sh
 
@@ -27,44 +28,13 @@ NODES=50
 REFRESHES=500
 RATE=100 # 2 BUs a second a node: below MAX_UPDATE_RATE (3)
 EXPIRING=1200 # over two ticks of the expiry walk (512 a tick)
-HA=2001:db8:1::1
-COA=2001:db8:c0a::100
-REG=$XM_BUILD/bench/xmreg
+REG=$XM_REG_BIN
 SUMMARY_RE='last [0-9.]+ s: [0-9]+ BU received'
 
-mac() { ip -n "$(xm_ns "$1")" -j link show "$2" | jget "d[0]['address']"; }
-
-rig() {
-	xm_add_ns rmn && xm_add_ns rha || return 1
-	xm_exec rha sysctl -qw net.ipv6.conf.all.forwarding=1 &&
-		xm_link rmn l0 rha h0 &&
-		xm_exec rmn sysctl -qw net.ipv6.conf.l0.disable_ipv6=1 &&
-		ip -n "$(xm_ns rha)" -6 addr add 2001:db8:c0a::1/64 dev h0 nodad &&
-		ip -n "$(xm_ns rha)" -6 addr add "$HA/128" dev lo &&
-		ip -n "$(xm_ns rha)" -6 neigh add "$COA" lladdr "$(mac rmn l0)" dev h0 \
-			nud permanent &&
-		xm_retry 50 0.1 xm_ns_ready rha
-}
-
-# start_ha NODES LOG [EXTRA_SETTING]
+# start_ha NODES LOG [HA_SETTING]
 start_ha() {
-	local nodes=$1 log=$2 extra=${3:-}
-	{
-		cat <<EOF
-pin-dir = "$(xm_pin rha)";
-control-socket = "$XM_TMP/rha.sock";
-log-level = "info";
-home-agent = {
-  address = "$HA";
-  home-prefix = "2001:db8:100::/64";
-  interfaces = [ "h0" ];
-  max-bindings = $((nodes + 16));
-  $extra
-EOF
-		"$REG" conf "$nodes" | sed 's/^/  /'
-		echo "};"
-	} >"$XM_TMP/rha.conf" && chmod 600 "$XM_TMP/rha.conf" || return 1
-	xm_daemon rha "$XM_TMP/rha.conf" "$log"
+	xm_reg_conf "$1" info "${3:-}" >"$XM_TMP/rha.conf" && chmod 600 "$XM_TMP/rha.conf" || return 1
+	xm_daemon rha "$XM_TMP/rha.conf" "$2"
 	HA_PID=$XM_LAST_PID
 	xm_retry 100 0.1 test -S "$XM_TMP/rha.sock" && kill -0 "$HA_PID"
 }
@@ -84,7 +54,7 @@ no_binding_left() { [ "$(bindings_in_map)" = 0 ]; }
 # within a few walks, each counted once as removed.
 bindings_expire() {
 	local n removed
-	xm_exec rmn timeout 60 "$REG" paced l0 "$(mac rha h0)" "$HA" "$COA" "$EXPIRING" 600 \
+	xm_exec rmn timeout 60 "$REG" paced l0 "$(xm_mac rha h0)" "$XM_REG_HA" "$XM_REG_COA" "$EXPIRING" 600 \
 		"$EXPIRING" >"$XM_TMP/xmreg2.json" || return 1
 	cat "$XM_TMP/xmreg2.json"
 	n=$(jget "d['accepted']" <"$XM_TMP/xmreg2.json")
@@ -128,7 +98,7 @@ run_load() {
 	DUMP_PID=$XM_LAST_PID
 	xm_retry 50 0.1 grep -q "listening on" "$XM_TMP/tcpdump.err" || return 1
 	# First registrations, then note where the log is, then the refreshes.
-	xm_exec rmn timeout 60 "$REG" paced l0 "$(mac rha h0)" "$HA" "$COA" "$NODES" "$RATE" \
+	xm_exec rmn timeout 60 "$REG" paced l0 "$(xm_mac rha h0)" "$XM_REG_HA" "$XM_REG_COA" "$NODES" "$RATE" \
 		"$NODES,$REFRESHES" >"$XM_TMP/xmreg.json" || return 1
 	cat "$XM_TMP/xmreg.json"
 }
@@ -193,7 +163,7 @@ main() {
 		echo "1..0 # SKIP $REG not built (make bench builds it)"
 		exit 0
 	}
-	t_fatal "rig: xmreg's link to a home agent with $NODES mobile nodes" rig
+	t_fatal "rig: xmreg's link to a home agent" xm_reg_rig
 	t_fatal "home agent started at log level info" start_ha "$NODES" "$XM_TMP/rha.log"
 	t_fatal "$NODES first registrations, then $REFRESHES refreshes at $RATE/s" run_load
 	t "every BU answered, accepted, the BAs authentic" registrations_answered
