@@ -85,26 +85,18 @@ static __u32 signal_ring_size(__u32 max_bindings)
 	return size;
 }
 
-struct map_sizes {
-	__u32 bindings;
-	__u32 ring;  /* the signal ring, bytes */
-	__u32 admit; /* home addresses XDP admits to the ring */
-};
-
 /*
  * What is already pinned decides: a pin directory serves one role, and its
- * maps keep their sizes (libbpf refuses to reuse a map whose size differs,
- * and resizing would lose the bindings).
+ * bindings map keeps its size (libbpf refuses to reuse a map whose size
+ * differs, and resizing would lose the bindings).
  */
 static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opts *opts,
-				 struct map_sizes *sz, bool *fresh)
+				 __u32 *max_entries, __u32 *ring_size, bool *fresh)
 {
 	struct xmip6_config cfg;
 	struct bpf_map_info info;
 	struct addr6_buf b1, b2;
 	int fd, err;
-
-	__u32 *max_entries = &sz->bindings;
 
 	*max_entries = opts->max_bindings ?: XMIP6_BINDINGS_DEFAULT;
 	*fresh = true;
@@ -136,30 +128,12 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 
 	/* libbpf would refuse a ring of another size with a bare "mismatch":
 	 * a pinned ring keeps its size (one pinned by an older xmip6 too). */
-	sz->ring = signal_ring_size(*max_entries);
+	*ring_size = signal_ring_size(*max_entries);
 	fd = dp_pinned_map_open(pin_dir, DP_MAP_SIGNAL, &info);
 	if (fd >= 0) {
 		close(fd);
 		*fresh = false;
-		sz->ring = info.max_entries;
-	} else if (fd != -ENOENT) {
-		return fd;
-	}
-
-	/* Every listed home address fits (a home agent of 1M nodes): at least
-	 * XMIP6_ADMIT_DEFAULT, max-bindings and the mobile nodes; a pinned map
-	 * keeps its size, and a reload listing more nodes than it holds is
-	 * refused by dp_admit_set(). */
-	sz->admit = XMIP6_ADMIT_DEFAULT;
-	if (*max_entries > sz->admit)
-		sz->admit = *max_entries;
-	if (opts->admit_entries > sz->admit)
-		sz->admit = opts->admit_entries;
-	fd = dp_pinned_map_open(pin_dir, DP_MAP_ADMIT, &info);
-	if (fd >= 0) {
-		close(fd);
-		*fresh = false;
-		sz->admit = info.max_entries;
+		*ring_size = info.max_entries;
 	} else if (fd != -ENOENT) {
 		return fd;
 	}
@@ -186,8 +160,8 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 	return 0;
 }
 
-static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role,
-				 const struct map_sizes *sz)
+static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role, __u32 max_entries,
+				 __u32 ring_size)
 {
 	struct bpf_object_open_opts open_opts = {
 		.sz = sizeof(open_opts),
@@ -213,9 +187,8 @@ static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role,
 	bpf_program__set_autoload(skel->progs.xdp_cn, cn);
 	bpf_program__set_autoload(skel->progs.tc_cn_egress, cn);
 
-	err = bpf_map__set_max_entries(skel->maps.bindings, sz->bindings)
-		      ?: bpf_map__set_max_entries(skel->maps.signal, sz->ring)
-		      ?: bpf_map__set_max_entries(skel->maps.admit, sz->admit);
+	err = bpf_map__set_max_entries(skel->maps.bindings, max_entries)
+		      ?: bpf_map__set_max_entries(skel->maps.signal, ring_size);
 	if (!err)
 		err = xmip6__load(skel);
 	if (err) {
@@ -254,7 +227,7 @@ int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_op
 	int xdp_new, tc_new, err;
 	struct xmip6 *skel;
 	unsigned int ifindex;
-	struct map_sizes sizes;
+	__u32 max_entries, ring_size;
 	bool fresh;
 
 	dp_libbpf_quiet();
@@ -269,11 +242,12 @@ int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_op
 		return -ENODEV;
 	}
 
-	err = dp_pin_dir_prepare(pin_dir) ?: check_pinned_instance(pin_dir, opts, &sizes, &fresh);
+	err = dp_pin_dir_prepare(pin_dir)
+		      ?: check_pinned_instance(pin_dir, opts, &max_entries, &ring_size, &fresh);
 	if (err)
 		return err;
 
-	skel = load_object(pin_dir, opts->role, &sizes);
+	skel = load_object(pin_dir, opts->role, max_entries, ring_size);
 	if (!skel) {
 		err = -errno;
 		goto out_unpin;

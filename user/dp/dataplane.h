@@ -64,10 +64,9 @@ int dp_link_pin_path(char *buf, size_t size, const char *pin_dir, const char *if
 		     enum dp_hook hook);
 
 struct dp_attach_opts {
-	enum xmip6_role role;	    /* XMIP6_ROLE_HA, XMIP6_ROLE_MN or XMIP6_ROLE_CN */
-	struct in6_addr ha_addr;    /* HA: our tunnel endpoint; MN: our home agent */
-	unsigned int max_bindings;  /* 0: the pinned map's size, else the default */
-	unsigned int admit_entries; /* HA: home addresses to admit (the mobile nodes) */
+	enum xmip6_role role;	   /* XMIP6_ROLE_HA, XMIP6_ROLE_MN or XMIP6_ROLE_CN */
+	struct in6_addr ha_addr;   /* HA: our tunnel endpoint; MN: our home agent */
+	unsigned int max_bindings; /* 0: the pinned map's size, else the default */
 	enum dp_xdp_mode xdp_mode;
 	__u32 flags; /* XMIP6_CFG_F_*, written to the config map */
 };

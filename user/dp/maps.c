@@ -445,21 +445,8 @@ static int addr_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct in6_addr));
 }
 
-/* The admit map's size (dp/attach.c sizes it from the mobile nodes). */
-static int admit_capacity(int fd, __u32 *cap)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -errno;
-	*cap = info.max_entries;
-	return 0;
-}
-
 int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t n)
 {
-	__u32 cap = 0;
 	struct in6_addr key, next, *sorted = NULL;
 	bool more;
 	__u8 one = 1;
@@ -469,12 +456,9 @@ int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t
 	err = optional_map_check(dp->admit_fd, XMIP6_MAP_ADMIT);
 	if (err)
 		return err;
-	err = admit_capacity(dp->admit_fd, &cap);
-	if (err)
-		return err;
-	if (n > cap) {
-		pr_err("%zu mobile nodes: the %s map holds %u (sized at attach: restart)", n,
-		       XMIP6_MAP_ADMIT, cap);
+	if (n > XMIP6_ADMIT_DEFAULT) {
+		pr_err("%zu mobile nodes: the %s map holds %u", n, XMIP6_MAP_ADMIT,
+		       XMIP6_ADMIT_DEFAULT);
 		return -E2BIG;
 	}
 	/* The new entries first, then the stale ones out: a listed node is

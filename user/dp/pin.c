@@ -204,9 +204,8 @@ const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 		       sizeof(struct xmip6_ro), XMIP6_RO_DEFAULT, true},
 	[DP_MAP_PEERS] = {XMIP6_MAP_PEERS, BPF_MAP_TYPE_LRU_HASH, sizeof(struct xmip6_ro_key),
 			  sizeof(struct xmip6_peer), XMIP6_PEERS_DEFAULT, true},
-	/* Sized at load time (dp/attach.c): any size is this layout. */
 	[DP_MAP_ADMIT] = {XMIP6_MAP_ADMIT, BPF_MAP_TYPE_HASH, sizeof(struct in6_addr), sizeof(__u8),
-			  0, true},
+			  XMIP6_ADMIT_DEFAULT, true},
 };
 
 static int map_info_get(int fd, struct bpf_map_info *info)

@@ -632,7 +632,6 @@ int ha_start(struct daemon *d)
 		.role = XMIP6_ROLE_HA,
 		.ha_addr = cfg->address,
 		.max_bindings = cfg->max_bindings,
-		.admit_entries = cfg->n_mobile_nodes,
 		.xdp_mode = cfg->xdp_mode,
 		.flags = XMIP6_CFG_F_SIGNAL,
 	};
