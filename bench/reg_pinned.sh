@@ -17,8 +17,8 @@ set -u
 TREE=$(cd "$1" && pwd) || exit 2
 N=$2 SECS=$3 WIN=$4 LVL=${5:-info}
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
-# The rig from this checkout, the programs from TREE's.
-XMREG=$TREE/build/bench/xmreg
+# The rig from this checkout, the programs from TREE's (xmreg too, unless XMREG names one).
+XMREG=${XMREG:-$TREE/build/bench/xmreg} # the same generator for both builds: XMREG=
 # shellcheck source=scripts/topology.sh
 . scripts/topology.sh
 XM_ROLES="rmn rha" # xm_cleanup unloads their instances
