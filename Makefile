@@ -145,7 +145,7 @@ test-package:
 	selftests/pkg/package.sh
 
 # The README's test command. Needs root (namespaces, BPF).
-test: all fuzz-build $(BUILD)/bench/xmbench
+test: all fuzz-build $(BUILD)/bench/xmbench $(BUILD)/bench/xmreg
 	selftests/run.sh
 
 # The whole suite again with every user-space program built with clang,

@@ -21,6 +21,8 @@
  *        2. closed loop, WINDOW outstanding, SECONDS: the sustained rate;
  *        3. open loop at each of RATE_PCTS (comma-separated percentages of
  *           that rate), SECONDS each: BU -> BA latency.
+ *   xmreg paced IF HA_MAC HA COA N RATE COUNTS
+ *        COUNTS (comma-separated) BUs at RATE a second, a pause after each.
  * One JSON object per phase on stdout ("item": "register").
  */
 #include <errno.h>
@@ -40,16 +42,17 @@
 #include "wire/mh.h"
 #include "wire/sigio.h"
 
-#define KEY_LEN	      16
-#define SPI_BASE      MH_AUTH_SPI_MIN
-#define SEQ_SLOTS     8	  /* send times remembered per node (by sequence number) */
-#define LIFETIME_UNIT 150 /* 600 s */
-#define STALL_NS      200000000ULL
-#define DRAIN_NS      300000000ULL
-#define BA_STATUS_OFF 6
-#define BA_SEQ_OFF    8
-#define MAX_SAMPLES   (1 << 22)
-#define FRAME_MAX     256
+#define KEY_LEN		 16
+#define SPI_BASE	 MH_AUTH_SPI_MIN
+#define SEQ_SLOTS	 8   /* send times remembered per node (by sequence number) */
+#define LIFETIME_UNIT	 150 /* 600 s */
+#define STALL_NS	 200000000ULL
+#define DRAIN_NS	 300000000ULL
+#define BA_STATUS_OFF	 6
+#define BA_SEQ_OFF	 8
+#define MAX_SAMPLES	 (1 << 22)
+#define FRAME_MAX	 256
+#define OPEN_DRAIN_EVERY 32 /* BUs an open loop sends between reads of the BAs */
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -290,7 +293,7 @@ static void handle_ba(struct gen *g, const __u8 *pkt, size_t len, unsigned long 
 	} else {
 		g->unmatched++;
 	}
-	if (g->verify_every && g->rcvd % g->verify_every == 1)
+	if (g->verify_every && (g->rcvd - 1) % g->verify_every == 0)
 		verify_ba(g, &rx, i);
 }
 
@@ -400,8 +403,9 @@ static double closed_loop(struct gen *g, unsigned int window, double secs, unsig
 	return g->rcvd / dur;
 }
 
-/* Open loop: BUs at @rate per second, evenly spaced, for @secs. */
-static void open_loop(struct gen *g, double rate, double secs, const char *phase)
+/* Open loop: BUs at @rate per second, evenly spaced, for @secs (or @count BUs when not 0). */
+static void open_loop(struct gen *g, double rate, double secs, unsigned long long count,
+		      const char *phase)
 {
 	unsigned long long t0 = now_ns(), end = t0 + secs * 1e9, t, due, k = 0;
 	double gap = 1e9 / rate;
@@ -409,14 +413,18 @@ static void open_loop(struct gen *g, double rate, double secs, const char *phase
 	phase_reset(g);
 	for (;;) {
 		t = now_ns();
-		if (t >= end)
+		if (t >= end || (count && g->sent >= count))
 			break;
 		due = t0 + (unsigned long long)(k * gap);
-		while (due <= t) {
+		while (due <= t && (!count || g->sent < count)) {
 			if (send_bu(g) < 0)
 				break;
 			k++;
 			due = t0 + (unsigned long long)(k * gap);
+			/* Behind schedule, a burst of sends would leave the BAs
+			 * waiting in our socket and count that as latency. */
+			if (!(k % OPEN_DRAIN_EVERY))
+				drain(g);
 		}
 		drain(g);
 	}
@@ -426,41 +434,87 @@ static void open_loop(struct gen *g, double rate, double secs, const char *phase
 	phase_print(g, phase, rate, secs);
 }
 
+/* IF HA_MAC HA COA N from @argv: the nodes, the socket. 0, 2 (bad arguments) or 1. */
+static int gen_open(struct gen *g, char **argv)
+{
+	int err;
+
+	g->n = atoi(argv[4]);
+	if (!g->n || parse_mac(argv[1], g->ha_mac) || inet_pton(AF_INET6, argv[2], &g->ha) != 1 ||
+	    inet_pton(AF_INET6, argv[3], &g->coa) != 1)
+		return fprintf(stderr, "xmreg: bad arguments\n"), 2;
+	g->nodes = calloc(g->n, sizeof(*g->nodes));
+	g->lat_us = calloc(MAX_SAMPLES, sizeof(*g->lat_us));
+	if (!g->nodes || !g->lat_us)
+		return fprintf(stderr, "xmreg: out of memory\n"), 1;
+	err = open_sock(g, argv[0]);
+	if (err)
+		return fprintf(stderr, "xmreg: %s: %s\n", argv[0], strerror(-err)), 1;
+	return 0;
+}
+
+static int gen_close(struct gen *g, int ret)
+{
+	if (g->fd >= 0)
+		close(g->fd);
+	free(g->nodes);
+	free(g->lat_us);
+	return ret;
+}
+
 static int cmd_run(char **argv)
 {
 	struct gen g = {.fd = -1, .verify_every = 16};
 	unsigned int window = atoi(argv[6]);
 	double secs = atof(argv[5]), max;
-	char *pcts = argv[7], *p, *save = NULL, name[32];
-	int err;
+	char *p, *save = NULL, name[32];
+	int ret;
 
-	g.n = atoi(argv[4]);
-	if (!g.n || !window || secs <= 0 || parse_mac(argv[1], g.ha_mac) ||
-	    inet_pton(AF_INET6, argv[2], &g.ha) != 1 || inet_pton(AF_INET6, argv[3], &g.coa) != 1)
+	if (!window || secs <= 0)
 		return fprintf(stderr, "xmreg: bad arguments\n"), 2;
-	g.nodes = calloc(g.n, sizeof(*g.nodes));
-	g.lat_us = calloc(MAX_SAMPLES, sizeof(*g.lat_us));
-	err = -ENOMEM;
-	if (!g.nodes || !g.lat_us)
-		goto out;
-	err = open_sock(&g, argv[0]);
-	if (err) {
-		fprintf(stderr, "xmreg: %s: %s\n", argv[0], strerror(-err));
-		goto out;
-	}
+	ret = gen_open(&g, argv);
+	if (ret)
+		return gen_close(&g, ret);
 	/* First registrations of every node (and the HA's caches warm). */
 	closed_loop(&g, window, 0, g.n, "initial");
 	max = closed_loop(&g, window, secs, 0, "closed");
-	for (p = strtok_r(pcts, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+	for (p = strtok_r(argv[7], ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		snprintf(name, sizeof(name), "open%s", p);
-		open_loop(&g, max * atof(p) / 100.0, secs, name);
+		open_loop(&g, max * atof(p) / 100.0, secs, 0, name);
 	}
-out:
-	if (g.fd >= 0)
-		close(g.fd);
-	free(g.nodes);
-	free(g.lat_us);
-	return err ? 1 : 0;
+	return gen_close(&g, 0);
+}
+
+/*
+ * xmreg paced IF HA_MAC HA COA N RATE COUNTS: for each of the comma-separated
+ * COUNTS, that many BUs at RATE a second (round robin over the N nodes),
+ * then PACED_PAUSE_S without any: a known number of registrations, each
+ * node below MAX_UPDATE_RATE when RATE < 3 N, for the tests. Every BA's
+ * MH checksum and authenticator are checked.
+ */
+#define PACED_PAUSE_S 2
+
+static int cmd_paced(char **argv)
+{
+	struct gen g = {.fd = -1, .verify_every = 1};
+	double rate = atof(argv[5]);
+	char *p, *save = NULL, name[32];
+	unsigned long long count;
+	int ret, phase = 0;
+
+	if (rate <= 0)
+		return fprintf(stderr, "xmreg: bad arguments\n"), 2;
+	ret = gen_open(&g, argv);
+	if (ret)
+		return gen_close(&g, ret);
+	for (p = strtok_r(argv[6], ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		count = strtoull(p, NULL, 10);
+		snprintf(name, sizeof(name), "paced%d", phase++);
+		/* Bounded: twice the time the count takes at the rate, and a second. */
+		open_loop(&g, rate, 2.0 * count / rate + 1, count, name);
+		sleep(PACED_PAUSE_S);
+	}
+	return gen_close(&g, 0);
 }
 
 int main(int argc, char **argv)
@@ -469,7 +523,10 @@ int main(int argc, char **argv)
 		return cmd_conf(atoi(argv[2]));
 	if (argc == 10 && !strcmp(argv[1], "run"))
 		return cmd_run(argv + 2);
+	if (argc == 9 && !strcmp(argv[1], "paced"))
+		return cmd_paced(argv + 2);
 	fprintf(stderr, "usage: xmreg conf N\n"
-			"       xmreg run IF HA_MAC HA COA N SECONDS WINDOW RATE_PCTS\n");
+			"       xmreg run IF HA_MAC HA COA N SECONDS WINDOW RATE_PCTS\n"
+			"       xmreg paced IF HA_MAC HA COA N RATE COUNTS\n");
 	return 2;
 }

@@ -884,3 +884,47 @@ xm_plain_cn_up() {
 		ip -n "$(xm_ns "$role")" -6 route add default via "$r1_addr" || return 1
 	xm_retry 50 0.1 xm_ns_ready "$role"
 }
+
+# ---- bench/xmreg's rig: the registration benchmark and its tests ---------
+#
+#   rmn: xmreg on l0 (AF_PACKET, no IPv6)  ==  rha: h0, xmip6d HA (virtual home network)
+#
+# l0 has no IPv6, so the BAs (with a type 2 routing header) are seen by
+# xmreg's packet socket and by no IPv6 stack; the HA reaches the care-of
+# address through a permanent neighbour entry (no ND in the figures).
+XM_REG_HA=2001:db8:1::1
+XM_REG_COA=2001:db8:c0a::100
+XM_REG_BIN=${XMREG:-$XM_BUILD/bench/xmreg}
+
+# xm_mac ROLE IF: the interface's link-layer address.
+xm_mac() { ip -n "$(xm_ns "$1")" -j link show "$2" | jget "d[0]['address']"; }
+
+xm_reg_rig() {
+	xm_add_ns rmn && xm_add_ns rha || return 1
+	xm_exec rha sysctl -qw net.ipv6.conf.all.forwarding=1 && xm_link rmn l0 rha h0 &&
+		xm_exec rmn sysctl -qw net.ipv6.conf.l0.disable_ipv6=1 &&
+		ip -n "$(xm_ns rha)" -6 addr add 2001:db8:c0a::1/64 dev h0 nodad &&
+		ip -n "$(xm_ns rha)" -6 addr add "$XM_REG_HA/128" dev lo &&
+		ip -n "$(xm_ns rha)" -6 neigh add "$XM_REG_COA" lladdr "$(xm_mac rmn l0)" dev h0 \
+			nud permanent &&
+		xm_retry 50 0.1 xm_ns_ready rha
+}
+
+# xm_reg_conf NODES LOG_LEVEL [HA_SETTING]: on stdout, the configuration of
+# the HA of xmreg's NODES mobile nodes (control socket $XM_TMP/rha.sock).
+xm_reg_conf() {
+	local nodes=$1 level=$2 extra=${3:-}
+	cat <<EOC
+pin-dir = "$(xm_pin rha)";
+control-socket = "$XM_TMP/rha.sock";
+log-level = "$level";
+home-agent = {
+  address = "$XM_REG_HA";
+  home-prefix = "2001:db8:100::/64";
+  interfaces = [ "h0" ];
+  max-bindings = $((nodes + 16));
+  $extra
+EOC
+	"$XM_REG_BIN" conf "$nodes" | sed 's/^/  /'
+	echo "};"
+}

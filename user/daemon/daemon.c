@@ -87,20 +87,78 @@ int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
 
 /* ---- sending ------------------------------------------------------------------------------- */
 
-int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type)
+/*
+ * A message's tag in the send batch (sig_queue()): its type, and the
+ * status it was counted under when this file counted one (BA, BE), so
+ * that a send the kernel refuses later is taken off the same counters.
+ */
+#define TAG_STATUS_COUNTED (1U << 16)
+#define SEND_TAG(type, status, counted) \
+	((__u32)(type) | (__u32)(status) << 8 | ((counted) ? TAG_STATUS_COUNTED : 0))
+
+static void count_sent(struct daemon *d, __u32 tag, int dir)
+{
+	__u8 type = tag & 0xff, status = (tag >> 8) & 0xff;
+
+	d->stats.tx[type_slot(type)] += dir;
+	if (!(tag & TAG_STATUS_COUNTED))
+		return;
+	if (type == MH_TYPE_BA)
+		d->stats.ba_sent[status] += dir;
+	else if (type == MH_TYPE_BE)
+		d->stats.be_sent[status] += dir;
+}
+
+static void send_failed(struct daemon *d, __u8 mh_type, const struct sig_tx *tx, int err)
 {
 	struct addr6_buf a, b;
-	int err;
 
-	err = sig_send(&d->socks, tx);
+	daemon_count_drop(d, DROP_send_failed);
+	if (tx)
+		pr_packet(LOG_WARNING, "sending %s from %s to %s failed: %s", mh_type_str(mh_type),
+			  addr6_str(&tx->src, &a), addr6_str(&tx->dst, &b), strerror(-err));
+	else
+		pr_packet(LOG_WARNING, "sending %s failed: %s", mh_type_str(mh_type),
+			  strerror(-err));
+}
+
+/* sig_flush()'s report of a queued message the kernel refused. */
+static void batch_send_failed(void *ctx, __u32 tag, int err)
+{
+	struct daemon *d = ctx;
+
+	count_sent(d, tag, -1);
+	send_failed(d, tag & 0xff, NULL, err);
+}
+
+static int send_tagged(struct daemon *d, struct sig_tx *tx, __u32 tag)
+{
+	int err = sig_queue(&d->socks, tx, tag);
+
 	if (err) {
-		daemon_count_drop(d, DROP_send_failed);
-		pr_warn("sending %s from %s to %s failed: %s", mh_type_str(mh_type),
-			addr6_str(&tx->src, &a), addr6_str(&tx->dst, &b), strerror(-err));
+		send_failed(d, tag & 0xff, tx, err);
 		return err;
 	}
-	d->stats.tx[type_slot(mh_type)]++;
+	count_sent(d, tag, 1);
 	return 0;
+}
+
+int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type)
+{
+	return send_tagged(d, tx, SEND_TAG(mh_type, 0, false));
+}
+
+void daemon_batch_begin(struct daemon *d)
+{
+	int err = sig_batch_start(&d->socks, batch_send_failed, d);
+
+	if (err)
+		pr_packet(LOG_WARNING, "send batch: %s; sending one at a time", strerror(-err));
+}
+
+void daemon_batch_end(struct daemon *d)
+{
+	sig_batch_stop(&d->socks);
 }
 
 void daemon_send_be(struct daemon *d, const struct sig_rx *rx, __u8 status)
@@ -122,8 +180,7 @@ void daemon_send_be(struct daemon *d, const struct sig_rx *rx, __u8 status)
 	if (len < 0)
 		return;
 	tx.mh_len = len;
-	if (!daemon_send(d, &tx, MH_TYPE_BE))
-		d->stats.be_sent[status]++;
+	send_tagged(d, &tx, SEND_TAG(MH_TYPE_BE, status, true));
 }
 
 /* ---- receiving ----------------------------------------------------------------------------- */
@@ -383,9 +440,7 @@ int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba
 			return err;
 	}
 	tx.mh_len = len;
-	err = daemon_send(d, &tx, MH_TYPE_BA);
-	if (!err)
-		d->stats.ba_sent[ba->status]++;
+	err = send_tagged(d, &tx, SEND_TAG(MH_TYPE_BA, ba->status, true));
 	if (!err && rx->rx_ns)
 		latency_note(&d->bu_ba, mono_now_ns() - rx->rx_ns);
 	return err;

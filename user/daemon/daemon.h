@@ -66,6 +66,16 @@ struct daemon_stats {
 	__u64 param_problem_sent;  /* ICMPv6 Parameter Problem (section 9.2) */
 	__u64 errors_ratelimited;  /* Parameter Problems / Binding Errors not sent */
 	__u64 replies_ratelimited; /* DHAAD Replies / MPAs not sent */
+	/* Bindings a role created, refreshed, removed (the summary line's). */
+	__u64 bindings_new;
+	__u64 bindings_refreshed;
+	__u64 bindings_removed;
+};
+
+/* The once-a-second summary line (summary.c): the counters as last logged. */
+struct daemon_summary {
+	unsigned long long start_ns;
+	struct daemon_stats seen;
 };
 
 /*
@@ -197,6 +207,7 @@ struct daemon {
 	struct ndisc nd;
 	bool nd_open;
 	struct daemon_stats stats;
+	struct daemon_summary summary;
 	struct token_bucket errors; /* daemon_error_allowed()'s */
 	int epfd;		    /* the event loop's epoll, created before the roles start */
 	/* What the running roles registered (hooks.c, daemon_mh_handler_reg). */
@@ -303,6 +314,14 @@ bool daemon_bu_rate_ok(struct daemon *d, struct update_rate *t, const struct in6
 		       __u16 sequence);
 struct json_object *daemon_stats_json(const struct daemon *d);
 
+/*
+ * At log level info, once a second when anything happened: BUs received,
+ * BAs sent by status, bindings new/refreshed/removed, drops by reason,
+ * refusals the error budget kept back (summary.c). From the event loop's
+ * tick.
+ */
+void daemon_summary_tick(struct daemon *d, unsigned long long now);
+
 /* The name of drop counter @why ("update_rate"), as stats-show prints it. */
 const char *daemon_drop_name(enum daemon_drop why);
 void daemon_stats_clear(struct daemon *d);
@@ -315,8 +334,17 @@ void daemon_stats_clear(struct daemon *d);
  */
 int daemon_signal_record(void *ctx, void *data, size_t size);
 
-/* Send @mh (built, authenticator filled) per @tx; counts it or the failure. */
+/*
+ * Send @mh (built, authenticator filled) per @tx; counts it or the failure.
+ * Between daemon_batch_begin() and daemon_batch_end() (the event loop,
+ * around one drain of the signal ring) the message is queued and goes out
+ * with the batch (sig_queue()): 0 then means queued, and a refusal by the
+ * kernel is counted (send_failed) and taken off the sent counters when the
+ * batch goes.
+ */
 int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type);
+void daemon_batch_begin(struct daemon *d);
+void daemon_batch_end(struct daemon *d);
 
 /*
  * Binding Acknowledgement answering the BU in @rx: to its source, with a

@@ -40,11 +40,44 @@
 #define TICK_NS	     (50 * 1000000L)
 #define NSEC_PER_SEC 1000000000ULL
 #define MAX_EVENTS   16
-#define ERR_LEN	     256
+/*
+ * Records one wake-up takes from the signal ring before the loop serves
+ * its other sources (ticks, the control socket, signals): about 10 ms of
+ * work at 100,000 BUs a second. The ring's descriptor stays readable while
+ * records are left (level-triggered), so the next epoll_wait() returns at
+ * once and the drain goes on.
+ */
+#define RING_BUDGET 1024
+#define ERR_LEN	    256
 
 enum ev_source { EV_RING = 1, EV_SIGNAL, EV_TICK, EV_CTL };
 
 static struct daemon daemon_ctx;
+
+/* One drain of the signal ring, bounded by RING_BUDGET. */
+struct ring_drain {
+	struct daemon *d;
+	unsigned int left;
+};
+
+static int ring_record(void *ctx, void *data, size_t size)
+{
+	struct ring_drain *r = ctx;
+
+	daemon_signal_record(r->d, data, size);
+	/* A negative return stops ring_buffer__consume() after this record,
+	 * which stays consumed. */
+	return --r->left ? 0 : -EAGAIN;
+}
+
+/* Up to RING_BUDGET records, their answers sent as one batch (sendmmsg). */
+static void ring_drain(struct ring_buffer *rb, struct ring_drain *r)
+{
+	r->left = RING_BUDGET;
+	daemon_batch_begin(r->d);
+	ring_buffer__consume(rb);
+	daemon_batch_end(r->d);
+}
 static struct ctl_server ctl_srv = {.fd = -1, .listen_fd = -1};
 
 static void usage(FILE *f)
@@ -316,6 +349,7 @@ static int run(struct daemon *d, bool debug)
 	struct ring_buffer *rb = NULL;
 	struct ctl_server *ctl = &ctl_srv;
 	struct metrics *metrics = NULL;
+	struct ring_drain drain = {.d = d};
 	int epfd = -1, sfd = -1, tfd = -1, n, i, err;
 	bool stop = false;
 
@@ -332,7 +366,7 @@ static int run(struct daemon *d, bool debug)
 		pr_err("%s/%s: no signalling ring buffer", d->cfg.pin_dir, XMIP6_MAP_SIGNAL);
 		goto out;
 	}
-	rb = ring_buffer__new(d->dp.signal_fd, daemon_signal_record, d, NULL);
+	rb = ring_buffer__new(d->dp.signal_fd, ring_record, &drain, NULL);
 	if (!rb) {
 		err = -errno;
 		pr_err("ring buffer: %s", strerror(errno));
@@ -373,7 +407,7 @@ static int run(struct daemon *d, bool debug)
 		for (i = 0; i < n; i++) {
 			switch (events[i].data.u32) {
 			case EV_RING:
-				ring_buffer__consume(rb);
+				ring_drain(rb, &drain);
 				break;
 			case EV_SIGNAL: {
 				struct signalfd_siginfo si;
@@ -393,6 +427,7 @@ static int run(struct daemon *d, bool debug)
 				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 					pr_debug("tick: %s", strerror(errno));
 				daemon_run_tick_hooks(d, now);
+				daemon_summary_tick(d, now);
 				ctl_server_serve(ctl); /* the clients' deadlines */
 				break;
 			}

@@ -64,12 +64,34 @@ void dp_bindings_resize_refusal(char *buf, size_t size, const char *pin_dir, __u
 }
 
 /*
+ * The signal ring from the number of bindings (XMIP6_SIGNAL_RING_SIZE at
+ * the least, a power of two as the kernel requires): a home agent of N
+ * mobile nodes, each allowed 3 BUs a second (MAX_UPDATE_RATE), may be
+ * handed N/4 records at once when a burst meets a busy daemon; what does
+ * not fit is dropped and counted (sig_ring_full) and retransmitted by the
+ * node. Capped at SIGNAL_RING_MAX (about 50,000 records, half a second of
+ * 100,000 BUs a second).
+ */
+#define SIGNAL_RING_MAX (64U << 20)
+
+static __u32 signal_ring_size(__u32 max_bindings)
+{
+	const __u64 record = sizeof(struct xmip6_signal) + 8; /* + the ring's record header */
+	__u64 want = (__u64)max_bindings / 4 * record;
+	__u32 size = XMIP6_SIGNAL_RING_SIZE;
+
+	while (size < want && size < SIGNAL_RING_MAX)
+		size <<= 1;
+	return size;
+}
+
+/*
  * What is already pinned decides: a pin directory serves one role, and its
  * bindings map keeps its size (libbpf refuses to reuse a map whose size
  * differs, and resizing would lose the bindings).
  */
 static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opts *opts,
-				 __u32 *max_entries, bool *fresh)
+				 __u32 *max_entries, __u32 *ring_size, bool *fresh)
 {
 	struct xmip6_config cfg;
 	struct bpf_map_info info;
@@ -104,11 +126,14 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 		return fd;
 	}
 
-	/* libbpf would refuse a ring of another size with a bare "mismatch". */
+	/* libbpf would refuse a ring of another size with a bare "mismatch":
+	 * a pinned ring keeps its size (one pinned by an older xmip6 too). */
+	*ring_size = signal_ring_size(*max_entries);
 	fd = dp_pinned_map_open(pin_dir, DP_MAP_SIGNAL, &info);
 	if (fd >= 0) {
 		close(fd);
 		*fresh = false;
+		*ring_size = info.max_entries;
 	} else if (fd != -ENOENT) {
 		return fd;
 	}
@@ -135,7 +160,8 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 	return 0;
 }
 
-static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role, __u32 max_entries)
+static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role, __u32 max_entries,
+				 __u32 ring_size)
 {
 	struct bpf_object_open_opts open_opts = {
 		.sz = sizeof(open_opts),
@@ -161,7 +187,8 @@ static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role, __u3
 	bpf_program__set_autoload(skel->progs.xdp_cn, cn);
 	bpf_program__set_autoload(skel->progs.tc_cn_egress, cn);
 
-	err = bpf_map__set_max_entries(skel->maps.bindings, max_entries);
+	err = bpf_map__set_max_entries(skel->maps.bindings, max_entries)
+		      ?: bpf_map__set_max_entries(skel->maps.signal, ring_size);
 	if (!err)
 		err = xmip6__load(skel);
 	if (err) {
@@ -200,7 +227,7 @@ int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_op
 	int xdp_new, tc_new, err;
 	struct xmip6 *skel;
 	unsigned int ifindex;
-	__u32 max_entries;
+	__u32 max_entries, ring_size;
 	bool fresh;
 
 	dp_libbpf_quiet();
@@ -216,11 +243,11 @@ int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_op
 	}
 
 	err = dp_pin_dir_prepare(pin_dir)
-		      ?: check_pinned_instance(pin_dir, opts, &max_entries, &fresh);
+		      ?: check_pinned_instance(pin_dir, opts, &max_entries, &ring_size, &fresh);
 	if (err)
 		return err;
 
-	skel = load_object(pin_dir, opts->role, max_entries);
+	skel = load_object(pin_dir, opts->role, max_entries, ring_size);
 	if (!skel) {
 		err = -errno;
 		goto out_unpin;

@@ -140,6 +140,27 @@ int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa);
 int dp_binding_lookup(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		      struct xmip6_binding *b);
 int dp_binding_foreach(const struct xmip6_dp *dp, dp_binding_cb cb, void *ctx);
+/*
+ * A walk of the bindings spread over calls, @max bindings a call, so that
+ * no call holds the caller for long (two bpf() calls a binding: a whole
+ * walk of 1M bindings takes seconds). @cb's return: 0, the binding stays
+ * and the cursor moves past it; DP_WALK_TAKEN, the caller deletes it
+ * before the next call (the cursor stays on the last binding kept: a
+ * deleted key would start get_next_key() over); anything else stops the
+ * call and is returned. 1 when the walk reached the end (the cursor starts
+ * over), 0 after @max bindings, or -errno. restarted is set when a call
+ * began from the first binding (its cursor gone): counts start again.
+ */
+#define DP_WALK_TAKEN 0x7fffffff
+
+struct dp_binding_cursor {
+	bool started;
+	bool restarted;
+	struct in6_addr key;
+};
+
+int dp_binding_walk(const struct xmip6_dp *dp, struct dp_binding_cursor *cur, unsigned int max,
+		    dp_binding_cb cb, void *ctx);
 int dp_binding_count(const struct xmip6_dp *dp);
 int dp_binding_flush(const struct xmip6_dp *dp);
 

@@ -159,6 +159,51 @@ int dp_binding_foreach(const struct xmip6_dp *dp, dp_binding_cb cb, void *ctx)
 	return err < 0 ? err : 0;
 }
 
+int dp_binding_walk(const struct xmip6_dp *dp, struct dp_binding_cursor *cur, unsigned int max,
+		    dp_binding_cb cb, void *ctx)
+{
+	struct in6_addr key, prev;
+	const struct in6_addr *p = NULL;
+	struct xmip6_binding b;
+	unsigned int n;
+	int err = 0;
+
+	/* get_next_key() from a key no longer in the map starts over from
+	 * the first: say so, the caller's counts begin again. */
+	if (cur->started && dp_binding_lookup(dp, &cur->key, &b) == -ENOENT)
+		cur->started = false;
+	if (!cur->started)
+		cur->restarted = true;
+	if (cur->started)
+		p = &cur->key;
+	for (n = 0; n < max; n++) {
+		err = binding_next_key(dp, p, &key);
+		if (err)
+			break;
+		prev = key;
+		p = &prev;
+		err = dp_binding_lookup(dp, &key, &b);
+		if (err == -ENOENT) { /* deleted meanwhile */
+			err = 0;
+			continue;
+		}
+		if (err)
+			return err;
+		err = cb(&key, &b, ctx);
+		if (err == DP_WALK_TAKEN) {
+			err = 0;
+			continue;
+		}
+		if (err)
+			return err;
+		cur->key = key;
+		cur->started = true;
+	}
+	if (err == 1)
+		cur->started = false;
+	return err;
+}
+
 int dp_binding_count(const struct xmip6_dp *dp)
 {
 	struct in6_addr key, *prev = NULL;

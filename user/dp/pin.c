@@ -197,9 +197,9 @@ const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 			  sizeof(struct xmip6_stats), 1},
 	[DP_MAP_CONFIG] = {XMIP6_MAP_CONFIG, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
 			   sizeof(struct xmip6_config), 1},
-	/* A ring buffer has neither key nor value; its size is in bytes. */
-	[DP_MAP_SIGNAL] = {XMIP6_MAP_SIGNAL, BPF_MAP_TYPE_RINGBUF, 0, 0, XMIP6_SIGNAL_RING_SIZE,
-			   true},
+	/* A ring buffer has neither key nor value; its size is in bytes, from
+	 * max-bindings (dp_signal_ring_size()): any size is this layout. */
+	[DP_MAP_SIGNAL] = {XMIP6_MAP_SIGNAL, BPF_MAP_TYPE_RINGBUF, 0, 0, 0, true},
 	[DP_MAP_RO] = {XMIP6_MAP_RO, BPF_MAP_TYPE_HASH, sizeof(struct xmip6_ro_key),
 		       sizeof(struct xmip6_ro), XMIP6_RO_DEFAULT, true},
 	[DP_MAP_PEERS] = {XMIP6_MAP_PEERS, BPF_MAP_TYPE_LRU_HASH, sizeof(struct xmip6_ro_key),

@@ -118,6 +118,14 @@ static bool replayed(const struct ha *ha, const struct bu_ctx *c)
 {
 	__u64 last = c->have_old ? c->old.auth_timestamp : 0, kept;
 
+	/*
+	 * Every accepted BU writes its timestamp to the binding and the replay
+	 * map together (accept_binding, replay_note): while a binding holds
+	 * one, the map holds no newer, and the lookup is saved (one bpf() call
+	 * per refresh).
+	 */
+	if (last)
+		return (__s64)(c->timestamp - last) <= 0;
 	/* NTP timestamps (RFC 5905) compare by their difference: they wrap. */
 	if (ha->replay_fd >= 0 && !dp_replay_get(ha->replay_fd, &c->hoa, c->sa->spi, &kept) &&
 	    (!last || (__s64)(kept - last) > 0))
@@ -216,7 +224,9 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 		return;
 	}
 	replay_note(ha, c);
-	pr_notice("home registration of %s removed (deregistration, seq %u)",
+	ha->d->stats.bindings_removed++;
+	/* An event, but bounded: a mass deregistration is one summary line. */
+	pr_packet(LOG_NOTICE, "home registration of %s removed (deregistration, seq %u)",
 		  addr6_str(&c->hoa, &h), bu->sequence);
 	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, 0, true);
 }
@@ -238,9 +248,22 @@ static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 		return;
 	}
 	replay_note(ha, c);
-	pr_notice("%s %s -> %s seq %u lifetime %u s",
-		  c->have_old ? "home registration refreshed:" : "home registration:",
-		  addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence, granted_s);
+	/*
+	 * A new binding is an event the operator sees (bounded: a home agent
+	 * starting with 1M nodes behind it logs 20 a second and how many more);
+	 * a refresh is not: debug, and counted in the summary (summary.c).
+	 */
+	if (c->have_old) {
+		ha->d->stats.bindings_refreshed++;
+		if (log_enabled(LOG_DEBUG)) /* not even the addresses formatted */
+			pr_debug("home registration refreshed: %s -> %s seq %u lifetime %u s",
+				 addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence,
+				 granted_s);
+	} else {
+		ha->d->stats.bindings_new++;
+		pr_packet(LOG_NOTICE, "home registration: %s -> %s seq %u lifetime %u s",
+			  addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence, granted_s);
+	}
 	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, granted_s, true);
 }
 
@@ -307,7 +330,7 @@ static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	}
 	p->active = true;
 	p->deadline_ns = now + ndisc_retrans_time_ms(ha->cache.home_ifindex) * NSEC_PER_MSEC;
-	pr_info("proxy DAD for %s started", addr6_str(&c->hoa, &h));
+	pr_debug("proxy DAD for %s started", addr6_str(&c->hoa, &h));
 }
 
 static void finish_dad(struct ha *ha, struct ha_pending *p)

@@ -248,19 +248,31 @@ bool ha_cache_full(struct ha_cache *c)
 
 /* ---- expiry --------------------------------------------------------------------------------- */
 
+/*
+ * The expiry walk is spread over ticks, HA_WALK_BATCH bindings a tick (two
+ * bpf() calls each: about a millisecond), so that no tick holds the BUs
+ * waiting in the signal ring: a whole walk at once stalled a 40,000-binding
+ * HA for 265 ms every 10 s (docs/benchmarks.md). A binding is removed at
+ * most one walk's duration after it is due: N / HA_WALK_BATCH ticks of 50
+ * ms (4 s for 40,000 bindings, 100 s for 1,000,000).
+ */
+#define HA_WALK_BATCH 512
+
 struct expired_list {
 	unsigned long long now;
 	unsigned long long next; /* earliest expiry not yet due */
-	size_t seen;		 /* bindings walked: the map's count when the walk ends */
+	size_t seen;		 /* bindings walked */
 	size_t n;
-	struct in6_addr hoa[HA_MAX_EXPIRED_BATCH];
-	struct xmip6_binding b[HA_MAX_EXPIRED_BATCH];
+	struct in6_addr hoa[HA_WALK_BATCH];
+	struct xmip6_binding b[HA_WALK_BATCH];
 };
 
 static int collect_expired(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
 {
 	struct expired_list *l = ctx;
 
+	if (l->n == HA_WALK_BATCH)
+		return 1; /* visited again on the next call */
 	l->seen++;
 	if (!b->expires_ns)
 		return 0;
@@ -271,33 +283,66 @@ static int collect_expired(const struct in6_addr *hoa, const struct xmip6_bindin
 	}
 	l->hoa[l->n] = *hoa;
 	l->b[l->n] = *b;
-	if (++l->n < HA_MAX_EXPIRED_BATCH)
-		return 0;
-	l->next = l->now; /* the rest at the next tick */
-	return 1;
+	l->n++;
+	return DP_WALK_TAKEN;
 }
 
-static void expire_bindings(struct ha_cache *c, unsigned long long now)
+static void sweep_start(struct ha_cache *c)
+{
+	c->sweeping = true;
+	c->sweep_calls = 0;
+	c->sweep_seen = 0;
+	c->sweep_taken = 0;
+	c->sweep_next = ULLONG_MAX;
+	c->cursor.started = false;
+	/* Bindings stored during the walk lower it (note_expiry). */
+	c->next_expiry_ns = ULLONG_MAX;
+}
+
+/* One tick's share of the walk. */
+static void expire_some(struct ha_cache *c, unsigned long long now)
 {
 	static struct expired_list l;
 	struct addr6_buf h, o;
 	size_t i;
+	int ret;
 
 	l.now = now;
-	l.next = ULLONG_MAX;
+	l.next = c->sweep_next;
 	l.n = l.seen = 0;
-	if (dp_binding_foreach(&c->d->dp, collect_expired, &l) < 0)
-		return;
-	c->next_expiry_ns = l.next;
+	c->cursor.restarted = false;
+	ret = dp_binding_walk(&c->d->dp, &c->cursor, HA_WALK_BATCH, collect_expired, &l);
+	if (c->cursor.restarted && c->sweep_calls) {
+		/* The cursor's binding went: counted from the first again. */
+		c->sweep_seen = c->sweep_taken = 0;
+		c->sweep_calls = 0;
+	}
+	c->sweep_calls++;
+	c->sweep_seen += l.seen;
+	c->sweep_next = l.next;
 	for (i = 0; i < l.n; i++) {
 		if (ha_cache_remove(c, &l.hoa[i], &l.b[i]))
 			continue;
-		pr_notice("binding %s -> %s expired (lifetime %u s)", addr6_str(&l.hoa[i], &h),
-			  addr6_str(&l.b[i].care_of_addr, &o), l.b[i].lifetime_s);
+		c->sweep_taken++;
+		c->d->stats.bindings_removed++;
+		pr_packet(LOG_NOTICE, "binding %s -> %s expired (lifetime %u s)",
+			  addr6_str(&l.hoa[i], &h), addr6_str(&l.b[i].care_of_addr, &o),
+			  l.b[i].lifetime_s);
 	}
-	/* A whole walk counted the map: follow what was changed behind us. */
-	if (l.n < HA_MAX_EXPIRED_BATCH)
-		follow_map(c, (long)(l.seen - l.n));
+	if (ret == 0)
+		return; /* more at the next tick */
+	c->sweeping = false;
+	if (ret < 0) {
+		c->next_expiry_ns = 0; /* walk again */
+		return;
+	}
+	if (c->sweep_next < c->next_expiry_ns)
+		c->next_expiry_ns = c->sweep_next;
+	/* A walk in one call counted the map as it is: follow what was changed
+	 * behind us. One spread over ticks raced our own stores and removals
+	 * (ha_cache_full() counts the map itself before it refuses). */
+	if (c->sweep_calls == 1)
+		follow_map(c, (long)(c->sweep_seen - c->sweep_taken));
 }
 
 /* ---- operator commands --------------------------------------------------------------------- */
@@ -426,13 +471,16 @@ void ha_cache_nd_restore(struct ha_cache *c)
 
 void ha_cache_tick(struct ha_cache *c, unsigned long long now)
 {
-	if (now < c->next_scan_ns)
-		return;
-	c->next_scan_ns = now + HA_EXPIRY_SCAN_NS;
-	if (now >= c->next_expiry_ns || now >= c->next_full_scan_ns) {
+	if (!c->sweeping) {
+		if (now < c->next_scan_ns)
+			return;
+		c->next_scan_ns = now + HA_EXPIRY_SCAN_NS;
+		if (now < c->next_expiry_ns && now < c->next_full_scan_ns)
+			return;
 		c->next_full_scan_ns = now + HA_FULL_SCAN_NS;
-		expire_bindings(c, now);
+		sweep_start(c);
 	}
+	expire_some(c, now);
 }
 
 int ha_cache_ctl_reg(struct ha_cache *c)

@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "config/config.h"
+#include "dp/dataplane.h"
 
 struct daemon;
 struct mh_bu_fields;
@@ -33,6 +34,12 @@ struct ha_cache {
 	 * 30 ms at a time (docs/benchmarks.md). */
 	unsigned long long next_expiry_ns;
 	unsigned long long next_full_scan_ns;
+	/* The expiry walk in progress, a share each tick (ha_cache.c). */
+	bool sweeping;
+	struct dp_binding_cursor cursor;
+	unsigned int sweep_calls;
+	size_t sweep_seen, sweep_taken;
+	unsigned long long sweep_next;
 };
 
 /* fe80::/64 with the interface identifier of @addr (section 10.4.1, L flag). */

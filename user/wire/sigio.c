@@ -9,6 +9,7 @@
  * socket. See sigio.h for the contract.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -342,6 +343,8 @@ static int open_icmp(void)
 
 int sig_open(struct sig_socks *s)
 {
+	s->batch = NULL;
+	s->queueing = false;
 	s->raw_fd = open_raw();
 	s->icmp_fd = s->raw_fd < 0 ? -1 : open_icmp();
 	if (s->raw_fd < 0 || s->icmp_fd < 0) {
@@ -355,6 +358,9 @@ int sig_open(struct sig_socks *s)
 
 void sig_close(struct sig_socks *s)
 {
+	free(s->batch);
+	s->batch = NULL;
+	s->queueing = false;
 	if (s->raw_fd >= 0)
 		close(s->raw_fd);
 	if (s->icmp_fd >= 0)
@@ -369,50 +375,82 @@ static __u32 scope_of(const struct in6_addr *a, int ifindex)
 	return IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a) ? (__u32)ifindex : 0;
 }
 
+/* The IPV6_PKTINFO control message of one sendmsg(), aligned for CMSG_FIRSTHDR. */
+union sig_control {
+	struct cmsghdr align;
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
+
+/* The largest packet sig_build_packet() lays out. */
+#define SIG_PACKET_MAX                                                      \
+	(SIG_TUNNEL_OVERHEAD + IPV6_HDR_LEN + sizeof(struct mip6_rt2_hdr) + \
+	 sizeof(struct mip6_dstopts_hao) + MH_MAX_LEN)
+
 /*
- * sendmsg() of @iov to @dst with IPV6_PKTINFO naming @src (when not ::) and
- * @ifindex (when not 0). 0 or -errno.
+ * @msg for @iov to @dst (@to filled) with IPV6_PKTINFO naming @src (when
+ * not ::) and @ifindex (when not 0), in @control.
  */
-static int send_pktinfo(int fd, const struct iovec *iov, size_t iovlen, const struct in6_addr *dst,
+static void msg_pktinfo(struct msghdr *msg, struct sockaddr_in6 *to, union sig_control *control,
+			const struct iovec *iov, size_t iovlen, const struct in6_addr *dst,
 			const struct in6_addr *src, int ifindex)
 {
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	} control;
-	struct sockaddr_in6 to = {
+	struct in6_pktinfo pi = {.ipi6_addr = *src, .ipi6_ifindex = ifindex};
+	struct cmsghdr *cmsg;
+
+	*to = (struct sockaddr_in6){
 		.sin6_family = AF_INET6,
 		.sin6_addr = *dst,
 		.sin6_scope_id = scope_of(dst, ifindex),
 	};
-	struct msghdr msg = {
-		.msg_name = &to,
-		.msg_namelen = sizeof(to),
+	*msg = (struct msghdr){
+		.msg_name = to,
+		.msg_namelen = sizeof(*to),
 		.msg_iov = (struct iovec *)iov,
 		.msg_iovlen = iovlen,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
+		.msg_control = control->buf,
+		.msg_controllen = sizeof(control->buf),
 	};
-	struct in6_pktinfo pi = {.ipi6_addr = *src, .ipi6_ifindex = ifindex};
-	struct cmsghdr *cmsg;
-
-	memset(&control, 0, sizeof(control));
-	cmsg = CMSG_FIRSTHDR(&msg);
+	memset(control, 0, sizeof(*control));
+	cmsg = CMSG_FIRSTHDR(msg);
 	cmsg->cmsg_level = IPPROTO_IPV6;
 	cmsg->cmsg_type = IPV6_PKTINFO;
 	cmsg->cmsg_len = CMSG_LEN(sizeof(pi));
 	memcpy(CMSG_DATA(cmsg), &pi, sizeof(pi));
+}
+
+/* sendmsg() of @iov as msg_pktinfo() lays it out. 0 or -errno. */
+static int send_pktinfo(int fd, const struct iovec *iov, size_t iovlen, const struct in6_addr *dst,
+			const struct in6_addr *src, int ifindex)
+{
+	union sig_control control;
+	struct sockaddr_in6 to;
+	struct msghdr msg;
+
+	msg_pktinfo(&msg, &to, &control, iov, iovlen, dst, src, ifindex);
 	if (sendmsg(fd, &msg, 0) < 0)
 		return -errno;
 	return 0;
 }
 
+/*
+ * With IPV6_HDRINCL the kernel sends the packet as built; the address only
+ * routes it: to the IPv6 destination (the CoA, never the RH2's home
+ * address; the tunnel's far end when tunnelled), from the source for "ip
+ * rule from" to see.
+ */
+static const struct in6_addr *route_dst(const struct sig_tx *tx)
+{
+	return tx->tunnel_dst ? tx->tunnel_dst : &tx->dst;
+}
+
+static const struct in6_addr *route_src(const struct sig_tx *tx)
+{
+	return tx->tunnel_src ? tx->tunnel_src : &tx->src;
+}
+
 int sig_send(struct sig_socks *s, const struct sig_tx *tx)
 {
-	__u8 buf[SIG_TUNNEL_OVERHEAD + IPV6_HDR_LEN + sizeof(struct mip6_rt2_hdr) +
-		 sizeof(struct mip6_dstopts_hao) + MH_MAX_LEN];
-	const struct in6_addr *dst = tx->tunnel_dst ? tx->tunnel_dst : &tx->dst;
-	const struct in6_addr *src = tx->tunnel_src ? tx->tunnel_src : &tx->src;
+	__u8 buf[SIG_PACKET_MAX];
 	struct iovec iov;
 	int len;
 
@@ -421,13 +459,91 @@ int sig_send(struct sig_socks *s, const struct sig_tx *tx)
 		return len;
 	iov.iov_base = buf;
 	iov.iov_len = len;
-	/*
-	 * With IPV6_HDRINCL the kernel sends the packet as built; the address
-	 * only routes it: to the IPv6 destination (the CoA, never the RH2's
-	 * home address; the tunnel's far end when tunnelled), from the source
-	 * for "ip rule from" to see.
-	 */
-	return send_pktinfo(s->raw_fd, &iov, 1, dst, src, 0);
+	return send_pktinfo(s->raw_fd, &iov, 1, route_dst(tx), route_src(tx), 0);
+}
+
+/* ---- batched send ------------------------------------------------------------------------- */
+
+/* What sig_queue() holds until sig_flush(): one sendmmsg()'s worth. */
+struct sig_batch {
+	unsigned int n;
+	__u32 tag[SIG_BATCH_MAX];
+	struct mmsghdr msgs[SIG_BATCH_MAX];
+	struct iovec iov[SIG_BATCH_MAX];
+	struct sockaddr_in6 to[SIG_BATCH_MAX];
+	union sig_control control[SIG_BATCH_MAX];
+	__u8 pkt[SIG_BATCH_MAX][SIG_PACKET_MAX];
+};
+
+int sig_batch_start(struct sig_socks *s, sig_failed_fn failed, void *ctx)
+{
+	if (!s->batch) {
+		s->batch = calloc(1, sizeof(*s->batch));
+		if (!s->batch)
+			return -ENOMEM;
+	}
+	s->failed = failed;
+	s->failed_ctx = ctx;
+	s->queueing = true;
+	return 0;
+}
+
+/*
+ * sendmmsg() stops at the first message the kernel refuses and says how
+ * many went: that one is reported (its error is what a sendmsg() of it
+ * alone returns) and the rest sent on.
+ */
+unsigned int sig_flush(struct sig_socks *s)
+{
+	struct sig_batch *b = s->batch;
+	unsigned int i = 0, sent = 0;
+	int r;
+
+	if (!b)
+		return 0;
+	while (i < b->n) {
+		r = sendmmsg(s->raw_fd, &b->msgs[i], b->n - i, 0);
+		if (r > 0) {
+			i += r;
+			sent += r;
+			continue;
+		}
+		r = r < 0 ? -errno : -EIO;
+		if (s->failed)
+			s->failed(s->failed_ctx, b->tag[i], r);
+		i++;
+	}
+	b->n = 0;
+	return sent;
+}
+
+void sig_batch_stop(struct sig_socks *s)
+{
+	sig_flush(s);
+	s->queueing = false;
+}
+
+int sig_queue(struct sig_socks *s, const struct sig_tx *tx, __u32 tag)
+{
+	struct sig_batch *b = s->batch;
+	unsigned int k;
+	int len;
+
+	if (!s->queueing || !b)
+		return sig_send(s, tx);
+	if (b->n == SIG_BATCH_MAX)
+		sig_flush(s);
+	k = b->n;
+	len = sig_build_packet(b->pkt[k], sizeof(b->pkt[k]), tx);
+	if (len < 0)
+		return len;
+	b->iov[k] = (struct iovec){.iov_base = b->pkt[k], .iov_len = len};
+	msg_pktinfo(&b->msgs[k].msg_hdr, &b->to[k], &b->control[k], &b->iov[k], 1, route_dst(tx),
+		    route_src(tx), 0);
+	b->msgs[k].msg_len = 0;
+	b->tag[k] = tag;
+	b->n++;
+	return 0;
 }
 
 int sig_send_param_problem(struct sig_socks *s, const struct sig_rx *rx, __u8 code, __u32 pointer)

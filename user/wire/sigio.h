@@ -118,9 +118,19 @@ int sig_build_packet(void *buf, size_t size, const struct sig_tx *tx);
  * The ICMPv6 socket is not marked: a Parameter Problem from a home address
  * must be reverse-tunnelled like any other packet from it.
  */
+/* Called by sig_flush() for each queued packet the kernel refused: its tag and -errno. */
+typedef void (*sig_failed_fn)(void *ctx, __u32 tag, int err);
+
+struct sig_batch;
+
 struct sig_socks {
 	int raw_fd;  /* AF_INET6 SOCK_RAW IPPROTO_RAW, SO_MARK XMIP6_MARK_SIGNAL */
 	int icmp_fd; /* AF_INET6 SOCK_RAW IPPROTO_ICMPV6, send only (ICMP6_FILTER blocks all) */
+	/* sig_queue()'s packets, between sig_batch_start() and sig_batch_stop(). */
+	struct sig_batch *batch;
+	bool queueing;
+	sig_failed_fn failed;
+	void *failed_ctx;
 };
 
 /* 0, or -errno (logged) with both descriptors -1. */
@@ -141,6 +151,24 @@ void sig_close(struct sig_socks *s);
  * IPV6_HDRINCL never required it.
  */
 int sig_send(struct sig_socks *s, const struct sig_tx *tx);
+
+/*
+ * Batched sending: one sendmmsg() for up to SIG_BATCH_MAX packets, where a
+ * burst of messages is answered at once (the daemon, per drain of the
+ * signal ring). Between sig_batch_start() and sig_batch_stop(),
+ * sig_queue() builds @tx into the batch (0, or sig_build_packet()'s error)
+ * and sends the batch when it is full; sig_flush() sends what is queued
+ * and returns how many the kernel took; each one it refused goes to
+ * @failed with the @tag it was queued with. Outside a batch sig_queue() is
+ * sig_send(). sig_batch_start(): 0 or -ENOMEM (the batch is allocated once,
+ * freed by sig_close()); sig_batch_stop() flushes.
+ */
+#define SIG_BATCH_MAX 64
+
+int sig_batch_start(struct sig_socks *s, sig_failed_fn failed, void *ctx);
+int sig_queue(struct sig_socks *s, const struct sig_tx *tx, __u32 tag);
+unsigned int sig_flush(struct sig_socks *s);
+void sig_batch_stop(struct sig_socks *s);
 
 /*
  * ICMPv6 Parameter Problem (@code, RFC 4443 section 3.4) about the received

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# reg_pinned.sh TREE NODES SECONDS WINDOW [LOG_LEVEL] - the registration
+# benchmark of `make bench` (bench.sh, section register) for one build,
+# with the home agent pinned to CPU 1 and xmreg to CPU 0, so that two
+# builds (TREE: a checkout with build/xmip6d, build/xmip6ctl and
+# build/bench/xmreg) can be compared side by side in one session:
+#
+#   for t in /tmp/before /path/to/after; do bench/reg_pinned.sh $t 40000 3 64; done
+#
+# Prints xmreg's JSON lines ("item": "register", one a phase) and a
+# "check" line: the HA's CPU time over the run, sig_ring_full, its log
+# lines, RSS, and the pinned maps' bytes_memlock. PERF=FILE records
+# `perf record -g` of the daemon; KEEPLOG=FILE keeps its log.
+set -u
+TREE=$(cd "$1" && pwd) || exit 2
+N=$2 SECS=$3 WIN=$4 LVL=${5:-info}
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+# The rig from this checkout, the programs from TREE's (xmreg too, unless XMREG names one).
+XMREG=${XMREG:-$TREE/build/bench/xmreg} # the same generator for both builds: XMREG=
+# shellcheck source=scripts/topology.sh
+. scripts/topology.sh
+XM_ROLES="rmn rha" # xm_cleanup unloads their instances
+XM_D_BIN=$TREE/build/xmip6d
+XM_CTL_BIN=$TREE/build/xmip6ctl
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+maps_kb() {
+	local f
+	for f in "$(xm_pin rha)"/*; do
+		[ -f "$f" ] && bpftool -j map show pinned "$f" 2>/dev/null && echo
+	done | "$XM_PYTHON" -c 'import json, sys
+print(sum(json.loads(l).get("bytes_memlock", 0) for l in sys.stdin if l.strip()) // 1024)'
+}
+
+xm_init "xr$$-"
+xm_reg_rig || exit 1
+conf=$XM_TMP/rha.conf
+xm_reg_conf "$N" "$LVL" >"$conf" && chmod 600 "$conf" || exit 1
+t0=$(date +%s%N)
+nsenter --net="/run/netns/$(xm_ns rha)" taskset -c 1 "$XM_D_BIN" -c "$conf" </dev/null \
+	>"$XM_TMP/ha.log" 2>&1 &
+PID=$!
+XM_PIDS+=("$PID")
+xm_retry 3000 0.1 test -S "$XM_TMP/rha.sock" || {
+	cat "$XM_TMP/ha.log"
+	exit 1
+}
+echo "# started in $((($(date +%s%N) - t0) / 1000000)) ms"
+c0=$(cpu_ticks "$PID")
+if [ -n "${PERF:-}" ]; then
+	perf record -q -e cpu-clock -g -p "$PID" -o "$PERF" &
+	PERF_PID=$!
+	XM_PIDS+=("$PERF_PID")
+fi
+ip netns exec "$(xm_ns rmn)" taskset -c 0 timeout 900 "$XM_REG_BIN" run l0 "$(xm_mac rha h0)" \
+	"$XM_REG_HA" "$XM_REG_COA" "$N" "$SECS" "$WIN" "${PCTS:-10,50,100}"
+if [ -n "${PERF:-}" ]; then
+	kill -INT "$PERF_PID"
+	xm_wait_pid "$PERF_PID" 30
+fi
+c1=$(cpu_ticks "$PID")
+printf '{"item":"check","ha_cpu_s":%s,"sig_ring_full":%s,"log_lines":%s,"rss_kb":%s,"maps_kb":%s}\n' \
+	"$(((c1 - c0) * 1000 / $(getconf CLK_TCK)))e-3" "$(xm_stat rha sig_ring_full)" \
+	"$(wc -l <"$XM_TMP/ha.log")" "$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")" "$(maps_kb)"
+[ -n "${KEEPLOG:-}" ] && cp "$XM_TMP/ha.log" "$KEEPLOG"
+kill -TERM "$PID"
+xm_wait_pid "$PID" 10
