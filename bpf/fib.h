@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * fib.h - the next hop of a packet the data plane rewrote: one FIB lookup
+ * fib.h - the next hop of a packet the data plane rewrote: the next-hop
+ * cache (headers/xmip6.h "nexthops") in front of one FIB lookup
  * (bpf_fib_lookup()) for XDP and TC alike, and the redirect its answer asks
  * for in each.
  */
@@ -11,6 +12,7 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
+#include "maps.h"
 #include "parse.h"
 #include "stats.h"
 
@@ -37,21 +39,104 @@ static __always_inline int fib_lookup6(void *ctx, struct bpf_fib_lookup *fib, __
 	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
 }
 
+static __always_inline struct xmip6_nh_state *nh_state_get(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&nh_state, &key);
+}
+
+/* A live slot: filled in this generation for these addresses and device. */
+static __always_inline bool nh_slot_holds(const struct xmip6_nh *nh, __u32 gen, __u32 iif,
+					  const struct in6_addr *src, const struct in6_addr *dst)
+{
+	return nh->gen == gen && nh->iif == iif && addr_equal(&nh->dst, dst) &&
+	       addr_equal(&nh->src, src);
+}
+
+/*
+ * Fills @nh from a SUCCESS answer in @fib, for generation @gen (0: the
+ * cache is off, the slot only carries this packet's answer). The route's
+ * MTU comes from a second lookup with the largest length, which answers
+ * FRAG_NEEDED with it: one miss in a generation pays for it, no hit does.
+ */
+static __always_inline void nh_fill(void *ctx, struct bpf_fib_lookup *fib, struct xmip6_nh *nh,
+				    __u32 gen, __u32 iif, const struct in6_addr *src,
+				    const struct in6_addr *dst, __u8 proto)
+{
+	nh->ifindex = fib->ifindex;
+	__builtin_memcpy(nh->smac, fib->smac, ETH_ALEN);
+	__builtin_memcpy(nh->dmac, fib->dmac, ETH_ALEN);
+	nh->gen = 0;
+	if (!gen)
+		return;
+	nh->mtu = 0xffff;
+	if (fib_lookup6(ctx, fib, iif, src, dst, proto, 0xffff) == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		nh->mtu = fib->mtu_result;
+	nh->dst = *dst;
+	nh->src = *src;
+	nh->iif = iif;
+	nh->gen = gen;
+	STAT_INC(nh_fill);
+}
+
+/*
+ * The next hop of a packet of @tot_len octets (0: no MTU check) and
+ * upper-layer @proto from @src to @dst entering at @iif: from a live slot
+ * of the next-hop cache, else from bpf_fib_lookup() (nh_miss), whose
+ * SUCCESS fills the slot. Returns the BPF_FIB_LKUP_RET_* answer: on
+ * SUCCESS *@nhp is the slot (egress device, MACs), on FRAG_NEEDED
+ * fib->mtu_result is the MTU, and otherwise @fib is what the lookup left.
+ * The protocol is no part of the key: xmip6 leaves routing by upper-layer
+ * protocol (ip rule ipproto) to the stack, as it leaves marks.
+ */
+static __always_inline int nh_resolve(void *ctx, struct bpf_fib_lookup *fib, __u32 iif,
+				      const struct in6_addr *src, const struct in6_addr *dst,
+				      __u8 proto, __u16 tot_len, const struct xmip6_nh **nhp)
+{
+	struct xmip6_nh_state *st = nh_state_get();
+	__u32 gen = st ? st->gen : 0;
+	__u32 slot = xmip6_nh_slot(src, dst, iif);
+	struct xmip6_nh *nh = bpf_map_lookup_elem(&nexthops, &slot);
+	int rc;
+
+	if (!nh) /* cannot happen: the slot is masked into range */
+		return BPF_FIB_LKUP_RET_NOT_FWDED;
+	if (gen) {
+		if (nh_slot_holds(nh, gen, iif, src, dst)) {
+			if (tot_len > nh->mtu) {
+				fib->mtu_result = nh->mtu;
+				return BPF_FIB_LKUP_RET_FRAG_NEEDED;
+			}
+			*nhp = nh;
+			return BPF_FIB_LKUP_RET_SUCCESS;
+		}
+		STAT_INC(nh_miss);
+	}
+	rc = fib_lookup6(ctx, fib, iif, src, dst, proto, tot_len);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+		nh_fill(ctx, fib, nh, gen, iif, src, dst, proto);
+		*nhp = nh;
+	}
+	return rc;
+}
+
+/* XDP: sends the frame to the next hop @nh (a SUCCESS of nh_resolve()). */
+static __always_inline int xdp_forward(struct xdp_md *ctx, struct ethhdr *eth,
+				       const struct xmip6_nh *nh)
+{
+	__builtin_memcpy(eth->h_dest, nh->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, nh->smac, ETH_ALEN);
+	if (nh->ifindex == ctx->ingress_ifindex)
+		return XDP_TX;
+	return bpf_redirect(nh->ifindex, 0);
+}
+
 /* The Ethernet addresses of the next hop bpf_fib_lookup() answered with. */
 static __always_inline void fib_set_macs(struct ethhdr *eth, const struct bpf_fib_lookup *fib)
 {
 	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
-}
-
-/* XDP: sends the frame to the next hop of a BPF_FIB_LKUP_RET_SUCCESS answer. */
-static __always_inline int xdp_forward(struct xdp_md *ctx, struct ethhdr *eth,
-				       const struct bpf_fib_lookup *fib)
-{
-	fib_set_macs(eth, fib);
-	if (fib->ifindex == ctx->ingress_ifindex)
-		return XDP_TX;
-	return bpf_redirect(fib->ifindex, 0);
 }
 
 /*

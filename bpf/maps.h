@@ -3,9 +3,9 @@
  * maps.h - the state the programs share with user space: the load-time
  * configuration and the maps pinned by name, with their lookup helpers.
  *
- * Seven maps are pinned under the pin directory (headers/xmip6.h names them
+ * Nine maps are pinned under the pin directory (headers/xmip6.h names them
  * and documents their keys and values): "stats" (stats.h, next to the
- * macros that count into it) and the six below. One more map, the per-CPU
+ * macros that count into it) and the eight below. One more map, the per-CPU
  * token buckets of ratelimit.h, is private to the programs and not pinned.
  * Operators read the pinned maps with bpftool and user space opens them by
  * name: names, pinning and layouts are part of the contract.
@@ -78,6 +78,23 @@ struct {
 	__type(value, __u8);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } admit SEC(".maps");
+
+/* The next-hop cache (headers/xmip6.h): slots per CPU, and its generation. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XMIP6_NH_SLOTS);
+	__type(key, __u32);
+	__type(value, struct xmip6_nh);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} nexthops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip6_nh_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} nh_state SEC(".maps");
 
 static __always_inline struct xmip6_config *config_get(void)
 {

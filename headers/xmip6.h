@@ -24,11 +24,14 @@
 #define XMIP6_MAP_RO	       "ro"
 #define XMIP6_MAP_PEERS	       "peers"
 #define XMIP6_MAP_ADMIT	       "admit"
+#define XMIP6_MAP_NEXTHOPS     "nexthops"
+#define XMIP6_MAP_NH_STATE     "nh_state"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 #define XMIP6_RO_DEFAULT       4096  /* MN: route-optimised (home address, correspondent) pairs */
 #define XMIP6_PEERS_DEFAULT    1024  /* MN: correspondents recently talked with (LRU) */
 #define XMIP6_ADMIT_DEFAULT    65536 /* HA: home addresses of the mobile-nodes list */
+#define XMIP6_NH_SLOTS	       16384 /* next-hop cache slots per CPU, a power of 2 */
 
 /* IPv6-in-IPv6 (RFC 2473) and the Mobility Header (RFC 6275 section 6.1). */
 #define XMIP6_IPPROTO_IPV6    41
@@ -131,6 +134,61 @@ struct xmip6_peer {
 	__u64 last_seen_ns;
 	__u64 packets; /* counted at refresh granularity: approximate */
 };
+
+/*
+ * The next-hop cache: what bpf_fib_lookup() answered for a (source,
+ * destination, ingress device), kept so that the forwarding paths look no
+ * route up per packet (a FIB lookup costs more than the rest of the HA
+ * path: docs/benchmarks.md). "nexthops" is a per-CPU array of
+ * XMIP6_NH_SLOTS slots, direct-mapped: the slot of a flow is
+ * xmip6_nh_slot() of its addresses, and a slot holding other addresses is
+ * a miss. Per CPU, so that a slot is never written while another CPU reads
+ * it. The data plane fills a slot from its own FIB lookup on a miss (the
+ * kernel's FIB stays the one authority: policy routes, nexthop objects and
+ * ECMP are its business), and only while a daemon follows rtnetlink:
+ *
+ * "nh_state" (array, one entry) holds the generation. gen 0: nobody
+ * follows the kernel's tables, the cache is not used (every packet looks
+ * its route up, as without a cache). Otherwise a slot is live only while
+ * its gen equals nh_state.gen: xmip6d bumps gen on every route, nexthop
+ * object, link and neighbour change (net/nexthop.c decides which), so the
+ * next packet of every flow looks its route up again. The data plane reads
+ * gen before its FIB lookup and stores that value, so a lookup that raced
+ * with a change is stored already stale.
+ */
+struct xmip6_nh {
+	struct in6_addr dst; /* the key, checked: a slot is shared by hash */
+	struct in6_addr src;
+	__u32 iif; /* ingress device the lookup was made for */
+	__u32 gen; /* nh_state.gen read before the lookup */
+	__u32 ifindex; /* egress device */
+	__u16 mtu;     /* the route's MTU (65535: none below it) */
+	__u8 smac[6];
+	__u8 dmac[6];
+	__u8 pad[2];
+};
+
+struct xmip6_nh_state {
+	__u32 gen;	/* 0: no follower, cache off */
+	__u32 last_gen; /* the generation before the cache went off */
+	__u64 gen_ns;	/* CLOCK_MONOTONIC of the last bump */
+	__u64 bumps;	/* bumps since the follower started */
+};
+
+/* The slot of a (source, destination, ingress device) in "nexthops". */
+static inline __u32 xmip6_nh_slot(const struct in6_addr *src, const struct in6_addr *dst,
+				  __u32 iif)
+{
+	__u32 h = iif;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		h = (h ^ dst->s6_addr32[i]) * 0x9e3779b1;
+		h = (h ^ src->s6_addr32[i]) * 0x85ebca6b;
+	}
+	h ^= h >> 16;
+	return h & (XMIP6_NH_SLOTS - 1);
+}
 
 /* xmip6_config.flags */
 #define XMIP6_CFG_F_SIGNAL 0x1 /* a daemon reads the "signal" ring buffer */
@@ -262,7 +320,9 @@ struct xmip6_signal {
 	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 handed up (+ sig_*)") \
 	X(ha_hao_unbound, "HA: Home Address option to the HA without binding, dropped")      \
 	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
-	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled")
+	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled")  \
+	X(nh_miss, "next-hop cache: missed or stale, the route looked up (bpf_fib_lookup)")   \
+	X(nh_fill, "next-hop cache: slots filled from a route lookup")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;
 struct xmip6_stats {

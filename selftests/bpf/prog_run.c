@@ -19,7 +19,12 @@
  *     "mark": 1835626550,       TC only, optional: __sk_buff mark (SO_MARK)
  *     "repeat": 1000000,        optional: BPF_PROG_TEST_RUN repeat count (the
  *                               result then has "duration_ns", the mean)
+ *     "runs": 3,                optional: test runs, each on the frame as
+ *                               given, all on one CPU (the result is the
+ *                               last run's; counters sum them all)
  *     "config": {"role": 1, "ha_addr": "2001:db8::1", "flags": 1},  optional
+ *     "nh_gen": 7,              optional: the next-hop cache's generation
+ *                               ("nh_state"; 0, the default: cache off)
  *     "bindings": [{"home": "..", "coa": "..", "ha": "..",
  *                   "expires_ns": 0,       absolute CLOCK_MONOTONIC, or
  *                   "expires_in_ms": -1000, relative to now (optional),
@@ -35,8 +40,8 @@
  *                "first_seen_ago_ms": 5000, "last_seen_ago_ms": 100, "packets": 3}],
  *     ...]
  *
- * Before each fixture the bindings, config, stats and ICMP rate-limit maps
- * are reset and the signal ring buffer is emptied, then the program runs
+ * Before each fixture the bindings, config, stats, next-hop cache and ICMP
+ * rate-limit maps are reset and the signal ring buffer is emptied, then the program runs
  * ("repeat" times). One JSON object per fixture is printed on its own line:
  *
  *   {"name": "what", "err": 0, "retval": 2, "data_out": "hex",
@@ -62,6 +67,7 @@
  * Usage: prog_run [--list-stats] < fixtures.json
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +178,6 @@ static int jaddr(json_object *o, const char *key, struct in6_addr *addr)
 	return 0;
 }
 
-/* Zero a per-CPU array's single entry on every possible CPU. */
 /* Zeroes every entry of a per-CPU array. */
 static int percpu_zero(struct bpf_map *map)
 {
@@ -307,6 +312,22 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
 	return 0;
 }
 
+/*
+ * The next-hop cache's generation; with one set, every slot emptied first
+ * (16,384 writes: only the fixtures that turn the cache on pay for them).
+ */
+static int nh_setup(struct xmip6 *skel, json_object *fx)
+{
+	struct xmip6_nh_state st = {.gen = jint(fx, "nh_gen", 0)};
+	__u32 key = 0;
+	int err;
+
+	err = st.gen ? percpu_zero(skel->maps.nexthops) : 0;
+	if (!err && bpf_map_update_elem(bpf_map__fd(skel->maps.nh_state), &key, &st, BPF_ANY))
+		err = -errno;
+	return err;
+}
+
 static int maps_setup(struct xmip6 *skel, json_object *fx)
 {
 	struct xmip6_config cfg = {};
@@ -322,6 +343,8 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)
 		err = percpu_zero(skel->maps.buckets);
+	if (!err)
+		err = nh_setup(skel, fx);
 	if (err)
 		return err;
 
@@ -485,6 +508,25 @@ static int stats_read(struct xmip6 *skel, struct xmip6_stats *sum)
 	return 0;
 }
 
+/*
+ * @runs test runs of @opts, each on the input as given (a repeat runs the
+ * program again on what the previous run left, an encapsulated frame): the
+ * result is the last one's. main() pinned us to one CPU, so that all runs
+ * share the per-CPU maps (the next-hop cache).
+ */
+static int test_runs(const struct bpf_program *prog, struct bpf_test_run_opts *opts,
+		     unsigned int runs)
+{
+	__u32 out_size = opts->data_size_out;
+	int err = 0;
+
+	while (runs-- && !err) {
+		opts->data_size_out = out_size;
+		err = bpf_prog_test_run_opts(bpf_program__fd(prog), opts);
+	}
+	return err;
+}
+
 static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 {
 	const char *prog_name = jstr(fx, "prog"), *ifname = jstr(fx, "ifname");
@@ -494,7 +536,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	struct bpf_program *prog;
 	struct xmip6_stats sum;
 	size_t len = 0, meta = jint(fx, "meta", 0), skip = 0, i;
-	unsigned int ifindex = 0, repeat;
+	unsigned int ifindex = 0, repeat, runs;
 	json_object *jstats, *jsignals = NULL;
 	bool xdp;
 	int err;
@@ -533,6 +575,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 		goto out;
 	json_object_object_add(res, "bindings_before", bindings_dump(skel->maps.bindings));
 	repeat = jint(fx, "repeat", 1);
+	runs = jint(fx, "runs", 1);
 
 	if (xdp) {
 		struct xdp_md ctx = {
@@ -549,7 +592,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 						 .ctx_size_in = sizeof(ctx),
 						 .repeat = repeat};
 
-		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+		err = test_runs(prog, &opts, runs);
 		json_object_object_add(res, "retval", json_object_new_int64(opts.retval));
 		json_object_object_add(res, "duration_ns", json_object_new_int64(opts.duration));
 		len = opts.data_size_out;
@@ -569,7 +612,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 						 .ctx_size_in = sizeof(ctx),
 						 .repeat = repeat};
 
-		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+		err = test_runs(prog, &opts, runs);
 		json_object_object_add(res, "retval", json_object_new_int64(opts.retval));
 		json_object_object_add(res, "duration_ns", json_object_new_int64(opts.duration));
 		len = opts.data_size_out;
@@ -634,6 +677,20 @@ static json_object *read_stdin(void)
 	return obj;
 }
 
+/* A fixture's runs share this CPU's slots of the per-CPU maps ("runs"). */
+static void pin_to_this_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "prog_run: cannot stay on CPU %d: %s\n", cpu, strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct xmip6 *skel = NULL;
@@ -653,6 +710,7 @@ int main(int argc, char **argv)
 	}
 
 	libbpf_set_print(libbpf_print);
+	pin_to_this_cpu();
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0) {
 		fprintf(stderr, "prog_run: cannot count CPUs\n");

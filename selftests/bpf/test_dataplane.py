@@ -353,7 +353,7 @@ class Fx:
     def __init__(self, desc, prog, data, verdict, stats, out=UNTOUCHED, ifname="xa0",
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
                  learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0,
-                 admit=None):
+                 admit=None, nh_gen=0, runs=1):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -374,6 +374,8 @@ class Fx:
         self.mark = mark
         self.repeat = repeat
         self.admit = admit
+        self.nh_gen = nh_gen
+        self.runs = runs
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -392,6 +394,10 @@ class Fx:
             d["repeat"] = self.repeat
         if self.admit is not None:
             d["admit"] = self.admit
+        if self.nh_gen:
+            d["nh_gen"] = self.nh_gen
+        if self.runs > 1:
+            d["runs"] = self.runs
         return d
 
 
@@ -1163,6 +1169,34 @@ def gso_fixtures():
     return fx
 
 
+def nh_cache_fixtures(fixtures):
+    """The same forwarding fixtures with the next-hop cache on (a daemon's
+    generation in "nh_state"), each run three times on one CPU, each run on
+    the frame as given: the first
+    run misses and fills the slot from its FIB lookup, the other two take
+    the next hop from the slot. The output frame (MACs, egress, verdict)
+    must be the one the FIB gave. A next hop without neighbour (NO_NEIGH)
+    is never cached: every run misses."""
+    out = []
+    for fx in fixtures:
+        if fx.repeat or fx.runs > 1 or fx.signals is None or fx.signals:
+            continue
+        fwd = fx.stats.get("ha_encap_fwd", 0) + fx.stats.get("ha_decap_fwd", 0)
+        stack = fx.stats.get("ha_encap_stack", 0) + fx.stats.get("ha_decap_stack", 0)
+        if set(fx.stats) - {"ha_encap_fwd", "ha_decap_fwd", "ha_encap_stack", "ha_decap_stack",
+                            "ha_decap_reencap"} or (fwd, stack) not in ((1, 0), (0, 1)):
+            continue
+        if fx.stats.get("ha_decap_stack") and fx.out is not None and fx.out[21] <= 1:
+            continue  # inner hop limit 1: handed up before any lookup
+        stats = {k: 3 * v for k, v in fx.stats.items()}
+        stats.update({"nh_miss": 1, "nh_fill": 1} if fwd else {"nh_miss": 3})
+        c = Fx(fx.desc + " [next-hop cache on, 3 runs]", fx.prog, fx.data, fx.verdict, stats,
+               fx.out, ifname=fx.ifname, bindings=fx.bindings, config=fx.config,
+               mask=fx.mask, check=fx.check, meta=fx.meta, runs=3, admit=fx.admit, nh_gen=7)
+        out.append(c)
+    return out
+
+
 def label_checks(fixtures, results):
     """The outer label for an inner label of 0 is a per-flow hash (RFC 6438)."""
     labels = {}
@@ -1802,6 +1836,7 @@ def main():
                 xdp_mn_pmtu_fixtures() + tc_fixtures() + tc_pmtu_fixtures() + gso_fixtures() +
                 signal_ha_fixtures() + signal_mn_fixtures() + signal_tc_fixtures() +
                 hao_unbound_fixtures())
+    fixtures += nh_cache_fixtures(xdp_ha_fixtures())
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)

@@ -61,6 +61,8 @@ enum dp_map {
 	DP_MAP_RO,     /* optional, likewise */
 	DP_MAP_PEERS,  /* optional, likewise */
 	DP_MAP_ADMIT,  /* optional, likewise */
+	DP_MAP_NEXTHOPS, /* optional, likewise */
+	DP_MAP_NH_STATE, /* optional, likewise */
 	DP_MAP_COUNT,
 };
 

@@ -447,3 +447,65 @@ int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t
 	free(sorted);
 	return err;
 }
+
+/* ---- next-hop cache generation ("nh_state") ----------------------------------------------- */
+
+int dp_nh_state_read(const struct xmip6_dp *dp, struct xmip6_nh_state *st)
+{
+	__u32 key = 0;
+	int err;
+
+	err = optional_map_check(dp->nh_state_fd, XMIP6_MAP_NH_STATE);
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(dp->nh_state_fd, &key, st)) {
+		err = -errno;
+		pr_err("reading the %s map: %s", XMIP6_MAP_NH_STATE, strerror(-err));
+	}
+	return err;
+}
+
+static int nh_state_write(const struct xmip6_dp *dp, const struct xmip6_nh_state *st)
+{
+	__u32 key = 0;
+	int err = 0;
+
+	/* One writer (the daemon); the programs read gen, 4 aligned octets. */
+	if (bpf_map_update_elem(dp->nh_state_fd, &key, st, BPF_ANY)) {
+		err = -errno;
+		pr_err("writing the %s map: %s", XMIP6_MAP_NH_STATE, strerror(-err));
+	}
+	return err;
+}
+
+int dp_nh_bump(const struct xmip6_dp *dp)
+{
+	struct xmip6_nh_state st;
+	__u32 last;
+	int err;
+
+	err = dp_nh_state_read(dp, &st);
+	if (err)
+		return err;
+	/* Never 0, which means off, and never one a slot may still hold: the
+	 * slots keep their generation while the cache is off. */
+	last = st.gen ?: st.last_gen;
+	st.gen = last + 1 ?: 1;
+	st.gen_ns = mono_now_ns();
+	st.bumps++;
+	return nh_state_write(dp, &st);
+}
+
+int dp_nh_off(const struct xmip6_dp *dp)
+{
+	struct xmip6_nh_state st;
+	int err;
+
+	err = dp_nh_state_read(dp, &st);
+	if (err || !st.gen)
+		return err;
+	st.last_gen = st.gen;
+	st.gen = 0;
+	st.gen_ns = mono_now_ns();
+	return nh_state_write(dp, &st);
+}

@@ -206,6 +206,10 @@ const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 			  sizeof(struct xmip6_peer), XMIP6_PEERS_DEFAULT, true},
 	[DP_MAP_ADMIT] = {XMIP6_MAP_ADMIT, BPF_MAP_TYPE_HASH, sizeof(struct in6_addr), sizeof(__u8),
 			  XMIP6_ADMIT_DEFAULT, true},
+	[DP_MAP_NEXTHOPS] = {XMIP6_MAP_NEXTHOPS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
+			     sizeof(struct xmip6_nh), XMIP6_NH_SLOTS, true},
+	[DP_MAP_NH_STATE] = {XMIP6_MAP_NH_STATE, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+			     sizeof(struct xmip6_nh_state), 1, true},
 };
 
 static int map_info_get(int fd, struct bpf_map_info *info)
@@ -307,6 +311,8 @@ static void map_fds(struct xmip6_dp *dp, int *fds[DP_MAP_COUNT])
 	fds[DP_MAP_RO] = &dp->ro_fd;
 	fds[DP_MAP_PEERS] = &dp->peers_fd;
 	fds[DP_MAP_ADMIT] = &dp->admit_fd;
+	fds[DP_MAP_NEXTHOPS] = &dp->nexthops_fd;
+	fds[DP_MAP_NH_STATE] = &dp->nh_state_fd;
 }
 
 int dp_open(const char *pin_dir, struct xmip6_dp *dp)

@@ -24,6 +24,7 @@
 #include "roles/ha_link.h"
 #include "roles/ha_revoke.h"
 #include "roles/hao_unbound.h"
+#include "roles/nexthop.h"
 #include "common/util.h"
 
 #define NSEC_PER_MSEC 1000000ULL
@@ -599,7 +600,8 @@ static int register_parts(struct daemon *d, struct ha *ha)
 {
 	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive_bu, ha) ?: hao_unbound_reg(d)
 		       ?: daemon_on_tick(d, tick, ha) ?: ha_cache_ctl_reg(&ha->cache)
-		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha);
+		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha)
+		       ?: nexthop_follow_start(d);
 }
 
 int ha_start(struct daemon *d)
