@@ -600,8 +600,7 @@ static int register_parts(struct daemon *d, struct ha *ha)
 {
 	return daemon_mh_handler_reg(d, MH_TYPE_BU, receive_bu, ha) ?: hao_unbound_reg(d)
 		       ?: daemon_on_tick(d, tick, ha) ?: ha_cache_ctl_reg(&ha->cache)
-		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha)
-		       ?: nexthop_follow_start(d);
+		       ?: daemon_ctl_reg(d, "home-agents-show", cmd_home_agents_show, ha);
 }
 
 int ha_start(struct daemon *d)
@@ -645,7 +644,7 @@ int ha_start(struct daemon *d)
 			return err;
 		}
 	}
-	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
+	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts) ?: nexthop_follow_start(d);
 	if (err)
 		return err;
 	err = admit_sync(d);
