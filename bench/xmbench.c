@@ -324,7 +324,7 @@ static int bindings_fill(int fd, __u64 n, const struct in6_addr *coa, const stru
 {
 	const __u32 chunk = 8192;
 	struct in6_addr *keys = calloc(chunk, sizeof(*keys));
-	struct xmip6_binding *vals = calloc(chunk, sizeof(*vals));
+	struct xmip6_binding_fwd *vals = calloc(chunk, sizeof(*vals));
 	__u64 i = 0;
 	int err = 0;
 

@@ -53,7 +53,7 @@ static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info 
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
 	struct in6_addr home_addr;
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	struct mip6_opt_home_addr *hao;
 
 	if ((void *)(ip6 + 1) > data_end)
@@ -89,7 +89,7 @@ static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info 
  * sections 6.4, 9.3.2). The upper-layer checksum stays: its pseudo-header
  * uses the final destination, the home address (RFC 8200 section 8.1).
  */
-static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_binding *b)
+static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_binding_fwd *b)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;

@@ -146,7 +146,7 @@ static __always_inline __u32 tc_l3_segment_len(struct __sk_buff *skb, struct ipv
  * the tunnel MTU learnt from Packet Too Big) is answered with Packet Too
  * Big looped to the local sender instead.
  */
-static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_binding *b,
+static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_binding_fwd *b,
 				    enum tc_dir dir)
 {
 	const struct in6_addr *src = dir == TC_DIR_HA ? &b->ha_addr : &b->care_of_addr;

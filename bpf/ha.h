@@ -30,7 +30,7 @@
  * packet to a home address, another's tunnel, the reverse tunnel of another
  * mobile node), and three copies of it would grow the program by a third.
  */
-static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding *b)
+static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding_fwd *b)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -93,7 +93,7 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 	const struct xmip6_nh *nh = NULL;
 	struct ethhdr *eth = data;
 	struct ipv6hdr *ip6 = (void *)(eth + 1);
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	int rc;
 
 	if ((void *)(ip6 + 1) > data_end)
@@ -124,7 +124,7 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
  */
 static __always_inline int xdp_ha_other_tunnel(struct xdp_md *ctx, const struct ipv6hdr *outer)
 {
-	struct xmip6_binding *b = binding_lookup(&outer->daddr);
+	struct xmip6_binding_fwd *b = binding_lookup(&outer->daddr);
 
 	if (!b)
 		return VERDICT(XDP_PASS, rx_no_binding);
@@ -139,7 +139,7 @@ static __always_inline int xdp_ha_other_tunnel(struct xdp_md *ctx, const struct 
 static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *outer,
 					  struct cursor *c)
 {
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	struct xmip6_config *cfg;
 	struct ipv6hdr *inner;
 

@@ -18,6 +18,7 @@
 /* Names under the pin directory (default XMIP6_PIN_DIR_DEFAULT). */
 #define XMIP6_PIN_DIR_DEFAULT  "/sys/fs/bpf/xmip6"
 #define XMIP6_MAP_BINDINGS     "bindings"
+#define XMIP6_MAP_BINDING_CTL  "binding_ctl"
 #define XMIP6_MAP_STATS	       "stats"
 #define XMIP6_MAP_CONFIG       "config"
 #define XMIP6_MAP_SIGNAL       "signal"
@@ -63,34 +64,74 @@ enum xmip6_role {
  *    reverse-tunnelled care_of_addr -> ha_addr; tunnelled packets are
  *    accepted only from ha_addr to care_of_addr (section 11.3.1).
  *
+ * It lives in two maps with the same keys, so that what every packet reads
+ * is one cache line and the control plane's bookkeeping is not dragged
+ * through the CPU's caches with it (1,000,000 bindings: docs/benchmarks.md):
+ *
+ *   "bindings"     struct xmip6_binding_fwd, 64 octets: the forwarding
+ *                  paths' (XDP and TC), and the data plane writes the
+ *                  tunnel MTU it learns into it;
+ *   "binding_ctl"  struct xmip6_binding_ctl: the daemon's (sequence,
+ *                  lifetime, times, RFC 4285 replay state), never read
+ *                  per packet.
+ *
+ * User space sees one struct xmip6_binding: user/dp/maps.c writes the
+ * control half first and the forwarding half last (a binding the data
+ * plane can use has its control half) and deletes in the other order.
+ *
  * expires_ns is CLOCK_MONOTONIC (bpf_ktime_get_coarse_ns()); 0 means the
  * binding never expires (static). The data plane ignores an expired
  * binding, so a lifetime holds even when no user-space process runs.
  */
-struct xmip6_binding {
+struct xmip6_binding_fwd {
 	struct in6_addr care_of_addr;
 	struct in6_addr ha_addr;
 	__u64 expires_ns;
-	__u64 registered_ns; /* CLOCK_MONOTONIC when added or last refreshed */
-	__u32 lifetime_s;    /* granted lifetime, 0 = infinite */
-	__u16 sequence;	     /* last accepted BU sequence number */
-	__u16 flags;	     /* XMIP6_BU_F_* of the accepted BU */
 	/* Path MTU between the tunnel ends, learnt by the data plane from
 	 * Packet Too Big errors about tunnel packets (RFC 2473 section 7.1,
 	 * RFC 8201); 0 = unknown. Forgotten after XMIP6_TUNNEL_MTU_AGE_S. */
+	__u64 tunnel_mtu_expires_ns;
 	__u32 tunnel_mtu;
 	/* CN: the device of the route to care_of_addr when the binding was
 	 * written, 0 = unknown. A host's data plane cannot look routes up
 	 * (bpf_fib_lookup() needs forwarding on), yet route-optimised packets
 	 * must leave by that route (RFC 6275 sections 6.4, 9.3.2). */
 	__u32 coa_ifindex;
-	__u64 tunnel_mtu_expires_ns;
+	__u16 flags; /* XMIP6_BU_F_* of the accepted BU */
+	__u8 reserved[6];
+};
+
+struct xmip6_binding_ctl {
+	__u64 registered_ns; /* CLOCK_MONOTONIC when added or last refreshed */
+	__u64 created_ns;    /* CLOCK_MONOTONIC of the first registration (age) */
 	/* RFC 4285 replay protection: Timestamp (NTP format) of the last
-	 * accepted Binding Update, 0 = none. Kept here so that a restarted
+	 * accepted Binding Update, 0 = none. Pinned, so that a restarted
 	 * daemon still refuses replays. */
 	__u64 auth_timestamp;
-	__u64 created_ns; /* CLOCK_MONOTONIC of the first registration (age) */
+	__u32 lifetime_s; /* granted lifetime, 0 = infinite */
+	__u16 sequence;	  /* last accepted BU sequence number */
+	__u16 reserved;
 };
+
+#if !defined(__bpf__)
+/* The whole binding, as user space reads and writes it (user/dp/maps.c). */
+struct xmip6_binding {
+	struct in6_addr care_of_addr;
+	struct in6_addr ha_addr;
+	__u64 expires_ns;
+	__u64 registered_ns;
+	__u32 lifetime_s;
+	__u16 sequence;
+	__u16 flags;
+	__u32 tunnel_mtu;
+	__u32 coa_ifindex;
+	__u64 tunnel_mtu_expires_ns;
+	__u64 auth_timestamp;
+	__u64 created_ns;
+};
+
+_Static_assert(sizeof(struct xmip6_binding_fwd) == 64, "the forwarding half is one cache line");
+#endif
 
 #define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
 

@@ -51,7 +51,7 @@
  *    "signals": [S, ...],                  the signal ring's records, in order
  *    "peers_after": [P, ...]}              the "peers" map after the run
  *
- * where each B holds every field of struct xmip6_binding ("home", "coa",
+ * where each B holds every field of a binding, both halves ("home", "coa",
  * "ha", "expires_ns", "registered_ns", "lifetime_s", "sequence", "flags",
  * "tunnel_mtu", "coa_ifindex", "tunnel_mtu_expires_ns", "auth_timestamp",
  * "created_ns"; times absolute CLOCK_MONOTONIC ns) plus
@@ -336,7 +336,8 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	size_t i;
 	int err;
 
-	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.ro) ?:
+	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.binding_ctl) ?:
+	      map_clear(skel->maps.ro) ?:
 	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?: ro_setup(skel, fx) ?:
 	      peers_setup(skel, fx) ?: admit_setup(skel, fx);
 	if (!err)
@@ -361,7 +362,8 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		return 0;
 	for (i = 0; i < json_object_array_length(jb); i++) {
 		json_object *o = json_object_array_get_idx(jb, i);
-		struct xmip6_binding b = {};
+		struct xmip6_binding_fwd b = {};
+		struct xmip6_binding_ctl ctl = {};
 		struct in6_addr home;
 		json_object *rel;
 
@@ -371,39 +373,42 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		b.expires_ns = jint(o, "expires_ns", 0);
 		if (json_object_object_get_ex(o, "expires_in_ms", &rel))
 			b.expires_ns = mono_ns() + json_object_get_int64(rel) * 1000000LL;
-		b.registered_ns = mono_ns();
-		b.lifetime_s = jint(o, "lifetime_s", 0);
-		b.sequence = jint(o, "sequence", 0);
+		ctl.registered_ns = mono_ns();
+		ctl.lifetime_s = jint(o, "lifetime_s", 0);
+		ctl.sequence = jint(o, "sequence", 0);
 		b.flags = jint(o, "flags", 0);
-		b.auth_timestamp = jint(o, "auth_timestamp", 0);
-		b.created_ns = jint(o, "created_ns", 0);
+		ctl.auth_timestamp = jint(o, "auth_timestamp", 0);
+		ctl.created_ns = jint(o, "created_ns", 0);
 		b.tunnel_mtu = jint(o, "tunnel_mtu", 0);
 		b.tunnel_mtu_expires_ns = jint(o, "tunnel_mtu_expires_ns", 0);
 		if (json_object_object_get_ex(o, "tunnel_mtu_expires_in_ms", &rel))
 			b.tunnel_mtu_expires_ns =
 				mono_ns() + json_object_get_int64(rel) * 1000000LL;
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.bindings), &home, &b, BPF_ANY))
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.binding_ctl), &home, &ctl, BPF_ANY) ||
+		    bpf_map_update_elem(bpf_map__fd(skel->maps.bindings), &home, &b, BPF_ANY))
 			return -errno;
 	}
 	return 0;
 }
 
 /* The whole bindings map as a JSON array (see the header comment). */
-static json_object *bindings_dump(struct bpf_map *map)
+static json_object *bindings_dump(struct xmip6 *skel)
 {
 	json_object *arr = json_object_new_array();
-	int fd = bpf_map__fd(map);
+	int fd = bpf_map__fd(skel->maps.bindings);
 	struct in6_addr key, *prev = NULL;
 	char buf[INET6_ADDRSTRLEN];
 
 	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		struct xmip6_binding b;
+		struct xmip6_binding_ctl ctl = {};
+		struct xmip6_binding_fwd b;
 		long long in_ns = 0;
 		json_object *o;
 
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &b))
 			continue; /* deleted meanwhile: nothing runs concurrently */
+		bpf_map_lookup_elem(bpf_map__fd(skel->maps.binding_ctl), &key, &ctl);
 		if (b.tunnel_mtu_expires_ns)
 			in_ns = (long long)(b.tunnel_mtu_expires_ns - mono_ns());
 		o = json_object_new_object();
@@ -414,9 +419,9 @@ static json_object *bindings_dump(struct bpf_map *map)
 		inet_ntop(AF_INET6, &b.ha_addr, buf, sizeof(buf));
 		json_object_object_add(o, "ha", json_object_new_string(buf));
 		json_object_object_add(o, "expires_ns", json_object_new_uint64(b.expires_ns));
-		json_object_object_add(o, "registered_ns", json_object_new_uint64(b.registered_ns));
-		json_object_object_add(o, "lifetime_s", json_object_new_int64(b.lifetime_s));
-		json_object_object_add(o, "sequence", json_object_new_int64(b.sequence));
+		json_object_object_add(o, "registered_ns", json_object_new_uint64(ctl.registered_ns));
+		json_object_object_add(o, "lifetime_s", json_object_new_int64(ctl.lifetime_s));
+		json_object_object_add(o, "sequence", json_object_new_int64(ctl.sequence));
 		json_object_object_add(o, "flags", json_object_new_int64(b.flags));
 		json_object_object_add(o, "tunnel_mtu", json_object_new_int64(b.tunnel_mtu));
 		json_object_object_add(o, "coa_ifindex", json_object_new_int64(b.coa_ifindex));
@@ -424,8 +429,8 @@ static json_object *bindings_dump(struct bpf_map *map)
 				       json_object_new_uint64(b.tunnel_mtu_expires_ns));
 		json_object_object_add(o, "tunnel_mtu_expires_in_ns", json_object_new_int64(in_ns));
 		json_object_object_add(o, "auth_timestamp",
-				       json_object_new_uint64(b.auth_timestamp));
-		json_object_object_add(o, "created_ns", json_object_new_uint64(b.created_ns));
+				       json_object_new_uint64(ctl.auth_timestamp));
+		json_object_object_add(o, "created_ns", json_object_new_uint64(ctl.created_ns));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -573,7 +578,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	jsignals = NULL;
 	if (err)
 		goto out;
-	json_object_object_add(res, "bindings_before", bindings_dump(skel->maps.bindings));
+	json_object_object_add(res, "bindings_before", bindings_dump(skel));
 	repeat = jint(fx, "repeat", 1);
 	runs = jint(fx, "runs", 1);
 
@@ -638,7 +643,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 		json_object_object_add(jstats, stat_names[i],
 				       json_object_new_int64(((const __u64 *)&sum)[i]));
 	json_object_object_add(res, "stats", jstats);
-	json_object_object_add(res, "bindings_after", bindings_dump(skel->maps.bindings));
+	json_object_object_add(res, "bindings_after", bindings_dump(skel));
 	err = signals_drain(skel->maps.signal, &jsignals);
 	if (err)
 		goto out;

@@ -96,7 +96,8 @@ int dp_unload(const char *pin_dir);
 /* An open instance: fds of its pinned maps. */
 struct xmip6_dp {
 	char pin_dir[PATH_MAX];
-	int bindings_fd;
+	int bindings_fd;    /* the forwarding half of each binding */
+	int binding_ctl_fd; /* the control half, same keys */
 	int stats_fd;
 	int config_fd;
 	int signal_fd;	    /* ring buffer of struct xmip6_signal; -1 if not pinned */
@@ -106,7 +107,7 @@ struct xmip6_dp {
 	int nexthops_fd;    /* next-hop cache slots; -1 if not pinned */
 	int nh_state_fd;    /* its generation; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
-	__u32 map_ids[9];   /* bindings ... nh_state, as above: who uses them is ours */
+	__u32 map_ids[10];  /* in enum dp_map order: who uses them is ours */
 };
 
 /*

@@ -63,6 +63,7 @@ enum dp_map {
 	DP_MAP_ADMIT,  /* optional, likewise */
 	DP_MAP_NEXTHOPS, /* optional, likewise */
 	DP_MAP_NH_STATE, /* optional, likewise */
+	DP_MAP_BINDING_CTL,
 	DP_MAP_COUNT,
 };
 
