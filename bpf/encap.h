@@ -154,6 +154,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	struct bpf_fib_lookup fib = {};
+	const struct xmip6_nh *nh = NULL;
 	struct ipv6hdr *inner = data + sizeof(struct ethhdr), outer;
 	__u16 inner_len;
 	__u32 label, mtu;
@@ -166,7 +167,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	tclass = ipv6_tclass(inner);
 	label = tunnel_flow_label(inner, data_end);
 
-	rc = tc_fib(skb, &fib, src, dst, IPPROTO_IPV6, inner_len, XMIP6_TUNNEL_OVERHEAD, 0);
+	rc = tc_fib(skb, &fib, &nh, src, dst, IPPROTO_IPV6, inner_len, XMIP6_TUNNEL_OVERHEAD, 0);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, dst, ptb_mtu_for(fib.mtu_result), dir);
 	mtu = tunnel_mtu_of(b);
@@ -188,7 +189,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 		STAT_INC(mn_encap);
 	else
 		STAT_INC(ha_local_encap);
-	return tc_forward(skb, &fib, rc);
+	return tc_forward(skb, &fib, nh, rc);
 }
 
 #endif /* XMIP6_ENCAP_H */

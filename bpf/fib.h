@@ -121,22 +121,21 @@ static __always_inline int nh_resolve(void *ctx, struct bpf_fib_lookup *fib, __u
 	return rc;
 }
 
+/* The Ethernet addresses of the next hop @nh. */
+static __always_inline void nh_set_macs(struct ethhdr *eth, const struct xmip6_nh *nh)
+{
+	__builtin_memcpy(eth->h_dest, nh->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, nh->smac, ETH_ALEN);
+}
+
 /* XDP: sends the frame to the next hop @nh (a SUCCESS of nh_resolve()). */
 static __always_inline int xdp_forward(struct xdp_md *ctx, struct ethhdr *eth,
 				       const struct xmip6_nh *nh)
 {
-	__builtin_memcpy(eth->h_dest, nh->dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, nh->smac, ETH_ALEN);
+	nh_set_macs(eth, nh);
 	if (nh->ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
 	return bpf_redirect(nh->ifindex, 0);
-}
-
-/* The Ethernet addresses of the next hop bpf_fib_lookup() answered with. */
-static __always_inline void fib_set_macs(struct ethhdr *eth, const struct bpf_fib_lookup *fib)
-{
-	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
 }
 
 /*
@@ -149,15 +148,18 @@ static __always_inline void fib_set_macs(struct ethhdr *eth, const struct bpf_fi
  * device's MTU standing in for the path MTU. GSO packets are checked per
  * segment: bpf_skb_adjust_room() shrinks their gso_size by @grow, so each
  * segment still fits (Cilium's dsr_set_ext6 does the same); only non-GSO
- * packets get a length.
+ * packets get a length. A router's answers come from the next-hop cache
+ * when it holds them (nh_resolve(): *@nhp on SUCCESS).
  */
 static __always_inline int tc_fib(struct __sk_buff *skb, struct bpf_fib_lookup *fib,
-				  const struct in6_addr *src, const struct in6_addr *dst,
-				  __u8 proto, __u32 len, __u32 grow, __u32 host_ifindex)
+				  const struct xmip6_nh **nhp, const struct in6_addr *src,
+				  const struct in6_addr *dst, __u8 proto, __u32 len, __u32 grow,
+				  __u32 host_ifindex)
 {
 	int rc;
 
-	rc = fib_lookup6(skb, fib, skb->ifindex, src, dst, proto, skb->gso_size ? 0 : len + grow);
+	rc = nh_resolve(skb, fib, skb->ifindex, src, dst, proto, skb->gso_size ? 0 : len + grow,
+			nhp);
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
 		__u32 dev_mtu = 0;
 
@@ -179,11 +181,12 @@ static __always_inline bool fib_has_route(int rc)
 }
 
 /*
- * TC: sends a rebuilt packet where tc_fib() said (@rc SUCCESS or NO_NEIGH).
- * The caller has counted the packet; only a failure here counts again.
+ * TC: sends a rebuilt packet where tc_fib() said (@rc SUCCESS, to @nh, or
+ * NO_NEIGH). The caller has counted the packet; only a failure here counts
+ * again.
  */
 static __always_inline int tc_forward(struct __sk_buff *skb, const struct bpf_fib_lookup *fib,
-				      int rc)
+				      const struct xmip6_nh *nh, int rc)
 {
 	void *data, *data_end;
 	struct ethhdr *eth;
@@ -194,12 +197,12 @@ static __always_inline int tc_forward(struct __sk_buff *skb, const struct bpf_fi
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	eth = data;
-	if ((void *)(eth + 1) > data_end)
+	if ((void *)(eth + 1) > data_end || !nh)
 		return VERDICT(TC_ACT_SHOT, internal_error);
-	fib_set_macs(eth, fib);
-	if (fib->ifindex == skb->ifindex)
+	nh_set_macs(eth, nh);
+	if (nh->ifindex == skb->ifindex)
 		return TC_ACT_OK;
-	return bpf_redirect(fib->ifindex, 0);
+	return bpf_redirect(nh->ifindex, 0);
 }
 
 #endif /* XMIP6_FIB_H */

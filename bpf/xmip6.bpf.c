@@ -288,7 +288,8 @@ static __always_inline struct ipv6hdr *tc_ipv6(struct __sk_buff *skb)
  * Returns that verdict, or -1 with *@bp the live binding of the packet's
  * source (@by_src: MN) or destination.
  */
-static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src, struct xmip6_binding_fwd **bp)
+static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src,
+				    struct xmip6_binding_fwd **bp)
 {
 	struct ipv6hdr *ip6;
 	bool global_src;

@@ -200,8 +200,8 @@ struct xmip6_peer {
 struct xmip6_nh {
 	struct in6_addr dst; /* the key, checked: a slot is shared by hash */
 	struct in6_addr src;
-	__u32 iif; /* ingress device the lookup was made for */
-	__u32 gen; /* nh_state.gen read before the lookup */
+	__u32 iif;     /* ingress device the lookup was made for */
+	__u32 gen;     /* nh_state.gen read before the lookup */
 	__u32 ifindex; /* egress device */
 	__u16 mtu;     /* the route's MTU (65535: none below it) */
 	__u8 smac[6];
@@ -217,8 +217,7 @@ struct xmip6_nh_state {
 };
 
 /* The slot of a (source, destination, ingress device) in "nexthops". */
-static inline __u32 xmip6_nh_slot(const struct in6_addr *src, const struct in6_addr *dst,
-				  __u32 iif)
+static inline __u32 xmip6_nh_slot(const struct in6_addr *src, const struct in6_addr *dst, __u32 iif)
 {
 	__u32 h = iif;
 	int i;
@@ -361,8 +360,8 @@ struct xmip6_signal {
 	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 handed up (+ sig_*)") \
 	X(ha_hao_unbound, "HA: Home Address option to the HA without binding, dropped")      \
 	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
-	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled")  \
-	X(nh_miss, "next-hop cache: missed or stale, the route looked up (bpf_fib_lookup)")   \
+	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled") \
+	X(nh_miss, "next-hop cache: missed or stale, the route looked up (bpf_fib_lookup)")  \
 	X(nh_fill, "next-hop cache: slots filled from a route lookup")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;

@@ -384,7 +384,8 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		if (json_object_object_get_ex(o, "tunnel_mtu_expires_in_ms", &rel))
 			b.tunnel_mtu_expires_ns =
 				mono_ns() + json_object_get_int64(rel) * 1000000LL;
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.binding_ctl), &home, &ctl, BPF_ANY) ||
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.binding_ctl), &home, &ctl,
+					BPF_ANY) ||
 		    bpf_map_update_elem(bpf_map__fd(skel->maps.bindings), &home, &b, BPF_ANY))
 			return -errno;
 	}
@@ -419,7 +420,8 @@ static json_object *bindings_dump(struct xmip6 *skel)
 		inet_ntop(AF_INET6, &b.ha_addr, buf, sizeof(buf));
 		json_object_object_add(o, "ha", json_object_new_string(buf));
 		json_object_object_add(o, "expires_ns", json_object_new_uint64(b.expires_ns));
-		json_object_object_add(o, "registered_ns", json_object_new_uint64(ctl.registered_ns));
+		json_object_object_add(o, "registered_ns",
+				       json_object_new_uint64(ctl.registered_ns));
 		json_object_object_add(o, "lifetime_s", json_object_new_int64(ctl.lifetime_s));
 		json_object_object_add(o, "sequence", json_object_new_int64(ctl.sequence));
 		json_object_object_add(o, "flags", json_object_new_int64(b.flags));

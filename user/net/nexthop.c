@@ -18,7 +18,7 @@
 #define NH_NEIGH_BUCKETS 4096 /* a power of 2 */
 /* Neighbours remembered at most; one more is not remembered, and each of
  * its events then counts as a change: slower, never wrong. */
-#define NH_NEIGH_MAX  (1U << 20)
+#define NH_NEIGH_MAX (1U << 20)
 
 struct nh_neigh {
 	struct nh_neigh *next;
@@ -28,8 +28,7 @@ struct nh_neigh {
 };
 
 /* The kernel's NUD_VALID (include/net/neighbour.h), not in the UAPI. */
-#define NH_NUD_VALID                                                                          \
-	(NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY)
+#define NH_NUD_VALID (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY)
 /* What one read takes at most: the kernel's largest notification batch. */
 #define NH_RECV_SIZE (32 * 1024)
 

@@ -25,7 +25,7 @@ struct nh_follow {
 	 * address) changes nothing. */
 	struct nh_neigh **buckets;
 	unsigned int n_neigh;
-	unsigned long long events; /* messages read */
+	unsigned long long events;  /* messages read */
 	unsigned long long changes; /* of those, the ones that may move a next hop */
 };
 

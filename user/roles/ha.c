@@ -644,7 +644,8 @@ int ha_start(struct daemon *d)
 			return err;
 		}
 	}
-	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts) ?: nexthop_follow_start(d);
+	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts)
+		      ?: nexthop_follow_start(d);
 	if (err)
 		return err;
 	err = admit_sync(d);
