@@ -182,7 +182,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	tunnel_fill_outer(&outer, tclass, label, inner_len, tunnel_hop_limit, src, dst);
 	if (bpf_skb_adjust_room(skb, XMIP6_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,
 				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) ||
-	    bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &outer, sizeof(outer), 0))
+	    tc_store_l3(skb, &outer, sizeof(outer)))
 		return VERDICT(TC_ACT_SHOT, internal_error);
 
 	if (dir == TC_DIR_MN)
