@@ -205,7 +205,7 @@ static __always_inline bool ipv6_is_nd(struct cursor c, const struct ipv6hdr *ip
  * bpf_skb_store_bytes(): a helper call less per rewritten packet. A macro:
  * the copy needs its constant size. 0 or the helper's error.
  */
-#define tc_store_l3(skb, from, len)                                                               \
+#define tc_store_l3(skb, from, len)                                                                \
 	({                                                                                         \
 		void *data_ = (void *)(long)(skb)->data;                                           \
 		void *to_ = data_ + sizeof(struct ethhdr);                                         \
