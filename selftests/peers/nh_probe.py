@@ -29,24 +29,21 @@ import subprocess
 import sys
 import time
 
+from stream import paced
+
 ETH_P_ALL = 0x0003
 
 
 def send(dst, port, pps, seconds):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    total = int(pps * seconds)
-    start = time.monotonic()
-    seq = 0
-    while seq < total:
-        due = int((time.monotonic() - start) * pps) + 1
-        while seq < min(due, total):
-            try:
-                s.sendto(struct.pack("!QQ", seq, time.monotonic_ns()) + b"n" * 16, (dst, port))
-            except OSError:
-                pass  # no route for a moment: counted as missing by the sink
-            seq += 1
-        time.sleep(0.0005)
-    print(seq)
+    count = 0
+    for seq in paced(pps, seconds):
+        try:
+            s.sendto(struct.pack("!QQ", seq, time.monotonic_ns()) + b"n" * 16, (dst, port))
+        except OSError:
+            pass  # no route for a moment: counted as missing by the sink
+        count = seq + 1
+    print(count)
 
 
 def parse(frame, port):
