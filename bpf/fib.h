@@ -55,14 +55,15 @@ static __always_inline bool nh_slot_holds(const struct xmip6_nh *nh, __u32 gen, 
 }
 
 /*
- * Fills @nh from a SUCCESS answer in @fib, for generation @gen (0: the
- * cache is off, the slot only carries this packet's answer). The route's
- * MTU comes from a second lookup with the largest length, which answers
- * FRAG_NEEDED with it: one miss in a generation pays for it, no hit does.
+ * Fills @nh from a SUCCESS answer in @fib for a packet of @tot_len octets,
+ * for generation @gen (0: the cache is off, the slot only carries this
+ * packet's answer). The route's MTU is not asked for (a second lookup
+ * would double what a miss costs): the slot knows that @tot_len fits, and
+ * learns more as longer packets come (nh_resolve()).
  */
-static __always_inline void nh_fill(void *ctx, struct bpf_fib_lookup *fib, struct xmip6_nh *nh,
+static __always_inline void nh_fill(const struct bpf_fib_lookup *fib, struct xmip6_nh *nh,
 				    __u32 gen, __u32 iif, const struct in6_addr *src,
-				    const struct in6_addr *dst, __u8 proto)
+				    const struct in6_addr *dst, __u16 tot_len)
 {
 	nh->ifindex = fib->ifindex;
 	__builtin_memcpy(nh->smac, fib->smac, ETH_ALEN);
@@ -70,14 +71,37 @@ static __always_inline void nh_fill(void *ctx, struct bpf_fib_lookup *fib, struc
 	nh->gen = 0;
 	if (!gen)
 		return;
-	nh->mtu = 0xffff;
-	if (fib_lookup6(ctx, fib, iif, src, dst, proto, 0xffff) == BPF_FIB_LKUP_RET_FRAG_NEEDED)
-		nh->mtu = fib->mtu_result;
+	nh->mtu_fits = tot_len;
+	nh->mtu = 0;
 	nh->dst = *dst;
 	nh->src = *src;
 	nh->iif = iif;
 	nh->gen = gen;
 	STAT_INC(nh_fill);
+}
+
+/*
+ * A live slot and a packet of @tot_len octets longer than any it saw fit:
+ * the route is asked (nh_miss), and the slot learns that this length fits
+ * too, or the route's MTU when it does not. Same answers as without the
+ * slot; the generation is unchanged, so the next hop is the slot's.
+ */
+static __always_inline int nh_longer(void *ctx, struct bpf_fib_lookup *fib, struct xmip6_nh *nh,
+				     __u32 iif, const struct in6_addr *src,
+				     const struct in6_addr *dst, __u8 proto, __u16 tot_len,
+				     const struct xmip6_nh **nhp)
+{
+	int rc;
+
+	STAT_INC(nh_miss);
+	rc = fib_lookup6(ctx, fib, iif, src, dst, proto, tot_len);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+		nh->mtu_fits = tot_len;
+		*nhp = nh;
+	} else if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED) {
+		nh->mtu = fib->mtu_result;
+	}
+	return rc;
 }
 
 /*
@@ -88,7 +112,8 @@ static __always_inline void nh_fill(void *ctx, struct bpf_fib_lookup *fib, struc
  * SUCCESS *@nhp is the slot (egress device, MACs), on FRAG_NEEDED
  * fib->mtu_result is the MTU, and otherwise @fib is what the lookup left.
  * The protocol is no part of the key: xmip6 leaves routing by upper-layer
- * protocol (ip rule ipproto) to the stack, as it leaves marks.
+ * protocol (ip rule ipproto) to the stack, as it leaves marks. A miss
+ * costs one lookup, as a packet cost without the cache.
  */
 static __always_inline int nh_resolve(void *ctx, struct bpf_fib_lookup *fib, __u32 iif,
 				      const struct in6_addr *src, const struct in6_addr *dst,
@@ -104,18 +129,21 @@ static __always_inline int nh_resolve(void *ctx, struct bpf_fib_lookup *fib, __u
 		return BPF_FIB_LKUP_RET_NOT_FWDED;
 	if (gen) {
 		if (nh_slot_holds(nh, gen, iif, src, dst)) {
-			if (tot_len > nh->mtu) {
+			if (tot_len <= nh->mtu_fits) {
+				*nhp = nh;
+				return BPF_FIB_LKUP_RET_SUCCESS;
+			}
+			if (nh->mtu && tot_len > nh->mtu) {
 				fib->mtu_result = nh->mtu;
 				return BPF_FIB_LKUP_RET_FRAG_NEEDED;
 			}
-			*nhp = nh;
-			return BPF_FIB_LKUP_RET_SUCCESS;
+			return nh_longer(ctx, fib, nh, iif, src, dst, proto, tot_len, nhp);
 		}
 		STAT_INC(nh_miss);
 	}
 	rc = fib_lookup6(ctx, fib, iif, src, dst, proto, tot_len);
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-		nh_fill(ctx, fib, nh, gen, iif, src, dst, proto);
+		nh_fill(fib, nh, gen, iif, src, dst, tot_len);
 		*nhp = nh;
 	}
 	return rc;

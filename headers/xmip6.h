@@ -200,13 +200,13 @@ struct xmip6_peer {
 struct xmip6_nh {
 	struct in6_addr dst; /* the key, checked: a slot is shared by hash */
 	struct in6_addr src;
-	__u32 iif;     /* ingress device the lookup was made for */
-	__u32 gen;     /* nh_state.gen read before the lookup */
-	__u32 ifindex; /* egress device */
-	__u16 mtu;     /* the route's MTU (65535: none below it) */
+	__u32 iif;	/* ingress device the lookup was made for */
+	__u32 gen;	/* nh_state.gen read before the lookup */
+	__u32 ifindex;	/* egress device */
+	__u16 mtu_fits; /* the longest packet the route took (0: length unchecked) */
+	__u16 mtu;	/* the route's MTU once a longer one was refused, else 0 */
 	__u8 smac[6];
 	__u8 dmac[6];
-	__u8 pad[2];
 };
 
 struct xmip6_nh_state {

@@ -25,6 +25,8 @@
  *     "config": {"role": 1, "ha_addr": "2001:db8::1", "flags": 1},  optional
  *     "nh_gen": 7,              optional: the next-hop cache's generation
  *                               ("nh_state"; 0, the default: cache off)
+ *     "nh_keep": true,          optional: keep the slots the fixture before
+ *                               left (with the same nh_gen: its next hops)
  *     "bindings": [{"home": "..", "coa": "..", "ha": "..",
  *                   "expires_ns": 0,       absolute CLOCK_MONOTONIC, or
  *                   "expires_in_ms": -1000, relative to now (optional),
@@ -314,7 +316,8 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
 
 /*
  * The next-hop cache's generation; with one set, every slot emptied first
- * (16,384 writes: only the fixtures that turn the cache on pay for them).
+ * (16,384 writes: only the fixtures that turn the cache on pay for them),
+ * unless the fixture keeps them.
  */
 static int nh_setup(struct xmip6 *skel, json_object *fx)
 {
@@ -322,7 +325,10 @@ static int nh_setup(struct xmip6 *skel, json_object *fx)
 	__u32 key = 0;
 	int err;
 
-	err = st.gen ? percpu_zero(skel->maps.nexthops) : 0;
+	json_object *keep;
+	bool kept = json_object_object_get_ex(fx, "nh_keep", &keep) && json_object_get_boolean(keep);
+
+	err = st.gen && !kept ? percpu_zero(skel->maps.nexthops) : 0;
 	if (!err && bpf_map_update_elem(bpf_map__fd(skel->maps.nh_state), &key, &st, BPF_ANY))
 		err = -errno;
 	return err;

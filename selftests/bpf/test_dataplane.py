@@ -353,7 +353,7 @@ class Fx:
     def __init__(self, desc, prog, data, verdict, stats, out=UNTOUCHED, ifname="xa0",
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
                  learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0,
-                 admit=None, nh_gen=0, runs=1):
+                 admit=None, nh_gen=0, runs=1, nh_keep=False):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -376,6 +376,7 @@ class Fx:
         self.admit = admit
         self.nh_gen = nh_gen
         self.runs = runs
+        self.nh_keep = nh_keep
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -398,6 +399,8 @@ class Fx:
             d["nh_gen"] = self.nh_gen
         if self.runs > 1:
             d["runs"] = self.runs
+        if self.nh_keep:
+            d["nh_keep"] = True
         return d
 
 
@@ -1203,6 +1206,33 @@ def nh_cache_fixtures(fixtures):
     return out
 
 
+def nh_mtu_fixtures():
+    """A slot knows the longest packet its route took, and the route's MTU
+    once a longer one was refused: a packet that fits fills the slot, a
+    longer one is looked up again and answered Packet Too Big with the
+    route's MTU (MTU 1400 towards COA_SMALL), the next too long one is
+    answered from the slot, and one that fits still goes."""
+    H = dict(bindings=HA_BINDINGS, config=HA_CONFIG, nh_gen=9)
+    small = udp_packet(CN, HOA_SMALL, size=100, fl=0x12)
+    exp = encap(with_hlim(bytes(small), -1), HA_ADDR, COA_SMALL, 0, 0x12, MAC_B0, MAC_NH_B)
+    big = frame(udp_packet(CN, HOA_SMALL, size=MTU_B - 40 + 1, fl=0x12))
+    fits = udp_packet(CN, HOA_SMALL, size=MTU_B - 40, fl=0x12)
+    exp_fits = encap(with_hlim(bytes(fits), -1), HA_ADDR, COA_SMALL, 0, 0x12, MAC_B0, MAC_NH_B)
+    tag = "xdp_ha, next-hop cache: "
+    return [
+        Fx(tag + "a short packet fills the slot", "xdp_ha", frame(small), XDP_REDIRECT,
+           {"ha_encap_fwd": 1, "nh_miss": 1, "nh_fill": 1}, exp, **H),
+        Fx(tag + "a longer one than the slot saw: looked up, Packet Too Big mtu %d"
+           % (MTU_B - 40), "xdp_ha", big, XDP_TX, {"ha_ptb_sent": 1, "nh_miss": 1},
+           ptb(big, HA_ADDR, MTU_B - 40), nh_keep=True, **H),
+        Fx(tag + "too long again: Packet Too Big from the slot, no lookup", "xdp_ha", big,
+           XDP_TX, {"ha_ptb_sent": 1}, ptb(big, HA_ADDR, MTU_B - 40), nh_keep=True, **H),
+        Fx(tag + "%d bytes fit: looked up once, then from the slot" % (MTU_B - 40), "xdp_ha",
+           frame(fits), XDP_REDIRECT, {"ha_encap_fwd": 2, "nh_miss": 1}, exp_fits,
+           nh_keep=True, runs=2, **H),
+    ]
+
+
 def label_checks(fixtures, results):
     """The outer label for an inner label of 0 is a per-flow hash (RFC 6438)."""
     labels = {}
@@ -1842,7 +1872,7 @@ def main():
                 xdp_mn_pmtu_fixtures() + tc_fixtures() + tc_pmtu_fixtures() + gso_fixtures() +
                 signal_ha_fixtures() + signal_mn_fixtures() + signal_tc_fixtures() +
                 hao_unbound_fixtures())
-    fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures())
+    fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures()
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)
