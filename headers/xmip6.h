@@ -196,6 +196,14 @@ struct xmip6_peer {
  * next packet of every flow looks its route up again. The data plane reads
  * gen before its FIB lookup and stores that value, so a lookup that raced
  * with a change is stored already stale.
+ *
+ * Keyed by addresses rather than by a next-hop id the daemon would write
+ * into each binding: the reverse tunnel's inner packets go to any
+ * correspondent, which no binding names, and the daemon would have to
+ * redo the kernel's route selection (policy rules, source routes,
+ * nexthop objects) for each one. Under ECMP a slot holds the path the FIB
+ * chose for its addresses: the flows between two tunnel ends share it, as
+ * they did with a lookup per packet (the lookup carries no ports).
  */
 struct xmip6_nh {
 	struct in6_addr dst; /* the key, checked: a slot is shared by hash */
