@@ -464,7 +464,7 @@ static int set_jmp(struct bench *b, int fd)
 static int nh_cache_on(struct xmip6 *x)
 {
 	const char *env = getenv("BENCH_NH_CACHE");
-	struct xmip6_nh_state st = {.gen = 1};
+	struct xmip6_nh_state st = {.gen = 1, .lease_ns = ~0ULL};
 	__u32 key = 0;
 
 	if (env && !strcmp(env, "0"))

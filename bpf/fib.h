@@ -120,7 +120,8 @@ static __always_inline int nh_resolve(void *ctx, struct bpf_fib_lookup *fib, __u
 				      __u8 proto, __u16 tot_len, const struct xmip6_nh **nhp)
 {
 	struct xmip6_nh_state *st = nh_state_get();
-	__u32 gen = st ? st->gen : 0;
+	/* No follower, or one that stopped renewing (killed): cache off. */
+	__u32 gen = st && bpf_ktime_get_coarse_ns() < st->lease_ns ? st->gen : 0;
 	__u32 slot = xmip6_nh_slot(src, dst, iif);
 	struct xmip6_nh *nh = bpf_map_lookup_elem(&nexthops, &slot);
 	int rc;

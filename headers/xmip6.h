@@ -33,6 +33,7 @@
 #define XMIP6_PEERS_DEFAULT    1024  /* MN: correspondents recently talked with (LRU) */
 #define XMIP6_ADMIT_DEFAULT    65536 /* HA: home addresses of the mobile-nodes list */
 #define XMIP6_NH_SLOTS	       16384 /* next-hop cache slots per CPU, a power of 2 */
+#define XMIP6_NH_LEASE_MS      500   /* the follower's word on nh_state.gen */
 
 /* IPv6-in-IPv6 (RFC 2473) and the Mobility Header (RFC 6275 section 6.1). */
 #define XMIP6_IPPROTO_IPV6    41
@@ -193,7 +194,9 @@ struct xmip6_peer {
  * its route up, as without a cache). Otherwise a slot is live only while
  * its gen equals nh_state.gen: xmip6d bumps gen on every route, nexthop
  * object, link and neighbour change (net/nexthop.c decides which), so the
- * next packet of every flow looks its route up again. The data plane reads
+ * next packet of every flow looks its route up again. A generation holds
+ * only until nh_state.lease_ns, which the daemon keeps pushing forward. The
+ * data plane reads
  * gen before its FIB lookup and stores that value, so a lookup that raced
  * with a change is stored already stale.
  *
@@ -222,6 +225,10 @@ struct xmip6_nh_state {
 	__u32 last_gen; /* the generation before the cache went off */
 	__u64 gen_ns;	/* CLOCK_MONOTONIC of the last bump */
 	__u64 bumps;	/* bumps since the follower started */
+	/* CLOCK_MONOTONIC until which the follower vouches for gen: renewed
+	 * while xmip6d runs, so that a killed daemon (no stop hook) leaves
+	 * the cache on for XMIP6_NH_LEASE_MS at most. */
+	__u64 lease_ns;
 };
 
 /* The slot of a (source, destination, ingress device) in "nexthops". */

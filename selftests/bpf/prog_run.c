@@ -321,12 +321,13 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
  */
 static int nh_setup(struct xmip6 *skel, json_object *fx)
 {
-	struct xmip6_nh_state st = {.gen = jint(fx, "nh_gen", 0)};
+	struct xmip6_nh_state st = {.gen = jint(fx, "nh_gen", 0), .lease_ns = ~0ULL};
 	__u32 key = 0;
 	int err;
 
 	json_object *keep;
-	bool kept = json_object_object_get_ex(fx, "nh_keep", &keep) && json_object_get_boolean(keep);
+	bool kept =
+		json_object_object_get_ex(fx, "nh_keep", &keep) && json_object_get_boolean(keep);
 
 	err = st.gen && !kept ? percpu_zero(skel->maps.nexthops) : 0;
 	if (!err && bpf_map_update_elem(bpf_map__fd(skel->maps.nh_state), &key, &st, BPF_ANY))

@@ -111,14 +111,18 @@ sink_file() { echo "$XM_TMP/$1.frames"; }
 
 # check_switch NAME OLD NEW: the assertions above on the recorded frames.
 check_switch() {
-	"$XM_PYTHON" - "$XM_TMP/$1.frames" "$XM_TMP/$1.stamp" "$2" "$3" "$NH_BOUND_MS" <<'EOF'
+	"$XM_PYTHON" - "$XM_TMP/$1.frames" "$XM_TMP/$1.stamp" "$2" "$3" "$NH_BOUND_MS" \
+		"${NO_DAEMON:-0}" <<'EOF'
 import json, sys
-frames_f, stamp_f, old, new, bound = sys.argv[1:6]
+frames_f, stamp_f, old, new, bound, no_daemon = sys.argv[1:7]
 bound = float(bound)
 frames = [json.loads(l) for l in open(frames_f) if l.strip()]
 st = json.load(open(stamp_f))
 t0, t1 = st["t0"], st["t1"]
-if not st["bumps"]:
+if no_daemon == "1":
+    # Cache off: every packet XDP sees after the change looks it up.
+    st["bumps"] = [t1]
+elif not st["bumps"]:
     print("xmip6d started no generation within 0.5 s of the change")
     sys.exit(1)
 # The last generation the change caused: one change can be several events
@@ -222,6 +226,36 @@ bumps() {
 	[ "$n" -ge 5 ]
 }
 t "xmip6d started a generation for each change (nh_state.bumps)" bumps
+
+mono_ns() { "$XM_PYTHON" -c 'import time; print(time.monotonic_ns())'; }
+lease_over() { [ "$(mono_ns)" -gt "$(nh_field lease_ns)" ]; }
+
+# SIGKILL: no stop hook turns the cache off; its lease runs out instead.
+daemon_killed() {
+	local left
+	left=$(($(nh_field lease_ns) - $(mono_ns)))
+	kill -KILL "$HA_PID" && wait "$HA_PID" 2>/dev/null
+	echo "lease left when killed: $((left / 1000000)) ms (XMIP6_NH_LEASE_MS 500)"
+	[ "$left" -le 500000000 ] && xm_retry 20 0.1 lease_over
+}
+t "daemon killed (SIGKILL): the cache's lease runs out within 0.5 s" daemon_killed
+
+# check_switch reads NO_DAEMON: with the cache off there is no bump to
+# wait for; every packet XDP sees after the change looks its route up.
+NO_DAEMON=1
+t "no daemon: a route change (h1 -> h2) moves packets at once" \
+	stream_change nodaemon "sa/$MAC_A" "sb/$MAC_B" \
+	ip -6 route replace 2001:db8:c0a::/48 via "$NH_B" dev h2 metric 100
+NO_DAEMON=0
+
+daemon_back() {
+	local gen
+	xm_start_daemon ha HA_PID || return 1
+	gen=$(nh_field gen) || return 1
+	echo "nh_state.gen after the restart: $gen"
+	[ "$gen" -gt 0 ] && ! lease_over
+}
+t "daemon restarted: the cache is on again, with a new generation" daemon_back
 
 daemon_down() {
 	xm_stop_pid "$HA_PID" 5 || return 1

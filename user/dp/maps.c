@@ -566,7 +566,23 @@ int dp_nh_bump(const struct xmip6_dp *dp)
 	last = st.gen ?: st.last_gen;
 	st.gen = last + 1 ?: 1;
 	st.gen_ns = mono_now_ns();
+	st.lease_ns = st.gen_ns + XMIP6_NH_LEASE_MS * 1000000ULL;
 	st.bumps++;
+	return nh_state_write(dp, &st);
+}
+
+int dp_nh_renew(const struct xmip6_dp *dp, unsigned long long now_ns)
+{
+	struct xmip6_nh_state st;
+	int err;
+
+	err = dp_nh_state_read(dp, &st);
+	if (err || !st.gen)
+		return err;
+	/* Pushed forward once half of it has gone: a write every 250 ms. */
+	if (st.lease_ns > now_ns + XMIP6_NH_LEASE_MS * 1000000ULL / 2)
+		return 0;
+	st.lease_ns = now_ns + XMIP6_NH_LEASE_MS * 1000000ULL;
 	return nh_state_write(dp, &st);
 }
 
@@ -580,6 +596,7 @@ int dp_nh_off(const struct xmip6_dp *dp)
 		return err;
 	st.last_gen = st.gen;
 	st.gen = 0;
+	st.lease_ns = 0;
 	st.gen_ns = mono_now_ns();
 	return nh_state_write(dp, &st);
 }

@@ -31,6 +31,13 @@ static void on_events(struct daemon *d, void *arg, unsigned long long now_ns)
 		dp_nh_bump(&d->dp);
 }
 
+/* The lease on the generation: the data plane's proof that we still run. */
+static void tick(struct daemon *d, void *arg, unsigned long long now_ns)
+{
+	(void)arg;
+	dp_nh_renew(&d->dp, now_ns);
+}
+
 static void stop(struct daemon *d, void *arg)
 {
 	struct nexthop_part *p = arg;
@@ -69,5 +76,6 @@ int nexthop_follow_start(struct daemon *d)
 	}
 	running = p;
 	/* Subscribed first, then on: no change can fall in between. */
-	return daemon_watch(d, nh_follow_fd(&p->follow), on_events, p) ?: dp_nh_bump(&d->dp);
+	return daemon_watch(d, nh_follow_fd(&p->follow), on_events, p) ?:
+		       daemon_on_tick(d, tick, p) ?: dp_nh_bump(&d->dp);
 }
