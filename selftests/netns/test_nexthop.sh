@@ -162,7 +162,9 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
-# stream_change NAME OLD NEW CMD...: run_change with the sink's frames kept.
+# stream_change NAME OLD NEW CMD...: a stream through the HA, CMD run in
+# the HA's namespace once it flows, the sink's frames checked (check_switch);
+# OLD and NEW are the "if/mac" of the next hop before and after CMD.
 stream_change() {
 	local name=$1 old=$2 new=$3 sink_pid send_pid fwd0
 	shift 3
