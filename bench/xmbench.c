@@ -409,7 +409,7 @@ static int bindings_fill(int fd, __u64 n, const struct in6_addr *coa, const stru
 {
 	const __u32 chunk = 8192;
 	struct in6_addr *keys = calloc(chunk, sizeof(*keys));
-	struct xmip6_binding *vals = calloc(chunk, sizeof(*vals));
+	struct xmip6_binding_fwd *vals = calloc(chunk, sizeof(*vals));
 	__u64 i = 0;
 	int err = 0;
 
@@ -533,6 +533,25 @@ static int set_jmp(struct bench *b, int fd)
 	return bpf_map_update_elem(bpf_map__fd(b->maps.jmp_xdp), &key, &fd, BPF_ANY) ? -errno : 0;
 }
 
+/* A generation in "nh_state": the cache is on, as with xmip6d running. */
+static int nh_cache_on(struct xmip6 *x)
+{
+	const char *env = getenv("BENCH_NH_CACHE");
+	struct xmip6_nh_state st = {.gen = 1, .lease_ns = ~0ULL};
+	__u32 key = 0;
+
+	if (env && !strcmp(env, "0"))
+		return 0;
+	return bpf_map_update_elem(bpf_map__fd(x->maps.nh_state), &key, &st, BPF_ANY);
+}
+
+/* The cache's own counters move on a miss (the first packet), never a verdict. */
+static bool is_nh_counter(unsigned int i)
+{
+	return i == offsetof(struct xmip6_stats, nh_miss) / sizeof(__u64) ||
+	       i == offsetof(struct xmip6_stats, nh_fill) / sizeof(__u64);
+}
+
 static int cmd_cost(int argc, char **argv)
 {
 	const struct path *p = NULL;
@@ -584,6 +603,9 @@ static int cmd_cost(int argc, char **argv)
 	addr(p->role == XMIP6_ROLE_MN ? MN_COA : COA, &coa);
 	if (bindings_fill(bpf_map__fd(x->maps.bindings), n, &coa, &xcfg.ha_addr))
 		goto out;
+	/* The next-hop cache on, as xmip6d turns it on (BENCH_NH_CACHE=0: off). */
+	if (nh_cache_on(x))
+		goto out;
 
 	cost_frame(p, &f, flen);
 	b->bss->cfg.len = f.len;
@@ -620,7 +642,7 @@ static int cmd_cost(int argc, char **argv)
 		if (base < 0 || wrap < 0 || stats_sum(bpf_map__fd(x->maps.stats), sum))
 			goto out;
 		for (i = 0; i < XMIP6_STAT_COUNT; i++)
-			if (i != want)
+			if (i != want && !is_nh_counter(i))
 				other += sum[i];
 		if (!p->counter) { /* xdp_fib counts its successes in "count" */
 			other += sum[want];

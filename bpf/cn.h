@@ -53,7 +53,7 @@ static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info 
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
 	struct in6_addr home_addr;
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	struct mip6_opt_home_addr *hao;
 
 	if ((void *)(ip6 + 1) > data_end)
@@ -89,12 +89,13 @@ static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info 
  * sections 6.4, 9.3.2). The upper-layer checksum stays: its pseudo-header
  * uses the final destination, the home address (RFC 8200 section 8.1).
  */
-static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_binding *b)
+static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_binding_fwd *b)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	struct ipv6hdr *p = data + sizeof(struct ethhdr), ip6;
 	struct bpf_fib_lookup fib = {};
+	const struct xmip6_nh *nh = NULL;
 	struct in6_addr coa = b->care_of_addr;
 	struct mip6_rt2_hdr rh;
 	int rc;
@@ -112,8 +113,8 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 	/* The packet leaves by the route to the care-of address (sections 6.4,
 	 * 9.3.2), not by the device the stack chose for the home address: a
 	 * FIB lookup per packet, or on a host the device the binding holds. */
-	rc = tc_fib(skb, &fib, &ip6.saddr, &coa, IPPROTO_ROUTING, skb->len - sizeof(struct ethhdr),
-		    RO_EXT_LEN, b->coa_ifindex);
+	rc = tc_fib(skb, &fib, &nh, &ip6.saddr, &coa, IPPROTO_ROUTING,
+		    skb->len - sizeof(struct ethhdr), RO_EXT_LEN, b->coa_ifindex);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, &coa, ptb_mtu_grow(fib.mtu_result, RO_EXT_LEN), TC_DIR_CN);
 	if (!fib_has_route(rc))
@@ -123,7 +124,7 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 	if (tc_push_ext(skb, &ip6, &rh, IPPROTO_ROUTING, &ip6.saddr, &coa))
 		return VERDICT(TC_ACT_SHOT, internal_error);
 	STAT_INC(cn_rh2_insert);
-	return tc_forward(skb, &fib, rc);
+	return tc_forward(skb, &fib, nh, rc);
 }
 
 #endif /* XMIP6_CN_H */

@@ -146,7 +146,7 @@ static __always_inline __u32 tc_l3_segment_len(struct __sk_buff *skb, struct ipv
  * the tunnel MTU learnt from Packet Too Big) is answered with Packet Too
  * Big looped to the local sender instead.
  */
-static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_binding *b,
+static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_binding_fwd *b,
 				    enum tc_dir dir)
 {
 	const struct in6_addr *src = dir == TC_DIR_HA ? &b->ha_addr : &b->care_of_addr;
@@ -154,6 +154,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	struct bpf_fib_lookup fib = {};
+	const struct xmip6_nh *nh = NULL;
 	struct ipv6hdr *inner = data + sizeof(struct ethhdr), outer;
 	__u16 inner_len;
 	__u32 label, mtu;
@@ -166,7 +167,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	tclass = ipv6_tclass(inner);
 	label = tunnel_flow_label(inner, data_end);
 
-	rc = tc_fib(skb, &fib, src, dst, IPPROTO_IPV6, inner_len, XMIP6_TUNNEL_OVERHEAD, 0);
+	rc = tc_fib(skb, &fib, &nh, src, dst, IPPROTO_IPV6, inner_len, XMIP6_TUNNEL_OVERHEAD, 0);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, dst, ptb_mtu_for(fib.mtu_result), dir);
 	mtu = tunnel_mtu_of(b);
@@ -181,14 +182,14 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	tunnel_fill_outer(&outer, tclass, label, inner_len, tunnel_hop_limit, src, dst);
 	if (bpf_skb_adjust_room(skb, XMIP6_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,
 				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) ||
-	    bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &outer, sizeof(outer), 0))
+	    tc_store_l3(skb, &outer, sizeof(outer)))
 		return VERDICT(TC_ACT_SHOT, internal_error);
 
 	if (dir == TC_DIR_MN)
 		STAT_INC(mn_encap);
 	else
 		STAT_INC(ha_local_encap);
-	return tc_forward(skb, &fib, rc);
+	return tc_forward(skb, &fib, nh, rc);
 }
 
 #endif /* XMIP6_ENCAP_H */

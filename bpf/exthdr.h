@@ -235,7 +235,7 @@ static __always_inline int tc_push_ext(struct __sk_buff *skb, struct ipv6hdr *ip
 	__builtin_memcpy(hdrs.ext, ext, RO_EXT_LEN);
 	/* One store for both headers: each helper call has its fixed cost. */
 	if (bpf_skb_adjust_room(skb, RO_EXT_LEN, BPF_ADJ_ROOM_NET, 0) ||
-	    bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &hdrs, sizeof(hdrs), 0))
+	    tc_store_l3(skb, &hdrs, sizeof(hdrs)))
 		return -1;
 	/* Accompanies the verdict: shows that GSO packets take this path. */
 	if (skb->gso_size)

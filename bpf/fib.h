@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * fib.h - the next hop of a packet the data plane rewrote: one FIB lookup
+ * fib.h - the next hop of a packet the data plane rewrote: the next-hop
+ * cache (headers/xmip6.h "nexthops") in front of one FIB lookup
  * (bpf_fib_lookup()) for XDP and TC alike, and the redirect its answer asks
  * for in each.
  */
@@ -11,6 +12,7 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
+#include "maps.h"
 #include "parse.h"
 #include "stats.h"
 
@@ -37,21 +39,132 @@ static __always_inline int fib_lookup6(void *ctx, struct bpf_fib_lookup *fib, __
 	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
 }
 
-/* The Ethernet addresses of the next hop bpf_fib_lookup() answered with. */
-static __always_inline void fib_set_macs(struct ethhdr *eth, const struct bpf_fib_lookup *fib)
+static __always_inline struct xmip6_nh_state *nh_state_get(void)
 {
-	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&nh_state, &key);
 }
 
-/* XDP: sends the frame to the next hop of a BPF_FIB_LKUP_RET_SUCCESS answer. */
-static __always_inline int xdp_forward(struct xdp_md *ctx, struct ethhdr *eth,
-				       const struct bpf_fib_lookup *fib)
+/* A live slot: filled in this generation for these addresses and device. */
+static __always_inline bool nh_slot_holds(const struct xmip6_nh *nh, __u32 gen, __u32 iif,
+					  const struct in6_addr *src, const struct in6_addr *dst)
 {
-	fib_set_macs(eth, fib);
-	if (fib->ifindex == ctx->ingress_ifindex)
+	return nh->gen == gen && nh->iif == iif && addr_equal(&nh->dst, dst) &&
+	       addr_equal(&nh->src, src);
+}
+
+/*
+ * Fills @nh from a SUCCESS answer in @fib for a packet of @tot_len octets,
+ * for generation @gen (0: the cache is off, the slot only carries this
+ * packet's answer). The route's MTU is not asked for (a second lookup
+ * would double what a miss costs): the slot knows that @tot_len fits, and
+ * learns more as longer packets come (nh_resolve()).
+ */
+static __always_inline void nh_fill(const struct bpf_fib_lookup *fib, struct xmip6_nh *nh,
+				    __u32 gen, __u32 iif, const struct in6_addr *src,
+				    const struct in6_addr *dst, __u16 tot_len)
+{
+	nh->ifindex = fib->ifindex;
+	__builtin_memcpy(nh->smac, fib->smac, ETH_ALEN);
+	__builtin_memcpy(nh->dmac, fib->dmac, ETH_ALEN);
+	nh->gen = 0;
+	if (!gen)
+		return;
+	nh->mtu_fits = tot_len;
+	nh->mtu = 0;
+	nh->dst = *dst;
+	nh->src = *src;
+	nh->iif = iif;
+	nh->gen = gen;
+	STAT_INC(nh_fill);
+}
+
+/*
+ * A live slot and a packet of @tot_len octets longer than any it saw fit:
+ * the route is asked (nh_miss), and the slot learns that this length fits
+ * too, or the route's MTU when it does not. Same answers as without the
+ * slot; the generation is unchanged, so the next hop is the slot's.
+ */
+static __always_inline int nh_longer(void *ctx, struct bpf_fib_lookup *fib, struct xmip6_nh *nh,
+				     __u32 iif, const struct in6_addr *src,
+				     const struct in6_addr *dst, __u8 proto, __u16 tot_len,
+				     const struct xmip6_nh **nhp)
+{
+	int rc;
+
+	STAT_INC(nh_miss);
+	rc = fib_lookup6(ctx, fib, iif, src, dst, proto, tot_len);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+		nh->mtu_fits = tot_len;
+		*nhp = nh;
+	} else if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED) {
+		nh->mtu = fib->mtu_result;
+	}
+	return rc;
+}
+
+/*
+ * The next hop of a packet of @tot_len octets (0: no MTU check) and
+ * upper-layer @proto from @src to @dst entering at @iif: from a live slot
+ * of the next-hop cache, else from bpf_fib_lookup() (nh_miss), whose
+ * SUCCESS fills the slot. Returns the BPF_FIB_LKUP_RET_* answer: on
+ * SUCCESS *@nhp is the slot (egress device, MACs), on FRAG_NEEDED
+ * fib->mtu_result is the MTU, and otherwise @fib is what the lookup left.
+ * The protocol is no part of the key: xmip6 leaves routing by upper-layer
+ * protocol (ip rule ipproto) to the stack, as it leaves marks. A miss
+ * costs one lookup, as a packet cost without the cache.
+ */
+static __always_inline int nh_resolve(void *ctx, struct bpf_fib_lookup *fib, __u32 iif,
+				      const struct in6_addr *src, const struct in6_addr *dst,
+				      __u8 proto, __u16 tot_len, const struct xmip6_nh **nhp)
+{
+	struct xmip6_nh_state *st = nh_state_get();
+	/* No follower, or one that stopped renewing (killed): cache off. */
+	__u32 gen = st && bpf_ktime_get_coarse_ns() < st->lease_ns ? st->gen : 0;
+	__u32 slot = xmip6_nh_slot(src, dst, iif);
+	struct xmip6_nh *nh = bpf_map_lookup_elem(&nexthops, &slot);
+	int rc;
+
+	if (!nh) /* cannot happen: the slot is masked into range */
+		return BPF_FIB_LKUP_RET_NOT_FWDED;
+	if (gen) {
+		if (nh_slot_holds(nh, gen, iif, src, dst)) {
+			if (tot_len <= nh->mtu_fits) {
+				*nhp = nh;
+				return BPF_FIB_LKUP_RET_SUCCESS;
+			}
+			if (nh->mtu && tot_len > nh->mtu) {
+				fib->mtu_result = nh->mtu;
+				return BPF_FIB_LKUP_RET_FRAG_NEEDED;
+			}
+			return nh_longer(ctx, fib, nh, iif, src, dst, proto, tot_len, nhp);
+		}
+		STAT_INC(nh_miss);
+	}
+	rc = fib_lookup6(ctx, fib, iif, src, dst, proto, tot_len);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+		nh_fill(fib, nh, gen, iif, src, dst, tot_len);
+		*nhp = nh;
+	}
+	return rc;
+}
+
+/* The Ethernet addresses of the next hop @nh. */
+static __always_inline void nh_set_macs(struct ethhdr *eth, const struct xmip6_nh *nh)
+{
+	__builtin_memcpy(eth->h_dest, nh->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, nh->smac, ETH_ALEN);
+}
+
+/* XDP: sends the frame to the next hop @nh (a SUCCESS of nh_resolve()). */
+static __always_inline int xdp_forward(struct xdp_md *ctx, struct ethhdr *eth,
+				       const struct xmip6_nh *nh)
+{
+	nh_set_macs(eth, nh);
+	if (nh->ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
-	return bpf_redirect(fib->ifindex, 0);
+	return bpf_redirect(nh->ifindex, 0);
 }
 
 /*
@@ -64,15 +177,18 @@ static __always_inline int xdp_forward(struct xdp_md *ctx, struct ethhdr *eth,
  * device's MTU standing in for the path MTU. GSO packets are checked per
  * segment: bpf_skb_adjust_room() shrinks their gso_size by @grow, so each
  * segment still fits (Cilium's dsr_set_ext6 does the same); only non-GSO
- * packets get a length.
+ * packets get a length. A router's answers come from the next-hop cache
+ * when it holds them (nh_resolve(): *@nhp on SUCCESS).
  */
 static __always_inline int tc_fib(struct __sk_buff *skb, struct bpf_fib_lookup *fib,
-				  const struct in6_addr *src, const struct in6_addr *dst,
-				  __u8 proto, __u32 len, __u32 grow, __u32 host_ifindex)
+				  const struct xmip6_nh **nhp, const struct in6_addr *src,
+				  const struct in6_addr *dst, __u8 proto, __u32 len, __u32 grow,
+				  __u32 host_ifindex)
 {
 	int rc;
 
-	rc = fib_lookup6(skb, fib, skb->ifindex, src, dst, proto, skb->gso_size ? 0 : len + grow);
+	rc = nh_resolve(skb, fib, skb->ifindex, src, dst, proto, skb->gso_size ? 0 : len + grow,
+			nhp);
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
 		__u32 dev_mtu = 0;
 
@@ -94,11 +210,12 @@ static __always_inline bool fib_has_route(int rc)
 }
 
 /*
- * TC: sends a rebuilt packet where tc_fib() said (@rc SUCCESS or NO_NEIGH).
- * The caller has counted the packet; only a failure here counts again.
+ * TC: sends a rebuilt packet where tc_fib() said (@rc SUCCESS, to @nh, or
+ * NO_NEIGH). The caller has counted the packet; only a failure here counts
+ * again.
  */
 static __always_inline int tc_forward(struct __sk_buff *skb, const struct bpf_fib_lookup *fib,
-				      int rc)
+				      const struct xmip6_nh *nh, int rc)
 {
 	void *data, *data_end;
 	struct ethhdr *eth;
@@ -109,12 +226,12 @@ static __always_inline int tc_forward(struct __sk_buff *skb, const struct bpf_fi
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	eth = data;
-	if ((void *)(eth + 1) > data_end)
+	if ((void *)(eth + 1) > data_end || !nh)
 		return VERDICT(TC_ACT_SHOT, internal_error);
-	fib_set_macs(eth, fib);
-	if (fib->ifindex == skb->ifindex)
+	nh_set_macs(eth, nh);
+	if (nh->ifindex == skb->ifindex)
 		return TC_ACT_OK;
-	return bpf_redirect(fib->ifindex, 0);
+	return bpf_redirect(nh->ifindex, 0);
 }
 
 #endif /* XMIP6_FIB_H */

@@ -30,11 +30,12 @@
  * packet to a home address, another's tunnel, the reverse tunnel of another
  * mobile node), and three copies of it would grow the program by a third.
  */
-static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding *b)
+static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding_fwd *b)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct bpf_fib_lookup fib = {};
+	const struct xmip6_nh *nh = NULL;
 	struct ethhdr *eth = data;
 	struct ipv6hdr *inner = (void *)(eth + 1);
 	__u16 inner_len;
@@ -56,8 +57,8 @@ static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_bindin
 		return VERDICT(XDP_PASS, ha_hop_limit);
 	inner_len = sizeof(*inner) + bpf_ntohs(inner->payload_len);
 
-	rc = fib_lookup6(ctx, &fib, ctx->ingress_ifindex, &b->ha_addr, &b->care_of_addr,
-			 IPPROTO_IPV6, inner_len + XMIP6_TUNNEL_OVERHEAD);
+	rc = nh_resolve(ctx, &fib, ctx->ingress_ifindex, &b->ha_addr, &b->care_of_addr,
+			IPPROTO_IPV6, inner_len + XMIP6_TUNNEL_OVERHEAD, &nh);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return xdp_send_ptb(ctx, &b->ha_addr, ptb_mtu_for(fib.mtu_result));
 	if (!fib_has_route(rc))
@@ -72,9 +73,9 @@ static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_bindin
 		return VERDICT(XDP_DROP, internal_error);
 	/* No neighbour entry yet: the stack forwards the tunnelled packet and
 	 * resolves the next hop, so the first packets are not lost. */
-	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH || !nh)
 		return VERDICT(XDP_PASS, ha_encap_stack);
-	return VERDICT(xdp_forward(ctx, eth, &fib), ha_encap_fwd);
+	return VERDICT(xdp_forward(ctx, eth, nh), ha_encap_fwd);
 }
 
 /*
@@ -89,9 +90,10 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct bpf_fib_lookup fib = {};
+	const struct xmip6_nh *nh = NULL;
 	struct ethhdr *eth = data;
 	struct ipv6hdr *ip6 = (void *)(eth + 1);
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	int rc;
 
 	if ((void *)(ip6 + 1) > data_end)
@@ -104,16 +106,16 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 	if (ip6->hop_limit <= 1)
 		return VERDICT(XDP_PASS, ha_decap_stack);
 
-	rc = fib_lookup6(ctx, &fib, ctx->ingress_ifindex, &ip6->saddr, &ip6->daddr, ip6->nexthdr,
-			 sizeof(*ip6) + bpf_ntohs(ip6->payload_len));
+	rc = nh_resolve(ctx, &fib, ctx->ingress_ifindex, &ip6->saddr, &ip6->daddr, ip6->nexthdr,
+			sizeof(*ip6) + bpf_ntohs(ip6->payload_len), &nh);
 	/* Anything but a plain forward (local destination, no neighbour,
 	 * too big, unreachable) is the stack's job, ICMPv6 errors included;
 	 * its errors to the home address come back through tc_ha_egress. */
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS || !nh)
 		return VERDICT(XDP_PASS, ha_decap_stack);
 
 	ip6->hop_limit--;
-	return VERDICT(xdp_forward(ctx, eth, &fib), ha_decap_fwd);
+	return VERDICT(xdp_forward(ctx, eth, nh), ha_decap_fwd);
 }
 
 /*
@@ -122,7 +124,7 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
  */
 static __always_inline int xdp_ha_other_tunnel(struct xdp_md *ctx, const struct ipv6hdr *outer)
 {
-	struct xmip6_binding *b = binding_lookup(&outer->daddr);
+	struct xmip6_binding_fwd *b = binding_lookup(&outer->daddr);
 
 	if (!b)
 		return VERDICT(XDP_PASS, rx_no_binding);
@@ -137,7 +139,7 @@ static __always_inline int xdp_ha_other_tunnel(struct xdp_md *ctx, const struct 
 static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *outer,
 					  struct cursor *c)
 {
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	struct xmip6_config *cfg;
 	struct ipv6hdr *inner;
 

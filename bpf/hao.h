@@ -59,7 +59,7 @@ static __always_inline int xdp_hao_unbound(struct xdp_md *ctx, struct cursor c,
 					   const struct ipv6hdr *ip6)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	struct ext_info e = {};
 	struct in6_addr hoa;
 

@@ -3,9 +3,9 @@
  * maps.h - the state the programs share with user space: the load-time
  * configuration and the maps pinned by name, with their lookup helpers.
  *
- * Seven maps are pinned under the pin directory (headers/xmip6.h names them
+ * Ten maps are pinned under the pin directory (headers/xmip6.h names them
  * and documents their keys and values): "stats" (stats.h, next to the
- * macros that count into it) and the six below. One more map, the per-CPU
+ * macros that count into it) and the nine below. One more map, the per-CPU
  * token buckets of ratelimit.h, is private to the programs and not pinned.
  * Operators read the pinned maps with bpftool and user space opens them by
  * name: names, pinning and layouts are part of the contract.
@@ -25,14 +25,30 @@ const volatile __u8 tunnel_hop_limit = 64;
 const volatile __u32 icmp_ratelimit_pps = 1000;
 const volatile __u32 icmp_ratelimit_burst = 100;
 
-/* HA: the binding cache; MN: its own registrations; CN: its binding cache. */
+/*
+ * HA: the binding cache; MN: its own registrations; CN: its binding cache.
+ * What the forwarding paths read of each binding, one cache line; a hash
+ * map with every element preallocated (the default), so that a lookup at
+ * 1,000,000 bindings touches the bucket and one element, and an update
+ * never allocates. The control plane's half of each binding is in
+ * "binding_ctl" (same keys and size), which no program reads: it is here
+ * so that the object creates and pins it with the rest.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XMIP6_BINDINGS_DEFAULT);
 	__type(key, struct in6_addr);
-	__type(value, struct xmip6_binding);
+	__type(value, struct xmip6_binding_fwd);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } bindings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP6_BINDINGS_DEFAULT);
+	__type(key, struct in6_addr);
+	__type(value, struct xmip6_binding_ctl);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} binding_ctl SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -79,6 +95,23 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } admit SEC(".maps");
 
+/* The next-hop cache (headers/xmip6.h): slots per CPU, and its generation. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XMIP6_NH_SLOTS);
+	__type(key, __u32);
+	__type(value, struct xmip6_nh);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} nexthops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip6_nh_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} nh_state SEC(".maps");
+
 static __always_inline struct xmip6_config *config_get(void)
 {
 	__u32 key = 0;
@@ -86,9 +119,9 @@ static __always_inline struct xmip6_config *config_get(void)
 	return bpf_map_lookup_elem(&config, &key);
 }
 
-static __always_inline struct xmip6_binding *binding_lookup(const struct in6_addr *home_addr)
+static __always_inline struct xmip6_binding_fwd *binding_lookup(const struct in6_addr *home_addr)
 {
-	struct xmip6_binding *b = bpf_map_lookup_elem(&bindings, home_addr);
+	struct xmip6_binding_fwd *b = bpf_map_lookup_elem(&bindings, home_addr);
 
 	/* An expired binding is no binding (RFC 6275 section 9.1), even if no
 	 * daemon is around to delete it; the coarse clock costs a load. */

@@ -156,6 +156,7 @@ static __always_inline int tc_mn_ro(struct __sk_buff *skb)
 	void *data_end = (void *)(long)skb->data_end;
 	struct ipv6hdr *p = data + sizeof(struct ethhdr), ip6;
 	struct bpf_fib_lookup fib = {};
+	const struct xmip6_nh *nh = NULL;
 	struct xmip6_ro_key key;
 	struct in6_addr coa;
 	struct xmip6_ro *ent;
@@ -182,7 +183,7 @@ static __always_inline int tc_mn_ro(struct __sk_buff *skb)
 	}
 	coa = ent->care_of_addr;
 
-	rc = tc_fib(skb, &fib, &coa, &key.peer_addr, IPPROTO_DSTOPTS,
+	rc = tc_fib(skb, &fib, &nh, &coa, &key.peer_addr, IPPROTO_DSTOPTS,
 		    skb->len - sizeof(struct ethhdr), RO_EXT_LEN, 0);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return tc_ptb_local(skb, &key.peer_addr, ptb_mtu_grow(fib.mtu_result, RO_EXT_LEN),
@@ -194,7 +195,7 @@ static __always_inline int tc_mn_ro(struct __sk_buff *skb)
 	if (tc_push_ext(skb, &ip6, &doh, IPPROTO_DSTOPTS, &coa, &key.peer_addr))
 		return VERDICT(TC_ACT_SHOT, internal_error);
 	STAT_INC(mn_hao_insert);
-	return tc_forward(skb, &fib, rc);
+	return tc_forward(skb, &fib, nh, rc);
 }
 
 #endif /* XMIP6_MN_H */

@@ -198,4 +198,24 @@ static __always_inline bool ipv6_is_nd(struct cursor c, const struct ipv6hdr *ip
 	return type && *type >= 133 && *type <= 137;
 }
 
+/*
+ * TC: writes the @len octets at @from behind the Ethernet header of @skb,
+ * straight into the packet when its linear part holds them (always, just
+ * after bpf_skb_adjust_room() made room there), else through
+ * bpf_skb_store_bytes(): a helper call less per rewritten packet. A macro:
+ * the copy needs its constant size. 0 or the helper's error.
+ */
+#define tc_store_l3(skb, from, len)                                                                \
+	({                                                                                         \
+		void *data_ = (void *)(long)(skb)->data;                                           \
+		void *to_ = data_ + sizeof(struct ethhdr);                                         \
+		long rc_ = 0;                                                                      \
+                                                                                                   \
+		if (to_ + (len) <= (void *)(long)(skb)->data_end)                                  \
+			__builtin_memcpy(to_, (from), (len));                                      \
+		else                                                                               \
+			rc_ = bpf_skb_store_bytes((skb), sizeof(struct ethhdr), (from), (len), 0); \
+		rc_;                                                                               \
+	})
+
 #endif /* XMIP6_PARSE_H */

@@ -14,7 +14,7 @@
 #include "parse.h"
 
 /* The tunnel path MTU learnt from Packet Too Big errors, 0 when unknown or aged out. */
-static __always_inline __u32 tunnel_mtu_of(const struct xmip6_binding *b)
+static __always_inline __u32 tunnel_mtu_of(const struct xmip6_binding_fwd *b)
 {
 	if (!b->tunnel_mtu || bpf_ktime_get_coarse_ns() >= b->tunnel_mtu_expires_ns)
 		return 0;
@@ -50,7 +50,7 @@ static __always_inline bool learn_tunnel_mtu(struct cursor c, const struct ipv6h
 {
 	const struct in6_addr *local, *remote;
 	struct ipv6hdr *quoted_outer, *quoted_inner;
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	struct icmp6hdr *icmp;
 	__u32 mtu, known;
 

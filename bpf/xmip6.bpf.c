@@ -93,7 +93,7 @@ static __always_inline int xdp_pull_ipv6(struct xdp_md *ctx, struct cursor *c, s
 SEC("xdp")
 int xdp_ha(struct xdp_md *ctx)
 {
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	struct ipv6hdr *ip6;
 	struct ethhdr *eth;
 	struct cursor c;
@@ -138,7 +138,7 @@ SEC("xdp")
 int xdp_mn(struct xdp_md *ctx)
 {
 	struct ipv6hdr *outer, *inner;
-	struct xmip6_binding *b;
+	struct xmip6_binding_fwd *b;
 	struct ethhdr *eth;
 	struct cursor c;
 	int verdict, mh;
@@ -288,7 +288,8 @@ static __always_inline struct ipv6hdr *tc_ipv6(struct __sk_buff *skb)
  * Returns that verdict, or -1 with *@bp the live binding of the packet's
  * source (@by_src: MN) or destination.
  */
-static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src, struct xmip6_binding **bp)
+static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src,
+				    struct xmip6_binding_fwd **bp)
 {
 	struct ipv6hdr *ip6;
 	bool global_src;
@@ -322,7 +323,7 @@ static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src, struct x
 SEC("tc")
 int tc_ha_egress(struct __sk_buff *skb)
 {
-	struct xmip6_binding *b = NULL;
+	struct xmip6_binding_fwd *b = NULL;
 	int verdict;
 
 	verdict = tc_bound(skb, false, &b);
@@ -334,7 +335,7 @@ int tc_ha_egress(struct __sk_buff *skb)
 SEC("tc")
 int tc_mn_egress(struct __sk_buff *skb)
 {
-	struct xmip6_binding *b = NULL;
+	struct xmip6_binding_fwd *b = NULL;
 	struct xmip6_config *cfg;
 	int verdict;
 
@@ -355,7 +356,7 @@ int tc_mn_egress(struct __sk_buff *skb)
 SEC("tc")
 int tc_cn_egress(struct __sk_buff *skb)
 {
-	struct xmip6_binding *b = NULL;
+	struct xmip6_binding_fwd *b = NULL;
 	int verdict;
 
 	verdict = tc_bound(skb, false, &b);

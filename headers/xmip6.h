@@ -18,17 +18,22 @@
 /* Names under the pin directory (default XMIP6_PIN_DIR_DEFAULT). */
 #define XMIP6_PIN_DIR_DEFAULT  "/sys/fs/bpf/xmip6"
 #define XMIP6_MAP_BINDINGS     "bindings"
+#define XMIP6_MAP_BINDING_CTL  "binding_ctl"
 #define XMIP6_MAP_STATS	       "stats"
 #define XMIP6_MAP_CONFIG       "config"
 #define XMIP6_MAP_SIGNAL       "signal"
 #define XMIP6_MAP_RO	       "ro"
 #define XMIP6_MAP_PEERS	       "peers"
 #define XMIP6_MAP_ADMIT	       "admit"
+#define XMIP6_MAP_NEXTHOPS     "nexthops"
+#define XMIP6_MAP_NH_STATE     "nh_state"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 #define XMIP6_RO_DEFAULT       4096  /* MN: route-optimised (home address, correspondent) pairs */
 #define XMIP6_PEERS_DEFAULT    1024  /* MN: correspondents recently talked with (LRU) */
 #define XMIP6_ADMIT_DEFAULT    65536 /* HA: home addresses of the mobile-nodes list */
+#define XMIP6_NH_SLOTS	       16384 /* next-hop cache slots per CPU, a power of 2 */
+#define XMIP6_NH_LEASE_MS      500   /* the follower's word on nh_state.gen */
 
 /* IPv6-in-IPv6 (RFC 2473) and the Mobility Header (RFC 6275 section 6.1). */
 #define XMIP6_IPPROTO_IPV6    41
@@ -60,34 +65,74 @@ enum xmip6_role {
  *    reverse-tunnelled care_of_addr -> ha_addr; tunnelled packets are
  *    accepted only from ha_addr to care_of_addr (section 11.3.1).
  *
+ * It lives in two maps with the same keys, so that what every packet reads
+ * is one cache line and the control plane's bookkeeping is not dragged
+ * through the CPU's caches with it (1,000,000 bindings: docs/benchmarks.md):
+ *
+ *   "bindings"     struct xmip6_binding_fwd, 64 octets: the forwarding
+ *                  paths' (XDP and TC), and the data plane writes the
+ *                  tunnel MTU it learns into it;
+ *   "binding_ctl"  struct xmip6_binding_ctl: the daemon's (sequence,
+ *                  lifetime, times, RFC 4285 replay state), never read
+ *                  per packet.
+ *
+ * User space sees one struct xmip6_binding: user/dp/maps.c writes the
+ * control half first and the forwarding half last (a binding the data
+ * plane can use has its control half) and deletes in the other order.
+ *
  * expires_ns is CLOCK_MONOTONIC (bpf_ktime_get_coarse_ns()); 0 means the
  * binding never expires (static). The data plane ignores an expired
  * binding, so a lifetime holds even when no user-space process runs.
  */
-struct xmip6_binding {
+struct xmip6_binding_fwd {
 	struct in6_addr care_of_addr;
 	struct in6_addr ha_addr;
 	__u64 expires_ns;
-	__u64 registered_ns; /* CLOCK_MONOTONIC when added or last refreshed */
-	__u32 lifetime_s;    /* granted lifetime, 0 = infinite */
-	__u16 sequence;	     /* last accepted BU sequence number */
-	__u16 flags;	     /* XMIP6_BU_F_* of the accepted BU */
 	/* Path MTU between the tunnel ends, learnt by the data plane from
 	 * Packet Too Big errors about tunnel packets (RFC 2473 section 7.1,
 	 * RFC 8201); 0 = unknown. Forgotten after XMIP6_TUNNEL_MTU_AGE_S. */
+	__u64 tunnel_mtu_expires_ns;
 	__u32 tunnel_mtu;
 	/* CN: the device of the route to care_of_addr when the binding was
 	 * written, 0 = unknown. A host's data plane cannot look routes up
 	 * (bpf_fib_lookup() needs forwarding on), yet route-optimised packets
 	 * must leave by that route (RFC 6275 sections 6.4, 9.3.2). */
 	__u32 coa_ifindex;
-	__u64 tunnel_mtu_expires_ns;
+	__u16 flags; /* XMIP6_BU_F_* of the accepted BU */
+	__u8 reserved[6];
+};
+
+struct xmip6_binding_ctl {
+	__u64 registered_ns; /* CLOCK_MONOTONIC when added or last refreshed */
+	__u64 created_ns;    /* CLOCK_MONOTONIC of the first registration (age) */
 	/* RFC 4285 replay protection: Timestamp (NTP format) of the last
-	 * accepted Binding Update, 0 = none. Kept here so that a restarted
+	 * accepted Binding Update, 0 = none. Pinned, so that a restarted
 	 * daemon still refuses replays. */
 	__u64 auth_timestamp;
-	__u64 created_ns; /* CLOCK_MONOTONIC of the first registration (age) */
+	__u32 lifetime_s; /* granted lifetime, 0 = infinite */
+	__u16 sequence;	  /* last accepted BU sequence number */
+	__u16 reserved;
 };
+
+#if !defined(__bpf__)
+/* The whole binding, as user space reads and writes it (user/dp/maps.c). */
+struct xmip6_binding {
+	struct in6_addr care_of_addr;
+	struct in6_addr ha_addr;
+	__u64 expires_ns;
+	__u64 registered_ns;
+	__u32 lifetime_s;
+	__u16 sequence;
+	__u16 flags;
+	__u32 tunnel_mtu;
+	__u32 coa_ifindex;
+	__u64 tunnel_mtu_expires_ns;
+	__u64 auth_timestamp;
+	__u64 created_ns;
+};
+
+_Static_assert(sizeof(struct xmip6_binding_fwd) == 64, "the forwarding half is one cache line");
+#endif
 
 #define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
 
@@ -131,6 +176,74 @@ struct xmip6_peer {
 	__u64 last_seen_ns;
 	__u64 packets; /* counted at refresh granularity: approximate */
 };
+
+/*
+ * The next-hop cache: what bpf_fib_lookup() answered for a (source,
+ * destination, ingress device), kept so that the forwarding paths look no
+ * route up per packet (a FIB lookup costs more than the rest of the HA
+ * path: docs/benchmarks.md). "nexthops" is a per-CPU array of
+ * XMIP6_NH_SLOTS slots, direct-mapped: the slot of a flow is
+ * xmip6_nh_slot() of its addresses, and a slot holding other addresses is
+ * a miss. Per CPU, so that a slot is never written while another CPU reads
+ * it. The data plane fills a slot from its own FIB lookup on a miss (the
+ * kernel's FIB stays the one authority: policy routes, nexthop objects and
+ * ECMP are its business), and only while a daemon follows rtnetlink:
+ *
+ * "nh_state" (array, one entry) holds the generation. gen 0: nobody
+ * follows the kernel's tables, the cache is not used (every packet looks
+ * its route up, as without a cache). Otherwise a slot is live only while
+ * its gen equals nh_state.gen: xmip6d bumps gen on every route, nexthop
+ * object, link and neighbour change (net/nexthop.c decides which), so the
+ * next packet of every flow looks its route up again. A generation holds
+ * only until nh_state.lease_ns, which the daemon keeps pushing forward. The
+ * data plane reads
+ * gen before its FIB lookup and stores that value, so a lookup that raced
+ * with a change is stored already stale.
+ *
+ * Keyed by addresses rather than by a next-hop id the daemon would write
+ * into each binding: the reverse tunnel's inner packets go to any
+ * correspondent, which no binding names, and the daemon would have to
+ * redo the kernel's route selection (policy rules, source routes,
+ * nexthop objects) for each one. Under ECMP a slot holds the path the FIB
+ * chose for its addresses: the flows between two tunnel ends share it, as
+ * they did with a lookup per packet (the lookup carries no ports).
+ */
+struct xmip6_nh {
+	struct in6_addr dst; /* the key, checked: a slot is shared by hash */
+	struct in6_addr src;
+	__u32 iif;	/* ingress device the lookup was made for */
+	__u32 gen;	/* nh_state.gen read before the lookup */
+	__u32 ifindex;	/* egress device */
+	__u16 mtu_fits; /* the longest packet the route took (0: length unchecked) */
+	__u16 mtu;	/* the route's MTU once a longer one was refused, else 0 */
+	__u8 smac[6];
+	__u8 dmac[6];
+};
+
+struct xmip6_nh_state {
+	__u32 gen;	/* 0: no follower, cache off */
+	__u32 last_gen; /* the generation before the cache went off */
+	__u64 gen_ns;	/* CLOCK_MONOTONIC of the last bump */
+	__u64 bumps;	/* bumps since the follower started */
+	/* CLOCK_MONOTONIC until which the follower vouches for gen: renewed
+	 * while xmip6d runs, so that a killed daemon (no stop hook) leaves
+	 * the cache on for XMIP6_NH_LEASE_MS at most. */
+	__u64 lease_ns;
+};
+
+/* The slot of a (source, destination, ingress device) in "nexthops". */
+static inline __u32 xmip6_nh_slot(const struct in6_addr *src, const struct in6_addr *dst, __u32 iif)
+{
+	__u32 h = iif;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		h = (h ^ dst->s6_addr32[i]) * 0x9e3779b1;
+		h = (h ^ src->s6_addr32[i]) * 0x85ebca6b;
+	}
+	h ^= h >> 16;
+	return h & (XMIP6_NH_SLOTS - 1);
+}
 
 /* xmip6_config.flags */
 #define XMIP6_CFG_F_SIGNAL 0x1 /* a daemon reads the "signal" ring buffer */
@@ -262,7 +375,9 @@ struct xmip6_signal {
 	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 handed up (+ sig_*)") \
 	X(ha_hao_unbound, "HA: Home Address option to the HA without binding, dropped")      \
 	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
-	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled")
+	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled") \
+	X(nh_miss, "next-hop cache: missed or stale, the route looked up (bpf_fib_lookup)")  \
+	X(nh_fill, "next-hop cache: slots filled from a route lookup")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;
 struct xmip6_stats {

@@ -19,7 +19,14 @@
  *     "mark": 1835626550,       TC only, optional: __sk_buff mark (SO_MARK)
  *     "repeat": 1000000,        optional: BPF_PROG_TEST_RUN repeat count (the
  *                               result then has "duration_ns", the mean)
+ *     "runs": 3,                optional: test runs, each on the frame as
+ *                               given, all on one CPU (the result is the
+ *                               last run's; counters sum them all)
  *     "config": {"role": 1, "ha_addr": "2001:db8::1", "flags": 1},  optional
+ *     "nh_gen": 7,              optional: the next-hop cache's generation
+ *                               ("nh_state"; 0, the default: cache off)
+ *     "nh_keep": true,          optional: keep the slots the fixture before
+ *                               left (with the same nh_gen: its next hops)
  *     "bindings": [{"home": "..", "coa": "..", "ha": "..",
  *                   "expires_ns": 0,       absolute CLOCK_MONOTONIC, or
  *                   "expires_in_ms": -1000, relative to now (optional),
@@ -35,8 +42,8 @@
  *                "first_seen_ago_ms": 5000, "last_seen_ago_ms": 100, "packets": 3}],
  *     ...]
  *
- * Before each fixture the bindings, config, stats and ICMP rate-limit maps
- * are reset and the signal ring buffer is emptied, then the program runs
+ * Before each fixture the bindings, config, stats, next-hop cache and ICMP
+ * rate-limit maps are reset and the signal ring buffer is emptied, then the program runs
  * ("repeat" times). One JSON object per fixture is printed on its own line:
  *
  *   {"name": "what", "err": 0, "retval": 2, "data_out": "hex",
@@ -46,7 +53,7 @@
  *    "signals": [S, ...],                  the signal ring's records, in order
  *    "peers_after": [P, ...]}              the "peers" map after the run
  *
- * where each B holds every field of struct xmip6_binding ("home", "coa",
+ * where each B holds every field of a binding, both halves ("home", "coa",
  * "ha", "expires_ns", "registered_ns", "lifetime_s", "sequence", "flags",
  * "tunnel_mtu", "coa_ifindex", "tunnel_mtu_expires_ns", "auth_timestamp",
  * "created_ns"; times absolute CLOCK_MONOTONIC ns) plus
@@ -62,6 +69,7 @@
  * Usage: prog_run [--list-stats] < fixtures.json
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +180,6 @@ static int jaddr(json_object *o, const char *key, struct in6_addr *addr)
 	return 0;
 }
 
-/* Zero a per-CPU array's single entry on every possible CPU. */
 /* Zeroes every entry of a per-CPU array. */
 static int percpu_zero(struct bpf_map *map)
 {
@@ -307,6 +314,27 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
 	return 0;
 }
 
+/*
+ * The next-hop cache's generation; with one set, every slot emptied first
+ * (16,384 writes: only the fixtures that turn the cache on pay for them),
+ * unless the fixture keeps them.
+ */
+static int nh_setup(struct xmip6 *skel, json_object *fx)
+{
+	struct xmip6_nh_state st = {.gen = jint(fx, "nh_gen", 0), .lease_ns = ~0ULL};
+	__u32 key = 0;
+	int err;
+
+	json_object *keep;
+	bool kept =
+		json_object_object_get_ex(fx, "nh_keep", &keep) && json_object_get_boolean(keep);
+
+	err = st.gen && !kept ? percpu_zero(skel->maps.nexthops) : 0;
+	if (!err && bpf_map_update_elem(bpf_map__fd(skel->maps.nh_state), &key, &st, BPF_ANY))
+		err = -errno;
+	return err;
+}
+
 static int maps_setup(struct xmip6 *skel, json_object *fx)
 {
 	struct xmip6_config cfg = {};
@@ -315,13 +343,16 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	size_t i;
 	int err;
 
-	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.ro) ?:
+	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.binding_ctl) ?:
+	      map_clear(skel->maps.ro) ?:
 	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?: ro_setup(skel, fx) ?:
 	      peers_setup(skel, fx) ?: admit_setup(skel, fx);
 	if (!err)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)
 		err = percpu_zero(skel->maps.buckets);
+	if (!err)
+		err = nh_setup(skel, fx);
 	if (err)
 		return err;
 
@@ -338,7 +369,8 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		return 0;
 	for (i = 0; i < json_object_array_length(jb); i++) {
 		json_object *o = json_object_array_get_idx(jb, i);
-		struct xmip6_binding b = {};
+		struct xmip6_binding_fwd b = {};
+		struct xmip6_binding_ctl ctl = {};
 		struct in6_addr home;
 		json_object *rel;
 
@@ -348,39 +380,43 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		b.expires_ns = jint(o, "expires_ns", 0);
 		if (json_object_object_get_ex(o, "expires_in_ms", &rel))
 			b.expires_ns = mono_ns() + json_object_get_int64(rel) * 1000000LL;
-		b.registered_ns = mono_ns();
-		b.lifetime_s = jint(o, "lifetime_s", 0);
-		b.sequence = jint(o, "sequence", 0);
+		ctl.registered_ns = mono_ns();
+		ctl.lifetime_s = jint(o, "lifetime_s", 0);
+		ctl.sequence = jint(o, "sequence", 0);
 		b.flags = jint(o, "flags", 0);
-		b.auth_timestamp = jint(o, "auth_timestamp", 0);
-		b.created_ns = jint(o, "created_ns", 0);
+		ctl.auth_timestamp = jint(o, "auth_timestamp", 0);
+		ctl.created_ns = jint(o, "created_ns", 0);
 		b.tunnel_mtu = jint(o, "tunnel_mtu", 0);
 		b.tunnel_mtu_expires_ns = jint(o, "tunnel_mtu_expires_ns", 0);
 		if (json_object_object_get_ex(o, "tunnel_mtu_expires_in_ms", &rel))
 			b.tunnel_mtu_expires_ns =
 				mono_ns() + json_object_get_int64(rel) * 1000000LL;
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.bindings), &home, &b, BPF_ANY))
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.binding_ctl), &home, &ctl,
+					BPF_ANY) ||
+		    bpf_map_update_elem(bpf_map__fd(skel->maps.bindings), &home, &b, BPF_ANY))
 			return -errno;
 	}
 	return 0;
 }
 
 /* The whole bindings map as a JSON array (see the header comment). */
-static json_object *bindings_dump(struct bpf_map *map)
+static json_object *bindings_dump(struct xmip6 *skel)
 {
 	json_object *arr = json_object_new_array();
-	int fd = bpf_map__fd(map);
+	int fd = bpf_map__fd(skel->maps.bindings);
 	struct in6_addr key, *prev = NULL;
 	char buf[INET6_ADDRSTRLEN];
 
 	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		struct xmip6_binding b;
+		struct xmip6_binding_ctl ctl = {};
+		struct xmip6_binding_fwd b;
 		long long in_ns = 0;
 		json_object *o;
 
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &b))
 			continue; /* deleted meanwhile: nothing runs concurrently */
+		bpf_map_lookup_elem(bpf_map__fd(skel->maps.binding_ctl), &key, &ctl);
 		if (b.tunnel_mtu_expires_ns)
 			in_ns = (long long)(b.tunnel_mtu_expires_ns - mono_ns());
 		o = json_object_new_object();
@@ -391,9 +427,10 @@ static json_object *bindings_dump(struct bpf_map *map)
 		inet_ntop(AF_INET6, &b.ha_addr, buf, sizeof(buf));
 		json_object_object_add(o, "ha", json_object_new_string(buf));
 		json_object_object_add(o, "expires_ns", json_object_new_uint64(b.expires_ns));
-		json_object_object_add(o, "registered_ns", json_object_new_uint64(b.registered_ns));
-		json_object_object_add(o, "lifetime_s", json_object_new_int64(b.lifetime_s));
-		json_object_object_add(o, "sequence", json_object_new_int64(b.sequence));
+		json_object_object_add(o, "registered_ns",
+				       json_object_new_uint64(ctl.registered_ns));
+		json_object_object_add(o, "lifetime_s", json_object_new_int64(ctl.lifetime_s));
+		json_object_object_add(o, "sequence", json_object_new_int64(ctl.sequence));
 		json_object_object_add(o, "flags", json_object_new_int64(b.flags));
 		json_object_object_add(o, "tunnel_mtu", json_object_new_int64(b.tunnel_mtu));
 		json_object_object_add(o, "coa_ifindex", json_object_new_int64(b.coa_ifindex));
@@ -401,8 +438,8 @@ static json_object *bindings_dump(struct bpf_map *map)
 				       json_object_new_uint64(b.tunnel_mtu_expires_ns));
 		json_object_object_add(o, "tunnel_mtu_expires_in_ns", json_object_new_int64(in_ns));
 		json_object_object_add(o, "auth_timestamp",
-				       json_object_new_uint64(b.auth_timestamp));
-		json_object_object_add(o, "created_ns", json_object_new_uint64(b.created_ns));
+				       json_object_new_uint64(ctl.auth_timestamp));
+		json_object_object_add(o, "created_ns", json_object_new_uint64(ctl.created_ns));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -485,6 +522,25 @@ static int stats_read(struct xmip6 *skel, struct xmip6_stats *sum)
 	return 0;
 }
 
+/*
+ * @runs test runs of @opts, each on the input as given (a repeat runs the
+ * program again on what the previous run left, an encapsulated frame): the
+ * result is the last one's. main() pinned us to one CPU, so that all runs
+ * share the per-CPU maps (the next-hop cache).
+ */
+static int test_runs(const struct bpf_program *prog, struct bpf_test_run_opts *opts,
+		     unsigned int runs)
+{
+	__u32 out_size = opts->data_size_out;
+	int err = 0;
+
+	while (runs-- && !err) {
+		opts->data_size_out = out_size;
+		err = bpf_prog_test_run_opts(bpf_program__fd(prog), opts);
+	}
+	return err;
+}
+
 static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 {
 	const char *prog_name = jstr(fx, "prog"), *ifname = jstr(fx, "ifname");
@@ -494,7 +550,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	struct bpf_program *prog;
 	struct xmip6_stats sum;
 	size_t len = 0, meta = jint(fx, "meta", 0), skip = 0, i;
-	unsigned int ifindex = 0, repeat;
+	unsigned int ifindex = 0, repeat, runs;
 	json_object *jstats, *jsignals = NULL;
 	bool xdp;
 	int err;
@@ -531,8 +587,9 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 	jsignals = NULL;
 	if (err)
 		goto out;
-	json_object_object_add(res, "bindings_before", bindings_dump(skel->maps.bindings));
+	json_object_object_add(res, "bindings_before", bindings_dump(skel));
 	repeat = jint(fx, "repeat", 1);
+	runs = jint(fx, "runs", 1);
 
 	if (xdp) {
 		struct xdp_md ctx = {
@@ -549,7 +606,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 						 .ctx_size_in = sizeof(ctx),
 						 .repeat = repeat};
 
-		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+		err = test_runs(prog, &opts, runs);
 		json_object_object_add(res, "retval", json_object_new_int64(opts.retval));
 		json_object_object_add(res, "duration_ns", json_object_new_int64(opts.duration));
 		len = opts.data_size_out;
@@ -569,7 +626,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 						 .ctx_size_in = sizeof(ctx),
 						 .repeat = repeat};
 
-		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+		err = test_runs(prog, &opts, runs);
 		json_object_object_add(res, "retval", json_object_new_int64(opts.retval));
 		json_object_object_add(res, "duration_ns", json_object_new_int64(opts.duration));
 		len = opts.data_size_out;
@@ -595,7 +652,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 		json_object_object_add(jstats, stat_names[i],
 				       json_object_new_int64(((const __u64 *)&sum)[i]));
 	json_object_object_add(res, "stats", jstats);
-	json_object_object_add(res, "bindings_after", bindings_dump(skel->maps.bindings));
+	json_object_object_add(res, "bindings_after", bindings_dump(skel));
 	err = signals_drain(skel->maps.signal, &jsignals);
 	if (err)
 		goto out;
@@ -634,6 +691,20 @@ static json_object *read_stdin(void)
 	return obj;
 }
 
+/* A fixture's runs share this CPU's slots of the per-CPU maps ("runs"). */
+static void pin_to_this_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "prog_run: cannot stay on CPU %d: %s\n", cpu, strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct xmip6 *skel = NULL;
@@ -653,6 +724,7 @@ int main(int argc, char **argv)
 	}
 
 	libbpf_set_print(libbpf_print);
+	pin_to_this_cpu();
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0) {
 		fprintf(stderr, "prog_run: cannot count CPUs\n");

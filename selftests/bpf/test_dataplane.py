@@ -353,7 +353,7 @@ class Fx:
     def __init__(self, desc, prog, data, verdict, stats, out=UNTOUCHED, ifname="xa0",
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
                  learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0,
-                 admit=None):
+                 admit=None, nh_gen=0, runs=1, nh_keep=False):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -374,6 +374,9 @@ class Fx:
         self.mark = mark
         self.repeat = repeat
         self.admit = admit
+        self.nh_gen = nh_gen
+        self.runs = runs
+        self.nh_keep = nh_keep
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -392,6 +395,12 @@ class Fx:
             d["repeat"] = self.repeat
         if self.admit is not None:
             d["admit"] = self.admit
+        if self.nh_gen:
+            d["nh_gen"] = self.nh_gen
+        if self.runs > 1:
+            d["runs"] = self.runs
+        if self.nh_keep:
+            d["nh_keep"] = True
         return d
 
 
@@ -1163,6 +1172,67 @@ def gso_fixtures():
     return fx
 
 
+NH_FWD = {"ha_encap_fwd", "ha_decap_fwd", "ha_local_encap", "mn_encap"}
+NH_STACK = {"ha_encap_stack", "ha_decap_stack"}
+
+
+def nh_cache_fixtures(fixtures):
+    """The same forwarding fixtures with the next-hop cache on (a daemon's
+    generation in "nh_state"), each run three times on one CPU, each run on
+    the frame as given: the first
+    run misses and fills the slot from its FIB lookup, the other two take
+    the next hop from the slot. The output frame (MACs, egress, verdict)
+    must be the one the FIB gave. A next hop without neighbour (NO_NEIGH)
+    is never cached: every run misses."""
+    out = []
+    for fx in fixtures:
+        if fx.repeat or fx.runs > 1 or fx.signals is None or fx.signals:
+            continue
+        fwd = sum(fx.stats.get(k, 0) for k in NH_FWD)
+        stack = sum(fx.stats.get(k, 0) for k in NH_STACK)
+        if set(fx.stats) - NH_FWD - NH_STACK - {"ha_decap_reencap"} or \
+                (fwd, stack) not in ((1, 0), (0, 1)):
+            continue
+        if fx.prog.startswith("tc") and fx.mask is mask_macs:
+            fwd, stack = 0, 1  # no neighbour: bpf_redirect_neigh(), never cached
+        if fx.stats.get("ha_decap_stack") and fx.out is not None and fx.out[21] <= 1:
+            continue  # inner hop limit 1: handed up before any lookup
+        stats = {k: 3 * v for k, v in fx.stats.items()}
+        stats.update({"nh_miss": 1, "nh_fill": 1} if fwd else {"nh_miss": 3})
+        c = Fx(fx.desc + " [next-hop cache on, 3 runs]", fx.prog, fx.data, fx.verdict, stats,
+               fx.out, ifname=fx.ifname, bindings=fx.bindings, config=fx.config,
+               mask=fx.mask, check=fx.check, meta=fx.meta, runs=3, admit=fx.admit, nh_gen=7)
+        out.append(c)
+    return out
+
+
+def nh_mtu_fixtures():
+    """A slot knows the longest packet its route took, and the route's MTU
+    once a longer one was refused: a packet that fits fills the slot, a
+    longer one is looked up again and answered Packet Too Big with the
+    route's MTU (MTU 1400 towards COA_SMALL), the next too long one is
+    answered from the slot, and one that fits still goes."""
+    H = dict(bindings=HA_BINDINGS, config=HA_CONFIG, nh_gen=9)
+    small = udp_packet(CN, HOA_SMALL, size=100, fl=0x12)
+    exp = encap(with_hlim(bytes(small), -1), HA_ADDR, COA_SMALL, 0, 0x12, MAC_B0, MAC_NH_B)
+    big = frame(udp_packet(CN, HOA_SMALL, size=MTU_B - 40 + 1, fl=0x12))
+    fits = udp_packet(CN, HOA_SMALL, size=MTU_B - 40, fl=0x12)
+    exp_fits = encap(with_hlim(bytes(fits), -1), HA_ADDR, COA_SMALL, 0, 0x12, MAC_B0, MAC_NH_B)
+    tag = "xdp_ha, next-hop cache: "
+    return [
+        Fx(tag + "a short packet fills the slot", "xdp_ha", frame(small), XDP_REDIRECT,
+           {"ha_encap_fwd": 1, "nh_miss": 1, "nh_fill": 1}, exp, **H),
+        Fx(tag + "a longer one than the slot saw: looked up, Packet Too Big mtu %d"
+           % (MTU_B - 40), "xdp_ha", big, XDP_TX, {"ha_ptb_sent": 1, "nh_miss": 1},
+           ptb(big, HA_ADDR, MTU_B - 40), nh_keep=True, **H),
+        Fx(tag + "too long again: Packet Too Big from the slot, no lookup", "xdp_ha", big,
+           XDP_TX, {"ha_ptb_sent": 1}, ptb(big, HA_ADDR, MTU_B - 40), nh_keep=True, **H),
+        Fx(tag + "%d bytes fit: looked up once, then from the slot" % (MTU_B - 40), "xdp_ha",
+           frame(fits), XDP_REDIRECT, {"ha_encap_fwd": 2, "nh_miss": 1}, exp_fits,
+           nh_keep=True, runs=2, **H),
+    ]
+
+
 def label_checks(fixtures, results):
     """The outer label for an inner label of 0 is a per-flow hash (RFC 6438)."""
     labels = {}
@@ -1802,6 +1872,7 @@ def main():
                 xdp_mn_pmtu_fixtures() + tc_fixtures() + tc_pmtu_fixtures() + gso_fixtures() +
                 signal_ha_fixtures() + signal_mn_fixtures() + signal_tc_fixtures() +
                 hao_unbound_fixtures())
+    fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures()
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)

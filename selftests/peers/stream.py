@@ -20,8 +20,8 @@ import sys
 import time
 
 
-def send(dst, port, pps, seconds):
-    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+def paced(pps, seconds):
+    """Sequence numbers 0, 1, ... at PPS a second for SECONDS (nh_probe.py too)."""
     total = int(pps * seconds)
     start = time.monotonic()
     seq = 0
@@ -29,10 +29,18 @@ def send(dst, port, pps, seconds):
         # Catch up to where the clock says we should be, then sleep a little.
         due = int((time.monotonic() - start) * pps) + 1
         while seq < min(due, total):
-            s.sendto(struct.pack("!Q", seq) + b"x" * 56, (dst, port))
+            yield seq
             seq += 1
         time.sleep(0.0005)
-    print(seq)
+
+
+def send(dst, port, pps, seconds):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    count = 0
+    for seq in paced(pps, seconds):
+        s.sendto(struct.pack("!Q", seq) + b"x" * 56, (dst, port))
+        count = seq + 1
+    print(count)
 
 
 def recv(bind, port, seconds, silence=2.0):

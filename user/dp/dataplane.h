@@ -96,15 +96,18 @@ int dp_unload(const char *pin_dir);
 /* An open instance: fds of its pinned maps. */
 struct xmip6_dp {
 	char pin_dir[PATH_MAX];
-	int bindings_fd;
+	int bindings_fd;    /* the forwarding half of each binding */
+	int binding_ctl_fd; /* the control half, same keys */
 	int stats_fd;
 	int config_fd;
 	int signal_fd;	    /* ring buffer of struct xmip6_signal; -1 if not pinned */
 	int ro_fd;	    /* MN route optimisation "ro"; -1 if not pinned */
 	int peers_fd;	    /* MN "peers" LRU; -1 if not pinned */
 	int admit_fd;	    /* HA "admit"; -1 if not pinned */
+	int nexthops_fd;    /* next-hop cache slots; -1 if not pinned */
+	int nh_state_fd;    /* its generation; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
-	__u32 map_ids[7];   /* bindings ... admit, as above: who uses them is ours */
+	__u32 map_ids[10];  /* in enum dp_map order: who uses them is ours */
 };
 
 /*
@@ -188,6 +191,21 @@ int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key);
  * before stale ones leave, so a listed node is never refused on the way.
  */
 int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t n);
+
+/*
+ * The next-hop cache's generation (headers/xmip6.h "nh_state"), for the
+ * one who follows the kernel's routes, neighbours and links.
+ * dp_nh_bump() starts a new generation (every cached next hop goes stale;
+ * the first call turns the cache on), dp_nh_renew() keeps its lease
+ * (XMIP6_NH_LEASE_MS) running, to be called more often than that,
+ * dp_nh_off() turns it off: nobody follows any more, every packet looks
+ * its route up. dp_nh_state_read() is for the views. -EOPNOTSUPP (logged)
+ * when the instance has no cache.
+ */
+int dp_nh_bump(const struct xmip6_dp *dp);
+int dp_nh_renew(const struct xmip6_dp *dp, unsigned long long now_ns);
+int dp_nh_off(const struct xmip6_dp *dp);
+int dp_nh_state_read(const struct xmip6_dp *dp, struct xmip6_nh_state *st);
 
 /* Counters: summed over all possible CPUs; cleared on all of them. */
 int dp_stats_read(const struct xmip6_dp *dp, struct xmip6_stats *sum);

@@ -57,10 +57,13 @@ enum dp_map {
 	DP_MAP_BINDINGS,
 	DP_MAP_STATS,
 	DP_MAP_CONFIG,
-	DP_MAP_SIGNAL, /* optional: instances of older xmip6 versions have none */
-	DP_MAP_RO,     /* optional, likewise */
-	DP_MAP_PEERS,  /* optional, likewise */
-	DP_MAP_ADMIT,  /* optional, likewise */
+	DP_MAP_SIGNAL,	 /* optional: instances of older xmip6 versions have none */
+	DP_MAP_RO,	 /* optional, likewise */
+	DP_MAP_PEERS,	 /* optional, likewise */
+	DP_MAP_ADMIT,	 /* optional, likewise */
+	DP_MAP_NEXTHOPS, /* optional, likewise */
+	DP_MAP_NH_STATE, /* optional, likewise */
+	DP_MAP_BINDING_CTL,
 	DP_MAP_COUNT,
 };
 

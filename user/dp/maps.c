@@ -67,9 +67,52 @@ static int check_binding_addr(const char *what, const struct in6_addr *addr)
 	return -EINVAL;
 }
 
+/* The two halves of @b (headers/xmip6.h), and @b from them. */
+static void binding_split(const struct xmip6_binding *b, struct xmip6_binding_fwd *fwd,
+			  struct xmip6_binding_ctl *ctl)
+{
+	*fwd = (struct xmip6_binding_fwd){
+		.care_of_addr = b->care_of_addr,
+		.ha_addr = b->ha_addr,
+		.expires_ns = b->expires_ns,
+		.tunnel_mtu_expires_ns = b->tunnel_mtu_expires_ns,
+		.tunnel_mtu = b->tunnel_mtu,
+		.coa_ifindex = b->coa_ifindex,
+		.flags = b->flags,
+	};
+	*ctl = (struct xmip6_binding_ctl){
+		.registered_ns = b->registered_ns,
+		.created_ns = b->created_ns,
+		.auth_timestamp = b->auth_timestamp,
+		.lifetime_s = b->lifetime_s,
+		.sequence = b->sequence,
+	};
+}
+
+static void binding_join(const struct xmip6_binding_fwd *fwd, const struct xmip6_binding_ctl *ctl,
+			 struct xmip6_binding *b)
+{
+	*b = (struct xmip6_binding){
+		.care_of_addr = fwd->care_of_addr,
+		.ha_addr = fwd->ha_addr,
+		.expires_ns = fwd->expires_ns,
+		.registered_ns = ctl->registered_ns,
+		.lifetime_s = ctl->lifetime_s,
+		.sequence = ctl->sequence,
+		.flags = fwd->flags,
+		.tunnel_mtu = fwd->tunnel_mtu,
+		.coa_ifindex = fwd->coa_ifindex,
+		.tunnel_mtu_expires_ns = fwd->tunnel_mtu_expires_ns,
+		.auth_timestamp = ctl->auth_timestamp,
+		.created_ns = ctl->created_ns,
+	};
+}
+
 int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		      const struct xmip6_binding *b)
 {
+	struct xmip6_binding_fwd fwd;
+	struct xmip6_binding_ctl ctl;
 	struct addr6_buf buf;
 	int err;
 
@@ -79,13 +122,21 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	if (err)
 		return err;
 
-	if (bpf_map_update_elem(dp->bindings_fd, hoa, b, BPF_ANY)) {
+	binding_split(b, &fwd, &ctl);
+	/* The control half first: a binding the data plane forwards with
+	 * always has one (both maps have room for max-bindings). */
+	if (bpf_map_update_elem(dp->binding_ctl_fd, hoa, &ctl, BPF_ANY) ||
+	    bpf_map_update_elem(dp->bindings_fd, hoa, &fwd, BPF_ANY)) {
 		err = -errno;
 		if (err == -E2BIG)
 			pr_err("binding for %s: the table is full (%u bindings)",
 			       addr6_str(hoa, &buf), dp->bindings_max);
 		else
 			pr_err("binding for %s: %s", addr6_str(hoa, &buf), strerror(-err));
+		/* A new binding's control half without its forwarding half
+		 * would be found by no walk: take it back. */
+		if (bpf_map_lookup_elem(dp->bindings_fd, hoa, &fwd))
+			bpf_map_delete_elem(dp->binding_ctl_fd, hoa);
 		return err;
 	}
 	return 0;
@@ -96,6 +147,7 @@ int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
 	struct addr6_buf buf;
 	int err;
 
+	/* The forwarding half first: no packet uses a half-deleted binding. */
 	if (bpf_map_delete_elem(dp->bindings_fd, hoa)) {
 		err = -errno;
 		if (err == -ENOENT)
@@ -105,22 +157,37 @@ int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
 			       strerror(-err));
 		return err;
 	}
+	if (bpf_map_delete_elem(dp->binding_ctl_fd, hoa) && errno != ENOENT) {
+		err = -errno;
+		pr_err("deleting the binding for %s: %s", addr6_str(hoa, &buf), strerror(-err));
+		return err;
+	}
 	return 0;
 }
 
 int dp_binding_lookup(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		      struct xmip6_binding *b)
 {
+	struct xmip6_binding_ctl ctl = {0};
+	struct xmip6_binding_fwd fwd;
 	struct addr6_buf buf;
 	int err;
 
-	if (bpf_map_lookup_elem(dp->bindings_fd, hoa, b)) {
+	if (bpf_map_lookup_elem(dp->bindings_fd, hoa, &fwd)) {
 		err = -errno;
 		if (err != -ENOENT)
 			pr_err("looking up the binding for %s: %s", addr6_str(hoa, &buf),
 			       strerror(-err));
 		return err;
 	}
+	/* No control half (written into "bindings" by hand, with bpftool):
+	 * a binding nobody registered, all zero. */
+	if (bpf_map_lookup_elem(dp->binding_ctl_fd, hoa, &ctl) && errno != ENOENT) {
+		err = -errno;
+		pr_err("looking up the binding for %s: %s", addr6_str(hoa, &buf), strerror(-err));
+		return err;
+	}
+	binding_join(&fwd, &ctl, b);
 	return 0;
 }
 
@@ -223,14 +290,21 @@ int dp_binding_flush(const struct xmip6_dp *dp)
 
 	/* Always restart from the first key: deleting invalidates the cursor. */
 	while (!(err = binding_next_key(dp, NULL, &key))) {
-		if (bpf_map_delete_elem(dp->bindings_fd, &key) && errno != ENOENT) {
+		if ((bpf_map_delete_elem(dp->bindings_fd, &key) && errno != ENOENT) ||
+		    (bpf_map_delete_elem(dp->binding_ctl_fd, &key) && errno != ENOENT)) {
 			err = -errno;
 			pr_err("flushing the bindings: %s", strerror(-err));
 			return err;
 		}
 		n++;
 	}
-	return err < 0 ? err : n;
+	if (err < 0)
+		return err;
+	/* Control halves whose forwarding half went behind our back. */
+	while (!bpf_map_get_next_key(dp->binding_ctl_fd, NULL, &key))
+		if (bpf_map_delete_elem(dp->binding_ctl_fd, &key) && errno != ENOENT)
+			break;
+	return n;
 }
 
 /* ---- route optimisation ------------------------------------------------------------------- */
@@ -491,4 +565,83 @@ int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t
 	}
 	free(sorted);
 	return err;
+}
+
+/* ---- next-hop cache generation ("nh_state") ----------------------------------------------- */
+
+int dp_nh_state_read(const struct xmip6_dp *dp, struct xmip6_nh_state *st)
+{
+	__u32 key = 0;
+	int err;
+
+	err = optional_map_check(dp->nh_state_fd, XMIP6_MAP_NH_STATE);
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(dp->nh_state_fd, &key, st)) {
+		err = -errno;
+		pr_err("reading the %s map: %s", XMIP6_MAP_NH_STATE, strerror(-err));
+	}
+	return err;
+}
+
+static int nh_state_write(const struct xmip6_dp *dp, const struct xmip6_nh_state *st)
+{
+	__u32 key = 0;
+	int err = 0;
+
+	/* One writer (the daemon); the programs read gen, 4 aligned octets. */
+	if (bpf_map_update_elem(dp->nh_state_fd, &key, st, BPF_ANY)) {
+		err = -errno;
+		pr_err("writing the %s map: %s", XMIP6_MAP_NH_STATE, strerror(-err));
+	}
+	return err;
+}
+
+int dp_nh_bump(const struct xmip6_dp *dp)
+{
+	struct xmip6_nh_state st;
+	__u32 last;
+	int err;
+
+	err = dp_nh_state_read(dp, &st);
+	if (err)
+		return err;
+	/* Never 0, which means off, and never one a slot may still hold: the
+	 * slots keep their generation while the cache is off. */
+	last = st.gen ?: st.last_gen;
+	st.gen = last + 1 ?: 1;
+	st.gen_ns = mono_now_ns();
+	st.lease_ns = st.gen_ns + XMIP6_NH_LEASE_MS * 1000000ULL;
+	st.bumps++;
+	return nh_state_write(dp, &st);
+}
+
+int dp_nh_renew(const struct xmip6_dp *dp, unsigned long long now_ns)
+{
+	struct xmip6_nh_state st;
+	int err;
+
+	err = dp_nh_state_read(dp, &st);
+	if (err || !st.gen)
+		return err;
+	/* Pushed forward once half of it has gone: a write every 250 ms. */
+	if (st.lease_ns > now_ns + XMIP6_NH_LEASE_MS * 1000000ULL / 2)
+		return 0;
+	st.lease_ns = now_ns + XMIP6_NH_LEASE_MS * 1000000ULL;
+	return nh_state_write(dp, &st);
+}
+
+int dp_nh_off(const struct xmip6_dp *dp)
+{
+	struct xmip6_nh_state st;
+	int err;
+
+	err = dp_nh_state_read(dp, &st);
+	if (err || !st.gen)
+		return err;
+	st.last_gen = st.gen;
+	st.gen = 0;
+	st.lease_ns = 0;
+	st.gen_ns = mono_now_ns();
+	return nh_state_write(dp, &st);
 }

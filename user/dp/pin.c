@@ -192,7 +192,7 @@ _Static_assert(sizeof(((struct xmip6_dp *)0)->map_ids) == DP_MAP_COUNT * sizeof(
 
 const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 	[DP_MAP_BINDINGS] = {XMIP6_MAP_BINDINGS, BPF_MAP_TYPE_HASH, sizeof(struct in6_addr),
-			     sizeof(struct xmip6_binding), 0},
+			     sizeof(struct xmip6_binding_fwd), 0},
 	[DP_MAP_STATS] = {XMIP6_MAP_STATS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
 			  sizeof(struct xmip6_stats), 1},
 	[DP_MAP_CONFIG] = {XMIP6_MAP_CONFIG, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
@@ -206,6 +206,12 @@ const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 			  sizeof(struct xmip6_peer), XMIP6_PEERS_DEFAULT, true},
 	[DP_MAP_ADMIT] = {XMIP6_MAP_ADMIT, BPF_MAP_TYPE_HASH, sizeof(struct in6_addr), sizeof(__u8),
 			  XMIP6_ADMIT_DEFAULT, true},
+	[DP_MAP_NEXTHOPS] = {XMIP6_MAP_NEXTHOPS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
+			     sizeof(struct xmip6_nh), XMIP6_NH_SLOTS, true},
+	[DP_MAP_NH_STATE] = {XMIP6_MAP_NH_STATE, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+			     sizeof(struct xmip6_nh_state), 1, true},
+	[DP_MAP_BINDING_CTL] = {XMIP6_MAP_BINDING_CTL, BPF_MAP_TYPE_HASH, sizeof(struct in6_addr),
+				sizeof(struct xmip6_binding_ctl), 0},
 };
 
 static int map_info_get(int fd, struct bpf_map_info *info)
@@ -307,6 +313,9 @@ static void map_fds(struct xmip6_dp *dp, int *fds[DP_MAP_COUNT])
 	fds[DP_MAP_RO] = &dp->ro_fd;
 	fds[DP_MAP_PEERS] = &dp->peers_fd;
 	fds[DP_MAP_ADMIT] = &dp->admit_fd;
+	fds[DP_MAP_NEXTHOPS] = &dp->nexthops_fd;
+	fds[DP_MAP_NH_STATE] = &dp->nh_state_fd;
+	fds[DP_MAP_BINDING_CTL] = &dp->binding_ctl_fd;
 }
 
 int dp_open(const char *pin_dir, struct xmip6_dp *dp)

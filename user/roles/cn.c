@@ -23,6 +23,7 @@
 #include "daemon/daemon.h"
 #include "roles/cn.h"
 #include "roles/hao_unbound.h"
+#include "roles/nexthop.h"
 #include "net/route.h"
 #include "common/util.h"
 
@@ -672,7 +673,11 @@ int cn_start(struct daemon *d)
 	if (err)
 		return err;
 	cn->next_nonce_ns = now + (unsigned long long)cfg->nonce_interval_s * NSEC_PER_SEC;
-	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
+	/* A correspondent that forwards (a router) takes the next hops of its RH2
+	 * packets from the cache; a host's data plane routes through the
+	 * stack (bpf_redirect_neigh()) and never fills it. */
+	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts)
+		      ?: nexthop_follow_start(d);
 	if (err)
 		return err;
 	err = dp_binding_count(&d->dp);

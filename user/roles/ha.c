@@ -24,6 +24,7 @@
 #include "roles/ha_link.h"
 #include "roles/ha_revoke.h"
 #include "roles/hao_unbound.h"
+#include "roles/nexthop.h"
 #include "common/util.h"
 
 #define NSEC_PER_MSEC 1000000ULL
@@ -676,7 +677,8 @@ int ha_start(struct daemon *d)
 			return err;
 		}
 	}
-	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
+	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts)
+		      ?: nexthop_follow_start(d);
 	if (err)
 		return err;
 	err = admit_sync(d);
