@@ -15,7 +15,8 @@
  * Every setting is one row of the schema (schema.h, schema.c), which the
  * loader (parse.c, values.c, with rules.c for the rules between settings and
  * keys.c for the keys), config_print() (print.c) and the settings tables of
- * the documentation (doc.c) all follow; lookup.c answers config_find_mn().
+ * the documentation (doc.c) all follow; lookup.c answers config_find_mn()
+ * from an index config_load() builds.
  */
 #ifndef XMIP6_CONFIG_H
 #define XMIP6_CONFIG_H
@@ -27,6 +28,8 @@
 #include <linux/types.h>
 
 #include "dp/dataplane.h"
+
+struct config_mn_index;
 
 #define CONFIG_KEY_MIN		  16 /* octets: RFC 4285 section 5.1 */
 #define CONFIG_KEY_MAX		  64 /* octets of an MN-HA key */
@@ -77,6 +80,8 @@ struct config_ha {
 	int preference; /* Home Agent Information preference (16 bits, signed), default 0 */
 	struct config_mn_entry *mobile_nodes;
 	int n_mobile_nodes;
+	/* mobile_nodes by home address, for config_find_mn(): lookup.c */
+	struct config_mn_index *mn_index;
 	enum dp_xdp_mode xdp_mode; /* DP_XDP_NATIVE (default) or DP_XDP_GENERIC */
 };
 

@@ -139,68 +139,31 @@ void mobile_nodes_print(FILE *out, const char *indent, const struct config_row *
 	fprintf(out, "%s);\n", indent);
 }
 
-static int cmp_entry_addr(const void *a, const void *b)
-{
-	const struct config_mn_entry *x = *(const struct config_mn_entry *const *)a;
-	const struct config_mn_entry *y = *(const struct config_mn_entry *const *)b;
-	int d = memcmp(&x->home_addr, &y->home_addr, sizeof(x->home_addr));
-
-	return d ? d : (x < y ? -1 : x > y);
-}
-
-static int cmp_entry_spi(const void *a, const void *b)
-{
-	const struct config_mn_entry *x = *(const struct config_mn_entry *const *)a;
-	const struct config_mn_entry *y = *(const struct config_mn_entry *const *)b;
-
-	if (x->spi != y->spi)
-		return x->spi < y->spi ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Two entries for one home address, or two keys under one SPI, would make
- * the security association ambiguous. Sorting keeps this O(n log n) for
- * large deployments; the later entry in the file is the one reported.
+ * the security association ambiguous: refused at the later entry, naming
+ * the earlier one. One pass over the entries each (lookup.c), the first
+ * builds config_find_mn()'s index.
  */
 static int check_duplicates(struct parse_ctx *c, const config_setting_t *list, struct config_ha *ha)
 {
-	struct config_mn_entry **v;
+	const struct config_mn_entry *e = ha->mobile_nodes;
 	struct addr6_buf b;
-	int i, n = ha->n_mobile_nodes, err = 0;
+	int dup, first, err;
 
-	if (n < 2)
-		return 0;
-	v = calloc(n, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		v[i] = &ha->mobile_nodes[i];
-
-	qsort(v, n, sizeof(*v), cmp_entry_addr);
-	for (i = 1; i < n && !err; i++) {
-		if (!IN6_ARE_ADDR_EQUAL(&v[i]->home_addr, &v[i - 1]->home_addr))
-			continue;
-		err = fail(c,
-			   config_setting_get_member(
-				   config_setting_get_elem(list, v[i] - ha->mobile_nodes),
-				   "home-address"),
-			   "duplicate: %s is also mobile-nodes[%td] (line %d)",
-			   addr6_str(&v[i]->home_addr, &b), v[i - 1] - ha->mobile_nodes,
-			   v[i - 1]->line);
-	}
-
-	qsort(v, n, sizeof(*v), cmp_entry_spi);
-	for (i = 1; i < n && !err; i++) {
-		if (!v[i]->key_len || !v[i - 1]->key_len || v[i]->spi != v[i - 1]->spi)
-			continue;
-		err = fail(c,
-			   config_setting_get_member(
-				   config_setting_get_elem(list, v[i] - ha->mobile_nodes), "spi"),
-			   "duplicate: SPI %u is also used by mobile-nodes[%td] (line %d)",
-			   v[i]->spi, v[i - 1] - ha->mobile_nodes, v[i - 1]->line);
-	}
-	free(v);
+	err = mn_index_build(ha, &dup, &first);
+	if (err == -EEXIST)
+		return fail(c,
+			    config_setting_get_member(config_setting_get_elem(list, dup),
+						      "home-address"),
+			    "duplicate: %s is also mobile-nodes[%d] (line %d)",
+			    addr6_str(&e[dup].home_addr, &b), first, e[first].line);
+	if (!err)
+		err = mn_spi_duplicate(ha, &dup, &first);
+	if (err == -EEXIST)
+		return fail(c, config_setting_get_member(config_setting_get_elem(list, dup), "spi"),
+			    "duplicate: SPI %u is also used by mobile-nodes[%d] (line %d)",
+			    e[dup].spi, first, e[first].line);
 	return err;
 }
 
