@@ -26,9 +26,9 @@
 #define XMIP6_MAP_ADMIT	       "admit"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
-#define XMIP6_RO_DEFAULT       4096  /* MN: route-optimised (home address, correspondent) pairs */
-#define XMIP6_PEERS_DEFAULT    1024  /* MN: correspondents recently talked with (LRU) */
-#define XMIP6_ADMIT_DEFAULT    65536 /* HA: home addresses of the mobile-nodes list */
+#define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
+#define XMIP6_PEERS_DEFAULT    1024    /* MN: correspondents recently talked with (LRU) */
+#define XMIP6_ADMIT_DEFAULT    1048576 /* HA: home addresses of the mobile-nodes list */
 
 /* IPv6-in-IPv6 (RFC 2473) and the Mobility Header (RFC 6275 section 6.1). */
 #define XMIP6_IPPROTO_IPV6    41
