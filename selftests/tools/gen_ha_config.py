@@ -11,6 +11,7 @@ whose hex is expected_key(i): written inline, or in a file of its own
 
     gen_ha_config.py N OUT.conf [--keys inline|files] [--one-line]
                      [--big-spi] [--iface NAME] [--address ADDR]
+                     [--max-bindings N] [--top 'SETTING = VALUE;']...
 """
 import argparse
 import ipaddress
@@ -42,6 +43,8 @@ def main():
     ap.add_argument("--iface", default="xmcfg0")
     ap.add_argument("--address", default="2001:db8:1::ffff:1")
     ap.add_argument("--max-bindings", type=int, default=0)
+    ap.add_argument("--top", action="append", default=[],
+                    help="a top-level setting, written as given")
     a = ap.parse_args()
 
     old = os.umask(0o077)
@@ -50,6 +53,8 @@ def main():
         os.makedirs(keydir, exist_ok=True)
     sep = " " if a.one_line else "\n"
     with open(a.out, "w") as f:
+        for line in a.top:
+            f.write(line + "\n")
         f.write('home-agent = {\n\taddress = "%s";\n' % a.address)
         f.write('\thome-prefix = "2001:db8:1::/64";\n')
         f.write('\tinterfaces = [ "%s" ];\n' % a.iface)

@@ -216,7 +216,8 @@ static bool scan_char(struct scanner *sc, int ch)
 			sc->state = S_AFTER_EQ;
 			return true;
 		}
-		if (sc->state == S_AFTER_EQ && ((ch >= '0' && ch <= '9') || ch == '-' || ch == '+')) {
+		if (sc->state == S_AFTER_EQ &&
+		    ((ch >= '0' && ch <= '9') || ch == '-' || ch == '+')) {
 			sc->state = S_NUMBER;
 			sc->text_len = 0;
 			return false;
@@ -376,8 +377,8 @@ static bool at_place(const config_setting_t *s, const struct place *p)
 {
 	const char *name = config_setting_name(s), *file = config_setting_source_file(s);
 
-	return name && config_setting_source_line(s) == p->line && !strcmp(name, p->name) &&
-	       file && (file == p->file || !strcmp(file, p->file));
+	return name && config_setting_source_line(s) == p->line && !strcmp(name, p->name) && file &&
+	       (file == p->file || !strcmp(file, p->file));
 }
 
 /*
@@ -385,8 +386,8 @@ static bool at_place(const config_setting_t *s, const struct place *p)
  * group and the elements of a list in the order written) and give each
  * wide literal at @p the setting of its rank there.
  */
-static void resolve_walk(const config_setting_t *s, const struct place *p,
-			 struct literal_file *lf, size_t first, unsigned int *rank)
+static void resolve_walk(const config_setting_t *s, const struct place *p, struct literal_file *lf,
+			 size_t first, unsigned int *rank)
 {
 	size_t i;
 	int j, len;

@@ -31,7 +31,7 @@ struct parse_ctx {
 	/* The first file others may change or read keys from (perms.c):
 	 * "WHERE: reason", refused unless allow-insecure-files. */
 	char unsafe[2 * PATH_MAX + 256];
-	const char *perms_checked; /* the source file perms_note_setting() saw last */
+	const char *perms_checked;	/* the source file perms_note_setting() saw last */
 	const char *perms_keys_checked; /* ... and perms_note_inline_key() */
 	struct literal_file *literals;	/* literals.c: each source file scanned once */
 };
