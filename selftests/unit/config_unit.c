@@ -857,7 +857,8 @@ static bool entry_same(const struct config_mn_entry *a, const struct config_mn_e
 	SAME(key_len);
 	SAME(n_coa_filter);
 	SAME(max_lifetime_s);
-	if (memcmp(a->coa_filter, b->coa_filter, a->n_coa_filter * sizeof(a->coa_filter[0])))
+	if (a->n_coa_filter &&
+	    memcmp(a->coa_filter, b->coa_filter, a->n_coa_filter * sizeof(a->coa_filter[0])))
 		return false;
 	if (a->key_file && memcmp(a->key, b->key, a->key_len))
 		return false;

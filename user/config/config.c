@@ -139,8 +139,10 @@ void config_free(struct xmip6d_config *cfg)
 {
 	int i;
 
-	for (i = 0; i < cfg->ha.n_mobile_nodes; i++)
+	for (i = 0; i < cfg->ha.n_mobile_nodes; i++) {
 		free(cfg->ha.mobile_nodes[i].key_file);
+		free(cfg->ha.mobile_nodes[i].coa_filter);
+	}
 	if (cfg->ha.mobile_nodes)
 		explicit_bzero(cfg->ha.mobile_nodes,
 			       cfg->ha.n_mobile_nodes * sizeof(*cfg->ha.mobile_nodes));

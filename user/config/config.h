@@ -55,8 +55,9 @@ struct config_mn_entry {
 	size_t key_len; /* 0 only when authentication is not required */
 	char *key_file; /* where the key was read from (absolute), NULL: inline */
 	/* Care-of addresses this MN may register (Cisco's binding filter);
-	 * none listed = any. Outside all of them: status 129. */
-	struct config_prefix coa_filter[CONFIG_MAX_COA_FILTERS];
+	 * none listed = any. Outside all of them: status 129. Allocated (NULL
+	 * for none): an array in every entry was half of a million entries. */
+	struct config_prefix *coa_filter;
 	int n_coa_filter;
 	__u32 max_lifetime_s; /* per-MN cap, 0 = the HA's max-lifetime */
 	int line;	      /* where the entry starts, for log messages */

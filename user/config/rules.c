@@ -132,9 +132,11 @@ void mobile_nodes_print(FILE *out, const char *indent, const struct config_row *
 	snprintf(inner, sizeof(inner), "%s\t\t", indent);
 	fprintf(out, "%s%s = (\n", indent, row->name);
 	for (i = 0; i < ha->n_mobile_nodes; i++) {
-		fprintf(out, "%s\t{\n", indent);
+		fputs(indent, out);
+		fputs("\t{\n", out);
 		print_rows(out, inner, row->section, &ha->mobile_nodes[i]);
-		fprintf(out, "%s\t}%s\n", indent, i == ha->n_mobile_nodes - 1 ? "" : ",");
+		fputs(indent, out);
+		fputs(i == ha->n_mobile_nodes - 1 ? "\t}\n" : "\t},\n", out);
 	}
 	fprintf(out, "%s);\n", indent);
 }
@@ -267,6 +269,11 @@ int coa_filter_parse(struct parse_ctx *c, const config_setting_t *s, const struc
 		return err;
 	if (n > CONFIG_MAX_COA_FILTERS)
 		return fail(c, s, "%d prefixes; at most %d", n, CONFIG_MAX_COA_FILTERS);
+	if (!n)
+		return 0;
+	e->coa_filter = calloc(n, sizeof(*e->coa_filter));
+	if (!e->coa_filter)
+		return -ENOMEM;
 	err = value_each_str(c, s, coa_filter_elem, e->coa_filter);
 	if (!err)
 		e->n_coa_filter = n;
@@ -278,7 +285,9 @@ void coa_filter_print(FILE *out, const char *indent, const struct config_row *ro
 	const struct config_mn_entry *e = obj;
 
 	if (!e->n_coa_filter) {
-		fprintf(out, "%s%s = [ ];  # any care-of address\n", indent, row->name);
+		fputs(indent, out);
+		fputs(row->name, out);
+		fputs(" = [ ];  # any care-of address\n", out);
 		return;
 	}
 	print_kv_prefixes(out, indent, row->name, e->coa_filter, e->n_coa_filter, false);
@@ -304,8 +313,12 @@ void entry_max_lifetime_print(FILE *out, const char *indent, const struct config
 
 	if (e->max_lifetime_s)
 		print_kv_int(out, indent, row->name, e->max_lifetime_s);
-	else
-		fprintf(out, "%s# %s: the home agent's\n", indent, row->name);
+	else {
+		fputs(indent, out);
+		fputs("# ", out);
+		fputs(row->name, out);
+		fputs(": the home agent's\n", out);
+	}
 }
 
 /*
