@@ -20,7 +20,6 @@
 # configuration: a million files take a while to write.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-XM_ROLES="ha r1"
 # shellcheck source=scripts/topology.sh
 . scripts/topology.sh
 
@@ -76,6 +75,7 @@ for n in "${counts[@]}"; do
 	dir=$XM_TMP/n$n
 	mkdir -p "$dir"
 	pin=$(xm_pin "ha$n")
+	XM_ROLES="$XM_ROLES ha$n" # its pin directory goes at cleanup, whatever happens
 	"$XM_PYTHON" selftests/tools/gen_ha_config.py "$n" "$dir/ha.conf" --keys "$keys" \
 		--iface eth0 --max-bindings 1048576 --top "pin-dir = \"$pin\";" \
 		--top "control-socket = \"$dir/ha.sock\";" --top 'log-level = "notice";' ||
