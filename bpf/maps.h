@@ -86,10 +86,12 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } peers SEC(".maps");
 
-/* HA: the mobile-nodes list's home addresses (headers/xmip6.h), written by the daemon. */
+/* HA: the mobile-nodes list's home addresses (headers/xmip6.h), written by the daemon.
+ * Room for a million, allocated as written: a small list costs little. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XMIP6_ADMIT_DEFAULT);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct in6_addr);
 	__type(value, __u8);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);

@@ -29,11 +29,11 @@
 #define XMIP6_MAP_NH_STATE     "nh_state"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
-#define XMIP6_RO_DEFAULT       4096  /* MN: route-optimised (home address, correspondent) pairs */
-#define XMIP6_PEERS_DEFAULT    1024  /* MN: correspondents recently talked with (LRU) */
-#define XMIP6_ADMIT_DEFAULT    65536 /* HA: home addresses of the mobile-nodes list */
-#define XMIP6_NH_SLOTS	       16384 /* next-hop cache slots per CPU, a power of 2 */
-#define XMIP6_NH_LEASE_MS      500   /* the follower's word on nh_state.gen */
+#define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
+#define XMIP6_PEERS_DEFAULT    1024    /* MN: correspondents recently talked with (LRU) */
+#define XMIP6_ADMIT_DEFAULT    1048576 /* HA: home addresses of the mobile-nodes list */
+#define XMIP6_NH_SLOTS	       16384   /* next-hop cache slots per CPU, a power of 2 */
+#define XMIP6_NH_LEASE_MS      500     /* the follower's word on nh_state.gen */
 
 /* IPv6-in-IPv6 (RFC 2473) and the Mobility Header (RFC 6275 section 6.1). */
 #define XMIP6_IPPROTO_IPV6    41

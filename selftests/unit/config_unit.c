@@ -673,6 +673,28 @@ static const struct tcase cases[] = {
 	{"max-bindings 2^32+1 without L is caught, not wrapped to 1",
 	 HA_BASE "\trequire-auth = false;\n\tmax-bindings = 4294967297;\n};\n", 6,
 	 "4294967297 does not fit in 32 bits", NULL, NULL},
+	/* Several entries on one line: the literal quoted is the setting's own
+	 * (issue 18; the line's first "spi =" was taken before). */
+	{"entries on one line: the second's SPI wraps, and is the one named",
+	 HA_BASE "\tmobile-nodes = ( { home-address = \"2001:db8:1::100\"; spi = 300; key = \"" K16
+		 "\"; }, { home-address = \"2001:db8:1::101\"; spi = 3000000000; key = \"" K16
+		 "\"; } );\n};\n",
+	 5, "home-agent.mobile-nodes[1].spi: 3000000000 does not fit in 32 bits", NULL, NULL},
+	{"entries on one line: the first's SPI wraps to the second's",
+	 HA_BASE "\tmobile-nodes = ( { home-address = \"2001:db8:1::100\"; spi = 4294967596; key = "
+		 "\"" K16 "\"; }, { home-address = \"2001:db8:1::101\"; spi = 300; key = \"" K16
+		 "\"; } );\n};\n",
+	 5,
+	 "home-agent.mobile-nodes[0].spi: 4294967596 does not fit in 32 bits (libconfig reads it "
+	 "as 300)",
+	 NULL, NULL},
+	{"one line: a literal in a comment is nobody's; the home agent's own max-lifetime wraps",
+	 HA_BASE "\tmobile-nodes = ( { home-address = \"2001:db8:1::100\"; /* spi = 5000000000; */ "
+		 "spi = 300; key = \"" K16
+		 "\"; max-lifetime = 100; } ); max-lifetime = 4294967396;\n};\n",
+	 5,
+	 "home-agent.max-lifetime: 4294967396 does not fit in 32 bits (libconfig reads it as 100)",
+	 NULL, NULL},
 	{"SPI 2^32 with L", MN_BASE "\tkey = \"" K16 "\"; spi = 4294967296L;\n};\n", 5,
 	 "4294967296 is out of range", NULL, NULL},
 	{"key not hex", MN_BASE "\tspi = 256;\n\tkey = \"40414243444546474849zz4b4c4d4e4f\";\n};\n",
@@ -858,7 +880,8 @@ static bool entry_same(const struct config_mn_entry *a, const struct config_mn_e
 	SAME(key_len);
 	SAME(n_coa_filter);
 	SAME(max_lifetime_s);
-	if (memcmp(a->coa_filter, b->coa_filter, a->n_coa_filter * sizeof(a->coa_filter[0])))
+	if (a->n_coa_filter &&
+	    memcmp(a->coa_filter, b->coa_filter, a->n_coa_filter * sizeof(a->coa_filter[0])))
 		return false;
 	if (a->key_file && memcmp(a->key, b->key, a->key_len))
 		return false;

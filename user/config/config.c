@@ -125,6 +125,7 @@ int config_load(const char *path, struct xmip6d_config *cfg, char *err, size_t e
 	ret = read_and_parse(&c);
 	if (!ret && c.unsafe[0])
 		ret = unsafe_files(&c);
+	literals_free(&c);
 	free(c.dir);
 	if (ret) {
 		config_free(&tmp);
@@ -138,12 +139,15 @@ void config_free(struct xmip6d_config *cfg)
 {
 	int i;
 
-	for (i = 0; i < cfg->ha.n_mobile_nodes; i++)
+	for (i = 0; i < cfg->ha.n_mobile_nodes; i++) {
 		free(cfg->ha.mobile_nodes[i].key_file);
+		free(cfg->ha.mobile_nodes[i].coa_filter);
+	}
 	if (cfg->ha.mobile_nodes)
 		explicit_bzero(cfg->ha.mobile_nodes,
 			       cfg->ha.n_mobile_nodes * sizeof(*cfg->ha.mobile_nodes));
 	free(cfg->ha.mobile_nodes);
+	mn_index_free(&cfg->ha);
 	free(cfg->mn.key_file);
 	free(cfg->path);
 	free(cfg->pin_dir);

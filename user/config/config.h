@@ -15,7 +15,8 @@
  * Every setting is one row of the schema (schema.h, schema.c), which the
  * loader (parse.c, values.c, with rules.c for the rules between settings and
  * keys.c for the keys), config_print() (print.c) and the settings tables of
- * the documentation (doc.c) all follow; lookup.c answers config_find_mn().
+ * the documentation (doc.c) all follow; lookup.c answers config_find_mn()
+ * from an index config_load() builds.
  */
 #ifndef XMIP6_CONFIG_H
 #define XMIP6_CONFIG_H
@@ -27,6 +28,8 @@
 #include <linux/types.h>
 
 #include "dp/dataplane.h"
+
+struct config_mn_index;
 
 #define CONFIG_KEY_MIN		  16 /* octets: RFC 4285 section 5.1 */
 #define CONFIG_KEY_MAX		  64 /* octets of an MN-HA key */
@@ -52,8 +55,9 @@ struct config_mn_entry {
 	size_t key_len; /* 0 only when authentication is not required */
 	char *key_file; /* where the key was read from (absolute), NULL: inline */
 	/* Care-of addresses this MN may register (Cisco's binding filter);
-	 * none listed = any. Outside all of them: status 129. */
-	struct config_prefix coa_filter[CONFIG_MAX_COA_FILTERS];
+	 * none listed = any. Outside all of them: status 129. Allocated (NULL
+	 * for none): an array in every entry was half of a million entries. */
+	struct config_prefix *coa_filter;
 	int n_coa_filter;
 	__u32 max_lifetime_s; /* per-MN cap, 0 = the HA's max-lifetime */
 	int line;	      /* where the entry starts, for log messages */
@@ -77,6 +81,8 @@ struct config_ha {
 	int preference; /* Home Agent Information preference (16 bits, signed), default 0 */
 	struct config_mn_entry *mobile_nodes;
 	int n_mobile_nodes;
+	/* mobile_nodes by home address, for config_find_mn(): lookup.c */
+	struct config_mn_index *mn_index;
 	enum dp_xdp_mode xdp_mode; /* DP_XDP_NATIVE (default) or DP_XDP_GENERIC */
 };
 

@@ -65,7 +65,7 @@ static int hex_val(int ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
-	ch = tolower(ch);
+	ch |= 0x20; /* A-F to a-f; nothing else lands there */
 	if (ch >= 'a' && ch <= 'f')
 		return ch - 'a' + 10;
 	return -1;
@@ -213,7 +213,7 @@ static int read_key_file(struct parse_ctx *c, const config_setting_t *s, const c
 	explicit_bzero(hex, sizeof(hex));
 	explicit_bzero(buf, sizeof(buf));
 	if (!err)
-		perms_note_key_file(c, s, *resolved);
+		perms_note_key_file(c, s, *resolved, &st);
 	return err;
 }
 

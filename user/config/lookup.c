@@ -1,32 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lookup.c - config_find_mn(): the home agent's mobile-nodes entry for a
- * home address, asked on every Binding Update.
+ * lookup.c - the home agent's mobile-nodes entries by home address:
+ * config_find_mn(), asked on every Binding Update, and the duplicate checks
+ * of the loader (two entries for one home address, two keys under one
+ * SPI), each one pass over the entries with an open-addressing hash of
+ * entry indices.
+ *
+ * The index is built once by config_load() (mn_index_build(), from the
+ * duplicate check) and belongs to its configuration, so it is freed with
+ * it and a reloaded configuration has its own. With a million entries, a
+ * sort for the duplicates and an index built on the first Binding Update
+ * each cost as much again as reading the file (issue 18).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "config/parse.h"
 
-/*
- * The home agent looks its mobile node up on every Binding Update: with
- * thousands of entries a linear walk was a quarter of the daemon's time at
- * 20,000 registrations/s (docs/benchmarks.md). An open-addressing hash of
- * entry indices, built on first use for the array it was given (config.h
- * has no room for it, so it lives here, one per process), answers instead.
- * A hit is checked against the entry itself; a miss falls back to the walk,
- * so a stale index (a reloaded configuration whose array landed at the same
- * address with as many entries) can only cost time, never give a wrong
- * answer, and is rebuilt when the walk finds what the index did not.
- */
-static struct {
-	const struct config_mn_entry *base;
-	int n;
+struct config_mn_index {
 	size_t mask;
-	__u32 *slot; /* entry index + 1; 0 = empty */
-} mn_index;
+	__u32 slot[]; /* entry index + 1; 0 = empty */
+};
 
-static size_t mn_hash(const struct in6_addr *a)
+/* splitmix64's finaliser over the address's two halves. */
+static size_t addr_hash(const struct in6_addr *a)
 {
 	__u64 x, y;
 
@@ -38,70 +36,103 @@ static size_t mn_hash(const struct in6_addr *a)
 	return (size_t)(x ^ (x >> 32));
 }
 
-static bool mn_index_build(const struct config_ha *ha)
+static size_t spi_hash(__u32 spi)
 {
-	size_t size = 16, h;
-	__u32 *slot;
+	__u64 x = spi * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(x ^ (x >> 32));
+}
+
+/* A table of at least twice @n slots (a power of two): short probes. */
+static struct config_mn_index *index_alloc(int n)
+{
+	struct config_mn_index *ix;
+	size_t size = 16;
+
+	while (size < (size_t)n * 2)
+		size <<= 1;
+	ix = calloc(1, sizeof(*ix) + size * sizeof(ix->slot[0]));
+	if (ix)
+		ix->mask = size - 1;
+	return ix;
+}
+
+int mn_index_build(struct config_ha *ha, int *dup, int *first)
+{
+	struct config_mn_index *ix = index_alloc(ha->n_mobile_nodes);
+	const struct in6_addr *a;
+	size_t h;
 	int i;
 
-	while (size < (size_t)ha->n_mobile_nodes * 2)
-		size <<= 1;
-	slot = calloc(size, sizeof(*slot));
-	if (!slot)
-		return false;
+	if (!ix)
+		return -ENOMEM;
 	for (i = 0; i < ha->n_mobile_nodes; i++) {
-		for (h = mn_hash(&ha->mobile_nodes[i].home_addr) & (size - 1); slot[h];
-		     h = (h + 1) & (size - 1))
-			;
-		slot[h] = i + 1;
+		a = &ha->mobile_nodes[i].home_addr;
+		for (h = addr_hash(a) & ix->mask; ix->slot[h]; h = (h + 1) & ix->mask) {
+			if (IN6_ARE_ADDR_EQUAL(&ha->mobile_nodes[ix->slot[h] - 1].home_addr, a)) {
+				*dup = i;
+				*first = ix->slot[h] - 1;
+				free(ix);
+				return -EEXIST;
+			}
+		}
+		ix->slot[h] = i + 1;
 	}
-	free(mn_index.slot);
-	mn_index.slot = slot;
-	mn_index.mask = size - 1;
-	mn_index.base = ha->mobile_nodes;
-	mn_index.n = ha->n_mobile_nodes;
-	return true;
+	mn_index_free(ha);
+	ha->mn_index = ix;
+	return 0;
 }
 
-static const struct config_mn_entry *mn_index_find(const struct config_ha *ha,
-						   const struct in6_addr *home_addr)
+int mn_spi_duplicate(const struct config_ha *ha, int *dup, int *first)
 {
+	struct config_mn_index *ix = index_alloc(ha->n_mobile_nodes);
 	const struct config_mn_entry *e;
+	int i, ret = 0;
 	size_t h;
 
-	for (h = mn_hash(home_addr) & mn_index.mask; mn_index.slot[h];
-	     h = (h + 1) & mn_index.mask) {
-		e = &ha->mobile_nodes[mn_index.slot[h] - 1];
-		if (IN6_ARE_ADDR_EQUAL(&e->home_addr, home_addr))
-			return e;
+	if (!ix)
+		return -ENOMEM;
+	for (i = 0; i < ha->n_mobile_nodes && !ret; i++) {
+		e = &ha->mobile_nodes[i];
+		if (!e->key_len) /* no key, no SPI: nothing to confuse */
+			continue;
+		for (h = spi_hash(e->spi) & ix->mask; ix->slot[h]; h = (h + 1) & ix->mask) {
+			if (ha->mobile_nodes[ix->slot[h] - 1].spi == e->spi) {
+				*dup = i;
+				*first = ix->slot[h] - 1;
+				ret = -EEXIST;
+				break;
+			}
+		}
+		ix->slot[h] = i + 1;
 	}
-	return NULL;
+	free(ix);
+	return ret;
 }
 
-/* Below this many entries the walk is as fast as the hash. */
-#define MN_INDEX_MIN 32
+void mn_index_free(struct config_ha *ha)
+{
+	free(ha->mn_index);
+	ha->mn_index = NULL;
+}
 
 const struct config_mn_entry *config_find_mn(const struct config_ha *ha,
 					     const struct in6_addr *home_addr)
 {
-	const struct config_mn_entry *e;
-	bool indexed;
+	const struct config_mn_index *ix = ha->mn_index;
 	int i;
+	size_t h;
 
-	indexed = ha->n_mobile_nodes >= MN_INDEX_MIN &&
-		  ((mn_index.base == ha->mobile_nodes && mn_index.n == ha->n_mobile_nodes &&
-		    mn_index.slot) ||
-		   mn_index_build(ha));
-	if (indexed) {
-		e = mn_index_find(ha, home_addr);
-		if (e)
-			return e;
+	if (ix) {
+		for (h = addr_hash(home_addr) & ix->mask; ix->slot[h]; h = (h + 1) & ix->mask)
+			if (IN6_ARE_ADDR_EQUAL(&ha->mobile_nodes[ix->slot[h] - 1].home_addr,
+					       home_addr))
+				return &ha->mobile_nodes[ix->slot[h] - 1];
+		return NULL;
 	}
+	/* A configuration config_load() did not make: no index. */
 	for (i = 0; i < ha->n_mobile_nodes; i++)
-		if (IN6_ARE_ADDR_EQUAL(&ha->mobile_nodes[i].home_addr, home_addr)) {
-			if (indexed)
-				mn_index_build(ha); /* stale: see above */
+		if (IN6_ARE_ADDR_EQUAL(&ha->mobile_nodes[i].home_addr, home_addr))
 			return &ha->mobile_nodes[i];
-		}
 	return NULL;
 }

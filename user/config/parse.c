@@ -23,6 +23,8 @@
 
 /* ---- unknown names ----------------------------------------------------- */
 
+#define SECTION_ROWS_MAX 32 /* the largest table has 15 */
+
 static const struct config_row *find_row(const struct config_section *sec, const char *name)
 {
 	size_t i;
@@ -78,17 +80,24 @@ static int unknown_name(struct parse_ctx *c, const config_setting_t *s,
 	return fail(c, s, "unknown setting; allowed here: %s", allowed);
 }
 
-/* Refuse any member of @grp that is not a row of @sec. */
-static int check_names(struct parse_ctx *c, const config_setting_t *grp,
-		       const struct config_section *sec)
+/*
+ * Each member of @grp to its row of @sec, in @member (indexed like the
+ * rows): one walk of the group by index, instead of a lookup by name per
+ * row. A member that is not a row is refused.
+ */
+static int match_members(struct parse_ctx *c, const config_setting_t *grp,
+			 const struct config_section *sec, const config_setting_t **member)
 {
 	int i, n = config_setting_length(grp);
+	const struct config_row *row;
 
 	for (i = 0; i < n; i++) {
 		const config_setting_t *s = config_setting_get_elem(grp, i);
 
-		if (!find_row(sec, config_setting_name(s)))
+		row = find_row(sec, config_setting_name(s));
+		if (!row)
 			return unknown_name(c, s, sec);
+		member[row - sec->rows] = s; /* libconfig refuses a name twice */
 	}
 	return 0;
 }
@@ -96,9 +105,8 @@ static int check_names(struct parse_ctx *c, const config_setting_t *grp,
 /* ---- the walk ---------------------------------------------------------- */
 
 static int parse_row(struct parse_ctx *c, const config_setting_t *grp, const struct config_row *row,
-		     void *obj)
+		     const config_setting_t *s, void *obj)
 {
-	const config_setting_t *s = config_setting_get_member(grp, row->name);
 	int err;
 
 	if (!s)
@@ -114,11 +122,15 @@ static int parse_row(struct parse_ctx *c, const config_setting_t *grp, const str
 int parse_section(struct parse_ctx *c, const config_setting_t *grp,
 		  const struct config_section *sec, void *obj)
 {
+	const config_setting_t *member[SECTION_ROWS_MAX] = {};
 	size_t i;
-	int err = check_names(c, grp, sec);
+	int err;
 
+	if (sec->n_rows > SECTION_ROWS_MAX)
+		return fail(c, grp, "internal: section %s has too many rows", sec->name);
+	err = match_members(c, grp, sec, member);
 	for (i = 0; !err && i < sec->n_rows; i++)
-		err = parse_row(c, grp, &sec->rows[i], obj);
+		err = parse_row(c, grp, &sec->rows[i], member[i], obj);
 	if (!err && sec->check)
 		err = sec->check(c, grp, sec, obj);
 	return err;

@@ -15,9 +15,12 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <libconfig.h>
+#include <sys/stat.h>
 
 #include "config/config.h"
 #include "config/schema.h"
+
+struct literal_file;
 
 struct parse_ctx {
 	const char *path; /* the file, as given */
@@ -28,7 +31,9 @@ struct parse_ctx {
 	/* The first file others may change or read keys from (perms.c):
 	 * "WHERE: reason", refused unless allow-insecure-files. */
 	char unsafe[2 * PATH_MAX + 256];
-	const char *perms_checked; /* the source file perms_note_setting() saw last */
+	const char *perms_checked;	/* the source file perms_note_setting() saw last */
+	const char *perms_keys_checked; /* ... and perms_note_inline_key() */
+	struct literal_file *literals;	/* literals.c: each source file scanned once */
 };
 
 /* message.c */
@@ -42,11 +47,25 @@ int fail_missing(struct parse_ctx *c, const config_setting_t *grp, const char *n
 int wrong_type(struct parse_ctx *c, const config_setting_t *s, const char *want);
 
 /* perms.c: the file of @s (its first setting from it), a key written in
- * it, a key file, the configuration file itself. */
+ * it, a key file (@st: fstat() of the descriptor it was read from), the
+ * configuration file itself. */
 void perms_note_setting(struct parse_ctx *c, const config_setting_t *s);
 void perms_note_inline_key(struct parse_ctx *c, const config_setting_t *s);
-void perms_note_key_file(struct parse_ctx *c, const config_setting_t *s, const char *path);
+void perms_note_key_file(struct parse_ctx *c, const config_setting_t *s, const char *path,
+			 const struct stat *st);
 void perms_note_file(struct parse_ctx *c, const char *path);
+
+/* literals.c: the integer @value libconfig read for @s is what its file
+ * says, not a literal beyond 32 bits that libconfig 1.5 wrapped. */
+int literal_check_int32(struct parse_ctx *c, const config_setting_t *s, long long value);
+void literals_free(struct parse_ctx *c);
+
+/* lookup.c: the index of config_find_mn(), built once the entries are
+ * loaded; -EEXIST when entry *@dup has the home address of entry *@first,
+ * an earlier one. mn_spi_duplicate(): likewise for two keys under one SPI. */
+int mn_index_build(struct config_ha *ha, int *dup, int *first);
+int mn_spi_duplicate(const struct config_ha *ha, int *dup, int *first);
+void mn_index_free(struct config_ha *ha);
 
 /* parse.c */
 

@@ -36,24 +36,29 @@ static const char *resolve(const struct parse_ctx *c, const char *file, char *bu
 	return buf;
 }
 
-/* Remember "WHERE: FILE: reason" for the first unsafe file. */
-static void note(struct parse_ctx *c, const config_setting_t *s, const char *file, bool holds_keys)
+/* Remember "WHERE: FILE: reason" for the first unsafe file; @st is the
+ * file's, or NULL for a stat() of it here. */
+static void note(struct parse_ctx *c, const config_setting_t *s, const char *file,
+		 const struct stat *st, bool holds_keys)
 {
 	const char *src = s ? config_setting_source_file(s) : NULL;
 	char src_buf[PATH_MAX], file_buf[PATH_MAX];
 	const char *why;
-	struct stat st;
+	struct stat st_buf;
 
 	if (c->unsafe[0] || !file)
 		return;
-	if (src)
-		src = resolve(c, src, src_buf, sizeof(src_buf));
 	file = resolve(c, file, file_buf, sizeof(file_buf));
-	if (stat(file, &st))
-		return;
-	why = unsafe_reason(&st, holds_keys);
+	if (!st) {
+		if (stat(file, &st_buf))
+			return;
+		st = &st_buf;
+	}
+	why = unsafe_reason(st, holds_keys);
 	if (!why)
 		return;
+	if (src)
+		src = resolve(c, src, src_buf, sizeof(src_buf));
 	if (src && strcmp(src, file))
 		snprintf(c->unsafe, sizeof(c->unsafe), "%s:%d: %s: %s: %s", src,
 			 config_setting_source_line(s), config_setting_name(s), file, why);
@@ -72,20 +77,27 @@ void perms_note_setting(struct parse_ctx *c, const config_setting_t *s)
 	if (!src || src == c->perms_checked)
 		return;
 	c->perms_checked = src;
-	note(c, s, src, false);
+	note(c, s, src, NULL, false);
 }
 
 void perms_note_inline_key(struct parse_ctx *c, const config_setting_t *s)
 {
-	note(c, s, config_setting_source_file(s), true);
+	const char *src = config_setting_source_file(s);
+
+	/* One stat per file, not per key: a million keys in one file. */
+	if (!src || src == c->perms_keys_checked)
+		return;
+	c->perms_keys_checked = src;
+	note(c, s, src, NULL, true);
 }
 
-void perms_note_key_file(struct parse_ctx *c, const config_setting_t *s, const char *path)
+void perms_note_key_file(struct parse_ctx *c, const config_setting_t *s, const char *path,
+			 const struct stat *st)
 {
-	note(c, s, path, true);
+	note(c, s, path, st, true);
 }
 
 void perms_note_file(struct parse_ctx *c, const char *path)
 {
-	note(c, NULL, path, false);
+	note(c, NULL, path, NULL, false);
 }

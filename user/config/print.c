@@ -12,6 +12,34 @@
 #include "config/print.h"
 #include "common/util.h"
 
+/*
+ * `xmip6d --check` writes a line per setting of every mobile node: a
+ * million nodes are ten million lines. fputs() and a hand-made decimal keep
+ * that a fraction of what fprintf() costs.
+ */
+static void put_int(FILE *out, long long v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	*--p = '\0';
+	do {
+		*--p = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	fputs(p, out);
+}
+
+/* "INDENT KEY = " */
+static void put_key(FILE *out, const char *indent, const char *key)
+{
+	fputs(indent, out);
+	fputs(key, out);
+	fputs(" = ", out);
+}
+
 void print_str(FILE *out, const char *s)
 {
 	fputc('"', out);
@@ -30,7 +58,7 @@ void print_str(FILE *out, const char *s)
 
 void print_kv_str(FILE *out, const char *indent, const char *key, const char *v)
 {
-	fprintf(out, "%s%s = ", indent, key);
+	put_key(out, indent, key);
 	print_str(out, v);
 	fputs(";\n", out);
 }
@@ -39,13 +67,18 @@ void print_kv_addr(FILE *out, const char *indent, const char *key, const struct 
 {
 	struct addr6_buf b;
 
-	fprintf(out, "%s%s = \"%s\";\n", indent, key, addr6_str(a, &b));
+	put_key(out, indent, key);
+	fputc('"', out);
+	fputs(addr6_str(a, &b), out);
+	fputs("\";\n", out);
 }
 
 /* libconfig 1.5 needs the L suffix beyond 32-bit signed. */
 void print_kv_int(FILE *out, const char *indent, const char *key, long long v)
 {
-	fprintf(out, "%s%s = %lld%s;\n", indent, key, v, v > INT32_MAX || v < INT32_MIN ? "L" : "");
+	put_key(out, indent, key);
+	put_int(out, v);
+	fputs(v > INT32_MAX || v < INT32_MIN ? "L;\n" : ";\n", out);
 }
 
 void print_kv_prefixes(FILE *out, const char *indent, const char *key,
@@ -103,8 +136,8 @@ static void print_value(FILE *out, const char *indent, const struct config_row *
 		print_kv_int(out, indent, row->name, row_get_int(row, obj));
 		break;
 	case CT_BOOL:
-		fprintf(out, "%s%s = %s;\n", indent, row->name,
-			*(const bool *)field ? "true" : "false");
+		put_key(out, indent, row->name);
+		fputs(*(const bool *)field ? "true;\n" : "false;\n", out);
 		break;
 	case CT_WORD:
 		print_kv_str(out, indent, row->name, row->word(row_get_int(row, obj)));

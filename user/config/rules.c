@@ -132,75 +132,40 @@ void mobile_nodes_print(FILE *out, const char *indent, const struct config_row *
 	snprintf(inner, sizeof(inner), "%s\t\t", indent);
 	fprintf(out, "%s%s = (\n", indent, row->name);
 	for (i = 0; i < ha->n_mobile_nodes; i++) {
-		fprintf(out, "%s\t{\n", indent);
+		fputs(indent, out);
+		fputs("\t{\n", out);
 		print_rows(out, inner, row->section, &ha->mobile_nodes[i]);
-		fprintf(out, "%s\t}%s\n", indent, i == ha->n_mobile_nodes - 1 ? "" : ",");
+		fputs(indent, out);
+		fputs(i == ha->n_mobile_nodes - 1 ? "\t}\n" : "\t},\n", out);
 	}
 	fprintf(out, "%s);\n", indent);
 }
 
-static int cmp_entry_addr(const void *a, const void *b)
-{
-	const struct config_mn_entry *x = *(const struct config_mn_entry *const *)a;
-	const struct config_mn_entry *y = *(const struct config_mn_entry *const *)b;
-	int d = memcmp(&x->home_addr, &y->home_addr, sizeof(x->home_addr));
-
-	return d ? d : (x < y ? -1 : x > y);
-}
-
-static int cmp_entry_spi(const void *a, const void *b)
-{
-	const struct config_mn_entry *x = *(const struct config_mn_entry *const *)a;
-	const struct config_mn_entry *y = *(const struct config_mn_entry *const *)b;
-
-	if (x->spi != y->spi)
-		return x->spi < y->spi ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Two entries for one home address, or two keys under one SPI, would make
- * the security association ambiguous. Sorting keeps this O(n log n) for
- * large deployments; the later entry in the file is the one reported.
+ * the security association ambiguous: refused at the later entry, naming
+ * the earlier one. One pass over the entries each (lookup.c), the first
+ * builds config_find_mn()'s index.
  */
 static int check_duplicates(struct parse_ctx *c, const config_setting_t *list, struct config_ha *ha)
 {
-	struct config_mn_entry **v;
+	const struct config_mn_entry *e = ha->mobile_nodes;
 	struct addr6_buf b;
-	int i, n = ha->n_mobile_nodes, err = 0;
+	int dup, first, err;
 
-	if (n < 2)
-		return 0;
-	v = calloc(n, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		v[i] = &ha->mobile_nodes[i];
-
-	qsort(v, n, sizeof(*v), cmp_entry_addr);
-	for (i = 1; i < n && !err; i++) {
-		if (!IN6_ARE_ADDR_EQUAL(&v[i]->home_addr, &v[i - 1]->home_addr))
-			continue;
-		err = fail(c,
-			   config_setting_get_member(
-				   config_setting_get_elem(list, v[i] - ha->mobile_nodes),
-				   "home-address"),
-			   "duplicate: %s is also mobile-nodes[%td] (line %d)",
-			   addr6_str(&v[i]->home_addr, &b), v[i - 1] - ha->mobile_nodes,
-			   v[i - 1]->line);
-	}
-
-	qsort(v, n, sizeof(*v), cmp_entry_spi);
-	for (i = 1; i < n && !err; i++) {
-		if (!v[i]->key_len || !v[i - 1]->key_len || v[i]->spi != v[i - 1]->spi)
-			continue;
-		err = fail(c,
-			   config_setting_get_member(
-				   config_setting_get_elem(list, v[i] - ha->mobile_nodes), "spi"),
-			   "duplicate: SPI %u is also used by mobile-nodes[%td] (line %d)",
-			   v[i]->spi, v[i - 1] - ha->mobile_nodes, v[i - 1]->line);
-	}
-	free(v);
+	err = mn_index_build(ha, &dup, &first);
+	if (err == -EEXIST)
+		return fail(c,
+			    config_setting_get_member(config_setting_get_elem(list, dup),
+						      "home-address"),
+			    "duplicate: %s is also mobile-nodes[%d] (line %d)",
+			    addr6_str(&e[dup].home_addr, &b), first, e[first].line);
+	if (!err)
+		err = mn_spi_duplicate(ha, &dup, &first);
+	if (err == -EEXIST)
+		return fail(c, config_setting_get_member(config_setting_get_elem(list, dup), "spi"),
+			    "duplicate: SPI %u is also used by mobile-nodes[%d] (line %d)",
+			    e[dup].spi, first, e[first].line);
 	return err;
 }
 
@@ -304,6 +269,11 @@ int coa_filter_parse(struct parse_ctx *c, const config_setting_t *s, const struc
 		return err;
 	if (n > CONFIG_MAX_COA_FILTERS)
 		return fail(c, s, "%d prefixes; at most %d", n, CONFIG_MAX_COA_FILTERS);
+	if (!n)
+		return 0;
+	e->coa_filter = calloc(n, sizeof(*e->coa_filter));
+	if (!e->coa_filter)
+		return -ENOMEM;
 	err = value_each_str(c, s, coa_filter_elem, e->coa_filter);
 	if (!err)
 		e->n_coa_filter = n;
@@ -315,7 +285,9 @@ void coa_filter_print(FILE *out, const char *indent, const struct config_row *ro
 	const struct config_mn_entry *e = obj;
 
 	if (!e->n_coa_filter) {
-		fprintf(out, "%s%s = [ ];  # any care-of address\n", indent, row->name);
+		fputs(indent, out);
+		fputs(row->name, out);
+		fputs(" = [ ];  # any care-of address\n", out);
 		return;
 	}
 	print_kv_prefixes(out, indent, row->name, e->coa_filter, e->n_coa_filter, false);
@@ -341,8 +313,12 @@ void entry_max_lifetime_print(FILE *out, const char *indent, const struct config
 
 	if (e->max_lifetime_s)
 		print_kv_int(out, indent, row->name, e->max_lifetime_s);
-	else
-		fprintf(out, "%s# %s: the home agent's\n", indent, row->name);
+	else {
+		fputs(indent, out);
+		fputs("# ", out);
+		fputs(row->name, out);
+		fputs(": the home agent's\n", out);
+	}
 }
 
 /*

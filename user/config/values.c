@@ -79,81 +79,6 @@ void row_set_int(const struct config_row *row, void *obj, long long value)
 
 /* ---- integers ---------------------------------------------------------- */
 
-/*
- * Find "name = LITERAL" (or "name: LITERAL") on @line and parse LITERAL as
- * libconfig writes integers: decimal, or hexadecimal after 0x.
- */
-static bool find_int_literal(const char *line, const char *name, long long *out, char *text,
-			     size_t textlen)
-{
-	size_t nlen = strlen(name);
-	const char *p = line;
-
-	while ((p = strstr(p, name))) {
-		const char *q = p + nlen, *digits;
-		bool start = p == line || strchr(" \t{(,;", p[-1]);
-		char *end;
-		int base = 10;
-
-		p = q;
-		if (!start)
-			continue;
-		q += strspn(q, " \t");
-		if (*q != '=' && *q != ':')
-			continue;
-		q++;
-		q += strspn(q, " \t");
-		digits = q + (*q == '-' || *q == '+');
-		if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
-			base = 16;
-		errno = 0;
-		*out = strtoll(q, &end, base);
-		if (end == q)
-			return false;
-		snprintf(text, textlen, "%.*s", (int)(end - q), q);
-		return true;
-	}
-	return false;
-}
-
-/*
- * libconfig 1.5 keeps an integer literal without the L suffix in 32 bits and
- * wraps it silently ("spi = 3000000000;" reads as -1294967296,
- * "max-bindings = 4294967297;" as 1). Re-read the literal from its source
- * line to catch that; when it cannot be found there (value on another line)
- * the range check alone remains.
- */
-static int check_int32_literal(struct parse_ctx *c, const config_setting_t *s, long long value)
-{
-	const char *file = config_setting_source_file(s), *name = config_setting_name(s);
-	unsigned int line = config_setting_source_line(s), n = 0;
-	char *buf = NULL, text[48];
-	size_t cap = 0;
-	long long lit;
-	bool found = false;
-	FILE *f;
-
-	if (!file || !name || !line)
-		return 0;
-	f = fopen(file, "re");
-	if (!f)
-		return 0;
-	while (getline(&buf, &cap, f) >= 0) {
-		if (++n == line) {
-			found = find_int_literal(buf, name, &lit, text, sizeof(text));
-			break;
-		}
-	}
-	free(buf);
-	fclose(f);
-	if (found && lit != value)
-		return fail(c, s,
-			    "%s does not fit in 32 bits (libconfig reads it as %lld); "
-			    "write %sL for a 64-bit integer",
-			    text, value, text);
-	return 0;
-}
-
 long long setting_int(const config_setting_t *s)
 {
 	if (config_setting_type(s) == CONFIG_TYPE_INT64)
@@ -173,7 +98,7 @@ int value_int(struct parse_ctx *c, const config_setting_t *s, long long min, lon
 		break;
 	case CONFIG_TYPE_INT:
 		v = config_setting_get_int(s);
-		err = check_int32_literal(c, s, v);
+		err = literal_check_int32(c, s, v);
 		if (err)
 			return err;
 		break;

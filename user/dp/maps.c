@@ -519,12 +519,94 @@ static int addr_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct in6_addr));
 }
 
+/*
+ * A million listed nodes (issue 18): written ADMIT_BATCH at a time
+ * (BPF_MAP_UPDATE_BATCH), read back the same way; one syscall an element
+ * where the kernel has no batches for the map.
+ */
+#define ADMIT_BATCH 8192
+
+static int admit_write(int fd, const struct in6_addr *addrs, size_t n)
+{
+	static __u8 ones[ADMIT_BATCH];
+	struct bpf_map_batch_opts opts = {.sz = sizeof(opts), .elem_flags = BPF_ANY};
+	bool batch = true;
+	size_t i = 0;
+	__u32 cnt;
+
+	if (!ones[0])
+		memset(ones, 1, sizeof(ones));
+	while (i < n) {
+		cnt = n - i < ADMIT_BATCH ? n - i : ADMIT_BATCH;
+		if (batch && !bpf_map_update_batch(fd, &addrs[i], ones, &cnt, &opts)) {
+			i += cnt;
+			continue;
+		}
+		if (batch && (errno == EINVAL || errno == ENOTSUP || errno == EOPNOTSUPP)) {
+			batch = false;
+			continue;
+		}
+		if (batch || bpf_map_update_elem(fd, &addrs[i], ones, BPF_ANY))
+			return -errno;
+		i++;
+	}
+	return 0;
+}
+
+/* The keys of the map, into a malloc'ed array (*n of them). */
+static int admit_read(int fd, struct in6_addr **out, size_t *n)
+{
+	struct bpf_map_batch_opts opts = {.sz = sizeof(opts)};
+	struct in6_addr *keys = NULL, *grown, key;
+	__u8 vals[ADMIT_BATCH];
+	size_t cap = 0, len = 0;
+	__u32 token, cnt;
+	void *in = NULL;
+	bool more = true, batch = true;
+	int err = 0;
+
+	while (more) {
+		if (len + ADMIT_BATCH > cap) {
+			cap = cap ? 2 * cap : ADMIT_BATCH;
+			grown = realloc(keys, cap * sizeof(*keys));
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			keys = grown;
+		}
+		if (batch) {
+			cnt = ADMIT_BATCH;
+			if (bpf_map_lookup_batch(fd, in, &token, keys + len, vals, &cnt, &opts)) {
+				if (errno != ENOENT && !len && !in) {
+					batch = false; /* no batches for this map here */
+					continue;
+				}
+				if (errno != ENOENT) {
+					err = -errno;
+					break;
+				}
+				more = false;
+			}
+			len += cnt;
+			in = &token;
+			continue;
+		}
+		/* One key a call, the first one first. */
+		more = !bpf_map_get_next_key(fd, len ? &keys[len - 1] : NULL, &key);
+		if (more)
+			keys[len++] = key;
+	}
+	*out = keys;
+	*n = len;
+	return err;
+}
+
 int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t n)
 {
-	struct in6_addr key, next, *sorted = NULL;
-	bool more;
-	__u8 one = 1;
-	size_t i;
+	struct in6_addr *sorted = NULL, *keys = NULL, first;
+	size_t i, n_keys = 0;
+	bool was_empty;
 	int err;
 
 	err = optional_map_check(dp->admit_fd, XMIP6_MAP_ADMIT);
@@ -536,34 +618,44 @@ int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t
 		return -E2BIG;
 	}
 	/* The new entries first, then the stale ones out: a listed node is
-	 * admitted all along. */
-	for (i = 0; i < n; i++) {
-		if (bpf_map_update_elem(dp->admit_fd, &addrs[i], &one, BPF_ANY)) {
-			err = -errno;
-			pr_err("writing the %s map: %s", XMIP6_MAP_ADMIT, strerror(-err));
-			return err;
-		}
+	 * admitted all along. A new instance has none stale. */
+	was_empty = bpf_map_get_next_key(dp->admit_fd, NULL, &first) && errno == ENOENT;
+	err = admit_write(dp->admit_fd, addrs, n);
+	if (err) {
+		pr_err("writing the %s map: %s", XMIP6_MAP_ADMIT, strerror(-err));
+		return err;
 	}
+	if (was_empty)
+		return 0;
+	err = admit_read(dp->admit_fd, &keys, &n_keys);
+	if (err) {
+		pr_err("reading the %s map: %s", XMIP6_MAP_ADMIT, strerror(-err));
+		goto out;
+	}
+	/* Every listed address is in, and config/ refused duplicates: as many
+	 * keys as addresses means none is stale. */
+	if (n_keys == n)
+		goto out;
 	if (n) {
 		sorted = malloc(n * sizeof(*sorted));
-		if (!sorted)
-			return -ENOMEM;
+		if (!sorted) {
+			err = -ENOMEM;
+			goto out;
+		}
 		memcpy(sorted, addrs, n * sizeof(*sorted));
 		qsort(sorted, n, sizeof(*sorted), addr_cmp);
 	}
-	/* The key after a deleted one cannot be asked for: find it first. */
-	more = !bpf_map_get_next_key(dp->admit_fd, NULL, &key);
-	while (more) {
-		more = !bpf_map_get_next_key(dp->admit_fd, &key, &next);
-		if ((!n || !bsearch(&key, sorted, n, sizeof(*sorted), addr_cmp)) &&
-		    bpf_map_delete_elem(dp->admit_fd, &key) && errno != ENOENT) {
+	for (i = 0; i < n_keys; i++) {
+		if ((!n || !bsearch(&keys[i], sorted, n, sizeof(*sorted), addr_cmp)) &&
+		    bpf_map_delete_elem(dp->admit_fd, &keys[i]) && errno != ENOENT) {
 			err = -errno;
 			pr_err("deleting from the %s map: %s", XMIP6_MAP_ADMIT, strerror(-err));
 			break;
 		}
-		key = next;
 	}
+out:
 	free(sorted);
+	free(keys);
 	return err;
 }
 
