@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_roam_return_home.sh - a mobile node returning home resolves its home
+# agent's link-layer address without its home address (RFC 6275 section
+# 11.5.4), on the roaming rig:
+#
+#   CN --- R1 ----- R2 brvisit 2001:db8:20::/64  (radvd)
+#           | brhome 2001:db8:1::/64 (radvd, home prefix, H bit)
+#           +-- HA (home0 is R1's port towards it)
+#   MN eth0: registered at R2, then moved home.
+#
+# Until the deregistration BA the home agent still defends the home address
+# and tunnels what is sent to it, so a Neighbor Solicitation from the home
+# address would be answered into the tunnel: the MN must solicit the home
+# agent from the unspecified address (the HA answers to all-nodes). Two
+# captures, both running before the move: on the MN's eth0 (everything it
+# sends, after its TC programs) and on R1's port towards the HA (the BA).
+# Between the move and the BA no NS may leave the MN from the home address;
+# the NS from :: for the HA, the deregistration BU and BA must be on the
+# wire; at home afterwards the CN reaches the home address directly. TAP.
+# shellcheck disable=SC2317 # checks are called through t()
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+# The roaming test's rig and helpers: registered_in, start_daemons,
+# start_routers, write_configs, go_home, deregistered, direct_at_home.
+# shellcheck source=selftests/netns/test_roaming.sh
+. selftests/netns/test_roaming.sh
+
+T_MOVE=
+T_BA=
+
+captures_start() {
+	XM_CAPTURE_COUNT=5000 xm_capture_start mn "$XM_MN_IF" "$XM_TMP/mn.pcap" ip6 || return 1
+	MN_CAP_PID=$XM_CAPTURE_PID
+	XM_CAPTURE_COUNT=5000 xm_capture_start r1 "$XM_R1_HOME_IF" "$XM_TMP/ha.pcap" ip6 ||
+		return 1
+	HA_CAP_PID=$XM_CAPTURE_PID
+}
+
+captures_stop() {
+	kill "$MN_CAP_PID" "$HA_CAP_PID" 2>/dev/null
+	XM_CAPTURE_PID=$MN_CAP_PID xm_capture_stop 3
+	XM_CAPTURE_PID=$HA_CAP_PID xm_capture_stop 3
+}
+
+move_home() {
+	captures_start || return 1
+	T_MOVE=$(date +%s.%N)
+	go_home && deregistered
+	captures_stop
+}
+
+# tshark FILE FILTER FIELDS...: one line per matching packet.
+fields() {
+	local file=$1 filter=$2
+	shift 2
+	tshark -r "$file" -Y "$filter" -T fields "${@/#/-e}" 2>/dev/null
+}
+
+# The deregistration BA (lifetime 0) from the HA to the home address, seen
+# on R1's port towards the HA: its time ends the window.
+dereg_on_wire() {
+	local bu
+	bu=$(fields "$XM_TMP/mn.pcap" "mip6.mhtype == 5 && ipv6.src == $XM_HOA && ipv6.dst == $XM_HA_ADDR && mip6.bu.lifetime == 0 && frame.time_epoch > $T_MOVE" frame.time_epoch | head -n 1)
+	T_BA=$(fields "$XM_TMP/ha.pcap" "mip6.mhtype == 6 && ipv6.src == $XM_HA_ADDR && ipv6.dst == $XM_HOA && frame.time_epoch > $T_MOVE" frame.time_epoch | head -n 1)
+	echo "move $T_MOVE, first deregistration BU ${bu:-none}, BA ${T_BA:-none}"
+	[ -n "$bu" ] && [ -n "$T_BA" ]
+}
+
+# Section 11.5.4: no Neighbor Solicitation from the home address, for any
+# target, between the move and the BA.
+no_ns_from_hoa() {
+	local n
+	[ -n "$T_BA" ] || return 1
+	n=$(fields "$XM_TMP/mn.pcap" "icmpv6.type == 135 && ipv6.src == $XM_HOA && frame.time_epoch > $T_MOVE && frame.time_epoch < $T_BA" frame.time_epoch icmpv6.nd.ns.target_address |
+		tee /dev/stderr | wc -l)
+	echo "NS from the home address before the BA: $n"
+	[ "$n" = 0 ]
+}
+
+# ... but one from :: for the home agent's address, before the first BU.
+ns_from_unspecified() {
+	local ns bu
+	ns=$(fields "$XM_TMP/mn.pcap" "icmpv6.type == 135 && ipv6.src == :: && icmpv6.nd.ns.target_address == $XM_HA_ADDR && frame.time_epoch > $T_MOVE" frame.time_epoch | head -n 1)
+	bu=$(fields "$XM_TMP/mn.pcap" "mip6.mhtype == 5 && ipv6.src == $XM_HOA && frame.time_epoch > $T_MOVE" frame.time_epoch | head -n 1)
+	echo "NS from :: for $XM_HA_ADDR at ${ns:-none}, first BU at ${bu:-none}"
+	[ -n "$ns" ] && [ -n "$bu" ] &&
+		"$XM_PYTHON" -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "$ns" "$bu"
+}
+
+# The kernel's neighbour entry for the HA holds the HA's own MAC.
+ha_neighbour() {
+	local mac
+	mac=$(ip -n "$(xm_ns ha)" link show dev "$XM_HA_IF" | awk '/link\/ether/ {print $2}')
+	ip -n "$(xm_ns mn)" -6 neigh show "$XM_HA_ADDR" dev "$XM_MN_IF"
+	ip -n "$(xm_ns mn)" -6 neigh show "$XM_HA_ADDR" dev "$XM_MN_IF" | grep -qi "lladdr $mac"
+}
+
+main() {
+	xm_init
+	[ -x "$XM_D_BIN" ] || { echo "1..0 # SKIP $XM_D_BIN not built"; exit 0; }
+	command -v radvd >/dev/null || { echo "1..0 # SKIP radvd not installed"; exit 0; }
+	command -v tshark >/dev/null || { echo "1..0 # SKIP tshark not installed"; exit 0; }
+	t_fatal "roaming topology comes up" xm_topo_up
+	write_configs
+	t_fatal "radvd on R2, R3 and the home link" start_routers
+	t_fatal "HA and MN daemons start" start_daemons
+	t_fatal "MN registers a care-of address in R2's prefix" wait_registered_in 2001:db8:20:
+	t_fatal "MN moves home and deregisters" move_home
+	t "deregistration BU from the home address and its BA on the wire" dereg_on_wire
+	t "no Neighbor Solicitation from the home address before the BA" no_ns_from_hoa
+	t "the home agent solicited from :: before the first BU" ns_from_unspecified
+	t "the MN's neighbour entry for the HA holds the HA's address" ha_neighbour
+	t "CN reaches the home address directly, no tunnel" direct_at_home
+	finish
+}
+
+[ "${BASH_SOURCE[0]}" = "$0" ] && main
