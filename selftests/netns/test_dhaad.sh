@@ -114,6 +114,13 @@ def icmps(pcap):
 cmd = sys.argv[1]
 if cmd == "request":            # src dst id
     send(IPv6(src=sys.argv[2], dst=sys.argv[3]) / ICMPv6HAADRequest(id=int(sys.argv[4]), R=0))
+elif cmd == "request-when":     # ready fifo src dst id: Scapy loaded, the request on "go"
+    ready, fifo, src, dst, i = sys.argv[2:7]
+    pkt = IPv6(src=src, dst=dst) / ICMPv6HAADRequest(id=int(i), R=0)
+    open(ready, "w").close()
+    with open(fifo) as f:
+        if f.read().strip() == "go":
+            send(pkt)
 elif cmd == "mps":              # coa ha hoa id
     coa, ha, hoa, i = sys.argv[2:6]
     icmp = bytearray(bytes(ICMPv6MPSol(id=int(i), cksum=0)))
@@ -226,12 +233,25 @@ withdrawn_drops_out() {
 	dhaad_round 4242 "$XM_HA_ADDR" "$RADVD_HA"
 }
 
+# The entry must be in the reply to a request sent while it lives, and then
+# drop out. The request comes from a process that loaded Scapy before the RA
+# went out and sends as soon as the list holds the entry, so no Python
+# start-up on a busy machine stands between the two; the drop-out is waited
+# for, not timed.
 expired_drops_out() {
+	local pcap=$XM_TMP/dhaad-4243.pcap go=$XM_TMP/dhaad-go ready=$XM_TMP/dhaad-ready pid
+	mkfifo "$go" && xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and icmp6 || return 1
+	xm_bg cn "$XM_PYTHON" "$XM_TMP/dhaad.py" request-when "$ready" "$go" "$XM_CN_ADDR" \
+		"$ANYCAST" 4243
+	pid=$XM_LAST_PID
+	xm_retry 150 0.1 test -e "$ready" || return 1
 	# XMIP6_TIME_SCALE: the entry must outlive a slowed (valgrind) round.
-	scapy_ra 20 $((2 * ${XMIP6_TIME_SCALE:-1})) || return 1
+	scapy_ra 20 $((4 * ${XMIP6_TIME_SCALE:-1})) || return 1
 	xm_retry 30 0.1 ha_list_has "$SCAPY_HA" 20 || return 1
-	dhaad_round 4243 "$SCAPY_HA" "$XM_HA_ADDR" "$RADVD_HA" || return 1
-	xm_retry 50 0.1 ha_list_lacks "$SCAPY_HA"
+	timeout 10 sh -c 'echo go >"$1"' - "$go" && xm_wait_pid "$pid" 10 || return 1
+	xm_retry 20 0.2 py reply "$pcap" 4243 "$SCAPY_HA" "$XM_HA_ADDR" "$RADVD_HA" || return 1
+	xm_capture_stop
+	xm_retry 150 0.1 ha_list_lacks "$SCAPY_HA"
 }
 
 retransmits() {

@@ -14,9 +14,12 @@ code under test. Each command prints one JSON document.
   rr_peer.py bu --hoa H --coa C --cn N --state FILE --seq S [--lifetime L]
       [--flags A] [--from-home] [--alt-coa A] [--no-ni] [--no-bad]
       [--bad-not-last] [--forge] [--home-index I] [--coa-index I]
+      [--rr both|home|care_of]
       A Binding Update (HAO from the care-of address, Nonce Indices, Binding
       Authorization Data last, computed here with Kbm from the saved tokens);
       reports the BA (status, sequence, lifetime, its BAD verified here).
+      --rr: return routability first, in the same process (the rr command's
+      checks reported as "rr"), the BU at once after the answers.
   rr_peer.py data --hoa H --coa C --cn N [--count K]
       K ICMPv6 echo requests from the care-of address with a HAO; reports
       the Binding Errors and echo replies that come back.
@@ -165,15 +168,15 @@ def is_mh(p, types):
 
 # ---- commands ----------------------------------------------------------------
 
-def cmd_rr(a):
+def rr_run(a, state, only):
+    """HoTI and CoTI (or the @only one), their answers checked except by
+    tshark; @state takes the nonce indices and tokens. Returns the report
+    and the raw answers for rr_tshark()."""
     res = {"ok": True}
-    state = {}
-    if a.only and os.path.exists(a.state):
-        with open(a.state) as f:
-            state = json.load(f)
+    raws = {}
     for kind, src, t_init, t_ans in (("home", a.hoa, MH_HOTI, MH_HOT),
                                      ("care_of", a.coa, MH_COTI, MH_COT)):
-        if a.only and a.only != kind:
+        if only and only != kind:
             continue
         cookie = os.urandom(8)
         mh = mh_header(t_init, b"\0\0" + cookie, b"")
@@ -188,23 +191,49 @@ def cmd_rr(a):
             r.update(out)
             r["dst_ok"] = out["dst"] == src and "rt2" not in out and "hao" not in out
             r["cookie_ok"] = out.get("cookie") == cookie.hex()
+            r["cookie_sent"] = cookie.hex()
             r["len_ok"] = out["mh_len"] == 24
-            tf = tshark_fields(got[0], ["mip6.mhtype", "mip6.%s.nindex" % ("hot" if kind ==
-                                        "home" else "cot"),
-                                        "mip6.%s.cookie" % ("hot" if kind == "home" else "cot")])
-            r["tshark"] = tf
-            r["tshark_ok"] = bool(tf) and tf[0] == str(t_ans) and \
-                tf[1] == str(out.get("nonce_index")) and \
-                tf[2].replace(":", "").lower().removeprefix("0x") == cookie.hex()
             state[kind + "_index"] = out.get("nonce_index")
             state[kind + "_token"] = out.get("token")
-            res["ok"] &= r["dst_ok"] and r["cookie_ok"] and r["len_ok"] and \
-                r["checksum_ok"] and r["tshark_ok"]
+            raws[kind] = got[0]
+            res["ok"] &= r["dst_ok"] and r["cookie_ok"] and r["len_ok"] and r["checksum_ok"]
         else:
             res["ok"] = False
         res[kind] = r
+    return res, raws
+
+
+def rr_tshark(res, raws):
+    """tshark's decoding of each answer agrees (type, nonce index, cookie)."""
+    for kind, raw in raws.items():
+        r = res[kind]
+        t_ans, name = (MH_HOT, "hot") if kind == "home" else (MH_COT, "cot")
+        tf = tshark_fields(raw, ["mip6.mhtype", "mip6.%s.nindex" % name,
+                                 "mip6.%s.cookie" % name])
+        r["tshark"] = tf
+        r["tshark_ok"] = bool(tf) and tf[0] == str(t_ans) and \
+            tf[1] == str(r.get("nonce_index")) and \
+            tf[2].replace(":", "").lower().removeprefix("0x") == r["cookie_sent"]
+        res["ok"] &= r["tshark_ok"]
+
+
+def load_state(a, keep):
+    if keep and os.path.exists(a.state):
+        with open(a.state) as f:
+            return json.load(f)
+    return {}
+
+
+def save_state(a, state):
     with open(a.state, "w") as f:
         json.dump(state, f)
+
+
+def cmd_rr(a):
+    state = load_state(a, a.only)
+    res, raws = rr_run(a, state, a.only)
+    rr_tshark(res, raws)
+    save_state(a, state)
     print(json.dumps(res))
     return 0
 
@@ -249,8 +278,18 @@ def build_bu(a, state):
 
 
 def cmd_bu(a):
-    with open(a.state) as f:
-        state = json.load(f)
+    rr = raws = None
+    if a.rr:
+        # Return routability and the BU in one process, the BU right after
+        # the answers: tests with second-scale nonce lifetimes must not lose
+        # them to a second Python start-up on a busy machine. tshark's
+        # check of the answers comes after the BU.
+        only = None if a.rr == "both" else a.rr
+        state = load_state(a, only)
+        rr, raws = rr_run(a, state, only)
+        save_state(a, state)
+    else:
+        state = load_state(a, True)
     mh, kbm, reg_coa = build_bu(a, state)
     if a.from_home:
         pkt = IPv6(src=a.hoa, dst=a.cn, nh=135) / Raw(mh)
@@ -258,12 +297,14 @@ def cmd_bu(a):
         pkt = IPv6(src=a.coa, dst=a.cn, nh=60) / IPv6ExtHdrDestOpt(
             nh=135, options=[HAO(hoa=a.hoa)]) / Raw(mh)
     got = exchange([pkt], a.cn, a.iface, a.wait, match=lambda p: is_mh(p, (MH_BA,)))
-    if not got:
-        print(json.dumps({"answer": None}))
-        return 0
-    out, mh_ans = parse_ipv6(got[0])
-    decode_mh(out, mh_ans, kbm, reg_coa, a.cn)
-    print(json.dumps({"answer": out}))
+    res = {"answer": None}
+    if got:
+        out, mh_ans = parse_ipv6(got[0])
+        res["answer"] = decode_mh(out, mh_ans, kbm, reg_coa, a.cn)
+    if rr is not None:
+        rr_tshark(rr, raws)
+        res["rr"] = rr
+    print(json.dumps(res))
     return 0
 
 
@@ -314,6 +355,7 @@ def main():
     p.add_argument("--cn", required=True)
     p.add_argument("--state")
     p.add_argument("--only", choices=["home", "care_of"])
+    p.add_argument("--rr", choices=["both", "home", "care_of"])
     p.add_argument("--seq", type=int, default=1)
     p.add_argument("--lifetime", type=int, default=400)
     p.add_argument("--flags", default="A")
