@@ -170,6 +170,11 @@ elif cmd == "mps-sent":         # pcap coa ha hoa: the MN's MPS, HAO and checksu
         print("MPS from", coa, "HAO", hao, "id", struct.unpack("!H", m[4:6])[0], "checksum ok", ok_sum)
         sys.exit(0 if hao == hoa and ok_sum and len(m) == 8 else 1)
     sys.exit("no MPS")
+elif cmd == "errors-from":      # pcap src: no ICMPv6 error from src (the outer header's)
+    errs = [(t, dst, m[0], m[1]) for t, src, dst, final, rh2, m in icmps(sys.argv[2])
+            if m[0] < 128 and src == sys.argv[3]]
+    print("ICMPv6 errors from", sys.argv[3], errs)
+    sys.exit(1 if errs else 0)
 elif cmd == "requests":         # pcap src anycast: first gap ~3 s, new identifiers
     reqs = [(t, struct.unpack("!H", m[4:6])[0]) for t, src, dst, final, rh2, m
             in icmps(sys.argv[2]) if m[0] == 144 and src == sys.argv[3] and dst == sys.argv[4]]
@@ -333,6 +338,19 @@ mpa_answers_mps() {
 		echo "$out" | grep -q "Prefix: 2001:db8:1::" && ! echo "$out" | grep -qi malformed
 }
 
+# RFC 6275 sections 6.3, 11.4.3: the HA takes an MPS behind a Home Address
+# option of a binding in XDP; its kernel, which has no HAO support, must not
+# answer it with Parameter Problem (ICMPv6 type 4, code 2: unrecognised
+# option), neither the Scapy node's (to the CN's address) nor the MN's.
+mps_no_param_problem() {
+	local n
+	py errors-from "$XM_TMP/mpa.pcap" "$XM_HA_ADDR" &&
+		py errors-from "$XM_TMP/mn.pcap" "$XM_HA_ADDR" || return 1
+	n=$(xm_dctl ha -j stats show | jget "d['dataplane']['ha_mps_daemon']") || return 1
+	echo "ha_mps_daemon $n"
+	[ "$n" -ge 2 ]
+}
+
 mps_unregistered_ignored() {
 	local pcap=$XM_TMP/mpa2.pcap
 	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 || return 1
@@ -368,6 +386,8 @@ main() {
 	t "the MPA's RH2 is consumed: no Parameter Problem leaves the MN" mpa_no_param_problem
 	t "MPS with a HAO gets an MPA with the home prefix and a type 2 routing header" \
 		mpa_answers_mps
+	t "... the HA's data plane took both MPS: no Parameter Problem from its kernel" \
+		mps_no_param_problem
 	t "MPS for a home address without a binding is not answered" mps_unregistered_ignored
 	finish
 }

@@ -281,6 +281,10 @@ int daemon_signal_record(void *ctx, void *data, size_t size)
 		hand_packet(d, &d->mpa, sig);
 		return 0;
 	}
+	if (sig->flags & XMIP6_SIGNAL_F_MPS) {
+		hand_packet(d, &d->mps, sig);
+		return 0;
+	}
 	receive(d, sig->packet, sig->len, sig->ifindex, sig->flags & XMIP6_SIGNAL_F_TUNNELLED);
 	return 0;
 }
@@ -308,6 +312,14 @@ int daemon_mpa_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
 	if (fn && d->mpa.fn)
 		return -EEXIST;
 	d->mpa = (struct daemon_packet_handler){.fn = fn, .arg = arg};
+	return 0;
+}
+
+int daemon_mps_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
+{
+	if (fn && d->mps.fn)
+		return -EEXIST;
+	d->mps = (struct daemon_packet_handler){.fn = fn, .arg = arg};
 	return 0;
 }
 
