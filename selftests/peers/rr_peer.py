@@ -14,19 +14,21 @@ code under test. Each command prints one JSON document.
   rr_peer.py bu --hoa H --coa C --cn N --state FILE --seq S [--lifetime L]
       [--flags A] [--from-home] [--alt-coa A] [--no-ni] [--no-bad]
       [--bad-not-last] [--forge] [--home-index I] [--coa-index I]
-      [--rr both|home|care_of]
+      [--rr both|home|care_of] [--watch S]
       A Binding Update (HAO from the care-of address, Nonce Indices, Binding
       Authorization Data last, computed here with Kbm from the saved tokens);
       reports the BA (status, sequence, lifetime, its BAD verified here).
       --rr: return routability first, in the same process (the rr command's
-      checks reported as "rr"), the BU at once after the answers.
+      checks reported as "rr"), the BU at once after the answers. --watch:
+      then what the correspondent sends us during S seconds, as "packets".
   rr_peer.py data --hoa H --coa C --cn N [--count K]
       K ICMPv6 echo requests from the care-of address with a HAO; reports
       the Binding Errors and echo replies that come back.
   rr_peer.py raw-mh --coa C --cn N --mh-type T
       A Mobility Header of type T (unknown types too); reports the answer.
-  rr_peer.py watch --cn N [--wait S] [--count K]
-      Reports the packets the correspondent sends us during S seconds.
+  rr_peer.py watch --cn N [--wait S] [--count K] [--ready FILE]
+      Reports the packets the correspondent sends us during S seconds
+      (FILE is created once the capture runs).
 """
 import argparse
 import hashlib
@@ -37,7 +39,7 @@ import struct
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 
 from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send, wrpcap  # noqa
 from scapy.layers.inet6 import HAO, ICMPv6EchoRequest
@@ -145,17 +147,23 @@ def tshark_fields(raw, fields):
         os.unlink(path)
 
 
-def exchange(pkts, cn, iface, wait, count=1, match=None):
-    """Send @pkts, return the raw IPv6 packets from @cn seen within @wait s."""
+def exchange(pkts, cn, iface, wait, count=1, match=None, ready=None):
+    """Send @pkts, return the raw IPv6 packets from @cn seen within @wait s.
+    Nothing is sent (and @ready, a file, is not created) before the capture
+    socket is open, however slowly a busy machine starts its thread; the
+    packets go out together, through one socket."""
     def lf(p):
         return p.haslayer(IPv6) and p[IPv6].src == cn and (match is None or match(p))
 
+    started = threading.Event()
     sn = AsyncSniffer(iface=iface, filter="ip6 and src host %s" % cn, lfilter=lf,
-                      count=count, timeout=wait, store=True)
+                      count=count, timeout=wait, store=True, started_callback=started.set)
     sn.start()
-    time.sleep(0.3)
-    for p in pkts:
-        send(p)
+    started.wait(30)
+    if ready:
+        open(ready, "w").close()
+    if pkts:
+        send(pkts)
     sn.join()
     return [bytes(p[IPv6]) for p in (sn.results or [])]
 
@@ -301,6 +309,8 @@ def cmd_bu(a):
     if got:
         out, mh_ans = parse_ipv6(got[0])
         res["answer"] = decode_mh(out, mh_ans, kbm, reg_coa, a.cn)
+    if a.watch:
+        res["packets"] = watch(a, a.watch, 0)
     if rr is not None:
         rr_tshark(rr, raws)
         res["rr"] = rr
@@ -337,13 +347,16 @@ def cmd_raw_mh(a):
     return 0
 
 
-def cmd_watch(a):
-    got = exchange([], a.cn, a.iface, a.wait, count=a.count)
+def watch(a, wait, count, ready=None):
     res = []
-    for raw in got:
+    for raw in exchange([], a.cn, a.iface, wait, count=count, ready=ready):
         out, mh = parse_ipv6(raw)
         res.append(decode_mh(out, mh) if mh is not None else out)
-    print(json.dumps({"packets": res}))
+    return res
+
+
+def cmd_watch(a):
+    print(json.dumps({"packets": watch(a, a.wait, a.count, a.ready)}))
     return 0
 
 
@@ -356,6 +369,8 @@ def main():
     p.add_argument("--state")
     p.add_argument("--only", choices=["home", "care_of"])
     p.add_argument("--rr", choices=["both", "home", "care_of"])
+    p.add_argument("--watch", type=float)
+    p.add_argument("--ready")
     p.add_argument("--seq", type=int, default=1)
     p.add_argument("--lifetime", type=int, default=400)
     p.add_argument("--flags", default="A")
