@@ -18,7 +18,8 @@
 # sends, after its TC programs) and on R1's port towards the HA (the BA).
 # Between the move and the BA no NS may leave the MN from the home address;
 # the NS from :: for the HA, the deregistration BU and BA must be on the
-# wire; at home afterwards the CN reaches the home address directly. TAP.
+# wire; at home afterwards the CN reaches the home address directly, and the
+# HA has let go of it (section 10.3.2). TAP.
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -97,6 +98,18 @@ ha_neighbour() {
 	ip -n "$(xm_ns mn)" -6 neigh show "$XM_HA_ADDR" dev "$XM_MN_IF" | grep -qi "lladdr $mac"
 }
 
+# Section 10.3.2: once the deregistration is accepted, the HA stops defending
+# the home address (no proxy entry in its kernel's table) and the MN's own
+# advertisement takes over: R1's entry for it holds the MN's MAC.
+ha_let_go() {
+	local mn_mac
+	mn_mac=$(ip -n "$(xm_ns mn)" link show dev "$XM_MN_IF" | awk '/link\/ether/ {print $2}')
+	ip -n "$(xm_ns ha)" -6 neigh show proxy
+	ip -n "$(xm_ns ha)" -6 neigh show proxy | grep -q "$XM_HOA " && return 1
+	ip -n "$(xm_ns r1)" -6 neigh show "$XM_HOA"
+	ip -n "$(xm_ns r1)" -6 neigh show "$XM_HOA" dev "$XM_R1_BRIDGE" | grep -qi "lladdr $mn_mac"
+}
+
 main() {
 	xm_init
 	[ -x "$XM_D_BIN" ] || { echo "1..0 # SKIP $XM_D_BIN not built"; exit 0; }
@@ -113,6 +126,7 @@ main() {
 	t "the home agent solicited from :: before the first BU" ns_from_unspecified
 	t "the MN's neighbour entry for the HA holds the HA's address" ha_neighbour
 	t "CN reaches the home address directly, no tunnel" direct_at_home
+	t "the HA no longer proxies the home address; R1 has the MN's MAC for it" ha_let_go
 	finish
 }
 
