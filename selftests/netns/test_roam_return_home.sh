@@ -111,13 +111,7 @@ ha_let_go() {
 }
 
 main() {
-	xm_init
-	[ -x "$XM_D_BIN" ] || { echo "1..0 # SKIP $XM_D_BIN not built"; exit 0; }
-	command -v radvd >/dev/null || { echo "1..0 # SKIP radvd not installed"; exit 0; }
-	command -v tshark >/dev/null || { echo "1..0 # SKIP tshark not installed"; exit 0; }
-	t_fatal "roaming topology comes up" xm_topo_up
-	write_configs
-	t_fatal "radvd on R2, R3 and the home link" start_routers
+	roam_start tshark
 	t_fatal "HA and MN daemons start" start_daemons
 	t_fatal "MN registers a care-of address in R2's prefix" wait_registered_in 2001:db8:20:
 	t_fatal "MN moves home and deregisters" move_home
