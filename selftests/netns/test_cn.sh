@@ -237,11 +237,14 @@ rr_aged() {
 	rr_ok && sleep 7 && ba_is "d['rr']['ok'] and ($expr)" --rr "$fresh" "$@"
 }
 
-# RR, the 12 s registration at once, then the same process watches for 9 s
-# what the CN sends: its Binding Refresh Request is due 6 s after the BA.
+# RR, the 12 s registration at once, a second home address's BU (beyond
+# max-bindings 1) while the first binding surely lives, then the same process
+# watches for 9 s what the CN sends: its Binding Refresh Request is due 6 s
+# after the BA.
 reg_12s() {
 	local out
-	out=$(peer bu --rr both --seq 53 --lifetime 12 --watch 9) || return 1
+	out=$(peer bu --rr both --seq 53 --lifetime 12 --second-hoa "$HOA2" --second-seq 1 \
+		--watch 9) || return 1
 	echo "$out" | tee "$XM_TMP/reg12.json"
 	echo "$out" | jtrue "d['rr']['ok'] and d['answer']['status'] == 0 and \
 d['answer']['lifetime_units'] == 3"
@@ -249,12 +252,14 @@ d['answer']['lifetime_units'] == 3"
 
 ba_again() { rr_ba_is "d['answer']['status'] == 0" --seq 54; }
 
+# The second home address's BU in reg_12s.
 second_hoa_130() {
 	local out
-	out=$(peer bu --hoa "$HOA2" --state "$XM_TMP/rr2.json" --seq 1 --rr both) || return 1
+	out=$(jget "d['second']" <"$XM_TMP/reg12.json") || return 1
 	echo "$out"
-	echo "$out" | jtrue "d['rr']['ok'] and d['answer']['status'] == 130 and \
-d['answer']['seq'] == 1 and d['answer']['bad_ok'] and d['answer']['rt2'] == '$HOA2'"
+	jtrue "d['second']['rr']['ok'] and d['second']['answer']['status'] == 130 and \
+d['second']['answer']['seq'] == 1 and d['second']['answer']['bad_ok'] and \
+d['second']['answer']['rt2'] == '$HOA2'" <"$XM_TMP/reg12.json"
 }
 
 binding_del() { xm_dctl cn binding del "$HOA" && no_binding; }
@@ -342,9 +347,9 @@ t "home token 7 s old, care-of fresh: 136" \
 t "care-of token 7 s old, home fresh: 137" \
 	rr_aged home "d['answer']['status'] == 137" --seq 52
 t "fresh tokens again, a 12 s registration" reg_12s
+t "a second home address beyond max-bindings 1: 130, with its BAD" second_hoa_130
 t "one Binding Refresh Request before expiry, RH2 to the care-of address" brr_once
 t "the binding expires" xm_retry 60 0.1 no_binding
 t "fresh tokens, a binding" ba_again
-t "a second home address beyond max-bindings 1: 130, with its BAD" second_hoa_130
 
 finish

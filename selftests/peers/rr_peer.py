@@ -14,13 +14,16 @@ code under test. Each command prints one JSON document.
   rr_peer.py bu --hoa H --coa C --cn N --state FILE --seq S [--lifetime L]
       [--flags A] [--from-home] [--alt-coa A] [--no-ni] [--no-bad]
       [--bad-not-last] [--forge] [--home-index I] [--coa-index I]
-      [--rr both|home|care_of] [--watch S]
+      [--rr both|home|care_of] [--second-hoa H2 --second-seq S2] [--watch S]
       A Binding Update (HAO from the care-of address, Nonce Indices, Binding
       Authorization Data last, computed here with Kbm from the saved tokens);
       reports the BA (status, sequence, lifetime, its BAD verified here).
       --rr: return routability first, in the same process (the rr command's
-      checks reported as "rr"), the BU at once after the answers. --watch:
-      then what the correspondent sends us during S seconds, as "packets".
+      checks reported as "rr"), the BU at once after the answers.
+      --second-hoa: then at once the home test and a BU for H2 from the
+      same care-of address (reported as "second": "answer", "rr").
+      --watch: then what the correspondent sends us during S seconds, as
+      "packets".
   rr_peer.py data --hoa H --coa C --cn N [--count K]
       K ICMPv6 echo requests from the care-of address with a HAO; reports
       the Binding Errors and echo replies that come back.
@@ -285,6 +288,21 @@ def build_bu(a, state):
     return bytes(mh), kbm, (a.hoa if dereg else coa)
 
 
+def bu_exchange(a, state):
+    """The BU @a describes, with the tokens in @state; the BA decoded, or None."""
+    mh, kbm, reg_coa = build_bu(a, state)
+    if a.from_home:
+        pkt = IPv6(src=a.hoa, dst=a.cn, nh=135) / Raw(mh)
+    else:
+        pkt = IPv6(src=a.coa, dst=a.cn, nh=60) / IPv6ExtHdrDestOpt(
+            nh=135, options=[HAO(hoa=a.hoa)]) / Raw(mh)
+    got = exchange([pkt], a.cn, a.iface, a.wait, match=lambda p: is_mh(p, (MH_BA,)))
+    if not got:
+        return None
+    out, mh_ans = parse_ipv6(got[0])
+    return decode_mh(out, mh_ans, kbm, reg_coa, a.cn)
+
+
 def cmd_bu(a):
     rr = raws = None
     if a.rr:
@@ -298,22 +316,23 @@ def cmd_bu(a):
         save_state(a, state)
     else:
         state = load_state(a, True)
-    mh, kbm, reg_coa = build_bu(a, state)
-    if a.from_home:
-        pkt = IPv6(src=a.hoa, dst=a.cn, nh=135) / Raw(mh)
-    else:
-        pkt = IPv6(src=a.coa, dst=a.cn, nh=60) / IPv6ExtHdrDestOpt(
-            nh=135, options=[HAO(hoa=a.hoa)]) / Raw(mh)
-    got = exchange([pkt], a.cn, a.iface, a.wait, match=lambda p: is_mh(p, (MH_BA,)))
-    res = {"answer": None}
-    if got:
-        out, mh_ans = parse_ipv6(got[0])
-        res["answer"] = decode_mh(out, mh_ans, kbm, reg_coa, a.cn)
+    res = {"answer": bu_exchange(a, state)}
+    second = None
+    if a.second_hoa:
+        # Another home address at the same care-of address, at once: its
+        # home test, the care-of keygen token reused (section 5.2.5).
+        b = argparse.Namespace(**vars(a))
+        b.hoa, b.seq = a.second_hoa, a.second_seq
+        state2 = dict(state)
+        second = rr_run(b, state2, "home")
+        res["second"] = {"answer": bu_exchange(b, state2), "rr": second[0]}
     if a.watch:
         res["packets"] = watch(a, a.watch, 0)
     if rr is not None:
         rr_tshark(rr, raws)
         res["rr"] = rr
+    if second is not None:
+        rr_tshark(*second)
     print(json.dumps(res))
     return 0
 
@@ -370,6 +389,8 @@ def main():
     p.add_argument("--only", choices=["home", "care_of"])
     p.add_argument("--rr", choices=["both", "home", "care_of"])
     p.add_argument("--watch", type=float)
+    p.add_argument("--second-hoa")
+    p.add_argument("--second-seq", type=int, default=1)
     p.add_argument("--ready")
     p.add_argument("--seq", type=int, default=1)
     p.add_argument("--lifetime", type=int, default=400)
