@@ -19,7 +19,10 @@
 # Between the move and the BA no NS may leave the MN from the home address;
 # the NS from :: for the HA, the deregistration BU and BA must be on the
 # wire; at home afterwards the CN reaches the home address directly, and the
-# HA has let go of it (section 10.3.2). TAP.
+# HA has let go of it (section 10.3.2). Then away and home again with the
+# HA's answers kept from the MN (R1's bridge floods no multicast to its
+# port): the MN asks again from ::, sends no BU meanwhile, and deregisters
+# once an answer gets through. TAP.
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -110,6 +113,61 @@ ha_let_go() {
 	ip -n "$(xm_ns r1)" -6 neigh show "$XM_HOA" dev "$XM_R1_BRIDGE" | grep -qi "lladdr $mn_mac"
 }
 
+# ---- the HA's answer lost: the MN asks again, still from :: ----------------
+
+# R1's bridge stops flooding multicast from its ports to the MN's port: the
+# HA's answer to a solicitation from :: (an NA to all-nodes) no longer gets
+# there, while R1's own RAs (from the bridge itself) still do. Set before
+# the port comes up at home, so not even the first answer passes.
+home_without_flood() {
+	local r1
+	r1=$(xm_ns r1)
+	ip -n "$(xm_ns "$XM_ROAM_AT")" link set "$XM_MN_PORT" netns "$r1" || return 1
+	XM_ROAM_AT=r1
+	ip -n "$r1" link set "$XM_MN_PORT" master "$XM_R1_BRIDGE" &&
+		ip -n "$r1" link set dev "$XM_MN_PORT" type bridge_slave mcast_flood off &&
+		xm_roam_plug r1
+}
+
+away_again() { xm_roam_move r2 && wait_registered_in 2001:db8:20:; }
+
+ns_from_unspec_count() {
+	fields "$XM_TMP/lost.pcap" "icmpv6.type == 135 && ipv6.src == :: && icmpv6.nd.ns.target_address == $XM_HA_ADDR && frame.time_epoch > $T_MOVE" frame.time_epoch | wc -l
+}
+asked_twice() { [ "$(ns_from_unspec_count)" -ge 2 ]; }
+
+ha_binding_gone() {
+	[ "$(xm_dctl ha -j binding show home-address "$XM_HOA" | jget "len(d['bindings'])")" = 0 ]
+}
+
+# Home with the answers lost: the MN solicits from :: again (RetransTimer,
+# doubling), sends no BU and no NS from the home address meanwhile; once an
+# answer gets through it deregisters.
+home_answer_lost() {
+	local n bu hoa_ns t_home
+	XM_CAPTURE_COUNT=5000 xm_capture_start mn "$XM_MN_IF" "$XM_TMP/lost.pcap" ip6 || return 1
+	T_MOVE=$(date +%s.%N)
+	home_without_flood || return 1
+	xm_retry 100 0.1 asked_twice || { echo "fewer than 2 NS from ::"; return 1; }
+	state_is deregistering || { bul "['state']"; return 1; }
+	bu=$(fields "$XM_TMP/lost.pcap" "mip6.mhtype == 5 && frame.time_epoch > $T_MOVE" frame.time_epoch | wc -l)
+	echo "NS from :: so far: $(ns_from_unspec_count), BUs: $bu"
+	[ "$bu" = 0 ] || return 1
+	ip -n "$(xm_ns r1)" link set dev "$XM_MN_PORT" type bridge_slave mcast_flood on || return 1
+	xm_retry 100 0.1 state_is home || return 1
+	# The BA came before the MN said "home" (its capture cannot see the BA,
+	# which XDP takes).
+	t_home=$(date +%s.%N)
+	xm_retry 50 0.1 ha_binding_gone || return 1
+	kill "$XM_CAPTURE_PID" 2>/dev/null
+	xm_capture_stop 3
+	n=$(ns_from_unspec_count)
+	hoa_ns=$(fields "$XM_TMP/lost.pcap" "icmpv6.type == 135 && ipv6.src == $XM_HOA && frame.time_epoch > $T_MOVE && frame.time_epoch < $t_home" frame.time_epoch | wc -l)
+	echo "NS from :: in all: $n; NS from the home address before the BA: $hoa_ns"
+	grep "did not answer a Neighbor Solicitation" "$XM_TMP/mn.log" | tail -n 2
+	[ "$hoa_ns" = 0 ]
+}
+
 main() {
 	roam_start tshark
 	t_fatal "HA and MN daemons start" start_daemons
@@ -121,6 +179,9 @@ main() {
 	t "the MN's neighbour entry for the HA holds the HA's address" ha_neighbour
 	t "CN reaches the home address directly, no tunnel" direct_at_home
 	t "the HA no longer proxies the home address; R1 has the MN's MAC for it" ha_let_go
+	t_fatal "away again: registered in R2's prefix" away_again
+	t "home, the HA's answers lost: asked again from ::, no BU; deregistered once answered" \
+		home_answer_lost
 	finish
 }
 

@@ -252,6 +252,8 @@ static bool ha_answered(struct mn *mn)
 	if (!mn->ha_probe || ndisc_dad_lladdr(&d->nd, mn->home_ifindex, &mn->bu.peer, lladdr))
 		return false;
 	ha_probe_end(mn);
+	pr_debug("home agent %s at %02x:%02x:%02x:%02x:%02x:%02x", addr6_str(&mn->bu.peer, &a),
+		 lladdr[0], lladdr[1], lladdr[2], lladdr[3], lladdr[4], lladdr[5]);
 	err = nl_neigh_set_reachable(&d->nl, mn->home_ifindex, &mn->bu.peer, lladdr);
 	if (err)
 		pr_warn("neighbour entry for the home agent %s: %s", addr6_str(&mn->bu.peer, &a),
@@ -275,6 +277,10 @@ static bool ha_unresolved(struct mn *mn, unsigned long long now)
 		return false;
 	if (now >= mn->ha_solicit_ns) {
 		mn->ha_solicit_ms = mn->ha_solicit_ms * 2 > max_ms ? max_ms : mn->ha_solicit_ms * 2;
+		pr_packet(LOG_NOTICE,
+			  "home agent %s did not answer a Neighbor Solicitation from ::, "
+			  "deregistration waits; asking again",
+			  addr6_str(&mn->bu.peer, &(struct addr6_buf){}));
 		solicit_ha(mn, now);
 	}
 	return true;
