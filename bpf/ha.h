@@ -10,6 +10,7 @@
 #define XMIP6_HA_H
 
 #include <linux/bpf.h>
+#include <linux/icmpv6.h>
 #include <bpf/bpf_helpers.h>
 
 #include "xmip6.h"
@@ -164,21 +165,58 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 }
 
 /*
+ * HA: a Mobile Prefix Solicitation from a mobile node away from home (RFC
+ * 6275 section 11.4.3), @ip6 to our address from the binding's care-of
+ * address with its home address in a Home Address option (xdp_ha_hao()
+ * checked both). The stack, without MIP6, would answer the option with
+ * Parameter Problem; the daemon's prefix discovery (user/roles/disc_ha.c)
+ * answers the MPS. Handed up whole, flagged XMIP6_SIGNAL_F_MPS
+ * (ha_mps_daemon accompanies xdp_signal()'s verdict), and dropped. Returns
+ * -1 for any other upper layer, or without a daemon.
+ */
+static __always_inline int xdp_ha_mps(struct xdp_md *ctx, struct cursor c,
+				      const struct ipv6hdr *ip6)
+{
+	__u32 plen = bpf_ntohs(ip6->payload_len);
+	void *payload = c.pos;
+	__u8 *type;
+	int verdict;
+
+	if (ipv6_skip_ext(&c, ip6) != IPPROTO_ICMPV6)
+		return -1;
+	/* Its type octet must lie in the payload, not in link padding. */
+	if ((__u32)(c.pos - payload) >= plen)
+		return -1;
+	type = cursor_pull(&c, 1);
+	if (!type || *type != ICMPV6_MOBILE_PREFIX_SOL)
+		return -1;
+	verdict = xdp_signal(ctx, sizeof(struct ethhdr), sizeof(*ip6) + plen, XMIP6_SIGNAL_F_MPS);
+	if (verdict >= 0)
+		STAT_INC(ha_mps_daemon);
+	return verdict;
+}
+
+/*
  * HA: a packet to our own address with a Home Address option and no binding
  * for it from its source (RFC 6275 section 9.3.1): dropped, and handed to
- * the daemon for its Binding Error. Returns -1 for anything else.
+ * the daemon for its Binding Error; with one, a Mobile Prefix Solicitation
+ * goes to the daemon (xdp_ha_mps). Returns -1 for anything else.
  */
 static __always_inline int xdp_ha_hao(struct xdp_md *ctx, struct cursor c,
 				      const struct ipv6hdr *ip6)
 {
 	struct xmip6_config *cfg;
+	int check;
 
 	if (!may_carry_hao(ip6->nexthdr))
 		return -1;
 	cfg = config_get();
 	if (!cfg || !addr_equal(&ip6->daddr, &cfg->ha_addr))
 		return -1;
-	return xdp_hao_stage(ctx, c, ip6, true);
+	check = xdp_hao_unbound(ctx, c, ip6);
+	if (check == HAO_BOUND)
+		return xdp_ha_mps(ctx, c, ip6);
+	return xdp_hao_verdict(ctx, ip6, check, true);
 }
 
 /*

@@ -45,8 +45,9 @@ static __always_inline bool may_carry_hao(__u8 nh)
 
 /* What xdp_hao_unbound() found. */
 enum hao_check {
-	HAO_NONE = 0,	   /* no Home Address option, or one the binding vouches for */
+	HAO_NONE = 0,	   /* no Home Address option */
 	HAO_UNBOUND = 1,   /* one the receiver must drop (section 9.3.1) */
+	HAO_BOUND = 2,	   /* one the binding vouches for, from its care-of address */
 	HAO_MALFORMED = -1 /* a header or option running past its bounds */
 };
 
@@ -75,20 +76,22 @@ static __always_inline int xdp_hao_unbound(struct xdp_md *ctx, struct cursor c,
 		return HAO_MALFORMED;
 	b = binding_lookup(&hoa);
 	if (b && addr_equal(&b->care_of_addr, &ip6->saddr))
-		return HAO_NONE;
+		return HAO_BOUND;
 	return HAO_UNBOUND;
 }
 
 /*
- * The HA's and MN's stage (@at_ha: whose counter): a packet with a Home
- * Address option no binding vouches for is dropped and handed up. Returns
- * its counted verdict, a malformed header's, or -1 for anything else.
+ * The HA's and MN's verdict (@at_ha: whose counter) on what xdp_hao_unbound()
+ * found, @check: a packet with a Home Address option no binding vouches for
+ * is dropped and handed up. Returns its counted verdict, a malformed
+ * header's, or -1 for anything else.
  */
-static __always_inline int xdp_hao_stage(struct xdp_md *ctx, struct cursor c,
-					 const struct ipv6hdr *ip6, bool at_ha)
+static __always_inline int xdp_hao_verdict(struct xdp_md *ctx, const struct ipv6hdr *ip6, int check,
+					   bool at_ha)
 {
-	switch (xdp_hao_unbound(ctx, c, ip6)) {
+	switch (check) {
 	case HAO_NONE:
+	case HAO_BOUND:
 		return -1;
 	case HAO_UNBOUND:
 		break;
@@ -100,6 +103,13 @@ static __always_inline int xdp_hao_stage(struct xdp_md *ctx, struct cursor c,
 	if (at_ha)
 		return VERDICT(XDP_DROP, ha_hao_unbound);
 	return VERDICT(XDP_DROP, mn_hao_unbound);
+}
+
+/* xdp_hao_verdict() on the packet's own option: the whole stage. */
+static __always_inline int xdp_hao_stage(struct xdp_md *ctx, struct cursor c,
+					 const struct ipv6hdr *ip6, bool at_ha)
+{
+	return xdp_hao_verdict(ctx, ip6, xdp_hao_unbound(ctx, c, ip6), at_ha);
 }
 
 #endif /* XMIP6_HAO_H */

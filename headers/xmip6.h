@@ -302,6 +302,13 @@ struct xmip6_config {
  * answer the RH2 with Parameter Problem.
  */
 #define XMIP6_SIGNAL_F_MPA 0x4
+/*
+ * HA: not a Mobility Header packet but a Mobile Prefix Solicitation to the
+ * HA's address from a binding's care-of address, its home address in a Home
+ * Address option (RFC 6275 section 11.4.3), handed up whole and dropped by
+ * XDP: the stack would answer the option with Parameter Problem.
+ */
+#define XMIP6_SIGNAL_F_MPS 0x8
 
 struct xmip6_signal {
 	__u32 ifindex; /* device the packet arrived on */
@@ -373,6 +380,7 @@ struct xmip6_signal {
 	X(mn_rh2_accept, "MN: type 2 Routing header for our home address consumed")          \
 	X(rh2_bad, "MN: type 2 Routing header malformed or not for a home address, dropped") \
 	X(mn_rh2_daemon, "MN: Mobile Prefix Advertisement with its RH2 handed up (+ sig_*)") \
+	X(ha_mps_daemon, "HA: Mobile Prefix Solicitation with its HAO handed up (+ sig_*)")  \
 	X(ha_hao_unbound, "HA: Home Address option to the HA without binding, dropped")      \
 	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
 	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled") \

@@ -64,6 +64,7 @@ from scapy.all import (  # noqa: E402
     Raw,
 )
 from scapy.layers.inet6 import (  # noqa: E402
+    ICMPv6MPSol,
     MIP6MH_BA,
     MIP6MH_BRR,
     MIP6MH_BU,
@@ -92,6 +93,7 @@ CFG_F_ADMIT = 0x4  # XMIP6_CFG_F_ADMIT
 SIG_UNLISTED_BURST = 50  # XMIP6_SIG_UNLISTED_BURST
 SIGNAL_F_TUNNELLED = 0x1  # XMIP6_SIGNAL_F_TUNNELLED
 SIGNAL_F_HAO_UNBOUND = 0x2  # XMIP6_SIGNAL_F_HAO_UNBOUND
+SIGNAL_F_MPS = 0x8  # XMIP6_SIGNAL_F_MPS
 MARK_SIGNAL = 0x6d697036  # XMIP6_MARK_SIGNAL, "mip6"
 SIGNAL_MAX_LEN = 1280  # XMIP6_SIGNAL_MAX_LEN
 SIGNAL_RING_SIZE = 256 * 1024  # XMIP6_SIGNAL_RING_SIZE
@@ -1602,6 +1604,38 @@ def hao_unbound_fixtures():
     return fx
 
 
+def mps_fixtures():
+    """A Mobile Prefix Solicitation to the HA from a binding's care-of address,
+    its home address in a Home Address option (RFC 6275 section 11.4.3):
+    dropped and handed up whole, flagged MPS, for the daemon's MPA; the
+    stack, without MIP6, would answer the option with Parameter Problem."""
+    fx = []
+    H = dict(bindings=HA_BINDINGS, config=HA_SIG)
+    mps = IPv6(src=COA, dst=HA_ADDR) / doh_hao(HOA) / ICMPv6MPSol(id=777)
+    fx.append(Fx("xdp_ha: MPS with the HAO of a binding from its CoA: XDP_DROP, record "
+                 "flagged MPS", "xdp_ha", frame(mps), XDP_DROP,
+                 {"ha_mps_daemon": 1, "sig_to_daemon": 1}, None,
+                 signals=[Sig(mps, flags=SIGNAL_F_MPS)], **H))
+    fx.append(Fx("xdp_ha, no SIGNAL: the same MPS: XDP_PASS untouched (no daemon to answer)",
+                 "xdp_ha", frame(mps), XDP_PASS, {"rx_no_binding": 1}, bindings=HA_BINDINGS,
+                 config=HA_CONFIG))
+    p = IPv6(src="2001:db8:c0a::666", dst=HA_ADDR) / doh_hao(HOA) / ICMPv6MPSol(id=778)
+    fx.append(Fx("xdp_ha: MPS with the HAO of a binding from another CoA: XDP_DROP, record "
+                 "flagged HAO_UNBOUND (Binding Error, no MPA)", "xdp_ha", frame(p), XDP_DROP,
+                 {"ha_hao_unbound": 1}, None, signals=[Sig(p, flags=SIGNAL_F_HAO_UNBOUND)], **H))
+    p = IPv6(src=COA, dst=CN) / doh_hao(HOA) / ICMPv6MPSol(id=779)
+    fx.append(Fx("xdp_ha: MPS with a bound HAO to another node: not ours, XDP_PASS untouched",
+                 "xdp_ha", frame(p), XDP_PASS, {"rx_no_binding": 1}, **H))
+    # The payload ends with the Destination Options header: the ICMPv6 type
+    # octet behind it is link padding, not an MPS.
+    raw = bytearray(bytes(mps))
+    raw[4:6] = (len(doh_hao(HOA))).to_bytes(2, "big")
+    f = bytes(Ether(src=MAC_PEER, dst=MAC_A0, type=0x86DD) / Raw(bytes(raw)))
+    fx.append(Fx("xdp_ha: MPS type octet in link padding after the payload: XDP_PASS untouched",
+                 "xdp_ha", f, XDP_PASS, {"rx_no_binding": 1}, **H))
+    return fx
+
+
 def signal_tc_fixtures():
     """The daemon's own signalling (SO_MARK XMIP6_MARK_SIGNAL) leaves untouched."""
     fx = []
@@ -1871,7 +1905,7 @@ def main():
     fixtures = (xdp_ha_fixtures() + xdp_ha_pmtu_fixtures() + xdp_mn_fixtures() +
                 xdp_mn_pmtu_fixtures() + tc_fixtures() + tc_pmtu_fixtures() + gso_fixtures() +
                 signal_ha_fixtures() + signal_mn_fixtures() + signal_tc_fixtures() +
-                hao_unbound_fixtures())
+                hao_unbound_fixtures() + mps_fixtures())
     fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures()
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)

@@ -114,6 +114,13 @@ def icmps(pcap):
 cmd = sys.argv[1]
 if cmd == "request":            # src dst id
     send(IPv6(src=sys.argv[2], dst=sys.argv[3]) / ICMPv6HAADRequest(id=int(sys.argv[4]), R=0))
+elif cmd == "request-when":     # ready fifo src dst id: Scapy loaded, the request on "go"
+    ready, fifo, src, dst, i = sys.argv[2:7]
+    pkt = IPv6(src=src, dst=dst) / ICMPv6HAADRequest(id=int(i), R=0)
+    open(ready, "w").close()
+    with open(fifo) as f:
+        if f.read().strip() == "go":
+            send(pkt)
 elif cmd == "mps":              # coa ha hoa id
     coa, ha, hoa, i = sys.argv[2:6]
     icmp = bytearray(bytes(ICMPv6MPSol(id=int(i), cksum=0)))
@@ -163,6 +170,11 @@ elif cmd == "mps-sent":         # pcap coa ha hoa: the MN's MPS, HAO and checksu
         print("MPS from", coa, "HAO", hao, "id", struct.unpack("!H", m[4:6])[0], "checksum ok", ok_sum)
         sys.exit(0 if hao == hoa and ok_sum and len(m) == 8 else 1)
     sys.exit("no MPS")
+elif cmd == "errors-from":      # pcap src: no ICMPv6 error from src (the outer header's)
+    errs = [(t, dst, m[0], m[1]) for t, src, dst, final, rh2, m in icmps(sys.argv[2])
+            if m[0] < 128 and src == sys.argv[3]]
+    print("ICMPv6 errors from", sys.argv[3], errs)
+    sys.exit(1 if errs else 0)
 elif cmd == "requests":         # pcap src anycast: first gap ~3 s, new identifiers
     reqs = [(t, struct.unpack("!H", m[4:6])[0]) for t, src, dst, final, rh2, m
             in icmps(sys.argv[2]) if m[0] == 144 and src == sys.argv[3] and dst == sys.argv[4]]
@@ -226,12 +238,25 @@ withdrawn_drops_out() {
 	dhaad_round 4242 "$XM_HA_ADDR" "$RADVD_HA"
 }
 
+# The entry must be in the reply to a request sent while it lives, and then
+# drop out. The request comes from a process that loaded Scapy before the RA
+# went out and sends as soon as the list holds the entry, so no Python
+# start-up on a busy machine stands between the two; the drop-out is waited
+# for, not timed.
 expired_drops_out() {
+	local pcap=$XM_TMP/dhaad-4243.pcap go=$XM_TMP/dhaad-go ready=$XM_TMP/dhaad-ready pid
+	mkfifo "$go" && xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and icmp6 || return 1
+	xm_bg cn "$XM_PYTHON" "$XM_TMP/dhaad.py" request-when "$ready" "$go" "$XM_CN_ADDR" \
+		"$ANYCAST" 4243
+	pid=$XM_LAST_PID
+	xm_retry 150 0.1 test -e "$ready" || return 1
 	# XMIP6_TIME_SCALE: the entry must outlive a slowed (valgrind) round.
-	scapy_ra 20 $((2 * ${XMIP6_TIME_SCALE:-1})) || return 1
+	scapy_ra 20 $((4 * ${XMIP6_TIME_SCALE:-1})) || return 1
 	xm_retry 30 0.1 ha_list_has "$SCAPY_HA" 20 || return 1
-	dhaad_round 4243 "$SCAPY_HA" "$XM_HA_ADDR" "$RADVD_HA" || return 1
-	xm_retry 50 0.1 ha_list_lacks "$SCAPY_HA"
+	timeout 10 sh -c 'echo go >"$1"' - "$go" && xm_wait_pid "$pid" 10 || return 1
+	xm_retry 20 0.2 py reply "$pcap" 4243 "$SCAPY_HA" "$XM_HA_ADDR" "$RADVD_HA" || return 1
+	xm_capture_stop
+	xm_retry 150 0.1 ha_list_lacks "$SCAPY_HA"
 }
 
 retransmits() {
@@ -313,6 +338,19 @@ mpa_answers_mps() {
 		echo "$out" | grep -q "Prefix: 2001:db8:1::" && ! echo "$out" | grep -qi malformed
 }
 
+# RFC 6275 sections 6.3, 11.4.3: the HA takes an MPS behind a Home Address
+# option of a binding in XDP; its kernel, which has no HAO support, must not
+# answer it with Parameter Problem (ICMPv6 type 4, code 2: unrecognised
+# option), neither the Scapy node's (to the CN's address) nor the MN's.
+mps_no_param_problem() {
+	local n
+	py errors-from "$XM_TMP/mpa.pcap" "$XM_HA_ADDR" &&
+		py errors-from "$XM_TMP/mn.pcap" "$XM_HA_ADDR" || return 1
+	n=$(xm_dctl ha -j stats show | jget "d['dataplane']['ha_mps_daemon']") || return 1
+	echo "ha_mps_daemon $n"
+	[ "$n" -ge 2 ]
+}
+
 mps_unregistered_ignored() {
 	local pcap=$XM_TMP/mpa2.pcap
 	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 || return 1
@@ -348,6 +386,8 @@ main() {
 	t "the MPA's RH2 is consumed: no Parameter Problem leaves the MN" mpa_no_param_problem
 	t "MPS with a HAO gets an MPA with the home prefix and a type 2 routing header" \
 		mpa_answers_mps
+	t "... the HA's data plane took both MPS: no Parameter Problem from its kernel" \
+		mps_no_param_problem
 	t "MPS for a home address without a binding is not answered" mps_unregistered_ignored
 	finish
 }

@@ -101,13 +101,7 @@ back_home() {
 }
 
 main() {
-	xm_init
-	[ -x "$XM_D_BIN" ] || { echo "1..0 # SKIP $XM_D_BIN not built"; exit 0; }
-	command -v radvd >/dev/null || { echo "1..0 # SKIP radvd not installed"; exit 0; }
-	command -v tshark >/dev/null || { echo "1..0 # SKIP tshark not installed"; exit 0; }
-	t_fatal "roaming topology comes up" xm_topo_up
-	write_configs
-	t_fatal "radvd on R2, R3 and the home link" start_routers
+	roam_start tshark
 	t_fatal "MN starts at home: home prefix on-link, state home" start_at_home
 	t "moved to R2: registered in R2's prefix" leave_home
 	t "BU and BA on the wire, the BU within ${BU_WITHIN_S} s of the move" bu_on_wire_soon

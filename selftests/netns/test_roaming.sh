@@ -204,13 +204,23 @@ direct_at_home() {
 	[ "$after" -eq "$before" ]
 }
 
-main() {
+# shellcheck disable=SC2120 # the other roaming tests pass tools
+# roam_start [TOOL...]: how the roaming tests begin: the whole file skipped
+# without xmip6d, radvd or a TOOL; the rig, the configurations, the routers.
+roam_start() {
+	local tool
 	xm_init
 	[ -x "$XM_D_BIN" ] || { echo "1..0 # SKIP $XM_D_BIN not built"; exit 0; }
-	command -v radvd >/dev/null || { echo "1..0 # SKIP radvd not installed"; exit 0; }
+	for tool in radvd "$@"; do
+		command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool not installed"; exit 0; }
+	done
 	t_fatal "roaming topology comes up" xm_topo_up
 	write_configs
 	t_fatal "radvd on R2, R3 and the home link" start_routers
+}
+
+main() {
+	roam_start
 	t_fatal "HA and MN daemons start" start_daemons
 	t_fatal "MN registers a care-of address in R2's prefix" wait_registered_in 2001:db8:20:
 	t "the care-of address is the kernel's SLAAC address" coa_from_slaac

@@ -14,16 +14,24 @@ code under test. Each command prints one JSON document.
   rr_peer.py bu --hoa H --coa C --cn N --state FILE --seq S [--lifetime L]
       [--flags A] [--from-home] [--alt-coa A] [--no-ni] [--no-bad]
       [--bad-not-last] [--forge] [--home-index I] [--coa-index I]
+      [--rr both|home|care_of] [--second-hoa H2 --second-seq S2] [--watch S]
       A Binding Update (HAO from the care-of address, Nonce Indices, Binding
       Authorization Data last, computed here with Kbm from the saved tokens);
       reports the BA (status, sequence, lifetime, its BAD verified here).
+      --rr: return routability first, in the same process (the rr command's
+      checks reported as "rr"), the BU at once after the answers.
+      --second-hoa: then at once the home test and a BU for H2 from the
+      same care-of address (reported as "second": "answer", "rr").
+      --watch: then what the correspondent sends us during S seconds, as
+      "packets".
   rr_peer.py data --hoa H --coa C --cn N [--count K]
       K ICMPv6 echo requests from the care-of address with a HAO; reports
       the Binding Errors and echo replies that come back.
   rr_peer.py raw-mh --coa C --cn N --mh-type T
       A Mobility Header of type T (unknown types too); reports the answer.
-  rr_peer.py watch --cn N [--wait S] [--count K]
-      Reports the packets the correspondent sends us during S seconds.
+  rr_peer.py watch --cn N [--wait S] [--count K] [--ready FILE]
+      Reports the packets the correspondent sends us during S seconds
+      (FILE is created once the capture runs).
 """
 import argparse
 import hashlib
@@ -34,7 +42,7 @@ import struct
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 
 from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send, wrpcap  # noqa
 from scapy.layers.inet6 import HAO, ICMPv6EchoRequest
@@ -142,18 +150,24 @@ def tshark_fields(raw, fields):
         os.unlink(path)
 
 
-def exchange(pkts, cn, iface, wait, count=1, match=None, times=None):
+def exchange(pkts, cn, iface, wait, count=1, match=None, ready=None, times=None):
     """Send @pkts, return the raw IPv6 packets from @cn seen within @wait s;
-    their capture times go to the list @times if given."""
+    their capture times go to the list @times if given. Nothing is sent
+    (and @ready, a file, is not created) before the capture socket is open,
+    however slowly a busy machine starts its thread; the packets go out
+    together, through one socket, so a burst stays a burst under load."""
     def lf(p):
         return p.haslayer(IPv6) and p[IPv6].src == cn and (match is None or match(p))
 
+    started = threading.Event()
     sn = AsyncSniffer(iface=iface, filter="ip6 and src host %s" % cn, lfilter=lf,
-                      count=count, timeout=wait, store=True)
+                      count=count, timeout=wait, store=True, started_callback=started.set)
     sn.start()
-    time.sleep(0.3)
+    started.wait(30)
+    if ready:
+        open(ready, "w").close()
     if pkts:
-        send(pkts)  # one socket for all: a burst stays a burst under load
+        send(pkts)
     sn.join()
     if times is not None:
         times.extend(float(p.time) for p in (sn.results or []))
@@ -168,15 +182,15 @@ def is_mh(p, types):
 
 # ---- commands ----------------------------------------------------------------
 
-def cmd_rr(a):
+def rr_run(a, state, only):
+    """HoTI and CoTI (or the @only one), their answers checked except by
+    tshark; @state takes the nonce indices and tokens. Returns the report
+    and the raw answers for rr_tshark()."""
     res = {"ok": True}
-    state = {}
-    if a.only and os.path.exists(a.state):
-        with open(a.state) as f:
-            state = json.load(f)
+    raws = {}
     for kind, src, t_init, t_ans in (("home", a.hoa, MH_HOTI, MH_HOT),
                                      ("care_of", a.coa, MH_COTI, MH_COT)):
-        if a.only and a.only != kind:
+        if only and only != kind:
             continue
         cookie = os.urandom(8)
         mh = mh_header(t_init, b"\0\0" + cookie, b"")
@@ -191,23 +205,49 @@ def cmd_rr(a):
             r.update(out)
             r["dst_ok"] = out["dst"] == src and "rt2" not in out and "hao" not in out
             r["cookie_ok"] = out.get("cookie") == cookie.hex()
+            r["cookie_sent"] = cookie.hex()
             r["len_ok"] = out["mh_len"] == 24
-            tf = tshark_fields(got[0], ["mip6.mhtype", "mip6.%s.nindex" % ("hot" if kind ==
-                                        "home" else "cot"),
-                                        "mip6.%s.cookie" % ("hot" if kind == "home" else "cot")])
-            r["tshark"] = tf
-            r["tshark_ok"] = bool(tf) and tf[0] == str(t_ans) and \
-                tf[1] == str(out.get("nonce_index")) and \
-                tf[2].replace(":", "").lower().removeprefix("0x") == cookie.hex()
             state[kind + "_index"] = out.get("nonce_index")
             state[kind + "_token"] = out.get("token")
-            res["ok"] &= r["dst_ok"] and r["cookie_ok"] and r["len_ok"] and \
-                r["checksum_ok"] and r["tshark_ok"]
+            raws[kind] = got[0]
+            res["ok"] &= r["dst_ok"] and r["cookie_ok"] and r["len_ok"] and r["checksum_ok"]
         else:
             res["ok"] = False
         res[kind] = r
+    return res, raws
+
+
+def rr_tshark(res, raws):
+    """tshark's decoding of each answer agrees (type, nonce index, cookie)."""
+    for kind, raw in raws.items():
+        r = res[kind]
+        t_ans, name = (MH_HOT, "hot") if kind == "home" else (MH_COT, "cot")
+        tf = tshark_fields(raw, ["mip6.mhtype", "mip6.%s.nindex" % name,
+                                 "mip6.%s.cookie" % name])
+        r["tshark"] = tf
+        r["tshark_ok"] = bool(tf) and tf[0] == str(t_ans) and \
+            tf[1] == str(r.get("nonce_index")) and \
+            tf[2].replace(":", "").lower().removeprefix("0x") == r["cookie_sent"]
+        res["ok"] &= r["tshark_ok"]
+
+
+def load_state(a, keep):
+    if keep and os.path.exists(a.state):
+        with open(a.state) as f:
+            return json.load(f)
+    return {}
+
+
+def save_state(a, state):
     with open(a.state, "w") as f:
         json.dump(state, f)
+
+
+def cmd_rr(a):
+    state = load_state(a, a.only)
+    res, raws = rr_run(a, state, a.only)
+    rr_tshark(res, raws)
+    save_state(a, state)
     print(json.dumps(res))
     return 0
 
@@ -251,9 +291,8 @@ def build_bu(a, state):
     return bytes(mh), kbm, (a.hoa if dereg else coa)
 
 
-def cmd_bu(a):
-    with open(a.state) as f:
-        state = json.load(f)
+def bu_exchange(a, state):
+    """The BU @a describes, with the tokens in @state; the BA decoded, or None."""
     mh, kbm, reg_coa = build_bu(a, state)
     if a.from_home:
         pkt = IPv6(src=a.hoa, dst=a.cn, nh=135) / Raw(mh)
@@ -262,11 +301,42 @@ def cmd_bu(a):
             nh=135, options=[HAO(hoa=a.hoa)]) / Raw(mh)
     got = exchange([pkt], a.cn, a.iface, a.wait, match=lambda p: is_mh(p, (MH_BA,)))
     if not got:
-        print(json.dumps({"answer": None}))
-        return 0
+        return None
     out, mh_ans = parse_ipv6(got[0])
-    decode_mh(out, mh_ans, kbm, reg_coa, a.cn)
-    print(json.dumps({"answer": out}))
+    return decode_mh(out, mh_ans, kbm, reg_coa, a.cn)
+
+
+def cmd_bu(a):
+    rr = raws = None
+    if a.rr:
+        # Return routability and the BU in one process, the BU right after
+        # the answers: tests with second-scale nonce lifetimes must not lose
+        # them to a second Python start-up on a busy machine. tshark's
+        # check of the answers comes after the BU.
+        only = None if a.rr == "both" else a.rr
+        state = load_state(a, only)
+        rr, raws = rr_run(a, state, only)
+        save_state(a, state)
+    else:
+        state = load_state(a, True)
+    res = {"answer": bu_exchange(a, state)}
+    second = None
+    if a.second_hoa:
+        # Another home address at the same care-of address, at once: its
+        # home test, the care-of keygen token reused (section 5.2.5).
+        b = argparse.Namespace(**vars(a))
+        b.hoa, b.seq = a.second_hoa, a.second_seq
+        state2 = dict(state)
+        second = rr_run(b, state2, "home")
+        res["second"] = {"answer": bu_exchange(b, state2), "rr": second[0]}
+    if a.watch:
+        res["packets"] = watch(a, a.watch, 0)
+    if rr is not None:
+        rr_tshark(rr, raws)
+        res["rr"] = rr
+    if second is not None:
+        rr_tshark(*second)
+    print(json.dumps(res))
     return 0
 
 
@@ -305,13 +375,16 @@ def cmd_raw_mh(a):
     return 0
 
 
-def cmd_watch(a):
-    got = exchange([], a.cn, a.iface, a.wait, count=a.count)
+def watch(a, wait, count, ready=None):
     res = []
-    for raw in got:
+    for raw in exchange([], a.cn, a.iface, wait, count=count, ready=ready):
         out, mh = parse_ipv6(raw)
         res.append(decode_mh(out, mh) if mh is not None else out)
-    print(json.dumps({"packets": res}))
+    return res
+
+
+def cmd_watch(a):
+    print(json.dumps({"packets": watch(a, a.wait, a.count, a.ready)}))
     return 0
 
 
@@ -323,6 +396,11 @@ def main():
     p.add_argument("--cn", required=True)
     p.add_argument("--state")
     p.add_argument("--only", choices=["home", "care_of"])
+    p.add_argument("--rr", choices=["both", "home", "care_of"])
+    p.add_argument("--watch", type=float)
+    p.add_argument("--second-hoa")
+    p.add_argument("--second-seq", type=int, default=1)
+    p.add_argument("--ready")
     p.add_argument("--seq", type=int, default=1)
     p.add_argument("--lifetime", type=int, default=400)
     p.add_argument("--flags", default="A")

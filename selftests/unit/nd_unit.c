@@ -3,7 +3,8 @@
  * nd_unit.c - unit tests of the receive side of user/net/ndisc.c: Neighbor
  * Solicitation and Advertisement validity (RFC 4861 7.1.1, 7.1.2), the
  * options walk, and the proxy DAD matching of RFC 4862 5.4.3/5.4.4 on
- * probes set up by hand (no socket). Messages are written out octet by
+ * probes set up by hand (no socket), and the link-layer address an NA
+ * leaves on a probe (RFC 6275 11.5.4's resolution from ::). Messages are written out octet by
  * octet from the RFC 4861 4.3/4.4 layouts.
  *
  * Prints TAP lines ("ok N - ...", "not ok N - ..."), exits 1 on any failure.
@@ -130,7 +131,7 @@ static void test_take(void)
 	struct ndisc nd = {.fd = -1, .raw_fd = -1};
 	struct ndisc_rx_meta dad = meta("::", SNODE, 255), ll = meta("fe80::1", SNODE, 255);
 	struct ndisc_rx_meta all = meta("fe80::1", "ff02::1", 255);
-	__u8 p[64];
+	__u8 p[64], lla[6];
 	size_t len;
 
 	nd.dad[0] = (struct ndisc_dad){.active = true, .ifindex = 2, .target = a6(HOA)};
@@ -147,8 +148,18 @@ static void test_take(void)
 	      "another node's DAD NS for the target marks its probe (5.4.3)");
 	check(ndisc_take(&nd, p, len, &dad) == 0, "a second one marks nothing new");
 	len = make(p, 136, 0x20, "2001:db8:1::a", 2);
+	check(ndisc_dad_lladdr(&nd, 2, &nd.dad[5].target, lla) == -ENOENT,
+	      "no link-layer address before an NA");
 	check(ndisc_take(&nd, p, len, &all) == 1 && nd.dad[5].in_use,
 	      "an NA for the target marks its probe (5.4.4)");
+	check(ndisc_dad_lladdr(&nd, 2, &nd.dad[5].target, lla) == 0 && !memcmp(lla, mac, 6),
+	      "... and its Target Link-Layer Address option is kept");
+	check(ndisc_dad_lladdr(&nd, 2, &nd.dad[0].target, lla) == -ENOENT,
+	      "a DAD NS gives no link-layer address");
+	len = make(p, 136, 0x20, HOA, 0);
+	check(ndisc_take(&nd, p, len, &all) == 0 &&
+		      ndisc_dad_lladdr(&nd, 2, &nd.dad[0].target, lla) == -ENOENT,
+	      "an NA without the option gives none either");
 	len = make(p, 136, 0x20, "2001:db8:1::b", 2);
 	check(ndisc_take(&nd, p, len, &all) == 0, "an NA for a target nobody probes: 0");
 	len = make(p, 136, 0x40, "2001:db8:1::b", 2);

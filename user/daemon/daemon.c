@@ -344,6 +344,10 @@ int daemon_signal_record(void *ctx, void *data, size_t size)
 		hand_packet(d, &d->mpa, sig);
 		return 0;
 	}
+	if (sig->flags & XMIP6_SIGNAL_F_MPS) {
+		hand_packet(d, &d->mps, sig);
+		return 0;
+	}
 	receive(d, sig->packet, sig->len, sig->ifindex, sig->flags & XMIP6_SIGNAL_F_TUNNELLED);
 	return 0;
 }
@@ -389,6 +393,14 @@ static void latency_note(struct daemon_latency *h, unsigned long long ns)
 	h->bucket[i]++;
 	h->count++;
 	h->sum_ns += ns;
+}
+
+int daemon_mps_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
+{
+	if (fn && d->mps.fn)
+		return -EEXIST;
+	d->mps = (struct daemon_packet_handler){.fn = fn, .arg = arg};
+	return 0;
 }
 
 int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,

@@ -216,6 +216,7 @@ struct daemon {
 	struct daemon_mh_handler mh[MH_TYPE_KNOWN_MAX + 1];
 	struct daemon_packet_handler hao_unbound;
 	struct daemon_packet_handler mpa;
+	struct daemon_packet_handler mps;
 	struct daemon_role roles[DAEMON_MAX_ROLES];
 	int n_roles;
 	const struct daemon_bcache_ops *bcache; /* NULL: no role keeps one */
@@ -253,6 +254,8 @@ int daemon_mh_handler_reg(struct daemon *d, __u8 type, daemon_mh_fn fn, void *ar
 int daemon_hao_unbound_reg(struct daemon *d, daemon_packet_fn fn, void *arg);
 /* @fn takes the data plane's XMIP6_SIGNAL_F_MPA packets, RH2 included (-EEXIST); NULL: nobody. */
 int daemon_mpa_reg(struct daemon *d, daemon_packet_fn fn, void *arg);
+/* @fn takes the data plane's XMIP6_SIGNAL_F_MPS packets, HAO included (-EEXIST); NULL: nobody. */
+int daemon_mps_reg(struct daemon *d, daemon_packet_fn fn, void *arg);
 
 /*
  * Run @fn when @fd is readable (daemon_watch) or at every 50 ms tick

@@ -215,15 +215,22 @@ static int send_dad_ns(struct ndisc *nd, int ifindex, const struct in6_addr *tar
 	return n == (ssize_t)sizeof(pkt) ? 0 : -EIO;
 }
 
-static struct ndisc_dad *dad_find(struct ndisc *nd, int ifindex, const struct in6_addr *target)
+static int dad_index(const struct ndisc *nd, int ifindex, const struct in6_addr *target)
 {
 	for (int i = 0; i < NDISC_MAX_DAD; i++) {
-		struct ndisc_dad *d = &nd->dad[i];
+		const struct ndisc_dad *d = &nd->dad[i];
 
 		if (d->active && d->ifindex == ifindex && IN6_ARE_ADDR_EQUAL(&d->target, target))
-			return d;
+			return i;
 	}
-	return NULL;
+	return -1;
+}
+
+static struct ndisc_dad *dad_find(struct ndisc *nd, int ifindex, const struct in6_addr *target)
+{
+	int i = dad_index(nd, ifindex, target);
+
+	return i < 0 ? NULL : &nd->dad[i];
 }
 
 int ndisc_dad_start(struct ndisc *nd, int ifindex, const struct in6_addr *target)
@@ -280,6 +287,17 @@ int ndisc_dad_finish(struct ndisc *nd, int ifindex, const struct in6_addr *targe
 	if (!group_users(nd, ifindex, &group))
 		group_membership(nd, ifindex, &group, false);
 	return in_use ? 1 : 0;
+}
+
+int ndisc_dad_lladdr(const struct ndisc *nd, int ifindex, const struct in6_addr *target,
+		     __u8 lladdr[6])
+{
+	int i = dad_index(nd, ifindex, target);
+
+	if (i < 0 || !nd->dad[i].has_lladdr)
+		return -ENOENT;
+	memcpy(lladdr, nd->dad[i].lladdr, sizeof(nd->dad[i].lladdr));
+	return 0;
 }
 
 /* -- receive ---------------------------------------------------------------- */
@@ -358,7 +376,15 @@ static int nd_match(struct ndisc *nd, const struct ndisc_rx_meta *meta, const st
 {
 	struct ndisc_dad *d = dad_find(nd, meta->ifindex, &msg->target);
 
-	if (!d || d->in_use)
+	if (!d)
+		return 0;
+	/* The latest answer's link-layer address (an NA with Override set
+	 * replaces a cached one, RFC 4861 7.2.5). */
+	if (msg->type == ND_NEIGHBOR_ADVERT && msg->has_tlla) {
+		d->has_lladdr = true;
+		memcpy(d->lladdr, msg->tlla, sizeof(d->lladdr));
+	}
+	if (d->in_use)
 		return 0;
 	/*
 	 * Any NA for the target means a node has it (RFC 4862 5.4.4); an NS

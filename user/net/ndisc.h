@@ -15,7 +15,9 @@
  *    timeout; seeing one means the address is in use (BA status 134).
  *
  * The mobile node uses the unsolicited NA too, when it is back home
- * (section 11.5.4).
+ * (section 11.5.4), and the probe's NS from :: to learn its home agent's
+ * link-layer address before the deregistration's BA (the answer's Target
+ * Link-Layer Address option is kept).
  */
 #ifndef XMIP6_NDISC_H
 #define XMIP6_NDISC_H
@@ -31,6 +33,11 @@ struct ndisc_dad {
 	int ifindex;
 	struct in6_addr target;
 	bool in_use; /* an answer was seen */
+	/* The Target Link-Layer Address option of the last NA for the
+	 * target: a probe doubles as address resolution from :: (the
+	 * mobile node's for its home agent, RFC 6275 section 11.5.4). */
+	bool has_lladdr;
+	__u8 lladdr[6];
 };
 
 struct ndisc {
@@ -72,6 +79,14 @@ int ndisc_read(struct ndisc *nd);
  * such probe. Leaves the solicited-node group.
  */
 int ndisc_dad_finish(struct ndisc *nd, int ifindex, const struct in6_addr *target);
+
+/*
+ * The link-layer address the last NA for a running probe's target carried
+ * (its Target Link-Layer Address option): 0 and @lladdr filled, -ENOENT when
+ * there is no such probe or no such NA yet.
+ */
+int ndisc_dad_lladdr(const struct ndisc *nd, int ifindex, const struct in6_addr *target,
+		     __u8 lladdr[6]);
 
 /* ---- receive side: the parse, separate from the socket (fuzzed, unit-tested) ---- */
 

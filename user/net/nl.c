@@ -181,6 +181,13 @@ int nl_neigh_set_permanent(struct nl *nl, int ifindex, const struct in6_addr *ad
 			 NUD_PERMANENT, 0, lladdr);
 }
 
+int nl_neigh_set_reachable(struct nl *nl, int ifindex, const struct in6_addr *addr,
+			   const __u8 lladdr[6])
+{
+	return neigh_req(nl, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, ifindex, addr,
+			 NUD_REACHABLE, 0, lladdr);
+}
+
 int nl_neigh_del(struct nl *nl, int ifindex, const struct in6_addr *addr)
 {
 	return neigh_req(nl, RTM_DELNEIGH, 0, ifindex, addr, 0, 0, NULL);

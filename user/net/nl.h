@@ -39,6 +39,13 @@ int nl_proxy_dump(struct nl *nl, int ifindex, nl_proxy_cb cb, void *ctx);
  */
 int nl_neigh_set_permanent(struct nl *nl, int ifindex, const struct in6_addr *addr,
 			   const __u8 lladdr[6]);
+/*
+ * Reachable neighbour entry ADDR -> @lladdr on @ifindex, replacing any
+ * entry: what an answered Neighbor Solicitation of our own told us; the
+ * kernel's NUD takes over from there (stale after its reachable time).
+ */
+int nl_neigh_set_reachable(struct nl *nl, int ifindex, const struct in6_addr *addr,
+			   const __u8 lladdr[6]);
 int nl_neigh_del(struct nl *nl, int ifindex, const struct in6_addr *addr);
 
 /* Link-layer address of @ifindex (6 octets); -EOPNOTSUPP when not Ethernet-like. */

@@ -354,6 +354,15 @@ static void take_mps(void *arg, const struct disc_mp_pkt *mp, bool csum_ok, unsi
 	answer_mps(h, mp->icmp, mp->icmp_len, &mp->home_addr, &mp->src);
 }
 
+/* The same MPS as the data plane hands it up (XMIP6_SIGNAL_F_MPS): XDP consumed it. */
+static void take_mps_record(struct daemon *d, void *arg, const void *packet, size_t len,
+			    int ifindex)
+{
+	(void)d;
+	(void)ifindex;
+	disc_mp_take(packet, len, disc_parse_mps_pkt, take_mps, arg, mono_now_ns());
+}
+
 static void pkt_readable(struct daemon *d, void *arg, unsigned long long now)
 {
 	struct disc_ha *h = arg;
@@ -406,6 +415,7 @@ int disc_ha_home_link(struct disc_ha *h, int ifindex)
 
 static void ha_free(struct disc_ha *h)
 {
+	daemon_mps_reg(h->d, NULL, NULL);
 	disc_socks_close(&h->socks);
 	free(h);
 }
@@ -440,7 +450,8 @@ int disc_ha_start(struct daemon *d, struct disc_ha **out)
 					   if_nametoindex(cfg->interfaces[i]), cfg->interfaces[i]);
 	}
 	if (!err)
-		err = disc_socks_hook(d, &h->socks, icmp_readable, pkt_readable, list_tick, h);
+		err = disc_socks_hook(d, &h->socks, icmp_readable, pkt_readable, list_tick, h)
+			      ?: daemon_mps_reg(d, take_mps_record, h);
 	if (err) {
 		/* Hooks registered before a failure stay only when the daemon
 		 * goes on, which it does not: the home agent fails to start. */

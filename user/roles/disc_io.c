@@ -173,23 +173,31 @@ static int pkt_recv(int fd, void *buf, size_t size)
 	return from.sll_pkttype == PACKET_OUTGOING ? 0 : (int)n;
 }
 
-void disc_mp_read(int fd, void *buf, size_t size,
+void disc_mp_take(const void *pkt, size_t len,
 		  int (*parse)(const void *pkt, size_t len, struct disc_mp_pkt *out),
 		  disc_mp_fn take, void *arg, unsigned long long now)
 {
 	struct disc_mp_pkt mp;
-	int i, n, err;
+	int err;
+
+	/* -EPROTO: only the checksum is wrong, the rest is there. */
+	err = parse(pkt, len, &mp);
+	if (!err || err == -EPROTO)
+		take(arg, &mp, !err, now);
+}
+
+void disc_mp_read(int fd, void *buf, size_t size,
+		  int (*parse)(const void *pkt, size_t len, struct disc_mp_pkt *out),
+		  disc_mp_fn take, void *arg, unsigned long long now)
+{
+	int i, n;
 
 	for (i = 0; i < DISC_READ_BUDGET; i++) {
 		n = pkt_recv(fd, buf, size);
 		if (n < 0)
 			return;
-		if (!n)
-			continue;
-		/* -EPROTO: only the checksum is wrong, the rest is there. */
-		err = parse(buf, n, &mp);
-		if (!err || err == -EPROTO)
-			take(arg, &mp, !err, now);
+		if (n)
+			disc_mp_take(buf, n, parse, take, arg, now);
 	}
 }
 

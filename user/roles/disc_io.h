@@ -55,6 +55,15 @@ typedef void (*disc_mp_fn)(void *arg, const struct disc_mp_pkt *mp, bool csum_ok
 			   unsigned long long now_ns);
 
 /*
+ * One IPv6 packet @pkt of @len octets (off the packet socket, or handed up
+ * by the data plane) parsed by @parse: an MPS or MPA to @take(@arg), with
+ * whether its checksum is right; anything else is ignored.
+ */
+void disc_mp_take(const void *pkt, size_t len,
+		  int (*parse)(const void *pkt, size_t len, struct disc_mp_pkt *out),
+		  disc_mp_fn take, void *arg, unsigned long long now_ns);
+
+/*
  * Every packet queued on the packet socket @fd (up to DISC_READ_BUDGET),
  * read into @buf and parsed by @parse (disc_parse_mps_pkt or
  * disc_parse_mpa_pkt): each MPS or MPA to @take(@arg), with whether its

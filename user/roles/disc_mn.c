@@ -283,15 +283,9 @@ static void take_mpa_pkt(void *arg, const struct disc_mp_pkt *mp, bool csum_ok,
 static void take_mpa_record(struct daemon *d, void *arg, const void *packet, size_t len,
 			    int ifindex)
 {
-	struct disc_mp_pkt mp;
-	int err;
-
 	(void)d;
 	(void)ifindex;
-	/* -EPROTO: only the checksum is wrong, the rest is there. */
-	err = disc_parse_mpa_pkt(packet, len, &mp);
-	if (!err || err == -EPROTO)
-		take_mpa_pkt(arg, &mp, !err, mono_now_ns());
+	disc_mp_take(packet, len, disc_parse_mpa_pkt, take_mpa_pkt, arg, mono_now_ns());
 }
 
 static void pkt_readable(struct daemon *d, void *arg, unsigned long long now)

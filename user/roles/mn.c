@@ -79,6 +79,17 @@ struct mn {
 	bool bu_active;	 /* a BU is in flight */
 	bool registered; /* the home agent holds a binding (bu.reg_coa ...) */
 
+	/*
+	 * Back home, the home agent's link-layer address, asked from :: before
+	 * the deregistration BU goes out (solicit_ha): whether a probe is
+	 * running, whether an answer came since the move home, and when to
+	 * ask again without one (every RetransTimer, doubling).
+	 */
+	bool ha_probe;
+	bool ha_resolved;
+	unsigned long long ha_solicit_ns;
+	unsigned int ha_solicit_ms;
+
 	struct ro *ro;	      /* route optimisation (ro.c), NULL for policy "none" */
 	struct disc_mn *disc; /* DHAAD and MPS (disc_mn.c), NULL when all is configured */
 };
@@ -201,21 +212,78 @@ static void home_bu_opts(struct mn *mn)
 }
 
 /*
- * Back home, the HA still defends the home address and tunnels what it sends
- * there, so a Neighbor Solicitation from the home address would get its
- * answer through the tunnel. Section 11.5.4: ask for the HA's link-layer
- * address from the unspecified address; the HA answers to all-nodes, which
- * completes the kernel's neighbour entry the BU is waiting on.
+ * Section 11.5.4: back home, the HA defends the home address and tunnels
+ * what is sent there until it accepts the deregistration, so the MN MUST NOT
+ * solicit its link-layer address from the home address: the answer would go
+ * into the tunnel. The kernel would, for the BU's next hop, unless it already
+ * knows the HA. So the MN asks from the unspecified address (the HA answers
+ * to all-nodes, RFC 4861 7.2.4), writes the answer into the kernel's
+ * neighbour cache (ha_answered), and only then sends the BU.
  */
-static void solicit_ha(struct mn *mn)
+static void solicit_ha(struct mn *mn, unsigned long long now)
 {
 	struct daemon *d = mn->d;
+	int err;
 
-	if (!d->nd_open)
-		return;
 	ndisc_dad_finish(&d->nd, mn->home_ifindex, &mn->bu.peer);
-	if (ndisc_dad_start(&d->nd, mn->home_ifindex, &mn->bu.peer))
-		pr_debug("Neighbor Solicitation for the home agent not sent");
+	err = ndisc_dad_start(&d->nd, mn->home_ifindex, &mn->bu.peer);
+	if (err)
+		pr_packet(LOG_WARNING, "Neighbor Solicitation for the home agent not sent: %s",
+			  strerror(-err));
+	mn->ha_probe = !err;
+	mn->ha_solicit_ns = now + (unsigned long long)mn->ha_solicit_ms * NSEC_PER_MSEC;
+}
+
+static void ha_probe_end(struct mn *mn)
+{
+	if (mn->ha_probe)
+		ndisc_dad_finish(&mn->d->nd, mn->home_ifindex, &mn->bu.peer);
+	mn->ha_probe = false;
+}
+
+/* The HA answered the probe: its link-layer address into the kernel's cache. */
+static bool ha_answered(struct mn *mn)
+{
+	struct daemon *d = mn->d;
+	struct addr6_buf a;
+	__u8 lladdr[6];
+	int err;
+
+	if (!mn->ha_probe || ndisc_dad_lladdr(&d->nd, mn->home_ifindex, &mn->bu.peer, lladdr))
+		return false;
+	ha_probe_end(mn);
+	pr_debug("home agent %s at %02x:%02x:%02x:%02x:%02x:%02x", addr6_str(&mn->bu.peer, &a),
+		 lladdr[0], lladdr[1], lladdr[2], lladdr[3], lladdr[4], lladdr[5]);
+	err = nl_neigh_set_reachable(&d->nl, mn->home_ifindex, &mn->bu.peer, lladdr);
+	if (err)
+		pr_warn("neighbour entry for the home agent %s: %s", addr6_str(&mn->bu.peer, &a),
+			strerror(-err));
+	return true;
+}
+
+/*
+ * Per tick while deregistering: true while the BU waits for the HA's answer
+ * (asked again every RetransTimer, doubling up to MAX_BINDACK_TIMEOUT).
+ */
+static bool ha_unresolved(struct mn *mn, unsigned long long now)
+{
+	unsigned int max_ms = mn->d->cfg.mn.max_timeout_s * 1000;
+
+	if (ha_answered(mn) && !mn->ha_resolved) {
+		mn->ha_resolved = true;
+		return false;
+	}
+	if (mn->ha_resolved)
+		return false;
+	if (now >= mn->ha_solicit_ns) {
+		mn->ha_solicit_ms = mn->ha_solicit_ms * 2 > max_ms ? max_ms : mn->ha_solicit_ms * 2;
+		pr_packet(LOG_NOTICE,
+			  "home agent %s did not answer a Neighbor Solicitation from ::, "
+			  "deregistration waits; asking again",
+			  addr6_str(&mn->bu.peer, &(struct addr6_buf){}));
+		solicit_ha(mn, now);
+	}
+	return true;
 }
 
 /* Send the BU in flight again, or for the first time (bul_transmit). */
@@ -225,15 +293,25 @@ static void transmit(struct mn *mn, unsigned long long now)
 	int ret;
 
 	home_bu_opts(mn);
+	if (deregistering(mn) && mn->d->nd_open) {
+		/* The first copy waits for the HA's answer (tick); each
+		 * retransmission asks again, keeping the kernel's entry
+		 * confirmed from :: rather than by its own probe. */
+		if (!mn->ha_resolved) {
+			if (!mn->ha_probe)
+				solicit_ha(mn, now);
+			return;
+		}
+		if (mn->bu.retransmissions)
+			solicit_ha(mn, now);
+	}
 	ret = bul_transmit(mn->d, &mn->bu, now);
 	if (ret == BUL_PACED)
 		return; /* tick() sends it when the rate lets it */
 	if (ret)
 		pr_warn("BU seq %u for care-of address %s not sent", mn->bu.seq,
 			addr6_str(&mn->bu.care_of_addr, &a));
-	if (deregistering(mn))
-		solicit_ha(mn);
-	else if (!ha_known(mn))
+	if (!deregistering(mn) && !ha_known(mn))
 		/* Section 11.4.1: find the home agent first; the BU goes out
 		 * when it answers (home_agent_found). */
 		disc_mn_need_home_agent(mn->disc, &mn->bu.care_of_addr);
@@ -247,6 +325,9 @@ static void start_bu(struct mn *mn, enum mn_state state, const struct in6_addr *
 
 	set_state(mn, state);
 	mn->bu_active = true;
+	ha_probe_end(mn);
+	mn->ha_resolved = false;
+	mn->ha_solicit_ms = dereg ? ndisc_retrans_time_ms(mn->home_ifindex) : 0;
 	/* The first home registration waits for the HA's proxy DAD. */
 	bul_start(&mn->bu, coa, dereg ? 0 : cfg->lifetime_s,
 		  mn->registered || dereg ? BUL_INITIAL_BINDACK_TIMEOUT_MS
@@ -447,8 +528,7 @@ static void ba_accepted(struct mn *mn, const struct mh_msg *msg, unsigned long l
 
 	mn->bu_active = false;
 	if (mn->state == MN_DEREGISTERING) {
-		if (d->nd_open)
-			ndisc_dad_finish(&d->nd, mn->home_ifindex, &mn->bu.peer);
+		ha_probe_end(mn);
 		mn->registered = false;
 		err = dp_binding_delete(&d->dp, &mn->bu.home_addr);
 		if (err && err != -ENOENT)
@@ -628,6 +708,16 @@ static void tick(struct daemon *d, void *arg, unsigned long long now)
 		pr_info("refreshing the binding with %s", addr6_str(&mn->bu.peer, &a));
 		start_bu(mn, MN_REGISTERING, &mn->coa);
 		return;
+	}
+	if (mn->bu_active && deregistering(mn) && d->nd_open) {
+		bool held = !mn->ha_resolved;
+
+		if (ha_unresolved(mn, now))
+			return;
+		if (held) {
+			transmit(mn, now); /* the first copy, held for the answer */
+			return;
+		}
 	}
 	if (mn->bu_active && bul_due(&mn->bu, now)) {
 		bul_backoff(&mn->bu, cfg->max_timeout_s * 1000);
