@@ -958,7 +958,8 @@ static int cmd_live(int argc, char **argv)
 	if (sent < 0)
 		goto detach;
 	printf("{\"item\":\"live\",\"case\":\"%s\",\"kind\":\"%s\",\"gen\":\"%s\",\"pid\":%d,"
-	       "\"bindings\":%u,\"active\":%u,\"frame_len\":%u,\"sent_len\":%u,\"seconds\":%.3f,\"sent\":%lld,"
+	       "\"bindings\":%u,\"active\":%u,\"frame_len\":%u,\"sent_len\":%u,\"seconds\":%.3f,"
+	       "\"sent\":%lld,"
 	       "\"cpu_ns\":%lld,\"delivered\":%llu,\"pps\":%.0f,\"sent_pps\":%.0f,"
 	       "\"delivered_len\":%.1f}\n",
 	       argv[1], argv[2], gen, (int)getpid(), n, active, flen, t.tmpl.len, t1 - t0, sent,
