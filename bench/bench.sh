@@ -218,13 +218,16 @@ xb_live_gen() {
 # dir, both in the HA's namespace).
 xb_inst_of() { if [ "$1" = 1 ]; then echo ha; else echo hab; fi; }
 
-# xb_nh_gen INST: the generation of INST's next-hop cache (0: off).
+# xb_nh_gen INST: the generation of INST's next-hop cache (0: off, or an
+# instance without one).
 xb_nh_gen() {
 	bpftool -j map dump pinned "$(xm_pin "$1")/nh_state" 2>/dev/null | "$XM_PYTHON" -c '
 import json, sys
-d = json.load(sys.stdin)
-v = d[0].get("formatted", d[0])["value"] if d else {}
-print(v.get("gen", 0) if isinstance(v, dict) else 0)'
+try:
+    d = json.load(sys.stdin)
+    print(int(d[0].get("formatted", d[0])["value"]["gen"]))
+except (ValueError, LookupError, TypeError, AttributeError):
+    print(0)'
 }
 
 xb_nh_on() { [ "$(xb_nh_gen "$1")" != 0 ]; }
