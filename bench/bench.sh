@@ -424,7 +424,7 @@ bench_scale() {
 # ksoftirqd only.
 
 bench_profile() {
-	local c n act line data pids sets="ha_encap:1 forward:1 ha_encap:$XB_BIG ha_decap:1"
+	local c n act data pids sets="ha_encap:1 forward:1 ha_encap:$XB_BIG ha_decap:1"
 	command -v perf >/dev/null || { xb_skip profile "" "no perf (linux-perf)"; return 0; }
 	xb_live_ready profile || return 1
 	[ "$XB_ACTIVE" -gt 0 ] && [ "$XB_ACTIVE" -lt "$XB_BIG" ] && sets+=" ha_encap:$XB_BIG:$XB_ACTIVE"
@@ -440,13 +440,13 @@ bench_profile() {
 		XB_WRAP=()
 		# The label xmbench printed (CASE_ws for a working set) and the
 		# home addresses in use.
-		line=$(grep '"item":"live"' "$XB_RAW" | tail -n 1)
-		c=$(sed 's/.*"case":"\([a-z_0-9]*\)".*/\1/' <<<"$line")
-		act=$(sed 's/.*"active":\([0-9]*\).*/\1/' <<<"$line")
 		# Only the run's own samples (the CPU also runs other work on a
 		# shared machine, other xmbench runs included): its softirq work
 		# is charged to it or to ksoftirqd.
-		pids=$(sed 's/.*"pid":\([0-9]*\).*/\1/' <<<"$line")
+		read -r c act pids < <(grep '"item":"live"' "$XB_RAW" | tail -n 1 | "$XM_PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+print(r["case"], r.get("active", r["bindings"]), r["pid"])')
 		pids+=,$(pgrep -x "ksoftirqd/$XB_CPU")
 		perf report -i "$data" --stdio --no-children --sort symbol --percent-limit 1 \
 			--pid "$pids" --percentage relative -g none 2>/dev/null | "$XM_PYTHON" -c 'import json, re, sys

@@ -545,8 +545,8 @@ def profile_section(raw):
             if share:
                 groups[name] = round(share, 1)
         key = r["case"] if r.get("bindings", 1) == 1 else "%s@%d" % (r["case"], r["bindings"])
-        out[key] = {"case": r["case"], "bindings": r.get("bindings", 1), "top": top[:10],
-                    "groups": groups}
+        out[key] = {"case": r["case"], "bindings": r.get("bindings", 1),
+                    "active": r.get("active"), "top": top[:10], "groups": groups}
     return out or None
 
 
