@@ -12,8 +12,8 @@
 #          in production: an xmip6d home agent per instance keeps its
 #          next-hop cache on (BENCH_DAEMON=0: xmip6ctl alone, the cache off)
 #   scale  HA encap, live and cost, with 1 .. 1,000,000 bindings
-#   profile  perf samples of HA encap (1 and BENCH_LIVE_BIG bindings), HA
-#          decap, kernel forwarding, seg6
+#   profile  perf samples of HA encap (1 and BENCH_LIVE_BIG bindings, all
+#          and BENCH_ACTIVE of them in use), HA decap, kernel forwarding, seg6
 #   register authenticated home registrations per second (xmip6d HA) and
 #          BU -> BA latency (bench/xmreg.c)
 #   handover 20 moves in the demo's roaming rig (bench/handover.sh)
@@ -438,10 +438,10 @@ bench_profile() {
 		XB_WRAP=(perf record -q -e cpu-clock -C "$XB_CPU" -g -D 600 -o "$data" --)
 		xb_live_spec "$c" || { XB_WRAP=(); return 1; }
 		XB_WRAP=()
-		# The label xmbench printed (CASE_ws for a working set) and the
-		# home addresses in use.
-		# Only the run's own samples (the CPU also runs other work on a
-		# shared machine, other xmbench runs included): its softirq work
+		# From the run's own line: the label xmbench printed (CASE_ws for
+		# a working set), the home addresses in use, and its PID: only
+		# the run's own samples count (the CPU also runs other work on a
+		# shared machine, other xmbench runs included); its softirq work
 		# is charged to it or to ksoftirqd.
 		read -r c act pids < <(grep '"item":"live"' "$XB_RAW" | tail -n 1 | "$XM_PYTHON" -c '
 import json, sys
