@@ -6,11 +6,14 @@
 #   cost   per-packet cost of every program path (BPF_PROG_TEST_RUN)
 #   live   what each device under test adds per packet over an XDP drop at
 #          its ingress, through a veth rig: xmip6 HA encap and decap (1 and
-#          BENCH_LIVE_BIG bindings), kernel IPv6 forwarding, plain XDP
-#          redirect, a naive XDP encap (bench.bpf.c), kernel seg6 encap
+#          BENCH_LIVE_BIG bindings, all of them in use, and BENCH_ACTIVE of
+#          them in use), kernel IPv6 forwarding, plain XDP redirect, a naive
+#          XDP encap (bench.bpf.c), kernel seg6 encap. The HA is deployed as
+#          in production: an xmip6d home agent per instance keeps its
+#          next-hop cache on (BENCH_DAEMON=0: xmip6ctl alone, the cache off)
 #   scale  HA encap, live and cost, with 1 .. 1,000,000 bindings
-#   profile  perf samples of HA encap (1 and BENCH_LIVE_BIG bindings), HA
-#          decap, kernel forwarding, seg6
+#   profile  perf samples of HA encap (1 and BENCH_LIVE_BIG bindings, all
+#          and BENCH_ACTIVE of them in use), HA decap, kernel forwarding, seg6
 #   register authenticated home registrations per second (xmip6d HA) and
 #          BU -> BA latency (bench/xmreg.c)
 #   handover 20 moves in the demo's roaming rig (bench/handover.sh)
@@ -32,7 +35,9 @@
 # Environment: BENCH_OUT (results directory, build/bench), BENCH_SECTIONS, BENCH_RUNS (cost runs, default 5),
 # BENCH_TC_RUNS (3), BENCH_REPEAT (1000000), BENCH_ROUNDS (live and scale
 # rounds, 4), BENCH_SECONDS (per live run, 2), BENCH_LIVE_BIG (1000000),
-# BENCH_SCALE ("1 1000 100000 1000000"), BENCH_FRAME_LEN (live frame
+# BENCH_ACTIVE (10000: the working set of the extra live rows, home
+# addresses in use out of BENCH_LIVE_BIG; 0: no such rows), BENCH_DAEMON
+# (1), BENCH_SCALE ("1 1000 100000 1000000"), BENCH_FRAME_LEN (live frame
 # octets, 78; 64..128), BENCH_GEN ("packet": the AF_PACKET generator even
 # where live frames work), BENCH_CPU (the CPU of every live run, 1),
 # BENCH_REG_NODES ("40000"), BENCH_REG_SECONDS (3), BENCH_REG_WINDOW (64),
@@ -53,6 +58,8 @@ XB_REPEAT=${BENCH_REPEAT:-1000000}
 XB_ROUNDS=${BENCH_ROUNDS:-4}
 XB_SECONDS=${BENCH_SECONDS:-2}
 XB_BIG=${BENCH_LIVE_BIG:-1000000}
+XB_ACTIVE=${BENCH_ACTIVE:-10000}
+XB_DAEMON=${BENCH_DAEMON:-1}
 XB_SCALE=${BENCH_SCALE:-1 1000 100000 1000000}
 XB_CPU=${BENCH_CPU:-$(($(nproc) > 1 ? 1 : 0))}
 export BENCH_FRAME_LEN=${BENCH_FRAME_LEN:-78}
@@ -68,6 +75,7 @@ XB_CN_PREFIX=2001:db8:cafe::/48
 # (hab: the HA's second instance, the one with many bindings)
 XM_ROLES="cost gen ha hab sink rmn rha"
 declare -A XB_FILLED=() # bindings in each HA instance's map
+declare -A XB_DPID=()   # the xmip6d of each HA instance
 XB_WRAP=()              # command prefix for xmbench live (the profile section's perf)
 XB_GEN=                 # the live generator, chosen once (xb_live_gen)
 XB_SEG6_SKIP=           # why seg6 cannot run here, when it cannot
@@ -210,13 +218,76 @@ xb_live_gen() {
 # dir, both in the HA's namespace).
 xb_inst_of() { if [ "$1" = 1 ]; then echo ha; else echo hab; fi; }
 
+# xb_nh_gen INST: the generation of INST's next-hop cache (0: off, or an
+# instance without one).
+xb_nh_gen() {
+	bpftool -j map dump pinned "$(xm_pin "$1")/nh_state" 2>/dev/null | "$XM_PYTHON" -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+    print(int(d[0].get("formatted", d[0])["value"]["gen"]))
+except (ValueError, LookupError, TypeError, AttributeError):
+    print(0)'
+}
+
+xb_nh_on() { [ "$(xb_nh_gen "$1")" != 0 ]; }
+
+# xb_inst_daemon INST N: start xmip6d as the home agent of INST, as it is
+# deployed: it attaches xdp_ha to h0 with room for N bindings and follows
+# the kernel's routes and neighbours (user/roles/nexthop.c), which keeps
+# the next-hop cache's generation and its lease current (bpf/fib.h: with
+# no daemon the cache is off and every packet does a FIB lookup). A
+# virtual home network with no mobile nodes configured: the bench writes
+# the bindings itself (xmbench fill), no BU is ever sent. Pinned to a CPU
+# other than the live runs' so that its ticks and its expiry walk do not
+# run on the measured CPU.
+xb_inst_daemon() {
+	local inst=$1 n=$2 conf=$XM_TMP/$1.conf cpu
+	cat >"$conf" <<EOC || return 1
+pin-dir = "$(xm_pin "$inst")";
+control-socket = "$XM_TMP/$inst.sock";
+home-agent = {
+  address = "$XB_HA_ADDR";
+  home-prefix = "$XB_HOA_PREFIX";
+  interfaces = [ "h0" ];
+  max-bindings = $n;
+};
+EOC
+	chmod 600 "$conf"
+	rm -f "$XM_TMP/$inst.sock"
+	xm_daemon "$inst" "$conf" "$XM_TMP/$inst-$n.log"
+	XB_DPID[$inst]=$XM_LAST_PID
+	cpu=$(((XB_CPU + 1) % $(nproc)))
+	taskset -apc "$cpu" "$XM_LAST_PID" >/dev/null 2>&1
+	if ! xm_retry 600 0.1 test -S "$XM_TMP/$inst.sock" || ! xm_retry 100 0.1 xb_nh_on "$inst"; then
+		xb_log "xmip6d ($inst, max-bindings $n) did not start, or its next-hop cache stayed off:"
+		tail -n 5 "$XM_TMP/$inst-$n.log" >&2
+		return 1
+	fi
+	printf '{"item":"cmd","cmd":"xmip6d -c %s.conf (HA, max-bindings %s, pinned to CPU %s)"}\n' \
+		"$inst" "$n" "$cpu" >>"$XB_RAW"
+}
+
+xb_inst_daemon_stop() {
+	local pid=${XB_DPID[$1]:-}
+	unset "XB_DPID[$1]"
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	xm_wait_pid "$pid" 10
+	rm -f "$XM_TMP/$1.sock"
+}
+
 # xb_inst_attach INST N: INST on h0 with exactly N bindings (a fresh
-# instance, filled once, when it held another number).
+# instance, with its daemon, filled once, when it held another number).
 xb_inst_attach() {
 	local inst=$1 n=$2
 	[ "${XB_FILLED[$inst]:-}" = "$n" ] || xb_unload "$inst" || return 1
-	xm_ctl "$inst" attach h0 role ha address "$XB_HA_ADDR" max-bindings "$n" \
-		>/dev/null || return 1
+	if [ "$XB_DAEMON" = 1 ] && [ -z "${XB_DPID[$inst]:-}" ]; then
+		xb_inst_daemon "$inst" "$n" || return 1
+	else
+		xm_ctl "$inst" attach h0 role ha address "$XB_HA_ADDR" max-bindings "$n" \
+			>/dev/null || return 1
+	fi
 	if [ "${XB_FILLED[$inst]:-}" != "$n" ]; then
 		xb_run "$XB_BIN" fill "$(xm_pin "$inst")/bindings" "$n" "$XB_COA" \
 			"$XB_HA_ADDR" || return 1
@@ -226,17 +297,22 @@ xb_inst_attach() {
 	fi
 }
 
-# xb_unload INST: remove an HA instance (its bindings map goes with it).
+# xb_unload INST: remove an HA instance (its bindings map goes with it)
+# and its daemon.
 xb_unload() {
 	unset "XB_FILLED[$1]"
+	xb_inst_daemon_stop "$1"
 	[ -e "$(xm_pin "$1")" ] || return 0
 	xm_ctl "$1" unload >/dev/null
 }
 
-# xb_live_case CASE N: prepare the HA for CASE (N bindings for ha_*), run
-# once, undo.
+# xb_live_case CASE N [ACTIVE]: prepare the HA for CASE (N bindings for
+# ha_*, of which the traffic uses ACTIVE: a working set, labelled
+# CASE_ws), run once, undo.
 xb_live_case() {
-	local c=$1 n=$2 ha kind=udp sink_ns sink_dev=s0 hoa inst='' counter='' before=0 after rc=0
+	local c=$1 n=$2 active=${3:-$2} label=$1 ha kind=udp sink_ns sink_dev=s0 hoa inst=''
+	local counter='' before=0 after miss0=0 miss1=0 rc=0
+	[ "$active" = "$n" ] || label=${c}_ws
 	ha=$(xm_ns ha)
 	sink_ns=$(xm_ns sink)
 	case $c in
@@ -251,7 +327,7 @@ xb_live_case() {
 		counter=${c}_fwd
 		[ "$c" = ha_decap ] && kind=tunnel
 		xb_inst_attach "$inst" "$n" || return 1
-		before=$(xm_stat "$inst" "$counter") || return 1
+		before=$(xm_stat "$inst" "$counter") && miss0=$(xm_stat "$inst" nh_miss) || return 1
 		;;
 	seg6)
 		hoa=$("$XB_BIN" hoa 0)
@@ -260,12 +336,15 @@ xb_live_case() {
 		;;
 	*) return 1 ;;
 	esac
-	xb_run "${XB_WRAP[@]}" taskset -c "$XB_CPU" "$XB_BIN" live "$c" "$kind" "$(xm_ns gen)" g0 \
-		"$(xb_mac ha h0)" "$sink_ns" "$sink_dev" "$n" "$XB_SECONDS" || rc=1
+	xb_run "${XB_WRAP[@]}" taskset -c "$XB_CPU" "$XB_BIN" live "$label" "$kind" "$(xm_ns gen)" \
+		g0 "$(xb_mac ha h0)" "$sink_ns" "$sink_dev" "$n" "$XB_SECONDS" "$active" || rc=1
 	if [ -n "$counter" ]; then
-		after=$(xm_stat "$inst" "$counter") || rc=1
-		printf '{"item":"live_check","case":"%s","bindings":%s,"counter":"%s","delta":%s}\n' \
-			"$c" "$n" "$counter" "$((after - before))" >>"$XB_RAW"
+		# nh_miss: packets that found no live next-hop slot and did a FIB
+		# lookup (all of them when the cache is off); nh_gen: its state.
+		after=$(xm_stat "$inst" "$counter") && miss1=$(xm_stat "$inst" nh_miss) || rc=1
+		printf '{"item":"live_check","case":"%s","bindings":%s,"counter":"%s","delta":%s,"nh_miss":%s,"nh_gen":%s}\n' \
+			"$label" "$n" "$counter" "$((after - before))" "$((miss1 - miss0))" \
+			"$(xb_nh_gen "$inst")" >>"$XB_RAW"
 	fi
 	case $c in
 	ha_encap | ha_decap) xm_ctl "$inst" detach h0 >/dev/null || rc=1 ;;
@@ -273,6 +352,13 @@ xb_live_case() {
 	redirect | naive_encap) ip -n "$ha" link set dev h0 xdpdrv off || rc=1 ;;
 	esac
 	return "$rc"
+}
+
+# xb_live_spec CASE[:N[:ACTIVE]]: xb_live_case of a case list's item.
+xb_live_spec() {
+	local spec
+	IFS=: read -r -a spec <<<"$1"
+	xb_live_case "${spec[0]}" "${spec[1]:-1}" ${spec[2]:+"${spec[2]}"}
 }
 
 # xb_live_ready SECTION: the rig and the generator; says so when SECTION
@@ -288,15 +374,20 @@ xb_round() { printf '{"item":"round","section":"%s","round":%s}\n' "$1" "$2" >>"
 
 bench_live() {
 	local r c cases="drop forward redirect naive_encap ha_encap:1 ha_encap:$XB_BIG"
+	local ws=''
+	# The working set: ACTIVE of the BIG bindings carry the traffic (the
+	# worst case, every binding in turn, is the one the target judges).
+	[ "$XB_ACTIVE" -gt 0 ] && [ "$XB_ACTIVE" -lt "$XB_BIG" ] && ws=1
+	[ -z "$ws" ] || cases+=" ha_encap:$XB_BIG:$XB_ACTIVE"
 	cases+=" drop_tunnel ha_decap:1 ha_decap:$XB_BIG"
+	[ -z "$ws" ] || cases+=" ha_decap:$XB_BIG:$XB_ACTIVE"
 	xb_live_ready live || return 1
 	[ -n "$XB_SEG6_SKIP" ] || cases+=" seg6"
-	xb_log "live: $XB_ROUNDS rounds of: $cases; ${XB_SECONDS}s each, ${BENCH_FRAME_LEN}-octet frames, generator $XB_GEN, CPU $XB_CPU"
+	xb_log "live: $XB_ROUNDS rounds of: $cases; ${XB_SECONDS}s each, ${BENCH_FRAME_LEN}-octet frames, generator $XB_GEN, CPU $XB_CPU, $([ "$XB_DAEMON" = 1 ] && echo "HA by xmip6d" || echo "HA by xmip6ctl alone: next-hop cache off")"
 	for ((r = 0; r < XB_ROUNDS; r++)); do
 		xb_round live "$r"
 		for c in $cases; do
-			[ "$c" = "${c%:*}" ] && c+=:1
-			xb_live_case "${c%:*}" "${c#*:}" || return 1
+			xb_live_spec "$c" || return 1
 		done
 	done
 }
@@ -333,23 +424,29 @@ bench_scale() {
 # ksoftirqd only.
 
 bench_profile() {
-	local c n data pids sets="ha_encap:1 forward:1 ha_encap:$XB_BIG ha_decap:1"
+	local c n act data pids sets="ha_encap:1 forward:1 ha_encap:$XB_BIG ha_decap:1"
 	command -v perf >/dev/null || { xb_skip profile "" "no perf (linux-perf)"; return 0; }
 	xb_live_ready profile || return 1
+	[ "$XB_ACTIVE" -gt 0 ] && [ "$XB_ACTIVE" -lt "$XB_BIG" ] && sets+=" ha_encap:$XB_BIG:$XB_ACTIVE"
 	[ -n "$XB_SEG6_SKIP" ] || sets+=" seg6:1"
 	xb_log "profile: perf record -e cpu-clock on CPU $XB_CPU: $sets"
 	for c in $sets; do
 		n=${c#*:}
-		c=${c%:*}
-		data=$XB_OUT/perf-$c-$n.data
+		n=${n%%:*}
+		data=$XB_OUT/perf-${c//:/-}.data
 		# -D: not the program's load and warm-up (0.3 s), the measurement.
 		XB_WRAP=(perf record -q -e cpu-clock -C "$XB_CPU" -g -D 600 -o "$data" --)
-		xb_live_case "$c" "$n" || { XB_WRAP=(); return 1; }
+		xb_live_spec "$c" || { XB_WRAP=(); return 1; }
 		XB_WRAP=()
-		# Only the run's own samples (the CPU also runs other work on a
-		# shared machine, other xmbench runs included): its softirq work
+		# From the run's own line: the label xmbench printed (CASE_ws for
+		# a working set), the home addresses in use, and its PID: only
+		# the run's own samples count (the CPU also runs other work on a
+		# shared machine, other xmbench runs included); its softirq work
 		# is charged to it or to ksoftirqd.
-		pids=$(grep '"item":"live"' "$XB_RAW" | tail -n 1 | sed 's/.*"pid":\([0-9]*\).*/\1/')
+		read -r c act pids < <(grep '"item":"live"' "$XB_RAW" | tail -n 1 | "$XM_PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+print(r["case"], r.get("active", r["bindings"]), r["pid"])')
 		pids+=,$(pgrep -x "ksoftirqd/$XB_CPU")
 		perf report -i "$data" --stdio --no-children --sort symbol --percent-limit 1 \
 			--pid "$pids" --percentage relative -g none 2>/dev/null | "$XM_PYTHON" -c 'import json, re, sys
@@ -359,7 +456,7 @@ for line in sys.stdin:
     if m:
         rows.append([float(m.group(1)), m.group(2)])
 print(json.dumps({"item": "profile", "case": sys.argv[1], "bindings": int(sys.argv[2]),
-                  "top": rows}))' "$c" "$n" \
+                  "active": int(sys.argv[3]), "top": rows}))' "$c" "$n" "$act" \
 			>>"$XB_RAW"
 	done
 	xb_unload hab
@@ -516,6 +613,8 @@ xb_reset() {
 	local role
 	XB_WRAP=()
 	xb_reg_ha_stop
+	xb_inst_daemon_stop ha
+	xb_inst_daemon_stop hab
 	for role in ha hab; do
 		[ -e "/run/netns/$(xm_ns ha)" ] && xb_unload "$role"
 		rm -rf "$(xm_pin "$role")"
@@ -547,7 +646,7 @@ xb_main() {
 	xm_cleanup
 	"$XM_PYTHON" "$XM_REPO/bench/report.py" --raw "$XB_RAW" --out "$XB_OUT" \
 		--started "$start" --command "make bench" --settings \
-		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10}" ||
+		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_ACTIVE=$XB_ACTIVE BENCH_DAEMON=$XB_DAEMON BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10}" ||
 		failed+=(report)
 	[ ${#failed[@]} -eq 0 ] || { xb_log "FAILED: ${failed[*]}"; exit 1; }
 }

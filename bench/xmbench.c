@@ -22,15 +22,17 @@
  *   xmbench fill MAP_PIN BINDINGS COA HA_ADDR
  *	Fill a pinned bindings map with the same home addresses.
  *
- *   xmbench live CASE KIND GEN_NS GEN_DEV DST_MAC SINK_NS SINK_DEV BINDINGS SECONDS
+ *   xmbench live CASE KIND GEN_NS GEN_DEV DST_MAC SINK_NS SINK_DEV BINDINGS SECONDS [ACTIVE]
  *	Traffic generator: frames of BENCH_FRAME_LEN octets (default 78) to
  *	DST_MAC sent into GEN_DEV in GEN_NS; xdp_count on SINK_DEV in SINK_NS
  *	counts (and drops) what arrives. KIND "udp": IPv6/UDP from
  *	2001:db8:c::2 to the home addresses; "tunnel": the same packet from
  *	the home addresses to the CN inside IPv6-in-IPv6 from the CoA to the
- *	HA (40 octets more). Every frame gets the next of BINDINGS home
- *	addresses (one address when 1) and its UDP checksum, in every case
- *	alike. BENCH_GEN picks the generator: "live" (default), live frames
+ *	HA (40 octets more). Every frame gets the next of ACTIVE home
+ *	addresses (default BINDINGS; one address when 1), round robin, and its
+ *	UDP checksum, in every case alike: ACTIVE below BINDINGS is a working
+ *	set, the first ACTIVE of the BINDINGS addresses "fill" installed.
+ *	CASE is a label for the output only. BENCH_GEN picks the generator: "live" (default), live frames
  *	(BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES) redirected into
  *	GEN_DEV by xdp_gen, batches of 256; or "packet", for kernels that
  *	refuse live frames: an AF_PACKET socket on GEN_DEV with
@@ -876,7 +878,7 @@ static int traffic_init(struct traffic *t, const char *kind, const unsigned char
 
 static int cmd_live(int argc, char **argv)
 {
-	unsigned int n, gen_if, sink_if = 0, flen = 78;
+	unsigned int n, active, gen_if, sink_if = 0, flen = 78;
 	unsigned char dmac[6];
 	struct bench *b = NULL;
 	struct traffic t;
@@ -888,14 +890,15 @@ static int cmd_live(int argc, char **argv)
 	int err = 1, home, pfd = -1;
 	const char *env = getenv("BENCH_FRAME_LEN"), *gen = getenv("BENCH_GEN");
 
-	if (argc != 10)
+	if (argc != 10 && argc != 11)
 		return 2;
 	if (env)
 		flen = strtoul(env, NULL, 0);
 	n = strtoul(argv[8], NULL, 0);
+	active = argc == 11 ? strtoul(argv[10], NULL, 0) : n;
 	secs = strtod(argv[9], NULL);
-	if (parse_mac(argv[5], dmac) || !n || secs <= 0 || secs > 30 || flen < 64 || flen > 128 ||
-	    traffic_init(&t, argv[2], dmac, flen, n)) {
+	if (parse_mac(argv[5], dmac) || !n || !active || active > n || secs <= 0 || secs > 30 ||
+	    flen < 64 || flen > 128 || traffic_init(&t, argv[2], dmac, flen, active)) {
 		fprintf(stderr, "xmbench live: bad arguments\n");
 		return 2;
 	}
@@ -930,7 +933,7 @@ static int cmd_live(int argc, char **argv)
 	} else {
 		b->bss->cfg.len = t.tmpl.len;
 		memcpy(b->bss->cfg.tmpl, t.tmpl.b, t.tmpl.len);
-		b->bss->cfg.spread_n = n;
+		b->bss->cfg.spread_n = active;
 		b->bss->cfg.spread_off = t.addr_off;
 		b->bss->cfg.csum_off = t.csum_off;
 		b->bss->cfg.seed = SEED;
@@ -955,10 +958,11 @@ static int cmd_live(int argc, char **argv)
 	if (sent < 0)
 		goto detach;
 	printf("{\"item\":\"live\",\"case\":\"%s\",\"kind\":\"%s\",\"gen\":\"%s\",\"pid\":%d,"
-	       "\"bindings\":%u,\"frame_len\":%u,\"sent_len\":%u,\"seconds\":%.3f,\"sent\":%lld,"
+	       "\"bindings\":%u,\"active\":%u,\"frame_len\":%u,\"sent_len\":%u,\"seconds\":%.3f,"
+	       "\"sent\":%lld,"
 	       "\"cpu_ns\":%lld,\"delivered\":%llu,\"pps\":%.0f,\"sent_pps\":%.0f,"
 	       "\"delivered_len\":%.1f}\n",
-	       argv[1], argv[2], gen, (int)getpid(), n, flen, t.tmpl.len, t1 - t0, sent,
+	       argv[1], argv[2], gen, (int)getpid(), n, active, flen, t.tmpl.len, t1 - t0, sent,
 	       cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, (unsigned long long)(c1 - c0),
 	       (c1 - c0) / (t1 - t0), sent / (t1 - t0),
 	       c1 > c0 ? (double)(o1 - o0) / (c1 - c0) : 0.0);
