@@ -3,9 +3,10 @@
  * maps.h - the state the programs share with user space: the load-time
  * configuration and the maps pinned by name, with their lookup helpers.
  *
- * Ten maps are pinned under the pin directory (headers/xmip6.h names them
+ * Eleven maps are pinned under the pin directory (headers/xmip6.h names them
  * and documents their keys and values): "stats" (stats.h, next to the
- * macros that count into it) and the nine below. One more map, the per-CPU
+ * macros that count into it), "binding_ctr" (bctr.h, likewise) and the
+ * nine below. One more map, the per-CPU
  * token buckets of ratelimit.h, is private to the programs and not pinned.
  * Operators read the pinned maps with bpftool and user space opens them by
  * name: names, pinning and layouts are part of the contract.
