@@ -12,17 +12,12 @@
 #include <bpf/bpf_helpers.h>
 
 #include "xmip6.h"
+#include "maps.h"
 #include "stats.h"
 
-/* Sized like "bindings" by user space (user/dp/attach.c); preallocated, so
- * that creating an entry from XDP or TC never allocates. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, XMIP6_BINDINGS_DEFAULT);
-	__type(key, struct in6_addr);
-	__type(value, struct xmip6_binding_ctr);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} binding_ctr SEC(".maps");
+/* Sized like "bindings" (maps.h BINDING_MAP()); preallocated, so that
+ * creating an entry from XDP or TC never allocates. */
+BINDING_MAP(BPF_MAP_TYPE_PERCPU_HASH, struct xmip6_binding_ctr) binding_ctr SEC(".maps");
 
 enum bctr_dir {
 	BCTR_TO_MN,

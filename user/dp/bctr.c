@@ -14,23 +14,6 @@
 #include "dp/internal.h"
 #include "common/util.h"
 
-/* One value per possible CPU; all fields __u64, so the stride is the size. */
-static struct xmip6_binding_ctr *percpu_ctr_alloc(int *ncpus)
-{
-	struct xmip6_binding_ctr *v;
-
-	*ncpus = libbpf_num_possible_cpus();
-	if (*ncpus <= 0) {
-		pr_err("cannot count the possible CPUs: %s", strerror(-*ncpus));
-		errno = *ncpus ? -*ncpus : EINVAL;
-		return NULL;
-	}
-	v = calloc(*ncpus, sizeof(*v));
-	if (!v)
-		pr_err("out of memory");
-	return v;
-}
-
 static void ctr_sum(const struct xmip6_binding_ctr *v, int ncpus, struct xmip6_binding_ctr *sum)
 {
 	int cpu;
@@ -54,7 +37,7 @@ int dp_bctr_read(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	memset(sum, 0, sizeof(*sum));
 	if (dp->binding_ctr_fd < 0) /* an instance of an older xmip6: nothing counted */
 		return 0;
-	v = percpu_ctr_alloc(&ncpus);
+	v = dp_percpu_alloc(sizeof(*v), &ncpus);
 	if (!v)
 		return -errno;
 	if (!bpf_map_lookup_elem(dp->binding_ctr_fd, hoa, v))
@@ -75,7 +58,7 @@ int dp_bctr_foreach(const struct xmip6_dp *dp, dp_bctr_cb cb, void *ctx)
 
 	if (dp->binding_ctr_fd < 0)
 		return 0;
-	v = percpu_ctr_alloc(&ncpus);
+	v = dp_percpu_alloc(sizeof(*v), &ncpus);
 	if (!v)
 		return -errno;
 	while (!bpf_map_get_next_key(dp->binding_ctr_fd, prev, &key)) {

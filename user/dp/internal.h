@@ -79,6 +79,10 @@ struct dp_map_spec {
 
 extern const struct dp_map_spec dp_map_specs[DP_MAP_COUNT];
 
+/* Zeroed room for one value of @size octets per possible CPU (*@ncpus), or
+ * NULL with errno set (logged). */
+void *dp_percpu_alloc(size_t size, int *ncpus);
+
 /* bctr.c: drop the counters of @hoa's binding (logged), or all of them. */
 void dp_bctr_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa);
 void dp_bctr_flush(const struct xmip6_dp *dp);

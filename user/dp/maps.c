@@ -461,9 +461,9 @@ int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key)
 
 /* ---- stats -------------------------------------------------------------------------------- */
 
-static struct xmip6_stats *percpu_stats_alloc(int *ncpus)
+void *dp_percpu_alloc(size_t size, int *ncpus)
 {
-	struct xmip6_stats *v;
+	void *v;
 
 	*ncpus = libbpf_num_possible_cpus();
 	if (*ncpus <= 0) {
@@ -471,8 +471,9 @@ static struct xmip6_stats *percpu_stats_alloc(int *ncpus)
 		errno = *ncpus ? -*ncpus : EINVAL;
 		return NULL;
 	}
-	/* All fields are __u64: the per-CPU stride (8-byte rounded) is the size. */
-	v = calloc(*ncpus, sizeof(*v));
+	/* The callers' values are all __u64: the per-CPU stride (8-byte
+	 * rounded) is the size. */
+	v = calloc(*ncpus, size);
 	if (!v)
 		pr_err("out of memory");
 	return v;
@@ -486,7 +487,7 @@ int dp_stats_read(const struct xmip6_dp *dp, struct xmip6_stats *sum)
 	int ncpus, cpu, err = 0;
 	size_t i;
 
-	v = percpu_stats_alloc(&ncpus);
+	v = dp_percpu_alloc(sizeof(*v), &ncpus);
 	if (!v)
 		return -errno;
 
@@ -509,7 +510,7 @@ int dp_stats_clear(const struct xmip6_dp *dp)
 	__u32 zero = 0;
 	int ncpus, err = 0;
 
-	v = percpu_stats_alloc(&ncpus);
+	v = dp_percpu_alloc(sizeof(*v), &ncpus);
 	if (!v)
 		return -errno;
 	if (bpf_map_update_elem(dp->stats_fd, &zero, v, BPF_ANY)) {
