@@ -79,8 +79,8 @@ struct dp_map_spec {
 
 extern const struct dp_map_spec dp_map_specs[DP_MAP_COUNT];
 
-/* Zeroed room for one value of @size octets per possible CPU (*@ncpus), or
- * NULL with errno set (logged). */
+/* pin.c: zeroed room for one value of @size octets per possible CPU
+ * (*@ncpus), or NULL with errno set (logged). */
 void *dp_percpu_alloc(size_t size, int *ncpus);
 
 /* bctr.c: drop the counters of @hoa's binding (logged), or all of them. */

@@ -461,24 +461,6 @@ int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key)
 
 /* ---- stats -------------------------------------------------------------------------------- */
 
-void *dp_percpu_alloc(size_t size, int *ncpus)
-{
-	void *v;
-
-	*ncpus = libbpf_num_possible_cpus();
-	if (*ncpus <= 0) {
-		pr_err("cannot count the possible CPUs: %s", strerror(-*ncpus));
-		errno = *ncpus ? -*ncpus : EINVAL;
-		return NULL;
-	}
-	/* The callers' values are all __u64: the per-CPU stride (8-byte
-	 * rounded) is the size. */
-	v = calloc(*ncpus, size);
-	if (!v)
-		pr_err("out of memory");
-	return v;
-}
-
 int dp_stats_read(const struct xmip6_dp *dp, struct xmip6_stats *sum)
 {
 	__u64 *out = (__u64 *)sum;

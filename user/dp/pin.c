@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
@@ -284,6 +285,24 @@ int dp_config_write_fd(int fd, const struct xmip6_config *cfg)
 		return err;
 	}
 	return 0;
+}
+
+void *dp_percpu_alloc(size_t size, int *ncpus)
+{
+	void *v;
+
+	*ncpus = libbpf_num_possible_cpus();
+	if (*ncpus <= 0) {
+		pr_err("cannot count the possible CPUs: %s", strerror(-*ncpus));
+		errno = *ncpus ? -*ncpus : EINVAL;
+		return NULL;
+	}
+	/* The callers' values are all __u64: the per-CPU stride (8-byte
+	 * rounded) is the size. */
+	v = calloc(*ncpus, size);
+	if (!v)
+		pr_err("out of memory");
+	return v;
 }
 
 int dp_instance_map_ids(const char *pin_dir, __u32 ids[DP_MAP_COUNT])
