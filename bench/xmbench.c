@@ -593,6 +593,9 @@ static int cmd_cost(int argc, char **argv)
 	}
 	bpf_map__set_max_entries(x->maps.bindings,
 				 n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT);
+	/* Sized like the bindings, as user/dp/attach.c sizes it. */
+	bpf_map__set_max_entries(x->maps.binding_ctr,
+				 n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT);
 	b = bench__open_and_load();
 	if (!b || xmip6__load(x)) {
 		fprintf(stderr, "xmbench: cannot load: %s\n", strerror(errno));

@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "xmip6.h"
+#include "bctr.h"
 #include "exthdr.h"
 #include "fib.h"
 #include "hao.h"
@@ -55,6 +56,7 @@ static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info 
 	struct in6_addr home_addr;
 	struct xmip6_binding_fwd *b;
 	struct mip6_opt_home_addr *hao;
+	__u16 len;
 
 	if ((void *)(ip6 + 1) > data_end)
 		return VERDICT(XDP_DROP, internal_error);
@@ -71,6 +73,9 @@ static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info 
 	if (!b || !addr_equal(&b->care_of_addr, &ip6->saddr))
 		return xdp_cn_unbound(ctx, ip6);
 
+	/* Counted as it arrived, with its Home Address option (bctr.h). */
+	len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+	bctr_count(&home_addr, BCTR_FROM_MN, 1, len);
 	ip6->saddr = home_addr;
 	if (e->doh_first && !e->doh_other) {
 		if (xdp_strip_first_ext(ctx, e->doh_len & EXT_OFF_MASK))
@@ -97,6 +102,7 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 	struct bpf_fib_lookup fib = {};
 	const struct xmip6_nh *nh = NULL;
 	struct in6_addr coa = b->care_of_addr;
+	struct xmip6_binding_ctr *ctr;
 	struct mip6_rt2_hdr rh;
 	int rc;
 
@@ -121,8 +127,11 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 		return VERDICT(TC_ACT_SHOT, cn_no_route);
 
 	rt2_fill(&rh, ip6.nexthdr, &ip6.daddr);
+	ctr = bctr_get(&ip6.daddr);
 	if (tc_push_ext(skb, &ip6, &rh, IPPROTO_ROUTING, &ip6.saddr, &coa))
 		return VERDICT(TC_ACT_SHOT, internal_error);
+	/* As it leaves, with its type 2 Routing header (bctr.h). */
+	bctr_add(ctr, BCTR_TO_MN, skb->gso_segs ?: 1, skb->len - sizeof(struct ethhdr));
 	STAT_INC(cn_rh2_insert);
 	return tc_forward(skb, &fib, nh, rc);
 }

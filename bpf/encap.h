@@ -16,6 +16,7 @@
 #include <linux/udp.h>
 
 #include "xmip6.h"
+#include "bctr.h"
 #include "fib.h"
 #include "icmp6.h"
 #include "maps.h"
@@ -156,6 +157,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	struct bpf_fib_lookup fib = {};
 	const struct xmip6_nh *nh = NULL;
 	struct ipv6hdr *inner = data + sizeof(struct ethhdr), outer;
+	struct xmip6_binding_ctr *ctr;
 	__u16 inner_len;
 	__u32 label, mtu;
 	__u8 tclass;
@@ -178,6 +180,8 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 			return VERDICT(TC_ACT_SHOT, mn_no_route);
 		return VERDICT(TC_ACT_SHOT, ha_no_route);
 	}
+	/* HA: to the mobile node's home address; MN: from its own. */
+	ctr = bctr_get(dir == TC_DIR_HA ? &inner->daddr : &inner->saddr);
 
 	tunnel_fill_outer(&outer, tclass, label, inner_len, tunnel_hop_limit, src, dst);
 	if (bpf_skb_adjust_room(skb, XMIP6_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,
@@ -185,6 +189,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	    tc_store_l3(skb, &outer, sizeof(outer)))
 		return VERDICT(TC_ACT_SHOT, internal_error);
 
+	bctr_add(ctr, dir == TC_DIR_HA ? BCTR_TO_MN : BCTR_FROM_MN, skb->gso_segs ?: 1, inner_len);
 	if (dir == TC_DIR_MN)
 		STAT_INC(mn_encap);
 	else

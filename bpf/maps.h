@@ -3,9 +3,10 @@
  * maps.h - the state the programs share with user space: the load-time
  * configuration and the maps pinned by name, with their lookup helpers.
  *
- * Ten maps are pinned under the pin directory (headers/xmip6.h names them
+ * Eleven maps are pinned under the pin directory (headers/xmip6.h names them
  * and documents their keys and values): "stats" (stats.h, next to the
- * macros that count into it) and the nine below. One more map, the per-CPU
+ * macros that count into it), "binding_ctr" (bctr.h, likewise) and the
+ * nine below. One more map, the per-CPU
  * token buckets of ratelimit.h, is private to the programs and not pinned.
  * Operators read the pinned maps with bpftool and user space opens them by
  * name: names, pinning and layouts are part of the contract.
@@ -33,22 +34,21 @@ const volatile __u32 icmp_ratelimit_burst = 100;
  * never allocates. The control plane's half of each binding is in
  * "binding_ctl" (same keys and size), which no program reads: it is here
  * so that the object creates and pins it with the rest.
+ *
+ * BINDING_MAP() declares a map keyed by home address with room for every
+ * binding (user space sizes them all alike: user/dp/attach.c), pinned.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XMIP6_BINDINGS_DEFAULT);
-	__type(key, struct in6_addr);
-	__type(value, struct xmip6_binding_fwd);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} bindings SEC(".maps");
+#define BINDING_MAP(map_type, value_type)                    \
+	struct {                                             \
+		__uint(type, map_type);                      \
+		__uint(max_entries, XMIP6_BINDINGS_DEFAULT); \
+		__type(key, struct in6_addr);                \
+		__type(value, value_type);                   \
+		__uint(pinning, LIBBPF_PIN_BY_NAME);         \
+	}
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XMIP6_BINDINGS_DEFAULT);
-	__type(key, struct in6_addr);
-	__type(value, struct xmip6_binding_ctl);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} binding_ctl SEC(".maps");
+BINDING_MAP(BPF_MAP_TYPE_HASH, struct xmip6_binding_fwd) bindings SEC(".maps");
+BINDING_MAP(BPF_MAP_TYPE_HASH, struct xmip6_binding_ctl) binding_ctl SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -138,10 +138,12 @@ SEC("xdp")
 int xdp_mn(struct xdp_md *ctx)
 {
 	struct ipv6hdr *outer, *inner;
+	struct xmip6_binding_ctr *ctr;
 	struct xmip6_binding_fwd *b;
 	struct ethhdr *eth;
 	struct cursor c;
 	int verdict, mh;
+	__u16 inner_len;
 
 	verdict = xdp_pull_ipv6(ctx, &c, &eth, &outer);
 	if (verdict >= 0)
@@ -171,10 +173,14 @@ int xdp_mn(struct xdp_md *ctx)
 		if (verdict >= 0)
 			return verdict;
 	}
+	/* The home registration's traffic in (bctr.h); not the signalling. */
+	ctr = mh ? NULL : bctr_get(&inner->daddr);
+	inner_len = sizeof(*inner) + bpf_ntohs(inner->payload_len);
 	if (xdp_decap(ctx))
 		return VERDICT(XDP_DROP, internal_error);
 	if (mh)
 		return VERDICT(XDP_PASS, sig_no_daemon);
+	bctr_add(ctr, BCTR_TO_MN, 1, inner_len);
 	return VERDICT(XDP_PASS, mn_decap);
 }
 

@@ -27,6 +27,7 @@
 #define XMIP6_MAP_ADMIT	       "admit"
 #define XMIP6_MAP_NEXTHOPS     "nexthops"
 #define XMIP6_MAP_NH_STATE     "nh_state"
+#define XMIP6_MAP_BINDING_CTR  "binding_ctr"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 #define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
@@ -133,6 +134,30 @@ struct xmip6_binding {
 
 _Static_assert(sizeof(struct xmip6_binding_fwd) == 64, "the forwarding half is one cache line");
 #endif
+
+/*
+ * "binding_ctr": per-binding traffic, a per-CPU hash keyed by home address
+ * like "bindings" and as large (preallocated: the data plane never
+ * allocates), so that the forwarding paths count without a lock or an
+ * atomic; user space sums the CPUs. "to_mn" is traffic to the mobile node
+ * (HA: tunnelled to the CoA, in XDP or TC; CN: sent with a type 2 Routing
+ * header; MN: taken out of its home agent's tunnel), "from_mn" traffic
+ * from it (HA: taken out of the reverse tunnel; CN: accepted with a Home
+ * Address option; MN: reverse-tunnelled). Counted on the forwarding
+ * verdict only; bytes are those of the inner IPv6 packet, header included
+ * (what the mobile node sent or receives, without tunnel or link
+ * headers); a GSO packet counts as its gso_segs packets.
+ *
+ * The data plane creates an entry on a binding's first counted packet;
+ * user/dp/maps.c deletes it with the binding and before a new binding
+ * for the same home address, so counts always start at 0.
+ */
+struct xmip6_binding_ctr {
+	__u64 to_mn_packets;
+	__u64 to_mn_bytes;
+	__u64 from_mn_packets;
+	__u64 from_mn_bytes;
+};
 
 #define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
 
@@ -385,7 +410,8 @@ struct xmip6_signal {
 	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
 	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled") \
 	X(nh_miss, "next-hop cache: missed or stale, the route looked up (bpf_fib_lookup)")  \
-	X(nh_fill, "next-hop cache: slots filled from a route lookup")
+	X(nh_fill, "next-hop cache: slots filled from a route lookup")                       \
+	X(binding_ctr_full, "per-binding counters: no room for a binding's entry, uncounted")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;
 struct xmip6_stats {

@@ -51,7 +51,8 @@
  *    "bindings_before": [B, ...],          the bindings map just before the run
  *    "bindings_after": [B, ...],           ... and just after it
  *    "signals": [S, ...],                  the signal ring's records, in order
- *    "peers_after": [P, ...]}              the "peers" map after the run
+ *    "peers_after": [P, ...],              the "peers" map after the run
+ *    "binding_ctr_after": [C, ...]}        the "binding_ctr" map after the run
  *
  * where each B holds every field of a binding, both halves ("home", "coa",
  * "ha", "expires_ns", "registered_ns", "lifetime_s", "sequence", "flags",
@@ -62,8 +63,10 @@
  * struct xmip6_signal: {"ifindex", "len", "flags", "rx_ns", "rx_ns_ago"
  * (CLOCK_MONOTONIC minus rx_ns when drained), "packet": hex of len bytes},
  * and each P {"home", "peer", "first_seen_ago_ns", "last_seen_ago_ns",
- * "packets"} (ages: CLOCK_MONOTONIC minus the stamps when read).
- * The "ro" and "peers" maps are emptied before each fixture too.
+ * "packets"} (ages: CLOCK_MONOTONIC minus the stamps when read), and each C
+ * {"home", "to_mn_packets", "to_mn_bytes", "from_mn_packets",
+ * "from_mn_bytes"} summed over the CPUs.
+ * The "ro", "peers" and "binding_ctr" maps are emptied before each fixture too.
  *
  * "err" is the test run's -errno (then the other fields are meaningless).
  * Usage: prog_run [--list-stats] < fixtures.json
@@ -344,6 +347,7 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	int err;
 
 	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.binding_ctl) ?:
+	      map_clear(skel->maps.binding_ctr) ?:
 	      map_clear(skel->maps.ro) ?:
 	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?: ro_setup(skel, fx) ?:
 	      peers_setup(skel, fx) ?: admit_setup(skel, fx);
@@ -442,6 +446,43 @@ static json_object *bindings_dump(struct xmip6 *skel)
 		json_object_object_add(o, "created_ns", json_object_new_uint64(ctl.created_ns));
 		json_object_array_add(arr, o);
 	}
+	return arr;
+}
+
+/* The per-binding counters, summed over the CPUs (see the header comment). */
+static json_object *binding_ctr_dump(struct xmip6 *skel)
+{
+	json_object *arr = json_object_new_array();
+	int fd = bpf_map__fd(skel->maps.binding_ctr);
+	struct in6_addr key, *prev = NULL;
+	struct xmip6_binding_ctr *v = calloc(ncpus, sizeof(*v));
+	char buf[INET6_ADDRSTRLEN];
+
+	while (v && !bpf_map_get_next_key(fd, prev, &key)) {
+		struct xmip6_binding_ctr s = {};
+		json_object *o;
+		int cpu;
+
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, v))
+			continue;
+		for (cpu = 0; cpu < ncpus; cpu++) {
+			s.to_mn_packets += v[cpu].to_mn_packets;
+			s.to_mn_bytes += v[cpu].to_mn_bytes;
+			s.from_mn_packets += v[cpu].from_mn_packets;
+			s.from_mn_bytes += v[cpu].from_mn_bytes;
+		}
+		o = json_object_new_object();
+		inet_ntop(AF_INET6, &key, buf, sizeof(buf));
+		json_object_object_add(o, "home", json_object_new_string(buf));
+		json_object_object_add(o, "to_mn_packets", json_object_new_uint64(s.to_mn_packets));
+		json_object_object_add(o, "to_mn_bytes", json_object_new_uint64(s.to_mn_bytes));
+		json_object_object_add(o, "from_mn_packets",
+				       json_object_new_uint64(s.from_mn_packets));
+		json_object_object_add(o, "from_mn_bytes", json_object_new_uint64(s.from_mn_bytes));
+		json_object_array_add(arr, o);
+	}
+	free(v);
 	return arr;
 }
 
@@ -658,6 +699,7 @@ static int run_one(struct xmip6 *skel, json_object *fx, json_object *res)
 		goto out;
 	json_object_object_add(res, "signals", jsignals);
 	json_object_object_add(res, "peers_after", peers_dump(skel->maps.peers));
+	json_object_object_add(res, "binding_ctr_after", binding_ctr_dump(skel));
 out:
 	free(hex_out);
 	free(frame);

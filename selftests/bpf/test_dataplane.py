@@ -350,12 +350,15 @@ class Fx:
     signals lists the records the run must leave in the signal ring, in
     order, as Sig(); None skips that check. mark is the TC skb's mark and
     repeat the test run's repeat count. admit lists the home addresses of the
-    HA's "admit" map (its mobile-nodes list)."""
+    HA's "admit" map (its mobile-nodes list). ctr = {home: (to_mn packets,
+    to_mn bytes, from_mn packets, from_mn bytes)} is what "binding_ctr" must
+    hold after the run (every other home address: nothing); None: nothing
+    unless the fixture expects a forwarding verdict (FORWARD_STATS)."""
 
     def __init__(self, desc, prog, data, verdict, stats, out=UNTOUCHED, ifname="xa0",
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
                  learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0,
-                 admit=None, nh_gen=0, runs=1, nh_keep=False):
+                 admit=None, nh_gen=0, runs=1, nh_keep=False, ctr=None):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -379,6 +382,7 @@ class Fx:
         self.nh_gen = nh_gen
         self.runs = runs
         self.nh_keep = nh_keep
+        self.ctr = ctr
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -524,6 +528,30 @@ def kernel_gap_hit(fx, res):
     return {k: v for k, v in res["stats"].items() if v} == {"internal_error": 1}
 
 
+# The verdicts that forward a packet of a binding (headers/xmip6.h
+# "binding_ctr"): a fixture expecting none of them must leave no counter.
+FORWARD_STATS = {"ha_encap_fwd", "ha_encap_stack", "ha_decap_fwd", "ha_decap_stack",
+                 "ha_decap_reencap", "ha_local_encap", "mn_decap", "mn_encap",
+                 "cn_hao_accept", "cn_rh2_insert"}
+
+
+def check_ctr(fx, res):
+    """The per-binding counters after the run against fx.ctr (see Fx)."""
+    want = fx.ctr
+    if want is None:
+        if FORWARD_STATS & {k for k, v in fx.stats.items() if v}:
+            return []
+        want = {}
+    want = {addr(h): tuple(v) for h, v in want.items()}
+    got = {addr(c["home"]): (c["to_mn_packets"], c["to_mn_bytes"], c["from_mn_packets"],
+                             c["from_mn_bytes"]) for c in res.get("binding_ctr_after", [])}
+    got = {h: v for h, v in got.items() if any(v)}
+    if got == want:
+        return []
+    return ["binding_ctr (to_mn packets, bytes, from_mn packets, bytes): expected %s got %s"
+            % (sorted(want.items()), sorted(got.items()))]
+
+
 def evaluate(fx, res, stat_names):
     """Returns (ok, diagnostics, skip reason or None)."""
     diag = []
@@ -559,7 +587,7 @@ def evaluate(fx, res, stat_names):
         if errs:
             ok = False
             diag += errs
-    errs = check_bindings(fx.learnt, res)
+    errs = check_bindings(fx.learnt, res) + check_ctr(fx, res)
     if errs:
         ok = False
         diag += errs
@@ -1804,6 +1832,86 @@ def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
 # ---- a mobile node is a host: forwarding off
 
 
+# ---- per-binding counters (headers/xmip6.h "binding_ctr")
+#
+# Each fixture runs its frame RUNS times: the binding's counters must grow by
+# exactly RUNS packets of the inner IPv6 packet's length (len() of the Scapy
+# packet, header included), in the direction of the mobile node, and by
+# nothing on a drop.
+
+RUNS = 3
+
+
+def bctr_fixtures():
+    fx = []
+    H = dict(bindings=HA_BINDINGS, config=HA_CONFIG, runs=RUNS)
+    M = dict(bindings=MN_BINDINGS, config=MN_CONFIG, runs=RUNS)
+
+    inner = udp_packet(CN, HOA, hlim=64, fl=0x1, data_len=100)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0, 0x1, MAC_A0, MAC_NH_A)
+    n = len(bytes(inner))
+    fx.append(Fx("binding_ctr: xdp_ha encap x%d: to_mn %d packets, %d bytes" % (RUNS, RUNS, RUNS * n),
+                 "xdp_ha", frame(inner), XDP_TX, {"ha_encap_fwd": RUNS}, exp,
+                 ctr={HOA: (RUNS, RUNS * n, 0, 0)}, **H))
+    inner = udp_packet(CN, HOA_NN, hlim=64, fl=0x2, data_len=10)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA_NN, 0, 0x2, MAC_PEER, MAC_A0)
+    n = len(bytes(inner))
+    fx.append(Fx("binding_ctr: xdp_ha encap to the stack (no neighbour): counted too",
+                 "xdp_ha", frame(inner), XDP_PASS, {"ha_encap_stack": RUNS}, exp,
+                 ctr={HOA_NN: (RUNS, RUNS * n, 0, 0)}, **H))
+    f = frame(udp_packet(CN, HOA_SMALL, size=MTU_B - 40 + 1, fl=0x12))
+    fx.append(Fx("binding_ctr: xdp_ha too big for the tunnel (Packet Too Big): not counted",
+                 "xdp_ha", f, XDP_TX, {"ha_ptb_sent": RUNS}, ptb(f, HA_ADDR, MTU_B - 40),
+                 ctr={}, **H))
+
+    inner = udp_packet(HOA, CN, hlim=64, fl=0x3, data_len=200)
+    f = frame(IPv6(src=COA, dst=HA_ADDR, nh=41, hlim=60) / inner)
+    n = len(bytes(inner))
+    fx.append(Fx("binding_ctr: xdp_ha reverse tunnel x%d: from_mn %d packets, %d bytes"
+                 % (RUNS, RUNS, RUNS * n), "xdp_ha", f, XDP_TX, {"ha_decap_fwd": RUNS},
+                 decap(with_hlim(bytes(inner), -1), MAC_A0, MAC_NH_A),
+                 ctr={HOA: (0, 0, RUNS, RUNS * n)}, **H))
+    f = frame(IPv6(src=COA_NN, dst=HA_ADDR, nh=41, hlim=60) / inner)
+    fx.append(Fx("binding_ctr: xdp_ha reverse tunnel from another CoA (spoofed): not counted",
+                 "xdp_ha", f, XDP_DROP, {"ha_spoofed_coa": RUNS}, None, ctr={}, **H))
+    # Mobile node to mobile node: out of one binding's tunnel, into the other's.
+    inner = udp_packet(HOA, HOA_SMALL, hlim=64, fl=0x4, data_len=50)
+    f = frame(IPv6(src=COA, dst=HA_ADDR, nh=41, hlim=60) / inner)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA_SMALL, 0, 0x4, MAC_B0, MAC_NH_B)
+    n = len(bytes(inner))
+    fx.append(Fx("binding_ctr: xdp_ha mobile node to mobile node: from_mn of one, to_mn of "
+                 "the other", "xdp_ha", f, XDP_REDIRECT,
+                 {"ha_decap_reencap": RUNS, "ha_encap_fwd": RUNS}, exp,
+                 ctr={HOA: (0, 0, RUNS, RUNS * n), HOA_SMALL: (RUNS, RUNS * n, 0, 0)}, **H))
+
+    inner = IPv6(src=HA_ADDR, dst=HOA, hlim=64, fl=0x5) / ICMPv6EchoRequest(id=3, seq=4,
+                                                                            data=payload(30))
+    f = frame(inner, src=MAC_A0, dst=MAC_OLD)
+    n = len(bytes(inner))
+    fx.append(Fx("binding_ctr: tc_ha_egress local encap x%d: to_mn" % RUNS, "tc_ha_egress", f,
+                 TC_ACT_OK, {"ha_local_encap": RUNS},
+                 encap(bytes(inner), HA_ADDR, COA, 0, 0x5, MAC_A0, MAC_NH_A),
+                 ctr={HOA: (RUNS, RUNS * n, 0, 0)}, **H))
+
+    inner = udp_packet(CN, HOA, hlim=40, fl=0x6, data_len=300)
+    f = frame(IPv6(src=MN_HA, dst=MN_COA, nh=41, hlim=50) / inner)
+    n = len(bytes(inner))
+    fx.append(Fx("binding_ctr: xdp_mn decap x%d: to_mn" % RUNS, "xdp_mn", f, XDP_PASS,
+                 {"mn_decap": RUNS}, decap(bytes(inner), MAC_PEER, MAC_A0),
+                 ctr={HOA: (RUNS, RUNS * n, 0, 0)}, **M))
+    f = frame(IPv6(src="2001:db8:a::66", dst=MN_COA, nh=41, hlim=50) / inner)
+    fx.append(Fx("binding_ctr: xdp_mn tunnel from another source: not counted", "xdp_mn", f,
+                 XDP_DROP, {"mn_tunnel_bad_src": RUNS}, None, ctr={}, **M))
+    inner = udp_packet(HOA, CN, hlim=64, fl=0x7, data_len=400)
+    f = frame(inner, src=MAC_A0, dst=MAC_OLD)
+    n = len(bytes(inner))
+    fx.append(Fx("binding_ctr: tc_mn_egress reverse tunnel x%d: from_mn" % RUNS, "tc_mn_egress",
+                 f, TC_ACT_OK, {"mn_encap": RUNS},
+                 encap(bytes(inner), MN_COA, MN_HA, 0, 0x7, MAC_A0, MAC_NH_A),
+                 ctr={HOA: (0, 0, RUNS, RUNS * n)}, **M))
+    return fx
+
+
 def host_fixtures():
     """tc_mn_egress where bpf_fib_lookup() answers FWD_DISABLED (forwarding off)."""
     fx = []
@@ -1907,6 +2015,7 @@ def main():
                 signal_ha_fixtures() + signal_mn_fixtures() + signal_tc_fixtures() +
                 hao_unbound_fixtures() + mps_fixtures())
     fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures()
+    fixtures += bctr_fixtures()
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)

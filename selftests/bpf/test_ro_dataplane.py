@@ -546,12 +546,42 @@ def report(fixtures, results, stat_names):
         td.tap(ok, fx.desc, diag, skip)
 
 
+# ------------------------------------------------------------------ per-binding counters
+
+
+def cn_ctr_fixtures():
+    """The correspondent's "binding_ctr" (headers/xmip6.h): RUNS packets
+    each, counted with their route optimisation header (the RH2 it adds,
+    the HAO it receives), as the packets are on the wire."""
+    fx = []
+    n = td.RUNS
+    C = dict(bindings=CN_BINDINGS, config=CN_CONFIG, runs=n)
+    nh, l4 = upper("UDP", CN_SELF, HOA, 300)
+    f = frame(IPv6(src=CN_SELF, dst=HOA, nh=nh, fl=0x5) / Raw(l4), src=MAC_A0, dst=MAC_OLD)
+    out = IPv6(src=CN_SELF, dst=COA, nh=43, fl=0x5) / rh2(HOA, nh=nh) / Raw(l4)
+    fx.append(RoFx("binding_ctr: tc_cn_egress RH2 x%d: to_mn, %d bytes each" % (n, len(out)),
+                   "tc_cn_egress", f, TC_ACT_OK, {"cn_rh2_insert": n},
+                   bytes(Ether(src=MAC_A0, dst=MAC_NH_A) / out),
+                   ctr={HOA: (n, n * len(out), 0, 0)}, **C))
+    pkt, nh, l4 = hao_packet(COA, HOA, n=200)
+    fx.append(RoFx("binding_ctr: xdp_cn HAO from the bound CoA x%d: from_mn, %d bytes each"
+                   % (n, len(pkt)), "xdp_cn", frame(pkt), XDP_PASS, {"cn_hao_accept": n},
+                   frame(IPv6(src=HOA, dst=CN_SELF, nh=nh, fl=0x77) / Raw(l4)),
+                   ctr={HOA: (0, 0, n, n * len(pkt))}, **C))
+    pkt, _, _ = hao_packet(COA_NN, HOA)
+    fx.append(RoFx("binding_ctr: xdp_cn HAO from another CoA: not counted", "xdp_cn",
+                   frame(pkt), XDP_DROP, {"cn_hao_unbound": n}, None, ctr={}, signals=None,
+                   **C))
+    return fx
+
+
 def main():
     stat_names = td.start("test_ro_dataplane")
     if stat_names is None:
         return 1
     builder_checks()
     fixtures = tc_cn_fixtures() + xdp_cn_fixtures() + tc_mn_fixtures() + xdp_mn_fixtures()
+    fixtures += cn_ctr_fixtures()
     results = td.run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
 

@@ -18,13 +18,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ctl_table import binding_cells, table  # noqa: E402
+from ctl_table import binding_cells, table, traffic_cells  # noqa: E402
 
 NS = 10**9
 TMP = os.environ["XM_TMP"]
 TIMED = ("age", "remaining", "Age", "Remaining")
 TITLES = ["Home Address", "Care-of Address", "Home Agent", "Lifetime", "Remaining", "Seq",
-          "Flags", "Age", "State"]
+          "Flags", "Age", "State", "To MN pkts/bytes", "From MN pkts/bytes"]
 
 
 def read(name):
@@ -83,7 +83,7 @@ def text_of_json(js, txt):
     rows = json.loads(read(js))["bindings"]
     titles, got = table(read(txt))
     assert titles == TITLES, titles
-    want = [binding_cells(b) + [b["state"]] for b in rows]
+    want = [binding_cells(b) + [b["state"]] + traffic_cells(b) for b in rows]
     assert len(got) == len(want), (got, want)
     for g, w in zip(got, want):
         same_cells(titles, g, w, tol)

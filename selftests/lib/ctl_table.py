@@ -34,3 +34,9 @@ def binding_cells(b):
     rem = "expired" if b["expired"] else num(b["remaining"], "infinite")
     return [b["home_addr"], b["care_of_addr"], b["ha_addr"], num(b["lifetime"], "infinite"),
             rem, str(b["sequence"]), b["flags"], str(b["age"])]
+
+
+def traffic_cells(b):
+    """A binding row's traffic columns (headers/xmip6.h "binding_ctr"): PACKETS/BYTES."""
+    return ["%d/%d" % (b["to_mn_packets"], b["to_mn_bytes"]),
+            "%d/%d" % (b["from_mn_packets"], b["from_mn_bytes"])]

@@ -622,8 +622,8 @@ check "status stays local (works with -s naming no daemon)" \
 
 # The map path's text output is the same table as through the socket.
 out=$(x -p "$pin" binding show)
-check "maps: binding show's table has the daemon path's columns, State included" \
-	test "$(head -1 <<<"$out" | tr -s ' ')" = "Home Address Care-of Address Home Agent Lifetime Remaining Seq Flags Age State"
+check "maps: binding show's table has the daemon path's columns, State and traffic included" \
+	test "$(head -1 <<<"$out" | tr -s ' ')" = "Home Address Care-of Address Home Agent Lifetime Remaining Seq Flags Age State To MN pkts/bytes From MN pkts/bytes"
 
 # The compiled-in default, in a private mount namespace with its own /run.
 out=$(timeout 60 unshare -m --propagation private env -u XMIP6_SOCKET -u XMIP6_PIN_DIR bash -c '

@@ -6,6 +6,7 @@
  * who gave it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,8 +78,15 @@ static int binding_add_maps(const struct xmip6_dp *dp, const struct binding_add_
 		/* Read by a correspondent's data plane only (tc_cn_egress). */
 		.coa_ifindex = route_oif6_hint(&p->coa),
 	};
+	struct xmip6_binding old;
 	struct xmip6_config cfg;
 
+	/* As the daemon does (roles/ha_cache.c): age from the first
+	 * registration; a new binding's counters start at 0 (dp/maps.c). */
+	if (dp_binding_lookup(dp, &p->hoa, &old))
+		b.created_ns = now;
+	else
+		b.created_ns = old.created_ns ?: old.registered_ns;
 	if (!p->have_ha) {
 		if (dp_config_read(dp, &cfg))
 			return 1;
@@ -182,6 +190,23 @@ static int cmd_binding_flush(struct ctl *ctl, struct args *a)
 
 /* ---- show ------------------------------------------------------------------------------------ */
 
+/* "PACKETS/BYTES" of a direction: @col->key is its "..._packets" member. */
+static void cell_traffic(struct json_object *row, const struct column *col, char *buf, size_t size)
+{
+	const char *suffix = "_packets";
+	size_t prefix = strlen(col->key) - strlen(suffix);
+	struct json_object *pkts, *bytes;
+	char key[32];
+
+	snprintf(key, sizeof(key), "%.*s_bytes", (int)prefix, col->key);
+	if (json_object_object_get_ex(row, col->key, &pkts) &&
+	    json_object_object_get_ex(row, key, &bytes))
+		snprintf(buf, size, "%" PRIu64 "/%" PRIu64, json_object_get_uint64(pkts),
+			 json_object_get_uint64(bytes));
+	else
+		snprintf(buf, size, "-");
+}
+
 static const struct column binding_cols[] = {
 	{.title = "Home Address", .key = "home_addr"},
 	{.title = "Care-of Address", .key = "care_of_addr"},
@@ -189,6 +214,15 @@ static const struct column binding_cols[] = {
 	REGISTRATION_COLUMNS,
 	/* The state of the binding: a column only when the rows have it. */
 	{.title = "State", .key = "state", .optional = true},
+	/* Its traffic (headers/xmip6.h "binding_ctr"); absent from an older daemon's rows. */
+	{.title = "To MN pkts/bytes",
+	 .key = "to_mn_packets",
+	 .format = cell_traffic,
+	 .optional = true},
+	{.title = "From MN pkts/bytes",
+	 .key = "from_mn_packets",
+	 .format = cell_traffic,
+	 .optional = true},
 	{},
 };
 

@@ -38,8 +38,9 @@ struct config_mn_index;
 #define CONFIG_CTL_SOCKET_DEFAULT "/run/xmip6/xmip6d.sock"
 #define CONFIG_MAX_LIFETIME_S	  262140 /* 65535 units of 4 s (RFC 6275 section 6.1.7) */
 #define CONFIG_MAX_BINDINGS	  1048576
-#define CONFIG_MAX_RO_PEERS	  16  /* route-optimization list entries */
-#define CONFIG_RR_MAX_LIFETIME_S  420 /* MAX_RR_BINDING_LIFETIME (RFC 6275 section 12) */
+#define CONFIG_METRICS_TOP_MAX	  1000 /* metrics-top-bindings: series stay bounded */
+#define CONFIG_MAX_RO_PEERS	  16   /* route-optimization list entries */
+#define CONFIG_RR_MAX_LIFETIME_S  420  /* MAX_RR_BINDING_LIFETIME (RFC 6275 section 12) */
 
 struct config_prefix {
 	struct in6_addr addr; /* host bits zero */
@@ -159,6 +160,8 @@ struct xmip6d_config {
 	bool keys_redacted;
 	/* The Prometheus endpoint (daemon/metrics.c); default off. */
 	struct config_listen metrics_listen;
+	/* Bindings whose counters it exports, the most bytes first; 0: none. */
+	__u32 metrics_top_bindings;
 };
 
 /*

@@ -107,6 +107,19 @@ static const struct config_row root_rows[] = {
 		       "loopback or a management network (docs/security.md).",
 	},
 	{
+		.name = "metrics-top-bindings",
+		.type = CT_INT,
+		AT(struct xmip6d_config, metrics_top_bindings),
+		.min = 0,
+		.max = CONFIG_METRICS_TOP_MAX,
+		.def = 10,
+		.hint = "bindings; one series per binding and direction",
+		.doc = "How many bindings the metrics endpoint shows packet and byte counters "
+		       "for (`xmip6_binding_packets_total`, `xmip6_binding_bytes_total`): those "
+		       "with the most bytes, both directions together. 0: none. Bounded so that "
+		       "the number of series stays bounded whatever the binding cache holds.",
+	},
+	{
 		.name = "home-agent",
 		.type = CT_SECTION,
 		.offset = offsetof(struct xmip6d_config, ha),

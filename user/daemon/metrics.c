@@ -8,8 +8,8 @@
  * The HTTP thread reads two kinds of data. BPF maps by syscall, which the
  * kernel makes safe from any thread: the data plane's per-CPU counters,
  * summed as `xmip6ctl stats show` sums them (dp_stats_read()), and any
- * source registered with daemon_metrics_source_reg() (per-binding counters
- * plug in there). And the event loop's own state (its counters, the BU->BA
+ * source registered with daemon_metrics_source_reg(), and the top
+ * bindings' counters (metrics_bindings.c). And the event loop's own state (its counters, the BU->BA
  * latency histogram, the roles' gauges), which only the loop may touch: a
  * scrape asks for a snapshot through an eventfd, the loop copies it at its
  * next turn and hands it over under a mutex that the loop only ever
@@ -35,6 +35,7 @@
 #include "common/util.h"
 #include "daemon/daemon.h"
 #include "daemon/metrics.h"
+#include "daemon/metrics_bindings.h"
 #include "dp/dataplane.h"
 #include "version.h" /* written by the Makefile: XMIP6_VERSION, XMIP6_GIT_REV */
 
@@ -75,8 +76,11 @@ struct metrics {
 	/* The status names, looked up by the loop before the thread starts:
 	 * daemon_ba_status_key() fills a cache as it goes. */
 	const char *ba_keys[256];
-	/* The data plane's counters first, then what the roles registered. */
-	struct daemon_metrics_source sources[1 + DAEMON_MAX_SOURCES];
+	/* The top bindings' counters (metrics_bindings.c), read at start. */
+	struct metrics_bindings bindings;
+	/* The data plane's counters first, the top bindings' second, then
+	 * what the roles registered. */
+	struct daemon_metrics_source sources[2 + DAEMON_MAX_SOURCES];
 	int n_sources;
 	pthread_mutex_t lock;
 	pthread_cond_t handed; /* answered moved */
@@ -424,15 +428,18 @@ static int metrics_init(struct metrics *m, struct daemon *d)
 	int i, err;
 
 	m->d = d;
-	m->efd = m->stats_fd = -1;
+	m->efd = m->stats_fd = m->bindings.ctr_fd = -1;
 	for (i = 0; i < 256; i++)
 		m->ba_keys[i] = daemon_ba_status_key(i);
 	memcpy(m->gauges, d->gauges, sizeof(m->gauges));
 	m->n_gauges = d->n_gauges;
 	/* Through the same door as the roles' sources: it is always used. */
 	m->sources[0] = (struct daemon_metrics_source){.fn = dataplane_write, .arg = m};
-	memcpy(m->sources + 1, d->msources, sizeof(d->msources));
-	m->n_sources = 1 + d->n_msources;
+	m->sources[1] =
+		(struct daemon_metrics_source){.fn = metrics_bindings_write, .arg = &m->bindings};
+	memcpy(m->sources + 2, d->msources, sizeof(d->msources));
+	m->n_sources = 2 + d->n_msources;
+	m->bindings.top = d->cfg.metrics_top_bindings;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -444,6 +451,12 @@ static int metrics_init(struct metrics *m, struct daemon *d)
 	m->stats_fd = fcntl(d->dp.stats_fd, F_DUPFD_CLOEXEC, 0);
 	if (m->efd < 0 || m->stats_fd < 0)
 		return -errno;
+	/* An instance attached by an older xmip6 has no counters: none shown. */
+	if (d->dp.binding_ctr_fd >= 0) {
+		m->bindings.ctr_fd = fcntl(d->dp.binding_ctr_fd, F_DUPFD_CLOEXEC, 0);
+		if (m->bindings.ctr_fd < 0)
+			return -errno;
+	}
 	return daemon_watch(d, m->efd, snapshot_asked, m) ?: daemon_on_tick(d, snapshot_tick, m);
 }
 
@@ -505,6 +518,8 @@ void metrics_stop(struct metrics *m)
 		close(m->efd);
 	if (m->stats_fd >= 0)
 		close(m->stats_fd);
+	if (m->bindings.ctr_fd >= 0)
+		close(m->bindings.ctr_fd);
 	pthread_cond_destroy(&m->handed);
 	pthread_mutex_destroy(&m->lock);
 	free(m);

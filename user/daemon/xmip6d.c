@@ -315,8 +315,10 @@ static void reload_config(struct daemon *d, bool debug)
 		why = "the roles changed; restart needed";
 	else if (strcmp(next.pin_dir, d->cfg.pin_dir) ||
 		 strcmp(next.control_socket, d->cfg.control_socket) ||
-		 memcmp(&next.metrics_listen, &d->cfg.metrics_listen, sizeof(next.metrics_listen)))
-		why = "pin-dir, control-socket or metrics-listen changed; restart needed";
+		 memcmp(&next.metrics_listen, &d->cfg.metrics_listen,
+			sizeof(next.metrics_listen)) ||
+		 next.metrics_top_bindings != d->cfg.metrics_top_bindings)
+		why = "pin-dir, control-socket or a metrics- setting changed; restart needed";
 	else
 		why = daemon_reload_refused(d, &next);
 	if (why) {

@@ -189,6 +189,7 @@ static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role, __u3
 
 	err = bpf_map__set_max_entries(skel->maps.bindings, max_entries)
 		      ?: bpf_map__set_max_entries(skel->maps.binding_ctl, max_entries)
+		      ?: bpf_map__set_max_entries(skel->maps.binding_ctr, max_entries)
 		      ?: bpf_map__set_max_entries(skel->maps.signal, ring_size);
 	if (!err)
 		err = xmip6__load(skel);

@@ -98,6 +98,7 @@ struct xmip6_dp {
 	char pin_dir[PATH_MAX];
 	int bindings_fd;    /* the forwarding half of each binding */
 	int binding_ctl_fd; /* the control half, same keys */
+	int binding_ctr_fd; /* per-binding counters, same keys; -1 if not pinned */
 	int stats_fd;
 	int config_fd;
 	int signal_fd;	    /* ring buffer of struct xmip6_signal; -1 if not pinned */
@@ -107,7 +108,7 @@ struct xmip6_dp {
 	int nexthops_fd;    /* next-hop cache slots; -1 if not pinned */
 	int nh_state_fd;    /* its generation; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
-	__u32 map_ids[10];  /* in enum dp_map order: who uses them is ours */
+	__u32 map_ids[11];  /* in enum dp_map order: who uses them is ours */
 };
 
 /*
@@ -166,6 +167,20 @@ int dp_binding_walk(const struct xmip6_dp *dp, struct dp_binding_cursor *cur, un
 		    dp_binding_cb cb, void *ctx);
 int dp_binding_count(const struct xmip6_dp *dp);
 int dp_binding_flush(const struct xmip6_dp *dp);
+
+/*
+ * Per-binding counters (headers/xmip6.h "binding_ctr"), summed over the
+ * CPUs. dp_bctr_read() gives zeros for a binding that has not forwarded
+ * anything yet, or an instance without the map. dp_bctr_foreach() visits
+ * the home addresses that have counters, in map order, and stops at the
+ * first non-zero return of @cb (returned).
+ */
+typedef int (*dp_bctr_cb)(const struct in6_addr *hoa, const struct xmip6_binding_ctr *ctr,
+			  void *ctx);
+
+int dp_bctr_read(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		 struct xmip6_binding_ctr *sum);
+int dp_bctr_foreach(const struct xmip6_dp *dp, dp_bctr_cb cb, void *ctx);
 
 /*
  * Mobile node route optimisation (headers/xmip6.h "ro"): one entry per

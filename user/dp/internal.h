@@ -64,6 +64,7 @@ enum dp_map {
 	DP_MAP_NEXTHOPS, /* optional, likewise */
 	DP_MAP_NH_STATE, /* optional, likewise */
 	DP_MAP_BINDING_CTL,
+	DP_MAP_BINDING_CTR, /* optional, likewise */
 	DP_MAP_COUNT,
 };
 
@@ -77,6 +78,14 @@ struct dp_map_spec {
 };
 
 extern const struct dp_map_spec dp_map_specs[DP_MAP_COUNT];
+
+/* pin.c: zeroed room for one value of @size octets per possible CPU
+ * (*@ncpus), or NULL with errno set (logged). */
+void *dp_percpu_alloc(size_t size, int *ncpus);
+
+/* bctr.c: drop the counters of @hoa's binding (logged), or all of them. */
+void dp_bctr_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa);
+void dp_bctr_flush(const struct xmip6_dp *dp);
 
 /*
  * Open PIN_DIR/<map>. Returns the fd, -ENOENT silently when it is not

@@ -123,6 +123,10 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		return err;
 
 	binding_split(b, &fwd, &ctl);
+	/* A new binding (first registration: created now) counts from 0,
+	 * whatever a packet racing with the last delete left (bctr.c). */
+	if (b->created_ns == b->registered_ns)
+		dp_bctr_forget(dp, hoa);
 	/* The control half first: a binding the data plane forwards with
 	 * always has one (both maps have room for max-bindings). */
 	if (bpf_map_update_elem(dp->binding_ctl_fd, hoa, &ctl, BPF_ANY) ||
@@ -162,6 +166,9 @@ int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
 		pr_err("deleting the binding for %s: %s", addr6_str(hoa, &buf), strerror(-err));
 		return err;
 	}
+	/* Every way a binding goes (deregistration, expiry, revocation,
+	 * xmip6ctl) comes here: its counters go with it. */
+	dp_bctr_forget(dp, hoa);
 	return 0;
 }
 
@@ -304,6 +311,7 @@ int dp_binding_flush(const struct xmip6_dp *dp)
 	while (!bpf_map_get_next_key(dp->binding_ctl_fd, NULL, &key))
 		if (bpf_map_delete_elem(dp->binding_ctl_fd, &key) && errno != ENOENT)
 			break;
+	dp_bctr_flush(dp);
 	return n;
 }
 
@@ -453,23 +461,6 @@ int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key)
 
 /* ---- stats -------------------------------------------------------------------------------- */
 
-static struct xmip6_stats *percpu_stats_alloc(int *ncpus)
-{
-	struct xmip6_stats *v;
-
-	*ncpus = libbpf_num_possible_cpus();
-	if (*ncpus <= 0) {
-		pr_err("cannot count the possible CPUs: %s", strerror(-*ncpus));
-		errno = *ncpus ? -*ncpus : EINVAL;
-		return NULL;
-	}
-	/* All fields are __u64: the per-CPU stride (8-byte rounded) is the size. */
-	v = calloc(*ncpus, sizeof(*v));
-	if (!v)
-		pr_err("out of memory");
-	return v;
-}
-
 int dp_stats_read(const struct xmip6_dp *dp, struct xmip6_stats *sum)
 {
 	__u64 *out = (__u64 *)sum;
@@ -478,7 +469,7 @@ int dp_stats_read(const struct xmip6_dp *dp, struct xmip6_stats *sum)
 	int ncpus, cpu, err = 0;
 	size_t i;
 
-	v = percpu_stats_alloc(&ncpus);
+	v = dp_percpu_alloc(sizeof(*v), &ncpus);
 	if (!v)
 		return -errno;
 
@@ -501,7 +492,7 @@ int dp_stats_clear(const struct xmip6_dp *dp)
 	__u32 zero = 0;
 	int ncpus, err = 0;
 
-	v = percpu_stats_alloc(&ncpus);
+	v = dp_percpu_alloc(sizeof(*v), &ncpus);
 	if (!v)
 		return -errno;
 	if (bpf_map_update_elem(dp->stats_fd, &zero, v, BPF_ANY)) {

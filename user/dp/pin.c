@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
@@ -212,6 +213,8 @@ const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 			     sizeof(struct xmip6_nh_state), 1, true},
 	[DP_MAP_BINDING_CTL] = {XMIP6_MAP_BINDING_CTL, BPF_MAP_TYPE_HASH, sizeof(struct in6_addr),
 				sizeof(struct xmip6_binding_ctl), 0},
+	[DP_MAP_BINDING_CTR] = {XMIP6_MAP_BINDING_CTR, BPF_MAP_TYPE_PERCPU_HASH,
+				sizeof(struct in6_addr), sizeof(struct xmip6_binding_ctr), 0, true},
 };
 
 static int map_info_get(int fd, struct bpf_map_info *info)
@@ -284,6 +287,24 @@ int dp_config_write_fd(int fd, const struct xmip6_config *cfg)
 	return 0;
 }
 
+void *dp_percpu_alloc(size_t size, int *ncpus)
+{
+	void *v;
+
+	*ncpus = libbpf_num_possible_cpus();
+	if (*ncpus <= 0) {
+		pr_err("cannot count the possible CPUs: %s", strerror(-*ncpus));
+		errno = *ncpus ? -*ncpus : EINVAL;
+		return NULL;
+	}
+	/* The callers' values are all __u64: the per-CPU stride (8-byte
+	 * rounded) is the size. */
+	v = calloc(*ncpus, size);
+	if (!v)
+		pr_err("out of memory");
+	return v;
+}
+
 int dp_instance_map_ids(const char *pin_dir, __u32 ids[DP_MAP_COUNT])
 {
 	struct bpf_map_info info;
@@ -316,6 +337,7 @@ static void map_fds(struct xmip6_dp *dp, int *fds[DP_MAP_COUNT])
 	fds[DP_MAP_NEXTHOPS] = &dp->nexthops_fd;
 	fds[DP_MAP_NH_STATE] = &dp->nh_state_fd;
 	fds[DP_MAP_BINDING_CTL] = &dp->binding_ctl_fd;
+	fds[DP_MAP_BINDING_CTR] = &dp->binding_ctr_fd;
 }
 
 int dp_open(const char *pin_dir, struct xmip6_dp *dp)

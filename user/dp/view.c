@@ -97,7 +97,7 @@ static const char *binding_state(const struct xmip6_binding *b, unsigned long lo
 
 /* Age counts from the first registration: refreshes and moves do not reset it. */
 static struct json_object *binding_json(const struct in6_addr *hoa, const struct xmip6_binding *b,
-					unsigned long long now)
+					const struct xmip6_binding_ctr *ctr, unsigned long long now)
 {
 	struct json_object *o = json_object_new_object();
 	struct registration r = {
@@ -113,6 +113,11 @@ static struct json_object *binding_json(const struct in6_addr *hoa, const struct
 	json_object_object_add(o, "ha_addr", addr6_json(&b->ha_addr));
 	registration_json(o, &r, now);
 	json_object_object_add(o, "state", json_object_new_string(binding_state(b, now)));
+	/* Its traffic (headers/xmip6.h "binding_ctr"): to and from the mobile node. */
+	json_object_object_add(o, "to_mn_packets", json_object_new_uint64(ctr->to_mn_packets));
+	json_object_object_add(o, "to_mn_bytes", json_object_new_uint64(ctr->to_mn_bytes));
+	json_object_object_add(o, "from_mn_packets", json_object_new_uint64(ctr->from_mn_packets));
+	json_object_object_add(o, "from_mn_bytes", json_object_new_uint64(ctr->from_mn_bytes));
 	return o;
 }
 
@@ -176,6 +181,7 @@ int dp_bindings_json(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 {
 	struct binding_rows t = {.coa = coa};
 	unsigned long long now = mono_now_ns();
+	struct xmip6_binding_ctr ctr;
 	struct json_object *arr;
 	size_t i;
 	int err;
@@ -185,10 +191,18 @@ int dp_bindings_json(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		if (t.n) /* rows is NULL when there are none: qsort() wants an array */
 			qsort(t.rows, t.n, sizeof(*t.rows), binding_row_cmp);
 		arr = json_object_new_array();
-		for (i = 0; i < t.n; i++)
-			json_object_array_add(arr, binding_json(&t.rows[i].hoa, &t.rows[i].b, now));
-		*result = json_object_new_object();
-		json_object_object_add(*result, "bindings", arr);
+		for (i = 0; i < t.n && !err; i++) {
+			err = dp_bctr_read(dp, &t.rows[i].hoa, &ctr);
+			if (!err)
+				json_object_array_add(
+					arr, binding_json(&t.rows[i].hoa, &t.rows[i].b, &ctr, now));
+		}
+		if (err) {
+			json_object_put(arr);
+		} else {
+			*result = json_object_new_object();
+			json_object_object_add(*result, "bindings", arr);
+		}
 	}
 	free(t.rows);
 	return err;
