@@ -493,45 +493,24 @@ XB_REG_COA=2001:db8:c0a::100
 XB_REG_HA_PID=
 XB_REG_PERF_PID=
 
+# The rig and the HA's configuration are scripts/topology.sh's (xm_reg_rig,
+# xm_reg_conf), shared with test_ha_log_summary.sh and bench/reg_pinned.sh.
 xb_reg_rig() {
-	local ha
 	[ -e "/run/netns/$(xm_ns rha)" ] && return 0
-	xm_add_ns rmn && xm_add_ns rha || return 1
-	ha=$(xm_ns rha)
-	# A home agent is a router (and may then join the home agents' anycast).
-	xm_exec rha sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
-	xm_link rmn l0 rha h0 || return 1
-	xm_exec rmn sysctl -qw net.ipv6.conf.l0.disable_ipv6=1 || return 1
-	ip -n "$ha" -6 addr add 2001:db8:c0a::1/64 dev h0 nodad &&
-		ip -n "$ha" -6 addr add "$XB_HA_ADDR/128" dev lo &&
-		ip -n "$ha" -6 neigh add "$XB_REG_COA" lladdr "$(xb_mac rmn l0)" dev h0 \
-			nud permanent || return 1
-	xm_retry 50 0.1 xm_ns_ready rha
+	xm_reg_rig
 }
 
 # xb_reg_ha N: (re)start xmip6d as the HA of N mobile nodes.
 xb_reg_ha() {
 	local n=$1 conf=$XM_TMP/rha.conf t0
 	xb_reg_ha_stop || return 1
-	{
-		cat <<EOF
-pin-dir = "$(xm_pin rha)";
-control-socket = "$XM_TMP/rha.sock";
-home-agent = {
-  address = "$XB_HA_ADDR";
-  home-prefix = "2001:db8:100::/64";
-  interfaces = [ "h0" ];
-  max-bindings = $((n + 16));
-EOF
-		"$XB_REG_BIN" conf "$n" | sed 's/^/  /'
-		echo "};"
-	} >"$conf" || return 1
+	xm_reg_conf "$n" info >"$conf" || return 1
 	chmod 600 "$conf"
 	t0=$(date +%s.%N)
 	xm_daemon rha "$conf" "$XM_TMP/rha-$n.log"
 	XB_REG_HA_PID=$XM_LAST_PID
-	# Loading tens of thousands of mobile nodes takes a while (up to a
-	# minute on main at 40,000): bounded at 3 minutes.
+	# Loading the mobile nodes is linear (seconds for 1,000,000): bounded
+	# at 3 minutes all the same.
 	if ! xm_retry 1800 0.1 test -S "$XM_TMP/rha.sock"; then
 		xb_log "register: xmip6d with $n nodes did not start in 180 s:"
 		tail -n 5 "$XM_TMP/rha-$n.log" >&2
