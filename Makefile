@@ -231,6 +231,7 @@ lint: $(USER_OBJS) $(CLI_OBJS)
 		--inline-suppr --suppress=missingIncludeSystem -Iheaders -Iuser \
 		-Iselftests/lib $(wildcard user/*/*.c selftests/*/*.c)
 	python3 scripts/check-layout.py $(USER_OBJS) $(CLI_OBJS)
+	python3 scripts/check-tests.py $(wildcard selftests/*/*.sh scripts/*.sh bench/*.sh)
 
 format:
 	clang-format -i $(SRC_FILES)

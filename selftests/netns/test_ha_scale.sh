@@ -67,17 +67,19 @@ sys.exit(0 if got == want else 1)
 EOF
 }
 
+reloads() { grep -c "configuration reloaded\|reload refused" "$XM_TMP/ha.log"; }
+reloads_above() { [ "$(reloads)" -gt "$1" ]; }
+
 # SIGHUP with all nodes but node K (not the last: its line ends with a comma).
 hup_without() {
 	local k=$1 n
 	write_config "$N" || return 1
 	sed -i "/\"$("$XM_PYTHON" -c "import sys; sys.path.insert(0, 'selftests/tools'); \
 import gen_ha_config as g; print(g.home_address($k))")\";/d" "$XM_TMP/ha.conf"
-	n=$(grep -c "configuration reloaded\|reload refused" "$XM_TMP/ha.log")
+	n=$(reloads)
 	echo "node $k removed: $(grep -c home-address "$XM_TMP/ha.conf") entries; HUP to $HA_PID"
 	kill -HUP "$HA_PID" || return 1
-	xm_retry 1200 0.1 test "$(grep -c "configuration reloaded\|reload refused" \
-		"$XM_TMP/ha.log")" -gt "$n"
+	xm_retry 1200 0.1 reloads_above "$n"
 	kill -0 "$HA_PID" || echo "the daemon is gone"
 	tail -n 3 "$XM_TMP/ha.log"
 	grep -q "configuration reloaded" "$XM_TMP/ha.log" && admit_is "$((N - 1))" "$k"
