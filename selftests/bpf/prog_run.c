@@ -25,6 +25,7 @@
  *     "config": {"role": 1, "ha_addr": "2001:db8::1", "flags": 1},  optional
  *     "nh_gen": 7,              optional: the next-hop cache's generation
  *                               ("nh_state"; 0, the default: cache off)
+ *     "nh_flags": 1,            optional: nh_state.flags (XMIP6_NH_F_*)
  *     "nh_keep": true,          optional: keep the slots the fixture before
  *                               left (with the same nh_gen: its next hops)
  *     "bindings": [{"home": "..", "coa": "..", "ha": "..",
@@ -324,7 +325,11 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
  */
 static int nh_setup(struct xmip6 *skel, json_object *fx)
 {
-	struct xmip6_nh_state st = {.gen = jint(fx, "nh_gen", 0), .lease_ns = ~0ULL};
+	struct xmip6_nh_state st = {
+		.gen = jint(fx, "nh_gen", 0),
+		.lease_ns = ~0ULL,
+		.flags = jint(fx, "nh_flags", 0),
+	};
 	__u32 key = 0;
 	int err;
 
