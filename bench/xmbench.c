@@ -599,6 +599,9 @@ static int cmd_cost(int argc, char **argv)
 	{
 		bpf_map__set_pin_path(m, NULL);
 	}
+	/* BENCH_BINDING_COUNTERS=0: loaded as with binding-counters = false. */
+	x->rodata->cfg_binding_counters =
+		!getenv("BENCH_BINDING_COUNTERS") || strcmp(getenv("BENCH_BINDING_COUNTERS"), "0");
 	bpf_map__set_max_entries(x->maps.bindings,
 				 n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT);
 	/* Sized like the bindings, as user/dp/attach.c sizes it. */

@@ -788,6 +788,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "prog_run: cannot open the skeleton: %s\n", strerror(errno));
 		goto out;
 	}
+	/* PROG_RUN_BINDING_COUNTERS=0: loaded as binding-counters = false loads. */
+	skel->rodata->cfg_binding_counters = !getenv("PROG_RUN_BINDING_COUNTERS") ||
+					     strcmp(getenv("PROG_RUN_BINDING_COUNTERS"), "0");
 	/* Private maps: never reuse or create pins of an installed instance. */
 	bpf_object__for_each_map(map, skel->obj)
 	{

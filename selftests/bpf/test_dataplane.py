@@ -242,10 +242,12 @@ def on_signal(signum, frame):
 # ------------------------------------------------------------------ runner
 
 
-def run_fixtures(fixtures):
-    """Runs the fixtures (dicts) in the namespace; returns one result per fixture."""
+def run_fixtures(fixtures, env=None):
+    """Runs the fixtures (dicts) in the namespace; returns one result per fixture.
+    env: more environment for prog_run (PROG_RUN_BINDING_COUNTERS)."""
     r = subprocess.run(["nsenter", "--net=/run/netns/" + NS, RUNNER],
-                       input=json.dumps(fixtures), capture_output=True, text=True, timeout=600)
+                       input=json.dumps(fixtures), capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, **(env or {})))
     results = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
     if r.returncode != 0 or len(results) != len(fixtures):
         raise RuntimeError("prog_run exited %d with %d/%d results: %s"
@@ -383,6 +385,7 @@ class Fx:
         self.runs = runs
         self.nh_keep = nh_keep
         self.ctr = ctr
+        self.ctr_none = False  # not even an entry of zeros in "binding_ctr"
         self.nh_flags = nh_flags
 
     def json(self):
@@ -548,6 +551,9 @@ def check_ctr(fx, res):
     want = {addr(h): tuple(v) for h, v in want.items()}
     got = {addr(c["home"]): (c["to_mn_packets"], c["to_mn_bytes"], c["from_mn_packets"],
                              c["from_mn_bytes"]) for c in res.get("binding_ctr_after", [])}
+    if fx.ctr_none and res.get("binding_ctr_after"):
+        return ["binding_ctr: expected no entry at all (counters off), got %d"
+                % len(res["binding_ctr_after"])]
     got = {h: v for h, v in got.items() if any(v)}
     if got == want:
         return []
@@ -2050,6 +2056,15 @@ def main():
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)
+    # binding-counters = false: the programs loaded without counting (bpf/bctr.h
+    # cfg_binding_counters 0); the same packets, the same verdicts, no entry.
+    off = bctr_fixtures()
+    for fx in off:
+        fx.desc = "[binding-counters off] " + fx.desc
+        fx.ctr = {}
+        fx.ctr_none = True
+    report(off, run_fixtures([fx.json() for fx in off], {"PROG_RUN_BINDING_COUNTERS": "0"}),
+           stat_names)
 
     seeds = [fx.data for fx in fixtures if fx.prog.startswith("xdp") and len(fx.data) >= 14]
     fuzz("xdp_ha", 400, seeds, (XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT), 0,

@@ -69,6 +69,9 @@ struct dp_attach_opts {
 	unsigned int max_bindings; /* 0: the pinned map's size, else the default */
 	enum dp_xdp_mode xdp_mode;
 	__u32 flags; /* XMIP6_CFG_F_*, written to the config map */
+	/* No per-binding counters (bpf/bctr.h cfg_binding_counters 0): set at
+	 * load, so it takes a new load; false, the default, counts. */
+	bool binding_counters_off;
 };
 
 /*
