@@ -535,11 +535,19 @@ static int set_jmp(struct bench *b, int fd)
 	return bpf_map_update_elem(bpf_map__fd(b->maps.jmp_xdp), &key, &fd, BPF_ANY) ? -errno : 0;
 }
 
-/* A generation in "nh_state": the cache is on, as with xmip6d running. */
+/*
+ * A generation in "nh_state": the cache is on, as with xmip6d running; in
+ * tables without source rules or routes, as xmip6d finds them here
+ * (XMIP6_NH_F_SRC_FREE), unless BENCH_NH_SRC_FREE=0.
+ */
 static int nh_cache_on(struct xmip6 *x)
 {
-	const char *env = getenv("BENCH_NH_CACHE");
-	struct xmip6_nh_state st = {.gen = 1, .lease_ns = ~0ULL};
+	const char *env = getenv("BENCH_NH_CACHE"), *sf = getenv("BENCH_NH_SRC_FREE");
+	struct xmip6_nh_state st = {
+		.gen = 1,
+		.lease_ns = ~0ULL,
+		.flags = sf && !strcmp(sf, "0") ? 0 : XMIP6_NH_F_SRC_FREE,
+	};
 	__u32 key = 0;
 
 	if (env && !strcmp(env, "0"))
@@ -591,6 +599,9 @@ static int cmd_cost(int argc, char **argv)
 	{
 		bpf_map__set_pin_path(m, NULL);
 	}
+	/* BENCH_BINDING_COUNTERS=0: loaded as with binding-counters = false. */
+	x->rodata->cfg_binding_counters =
+		!getenv("BENCH_BINDING_COUNTERS") || strcmp(getenv("BENCH_BINDING_COUNTERS"), "0");
 	bpf_map__set_max_entries(x->maps.bindings,
 				 n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT);
 	/* Sized like the bindings, as user/dp/attach.c sizes it. */

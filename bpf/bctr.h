@@ -19,6 +19,14 @@
  * creating an entry from XDP or TC never allocates. */
 BINDING_MAP(BPF_MAP_TYPE_PERCPU_HASH, struct xmip6_binding_ctr) binding_ctr SEC(".maps");
 
+/*
+ * Load-time switch (the skeleton's rodata, user/dp/attach.c from the
+ * daemon's binding-counters setting): 0 removes every counter update at
+ * load, the verifier dropping the dead branch, so that a home agent that
+ * does not want per-binding figures pays nothing for them.
+ */
+const volatile __u8 cfg_binding_counters = 1;
+
 enum bctr_dir {
 	BCTR_TO_MN,
 	BCTR_FROM_MN,
@@ -27,13 +35,16 @@ enum bctr_dir {
 /*
  * This CPU's counters of the binding of @hoa, created at 0 on its first
  * packet (BPF_NOEXIST: another CPU may have created it meanwhile, which is
- * as good). NULL, counted, when the map is full: "binding_ctr" has room
+ * as good). NULL when the counters are off (cfg_binding_counters), and,
+ * counted, when the map is full: "binding_ctr" has room
  * for every binding, so only entries user space failed to delete fill it.
  */
 static __always_inline struct xmip6_binding_ctr *bctr_get(const struct in6_addr *hoa)
 {
 	struct xmip6_binding_ctr zero = {}, *c;
 
+	if (!cfg_binding_counters)
+		return NULL;
 	c = bpf_map_lookup_elem(&binding_ctr, hoa);
 	if (c)
 		return c;

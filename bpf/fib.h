@@ -46,6 +46,22 @@ static __always_inline struct xmip6_nh_state *nh_state_get(void)
 	return bpf_map_lookup_elem(&nh_state, &key);
 }
 
+/*
+ * The source a slot is keyed by: @any (::, the caller's) when the follower saw that no rule
+ * or route of this generation looks at sources (headers/xmip6.h
+ * XMIP6_NH_F_SRC_FREE), so that the reverse tunnel's packets from every
+ * home address to one correspondent share a slot; else @src. The lookup
+ * itself always gets the real source: a source route the flag missed
+ * would still be taken, only cached under the wrong key until the bump
+ * its change causes.
+ */
+static __always_inline const struct in6_addr *nh_key_src(const struct xmip6_nh_state *st, __u32 gen,
+							 const struct in6_addr *src,
+							 const struct in6_addr *any)
+{
+	return gen && st && (st->flags & XMIP6_NH_F_SRC_FREE) ? any : src;
+}
+
 /* A live slot: filled in this generation for these addresses and device. */
 static __always_inline bool nh_slot_holds(const struct xmip6_nh *nh, __u32 gen, __u32 iif,
 					  const struct in6_addr *src, const struct in6_addr *dst)
@@ -111,7 +127,8 @@ static __always_inline int nh_longer(void *ctx, struct bpf_fib_lookup *fib, stru
  * SUCCESS fills the slot. Returns the BPF_FIB_LKUP_RET_* answer: on
  * SUCCESS *@nhp is the slot (egress device, MACs), on FRAG_NEEDED
  * fib->mtu_result is the MTU, and otherwise @fib is what the lookup left.
- * The protocol is no part of the key: xmip6 leaves routing by upper-layer
+ * The source is no part of the key when no rule or route looks at it
+ * (nh_key_src()). The protocol is no part of the key: xmip6 leaves routing by upper-layer
  * protocol (ip rule ipproto) to the stack, as it leaves marks. A miss
  * costs one lookup, as a packet cost without the cache.
  */
@@ -122,14 +139,18 @@ static __always_inline int nh_resolve(void *ctx, struct bpf_fib_lookup *fib, __u
 	struct xmip6_nh_state *st = nh_state_get();
 	/* No follower, or one that stopped renewing (killed): cache off. */
 	__u32 gen = st && bpf_ktime_get_coarse_ns() < st->lease_ns ? st->gen : 0;
-	__u32 slot = xmip6_nh_slot(src, dst, iif);
+	/* On the stack: a global :: would be a .rodata variable the
+	 * kernel's BTF check refuses alongside the programs' own. */
+	struct in6_addr any = {};
+	const struct in6_addr *key_src = nh_key_src(st, gen, src, &any);
+	__u32 slot = xmip6_nh_slot(key_src, dst, iif);
 	struct xmip6_nh *nh = bpf_map_lookup_elem(&nexthops, &slot);
 	int rc;
 
 	if (!nh) /* cannot happen: the slot is masked into range */
 		return BPF_FIB_LKUP_RET_NOT_FWDED;
 	if (gen) {
-		if (nh_slot_holds(nh, gen, iif, src, dst)) {
+		if (nh_slot_holds(nh, gen, iif, key_src, dst)) {
 			if (tot_len <= nh->mtu_fits) {
 				*nhp = nh;
 				return BPF_FIB_LKUP_RET_SUCCESS;
@@ -144,7 +165,7 @@ static __always_inline int nh_resolve(void *ctx, struct bpf_fib_lookup *fib, __u
 	}
 	rc = fib_lookup6(ctx, fib, iif, src, dst, proto, tot_len);
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-		nh_fill(fib, nh, gen, iif, src, dst, tot_len);
+		nh_fill(fib, nh, gen, iif, key_src, dst, tot_len);
 		*nhp = nh;
 	}
 	return rc;

@@ -254,7 +254,21 @@ struct xmip6_nh_state {
 	 * while xmip6d runs, so that a killed daemon (no stop hook) leaves
 	 * the cache on for XMIP6_NH_LEASE_MS at most. */
 	__u64 lease_ns;
+	/* XMIP6_NH_F_*, set with gen: what the follower saw of the tables
+	 * in this generation. */
+	__u32 flags;
+	__u32 pad;
 };
+
+/*
+ * No policy rule but the kernel's defaults (local 0, main 32766, default
+ * 32767, no selector) and no route with a source prefix: the source of a
+ * packet cannot change its route, so a slot is keyed without it (::) and
+ * serves every home address behind one destination (bpf/fib.h
+ * nh_resolve()). Recomputed by the follower with every rule and route
+ * change, which also bumps gen.
+ */
+#define XMIP6_NH_F_SRC_FREE 0x1
 
 /* The slot of a (source, destination, ingress device) in "nexthops". */
 static inline __u32 xmip6_nh_slot(const struct in6_addr *src, const struct in6_addr *dst, __u32 iif)

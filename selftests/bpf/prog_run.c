@@ -25,6 +25,7 @@
  *     "config": {"role": 1, "ha_addr": "2001:db8::1", "flags": 1},  optional
  *     "nh_gen": 7,              optional: the next-hop cache's generation
  *                               ("nh_state"; 0, the default: cache off)
+ *     "nh_flags": 1,            optional: nh_state.flags (XMIP6_NH_F_*)
  *     "nh_keep": true,          optional: keep the slots the fixture before
  *                               left (with the same nh_gen: its next hops)
  *     "bindings": [{"home": "..", "coa": "..", "ha": "..",
@@ -324,7 +325,11 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
  */
 static int nh_setup(struct xmip6 *skel, json_object *fx)
 {
-	struct xmip6_nh_state st = {.gen = jint(fx, "nh_gen", 0), .lease_ns = ~0ULL};
+	struct xmip6_nh_state st = {
+		.gen = jint(fx, "nh_gen", 0),
+		.lease_ns = ~0ULL,
+		.flags = jint(fx, "nh_flags", 0),
+	};
 	__u32 key = 0;
 	int err;
 
@@ -783,6 +788,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "prog_run: cannot open the skeleton: %s\n", strerror(errno));
 		goto out;
 	}
+	/* PROG_RUN_BINDING_COUNTERS=0: loaded as binding-counters = false loads. */
+	skel->rodata->cfg_binding_counters = !getenv("PROG_RUN_BINDING_COUNTERS") ||
+					     strcmp(getenv("PROG_RUN_BINDING_COUNTERS"), "0");
 	/* Private maps: never reuse or create pins of an installed instance. */
 	bpf_object__for_each_map(map, skel->obj)
 	{

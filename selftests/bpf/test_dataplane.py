@@ -242,10 +242,12 @@ def on_signal(signum, frame):
 # ------------------------------------------------------------------ runner
 
 
-def run_fixtures(fixtures):
-    """Runs the fixtures (dicts) in the namespace; returns one result per fixture."""
+def run_fixtures(fixtures, env=None):
+    """Runs the fixtures (dicts) in the namespace; returns one result per fixture.
+    env: more environment for prog_run (PROG_RUN_BINDING_COUNTERS)."""
     r = subprocess.run(["nsenter", "--net=/run/netns/" + NS, RUNNER],
-                       input=json.dumps(fixtures), capture_output=True, text=True, timeout=600)
+                       input=json.dumps(fixtures), capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, **(env or {})))
     results = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
     if r.returncode != 0 or len(results) != len(fixtures):
         raise RuntimeError("prog_run exited %d with %d/%d results: %s"
@@ -358,7 +360,7 @@ class Fx:
     def __init__(self, desc, prog, data, verdict, stats, out=UNTOUCHED, ifname="xa0",
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
                  learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0,
-                 admit=None, nh_gen=0, runs=1, nh_keep=False, ctr=None):
+                 admit=None, nh_gen=0, runs=1, nh_keep=False, ctr=None, nh_flags=0):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -383,6 +385,8 @@ class Fx:
         self.runs = runs
         self.nh_keep = nh_keep
         self.ctr = ctr
+        self.ctr_none = False  # not even an entry of zeros in "binding_ctr"
+        self.nh_flags = nh_flags
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -407,6 +411,8 @@ class Fx:
             d["runs"] = self.runs
         if self.nh_keep:
             d["nh_keep"] = True
+        if self.nh_flags:
+            d["nh_flags"] = self.nh_flags
         return d
 
 
@@ -545,6 +551,9 @@ def check_ctr(fx, res):
     want = {addr(h): tuple(v) for h, v in want.items()}
     got = {addr(c["home"]): (c["to_mn_packets"], c["to_mn_bytes"], c["from_mn_packets"],
                              c["from_mn_bytes"]) for c in res.get("binding_ctr_after", [])}
+    if fx.ctr_none and res.get("binding_ctr_after"):
+        return ["binding_ctr: expected no entry at all (counters off), got %d"
+                % len(res["binding_ctr_after"])]
     got = {h: v for h, v in got.items() if any(v)}
     if got == want:
         return []
@@ -1202,6 +1211,7 @@ def gso_fixtures():
     return fx
 
 
+NH_F_SRC_FREE = 0x1  # headers/xmip6.h XMIP6_NH_F_SRC_FREE
 NH_FWD = {"ha_encap_fwd", "ha_decap_fwd", "ha_local_encap", "mn_encap"}
 NH_STACK = {"ha_encap_stack", "ha_decap_stack"}
 
@@ -1261,6 +1271,32 @@ def nh_mtu_fixtures():
            frame(fits), XDP_REDIRECT, {"ha_encap_fwd": 2, "nh_miss": 1}, exp_fits,
            nh_keep=True, runs=2, **H),
     ]
+
+
+def nh_src_free_fixtures():
+    """Reverse-tunnel packets from two home addresses (both bound to COA)
+    to one correspondent. With XMIP6_NH_F_SRC_FREE (no rule or route looks
+    at sources) the slot is keyed without the source: the first packet
+    fills it, the second takes its next hop from it. Without the flag each
+    source has its own slot: two fills."""
+    hoa2 = "2001:db8:40::600"
+    binds = HA_BINDINGS + [B(hoa2, COA, HA_ADDR)]
+    out = []
+    for flags, gen, tag, second in (
+            (NH_F_SRC_FREE, 11, "source-free tables", {"ha_decap_fwd": 1}),
+            (0, 12, "source-specific tables",
+             {"ha_decap_fwd": 1, "nh_miss": 1, "nh_fill": 1})):
+        for i, (hoa, stats) in enumerate((
+                (HOA, {"ha_decap_fwd": 1, "nh_miss": 1, "nh_fill": 1}), (hoa2, second))):
+            inner = udp_packet(hoa, CN, hlim=64, fl=0x11111)
+            f = frame(IPv6(src=COA, dst=HA_ADDR, nh=41, hlim=60) / inner, dst=MAC_A0)
+            exp = decap(with_hlim(bytes(inner), -1), MAC_A0, MAC_NH_A)
+            out.append(Fx("xdp_ha, next-hop cache, %s: reverse tunnel from home address %s to "
+                          "the CN: %s" % (tag, hoa, "one lookup, slot filled" if "nh_fill" in stats
+                                          else "the slot of the other home address, no lookup"),
+                          "xdp_ha", f, XDP_TX, stats, exp, bindings=binds, config=HA_CONFIG,
+                          nh_gen=gen, nh_flags=flags, nh_keep=i > 0))
+    return out
 
 
 def label_checks(fixtures, results):
@@ -2014,11 +2050,21 @@ def main():
                 xdp_mn_pmtu_fixtures() + tc_fixtures() + tc_pmtu_fixtures() + gso_fixtures() +
                 signal_ha_fixtures() + signal_mn_fixtures() + signal_tc_fixtures() +
                 hao_unbound_fixtures() + mps_fixtures())
-    fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures()
+    fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures() + \
+        nh_src_free_fixtures()
     fixtures += bctr_fixtures()
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)
+    # binding-counters = false: the programs loaded without counting (bpf/bctr.h
+    # cfg_binding_counters 0); the same packets, the same verdicts, no entry.
+    off = bctr_fixtures()
+    for fx in off:
+        fx.desc = "[binding-counters off] " + fx.desc
+        fx.ctr = {}
+        fx.ctr_none = True
+    report(off, run_fixtures([fx.json() for fx in off], {"PROG_RUN_BINDING_COUNTERS": "0"}),
+           stat_names)
 
     seeds = [fx.data for fx in fixtures if fx.prog.startswith("xdp") and len(fx.data) >= 14]
     fuzz("xdp_ha", 400, seeds, (XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT), 0,

@@ -198,6 +198,26 @@ metrics_top() {
 		[ "$(echo "$page" | grep -c "^# TYPE xmip6_binding_[a-z]*_total counter$")" = 2 ]
 }
 
+# binding-counters = false: refused on SIGHUP (taken at load), then taken
+# by a restart: the HA's data plane stops counting (its counts for the
+# binding stay as they were) while the MN's, still on, count the pings.
+counters_off_reload() {
+	sed -i '1i binding-counters = false;' "$XM_TMP/ha.conf" && kill -HUP "$HA_PID" &&
+		xm_retry 50 0.1 grep -q "reload refused (pin-dir, control-socket, binding-counters" \
+			"$XM_TMP/ha.log"
+}
+
+counters_off_restart() {
+	local ha0 mn0 ha1 mn1
+	xm_stop_pid "$HA_PID" 5 && xm_start_daemon ha HA_PID || return 1
+	xm_retry 20 0.5 xm_ping_ok cn 1 "$XM_HOA" >/dev/null || return 1
+	ha0=$(ctr ha "$XM_HOA") && mn0=$(ctr mn "$XM_HOA") || return 1
+	xm_ping_ok cn 3 "$XM_HOA" >/dev/null || return 1
+	ha1=$(ctr ha "$XM_HOA") && mn1=$(ctr mn "$XM_HOA") || return 1
+	echo "HA: $ha0 -> $ha1; MN: $mn0 -> $mn1"
+	[ "$ha0" = "$ha1" ] && [ "$(diff4 "$mn0" "$mn1" | cut -d' ' -f1)" -ge 3 ]
+}
+
 main() {
 	xm_init
 	[ -x "$XM_D_BIN" ] || { echo "1..0 # SKIP $XM_D_BIN not built"; exit 0; }
@@ -216,6 +236,9 @@ main() {
 	t "three more bindings with 3 packets each of known sizes" more_bindings
 	t "metrics: the $TOP bindings with the most bytes, 4 series each family, = binding show" \
 		metrics_top
+	t "binding-counters = false on SIGHUP: refused, restart needed" counters_off_reload
+	t "restarted with binding-counters = false: the HA no longer counts, the MN does" \
+		counters_off_restart
 	finish
 }
 

@@ -3,8 +3,9 @@
 #
 # test_nexthop.sh - the home agent's next-hop cache (headers/xmip6.h
 # "nexthops") follows the kernel: after a route change, a neighbour's new
-# link-layer address, and the egress link going down and coming back,
-# tunnelled packets take the new next hop. Checked packet by packet at the
+# link-layer address, the egress link going down and coming back, and a
+# policy rule by source added and removed, tunnelled packets take the new
+# next hop. Checked packet by packet at the
 # sink, not on the daemon's word.
 #
 #   gen g0 ---- h0 HA h1 ---- sa sink     CoA 2001:db8:c0a::100 via a::2 (sa)
@@ -226,6 +227,31 @@ ip -6 route replace 2001:db8:c0a::/48 via $NH_A dev h1 metric 100
 EOF
 t "interface up (h1, address, neighbour and route back): packets return to h1" \
 	stream_change up "sb/$MAC_B" "sa/$MAC_A" bash "$XM_TMP/up.sh"
+
+# Source routing: with only the kernel's rules and no source route a slot
+# is keyed without the source (nh_state.flags XMIP6_NH_F_SRC_FREE); a
+# policy rule for the tunnel's source (the HA address, outer source of
+# every tunnelled packet) turns that off, and its packets take the rule's
+# table; without the rule they are back on the main table's route.
+nh_flags_are() {
+	local flags
+	flags=$(nh_field flags) || return 1
+	echo "nh_state.flags $flags (want $1)"
+	[ "$flags" -eq "$1" ]
+}
+t "only the kernel's rules, no source route: slots keyed without the source (flags 1)" \
+	xm_retry 20 0.1 nh_flags_are 1
+t "table 100: the CoA via b::2 on h2" \
+	ip -n "$HA" -6 route add 2001:db8:c0a::/48 via "$NH_B" dev h2 table 100
+t "rule from 2001:db8:c::/64 table 100: the tunnel's packets take table 100 (h2)" \
+	stream_change rule_add "sa/$MAC_A" "sb/$MAC_B" \
+	ip -6 rule add from 2001:db8:c::/64 table 100 priority 100
+t "with the rule: slots keyed with the source (flags 0)" xm_retry 20 0.1 nh_flags_are 0
+t "rule removed: the tunnel's packets are back on the main table (h1)" \
+	stream_change rule_del "sb/$MAC_B" "sa/$MAC_A" \
+	ip -6 rule del from 2001:db8:c::/64 table 100 priority 100
+t "rule removed: slots keyed without the source again (flags 1)" \
+	xm_retry 20 0.1 nh_flags_are 1
 
 bumps() {
 	local n

@@ -162,6 +162,7 @@ struct xmip6d_config {
 	struct config_listen metrics_listen;
 	/* Bindings whose counters it exports, the most bytes first; 0: none. */
 	__u32 metrics_top_bindings;
+	bool binding_counters; /* per-binding packet and byte counters in the data plane */
 };
 
 /*

@@ -120,6 +120,17 @@ static const struct config_row root_rows[] = {
 		       "the number of series stays bounded whatever the binding cache holds.",
 	},
 	{
+		.name = "binding-counters",
+		.type = CT_BOOL,
+		AT(struct xmip6d_config, binding_counters),
+		.def = true,
+		.doc = "Count each binding's packets and bytes in the data plane (`xmip6ctl "
+		       "binding show`, the metrics endpoint). Off: the programs are loaded "
+		       "without the counting, which costs a hash lookup per forwarded packet; "
+		       "the counters then stay at 0. Taken at load: a change needs a restart "
+		       "(refused on SIGHUP); instances `xmip6ctl attach` loads count.",
+	},
+	{
 		.name = "home-agent",
 		.type = CT_SECTION,
 		.offset = offsetof(struct xmip6d_config, ha),

@@ -317,8 +317,10 @@ static void reload_config(struct daemon *d, bool debug)
 		 strcmp(next.control_socket, d->cfg.control_socket) ||
 		 memcmp(&next.metrics_listen, &d->cfg.metrics_listen,
 			sizeof(next.metrics_listen)) ||
-		 next.metrics_top_bindings != d->cfg.metrics_top_bindings)
-		why = "pin-dir, control-socket or a metrics- setting changed; restart needed";
+		 next.metrics_top_bindings != d->cfg.metrics_top_bindings ||
+		 next.binding_counters != d->cfg.binding_counters)
+		why = "pin-dir, control-socket, binding-counters or a metrics- setting changed; "
+		      "restart needed";
 	else
 		why = daemon_reload_refused(d, &next);
 	if (why) {

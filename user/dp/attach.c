@@ -160,9 +160,10 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 	return 0;
 }
 
-static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role, __u32 max_entries,
-				 __u32 ring_size)
+static struct xmip6 *load_object(const char *pin_dir, const struct dp_attach_opts *opts,
+				 __u32 max_entries, __u32 ring_size)
 {
+	enum xmip6_role role = opts->role;
 	struct bpf_object_open_opts open_opts = {
 		.sz = sizeof(open_opts),
 		.pin_root_path = pin_dir,
@@ -179,6 +180,7 @@ static struct xmip6 *load_object(const char *pin_dir, enum xmip6_role role, __u3
 		return NULL;
 	}
 
+	skel->rodata->cfg_binding_counters = !opts->binding_counters_off;
 	/* Only the role's programs: the other role's need not even verify. */
 	bpf_program__set_autoload(skel->progs.xdp_ha, ha);
 	bpf_program__set_autoload(skel->progs.tc_ha_egress, ha);
@@ -249,7 +251,7 @@ int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_op
 	if (err)
 		return err;
 
-	skel = load_object(pin_dir, opts->role, max_entries, ring_size);
+	skel = load_object(pin_dir, opts, max_entries, ring_size);
 	if (!skel) {
 		err = -errno;
 		goto out_unpin;

@@ -69,6 +69,9 @@ struct dp_attach_opts {
 	unsigned int max_bindings; /* 0: the pinned map's size, else the default */
 	enum dp_xdp_mode xdp_mode;
 	__u32 flags; /* XMIP6_CFG_F_*, written to the config map */
+	/* No per-binding counters (bpf/bctr.h cfg_binding_counters 0): set at
+	 * load, so it takes a new load; false, the default, counts. */
+	bool binding_counters_off;
 };
 
 /*
@@ -211,13 +214,14 @@ int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t
  * The next-hop cache's generation (headers/xmip6.h "nh_state"), for the
  * one who follows the kernel's routes, neighbours and links.
  * dp_nh_bump() starts a new generation (every cached next hop goes stale;
- * the first call turns the cache on), dp_nh_renew() keeps its lease
+ * the first call turns the cache on) with the XMIP6_NH_F_* @flags that
+ * hold for it, dp_nh_renew() keeps its lease
  * (XMIP6_NH_LEASE_MS) running, to be called more often than that,
  * dp_nh_off() turns it off: nobody follows any more, every packet looks
  * its route up. dp_nh_state_read() is for the views. -EOPNOTSUPP (logged)
  * when the instance has no cache.
  */
-int dp_nh_bump(const struct xmip6_dp *dp);
+int dp_nh_bump(const struct xmip6_dp *dp, __u32 flags);
 int dp_nh_renew(const struct xmip6_dp *dp, unsigned long long now_ns);
 int dp_nh_off(const struct xmip6_dp *dp);
 int dp_nh_state_read(const struct xmip6_dp *dp, struct xmip6_nh_state *st);

@@ -680,7 +680,7 @@ static int nh_state_write(const struct xmip6_dp *dp, const struct xmip6_nh_state
 	return err;
 }
 
-int dp_nh_bump(const struct xmip6_dp *dp)
+int dp_nh_bump(const struct xmip6_dp *dp, __u32 flags)
 {
 	struct xmip6_nh_state st;
 	__u32 last;
@@ -696,6 +696,7 @@ int dp_nh_bump(const struct xmip6_dp *dp)
 	st.gen_ns = mono_now_ns();
 	st.lease_ns = st.gen_ns + XMIP6_NH_LEASE_MS * 1000000ULL;
 	st.bumps++;
+	st.flags = flags;
 	return nh_state_write(dp, &st);
 }
 

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
@@ -41,6 +42,8 @@ static int neg_errno(void)
 	return errno ? -errno : -EIO;
 }
 
+static int scan_sources(struct nh_follow *f);
+
 int nh_follow_open(struct nh_follow *f)
 {
 	unsigned int i;
@@ -68,6 +71,10 @@ int nh_follow_open(struct nh_follow *f)
 			goto fail;
 		}
 	}
+	/* Subscribed first: a change during the dump is read as an event. */
+	err = scan_sources(f);
+	if (err)
+		goto fail;
 	return 0;
 fail:
 	nh_follow_close(f);
@@ -201,14 +208,157 @@ static bool neigh_event(struct nh_follow *f, const struct nlmsghdr *nlh)
 	return true;
 }
 
-/* ---- the rest ------------------------------------------------------------------------------ */
+/* ---- do sources matter? -------------------------------------------------------------------- */
 
-static bool route_event(const struct nlmsghdr *nlh)
+/*
+ * The IPv6 rules the kernel installs itself (net/ipv6/fib6_rules.c
+ * fib6_rules_net_init(): local at 0, main at 32766; default at 32767 as
+ * IPv4 has it): a table and a priority, no selector.
+ */
+static bool rule_default(__u32 prio, __u32 table)
+{
+	return (prio == 0 && table == RT_TABLE_LOCAL) ||
+	       (prio == 32766 && table == RT_TABLE_MAIN) ||
+	       (prio == 32767 && table == RT_TABLE_DEFAULT);
+}
+
+struct rule_attrs {
+	__u32 prio, table;
+	bool other; /* an attribute a default rule does not carry: a selector */
+};
+
+static int rule_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct rule_attrs *ra = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case FRA_PRIORITY:
+		ra->prio = mnl_attr_get_payload_len(attr) == 4 ? mnl_attr_get_u32(attr) : ~0U;
+		break;
+	case FRA_TABLE:
+		ra->table = mnl_attr_get_payload_len(attr) == 4 ? mnl_attr_get_u32(attr) : 0;
+		break;
+	case FRA_PROTOCOL: /* who added it, not what it matches */
+		break;
+	case FRA_SUPPRESS_PREFIXLEN: /* sent as -1 (unset) with every rule */
+	case FRA_SUPPRESS_IFGROUP:
+		if (mnl_attr_get_payload_len(attr) != 4 || mnl_attr_get_u32(attr) != ~0U)
+			ra->other = true;
+		break;
+	default:
+		ra->other = true;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* Can this rule (RTM_NEWRULE) send two sources to different tables? */
+static bool rule_looks_at_source(const struct nlmsghdr *nlh)
+{
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct rule_attrs ra = {0};
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh))
+		return true;
+	if (frh->family != AF_INET6)
+		return false;
+	ra.table = frh->table;
+	if (mnl_attr_parse(nlh, sizeof(*frh), rule_attr_cb, &ra) < 0)
+		return true;
+	return ra.other || frh->src_len || frh->dst_len || frh->tos ||
+	       frh->action != FR_ACT_TO_TBL || (frh->flags & FIB_RULE_INVERT) ||
+	       !rule_default(ra.prio, ra.table);
+}
+
+/* A route with a source prefix (ip -6 route ... from PREFIX)? */
+static bool route_has_source(const struct nlmsghdr *nlh)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return true;
+	return rtm->rtm_family == AF_INET6 && rtm->rtm_src_len;
+}
+
+static int scan_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	bool *src_free = data;
+
+	if ((nlh->nlmsg_type == RTM_NEWRULE && rule_looks_at_source(nlh)) ||
+	    (nlh->nlmsg_type == RTM_NEWROUTE && route_has_source(nlh)))
+		*src_free = false;
+	return MNL_CB_OK;
+}
+
+/* Dumps @type (RTM_GETRULE, RTM_GETROUTE) of IPv6 through @sock. */
+static int scan_dump(struct mnl_socket *sock, __u16 type, __u32 seq, bool *src_free)
+{
+	char buf[NH_RECV_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	ssize_t n;
+	int ret;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	/* struct fib_rule_hdr starts as struct rtmsg does: family first. */
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET6;
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
+		return neg_errno();
+	do {
+		n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return neg_errno();
+		}
+		ret = mnl_cb_run(buf, n, seq, mnl_socket_get_portid(sock), scan_msg_cb, src_free);
+	} while (ret > MNL_CB_STOP);
+	return ret < 0 ? neg_errno() : 0;
+}
+
+/*
+ * Reads the rules and routes again and sets f->src_free: whether the
+ * source of a packet can change its route. Any doubt (a failed dump)
+ * says it can.
+ */
+static int scan_sources(struct nh_follow *f)
+{
+	struct mnl_socket *sock;
+	bool src_free = true;
+	int err;
+
+	f->rescan = false;
+	f->src_free = false;
+	sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!sock)
+		return neg_errno();
+	err = mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0 ? neg_errno() : 0;
+	if (!err)
+		err = scan_dump(sock, RTM_GETRULE, 1, &src_free);
+	if (!err)
+		err = scan_dump(sock, RTM_GETROUTE, 2, &src_free);
+	mnl_socket_close(sock);
+	if (!err)
+		f->src_free = src_free;
+	return err;
+}
+
+/* ---- the rest ------------------------------------------------------------------------------ */
+
+static bool route_event(struct nh_follow *f, const struct nlmsghdr *nlh)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm)) {
+		f->rescan = true;
+		return true;
+	}
+	/* A source route came or went: whether sources matter may differ. */
+	if (route_has_source(nlh))
+		f->rescan = true;
 	/* Cached clones (PMTU exceptions) are not routes of the FIB. */
 	return rtm->rtm_family == AF_INET6 && !(rtm->rtm_flags & RTM_F_CLONED);
 }
@@ -226,12 +376,15 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
 		break;
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
-		change = route_event(nlh);
+		change = route_event(f, nlh);
+		break;
+	case RTM_NEWRULE:
+	case RTM_DELRULE:
+		f->rescan = true;
+		change = true;
 		break;
 	case RTM_NEWLINK: /* down, up, MTU, address: all of them */
 	case RTM_DELLINK:
-	case RTM_NEWRULE:
-	case RTM_DELRULE:
 	case RTM_NEWNEXTHOP:
 	case RTM_DELNEXTHOP:
 		change = true;
@@ -265,10 +418,19 @@ int nh_follow_read(struct nh_follow *f)
 			 * hop, and what we remember of neighbours is stale. */
 			neigh_forget_all(f);
 			f->changes++;
+			f->rescan = true;
 			continue;
 		}
 		/* Multicast events: seq and portid 0 skip libmnl's checks. */
 		(void)mnl_cb_run(buf, n, 0, 0, msg_cb, f);
+	}
+	/* After the events it answers for: a rule or route that comes
+	 * during the dump is an event of the next read, and rescans again. */
+	if (f->rescan) {
+		int err = scan_sources(f);
+
+		if (err)
+			return err;
 	}
 	return (int)(f->changes - before > 0x7fffffff ? 0x7fffffff : f->changes - before);
 }

@@ -13,6 +13,7 @@
 #ifndef XMIP6_NET_NEXTHOP_H
 #define XMIP6_NET_NEXTHOP_H
 
+#include <stdbool.h>
 #include <linux/types.h>
 
 struct mnl_socket;
@@ -27,6 +28,12 @@ struct nh_follow {
 	unsigned int n_neigh;
 	unsigned long long events;  /* messages read */
 	unsigned long long changes; /* of those, the ones that may move a next hop */
+	/* No rule but the kernel's defaults and no route with a source
+	 * prefix: a packet's source cannot change its route (headers/xmip6.h
+	 * XMIP6_NH_F_SRC_FREE). Read again after every rule event, every
+	 * event of a source route and every loss of events. */
+	bool src_free;
+	bool rescan;
 };
 
 /* Subscribe; 0 or -errno. From then on no change is missed (or lost ones
@@ -35,7 +42,7 @@ int nh_follow_open(struct nh_follow *f);
 void nh_follow_close(struct nh_follow *f);
 int nh_follow_fd(const struct nh_follow *f);
 /* Read what is queued: how many of the messages may move a cached next hop
- * (0: none did), or -errno. */
+ * (0: none did), or -errno (f->src_free is then false). */
 int nh_follow_read(struct nh_follow *f);
 
 #endif /* XMIP6_NET_NEXTHOP_H */

@@ -646,6 +646,7 @@ int cn_start(struct daemon *d)
 		.max_bindings = cfg->max_bindings,
 		.xdp_mode = cfg->xdp_mode,
 		.flags = XMIP6_CFG_F_SIGNAL,
+		.binding_counters_off = !d->cfg.binding_counters,
 	};
 	unsigned long long now = mono_now_ns();
 	struct cn *cn;

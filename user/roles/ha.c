@@ -645,6 +645,7 @@ int ha_start(struct daemon *d)
 		.max_bindings = cfg->max_bindings,
 		.xdp_mode = cfg->xdp_mode,
 		.flags = XMIP6_CFG_F_SIGNAL,
+		.binding_counters_off = !d->cfg.binding_counters,
 	};
 	struct ha *ha;
 	int err;

@@ -957,6 +957,7 @@ int mn_start(struct daemon *d)
 		.ha_addr = cfg->home_agent,
 		.xdp_mode = cfg->xdp_mode,
 		.flags = XMIP6_CFG_F_SIGNAL,
+		.binding_counters_off = !d->cfg.binding_counters,
 	};
 	struct mn *mn;
 	int i, err;

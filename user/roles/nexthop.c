@@ -17,6 +17,12 @@ struct nexthop_part {
 /* One follower per daemon, whichever roles asked for it. */
 static struct nexthop_part *running;
 
+/* What the data plane may assume of this generation's tables. */
+static __u32 nh_flags(const struct nh_follow *f)
+{
+	return f->src_free ? XMIP6_NH_F_SRC_FREE : 0;
+}
+
 static void on_events(struct daemon *d, void *arg, unsigned long long now_ns)
 {
 	struct nexthop_part *p = arg;
@@ -28,7 +34,7 @@ static void on_events(struct daemon *d, void *arg, unsigned long long now_ns)
 		pr_err("following routes and neighbours: %s", strerror(-changes));
 	/* A read error may have lost events too: stale rather than wrong. */
 	if (changes)
-		dp_nh_bump(&d->dp);
+		dp_nh_bump(&d->dp, nh_flags(&p->follow));
 }
 
 /* The lease on the generation: the data plane's proof that we still run. */
@@ -77,5 +83,5 @@ int nexthop_follow_start(struct daemon *d)
 	running = p;
 	/* Subscribed first, then on: no change can fall in between. */
 	return daemon_watch(d, nh_follow_fd(&p->follow), on_events, p) ?:
-		       daemon_on_tick(d, tick, p) ?: dp_nh_bump(&d->dp);
+		       daemon_on_tick(d, tick, p) ?: dp_nh_bump(&d->dp, nh_flags(&p->follow));
 }
