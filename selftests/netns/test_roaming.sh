@@ -102,6 +102,8 @@ moves = 0
 for prev, cur in zip(regs, regs[1:]):
     if not any(event.search(l) for l in lines[prev + 1:cur]):
         print("registration without a router event before it:", lines[cur])
+        print("the log since the registration before it:")
+        print("\n".join(lines[prev:cur + 1]))
         sys.exit(1)
     moves += 1
 print("%d registrations after a move, each after a router event" % moves)
