@@ -356,6 +356,10 @@ xm_stop_pid() {
 }
 
 # xm_retry TRIES DELAY CMD...: run CMD until it succeeds, at most TRIES times.
+# xm_lines_above N FILE REGEX: FILE has more than N lines matching REGEX,
+# counted afresh on each call (for xm_retry: wait for the N+1-th).
+xm_lines_above() { [ "$(grep -c -- "$3" "$2")" -gt "$1" ]; }
+
 xm_retry() {
 	local tries=$1 delay=$2 i
 	shift 2

@@ -129,8 +129,8 @@ map_del() { xm_ctl ha binding del "$1" && map_lacks "$1"; }
 # Proxy entries are the daemon's to follow: within its 10 s full walk.
 proxy_follows_map() { xm_retry 150 0.1 gone "$1"; }
 
-reloads() { grep -c "configuration reloaded\|reload refused" "$XM_TMP/ha.log"; }
-reloads_above() { [ "$(reloads)" -gt "$1" ]; }
+RELOADED="configuration reloaded\|reload refused"
+reloads() { grep -c -- "$RELOADED" "$XM_TMP/ha.log"; }
 
 # SIGHUP; wait for the daemon's answer in its log (N+1-th reload line),
 # counted afresh on every try.
@@ -138,7 +138,7 @@ hup() {
 	local n
 	n=$(reloads)
 	kill -HUP "$HA_PID" &&
-		xm_retry 50 0.1 reloads_above "$n"
+		xm_retry 50 0.1 xm_lines_above "$n" "$XM_TMP/ha.log" "$RELOADED"
 }
 
 revoked_on_hup() {

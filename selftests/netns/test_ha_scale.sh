@@ -67,8 +67,8 @@ sys.exit(0 if got == want else 1)
 EOF
 }
 
-reloads() { grep -c "configuration reloaded\|reload refused" "$XM_TMP/ha.log"; }
-reloads_above() { [ "$(reloads)" -gt "$1" ]; }
+RELOADED="configuration reloaded\|reload refused"
+reloads() { grep -c -- "$RELOADED" "$XM_TMP/ha.log"; }
 
 # SIGHUP with all nodes but node K (not the last: its line ends with a comma).
 hup_without() {
@@ -79,7 +79,7 @@ import gen_ha_config as g; print(g.home_address($k))")\";/d" "$XM_TMP/ha.conf"
 	n=$(reloads)
 	echo "node $k removed: $(grep -c home-address "$XM_TMP/ha.conf") entries; HUP to $HA_PID"
 	kill -HUP "$HA_PID" || return 1
-	xm_retry 1200 0.1 reloads_above "$n"
+	xm_retry 1200 0.1 xm_lines_above "$n" "$XM_TMP/ha.log" "$RELOADED"
 	kill -0 "$HA_PID" || echo "the daemon is gone"
 	tail -n 3 "$XM_TMP/ha.log"
 	grep -q "configuration reloaded" "$XM_TMP/ha.log" && admit_is "$((N - 1))" "$k"

@@ -105,14 +105,11 @@ runs_with_unit_caps() {
 	test -S "$XM_TMP/ha.sock" && ip -n "$(xm_ns ha)" -d link show eth0 | grep -q 'prog/xdp'
 }
 
-readies() { grep -c "^$D_PID READY=1" "$XM_TMP/notify.txt"; }
-readies_above() { [ "$(readies)" -gt "$1" ]; }
-
 reload_notifies() {
 	local before
-	before=$(readies)
+	before=$(grep -c "^$D_PID READY=1" "$XM_TMP/notify.txt")
 	kill -HUP "$D_PID" || return 1
-	xm_retry 100 0.1 readies_above "$before"
+	xm_retry 100 0.1 xm_lines_above "$before" "$XM_TMP/notify.txt" "^$D_PID READY=1"
 	cat "$XM_TMP/notify.txt"
 	# RELOADING=1 (with its clock) comes after the first READY=1, before the next.
 	grep -A1 "^$D_PID RELOADING=1 MONOTONIC_USEC=[0-9]" "$XM_TMP/notify.txt" |
