@@ -399,8 +399,6 @@ static bool opt_len_ok(__u8 type, __u8 len)
 		return len == sizeof(struct mh_opt_nonce_indices) - sizeof(struct mh_opt);
 	case MH_OPT_BAD:
 		return len == MH_BAD_AUTHENTICATOR_LEN;
-	case MH_OPT_MNP:
-		return len == sizeof(struct mh_opt_mnp) - sizeof(struct mh_opt);
 	case MH_OPT_MN_ID:
 		return len >= 1;
 	case MH_OPT_AUTH:
@@ -527,6 +525,27 @@ static void decode_fields(struct mh_msg *msg)
 	}
 }
 
+/*
+ * A Mobile Network Prefix option (RFC 3963 section 4.3): every one is kept,
+ * up to MH_MNP_MAX, for the home agent to judge (roles/ha_nemo.c). One of
+ * the wrong length is a malformed prefix, not a malformed message.
+ */
+static void note_mnp(struct mh_msg *msg, const struct mh_opt_view *v)
+{
+	const struct mh_opt_mnp *o = (const void *)v->opt;
+	struct mh_mnp *m;
+
+	if (v->len != sizeof(*o) - sizeof(struct mh_opt)) {
+		msg->mnp_bad_len = true;
+		return;
+	}
+	if (msg->n_mnp++ >= MH_MNP_MAX)
+		return;
+	m = &msg->mnp[msg->n_mnp - 1];
+	m->prefix_len = o->prefix_len;
+	memcpy(&m->prefix, &o->prefix, sizeof(m->prefix));
+}
+
 /* Remember the first option of a known type; flag repeats. */
 #define NOTE_OPT(msg, field, view)                               \
 	do {                                                     \
@@ -569,6 +588,9 @@ static enum mh_parse_result parse_opts(struct mh_msg *msg)
 			break;
 		case MH_OPT_MESG_ID:
 			NOTE_OPT(msg, mesg_id, v);
+			break;
+		case MH_OPT_MNP:
+			note_mnp(msg, &v);
 			break;
 		default:
 			break;

@@ -148,8 +148,10 @@ void mh_opt_iter_init(struct mh_opt_iter *it, const void *mh, size_t len, size_t
  * Next option, Pad1 and PadN included: 1 and *@opt filled, 0 at the end,
  * -EBADMSG (and every later call too) when the option overruns the region
  * or a known option has the wrong length: BRA 2, Alternate CoA 16, Nonce
- * Indices 4, BAD 12, MNP 18, AUTH >= 5, Replay Protection 8, BID 4/8/20,
- * MN-ID >= 1. Unknown types are returned for the caller to skip.
+ * Indices 4, BAD 12, AUTH >= 5, Replay Protection 8, BID 4/8/20,
+ * MN-ID >= 1. Unknown types are returned for the caller to skip. A Mobile
+ * Network Prefix option of another length than 18 is returned too: RFC
+ * 3963 section 6.6 answers it with Invalid Prefix (mh_parse() flags it).
  */
 int mh_opt_next(struct mh_opt_iter *it, struct mh_opt_view *opt);
 
@@ -186,6 +188,18 @@ const char *mh_parse_result_str(enum mh_parse_result res);
  */
 int mh_param_problem_offset(enum mh_parse_result res);
 
+/*
+ * Mobile Network Prefix options (RFC 3963 section 4.3) of a BU, in wire
+ * order, the Reserved octet ignored. A home agent takes at most MH_MNP_MAX
+ * of them (prefixes of one mobile router, as in its configuration: config/).
+ */
+#define MH_MNP_MAX 16
+
+struct mh_mnp {
+	__u8 prefix_len; /* as on the wire: 0 and > 128 are the receiver's to refuse */
+	struct in6_addr prefix;
+};
+
 /* A parsed message; the pointers point into the caller's buffer. */
 struct mh_msg {
 	const __u8 *data; /* the MH */
@@ -209,6 +223,12 @@ struct mh_msg {
 	bool auth_last;	 /* AUTH is the last option, padding aside (RFC 4285 section 5) */
 	bool misaligned; /* some option breaks its alignment rule */
 	bool duplicate;	 /* some known option appears twice */
+	/* Its Mobile Network Prefix options: the first MH_MNP_MAX in mnp[];
+	 * n_mnp counts them all (more than MH_MNP_MAX: too many); mnp_bad_len
+	 * when one had another Option Length than 18 (not stored). */
+	int n_mnp;
+	bool mnp_bad_len;
+	struct mh_mnp mnp[MH_MNP_MAX];
 };
 
 /*
