@@ -23,6 +23,8 @@
 #   * the reverse tunnel: from MR1's care-of address, a source in MR1's
 #     prefix is forwarded; one in MR2's prefix or in none is dropped and
 #     counted (ha_prefix_spoofed, ha_tunnel_no_binding);
+#   * SIGHUP with MR1's prefix taken out of its entry: the prefix leaves
+#     the map, the binding stays;
 #   * MR1 without R: a host binding, BA without R, its prefixes gone;
 #     deregistration of MR2: its prefix gone from the map.
 #
@@ -228,6 +230,15 @@ host_now() {
 	binding_of "$MR1" "not b.get('prefixes') and 'R' not in b['flags']" &&
 		xm_retry 20 0.1 prefixes_are "2001:db8:100:100::/56=$MR2"
 }
+# SIGHUP with MR1's first prefix no longer in its entry; the reload line.
+RELOADED="configuration reloaded"
+reload_without_a() {
+	local n
+	sed -i "s|prefixes = \[ \"$MNP_A\", |prefixes = [ |" "$XM_TMP/ha.conf" || return 1
+	grep -q "prefixes = \[ \"$MNP_A2\" \]" "$XM_TMP/ha.conf" || return 1
+	n=$(grep -c -- "$RELOADED" "$XM_TMP/ha.log")
+	kill -HUP "$HA_PID" && xm_retry 50 0.1 xm_lines_above "$n" "$XM_TMP/ha.log" "$RELOADED"
+}
 dereg_gone() { xm_retry 20 0.1 prefixes_are "" && unbound "$MR2"; }
 
 add_routes() {
@@ -317,6 +328,12 @@ main() {
 		reverse_dropped "$HOST_B" ha_prefix_spoofed
 	t "reverse tunnel from MR1's CoA, source in no prefix: dropped, ha_tunnel_no_binding" \
 		reverse_dropped 2001:db8:999::5 ha_tunnel_no_binding
+
+	# A reload that no longer authorises a registered prefix.
+	t "SIGHUP, MR1 may no longer claim $MNP_A: reloaded" reload_without_a
+	t "... its prefix leaves the map, MR2's stays" \
+		xm_retry 20 0.1 prefixes_are "2001:db8:100:100::/56=$MR2"
+	t "... MR1's binding stays" binding_of "$MR1" "'R' in b['flags']"
 
 	# Section 6.2: a router without R is a host.
 	t "MR1 without R: BA 0 without R" bu "$MR1" 256 "$XM_CN_ADDR" --flags AH --mnp "$MNP_A"

@@ -144,3 +144,46 @@ void ha_nemo_restore(struct daemon *d)
 		pr_notice("%zu mobile router(s) without a binding: their prefixes removed", o.n);
 	free(o.hoa);
 }
+
+struct unauthorised {
+	const struct config_ha *cfg;
+	size_t n, cap;
+	struct xmip6_prefix_key *key;
+};
+
+/* A prefix its router may no longer claim under the new configuration. */
+static int collect_unauthorised(const struct xmip6_prefix_key *key, const struct xmip6_prefix *val,
+				void *ctx)
+{
+	struct unauthorised *u = ctx;
+	const struct config_mn_entry *sa = config_find_mn(u->cfg, &val->home_addr);
+	struct xmip6_prefix_key *grown;
+
+	if (sa && sa->mobile_router && authorised(sa, &key->prefix, key->prefixlen))
+		return 0;
+	if (u->n == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 8;
+		grown = realloc(u->key, u->cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		u->key = grown;
+	}
+	u->key[u->n++] = *key;
+	return 0;
+}
+
+void ha_nemo_reload(struct daemon *d)
+{
+	struct unauthorised u = {.cfg = &d->cfg.ha};
+	size_t i;
+	int err;
+
+	err = dp_prefix_foreach(&d->dp, collect_unauthorised, &u);
+	for (i = 0; !err && i < u.n; i++)
+		err = dp_prefix_delete(&d->dp, &u.key[i]);
+	if (err)
+		pr_err("mobile network prefixes after the reload: %s", strerror(-err));
+	else if (u.n)
+		pr_notice("%zu mobile network prefix(es) no longer authorised: removed", u.n);
+	free(u.key);
+}
