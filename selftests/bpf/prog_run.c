@@ -319,14 +319,34 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
 	return 0;
 }
 
-/* "prefixes" (NEMO): [{"prefix": "ADDR/LEN", "home": ADDR}, ...]. */
+/* "prefix_lens": @len in, unique, longest first. */
+static void lens_add(struct xmip6_prefix_lens *l, __u32 len)
+{
+	__u32 i, j;
+
+	for (i = 0; i < l->n && l->len[i] >= len; i++)
+		if (l->len[i] == len)
+			return;
+	for (j = l->n; j > i; j--)
+		l->len[j] = l->len[j - 1];
+	l->len[i] = len;
+	l->n++;
+}
+
+/* "prefixes" (NEMO): [{"prefix": "ADDR/LEN", "home": ADDR}, ...], and the
+ * lengths they use in "prefix_lens" (none without). */
 static int prefixes_setup(struct xmip6 *skel, json_object *fx)
 {
+	struct xmip6_prefix_lens lens = {};
 	json_object *arr;
+	__u32 zero = 0;
 	size_t i;
 
 	if (!json_object_object_get_ex(fx, "prefixes", &arr))
-		return 0;
+		return bpf_map_update_elem(bpf_map__fd(skel->maps.prefix_lens), &zero, &lens,
+					   BPF_ANY)
+			       ? -errno
+			       : 0;
 	for (i = 0; i < json_object_array_length(arr); i++) {
 		json_object *o = json_object_array_get_idx(arr, i), *jp;
 		struct xmip6_prefix_key key = {};
@@ -346,8 +366,11 @@ static int prefixes_setup(struct xmip6 *skel, json_object *fx)
 			return -EINVAL;
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.prefixes), &key, &val, BPF_ANY))
 			return -errno;
+		lens_add(&lens, key.prefixlen);
 	}
-	return 0;
+	return bpf_map_update_elem(bpf_map__fd(skel->maps.prefix_lens), &zero, &lens, BPF_ANY)
+		       ? -errno
+		       : 0;
 }
 
 /*

@@ -67,6 +67,7 @@ enum dp_map {
 	DP_MAP_BINDING_CTL,
 	DP_MAP_BINDING_CTR, /* optional, likewise */
 	DP_MAP_PREFIXES,    /* optional, likewise */
+	DP_MAP_PREFIX_LENS, /* optional, likewise */
 	DP_MAP_COUNT,
 };
 
