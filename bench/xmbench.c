@@ -427,6 +427,10 @@ static int bindings_fill(int fd, __u64 n, const struct in6_addr *coa, const stru
 			hoa(i + k, &keys[k]);
 			vals[k].care_of_addr = *coa;
 			vals[k].ha_addr = *ha;
+			/* Counter slot i + 1 (headers/xmip6.h; 0 is none): the
+			 * slots user/dp/maps.c would give a fresh instance,
+			 * without its allocator's "binding_slots" entries. */
+			vals[k].ctr_slot = i + k + 1;
 		}
 		if (bpf_map_update_batch(fd, keys, vals, &cnt, &opts)) {
 			err = -errno;
@@ -604,9 +608,9 @@ static int cmd_cost(int argc, char **argv)
 		!getenv("BENCH_BINDING_COUNTERS") || strcmp(getenv("BENCH_BINDING_COUNTERS"), "0");
 	bpf_map__set_max_entries(x->maps.bindings,
 				 n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT);
-	/* Sized like the bindings, as user/dp/attach.c sizes it. */
+	/* Sized like the bindings + slot 0, as user/dp/attach.c sizes it. */
 	bpf_map__set_max_entries(x->maps.binding_ctr,
-				 n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT);
+				 (n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT) + 1);
 	b = bench__open_and_load();
 	if (!b || xmip6__load(x)) {
 		fprintf(stderr, "xmbench: cannot load: %s\n", strerror(errno));

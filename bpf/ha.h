@@ -40,7 +40,6 @@ static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_bindin
 	const struct xmip6_nh *nh = NULL;
 	struct ethhdr *eth = data;
 	struct ipv6hdr *inner = (void *)(eth + 1);
-	struct xmip6_binding_ctr *ctr;
 	__u16 inner_len;
 	__u32 mtu;
 	int rc;
@@ -71,13 +70,10 @@ static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_bindin
 		return xdp_send_ptb(ctx, &b->ha_addr, ptb_mtu_for(mtu));
 
 	inner->hop_limit--;
-	/* Looked up while the home address is at hand; counted once the
-	 * packet is tunnelled. */
-	ctr = bctr_get(&inner->daddr);
 	eth = xdp_encap(ctx, eth, inner, &b->ha_addr, &b->care_of_addr);
 	if (!eth)
 		return VERDICT(XDP_DROP, internal_error);
-	bctr_add(ctr, BCTR_TO_MN, 1, inner_len);
+	bctr_count(b, BCTR_TO_MN, 1, inner_len);
 	/* No neighbour entry yet: the stack forwards the tunnelled packet and
 	 * resolves the next hop, so the first packets are not lost. */
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH || !nh)
@@ -146,7 +142,6 @@ static __always_inline int xdp_ha_other_tunnel(struct xdp_md *ctx, const struct 
 static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *outer,
 					  struct cursor *c)
 {
-	struct xmip6_binding_ctr *ctr;
 	struct xmip6_binding_fwd *b;
 	struct xmip6_config *cfg;
 	struct ipv6hdr *inner;
@@ -168,11 +163,10 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 		return VERDICT(XDP_DROP, ha_spoofed_coa);
 
 	inner_len = sizeof(*inner) + bpf_ntohs(inner->payload_len);
-	ctr = bctr_get(&inner->saddr);
 	if (xdp_decap(ctx))
 		return VERDICT(XDP_DROP, internal_error);
 	/* Out of the reverse tunnel: forwarded from here on, whichever way. */
-	bctr_add(ctr, BCTR_FROM_MN, 1, inner_len);
+	bctr_count(b, BCTR_FROM_MN, 1, inner_len);
 	return xdp_ha_forward_decapped(ctx);
 }
 

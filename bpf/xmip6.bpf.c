@@ -174,7 +174,7 @@ int xdp_mn(struct xdp_md *ctx)
 			return verdict;
 	}
 	/* The home registration's traffic in (bctr.h); not the signalling. */
-	ctr = mh ? NULL : bctr_get(&inner->daddr);
+	ctr = mh ? NULL : bctr_get(b);
 	inner_len = sizeof(*inner) + bpf_ntohs(inner->payload_len);
 	if (xdp_decap(ctx))
 		return VERDICT(XDP_DROP, internal_error);
