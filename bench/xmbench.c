@@ -611,7 +611,8 @@ static int cmd_cost(int argc, char **argv)
 	/* BENCH_MAP_FLAGS: the bindings map's flags (an experiment, e.g. 1:
 	 * BPF_F_NO_PREALLOC), instead of the object's. */
 	if (getenv("BENCH_MAP_FLAGS"))
-		bpf_map__set_map_flags(x->maps.bindings, strtoul(getenv("BENCH_MAP_FLAGS"), NULL, 0));
+		bpf_map__set_map_flags(x->maps.bindings,
+				       strtoul(getenv("BENCH_MAP_FLAGS"), NULL, 0));
 	/* Sized like the bindings + slot 0, as user/dp/attach.c sizes it. */
 	bpf_map__set_max_entries(x->maps.binding_ctr,
 				 (n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT) + 1);
