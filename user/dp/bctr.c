@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -17,14 +19,17 @@
 
 /*
  * Where this process looks for a free slot first: the slots it released
- * lately, else the one after the last it claimed. A hint only: the claim
- * itself is BPF_NOEXIST on "binding_slots", which no two processes (xmip6d
- * and xmip6ctl) win both.
+ * lately, else the one after the last it claimed, starting anywhere (a
+ * restarted daemon does not walk the slots its bindings already hold). A
+ * hint only: the claim itself is BPF_NOEXIST on "binding_slots", which no
+ * two processes (xmip6d and xmip6ctl) win both. At most CLAIM_TRIES
+ * candidates a claim: a binding is never held up long for its counters.
  */
-#define FREED_MAX 1024
+#define FREED_MAX   1024
+#define CLAIM_TRIES 65536
 static __u32 freed[FREED_MAX];
 static unsigned int n_freed;
-static __u32 next_slot = 1;
+static __u32 next_slot;
 
 static void ctr_sum(const struct xmip6_binding_ctr *v, int ncpus, struct xmip6_binding_ctr *sum)
 {
@@ -67,6 +72,10 @@ static __u32 slot_candidate(const struct xmip6_dp *dp)
 
 	if (n_freed)
 		return freed[--n_freed];
+	/* Not where the last process started: that is where its claims are. */
+	if (!next_slot)
+		next_slot = 1 + ((__u32)getpid() * 2654435761U ^ (__u32)time(NULL)) %
+					(dp->ctr_slots - 1);
 	slot = next_slot++;
 	if (slot == 0 || slot >= dp->ctr_slots) {
 		slot = 1;
@@ -84,9 +93,7 @@ int dp_bctr_claim(const struct xmip6_dp *dp, const struct in6_addr *hoa, __u32 *
 	*slot = 0;
 	if (!dp->bctr_on || dp->ctr_slots < 2)
 		return 0;
-	/* Every slot once at most (plus what the freed list offers): a full
-	 * table ends in E2BIG from the map long before. */
-	for (tries = 0; tries < dp->ctr_slots + FREED_MAX; tries++) {
+	for (tries = 0; tries < CLAIM_TRIES && tries < dp->ctr_slots + FREED_MAX; tries++) {
 		s = slot_candidate(dp);
 		if (!bpf_map_update_elem(dp->binding_slot_fd, &s, hoa, BPF_NOEXIST)) {
 			err = dp_bctr_zero(dp, s);
@@ -101,7 +108,8 @@ int dp_bctr_claim(const struct xmip6_dp *dp, const struct in6_addr *hoa, __u32 *
 			break;
 	}
 	err = errno == EEXIST ? -ENOSPC : -errno;
-	pr_err("no counter slot for %s: %s", addr6_str(hoa, &buf), strerror(-err));
+	pr_warn("no counter slot for %s (%s): its traffic is not counted", addr6_str(hoa, &buf),
+		strerror(-err));
 	return err;
 }
 

@@ -87,7 +87,8 @@ void *dp_percpu_alloc(size_t size, int *ncpus);
 /*
  * bctr.c: the per-binding counter slots (headers/xmip6.h "binding_ctr",
  * "binding_slots"). dp_bctr_claim() gives @hoa a free slot with its
- * counters at zero (0 when the instance counts nothing, or -errno, logged);
+ * counters at zero (0 when the instance counts nothing, or -errno, logged:
+ * none free among the candidates it tries);
  * dp_bctr_zero() zeroes a slot's counters; dp_bctr_release() frees @slot
  * if @hoa holds it; dp_bctr_flush() frees them all.
  */

@@ -130,8 +130,10 @@ static int binding_slot(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		 * (or a packet racing with its delete) left. */
 		return b->created_ns == b->registered_ns ? dp_bctr_zero(dp, *slot) : 0;
 	}
-	*claimed = true;
-	return dp_bctr_claim(dp, hoa, slot);
+	/* No free slot found (logged): the binding is made, uncounted
+	 * (binding show says off for it), rather than refused. */
+	*claimed = !dp_bctr_claim(dp, hoa, slot);
+	return 0;
 }
 
 int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
