@@ -33,7 +33,8 @@
 # time (xmbench live stops after BENCH_SECONDS).
 #
 # Environment: BENCH_OUT (results directory, build/bench), BENCH_SECTIONS, BENCH_RUNS (cost runs, default 5),
-# BENCH_TC_RUNS (3), BENCH_REPEAT (1000000), BENCH_ROUNDS (live and scale
+# BENCH_TC_RUNS (3), BENCH_BCTR_RUNS (counters on/off pairs, BENCH_RUNS),
+# BENCH_BCTR_BINDINGS (65536), BENCH_REPEAT (1000000), BENCH_ROUNDS (live and scale
 # rounds, 4), BENCH_SECONDS (per live run, 2), BENCH_LIVE_BIG (1000000),
 # BENCH_ACTIVE (10000: the working set of the extra live rows, home
 # addresses in use out of BENCH_LIVE_BIG; 0: no such rows), BENCH_DAEMON
@@ -126,6 +127,30 @@ bench_cost() {
 	for p in mn_encap ha_local_encap cn_rh2_insert; do
 		xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost "$p" 1 "$XB_REPEAT" \
 			"$XB_TC_RUNS" || return 1
+	done
+	bench_cost_bctr
+}
+
+# What the per-binding counters cost (bpf/bctr.h): the HA paths loaded
+# with them (the default) and without (binding-counters = false), with 1
+# and BENCH_BCTR_BINDINGS bindings (65536) spread over, on and off
+# interleaved, one run each a time so that a change of load hits both;
+# BENCH_BCTR_RUNS (BENCH_RUNS) pairs. Tagged "series":"bctr" in the raw
+# lines: the table above takes its rows from its own runs only.
+bench_cost_bctr() {
+	local p n r bc
+	xb_log "cost: per-binding counters on/off, ${BENCH_BCTR_RUNS:-$XB_RUNS} pairs"
+	for p in ha_encap ha_decap; do
+		for n in 1 "${BENCH_BCTR_BINDINGS:-65536}"; do
+			for ((r = 0; r < ${BENCH_BCTR_RUNS:-$XB_RUNS}; r++)); do
+				for bc in 1 0; do
+					xb_run env BENCH_SERIES=bctr \
+						BENCH_BINDING_COUNTERS=$bc ip netns exec \
+						"$(xm_ns cost)" "$XB_BIN" cost "$p" "$n" \
+						"$XB_REPEAT" 1 || return 1
+				done
+			done
+		done
 	done
 }
 

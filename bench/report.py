@@ -81,7 +81,7 @@ def cost_section(raw, bindings=1):
     out = {}
     for path in PATH_DESC:
         runs = [r for r in raw if r.get("item") == "cost" and r["path"] == path
-                and r["bindings"] == bindings]
+                and r["bindings"] == bindings and not r.get("series")]
         if not runs:
             continue
         good = [r for r in runs if r["verified"]]
@@ -108,6 +108,23 @@ def cost_section(raw, bindings=1):
             s["note"] = "%d of %d runs failed the counter check" % (len(runs) - len(good), len(runs))
         out[path] = s
     return out
+
+
+def bctr_section(raw):
+    """The per-binding counters' cost: each (path, bindings) measured with
+    them on and off (bench.sh bench_cost_bctr), the medians' difference."""
+    rows = []
+    ours = [r for r in raw if r.get("item") == "cost" and r.get("series") == "bctr"]
+    pairs = sorted({(r["path"], r["bindings"]) for r in ours})
+    for path, n in pairs:
+        row = {"path": path, "desc": PATH_DESC.get(path, path), "bindings": n}
+        for key, on in (("on", True), ("off", False)):
+            row[key] = summary([r["net_ns"] for r in ours if r["path"] == path
+                                and r["bindings"] == n and r["bctr"] == on and r["verified"]])
+        on, off = row["on"]["median"], row["off"]["median"]
+        row["cost_ns"] = on - off if on is not None and off is not None else None
+        rows.append(row)
+    return rows
 
 
 def ratio(a, b):
@@ -362,6 +379,16 @@ def table(res):
                 "; direct repeat %s ns" % fmt(s["direct_ns"]) if s["direct_ns"] is not None
                 else ""))
         out.append("")
+        if res.get("bctr"):
+            out.append("Per-binding counters (bpf/bctr.h): the same paths loaded with and "
+                       "without them (binding-counters = false), interleaved runs, goal <= 5 ns")
+            out.append("| path | bindings | on ns | off ns | counters cost | runs on/off |")
+            out.append("|---|---:|---:|---:|---:|---|")
+            for r in res["bctr"]:
+                out.append("| %s | %d | %s | %s | %s | %d/%d |" % (
+                    r["desc"], r["bindings"], fmt(r["on"]["median"]), fmt(r["off"]["median"]),
+                    fmt(r["cost_ns"]), r["on"]["n"], r["off"]["n"]))
+            out.append("")
         out.append("XDP rows: one test run with `repeat`, every iteration through bench.bpf.c's "
                    "xdp_wrap (restores the frame, tail-calls the path), minus the same run "
                    "tail-calling xdp_nop. TC rows: `repeat` separate test runs of one iteration "
@@ -727,7 +754,8 @@ def plot_handover(res, path):
     return True
 
 
-SECTIONS = (("cost", lambda raw: cost_section(raw, 1)), ("live", live_section),
+SECTIONS = (("cost", lambda raw: cost_section(raw, 1)), ("bctr", bctr_section),
+            ("live", live_section),
             ("scale", scale_section), ("profile", profile_section),
             ("register", register_section), ("handover", handover_section))
 

@@ -434,6 +434,10 @@ static int bindings_fill(int fd, __u64 n, const struct in6_addr *coa, const stru
 			hoa(i + k, &keys[k]);
 			vals[k].care_of_addr = *coa;
 			vals[k].ha_addr = *ha;
+			/* Counter slot i + 1 (headers/xmip6.h; 0 is none): the
+			 * slots user/dp/maps.c would give a fresh instance,
+			 * without its allocator's "binding_slots" entries. */
+			vals[k].ctr_slot = i + k + 1;
 		}
 		if (bpf_map_update_batch(fd, keys, vals, &cnt, &opts)) {
 			err = -errno;
@@ -658,9 +662,14 @@ static int cmd_cost(int argc, char **argv)
 		!getenv("BENCH_BINDING_COUNTERS") || strcmp(getenv("BENCH_BINDING_COUNTERS"), "0");
 	bpf_map__set_max_entries(x->maps.bindings,
 				 n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT);
-	/* Sized like the bindings, as user/dp/attach.c sizes it. */
+	/* BENCH_MAP_FLAGS: the bindings map's flags (an experiment, e.g. 1:
+	 * BPF_F_NO_PREALLOC), instead of the object's. */
+	if (getenv("BENCH_MAP_FLAGS"))
+		bpf_map__set_map_flags(x->maps.bindings,
+				       strtoul(getenv("BENCH_MAP_FLAGS"), NULL, 0));
+	/* Sized like the bindings + slot 0, as user/dp/attach.c sizes it. */
 	bpf_map__set_max_entries(x->maps.binding_ctr,
-				 n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT);
+				 (n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT) + 1);
 	b = bench__open_and_load();
 	if (!b || xmip6__load(x)) {
 		fprintf(stderr, "xmbench: cannot load: %s\n", strerror(errno));
@@ -736,12 +745,15 @@ static int cmd_cost(int argc, char **argv)
 		       "\"repeat\":%u,\"run\":%u,\"frame_len\":%u,\"wrap_ns\":%lld,"
 		       "\"base_ns\":%lld,\"net_ns\":%lld,\"direct_ns\":%lld,\"counter\":\"%s\","
 		       "\"counter_delta\":%llu,\"other_delta\":%llu,\"retval\":%d,"
-		       "\"verified\":%s,\"memlock\":%lld,\"max_entries\":%u}\n",
+		       "\"verified\":%s,\"memlock\":%lld,\"max_entries\":%u,\"bctr\":%s,"
+		       "\"series\":\"%s\"}\n",
 		       p->name, p->prog, n, repeat, run, f.len, wrap, base, wrap - base, direct,
 		       p->counter ?: "fib_success", (unsigned long long)sum[want],
 		       (unsigned long long)other, rv, ok ? "true" : "false",
 		       map_memlock(bpf_map__fd(x->maps.bindings)),
-		       bpf_map__max_entries(x->maps.bindings));
+		       bpf_map__max_entries(x->maps.bindings),
+		       x->rodata->cfg_binding_counters ? "true" : "false",
+		       getenv("BENCH_SERIES") ?: "");
 		fflush(stdout);
 	}
 	err = 0;

@@ -15,9 +15,33 @@
 #include "maps.h"
 #include "stats.h"
 
-/* Sized like "bindings" (maps.h BINDING_MAP()); preallocated, so that
- * creating an entry from XDP or TC never allocates. */
-BINDING_MAP(BPF_MAP_TYPE_PERCPU_HASH, struct xmip6_binding_ctr) binding_ctr SEC(".maps");
+/*
+ * Indexed by the binding's ctr_slot; user space sizes it to the bindings
+ * map's max_entries + 1 (user/dp/attach.c) and zeroes a slot before a new
+ * binding names it. An array, not a hash keyed by home address: the
+ * binding entry the path already holds gives the index, so a count is one
+ * inlined array access (the verifier turns a per-CPU array lookup into
+ * address arithmetic) instead of a second hash lookup and its cache misses
+ * (docs/benchmarks.md "Per-binding counters by slot").
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XMIP6_BINDINGS_DEFAULT + 1);
+	__type(key, __u32);
+	__type(value, struct xmip6_binding_ctr);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} binding_ctr SEC(".maps");
+
+/* Which home address holds which slot (headers/xmip6.h): user space's
+ * allocator, created and pinned with the rest; no program reads it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP6_BINDINGS_DEFAULT + 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct in6_addr);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} binding_slots SEC(".maps");
 
 /*
  * Load-time switch (the skeleton's rodata, user/dp/attach.c from the
@@ -33,23 +57,23 @@ enum bctr_dir {
 };
 
 /*
- * This CPU's counters of the binding of @hoa, created at 0 on its first
- * packet (BPF_NOEXIST: another CPU may have created it meanwhile, which is
- * as good). NULL when the counters are off (cfg_binding_counters), and,
- * counted, when the map is full: "binding_ctr" has room
- * for every binding, so only entries user space failed to delete fill it.
+ * This CPU's counters of binding @b: its slot's entry. NULL when the
+ * counters are off (cfg_binding_counters), when the binding has no slot
+ * (0: written without one, by hand or with the counters off), and,
+ * counted, when the slot lies beyond the array (a binding written for a
+ * larger instance).
  */
-static __always_inline struct xmip6_binding_ctr *bctr_get(const struct in6_addr *hoa)
+static __always_inline struct xmip6_binding_ctr *bctr_get(const struct xmip6_binding_fwd *b)
 {
-	struct xmip6_binding_ctr zero = {}, *c;
+	struct xmip6_binding_ctr *c;
+	__u32 slot;
 
 	if (!cfg_binding_counters)
 		return NULL;
-	c = bpf_map_lookup_elem(&binding_ctr, hoa);
-	if (c)
-		return c;
-	bpf_map_update_elem(&binding_ctr, hoa, &zero, BPF_NOEXIST);
-	c = bpf_map_lookup_elem(&binding_ctr, hoa);
+	slot = b->ctr_slot;
+	if (!slot)
+		return NULL;
+	c = bpf_map_lookup_elem(&binding_ctr, &slot);
 	if (!c)
 		STAT_INC(binding_ctr_full);
 	return c;
@@ -70,11 +94,11 @@ static __always_inline void bctr_add(struct xmip6_binding_ctr *c, enum bctr_dir 
 	}
 }
 
-/* The two together, for a path that still has the home address at hand. */
-static __always_inline void bctr_count(const struct in6_addr *hoa, enum bctr_dir dir, __u32 packets,
-				       __u32 bytes)
+/* The two together. */
+static __always_inline void bctr_count(const struct xmip6_binding_fwd *b, enum bctr_dir dir,
+				       __u32 packets, __u32 bytes)
 {
-	bctr_add(bctr_get(hoa), dir, packets, bytes);
+	bctr_add(bctr_get(b), dir, packets, bytes);
 }
 
 #endif /* XMIP6_BCTR_H */

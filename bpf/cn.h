@@ -75,7 +75,7 @@ static __always_inline int xdp_cn_hao(struct xdp_md *ctx, const struct ext_info 
 
 	/* Counted as it arrived, with its Home Address option (bctr.h). */
 	len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
-	bctr_count(&home_addr, BCTR_FROM_MN, 1, len);
+	bctr_count(b, BCTR_FROM_MN, 1, len);
 	ip6->saddr = home_addr;
 	if (e->doh_first && !e->doh_other) {
 		if (xdp_strip_first_ext(ctx, e->doh_len & EXT_OFF_MASK))
@@ -127,7 +127,7 @@ static __always_inline int tc_cn_rh2(struct __sk_buff *skb, const struct xmip6_b
 		return VERDICT(TC_ACT_SHOT, cn_no_route);
 
 	rt2_fill(&rh, ip6.nexthdr, &ip6.daddr);
-	ctr = bctr_get(&ip6.daddr);
+	ctr = bctr_get(b);
 	if (tc_push_ext(skb, &ip6, &rh, IPPROTO_ROUTING, &ip6.saddr, &coa))
 		return VERDICT(TC_ACT_SHOT, internal_error);
 	/* As it leaves, with its type 2 Routing header (bctr.h). */

@@ -181,7 +181,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 		return VERDICT(TC_ACT_SHOT, ha_no_route);
 	}
 	/* HA: to the mobile node's home address; MN: from its own. */
-	ctr = bctr_get(dir == TC_DIR_HA ? &inner->daddr : &inner->saddr);
+	ctr = bctr_get(b);
 
 	tunnel_fill_outer(&outer, tclass, label, inner_len, tunnel_hop_limit, src, dst);
 	if (bpf_skb_adjust_room(skb, XMIP6_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,

@@ -32,12 +32,10 @@
  * A BPF-to-BPF call, not inlined: xdp_ha reaches it from three places (a
  * packet to a home address, another's tunnel, the reverse tunnel of another
  * mobile node), and three copies of it would grow the program by a third.
- * @hoa: the home address @b is the binding of, for its counters, when the
- * packet is not to that address itself (a mobile router's prefix, nemo.h);
- * NULL: the packet's destination.
+ * The binding's counters are found by its slot, whether the packet is to
+ * the home address itself or to a mobile router's prefix (nemo.h).
  */
-static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding_fwd *b,
-				   const struct in6_addr *hoa)
+static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding_fwd *b)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -45,7 +43,6 @@ static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_bindin
 	const struct xmip6_nh *nh = NULL;
 	struct ethhdr *eth = data;
 	struct ipv6hdr *inner = (void *)(eth + 1);
-	struct xmip6_binding_ctr *ctr;
 	__u16 inner_len;
 	__u32 mtu;
 	int rc;
@@ -76,13 +73,10 @@ static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_bindin
 		return xdp_send_ptb(ctx, &b->ha_addr, ptb_mtu_for(mtu));
 
 	inner->hop_limit--;
-	/* Looked up while the home address is at hand; counted once the
-	 * packet is tunnelled. */
-	ctr = bctr_get(hoa ? hoa : &inner->daddr);
 	eth = xdp_encap(ctx, eth, inner, &b->ha_addr, &b->care_of_addr);
 	if (!eth)
 		return VERDICT(XDP_DROP, internal_error);
-	bctr_add(ctr, BCTR_TO_MN, 1, inner_len);
+	bctr_count(b, BCTR_TO_MN, 1, inner_len);
 	/* No neighbour entry yet: the stack forwards the tunnelled packet and
 	 * resolves the next hop, so the first packets are not lost. */
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH || !nh)
@@ -114,14 +108,14 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 	b = binding_lookup(&ip6->daddr);
 	if (b) {
 		STAT_INC(ha_decap_reencap);
-		return xdp_ha_encap(ctx, b, NULL);
+		return xdp_ha_encap(ctx, b);
 	}
 	/* To a mobile network: its router's tunnel (RFC 3963 section 6.5). */
 	b = nemo_binding(&ip6->daddr, &hoa);
 	if (b) {
 		STAT_INC(ha_decap_reencap);
 		STAT_INC(ha_prefix_encap);
-		return xdp_ha_encap(ctx, b, &hoa);
+		return xdp_ha_encap(ctx, b);
 	}
 	if (ip6->hop_limit <= 1)
 		return VERDICT(XDP_PASS, ha_decap_stack);
@@ -148,7 +142,7 @@ static __always_inline int xdp_ha_other_tunnel(struct xdp_md *ctx, const struct 
 
 	if (!b)
 		return VERDICT(XDP_PASS, rx_no_binding);
-	return xdp_ha_encap(ctx, b, NULL);
+	return xdp_ha_encap(ctx, b);
 }
 
 /*
@@ -166,7 +160,7 @@ static __always_inline int xdp_ha_prefix(struct xdp_md *ctx, const struct ipv6hd
 	if (!b)
 		return VERDICT(XDP_PASS, rx_no_binding);
 	STAT_INC(ha_prefix_encap);
-	return xdp_ha_encap(ctx, b, &hoa);
+	return xdp_ha_encap(ctx, b);
 }
 
 /*
@@ -177,7 +171,6 @@ static __always_inline int xdp_ha_prefix(struct xdp_md *ctx, const struct ipv6hd
 static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *outer,
 					  struct cursor *c)
 {
-	struct xmip6_binding_ctr *ctr;
 	struct xmip6_binding_fwd *b;
 	struct xmip6_config *cfg;
 	struct ipv6hdr *inner;
@@ -212,11 +205,10 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 	inner_len = sizeof(*inner) + bpf_ntohs(inner->payload_len);
 	if (mnp)
 		STAT_INC(ha_prefix_decap);
-	ctr = bctr_get(mnp ? &hoa : &inner->saddr);
 	if (xdp_decap(ctx))
 		return VERDICT(XDP_DROP, internal_error);
 	/* Out of the reverse tunnel: forwarded from here on, whichever way. */
-	bctr_add(ctr, BCTR_FROM_MN, 1, inner_len);
+	bctr_count(b, BCTR_FROM_MN, 1, inner_len);
 	return xdp_ha_forward_decapped(ctx);
 }
 

@@ -124,7 +124,7 @@ int xdp_ha(struct xdp_md *ctx)
 	 * section 10.4.1), never the tunnel's. */
 	if (ipv6_is_nd(c, ip6))
 		return VERDICT(XDP_PASS, rx_nd_pass);
-	return xdp_ha_encap(ctx, b, NULL);
+	return xdp_ha_encap(ctx, b);
 }
 
 /*
@@ -175,7 +175,7 @@ int xdp_mn(struct xdp_md *ctx)
 			return verdict;
 	}
 	/* The home registration's traffic in (bctr.h); not the signalling. */
-	ctr = mh ? NULL : bctr_get(&inner->daddr);
+	ctr = mh ? NULL : bctr_get(b);
 	inner_len = sizeof(*inner) + bpf_ntohs(inner->payload_len);
 	if (xdp_decap(ctx))
 		return VERDICT(XDP_DROP, internal_error);

@@ -30,6 +30,7 @@
 #define XMIP6_MAP_BINDING_CTR  "binding_ctr"
 #define XMIP6_MAP_PREFIXES     "prefixes"
 #define XMIP6_MAP_PREFIX_LENS  "prefix_lens"
+#define XMIP6_MAP_BINDING_SLOT "binding_slots"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 #define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
@@ -103,7 +104,10 @@ struct xmip6_binding_fwd {
 	 * must leave by that route (RFC 6275 sections 6.4, 9.3.2). */
 	__u32 coa_ifindex;
 	__u16 flags; /* XMIP6_BU_F_* of the accepted BU */
-	__u8 reserved[6];
+	__u16 reserved;
+	/* The binding's entry in "binding_ctr" (below), given by user space
+	 * (user/dp/maps.c); 0: none, the binding is not counted. */
+	__u32 ctr_slot;
 };
 
 struct xmip6_binding_ctl {
@@ -133,27 +137,35 @@ struct xmip6_binding {
 	__u64 tunnel_mtu_expires_ns;
 	__u64 auth_timestamp;
 	__u64 created_ns;
+	__u32 ctr_slot; /* "binding_ctr" entry, 0: none (user/dp/maps.c chooses it) */
 };
 
 _Static_assert(sizeof(struct xmip6_binding_fwd) == 64, "the forwarding half is one cache line");
 #endif
 
 /*
- * "binding_ctr": per-binding traffic, a per-CPU hash keyed by home address
- * like "bindings" and as large (preallocated: the data plane never
- * allocates), so that the forwarding paths count without a lock or an
- * atomic; user space sums the CPUs. "to_mn" is traffic to the mobile node
- * (HA: tunnelled to the CoA, in XDP or TC; CN: sent with a type 2 Routing
- * header; MN: taken out of its home agent's tunnel), "from_mn" traffic
- * from it (HA: taken out of the reverse tunnel; CN: accepted with a Home
- * Address option; MN: reverse-tunnelled). Counted on the forwarding
- * verdict only; bytes are those of the inner IPv6 packet, header included
- * (what the mobile node sent or receives, without tunnel or link
- * headers); a GSO packet counts as its gso_segs packets.
+ * "binding_ctr": per-binding traffic, a per-CPU array indexed by the
+ * binding's ctr_slot (struct xmip6_binding_fwd), with room for every
+ * binding (max_entries = the bindings map's + 1: slot 0 is "none"), so
+ * that the forwarding paths count with no lookup but the binding's own, no
+ * lock and no atomic; user space sums the CPUs. "to_mn" is traffic to the
+ * mobile node (HA: tunnelled to the CoA, in XDP or TC; CN: sent with a
+ * type 2 Routing header; MN: taken out of its home agent's tunnel),
+ * "from_mn" traffic from it (HA: taken out of the reverse tunnel; CN:
+ * accepted with a Home Address option; MN: reverse-tunnelled). Counted on
+ * the forwarding verdict only; bytes are those of the inner IPv6 packet,
+ * header included (what the mobile node sent or receives, without tunnel
+ * or link headers); a GSO packet counts as its gso_segs packets.
  *
- * The data plane creates an entry on a binding's first counted packet;
- * user/dp/maps.c deletes it with the binding and before a new binding
- * for the same home address, so counts always start at 0.
+ * "binding_slots" (hash, key __u32 slot, value struct in6_addr, allocated
+ * as written) says which home address holds each slot: user/dp/maps.c
+ * claims a free slot for a new binding with BPF_NOEXIST (so that xmip6d
+ * and xmip6ctl never hand out one slot twice), zeroes its counters before
+ * the binding names it, keeps it while the binding is refreshed or moves,
+ * and releases it when the binding goes. No program reads it.
+ *
+ * With the counters off (XMIP6_CFG_F_NO_BCTR, from the daemon's
+ * binding-counters setting) no binding gets a slot and nothing counts.
  */
 struct xmip6_binding_ctr {
 	__u64 to_mn_packets;
@@ -331,6 +343,9 @@ static inline __u32 xmip6_nh_slot(const struct in6_addr *src, const struct in6_a
 #define XMIP6_CFG_F_SIGNAL 0x1 /* a daemon reads the "signal" ring buffer */
 #define XMIP6_CFG_F_RO	   0x2 /* MN: look up "ro" and record "peers" (RO policy on) */
 #define XMIP6_CFG_F_ADMIT  0x4 /* HA: signalling admission through "admit" (below) */
+/* The programs were loaded without per-binding counters (bpf/bctr.h
+ * cfg_binding_counters 0): set or cleared by every attach, as loaded. */
+#define XMIP6_CFG_F_NO_BCTR 0x8
 
 /*
  * HA: "admit" (hash, key struct in6_addr, value __u8, unused): the home

@@ -54,7 +54,7 @@
  *    "bindings_after": [B, ...],           ... and just after it
  *    "signals": [S, ...],                  the signal ring's records, in order
  *    "peers_after": [P, ...],              the "peers" map after the run
- *    "binding_ctr_after": [C, ...]}        the "binding_ctr" map after the run
+ *    "binding_ctr_after": [C, ...]}        the bindings' counters after the run (non-zero ones)
  *
  * where each B holds every field of a binding, both halves ("home", "coa",
  * "ha", "expires_ns", "registered_ns", "lifetime_s", "sequence", "flags",
@@ -68,7 +68,8 @@
  * "packets"} (ages: CLOCK_MONOTONIC minus the stamps when read), and each C
  * {"home", "to_mn_packets", "to_mn_bytes", "from_mn_packets",
  * "from_mn_bytes"} summed over the CPUs.
- * The "ro", "peers" and "binding_ctr" maps are emptied before each fixture too.
+ * The "ro" and "peers" maps are emptied before each fixture too, and each
+ * binding gets counter slot i + 1 ("ctr_slot" in B: another), zeroed.
  *
  * "err" is the test run's -errno (then the other fields are meaningless).
  * Usage: prog_run [--list-stats] < fixtures.json
@@ -197,6 +198,20 @@ static int percpu_zero(struct bpf_map *map)
 		return -ENOMEM;
 	for (key = 0; !err && key < bpf_map__max_entries(map); key++)
 		err = bpf_map_update_elem(bpf_map__fd(map), &key, zero, BPF_ANY);
+	free(zero);
+	return err;
+}
+
+/* Zeroes one slot of the per-CPU "binding_ctr" array. */
+static int ctr_slot_zero(struct xmip6 *skel, __u32 slot)
+{
+	struct xmip6_binding_ctr *zero = calloc(ncpus, sizeof(*zero));
+	int err = 0;
+
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.binding_ctr), &slot, zero, BPF_ANY))
+		err = -errno;
 	free(zero);
 	return err;
 }
@@ -407,7 +422,6 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	int err;
 
 	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.binding_ctl) ?:
-	      map_clear(skel->maps.binding_ctr) ?:
 	      map_clear(skel->maps.ro) ?:
 	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?:
 	      map_clear(skel->maps.prefixes) ?: ro_setup(skel, fx) ?:
@@ -456,6 +470,13 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		if (json_object_object_get_ex(o, "tunnel_mtu_expires_in_ms", &rel))
 			b.tunnel_mtu_expires_ns =
 				mono_ns() + json_object_get_int64(rel) * 1000000LL;
+		/* Counter slot i + 1 (headers/xmip6.h), zeroed, as user/dp/maps.c
+		 * gives a new binding one ("ctr_slot": another, 0 none). */
+		b.ctr_slot = jint(o, "ctr_slot", i + 1);
+		if (b.ctr_slot && b.ctr_slot < bpf_map__max_entries(skel->maps.binding_ctr))
+			err = ctr_slot_zero(skel, b.ctr_slot);
+		if (err)
+			return err;
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.binding_ctl), &home, &ctl,
 					BPF_ANY) ||
 		    bpf_map_update_elem(bpf_map__fd(skel->maps.bindings), &home, &b, BPF_ANY))
@@ -510,22 +531,26 @@ static json_object *bindings_dump(struct xmip6 *skel)
 	return arr;
 }
 
-/* The per-binding counters, summed over the CPUs (see the header comment). */
+/* The per-binding counters of the bindings, by their slots, summed over
+ * the CPUs; only those that counted something (see the header comment). */
 static json_object *binding_ctr_dump(struct xmip6 *skel)
 {
 	json_object *arr = json_object_new_array();
 	int fd = bpf_map__fd(skel->maps.binding_ctr);
+	int bfd = bpf_map__fd(skel->maps.bindings);
 	struct in6_addr key, *prev = NULL;
 	struct xmip6_binding_ctr *v = calloc(ncpus, sizeof(*v));
 	char buf[INET6_ADDRSTRLEN];
 
-	while (v && !bpf_map_get_next_key(fd, prev, &key)) {
+	while (v && !bpf_map_get_next_key(bfd, prev, &key)) {
 		struct xmip6_binding_ctr s = {};
+		struct xmip6_binding_fwd b;
 		json_object *o;
 		int cpu;
 
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, v))
+		if (bpf_map_lookup_elem(bfd, &key, &b) || !b.ctr_slot ||
+		    bpf_map_lookup_elem(fd, &b.ctr_slot, v))
 			continue;
 		for (cpu = 0; cpu < ncpus; cpu++) {
 			s.to_mn_packets += v[cpu].to_mn_packets;
@@ -533,6 +558,8 @@ static json_object *binding_ctr_dump(struct xmip6 *skel)
 			s.from_mn_packets += v[cpu].from_mn_packets;
 			s.from_mn_bytes += v[cpu].from_mn_bytes;
 		}
+		if (!(s.to_mn_packets | s.to_mn_bytes | s.from_mn_packets | s.from_mn_bytes))
+			continue;
 		o = json_object_new_object();
 		inet_ntop(AF_INET6, &key, buf, sizeof(buf));
 		json_object_object_add(o, "home", json_object_new_string(buf));

@@ -1955,6 +1955,22 @@ def bctr_fixtures():
     return fx
 
 
+def bctr_slot_fixtures():
+    """The slot is what counts (headers/xmip6.h ctr_slot): none (0), or one
+    beyond the array, forwards the same and counts nothing; the second
+    says so in binding_ctr_full."""
+    fx = []
+    inner = udp_packet(CN, HOA, hlim=64, fl=0x8, data_len=100)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0, 0x8, MAC_A0, MAC_NH_A)
+    for slot, stats, what in ((0, {}, "no slot (0)"),
+                              (0x7ffffff0, {"binding_ctr_full": RUNS}, "a slot beyond the array")):
+        fx.append(Fx("binding_ctr: xdp_ha encap, %s: forwarded, not counted" % what, "xdp_ha",
+                     frame(inner), XDP_TX, dict({"ha_encap_fwd": RUNS}, **stats), exp, ctr={},
+                     bindings=[B(HOA, COA, HA_ADDR, ctr_slot=slot)], config=HA_CONFIG,
+                     runs=RUNS))
+    return fx
+
+
 def host_fixtures():
     """tc_mn_egress where bpf_fib_lookup() answers FWD_DISABLED (forwarding off)."""
     fx = []
@@ -2138,7 +2154,7 @@ def main():
                 hao_unbound_fixtures() + mps_fixtures())
     fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures() + \
         nh_src_free_fixtures()
-    fixtures += bctr_fixtures() + nemo_fixtures()
+    fixtures += bctr_fixtures() + bctr_slot_fixtures() + nemo_fixtures()
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)

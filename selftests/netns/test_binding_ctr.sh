@@ -14,9 +14,9 @@
 #    the tunnel packets and inner bytes tcpdump saw between R2 and the MN,
 #    each direction (selftests/lib/tunnel_count.py, Scapy);
 #  - the table shows them in its two traffic columns;
-#  - the MN comes home and deregisters: its binding and its counter entry
-#    (bpftool on the pinned map) are gone; it leaves again and registers:
-#    counters from 0, then exactly what the next pings add;
+#  - the MN comes home and deregisters: its binding and its counter slot
+#    (bpftool on the pinned "binding_slots") are gone; it leaves again and
+#    registers: counters from 0, then exactly what the next pings add;
 #  - three more bindings carrying known traffic: the metrics endpoint
 #    shows the two with the most bytes, four series per family, values
 #    equal to `xmip6ctl -j binding show`.
@@ -105,23 +105,31 @@ table_shows() {
 		echo "$out" | grep "^$XM_HOA " | grep -q " $tp/$tb  *$fp/$fb\$"
 }
 
-# bpftool_ctr HOA: bpftool's lookup of the home address in the pinned map
-# itself (its JSON, or its error); from here: `ip netns exec` would mount
-# another /sys, without the bpffs.
-bpftool_ctr() {
-	local key
-	key=$("$XM_PYTHON" -c 'import ipaddress,sys; print(" ".join("%d" % b for b in ipaddress.IPv6Address(sys.argv[1]).packed))' "$1")
-	# shellcheck disable=SC2086 # the key's octets are words
-	bpftool -j map lookup pinned "$(xm_pin ha)/binding_ctr" key $key 2>&1
+# bpftool_slots HOA: the counter slots (headers/xmip6.h "binding_slots",
+# read by bpftool from the pinned map itself) that HOA holds, one a line;
+# from here: `ip netns exec` would mount another /sys, without the bpffs.
+bpftool_slots() {
+	bpftool -j map dump pinned "$(xm_pin ha)/binding_slots" |
+		"$XM_PYTHON" -c '
+import ipaddress, json, sys
+for e in json.load(sys.stdin):
+    f = e.get("formatted")
+    key = f["key"] if f else int.from_bytes(bytes(int(b, 16) for b in e["key"]), "little")
+    val = f["value"] if f else e["value"]
+    if not f:
+        val = bytes(int(b, 16) for b in val)
+    elif isinstance(val, dict):
+        val = bytes(val["in6_u"]["u6_addr8"])
+    if ipaddress.IPv6Address(bytes(val)) == ipaddress.IPv6Address(sys.argv[1]):
+        print(key)' "$1"
 }
 
-has_ctr_entry() { bpftool_ctr "$1" | grep -q '"to_mn_packets"'; }
+has_ctr_entry() { [ "$(bpftool_slots "$1" | wc -l)" = 1 ]; }
 no_ctr_entry() {
 	local out
-	out=$(bpftool_ctr "$1")
-	echo "bpftool: $out"
-	# JSON null (bpftool -j's "not found"), or an error naming ENOENT.
-	[ "$out" = null ] || echo "$out" | grep -qi 'no such file\|not found'
+	out=$(bpftool_slots "$1") || return 1
+	echo "bpftool: slots of $1: ${out:-none}"
+	[ -z "$out" ]
 }
 
 ha_no_binding() {
@@ -215,7 +223,17 @@ counters_off_restart() {
 	xm_ping_ok cn 3 "$XM_HOA" >/dev/null || return 1
 	ha1=$(ctr ha "$XM_HOA") && mn1=$(ctr mn "$XM_HOA") || return 1
 	echo "HA: $ha0 -> $ha1; MN: $mn0 -> $mn1"
-	[ "$ha0" = "$ha1" ] && [ "$(diff4 "$mn0" "$mn1" | cut -d' ' -f1)" -ge 3 ]
+	# JSON null (None here): not counted, rather than a 0 that looks measured.
+	[ "$ha0" = "None None None None" ] && [ "$ha1" = "$ha0" ] &&
+		[ "$(diff4 "$mn0" "$mn1" | cut -d' ' -f1)" -ge 3 ]
+}
+
+# ... and the table says so in its traffic columns.
+table_says_off() {
+	local out
+	out=$(xm_dctl ha binding show) || return 1
+	echo "$out"
+	echo "$out" | grep "^$XM_HOA " | grep -q " off  *off\$"
 }
 
 main() {
@@ -239,6 +257,7 @@ main() {
 	t "binding-counters = false on SIGHUP: refused, restart needed" counters_off_reload
 	t "restarted with binding-counters = false: the HA no longer counts, the MN does" \
 		counters_off_restart
+	t "binding show with binding-counters = false: the traffic columns say off" table_says_off
 	finish
 }
 

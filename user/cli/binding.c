@@ -200,7 +200,9 @@ static void cell_traffic(struct json_object *row, const struct column *col, char
 
 	snprintf(key, sizeof(key), "%.*s_bytes", (int)prefix, col->key);
 	if (json_object_object_get_ex(row, col->key, &pkts) &&
-	    json_object_object_get_ex(row, key, &bytes))
+	    json_object_object_get_ex(row, key, &bytes) && (!pkts || !bytes))
+		snprintf(buf, size, "off"); /* null: not counted (binding-counters = false) */
+	else if (pkts && bytes)
 		snprintf(buf, size, "%" PRIu64 "/%" PRIu64, json_object_get_uint64(pkts),
 			 json_object_get_uint64(bytes));
 	else

@@ -126,8 +126,9 @@ static const struct config_row root_rows[] = {
 		.def = true,
 		.doc = "Count each binding's packets and bytes in the data plane (`xmip6ctl "
 		       "binding show`, the metrics endpoint). Off: the programs are loaded "
-		       "without the counting, which costs a hash lookup per forwarded packet; "
-		       "the counters then stay at 0. Taken at load: a change needs a restart "
+		       "without the counting, which costs an array access per forwarded packet; "
+		       "`binding show` then says `off` (JSON null). Taken at load: a change needs "
+		       "a restart "
 		       "(refused on SIGHUP); instances `xmip6ctl attach` loads count.",
 	},
 	{

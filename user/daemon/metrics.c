@@ -428,7 +428,7 @@ static int metrics_init(struct metrics *m, struct daemon *d)
 	int i, err;
 
 	m->d = d;
-	m->efd = m->stats_fd = m->bindings.ctr_fd = -1;
+	m->efd = m->stats_fd = m->bindings.ctr_fd = m->bindings.slot_fd = -1;
 	for (i = 0; i < 256; i++)
 		m->ba_keys[i] = daemon_ba_status_key(i);
 	memcpy(m->gauges, d->gauges, sizeof(m->gauges));
@@ -451,10 +451,13 @@ static int metrics_init(struct metrics *m, struct daemon *d)
 	m->stats_fd = fcntl(d->dp.stats_fd, F_DUPFD_CLOEXEC, 0);
 	if (m->efd < 0 || m->stats_fd < 0)
 		return -errno;
-	/* An instance attached by an older xmip6 has no counters: none shown. */
-	if (d->dp.binding_ctr_fd >= 0) {
+	/* An instance attached by an older xmip6, or binding-counters =
+	 * false: no counters, none shown. */
+	if (d->dp.bctr_on) {
 		m->bindings.ctr_fd = fcntl(d->dp.binding_ctr_fd, F_DUPFD_CLOEXEC, 0);
-		if (m->bindings.ctr_fd < 0)
+		m->bindings.slot_fd = fcntl(d->dp.binding_slot_fd, F_DUPFD_CLOEXEC, 0);
+		m->bindings.ctr_slots = d->dp.ctr_slots;
+		if (m->bindings.ctr_fd < 0 || m->bindings.slot_fd < 0)
 			return -errno;
 	}
 	return daemon_watch(d, m->efd, snapshot_asked, m) ?: daemon_on_tick(d, snapshot_tick, m);
@@ -520,6 +523,8 @@ void metrics_stop(struct metrics *m)
 		close(m->stats_fd);
 	if (m->bindings.ctr_fd >= 0)
 		close(m->bindings.ctr_fd);
+	if (m->bindings.slot_fd >= 0)
+		close(m->bindings.slot_fd);
 	pthread_cond_destroy(&m->handed);
 	pthread_mutex_destroy(&m->lock);
 	free(m);

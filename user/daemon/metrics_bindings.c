@@ -103,11 +103,14 @@ static void family_write(FILE *f, const struct top *t, const char *name, const c
 int metrics_bindings_write(FILE *f, void *arg)
 {
 	const struct metrics_bindings *mb = arg;
-	const struct xmip6_dp dp = {.binding_ctr_fd = mb->ctr_fd};
+	const struct xmip6_dp dp = {.binding_ctr_fd = mb->ctr_fd,
+				    .binding_slot_fd = mb->slot_fd,
+				    .ctr_slots = mb->ctr_slots,
+				    .bctr_on = true};
 	struct top t = {.max = mb->top};
 	int err;
 
-	if (!mb->top || mb->ctr_fd < 0)
+	if (!mb->top || mb->ctr_fd < 0 || mb->slot_fd < 0)
 		return 0;
 	t.e = calloc(t.max, sizeof(*t.e));
 	if (!t.e)

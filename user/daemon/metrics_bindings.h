@@ -9,8 +9,10 @@
 #include <stdio.h>
 
 struct metrics_bindings {
-	int ctr_fd;	  /* the HTTP thread's own descriptor of "binding_ctr"; -1: none */
-	unsigned int top; /* metrics-top-bindings */
+	int ctr_fd;		/* the HTTP thread's own descriptor of "binding_ctr"; -1: none */
+	int slot_fd;		/* and of "binding_slots" */
+	unsigned int ctr_slots; /* binding_ctr's max_entries */
+	unsigned int top;	/* metrics-top-bindings */
 };
 
 /*

@@ -118,6 +118,14 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 		return fd;
 	}
 
+	/* The counters of an older xmip6 (a hash by home address): libbpf
+	 * would say "mismatch" alone; this says what to do. */
+	fd = dp_pinned_map_open(pin_dir, DP_MAP_BINDING_CTR, &info);
+	if (fd >= 0)
+		close(fd);
+	else if (fd != -ENOENT)
+		return fd;
+
 	fd = dp_pinned_map_open(pin_dir, DP_MAP_STATS, &info);
 	if (fd >= 0) {
 		close(fd);
@@ -191,7 +199,9 @@ static struct xmip6 *load_object(const char *pin_dir, const struct dp_attach_opt
 
 	err = bpf_map__set_max_entries(skel->maps.bindings, max_entries)
 		      ?: bpf_map__set_max_entries(skel->maps.binding_ctl, max_entries)
-		      ?: bpf_map__set_max_entries(skel->maps.binding_ctr, max_entries)
+		      /* Slot 0 is "none" (headers/xmip6.h): one more. */
+		      ?: bpf_map__set_max_entries(skel->maps.binding_ctr, max_entries + 1)
+		      ?: bpf_map__set_max_entries(skel->maps.binding_slots, max_entries + 1)
 		      ?: bpf_map__set_max_entries(skel->maps.signal, ring_size);
 	if (!err)
 		err = xmip6__load(skel);
@@ -267,6 +277,10 @@ int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_op
 		if (!bpf_map_lookup_elem(bpf_map__fd(skel->maps.config), &zero, &old))
 			cfg.flags |= old.flags;
 	}
+	/* Except this one, which says what was just loaded. */
+	cfg.flags &= ~XMIP6_CFG_F_NO_BCTR;
+	if (opts->binding_counters_off)
+		cfg.flags |= XMIP6_CFG_F_NO_BCTR;
 	err = dp_config_write_fd(bpf_map__fd(skel->maps.config), &cfg)
 		      ?: dp_instance_map_ids(pin_dir, owner_ids);
 	if (err)

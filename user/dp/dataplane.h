@@ -99,9 +99,10 @@ int dp_unload(const char *pin_dir);
 /* An open instance: fds of its pinned maps. */
 struct xmip6_dp {
 	char pin_dir[PATH_MAX];
-	int bindings_fd;    /* the forwarding half of each binding */
-	int binding_ctl_fd; /* the control half, same keys */
-	int binding_ctr_fd; /* per-binding counters, same keys; -1 if not pinned */
+	int bindings_fd;     /* the forwarding half of each binding */
+	int binding_ctl_fd;  /* the control half, same keys */
+	int binding_ctr_fd;  /* per-binding counters by slot; -1 if not pinned */
+	int binding_slot_fd; /* who holds each slot; -1 if not pinned */
 	int stats_fd;
 	int config_fd;
 	int signal_fd;	    /* ring buffer of struct xmip6_signal; -1 if not pinned */
@@ -113,7 +114,9 @@ struct xmip6_dp {
 	int prefixes_fd;    /* HA "prefixes" (NEMO); -1 if not pinned */
 	int prefix_lens_fd; /* HA "prefix_lens": the lengths in use; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
-	__u32 map_ids[13];  /* in enum dp_map order: who uses them is ours */
+	__u32 ctr_slots;    /* max_entries of binding_ctr: slots 1 .. ctr_slots - 1 */
+	bool bctr_on;	    /* bindings get counter slots (dp_open() reads it) */
+	__u32 map_ids[14];  /* in enum dp_map order: who uses them is ours */
 };
 
 /*
@@ -175,15 +178,17 @@ int dp_binding_flush(const struct xmip6_dp *dp);
 
 /*
  * Per-binding counters (headers/xmip6.h "binding_ctr"), summed over the
- * CPUs. dp_bctr_read() gives zeros for a binding that has not forwarded
- * anything yet, or an instance without the map. dp_bctr_foreach() visits
- * the home addresses that have counters, in map order, and stops at the
- * first non-zero return of @cb (returned).
+ * CPUs. dp_bctr_read() reads binding @b's (by its ctr_slot): 0 with the
+ * sums, 1 when it has none (the instance counts nothing:
+ * binding-counters = false, or an older instance; or the binding has no
+ * slot), or -errno. dp_bctr_foreach() visits the home addresses whose
+ * counters are not all zero, in slot order, and stops at the first
+ * non-zero return of @cb (returned).
  */
 typedef int (*dp_bctr_cb)(const struct in6_addr *hoa, const struct xmip6_binding_ctr *ctr,
 			  void *ctx);
 
-int dp_bctr_read(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+int dp_bctr_read(const struct xmip6_dp *dp, const struct xmip6_binding *b,
 		 struct xmip6_binding_ctr *sum);
 int dp_bctr_foreach(const struct xmip6_dp *dp, dp_bctr_cb cb, void *ctx);
 

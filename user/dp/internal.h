@@ -65,9 +65,10 @@ enum dp_map {
 	DP_MAP_NEXTHOPS, /* optional, likewise */
 	DP_MAP_NH_STATE, /* optional, likewise */
 	DP_MAP_BINDING_CTL,
-	DP_MAP_BINDING_CTR, /* optional, likewise */
-	DP_MAP_PREFIXES,    /* optional, likewise */
-	DP_MAP_PREFIX_LENS, /* optional, likewise */
+	DP_MAP_BINDING_CTR,  /* optional, likewise */
+	DP_MAP_BINDING_SLOT, /* optional, likewise */
+	DP_MAP_PREFIXES,     /* optional, likewise */
+	DP_MAP_PREFIX_LENS,  /* optional, likewise */
 	DP_MAP_COUNT,
 };
 
@@ -86,8 +87,17 @@ extern const struct dp_map_spec dp_map_specs[DP_MAP_COUNT];
  * (*@ncpus), or NULL with errno set (logged). */
 void *dp_percpu_alloc(size_t size, int *ncpus);
 
-/* bctr.c: drop the counters of @hoa's binding (logged), or all of them. */
-void dp_bctr_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa);
+/*
+ * bctr.c: the per-binding counter slots (headers/xmip6.h "binding_ctr",
+ * "binding_slots"). dp_bctr_claim() gives @hoa a free slot with its
+ * counters at zero (0 when the instance counts nothing, or -errno, logged:
+ * none free among the candidates it tries);
+ * dp_bctr_zero() zeroes a slot's counters; dp_bctr_release() frees @slot
+ * if @hoa holds it; dp_bctr_flush() frees them all.
+ */
+int dp_bctr_claim(const struct xmip6_dp *dp, const struct in6_addr *hoa, __u32 *slot);
+int dp_bctr_zero(const struct xmip6_dp *dp, __u32 slot);
+void dp_bctr_release(const struct xmip6_dp *dp, const struct in6_addr *hoa, __u32 slot);
 void dp_bctr_flush(const struct xmip6_dp *dp);
 
 /*

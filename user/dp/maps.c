@@ -79,6 +79,7 @@ static void binding_split(const struct xmip6_binding *b, struct xmip6_binding_fw
 		.tunnel_mtu = b->tunnel_mtu,
 		.coa_ifindex = b->coa_ifindex,
 		.flags = b->flags,
+		.ctr_slot = b->ctr_slot,
 	};
 	*ctl = (struct xmip6_binding_ctl){
 		.registered_ns = b->registered_ns,
@@ -105,7 +106,34 @@ static void binding_join(const struct xmip6_binding_fwd *fwd, const struct xmip6
 		.tunnel_mtu_expires_ns = fwd->tunnel_mtu_expires_ns,
 		.auth_timestamp = ctl->auth_timestamp,
 		.created_ns = ctl->created_ns,
+		.ctr_slot = fwd->ctr_slot,
 	};
+}
+
+/*
+ * The counter slot of @hoa's binding as it is about to be written: the one
+ * it has (zeroed again for a new registration: created now), else a fresh
+ * one (bctr.c). *@claimed says that a failed write must give it back.
+ */
+static int binding_slot(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+			const struct xmip6_binding *b, __u32 *slot, bool *claimed)
+{
+	struct xmip6_binding_fwd old;
+
+	*claimed = false;
+	*slot = 0;
+	if (!dp->bctr_on)
+		return 0;
+	if (!bpf_map_lookup_elem(dp->bindings_fd, hoa, &old) && old.ctr_slot) {
+		*slot = old.ctr_slot;
+		/* A new binding counts from 0, whatever the one before it
+		 * (or a packet racing with its delete) left. */
+		return b->created_ns == b->registered_ns ? dp_bctr_zero(dp, *slot) : 0;
+	}
+	/* No free slot found (logged): the binding is made, uncounted
+	 * (binding show says off for it), rather than refused. */
+	*claimed = !dp_bctr_claim(dp, hoa, slot);
+	return 0;
 }
 
 int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
@@ -114,6 +142,8 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	struct xmip6_binding_fwd fwd;
 	struct xmip6_binding_ctl ctl;
 	struct addr6_buf buf;
+	bool claimed;
+	__u32 slot;
 	int err;
 
 	err = check_binding_addr("home address", hoa) ?:
@@ -123,10 +153,12 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		return err;
 
 	binding_split(b, &fwd, &ctl);
-	/* A new binding (first registration: created now) counts from 0,
-	 * whatever a packet racing with the last delete left (bctr.c). */
-	if (b->created_ns == b->registered_ns)
-		dp_bctr_forget(dp, hoa);
+	/* The slot is user space's to give (headers/xmip6.h): what the
+	 * caller passes in b->ctr_slot is ignored. */
+	err = binding_slot(dp, hoa, b, &slot, &claimed);
+	if (err)
+		return err;
+	fwd.ctr_slot = slot;
 	/* The control half first: a binding the data plane forwards with
 	 * always has one (both maps have room for max-bindings). */
 	if (bpf_map_update_elem(dp->binding_ctl_fd, hoa, &ctl, BPF_ANY) ||
@@ -141,6 +173,8 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		 * would be found by no walk: take it back. */
 		if (bpf_map_lookup_elem(dp->bindings_fd, hoa, &fwd))
 			bpf_map_delete_elem(dp->binding_ctl_fd, hoa);
+		if (claimed)
+			dp_bctr_release(dp, hoa, slot);
 		return err;
 	}
 	return 0;
@@ -148,11 +182,13 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 
 int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
 {
+	struct xmip6_binding_fwd fwd;
 	struct addr6_buf buf;
 	int err;
 
-	/* The forwarding half first: no packet uses a half-deleted binding. */
-	if (bpf_map_delete_elem(dp->bindings_fd, hoa)) {
+	/* The forwarding half first: no packet uses a half-deleted binding;
+	 * read as it goes, for its counter slot. */
+	if (bpf_map_lookup_and_delete_elem(dp->bindings_fd, hoa, &fwd)) {
 		err = -errno;
 		if (err == -ENOENT)
 			pr_err("no binding for %s", addr6_str(hoa, &buf));
@@ -167,8 +203,9 @@ int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
 		return err;
 	}
 	/* Every way a binding goes (deregistration, expiry, revocation,
-	 * xmip6ctl) comes here: its counters go with it. */
-	dp_bctr_forget(dp, hoa);
+	 * xmip6ctl) comes here: its counter slot goes with it (zeroed when
+	 * the next binding claims it). */
+	dp_bctr_release(dp, hoa, fwd.ctr_slot);
 	return 0;
 }
 

@@ -213,8 +213,10 @@ const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 			     sizeof(struct xmip6_nh_state), 1, true},
 	[DP_MAP_BINDING_CTL] = {XMIP6_MAP_BINDING_CTL, BPF_MAP_TYPE_HASH, sizeof(struct in6_addr),
 				sizeof(struct xmip6_binding_ctl), 0},
-	[DP_MAP_BINDING_CTR] = {XMIP6_MAP_BINDING_CTR, BPF_MAP_TYPE_PERCPU_HASH,
-				sizeof(struct in6_addr), sizeof(struct xmip6_binding_ctr), 0, true},
+	[DP_MAP_BINDING_CTR] = {XMIP6_MAP_BINDING_CTR, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
+				sizeof(struct xmip6_binding_ctr), 0, true},
+	[DP_MAP_BINDING_SLOT] = {XMIP6_MAP_BINDING_SLOT, BPF_MAP_TYPE_HASH, sizeof(__u32),
+				 sizeof(struct in6_addr), 0, true},
 	[DP_MAP_PREFIXES] = {XMIP6_MAP_PREFIXES, BPF_MAP_TYPE_HASH, sizeof(struct xmip6_prefix_key),
 			     sizeof(struct xmip6_prefix), XMIP6_PREFIXES_DEFAULT, true},
 	[DP_MAP_PREFIX_LENS] = {XMIP6_MAP_PREFIX_LENS, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
@@ -342,6 +344,7 @@ static void map_fds(struct xmip6_dp *dp, int *fds[DP_MAP_COUNT])
 	fds[DP_MAP_NH_STATE] = &dp->nh_state_fd;
 	fds[DP_MAP_BINDING_CTL] = &dp->binding_ctl_fd;
 	fds[DP_MAP_BINDING_CTR] = &dp->binding_ctr_fd;
+	fds[DP_MAP_BINDING_SLOT] = &dp->binding_slot_fd;
 	fds[DP_MAP_PREFIXES] = &dp->prefixes_fd;
 	fds[DP_MAP_PREFIX_LENS] = &dp->prefix_lens_fd;
 }
@@ -349,6 +352,7 @@ static void map_fds(struct xmip6_dp *dp, int *fds[DP_MAP_COUNT])
 int dp_open(const char *pin_dir, struct xmip6_dp *dp)
 {
 	int *fds[DP_MAP_COUNT];
+	struct xmip6_config cfg;
 	struct bpf_map_info info;
 	int i, fd;
 
@@ -377,7 +381,14 @@ int dp_open(const char *pin_dir, struct xmip6_dp *dp)
 		dp->map_ids[i] = info.id;
 		if (i == DP_MAP_BINDINGS)
 			dp->bindings_max = info.max_entries;
+		if (i == DP_MAP_BINDING_CTR)
+			dp->ctr_slots = info.max_entries;
 	}
+	/* Counted per binding only with both maps, and as loaded
+	 * (XMIP6_CFG_F_NO_BCTR); a config that cannot be read leaves it on. */
+	dp->bctr_on = dp->binding_ctr_fd >= 0 && dp->binding_slot_fd >= 0;
+	if (dp->bctr_on && !dp_config_read_fd(dp->config_fd, &cfg))
+		dp->bctr_on = !(cfg.flags & XMIP6_CFG_F_NO_BCTR);
 	return 0;
 }
 

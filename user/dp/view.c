@@ -143,7 +143,8 @@ static void prefixes_add(struct json_object *o, const struct in6_addr *hoa,
 	json_object_object_add(o, "prefixes", arr ?: json_object_new_array());
 }
 
-/* Age counts from the first registration: refreshes and moves do not reset it. */
+/* Age counts from the first registration: refreshes and moves do not reset it.
+ * @ctr NULL: the binding has no counters (off, docs/control-protocol.md). */
 static struct json_object *binding_json(const struct in6_addr *hoa, const struct xmip6_binding *b,
 					const struct xmip6_binding_ctr *ctr, unsigned long long now)
 {
@@ -161,11 +162,16 @@ static struct json_object *binding_json(const struct in6_addr *hoa, const struct
 	json_object_object_add(o, "ha_addr", addr6_json(&b->ha_addr));
 	registration_json(o, &r, now);
 	json_object_object_add(o, "state", json_object_new_string(binding_state(b, now)));
-	/* Its traffic (headers/xmip6.h "binding_ctr"): to and from the mobile node. */
-	json_object_object_add(o, "to_mn_packets", json_object_new_uint64(ctr->to_mn_packets));
-	json_object_object_add(o, "to_mn_bytes", json_object_new_uint64(ctr->to_mn_bytes));
-	json_object_object_add(o, "from_mn_packets", json_object_new_uint64(ctr->from_mn_packets));
-	json_object_object_add(o, "from_mn_bytes", json_object_new_uint64(ctr->from_mn_bytes));
+	/* Its traffic (headers/xmip6.h "binding_ctr"): to and from the mobile
+	 * node; null when nothing counts it, not a 0 that would look measured. */
+	json_object_object_add(o, "to_mn_packets",
+			       ctr ? json_object_new_uint64(ctr->to_mn_packets) : NULL);
+	json_object_object_add(o, "to_mn_bytes",
+			       ctr ? json_object_new_uint64(ctr->to_mn_bytes) : NULL);
+	json_object_object_add(o, "from_mn_packets",
+			       ctr ? json_object_new_uint64(ctr->from_mn_packets) : NULL);
+	json_object_object_add(o, "from_mn_bytes",
+			       ctr ? json_object_new_uint64(ctr->from_mn_bytes) : NULL);
 	return o;
 }
 
@@ -247,14 +253,15 @@ int dp_bindings_json(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 			qsort(t.rows, t.n, sizeof(*t.rows), binding_row_cmp);
 		arr = json_object_new_array();
 		for (i = 0; i < t.n && !err; i++) {
-			err = dp_bctr_read(dp, &t.rows[i].hoa, &ctr);
-			if (!err) {
-				struct json_object *o =
-					binding_json(&t.rows[i].hoa, &t.rows[i].b, &ctr, now);
+			err = dp_bctr_read(dp, &t.rows[i].b, &ctr);
+			if (err >= 0) {
+				struct json_object *o = binding_json(&t.rows[i].hoa, &t.rows[i].b,
+								     err ? NULL : &ctr, now);
 
 				prefixes_add(o, &t.rows[i].hoa, &t.rows[i].b, &rp);
 				json_object_array_add(arr, o);
 			}
+			err = err < 0 ? err : 0;
 		}
 		if (err) {
 			json_object_put(arr);
