@@ -145,10 +145,11 @@ static __always_inline __u32 tc_l3_segment_len(struct __sk_buff *skb, struct ipv
  * TC: encapsulates towards the other end of @b's tunnel; @dir says which
  * end we are. A packet that will not fit the tunnel (the route's MTU, or
  * the tunnel MTU learnt from Packet Too Big) is answered with Packet Too
- * Big looped to the local sender instead.
+ * Big looped to the local sender instead. The binding's counters are
+ * those of @ctr_key, or with NULL the packet's home address (tc_encap()).
  */
-static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_binding_fwd *b,
-				    enum tc_dir dir)
+static __always_inline int tc_encap_ctr(struct __sk_buff *skb, const struct xmip6_binding_fwd *b,
+					enum tc_dir dir, const struct in6_addr *ctr_key)
 {
 	const struct in6_addr *src = dir == TC_DIR_HA ? &b->ha_addr : &b->care_of_addr;
 	const struct in6_addr *dst = dir == TC_DIR_HA ? &b->care_of_addr : &b->ha_addr;
@@ -180,8 +181,9 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 			return VERDICT(TC_ACT_SHOT, mn_no_route);
 		return VERDICT(TC_ACT_SHOT, ha_no_route);
 	}
-	/* HA: to the mobile node's home address; MN: from its own. */
-	ctr = bctr_get(dir == TC_DIR_HA ? &inner->daddr : &inner->saddr);
+	/* HA: to the mobile node's home address; MN: from its own; a mobile
+	 * router's network: the router's (@ctr_key, mr.h). */
+	ctr = bctr_get(ctr_key ?: dir == TC_DIR_HA ? &inner->daddr : &inner->saddr);
 
 	tunnel_fill_outer(&outer, tclass, label, inner_len, tunnel_hop_limit, src, dst);
 	if (bpf_skb_adjust_room(skb, XMIP6_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,
@@ -195,6 +197,13 @@ static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_bi
 	else
 		STAT_INC(ha_local_encap);
 	return tc_forward(skb, &fib, nh, rc);
+}
+
+/* The binding's counters keyed by the packet's home address (bctr.h). */
+static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_binding_fwd *b,
+				    enum tc_dir dir)
+{
+	return tc_encap_ctr(skb, b, dir, NULL);
 }
 
 #endif /* XMIP6_ENCAP_H */

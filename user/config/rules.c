@@ -63,7 +63,8 @@ int root_check(struct parse_ctx *c, const config_setting_t *grp, const struct co
 			if (config_setting_source_line(first) > config_setting_source_line(s))
 				s = first;
 			return fail(c, s,
-				    "a file configures one role: home-agent, mobile-node or "
+				    "a file configures one role: home-agent, mobile-node, "
+				    "mobile-router or "
 				    "correspondent-node, not two "
 				    "(run two daemons with different pin-dir and control-socket)");
 		}

@@ -10,6 +10,7 @@
  *	tc_legacy.c  the clsact filter that stands in for tcx on older kernels
  *	attach.c     dp_attach(), dp_detach(), dp_unload(): an instance as a whole
  *	maps.c       reading and writing the maps of an open instance
+ *	mr.c         a mobile router's prefixes ("mr_prefixes")
  *	view.c       the maps' entries as JSON (view.h; dataplane.h alone)
  *
  * Conventions as in dataplane.h: 0 or -errno, failures logged once where
@@ -65,6 +66,7 @@ enum dp_map {
 	DP_MAP_NH_STATE, /* optional, likewise */
 	DP_MAP_BINDING_CTL,
 	DP_MAP_BINDING_CTR, /* optional, likewise */
+	DP_MAP_MR_PREFIXES, /* optional, likewise */
 	DP_MAP_COUNT,
 };
 

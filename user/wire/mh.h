@@ -76,7 +76,9 @@ struct mh_be_fields {
 /*
  * Options the builders append. Zero means absent. They go out in this
  * order, each padded to its alignment: Alternate CoA, Nonce Indices, Binding
- * Refresh Advice, Replay Protection, then Binding Authorization Data or the
+ * Refresh Advice, Mobile Network Prefixes (mh_put_mnp_opts(): one each, at
+ * 8n+4, RFC 3963 section 4.3), Replay Protection, then Binding
+ * Authorization Data or the
  * MN-HA AUTH option, which must be last (at most one of the two). AUTH is
  * put at 8n+5 (which satisfies its 4n+1 rule) so it ends the message with no
  * padding after it; BAD at 8n+2 ends it too. The authenticators are written
@@ -90,12 +92,22 @@ struct mh_opts {
 	__u16 care_of_nonce_index;
 	bool has_refresh_advice; /* Binding Refresh Advice (BA from the HA) */
 	__u16 refresh_interval;
-	bool has_timestamp; /* RFC 4285 Replay Protection */
-	__u64 timestamp;    /* NTP format: seconds since 1900 << 32 | fraction */
-	bool has_bad;	    /* Binding Authorization Data (return routability) */
-	bool has_mnha_auth; /* RFC 4285 AUTH, subtype MN-HA */
-	__u32 mnha_spi;	    /* >= MH_AUTH_SPI_MIN */
+	bool has_timestamp;	  /* RFC 4285 Replay Protection */
+	__u64 timestamp;	  /* NTP format: seconds since 1900 << 32 | fraction */
+	bool has_bad;		  /* Binding Authorization Data (return routability) */
+	bool has_mnha_auth;	  /* RFC 4285 AUTH, subtype MN-HA */
+	__u32 mnha_spi;		  /* >= MH_AUTH_SPI_MIN */
+	const struct mh_mnp *mnp; /* Mobile Network Prefixes (BU of a mobile router) */
+	unsigned int n_mnp;
 };
+
+/* A Mobile Network Prefix (RFC 3963 section 4.3): host bits are sent as given. */
+struct mh_mnp {
+	struct in6_addr prefix;
+	__u8 len; /* 1..128 */
+};
+
+#define MH_MNP_MAX 32 /* a bound on the caller's list: 24 octets each in the message */
 
 int mh_build_bu(void *buf, size_t size, const struct mh_bu_fields *bu, const struct mh_opts *opts);
 int mh_build_ba(void *buf, size_t size, const struct mh_ba_fields *ba, const struct mh_opts *opts);
