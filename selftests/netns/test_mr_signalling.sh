@@ -96,7 +96,6 @@ peer_start() {
 	xm_bg ha timeout 120 "$XM_PYTHON" selftests/peers/nemo_ha_peer.py --iface "$XM_HA_IF" \
 		--ha "$XM_HA_ADDR" --hoa "$XM_HOA" --spi 256 --key "$KEY" --answers "$1" \
 		--out "$XM_TMP/bus.json" --wait 110 >"$XM_TMP/peer.out" 2>"$XM_TMP/peer.err"
-	PEER_PID=$XM_LAST_PID
 	xm_retry 100 0.1 grep -q listening "$XM_TMP/peer.out"
 }
 
@@ -242,7 +241,7 @@ EOF
 
 # A tunnelled packet for H1 from another source than the HA is dropped.
 spoofed_tunnel_dropped() {
-	local c before after
+	local c before
 	c=$(coa) || return 1
 	before=$(mstat mn_tunnel_bad_src) || return 1
 	xm_exec r2 "$XM_PYTHON" - "$XM_R2_VISIT_ADDR" "$c" "$XM_CN_ADDR" "$H1_ADDR" <<'EOF' || return 1
