@@ -20,6 +20,7 @@
 #include "hao.h"
 #include "icmp6.h"
 #include "maps.h"
+#include "nemo.h"
 #include "parse.h"
 #include "pmtu.h"
 #include "ratelimit.h"
@@ -31,8 +32,12 @@
  * A BPF-to-BPF call, not inlined: xdp_ha reaches it from three places (a
  * packet to a home address, another's tunnel, the reverse tunnel of another
  * mobile node), and three copies of it would grow the program by a third.
+ * @hoa: the home address @b is the binding of, for its counters, when the
+ * packet is not to that address itself (a mobile router's prefix, nemo.h);
+ * NULL: the packet's destination.
  */
-static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding_fwd *b)
+static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_binding_fwd *b,
+				   const struct in6_addr *hoa)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -73,7 +78,7 @@ static __noinline int xdp_ha_encap(struct xdp_md *ctx, const struct xmip6_bindin
 	inner->hop_limit--;
 	/* Looked up while the home address is at hand; counted once the
 	 * packet is tunnelled. */
-	ctr = bctr_get(&inner->daddr);
+	ctr = bctr_get(hoa ? hoa : &inner->daddr);
 	eth = xdp_encap(ctx, eth, inner, &b->ha_addr, &b->care_of_addr);
 	if (!eth)
 		return VERDICT(XDP_DROP, internal_error);
@@ -101,6 +106,7 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 	struct ethhdr *eth = data;
 	struct ipv6hdr *ip6 = (void *)(eth + 1);
 	struct xmip6_binding_fwd *b;
+	struct in6_addr hoa;
 	int rc;
 
 	if ((void *)(ip6 + 1) > data_end)
@@ -108,7 +114,14 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 	b = binding_lookup(&ip6->daddr);
 	if (b) {
 		STAT_INC(ha_decap_reencap);
-		return xdp_ha_encap(ctx, b);
+		return xdp_ha_encap(ctx, b, NULL);
+	}
+	/* To a mobile network: its router's tunnel (RFC 3963 section 6.5). */
+	b = nemo_binding(&ip6->daddr, &hoa);
+	if (b) {
+		STAT_INC(ha_decap_reencap);
+		STAT_INC(ha_prefix_encap);
+		return xdp_ha_encap(ctx, b, &hoa);
 	}
 	if (ip6->hop_limit <= 1)
 		return VERDICT(XDP_PASS, ha_decap_stack);
@@ -135,7 +148,25 @@ static __always_inline int xdp_ha_other_tunnel(struct xdp_md *ctx, const struct 
 
 	if (!b)
 		return VERDICT(XDP_PASS, rx_no_binding);
-	return xdp_ha_encap(ctx, b);
+	return xdp_ha_encap(ctx, b, NULL);
+}
+
+/*
+ * HA: a packet to an address no binding holds. In a mobile network prefix
+ * it goes to the tunnel of the router that registered the prefix, as a
+ * packet to the router's home address would (RFC 3963 section 6.5); else
+ * it is not ours.
+ */
+static __always_inline int xdp_ha_prefix(struct xdp_md *ctx, const struct ipv6hdr *ip6)
+{
+	struct xmip6_binding_fwd *b;
+	struct in6_addr hoa;
+
+	b = nemo_binding(&ip6->daddr, &hoa);
+	if (!b)
+		return VERDICT(XDP_PASS, rx_no_binding);
+	STAT_INC(ha_prefix_encap);
+	return xdp_ha_encap(ctx, b, &hoa);
 }
 
 /*
@@ -150,12 +181,20 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 	struct xmip6_binding_fwd *b;
 	struct xmip6_config *cfg;
 	struct ipv6hdr *inner;
+	struct in6_addr hoa;
+	bool mnp = false;
 	__u16 inner_len;
 
 	inner = pull_ipv6_inner(c, outer);
 	if (!inner)
 		return VERDICT(XDP_DROP, rx_malformed);
 	b = binding_lookup(&inner->saddr);
+	if (!b) {
+		/* A host of a mobile network behind its router (RFC 3963
+		 * section 6.4): the router of the prefix that holds it. */
+		b = nemo_binding(&inner->saddr, &hoa);
+		mnp = b;
+	}
 	if (!b) {
 		cfg = config_get();
 		if (cfg && addr_equal(&outer->daddr, &cfg->ha_addr))
@@ -164,11 +203,16 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 	}
 	if (!addr_equal(&outer->daddr, &b->ha_addr))
 		return xdp_ha_other_tunnel(ctx, outer);
+	/* Ingress filtering (RFC 3963 sections 6.4, 9): a source in a prefix
+	 * is accepted only from the tunnel of the router that registered it. */
 	if (!addr_equal(&outer->saddr, &b->care_of_addr))
-		return VERDICT(XDP_DROP, ha_spoofed_coa);
+		return mnp ? VERDICT(XDP_DROP, ha_prefix_spoofed)
+			   : VERDICT(XDP_DROP, ha_spoofed_coa);
 
 	inner_len = sizeof(*inner) + bpf_ntohs(inner->payload_len);
-	ctr = bctr_get(&inner->saddr);
+	if (mnp)
+		STAT_INC(ha_prefix_decap);
+	ctr = bctr_get(mnp ? &hoa : &inner->saddr);
 	if (xdp_decap(ctx))
 		return VERDICT(XDP_DROP, internal_error);
 	/* Out of the reverse tunnel: forwarded from here on, whichever way. */

@@ -41,6 +41,7 @@
  *   ratelimit.h per-CPU token buckets
  *   signal.h    Mobility Header packets to the daemon, HA admission
  *   hao.h       Home Address options without a binding, to the daemon
+ *   nemo.h      HA: mobile routers' Mobile Network Prefixes (RFC 3963)
  *   ha.h, mn.h, cn.h  the role-specific stages
  *   mr.h        a mobile router's networks through the mobile node's tunnel
  */
@@ -121,12 +122,12 @@ int xdp_ha(struct xdp_md *ctx)
 
 	b = binding_lookup(&ip6->daddr);
 	if (!b)
-		return VERDICT(XDP_PASS, rx_no_binding);
+		return xdp_ha_prefix(ctx, ip6);
 	/* A unicast probe of a home address is the proxy's to answer (RFC 6275
 	 * section 10.4.1), never the tunnel's. */
 	if (ipv6_is_nd(c, ip6))
 		return VERDICT(XDP_PASS, rx_nd_pass);
-	return xdp_ha_encap(ctx, b);
+	return xdp_ha_encap(ctx, b, NULL);
 }
 
 /*

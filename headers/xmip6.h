@@ -29,11 +29,13 @@
 #define XMIP6_MAP_NH_STATE     "nh_state"
 #define XMIP6_MAP_BINDING_CTR  "binding_ctr"
 #define XMIP6_MAP_MR_PREFIXES  "mr_prefixes"
+#define XMIP6_MAP_PREFIXES     "prefixes"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 #define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
 #define XMIP6_PEERS_DEFAULT    1024    /* MN: correspondents recently talked with (LRU) */
 #define XMIP6_ADMIT_DEFAULT    1048576 /* HA: home addresses of the mobile-nodes list */
+#define XMIP6_PREFIXES_DEFAULT 1048576 /* HA: Mobile Network Prefixes (NEMO) */
 #define XMIP6_NH_SLOTS	       16384   /* next-hop cache slots per CPU, a power of 2 */
 #define XMIP6_NH_LEASE_MS      500     /* the follower's word on nh_state.gen */
 
@@ -159,6 +161,32 @@ struct xmip6_binding_ctr {
 	__u64 from_mn_packets;
 	__u64 from_mn_bytes;
 };
+
+/*
+ * HA, NEMO (RFC 3963): "prefixes" (LPM trie, key struct xmip6_prefix_key,
+ * value struct xmip6_prefix) maps each registered Mobile Network Prefix to
+ * the home address of the mobile router that registered it, whose binding
+ * in "bindings" (its flags with R: mip6.h XMIP6_BU_F_ROUTER) holds the
+ * care-of address.
+ * A packet to an address no binding holds takes the longest matching
+ * prefix to that binding's tunnel (RFC 3963 section 6.5); a packet out of
+ * the reverse tunnel whose inner source is no home address must lie in a
+ * prefix of the router whose care-of address sent it (ingress filtering,
+ * RFC 3963 section 6.4 and 9). Written by the daemon (user/roles/ha_nemo.c)
+ * on registration, emptied of a router's prefixes with its binding.
+ */
+struct xmip6_prefix_key {
+	__u32 prefixlen; /* 1..128: what the LPM trie matches on */
+	struct in6_addr prefix;
+};
+
+struct xmip6_prefix {
+	struct in6_addr home_addr; /* the mobile router's, a key of "bindings" */
+	__u32 flags;		   /* XMIP6_PREFIX_F_* */
+	__u32 reserved;
+};
+
+#define XMIP6_PREFIX_F_IMPLICIT 0x1 /* from the configuration (implicit mode, RFC 3963 6.2) */
 
 #define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
 
@@ -445,6 +473,9 @@ struct xmip6_signal {
 	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled") \
 	X(nh_miss, "next-hop cache: missed or stale, the route looked up (bpf_fib_lookup)")  \
 	X(nh_fill, "next-hop cache: slots filled from a route lookup")                       \
+	X(ha_prefix_encap, "HA: to a mobile network prefix, via its router (+ ha_encap_*)")  \
+	X(ha_prefix_decap, "HA: reverse tunnel from a router's prefix (+ ha_decap_*)")       \
+	X(ha_prefix_spoofed, "HA: reverse tunnel, source in other router's prefix, dropped") \
 	X(binding_ctr_full, "per-binding counters: no room for a binding's entry, uncounted")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;

@@ -41,6 +41,7 @@
  *             "lifetime_s": 0, "sequence": 0, "flags": 0}],
  *     "peers": [{"home": "..", "peer": "..",           optional: "peers" entries
  *                "first_seen_ago_ms": 5000, "last_seen_ago_ms": 100, "packets": 3}],
+ *     "prefixes": [{"prefix": "2001:db8:100::/56", "home": ".."}],  optional (NEMO)
  *     ...]
  *
  * Before each fixture the bindings, config, stats, next-hop cache and ICMP
@@ -318,6 +319,37 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
 	return 0;
 }
 
+/* "prefixes" (NEMO): [{"prefix": "ADDR/LEN", "home": ADDR}, ...]. */
+static int prefixes_setup(struct xmip6 *skel, json_object *fx)
+{
+	json_object *arr;
+	size_t i;
+
+	if (!json_object_object_get_ex(fx, "prefixes", &arr))
+		return 0;
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		json_object *o = json_object_array_get_idx(arr, i), *jp;
+		struct xmip6_prefix_key key = {};
+		struct xmip6_prefix val = {};
+		char buf[INET6_ADDRSTRLEN + 4], *slash;
+
+		if (!json_object_object_get_ex(o, "prefix", &jp) ||
+		    jaddr(o, "home", &val.home_addr))
+			return -EINVAL;
+		snprintf(buf, sizeof(buf), "%s", json_object_get_string(jp));
+		slash = strchr(buf, '/');
+		if (!slash)
+			return -EINVAL;
+		*slash = '\0';
+		key.prefixlen = atoi(slash + 1);
+		if (inet_pton(AF_INET6, buf, &key.prefix) != 1)
+			return -EINVAL;
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.prefixes), &key, &val, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 /*
  * The next-hop cache's generation; with one set, every slot emptied first
  * (16,384 writes: only the fixtures that turn the cache on pay for them),
@@ -354,8 +386,9 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.binding_ctl) ?:
 	      map_clear(skel->maps.binding_ctr) ?:
 	      map_clear(skel->maps.ro) ?:
-	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?: ro_setup(skel, fx) ?:
-	      peers_setup(skel, fx) ?: admit_setup(skel, fx);
+	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?:
+	      map_clear(skel->maps.prefixes) ?: ro_setup(skel, fx) ?:
+	      peers_setup(skel, fx) ?: admit_setup(skel, fx) ?: prefixes_setup(skel, fx);
 	if (!err)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)

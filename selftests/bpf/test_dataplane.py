@@ -352,7 +352,8 @@ class Fx:
     signals lists the records the run must leave in the signal ring, in
     order, as Sig(); None skips that check. mark is the TC skb's mark and
     repeat the test run's repeat count. admit lists the home addresses of the
-    HA's "admit" map (its mobile-nodes list). ctr = {home: (to_mn packets,
+    HA's "admit" map (its mobile-nodes list), prefixes the (prefix, router's
+    home address) pairs of its "prefixes" map (NEMO). ctr = {home: (to_mn packets,
     to_mn bytes, from_mn packets, from_mn bytes)} is what "binding_ctr" must
     hold after the run (every other home address: nothing); None: nothing
     unless the fixture expects a forwarding verdict (FORWARD_STATS)."""
@@ -360,7 +361,8 @@ class Fx:
     def __init__(self, desc, prog, data, verdict, stats, out=UNTOUCHED, ifname="xa0",
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
                  learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0,
-                 admit=None, nh_gen=0, runs=1, nh_keep=False, ctr=None, nh_flags=0):
+                 admit=None, nh_gen=0, runs=1, nh_keep=False, ctr=None, nh_flags=0,
+                 prefixes=None):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -387,6 +389,7 @@ class Fx:
         self.ctr = ctr
         self.ctr_none = False  # not even an entry of zeros in "binding_ctr"
         self.nh_flags = nh_flags
+        self.prefixes = prefixes
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -413,6 +416,8 @@ class Fx:
             d["nh_keep"] = True
         if self.nh_flags:
             d["nh_flags"] = self.nh_flags
+        if self.prefixes is not None:
+            d["prefixes"] = [{"prefix": p, "home": h} for p, h in self.prefixes]
         return d
 
 
@@ -1816,14 +1821,16 @@ def fuzz_signal_errors(prog, data, res, signal_on):
     return errs
 
 
-EVENT_COUNTERS = ("expired_binding", "ha_decap_reencap")
+EVENT_COUNTERS = ("expired_binding", "ha_decap_reencap", "ha_prefix_encap", "ha_prefix_decap")
 
 
-def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
+def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0", prefixes=None,
+         tag=""):
     rng = random.Random("%d/%s" % (FUZZ_SEED, prog))  # str seeds are stable across runs
     frames = fuzz_frames(rng, count, seeds, min_len)
     fixtures = [Fx("fuzz %s #%d" % (prog, i), prog, b, None, {}, None, ifname=ifname,
-                   bindings=bindings, config=config, meta=16 if len(b) < 14 else 0)
+                   bindings=bindings, config=config, meta=16 if len(b) < 14 else 0,
+                   prefixes=prefixes)
                 for i, b in enumerate(frames)]
     results = run_fixtures([fx.json() for fx in fixtures])
     runs = refused = total = 0
@@ -1839,8 +1846,8 @@ def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
             errors.append("%s: err %d, input %s" % (fx.desc, res["err"], fx.data.hex()[:200]))
             continue
         runs += 1
-        # expired_binding and ha_decap_reencap accompany a verdict counter;
-        # every other counter is one.
+        # expired_binding, ha_decap_reencap and ha_prefix_* accompany a
+        # verdict counter; every other counter is one.
         s = sum(v for k, v in res["stats"].items() if k not in EVENT_COUNTERS)
         total += s
         for k, v in res["stats"].items():
@@ -1856,7 +1863,7 @@ def fuzz(prog, count, seeds, verdicts, min_len, bindings, config, ifname="xa0"):
             bad.append("%s: %s, input %s" % (fx.desc, "; ".join(errs), fx.data.hex()[:200]))
     diag = ["%d runs, %d short frames refused by the kernel, verdict counter sum %d" %
             (runs, refused, total)] + errors[:10] + bad[:20]
-    label = prog + (" (SIGNAL)" if config.get("flags", 0) & CFG_F_SIGNAL else "")
+    label = prog + (" (SIGNAL)" if config.get("flags", 0) & CFG_F_SIGNAL else "") + tag
     print("# %s fuzz counters: %s" % (label, ", ".join(
         "%s %d" % kv for kv in sorted(seen.items(), key=lambda kv: -kv[1]))))
     tap(not errors and not bad and total == runs and runs > 0,
@@ -1978,6 +1985,85 @@ def host_fixtures():
     return fx
 
 
+# ---- NEMO (RFC 3963): mobile network prefixes at the home agent
+
+# Router A is HOA (CoA COA, via xa0), router B is HOA_SMALL (CoA COA_SMALL,
+# via xb0). Two adjacent /56s, one each; a /48 of A holding a /64 of B;
+# a prefix of B holding A's own home address; one of a router without
+# binding, one of a router whose binding expired.
+MNP_A, MNP_B = "2001:db8:100::/56", "2001:db8:100:100::/56"
+MNP_WIDE_A, MNP_NARROW_B = "2001:db8:200::/48", "2001:db8:200:5::/64"
+MNP_OVER_HOA_B = "2001:db8:40::/56"
+MNP_UNBOUND, MNP_EXPIRED = "2001:db8:300::/56", "2001:db8:301::/56"
+HOST_A, HOST_B = "2001:db8:100:ff::7", "2001:db8:100:100::7"
+NEMO_PREFIXES = [(MNP_A, HOA), (MNP_B, HOA_SMALL), (MNP_WIDE_A, HOA), (MNP_NARROW_B, HOA_SMALL),
+                 (MNP_OVER_HOA_B, HOA_SMALL), (MNP_UNBOUND, HOA_NONE), (MNP_EXPIRED, HOA_EXP)]
+
+
+def nemo_fixtures():
+    fx = []
+    N = dict(bindings=HA_BINDINGS, config=HA_CONFIG, prefixes=NEMO_PREFIXES)
+
+    def to(dst, fl):
+        return udp_packet(CN, dst, hlim=64, fl=fl)
+
+    # A packet to a host of a mobile network: its router's tunnel, as for
+    # the router's home address (RFC 3963 section 6.5), counted on the router.
+    for desc, dst, home, coa, verdict, macs, ifname in (
+            ("in router A's /56", HOST_A, HOA, COA, XDP_TX, (MAC_A0, MAC_NH_A), "xa0"),
+            ("in router B's adjacent /56", HOST_B, HOA_SMALL, COA_SMALL, XDP_REDIRECT,
+             (MAC_B0, MAC_NH_B), "xa0"),
+            ("in B's /64 inside A's /48: the longest match, B", "2001:db8:200:5::9", HOA_SMALL,
+             COA_SMALL, XDP_REDIRECT, (MAC_B0, MAC_NH_B), "xa0"),
+            ("in A's /48 outside B's /64: A", "2001:db8:200:6::9", HOA, COA, XDP_TX,
+             (MAC_A0, MAC_NH_A), "xa0")):
+        inner = to(dst, 0x4242)
+        exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, coa, 0, 0x4242, *macs)
+        fx.append(Fx("xdp_ha NEMO: to %s %s: tunnelled to the router's CoA" % (dst, desc),
+                     "xdp_ha", frame(inner), verdict, {"ha_prefix_encap": 1, "ha_encap_fwd": 1},
+                     exp, ctr={home: (1, len(bytes(inner)), 0, 0)}, ifname=ifname, **N))
+    inner = to(HOA, 0x4343)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0, 0x4343, MAC_A0, MAC_NH_A)
+    fx.append(Fx("xdp_ha NEMO: to router A's home address inside B's prefix: the host binding "
+                 "wins", "xdp_ha", frame(inner), XDP_TX, {"ha_encap_fwd": 1}, exp,
+                 ctr={HOA: (1, len(bytes(inner)), 0, 0)}, **N))
+    fx.append(Fx("xdp_ha NEMO: to a prefix whose router has no binding: XDP_PASS untouched",
+                 "xdp_ha", frame(to("2001:db8:300::1", 1)), XDP_PASS, {"rx_no_binding": 1},
+                 **N))
+    fx.append(Fx("xdp_ha NEMO: to a prefix whose router's binding expired: XDP_PASS untouched",
+                 "xdp_ha", frame(to("2001:db8:301::1", 1)), XDP_PASS,
+                 {"expired_binding": 1, "rx_no_binding": 1}, **N))
+    fx.append(Fx("xdp_ha NEMO: to an address in no prefix: XDP_PASS untouched",
+                 "xdp_ha", frame(to("2001:db8:400::1", 1)), XDP_PASS, {"rx_no_binding": 1},
+                 **N))
+
+    # Reverse tunnel (RFC 3963 sections 6.4, 9): a source in the router's
+    # prefix is accepted from its CoA only.
+    def rev(inner, src):
+        return frame(IPv6(src=src, dst=HA_ADDR, nh=41, hlim=60) / inner)
+
+    inner = udp_packet(HOST_A, CN, hlim=64, fl=0x5151)
+    fx.append(Fx("xdp_ha NEMO: reverse tunnel from router A's CoA, source in its prefix: "
+                 "decapsulated, forwarded", "xdp_ha", rev(inner, COA), XDP_TX,
+                 {"ha_prefix_decap": 1, "ha_decap_fwd": 1},
+                 decap(with_hlim(bytes(inner), -1), MAC_A0, MAC_NH_A),
+                 ctr={HOA: (0, 0, 1, len(bytes(inner)))}, **N))
+    fx.append(Fx("xdp_ha NEMO: reverse tunnel from router A's CoA, source in router B's "
+                 "prefix: XDP_DROP, counted", "xdp_ha", rev(udp_packet(HOST_B, CN), COA),
+                 XDP_DROP, {"ha_prefix_spoofed": 1}, None, ctr={}, **N))
+    fx.append(Fx("xdp_ha NEMO: reverse tunnel from router A's CoA, source in no prefix: "
+                 "XDP_DROP, counted", "xdp_ha", rev(udp_packet("2001:db8:400::1", CN), COA),
+                 XDP_DROP, {"ha_tunnel_no_binding": 1}, None, ctr={}, **N))
+    inner = udp_packet(HOA_NN, HOST_B, hlim=64, fl=0x6161)
+    exp = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA_SMALL, 0, 0x6161, MAC_B0, MAC_NH_B)
+    fx.append(Fx("xdp_ha NEMO: reverse tunnel from a mobile node to a host of router B's "
+                 "network: re-tunnelled to B's CoA", "xdp_ha", rev(inner, COA_NN), XDP_REDIRECT,
+                 {"ha_decap_reencap": 1, "ha_prefix_encap": 1, "ha_encap_fwd": 1}, exp,
+                 ctr={HOA_NN: (0, 0, 1, len(bytes(inner))),
+                      HOA_SMALL: (1, len(bytes(inner)), 0, 0)}, **N))
+    return fx
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -2052,7 +2138,7 @@ def main():
                 hao_unbound_fixtures() + mps_fixtures())
     fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures() + \
         nh_src_free_fixtures()
-    fixtures += bctr_fixtures()
+    fixtures += bctr_fixtures() + nemo_fixtures()
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)
@@ -2073,6 +2159,9 @@ def main():
     fuzz("xdp_ha", 400, seeds, (XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT), 0,
          HA_BINDINGS, HA_SIG)
     fuzz("xdp_mn", 300, seeds, (XDP_DROP, XDP_PASS), 0, MN_BINDINGS, MN_SIG)
+    fuzz("xdp_ha", 300, [fx.data for fx in nemo_fixtures()] + seeds[:50],
+         (XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT), 0, HA_BINDINGS, HA_CONFIG,
+         prefixes=NEMO_PREFIXES, tag=" (NEMO prefixes)")
     tc_seeds = [fx.data for fx in fixtures if fx.prog.startswith("tc")]
     fuzz("tc_mn_egress", 100, tc_seeds, (TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT), 14,
          MN_BINDINGS, MN_CONFIG)

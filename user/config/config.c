@@ -142,6 +142,7 @@ void config_free(struct xmip6d_config *cfg)
 	for (i = 0; i < cfg->ha.n_mobile_nodes; i++) {
 		free(cfg->ha.mobile_nodes[i].key_file);
 		free(cfg->ha.mobile_nodes[i].coa_filter);
+		free(cfg->ha.mobile_nodes[i].mnp);
 	}
 	if (cfg->ha.mobile_nodes)
 		explicit_bzero(cfg->ha.mobile_nodes,

@@ -35,6 +35,7 @@ struct config_mn_index;
 #define CONFIG_KEY_MAX		  64 /* octets of an MN-HA key */
 #define CONFIG_MAX_IFACES	  8
 #define CONFIG_MAX_COA_FILTERS	  8
+#define CONFIG_MAX_MNP		  16 /* a mobile router's prefixes (wire/mh.h MH_MNP_MAX) */
 #define CONFIG_CTL_SOCKET_DEFAULT "/run/xmip6/xmip6d.sock"
 #define CONFIG_MAX_LIFETIME_S	  262140 /* 65535 units of 4 s (RFC 6275 section 6.1.7) */
 #define CONFIG_MAX_BINDINGS	  1048576
@@ -63,6 +64,12 @@ struct config_mn_entry {
 	int n_coa_filter;
 	__u32 max_lifetime_s; /* per-MN cap, 0 = the HA's max-lifetime */
 	int line;	      /* where the entry starts, for log messages */
+	/* NEMO (RFC 3963): may register with the R flag; the Mobile Network
+	 * Prefixes it may claim (explicit mode) or gets (implicit mode),
+	 * allocated (NULL for none); no two entries' overlap (config/mnp.c). */
+	bool mobile_router;
+	struct config_prefix *mnp;
+	int n_mnp;
 };
 
 struct config_ha {
@@ -195,6 +202,9 @@ void config_print(FILE *out, const struct xmip6d_config *cfg);
 /* The HA's entry for @home_addr, or NULL. */
 const struct config_mn_entry *config_find_mn(const struct config_ha *ha,
 					     const struct in6_addr *home_addr);
+
+/* Clear the host bits beyond @len. */
+void prefix_mask(struct in6_addr *a, unsigned int len);
 
 /* True when @addr lies in @prefix. */
 bool config_prefix_match(const struct config_prefix *prefix, const struct in6_addr *addr);

@@ -99,8 +99,6 @@ int value_each_str(struct parse_ctx *c, const config_setting_t *s, value_elem_fn
 int value_prefix(struct parse_ctx *c, const config_setting_t *s, const char *str,
 		 unsigned int minlen, struct config_prefix *out);
 
-/* Clear the host bits beyond @len. */
-void prefix_mask(struct in6_addr *a, unsigned int len);
 /* @a is the Subnet-Router anycast address of its /@plen (RFC 4291 section 2.6.1). */
 bool is_subnet_router_anycast(const struct in6_addr *a, unsigned int plen);
 

@@ -190,11 +190,11 @@ static int parse_mobile_nodes(struct parse_ctx *c, const config_setting_t *list,
 		if (config_setting_type(grp) != CONFIG_TYPE_GROUP)
 			return wrong_type(c, grp, "a group { home-address = ...; ... }");
 		e->line = config_setting_source_line(grp);
-		err = parse_section(c, grp, entry, e);
+		err = parse_section(c, grp, entry, e) ?: mnp_entry_check(c, grp, ha, e);
 		if (err)
 			return err;
 	}
-	return check_duplicates(c, list, ha);
+	return check_duplicates(c, list, ha) ?: mnp_overlap_check(c, list, ha);
 }
 
 /* home-link: "" (a virtual home network) or one of interfaces. */

@@ -439,6 +439,31 @@ static const struct config_row mn_entry_rows[] = {
 		.doc_allowed = "1..home agent's `max-lifetime`",
 		.doc = "A lower lifetime cap for this node.",
 	},
+	{
+		.name = "mobile-router",
+		.type = CT_BOOL,
+		AT(struct config_mn_entry, mobile_router),
+		.def = false,
+		.doc = "Whether the node may register as a mobile router (NEMO, RFC 3963: the "
+		       "R flag). `false`: a Binding Update with R gets status 140, *Mobile "
+		       "Router Operation not permitted*. A mobile router registering without R "
+		       "gets a host binding, no prefixes. See docs/nemo.md.",
+	},
+	{
+		.name = "prefixes",
+		.type = CT_CUSTOM,
+		AT(struct config_mn_entry, mnp),
+		.parse = mnp_parse,
+		.print = mnp_print,
+		.doc_type = "array of strings",
+		.doc_default = "`[ ]`",
+		.doc_allowed = "0..16 prefixes, length 1..128; only with `mobile-router = true`; "
+			       "none overlapping another entry's or `home-prefix`",
+		.doc = "The Mobile Network Prefixes the router may register: a prefix it claims "
+		       "must lie in one of them (else status 142, *Not Authorized for Prefix*). "
+		       "A Binding Update with R and no Mobile Network Prefix option (implicit "
+		       "mode) registers all of them; with none listed it gets status 143.",
+	},
 };
 
 const struct config_section schema_mn_entry = {

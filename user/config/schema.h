@@ -142,6 +142,16 @@ void entry_max_lifetime_print(FILE *out, const char *indent, const struct config
 			      const void *obj);
 int mn_entry_check(struct parse_ctx *c, const config_setting_t *grp,
 		   const struct config_section *sec, void *obj);
+/* NEMO: mnp.c. */
+struct config_ha;
+struct config_mn_entry;
+int mnp_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
+	      void *obj);
+void mnp_print(FILE *out, const char *indent, const struct config_row *row, const void *obj);
+int mnp_entry_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_ha *ha,
+		    const struct config_mn_entry *e);
+int mnp_overlap_check(struct parse_ctx *c, const config_setting_t *list,
+		      const struct config_ha *ha);
 
 void mn_home_addr_print(FILE *out, const char *indent, const struct config_row *row,
 			const void *obj);

@@ -111,8 +111,9 @@ struct xmip6_dp {
 	int nexthops_fd;    /* next-hop cache slots; -1 if not pinned */
 	int nh_state_fd;    /* its generation; -1 if not pinned */
 	int mr_prefixes_fd; /* MN as a mobile router: "mr_prefixes"; -1 if not pinned */
+	int prefixes_fd;    /* HA "prefixes" (NEMO); -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
-	__u32 map_ids[12];  /* in enum dp_map order: who uses them is ours */
+	__u32 map_ids[13];  /* in enum dp_map order: who uses them is ours */
 };
 
 /*
@@ -224,6 +225,24 @@ int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key);
  * before stale ones leave, so a listed node is never refused on the way.
  */
 int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t n);
+
+/*
+ * HA, NEMO (headers/xmip6.h "prefixes", user/dp/prefix.c): the Mobile
+ * Network Prefixes of the mobile router @hoa. dp_prefix_set() makes them
+ * exactly @p[0..n) (new ones in before stale ones leave; on a failure the
+ * ones it added are taken back and the old set stays), dp_prefix_forget()
+ * removes them all; both walk the trie, a mobile router's registration
+ * only. dp_prefix_foreach() visits every entry, in map order, and stops at
+ * the first non-zero return of @cb (returned). -EOPNOTSUPP (logged) when
+ * the instance has no "prefixes" map; dp_prefix_foreach() visits nothing.
+ */
+typedef int (*dp_prefix_cb)(const struct xmip6_prefix_key *key, const struct xmip6_prefix *val,
+			    void *ctx);
+
+int dp_prefix_set(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		  const struct xmip6_prefix_key *p, size_t n, __u32 flags);
+int dp_prefix_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa);
+int dp_prefix_foreach(const struct xmip6_dp *dp, dp_prefix_cb cb, void *ctx);
 
 /*
  * The next-hop cache's generation (headers/xmip6.h "nh_state"), for the

@@ -11,6 +11,7 @@
  *	attach.c     dp_attach(), dp_detach(), dp_unload(): an instance as a whole
  *	maps.c       reading and writing the maps of an open instance
  *	mr.c         a mobile router's prefixes ("mr_prefixes")
+ *	prefix.c     the home agent's Mobile Network Prefixes (NEMO)
  *	view.c       the maps' entries as JSON (view.h; dataplane.h alone)
  *
  * Conventions as in dataplane.h: 0 or -errno, failures logged once where
@@ -67,6 +68,7 @@ enum dp_map {
 	DP_MAP_BINDING_CTL,
 	DP_MAP_BINDING_CTR, /* optional, likewise */
 	DP_MAP_MR_PREFIXES, /* optional, likewise */
+	DP_MAP_PREFIXES,    /* optional, likewise */
 	DP_MAP_COUNT,
 };
 

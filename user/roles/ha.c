@@ -22,6 +22,7 @@
 #include "roles/ha.h"
 #include "roles/ha_cache.h"
 #include "roles/ha_link.h"
+#include "roles/ha_nemo.h"
 #include "roles/ha_revoke.h"
 #include "roles/hao_unbound.h"
 #include "roles/nexthop.h"
@@ -38,7 +39,8 @@ struct ha_pending {
 	__u32 granted_s;
 	__u64 timestamp;
 	const struct config_mn_entry *sa;
-	bool ll_too; /* L=1: the link-local address is probed too */
+	struct nemo_reg nemo; /* what it registers (RFC 3963): ha_nemo.h */
+	bool ll_too;	      /* L=1: the link-local address is probed too */
 	struct in6_addr ll;
 	unsigned long long deadline_ns;
 };
@@ -65,6 +67,8 @@ struct bu_ctx {
 	__u64 timestamp; /* of the BU's Replay Protection option, 0 = none */
 	bool have_old;
 	struct xmip6_binding old;
+	struct nemo_reg nemo; /* a host, or a mobile router and its prefixes */
+	__u8 ba_flags;	      /* MH_BA_F_ROUTER for a mobile router's (RFC 3963 6.6) */
 };
 
 static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequence,
@@ -72,6 +76,7 @@ static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequ
 {
 	struct mh_ba_fields ba = {
 		.status = status,
+		.flags = status < MH_BA_REJECTED_MIN ? c->ba_flags : 0,
 		.sequence = sequence,
 		.lifetime = granted_s / 4,
 	};
@@ -225,6 +230,8 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 		return;
 	}
 	replay_note(ha, c);
+	if (c->old.flags & XMIP6_BU_F_ROUTER)
+		c->ba_flags = MH_BA_F_ROUTER;
 	ha->d->stats.bindings_removed++;
 	/* An event, but bounded: a mass deregistration is one summary line. */
 	pr_packet(LOG_NOTICE, "home registration of %s removed (deregistration, seq %u)",
@@ -234,12 +241,25 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 
 static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 {
-	const struct mh_bu_fields *bu = &c->msg->bu;
+	struct mh_bu_fields bu_as = c->msg->bu, *bu = &bu_as;
+	bool was_router = c->have_old && (c->old.flags & XMIP6_BU_F_ROUTER);
 	struct addr6_buf h, o;
 	int err;
 
+	/* RFC 3963 section 6.2: the prefixes before the binding that makes
+	 * them forward; what cannot be set up is status 143. */
+	if (c->nemo.router && ha_nemo_install(ha->d, &c->hoa, &c->nemo)) {
+		reply(ha, c, MH_BA_FORWARDING_SETUP_FAILED, bu->sequence, 0, true);
+		return;
+	}
+	if (!c->nemo.router)
+		bu->flags &= ~XMIP6_BU_F_ROUTER;
 	err = ha_cache_store(&ha->cache, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu,
 			     granted_s, c->timestamp);
+	if (!err && was_router && !c->nemo.router)
+		ha_nemo_forget(ha->d, &c->hoa); /* a router's, a host's binding now */
+	if (err && c->nemo.router && !was_router)
+		ha_nemo_forget(ha->d, &c->hoa);
 	if (err) {
 		pr_err("storing the binding for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
 		reply(ha, c,
@@ -262,9 +282,12 @@ static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 				 granted_s);
 	} else {
 		ha->d->stats.bindings_new++;
-		pr_packet(LOG_NOTICE, "home registration: %s -> %s seq %u lifetime %u s",
-			  addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence, granted_s);
+		pr_packet(LOG_NOTICE, "home registration: %s -> %s seq %u lifetime %u s%s",
+			  addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence, granted_s,
+			  c->nemo.router ? " (mobile router)" : "");
 	}
+	if (c->nemo.router)
+		c->ba_flags = MH_BA_F_ROUTER;
 	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, granted_s, true);
 }
 
@@ -295,6 +318,7 @@ static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 			p->coa = c->coa;
 			p->granted_s = granted_s;
 			p->timestamp = c->timestamp;
+			p->nemo = c->nemo;
 			p->rx.src = c->rx->src;
 		}
 		return;
@@ -317,6 +341,7 @@ static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	p->granted_s = granted_s;
 	p->timestamp = c->timestamp;
 	p->sa = c->sa;
+	p->nemo = c->nemo;
 	p->ll_too = c->msg->bu.flags & XMIP6_BU_F_LLADDR;
 	ha_link_local_of(&c->hoa, &p->ll);
 
@@ -345,6 +370,7 @@ static void finish_dad(struct ha *ha, struct ha_pending *p)
 		.coa = p->coa,
 		.sa = p->sa,
 		.timestamp = p->timestamp,
+		.nemo = p->nemo,
 	};
 	bool in_use;
 
@@ -444,6 +470,12 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 	}
 	if (c.have_old && !seq_newer(bu->sequence, c.old.sequence)) {
 		reply(ha, &c, MH_BA_SEQ_OUT_OF_WINDOW, c.old.sequence, 0, true);
+		return;
+	}
+	/* NEMO (RFC 3963 section 6.2): the R flag and the prefixes. */
+	status = ha_nemo_decide(c.sa, msg, &c.nemo);
+	if (status) {
+		reply(ha, &c, status, bu->sequence, 0, true);
 		return;
 	}
 	if (!c.have_old && ha_cache_full(&ha->cache)) {
@@ -689,6 +721,7 @@ int ha_start(struct daemon *d)
 	if (ha->replay_fd < 0)
 		return ha->replay_fd;
 	ha_cache_restore(&ha->cache);
+	ha_nemo_restore(d);
 	err = disc_ha_start(d, &ha->disc)
 		      ?: ha_link_start(d, &ha->cache, ha->disc, &opts, &ha->link);
 	if (err)

@@ -107,6 +107,10 @@ int ha_cache_remove(struct ha_cache *c, const struct in6_addr *hoa, const struct
 		return err;
 	if (!err && c->n_bindings > 0)
 		c->n_bindings--;
+	/* Every way a router's binding goes: its prefixes with it (RFC 3963
+	 * section 6.7). */
+	if (b->flags & XMIP6_BU_F_ROUTER)
+		dp_prefix_forget(&c->d->dp, hoa);
 	binding_nd(c, hoa, b->flags, false, false);
 	return 0;
 }
@@ -124,7 +128,8 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 		.created_ns = now,
 		.lifetime_s = granted_s,
 		.sequence = bu->sequence,
-		.flags = bu->flags & (XMIP6_BU_F_ACK | XMIP6_BU_F_HOME | XMIP6_BU_F_LLADDR),
+		.flags = bu->flags &
+			 (XMIP6_BU_F_ACK | XMIP6_BU_F_HOME | XMIP6_BU_F_LLADDR | XMIP6_BU_F_ROUTER),
 		.auth_timestamp = timestamp,
 		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
 	};

@@ -132,7 +132,7 @@ int mr_start(struct daemon *d)
 		return -ENOMEM;
 	for (i = 0; i < cfg->n_mr_nets; i++) {
 		mr->mnp[i].prefix = cfg->mr_nets[i].prefix.addr;
-		mr->mnp[i].len = cfg->mr_nets[i].prefix.len;
+		mr->mnp[i].prefix_len = cfg->mr_nets[i].prefix.len;
 	}
 	/* RFC 3963 section 5.1: implicit mode sends no prefix; the home
 	 * agent has them from its own configuration. */

@@ -126,7 +126,7 @@ static void put_mnp_opts(struct mh_writer *w, const struct mh_mnp *mnp, unsigned
 		opt = put_opt(w, MH_OPT_MNP, sizeof(*opt) - sizeof(struct mh_opt));
 		if (!opt)
 			return;
-		opt->prefix_len = mnp[i].len;
+		opt->prefix_len = mnp[i].prefix_len;
 		memcpy(&opt->prefix, &mnp[i].prefix, sizeof(opt->prefix));
 	}
 }
@@ -200,7 +200,7 @@ static int check_opts(const struct mh_opts *o)
 	if (o->n_mnp > MH_MNP_MAX || (o->n_mnp && !o->mnp))
 		return -EINVAL;
 	for (i = 0; i < o->n_mnp; i++)
-		if (!o->mnp[i].len || o->mnp[i].len > 128)
+		if (!o->mnp[i].prefix_len || o->mnp[i].prefix_len > 128)
 			return -EINVAL; /* RFC 3963 section 4.3: a prefix, 1..128 bits */
 	return 0;
 }
@@ -429,8 +429,6 @@ static bool opt_len_ok(__u8 type, __u8 len)
 		return len == sizeof(struct mh_opt_nonce_indices) - sizeof(struct mh_opt);
 	case MH_OPT_BAD:
 		return len == MH_BAD_AUTHENTICATOR_LEN;
-	case MH_OPT_MNP:
-		return len == sizeof(struct mh_opt_mnp) - sizeof(struct mh_opt);
 	case MH_OPT_MN_ID:
 		return len >= 1;
 	case MH_OPT_AUTH:
@@ -557,6 +555,27 @@ static void decode_fields(struct mh_msg *msg)
 	}
 }
 
+/*
+ * A Mobile Network Prefix option (RFC 3963 section 4.3): every one is kept,
+ * up to MH_MNP_MAX, for the home agent to judge (roles/ha_nemo.c). One of
+ * the wrong length is a malformed prefix, not a malformed message.
+ */
+static void note_mnp(struct mh_msg *msg, const struct mh_opt_view *v)
+{
+	const struct mh_opt_mnp *o = (const void *)v->opt;
+	struct mh_mnp *m;
+
+	if (v->len != sizeof(*o) - sizeof(struct mh_opt)) {
+		msg->mnp_bad_len = true;
+		return;
+	}
+	if (msg->n_mnp++ >= MH_MNP_MAX)
+		return;
+	m = &msg->mnp[msg->n_mnp - 1];
+	m->prefix_len = o->prefix_len;
+	memcpy(&m->prefix, &o->prefix, sizeof(m->prefix));
+}
+
 /* Remember the first option of a known type; flag repeats. */
 #define NOTE_OPT(msg, field, view)                               \
 	do {                                                     \
@@ -599,6 +618,9 @@ static enum mh_parse_result parse_opts(struct mh_msg *msg)
 			break;
 		case MH_OPT_MESG_ID:
 			NOTE_OPT(msg, mesg_id, v);
+			break;
+		case MH_OPT_MNP:
+			note_mnp(msg, &v);
 			break;
 		default:
 			break;

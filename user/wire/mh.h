@@ -85,6 +85,8 @@ struct mh_be_fields {
  * as zeros, for auth_rr_sign() / auth_mnha_sign() to fill.
  * The builders do not check which message may carry which option.
  */
+struct mh_mnp;
+
 struct mh_opts {
 	const struct in6_addr *alt_coa; /* Alternate Care-of Address (BU) */
 	bool has_nonce_indices;		/* Nonce Indices (BU to a CN) */
@@ -97,17 +99,11 @@ struct mh_opts {
 	bool has_bad;		  /* Binding Authorization Data (return routability) */
 	bool has_mnha_auth;	  /* RFC 4285 AUTH, subtype MN-HA */
 	__u32 mnha_spi;		  /* >= MH_AUTH_SPI_MIN */
-	const struct mh_mnp *mnp; /* Mobile Network Prefixes (BU of a mobile router) */
+	/* Mobile Network Prefixes (BU of a mobile router), at most MH_MNP_MAX:
+	 * struct mh_mnp below, prefix_len 1..128, host bits sent as given. */
+	const struct mh_mnp *mnp;
 	unsigned int n_mnp;
 };
-
-/* A Mobile Network Prefix (RFC 3963 section 4.3): host bits are sent as given. */
-struct mh_mnp {
-	struct in6_addr prefix;
-	__u8 len; /* 1..128 */
-};
-
-#define MH_MNP_MAX 32 /* a bound on the caller's list: 24 octets each in the message */
 
 int mh_build_bu(void *buf, size_t size, const struct mh_bu_fields *bu, const struct mh_opts *opts);
 int mh_build_ba(void *buf, size_t size, const struct mh_ba_fields *ba, const struct mh_opts *opts);
@@ -160,8 +156,10 @@ void mh_opt_iter_init(struct mh_opt_iter *it, const void *mh, size_t len, size_t
  * Next option, Pad1 and PadN included: 1 and *@opt filled, 0 at the end,
  * -EBADMSG (and every later call too) when the option overruns the region
  * or a known option has the wrong length: BRA 2, Alternate CoA 16, Nonce
- * Indices 4, BAD 12, MNP 18, AUTH >= 5, Replay Protection 8, BID 4/8/20,
- * MN-ID >= 1. Unknown types are returned for the caller to skip.
+ * Indices 4, BAD 12, AUTH >= 5, Replay Protection 8, BID 4/8/20,
+ * MN-ID >= 1. Unknown types are returned for the caller to skip. A Mobile
+ * Network Prefix option of another length than 18 is returned too: RFC
+ * 3963 section 6.6 answers it with Invalid Prefix (mh_parse() flags it).
  */
 int mh_opt_next(struct mh_opt_iter *it, struct mh_opt_view *opt);
 
@@ -198,6 +196,18 @@ const char *mh_parse_result_str(enum mh_parse_result res);
  */
 int mh_param_problem_offset(enum mh_parse_result res);
 
+/*
+ * Mobile Network Prefix options (RFC 3963 section 4.3) of a BU, in wire
+ * order, the Reserved octet ignored. A home agent takes at most MH_MNP_MAX
+ * of them (prefixes of one mobile router, as in its configuration: config/).
+ */
+#define MH_MNP_MAX 16
+
+struct mh_mnp {
+	__u8 prefix_len; /* as on the wire: 0 and > 128 are the receiver's to refuse */
+	struct in6_addr prefix;
+};
+
 /* A parsed message; the pointers point into the caller's buffer. */
 struct mh_msg {
 	const __u8 *data; /* the MH */
@@ -221,6 +231,12 @@ struct mh_msg {
 	bool auth_last;	 /* AUTH is the last option, padding aside (RFC 4285 section 5) */
 	bool misaligned; /* some option breaks its alignment rule */
 	bool duplicate;	 /* some known option appears twice */
+	/* Its Mobile Network Prefix options: the first MH_MNP_MAX in mnp[];
+	 * n_mnp counts them all (more than MH_MNP_MAX: too many); mnp_bad_len
+	 * when one had another Option Length than 18 (not stored). */
+	int n_mnp;
+	bool mnp_bad_len;
+	struct mh_mnp mnp[MH_MNP_MAX];
 };
 
 /*

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prefix.c - the home agent's Mobile Network Prefixes ("prefixes", an LPM
+ * trie: headers/xmip6.h), NEMO Basic Support (RFC 3963): what a mobile
+ * router registered, keyed by prefix, naming the router's home address.
+ *
+ * A router has a handful of prefixes and the trie has no index by router:
+ * replacing or removing a router's set walks the trie once. Only mobile
+ * routers' registrations do it (user/roles/ha_nemo.c), never a host's.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "dp/dataplane.h"
+#include "common/util.h"
+
+static int prefixes_check(const struct xmip6_dp *dp)
+{
+	if (dp->prefixes_fd >= 0)
+		return 0;
+	pr_err("this instance has no %s map (attached by an older xmip6?): re-attach it",
+	       XMIP6_MAP_PREFIXES);
+	return -EOPNOTSUPP;
+}
+
+static bool key_in(const struct xmip6_prefix_key *k, const struct xmip6_prefix_key *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].prefixlen == k->prefixlen && !memcmp(&p[i].prefix, &k->prefix, 16))
+			return true;
+	return false;
+}
+
+/* The keys of @hoa's entries, keeping @keep[0..n_keep) (allocated into *@out). */
+static int keys_of(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		   const struct xmip6_prefix_key *keep, size_t n_keep,
+		   struct xmip6_prefix_key **out, size_t *n_out)
+{
+	struct xmip6_prefix_key key, *prev = NULL, *list = NULL, *grown;
+	struct xmip6_prefix val;
+	size_t n = 0, cap = 0;
+
+	while (!bpf_map_get_next_key(dp->prefixes_fd, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(dp->prefixes_fd, &key, &val) ||
+		    memcmp(&val.home_addr, hoa, sizeof(*hoa)) || key_in(&key, keep, n_keep))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(list, cap * sizeof(*list));
+			if (!grown) {
+				free(list);
+				return -ENOMEM;
+			}
+			list = grown;
+		}
+		list[n++] = key;
+	}
+	if (errno != ENOENT) {
+		int err = -errno;
+
+		free(list);
+		return err;
+	}
+	*out = list;
+	*n_out = n;
+	return 0;
+}
+
+static int delete_keys(const struct xmip6_dp *dp, const struct xmip6_prefix_key *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (bpf_map_delete_elem(dp->prefixes_fd, &k[i]) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+int dp_prefix_set(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		  const struct xmip6_prefix_key *p, size_t n, __u32 flags)
+{
+	struct xmip6_prefix val = {.home_addr = *hoa, .flags = flags}, old;
+	struct xmip6_prefix_key *stale = NULL;
+	struct addr6_buf b;
+	size_t i, n_stale = 0;
+	bool *added;
+	int err;
+
+	err = prefixes_check(dp);
+	if (err)
+		return err;
+	added = calloc(n ? n : 1, sizeof(*added));
+	if (!added)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		added[i] = bpf_map_lookup_elem(dp->prefixes_fd, &p[i], &old) != 0;
+		if (bpf_map_update_elem(dp->prefixes_fd, &p[i], &val, BPF_ANY)) {
+			err = -errno;
+			pr_err("prefix %s/%u of %s: %s", addr6_str(&p[i].prefix, &b),
+			       p[i].prefixlen, addr6_str(hoa, &(struct addr6_buf){}),
+			       strerror(-err));
+			break;
+		}
+	}
+	if (err) {
+		/* Take back what this call added; the old set stays. */
+		while (i--)
+			if (added[i])
+				bpf_map_delete_elem(dp->prefixes_fd, &p[i]);
+		free(added);
+		return err;
+	}
+	free(added);
+	err = keys_of(dp, hoa, p, n, &stale, &n_stale) ?: delete_keys(dp, stale, n_stale);
+	free(stale);
+	if (err)
+		pr_err("removing stale prefixes of %s: %s", addr6_str(hoa, &b), strerror(-err));
+	return err;
+}
+
+int dp_prefix_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa)
+{
+	struct xmip6_prefix_key *mine = NULL;
+	struct addr6_buf b;
+	size_t n = 0;
+	int err;
+
+	if (dp->prefixes_fd < 0)
+		return 0; /* an older instance: nothing was registered */
+	err = keys_of(dp, hoa, NULL, 0, &mine, &n) ?: delete_keys(dp, mine, n);
+	free(mine);
+	if (err)
+		pr_err("removing the prefixes of %s: %s", addr6_str(hoa, &b), strerror(-err));
+	return err;
+}
+
+int dp_prefix_foreach(const struct xmip6_dp *dp, dp_prefix_cb cb, void *ctx)
+{
+	struct xmip6_prefix_key key, *prev = NULL;
+	struct xmip6_prefix val;
+	int ret;
+
+	if (dp->prefixes_fd < 0)
+		return 0;
+	while (!bpf_map_get_next_key(dp->prefixes_fd, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(dp->prefixes_fd, &key, &val))
+			continue; /* deleted meanwhile */
+		ret = cb(&key, &val, ctx);
+		if (ret)
+			return ret;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
