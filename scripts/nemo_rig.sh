@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# nemo_rig.sh - the NEMO (RFC 3963) rig on top of the roaming rig of
+# topology.sh, for selftests/netns/test_nemo_roaming.sh and
+# scripts/demo_nemo.sh. Source it after scripts/topology.sh (XM_TOPO=roam).
+#
+#   CN --- R1 ----- R2 brvisit 2001:db8:20::/64  (radvd)
+#           |  \--- R3 brvisit 2001:db8:30::/64  (radvd)
+#           | brhome 2001:db8:1::/64 (radvd, H bit)
+#           +-- HA (xmip6d home-agent; the MR's entry: mobile-router, prefixes)
+#   MR (namespace "mn", xmip6d mobile-router): eth0 roams; lan0 is a bridge,
+#   the ingress link of the mobile network 2001:db8:50::/64 (radvd there),
+#   with two hosts H1, H2 (SLAAC; they never move).
+#
+# Routes an operator would set (docs/nemo.md): R1 sends the mobile network
+# to the HA (the HA "owns" it, RFC 3963 section 6.1); the HA's kernel routes
+# it to the MR's home address on the home link, which is what it does while
+# the MR is at home; away, the HA's XDP takes the prefix to the tunnel first.
+
+NEMO_MNP=2001:db8:50::/64
+NEMO_MR_LAN_ADDR=2001:db8:50::1
+NEMO_H1=
+NEMO_H2=
+
+# nemo_rig_up: the roaming rig, the mobile network behind the MR, the routes.
+nemo_rig_up() {
+	local h
+	xm_topo_up || return 1
+	ip -n "$(xm_ns mn)" link add lan0 type bridge forward_delay 0 &&
+		ip -n "$(xm_ns mn)" link set lan0 up &&
+		xm_addr mn lan0 "$NEMO_MR_LAN_ADDR/64" || return 1
+	for h in h1 h2; do
+		xm_add_ns "$h" && xm_link mn "lan-$h" "$h" eth0 &&
+			ip -n "$(xm_ns mn)" link set "lan-$h" master lan0 &&
+			xm_exec "$h" sysctl -qw net.ipv6.conf.eth0.accept_ra=1 \
+				net.ipv6.conf.eth0.autoconf=1 || return 1
+	done
+	ip -n "$(xm_ns r1)" -6 route add "$NEMO_MNP" via "$XM_HA_ADDR" &&
+		ip -n "$(xm_ns ha)" -6 route add "$NEMO_MNP" via "$XM_HOA" dev "$XM_HA_IF"
+}
+
+# nemo_write_confs KEY MODE LEVEL: the HA (the MR may register as a router
+# and claim NEMO_MNP) and the MR (MODE explicit or implicit).
+nemo_write_confs() {
+	local key=$1 mode=$2 level=${3:-info}
+	(
+		umask 077
+		cat >"$XM_TMP/ha.conf" <<EOF
+log-level = "$level";
+pin-dir = "$(xm_pin ha)";
+control-socket = "$XM_TMP/ha.sock";
+home-agent = {
+  address = "$XM_HA_ADDR";
+  home-prefix = "$XM_HOME_PREFIX";
+  interfaces = [ "$XM_HA_IF" ];
+  home-link = "$XM_HA_IF";
+  mobile-nodes = (
+    { home-address = "$XM_HOA"; spi = 256; key = "$key";
+      mobile-router = true; prefixes = [ "$NEMO_MNP" ]; }
+  );
+};
+EOF
+		cat >"$XM_TMP/mn.conf" <<EOF
+log-level = "$level";
+pin-dir = "$(xm_pin mn)";
+control-socket = "$XM_TMP/mn.sock";
+mobile-router = {
+  home-address = "$XM_HOA";
+  home-agent = "$XM_HA_ADDR";
+  interfaces = [ "$XM_MN_IF" ];
+  spi = 256;
+  key = "$key";
+  mobile-networks = ( { interface = "lan0"; prefix = "$NEMO_MNP"; } );
+  mode = "$mode";
+};
+EOF
+	)
+}
+
+# nemo_radvd_conf: what the MR's radvd advertises on lan0 (docs/nemo.md):
+# the mobile network prefix, the MR as default router. The hosts see the
+# same prefix and router wherever the MR is.
+nemo_radvd_conf() {
+	printf '%s\n' "interface lan0 {" \
+		"	AdvSendAdvert on;" \
+		"	MinRtrAdvInterval 3;" \
+		"	MaxRtrAdvInterval 4;" \
+		"	prefix $NEMO_MNP {" \
+		"		AdvOnLink on;" \
+		"		AdvAutonomous on;" \
+		"	};" \
+		"};"
+}
+
+# nemo_lan_up: radvd on lan0 (the MR forwards once its xmip6d runs); both
+# hosts take an address in the prefix by SLAAC (NEMO_H1, NEMO_H2).
+nemo_lan_up() {
+	local conf=$XM_TMP/radvd-mr.conf
+	nemo_radvd_conf >"$conf" && chmod 600 "$conf" || return 1
+	ip netns exec "$(xm_ns mn)" radvd -n -C "$conf" -p "$XM_TMP/radvd-mr.pid" -m logfile \
+		-l "$XM_TMP/radvd-mr.log" </dev/null >/dev/null 2>&1 &
+	XM_PIDS+=("$!")
+	xm_retry 100 0.1 nemo_hosts_addressed
+}
+
+nemo_host_addr() {
+	ip -n "$(xm_ns "$1")" -6 -o addr show dev eth0 scope global |
+		awk '$0 !~ /tentative/ {print $4}' | cut -d/ -f1 | grep '^2001:db8:50:' | head -n 1
+}
+
+nemo_hosts_addressed() {
+	NEMO_H1=$(nemo_host_addr h1) && NEMO_H2=$(nemo_host_addr h2) &&
+		[ -n "$NEMO_H1" ] && [ -n "$NEMO_H2" ] &&
+		ip -n "$(xm_ns h1)" -6 route show default | grep -q via &&
+		ip -n "$(xm_ns h2)" -6 route show default | grep -q via
+}
+
+# nemo_stream_start BYTES: a TCP stream of BYTES random octets from the CN to
+# H1 (port 5001), paced at 120 kB/s so that it lasts across the moves.
+nemo_stream_start() {
+	NEMO_BYTES=$1
+	head -c "$NEMO_BYTES" /dev/urandom >"$XM_TMP/stream.data"
+	xm_bg h1 timeout 120 socat -u "TCP6-LISTEN:5001,bind=[$NEMO_H1],reuseaddr" \
+		"CREATE:$XM_TMP/stream.rx"
+	NEMO_SERVER=$XM_LAST_PID
+	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns h1)' ss -Hltn 'sport = :5001' | grep -q ." ||
+		return 1
+	cat >"$XM_TMP/sender.py" <<'EOF'
+import socket, sys, time
+data = open(sys.argv[1], "rb").read()
+s = socket.create_connection((sys.argv[2], 5001))
+for off in range(0, len(data), 12000):
+    s.sendall(data[off:off + 12000])
+    time.sleep(0.1)
+s.shutdown(socket.SHUT_WR)
+s.recv(1)
+EOF
+	xm_bg cn timeout 120 "$XM_PYTHON" "$XM_TMP/sender.py" "$XM_TMP/stream.data" "$NEMO_H1"
+	NEMO_CLIENT=$XM_LAST_PID
+	xm_retry 100 0.1 test -s "$XM_TMP/stream.rx"
+}
+
+# nemo_stream_done: both ends finished, what H1 got is what the CN sent.
+nemo_stream_done() {
+	local a b
+	xm_wait_pid "$NEMO_CLIENT" 90 || return 1
+	xm_wait_pid "$NEMO_SERVER" 10
+	a=$(sha256sum <"$XM_TMP/stream.data" | cut -d' ' -f1)
+	b=$(sha256sum <"$XM_TMP/stream.rx" | cut -d' ' -f1)
+	echo "sent $NEMO_BYTES bytes sha256 $a; H1 received $(wc -c <"$XM_TMP/stream.rx") sha256 $b"
+	[ "$a" = "$b" ]
+}
+
+# nemo_ping_start SECONDS: H2 pings the CN 50 times a second (timestamps).
+nemo_ping_start() {
+	ip netns exec "$(xm_ns h2)" ping -n -D -i 0.02 -w "$1" "$XM_CN_ADDR" \
+		>"$XM_TMP/ping.txt" 2>&1 &
+	NEMO_PING=$!
+	XM_PIDS+=("$NEMO_PING")
+}
+
+# nemo_table MOVES PING LOG: per handover, from the moves file ("N FROM TO
+# T0 LOGLINE" a line), the ping output and the MR's log: detection and
+# registration times, the longest gap between ping replies, pings lost.
+nemo_table() {
+	"$XM_PYTHON" - "$@" <<'EOF'
+import re, sys
+moves = [l.split() for l in open(sys.argv[1])]
+pings = []
+for l in open(sys.argv[2]):
+    m = re.match(r"\[(\d+\.\d+)\].*icmp_seq=(\d+)", l)
+    if m:
+        pings.append((float(m.group(1)), int(m.group(2))))
+log = open(sys.argv[3]).read().splitlines()
+name = lambda r: "home" if r == "r1" else r.upper()
+print("   %-3s %-10s %10s %12s %16s %11s" % ("#", "move", "detect ms", "register ms",
+      "interruption ms", "pings lost"))
+for i, (n, frm, to, t0, mark) in enumerate(moves):
+    t0 = float(t0)
+    t1 = float(moves[i + 1][3]) if i + 1 < len(moves) else t0 + 5
+    det = reg = "?"
+    for l in log[int(mark):]:
+        m = re.search(r"movement detected in (\d+) ms", l)
+        if m and det == "?":
+            det = m.group(1)
+        m = re.search(r"(?:registered \S+ via|deregistered from) .* in (\d+) ms", l)
+        if m and reg == "?":
+            reg = m.group(1)
+            break
+    win = [p for p in pings if t0 - 0.5 <= p[0] < t1]
+    gap, lost = 0.0, 0
+    for a, b in zip(win, win[1:]):
+        if b[1] - a[1] > 1:
+            gap = max(gap, b[0] - a[0])
+            lost += b[1] - a[1] - 1
+    print("   %-3s %-10s %10s %12s %16.0f %11d" % (n, name(frm) + "->" + name(to), det, reg,
+          gap * 1000, lost))
+    if not win:
+        print("   (no ping reply in this window)")
+EOF
+}
