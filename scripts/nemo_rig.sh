@@ -153,9 +153,11 @@ nemo_stream_done() {
 }
 
 # nemo_ping_start SECONDS: H2 pings the CN 50 times a second (timestamps).
+# A count, not -w: with a deadline ping ends at the first ICMPv6 error, and
+# the MR answers one (no route) while its link is down during a move.
 nemo_ping_start() {
-	ip netns exec "$(xm_ns h2)" ping -n -D -i 0.02 -w "$1" "$XM_CN_ADDR" \
-		>"$XM_TMP/ping.txt" 2>&1 &
+	ip netns exec "$(xm_ns h2)" timeout $(($1 + 10)) ping -n -D -i 0.02 -c $(($1 * 50)) \
+		"$XM_CN_ADDR" >"$XM_TMP/ping.txt" 2>&1 &
 	NEMO_PING=$!
 	XM_PIDS+=("$NEMO_PING")
 }
@@ -169,7 +171,7 @@ import re, sys
 moves = [l.split() for l in open(sys.argv[1])]
 pings = []
 for l in open(sys.argv[2]):
-    m = re.match(r"\[(\d+\.\d+)\].*icmp_seq=(\d+)", l)
+    m = re.match(r"\[(\d+\.\d+)\] \d+ bytes from .*icmp_seq=(\d+)", l)
     if m:
         pings.append((float(m.group(1)), int(m.group(2))))
 log = open(sys.argv[3]).read().splitlines()

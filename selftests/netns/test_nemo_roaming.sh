@@ -96,7 +96,10 @@ through_tunnel() {
 
 rx_size() { stat -c %s "$XM_TMP/stream.rx" 2>/dev/null || echo 0; }
 rx_grew_beyond() { [ "$(rx_size)" -gt "$1" ]; }
-pings_since() { [ "$(awk -v t="$1" -F'[][]' '/icmp_seq/ && $2 > t' "$XM_TMP/ping.txt" | wc -l)" -ge 5 ]; }
+# Echo replies (not errors) H2 had after time @1.
+pings_since() {
+	[ "$(awk -v t="$1" -F'[][]' '/bytes from/ && $2 > t' "$XM_TMP/ping.txt" | wc -l)" -ge 5 ]
+}
 
 # move TO: the MR's link to R2, R3 or home (r1); registered there (or home,
 # deregistered); H1's stream and H2's ping go on.
