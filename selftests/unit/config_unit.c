@@ -1172,7 +1172,7 @@ static void example(const char *repo, const char *name, bool ha, int n_mn)
 	copy_0600(path, name);
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	ret = config_load(path, &cfg, err, sizeof(err));
-	if (!check(ret == 0 && cfg.has_ha == ha && cfg.has_mn == (!ha && !cfg.has_cn) &&
+	if (!check(ret == 0 && cfg.has_ha == ha && cfg.has_mn == (!ha && !cfg.has_cn && !cfg.has_mr) &&
 			   cfg.ha.n_mobile_nodes == n_mn && !cfg.keys_redacted,
 		   "docs/examples/%s loads", name)) {
 		printf("#   %d: %s\n", ret, err);
@@ -1348,6 +1348,7 @@ int main(int argc, char **argv)
 	example(repo, "ha.conf", true, 3);
 	example(repo, "ha-virtual.conf", true, 2);
 	example(repo, "mn.conf", false, 0);
+	example(repo, "mr.conf", false, 0);
 	example(repo, "cn.conf", false, 0);
 
 	{
