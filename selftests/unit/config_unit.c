@@ -1172,7 +1172,8 @@ static void example(const char *repo, const char *name, bool ha, int n_mn)
 	copy_0600(path, name);
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	ret = config_load(path, &cfg, err, sizeof(err));
-	if (!check(ret == 0 && cfg.has_ha == ha && cfg.has_mn == (!ha && !cfg.has_cn && !cfg.has_mr) &&
+	if (!check(ret == 0 && cfg.has_ha == ha &&
+			   cfg.has_mn == (!ha && !cfg.has_cn && !cfg.has_mr) &&
 			   cfg.ha.n_mobile_nodes == n_mn && !cfg.keys_redacted,
 		   "docs/examples/%s loads", name)) {
 		printf("#   %d: %s\n", ret, err);

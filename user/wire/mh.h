@@ -94,11 +94,11 @@ struct mh_opts {
 	__u16 care_of_nonce_index;
 	bool has_refresh_advice; /* Binding Refresh Advice (BA from the HA) */
 	__u16 refresh_interval;
-	bool has_timestamp;	  /* RFC 4285 Replay Protection */
-	__u64 timestamp;	  /* NTP format: seconds since 1900 << 32 | fraction */
-	bool has_bad;		  /* Binding Authorization Data (return routability) */
-	bool has_mnha_auth;	  /* RFC 4285 AUTH, subtype MN-HA */
-	__u32 mnha_spi;		  /* >= MH_AUTH_SPI_MIN */
+	bool has_timestamp; /* RFC 4285 Replay Protection */
+	__u64 timestamp;    /* NTP format: seconds since 1900 << 32 | fraction */
+	bool has_bad;	    /* Binding Authorization Data (return routability) */
+	bool has_mnha_auth; /* RFC 4285 AUTH, subtype MN-HA */
+	__u32 mnha_spi;	    /* >= MH_AUTH_SPI_MIN */
 	/* Mobile Network Prefixes (BU of a mobile router), at most MH_MNP_MAX:
 	 * struct mh_mnp below, prefix_len 1..128, host bits sent as given. */
 	const struct mh_mnp *mnp;
