@@ -27,29 +27,8 @@ cd "$(dirname "$0")/.." || exit 1
 XM_TOPO=roam
 # shellcheck source=scripts/topology.sh
 . scripts/topology.sh
-
-if [ -t 1 ]; then
-	B=$(printf '\033[1m')
-	N=$(printf '\033[0m')
-else
-	B=
-	N=
-fi
-
-step() {
-	echo
-	echo "${B}== $*${N}"
-}
-
-say() { echo "   $*"; }
-
-fail() {
-	echo "demo failed: $*" >&2
-	for f in "$XM_TMP"/mn.log "$XM_TMP"/ha.log; do
-		[ -f "$f" ] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }
-	done
-	exit 1
-}
+# shellcheck source=scripts/demo_lib.sh
+. scripts/demo_lib.sh
 
 KEY=00112233445566778899aabbccddeeff
 STREAM_BYTES=2400000 # paced at 120 kB/s: about 20 s

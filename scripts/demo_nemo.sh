@@ -28,29 +28,8 @@ XM_TOPO=roam
 . scripts/topology.sh
 # shellcheck source=scripts/nemo_rig.sh
 . scripts/nemo_rig.sh
-
-if [ -t 1 ]; then
-	B=$(printf '\033[1m')
-	N=$(printf '\033[0m')
-else
-	B=
-	N=
-fi
-
-step() {
-	echo
-	echo "${B}== $*${N}"
-}
-
-say() { echo "   $*"; }
-
-fail() {
-	echo "demo failed: $*" >&2
-	for f in "$XM_TMP"/mn.log "$XM_TMP"/ha.log; do
-		[ -f "$f" ] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }
-	done
-	exit 1
-}
+# shellcheck source=scripts/demo_lib.sh
+. scripts/demo_lib.sh
 
 KEY=00112233445566778899aabbccddeeff
 STREAM_BYTES=2400000 # paced at 120 kB/s: about 20 s
@@ -115,7 +94,7 @@ nemo_lan_up || fail "the hosts took no address"
 say "H1 $NEMO_H1, H2 $NEMO_H2; their default router is the MR."
 
 step "Traffic: a TCP stream CN -> H1, H2 pings the CN 50 times a second"
-nemo_stream_start "$STREAM_BYTES" || fail "no TCP data arrives at H1"
+xm_tcp_stream_start "$STREAM_BYTES" h1 "$NEMO_H1" || fail "no TCP data arrives at H1"
 nemo_ping_start 60
 say "TCP connected; data arriving at H1."
 e0=$(dp_stat mn mr_encap)
@@ -151,9 +130,9 @@ for to in $MOVES; do
 done
 
 step "Waiting for the TCP stream to end"
-xm_wait_pid "$NEMO_CLIENT" 60
+xm_wait_pid "$XM_TCP_CLIENT" 60
 client_rc=$?
-xm_wait_pid "$NEMO_SERVER" 10
+xm_wait_pid "$XM_TCP_SERVER" 10
 kill "$NEMO_PING" 2>/dev/null
 wait "$NEMO_PING" 2>/dev/null
 sent=$(sha256sum <"$XM_TMP/stream.data" | cut -c1-16)

@@ -61,8 +61,17 @@ home-agent = {
   );
 };
 EOF
+	) && nemo_mr_conf "$key" "$mode" "$level" "{ interface = \"lan0\"; prefix = \"$NEMO_MNP\"; }"
+}
+
+# nemo_mr_conf KEY MODE LEVEL NETWORKS [EXTRA]: the MR's $XM_TMP/mn.conf
+# (role mn), NETWORKS the groups of its mobile-networks list, EXTRA more
+# settings as they are.
+nemo_mr_conf() {
+	(
+		umask 077
 		cat >"$XM_TMP/mn.conf" <<EOF
-log-level = "$level";
+log-level = "$3";
 pin-dir = "$(xm_pin mn)";
 control-socket = "$XM_TMP/mn.sock";
 mobile-router = {
@@ -70,9 +79,10 @@ mobile-router = {
   home-agent = "$XM_HA_ADDR";
   interfaces = [ "$XM_MN_IF" ];
   spi = 256;
-  key = "$key";
-  mobile-networks = ( { interface = "lan0"; prefix = "$NEMO_MNP"; } );
-  mode = "$mode";
+  key = "$1";
+  mobile-networks = ( $4 );
+  mode = "$2";
+  ${5:-}
 };
 EOF
 	)
@@ -93,16 +103,19 @@ nemo_radvd_conf() {
 		"};"
 }
 
-# nemo_lan_up: radvd on lan0 (the MR forwards once its xmip6d runs); both
-# hosts take an address in the prefix by SLAAC (NEMO_H1, NEMO_H2).
-nemo_lan_up() {
+# nemo_radvd_start: radvd on the MR's lan0 (start it once the MR's xmip6d
+# runs: radvd wants forwarding on), its PID recorded.
+nemo_radvd_start() {
 	local conf=$XM_TMP/radvd-mr.conf
 	nemo_radvd_conf >"$conf" && chmod 600 "$conf" || return 1
 	ip netns exec "$(xm_ns mn)" radvd -n -C "$conf" -p "$XM_TMP/radvd-mr.pid" -m logfile \
 		-l "$XM_TMP/radvd-mr.log" </dev/null >/dev/null 2>&1 &
 	XM_PIDS+=("$!")
-	xm_retry 100 0.1 nemo_hosts_addressed
 }
+
+# nemo_lan_up: radvd on lan0; both hosts take an address in the prefix by
+# SLAAC (NEMO_H1, NEMO_H2) and the MR as default router.
+nemo_lan_up() { nemo_radvd_start && xm_retry 100 0.1 nemo_hosts_addressed; }
 
 nemo_host_addr() {
 	ip -n "$(xm_ns "$1")" -6 -o addr show dev eth0 scope global |
@@ -116,41 +129,8 @@ nemo_hosts_addressed() {
 		ip -n "$(xm_ns h2)" -6 route show default | grep -q via
 }
 
-# nemo_stream_start BYTES: a TCP stream of BYTES random octets from the CN to
-# H1 (port 5001), paced at 120 kB/s so that it lasts across the moves.
-nemo_stream_start() {
-	NEMO_BYTES=$1
-	head -c "$NEMO_BYTES" /dev/urandom >"$XM_TMP/stream.data"
-	xm_bg h1 timeout 120 socat -u "TCP6-LISTEN:5001,bind=[$NEMO_H1],reuseaddr" \
-		"CREATE:$XM_TMP/stream.rx"
-	NEMO_SERVER=$XM_LAST_PID
-	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns h1)' ss -Hltn 'sport = :5001' | grep -q ." ||
-		return 1
-	cat >"$XM_TMP/sender.py" <<'EOF'
-import socket, sys, time
-data = open(sys.argv[1], "rb").read()
-s = socket.create_connection((sys.argv[2], 5001))
-for off in range(0, len(data), 12000):
-    s.sendall(data[off:off + 12000])
-    time.sleep(0.1)
-s.shutdown(socket.SHUT_WR)
-s.recv(1)
-EOF
-	xm_bg cn timeout 120 "$XM_PYTHON" "$XM_TMP/sender.py" "$XM_TMP/stream.data" "$NEMO_H1"
-	NEMO_CLIENT=$XM_LAST_PID
-	xm_retry 100 0.1 test -s "$XM_TMP/stream.rx"
-}
-
-# nemo_stream_done: both ends finished, what H1 got is what the CN sent.
-nemo_stream_done() {
-	local a b
-	xm_wait_pid "$NEMO_CLIENT" 90 || return 1
-	xm_wait_pid "$NEMO_SERVER" 10
-	a=$(sha256sum <"$XM_TMP/stream.data" | cut -d' ' -f1)
-	b=$(sha256sum <"$XM_TMP/stream.rx" | cut -d' ' -f1)
-	echo "sent $NEMO_BYTES bytes sha256 $a; H1 received $(wc -c <"$XM_TMP/stream.rx") sha256 $b"
-	[ "$a" = "$b" ]
-}
+# The TCP stream CN -> H1 is topology.sh's: xm_tcp_stream_start BYTES h1
+# "$NEMO_H1", xm_tcp_stream_done.
 
 # nemo_ping_start SECONDS: H2 pings the CN 50 times a second (timestamps).
 # A count, not -w: with a deadline ping ends at the first ICMPv6 error, and

@@ -27,38 +27,21 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 XM_TOPO=roam
 # shellcheck source=scripts/topology.sh
 . scripts/topology.sh
+# shellcheck source=scripts/nemo_rig.sh
+. scripts/nemo_rig.sh
 # shellcheck source=selftests/lib/tap.sh
 . selftests/lib/tap.sh
 
 KEY=00112233445566778899aabbccddeeff
-MNP1=2001:db8:50::/64
+MNP1=$NEMO_MNP
 MNP2=2001:db8:51:8000::/49
 H1_ADDR=
 MAX_TIMEOUT=4
 
 write_mr_conf() {
-	(
-		umask 077
-		cat >"$XM_TMP/mr.conf" <<EOF
-log-level = "debug";
-pin-dir = "$(xm_pin mn)";
-control-socket = "$XM_TMP/mr.sock";
-mobile-router = {
-  home-address = "$XM_HOA";
-  home-agent = "$XM_HA_ADDR";
-  interfaces = [ "$XM_MN_IF" ];
-  spi = 256;
-  key = "$KEY";
-  initial-timeout-ms = 1000;
-  max-timeout = $MAX_TIMEOUT;
-  mobile-networks = (
-    { interface = "lan0"; prefix = "$MNP1"; },
-    { interface = "lan0"; prefix = "$MNP2"; }
-  );
-  mode = "$1";
-};
-EOF
-	)
+	nemo_mr_conf "$KEY" "$1" debug \
+		"{ interface = \"lan0\"; prefix = \"$MNP1\"; }, { interface = \"lan0\"; prefix = \"$MNP2\"; }" \
+		"initial-timeout-ms = 1000; max-timeout = $MAX_TIMEOUT;"
 }
 
 # The mobile network: lan0 on the MR, H1 behind it.
@@ -70,16 +53,7 @@ network_up() {
 }
 
 # radvd on lan0 (the MR forwards once xmip6d runs), H1 by SLAAC.
-lan_radvd() {
-	local conf=$XM_TMP/radvd-mr.conf
-	printf '%s\n' "interface lan0 {" "	AdvSendAdvert on;" "	MinRtrAdvInterval 3;" \
-		"	MaxRtrAdvInterval 4;" "	prefix $MNP1 { AdvOnLink on; AdvAutonomous on; };" \
-		"};" >"$conf" && chmod 600 "$conf"
-	ip netns exec "$(xm_ns mn)" radvd -n -C "$conf" -p "$XM_TMP/radvd-mr.pid" -m logfile \
-		-l "$XM_TMP/radvd-mr.log" </dev/null >/dev/null 2>&1 &
-	XM_PIDS+=("$!")
-	xm_retry 100 0.1 h1_has_address
-}
+lan_radvd() { nemo_radvd_start && xm_retry 100 0.1 h1_has_address; }
 
 h1_has_address() {
 	H1_ADDR=$(ip -n "$(xm_ns h1)" -6 -o addr show dev eth0 scope global |
@@ -100,10 +74,10 @@ peer_start() {
 }
 
 mr_start() {
-	rm -f "$XM_TMP/mr.sock"
-	xm_daemon mn "$XM_TMP/mr.conf" "$XM_TMP/mr.log"
+	rm -f "$XM_TMP/mn.sock"
+	xm_daemon mn "$XM_TMP/mn.conf" "$XM_TMP/mn.log"
 	MR_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/mr.sock" && kill -0 "$MR_PID"
+	xm_retry 50 0.1 test -S "$XM_TMP/mn.sock" && kill -0 "$MR_PID"
 }
 
 mr_stop() { kill -TERM "$MR_PID" 2>/dev/null && xm_reap "$MR_PID" 10; }
@@ -157,16 +131,16 @@ waited_after() {
 }
 
 no_r_refused() {
-	xm_dctl mr -j stats show | jget "{k: v for k, v in d['drops'].items() if v}"
-	grep "BA" "$XM_TMP/mr.log" | tail -n 5
+	xm_dctl mn -j stats show | jget "{k: v for k, v in d['drops'].items() if v}"
+	grep "BA" "$XM_TMP/mn.log" | tail -n 5
 	cat "$XM_TMP/peer.err"
-	grep -q "accepted BU seq .* without the R flag" "$XM_TMP/mr.log" || return 1
-	[ "$(xm_dctl mr -j bul show | jget "d['bul'][0]['state']")" = registering ]
+	grep -q "accepted BU seq .* without the R flag" "$XM_TMP/mn.log" || return 1
+	[ "$(xm_dctl mn -j bul show | jget "d['bul'][0]['state']")" = registering ]
 }
 
-status_141_named() { grep -q "home agent refused BU seq .*: 141 Invalid Prefix; trying again in $MAX_TIMEOUT s" "$XM_TMP/mr.log"; }
+status_141_named() { grep -q "home agent refused BU seq .*: 141 Invalid Prefix; trying again in $MAX_TIMEOUT s" "$XM_TMP/mn.log"; }
 
-registered() { [ "$(xm_dctl mr -j bul show | jget "d['bul'][0]['state']")" = registered ]; }
+registered() { [ "$(xm_dctl mn -j bul show | jget "d['bul'][0]['state']")" = registered ]; }
 
 # bpftool's dump of the pinned map: each prefix to the home address.
 prefixes_map() {
@@ -199,8 +173,8 @@ forwarding_restored() {
 
 # ---- the data plane ------------------------------------------------------------------------------
 
-coa() { xm_dctl mr -j bul show | jget "d['bul'][0]['care_of_addr']"; }
-mstat() { xm_dctl mr -j stats show | jget "d['dataplane']['$1']"; }
+coa() { xm_dctl mn -j bul show | jget "d['bul'][0]['care_of_addr']"; }
+mstat() { xm_dctl mn -j stats show | jget "d['dataplane']['$1']"; }
 
 # H1 -> CN leaves the MR in the tunnel: outer CoA -> HA, inner H1 -> CN.
 reverse_tunnelled() {
@@ -216,22 +190,29 @@ reverse_tunnelled() {
 	[ "$n" -ge 1 ]
 }
 
+# tunnel_send ROLE SRC COA H PORT COUNT: from ROLE, COUNT packets SRC -> COA
+# carrying UDP CN -> H (port PORT), sent through the kernel's route.
+tunnel_send() {
+	xm_exec "$1" "$XM_PYTHON" - "$2" "$3" "$XM_CN_ADDR" "$4" "$5" "$6" <<'EOF'
+import socket, sys, time
+from scapy.all import IPv6, UDP, Raw
+src, coa, cn, h, port, count = sys.argv[1:7]
+pkt = IPv6(src=src, dst=coa) / IPv6(src=cn, dst=h, hlim=64) / \
+    UDP(sport=int(port), dport=int(port)) / Raw(b"nemo")
+with socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW) as s:
+    for _ in range(int(count)):
+        s.sendto(bytes(pkt), (coa, 0))
+        time.sleep(0.2)
+EOF
+}
+
 # What the "HA" tunnels to the CoA for H1 reaches H1, decapsulated.
 decapsulated_to_h1() {
 	local c n
 	c=$(coa) || return 1
 	XM_CAPTURE_COUNT=2 xm_capture_start h1 eth0 "$XM_TMP/h1.pcap" \
 		"ip6 and dst host $H1_ADDR and udp port 7777" || return 1
-	xm_exec ha "$XM_PYTHON" - "$XM_HA_ADDR" "$c" "$XM_CN_ADDR" "$H1_ADDR" <<'EOF' || return 1
-import socket, sys, time
-from scapy.all import IPv6, UDP, Raw
-ha, coa, cn, h1 = sys.argv[1:5]
-pkt = IPv6(src=ha, dst=coa) / IPv6(src=cn, dst=h1, hlim=64) / UDP(sport=7777, dport=7777) / Raw(b"nemo")
-with socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW) as s:
-    for _ in range(2):
-        s.sendto(bytes(pkt), (coa, 0))
-        time.sleep(0.2)
-EOF
+	tunnel_send ha "$XM_HA_ADDR" "$c" "$H1_ADDR" 7777 2 || return 1
 	xm_capture_stop 5
 	n=$(tshark -r "$XM_TMP/h1.pcap" -Y "ipv6.src == $XM_CN_ADDR && ipv6.dst == $H1_ADDR && udp.dstport == 7777 && !ipv6.nxt == 41" \
 		-T fields -e ipv6.src 2>/dev/null | grep -c .)
@@ -244,15 +225,7 @@ spoofed_tunnel_dropped() {
 	local c before
 	c=$(coa) || return 1
 	before=$(mstat mn_tunnel_bad_src) || return 1
-	xm_exec r2 "$XM_PYTHON" - "$XM_R2_VISIT_ADDR" "$c" "$XM_CN_ADDR" "$H1_ADDR" <<'EOF' || return 1
-import socket, sys
-from scapy.all import IPv6, UDP
-src, coa, cn, h1 = sys.argv[1:5]
-pkt = IPv6(src=src, dst=coa) / IPv6(src=cn, dst=h1) / UDP(sport=7778, dport=7778)
-with socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW) as s:
-    for _ in range(3):
-        s.sendto(bytes(pkt), (coa, 0))
-EOF
+	tunnel_send r2 "$XM_R2_VISIT_ADDR" "$c" "$H1_ADDR" 7778 3 || return 1
 	xm_retry 30 0.1 bad_src_above "$before"
 }
 bad_src_above() {

@@ -137,7 +137,7 @@ direct_at_home() {
 }
 
 flows_start() {
-	nemo_stream_start "$STREAM_BYTES" && nemo_ping_start 60 && FLOWS=1
+	xm_tcp_stream_start "$STREAM_BYTES" h1 "$NEMO_H1" && nemo_ping_start 60 && FLOWS=1
 }
 
 implicit_restart() {
@@ -175,7 +175,7 @@ main() {
 	t "move 2: R3 -> R2, registered; the stream and the ping go on" move r2
 	t "move 3: R2 -> home, deregistered; the stream and the ping go on" move r1
 	FLOWS=0
-	t "the TCP stream to H1 complete, sha256 equal" nemo_stream_done
+	t "the TCP stream to H1 complete, sha256 equal" xm_tcp_stream_done
 	t "per handover: the ping came back after every move" table
 	t "at home: no prefix at the HA" ha_prefix_none
 	t "at home: the CN reaches H1 without the tunnel" direct_at_home

@@ -51,19 +51,8 @@ int mr_nets_parse(struct parse_ctx *c, const config_setting_t *s, const struct c
 void mr_nets_print(FILE *out, const char *indent, const struct config_row *row, const void *obj)
 {
 	const struct config_mn *mn = obj;
-	char inner[16];
-	int i;
 
-	snprintf(inner, sizeof(inner), "%s\t\t", indent);
-	fprintf(out, "%s%s = (\n", indent, row->name);
-	for (i = 0; i < mn->n_mr_nets; i++) {
-		fputs(indent, out);
-		fputs("\t{\n", out);
-		print_rows(out, inner, row->section, &mn->mr_nets[i]);
-		fputs(indent, out);
-		fputs(i == mn->n_mr_nets - 1 ? "\t}\n" : "\t},\n", out);
-	}
-	fprintf(out, "%s);\n", indent);
+	print_group_list(out, indent, row, mn->mr_nets, mn->n_mr_nets, sizeof(*mn->mr_nets));
 }
 
 int mr_net_iface_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
