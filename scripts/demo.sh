@@ -178,16 +178,9 @@ else
 fi
 
 step "Waiting for the TCP stream to end"
-xm_wait_pid "$client" 60
-client_rc=$?
-xm_wait_pid "$server" 10
+demo_tcp_result "$client" "$server"
 kill "$ping_pid" 2>/dev/null
 wait "$ping_pid" 2>/dev/null
-sent=$(sha256sum <"$XM_TMP/stream.data" | cut -c1-16)
-got=$(sha256sum <"$XM_TMP/stream.rx" | cut -c1-16)
-bytes=$(rx_size)
-tcp_ok=no
-[ "$client_rc" = 0 ] && [ "$sent" = "$got" ] && tcp_ok=yes
 
 step "Per handover"
 "$XM_PYTHON" - "$XM_TMP/moves" "$XM_TMP/ping.txt" "$XM_TMP/mn.log" "$tcp_ok" <<'EOF'

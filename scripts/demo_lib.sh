@@ -28,3 +28,19 @@ fail() {
 	done
 	exit 1
 }
+
+# demo_tcp_result CLIENT SERVER: wait for the stream's two ends; then sent
+# and got (the first 16 hex digits of each sha256), bytes (what arrived)
+# and tcp_ok (yes: the client ended well and the two are equal).
+# shellcheck disable=SC2034 # sent, got, bytes and tcp_ok are for the demos
+demo_tcp_result() {
+	local client_rc
+	xm_wait_pid "$1" 60
+	client_rc=$?
+	xm_wait_pid "$2" 10
+	sent=$(sha256sum <"$XM_TMP/stream.data" | cut -c1-16)
+	got=$(sha256sum <"$XM_TMP/stream.rx" | cut -c1-16)
+	bytes=$(stat -c %s "$XM_TMP/stream.rx" 2>/dev/null || echo 0)
+	tcp_ok=no
+	[ "$client_rc" = 0 ] && [ "$sent" = "$got" ] && tcp_ok=yes
+}

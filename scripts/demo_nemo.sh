@@ -42,7 +42,6 @@ coa_in() {
 	c=$(bul "['care_of_addr']" 2>/dev/null) && state_is registered && [ "${c#"$1"}" != "$c" ]
 }
 dp_stat() { xm_dctl "$1" -j stats show | jget "d['dataplane']['$2']"; }
-rx_size() { stat -c %s "$XM_TMP/stream.rx" 2>/dev/null || echo 0; }
 
 [ "$(id -u)" -eq 0 ] || fail "run as root (namespaces, BPF)"
 [ -x "$XM_CTL_BIN" ] && [ -x "$XM_D_BIN" ] || fail "xmip6ctl/xmip6d missing: run make"
@@ -130,16 +129,9 @@ for to in $MOVES; do
 done
 
 step "Waiting for the TCP stream to end"
-xm_wait_pid "$XM_TCP_CLIENT" 60
-client_rc=$?
-xm_wait_pid "$XM_TCP_SERVER" 10
+demo_tcp_result "$XM_TCP_CLIENT" "$XM_TCP_SERVER"
 kill "$NEMO_PING" 2>/dev/null
 wait "$NEMO_PING" 2>/dev/null
-sent=$(sha256sum <"$XM_TMP/stream.data" | cut -c1-16)
-got=$(sha256sum <"$XM_TMP/stream.rx" | cut -c1-16)
-bytes=$(rx_size)
-tcp_ok=no
-[ "$client_rc" = 0 ] && [ "$sent" = "$got" ] && tcp_ok=yes
 
 step "Per handover"
 nemo_table "$XM_TMP/moves" "$XM_TMP/ping.txt" "$XM_TMP/mn.log"

@@ -44,24 +44,9 @@ nemo_rig_up() {
 # and claim NEMO_MNP) and the MR (MODE explicit or implicit).
 nemo_write_confs() {
 	local key=$1 mode=$2 level=${3:-info}
-	(
-		umask 077
-		cat >"$XM_TMP/ha.conf" <<EOF
-log-level = "$level";
-pin-dir = "$(xm_pin ha)";
-control-socket = "$XM_TMP/ha.sock";
-home-agent = {
-  address = "$XM_HA_ADDR";
-  home-prefix = "$XM_HOME_PREFIX";
-  interfaces = [ "$XM_HA_IF" ];
-  home-link = "$XM_HA_IF";
-  mobile-nodes = (
-    { home-address = "$XM_HOA"; spi = 256; key = "$key";
-      mobile-router = true; prefixes = [ "$NEMO_MNP" ]; }
-  );
-};
-EOF
-	) && nemo_mr_conf "$key" "$mode" "$level" "{ interface = \"lan0\"; prefix = \"$NEMO_MNP\"; }"
+	XM_HA_ENTRY="mobile-router = true; prefixes = [ \"$NEMO_MNP\" ];" \
+		xm_write_confs "$key" "$level" &&
+		nemo_mr_conf "$key" "$mode" "$level" "{ interface = \"lan0\"; prefix = \"$NEMO_MNP\"; }"
 }
 
 # nemo_mr_conf KEY MODE LEVEL NETWORKS [EXTRA]: the MR's $XM_TMP/mn.conf

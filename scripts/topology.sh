@@ -271,7 +271,8 @@ jget() {
 # $XM_TMP/mn.conf for the rig's home agent (home link, one mobile node) and
 # mobile node (home address XM_HOA, interface XM_MN_IF), sharing the MN-HA
 # key KEY (hex). MN_SETTINGS go into the mobile-node group as they are.
-# XM_HA_EXTRA_IFS: more interfaces (names in the HA's namespace) for the HA.
+# XM_HA_EXTRA_IFS: more interfaces (names in the HA's namespace) for the HA;
+# XM_HA_ENTRY: more settings for the MN's entry at the HA.
 xm_write_confs() {
 	local key=$1 level=${2:-info} extra=${3:-} ifs="\"$XM_HA_IF\"" i
 	for i in ${XM_HA_EXTRA_IFS:-}; do
@@ -288,7 +289,7 @@ home-agent = {
   home-prefix = "$XM_HOME_PREFIX";
   interfaces = [ $ifs ];
   home-link = "$XM_HA_IF";
-  mobile-nodes = ( { home-address = "$XM_HOA"; spi = 256; key = "$key"; } );
+  mobile-nodes = ( { home-address = "$XM_HOA"; spi = 256; key = "$key"; ${XM_HA_ENTRY:-} } );
 };
 EOF
 		cat >"$XM_TMP/mn.conf" <<EOF

@@ -176,16 +176,24 @@ forwarding_restored() {
 coa() { xm_dctl mn -j bul show | jget "d['bul'][0]['care_of_addr']"; }
 mstat() { xm_dctl mn -j stats show | jget "d['dataplane']['$1']"; }
 
+# captured ROLE IF BPF DISPLAY CMD...: tcpdump on ROLE's IF (filter BPF)
+# while CMD runs; prints how many captured packets tshark matches to DISPLAY.
+captured() {
+	local role=$1 dev=$2 bpf=$3 display=$4 file=$XM_TMP/cap-$1.pcap
+	shift 4
+	XM_CAPTURE_COUNT=2 xm_capture_start "$role" "$dev" "$file" "$bpf" || return 1
+	"$@" >/dev/null
+	xm_capture_stop 5
+	tshark -r "$file" -Y "$display" -T fields -e frame.number 2>/dev/null | grep -c .
+}
+
 # H1 -> CN leaves the MR in the tunnel: outer CoA -> HA, inner H1 -> CN.
 reverse_tunnelled() {
 	local c n
 	c=$(coa) || return 1
-	XM_CAPTURE_COUNT=3 xm_capture_start ha "$XM_HA_IF" "$XM_TMP/rt.pcap" \
-		"ip6 and src host $c and dst host $XM_HA_ADDR and ip6[6] == 41" || return 1
-	xm_exec h1 ping -6 -c 3 -i 0.2 -W 1 "$XM_CN_ADDR" >/dev/null
-	xm_capture_stop 5
-	n=$(tshark -r "$XM_TMP/rt.pcap" -Y "ipv6.src == $H1_ADDR && ipv6.dst == $XM_CN_ADDR && icmpv6.type == 128" \
-		-T fields -e ipv6.src 2>/dev/null | grep -c .)
+	n=$(captured ha "$XM_HA_IF" "ip6 and src host $c and dst host $XM_HA_ADDR and ip6[6] == 41" \
+		"ipv6.src == $H1_ADDR && ipv6.dst == $XM_CN_ADDR && icmpv6.type == 128" \
+		xm_exec h1 ping -6 -c 3 -i 0.2 -W 1 "$XM_CN_ADDR")
 	echo "echo requests from H1 in the tunnel: $n"
 	[ "$n" -ge 1 ]
 }
@@ -210,12 +218,9 @@ EOF
 decapsulated_to_h1() {
 	local c n
 	c=$(coa) || return 1
-	XM_CAPTURE_COUNT=2 xm_capture_start h1 eth0 "$XM_TMP/h1.pcap" \
-		"ip6 and dst host $H1_ADDR and udp port 7777" || return 1
-	tunnel_send ha "$XM_HA_ADDR" "$c" "$H1_ADDR" 7777 2 || return 1
-	xm_capture_stop 5
-	n=$(tshark -r "$XM_TMP/h1.pcap" -Y "ipv6.src == $XM_CN_ADDR && ipv6.dst == $H1_ADDR && udp.dstport == 7777 && !ipv6.nxt == 41" \
-		-T fields -e ipv6.src 2>/dev/null | grep -c .)
+	n=$(captured h1 eth0 "ip6 and dst host $H1_ADDR and udp port 7777" \
+		"ipv6.src == $XM_CN_ADDR && ipv6.dst == $H1_ADDR && udp.dstport == 7777 && !ipv6.nxt == 41" \
+		tunnel_send ha "$XM_HA_ADDR" "$c" "$H1_ADDR" 7777 2)
 	echo "tunnelled packets reaching H1 decapsulated: $n"
 	[ "$n" -ge 1 ]
 }
