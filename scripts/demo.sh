@@ -50,12 +50,7 @@ coa_in() {
 rx_size() { stat -c %s "$XM_TMP/stream.rx" 2>/dev/null || echo 0; }
 rx_has_data() { [ "$(rx_size)" -gt 0 ]; }
 
-[ "$(id -u)" -eq 0 ] || fail "run as root (namespaces, BPF)"
-[ -x "$XM_CTL_BIN" ] && [ -x "$XM_D_BIN" ] || fail "xmip6ctl/xmip6d missing: run make"
-for tool in bpftool ethtool socat radvd ping; do
-	command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/install-deps.sh)"
-done
-xm_init "xmdemo$$-"
+demo_start "xmdemo$$-"
 
 step "Building the network (namespaces ${XM_PFX}*)"
 cat <<EOF

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# demo_lib.sh - what the demos print with (scripts/demo.sh,
-# scripts/demo_nemo.sh): a bold step title, an indented line, and a failure
-# that shows the tails of the MN's (or MR's) and HA's logs. Source it after
+# demo_lib.sh - what the demos share (scripts/demo.sh, scripts/demo_nemo.sh,
+# scripts/demo-static.sh): a bold step title, an indented line, a failure
+# that shows the tails of the MN's (or MR's) and HA's logs, the checks
+# before a start, and the TCP stream's result. Source it after
 # scripts/topology.sh.
 
 if [ -t 1 ]; then
@@ -43,4 +44,16 @@ demo_tcp_result() {
 	bytes=$(stat -c %s "$XM_TMP/stream.rx" 2>/dev/null || echo 0)
 	tcp_ok=no
 	[ "$client_rc" = 0 ] && [ "$sent" = "$got" ] && tcp_ok=yes
+}
+
+# demo_start PREFIX: root, the binaries and the tools the roaming demos use,
+# then xm_init with PREFIX for the namespaces' names.
+demo_start() {
+	local tool
+	[ "$(id -u)" -eq 0 ] || fail "run as root (namespaces, BPF)"
+	[ -x "$XM_CTL_BIN" ] && [ -x "$XM_D_BIN" ] || fail "xmip6ctl/xmip6d missing: run make"
+	for tool in bpftool ethtool socat radvd ping; do
+		command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/install-deps.sh)"
+	done
+	xm_init "$1"
 }

@@ -43,12 +43,7 @@ coa_in() {
 }
 dp_stat() { xm_dctl "$1" -j stats show | jget "d['dataplane']['$2']"; }
 
-[ "$(id -u)" -eq 0 ] || fail "run as root (namespaces, BPF)"
-[ -x "$XM_CTL_BIN" ] && [ -x "$XM_D_BIN" ] || fail "xmip6ctl/xmip6d missing: run make"
-for tool in bpftool ethtool socat radvd ping; do
-	command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/install-deps.sh)"
-done
-xm_init "xmnemo$$-"
+demo_start "xmnemo$$-"
 
 step "Building the network (namespaces ${XM_PFX}*)"
 cat <<EOF
