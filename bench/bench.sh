@@ -118,7 +118,8 @@ bench_cost() {
 	local p
 	xb_log "cost: per-packet cost, repeat $XB_REPEAT, $XB_RUNS runs (TC: $XB_TC_RUNS)"
 	[ -e "/run/netns/$(xm_ns cost)" ] || xb_cost_ns || return 1
-	for p in pass ha_encap ha_decap mn_decap cn_hao_accept mn_rh2_accept fib_lookup; do
+	for p in pass ha_encap ha_decap mn_decap cn_hao_accept mn_rh2_accept fib_lookup \
+		ha_prefix_encap ha_prefix_encap_100k; do
 		xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost "$p" 1 "$XB_REPEAT" \
 			"$XB_RUNS" || return 1
 	done

@@ -30,6 +30,8 @@ PATH_DESC = {
     "cn_rh2_insert": "CN route-optimised send: type 2 routing header in (tc_cn_egress, FIB)",
     "cn_hao_accept": "CN route-optimised receive: HAO out, home address in (xdp_cn, XDP_PASS)",
     "mn_rh2_accept": "MN route-optimised receive: type 2 routing header out (xdp_mn, XDP_PASS)",
+    "ha_prefix_encap": "HA encap via a mobile network prefix, 1 prefix (xdp_ha, NEMO)",
+    "ha_prefix_encap_100k": "HA encap via a mobile network prefix, 100,000 prefixes (xdp_ha)",
     "pass": "pass-through, no binding (xdp_ha)",
     "fib_lookup": "one bpf_fib_lookup() alone (reference)",
 }

@@ -18,6 +18,9 @@
  *	it (the FIB lookups need its routes and neighbours).
  *	PATH: ha_encap ha_decap mn_decap mn_encap ha_local_encap pass
  *	      fib_lookup (bench.bpf.c's xdp_fib: one bpf_fib_lookup())
+ *	      ha_prefix_encap, ha_prefix_encap_100k: xdp_ha to a host of a
+ *	      mobile router's prefix (NEMO, bpf/nemo.h), the "prefixes" trie
+ *	      holding 1 or 100,000 /64s, each naming one of the bindings
  *
  *   xmbench fill MAP_PIN BINDINGS COA HA_ADDR
  *	Fill a pinned bindings map with the same home addresses.
@@ -374,6 +377,10 @@ static const struct path paths[] = {
 	 XDP_PASS},
 	{"mn_rh2_accept", "xdp_mn", XMIP6_ROLE_MN, "mn_rh2_accept", ETH_LEN + IP6_LEN + 8, false,
 	 XDP_PASS},
+	/* NEMO: to a host of a mobile network, the router's binding found
+	 * through the "prefixes" trie on a host-binding miss (prefix_count()). */
+	{"ha_prefix_encap", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", 0, false, XDP_TX},
+	{"ha_prefix_encap_100k", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", 0, false, XDP_TX},
 	/* Not xmip6: bench.bpf.c's xdp_fib, what one FIB lookup costs. */
 	{"fib_lookup", "xdp_fib", XMIP6_ROLE_HA, NULL, 0, false, XDP_PASS},
 };
@@ -441,6 +448,43 @@ out:
 	return err;
 }
 
+/* The prefixes a NEMO path loads into "prefixes"; 0 for the others. */
+static unsigned int prefix_count(const struct path *p)
+{
+	if (!strcmp(p->name, "ha_prefix_encap"))
+		return 1;
+	if (!strcmp(p->name, "ha_prefix_encap_100k"))
+		return 100000;
+	return 0;
+}
+
+/* Prefix k: 2001:db8:XXXX:XXXX::/64 with bits 32-63 = 0x80000000 + k. */
+static void mnp(__u32 k, struct in6_addr *a)
+{
+	__u32 v = htonl(0x80000000u + k);
+
+	addr("2001:db8::", a);
+	memcpy(&a->s6_addr[4], &v, sizeof(v));
+}
+
+/* @n prefixes, prefix k naming home address k mod @bindings (a router each). */
+static int prefixes_fill(int fd, __u32 n, __u64 bindings)
+{
+	struct xmip6_prefix_key key = {.prefixlen = 64};
+	struct xmip6_prefix val = {};
+	__u32 k;
+
+	for (k = 0; k < n; k++) {
+		mnp(k, &key.prefix);
+		hoa(k % bindings, &val.home_addr);
+		if (bpf_map_update_elem(fd, &key, &val, BPF_ANY)) {
+			fprintf(stderr, "xmbench: prefixes: %s\n", strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
 /* memlock of a map from /proc/self/fdinfo (what bpftool shows). */
 static long long map_memlock(int fd)
 {
@@ -461,7 +505,11 @@ static void cost_frame(const struct path *p, struct frame *f, unsigned int len)
 	addr(MN_HA, &mn_ha);
 	if (!strcmp(p->name, "ha_encap"))
 		udp_frame(f, mac, &cn, &h, len);
-	else if (!strcmp(p->name, "ha_decap"))
+	else if (prefix_count(p)) {
+		mnp(0, &nobody); /* a host of the first prefix */
+		nobody.s6_addr[15] = 7;
+		udp_frame(f, mac, &cn, &nobody, len);
+	} else if (!strcmp(p->name, "ha_decap"))
 		tunnel_frame(f, mac, &coa, &ha, &h, &cn, len + IP6_LEN);
 	else if (!strcmp(p->name, "mn_decap"))
 		tunnel_frame(f, mac, &mn_ha, &mn_coa, &cn, &h, len + IP6_LEN);
@@ -562,6 +610,8 @@ static bool is_nh_counter(unsigned int i)
 	       i == offsetof(struct xmip6_stats, nh_fill) / sizeof(__u64);
 }
 
+#define PREFIX_ENCAP_STAT (offsetof(struct xmip6_stats, ha_prefix_encap) / sizeof(__u64))
+
 static int cmd_cost(int argc, char **argv)
 {
 	const struct path *p = NULL;
@@ -619,6 +669,8 @@ static int cmd_cost(int argc, char **argv)
 	addr(p->role == XMIP6_ROLE_MN ? MN_COA : COA, &coa);
 	if (bindings_fill(bpf_map__fd(x->maps.bindings), n, &coa, &xcfg.ha_addr))
 		goto out;
+	if (prefix_count(p) && prefixes_fill(bpf_map__fd(x->maps.prefixes), prefix_count(p), n))
+		goto out;
 	/* The next-hop cache on, as xmip6d turns it on (BENCH_NH_CACHE=0: off). */
 	if (nh_cache_on(x))
 		goto out;
@@ -658,14 +710,16 @@ static int cmd_cost(int argc, char **argv)
 		if (base < 0 || wrap < 0 || stats_sum(bpf_map__fd(x->maps.stats), sum))
 			goto out;
 		for (i = 0; i < XMIP6_STAT_COUNT; i++)
-			if (i != want && !is_nh_counter(i))
+			if (i != want && !is_nh_counter(i) &&
+			    !(prefix_count(p) && i == PREFIX_ENCAP_STAT))
 				other += sum[i];
 		if (!p->counter) { /* xdp_fib counts its successes in "count" */
 			other += sum[want];
 			sum[want] = count_read(b);
 			count_reset(b);
 		}
-		ok = sum[want] == repeat && !other && rv == p->retval;
+		ok = sum[want] == repeat && !other && rv == p->retval &&
+		     (!prefix_count(p) || sum[PREFIX_ENCAP_STAT] == repeat);
 		if (!strcmp(p->name, "pass")) {
 			/* No rewrite: the plain repeat is valid here, a check of the method. */
 			direct = test_run(target_fd, false, &f, ifindex, repeat, &rv_direct);

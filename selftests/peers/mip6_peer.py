@@ -11,11 +11,19 @@ Nothing in it comes from the code under test.
   mip6_peer.py bu --coa C --ha H --hoa A --seq N [--lifetime S] [--flags AH]
                [--spi N --key HEX] [--timestamp now|none|SECONDS_OFFSET]
                [--alt-coa A] [--nonce-indices HOME,COA] [--mh-type N]
+               [--mnp PREFIX/LEN ...] [--mnp-raw HEX ...] [--tail-raw HEX]
                [--payload-proto N] [--short-hdr-len] [--bad-checksum]
                [--save FILE] [--replay FILE] [--wait S] [--count N]
 
 With --count N it sends N BUs back to back (sequence numbers N, N+1, ...,
 fresh timestamps) and reports every answer: {"answers": [...], "sent": N}.
+
+A mobile router (NEMO, RFC 3963): --flags AHR sets the Mobile Router flag
+(section 4.1), each --mnp adds a Mobile Network Prefix option (section 4.3:
+type 6, length 18, Reserved, Prefix Length, Prefix; at 8n+4), each
+--mnp-raw the option bytes as given (malformed ones: another length, prefix
+length 0 or > 128), --tail-raw bytes after the last option (an option
+running past the end of the message). The BA's flags are in "ba_flags".
 
 A BA's MN-HA authenticator is checked over the care-of address the BU's
 authenticator covered (--alt-coa when given, RFC 4285 section 5):
@@ -60,7 +68,7 @@ def pad_to(opts, align, rem):
 def build_bu(a):
     flags = 0
     for ch in a.flags:
-        flags |= {"A": 0x8000, "H": 0x4000, "L": 0x2000, "K": 0x1000}[ch]
+        flags |= {"A": 0x8000, "H": 0x4000, "L": 0x2000, "K": 0x1000, "R": 0x0400}[ch]
     lifetime_units = a.lifetime // 4
     body = struct.pack("!HHH", a.seq, flags, lifetime_units)
     # MH: Payload Proto, Header Len, Type, Reserved, Checksum, then the BU body.
@@ -74,6 +82,13 @@ def build_bu(a):
         home, coa = (int(x) for x in nonces.split(","))
         opts = pad_to(opts, 2, (-off) % 2)
         opts += bytes([4, 4]) + struct.pack("!HH", home, coa)
+    for prefix in getattr(a, "mnp", None) or []:  # RFC 3963 section 4.3, 8n+4
+        addr, plen = prefix.split("/")
+        opts = pad_to(opts, 8, (4 - off) % 8)
+        opts += bytes([6, 18, 0, int(plen)]) + a6(addr)
+    for raw in getattr(a, "mnp_raw", None) or []:
+        opts = pad_to(opts, 8, (4 - off) % 8)
+        opts += bytes.fromhex(raw)
     if a.timestamp != "none" and a.key:
         offset = 0.0 if a.timestamp == "now" else float(a.timestamp)
         ts = ntp_now(offset)
@@ -84,6 +99,9 @@ def build_bu(a):
         opts = pad_to(opts, 4, (1 - off) % 4)  # 4n+1
         auth_at = off + len(opts)
         opts += bytes([9, 17, 1]) + struct.pack("!I", a.spi) + b"\0" * 12
+    tail = getattr(a, "tail_raw", None)
+    if tail:
+        opts += bytes.fromhex(tail)
     opts = pad_to(opts, 8, (-off) % 8)  # the MH is a multiple of 8 octets
     total = off + len(opts)
     hdr_len = total // 8 - 1
@@ -212,6 +230,9 @@ def main():
     p.add_argument("--alt-coa")
     p.add_argument("--nonce-indices", help="HOME,COA: a Nonce Indices option")
     p.add_argument("--mh-type", type=int, default=5)
+    p.add_argument("--mnp", action="append", help="PREFIX/LEN: a Mobile Network Prefix option")
+    p.add_argument("--mnp-raw", action="append", help="HEX: option bytes as they are")
+    p.add_argument("--tail-raw", help="HEX: bytes after the last option")
     p.add_argument("--payload-proto", type=int, default=59)
     p.add_argument("--short-hdr-len", action="store_true")
     p.add_argument("--bad-checksum", action="store_true")

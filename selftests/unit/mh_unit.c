@@ -511,6 +511,45 @@ static enum mh_parse_result parse_bu_opts(const char *opts_hex, size_t total)
 	return mh_parse(buf, total, &hoa, &ha, &msg);
 }
 
+/* RFC 3963 section 4.3: every Mobile Network Prefix option kept, in order. */
+static void test_parse_mnp(void)
+{
+	struct mh_msg msg;
+	char hex[2048];
+	__u8 buf[512];
+	int i, n;
+
+	/* Options at 12: PadN(6) to 20 (8n+4), MNP /56, PadN(2) to 44, MNP /64. */
+	raw_bu(buf,
+	       "0104000000000612 ff38 20010db8010000000000000000000000 0100 0612 0040 "
+	       "20010db8010200000000000000000000",
+	       64);
+	check(mh_parse(buf, 64, &hoa, &ha, &msg) == MH_PARSE_OK && msg.n_mnp == 2 &&
+		      !msg.mnp_bad_len && msg.mnp[0].prefix_len == 56 &&
+		      msg.mnp[0].prefix.s6_addr[5] == 0x00 &&
+		      msg.mnp[0].prefix.s6_addr[4] == 0x01 && msg.mnp[1].prefix_len == 64 &&
+		      msg.mnp[1].prefix.s6_addr[5] == 0x02,
+	      "parse: two Mobile Network Prefix options, in order, Reserved ignored");
+	check(parse_bu_opts("0100 0600 0000", 24) == MH_PARSE_OK,
+	      "parse: Mobile Network Prefix of Option Length 0 is not a malformed message");
+	raw_bu(buf, "0100 0600 0000", 24);
+	check(mh_parse(buf, 24, &hoa, &ha, &msg) == MH_PARSE_OK && msg.mnp_bad_len && !msg.n_mnp,
+	      "... it is flagged (Invalid Prefix for the home agent) and not kept");
+	/* 20 options (PadN(0) + MNP: 22 octets each) after 8 octets of padding,
+	 * 4 more to end at 8n: the first MH_MNP_MAX kept, all counted. */
+	n = 0;
+	n += snprintf(hex + n, sizeof(hex) - n, "01000000 00000000");
+	for (i = 0; i < 20; i++)
+		n += snprintf(hex + n, sizeof(hex) - n,
+			      "0100 0612 0030 20010db8%04x00000000000000000000", i);
+	n += snprintf(hex + n, sizeof(hex) - n, "01020000");
+	raw_bu(buf, hex, 12 + 8 + 20 * 22 + 4);
+	check(mh_parse(buf, 12 + 8 + 20 * 22 + 4, &hoa, &ha, &msg) == MH_PARSE_OK &&
+		      msg.n_mnp == 20 &&
+		      msg.mnp[MH_MNP_MAX - 1].prefix.s6_addr[5] == MH_MNP_MAX - 1,
+	      "parse: 20 Mobile Network Prefix options: 20 counted, the first 16 kept");
+}
+
 static void test_parse_errors(void)
 {
 	struct mh_bu_fields bu = {.sequence = 3, .flags = XMIP6_BU_F_ACK, .lifetime = 5};
@@ -824,6 +863,7 @@ int main(void)
 	test_mnp_builder();
 	test_ext_headers();
 	test_parse_errors();
+	test_parse_mnp();
 	test_opt_walk();
 	test_seq();
 	test_timestamps();

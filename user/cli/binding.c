@@ -207,6 +207,24 @@ static void cell_traffic(struct json_object *row, const struct column *col, char
 		snprintf(buf, size, "-");
 }
 
+/* A mobile router's prefixes (NEMO), comma-separated. */
+static void cell_prefixes(struct json_object *row, const struct column *col, char *buf, size_t size)
+{
+	struct json_object *arr;
+	size_t i, n, used = 0;
+
+	snprintf(buf, size, "-");
+	if (!json_object_object_get_ex(row, col->key, &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		return;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && used < size; i++)
+		used += snprintf(buf + used, size - used, "%s%s", i ? "," : "",
+				 json_object_get_string(json_object_array_get_idx(arr, i)));
+	if (!n)
+		snprintf(buf, size, "none");
+}
+
 static const struct column binding_cols[] = {
 	{.title = "Home Address", .key = "home_addr"},
 	{.title = "Care-of Address", .key = "care_of_addr"},
@@ -223,6 +241,8 @@ static const struct column binding_cols[] = {
 	 .key = "from_mn_packets",
 	 .format = cell_traffic,
 	 .optional = true},
+	/* A mobile router's Mobile Network Prefixes: only when a row has them. */
+	{.title = "Prefixes", .key = "prefixes", .format = cell_prefixes, .optional = true},
 	{},
 };
 

@@ -14,48 +14,23 @@
 #include "config/print.h"
 #include "common/util.h"
 
-/* A Mobile Network Prefix: length 1..128 (a /0 would claim every address). */
-static int mnp_elem(struct parse_ctx *c, const config_setting_t *e, const char *v, int i, void *arg)
-{
-	struct config_prefix *p = arg;
-
-	return value_prefix(c, e, v, 1, &p[i]);
-}
-
+/* Mobile Network Prefixes: length 1..128 (a /0 would claim every address). */
 int mnp_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
 	      void *obj)
 {
 	struct config_mn_entry *e = obj;
-	int n, err;
 
 	(void)row;
-	err = value_str_list(c, s, "an array of prefixes [ \"2001:db8:100::/56\", ... ]", &n);
-	if (err)
-		return err;
-	if (n > CONFIG_MAX_MNP)
-		return fail(c, s, "%d prefixes; at most %d", n, CONFIG_MAX_MNP);
-	if (!n)
-		return 0;
-	e->mnp = calloc(n, sizeof(*e->mnp));
-	if (!e->mnp)
-		return -ENOMEM;
-	err = value_each_str(c, s, mnp_elem, e->mnp);
-	if (!err)
-		e->n_mnp = n;
-	return err;
+	return value_prefix_list(c, s, 1, CONFIG_MAX_MNP,
+				 "an array of prefixes [ \"2001:db8:100::/56\", ... ]", &e->mnp,
+				 &e->n_mnp);
 }
 
 void mnp_print(FILE *out, const char *indent, const struct config_row *row, const void *obj)
 {
 	const struct config_mn_entry *e = obj;
 
-	if (!e->n_mnp) {
-		fputs(indent, out);
-		fputs(row->name, out);
-		fputs(" = [ ];\n", out);
-		return;
-	}
-	print_kv_prefixes(out, indent, row->name, e->mnp, e->n_mnp, false);
+	print_kv_prefix_list(out, indent, row->name, e->mnp, e->n_mnp, "");
 }
 
 /* One prefix holds the other. */

@@ -98,6 +98,10 @@ int value_each_str(struct parse_ctx *c, const config_setting_t *s, value_elem_fn
 /* "ADDRESS/LENGTH" with LENGTH in [minlen, 128] and no host bits set. */
 int value_prefix(struct parse_ctx *c, const config_setting_t *s, const char *str,
 		 unsigned int minlen, struct config_prefix *out);
+/* An array of at most @max such prefixes (@want: what, for the message),
+ * allocated into *@out (NULL for none) and counted in *@n. */
+int value_prefix_list(struct parse_ctx *c, const config_setting_t *s, unsigned int minlen, int max,
+		      const char *want, struct config_prefix **out, int *n);
 
 /* @a is the Subnet-Router anycast address of its /@plen (RFC 4291 section 2.6.1). */
 bool is_subnet_router_anycast(const struct in6_addr *a, unsigned int plen);

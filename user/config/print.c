@@ -97,6 +97,15 @@ void print_kv_prefixes(FILE *out, const char *indent, const char *key,
 	fputs(" ];\n", out);
 }
 
+void print_kv_prefix_list(FILE *out, const char *indent, const char *key,
+			  const struct config_prefix *p, int n, const char *empty_note)
+{
+	if (n)
+		print_kv_prefixes(out, indent, key, p, n, false);
+	else
+		fprintf(out, "%s%s = [ ];%s\n", indent, key, empty_note);
+}
+
 static void print_ifaces(FILE *out, const char *indent, const char *key,
 			 const char (*ifs)[IF_NAMESIZE], int n)
 {

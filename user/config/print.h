@@ -22,6 +22,9 @@ void print_kv_int(FILE *out, const char *indent, const char *key, long long v);
 /* "INDENT KEY = [ "ADDRESS/LENGTH", ... ];", a /128 as ADDRESS alone with @bare_128. */
 void print_kv_prefixes(FILE *out, const char *indent, const char *key,
 		       const struct config_prefix *p, int n, bool bare_128);
+/* The same, or "INDENT KEY = [ ];@empty_note" for none. */
+void print_kv_prefix_list(FILE *out, const char *indent, const char *key,
+			  const struct config_prefix *p, int n, const char *empty_note);
 /* "INDENT KEY = ( { ... }, ... );": @n groups of @size octets from @elems,
  * each printed as @row's section. */
 void print_group_list(FILE *out, const char *indent, const struct config_row *row,

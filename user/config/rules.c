@@ -239,49 +239,24 @@ int ha_check(struct parse_ctx *c, const config_setting_t *grp, const struct conf
 
 /* ---- mobile-nodes entries ---------------------------------------------- */
 
-/* A care-of-filter prefix: any length, /0 included. */
-static int coa_filter_elem(struct parse_ctx *c, const config_setting_t *e, const char *v, int i,
-			   void *arg)
-{
-	struct config_prefix *filter = arg;
-
-	return value_prefix(c, e, v, 0, &filter[i]);
-}
-
+/* care-of-filter: prefixes of any length, /0 included. */
 int coa_filter_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
 		     void *obj)
 {
 	struct config_mn_entry *e = obj;
-	int n, err;
 
 	(void)row;
-	err = value_str_list(c, s, "an array of prefixes [ \"2001:db8:20::/48\", ... ]", &n);
-	if (err)
-		return err;
-	if (n > CONFIG_MAX_COA_FILTERS)
-		return fail(c, s, "%d prefixes; at most %d", n, CONFIG_MAX_COA_FILTERS);
-	if (!n)
-		return 0;
-	e->coa_filter = calloc(n, sizeof(*e->coa_filter));
-	if (!e->coa_filter)
-		return -ENOMEM;
-	err = value_each_str(c, s, coa_filter_elem, e->coa_filter);
-	if (!err)
-		e->n_coa_filter = n;
-	return err;
+	return value_prefix_list(c, s, 0, CONFIG_MAX_COA_FILTERS,
+				 "an array of prefixes [ \"2001:db8:20::/48\", ... ]",
+				 &e->coa_filter, &e->n_coa_filter);
 }
 
 void coa_filter_print(FILE *out, const char *indent, const struct config_row *row, const void *obj)
 {
 	const struct config_mn_entry *e = obj;
 
-	if (!e->n_coa_filter) {
-		fputs(indent, out);
-		fputs(row->name, out);
-		fputs(" = [ ];  # any care-of address\n", out);
-		return;
-	}
-	print_kv_prefixes(out, indent, row->name, e->coa_filter, e->n_coa_filter, false);
+	print_kv_prefix_list(out, indent, row->name, e->coa_filter, e->n_coa_filter,
+			     "  # any care-of address");
 }
 
 /* At most the home agent's max-lifetime; 0 (absent) is the home agent's. */

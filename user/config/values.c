@@ -254,6 +254,41 @@ int value_prefix(struct parse_ctx *c, const config_setting_t *s, const char *str
 	return 0;
 }
 
+struct prefix_list_arg {
+	struct config_prefix *p;
+	unsigned int minlen;
+};
+
+static int prefix_list_elem(struct parse_ctx *c, const config_setting_t *e, const char *v, int i,
+			    void *arg)
+{
+	const struct prefix_list_arg *a = arg;
+
+	return value_prefix(c, e, v, a->minlen, &a->p[i]);
+}
+
+int value_prefix_list(struct parse_ctx *c, const config_setting_t *s, unsigned int minlen, int max,
+		      const char *want, struct config_prefix **out, int *n)
+{
+	struct prefix_list_arg a = {.minlen = minlen};
+	int len, err;
+
+	err = value_str_list(c, s, want, &len);
+	if (err)
+		return err;
+	if (len > max)
+		return fail(c, s, "%d prefixes; at most %d", len, max);
+	if (!len)
+		return 0;
+	a.p = *out = calloc(len, sizeof(**out));
+	if (!a.p)
+		return -ENOMEM;
+	err = value_each_str(c, s, prefix_list_elem, &a);
+	if (!err)
+		*n = len;
+	return err;
+}
+
 bool config_prefix_match(const struct config_prefix *prefix, const struct in6_addr *addr)
 {
 	struct in6_addr a = *addr;

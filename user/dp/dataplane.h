@@ -232,7 +232,7 @@ int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t
  * exactly @p[0..n) (new ones in before stale ones leave; on a failure the
  * ones it added are taken back and the old set stays), dp_prefix_forget()
  * removes them all; both walk the trie, a mobile router's registration
- * only. dp_prefix_foreach() visits every entry, in map order, and stops at
+ * only. dp_prefix_delete() removes one (gone already is fine). dp_prefix_foreach() visits every entry, in map order, and stops at
  * the first non-zero return of @cb (returned). -EOPNOTSUPP (logged) when
  * the instance has no "prefixes" map; dp_prefix_foreach() visits nothing.
  */
@@ -242,6 +242,7 @@ typedef int (*dp_prefix_cb)(const struct xmip6_prefix_key *key, const struct xmi
 int dp_prefix_set(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		  const struct xmip6_prefix_key *p, size_t n, __u32 flags);
 int dp_prefix_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa);
+int dp_prefix_delete(const struct xmip6_dp *dp, const struct xmip6_prefix_key *key);
 int dp_prefix_foreach(const struct xmip6_dp *dp, dp_prefix_cb cb, void *ctx);
 
 /*

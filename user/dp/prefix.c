@@ -140,6 +140,11 @@ int dp_prefix_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa)
 	return err;
 }
 
+int dp_prefix_delete(const struct xmip6_dp *dp, const struct xmip6_prefix_key *key)
+{
+	return delete_keys(dp, key, 1);
+}
+
 int dp_prefix_foreach(const struct xmip6_dp *dp, dp_prefix_cb cb, void *ctx)
 {
 	struct xmip6_prefix_key key, *prev = NULL;

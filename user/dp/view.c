@@ -4,11 +4,13 @@
  * entries, peers and counters, for xmip6d and xmip6ctl alike.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "mip6.h"
 #include "dp/view.h"
 #include "common/util.h"
 
@@ -35,17 +37,15 @@ static void entry_times(__u64 expires_ns, __u64 since_ns, unsigned long long now
 	t->age_s = since_ns && now > since_ns ? (now - since_ns) / NSEC_PER_SEC : 0;
 }
 
-/* The BU flags of RFC 6275 section 6.1.7 as letters, "-" for none. */
-static void bu_flags_str(__u16 flags, char buf[5])
+/* The BU flags of RFC 6275 section 6.1.7 (and RFC 3963's R) as letters, "-" for none. */
+static void bu_flags_str(__u16 flags, char buf[6])
 {
 	static const struct {
 		__u16 bit;
 		char letter;
 	} letters[] = {
-		{XMIP6_BU_F_ACK, 'A'},
-		{XMIP6_BU_F_HOME, 'H'},
-		{XMIP6_BU_F_LLADDR, 'L'},
-		{XMIP6_BU_F_KEYMGM, 'K'},
+		{XMIP6_BU_F_ACK, 'A'},	  {XMIP6_BU_F_HOME, 'H'},   {XMIP6_BU_F_LLADDR, 'L'},
+		{XMIP6_BU_F_KEYMGM, 'K'}, {XMIP6_BU_F_ROUTER, 'R'},
 	};
 	size_t i, n = 0;
 
@@ -70,7 +70,7 @@ static void registration_json(struct json_object *o, const struct registration *
 			      unsigned long long now)
 {
 	struct entry_times t;
-	char flags[5];
+	char flags[6];
 
 	entry_times(r->expires_ns, r->since_ns, now, &t);
 	bu_flags_str(r->flags, flags);
@@ -93,6 +93,54 @@ static const char *binding_state(const struct xmip6_binding *b, unsigned long lo
 	if (b->expires_ns <= now)
 		return "expired";
 	return "registered";
+}
+
+static int prefix_cmp(const void *x, const void *y)
+{
+	return strcmp(json_object_get_string(*(struct json_object *const *)x),
+		      json_object_get_string(*(struct json_object *const *)y));
+}
+
+/*
+ * NEMO (headers/xmip6.h "prefixes"): the Mobile Network Prefixes of each
+ * mobile router, "PREFIX/LEN" strings, gathered in one walk of the trie.
+ */
+struct router_prefixes {
+	struct json_object *by_hoa; /* home address -> array */
+};
+
+static int prefix_collect(const struct xmip6_prefix_key *key, const struct xmip6_prefix *val,
+			  void *ctx)
+{
+	struct router_prefixes *rp = ctx;
+	struct json_object *arr;
+	struct addr6_buf h, p;
+	char text[INET6_ADDRSTRLEN + 5];
+
+	addr6_str(&val->home_addr, &h);
+	if (!json_object_object_get_ex(rp->by_hoa, h.s, &arr)) {
+		arr = json_object_new_array();
+		json_object_object_add(rp->by_hoa, h.s, arr);
+	}
+	snprintf(text, sizeof(text), "%s/%u", addr6_str(&key->prefix, &p), key->prefixlen);
+	json_object_array_add(arr, json_object_new_string(text));
+	return 0;
+}
+
+/* A router's row gets "prefixes" (sorted), a host's none. */
+static void prefixes_add(struct json_object *o, const struct in6_addr *hoa,
+			 const struct xmip6_binding *b, const struct router_prefixes *rp)
+{
+	struct json_object *arr = NULL;
+	struct addr6_buf h;
+
+	if (!(b->flags & XMIP6_BU_F_ROUTER))
+		return;
+	if (rp->by_hoa && json_object_object_get_ex(rp->by_hoa, addr6_str(hoa, &h), &arr)) {
+		json_object_array_sort(arr, prefix_cmp);
+		arr = json_object_get(arr);
+	}
+	json_object_object_add(o, "prefixes", arr ?: json_object_new_array());
 }
 
 /* Age counts from the first registration: refreshes and moves do not reset it. */
@@ -180,6 +228,7 @@ int dp_bindings_json(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		     const struct in6_addr *coa, struct json_object **result)
 {
 	struct binding_rows t = {.coa = coa};
+	struct router_prefixes rp = {0};
 	unsigned long long now = mono_now_ns();
 	struct xmip6_binding_ctr ctr;
 	struct json_object *arr;
@@ -187,15 +236,25 @@ int dp_bindings_json(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	int err;
 
 	err = binding_rows_fill(dp, hoa, &t);
+	for (i = 0; !err && i < t.n; i++)
+		if (t.rows[i].b.flags & XMIP6_BU_F_ROUTER) {
+			rp.by_hoa = json_object_new_object();
+			err = dp_prefix_foreach(dp, prefix_collect, &rp);
+			break;
+		}
 	if (!err) {
 		if (t.n) /* rows is NULL when there are none: qsort() wants an array */
 			qsort(t.rows, t.n, sizeof(*t.rows), binding_row_cmp);
 		arr = json_object_new_array();
 		for (i = 0; i < t.n && !err; i++) {
 			err = dp_bctr_read(dp, &t.rows[i].hoa, &ctr);
-			if (!err)
-				json_object_array_add(
-					arr, binding_json(&t.rows[i].hoa, &t.rows[i].b, &ctr, now));
+			if (!err) {
+				struct json_object *o =
+					binding_json(&t.rows[i].hoa, &t.rows[i].b, &ctr, now);
+
+				prefixes_add(o, &t.rows[i].hoa, &t.rows[i].b, &rp);
+				json_object_array_add(arr, o);
+			}
 		}
 		if (err) {
 			json_object_put(arr);
@@ -204,6 +263,7 @@ int dp_bindings_json(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 			json_object_object_add(*result, "bindings", arr);
 		}
 	}
+	json_object_put(rp.by_hoa);
 	free(t.rows);
 	return err;
 }

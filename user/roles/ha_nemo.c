@@ -97,50 +97,81 @@ void ha_nemo_forget(struct daemon *d, const struct in6_addr *hoa)
 	dp_prefix_forget(&d->dp, hoa); /* logged there */
 }
 
-struct orphans {
+/*
+ * Prefixes to take out of the map: every entry @keep refuses, collected in
+ * one walk, then deleted (deleting during the walk would lose its place).
+ */
+typedef bool (*prefix_keep_fn)(struct daemon *d, const struct xmip6_prefix_key *key,
+			       const struct xmip6_prefix *val);
+
+struct prefix_sweep {
 	struct daemon *d;
+	prefix_keep_fn keep;
 	size_t n, cap;
-	struct in6_addr *hoa;
+	struct xmip6_prefix_key *key;
 };
 
-/* Routers named by a prefix whose binding is gone or is a host's now. */
-static int collect_orphan(const struct xmip6_prefix_key *key, const struct xmip6_prefix *val,
-			  void *ctx)
+static int sweep_collect(const struct xmip6_prefix_key *key, const struct xmip6_prefix *val,
+			 void *ctx)
 {
-	struct orphans *o = ctx;
-	struct xmip6_binding b;
-	struct in6_addr *grown;
-	size_t i;
+	struct prefix_sweep *w = ctx;
+	struct xmip6_prefix_key *grown;
 
-	(void)key;
-	if (!dp_binding_lookup(&o->d->dp, &val->home_addr, &b) && (b.flags & XMIP6_BU_F_ROUTER))
+	if (w->keep(w->d, key, val))
 		return 0;
-	for (i = 0; i < o->n; i++)
-		if (!memcmp(&o->hoa[i], &val->home_addr, sizeof(val->home_addr)))
-			return 0;
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 8;
-		grown = realloc(o->hoa, o->cap * sizeof(*grown));
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 8;
+		grown = realloc(w->key, w->cap * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
-		o->hoa = grown;
+		w->key = grown;
 	}
-	o->hoa[o->n++] = val->home_addr;
+	w->key[w->n++] = *key;
 	return 0;
+}
+
+/* Remove what @keep refuses; logged, @why says what it was. */
+static void prefix_sweep(struct daemon *d, prefix_keep_fn keep, const char *why)
+{
+	struct prefix_sweep w = {.d = d, .keep = keep};
+	size_t i;
+	int err;
+
+	err = dp_prefix_foreach(&d->dp, sweep_collect, &w);
+	for (i = 0; !err && i < w.n; i++)
+		err = dp_prefix_delete(&d->dp, &w.key[i]);
+	if (err)
+		pr_err("mobile network prefixes %s: %s", why, strerror(-err));
+	else if (w.n)
+		pr_notice("%zu mobile network prefix(es) %s: removed", w.n, why);
+	free(w.key);
+}
+
+/* Its router still has a router's binding. */
+static bool router_bound(struct daemon *d, const struct xmip6_prefix_key *key,
+			 const struct xmip6_prefix *val)
+{
+	struct xmip6_binding b;
+
+	(void)key;
+	return !dp_binding_lookup(&d->dp, &val->home_addr, &b) && (b.flags & XMIP6_BU_F_ROUTER);
 }
 
 void ha_nemo_restore(struct daemon *d)
 {
-	struct orphans o = {.d = d};
-	size_t i;
-	int err;
+	prefix_sweep(d, router_bound, "without their router's binding");
+}
 
-	err = dp_prefix_foreach(&d->dp, collect_orphan, &o);
-	if (err)
-		pr_err("checking the mobile network prefixes: %s", strerror(-err));
-	for (i = 0; i < o.n; i++)
-		ha_nemo_forget(d, &o.hoa[i]);
-	if (o.n)
-		pr_notice("%zu mobile router(s) without a binding: their prefixes removed", o.n);
-	free(o.hoa);
+/* The configuration still lets its router claim it. */
+static bool still_authorised(struct daemon *d, const struct xmip6_prefix_key *key,
+			     const struct xmip6_prefix *val)
+{
+	const struct config_mn_entry *sa = config_find_mn(&d->cfg.ha, &val->home_addr);
+
+	return sa && sa->mobile_router && authorised(sa, &key->prefix, key->prefixlen);
+}
+
+void ha_nemo_reload(struct daemon *d)
+{
+	prefix_sweep(d, still_authorised, "no longer authorised");
 }

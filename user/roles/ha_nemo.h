@@ -52,4 +52,9 @@ void ha_nemo_forget(struct daemon *d, const struct in6_addr *hoa);
  * daemon ran) are removed. */
 void ha_nemo_restore(struct daemon *d);
 
+/* After a reload: prefixes the new configuration no longer authorises for
+ * their router (not a router any more, prefix not listed) are removed; the
+ * binding stays, as a router's until its next registration. */
+void ha_nemo_reload(struct daemon *d);
+
 #endif /* XMIP6_HA_NEMO_H */
