@@ -42,6 +42,7 @@
  *     "peers": [{"home": "..", "peer": "..",           optional: "peers" entries
  *                "first_seen_ago_ms": 5000, "last_seen_ago_ms": 100, "packets": 3}],
  *     "prefixes": [{"prefix": "2001:db8:100::/56", "home": ".."}],  optional (NEMO)
+ *     "mr_prefixes": [{"prefix": "2001:db8:50::/64", "home": ".."}],  optional (NEMO, MR)
  *     ...]
  *
  * Before each fixture the bindings, config, stats, next-hop cache and ICMP
@@ -319,13 +320,18 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
 	return 0;
 }
 
-/* "prefixes" (NEMO): [{"prefix": "ADDR/LEN", "home": ADDR}, ...]. */
-static int prefixes_setup(struct xmip6 *skel, json_object *fx)
+/*
+ * An LPM map of prefixes to home addresses, from the fixture's @name list:
+ * [{"prefix": "ADDR/LEN", "home": ADDR}, ...]. "prefixes" (the HA's NEMO
+ * map: struct xmip6_prefix, the home address first) and "mr_prefixes" (a
+ * mobile router's: the home address alone) share the key's layout.
+ */
+static int lpm_setup(json_object *fx, const char *name, struct bpf_map *map)
 {
 	json_object *arr;
 	size_t i;
 
-	if (!json_object_object_get_ex(fx, "prefixes", &arr))
+	if (!json_object_object_get_ex(fx, name, &arr))
 		return 0;
 	for (i = 0; i < json_object_array_length(arr); i++) {
 		json_object *o = json_object_array_get_idx(arr, i), *jp;
@@ -344,7 +350,7 @@ static int prefixes_setup(struct xmip6 *skel, json_object *fx)
 		key.prefixlen = atoi(slash + 1);
 		if (inet_pton(AF_INET6, buf, &key.prefix) != 1)
 			return -EINVAL;
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.prefixes), &key, &val, BPF_ANY))
+		if (bpf_map_update_elem(bpf_map__fd(map), &key, &val, BPF_ANY))
 			return -errno;
 	}
 	return 0;
@@ -387,8 +393,10 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	      map_clear(skel->maps.binding_ctr) ?:
 	      map_clear(skel->maps.ro) ?:
 	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?:
-	      map_clear(skel->maps.prefixes) ?: ro_setup(skel, fx) ?:
-	      peers_setup(skel, fx) ?: admit_setup(skel, fx) ?: prefixes_setup(skel, fx);
+	      map_clear(skel->maps.prefixes) ?: map_clear(skel->maps.mr_prefixes) ?:
+	      ro_setup(skel, fx) ?:
+	      peers_setup(skel, fx) ?: admit_setup(skel, fx) ?: lpm_setup(fx, "prefixes", skel->maps.prefixes) ?:
+	      lpm_setup(fx, "mr_prefixes", skel->maps.mr_prefixes);
 	if (!err)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)
