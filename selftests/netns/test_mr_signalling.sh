@@ -142,6 +142,13 @@ status_141_named() { grep -q "home agent refused BU seq .*: 141 Invalid Prefix; 
 
 registered() { [ "$(xm_dctl mn -j bul show | jget "d['bul'][0]['state']")" = registered ]; }
 
+bul_shows_router() {
+	local out
+	out=$(xm_dctl mn -j bul show | jget "(d['bul'][0]['mobile_router'], d['bul'][0]['mode'], d['bul'][0]['mobile_network_prefixes'])") || return 1
+	echo "$out"
+	[ "$out" = "(True, 'explicit', ['2001:db8:50::/64', '2001:db8:51:8000::/49'])" ]
+}
+
 # bpftool's dump of the pinned map: each prefix to the home address.
 prefixes_map() {
 	local out
@@ -275,6 +282,7 @@ main() {
 	t "BA 141 logged with its name" status_141_named
 	t "after BA 141: no BU before max-timeout" waited_after 1
 	t_fatal "BA 0 with R: registered" xm_retry 100 0.1 registered
+	t "bul show: a mobile router, explicit, its two prefixes" bul_shows_router
 	t "mr_prefixes (bpftool): both prefixes to the home address" prefixes_map
 	t "H1 -> CN reverse-tunnelled from the CoA to the HA" reverse_tunnelled
 	t "tunnelled from the HA for H1: decapsulated, forwarded to H1" decapsulated_to_h1

@@ -774,6 +774,27 @@ static void tick(struct daemon *d, void *arg, unsigned long long now)
 
 /* ---- operator view ------------------------------------------------------------------------- */
 
+/* A mobile router's home entry also says so, with the prefixes its BUs carry
+ * (explicit mode; implicit: none, the home agent's list). */
+static void router_json(const struct mn *mn, struct json_object *e)
+{
+	const struct config_mn *cfg = &mn->d->cfg.mn;
+	struct json_object *p = json_object_new_array();
+	struct addr6_buf a;
+	char buf[sizeof(a) + 5];
+	int i;
+
+	for (i = 0; i < cfg->n_mr_nets; i++) {
+		snprintf(buf, sizeof(buf), "%s/%u", addr6_str(&cfg->mr_nets[i].prefix.addr, &a),
+			 cfg->mr_nets[i].prefix.len);
+		json_object_array_add(p, json_object_new_string(buf));
+	}
+	json_object_object_add(e, "mobile_router", json_object_new_boolean(true));
+	json_object_object_add(e, "mode",
+			       json_object_new_string(mn->router->n_mnp ? "explicit" : "implicit"));
+	json_object_object_add(e, "mobile_network_prefixes", p);
+}
+
 /* `xmip6ctl bul show`: the home registration, then one entry per correspondent. */
 static int cmd_bul_show(struct json_object *args, struct json_object **result, char *err,
 			size_t errlen, void *ctx)
@@ -814,6 +835,8 @@ static int cmd_bul_show(struct json_object *args, struct json_object **result, c
 			       mn->bu.last_status >= 0 ? json_object_new_string(mh_ba_status_str(
 								 mn->bu.last_status))
 						       : NULL);
+	if (mn->router)
+		router_json(mn, e);
 	json_object_array_add(arr, e);
 	ro_bul_json(mn->ro, arr);
 	*result = json_object_new_object();
