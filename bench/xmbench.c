@@ -19,7 +19,7 @@
  *	PATH: ha_encap ha_decap mn_decap mn_encap ha_local_encap pass
  *	      fib_lookup (bench.bpf.c's xdp_fib: one bpf_fib_lookup())
  *	      ha_prefix_encap, ha_prefix_encap_100k: xdp_ha to a host of a
- *	      mobile router's prefix (NEMO, bpf/nemo.h), the "prefixes" trie
+ *	      mobile router's prefix (NEMO, bpf/nemo.h), the "prefixes" map
  *	      holding 1 or 100,000 /64s, each naming one of the bindings
  *
  *   xmbench fill MAP_PIN BINDINGS COA HA_ADDR
@@ -378,7 +378,7 @@ static const struct path paths[] = {
 	{"mn_rh2_accept", "xdp_mn", XMIP6_ROLE_MN, "mn_rh2_accept", ETH_LEN + IP6_LEN + 8, false,
 	 XDP_PASS},
 	/* NEMO: to a host of a mobile network, the router's binding found
-	 * through the "prefixes" trie on a host-binding miss (prefix_count()). */
+	 * through the "prefixes" map on a host-binding miss (prefix_count()). */
 	{"ha_prefix_encap", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", 0, false, XDP_TX},
 	{"ha_prefix_encap_100k", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", 0, false, XDP_TX},
 	/* Not xmip6: bench.bpf.c's xdp_fib, what one FIB lookup costs. */
@@ -467,9 +467,13 @@ static void mnp(__u32 k, struct in6_addr *a)
 	memcpy(&a->s6_addr[4], &v, sizeof(v));
 }
 
-/* @n prefixes, prefix k naming home address k mod @bindings (a router each). */
-static int prefixes_fill(int fd, __u32 n, __u64 bindings)
+/* @n prefixes, prefix k naming home address k mod @bindings (a router each);
+ * one length in use, /64. */
+static int prefixes_fill(int fd, int lens_fd, __u32 n, __u64 bindings)
 {
+	struct xmip6_prefix_lens lens = {.n = 1, .len = {64}};
+	__u32 zero = 0;
+
 	struct xmip6_prefix_key key = {.prefixlen = 64};
 	struct xmip6_prefix val = {};
 	__u32 k;
@@ -482,7 +486,7 @@ static int prefixes_fill(int fd, __u32 n, __u64 bindings)
 			return -errno;
 		}
 	}
-	return 0;
+	return bpf_map_update_elem(lens_fd, &zero, &lens, BPF_ANY) ? -errno : 0;
 }
 
 /* memlock of a map from /proc/self/fdinfo (what bpftool shows). */
@@ -669,7 +673,8 @@ static int cmd_cost(int argc, char **argv)
 	addr(p->role == XMIP6_ROLE_MN ? MN_COA : COA, &coa);
 	if (bindings_fill(bpf_map__fd(x->maps.bindings), n, &coa, &xcfg.ha_addr))
 		goto out;
-	if (prefix_count(p) && prefixes_fill(bpf_map__fd(x->maps.prefixes), prefix_count(p), n))
+	if (prefix_count(p) && prefixes_fill(bpf_map__fd(x->maps.prefixes),
+					     bpf_map__fd(x->maps.prefix_lens), prefix_count(p), n))
 		goto out;
 	/* The next-hop cache on, as xmip6d turns it on (BENCH_NH_CACHE=0: off). */
 	if (nh_cache_on(x))

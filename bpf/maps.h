@@ -3,10 +3,10 @@
  * maps.h - the state the programs share with user space: the load-time
  * configuration and the maps pinned by name, with their lookup helpers.
  *
- * Twelve maps are pinned under the pin directory (headers/xmip6.h names them
- * and documents their keys and values): "stats" (stats.h, next to the
+ * Thirteen maps are pinned under the pin directory (headers/xmip6.h names
+ * them and documents their keys and values): "stats" (stats.h, next to the
  * macros that count into it), "binding_ctr" (bctr.h, likewise) and the
- * ten below. One more map, the per-CPU
+ * eleven below. One more map, the per-CPU
  * token buckets of ratelimit.h, is private to the programs and not pinned.
  * Operators read the pinned maps with bpftool and user space opens them by
  * name: names, pinning and layouts are part of the contract.
@@ -98,16 +98,24 @@ struct {
 } admit SEC(".maps");
 
 /* HA: the mobile routers' Mobile Network Prefixes (headers/xmip6.h, RFC 3963),
- * written by the daemon, looked up by nemo.h. An LPM trie must be created
- * without preallocation; its size bounds what the daemon may register. */
+ * written by the daemon, looked up by nemo.h: allocated as written, a
+ * home agent without mobile routers pays nothing; and the lengths in use. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XMIP6_PREFIXES_DEFAULT);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct xmip6_prefix_key);
 	__type(value, struct xmip6_prefix);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } prefixes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip6_prefix_lens);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} prefix_lens SEC(".maps");
 
 /* The next-hop cache (headers/xmip6.h): slots per CPU, and its generation. */
 struct {

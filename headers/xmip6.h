@@ -30,6 +30,7 @@
 #define XMIP6_MAP_BINDING_CTR  "binding_ctr"
 #define XMIP6_MAP_MR_PREFIXES  "mr_prefixes"
 #define XMIP6_MAP_PREFIXES     "prefixes"
+#define XMIP6_MAP_PREFIX_LENS  "prefix_lens"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 #define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
@@ -163,20 +164,27 @@ struct xmip6_binding_ctr {
 };
 
 /*
- * HA, NEMO (RFC 3963): "prefixes" (LPM trie, key struct xmip6_prefix_key,
- * value struct xmip6_prefix) maps each registered Mobile Network Prefix to
- * the home address of the mobile router that registered it, whose binding
- * in "bindings" (its flags with R: mip6.h XMIP6_BU_F_ROUTER) holds the
- * care-of address.
+ * HA, NEMO (RFC 3963): "prefixes" (hash, key struct xmip6_prefix_key with
+ * the host bits of the prefix clear, value struct xmip6_prefix) maps each
+ * registered Mobile Network Prefix to the home address of the mobile router
+ * that registered it, whose binding in "bindings" (its flags with R:
+ * mip6.h XMIP6_BU_F_ROUTER) holds the care-of address. "prefix_lens"
+ * (array, one struct xmip6_prefix_lens) lists the prefix lengths in use,
+ * longest first: the longest match for an address is the first length whose
+ * masked key is in "prefixes" (bpf/nemo.h). A hash lookup per length in use
+ * rather than an LPM trie: a trie walk grows with the number of prefixes
+ * (docs/benchmarks.md), these lookups do not.
  * A packet to an address no binding holds takes the longest matching
  * prefix to that binding's tunnel (RFC 3963 section 6.5); a packet out of
  * the reverse tunnel whose inner source is no home address must lie in a
  * prefix of the router whose care-of address sent it (ingress filtering,
- * RFC 3963 section 6.4 and 9). Written by the daemon (user/roles/ha_nemo.c)
- * on registration, emptied of a router's prefixes with its binding.
+ * RFC 3963 section 6.4 and 9). Written by the daemon (user/dp/prefix.c)
+ * on registration, emptied of a router's prefixes with its binding; a
+ * length may stay listed after its last prefix went (a lookup more, no
+ * harm) until the next full rebuild (start, reload).
  */
 struct xmip6_prefix_key {
-	__u32 prefixlen; /* 1..128: what the LPM trie matches on */
+	__u32 prefixlen; /* 1..128; prefix: its host bits clear */
 	struct in6_addr prefix;
 };
 
@@ -187,6 +195,13 @@ struct xmip6_prefix {
 };
 
 #define XMIP6_PREFIX_F_IMPLICIT 0x1 /* from the configuration (implicit mode, RFC 3963 6.2) */
+
+#define XMIP6_PREFIX_LENS_MAX 32 /* distinct prefix lengths in use at once */
+
+struct xmip6_prefix_lens {
+	__u32 n;			 /* lengths in len[] */
+	__u8 len[XMIP6_PREFIX_LENS_MAX]; /* 1..128, longest first */
+};
 
 #define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
 

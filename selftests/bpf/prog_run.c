@@ -320,40 +320,87 @@ static int admit_setup(struct xmip6 *skel, json_object *fx)
 	return 0;
 }
 
-/*
- * An LPM map of prefixes to home addresses, from the fixture's @name list:
- * [{"prefix": "ADDR/LEN", "home": ADDR}, ...]. "prefixes" (the HA's NEMO
- * map: struct xmip6_prefix, the home address first) and "mr_prefixes" (a
- * mobile router's: the home address alone) share the key's layout.
- */
-static int lpm_setup(json_object *fx, const char *name, struct bpf_map *map)
+/* "prefix_lens": @len in, unique, longest first. */
+static void lens_add(struct xmip6_prefix_lens *l, __u32 len)
+{
+	__u32 i, j;
+
+	for (i = 0; i < l->n && l->len[i] >= len; i++)
+		if (l->len[i] == len)
+			return;
+	for (j = l->n; j > i; j--)
+		l->len[j] = l->len[j - 1];
+	l->len[i] = len;
+	l->n++;
+}
+
+/* One {"prefix": "ADDR/LEN", "home": ADDR} of "prefixes" or "mr_prefixes". */
+static int prefix_entry(json_object *o, struct xmip6_prefix_key *key, struct in6_addr *home)
+{
+	char buf[INET6_ADDRSTRLEN + 4], *slash;
+	json_object *jp;
+
+	if (!json_object_object_get_ex(o, "prefix", &jp) || jaddr(o, "home", home))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", json_object_get_string(jp));
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	key->prefixlen = atoi(slash + 1);
+	return inet_pton(AF_INET6, buf, &key->prefix) == 1 ? 0 : -EINVAL;
+}
+
+/* "mr_prefixes" (a mobile router's, bpf/mr.h): the same list, an LPM trie. */
+static int mr_prefixes_setup(struct xmip6 *skel, json_object *fx)
 {
 	json_object *arr;
 	size_t i;
 
-	if (!json_object_object_get_ex(fx, name, &arr))
+	if (!json_object_object_get_ex(fx, "mr_prefixes", &arr))
 		return 0;
 	for (i = 0; i < json_object_array_length(arr); i++) {
-		json_object *o = json_object_array_get_idx(arr, i), *jp;
-		struct xmip6_prefix_key key = {};
-		struct xmip6_prefix val = {};
-		char buf[INET6_ADDRSTRLEN + 4], *slash;
+		struct xmip6_mr_prefix_key key = {};
+		struct xmip6_prefix_key pk = {};
+		struct in6_addr home;
 
-		if (!json_object_object_get_ex(o, "prefix", &jp) ||
-		    jaddr(o, "home", &val.home_addr))
+		if (prefix_entry(json_object_array_get_idx(arr, i), &pk, &home))
 			return -EINVAL;
-		snprintf(buf, sizeof(buf), "%s", json_object_get_string(jp));
-		slash = strchr(buf, '/');
-		if (!slash)
-			return -EINVAL;
-		*slash = '\0';
-		key.prefixlen = atoi(slash + 1);
-		if (inet_pton(AF_INET6, buf, &key.prefix) != 1)
-			return -EINVAL;
-		if (bpf_map_update_elem(bpf_map__fd(map), &key, &val, BPF_ANY))
+		key.prefixlen = pk.prefixlen;
+		key.prefix = pk.prefix;
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.mr_prefixes), &key, &home, BPF_ANY))
 			return -errno;
 	}
 	return 0;
+}
+
+/* "prefixes" (NEMO): [{"prefix": "ADDR/LEN", "home": ADDR}, ...], and the
+ * lengths they use in "prefix_lens" (none without). */
+static int prefixes_setup(struct xmip6 *skel, json_object *fx)
+{
+	struct xmip6_prefix_lens lens = {};
+	json_object *arr;
+	__u32 zero = 0;
+	size_t i;
+
+	if (!json_object_object_get_ex(fx, "prefixes", &arr))
+		return bpf_map_update_elem(bpf_map__fd(skel->maps.prefix_lens), &zero, &lens,
+					   BPF_ANY)
+			       ? -errno
+			       : 0;
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		struct xmip6_prefix_key key = {};
+		struct xmip6_prefix val = {};
+
+		if (prefix_entry(json_object_array_get_idx(arr, i), &key, &val.home_addr))
+			return -EINVAL;
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.prefixes), &key, &val, BPF_ANY))
+			return -errno;
+		lens_add(&lens, key.prefixlen);
+	}
+	return bpf_map_update_elem(bpf_map__fd(skel->maps.prefix_lens), &zero, &lens, BPF_ANY)
+		       ? -errno
+		       : 0;
 }
 
 /*
@@ -394,9 +441,8 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	      map_clear(skel->maps.ro) ?:
 	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?:
 	      map_clear(skel->maps.prefixes) ?: map_clear(skel->maps.mr_prefixes) ?:
-	      ro_setup(skel, fx) ?:
-	      peers_setup(skel, fx) ?: admit_setup(skel, fx) ?: lpm_setup(fx, "prefixes", skel->maps.prefixes) ?:
-	      lpm_setup(fx, "mr_prefixes", skel->maps.mr_prefixes);
+	      ro_setup(skel, fx) ?: peers_setup(skel, fx) ?: admit_setup(skel, fx) ?:
+	      prefixes_setup(skel, fx) ?: mr_prefixes_setup(skel, fx);
 	if (!err)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)

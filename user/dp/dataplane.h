@@ -112,8 +112,9 @@ struct xmip6_dp {
 	int nh_state_fd;    /* its generation; -1 if not pinned */
 	int mr_prefixes_fd; /* MN as a mobile router: "mr_prefixes"; -1 if not pinned */
 	int prefixes_fd;    /* HA "prefixes" (NEMO); -1 if not pinned */
+	int prefix_lens_fd; /* HA "prefix_lens": the lengths in use; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
-	__u32 map_ids[13];  /* in enum dp_map order: who uses them is ours */
+	__u32 map_ids[14];  /* in enum dp_map order: who uses them is ours */
 };
 
 /*
@@ -227,12 +228,14 @@ int dp_peer_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key);
 int dp_admit_set(const struct xmip6_dp *dp, const struct in6_addr *addrs, size_t n);
 
 /*
- * HA, NEMO (headers/xmip6.h "prefixes", user/dp/prefix.c): the Mobile
- * Network Prefixes of the mobile router @hoa. dp_prefix_set() makes them
- * exactly @p[0..n) (new ones in before stale ones leave; on a failure the
- * ones it added are taken back and the old set stays), dp_prefix_forget()
- * removes them all; both walk the trie, a mobile router's registration
- * only. dp_prefix_delete() removes one (gone already is fine). dp_prefix_foreach() visits every entry, in map order, and stops at
+ * HA, NEMO (headers/xmip6.h "prefixes" and "prefix_lens", user/dp/prefix.c):
+ * the Mobile Network Prefixes of the mobile router @hoa, host bits clear.
+ * dp_prefix_set() makes them exactly @p[0..n) (new ones and their lengths
+ * in before stale ones leave; on a failure the ones it added are taken back
+ * and the old set stays; -E2BIG beyond XMIP6_PREFIX_LENS_MAX lengths),
+ * dp_prefix_forget() removes them all; both walk the map, a mobile
+ * router's registration only. dp_prefix_delete() removes one (gone already
+ * is fine). dp_prefix_lens_rebuild() lists exactly the lengths in use. dp_prefix_foreach() visits every entry, in map order, and stops at
  * the first non-zero return of @cb (returned). -EOPNOTSUPP (logged) when
  * the instance has no "prefixes" map; dp_prefix_foreach() visits nothing.
  */
@@ -243,6 +246,7 @@ int dp_prefix_set(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		  const struct xmip6_prefix_key *p, size_t n, __u32 flags);
 int dp_prefix_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa);
 int dp_prefix_delete(const struct xmip6_dp *dp, const struct xmip6_prefix_key *key);
+int dp_prefix_lens_rebuild(const struct xmip6_dp *dp);
 int dp_prefix_foreach(const struct xmip6_dp *dp, dp_prefix_cb cb, void *ctx);
 
 /*

@@ -69,6 +69,7 @@ enum dp_map {
 	DP_MAP_BINDING_CTR, /* optional, likewise */
 	DP_MAP_MR_PREFIXES, /* optional, likewise */
 	DP_MAP_PREFIXES,    /* optional, likewise */
+	DP_MAP_PREFIX_LENS, /* optional, likewise */
 	DP_MAP_COUNT,
 };
 

@@ -218,9 +218,10 @@ const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 	[DP_MAP_MR_PREFIXES] = {XMIP6_MAP_MR_PREFIXES, BPF_MAP_TYPE_LPM_TRIE,
 				sizeof(struct xmip6_mr_prefix_key), sizeof(struct in6_addr),
 				XMIP6_MR_PREFIXES_MAX, true},
-	[DP_MAP_PREFIXES] = {XMIP6_MAP_PREFIXES, BPF_MAP_TYPE_LPM_TRIE,
-			     sizeof(struct xmip6_prefix_key), sizeof(struct xmip6_prefix),
-			     XMIP6_PREFIXES_DEFAULT, true},
+	[DP_MAP_PREFIXES] = {XMIP6_MAP_PREFIXES, BPF_MAP_TYPE_HASH, sizeof(struct xmip6_prefix_key),
+			     sizeof(struct xmip6_prefix), XMIP6_PREFIXES_DEFAULT, true},
+	[DP_MAP_PREFIX_LENS] = {XMIP6_MAP_PREFIX_LENS, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+				sizeof(struct xmip6_prefix_lens), 1, true},
 };
 
 static int map_info_get(int fd, struct bpf_map_info *info)
@@ -346,6 +347,7 @@ static void map_fds(struct xmip6_dp *dp, int *fds[DP_MAP_COUNT])
 	fds[DP_MAP_BINDING_CTR] = &dp->binding_ctr_fd;
 	fds[DP_MAP_MR_PREFIXES] = &dp->mr_prefixes_fd;
 	fds[DP_MAP_PREFIXES] = &dp->prefixes_fd;
+	fds[DP_MAP_PREFIX_LENS] = &dp->prefix_lens_fd;
 }
 
 int dp_open(const char *pin_dir, struct xmip6_dp *dp)

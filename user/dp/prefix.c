@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * prefix.c - the home agent's Mobile Network Prefixes ("prefixes", an LPM
- * trie: headers/xmip6.h), NEMO Basic Support (RFC 3963): what a mobile
- * router registered, keyed by prefix, naming the router's home address.
+ * prefix.c - the home agent's Mobile Network Prefixes ("prefixes" and
+ * "prefix_lens": headers/xmip6.h), NEMO Basic Support (RFC 3963): what a
+ * mobile router registered, keyed by prefix, naming the router's home
+ * address, and the prefix lengths the data plane tries, longest first.
  *
- * A router has a handful of prefixes and the trie has no index by router:
- * replacing or removing a router's set walks the trie once. Only mobile
+ * A router has a handful of prefixes and the map has no index by router:
+ * replacing or removing a router's set walks the map once. Only mobile
  * routers' registrations do it (user/roles/ha_nemo.c), never a host's.
  */
 #include <errno.h>
@@ -19,11 +20,74 @@
 
 static int prefixes_check(const struct xmip6_dp *dp)
 {
-	if (dp->prefixes_fd >= 0)
+	if (dp->prefixes_fd >= 0 && dp->prefix_lens_fd >= 0)
 		return 0;
 	pr_err("this instance has no %s map (attached by an older xmip6?): re-attach it",
 	       XMIP6_MAP_PREFIXES);
 	return -EOPNOTSUPP;
+}
+
+/* @len into @l, kept unique and longest first; -E2BIG when it is full. */
+static int lens_merge(struct xmip6_prefix_lens *l, __u32 len)
+{
+	__u32 i, j;
+
+	for (i = 0; i < l->n && l->len[i] >= len; i++)
+		if (l->len[i] == len)
+			return 0;
+	if (l->n == XMIP6_PREFIX_LENS_MAX)
+		return -E2BIG;
+	for (j = l->n; j > i; j--)
+		l->len[j] = l->len[j - 1];
+	l->len[i] = len;
+	l->n++;
+	return 0;
+}
+
+static int lens_write(const struct xmip6_dp *dp, const struct xmip6_prefix_lens *l)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(dp->prefix_lens_fd, &zero, l, BPF_ANY) ? -errno : 0;
+}
+
+/* The lengths listed now with those of @p[0..n) added, written first: a
+ * new prefix is found as soon as its entry is in. */
+static int lens_add(const struct xmip6_dp *dp, const struct xmip6_prefix_key *p, size_t n)
+{
+	struct xmip6_prefix_lens l = {0}, was;
+	__u32 zero = 0;
+	size_t i;
+	int err = 0;
+
+	if (bpf_map_lookup_elem(dp->prefix_lens_fd, &zero, &l))
+		return -errno;
+	was = l;
+	for (i = 0; i < n && !err; i++)
+		err = lens_merge(&l, p[i].prefixlen);
+	if (err || !memcmp(&l, &was, sizeof(l)))
+		return err;
+	return lens_write(dp, &l);
+}
+
+int dp_prefix_lens_rebuild(const struct xmip6_dp *dp)
+{
+	struct xmip6_prefix_key key, *prev = NULL;
+	struct xmip6_prefix_lens l = {0};
+	int err = 0;
+
+	if (dp->prefixes_fd < 0 || dp->prefix_lens_fd < 0)
+		return 0;
+	while (!err && !bpf_map_get_next_key(dp->prefixes_fd, prev, &key)) {
+		prev = &key;
+		err = lens_merge(&l, key.prefixlen);
+	}
+	if (!err && errno != ENOENT)
+		err = -errno;
+	err = err ?: lens_write(dp, &l);
+	if (err)
+		pr_err("the prefix lengths in use: %s", strerror(-err));
+	return err;
 }
 
 static bool key_in(const struct xmip6_prefix_key *k, const struct xmip6_prefix_key *p, size_t n)
@@ -92,9 +156,12 @@ int dp_prefix_set(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	bool *added;
 	int err;
 
-	err = prefixes_check(dp);
-	if (err)
+	err = prefixes_check(dp) ?: lens_add(dp, p, n);
+	if (err) {
+		pr_err("prefixes of %s: %s%s", addr6_str(hoa, &b), strerror(-err),
+		       err == -E2BIG ? " (too many prefix lengths in use)" : "");
 		return err;
+	}
 	added = calloc(n ? n : 1, sizeof(*added));
 	if (!added)
 		return -ENOMEM;

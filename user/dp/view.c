@@ -103,7 +103,7 @@ static int prefix_cmp(const void *x, const void *y)
 
 /*
  * NEMO (headers/xmip6.h "prefixes"): the Mobile Network Prefixes of each
- * mobile router, "PREFIX/LEN" strings, gathered in one walk of the trie.
+ * mobile router, "PREFIX/LEN" strings, gathered in one walk of the map.
  */
 struct router_prefixes {
 	struct json_object *by_hoa; /* home address -> array */

@@ -145,6 +145,8 @@ static void prefix_sweep(struct daemon *d, prefix_keep_fn keep, const char *why)
 	else if (w.n)
 		pr_notice("%zu mobile network prefix(es) %s: removed", w.n, why);
 	free(w.key);
+	/* Lengths no prefix uses any more cost a lookup per packet: gone. */
+	dp_prefix_lens_rebuild(&d->dp);
 }
 
 /* Its router still has a router's binding. */
