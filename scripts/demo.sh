@@ -178,54 +178,8 @@ kill "$ping_pid" 2>/dev/null
 wait "$ping_pid" 2>/dev/null
 
 step "Per handover"
-"$XM_PYTHON" - "$XM_TMP/moves" "$XM_TMP/ping.txt" "$XM_TMP/mn.log" "$tcp_ok" <<'EOF'
-import re, sys
-moves = [l.split() for l in open(sys.argv[1])]
-pings = []
-for l in open(sys.argv[2]):
-    m = re.match(r"\[(\d+\.\d+)\].*icmp_seq=(\d+)", l)
-    if m:
-        pings.append((float(m.group(1)), int(m.group(2))))
-log = open(sys.argv[3]).read().splitlines()
-tcp = sys.argv[4]
-print("   %-3s %-10s %10s %12s %9s %16s %12s %9s" % ("#", "move", "detect ms", "register ms",
-      "RO ms", "interruption ms", "pings lost", "TCP up"))
-for i, (n, frm, to, t0, mark) in enumerate(moves):
-    t0 = float(t0)
-    t1 = float(moves[i + 1][3]) if i + 1 < len(moves) else t0 + 5
-    seg = log[int(mark):]
-    det = reg = "?"
-    ro = "-"
-    for l in seg:
-        m = re.search(r"route optimisation with \S+: bound via .* in (\d+) ms", l)
-        if m and ro == "-":
-            ro = m.group(1)
-        m = re.search(r"movement detected in (\d+) ms", l)
-        if m and det == "?":
-            det = m.group(1)
-        m = re.search(r"(?:registered \S+ via|deregistered from) .* in (\d+) ms", l)
-        if m and reg == "?":
-            reg = m.group(1)
-        if reg != "?" and (ro != "-" or to == "r1"):
-            break
-    # Replies in the window of this move: the longest gap, and the missing sequence numbers.
-    win = [p for p in pings if t0 - 0.5 <= p[0] < t1]
-    gap, lost = 0.0, 0
-    for a, b in zip(win, win[1:]):
-        if b[1] - a[1] > 1:
-            gap = max(gap, b[0] - a[0])
-            lost += b[1] - a[1] - 1
-    name = lambda r: "home" if r == "r1" else r.upper()
-    if to == "flap":
-        # Same link: no Binding Update expected.
-        move = "flap@" + frm
-        det = "no move" if reg == "?" else det
-        reg = "no BU" if reg == "?" else reg
-    else:
-        move = name(frm) + "->" + name(to)
-    print("   %-3s %-10s %10s %12s %9s %16.0f %12d %9s" % (n, move, det, reg, ro, gap * 1000,
-          lost, tcp))
-EOF
+"$XM_PYTHON" scripts/handover_table.py "$XM_TMP/moves" "$XM_TMP/ping.txt" "$XM_TMP/mn.log" \
+	--ro --tcp "$tcp_ok"
 say ""
 say "detect: from the link coming up to the Binding Update (RS, RA, kernel SLAAC);"
 say "register: Binding Update to the accepting Binding Acknowledgement;"

@@ -127,43 +127,5 @@ nemo_ping_start() {
 	XM_PIDS+=("$NEMO_PING")
 }
 
-# nemo_table MOVES PING LOG: per handover, from the moves file ("N FROM TO
-# T0 LOGLINE" a line), the ping output and the MR's log: detection and
-# registration times, the longest gap between ping replies, pings lost.
-nemo_table() {
-	"$XM_PYTHON" - "$@" <<'EOF'
-import re, sys
-moves = [l.split() for l in open(sys.argv[1])]
-pings = []
-for l in open(sys.argv[2]):
-    m = re.match(r"\[(\d+\.\d+)\] \d+ bytes from .*icmp_seq=(\d+)", l)
-    if m:
-        pings.append((float(m.group(1)), int(m.group(2))))
-log = open(sys.argv[3]).read().splitlines()
-name = lambda r: "home" if r == "r1" else r.upper()
-print("   %-3s %-10s %10s %12s %16s %11s" % ("#", "move", "detect ms", "register ms",
-      "interruption ms", "pings lost"))
-for i, (n, frm, to, t0, mark) in enumerate(moves):
-    t0 = float(t0)
-    t1 = float(moves[i + 1][3]) if i + 1 < len(moves) else t0 + 5
-    det = reg = "?"
-    for l in log[int(mark):]:
-        m = re.search(r"movement detected in (\d+) ms", l)
-        if m and det == "?":
-            det = m.group(1)
-        m = re.search(r"(?:registered \S+ via|deregistered from) .* in (\d+) ms", l)
-        if m and reg == "?":
-            reg = m.group(1)
-            break
-    win = [p for p in pings if t0 - 0.5 <= p[0] < t1]
-    gap, lost = 0.0, 0
-    for a, b in zip(win, win[1:]):
-        if b[1] - a[1] > 1:
-            gap = max(gap, b[0] - a[0])
-            lost += b[1] - a[1] - 1
-    print("   %-3s %-10s %10s %12s %16.0f %11d" % (n, name(frm) + "->" + name(to), det, reg,
-          gap * 1000, lost))
-    if not win:
-        print("   (no ping reply in this window)")
-EOF
-}
+# nemo_table MOVES PING LOG: the per-handover table (scripts/handover_table.py).
+nemo_table() { "$XM_PYTHON" scripts/handover_table.py "$@"; }
