@@ -34,19 +34,12 @@ KEY=00112233445566778899aabbccddeeff
 STREAM_BYTES=2400000 # paced at 120 kB/s: about 20 s
 MOVES="r3 r2 r3 r1"
 
-bul() { xm_dctl mn -j bul show | jget "d['bul'][0]$1"; }
 # The MN's Binding Update List entry for the CN: its state ("" if none).
 ro_state() {
 	xm_dctl mn -j bul show |
 		jget "next((e['state'] for e in d['bul'] if e.get('peer') == '$XM_CN_ADDR'), '')"
 }
 ro_bound() { [ "$(ro_state 2>/dev/null)" = bound ]; }
-dp_stat() { xm_dctl "$1" -j stats show | jget "d['dataplane']['$2']"; }
-state_is() { [ "$(bul "['state']" 2>/dev/null)" = "$1" ]; }
-coa_in() {
-	local c
-	c=$(bul "['care_of_addr']" 2>/dev/null) && state_is registered && [ "${c#"$1"}" != "$c" ]
-}
 rx_size() { stat -c %s "$XM_TMP/stream.rx" 2>/dev/null || echo 0; }
 rx_has_data() { [ "$(rx_size)" -gt 0 ]; }
 

@@ -46,6 +46,17 @@ demo_tcp_result() {
 	[ "$client_rc" = 0 ] && [ "$sent" = "$got" ] && tcp_ok=yes
 }
 
+# The moving node's (role mn) home entry in its Binding Update List: a key
+# of it; whether its state is @1; whether it is registered with a care-of
+# address starting with @1. A daemon's data-plane counter @2 of role @1.
+bul() { xm_dctl mn -j bul show | jget "d['bul'][0]$1"; }
+state_is() { [ "$(bul "['state']" 2>/dev/null)" = "$1" ]; }
+coa_in() {
+	local c
+	c=$(bul "['care_of_addr']" 2>/dev/null) && state_is registered && [ "${c#"$1"}" != "$c" ]
+}
+dp_stat() { xm_dctl "$1" -j stats show | jget "d['dataplane']['$2']"; }
+
 # demo_start PREFIX: root, the binaries and the tools the roaming demos use,
 # then xm_init with PREFIX for the namespaces' names.
 demo_start() {

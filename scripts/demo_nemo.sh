@@ -35,14 +35,6 @@ KEY=00112233445566778899aabbccddeeff
 STREAM_BYTES=2400000 # paced at 120 kB/s: about 20 s
 MOVES="r3 r2 r3 r1"
 
-bul() { xm_dctl mn -j bul show | jget "d['bul'][0]$1"; }
-state_is() { [ "$(bul "['state']" 2>/dev/null)" = "$1" ]; }
-coa_in() {
-	local c
-	c=$(bul "['care_of_addr']" 2>/dev/null) && state_is registered && [ "${c#"$1"}" != "$c" ]
-}
-dp_stat() { xm_dctl "$1" -j stats show | jget "d['dataplane']['$2']"; }
-
 demo_start "xmnemo$$-"
 
 step "Building the network (namespaces ${XM_PFX}*)"
