@@ -69,7 +69,7 @@ TEST_BINS   := $(addprefix $(BUILD)/selftests/,$(basename $(notdir $(TEST_SRCS))
 # order-only: they must exist before the first compile, which has no .d yet.
 DEPFLAGS = -MMD -MP -MF $@.d
 
-.PHONY: all install uninstall test-package FORCE test test-asan test-valgrind demo lint format clean bench fuzz fuzz-build
+.PHONY: all install uninstall test-package FORCE test test-asan test-valgrind demo demo-nemo lint format clean bench fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
@@ -197,9 +197,14 @@ fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/corpus/.stamp
 fuzz: fuzz-build
 	selftests/fuzz/run.sh $(FUZZ_TIME)
 
-# The README's main command: the demo in namespaces.
+# The README's main command: the demo in namespaces. Then it names the
+# second one, a vehicle network behind a mobile router (NEMO, docs/nemo.md).
 demo: all
 	scripts/demo.sh
+	@echo "A network on the move (NEMO, RFC 3963): make demo-nemo"
+
+demo-nemo: all
+	scripts/demo_nemo.sh
 
 # Benchmarks: root, namespaces only, not part of `make test`.
 bench: all $(BUILD)/bench/xmbench $(BUILD)/bench/xmreg

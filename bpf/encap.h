@@ -145,7 +145,9 @@ static __always_inline __u32 tc_l3_segment_len(struct __sk_buff *skb, struct ipv
  * TC: encapsulates towards the other end of @b's tunnel; @dir says which
  * end we are. A packet that will not fit the tunnel (the route's MTU, or
  * the tunnel MTU learnt from Packet Too Big) is answered with Packet Too
- * Big looped to the local sender instead.
+ * Big looped to the local sender instead. Counted in @b's per-binding
+ * counters (its slot, bctr.h): a mobile router's network's packets in the
+ * router's.
  */
 static __always_inline int tc_encap(struct __sk_buff *skb, const struct xmip6_binding_fwd *b,
 				    enum tc_dir dir)

@@ -8,7 +8,8 @@
  *                 tunnelled packets from the registered care-of address.
  *   tc_ha_egress  home agent egress: tunnel packets the HA itself sends (or
  *                 the stack forwards) to a registered home address.
- *   xdp_mn        mobile node ingress: decapsulate packets from its HA.
+ *   xdp_mn        mobile node ingress: decapsulate packets from its HA (for
+ *                 a mobile router, those for its mobile networks too).
  *   tc_mn_egress  mobile node egress: reverse-tunnel packets sourced from
  *                 the home address to the HA while away from home, or, for
  *                 a route-optimised correspondent, send them from the CoA
@@ -42,6 +43,7 @@
  *   hao.h       Home Address options without a binding, to the daemon
  *   nemo.h      HA: mobile routers' Mobile Network Prefixes (RFC 3963)
  *   ha.h, mn.h, cn.h  the role-specific stages
+ *   mr.h        a mobile router's networks through the mobile node's tunnel
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -59,6 +61,7 @@
 #include "pmtu.h"
 #include "ha.h"
 #include "mn.h"
+#include "mr.h"
 #include "cn.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -159,7 +162,7 @@ int xdp_mn(struct xdp_md *ctx)
 		return VERDICT(XDP_DROP, rx_malformed);
 	b = binding_lookup(&inner->daddr);
 	if (!b)
-		return VERDICT(XDP_PASS, rx_no_binding);
+		return xdp_mr_decap(ctx, outer, inner);
 	if (!addr_equal(&outer->saddr, &b->ha_addr) || !addr_equal(&outer->daddr, &b->care_of_addr))
 		return VERDICT(XDP_DROP, mn_tunnel_bad_src);
 
@@ -293,10 +296,11 @@ static __always_inline struct ipv6hdr *tc_ipv6(struct __sk_buff *skb)
  * not global unicast leaves as it is too (RFC 4291 section 2.5.6: a link-
  * local source never leaves its link; 2.7: no multicast source).
  * Returns that verdict, or -1 with *@bp the live binding of the packet's
- * source (@by_src: MN) or destination.
+ * source (@by_src: MN) or destination. With @mr (MN), a source in a mobile
+ * network of ours has the binding that carries it (mr.h), and @mr says so.
  */
 static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src,
-				    struct xmip6_binding_fwd **bp)
+				    struct xmip6_binding_fwd **bp, struct mr_hit *mr)
 {
 	struct ipv6hdr *ip6;
 	bool global_src;
@@ -309,6 +313,8 @@ static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src,
 	if (!ip6 || !addr_is_global_unicast(&ip6->daddr))
 		return VERDICT(TC_ACT_OK, tc_pass);
 	*bp = binding_lookup(by_src ? &ip6->saddr : &ip6->daddr);
+	if (!*bp && mr)
+		*bp = mr_binding(&ip6->saddr, mr);
 	if (!*bp)
 		return VERDICT(TC_ACT_OK, tc_pass);
 	/* Read now: tc_is_nd() may pull data, which invalidates ip6. */
@@ -333,7 +339,7 @@ int tc_ha_egress(struct __sk_buff *skb)
 	struct xmip6_binding_fwd *b = NULL;
 	int verdict;
 
-	verdict = tc_bound(skb, false, &b);
+	verdict = tc_bound(skb, false, &b, NULL);
 	if (verdict >= 0 || !b)
 		return verdict;
 	return tc_encap(skb, b, TC_DIR_HA);
@@ -343,12 +349,19 @@ SEC("tc")
 int tc_mn_egress(struct __sk_buff *skb)
 {
 	struct xmip6_binding_fwd *b = NULL;
+	struct mr_hit mr = {};
 	struct xmip6_config *cfg;
 	int verdict;
 
-	verdict = tc_bound(skb, true, &b);
+	verdict = tc_bound(skb, true, &b, &mr);
 	if (verdict >= 0 || !b)
 		return verdict;
+	if (mr.hit) {
+		/* RFC 3963 section 5.6: a mobile network's packet, always
+		 * reverse-tunnelled (no route optimisation for its hosts). */
+		STAT_INC(mr_encap);
+		return tc_encap(skb, b, TC_DIR_MN);
+	}
 	/* Route optimisation only when the daemon's policy turned it on:
 	 * otherwise not even a lookup more per packet. */
 	cfg = config_get();
@@ -366,7 +379,7 @@ int tc_cn_egress(struct __sk_buff *skb)
 	struct xmip6_binding_fwd *b = NULL;
 	int verdict;
 
-	verdict = tc_bound(skb, false, &b);
+	verdict = tc_bound(skb, false, &b, NULL);
 	if (verdict >= 0 || !b)
 		return verdict;
 	return tc_cn_rh2(skb, b);

@@ -28,6 +28,7 @@
 #define XMIP6_MAP_NEXTHOPS     "nexthops"
 #define XMIP6_MAP_NH_STATE     "nh_state"
 #define XMIP6_MAP_BINDING_CTR  "binding_ctr"
+#define XMIP6_MAP_MR_PREFIXES  "mr_prefixes"
 #define XMIP6_MAP_PREFIXES     "prefixes"
 #define XMIP6_MAP_PREFIX_LENS  "prefix_lens"
 #define XMIP6_MAP_BINDING_SLOT "binding_slots"
@@ -346,6 +347,23 @@ static inline __u32 xmip6_nh_slot(const struct in6_addr *src, const struct in6_a
 /* The programs were loaded without per-binding counters (bpf/bctr.h
  * cfg_binding_counters 0): set or cleared by every attach, as loaded. */
 #define XMIP6_CFG_F_NO_BCTR 0x8
+#define XMIP6_CFG_F_MR	    0x80 /* MN: a mobile router, "mr_prefixes" (below) forwarded */
+
+/*
+ * MN as a mobile router (RFC 3963): "mr_prefixes" (LPM trie) maps each
+ * Mobile Network Prefix behind it to the home address whose binding
+ * carries it, written by the daemon at start (roles/mr.c). With
+ * XMIP6_CFG_F_MR set, TC egress reverse-tunnels a forwarded packet whose
+ * source lies in one of them (section 5.6), and XDP decapsulates a packet
+ * from the home agent whose inner destination does (section 5.6), both
+ * through that home address's binding, as for the router's own packets.
+ */
+#define XMIP6_MR_PREFIXES_MAX 64
+
+struct xmip6_mr_prefix_key {
+	__u32 prefixlen; /* LPM trie: bits of prefix that count */
+	struct in6_addr prefix;
+};
 
 /*
  * HA: "admit" (hash, key struct in6_addr, value __u8, unused): the home
@@ -480,6 +498,8 @@ struct xmip6_signal {
 	X(ha_mps_daemon, "HA: Mobile Prefix Solicitation with its HAO handed up (+ sig_*)")  \
 	X(ha_hao_unbound, "HA: Home Address option to the HA without binding, dropped")      \
 	X(mn_hao_unbound, "MN: Home Address option without binding, dropped (BE 1)")         \
+	X(mr_encap, "MR: packets from a mobile network reverse-tunnelled to the HA")         \
+	X(mr_decap, "MR: packets for a mobile network decapsulated, to the kernel")          \
 	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled") \
 	X(nh_miss, "next-hop cache: missed or stale, the route looked up (bpf_fib_lookup)")  \
 	X(nh_fill, "next-hop cache: slots filled from a route lookup")                       \

@@ -13,21 +13,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=scripts/topology.sh
 . scripts/topology.sh
-
-if [ -t 1 ]; then
-	B=$(printf '\033[1m')
-	N=$(printf '\033[0m')
-else
-	B=
-	N=
-fi
-
-step() {
-	echo
-	echo "${B}== $*${N}"
-}
-
-say() { echo "   $*"; }
+# shellcheck source=scripts/demo_lib.sh
+. scripts/demo_lib.sh
 
 # run ROLE CMD...: show the command, then run it in the role's namespace.
 run() {

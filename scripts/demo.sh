@@ -27,56 +27,23 @@ cd "$(dirname "$0")/.." || exit 1
 XM_TOPO=roam
 # shellcheck source=scripts/topology.sh
 . scripts/topology.sh
-
-if [ -t 1 ]; then
-	B=$(printf '\033[1m')
-	N=$(printf '\033[0m')
-else
-	B=
-	N=
-fi
-
-step() {
-	echo
-	echo "${B}== $*${N}"
-}
-
-say() { echo "   $*"; }
-
-fail() {
-	echo "demo failed: $*" >&2
-	for f in "$XM_TMP"/mn.log "$XM_TMP"/ha.log; do
-		[ -f "$f" ] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }
-	done
-	exit 1
-}
+# shellcheck source=scripts/demo_lib.sh
+. scripts/demo_lib.sh
 
 KEY=00112233445566778899aabbccddeeff
 STREAM_BYTES=2400000 # paced at 120 kB/s: about 20 s
 MOVES="r3 r2 r3 r1"
 
-bul() { xm_dctl mn -j bul show | jget "d['bul'][0]$1"; }
 # The MN's Binding Update List entry for the CN: its state ("" if none).
 ro_state() {
 	xm_dctl mn -j bul show |
 		jget "next((e['state'] for e in d['bul'] if e.get('peer') == '$XM_CN_ADDR'), '')"
 }
 ro_bound() { [ "$(ro_state 2>/dev/null)" = bound ]; }
-dp_stat() { xm_dctl "$1" -j stats show | jget "d['dataplane']['$2']"; }
-state_is() { [ "$(bul "['state']" 2>/dev/null)" = "$1" ]; }
-coa_in() {
-	local c
-	c=$(bul "['care_of_addr']" 2>/dev/null) && state_is registered && [ "${c#"$1"}" != "$c" ]
-}
 rx_size() { stat -c %s "$XM_TMP/stream.rx" 2>/dev/null || echo 0; }
 rx_has_data() { [ "$(rx_size)" -gt 0 ]; }
 
-[ "$(id -u)" -eq 0 ] || fail "run as root (namespaces, BPF)"
-[ -x "$XM_CTL_BIN" ] && [ -x "$XM_D_BIN" ] || fail "xmip6ctl/xmip6d missing: run make"
-for tool in bpftool ethtool socat radvd ping; do
-	command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/install-deps.sh)"
-done
-xm_init "xmdemo$$-"
+demo_start "xmdemo$$-"
 
 step "Building the network (namespaces ${XM_PFX}*)"
 cat <<EOF
@@ -199,66 +166,13 @@ else
 fi
 
 step "Waiting for the TCP stream to end"
-xm_wait_pid "$client" 60
-client_rc=$?
-xm_wait_pid "$server" 10
+demo_tcp_result "$client" "$server"
 kill "$ping_pid" 2>/dev/null
 wait "$ping_pid" 2>/dev/null
-sent=$(sha256sum <"$XM_TMP/stream.data" | cut -c1-16)
-got=$(sha256sum <"$XM_TMP/stream.rx" | cut -c1-16)
-bytes=$(rx_size)
-tcp_ok=no
-[ "$client_rc" = 0 ] && [ "$sent" = "$got" ] && tcp_ok=yes
 
 step "Per handover"
-"$XM_PYTHON" - "$XM_TMP/moves" "$XM_TMP/ping.txt" "$XM_TMP/mn.log" "$tcp_ok" <<'EOF'
-import re, sys
-moves = [l.split() for l in open(sys.argv[1])]
-pings = []
-for l in open(sys.argv[2]):
-    m = re.match(r"\[(\d+\.\d+)\].*icmp_seq=(\d+)", l)
-    if m:
-        pings.append((float(m.group(1)), int(m.group(2))))
-log = open(sys.argv[3]).read().splitlines()
-tcp = sys.argv[4]
-print("   %-3s %-10s %10s %12s %9s %16s %12s %9s" % ("#", "move", "detect ms", "register ms",
-      "RO ms", "interruption ms", "pings lost", "TCP up"))
-for i, (n, frm, to, t0, mark) in enumerate(moves):
-    t0 = float(t0)
-    t1 = float(moves[i + 1][3]) if i + 1 < len(moves) else t0 + 5
-    seg = log[int(mark):]
-    det = reg = "?"
-    ro = "-"
-    for l in seg:
-        m = re.search(r"route optimisation with \S+: bound via .* in (\d+) ms", l)
-        if m and ro == "-":
-            ro = m.group(1)
-        m = re.search(r"movement detected in (\d+) ms", l)
-        if m and det == "?":
-            det = m.group(1)
-        m = re.search(r"(?:registered \S+ via|deregistered from) .* in (\d+) ms", l)
-        if m and reg == "?":
-            reg = m.group(1)
-        if reg != "?" and (ro != "-" or to == "r1"):
-            break
-    # Replies in the window of this move: the longest gap, and the missing sequence numbers.
-    win = [p for p in pings if t0 - 0.5 <= p[0] < t1]
-    gap, lost = 0.0, 0
-    for a, b in zip(win, win[1:]):
-        if b[1] - a[1] > 1:
-            gap = max(gap, b[0] - a[0])
-            lost += b[1] - a[1] - 1
-    name = lambda r: "home" if r == "r1" else r.upper()
-    if to == "flap":
-        # Same link: no Binding Update expected.
-        move = "flap@" + frm
-        det = "no move" if reg == "?" else det
-        reg = "no BU" if reg == "?" else reg
-    else:
-        move = name(frm) + "->" + name(to)
-    print("   %-3s %-10s %10s %12s %9s %16.0f %12d %9s" % (n, move, det, reg, ro, gap * 1000,
-          lost, tcp))
-EOF
+"$XM_PYTHON" scripts/handover_table.py "$XM_TMP/moves" "$XM_TMP/ping.txt" "$XM_TMP/mn.log" \
+	--ro --tcp "$tcp_ok"
 say ""
 say "detect: from the link coming up to the Binding Update (RS, RA, kernel SLAAC);"
 say "register: Binding Update to the accepting Binding Acknowledgement;"

@@ -207,17 +207,19 @@ xm_tcp_check() {
 	[ "$want" = "$got" ]
 }
 
-# xm_tcp_stream_start BYTES: a TCP stream of BYTES random octets from the CN
-# to XM_HOA:5001, paced (12,000 octets every 100 ms) so that it lasts across
-# moves; succeeds once data arrives. xm_tcp_stream_done: both ends finished
-# (60 s at most) and the sha256 of what arrived is that of what was sent.
+# xm_tcp_stream_start BYTES [ROLE ADDR]: a TCP stream of BYTES random octets
+# from the CN to ADDR:5001 in ROLE's namespace (default: the MN's XM_HOA),
+# paced (12,000 octets every 100 ms) so that it lasts across moves; succeeds
+# once data arrives. xm_tcp_stream_done: both ends finished (60 s at most)
+# and the sha256 of what arrived is that of what was sent.
 xm_tcp_stream_start() {
+	local role=${2:-mn} addr=${3:-$XM_HOA}
 	XM_TCP_BYTES=$1
 	head -c "$XM_TCP_BYTES" /dev/urandom >"$XM_TMP/stream.data"
-	xm_bg mn timeout 90 socat -u "TCP6-LISTEN:5001,bind=[$XM_HOA],reuseaddr" \
+	xm_bg "$role" timeout 90 socat -u "TCP6-LISTEN:5001,bind=[$addr],reuseaddr" \
 		"CREATE:$XM_TMP/stream.rx"
 	XM_TCP_SERVER=$XM_LAST_PID
-	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hltn 'sport = :5001' | grep -q ." ||
+	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns "$role")' ss -Hltn 'sport = :5001' | grep -q ." ||
 		return 1
 	# (A background job's stdin is /dev/null: the script goes into a file.)
 	cat >"$XM_TMP/sender.py" <<'EOF'
@@ -232,7 +234,7 @@ s.shutdown(socket.SHUT_WR)
 s.recv(1)
 s.close()
 EOF
-	xm_bg cn timeout 90 "$XM_PYTHON" "$XM_TMP/sender.py" "$XM_TMP/stream.data" "$XM_HOA"
+	xm_bg cn timeout 90 "$XM_PYTHON" "$XM_TMP/sender.py" "$XM_TMP/stream.data" "$addr"
 	XM_TCP_CLIENT=$XM_LAST_PID
 	xm_retry 50 0.1 test -s "$XM_TMP/stream.rx"
 }
@@ -269,7 +271,8 @@ jget() {
 # $XM_TMP/mn.conf for the rig's home agent (home link, one mobile node) and
 # mobile node (home address XM_HOA, interface XM_MN_IF), sharing the MN-HA
 # key KEY (hex). MN_SETTINGS go into the mobile-node group as they are.
-# XM_HA_EXTRA_IFS: more interfaces (names in the HA's namespace) for the HA.
+# XM_HA_EXTRA_IFS: more interfaces (names in the HA's namespace) for the HA;
+# XM_HA_ENTRY: more settings for the MN's entry at the HA.
 xm_write_confs() {
 	local key=$1 level=${2:-info} extra=${3:-} ifs="\"$XM_HA_IF\"" i
 	for i in ${XM_HA_EXTRA_IFS:-}; do
@@ -286,7 +289,7 @@ home-agent = {
   home-prefix = "$XM_HOME_PREFIX";
   interfaces = [ $ifs ];
   home-link = "$XM_HA_IF";
-  mobile-nodes = ( { home-address = "$XM_HOA"; spi = 256; key = "$key"; } );
+  mobile-nodes = ( { home-address = "$XM_HOA"; spi = 256; key = "$key"; ${XM_HA_ENTRY:-} } );
 };
 EOF
 		cat >"$XM_TMP/mn.conf" <<EOF

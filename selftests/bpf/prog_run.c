@@ -42,6 +42,7 @@
  *     "peers": [{"home": "..", "peer": "..",           optional: "peers" entries
  *                "first_seen_ago_ms": 5000, "last_seen_ago_ms": 100, "packets": 3}],
  *     "prefixes": [{"prefix": "2001:db8:100::/56", "home": ".."}],  optional (NEMO)
+ *     "mr_prefixes": [{"prefix": "2001:db8:50::/64", "home": ".."}],  optional (NEMO, MR)
  *     ...]
  *
  * Before each fixture the bindings, config, stats, next-hop cache and ICMP
@@ -348,6 +349,46 @@ static void lens_add(struct xmip6_prefix_lens *l, __u32 len)
 	l->n++;
 }
 
+/* One {"prefix": "ADDR/LEN", "home": ADDR} of "prefixes" or "mr_prefixes". */
+static int prefix_entry(json_object *o, struct xmip6_prefix_key *key, struct in6_addr *home)
+{
+	char buf[INET6_ADDRSTRLEN + 4], *slash;
+	json_object *jp;
+
+	if (!json_object_object_get_ex(o, "prefix", &jp) || jaddr(o, "home", home))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", json_object_get_string(jp));
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	key->prefixlen = atoi(slash + 1);
+	return inet_pton(AF_INET6, buf, &key->prefix) == 1 ? 0 : -EINVAL;
+}
+
+/* "mr_prefixes" (a mobile router's, bpf/mr.h): the same list, an LPM trie. */
+static int mr_prefixes_setup(struct xmip6 *skel, json_object *fx)
+{
+	json_object *arr;
+	size_t i;
+
+	if (!json_object_object_get_ex(fx, "mr_prefixes", &arr))
+		return 0;
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		struct xmip6_mr_prefix_key key = {};
+		struct xmip6_prefix_key pk = {};
+		struct in6_addr home;
+
+		if (prefix_entry(json_object_array_get_idx(arr, i), &pk, &home))
+			return -EINVAL;
+		key.prefixlen = pk.prefixlen;
+		key.prefix = pk.prefix;
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.mr_prefixes), &key, &home, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 /* "prefixes" (NEMO): [{"prefix": "ADDR/LEN", "home": ADDR}, ...], and the
  * lengths they use in "prefix_lens" (none without). */
 static int prefixes_setup(struct xmip6 *skel, json_object *fx)
@@ -363,21 +404,10 @@ static int prefixes_setup(struct xmip6 *skel, json_object *fx)
 			       ? -errno
 			       : 0;
 	for (i = 0; i < json_object_array_length(arr); i++) {
-		json_object *o = json_object_array_get_idx(arr, i), *jp;
 		struct xmip6_prefix_key key = {};
 		struct xmip6_prefix val = {};
-		char buf[INET6_ADDRSTRLEN + 4], *slash;
 
-		if (!json_object_object_get_ex(o, "prefix", &jp) ||
-		    jaddr(o, "home", &val.home_addr))
-			return -EINVAL;
-		snprintf(buf, sizeof(buf), "%s", json_object_get_string(jp));
-		slash = strchr(buf, '/');
-		if (!slash)
-			return -EINVAL;
-		*slash = '\0';
-		key.prefixlen = atoi(slash + 1);
-		if (inet_pton(AF_INET6, buf, &key.prefix) != 1)
+		if (prefix_entry(json_object_array_get_idx(arr, i), &key, &val.home_addr))
 			return -EINVAL;
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.prefixes), &key, &val, BPF_ANY))
 			return -errno;
@@ -424,8 +454,9 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	err = map_clear(skel->maps.bindings) ?: map_clear(skel->maps.binding_ctl) ?:
 	      map_clear(skel->maps.ro) ?:
 	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?:
-	      map_clear(skel->maps.prefixes) ?: ro_setup(skel, fx) ?:
-	      peers_setup(skel, fx) ?: admit_setup(skel, fx) ?: prefixes_setup(skel, fx);
+	      map_clear(skel->maps.prefixes) ?: map_clear(skel->maps.mr_prefixes) ?:
+	      ro_setup(skel, fx) ?: peers_setup(skel, fx) ?: admit_setup(skel, fx) ?:
+	      prefixes_setup(skel, fx) ?: mr_prefixes_setup(skel, fx);
 	if (!err)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)

@@ -89,6 +89,7 @@ TC_NAMES = {-1: "TC_ACT_UNSPEC", 0: "TC_ACT_OK", 2: "TC_ACT_SHOT", 7: "TC_ACT_RE
 
 ROLE_HA, ROLE_MN = 1, 2
 CFG_F_SIGNAL = 0x1  # XMIP6_CFG_F_SIGNAL
+CFG_F_MR = 0x80  # XMIP6_CFG_F_MR
 CFG_F_ADMIT = 0x4  # XMIP6_CFG_F_ADMIT
 SIG_UNLISTED_BURST = 50  # XMIP6_SIG_UNLISTED_BURST
 SIGNAL_F_TUNNELLED = 0x1  # XMIP6_SIGNAL_F_TUNNELLED
@@ -362,7 +363,7 @@ class Fx:
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
                  learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0,
                  admit=None, nh_gen=0, runs=1, nh_keep=False, ctr=None, nh_flags=0,
-                 prefixes=None):
+                 prefixes=None, mr_prefixes=None):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -390,6 +391,7 @@ class Fx:
         self.ctr_none = False  # not even an entry of zeros in "binding_ctr"
         self.nh_flags = nh_flags
         self.prefixes = prefixes
+        self.mr_prefixes = mr_prefixes
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -418,6 +420,8 @@ class Fx:
             d["nh_flags"] = self.nh_flags
         if self.prefixes is not None:
             d["prefixes"] = [{"prefix": p, "home": h} for p, h in self.prefixes]
+        if self.mr_prefixes is not None:
+            d["mr_prefixes"] = [{"prefix": p, "home": h} for p, h in self.mr_prefixes]
         return d
 
 
@@ -854,6 +858,59 @@ def xdp_mn_fixtures():
     f = bytes(Ether(src=MAC_PEER, dst=MAC_A0) / IP(src="192.0.2.1", dst="192.0.2.2"))
     fx.append(Fx("xdp_mn: IPv4: XDP_PASS untouched", "xdp_mn", f, XDP_PASS,
                  {"rx_not_ipv6": 1}, **M))
+    return fx
+
+
+# ---- a mobile router (RFC 3963): its networks through the MN's tunnel (bpf/mr.h)
+
+MR_NET = "2001:db8:50::/64"
+MR_HOST = "2001:db8:50::77"
+
+
+def mr_fixtures():
+    """xdp_mn decapsulates for a host in a Mobile Network Prefix, tc_mn_egress
+    reverse-tunnels what such a host sends; both only with XMIP6_CFG_F_MR and
+    the router's binding, counted on the router's home address."""
+    fx = []
+    mr_cfg = dict(MN_CONFIG, flags=CFG_F_MR)
+    R = dict(bindings=MN_BINDINGS, config=mr_cfg, mr_prefixes=[(MR_NET, HOA)])
+
+    def tun(inner, src=MN_HA, dst=MN_COA):
+        return frame(IPv6(src=src, dst=dst, nh=41, hlim=50) / inner)
+
+    inner = udp_packet(CN, MR_HOST, hlim=40, fl=0x77)
+    n = len(bytes(inner))
+    fx.append(Fx("xdp_mn MR: tunnel from our HA for a host in our prefix: decapsulated, "
+                 "XDP_PASS for the kernel to forward", "xdp_mn", tun(inner), XDP_PASS,
+                 {"mr_decap": 1}, decap(bytes(inner), MAC_PEER, MAC_A0),
+                 ctr={HOA: (1, n, 0, 0)}, **R))
+    fx.append(Fx("xdp_mn MR: the same without XMIP6_CFG_F_MR (a mobile node): XDP_PASS untouched",
+                 "xdp_mn", tun(inner), XDP_PASS, {"rx_no_binding": 1}, bindings=MN_BINDINGS,
+                 config=MN_CONFIG, mr_prefixes=[(MR_NET, HOA)]))
+    fx.append(Fx("xdp_mn MR: tunnel for a host in our prefix from another source: XDP_DROP",
+                 "xdp_mn", tun(inner, src="2001:db8:a::66"), XDP_DROP,
+                 {"mn_tunnel_bad_src": 1}, None, **R))
+    fx.append(Fx("xdp_mn MR: tunnel for an address in no prefix: XDP_PASS untouched",
+                 "xdp_mn", tun(udp_packet(CN, "2001:db8:51::1")), XDP_PASS,
+                 {"rx_no_binding": 1}, **R))
+    fx.append(Fx("xdp_mn MR: our binding expired (at home): XDP_PASS untouched",
+                 "xdp_mn", tun(inner), XDP_PASS, {"rx_no_binding": 1, "expired_binding": 1},
+                 bindings=[B(HOA, MN_COA, MN_HA, expires_in_ms=-2000)], config=mr_cfg,
+                 mr_prefixes=[(MR_NET, HOA)]))
+
+    inner = udp_packet(MR_HOST, CN, hlim=63, tc=0x28, fl=0x12345)
+    f = frame(inner, src=MAC_A0, dst=MAC_OLD)
+    exp = encap(bytes(inner), MN_COA, MN_HA, 0x28, 0x12345, MAC_A0, MAC_NH_A)
+    fx.append(Fx("tc_mn_egress MR: forwarded from a host in our prefix: reverse-tunnelled "
+                 "CoA -> HA, TC_ACT_OK", "tc_mn_egress", f, TC_ACT_OK,
+                 {"mr_encap": 1, "mn_encap": 1}, exp, ctr={HOA: (0, 0, 1, len(bytes(inner)))},
+                 **R))
+    fx.append(Fx("tc_mn_egress MR: the same without XMIP6_CFG_F_MR: TC_ACT_OK untouched",
+                 "tc_mn_egress", f, TC_ACT_OK, {"tc_pass": 1}, bindings=MN_BINDINGS,
+                 config=MN_CONFIG, mr_prefixes=[(MR_NET, HOA)]))
+    f = frame(udp_packet("2001:db8:51::1", CN), src=MAC_A0, dst=MAC_OLD)
+    fx.append(Fx("tc_mn_egress MR: from an address in no prefix: TC_ACT_OK untouched",
+                 "tc_mn_egress", f, TC_ACT_OK, {"tc_pass": 1}, **R))
     return fx
 
 
@@ -2154,7 +2211,7 @@ def main():
                 hao_unbound_fixtures() + mps_fixtures())
     fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures() + \
         nh_src_free_fixtures()
-    fixtures += bctr_fixtures() + bctr_slot_fixtures() + nemo_fixtures()
+    fixtures += bctr_fixtures() + bctr_slot_fixtures() + nemo_fixtures() + mr_fixtures()
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)

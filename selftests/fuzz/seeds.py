@@ -116,6 +116,12 @@ def config_seeds():
                   '    care-of-filter = [ "2001:db8:20::/48", "::/0" ]; max-lifetime = 60; },\n'
                   '  { home-address = "2001:db8:1::101"; spi = 257; key-length = 20; },\n'
                   '  { home-address = "2001:db8:1::102"; }\n );\n};\n' % key,
+        "mr_all": 'mobile-router = {\n home-address = "2001:db8:1::100";'
+                  ' home-agent = "2001:db8:1::a"; interfaces = [ "eth0", "wwan0" ];\n'
+                  ' spi = 256; key = "%s"; max-timeout = 8;\n'
+                  ' mobile-networks = ( { interface = "lan0"; prefix = "2001:db8:50::/64"; },\n'
+                  '  { interface = "lan1"; prefix = "2001:db8:51:8000::/49"; } );\n'
+                  ' mode = "implicit";\n};\n' % key,
         "cn_all": 'correspondent-node = { interfaces = [ "eth0" ]; max-lifetime = 12;'
                   ' max-bindings = 10; nonce-interval = 1; nonce-lifetime = 3; kcn-interval = 0;'
                   ' refresh-request = false; refresh-before = 6; xdp-mode = "generic"; };\n',

@@ -110,6 +110,13 @@ static void write_conf(const char *name, const char *text)
 #define MN1 "{ home-address = \"2001:db8:1::100\"; spi = 256; key = \"" K16 "\"; }"
 #define MN2 "{ home-address = \"2001:db8:1::101\"; spi = 257; key = \"" K16 "\"; }"
 
+#define MR_BASE                                   \
+	"mobile-router = {\n"                     \
+	"\thome-address = \"2001:db8:1::100\";\n" \
+	"\thome-agent = \"2001:db8:1::a\";\n"     \
+	"\tinterfaces = [ \"wlan0\" ];\n"
+#define MR_NET "\tmobile-networks = ( { interface = \"lan0\"; prefix = \"2001:db8:50::/64\"; } );\n"
+
 #define OK (-1) /* line: the case loads */
 
 struct tcase {
@@ -316,6 +323,25 @@ static bool chk_hex_int(const struct xmip6d_config *c)
 /* Lines 1-2 of the correspondent-node cases; the next setting is on line 3. */
 #define CN_BASE "correspondent-node = {\n\tinterfaces = [ \"eth0\" ];\n"
 
+/* RFC 3963: the mobile router is the mobile node's settings plus its networks. */
+static bool chk_mr(const struct xmip6d_config *c)
+{
+	EXPECT(c->has_mr && !c->has_mn && !c->has_ha && !c->has_cn);
+	EXPECT(c->mn.n_interfaces == 1 && !strcmp(c->mn.interfaces[0], "wlan0"));
+	EXPECT(c->mn.mr_mode == CONFIG_MR_EXPLICIT);
+	EXPECT(c->mn.n_mr_nets == 2);
+	EXPECT(!strcmp(c->mn.mr_nets[0].interface, "lan0") && c->mn.mr_nets[0].prefix.len == 64);
+	EXPECT(!strcmp(c->mn.mr_nets[1].interface, "lan1") && c->mn.mr_nets[1].prefix.len == 56);
+	EXPECT(c->mn.mr_nets[1].prefix.addr.s6_addr[5] == 0x51);
+	return true;
+}
+
+static bool chk_mr_implicit(const struct xmip6d_config *c)
+{
+	EXPECT(c->has_mr && c->mn.mr_mode == CONFIG_MR_IMPLICIT && c->mn.n_mr_nets == 1);
+	return true;
+}
+
 static bool chk_cn_defaults(const struct xmip6d_config *c)
 {
 	EXPECT(c->has_cn && !c->has_ha && !c->has_mn);
@@ -498,6 +524,45 @@ static const struct tcase cases[] = {
 	{"correspondent-node refused", MN_BASE "};\ncorrespondent-node = { };\n", 6,
 	 "correspondent-node: a file configures one role", NULL, NULL},
 	{"correspondent node, defaults", CN_BASE "};\n", OK, NULL, NULL, chk_cn_defaults},
+
+	/* ---- mobile-router (RFC 3963) ---- */
+	{"mobile router, two networks, explicit by default",
+	 MR_BASE
+	 "\tmobile-networks = (\n\t\t{ interface = \"lan0\"; prefix = \"2001:db8:50::/64\"; },\n"
+	 "\t\t{ interface = \"lan1\"; prefix = \"2001:db8:51::/56\"; }\n\t);\n};\n",
+	 OK, NULL, NULL, chk_mr},
+	{"mobile router, implicit", MR_BASE MR_NET "\tmode = \"implicit\";\n};\n", OK, NULL, NULL,
+	 chk_mr_implicit},
+	{"mobile router without mobile-networks", MR_BASE "};\n", 1,
+	 "mobile-router.mobile-networks: missing; required", NULL, NULL},
+	{"mobile router, mode a typo", MR_BASE MR_NET "\tmode = \"explict\";\n};\n", 6,
+	 "mobile-router.mode: \"explict\" is not allowed; use one of explicit, implicit", NULL,
+	 NULL},
+	{"mobile router, ingress is a roaming interface",
+	 MR_BASE
+	 "\tmobile-networks = (\n\t\t{ interface = \"wlan0\"; prefix = \"2001:db8:50::/64\"; }\n"
+	 "\t);\n};\n",
+	 6, "mobile-networks[0].interface: \"wlan0\" is one of interfaces", NULL, NULL},
+	{"mobile router, overlapping prefixes",
+	 MR_BASE
+	 "\tmobile-networks = (\n\t\t{ interface = \"lan0\"; prefix = \"2001:db8:50::/48\"; },\n"
+	 "\t\t{ interface = \"lan1\"; prefix = \"2001:db8:50:7::/64\"; }\n\t);\n};\n",
+	 7, "mobile-networks[1].prefix: 2001:db8:50:7::/64 overlaps mobile-networks[0]'s", NULL,
+	 NULL},
+	{"mobile router, prefix on the home link",
+	 MR_BASE
+	 "\tmobile-networks = (\n\t\t{ interface = \"lan0\"; prefix = \"2001:db8:1::/64\"; }\n"
+	 "\t);\n};\n",
+	 6, "mobile-networks[0].prefix: 2001:db8:1::/64 holds the home address", NULL, NULL},
+	{"mobile router, prefix length 0",
+	 MR_BASE
+	 "\tmobile-networks = (\n\t\t{ interface = \"lan0\"; prefix = \"::/0\"; }\n\t);\n};\n",
+	 6, "prefix length must be 1..128", NULL, NULL},
+	{"mobile router, a network without interface",
+	 MR_BASE "\tmobile-networks = (\n\t\t{ prefix = \"2001:db8:50::/64\"; }\n\t);\n};\n", 6,
+	 "mobile-networks[0].interface: missing; required", NULL, NULL},
+	{"mobile router and mobile node in one file", MR_BASE MR_NET "};\n" MN_BASE "};\n", 7,
+	 "mobile-node: a file configures one role", NULL, NULL},
 	{"correspondent node, every setting",
 	 "correspondent-node = {\n\tinterfaces = [ \"eth0\", \"eth1\" ];\n"
 	 "\tmax-lifetime = 12; max-bindings = 10; nonce-interval = 1; nonce-lifetime = 3;\n"
@@ -1107,7 +1172,8 @@ static void example(const char *repo, const char *name, bool ha, int n_mn)
 	copy_0600(path, name);
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	ret = config_load(path, &cfg, err, sizeof(err));
-	if (!check(ret == 0 && cfg.has_ha == ha && cfg.has_mn == (!ha && !cfg.has_cn) &&
+	if (!check(ret == 0 && cfg.has_ha == ha &&
+			   cfg.has_mn == (!ha && !cfg.has_cn && !cfg.has_mr) &&
 			   cfg.ha.n_mobile_nodes == n_mn && !cfg.keys_redacted,
 		   "docs/examples/%s loads", name)) {
 		printf("#   %d: %s\n", ret, err);
@@ -1283,6 +1349,7 @@ int main(int argc, char **argv)
 	example(repo, "ha.conf", true, 3);
 	example(repo, "ha-virtual.conf", true, 2);
 	example(repo, "mn.conf", false, 0);
+	example(repo, "mr.conf", false, 0);
 	example(repo, "cn.conf", false, 0);
 
 	{

@@ -349,6 +349,47 @@ static void test_builder_combinations(void)
 	check(!bad_last, "builders: BAD / AUTH last, ending the message with no padding after");
 }
 
+/* RFC 3963 section 4.3: the mobile router's prefixes, one option each at 8n+4,
+ * with the timestamp and AUTH after them; read back by the parser. */
+static void test_mnp_builder(void)
+{
+	struct mh_bu_fields bu = {.sequence = 7, .flags = XMIP6_BU_F_ACK | XMIP6_BU_F_ROUTER};
+	struct mh_mnp p[3] = {{.prefix_len = 64}, {.prefix_len = 49}, {.prefix_len = 128}};
+	struct mh_opts o = {.mnp = p,
+			    .n_mnp = 3,
+			    .has_timestamp = true,
+			    .has_mnha_auth = true,
+			    .mnha_spi = 256};
+	struct mh_msg msg;
+	__u8 buf[256];
+	int len, i, aligned = 1;
+
+	p[0].prefix = addr("2001:db8:50::");
+	p[1].prefix = addr("2001:db8:51:8000::");
+	p[2].prefix = addr("2001:db8:52::1");
+	len = mh_build_bu(buf, sizeof(buf), &bu, &o);
+	check(len > 0 && mh_parse(buf, len, NULL, NULL, &msg) == MH_PARSE_OK && !msg.misaligned,
+	      "MNP: three prefixes with timestamp and AUTH build and parse (%d octets)", len);
+	if (len <= 0)
+		return;
+	check(msg.n_mnp == 3 && !msg.mnp_bad_len && msg.auth_last,
+	      "MNP: three options read back, AUTH still last");
+	for (i = 0; i < 3 && i < (int)msg.n_mnp; i++)
+		aligned &= msg.mnp[i].prefix_len == p[i].prefix_len &&
+			   !memcmp(&msg.mnp[i].prefix, &p[i].prefix, 16);
+	check(aligned, "MNP: each prefix and length as given");
+	for (i = 12, aligned = 1; i < len; i++)
+		if (buf[i] == MH_OPT_MNP && buf[i + 1] == 18)
+			aligned &= i % 8 == 4;
+	check(aligned, "MNP: every option at 8n+4");
+	p[1].prefix_len = 0;
+	check(mh_build_bu(buf, sizeof(buf), &bu, &o) == -EINVAL, "MNP: length 0 refused");
+	p[1].prefix_len = 129;
+	check(mh_build_bu(buf, sizeof(buf), &bu, &o) == -EINVAL, "MNP: length 129 refused");
+	p[1].prefix_len = 49;
+	check(mh_build_bu(buf, 64, &bu, &o) == -ENOSPC, "MNP: a buffer too small is -ENOSPC");
+}
+
 static void test_builders(void)
 {
 	struct mh_bu_fields bu = {.sequence = 1, .flags = XMIP6_BU_F_ACK, .lifetime = 2};
@@ -819,6 +860,7 @@ int main(void)
 	test_auth_errors();
 	test_builders();
 	test_builder_combinations();
+	test_mnp_builder();
 	test_ext_headers();
 	test_parse_errors();
 	test_parse_mnp();

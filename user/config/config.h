@@ -42,6 +42,7 @@ struct config_mn_index;
 #define CONFIG_METRICS_TOP_MAX	  1000 /* metrics-top-bindings: series stay bounded */
 #define CONFIG_MAX_RO_PEERS	  16   /* route-optimization list entries */
 #define CONFIG_RR_MAX_LIFETIME_S  420  /* MAX_RR_BINDING_LIFETIME (RFC 6275 section 12) */
+#define CONFIG_MAX_MOBILE_NETS	  8    /* a mobile router's mobile network prefixes */
 
 struct config_prefix {
 	struct in6_addr addr; /* host bits zero */
@@ -94,6 +95,15 @@ struct config_ha {
 	enum dp_xdp_mode xdp_mode; /* DP_XDP_NATIVE (default) or DP_XDP_GENERIC */
 };
 
+/* A mobile network behind a mobile router (RFC 3963 section 2): its ingress link and prefix. */
+struct config_mr_net {
+	char interface[IF_NAMESIZE];
+	struct config_prefix prefix; /* host bits clear, length 1..128 */
+};
+
+/* RFC 3963 section 5.1: the prefixes in the BU (explicit), or the HA's own list (implicit). */
+enum config_mr_mode { CONFIG_MR_EXPLICIT = 0, CONFIG_MR_IMPLICIT };
+
 struct config_mn {
 	struct in6_addr home_addr; /* :: unless has_home_addr */
 	bool has_home_addr;	   /* home-address given; else formed from home_prefix (mn.c) */
@@ -123,6 +133,11 @@ struct config_mn {
 	struct config_prefix ro_peers[CONFIG_MAX_RO_PEERS];
 	int n_ro_peers;
 	__u32 ro_lifetime_s; /* requested from correspondents, default 420, at most 420 */
+	/* mobile-router only (RFC 3963; roles/mr.c): the mobile networks and
+	 * how the home agent learns their prefixes. */
+	struct config_mr_net mr_nets[CONFIG_MAX_MOBILE_NETS];
+	int n_mr_nets;
+	enum config_mr_mode mr_mode;
 };
 
 /* The correspondent node (RFC 6275 sections 5.2, 9): route optimisation for any MN. */
@@ -158,6 +173,7 @@ struct xmip6d_config {
 	bool has_ha;		   /* section home-agent present */
 	struct config_ha ha;
 	bool has_mn; /* section mobile-node present */
+	bool has_mr; /* section mobile-router present: mn holds it, mobile networks included */
 	struct config_mn mn;
 	bool has_cn; /* section correspondent-node present */
 	struct config_cn cn;

@@ -187,3 +187,21 @@ void print_rows(FILE *out, const char *indent, const struct config_section *sec,
 			print_value(out, indent, row, obj);
 	}
 }
+
+void print_group_list(FILE *out, const char *indent, const struct config_row *row,
+		      const void *elems, int n, size_t size)
+{
+	char inner[16];
+	int i;
+
+	snprintf(inner, sizeof(inner), "%s\t\t", indent);
+	fprintf(out, "%s%s = (\n", indent, row->name);
+	for (i = 0; i < n; i++) {
+		fputs(indent, out);
+		fputs("\t{\n", out);
+		print_rows(out, inner, row->section, (const char *)elems + i * size);
+		fputs(indent, out);
+		fputs(i == n - 1 ? "\t}\n" : "\t},\n", out);
+	}
+	fprintf(out, "%s);\n", indent);
+}

@@ -25,6 +25,10 @@ void print_kv_prefixes(FILE *out, const char *indent, const char *key,
 /* The same, or "INDENT KEY = [ ];@empty_note" for none. */
 void print_kv_prefix_list(FILE *out, const char *indent, const char *key,
 			  const struct config_prefix *p, int n, const char *empty_note);
+/* "INDENT KEY = ( { ... }, ... );": @n groups of @size octets from @elems,
+ * each printed as @row's section. */
+void print_group_list(FILE *out, const char *indent, const struct config_row *row,
+		      const void *elems, int n, size_t size);
 /* The rows of @sec, in table order, each at @indent. */
 void print_rows(FILE *out, const char *indent, const struct config_section *sec, const void *obj);
 

@@ -63,7 +63,8 @@ int root_check(struct parse_ctx *c, const config_setting_t *grp, const struct co
 			if (config_setting_source_line(first) > config_setting_source_line(s))
 				s = first;
 			return fail(c, s,
-				    "a file configures one role: home-agent, mobile-node or "
+				    "a file configures one role: home-agent, mobile-node, "
+				    "mobile-router or "
 				    "correspondent-node, not two "
 				    "(run two daemons with different pin-dir and control-socket)");
 		}
@@ -126,19 +127,9 @@ void mobile_nodes_print(FILE *out, const char *indent, const struct config_row *
 			const void *obj)
 {
 	const struct config_ha *ha = obj;
-	char inner[16];
-	int i;
 
-	snprintf(inner, sizeof(inner), "%s\t\t", indent);
-	fprintf(out, "%s%s = (\n", indent, row->name);
-	for (i = 0; i < ha->n_mobile_nodes; i++) {
-		fputs(indent, out);
-		fputs("\t{\n", out);
-		print_rows(out, inner, row->section, &ha->mobile_nodes[i]);
-		fputs(indent, out);
-		fputs(i == ha->n_mobile_nodes - 1 ? "\t}\n" : "\t},\n", out);
-	}
-	fprintf(out, "%s);\n", indent);
+	print_group_list(out, indent, row, ha->mobile_nodes, ha->n_mobile_nodes,
+			 sizeof(*ha->mobile_nodes));
 }
 
 /*

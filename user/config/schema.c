@@ -148,6 +148,15 @@ static const struct config_row root_rows[] = {
 		.doc = "Run as a mobile node.",
 	},
 	{
+		.name = "mobile-router",
+		.type = CT_SECTION,
+		.offset = offsetof(struct xmip6d_config, mn),
+		.aux = offsetof(struct xmip6d_config, has_mr),
+		.section = &schema_mr,
+		.doc = "Run as a mobile router (NEMO, RFC 3963): a mobile node that carries "
+		       "whole networks (docs/nemo.md).",
+	},
+	{
 		.name = "correspondent-node",
 		.type = CT_SECTION,
 		.offset = offsetof(struct xmip6d_config, cn),
@@ -647,12 +656,78 @@ static const struct config_row mn_rows[] = {
 		.doc = "Lifetime requested from correspondents, at most MAX_RR_BINDING_LIFETIME "
 		       "(section 12).",
 	},
+	/* The mobile router's own rows (RFC 3963), last: a mobile-router
+	 * section is a mobile-node section with these (MR_ONLY_ROWS). */
+	{
+		.name = "mobile-networks",
+		.type = CT_CUSTOM,
+		.parse = mr_nets_parse,
+		.print = mr_nets_print,
+		.section = &schema_mr_net,
+		.required = "the mobile networks behind the router, ( { interface = ...; prefix = "
+			    "...; } )",
+		.doc_type = "list of groups",
+		.doc_allowed = "1..8 groups, see below",
+		.doc = "The mobile networks: each an ingress interface and the Mobile Network "
+		       "Prefix on it (RFC 3963 section 2), which radvd advertises there.",
+	},
+	{
+		.name = "mode",
+		.type = CT_WORD,
+		AT(struct config_mn, mr_mode),
+		.min = CONFIG_MR_EXPLICIT,
+		.max = CONFIG_MR_IMPLICIT,
+		.def = CONFIG_MR_EXPLICIT,
+		.word = mr_mode_word,
+		.doc = "`explicit`: each Binding Update carries a Mobile Network Prefix option per "
+		       "prefix; `implicit`: none, the home agent knows the prefixes from its own "
+		       "configuration (RFC 3963 section 5.1).",
+	},
 };
+
+#define MR_ONLY_ROWS 2
 
 const struct config_section schema_mn = {
 	.name = "mobile-node",
-	ROWS(mn_rows),
+	.rows = mn_rows,
+	.n_rows = sizeof(mn_rows) / sizeof(mn_rows[0]) - MR_ONLY_ROWS,
 	.check = mn_check,
+};
+
+const struct config_section schema_mr = {
+	.name = "mobile-router",
+	ROWS(mn_rows),
+	.check = mr_check,
+};
+
+/* ---- mobile-networks entries ------------------------------------------- */
+
+static const struct config_row mr_net_rows[] = {
+	{
+		.name = "interface",
+		.type = CT_CUSTOM,
+		.parse = mr_net_iface_parse,
+		.print = mr_net_iface_print,
+		.required = "the ingress interface of this mobile network",
+		.doc_type = "string",
+		.doc_allowed = "an interface name, not one of `interfaces`",
+		.doc = "The ingress link (RFC 3963 section 2) where the hosts of this network "
+		       "are. It need not exist when the file is checked.",
+	},
+	{
+		.name = "prefix",
+		.type = CT_PREFIX,
+		AT(struct config_mr_net, prefix),
+		.min = 1,
+		.required = "the Mobile Network Prefix, e.g. \"2001:db8:50:1::/64\"",
+		.doc_allowed = "not overlapping another entry's, not holding the home address",
+		.doc = "The Mobile Network Prefix (RFC 3963 section 4.3).",
+	},
+};
+
+const struct config_section schema_mr_net = {
+	.name = "mobile-networks",
+	ROWS(mr_net_rows),
 };
 
 /* ---- correspondent-node ------------------------------------------------ */
@@ -758,5 +833,6 @@ const struct config_section schema_cn = {
 };
 
 const struct config_section *const schema_sections[] = {
-	&schema_root, &schema_ha, &schema_mn_entry, &schema_mn, &schema_cn, NULL,
+	&schema_root, &schema_ha,     &schema_mn_entry, &schema_mn,
+	&schema_mr,   &schema_mr_net, &schema_cn,	NULL,
 };

@@ -89,6 +89,7 @@ struct config_section {
 
 /* schema.c */
 extern const struct config_section schema_root, schema_ha, schema_mn_entry, schema_mn, schema_cn;
+extern const struct config_section schema_mr, schema_mr_net;
 extern const struct config_section *const schema_sections[]; /* all of them, NULL-ended */
 
 /* values.c: the row of @sec called @name (NULL: none), a row's integer
@@ -164,6 +165,18 @@ int ro_parse(struct parse_ctx *c, const config_setting_t *s, const struct config
 	     void *obj);
 void ro_print(FILE *out, const char *indent, const struct config_row *row, const void *obj);
 int mn_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
+	     void *obj);
+
+/* mr.c: the mobile router's rows (RFC 3963) and its section's rules. */
+const char *mr_mode_word(int mode);
+int mr_nets_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
+		  void *obj);
+void mr_nets_print(FILE *out, const char *indent, const struct config_row *row, const void *obj);
+int mr_net_iface_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
+		       void *obj);
+void mr_net_iface_print(FILE *out, const char *indent, const struct config_row *row,
+			const void *obj);
+int mr_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,
 	     void *obj);
 
 int cn_check(struct parse_ctx *c, const config_setting_t *grp, const struct config_section *sec,

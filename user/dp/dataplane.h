@@ -111,12 +111,13 @@ struct xmip6_dp {
 	int admit_fd;	    /* HA "admit"; -1 if not pinned */
 	int nexthops_fd;    /* next-hop cache slots; -1 if not pinned */
 	int nh_state_fd;    /* its generation; -1 if not pinned */
+	int mr_prefixes_fd; /* MN as a mobile router: "mr_prefixes"; -1 if not pinned */
 	int prefixes_fd;    /* HA "prefixes" (NEMO); -1 if not pinned */
 	int prefix_lens_fd; /* HA "prefix_lens": the lengths in use; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
 	__u32 ctr_slots;    /* max_entries of binding_ctr: slots 1 .. ctr_slots - 1 */
 	bool bctr_on;	    /* bindings get counter slots (dp_open() reads it) */
-	__u32 map_ids[14];  /* in enum dp_map order: who uses them is ours */
+	__u32 map_ids[15];  /* in enum dp_map order: who uses them is ours */
 };
 
 /*
@@ -203,6 +204,20 @@ int dp_ro_update(const struct xmip6_dp *dp, const struct xmip6_ro_key *key,
 		 const struct xmip6_ro *ro);
 int dp_ro_delete(const struct xmip6_dp *dp, const struct xmip6_ro_key *key);
 int dp_ro_foreach(const struct xmip6_dp *dp, dp_ro_cb cb, void *ctx);
+
+/*
+ * A mobile router's Mobile Network Prefixes ("mr_prefixes", headers/
+ * xmip6.h), each carried by the binding of @hoa (mr.c): replaced as a
+ * whole, @n of them (at most XMIP6_MR_PREFIXES_MAX); n = 0 empties the map.
+ * -EOPNOTSUPP (logged) when the instance has no such map.
+ */
+struct dp_mr_prefix {
+	struct in6_addr prefix; /* host bits clear */
+	__u8 len;
+};
+
+int dp_mr_prefixes_set(const struct xmip6_dp *dp, const struct dp_mr_prefix *p, int n,
+		       const struct in6_addr *hoa);
 
 /* Correspondents seen by TC egress ("peers"); the daemon may delete what it handled. */
 typedef int (*dp_peer_cb)(const struct xmip6_ro_key *key, const struct xmip6_peer *peer, void *ctx);

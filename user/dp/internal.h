@@ -10,6 +10,7 @@
  *	tc_legacy.c  the clsact filter that stands in for tcx on older kernels
  *	attach.c     dp_attach(), dp_detach(), dp_unload(): an instance as a whole
  *	maps.c       reading and writing the maps of an open instance
+ *	mr.c         a mobile router's prefixes ("mr_prefixes")
  *	prefix.c     the home agent's Mobile Network Prefixes (NEMO)
  *	view.c       the maps' entries as JSON (view.h; dataplane.h alone)
  *
@@ -69,6 +70,7 @@ enum dp_map {
 	DP_MAP_BINDING_SLOT, /* optional, likewise */
 	DP_MAP_PREFIXES,     /* optional, likewise */
 	DP_MAP_PREFIX_LENS,  /* optional, likewise */
+	DP_MAP_MR_PREFIXES,  /* optional, likewise */
 	DP_MAP_COUNT,
 };
 

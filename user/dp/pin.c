@@ -217,6 +217,9 @@ const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 				sizeof(struct xmip6_binding_ctr), 0, true},
 	[DP_MAP_BINDING_SLOT] = {XMIP6_MAP_BINDING_SLOT, BPF_MAP_TYPE_HASH, sizeof(__u32),
 				 sizeof(struct in6_addr), 0, true},
+	[DP_MAP_MR_PREFIXES] = {XMIP6_MAP_MR_PREFIXES, BPF_MAP_TYPE_LPM_TRIE,
+				sizeof(struct xmip6_mr_prefix_key), sizeof(struct in6_addr),
+				XMIP6_MR_PREFIXES_MAX, true},
 	[DP_MAP_PREFIXES] = {XMIP6_MAP_PREFIXES, BPF_MAP_TYPE_HASH, sizeof(struct xmip6_prefix_key),
 			     sizeof(struct xmip6_prefix), XMIP6_PREFIXES_DEFAULT, true},
 	[DP_MAP_PREFIX_LENS] = {XMIP6_MAP_PREFIX_LENS, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
@@ -345,6 +348,7 @@ static void map_fds(struct xmip6_dp *dp, int *fds[DP_MAP_COUNT])
 	fds[DP_MAP_BINDING_CTL] = &dp->binding_ctl_fd;
 	fds[DP_MAP_BINDING_CTR] = &dp->binding_ctr_fd;
 	fds[DP_MAP_BINDING_SLOT] = &dp->binding_slot_fd;
+	fds[DP_MAP_MR_PREFIXES] = &dp->mr_prefixes_fd;
 	fds[DP_MAP_PREFIXES] = &dp->prefixes_fd;
 	fds[DP_MAP_PREFIX_LENS] = &dp->prefix_lens_fd;
 }

@@ -491,16 +491,16 @@ unsigned int ndisc_retrans_time_ms(int ifindex)
 	return ms;
 }
 
-/* -- proxy_ndp ------------------------------------------------------------- */
+/* -- net.ipv6.conf settings ------------------------------------------------ */
 
-int ndisc_proxy_ndp_set(const char *ifname, int value, int *old)
+int ndisc_conf_set(const char *ifname, const char *name, int value, int *old)
 {
 	char path[128];
 	int cur, err = 0;
 	FILE *f;
 
 	/* /proc/sys/net shows the network namespace of the reader: ours. */
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/proxy_ndp", ifname);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, name);
 	f = fopen(path, "r+e");
 	if (!f)
 		return -errno;
@@ -513,4 +513,9 @@ int ndisc_proxy_ndp_set(const char *ifname, int value, int *old)
 	if (!err && old)
 		*old = cur;
 	return err;
+}
+
+int ndisc_proxy_ndp_set(const char *ifname, int value, int *old)
+{
+	return ndisc_conf_set(ifname, "proxy_ndp", value, old);
 }

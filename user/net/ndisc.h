@@ -145,4 +145,7 @@ unsigned int ndisc_retrans_time_ms(int ifindex);
  */
 int ndisc_proxy_ndp_set(const char *ifname, int value, int *old);
 
+/* Any net.ipv6.conf.IFNAME.NAME (IFNAME "all" too), as ndisc_proxy_ndp_set(). */
+int ndisc_conf_set(const char *ifname, const char *name, int value, int *old);
+
 #endif /* XMIP6_NDISC_H */

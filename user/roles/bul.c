@@ -52,7 +52,11 @@ static int build_bu(const struct bul_entry *e, __u8 *mh, size_t size)
 		opts.home_nonce_index = o->home_nonce_index;
 		opts.care_of_nonce_index = o->care_of_nonce_index;
 		opts.has_bad = true;
-	} else if (o->key_len) {
+	} else {
+		opts.mnp = o->mnp;
+		opts.n_mnp = o->n_mnp;
+	}
+	if (e->kind == BUL_HOME && o->key_len) {
 		opts.has_timestamp = true;
 		opts.timestamp = auth_ntp_now();
 		opts.has_mnha_auth = true;
@@ -78,7 +82,7 @@ static int build_bu(const struct bul_entry *e, __u8 *mh, size_t size)
  */
 static int send_bu(struct daemon *d, const struct bul_entry *e)
 {
-	__u8 mh[128];
+	__u8 mh[512]; /* a mobile router's BU: 24 octets more per prefix */
 	struct sig_tx tx = {.src = e->care_of_addr, .dst = e->peer, .mh = mh};
 	int len;
 

@@ -26,6 +26,7 @@
 
 struct daemon;
 struct mh_ba_fields;
+struct mh_mnp;
 
 #define BUL_INITIAL_BINDACK_TIMEOUT_MS 1000 /* INITIAL_BINDACK_TIMEOUT, section 13 */
 
@@ -36,12 +37,16 @@ enum bul_kind {
 
 /* What the kind's Binding Update carries besides the fixed fields. */
 struct bul_bu_opts {
-	__u16 flags; /* XMIP6_BU_F_*: A, H, L */
+	__u16 flags; /* XMIP6_BU_F_*: A, H, L; R from a mobile router */
 	/* BUL_HOME: with a key, a Replay Protection timestamp and the MN-HA
 	 * authenticator (RFC 4285); without, nothing. */
 	__u32 spi;
 	const __u8 *key;
 	size_t key_len;
+	/* BUL_HOME from a mobile router in explicit mode: one Mobile Network
+	 * Prefix option each (RFC 3963 section 4.3). */
+	const struct mh_mnp *mnp;
+	unsigned int n_mnp;
 	/* BUL_CORRESPONDENT: the Nonce Indices option and the Binding
 	 * Authorization Data made with Kbm (section 11.7.2). */
 	__u16 home_nonce_index, care_of_nonce_index;

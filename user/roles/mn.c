@@ -92,12 +92,16 @@ struct mn {
 
 	struct ro *ro;	      /* route optimisation (ro.c), NULL for policy "none" */
 	struct disc_mn *disc; /* DHAAD and MPS (disc_mn.c), NULL when all is configured */
+
+	const struct mn_router *router; /* a mobile router's additions (mr.c), or NULL */
+	bool router_attached;		/* its attached() ran: stop() is due */
+	const char *who;		/* "mobile node" or "mobile router", for the log */
 };
 
 static void set_state(struct mn *mn, enum mn_state state)
 {
 	if (mn->state != state)
-		pr_info("mobile node: %s -> %s", state_names[mn->state], state_names[state]);
+		pr_info("%s: %s -> %s", mn->who, state_names[mn->state], state_names[state]);
 	mn->state = state;
 }
 
@@ -209,6 +213,13 @@ static void home_bu_opts(struct mn *mn)
 	o->key = cfg->key;
 	o->key_len = cfg->key_len;
 	mn->bu.lifetime_s = deregistering(mn) ? 0 : bu_lifetime_s(mn);
+	if (!mn->router)
+		return;
+	/* RFC 3963 sections 5.1, 5.5: R in every BU of a mobile router; its
+	 * prefixes when registering in explicit mode, none to deregister. */
+	o->flags |= XMIP6_BU_F_ROUTER;
+	o->mnp = deregistering(mn) ? NULL : mn->router->mnp;
+	o->n_mnp = deregistering(mn) ? 0 : mn->router->n_mnp;
 }
 
 /*
@@ -573,6 +584,40 @@ static void ba_accepted(struct mn *mn, const struct mh_msg *msg, unsigned long l
 		prefix_discovery_needed(mn);
 }
 
+/*
+ * RFC 3963 section 5.3, for a mobile router: a BA without R is from a home
+ * agent that did not register us as a router, which is a failure for our
+ * networks; statuses 140-143 say the home agent will not forward them as
+ * configured. Neither gets better by asking again at once: the BU in
+ * flight goes on at MAX_BINDACK_TIMEOUT (no busy retry) while the
+ * operator fixes one side. True when the BA was taken so.
+ */
+static bool router_refused(struct mn *mn, const struct mh_msg *msg, enum bul_ba verdict,
+			   unsigned long long now)
+{
+	__u32 max_ms = mn->d->cfg.mn.max_timeout_s * 1000;
+	__u8 status = msg->ba.status;
+
+	if (!mn->router)
+		return false;
+	if (verdict == BUL_BA_REFUSED &&
+	    (status < MH_BA_MR_NOT_PERMITTED || status > MH_BA_FORWARDING_SETUP_FAILED))
+		return false;
+	if (verdict == BUL_BA_ACCEPTED && (msg->ba.flags & MH_BA_F_ROUTER || deregistering(mn)))
+		return false;
+	if (verdict == BUL_BA_REFUSED)
+		pr_packet(LOG_ERR, "home agent refused BU seq %u: %u %s; trying again in %u s",
+			  mn->bu.seq, status, mh_ba_status_str(status), max_ms / 1000);
+	else
+		pr_packet(LOG_ERR,
+			  "home agent accepted BU seq %u without the R flag: no forwarding for "
+			  "the mobile networks (RFC 3963 section 5.3); trying again in %u s",
+			  mn->bu.seq, max_ms / 1000);
+	mn->bu.timeout_ms = max_ms;
+	mn->bu.next_send_ns = now + (unsigned long long)max_ms * NSEC_PER_MSEC;
+	return true;
+}
+
 static void receive_ba(struct mn *mn, const struct sig_rx *rx, const struct mh_msg *msg)
 {
 	struct daemon *d = mn->d;
@@ -623,6 +668,8 @@ static void receive_ba(struct mn *mn, const struct sig_rx *rx, const struct mh_m
 		ba_accepted(mn, msg, now);
 		return;
 	}
+	if (router_refused(mn, msg, verdict, now))
+		return;
 	if (verdict == BUL_BA_REFUSED) {
 		/* Keep trying with the backoff already armed (section 11.8). */
 		pr_packet(LOG_NOTICE, "home agent refused BU seq %u: %u %s; retrying in %u ms",
@@ -727,6 +774,27 @@ static void tick(struct daemon *d, void *arg, unsigned long long now)
 
 /* ---- operator view ------------------------------------------------------------------------- */
 
+/* A mobile router's home entry also says so, with the prefixes its BUs carry
+ * (explicit mode; implicit: none, the home agent's list). */
+static void router_json(const struct mn *mn, struct json_object *e)
+{
+	const struct config_mn *cfg = &mn->d->cfg.mn;
+	struct json_object *p = json_object_new_array();
+	struct addr6_buf a;
+	char buf[sizeof(a) + 5];
+	int i;
+
+	for (i = 0; i < cfg->n_mr_nets; i++) {
+		snprintf(buf, sizeof(buf), "%s/%u", addr6_str(&cfg->mr_nets[i].prefix.addr, &a),
+			 cfg->mr_nets[i].prefix.len);
+		json_object_array_add(p, json_object_new_string(buf));
+	}
+	json_object_object_add(e, "mobile_router", json_object_new_boolean(true));
+	json_object_object_add(e, "mode",
+			       json_object_new_string(mn->router->n_mnp ? "explicit" : "implicit"));
+	json_object_object_add(e, "mobile_network_prefixes", p);
+}
+
 /* `xmip6ctl bul show`: the home registration, then one entry per correspondent. */
 static int cmd_bul_show(struct json_object *args, struct json_object **result, char *err,
 			size_t errlen, void *ctx)
@@ -767,6 +835,8 @@ static int cmd_bul_show(struct json_object *args, struct json_object **result, c
 			       mn->bu.last_status >= 0 ? json_object_new_string(mh_ba_status_str(
 								 mn->bu.last_status))
 						       : NULL);
+	if (mn->router)
+		router_json(mn, e);
 	json_object_array_add(arr, e);
 	ro_bul_json(mn->ro, arr);
 	*result = json_object_new_object();
@@ -902,6 +972,10 @@ static const char *reload_refused(const struct daemon *d, void *arg,
 	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)))
 		return "mobile-node home address or prefix, home agent or interfaces changed; "
 		       "restart needed";
+	if (next->has_mr != d->cfg.has_mr || new->mr_mode != cur->mr_mode ||
+	    new->n_mr_nets != cur->n_mr_nets ||
+	    memcmp(new->mr_nets, cur->mr_nets, sizeof(new->mr_nets)))
+		return "mobile-router mobile-networks or mode changed; restart needed";
 	return NULL;
 }
 
@@ -914,6 +988,8 @@ static void stop(struct daemon *d, void *arg)
 	ro_stop(mn->ro);
 	movement_stop(d);
 	disc_mn_stop(mn->disc);
+	if (mn->router_attached)
+		mn->router->stop(mn->router->ctx, d);
 	free(mn);
 }
 
@@ -951,12 +1027,17 @@ static int register_parts(struct daemon *d, struct mn *mn)
 
 int mn_start(struct daemon *d)
 {
+	return mn_start_router(d, NULL);
+}
+
+int mn_start_router(struct daemon *d, const struct mn_router *router)
+{
 	const struct config_mn *cfg = &d->cfg.mn;
 	struct dp_attach_opts opts = {
 		.role = XMIP6_ROLE_MN,
 		.ha_addr = cfg->home_agent,
 		.xdp_mode = cfg->xdp_mode,
-		.flags = XMIP6_CFG_F_SIGNAL,
+		.flags = XMIP6_CFG_F_SIGNAL | (router ? XMIP6_CFG_F_MR : 0),
 		.binding_counters_off = !d->cfg.binding_counters,
 	};
 	struct mn *mn;
@@ -969,6 +1050,8 @@ int mn_start(struct daemon *d)
 	if (!mn)
 		return -ENOMEM;
 	mn->d = d;
+	mn->router = router;
+	mn->who = router ? "mobile router" : "mobile node";
 	err = register_parts(d, mn);
 	if (err) {
 		pr_err("mobile node: %s", strerror(-err));
@@ -992,6 +1075,12 @@ int mn_start(struct daemon *d)
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;
+	if (router) {
+		err = router->attached(router->ctx, d, &mn->bu.home_addr);
+		mn->router_attached = true;
+		if (err)
+			return err;
+	}
 	err = ro_start(d, &mn->ro);
 	if (err)
 		return err;
@@ -1012,7 +1101,7 @@ int mn_start(struct daemon *d)
 		if (err)
 			return err;
 	}
-	pr_notice("mobile node %s, home agent %s, %d interface(s)",
+	pr_notice("%s %s, home agent %s, %d interface(s)", mn->who,
 		  addr6_str(&mn->bu.home_addr, &(struct addr6_buf){}),
 		  ha_known(mn) ? addr6_str(&mn->bu.peer, &(struct addr6_buf){})
 			       : "to be found by DHAAD",

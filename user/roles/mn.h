@@ -25,4 +25,28 @@ struct mn_where {
 /* 0 or -errno, logged. */
 int mn_start(struct daemon *d);
 
+struct mh_mnp;
+
+/*
+ * A mobile router (mr.c, RFC 3963) is a mobile node with these: its BUs
+ * carry R (section 4.1) and, in explicit mode, one Mobile Network Prefix
+ * option per prefix (section 5.1); a BA must carry R and 140-143 are
+ * final (section 5.3); the data plane forwards its networks
+ * (XMIP6_CFG_F_MR). The rest (movement, care-of addresses, the BUL
+ * entry, discovery) is the mobile node's.
+ */
+struct mn_router {
+	const struct mh_mnp *mnp; /* NULL, 0 in implicit mode */
+	unsigned int n_mnp;
+	/* Once the data plane is attached and the home address known: the
+	 * router's own set-up. 0 or -errno, logged. */
+	int (*attached)(void *ctx, struct daemon *d, const struct in6_addr *home_addr);
+	/* The daemon stops (after attached() only). */
+	void (*stop)(void *ctx, struct daemon *d);
+	void *ctx;
+};
+
+/* mn_start() as a mobile router; @router outlives the daemon's run. */
+int mn_start_router(struct daemon *d, const struct mn_router *router);
+
 #endif /* XMIP6_MN_H */

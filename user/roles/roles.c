@@ -10,6 +10,7 @@
 #include "roles/cn.h"
 #include "roles/ha.h"
 #include "roles/mn.h"
+#include "roles/mr.h"
 #include "roles/roles.h"
 
 static bool cn_enabled(const struct xmip6d_config *cfg)
@@ -27,10 +28,16 @@ static bool mn_enabled(const struct xmip6d_config *cfg)
 	return cfg->has_mn;
 }
 
+static bool mr_enabled(const struct xmip6d_config *cfg)
+{
+	return cfg->has_mr;
+}
+
 const struct role roles[] = {
 	{"correspondent-node", cn_enabled, cn_start},
 	{"home-agent", ha_enabled, ha_start},
 	{"mobile-node", mn_enabled, mn_start},
+	{"mobile-router", mr_enabled, mr_start},
 	{NULL, NULL, NULL},
 };
 

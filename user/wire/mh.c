@@ -109,6 +109,28 @@ static void *put_opt(struct mh_writer *w, __u8 type, __u8 len)
 	return opt;
 }
 
+/*
+ * RFC 3963 section 4.3: one Mobile Network Prefix option per prefix, each
+ * at 8n+4, so that the prefix itself starts on an 8-octet boundary (the
+ * option is Type, Length, Reserved, Prefix Length, then the 16 octets).
+ * Kept apart from the parsers of the option (the home agent's): the
+ * builder only writes what the mobile router was configured with.
+ */
+static void put_mnp_opts(struct mh_writer *w, const struct mh_mnp *mnp, unsigned int n)
+{
+	struct mh_opt_mnp *opt;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		align(w, 8, 4);
+		opt = put_opt(w, MH_OPT_MNP, sizeof(*opt) - sizeof(struct mh_opt));
+		if (!opt)
+			return;
+		opt->prefix_len = mnp[i].prefix_len;
+		memcpy(&opt->prefix, &mnp[i].prefix, sizeof(opt->prefix));
+	}
+}
+
 static void put_opts(struct mh_writer *w, const struct mh_opts *o)
 {
 	if (o->alt_coa) {
@@ -137,6 +159,7 @@ static void put_opts(struct mh_writer *w, const struct mh_opts *o)
 		if (bra)
 			bra->refresh_interval = htons(o->refresh_interval);
 	}
+	put_mnp_opts(w, o->mnp, o->n_mnp);
 	if (o->has_timestamp) {
 		struct mh_opt_mesg_id *mid;
 
@@ -166,12 +189,19 @@ static void put_opts(struct mh_writer *w, const struct mh_opts *o)
 
 static int check_opts(const struct mh_opts *o)
 {
+	unsigned int i;
+
 	if (!o)
 		return 0;
 	if (o->has_bad && o->has_mnha_auth)
 		return -EINVAL; /* both want to be last */
 	if (o->has_mnha_auth && o->mnha_spi < MH_AUTH_SPI_MIN)
 		return -EINVAL;
+	if (o->n_mnp > MH_MNP_MAX || (o->n_mnp && !o->mnp))
+		return -EINVAL;
+	for (i = 0; i < o->n_mnp; i++)
+		if (!o->mnp[i].prefix_len || o->mnp[i].prefix_len > 128)
+			return -EINVAL; /* RFC 3963 section 4.3: a prefix, 1..128 bits */
 	return 0;
 }
 

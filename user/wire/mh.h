@@ -76,13 +76,17 @@ struct mh_be_fields {
 /*
  * Options the builders append. Zero means absent. They go out in this
  * order, each padded to its alignment: Alternate CoA, Nonce Indices, Binding
- * Refresh Advice, Replay Protection, then Binding Authorization Data or the
+ * Refresh Advice, Mobile Network Prefixes (mh_put_mnp_opts(): one each, at
+ * 8n+4, RFC 3963 section 4.3), Replay Protection, then Binding
+ * Authorization Data or the
  * MN-HA AUTH option, which must be last (at most one of the two). AUTH is
  * put at 8n+5 (which satisfies its 4n+1 rule) so it ends the message with no
  * padding after it; BAD at 8n+2 ends it too. The authenticators are written
  * as zeros, for auth_rr_sign() / auth_mnha_sign() to fill.
  * The builders do not check which message may carry which option.
  */
+struct mh_mnp;
+
 struct mh_opts {
 	const struct in6_addr *alt_coa; /* Alternate Care-of Address (BU) */
 	bool has_nonce_indices;		/* Nonce Indices (BU to a CN) */
@@ -95,6 +99,10 @@ struct mh_opts {
 	bool has_bad;	    /* Binding Authorization Data (return routability) */
 	bool has_mnha_auth; /* RFC 4285 AUTH, subtype MN-HA */
 	__u32 mnha_spi;	    /* >= MH_AUTH_SPI_MIN */
+	/* Mobile Network Prefixes (BU of a mobile router), at most MH_MNP_MAX:
+	 * struct mh_mnp below, prefix_len 1..128, host bits sent as given. */
+	const struct mh_mnp *mnp;
+	unsigned int n_mnp;
 };
 
 int mh_build_bu(void *buf, size_t size, const struct mh_bu_fields *bu, const struct mh_opts *opts);
