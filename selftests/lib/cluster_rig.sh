@@ -129,7 +129,7 @@ cl_topo_up() {
 	for i in 1 2 3; do
 		xm_exec "ha$i" sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
 		xm_link r "h$i" "ha$i" eth0 && xm_addr r "h$i" "2001:db8:a$i::1/64" &&
-			xm_addr "ha$i" eth0 "2001:db8:a$i::2/64" &&
+			xm_addr "ha$i" eth0 "2001:db8:a$i::2/64" && xm_peer_napi r "h$i" &&
 			xm_addr "ha$i" lo "$(cl_ha_addr "ha$i")/128" &&
 			ip -n "$(xm_ns "ha$i")" -6 route add default via "2001:db8:a$i::1" &&
 			ip -n "$(xm_ns r)" -6 route add "$(cl_ha_addr "ha$i")/128" \

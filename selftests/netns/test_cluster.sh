@@ -43,7 +43,8 @@ stored_is() {
 lease_ttl_ok() {
 	local lease ttl
 	lease=$(cl_etcdctl get "$CL_DIR$1" -w json | jget "'%x' % d['kvs'][0]['lease']") || return 1
-	ttl=$(cl_etcdctl lease timetolive "$lease" -w json | jget "d['TTL']") || return 1
+	ttl=$(cl_etcdctl lease timetolive "$lease" -w json | jget "d.get('TTL', d.get('ttl'))") ||
+		return 1
 	echo "lease $lease TTL $ttl (granted $2)"
 	[ "$ttl" -gt 0 ] && [ "$ttl" -le "$2" ]
 }
@@ -65,7 +66,7 @@ replay_refused() {
 	local out st
 	out=$(ip netns exec "$(xm_ns mn)" "$XM_PYTHON" selftests/peers/mip6_peer.py bu \
 		--coa "$CL_COA" --ha "$(cl_ha_addr ha2)" --hoa "$CL_HOA1" --spi 257 \
-		--key "$CL_KEY" --replay "$XM_TMP/bu10" --wait 4) || return 1
+		--key "$CL_KEY" --replay "$XM_TMP/bu10" --to-other-ha --wait 4) || return 1
 	st=$(echo "$out" | jget "(d.get('answer') or {}).get('status')")
 	echo "replayed seq 10 at ha2: BA $st"
 	[ "$st" = 135 ] || [ "$st" = 144 ]
