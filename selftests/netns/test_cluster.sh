@@ -11,7 +11,9 @@
 #     every home agent's map follows; ha2, where the router sends the home
 #     prefix, tunnels the correspondent's packets to the CoA;
 #   * a captured older BU replayed to ha2 is refused, and the stored
-#     binding keeps its value and mod_revision;
+#     binding keeps its value and mod_revision; with ha2's map emptied
+#     behind its back, an older sequence number is refused by the stored
+#     binding (RFC 6275 section 9.5.1, modulo 2^16);
 #   * two home agents racing on one home address end with the newest BU
 #     (sequence number and timestamp), in etcd and in every map;
 #   * a deregistration through ha3 deletes the key and the binding
@@ -75,6 +77,14 @@ t "the captured seq-10 BU replayed to ha2: refused (135 or 144)" replay_refused
 t "etcd unchanged: seq 11, same mod_revision" \
 	eval 'stored_is "$CL_HOA1" "v[\"seq\"]" 11 && [ "$(cl_mod_rev "$CL_HOA1")" = "$REV" ]'
 t "maps unchanged" cl_all_maps "$CL_HOA1" "$CL_COA 11"
+# The store's own rule, whatever the home agent's map says: ha2 loses the
+# binding behind its back (xmip6ctl -p), then gets seq 10 with a fresh
+# timestamp. Its map has nothing to refuse with; the stored seq 11 does.
+t "ha2's map loses the binding (xmip6ctl -p binding del)" xm_ctl ha2 binding del "$CL_HOA1"
+t "seq 10, fresh timestamp, to ha2: the store's rule answers 135" \
+	cl_bu_ok 135 ha2 "$CL_HOA1" 10
+t "etcd unchanged: seq 11, same mod_revision" \
+	eval 'stored_is "$CL_HOA1" "v[\"seq\"]" 11 && [ "$(cl_mod_rev "$CL_HOA1")" = "$REV" ]'
 
 # 3. Two home agents racing on one home address: the newest wins. The
 # older BU carries the older timestamp (1 s earlier), as a mobile node's do.
