@@ -31,6 +31,29 @@ bool cluster_up(const struct cluster *c)
 	return c->up;
 }
 
+static bool str_differs(const char *a, const char *b)
+{
+	return !a != !b || (a && strcmp(a, b));
+}
+
+bool cluster_cfg_changed(bool had, const struct config_cluster *cur, bool has,
+			 const struct config_cluster *next)
+{
+	if (had != has)
+		return true;
+	if (!has)
+		return false;
+	/* The client and the keys were set up from them at start. */
+	return cur->n_endpoints != next->n_endpoints ||
+	       memcmp(cur->endpoints, next->endpoints, sizeof(cur->endpoints)) ||
+	       strcmp(cur->key_prefix, next->key_prefix) || strcmp(cur->name, next->name) ||
+	       str_differs(cur->ca_file, next->ca_file) ||
+	       str_differs(cur->cert_file, next->cert_file) ||
+	       str_differs(cur->key_file, next->key_file) || cur->timeout_ms != next->timeout_ms ||
+	       cur->probe_interval_ms != next->probe_interval_ms ||
+	       cur->store_down != next->store_down;
+}
+
 static void tick(struct daemon *d, void *arg, unsigned long long now)
 {
 	(void)d;

@@ -61,6 +61,10 @@ typedef void (*cluster_done_fn)(void *ctx, int status, const struct cluster_bind
 int cluster_register(struct cluster *c, const struct cluster_binding *b, cluster_done_fn done,
 		     const void *ctx, size_t ctx_len);
 
+/* The cluster sections differ (SIGHUP: a restart is needed). */
+bool cluster_cfg_changed(bool had, const struct config_cluster *cur, bool has,
+			 const struct config_cluster *next);
+
 /* Whether the store answers (registrations go through). */
 bool cluster_up(const struct cluster *c);
 

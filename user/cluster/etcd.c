@@ -93,8 +93,10 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
 		return 0;
 	}
 	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
-	if (epoll_ctl(e->epfd, socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev) && errno == EEXIST)
-		epoll_ctl(e->epfd, EPOLL_CTL_MOD, s, &ev);
+	/* socketp is set once the socket is in the set; a descriptor number
+	 * curl reuses may be there (EEXIST) or gone (ENOENT) all the same. */
+	if (epoll_ctl(e->epfd, socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev))
+		epoll_ctl(e->epfd, errno == EEXIST ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev);
 	curl_multi_assign(e->multi, s, e); /* socketp non-NULL: added */
 	return 0;
 }

@@ -725,6 +725,8 @@ static const char *reload_refused(const struct daemon *d, void *arg,
 	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)) ||
 	    strcmp(new->home_link, cur->home_link))
 		return "home-agent address, interfaces or home-link changed; restart needed";
+	if (cluster_cfg_changed(cur->has_cluster, &cur->cluster, new->has_cluster, &new->cluster))
+		return "home-agent cluster section changed; restart needed";
 	/* The bindings map has its size for good: what a restart would say. */
 	if (new->max_bindings != cur->max_bindings) {
 		dp_bindings_resize_refusal(why, sizeof(why), d->dp.pin_dir, cur->max_bindings,
