@@ -14,23 +14,6 @@
 #include "common/util.h"
 #include "daemon/daemon.h"
 
-void cluster_set_up(struct cluster *c, bool up, const char *why)
-{
-	if (c->up == up)
-		return;
-	c->up = up;
-	if (up)
-		pr_notice("cluster %s: store reachable, revision %lld", c->cfg->name, c->rev);
-	else
-		pr_warn("cluster %s: store down (%s): bindings kept, registrations refused (128)",
-			c->cfg->name, why);
-}
-
-bool cluster_up(const struct cluster *c)
-{
-	return c->up;
-}
-
 static bool str_differs(const char *a, const char *b)
 {
 	return !a != !b || (a && strcmp(a, b));
@@ -108,8 +91,8 @@ static void first_sync(struct cluster *c)
 	}
 }
 
-int cluster_start(struct daemon *d, const struct config_cluster *cfg,
-		  const struct cluster_ops *ops, void *arg, struct cluster **out)
+int cluster_start(struct daemon *d, const struct config_cluster *cfg, const struct cluster_ops *ops,
+		  void *arg, struct cluster **out)
 {
 	struct cluster *c = calloc(1, sizeof(*c));
 	int err;

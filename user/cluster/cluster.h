@@ -39,8 +39,8 @@ struct cluster_ops {
  * timeout: a home agent that cannot reach it starts with what its maps
  * hold, refusing registrations until it can) and follow it. 0 or -errno.
  */
-int cluster_start(struct daemon *d, const struct config_cluster *cfg,
-		  const struct cluster_ops *ops, void *arg, struct cluster **out);
+int cluster_start(struct daemon *d, const struct config_cluster *cfg, const struct cluster_ops *ops,
+		  void *arg, struct cluster **out);
 void cluster_stop(struct cluster *c);
 
 /*

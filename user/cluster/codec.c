@@ -54,8 +54,8 @@ int cluster_value_encode(const struct cluster_binding *b, char *out, size_t len)
 	n = snprintf(out, len,
 		     "{\"care_of_addr\":\"%s\",\"seq\":%u,\"timestamp\":\"%llu\",\"lifetime\":%u,"
 		     "\"flags\":%u,\"spi\":%u,\"ha\":\"%s\",\"registered\":%llu}",
-		     coa, b->seq, (unsigned long long)b->timestamp, b->lifetime_s, b->flags,
-		     b->spi, ha, (unsigned long long)b->registered);
+		     coa, b->seq, (unsigned long long)b->timestamp, b->lifetime_s, b->flags, b->spi,
+		     ha, (unsigned long long)b->registered);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 

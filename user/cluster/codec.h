@@ -19,14 +19,14 @@ struct json_object;
 /* One binding as the store holds it. */
 struct cluster_binding {
 	struct in6_addr hoa;
-	struct in6_addr coa;	 /* care_of_addr */
-	__u16 seq;		 /* the BU's sequence number (RFC 6275 section 9.5.1) */
-	__u64 timestamp;	 /* RFC 4285 timestamp of the BU, 0: none */
-	__u32 lifetime_s;	 /* granted, the lease's TTL */
-	__u16 flags;		 /* the BU's A, H, L flags */
-	__u32 spi;		 /* the MN-HA security association's, 0: none */
-	struct in6_addr ha;	 /* the home agent that accepted it */
-	__u64 registered;	 /* when, seconds since the Unix epoch */
+	struct in6_addr coa; /* care_of_addr */
+	__u16 seq;	     /* the BU's sequence number (RFC 6275 section 9.5.1) */
+	__u64 timestamp;     /* RFC 4285 timestamp of the BU, 0: none */
+	__u32 lifetime_s;    /* granted, the lease's TTL */
+	__u16 flags;	     /* the BU's A, H, L flags */
+	__u32 spi;	     /* the MN-HA security association's, 0: none */
+	struct in6_addr ha;  /* the home agent that accepted it */
+	__u64 registered;    /* when, seconds since the Unix epoch */
 };
 
 /* A stored value: its key, its revisions and lease (int64 in etcd). */

@@ -21,10 +21,10 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 
-#define ETCD_MAX_EVENTS	   64
-#define ETCD_HOST_CONNS	   64 /* connections a member: beyond, curl queues */
-#define ETCD_MAX_BODY	   (256u << 20) /* a range of a million bindings fits */
-#define ETCD_CONNECT_MS	   500
+#define ETCD_MAX_EVENTS 64
+#define ETCD_HOST_CONNS 64	     /* connections a member: beyond, curl queues */
+#define ETCD_MAX_BODY	(256u << 20) /* a range of a million bindings fits */
+#define ETCD_CONNECT_MS 500
 
 struct etcd_req {
 	struct etcd *e;
@@ -205,9 +205,9 @@ static int req_start(struct etcd_req *r)
 	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 (long)(cfg->timeout_ms < ETCD_CONNECT_MS ? cfg->timeout_ms
-								   : ETCD_CONNECT_MS));
+	curl_easy_setopt(
+		h, CURLOPT_CONNECTTIMEOUT_MS,
+		(long)(cfg->timeout_ms < ETCD_CONNECT_MS ? cfg->timeout_ms : ETCD_CONNECT_MS));
 	if (!r->stream)
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)cfg->timeout_ms);
 	if (cfg->ca_file)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * internal.h - what the files of user/cluster/ share: the cluster's state
- * (cluster.c), the follower (watch.c), the registration transaction
- * (txn.c) and reconciliation (reconcile.c).
+ * (cluster.c starts it, state.c says whether the store answers), the
+ * follower (watch.c), the registration transaction (txn.c) and
+ * reconciliation (reconcile.c).
  */
 #ifndef XMIP6_CLUSTER_INTERNAL_H
 #define XMIP6_CLUSTER_INTERNAL_H
@@ -14,11 +15,11 @@ struct json_object;
 struct cluster_reg;
 
 struct cluster_stats {
-	__u64 refused_down;  /* registrations answered 128: the store was down */
-	__u64 conflicts;     /* transactions whose compare failed, re-decided */
-	__u64 reconciles;    /* full reads of the store */
-	__u64 applied;	     /* bindings written to the maps from the store */
-	__u64 removed;	     /* bindings removed from the maps by the store */
+	__u64 refused_down; /* registrations answered 128: the store was down */
+	__u64 conflicts;    /* transactions whose compare failed, re-decided */
+	__u64 reconciles;   /* full reads of the store */
+	__u64 applied;	    /* bindings written to the maps from the store */
+	__u64 removed;	    /* bindings removed from the maps by the store */
 };
 
 struct cluster {
@@ -38,7 +39,7 @@ struct cluster {
 	struct cluster_stats stats;
 };
 
-/* The store is down (@why logged once) or answers again. */
+/* state.c: the store is down (@why logged once) or answers again. */
 void cluster_set_up(struct cluster *c, bool up, const char *why);
 
 /* watch.c */

@@ -20,7 +20,8 @@ static int endpoint_elem(struct parse_ctx *c, const config_setting_t *e, const c
 	struct config_cluster *cl = arg;
 
 	if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
-		return fail(c, e, "\"%s\": an endpoint is http://HOST:PORT or https://HOST:PORT", v);
+		return fail(c, e, "\"%s\": an endpoint is http://HOST:PORT or https://HOST:PORT",
+			    v);
 	if (strlen(v) >= CONFIG_ENDPOINT_MAX)
 		return fail(c, e, "%zu characters is too long; at most %d", strlen(v),
 			    CONFIG_ENDPOINT_MAX - 1);
@@ -61,8 +62,8 @@ void cluster_endpoints_print(FILE *out, const char *indent, const struct config_
 }
 
 /* key-prefix: an absolute key path without a trailing /; name: one word. */
-int cluster_word_parse(struct parse_ctx *c, const config_setting_t *s,
-		       const struct config_row *row, void *obj)
+int cluster_word_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
+		       void *obj)
 {
 	char *field = (char *)obj + row->offset;
 	bool prefix = row->min;
@@ -98,8 +99,8 @@ void cluster_word_print(FILE *out, const char *indent, const struct config_row *
 }
 
 /* A TLS file: an absolute path, or "" for none. */
-int cluster_file_parse(struct parse_ctx *c, const config_setting_t *s,
-		       const struct config_row *row, void *obj)
+int cluster_file_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
+		       void *obj)
 {
 	char **field = (char **)((char *)obj + row->offset);
 	const char *v;
@@ -166,13 +167,14 @@ int cluster_check(struct parse_ctx *c, const config_setting_t *grp,
 	for (i = 0; i < cl->n_endpoints; i++)
 		if (!strncmp(cl->endpoints[i], "http://", 7) &&
 		    !endpoint_loopback(cl->endpoints[i]))
-			return fail(c, eps ? config_setting_get_elem(eps, i) : grp,
-				    "\"%s\": plaintext only to a loopback address; use https:// "
-				    "with ca-file (and cert-file, key-file for client certificates)",
-				    cl->endpoints[i]);
+			return fail(
+				c, eps ? config_setting_get_elem(eps, i) : grp,
+				"\"%s\": plaintext only to a loopback address; use https:// "
+				"with ca-file (and cert-file, key-file for client certificates)",
+				cl->endpoints[i]);
 	if (!cl->cert_file != !cl->key_file)
-		return fail(c, config_setting_get_member(grp, cl->cert_file ? "cert-file"
-									      : "key-file"),
-			    "cert-file and key-file go together (a client certificate and its key)");
+		return fail(
+			c, config_setting_get_member(grp, cl->cert_file ? "cert-file" : "key-file"),
+			"cert-file and key-file go together (a client certificate and its key)");
 	return 0;
 }

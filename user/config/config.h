@@ -106,7 +106,7 @@ struct config_ha {
 	/* mobile_nodes by home address, for config_find_mn(): lookup.c */
 	struct config_mn_index *mn_index;
 	enum dp_xdp_mode xdp_mode; /* DP_XDP_NATIVE (default) or DP_XDP_GENERIC */
-	bool has_cluster; /* section cluster present */
+	bool has_cluster;	   /* section cluster present */
 	struct config_cluster cluster;
 };
 

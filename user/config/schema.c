@@ -347,7 +347,7 @@ const struct config_section schema_ha = {
 
 /* ---- home-agent's cluster ------------------------------------------------ */
 
-#define CLUSTER_FILE_ROW(nm, member)                                                 \
+#define CLUSTER_FILE_ROW(nm, member)                                                      \
 	.name = nm, .type = CT_CUSTOM, .offset = offsetof(struct config_cluster, member), \
 	.parse = cluster_file_parse, .print = cluster_file_print, .doc_type = "string",   \
 	.doc_default = "`\"\"`", .doc_allowed = "absolute path, or `\"\"` for none"

@@ -553,7 +553,8 @@ static void store_apply(void *arg, const struct cluster_binding *b)
 {
 	struct ha *ha = arg;
 	struct mh_bu_fields bu = {.sequence = b->seq, .flags = b->flags};
-	long long left = (long long)b->lifetime_s - ((long long)time(NULL) - (long long)b->registered);
+	long long left =
+		(long long)b->lifetime_s - ((long long)time(NULL) - (long long)b->registered);
 	struct xmip6_binding old;
 	struct addr6_buf h, o;
 	bool have_old = !dp_binding_lookup(&ha->d->dp, &b->hoa, &old);
@@ -578,8 +579,8 @@ static void store_apply(void *arg, const struct cluster_binding *b)
 		return;
 	}
 	ha->d->stats.bindings_new++;
-	pr_packet(LOG_NOTICE, "home registration (cluster): %s -> %s seq %u", addr6_str(&b->hoa, &h),
-		  addr6_str(&b->coa, &o), b->seq);
+	pr_packet(LOG_NOTICE, "home registration (cluster): %s -> %s seq %u",
+		  addr6_str(&b->hoa, &h), addr6_str(&b->coa, &o), b->seq);
 }
 
 static void store_remove(void *arg, const struct in6_addr *hoa)
