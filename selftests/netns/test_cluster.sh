@@ -24,23 +24,12 @@
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-# shellcheck source=scripts/topology.sh
-. scripts/topology.sh
-# shellcheck source=selftests/lib/tap.sh
-. selftests/lib/tap.sh
 # shellcheck source=selftests/lib/cluster_rig.sh
 . selftests/lib/cluster_rig.sh
 
-cl_skip_unless_tools
-xm_init "xmcl$$-"
-t_fatal "3-member etcd (TLS) and three home agents up" cl_setup
+cl_begin "xmcl$$-"
 
-stored_is() {
-	local got
-	got=$(cl_get "$1" "$2") || return 1
-	echo "etcd: $1: $2 = $got (want $3)"
-	[ "$got" = "$3" ]
-}
+stored_is() { cl_expect "$3" "etcd: $1: $2" cl_get "$1" "$2"; }
 
 lease_ttl_ok() {
 	local lease ttl
@@ -63,6 +52,7 @@ t "ha2 (the router's way to the home prefix) tunnels to the CoA" cl_tunnelled ha
 # 2. Replay of the older BU at another home agent.
 t "a newer BU (seq 11) to ha1: BA 0" cl_bu_ok 0 ha1 "$CL_HOA1" 11
 t "every map at seq 11" xm_retry 50 0.2 cl_all_maps "$CL_HOA1" "$CL_COA 11"
+# shellcheck disable=SC2034 # read in the checks' eval
 REV=$(cl_mod_rev "$CL_HOA1")
 replay_refused() {
 	local out st
