@@ -86,7 +86,7 @@ cl_etcd_start() {
 		--cert-file "$XM_TMP/pki/server.pem" --key-file "$XM_TMP/pki/server.key" \
 		--trusted-ca-file "$XM_TMP/pki/ca.pem" --client-cert-auth \
 		--heartbeat-interval 200 --election-timeout 2000 \
-		--logger zap --log-outputs "$XM_TMP/e$n.etcdlog"
+		--logger zap --log-outputs "$XM_TMP/e$n.etcdlog" 2>>"$XM_TMP/e$n.stderr"
 	CL_EPID[$n]=$XM_LAST_PID
 }
 
