@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "wire/auth.h"
+#include "cluster/cluster.h"
 #include "daemon/daemon.h"
 #include "dp/replay.h"
 #include "roles/disc_ha.h"
@@ -24,6 +25,7 @@
 #include "roles/ha_link.h"
 #include "roles/ha_nemo.h"
 #include "roles/ha_revoke.h"
+#include "roles/ha_store.h"
 #include "roles/hao_unbound.h"
 #include "roles/nexthop.h"
 #include "common/util.h"
@@ -55,6 +57,7 @@ struct ha {
 	int replay_fd;		  /* newest accepted timestamp per HoA and SPI (dp/replay.h) */
 	struct ha_revoke *revoke; /* during a reload: the bindings' old associations */
 	struct ha_link *link;	  /* the interfaces as they change (ha_link.c) */
+	struct cluster *cluster;  /* the binding cache shared through etcd, or NULL */
 };
 
 /* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
@@ -69,7 +72,10 @@ struct bu_ctx {
 	struct xmip6_binding old;
 	struct nemo_reg nemo; /* a host, or a mobile router and its prefixes */
 	__u8 ba_flags;	      /* MH_BA_F_ROUTER for a mobile router's (RFC 3963 6.6) */
+	bool stored; /* the cluster's store took it (store_done) */
 };
+
+static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s);
 
 static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequence,
 		  __u32 granted_s, bool sign)
@@ -215,15 +221,20 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 	struct addr6_buf h;
 	int err;
 
-	if (!c->have_old || !(c->old.flags & XMIP6_BU_F_HOME)) {
+	if (!c->stored && (!c->have_old || !(c->old.flags & XMIP6_BU_F_HOME))) {
 		reply(ha, c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, true);
 		return;
 	}
-	if (!seq_newer(bu->sequence, c->old.sequence)) {
+	if (!c->stored && !seq_newer(bu->sequence, c->old.sequence)) {
 		reply(ha, c, MH_BA_SEQ_OUT_OF_WINDOW, c->old.sequence, 0, true);
 		return;
 	}
-	err = ha_cache_remove(&ha->cache, &c->hoa, &c->old);
+	if (ha->cluster && !c->stored) {
+		to_store(ha, c, 0);
+		return;
+	}
+	/* The store's delete may have reached the map first (watch.c). */
+	err = c->have_old ? ha_cache_remove(&ha->cache, &c->hoa, &c->old) : 0;
 	if (err) {
 		pr_err("deregistering %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
 		reply(ha, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
@@ -246,6 +257,10 @@ static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	struct addr6_buf h, o;
 	int err;
 
+	if (ha->cluster && !c->stored) {
+		to_store(ha, c, granted_s);
+		return;
+	}
 	/* RFC 3963 section 6.2: the prefixes before the binding that makes
 	 * them forward; what cannot be set up is status 143. */
 	if (c->nemo.router && ha_nemo_install(ha->d, &c->hoa, &c->nemo)) {
@@ -359,21 +374,26 @@ static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	pr_debug("proxy DAD for %s started", addr6_str(&c->hoa, &h));
 }
 
+/* The context of a BU kept past its packet (@rx: addresses only). */
+static void bu_ctx_again(struct bu_ctx *c, struct mh_msg *msg, const struct sig_rx *rx,
+			 const struct mh_bu_fields *bu, const struct in6_addr *hoa,
+			 const struct in6_addr *coa, __u64 timestamp)
+{
+	*msg = (struct mh_msg){.type = MH_TYPE_BU, .bu = *bu};
+	*c = (struct bu_ctx){
+		.rx = rx, .msg = msg, .hoa = *hoa, .coa = *coa, .timestamp = timestamp};
+}
+
 static void finish_dad(struct ha *ha, struct ha_pending *p)
 {
 	struct daemon *d = ha->d;
-	struct mh_msg msg = {.type = MH_TYPE_BU, .bu = p->bu};
-	struct bu_ctx c = {
-		.rx = &p->rx,
-		.msg = &msg,
-		.hoa = p->hoa,
-		.coa = p->coa,
-		.sa = p->sa,
-		.timestamp = p->timestamp,
-		.nemo = p->nemo,
-	};
+	struct mh_msg msg;
+	struct bu_ctx c;
 	bool in_use;
 
+	bu_ctx_again(&c, &msg, &p->rx, &p->bu, &p->hoa, &p->coa, p->timestamp);
+	c.sa = p->sa;
+	c.nemo = p->nemo;
 	in_use = ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->hoa) == 1;
 	if (p->ll_too && ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->ll) == 1)
 		in_use = true;
@@ -494,6 +514,75 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 	accept_binding(ha, &c, granted);
 }
 
+/* ---- the shared binding cache (user/cluster/, docs/cluster.md) ----------------------------- */
+
+/* A registration the home agent accepted, waiting for the store. */
+struct store_wait {
+	struct ha *ha;
+	struct sig_rx rx; /* addresses only: packet pointers cleared */
+	struct mh_bu_fields bu;
+	struct in6_addr hoa, coa;
+	__u64 timestamp;
+	__u32 granted_s;      /* 0: a deregistration */
+	struct nemo_reg nemo; /* a mobile router's prefixes, installed here once stored */
+};
+
+/* The store answered: write the map and answer as a lone home agent would. */
+static void store_done(void *ctx, int status, const struct cluster_binding *stored)
+{
+	const struct store_wait *w = ctx;
+	struct ha *ha = w->ha;
+	struct mh_msg msg;
+	struct bu_ctx c;
+
+	bu_ctx_again(&c, &msg, &w->rx, &w->bu, &w->hoa, &w->coa, w->timestamp);
+	c.stored = true;
+	c.nemo = w->nemo;
+	/* Looked up again: a reload may have replaced the mobile-node table. */
+	c.sa = config_find_mn(&ha->d->cfg.ha, &c.hoa);
+	if (status) {
+		reply(ha, &c, status,
+		      status == MH_BA_SEQ_OUT_OF_WINDOW && stored ? stored->seq : w->bu.sequence, 0,
+		      true);
+		return;
+	}
+	lookup_old(ha, &c);
+	if (w->granted_s)
+		accept_binding(ha, &c, w->granted_s);
+	else
+		deregister(ha, &c);
+}
+
+static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s)
+{
+	struct store_wait w = {
+		.ha = ha,
+		.rx = *c->rx,
+		.bu = c->msg->bu,
+		.hoa = c->hoa,
+		.coa = c->coa,
+		.timestamp = c->timestamp,
+		.granted_s = granted_s,
+		.nemo = c->nemo,
+	};
+	struct cluster_binding b = {
+		.hoa = c->hoa,
+		.coa = c->coa,
+		.seq = c->msg->bu.sequence,
+		.timestamp = c->timestamp,
+		.lifetime_s = granted_s,
+		.flags = c->msg->bu.flags & (XMIP6_BU_F_ACK | XMIP6_BU_F_HOME | XMIP6_BU_F_LLADDR),
+		.spi = c->sa ? c->sa->spi : 0,
+		.ha = ha->d->cfg.ha.address,
+	};
+
+	w.rx.packet = w.rx.mh = NULL;
+	w.rx.packet_len = w.rx.mh_len = 0;
+	/* Store down (docs/cluster.md): refused, nothing written anywhere. */
+	if (cluster_register(ha->cluster, &b, store_done, &w, sizeof(w)))
+		reply(ha, c, MH_BA_REASON_UNSPECIFIED, c->msg->bu.sequence, 0, true);
+}
+
 /* ---- timers -------------------------------------------------------------------------------- */
 
 static void tick(struct daemon *d, void *arg, unsigned long long now)
@@ -597,6 +686,8 @@ static const char *reload_refused(const struct daemon *d, void *arg,
 	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)) ||
 	    strcmp(new->home_link, cur->home_link))
 		return "home-agent address, interfaces or home-link changed; restart needed";
+	if (cluster_cfg_changed(cur->has_cluster, &cur->cluster, new->has_cluster, &new->cluster))
+		return "home-agent cluster section changed; restart needed";
 	/* The bindings map has its size for good: what a restart would say. */
 	if (new->max_bindings != cur->max_bindings) {
 		dp_bindings_resize_refusal(why, sizeof(why), d->dp.pin_dir, cur->max_bindings,
@@ -634,6 +725,7 @@ static void stop(struct daemon *d, void *arg)
 	/* Bindings stay in the map, proxy ND entries in the kernel. */
 	(void)d;
 	cancel_pending(ha);
+	cluster_stop(ha->cluster);
 	ha_link_stop(ha->link);
 	disc_ha_stop(ha->disc);
 	if (ha->replay_fd >= 0)
@@ -723,6 +815,12 @@ int ha_start(struct daemon *d)
 		return ha->replay_fd;
 	ha_cache_restore(&ha->cache);
 	ha_nemo_restore(d);
+	if (cfg->has_cluster) {
+		/* The store read whole before the home agent serves. */
+		err = ha_store_start(d, &ha->cache, ha->replay_fd, &ha->cluster);
+		if (err)
+			return err;
+	}
 	err = disc_ha_start(d, &ha->disc)
 		      ?: ha_link_start(d, &ha->cache, ha->disc, &opts, &ha->link);
 	if (err)
