@@ -936,6 +936,7 @@ const struct config_section schema_cn = {
 };
 
 const struct config_section *const schema_sections[] = {
-	&schema_root, &schema_ha, &schema_cluster, &schema_mn_entry, &schema_mn,
-	&schema_mr, &schema_mr_net, &schema_cn, NULL,
+	&schema_root,	  &schema_ha, &schema_cluster,
+	&schema_mn_entry, &schema_mn, &schema_mr,
+	&schema_mr_net,	  &schema_cn, NULL,
 };

@@ -72,7 +72,7 @@ struct bu_ctx {
 	struct xmip6_binding old;
 	struct nemo_reg nemo; /* a host, or a mobile router and its prefixes */
 	__u8 ba_flags;	      /* MH_BA_F_ROUTER for a mobile router's (RFC 3963 6.6) */
-	bool stored; /* the cluster's store took it (store_done) */
+	bool stored;	      /* the cluster's store took it (store_done) */
 };
 
 static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s);
