@@ -10,7 +10,11 @@ stream.py - a numbered UDP stream for loss measurements.
                                           sender is done), at most SECONDS +
                                           10 s after it;
                                           prints JSON: received, unique,
-                                          highest sequence, missing
+                                          highest sequence, missing, the
+                                          longest run of consecutive missing
+                                          numbers ("longest_hole") and the
+                                          longest time between two arrivals
+                                          ("max_silence_s")
 Every datagram carries its sequence number (8 octets, big endian), from 0.
 """
 import json
@@ -57,6 +61,8 @@ def recv(bind, port, seconds, silence=2.0):
     seen = set()
     received = 0
     first = None
+    last = None
+    max_silence = 0.0
     s.settimeout(seconds + 10)
     while True:
         try:
@@ -67,6 +73,9 @@ def recv(bind, port, seconds, silence=2.0):
         if first is None:
             first = now
             s.settimeout(silence)
+        else:
+            max_silence = max(max_silence, now - last)
+        last = now
         received += 1
         seen.add(struct.unpack("!Q", data[:8])[0])
         # Not "SECONDS after the first packet": a receiver descheduled near
@@ -76,8 +85,13 @@ def recv(bind, port, seconds, silence=2.0):
         if now - first > seconds + 10:
             break
     top = max(seen) if seen else -1
+    hole = run = 0
+    for seq in range(top + 1):
+        run = 0 if seq in seen else run + 1
+        hole = max(hole, run)
     print(json.dumps({"received": received, "unique": len(seen), "highest": top,
-                      "missing": top + 1 - len(seen)}))
+                      "missing": top + 1 - len(seen), "longest_hole": hole,
+                      "max_silence_s": round(max_silence, 4)}))
 
 
 if __name__ == "__main__":
