@@ -114,8 +114,9 @@ def main():
           (files, sorted(keys)))
     etcd = at.get("/etc/xmip6/etcd", {}).get("data", {})
     want = {}
+    group = conf.split("cluster = {", 1)[-1].split("};", 1)[0] if "cluster = {" in conf else ""
     for name in ("ca-file", "cert-file", "key-file", "@include"):
-        for l in conf.split("cluster = {", 1)[-1].splitlines():
+        for l in group.splitlines():
             l = l.strip()
             if l.startswith(name):
                 want[name] = l.split('"')[1]
