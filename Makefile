@@ -32,7 +32,7 @@ MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Iheaders -I/usr/include/$(MULTIARCH)
 
-PKGS     := libbpf libmnl json-c libcrypto libconfig
+PKGS     := libbpf libmnl json-c libcrypto libconfig libcurl
 CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Werror=implicit-function-declaration -D_GNU_SOURCE \
 	-Iheaders -Iuser -I$(BUILD) $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(EXTRA_CFLAGS)

@@ -13,6 +13,7 @@ packages=(
 	make gcc clang llvm pkg-config libclang-rt-14-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libmnl-dev libssl-dev libconfig-dev libjson-c-dev libsystemd-dev libmicrohttpd-dev
+	libcurl4-openssl-dev
 	# lint
 	clang-format cppcheck
 	# tests, demo, benchmarks
@@ -20,6 +21,8 @@ packages=(
 	python3 python3-scapy radvd
 	# the metrics test: a real Prometheus server and promtool
 	prometheus
+	# the cluster tests: a real etcd cluster, etcdctl, its certificates; curl
+	etcd-server etcd-client openssl curl
 	# packaging tests: man pages, the unit, completion, `make test-package`
 	groff-base man-db systemd bash-completion dpkg-dev debhelper fakeroot lintian
 	# make bench: the scale plot

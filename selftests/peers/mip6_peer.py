@@ -12,7 +12,7 @@ Nothing in it comes from the code under test.
                [--spi N --key HEX] [--timestamp now|none|SECONDS_OFFSET]
                [--alt-coa A] [--nonce-indices HOME,COA] [--mh-type N]
                [--payload-proto N] [--short-hdr-len] [--bad-checksum]
-               [--save FILE] [--replay FILE] [--wait S] [--count N]
+               [--save FILE] [--replay FILE [--to-other-ha]] [--wait S] [--count N]
 
 With --count N it sends N BUs back to back (sequence numbers N, N+1, ...,
 fresh timestamps) and reports every answer: {"answers": [...], "sent": N}.
@@ -217,6 +217,8 @@ def main():
     p.add_argument("--bad-checksum", action="store_true")
     p.add_argument("--save")
     p.add_argument("--replay")
+    p.add_argument("--to-other-ha", action="store_true",
+                   help="with --replay: the MH checksum for --ha (a BU captured elsewhere)")
     p.add_argument("--iface", default="eth0")
     p.add_argument("--wait", type=float, default=3.0)
     p.add_argument("--count", type=int, default=1)
@@ -227,6 +229,14 @@ def main():
     if a.replay:
         with open(a.replay, "rb") as f:
             mh = f.read()
+        if a.to_other_ha:
+            # The same BU to another home agent: the MN-HA authenticator
+            # does not cover the HA's address (RFC 4285 section 5, checksum
+            # zeroed), the MH checksum does: recomputed as anyone could.
+            mh = bytearray(mh)
+            mh[4:6] = b"\0\0"
+            mh[4:6] = struct.pack("!H", mh_checksum(a.hoa or a.coa, a.ha, bytes(mh)))
+            mh = bytes(mh)
     else:
         mh = build_bu(a)
     if a.save:

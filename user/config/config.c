@@ -148,6 +148,9 @@ void config_free(struct xmip6d_config *cfg)
 			       cfg->ha.n_mobile_nodes * sizeof(*cfg->ha.mobile_nodes));
 	free(cfg->ha.mobile_nodes);
 	mn_index_free(&cfg->ha);
+	free(cfg->ha.cluster.ca_file);
+	free(cfg->ha.cluster.cert_file);
+	free(cfg->ha.cluster.key_file);
 	free(cfg->mn.key_file);
 	free(cfg->path);
 	free(cfg->pin_dir);

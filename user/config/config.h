@@ -41,6 +41,9 @@ struct config_mn_index;
 #define CONFIG_METRICS_TOP_MAX	  1000 /* metrics-top-bindings: series stay bounded */
 #define CONFIG_MAX_RO_PEERS	  16   /* route-optimization list entries */
 #define CONFIG_RR_MAX_LIFETIME_S  420  /* MAX_RR_BINDING_LIFETIME (RFC 6275 section 12) */
+#define CONFIG_MAX_ENDPOINTS	  8    /* cluster endpoints */
+#define CONFIG_ENDPOINT_MAX	  128  /* octets of an endpoint URL, NUL included */
+#define CONFIG_CLUSTER_NAME_MAX	  64   /* octets of key-prefix and name, NUL included */
 
 struct config_prefix {
 	struct in6_addr addr; /* host bits zero */
@@ -64,6 +67,24 @@ struct config_mn_entry {
 	int line;	      /* where the entry starts, for log messages */
 };
 
+/*
+ * home-agent's cluster section: the binding cache shared through etcd
+ * (user/cluster/, docs/cluster.md). Absent (has_cluster false): the home
+ * agent keeps its bindings alone, as before.
+ */
+enum config_store_down { CONFIG_STORE_DOWN_REFUSE = 0 };
+
+struct config_cluster {
+	char endpoints[CONFIG_MAX_ENDPOINTS][CONFIG_ENDPOINT_MAX]; /* http(s)://[addr]:port */
+	int n_endpoints;
+	char key_prefix[CONFIG_CLUSTER_NAME_MAX]; /* "/xmip6" */
+	char name[CONFIG_CLUSTER_NAME_MAX];	  /* the cluster: keys under prefix/name/ */
+	char *ca_file, *cert_file, *key_file;	  /* TLS; NULL: none */
+	enum config_store_down store_down;	  /* registrations while the store is down */
+	__u32 timeout_ms;			  /* one request to etcd */
+	__u32 probe_interval_ms;		  /* health probe of the store */
+};
+
 struct config_ha {
 	struct in6_addr address;			 /* our home agent address */
 	struct config_prefix home_prefix;		 /* home subnet prefix (132 outside it) */
@@ -85,6 +106,8 @@ struct config_ha {
 	/* mobile_nodes by home address, for config_find_mn(): lookup.c */
 	struct config_mn_index *mn_index;
 	enum dp_xdp_mode xdp_mode; /* DP_XDP_NATIVE (default) or DP_XDP_GENERIC */
+	bool has_cluster;	   /* section cluster present */
+	struct config_cluster cluster;
 };
 
 struct config_mn {

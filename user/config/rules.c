@@ -220,6 +220,7 @@ int ha_check(struct parse_ctx *c, const config_setting_t *grp, const struct conf
 	     void *obj)
 {
 	struct config_ha *ha = obj;
+	const config_setting_t *grp_cluster;
 	struct addr6_buf b;
 	int err;
 
@@ -241,6 +242,14 @@ int ha_check(struct parse_ctx *c, const config_setting_t *grp, const struct conf
 	if (ha->accept_unlisted && ha->require_auth)
 		return fail(c, config_setting_get_member(grp, "accept-unlisted"),
 			    "true needs require-auth = false: an unlisted mobile node has no key");
+	grp_cluster = config_setting_get_member(grp, "cluster");
+	if (grp_cluster) {
+		ha->has_cluster = true;
+		err = parse_section(c, grp_cluster, section_row(sec, "cluster")->section,
+				    &ha->cluster);
+		if (err)
+			return err;
+	}
 	/* The entries' rules refer to the home agent's settings: they come last. */
 	return parse_mobile_nodes(c, config_setting_get_member(grp, "mobile-nodes"),
 				  section_row(sec, "mobile-nodes")->section, ha);

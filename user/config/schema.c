@@ -317,6 +317,16 @@ static const struct config_row ha_rows[] = {
 		       "the speed.",
 	},
 	{
+		.name = "cluster",
+		.type = CT_SECTION,
+		.offset = offsetof(struct config_ha, cluster),
+		.aux = offsetof(struct config_ha, has_cluster),
+		.section = &schema_cluster,
+		.doc = "Share the binding cache with the other home agents of the home prefix "
+		       "through etcd (docs/cluster.md). Absent: this home agent keeps its "
+		       "bindings alone.",
+	},
+	{
 		.name = "mobile-nodes",
 		.type = CT_CUSTOM,
 		.parse = mobile_nodes_parse,
@@ -333,6 +343,106 @@ const struct config_section schema_ha = {
 	.name = "home-agent",
 	ROWS(ha_rows),
 	.check = ha_check,
+};
+
+/* ---- home-agent's cluster ------------------------------------------------ */
+
+#define CLUSTER_FILE_ROW(nm, member)                                                      \
+	.name = nm, .type = CT_CUSTOM, .offset = offsetof(struct config_cluster, member), \
+	.parse = cluster_file_parse, .print = cluster_file_print, .doc_type = "string",   \
+	.doc_default = "`\"\"`", .doc_allowed = "absolute path, or `\"\"` for none"
+
+static const struct config_row cluster_rows[] = {
+	{
+		.name = "endpoints",
+		.type = CT_CUSTOM,
+		.parse = cluster_endpoints_parse,
+		.print = cluster_endpoints_print,
+		.required = "the etcd members' client URLs",
+		.doc_type = "array of strings",
+		.doc_default = "required",
+		.doc_allowed = "1 to 8 URLs `http://HOST:PORT` or `https://HOST:PORT`",
+		.doc = "The etcd members' client URLs (its v3 JSON gateway), tried in turn. "
+		       "`http://` only to a loopback address (`[::1]`, `127.0.0.1`, "
+		       "`localhost`); anything else is `https://`.",
+	},
+	{
+		.name = "key-prefix",
+		.type = CT_CUSTOM,
+		.offset = offsetof(struct config_cluster, key_prefix),
+		.min = 1,
+		.parse = cluster_word_parse,
+		.print = cluster_word_print,
+		.doc_type = "string",
+		.doc_default = "`\"/xmip6\"`",
+		.doc_allowed = "starts with `/`, letters, digits, `-_./`",
+		.doc = "Where the clusters' keys live in etcd.",
+	},
+	{
+		.name = "name",
+		.type = CT_CUSTOM,
+		.offset = offsetof(struct config_cluster, name),
+		.parse = cluster_word_parse,
+		.print = cluster_word_print,
+		.doc_type = "string",
+		.doc_default = "`\"home\"`",
+		.doc_allowed = "letters, digits, `-_.`",
+		.doc = "The cluster: the home agents of one home prefix share it. Bindings are "
+		       "`KEY-PREFIX/NAME/bindings/HOME-ADDRESS`.",
+	},
+	{
+		CLUSTER_FILE_ROW("ca-file", ca_file),
+		.doc = "PEM certificates that sign the etcd members' (TLS); `\"\"`: the "
+		       "system's.",
+	},
+	{
+		CLUSTER_FILE_ROW("cert-file", cert_file),
+		.doc = "PEM client certificate for etcd's `--client-cert-auth`, with key-file.",
+	},
+	{
+		CLUSTER_FILE_ROW("key-file", key_file),
+		.doc = "The client certificate's private key (PEM), with cert-file.",
+	},
+	{
+		.name = "store-down",
+		.type = CT_WORD,
+		AT(struct config_cluster, store_down),
+		.min = CONFIG_STORE_DOWN_REFUSE,
+		.max = CONFIG_STORE_DOWN_REFUSE,
+		.def = CONFIG_STORE_DOWN_REFUSE,
+		.word = store_down_word,
+		.doc = "While etcd cannot be reached or has no quorum: `refuse` answers new "
+		       "registrations with status 128 (reason unspecified) and counts them; "
+		       "bindings already held keep forwarding.",
+	},
+	{
+		.name = "timeout",
+		.type = CT_INT,
+		AT(struct config_cluster, timeout_ms),
+		.min = 100,
+		.max = 60000,
+		.def = 1000,
+		.hint = "milliseconds",
+		.doc = "How long one request to etcd may take; beyond it the store counts as "
+		       "down.",
+	},
+	{
+		.name = "probe-interval",
+		.type = CT_INT,
+		AT(struct config_cluster, probe_interval_ms),
+		.min = 100,
+		.max = 60000,
+		.def = 1000,
+		.hint = "milliseconds",
+		.doc = "How often the store's quorum is checked (a linearizable read); a failed "
+		       "check marks the store down, the next good one reconciles.",
+	},
+};
+
+const struct config_section schema_cluster = {
+	.name = "cluster",
+	ROWS(cluster_rows),
+	.check = cluster_check,
 };
 
 /* ---- mobile-nodes entries ---------------------------------------------- */
@@ -732,5 +842,5 @@ const struct config_section schema_cn = {
 };
 
 const struct config_section *const schema_sections[] = {
-	&schema_root, &schema_ha, &schema_mn_entry, &schema_mn, &schema_cn, NULL,
+	&schema_root, &schema_ha, &schema_cluster, &schema_mn_entry, &schema_mn, &schema_cn, NULL,
 };

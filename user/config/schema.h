@@ -88,7 +88,8 @@ struct config_section {
 };
 
 /* schema.c */
-extern const struct config_section schema_root, schema_ha, schema_mn_entry, schema_mn, schema_cn;
+extern const struct config_section schema_root, schema_ha, schema_cluster, schema_mn_entry,
+	schema_mn, schema_cn;
 extern const struct config_section *const schema_sections[]; /* all of them, NULL-ended */
 
 /* values.c: the row of @sec called @name (NULL: none), a row's integer
@@ -139,6 +140,23 @@ int entry_max_lifetime_parse(struct parse_ctx *c, const config_setting_t *s,
 			     const struct config_row *row, void *obj);
 void entry_max_lifetime_print(FILE *out, const char *indent, const struct config_row *row,
 			      const void *obj);
+/* cluster.c: home-agent's cluster section. */
+int cluster_endpoints_parse(struct parse_ctx *c, const config_setting_t *s,
+			    const struct config_row *row, void *obj);
+void cluster_endpoints_print(FILE *out, const char *indent, const struct config_row *row,
+			     const void *obj);
+int cluster_word_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
+		       void *obj);
+void cluster_word_print(FILE *out, const char *indent, const struct config_row *row,
+			const void *obj);
+int cluster_file_parse(struct parse_ctx *c, const config_setting_t *s, const struct config_row *row,
+		       void *obj);
+void cluster_file_print(FILE *out, const char *indent, const struct config_row *row,
+			const void *obj);
+const char *store_down_word(int policy);
+int cluster_check(struct parse_ctx *c, const config_setting_t *grp,
+		  const struct config_section *sec, void *obj);
+
 int mn_entry_check(struct parse_ctx *c, const config_setting_t *grp,
 		   const struct config_section *sec, void *obj);
 

@@ -192,9 +192,10 @@ static void labelled(FILE *f, const char *name, const char *type, const char *he
 		     const struct sample *samples)
 {
 	family(f, name, type, help);
+	/* A gauge registered without labels is written without braces. */
 	for (; samples->labels; samples++)
-		fprintf(f, "%s{%s} %llu\n", name, samples->labels,
-			(unsigned long long)samples->value);
+		fprintf(f, samples->labels[0] ? "%s{%s} %llu\n" : "%s%s %llu\n", name,
+			samples->labels, (unsigned long long)samples->value);
 }
 
 /* Every data-plane counter, summed over the CPUs: xmip6_dataplane_<name>_total. */

@@ -11,11 +11,13 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "wire/auth.h"
+#include "cluster/cluster.h"
 #include "daemon/daemon.h"
 #include "dp/replay.h"
 #include "roles/disc_ha.h"
@@ -53,6 +55,7 @@ struct ha {
 	int replay_fd;		  /* newest accepted timestamp per HoA and SPI (dp/replay.h) */
 	struct ha_revoke *revoke; /* during a reload: the bindings' old associations */
 	struct ha_link *link;	  /* the interfaces as they change (ha_link.c) */
+	struct cluster *cluster;  /* the binding cache shared through etcd, or NULL */
 };
 
 /* ---- BU processing (section 10.3.1, RFC 4285) ------------------------------------------- */
@@ -65,7 +68,10 @@ struct bu_ctx {
 	__u64 timestamp; /* of the BU's Replay Protection option, 0 = none */
 	bool have_old;
 	struct xmip6_binding old;
+	bool stored; /* the cluster's store took it (ha_store_done) */
 };
+
+static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s);
 
 static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequence,
 		  __u32 granted_s, bool sign)
@@ -210,15 +216,20 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 	struct addr6_buf h;
 	int err;
 
-	if (!c->have_old || !(c->old.flags & XMIP6_BU_F_HOME)) {
+	if (!c->stored && (!c->have_old || !(c->old.flags & XMIP6_BU_F_HOME))) {
 		reply(ha, c, MH_BA_NOT_HOME_AGENT, bu->sequence, 0, true);
 		return;
 	}
-	if (!seq_newer(bu->sequence, c->old.sequence)) {
+	if (!c->stored && !seq_newer(bu->sequence, c->old.sequence)) {
 		reply(ha, c, MH_BA_SEQ_OUT_OF_WINDOW, c->old.sequence, 0, true);
 		return;
 	}
-	err = ha_cache_remove(&ha->cache, &c->hoa, &c->old);
+	if (ha->cluster && !c->stored) {
+		to_store(ha, c, 0);
+		return;
+	}
+	/* The store's delete may have reached the map first (watch.c). */
+	err = c->have_old ? ha_cache_remove(&ha->cache, &c->hoa, &c->old) : 0;
 	if (err) {
 		pr_err("deregistering %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
 		reply(ha, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
@@ -238,6 +249,10 @@ static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	struct addr6_buf h, o;
 	int err;
 
+	if (ha->cluster && !c->stored) {
+		to_store(ha, c, granted_s);
+		return;
+	}
 	err = ha_cache_store(&ha->cache, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu,
 			     granted_s, c->timestamp);
 	if (err) {
@@ -462,6 +477,152 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 	accept_binding(ha, &c, granted);
 }
 
+/* ---- the shared binding cache (user/cluster/, docs/cluster.md) ----------------------------- */
+
+/* A registration the home agent accepted, waiting for the store. */
+struct store_wait {
+	struct ha *ha;
+	struct sig_rx rx; /* addresses only: packet pointers cleared */
+	struct mh_bu_fields bu;
+	struct in6_addr hoa, coa;
+	__u64 timestamp;
+	__u32 granted_s; /* 0: a deregistration */
+};
+
+/* The store answered: write the map and answer as a lone home agent would. */
+static void store_done(void *ctx, int status, const struct cluster_binding *stored)
+{
+	const struct store_wait *w = ctx;
+	struct ha *ha = w->ha;
+	struct mh_msg msg = {.type = MH_TYPE_BU, .bu = w->bu};
+	struct bu_ctx c = {
+		.rx = &w->rx,
+		.msg = &msg,
+		.hoa = w->hoa,
+		.coa = w->coa,
+		.timestamp = w->timestamp,
+		.stored = true,
+	};
+
+	/* Looked up again: a reload may have replaced the mobile-node table. */
+	c.sa = config_find_mn(&ha->d->cfg.ha, &c.hoa);
+	if (status) {
+		reply(ha, &c, status,
+		      status == MH_BA_SEQ_OUT_OF_WINDOW && stored ? stored->seq : w->bu.sequence, 0,
+		      true);
+		return;
+	}
+	lookup_old(ha, &c);
+	if (w->granted_s)
+		accept_binding(ha, &c, w->granted_s);
+	else
+		deregister(ha, &c);
+}
+
+static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s)
+{
+	struct store_wait w = {
+		.ha = ha,
+		.rx = *c->rx,
+		.bu = c->msg->bu,
+		.hoa = c->hoa,
+		.coa = c->coa,
+		.timestamp = c->timestamp,
+		.granted_s = granted_s,
+	};
+	struct cluster_binding b = {
+		.hoa = c->hoa,
+		.coa = c->coa,
+		.seq = c->msg->bu.sequence,
+		.timestamp = c->timestamp,
+		.lifetime_s = granted_s,
+		.flags = c->msg->bu.flags & (XMIP6_BU_F_ACK | XMIP6_BU_F_HOME | XMIP6_BU_F_LLADDR),
+		.spi = c->sa ? c->sa->spi : 0,
+		.ha = ha->d->cfg.ha.address,
+	};
+
+	w.rx.packet = w.rx.mh = NULL;
+	w.rx.packet_len = w.rx.mh_len = 0;
+	/* Store down (docs/cluster.md): refused, nothing written anywhere. */
+	if (cluster_register(ha->cluster, &b, store_done, &w, sizeof(w)))
+		reply(ha, c, MH_BA_REASON_UNSPECIFIED, c->msg->bu.sequence, 0, true);
+}
+
+/* What another home agent registered, renewed or restored: into the map. */
+static void store_apply(void *arg, const struct cluster_binding *b)
+{
+	struct ha *ha = arg;
+	struct mh_bu_fields bu = {.sequence = b->seq, .flags = b->flags};
+	long long left =
+		(long long)b->lifetime_s - ((long long)time(NULL) - (long long)b->registered);
+	struct xmip6_binding old;
+	struct addr6_buf h, o;
+	bool have_old = !dp_binding_lookup(&ha->d->dp, &b->hoa, &old);
+
+	if (have_old && old.sequence == b->seq && old.auth_timestamp == b->timestamp &&
+	    !memcmp(&old.care_of_addr, &b->coa, sizeof(b->coa)))
+		return; /* ours, or already followed */
+	if (!config_prefix_match(&ha->d->cfg.ha.home_prefix, &b->hoa) ||
+	    (!have_old && ha_cache_full(&ha->cache)))
+		return;
+	/* The lease ends the binding everywhere; the map's expiry is the
+	 * fallback while the store is down, counted from the registration. */
+	if (left < 1 || left > b->lifetime_s)
+		left = left < 1 ? 1 : b->lifetime_s;
+	if (ha_cache_store(&ha->cache, &b->hoa, &b->coa, have_old ? &old : NULL, &bu, left,
+			   b->timestamp))
+		return;
+	if (b->timestamp && b->spi && ha->replay_fd >= 0)
+		dp_replay_set(ha->replay_fd, &b->hoa, b->spi, b->timestamp);
+	if (have_old) {
+		ha->d->stats.bindings_refreshed++;
+		return;
+	}
+	ha->d->stats.bindings_new++;
+	pr_packet(LOG_NOTICE, "home registration (cluster): %s -> %s seq %u",
+		  addr6_str(&b->hoa, &h), addr6_str(&b->coa, &o), b->seq);
+}
+
+static void store_remove(void *arg, const struct in6_addr *hoa)
+{
+	struct ha *ha = arg;
+	struct xmip6_binding old;
+	struct addr6_buf h;
+
+	if (dp_binding_lookup(&ha->d->dp, hoa, &old) || ha_cache_remove(&ha->cache, hoa, &old))
+		return;
+	ha->d->stats.bindings_removed++;
+	pr_packet(LOG_NOTICE, "home registration of %s removed (cluster)", addr6_str(hoa, &h));
+}
+
+struct each_local {
+	int (*fn)(const struct in6_addr *hoa, void *ctx);
+	void *ctx;
+};
+
+static int each_local_cb(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
+{
+	const struct each_local *e = ctx;
+
+	(void)b;
+	return e->fn(hoa, e->ctx);
+}
+
+static int store_each_local(void *arg, int (*fn)(const struct in6_addr *hoa, void *ctx), void *ctx)
+{
+	struct ha *ha = arg;
+	struct each_local e = {.fn = fn, .ctx = ctx};
+	int ret = dp_binding_foreach(&ha->d->dp, each_local_cb, &e);
+
+	return ret < 0 ? ret : 0;
+}
+
+static const struct cluster_ops store_ops = {
+	.apply = store_apply,
+	.remove = store_remove,
+	.each_local = store_each_local,
+};
+
 /* ---- timers -------------------------------------------------------------------------------- */
 
 static void tick(struct daemon *d, void *arg, unsigned long long now)
@@ -565,6 +726,8 @@ static const char *reload_refused(const struct daemon *d, void *arg,
 	    memcmp(new->interfaces, cur->interfaces, sizeof(new->interfaces)) ||
 	    strcmp(new->home_link, cur->home_link))
 		return "home-agent address, interfaces or home-link changed; restart needed";
+	if (cluster_cfg_changed(cur->has_cluster, &cur->cluster, new->has_cluster, &new->cluster))
+		return "home-agent cluster section changed; restart needed";
 	/* The bindings map has its size for good: what a restart would say. */
 	if (new->max_bindings != cur->max_bindings) {
 		dp_bindings_resize_refusal(why, sizeof(why), d->dp.pin_dir, cur->max_bindings,
@@ -601,6 +764,7 @@ static void stop(struct daemon *d, void *arg)
 	/* Bindings stay in the map, proxy ND entries in the kernel. */
 	(void)d;
 	cancel_pending(ha);
+	cluster_stop(ha->cluster);
 	ha_link_stop(ha->link);
 	disc_ha_stop(ha->disc);
 	if (ha->replay_fd >= 0)
@@ -689,6 +853,12 @@ int ha_start(struct daemon *d)
 	if (ha->replay_fd < 0)
 		return ha->replay_fd;
 	ha_cache_restore(&ha->cache);
+	if (cfg->has_cluster) {
+		/* The store read whole before the home agent serves. */
+		err = cluster_start(d, &cfg->cluster, &store_ops, ha, &ha->cluster);
+		if (err)
+			return err;
+	}
 	err = disc_ha_start(d, &ha->disc)
 		      ?: ha_link_start(d, &ha->cache, ha->disc, &opts, &ha->link);
 	if (err)

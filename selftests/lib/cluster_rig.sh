@@ -1,0 +1,268 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# cluster_rig.sh - the rig of the cluster tests (test_cluster*.sh): a real
+# 3-member etcd cluster with TLS and client certificates (certificates
+# made here by openssl), three xmip6d home agents sharing one home prefix
+# through it, a router, a correspondent and a mobile-node namespace where
+# Scapy peers (selftests/peers/mip6_peer.py) send Binding Updates.
+#
+#   st (etcd e1 e2 e3: 2001:db8:e::1-3) --- r --- ha1 (2001:db8:f::1)
+#                                           | --- ha2 (2001:db8:f::2)
+#   cn 2001:db8:d::100 ---------------------| --- ha3 (2001:db8:f::3)
+#   mn (CoAs 2001:db8:c::100, ::101) -------'
+#
+# The home prefix 2001:db8:1::/64 is a virtual home network, routed by r
+# to ha2: what the correspondent sends a home address reaches ha2 whoever
+# took the registration. Source after topology.sh and tap.sh; needs etcd,
+# etcdctl, openssl.
+
+XM_ROLES="ha1 ha2 ha3"
+CL_KEY=0f1e2d3c4b5a69788796a5b4c3d2e1f0
+CL_HOME=2001:db8:1::/64
+CL_HOA1=2001:db8:1::201
+CL_HOA2=2001:db8:1::202
+CL_HOA3=2001:db8:1::203
+CL_HOA4=2001:db8:1::204
+CL_COA=2001:db8:c::100
+CL_COA2=2001:db8:c::101
+CL_CN=2001:db8:d::100
+CL_DIR=/xmip6/home/bindings/
+declare -A CL_PID CL_EPID
+
+cl_ha_addr() { echo "2001:db8:f::${1#ha}"; }
+
+# cl_skip_unless_tools: "1..0 # SKIP" when etcd or its tools are missing.
+cl_skip_unless_tools() {
+	local t
+	for t in etcd etcdctl openssl tcpdump; do
+		command -v "$t" >/dev/null || { echo "1..0 # SKIP $t not installed"; exit 0; }
+	done
+}
+
+cl_certs() {
+	local d=$XM_TMP/pki
+	mkdir -p "$d" && (
+		cd "$d" || exit 1
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+			-subj /CN=xmip6-test-ca -keyout ca.key -out ca.pem 2>/dev/null &&
+			openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+				-subj /CN=etcd -keyout server.key -out server.csr 2>/dev/null &&
+			printf 'subjectAltName=IP:2001:db8:e::1,IP:2001:db8:e::2,IP:2001:db8:e::3\nextendedKeyUsage=serverAuth,clientAuth\n' >server.ext &&
+			openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+				-days 2 -extfile server.ext -out server.pem 2>/dev/null &&
+			openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+				-subj /CN=xmip6d -keyout client.key -out client.csr 2>/dev/null &&
+			printf 'extendedKeyUsage=clientAuth\n' >client.ext &&
+			openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+				-days 2 -extfile client.ext -out client.pem 2>/dev/null &&
+			chmod 600 ./*.key
+	)
+}
+
+# cl_etcd_start N [new|existing]: member eN in st, its data under $XM_TMP/eN.
+cl_etcd_start() {
+	local n=$1 state=${2:-new} cluster=""
+	local i
+	for i in 1 2 3; do
+		cluster="$cluster${cluster:+,}e$i=http://[2001:db8:e::$i]:2380"
+	done
+	xm_bg st etcd --name "e$n" --data-dir "$XM_TMP/e$n" \
+		--listen-client-urls "https://[2001:db8:e::$n]:2379" \
+		--advertise-client-urls "https://[2001:db8:e::$n]:2379" \
+		--listen-peer-urls "http://[2001:db8:e::$n]:2380" \
+		--initial-advertise-peer-urls "http://[2001:db8:e::$n]:2380" \
+		--initial-cluster "$cluster" --initial-cluster-state "$state" \
+		--initial-cluster-token "$XM_PFX" \
+		--cert-file "$XM_TMP/pki/server.pem" --key-file "$XM_TMP/pki/server.key" \
+		--trusted-ca-file "$XM_TMP/pki/ca.pem" --client-cert-auth \
+		--heartbeat-interval 100 --election-timeout 1000 \
+		--logger zap --log-outputs "$XM_TMP/e$n.etcdlog"
+	CL_EPID[$n]=$XM_LAST_PID
+}
+
+cl_etcd_stop() {
+	kill -KILL "${CL_EPID[$1]}" 2>/dev/null
+	wait "${CL_EPID[$1]}" 2>/dev/null
+	return 0
+}
+
+# etcdctl in st, with the client certificate; endpoints: all, or $CL_EPS.
+cl_etcdctl() {
+	ip netns exec "$(xm_ns st)" timeout 20 env ETCDCTL_API=3 etcdctl \
+		--endpoints "${CL_EPS:-https://[2001:db8:e::1]:2379,https://[2001:db8:e::2]:2379,https://[2001:db8:e::3]:2379}" \
+		--cacert "$XM_TMP/pki/ca.pem" --cert "$XM_TMP/pki/client.pem" \
+		--key "$XM_TMP/pki/client.key" --dial-timeout 2s --command-timeout 3s "$@"
+}
+
+cl_healthy() { cl_etcdctl endpoint health >/dev/null 2>&1; }
+
+# cl_get HOA EXPR: EXPR (Python, on the value's JSON as v) of HOA's stored
+# binding, or "absent".
+cl_get() {
+	local out
+	out=$(cl_etcdctl get --print-value-only "$CL_DIR$1") || return 1
+	if [ -z "$out" ]; then
+		echo absent
+		return 0
+	fi
+	echo "$out" | "$XM_PYTHON" -c 'import json,sys; v=json.load(sys.stdin); print(eval(sys.argv[1]))' "$2"
+}
+
+# cl_mod_rev HOA: the key's mod_revision (etcdctl's own JSON), 0 when absent.
+cl_mod_rev() {
+	cl_etcdctl get "$CL_DIR$1" -w json |
+		jget "d['kvs'][0]['mod_revision'] if d.get('kvs') else 0"
+}
+
+cl_topo_up() {
+	local r i
+	for r in st r ha1 ha2 ha3 mn cn; do
+		xm_add_ns "$r" || return 1
+	done
+	xm_exec r sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
+	xm_link r s0 st s0 && xm_addr r s0 2001:db8:e::ff/64 || return 1
+	for i in 1 2 3; do
+		xm_addr st s0 "2001:db8:e::$i/64" || return 1
+	done
+	ip -n "$(xm_ns st)" -6 route add default via 2001:db8:e::ff || return 1
+	for i in 1 2 3; do
+		xm_exec "ha$i" sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
+		xm_link r "h$i" "ha$i" eth0 && xm_addr r "h$i" "2001:db8:a$i::1/64" &&
+			xm_addr "ha$i" eth0 "2001:db8:a$i::2/64" && xm_peer_napi r "h$i" &&
+			xm_addr "ha$i" lo "$(cl_ha_addr "ha$i")/128" &&
+			ip -n "$(xm_ns "ha$i")" -6 route add default via "2001:db8:a$i::1" &&
+			ip -n "$(xm_ns r)" -6 route add "$(cl_ha_addr "ha$i")/128" \
+				via "2001:db8:a$i::2" || return 1
+	done
+	ip -n "$(xm_ns r)" -6 route add "$CL_HOME" via 2001:db8:a2::2 || return 1
+	xm_link r m0 mn eth0 && xm_addr r m0 2001:db8:c::1/64 && xm_addr mn eth0 "$CL_COA/64" &&
+		xm_addr mn eth0 "$CL_COA2/64" &&
+		ip -n "$(xm_ns mn)" -6 route add default via 2001:db8:c::1 || return 1
+	xm_link r c0 cn eth0 && xm_addr r c0 2001:db8:d::1/64 && xm_addr cn eth0 "$CL_CN/64" &&
+		ip -n "$(xm_ns cn)" -6 route add default via 2001:db8:d::1 || return 1
+	# Neighbour entries, so that nothing waits on ND on the loaded machine.
+	xm_retry 50 0.1 xm_ns_ready r
+}
+
+# cl_conf HA: its configuration, $XM_TMP/HA.conf.
+cl_conf() {
+	local ha=$1 e
+	(umask 077 && : >"$XM_TMP/$ha.conf") || return 1
+	(
+		cat <<EOC
+log-level = "debug";
+pin-dir = "$(xm_pin "$ha")";
+control-socket = "$XM_TMP/$ha.sock";
+metrics-listen = "[::1]:9618";
+home-agent = {
+  address = "$(cl_ha_addr "$ha")";
+  home-prefix = "$CL_HOME";
+  interfaces = [ "eth0" ];
+  timestamp-window = 30;
+  cluster = {
+    endpoints = [ "https://[2001:db8:e::1]:2379", "https://[2001:db8:e::2]:2379",
+                  "https://[2001:db8:e::3]:2379" ];
+    ca-file = "$XM_TMP/pki/ca.pem";
+    cert-file = "$XM_TMP/pki/client.pem";
+    key-file = "$XM_TMP/pki/client.key";
+    timeout = 1000;
+    probe-interval = 300;
+  };
+  mobile-nodes = (
+EOC
+		for e in 1 2 3 4; do
+			[ "$e" = 1 ] || echo ","
+			printf '    { home-address = "2001:db8:1::20%s"; spi = %s; key = "%s"; }' \
+				"$e" $((256 + e)) "$CL_KEY"
+		done
+		printf '\n  );\n};\n'
+	) >>"$XM_TMP/$ha.conf"
+}
+
+cl_start_ha() {
+	local pid
+	cl_conf "$1" && xm_start_daemon "$1" pid || return 1
+	CL_PID[$1]=$pid
+}
+
+cl_setup() {
+	cl_certs || return 1
+	cl_topo_up || return 1
+	cl_etcd_start 1 && cl_etcd_start 2 && cl_etcd_start 3 || return 1
+	xm_retry 100 0.2 cl_healthy || return 1
+	cl_start_ha ha1 && cl_start_ha ha2 && cl_start_ha ha3
+}
+
+# cl_bu HA HOA SEQ [ARGS...]: a BU from the mobile-node namespace; the BA's
+# status (or "none").
+cl_bu() {
+	local ha=$1 hoa=$2 seq=$3 out
+	shift 3
+	out=$(ip netns exec "$(xm_ns mn)" "$XM_PYTHON" selftests/peers/mip6_peer.py bu \
+		--coa "$CL_COA" --ha "$(cl_ha_addr "$ha")" --hoa "$hoa" --seq "$seq" \
+		--spi $((256 + ${hoa##*::20})) --key "$CL_KEY" --wait 4 "$@") || return 1
+	echo "$out" | jget "(d.get('answer') or {}).get('status', 'none')"
+}
+
+# cl_bu_ok WANT HA HOA SEQ [ARGS...]: the BA's status is WANT.
+cl_bu_ok() {
+	local want=$1 got
+	shift
+	got=$(cl_bu "$@") || return 1
+	echo "BU to $1 for $2 seq $3: BA $got (want $want)"
+	[ "$got" = "$want" ]
+}
+
+# cl_map HA HOA: "COA SEQ" of the binding in HA's pinned map, or "absent".
+cl_map() {
+	xm_ctl "$1" -j binding show |
+		jget "next(('%s %s' % (b['care_of_addr'], b['sequence']) for b in d['bindings'] if b['home_addr'] == '$2'), 'absent')"
+}
+
+# cl_map_is HA HOA WANT: cl_map says WANT.
+cl_map_is() {
+	local got
+	got=$(cl_map "$1" "$2") || return 1
+	echo "$1: $2 -> $got (want $3)"
+	[ "$got" = "$3" ]
+}
+
+# cl_all_maps HOA WANT: every HA's map says WANT.
+cl_all_maps() {
+	cl_map_is ha1 "$1" "$2" && cl_map_is ha2 "$1" "$2" && cl_map_is ha3 "$1" "$2"
+}
+
+# cl_metric HA NAME: a sample of the HA's metrics endpoint.
+cl_metric() {
+	ip netns exec "$(xm_ns "$1")" timeout 10 curl -gs "http://[::1]:9618/metrics" |
+		awk -v n="$2" '$1 == n || index($1, n "{") == 1 { print $2; exit }'
+}
+
+cl_metric_is() {
+	local got
+	got=$(cl_metric "$1" "$2")
+	echo "$1 $2 = $got (want $3)"
+	[ "$got" = "$3" ]
+}
+
+cl_metric_above() {
+	local got
+	got=$(cl_metric "$1" "$2")
+	echo "$1 $2 = $got (want > $3)"
+	[ -n "$got" ] && [ "$got" -gt "$3" ]
+}
+
+# cl_tunnelled HA HOA N: the CN pings HOA; N packets tunnelled from HA
+# (outer source its address, IPv6 in IPv6) reach the mobile-node namespace
+# (tcpdump's count, read back by tshark-free tcpdump -r).
+cl_tunnelled() {
+	local ha=$1 hoa=$2 n=$3 cap=$XM_TMP/tun.$RANDOM.pcap got
+	XM_CAPTURE_COUNT=$n xm_capture_start mn eth0 "$cap" \
+		"ip6 and src $(cl_ha_addr "$ha") and ip6[6] == 41" || return 1
+	xm_exec cn ping -6 -n -c $((n + 4)) -i 0.2 -W 1 "$hoa" >/dev/null 2>&1
+	xm_capture_stop 10
+	got=$(tcpdump -n -r "$cap" 2>/dev/null | grep -c "$hoa")
+	echo "tunnelled from $ha to the CoA: $got packet(s) to $hoa (want $n)"
+	[ "$got" -ge "$n" ]
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cluster_unit.c - unit tests of the cluster's schema and rules
+ * (user/cluster/codec.c, docs/cluster.md): a kv as etcd's JSON gateway
+ * writes it (key and value base64, revisions as strings; the literals
+ * were made with Python's base64 and json, not with the code under test)
+ * decodes to the binding; what we encode decodes back; keys outside the
+ * directory are refused; and the rules a stored binding applies to a new
+ * BU: the sequence number newer modulo 2^16 (RFC 6275 section 9.5.1), the
+ * RFC 4285 timestamp newer.
+ *
+ * Prints TAP lines, exits 1 on any failure.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cluster/codec.h"
+#include "cluster/etcd.h"
+#include "wire/mh.h"
+#include "unit.h"
+
+#define DIR "/xmip6/home/bindings/"
+
+static const char kv_json[] =
+	"{\"key\":\"L3htaXA2L2hvbWUvYmluZGluZ3MvMjAwMTpkYjg6MTo6MjAx\","
+	"\"create_revision\":\"7\",\"mod_revision\":\"12\",\"version\":\"3\","
+	"\"lease\":\"7587879546573461508\",\"value\":"
+	"\"eyJjYXJlX29mX2FkZHIiOiIyMDAxOmRiODpjOjoxMDAiLCJzZXEiOjY1NTM1LCJ0aW1lc3RhbXAiOiIxNzIwMzky"
+	"ODI0NjgwNjk2MTE1MiIsImxpZmV0aW1lIjo0MDAsImZsYWdzIjo0OTE1Miwic3BpIjoyNTcsImhhIjoiMjAwMTpk"
+	"Yjg6Zjo6MSIsInJlZ2lzdGVyZWQiOjE3OTY2MTI4ODd9\"}";
+
+static bool same_addr(struct in6_addr a, const char *s)
+{
+	struct in6_addr b = a6(s);
+
+	return !memcmp(&a, &b, sizeof(a));
+}
+
+static void decode_gateway_kv(void)
+{
+	struct json_object *kv = json_tokener_parse(kv_json);
+	struct cluster_kv k;
+	int err = cluster_kv_decode(DIR, kv, &k);
+
+	check(!err, "a gateway kv decodes (%d)", err);
+	check(same_addr(k.b.hoa, "2001:db8:1::201"), "home address from the key");
+	check(same_addr(k.b.coa, "2001:db8:c::100") && same_addr(k.b.ha, "2001:db8:f::1"),
+	      "care_of_addr and ha");
+	check(k.b.seq == 65535 && k.b.lifetime_s == 400 && k.b.flags == 0xc000 && k.b.spi == 257,
+	      "seq %u lifetime %u flags %#x spi %u", k.b.seq, k.b.lifetime_s, k.b.flags, k.b.spi);
+	check(k.b.timestamp == 17203928246806961152ULL, "a 64-bit timestamp beyond 2^63 (%llu)",
+	      (unsigned long long)k.b.timestamp);
+	check(k.mod_revision == 12 && k.create_revision == 7 && k.lease == 7587879546573461508LL,
+	      "revisions and lease from strings (%lld %lld %lld)", k.mod_revision,
+	      k.create_revision, k.lease);
+	check(cluster_kv_decode("/xmip6/other/bindings/", kv, &k) == -EINVAL,
+	      "a key of another cluster's directory is refused");
+	json_object_put(kv);
+}
+
+static void round_trip(void)
+{
+	struct cluster_binding b = {
+		.hoa = a6("2001:db8:1::202"),
+		.coa = a6("2001:db8:c::101"),
+		.seq = 7,
+		.timestamp = 0xec00000000000001ULL,
+		.lifetime_s = 262140,
+		.flags = 0xe000,
+		.spi = 4294967295U,
+		.ha = a6("2001:db8:f::3"),
+		.registered = 1796612887,
+	};
+	char value[512], key[CLUSTER_KEY_MAX], kb[4 * CLUSTER_KEY_MAX / 3 + 8], vb[700];
+	struct json_object *kv = json_object_new_object();
+	struct cluster_kv k;
+	int err;
+
+	check(!cluster_value_encode(&b, value, sizeof(value)), "encoded: %s", value);
+	check(cluster_value_encode(&b, value, 40) == -ENOSPC, "too small a buffer: -ENOSPC");
+	cluster_value_encode(&b, value, sizeof(value));
+	snprintf(key, sizeof(key), DIR "2001:db8:1::202");
+	etcd_b64(key, strlen(key), kb);
+	etcd_b64(value, strlen(value), vb);
+	json_object_object_add(kv, "key", json_object_new_string(kb));
+	json_object_object_add(kv, "value", json_object_new_string(vb));
+	err = cluster_kv_decode(DIR, kv, &k);
+	check(!err && !memcmp(&k.b.hoa, &b.hoa, 16) && !memcmp(&k.b.coa, &b.coa, 16) &&
+		      !memcmp(&k.b.ha, &b.ha, 16) && k.b.seq == b.seq &&
+		      k.b.timestamp == b.timestamp && k.b.lifetime_s == b.lifetime_s &&
+		      k.b.flags == b.flags && k.b.spi == b.spi && k.b.registered == b.registered,
+	      "what we encode decodes to the same binding (%d)", err);
+	json_object_put(kv);
+}
+
+static void rules(void)
+{
+	struct cluster_binding cur = {.seq = 65535, .timestamp = 1000};
+
+	check(!cluster_decide(&cur, 0, 1001), "seq 0 after 65535 is newer (modulo 2^16)");
+	check(cluster_decide(&cur, 65535, 1001) == MH_BA_SEQ_OUT_OF_WINDOW, "the same seq: 135");
+	check(cluster_decide(&cur, 65534, 1001) == MH_BA_SEQ_OUT_OF_WINDOW, "an older seq: 135");
+	check(cluster_decide(&cur, 32767 - 1, 1001) == 0, "32766 after 65535: newer");
+	check(cluster_decide(&cur, 32767, 1001) == MH_BA_SEQ_OUT_OF_WINDOW,
+	      "32767 after 65535 (a difference of 32768): not newer");
+	check(cluster_decide(&cur, 1, 1000) == MH_BA_ID_MISMATCH,
+	      "a newer seq with the stored timestamp: 144 (RFC 4285 replay)");
+	check(cluster_decide(&cur, 1, 999) == MH_BA_ID_MISMATCH, "an older timestamp: 144");
+	check(!cluster_decide(&cur, 1, 0), "no timestamp (authentication off): the seq decides");
+	cur.timestamp = 0xffffffffffffff00ULL;
+	check(!cluster_decide(&cur, 1, 0x10), "timestamps compare by difference across the wrap");
+}
+
+int main(void)
+{
+	decode_gateway_kv();
+	round_trip();
+	rules();
+	return unit_finish("cluster_unit");
+}

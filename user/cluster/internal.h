@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * internal.h - what the files of user/cluster/ share: the cluster's state
+ * (cluster.c starts it, state.c says whether the store answers), the
+ * follower (watch.c), the registration transaction (txn.c) and
+ * reconciliation (reconcile.c).
+ */
+#ifndef XMIP6_CLUSTER_INTERNAL_H
+#define XMIP6_CLUSTER_INTERNAL_H
+
+#include "cluster/cluster.h"
+#include "cluster/etcd.h"
+
+struct json_object;
+struct cluster_reg;
+
+struct cluster_stats {
+	__u64 refused_down; /* registrations answered 128: the store was down */
+	__u64 conflicts;    /* transactions whose compare failed, re-decided */
+	__u64 reconciles;   /* full reads of the store */
+	__u64 applied;	    /* bindings written to the maps from the store */
+	__u64 removed;	    /* bindings removed from the maps by the store */
+};
+
+struct cluster {
+	struct daemon *d;
+	const struct config_cluster *cfg;
+	const struct cluster_ops *ops;
+	void *arg;
+	struct etcd *etcd;
+	char dir[CLUSTER_KEY_MAX]; /* "PREFIX/NAME/bindings/" */
+	bool up;		   /* the store answered the last probe */
+	bool need_sync;		   /* read it whole, then watch */
+	bool syncing, probing;
+	struct etcd_req *watch;
+	long long rev; /* the store's revision the maps reflect */
+	unsigned long long next_probe_ns, next_sync_ns;
+	struct cluster_reg *regs; /* transactions in flight */
+	struct cluster_stats stats;
+};
+
+/* state.c: the store is down (@why logged once) or answers again. */
+void cluster_set_up(struct cluster *c, bool up, const char *why);
+
+/* watch.c */
+int watch_start(struct cluster *c);
+void watch_tick(struct cluster *c, unsigned long long now_ns);
+/* A range of the whole directory: the body to POST to /v3/kv/range. */
+struct json_object *watch_range_body(const struct cluster *c);
+/* Take a range answer: reconcile, remember its revision, watch after it. */
+int watch_synced(struct cluster *c, struct json_object *resp);
+
+/* reconcile.c: the maps made the store's answer @resp (a range). */
+int reconcile(struct cluster *c, struct json_object *resp);
+
+/* txn.c */
+void txn_drop_all(struct cluster *c);
+
+#endif /* XMIP6_CLUSTER_INTERNAL_H */
