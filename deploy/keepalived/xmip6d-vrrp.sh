@@ -6,8 +6,12 @@
 # this home agent may hold the virtual home agent address:
 #
 #   254 (fault)  from the start until the daemon answers on its control
-#                socket SOCKET: attached, and with a cluster section caught
-#                up from etcd (docs/cluster.md);
+#                socket SOCKET: attached, and with a cluster section done
+#                with its first read of etcd (docs/cluster.md); with
+#                XMIP6_METRICS=URL (its metrics endpoint) also until it
+#                reports xmip6_cluster_store_up 1, so that a home agent
+#                restarted while etcd is unreachable stays out (at the
+#                price of no takeover by it until etcd is back);
 #   0 (ok)       while it runs;
 #   254 (fault)  the moment it exits, however (kill -9 included: the shell's
 #                wait returns at once), so the address moves to another home
@@ -25,7 +29,12 @@ echo 254 >"$track"
 "$@" &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null' TERM INT HUP
-until "$ctl" -s "$sock" stats show >/dev/null 2>&1; do
+ready() {
+	"$ctl" -s "$sock" stats show >/dev/null 2>&1 || return 1
+	[ -z "${XMIP6_METRICS:-}" ] ||
+		curl -gsf --max-time 2 "$XMIP6_METRICS" | grep -qxE 'xmip6_cluster_store_up(\{\})? 1'
+}
+until ready; do
 	kill -0 "$pid" 2>/dev/null || break
 	sleep 0.1
 done

@@ -97,6 +97,7 @@ ha_conf() {
 log-level = "info";
 pin-dir = "$(xm_pin "$ha")";
 control-socket = "$XM_TMP/$ha.sock";
+metrics-listen = "[::1]:9618";
 home-agent = {
   address = "$VIP";
   home-prefix = "$HOME";
@@ -197,14 +198,15 @@ start_ka() {
 	xm_retry 50 0.1 grep -q 'Startup complete\|Entering BACKUP\|entering FAULT' "$XM_TMP/ka-$ha.log"
 }
 
-# start_ha HA: xmip6d under deploy/keepalived/xmip6d-vrrp.sh; HA_PID is
+# start_ha HA: xmip6d under deploy/keepalived/xmip6d-vrrp.sh (ready: its
+# control socket answers and its metrics say the store is up); HA_PID is
 # xmip6d's own PID (the wrapper's child), read back from the kernel.
 start_ha() {
 	local ha=$1 w
 	ha_conf "$ha" || return 1
 	rm -f "$XM_TMP/$ha.sock"
 	xm_bg - nsenter --net="/run/netns/$(xm_ns "$ha")" \
-		deploy/keepalived/xmip6d-vrrp.sh "$XM_TMP/$ha.track" "$XM_TMP/$ha.sock" \
+		env XMIP6_METRICS="http://[::1]:9618/metrics" deploy/keepalived/xmip6d-vrrp.sh "$XM_TMP/$ha.track" "$XM_TMP/$ha.sock" \
 		"$XM_D_BIN" -c "$XM_TMP/$ha.conf" </dev/null >>"$XM_TMP/$ha.log" 2>&1
 	w=$XM_LAST_PID
 	xm_retry 100 0.1 test -S "$XM_TMP/$ha.sock" || return 1
@@ -290,7 +292,7 @@ stream_across() {
 	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hlun 'sport = :5001' | grep -q ." ||
 		return 1
 	xm_bg cn timeout 30 "$XM_PYTHON" selftests/peers/stream.py send "$hoa" 5001 "$PPS" 5 \
-		>"$rx.sent"
+		>"$rx.sent" 2>"$rx.stall"
 	local spid=$XM_LAST_PID
 	tunnelled_by >"$XM_TMP/by.before"
 	sleep 2
@@ -299,6 +301,7 @@ stream_across() {
 	xm_wait_pid "$rpid" 30
 	xm_capture_stop 0
 	STREAM=$(cat "$rx")
+	STALL=$(awk '$1 == "stall_s" { print $2 }' "$rx.stall")
 	# Mobility Header messages among them, as tshark dissects them.
 	MN_MH=$(tshark -n -r "$XM_TMP/mnout.$tag.pcap" -Y mip6 2>/dev/null | wc -l)
 	echo "sent $(cat "$rx.sent"), received: $STREAM"
@@ -308,14 +311,19 @@ stream_across() {
 	[ -n "$STREAM" ]
 }
 
-# hole_ok: the stream's longest hole is at most 1 s of packets (and it got
-# past the failover: the last packets arrived).
+# hole_ok: the stream's longest hole, in packets from the receiver's
+# sequence numbers, is at most 1 s of them, less what the sender itself was
+# held up by the machine (STALL: it then sends the missed packets in one
+# burst, which the queues on the way may drop: a hole that is not the
+# failover's); and the stream got past the failover (its last packets came).
 hole_ok() {
-	local hole high
+	local hole high allowed
 	hole=$(echo "$STREAM" | jget "d['longest_hole']")
 	high=$(echo "$STREAM" | jget "d['highest']")
-	echo "longest hole $hole packets ($(echo "$STREAM" | jget "round(d['longest_hole'] / $PPS, 3)") s), highest $high"
-	[ "$hole" -le "$PPS" ] && [ "$high" -ge $((PPS * 5 - PPS / 10)) ]
+	allowed=$("$XM_PYTHON" -c "print($PPS + int(${STALL:-0} * $PPS))")
+	echo "longest hole $hole packets ($(echo "$STREAM" | jget "round(d['longest_hole'] / $PPS, 3)") s)," \
+		"the sender's longest stall ${STALL:-?} s: at most $allowed allowed; highest $high"
+	[ "$hole" -le "$allowed" ] && [ "$high" -ge $((PPS * 5 - PPS / 10)) ]
 }
 no_bu() { echo "Mobility Header messages from the MN: $MN_MH"; [ "$MN_MH" = 0 ]; }
 
@@ -372,6 +380,8 @@ main() {
 	t "... when its control socket first answers it holds $HOA2 (caught up from etcd)" \
 		map_has "$back" "$HOA2" "$CN"
 	t "... and $HOA1" map_has "$back" "$HOA1"
+	t "... its track file says ready (0) once etcd is up in its metrics" \
+		xm_retry 50 0.1 grep -qx 0 "$XM_TMP/$back.track"
 	t "... it stays backup: $serving keeps the VIP" eval "sleep 1; master_is $serving"
 
 	t "stream 2,000 pkt/s to $HOA1, the master's link down" stream_across "$HOA1" link_down_master

@@ -3,7 +3,11 @@
 """
 stream.py - a numbered UDP stream for loss measurements.
 
-  stream.py send DST PORT PPS SECONDS     paced; prints the count sent
+  stream.py send DST PORT PPS SECONDS     paced; prints the count sent, and
+                                          on stderr "stall_s S": the longest
+                                          time between two sends (a sender
+                                          held up by the machine catches up
+                                          in a burst, which queues may drop)
   stream.py recv BIND PORT SECONDS [SILENCE]
                                           until SILENCE s (default 2) of
                                           silence after the first packet (the
@@ -41,10 +45,17 @@ def paced(pps, seconds):
 def send(dst, port, pps, seconds):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     count = 0
+    last = None
+    stall = 0.0
     for seq in paced(pps, seconds):
+        now = time.monotonic()
+        if last is not None:
+            stall = max(stall, now - last)
+        last = now
         s.sendto(struct.pack("!Q", seq) + b"x" * 56, (dst, port))
         count = seq + 1
     print(count)
+    print("stall_s %.4f" % stall, file=sys.stderr)
 
 
 def recv(bind, port, seconds, silence=2.0):
