@@ -56,7 +56,9 @@ IMAGE_BUILT=0
 
 ctr_cleanup() {
 	podman rm -f -t 2 "$CTR" >/dev/null 2>&1
-	[ "$IMAGE_BUILT" = 1 ] && podman rmi -f "$IMAGE" >/dev/null 2>&1
+	# By ID: build-image.sh also tagged it with the git revision.
+	[ "$IMAGE_BUILT" = 1 ] &&
+		podman rmi -f "$(podman image inspect --format '{{.Id}}' "$IMAGE")" >/dev/null 2>&1
 	xm_cleanup
 }
 
