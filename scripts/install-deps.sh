@@ -29,8 +29,8 @@ packages=(
 	python3-matplotlib
 	# the container image and its test (runc: crun refuses a cgroup v1
 	# host whose cgroup2 hierarchy holds a controller), the Kubernetes
-	# manifests' test, the failover test (keepalived, etcd)
-	buildah podman runc python3-yaml keepalived etcd-server etcd-client
+	# manifests' test, the failover test (with the cluster tests' etcd)
+	buildah podman runc python3-yaml keepalived
 )
 # kubectl for `kubectl kustomize`: Debian's, unless one is installed already
 # (the Kubernetes or Google Cloud package of that name conflicts with it).
