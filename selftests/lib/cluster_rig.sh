@@ -115,17 +115,24 @@ cl_mod_rev() {
 		jget "d['kvs'][0]['mod_revision'] if d.get('kvs') else 0"
 }
 
+# cl_store_link: the etcd members' namespace st (2001:db8:e::1-3) linked
+# to the router r (2001:db8:e::ff); both namespaces made already.
+cl_store_link() {
+	local i
+	xm_link r s0 st s0 && xm_addr r s0 2001:db8:e::ff/64 || return 1
+	for i in 1 2 3; do
+		xm_addr st s0 "2001:db8:e::$i/64" || return 1
+	done
+	ip -n "$(xm_ns st)" -6 route add default via 2001:db8:e::ff
+}
+
 cl_topo_up() {
 	local r i
 	for r in st r ha1 ha2 ha3 mn cn; do
 		xm_add_ns "$r" || return 1
 	done
 	xm_exec r sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
-	xm_link r s0 st s0 && xm_addr r s0 2001:db8:e::ff/64 || return 1
-	for i in 1 2 3; do
-		xm_addr st s0 "2001:db8:e::$i/64" || return 1
-	done
-	ip -n "$(xm_ns st)" -6 route add default via 2001:db8:e::ff || return 1
+	cl_store_link || return 1
 	for i in 1 2 3; do
 		xm_exec "ha$i" sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
 		xm_link r "h$i" "ha$i" eth0 && xm_addr r "h$i" "2001:db8:a$i::1/64" &&

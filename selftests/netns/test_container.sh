@@ -180,20 +180,15 @@ bound_in_map() {
 		echo "binding of $HOA: '$got'" && [ "$got" = "$XM_CN_ADDR" ]
 }
 
-pcap_not_empty() { [ "$(tcpdump -r "$1" 2>/dev/null | wc -l)" -ge 1 ]; }
-
 # R1 pings the home address (3 echo requests): the HA's data plane
 # tunnels them to the care-of address (outer header seen at the CN).
 tunnelled() {
-	local pcap=$XM_TMP/tunnel.pcap n
-	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and src host "$XM_HA_ADDR" and \
-		dst host "$XM_CN_ADDR" and ip6[6] == 41 || return 1
-	xm_exec r1 ping -6 -c 3 -i 0.3 -W 1 "$HOA" >/dev/null 2>&1
-	xm_retry 30 0.1 pcap_not_empty "$pcap"
-	xm_capture_stop 0
-	n=$(tcpdump -r "$pcap" 2>/dev/null | wc -l)
-	echo "tunnelled packets HA -> CoA: $n"
-	[ "$n" -ge 1 ]
+	xm_capture_while cn "$XM_CN_IF" "$XM_TMP/tunnel.pcap" ip6 and src host "$XM_HA_ADDR" \
+		and dst host "$XM_CN_ADDR" and ip6[6] == 41 -- \
+		xm_exec r1 ping -6 -c 3 -i 0.3 -W 1 "$HOA"
+	local rc=$?
+	echo "tunnelled packets HA -> CoA: $XM_CAPTURED"
+	return "$rc"
 }
 
 stop_keeps_binding() {

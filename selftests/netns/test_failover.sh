@@ -61,12 +61,7 @@ topo_up() {
 	for r in $XM_ROLES; do
 		xm_add_ns "$r" || return 1
 	done
-	xm_exec r sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
-	xm_link r s0 st s0 && xm_addr r s0 2001:db8:e::ff/64 || return 1
-	for i in 1 2 3; do
-		xm_addr st s0 "2001:db8:e::$i/64" || return 1
-	done
-	ip -n "$(xm_ns st)" -6 route add default via 2001:db8:e::ff || return 1
+	xm_exec r sysctl -qw net.ipv6.conf.all.forwarding=1 && cl_store_link || return 1
 	ip -n "$(xm_ns r)" link add hl type bridge forward_delay 0 mcast_snooping 0 &&
 		ip -n "$(xm_ns r)" link set hl up && xm_addr r hl 2001:db8:f::ff/64 || return 1
 	for i in 1 2; do
