@@ -126,6 +126,22 @@ cl_store_link() {
 	ip -n "$(xm_ns st)" -6 route add default via 2001:db8:e::ff
 }
 
+# cl_cluster_group [SETTING...]: a home agent's cluster group: the rig's
+# three members over TLS with the client certificate, and the SETTINGs.
+cl_cluster_group() {
+	local e
+	echo "  cluster = {"
+	echo '    endpoints = [ "https://[2001:db8:e::1]:2379", "https://[2001:db8:e::2]:2379",'
+	echo '                  "https://[2001:db8:e::3]:2379" ];'
+	echo "    ca-file = \"$XM_TMP/pki/ca.pem\";"
+	echo "    cert-file = \"$XM_TMP/pki/client.pem\";"
+	echo "    key-file = \"$XM_TMP/pki/client.key\";"
+	for e in "$@"; do
+		echo "    $e"
+	done
+	echo "  };"
+}
+
 cl_topo_up() {
 	local r i
 	for r in st r ha1 ha2 ha3 mn cn; do
@@ -167,15 +183,7 @@ home-agent = {
   home-prefix = "$CL_HOME";
   interfaces = [ "eth0" ];
   timestamp-window = 30;
-  cluster = {
-    endpoints = [ "https://[2001:db8:e::1]:2379", "https://[2001:db8:e::2]:2379",
-                  "https://[2001:db8:e::3]:2379" ];
-    ca-file = "$XM_TMP/pki/ca.pem";
-    cert-file = "$XM_TMP/pki/client.pem";
-    key-file = "$XM_TMP/pki/client.key";
-    timeout = 1000;
-    probe-interval = 300;
-  };
+$(cl_cluster_group "timeout = 1000;" "probe-interval = 300;")
   mobile-nodes = (
 EOC
 		for e in 1 2 3 4; do

@@ -100,13 +100,7 @@ home-agent = {
   home-link = "";
   dad = false;
   timestamp-window = 30;
-  cluster = {
-    endpoints = [ "https://[2001:db8:e::1]:2379", "https://[2001:db8:e::2]:2379",
-                  "https://[2001:db8:e::3]:2379" ];
-    ca-file = "$XM_TMP/pki/ca.pem";
-    cert-file = "$XM_TMP/pki/client.pem";
-    key-file = "$XM_TMP/pki/client.key";
-  };
+$(cl_cluster_group)
   mobile-nodes = (
     { home-address = "$HOA1"; spi = 257; key = "$KEY"; },
     { home-address = "$HOA2"; spi = 258; key = "$KEY"; }
