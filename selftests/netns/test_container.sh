@@ -14,7 +14,8 @@
 #     (deploy/container/seccomp-bpf.py); the host's bpffs, the
 #     configuration and a key file (0400) mounted;
 #   - the running xmip6d's effective capabilities are exactly those four
-#     (/proc/PID/status, decoded here);
+#     (/proc/PID/status, decoded here); the DaemonSet's probe command
+#     answers inside the container;
 #   - an independent mobile node (mip6_peer.py, Scapy; CoA the CN's
 #     address) registers through it: BA status 0 with a valid MN-HA
 #     authenticator, the binding in the pinned map, traffic for the home
@@ -220,6 +221,8 @@ main() {
 	t_fatal "the container starts as the HA in its namespace (4 capabilities, read-only root)" \
 		start_ctr
 	t "its xmip6d has exactly the effective capabilities $CAPS" caps_exact
+	t "the DaemonSet's probe answers inside it (exec xmip6ctl -s ... stats show)" \
+		"${PODMAN[@]}" exec "$CTR" /usr/sbin/xmip6ctl -s /run/xmip6/xmip6d.sock stats show
 	t "a Scapy mobile node registers through it: BA 0, authenticator and checksum right" register
 	t "... the binding is in the pinned map" bound_in_map
 	t "... traffic for the home address is tunnelled to the care-of address" tunnelled
