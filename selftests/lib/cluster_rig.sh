@@ -12,10 +12,12 @@
 #   cn 2001:db8:d::100 ---------------------| --- ha3 (2001:db8:f::3)
 #   mn (CoAs 2001:db8:c::100, ::101) -------'
 #
-# The home prefix 2001:db8:1::/64 is a virtual home network, routed by r
-# to ha2: what the correspondent sends a home address reaches ha2 whoever
-# took the registration. Source after topology.sh and tap.sh; needs etcd,
-# etcdctl, openssl.
+# The home prefix 2001:db8:1::/64 is routed by r to ha2: what the
+# correspondent sends a home address reaches ha2 whoever took the
+# registration. It is a virtual home network, or with CL_HOME_LINK=1 a home
+# link too: each home agent's home0 on one bridge (namespace hl), where the
+# home agents defend registered home addresses with proxy ND. Source after
+# topology.sh and tap.sh; needs etcd, etcdctl, openssl.
 
 XM_ROLES="ha1 ha2 ha3"
 CL_KEY=0f1e2d3c4b5a69788796a5b4c3d2e1f0
@@ -27,6 +29,7 @@ CL_HOA4=2001:db8:1::204
 CL_COA=2001:db8:c::100
 CL_COA2=2001:db8:c::101
 CL_CN=2001:db8:d::100
+CL_HH=2001:db8:1::99 # the host on the home link (CL_HOME_LINK=1)
 CL_DIR=/xmip6/home/bindings/
 declare -A CL_PID CL_EPID
 
@@ -159,6 +162,19 @@ cl_topo_up() {
 				via "2001:db8:a$i::2" || return 1
 	done
 	ip -n "$(xm_ns r)" -6 route add "$CL_HOME" via 2001:db8:a2::2 || return 1
+	if [ "${CL_HOME_LINK:-0}" = 1 ]; then
+		xm_add_ns hl && ip -n "$(xm_ns hl)" link add br0 type bridge &&
+			ip -n "$(xm_ns hl)" link set br0 up || return 1
+		for i in 1 2 3; do
+			xm_link "ha$i" home0 hl "p$i" &&
+				ip -n "$(xm_ns hl)" link set "p$i" master br0 &&
+				xm_addr "ha$i" home0 "2001:db8:1::$i/64" || return 1
+		done
+		# A host on the home link, to ask for home addresses.
+		xm_add_ns hh && xm_link hh eth0 hl p0 &&
+			ip -n "$(xm_ns hl)" link set p0 master br0 &&
+			xm_addr hh eth0 "$CL_HH/64" || return 1
+	fi
 	xm_link r m0 mn eth0 && xm_addr r m0 2001:db8:c::1/64 && xm_addr mn eth0 "$CL_COA/64" &&
 		xm_addr mn eth0 "$CL_COA2/64" &&
 		ip -n "$(xm_ns mn)" -6 route add default via 2001:db8:c::1 || return 1
@@ -170,7 +186,9 @@ cl_topo_up() {
 
 # cl_conf HA: its configuration, $XM_TMP/HA.conf.
 cl_conf() {
-	local ha=$1 e
+	local ha=$1 e ifs='[ "eth0" ];'
+	[ "${CL_HOME_LINK:-0}" = 1 ] && ifs='[ "eth0", "home0" ];
+  home-link = "home0";'
 	(umask 077 && : >"$XM_TMP/$ha.conf") || return 1
 	(
 		cat <<EOC
@@ -181,7 +199,7 @@ metrics-listen = "[::1]:9618";
 home-agent = {
   address = "$(cl_ha_addr "$ha")";
   home-prefix = "$CL_HOME";
-  interfaces = [ "eth0" ];
+  interfaces = $ifs
   timestamp-window = 30;
 $(cl_cluster_group "timeout = 1000;" "probe-interval = 300;")
   mobile-nodes = (
