@@ -17,9 +17,12 @@
 #   register authenticated home registrations per second (xmip6d HA) and
 #          BU -> BA latency (bench/xmreg.c)
 #   handover 20 moves in the demo's roaming rig (bench/handover.sh)
+#   cluster  registrations/s and BU -> BA through home agents sharing their
+#          binding cache in etcd: one HA alone, one in a cluster, three
+#          (bench/cluster.sh; skipped, saying why, without etcd)
 #
 # Sections run in the order of BENCH_SECTIONS (default "cost live scale
-# profile register handover") and are independent: what cannot run here
+# profile register handover cluster") and are independent: what cannot run here
 # says why ("bench: live: seg6: skipped: ...") and the rest still runs; a
 # section that fails is reported, its rigs are removed and the next one
 # runs (exit status 1 at the end). A new section is a function bench_NAME
@@ -42,7 +45,8 @@
 # where live frames work), BENCH_CPU (the CPU of every live run, 1),
 # BENCH_REG_NODES ("100000"), BENCH_REG_SECONDS (3), BENCH_REG_WINDOW (64),
 # BENCH_REG_PERF (set: perf record the HA daemon), BENCH_HO_MOVES (20),
-# BENCH_HO_GAP_MS (10), BENCH_HO_DWELL (1).
+# BENCH_HO_GAP_MS (10), BENCH_HO_DWELL (1), BENCH_CLUSTER_NODES (3000),
+# BENCH_CLUSTER_SECONDS (3).
 set -u
 
 # shellcheck source=scripts/topology.sh
@@ -51,7 +55,7 @@ set -u
 XB_BIN=$XM_BUILD/bench/xmbench
 XB_OUT=${BENCH_OUT:-$XM_BUILD/bench}
 XB_RAW=$XB_OUT/raw.jsonl
-XB_SECTIONS=${BENCH_SECTIONS:-cost live scale profile register handover}
+XB_SECTIONS=${BENCH_SECTIONS:-cost live scale profile register handover cluster}
 XB_RUNS=${BENCH_RUNS:-5}
 XB_TC_RUNS=${BENCH_TC_RUNS:-3}
 XB_REPEAT=${BENCH_REPEAT:-1000000}
@@ -585,6 +589,17 @@ bench_handover() {
 	xm_fg timeout 600 "$XM_REPO/bench/handover.sh" "$XB_RAW"
 }
 
+# ---- cluster ------------------------------------------------------------
+#
+# bench/cluster.sh builds its own rig (xmbc<pid>-*: a 3-member etcd with TLS,
+# three home agents, a generator per home agent) and appends one "cluster"
+# line per case.
+
+bench_cluster() {
+	xb_log "cluster: ${BENCH_CLUSTER_NODES:-3000} nodes: one HA alone, one in a cluster, three"
+	xm_fg timeout 900 "$XM_REPO/bench/cluster.sh" "$XB_RAW"
+}
+
 # ---- main ---------------------------------------------------------------
 
 # xb_reset: after a failed section, remove every rig and instance so that
@@ -626,7 +641,7 @@ xb_main() {
 	xm_cleanup
 	"$XM_PYTHON" "$XM_REPO/bench/report.py" --raw "$XB_RAW" --out "$XB_OUT" \
 		--started "$start" --command "make bench" --settings \
-		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_ACTIVE=$XB_ACTIVE BENCH_DAEMON=$XB_DAEMON BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10}" ||
+		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_ACTIVE=$XB_ACTIVE BENCH_DAEMON=$XB_DAEMON BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10} BENCH_CLUSTER_NODES=${BENCH_CLUSTER_NODES:-3000} BENCH_CLUSTER_SECONDS=${BENCH_CLUSTER_SECONDS:-3}" ||
 		failed+=(report)
 	[ ${#failed[@]} -eq 0 ] || { xb_log "FAILED: ${failed[*]}"; exit 1; }
 }

@@ -95,10 +95,17 @@ static __u64 splitmix64(__u64 x)
 	return x ^ (x >> 31);
 }
 
-/* Node i: home address 2001:db8:100::/64 + i + 1, SPI 256 + i, its own key. */
+/*
+ * XMREG_FIRST=K in the environment: this generator's node i is node K + i
+ * of the HA's list, so that several generators (one per home agent of a
+ * cluster, bench/cluster.sh) register disjoint nodes. 0 when unset.
+ */
+static unsigned int first;
+
+/* Node i: home address 2001:db8:100::/64 + first + i + 1, SPI 256 + first + i, its own key. */
 static void node_hoa(unsigned int i, struct in6_addr *a)
 {
-	__u32 id = htonl(i + 1);
+	__u32 id = htonl(first + i + 1);
 
 	inet_pton(AF_INET6, "2001:db8:100::", a);
 	memcpy(&a->s6_addr[12], &id, 4);
@@ -106,7 +113,11 @@ static void node_hoa(unsigned int i, struct in6_addr *a)
 
 static void node_key(unsigned int i, __u8 key[KEY_LEN])
 {
-	__u64 a = splitmix64(i), b = splitmix64(a ^ i);
+	__u64 a, b;
+
+	i += first;
+	a = splitmix64(i);
+	b = splitmix64(a ^ i);
 
 	memcpy(key, &a, 8);
 	memcpy(key + 8, &b, 8);
@@ -121,7 +132,7 @@ static int node_of(const struct gen *g, const struct in6_addr *hoa)
 	if (memcmp(&base, hoa, 12))
 		return -1;
 	memcpy(&id, &hoa->s6_addr[12], 4);
-	id = ntohl(id);
+	id = ntohl(id) - first;
 	return id >= 1 && id <= g->n ? (int)id - 1 : -1;
 }
 
@@ -137,7 +148,7 @@ static int cmd_conf(unsigned int n)
 		node_hoa(i, &a);
 		node_key(i, key);
 		printf("  { home-address = \"%s\"; spi = %u; key = \"",
-		       inet_ntop(AF_INET6, &a, buf, sizeof(buf)), SPI_BASE + i);
+		       inet_ntop(AF_INET6, &a, buf, sizeof(buf)), SPI_BASE + first + i);
 		for (k = 0; k < KEY_LEN; k++)
 			printf("%02x", key[k]);
 		printf("\"; }%s\n", i + 1 < n ? "," : "");
@@ -207,7 +218,7 @@ static int send_bu(struct gen *g)
 		.has_timestamp = true,
 		.timestamp = auth_ntp_now(),
 		.has_mnha_auth = true,
-		.mnha_spi = SPI_BASE + i,
+		.mnha_spi = SPI_BASE + first + i,
 	};
 	__u8 mh[128], frame[FRAME_MAX], key[KEY_LEN];
 	struct in6_addr hoa;
@@ -519,6 +530,9 @@ static int cmd_paced(char **argv)
 
 int main(int argc, char **argv)
 {
+	const char *k = getenv("XMREG_FIRST");
+
+	first = k ? (unsigned int)strtoul(k, NULL, 10) : 0;
 	if (argc == 3 && !strcmp(argv[1], "conf"))
 		return cmd_conf(atoi(argv[2]));
 	if (argc == 10 && !strcmp(argv[1], "run"))

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the tests read its variables
 #
 # cluster_rig.sh - the rig of the cluster tests (test_cluster*.sh): a real
 # 3-member etcd cluster with TLS and client certificates (certificates
@@ -16,8 +16,14 @@
 # correspondent sends a home address reaches ha2 whoever took the
 # registration. It is a virtual home network, or with CL_HOME_LINK=1 a home
 # link too: each home agent's home0 on one bridge (namespace hl), where the
-# home agents defend registered home addresses with proxy ND. Source after
-# topology.sh and tap.sh; needs etcd, etcdctl, openssl.
+# home agents defend registered home addresses with proxy ND. A test
+# sources this file alone, from the repository's top: it brings
+# topology.sh and tap.sh. Needs etcd, etcdctl, openssl.
+
+# shellcheck source=scripts/topology.sh
+. scripts/topology.sh
+# shellcheck source=selftests/lib/tap.sh
+. selftests/lib/tap.sh
 
 XM_ROLES="ha1 ha2 ha3"
 CL_KEY=0f1e2d3c4b5a69788796a5b4c3d2e1f0
@@ -70,7 +76,7 @@ cl_etcd_start() {
 	for i in 1 2 3; do
 		cluster="$cluster${cluster:+,}e$i=http://[2001:db8:e::$i]:2380"
 	done
-	xm_bg st etcd --name "e$n" --data-dir "$XM_TMP/e$n" \
+	xm_bg st etcd --name "e$n" --data-dir "$CL_DATA/e$n" \
 		--listen-client-urls "https://[2001:db8:e::$n]:2379" \
 		--advertise-client-urls "https://[2001:db8:e::$n]:2379" \
 		--listen-peer-urls "http://[2001:db8:e::$n]:2380" \
@@ -79,8 +85,8 @@ cl_etcd_start() {
 		--initial-cluster-token "$XM_PFX" \
 		--cert-file "$XM_TMP/pki/server.pem" --key-file "$XM_TMP/pki/server.key" \
 		--trusted-ca-file "$XM_TMP/pki/ca.pem" --client-cert-auth \
-		--heartbeat-interval 100 --election-timeout 1000 \
-		--logger zap --log-outputs "$XM_TMP/e$n.etcdlog"
+		--heartbeat-interval 200 --election-timeout 2000 \
+		--logger zap --log-outputs "$XM_TMP/e$n.etcdlog" 2>>"$XM_TMP/e$n.stderr"
 	CL_EPID[$n]=$XM_LAST_PID
 }
 
@@ -201,7 +207,7 @@ home-agent = {
   home-prefix = "$CL_HOME";
   interfaces = $ifs
   timestamp-window = 30;
-$(cl_cluster_group "timeout = 1000;" "probe-interval = 300;")
+$(cl_cluster_group "timeout = 3000;" "probe-interval = 300;")
   mobile-nodes = (
 EOC
 		for e in 1 2 3 4; do
@@ -216,6 +222,7 @@ EOC
 cl_start_ha() {
 	local pid
 	cl_conf "$1" && xm_start_daemon "$1" pid || return 1
+	# shellcheck disable=SC2034 # the tests read it
 	CL_PID[$1]=$pid
 }
 
@@ -225,6 +232,34 @@ cl_setup() {
 	cl_etcd_start 1 && cl_etcd_start 2 && cl_etcd_start 3 || return 1
 	xm_retry 100 0.2 cl_healthy || return 1
 	cl_start_ha ha1 && cl_start_ha ha2 && cl_start_ha ha3
+}
+
+# The members' data in memory (a loaded disk's fsync would stall them past
+# their election timeout), in a directory of this run removed on exit after
+# the members (xm_cleanup kills every process it started).
+CL_DATA=
+cl_cleanup() {
+	xm_cleanup
+	[ -n "$CL_DATA" ] && rm -rf "$CL_DATA"
+	return 0
+}
+
+# cl_begin PREFIX: the test's start (skipped without etcd), its rig up or
+# "Bail out!".
+cl_begin() {
+	cl_skip_unless_tools
+	xm_init "$1"
+	trap cl_cleanup EXIT
+	trap 'cl_cleanup; trap - INT; kill -INT $$' INT
+	trap 'cl_cleanup; exit 143' TERM
+	CL_DATA=$(mktemp -d "/dev/shm/${1}etcd.XXXXXX") || xm_die "mktemp in /dev/shm failed"
+	t_fatal "3-member etcd (TLS) and three home agents up" cl_setup
+}
+
+# cl_leader: the number (1-3) of the member that leads, by etcd's own word.
+cl_leader() {
+	cl_etcdctl endpoint status -w json |
+		jget "[e['Endpoint'].split('::')[1][0] for e in d if e['Status']['leader'] == e['Status']['header']['member_id']][0]"
 }
 
 # cl_bu HA HOA SEQ [ARGS...]: a BU from the mobile-node namespace; the BA's
@@ -253,13 +288,17 @@ cl_map() {
 		jget "next(('%s %s' % (b['care_of_addr'], b['sequence']) for b in d['bindings'] if b['home_addr'] == '$2'), 'absent')"
 }
 
-# cl_map_is HA HOA WANT: cl_map says WANT.
-cl_map_is() {
-	local got
-	got=$(cl_map "$1" "$2") || return 1
-	echo "$1: $2 -> $got (want $3)"
-	[ "$got" = "$3" ]
+# cl_expect WANT LABEL CMD...: what CMD prints is WANT (both shown after LABEL).
+cl_expect() {
+	local want=$1 label=$2 got
+	shift 2
+	got=$("$@") || return 1
+	echo "$label: $got (want $want)"
+	[ "$got" = "$want" ]
 }
+
+# cl_map_is HA HOA WANT: cl_map says WANT.
+cl_map_is() { cl_expect "$3" "$1: $2" cl_map "$1" "$2"; }
 
 # cl_all_maps HOA WANT: every HA's map says WANT.
 cl_all_maps() {
@@ -272,12 +311,7 @@ cl_metric() {
 		awk -v n="$2" '$1 == n || index($1, n "{") == 1 { print $2; exit }'
 }
 
-cl_metric_is() {
-	local got
-	got=$(cl_metric "$1" "$2")
-	echo "$1 $2 = $got (want $3)"
-	[ "$got" = "$3" ]
-}
+cl_metric_is() { cl_expect "$3" "$1 $2" cl_metric "$1" "$2"; }
 
 cl_metric_above() {
 	local got

@@ -18,29 +18,20 @@
 #     (sequence number and timestamp), in etcd and in every map;
 #   * a deregistration through ha3 deletes the key and the binding
 #     everywhere; a short lifetime's lease expires it everywhere;
+#   * SIGHUP with another cluster section is refused (restart needed) and
+#     the home agent goes on in its cluster;
 #   * plaintext to a non-loopback endpoint is refused with FILE:LINE.
 #
 # TAP output.
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-# shellcheck source=scripts/topology.sh
-. scripts/topology.sh
-# shellcheck source=selftests/lib/tap.sh
-. selftests/lib/tap.sh
 # shellcheck source=selftests/lib/cluster_rig.sh
 . selftests/lib/cluster_rig.sh
 
-cl_skip_unless_tools
-xm_init "xmcl$$-"
-t_fatal "3-member etcd (TLS) and three home agents up" cl_setup
+cl_begin "xmcl$$-"
 
-stored_is() {
-	local got
-	got=$(cl_get "$1" "$2") || return 1
-	echo "etcd: $1: $2 = $got (want $3)"
-	[ "$got" = "$3" ]
-}
+stored_is() { cl_expect "$3" "etcd: $1: $2" cl_get "$1" "$2"; }
 
 lease_ttl_ok() {
 	local lease ttl
@@ -63,6 +54,7 @@ t "ha2 (the router's way to the home prefix) tunnels to the CoA" cl_tunnelled ha
 # 2. Replay of the older BU at another home agent.
 t "a newer BU (seq 11) to ha1: BA 0" cl_bu_ok 0 ha1 "$CL_HOA1" 11
 t "every map at seq 11" xm_retry 50 0.2 cl_all_maps "$CL_HOA1" "$CL_COA 11"
+# shellcheck disable=SC2034 # read in the checks' eval
 REV=$(cl_mod_rev "$CL_HOA1")
 replay_refused() {
 	local out st
@@ -121,7 +113,20 @@ t "in every map" xm_retry 50 0.2 cl_all_maps "$CL_HOA3" "$CL_COA 5"
 t "its lease expires: gone from etcd" xm_retry 100 0.2 stored_is "$CL_HOA3" "v" absent
 t "and from every map" xm_retry 50 0.2 cl_all_maps "$CL_HOA3" absent
 
-# 5. Plaintext only to loopback.
+# 5. The cluster section is taken at start: SIGHUP with another one is
+# refused, and the home agent goes on in its cluster.
+reload_refused() {
+	sed -i 's|probe-interval = 300;|probe-interval = 300; name = "other";|' \
+		"$XM_TMP/ha1.conf"
+	kill -HUP "${CL_PID[ha1]}" &&
+		xm_retry 50 0.2 grep -q "reload refused.*cluster section changed; restart needed" \
+			"$XM_TMP/ha1.log"
+}
+t "SIGHUP with another cluster name: refused, restart needed" reload_refused
+t "ha1 still registers in its cluster: BA 0" cl_bu_ok 0 ha1 "$CL_HOA4" 1
+t "and every map follows" xm_retry 50 0.2 cl_all_maps "$CL_HOA4" "$CL_COA 1"
+
+# 6. Plaintext only to loopback.
 plaintext_refused() {
 	local out
 	sed 's|"https://\[2001:db8:e::1\]:2379"|"http://[2001:db8:e::1]:2379"|' \

@@ -103,6 +103,7 @@ int cluster_start(struct daemon *d, const struct config_cluster *cfg, const stru
 	c->cfg = cfg;
 	c->ops = ops;
 	c->arg = arg;
+	LIST_INIT(&c->regs);
 	cluster_key_dir(cfg, c->dir, sizeof(c->dir));
 	err = etcd_open(d, cfg, &c->etcd);
 	if (!err)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/queue.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -29,7 +30,7 @@
 struct etcd_req {
 	struct etcd *e;
 	CURL *easy;
-	struct etcd_req *next, *prev;
+	LIST_ENTRY(etcd_req) link;
 	char path[48];
 	char *body;
 	char *buf; /* the answer so far (a call) */
@@ -44,13 +45,15 @@ struct etcd_req {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+LIST_HEAD(etcd_reqs, etcd_req);
+
 struct etcd {
 	const struct config_cluster *cfg;
 	CURLM *multi;
 	int epfd, tfd;
 	int cur; /* the member the next request goes to */
 	struct curl_slist *hdrs;
-	struct etcd_req *reqs; /* in flight */
+	struct etcd_reqs reqs; /* in flight */
 	int n_reqs;
 };
 
@@ -163,12 +166,7 @@ static void req_free(struct etcd_req *r)
 {
 	struct etcd *e = r->e;
 
-	if (r->prev)
-		r->prev->next = r->next;
-	else if (e->reqs == r)
-		e->reqs = r->next;
-	if (r->next)
-		r->next->prev = r->prev;
+	LIST_REMOVE(r, link);
 	e->n_reqs--;
 	if (r->easy) {
 		curl_multi_remove_handle(e->multi, r->easy);
@@ -239,10 +237,7 @@ static struct etcd_req *req_new(struct etcd *e, const char *path, struct json_ob
 	snprintf(r->path, sizeof(r->path), "%s", path);
 	r->done = done;
 	r->arg = arg;
-	r->next = e->reqs;
-	if (e->reqs)
-		e->reqs->prev = r;
-	e->reqs = r;
+	LIST_INSERT_HEAD(&e->reqs, r, link);
 	e->n_reqs++;
 	return r;
 }
@@ -389,6 +384,7 @@ int etcd_open(struct daemon *d, const struct config_cluster *cfg, struct etcd **
 	if (!e)
 		return -ENOMEM;
 	e->cfg = cfg;
+	LIST_INIT(&e->reqs);
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);
 	e->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	e->multi = curl_multi_init();
@@ -422,8 +418,8 @@ void etcd_close(struct etcd *e)
 {
 	if (!e)
 		return;
-	while (e->reqs)
-		req_free(e->reqs);
+	while (!LIST_EMPTY(&e->reqs))
+		req_free(LIST_FIRST(&e->reqs));
 	if (e->multi)
 		curl_multi_cleanup(e->multi);
 	curl_slist_free_all(e->hdrs);

@@ -8,11 +8,15 @@
 #ifndef XMIP6_CLUSTER_INTERNAL_H
 #define XMIP6_CLUSTER_INTERNAL_H
 
+#include <sys/queue.h>
+
 #include "cluster/cluster.h"
 #include "cluster/etcd.h"
 
 struct json_object;
 struct cluster_reg;
+
+LIST_HEAD(cluster_regs, cluster_reg);
 
 struct cluster_stats {
 	__u64 refused_down; /* registrations answered 128: the store was down */
@@ -35,7 +39,7 @@ struct cluster {
 	struct etcd_req *watch;
 	long long rev; /* the store's revision the maps reflect */
 	unsigned long long next_probe_ns, next_sync_ns;
-	struct cluster_reg *regs; /* transactions in flight */
+	struct cluster_regs regs; /* transactions in flight */
 	struct cluster_stats stats;
 };
 

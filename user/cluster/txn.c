@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/queue.h>
 
 #include <json-c/json.h>
 
@@ -25,7 +26,7 @@
 
 struct cluster_reg {
 	struct cluster *c;
-	struct cluster_reg *next, *prev;
+	LIST_ENTRY(cluster_reg) link;
 	struct cluster_binding want; /* lifetime_s 0: delete */
 	struct cluster_kv cur;	     /* as read */
 	bool have_cur;
@@ -46,21 +47,14 @@ static struct json_object *b64_string(const char *s, size_t len)
 
 static void reg_free(struct cluster_reg *r)
 {
-	struct cluster *c = r->c;
-
-	if (r->prev)
-		r->prev->next = r->next;
-	else if (c->regs == r)
-		c->regs = r->next;
-	if (r->next)
-		r->next->prev = r->prev;
+	LIST_REMOVE(r, link);
 	free(r);
 }
 
 void txn_drop_all(struct cluster *c)
 {
-	while (c->regs)
-		reg_free(c->regs);
+	while (!LIST_EMPTY(&c->regs))
+		reg_free(LIST_FIRST(&c->regs));
 }
 
 static void lease_revoke(struct cluster *c, long long id)
@@ -244,10 +238,7 @@ int cluster_register(struct cluster *c, const struct cluster_binding *b, cluster
 	r->done = done;
 	r->ctx_len = ctx_len;
 	memcpy(r->ctx, ctx, ctx_len);
-	r->next = c->regs;
-	if (c->regs)
-		c->regs->prev = r;
-	c->regs = r;
+	LIST_INSERT_HEAD(&c->regs, r, link);
 	cluster_key(c->cfg, &b->hoa, key, sizeof(key));
 	body = json_object_new_object();
 	json_object_object_add(body, "key", b64_string(key, strlen(key)));

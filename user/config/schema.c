@@ -352,6 +352,11 @@ const struct config_section schema_ha = {
 	.parse = cluster_file_parse, .print = cluster_file_print, .doc_type = "string",   \
 	.doc_default = "`\"\"`", .doc_allowed = "absolute path, or `\"\"` for none"
 
+/* Milliseconds, 100 ms to a minute, a second by default. */
+#define CLUSTER_MS_ROW(nm, member)                                                               \
+	.name = nm, .type = CT_INT, AT(struct config_cluster, member), .min = 100, .max = 60000, \
+	.def = 1000, .hint = "milliseconds"
+
 static const struct config_row cluster_rows[] = {
 	{
 		.name = "endpoints",
@@ -416,24 +421,12 @@ static const struct config_row cluster_rows[] = {
 		       "bindings already held keep forwarding.",
 	},
 	{
-		.name = "timeout",
-		.type = CT_INT,
-		AT(struct config_cluster, timeout_ms),
-		.min = 100,
-		.max = 60000,
-		.def = 1000,
-		.hint = "milliseconds",
+		CLUSTER_MS_ROW("timeout", timeout_ms),
 		.doc = "How long one request to etcd may take; beyond it the store counts as "
 		       "down.",
 	},
 	{
-		.name = "probe-interval",
-		.type = CT_INT,
-		AT(struct config_cluster, probe_interval_ms),
-		.min = 100,
-		.max = 60000,
-		.def = 1000,
-		.hint = "milliseconds",
+		CLUSTER_MS_ROW("probe-interval", probe_interval_ms),
 		.doc = "How often the store's quorum is checked (a linearizable read); a failed "
 		       "check marks the store down, the next good one reconciles.",
 	},

@@ -349,20 +349,25 @@ static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	pr_debug("proxy DAD for %s started", addr6_str(&c->hoa, &h));
 }
 
+/* The context of a BU kept past its packet (@rx: addresses only). */
+static void bu_ctx_again(struct bu_ctx *c, struct mh_msg *msg, const struct sig_rx *rx,
+			 const struct mh_bu_fields *bu, const struct in6_addr *hoa,
+			 const struct in6_addr *coa, __u64 timestamp)
+{
+	*msg = (struct mh_msg){.type = MH_TYPE_BU, .bu = *bu};
+	*c = (struct bu_ctx){
+		.rx = rx, .msg = msg, .hoa = *hoa, .coa = *coa, .timestamp = timestamp};
+}
+
 static void finish_dad(struct ha *ha, struct ha_pending *p)
 {
 	struct daemon *d = ha->d;
-	struct mh_msg msg = {.type = MH_TYPE_BU, .bu = p->bu};
-	struct bu_ctx c = {
-		.rx = &p->rx,
-		.msg = &msg,
-		.hoa = p->hoa,
-		.coa = p->coa,
-		.sa = p->sa,
-		.timestamp = p->timestamp,
-	};
+	struct mh_msg msg;
+	struct bu_ctx c;
 	bool in_use;
 
+	bu_ctx_again(&c, &msg, &p->rx, &p->bu, &p->hoa, &p->coa, p->timestamp);
+	c.sa = p->sa;
 	in_use = ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->hoa) == 1;
 	if (p->ll_too && ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->ll) == 1)
 		in_use = true;
@@ -494,16 +499,11 @@ static void store_done(void *ctx, int status, const struct cluster_binding *stor
 {
 	const struct store_wait *w = ctx;
 	struct ha *ha = w->ha;
-	struct mh_msg msg = {.type = MH_TYPE_BU, .bu = w->bu};
-	struct bu_ctx c = {
-		.rx = &w->rx,
-		.msg = &msg,
-		.hoa = w->hoa,
-		.coa = w->coa,
-		.timestamp = w->timestamp,
-		.stored = true,
-	};
+	struct mh_msg msg;
+	struct bu_ctx c;
 
+	bu_ctx_again(&c, &msg, &w->rx, &w->bu, &w->hoa, &w->coa, w->timestamp);
+	c.stored = true;
 	/* Looked up again: a reload may have replaced the mobile-node table. */
 	c.sa = config_find_mn(&ha->d->cfg.ha, &c.hoa);
 	if (status) {

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# cluster.sh RAW - `make bench` section cluster (bench/bench.sh): home
+# registrations through home agents sharing their binding cache in etcd
+# (docs/cluster.md), side by side in one run:
+#
+#   alone     one xmip6d home agent without a cluster section
+#   cluster1  the same home agent in a cluster (3-member etcd, TLS)
+#   cluster3  three home agents of one cluster, one generator each
+#             (bench/xmreg.c, XMREG_FIRST: disjoint thirds of the nodes)
+#
+# For each: every node registers once, then the sustained rate (closed loop,
+# BENCH_REG_WINDOW outstanding, BENCH_CLUSTER_SECONDS) and the BU -> BA
+# latency in an open loop at 10 % of that rate (p50, p99). One JSON line
+# per case ("item": "cluster") appended to RAW, with the exact commands.
+# The etcd cluster and the rig are selftests/lib/cluster_rig.sh's (etcd
+# data in /dev/shm); each home agent also has a direct link from its
+# generator, as in the register section (scripts/topology.sh xm_reg_rig).
+#
+# Environment: BENCH_CLUSTER_NODES (3000), BENCH_CLUSTER_SECONDS (3),
+# BENCH_REG_WINDOW (64).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+RAW=$1
+# shellcheck source=selftests/lib/cluster_rig.sh
+. selftests/lib/cluster_rig.sh
+
+N=${BENCH_CLUSTER_NODES:-3000}
+SECS=${BENCH_CLUSTER_SECONDS:-3}
+WINDOW=${BENCH_REG_WINDOW:-64}
+REG=$XM_BUILD/bench/xmreg
+COA=2001:db8:c0a::100
+declare -A GEN_OUT
+
+for t in etcd etcdctl openssl; do
+	if ! command -v "$t" >/dev/null; then
+		"$XM_PYTHON" -c 'import json,sys; print(json.dumps({"item": "skip", "section": "cluster", "what": "all", "why": sys.argv[1]}))' \
+			"$t not installed (Debian etcd-server, etcd-client, openssl)" >>"$RAW"
+		echo "bench: cluster: skipped: $t not installed" >&2
+		exit 0
+	fi
+done
+
+# gen_link I: generator namespace gI straight to haI (h0), as xm_reg_rig.
+gen_link() {
+	local i=$1
+	xm_add_ns "g$i" && xm_link "g$i" l0 "ha$i" h0 &&
+		xm_exec "g$i" sysctl -qw net.ipv6.conf.l0.disable_ipv6=1 &&
+		xm_addr "ha$i" h0 2001:db8:c0a::1/64 &&
+		ip -n "$(xm_ns "ha$i")" -6 neigh add "$COA" lladdr "$(xm_mac "g$i" l0)" dev h0 \
+			nud permanent
+}
+
+# conf HA NAME: HA's configuration for N nodes, in cluster NAME ("" alone).
+conf() {
+	local ha=$1 name=$2
+	(umask 077 && : >"$XM_TMP/$ha.conf") || return 1
+	(
+		cat <<EOC
+pin-dir = "$(xm_pin "$ha")";
+control-socket = "$XM_TMP/$ha.sock";
+log-level = "notice";
+home-agent = {
+  address = "$(cl_ha_addr "$ha")";
+  home-prefix = "2001:db8:100::/64";
+  interfaces = [ "eth0", "h0" ];
+  max-bindings = $((N + 16));
+EOC
+		[ -n "$name" ] && cat <<EOC
+  cluster = {
+    endpoints = [ "https://[2001:db8:e::1]:2379", "https://[2001:db8:e::2]:2379",
+                  "https://[2001:db8:e::3]:2379" ];
+    name = "$name";
+    ca-file = "$XM_TMP/pki/ca.pem";
+    cert-file = "$XM_TMP/pki/client.pem";
+    key-file = "$XM_TMP/pki/client.key";
+    timeout = 3000;
+  };
+EOC
+		"$REG" conf "$N" | sed 's/^/  /'
+		echo "};"
+	) >>"$XM_TMP/$ha.conf"
+}
+
+start_ha() {
+	local pid
+	if ! conf "$1" "$2" || ! xm_start_daemon "$1" pid; then
+		echo "bench: cluster: $1 did not start:" >&2
+		tail -n 5 "$XM_TMP/$1.log" >&2
+		return 1
+	fi
+	CL_PID[$1]=$pid
+	xm_retry 1800 0.1 test -S "$XM_TMP/$1.sock"
+}
+
+stop_ha() {
+	[ -n "${CL_PID[$1]:-}" ] || return 0
+	kill -TERM "${CL_PID[$1]}" 2>/dev/null
+	xm_wait_pid "${CL_PID[$1]}" 20
+	CL_PID[$1]=
+	xm_ctl "$1" unload >/dev/null 2>&1
+	return 0
+}
+
+# gen I FIRST COUNT OUT: xmreg from gI against haI, nodes FIRST.. (COUNT).
+gen() {
+	local i=$1 cmd
+	cmd="XMREG_FIRST=$2 xmreg run l0 MAC $(cl_ha_addr "ha$i") $COA $3 $SECS $WINDOW 10"
+	printf '{"item":"cmd","cmd":"%s"}\n' "$cmd" >>"$RAW"
+	XMREG_FIRST=$2 ip netns exec "$(xm_ns "g$i")" timeout 300 "$REG" run l0 \
+		"$(xm_mac "ha$i" h0)" "$(cl_ha_addr "ha$i")" "$COA" "$3" "$SECS" "$WINDOW" 10 >"$4"
+}
+
+# record CASE HAS OUT...: one "cluster" line from the generators' outputs.
+record() {
+	local case=$1 has=$2
+	shift 2
+	"$XM_PYTHON" - "$case" "$has" "$N" "$@" >>"$RAW" <<'PY'
+import json, sys
+case, has, n, outs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+gens = []
+for path in outs:
+    with open(path) as f:
+        gens.append({r["phase"]: r for r in map(json.loads, filter(str.strip, f))
+                     if r.get("item") == "register"})
+closed = [g["closed"] for g in gens]
+opened = [g["open10"] for g in gens]
+print(json.dumps({"item": "cluster", "case": case, "home_agents": has, "nodes": n,
+                  "rate_per_s": round(sum(c["rate_per_s"] for c in closed)),
+                  "refused": sum(g[p]["refused"] for g in gens for p in g),
+                  "statuses": {s: sum(int(g[p]["statuses"].get(s, 0)) for g in gens for p in g)
+                               for s in {s for g in gens for p in g for s in g[p]["statuses"]}},
+                  "p50_ms": max(o["lat_ms"]["p50"] for o in opened),
+                  "p99_ms": max(o["lat_ms"]["p99"] for o in opened),
+                  "offered_open_per_s": round(sum(o["offered_per_s"] for o in opened))}))
+PY
+}
+
+bench() {
+	local i third
+	CL_DATA=$(mktemp -d "/dev/shm/${XM_PFX}etcd.XXXXXX") || return 1
+	cl_certs && cl_topo_up || return 1
+	for i in 1 2 3; do
+		gen_link "$i" || return 1
+	done
+	cl_etcd_start 1 && cl_etcd_start 2 && cl_etcd_start 3 &&
+		xm_retry 100 0.2 cl_healthy || return 1
+	echo "bench: cluster: $N nodes, ${SECS}s per phase, window $WINDOW" >&2
+
+	start_ha ha1 "" && gen 1 0 "$N" "$XM_TMP/alone.out" && stop_ha ha1 || return 1
+	record alone 1 "$XM_TMP/alone.out" || return 1
+
+	start_ha ha1 one && gen 1 0 "$N" "$XM_TMP/c1.out" && stop_ha ha1 || return 1
+	record cluster1 1 "$XM_TMP/c1.out" || return 1
+
+	third=$((N / 3))
+	start_ha ha1 three && start_ha ha2 three && start_ha ha3 three || return 1
+	for i in 1 2 3; do
+		gen "$i" $(((i - 1) * third)) "$third" "$XM_TMP/c3.$i.out" &
+		GEN_OUT[$i]=$!
+		XM_PIDS+=("${GEN_OUT[$i]}")
+	done
+	for i in 1 2 3; do
+		xm_wait_pid "${GEN_OUT[$i]}" 300 || return 1
+	done
+	for i in 1 2 3; do
+		stop_ha "ha$i"
+	done
+	record cluster3 3 "$XM_TMP/c3.1.out" "$XM_TMP/c3.2.out" "$XM_TMP/c3.3.out"
+}
+
+xm_init "xmbc$$-"
+trap cl_cleanup EXIT
+trap 'cl_cleanup; trap - INT; kill -INT $$' INT
+trap 'cl_cleanup; exit 143' TERM
+bench
