@@ -33,11 +33,8 @@
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-# shellcheck source=scripts/topology.sh
-. scripts/topology.sh
-# shellcheck source=selftests/lib/tap.sh
-. selftests/lib/tap.sh
-# The etcd cluster (certificates, members, etcdctl): the cluster tests' rig.
+# The etcd cluster (certificates, members, etcdctl): the cluster tests' rig,
+# which brings topology.sh and tap.sh.
 # shellcheck source=selftests/lib/cluster_rig.sh
 . selftests/lib/cluster_rig.sh
 
