@@ -126,5 +126,6 @@ void cluster_stop(struct cluster *c)
 		return;
 	etcd_close(c->etcd);
 	txn_drop_all(c);
+	free(c->fences);
 	free(c);
 }

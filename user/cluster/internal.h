@@ -2,8 +2,9 @@
 /*
  * internal.h - what the files of user/cluster/ share: the cluster's state
  * (cluster.c starts it, state.c says whether the store answers), the
- * follower (watch.c), the registration transaction (txn.c) and
- * reconciliation (reconcile.c).
+ * follower (watch.c), the registration transaction (txn.c),
+ * reconciliation (reconcile.c) and our writes the watch has yet to bring
+ * (fence.c).
  */
 #ifndef XMIP6_CLUSTER_INTERNAL_H
 #define XMIP6_CLUSTER_INTERNAL_H
@@ -17,6 +18,12 @@ struct json_object;
 struct cluster_reg;
 
 LIST_HEAD(cluster_regs, cluster_reg);
+
+/* One of our writes the watch has not delivered (fence.c). */
+struct cluster_fence {
+	struct in6_addr hoa;
+	long long rev;
+};
 
 struct cluster_stats {
 	__u64 refused_down; /* registrations answered 128: the store was down */
@@ -40,11 +47,19 @@ struct cluster {
 	long long rev; /* the store's revision the maps reflect */
 	unsigned long long next_probe_ns, next_sync_ns;
 	struct cluster_regs regs; /* transactions in flight */
+	struct cluster_fence *fences;
+	size_t n_fences, cap_fences;
 	struct cluster_stats stats;
 };
 
 /* state.c: the store is down (@why logged once) or answers again. */
 void cluster_set_up(struct cluster *c, bool up, const char *why);
+
+/* fence.c: our write of @hoa at @rev; whether one newer than @rev is
+ * waiting for the watch; the notes the watch has passed (c->rev) gone. */
+void fence_note(struct cluster *c, const struct in6_addr *hoa, long long rev);
+bool fence_newer(const struct cluster *c, const struct in6_addr *hoa, long long rev);
+void fence_trim(struct cluster *c);
 
 /* watch.c */
 int watch_start(struct cluster *c);

@@ -17,6 +17,7 @@
 
 struct stale {
 	struct cluster *c;
+	long long rev;	       /* the read's */
 	struct in6_addr *held; /* the store's home addresses, sorted */
 	size_t n_held;
 	struct in6_addr *gone;
@@ -33,7 +34,8 @@ static int note_local(const struct in6_addr *hoa, void *ctx)
 	struct stale *s = ctx;
 	struct in6_addr *grown;
 
-	if (bsearch(hoa, s->held, s->n_held, sizeof(*hoa), cmp_addr))
+	if (bsearch(hoa, s->held, s->n_held, sizeof(*hoa), cmp_addr) ||
+	    fence_newer(s->c, hoa, s->rev))
 		return 0;
 	if (s->n_gone == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 64;
@@ -57,6 +59,7 @@ int reconcile(struct cluster *c, struct json_object *resp)
 	if (!json_object_object_get_ex(resp, "header", &hdr) ||
 	    !json_object_object_get_ex(hdr, "revision", &rev))
 		return -EPROTO;
+	s.rev = json_object_get_int64(rev);
 	json_object_object_get_ex(resp, "kvs", &kvs);
 	n = kvs ? json_object_array_length(kvs) : 0;
 	s.held = calloc(n + 1, sizeof(*s.held));
@@ -65,15 +68,18 @@ int reconcile(struct cluster *c, struct json_object *resp)
 	for (i = 0; i < n; i++) {
 		if (cluster_kv_decode(c->dir, json_object_array_get_idx(kvs, i), &kv))
 			continue;
-		c->ops->apply(c->arg, &kv.b);
 		s.held[s.n_held++] = kv.b.hoa;
+		/* Our write after the read is in the map already (fence.c). */
+		if (!fence_newer(c, &kv.b.hoa, s.rev))
+			c->ops->apply(c->arg, &kv.b);
 	}
 	qsort(s.held, s.n_held, sizeof(*s.held), cmp_addr);
 	/* Collected first: removing while the map is walked loses the walk. */
 	err = c->ops->each_local(c->arg, note_local, &s);
 	for (i = 0; !err && i < s.n_gone; i++)
 		c->ops->remove(c->arg, &s.gone[i]);
-	c->rev = json_object_get_int64(rev);
+	c->rev = s.rev;
+	fence_trim(c);
 	pr_info("cluster %s: store read at revision %lld: %zu binding(s), %zu removed here",
 		c->cfg->name, c->rev, s.n_held, err ? 0 : s.n_gone);
 	free(s.held);

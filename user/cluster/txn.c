@@ -154,13 +154,18 @@ static bool judge(struct cluster_reg *r, struct json_object *range)
 static void on_txn(void *arg, int err, struct json_object *resp)
 {
 	struct cluster_reg *r = arg;
-	struct json_object *v, *res, *range;
+	struct json_object *v, *res, *range, *hdr;
 
 	if (err) {
 		store_failed(r, err);
 		return;
 	}
 	if (json_object_object_get_ex(resp, "succeeded", &v) && json_object_get_boolean(v)) {
+		/* The map takes it now; older events still on their way must
+		 * not undo it (fence.c). */
+		if (json_object_object_get_ex(resp, "header", &hdr) &&
+		    json_object_object_get_ex(hdr, "revision", &v))
+			fence_note(r->c, &r->want.hoa, json_object_get_int64(v));
 		/* The replaced binding's lease has nothing left to expire. */
 		if (r->have_cur && r->cur.lease && r->cur.lease != r->lease)
 			lease_revoke(r->c, r->cur.lease);

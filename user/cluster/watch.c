@@ -59,7 +59,9 @@ static void on_event(struct cluster *c, struct json_object *ev)
 	/* PUT is the enum's zero: the gateway leaves it out. */
 	del = json_object_object_get_ex(ev, "type", &type) &&
 	      !strcmp(json_object_get_string(type), "DELETE");
-	if (del) {
+	if (fence_newer(c, &k.b.hoa, k.mod_revision)) {
+		/* Our own later write is in the map already (fence.c). */
+	} else if (del) {
 		c->ops->remove(c->arg, &k.b.hoa);
 		c->stats.removed++;
 	} else {
@@ -97,6 +99,7 @@ static void on_message(void *arg, struct json_object *msg)
 	n = json_object_array_length(events);
 	for (i = 0; i < n; i++)
 		on_event(c, json_object_array_get_idx(events, i));
+	fence_trim(c);
 }
 
 static void on_watch_end(void *arg, int err, struct json_object *resp)
