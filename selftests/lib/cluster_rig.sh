@@ -76,6 +76,7 @@ cl_etcd_start() {
 	for i in 1 2 3; do
 		cluster="$cluster${cluster:+,}e$i=http://[2001:db8:e::$i]:2380"
 	done
+	[ -n "$CL_DATA" ] || xm_die "cl_init not called: no data directory"
 	xm_bg st etcd --name "e$n" --data-dir "$CL_DATA/e$n" \
 		--listen-client-urls "https://[2001:db8:e::$n]:2379" \
 		--advertise-client-urls "https://[2001:db8:e::$n]:2379" \
@@ -244,15 +245,20 @@ cl_cleanup() {
 	return 0
 }
 
-# cl_begin PREFIX: the test's start (skipped without etcd), its rig up or
-# "Bail out!".
-cl_begin() {
+# cl_init PREFIX: the test's start (skipped without etcd): xm_init, the
+# cleanup of the members' data, the data directory.
+cl_init() {
 	cl_skip_unless_tools
 	xm_init "$1"
 	trap cl_cleanup EXIT
 	trap 'cl_cleanup; trap - INT; kill -INT $$' INT
 	trap 'cl_cleanup; exit 143' TERM
 	CL_DATA=$(mktemp -d "/dev/shm/${1}etcd.XXXXXX") || xm_die "mktemp in /dev/shm failed"
+}
+
+# cl_begin PREFIX: cl_init, and the rig up or "Bail out!".
+cl_begin() {
+	cl_init "$1"
 	t_fatal "3-member etcd (TLS) and three home agents up" cl_setup
 }
 

@@ -336,10 +336,9 @@ etcd_up() {
 shared() { xm_retry 50 0.1 map_has "$1" "$2"; }
 
 main() {
-	xm_init
+	cl_init "xm$$-"
 	[ -x "$XM_D_BIN" ] || { echo "1..0 # SKIP $XM_D_BIN not built"; exit 0; }
 	command -v keepalived >/dev/null || { echo "1..0 # SKIP keepalived missing (Debian: keepalived)"; exit 0; }
-	cl_skip_unless_tools
 	t_fatal "topology comes up" topo_up
 	t_fatal "a 3-member etcd cluster (TLS, client certificates) is healthy" etcd_up
 	t_fatal "keepalived on both home agents" eval 'start_ka ha1 150 && start_ka ha2 100'
