@@ -52,36 +52,16 @@ gen_link() {
 			nud permanent
 }
 
-# conf HA NAME: HA's configuration for N nodes, in cluster NAME ("" alone).
-conf() {
-	local ha=$1 name=$2
-	(umask 077 && : >"$XM_TMP/$ha.conf") || return 1
-	(
-		cat <<EOC
-pin-dir = "$(xm_pin "$ha")";
-control-socket = "$XM_TMP/$ha.sock";
-log-level = "notice";
-home-agent = {
-  address = "$(cl_ha_addr "$ha")";
-  home-prefix = "2001:db8:100::/64";
-  interfaces = [ "eth0", "h0" ];
-  max-bindings = $((N + 16));
-EOC
-		[ -n "$name" ] && cat <<EOC
-  cluster = {
-    endpoints = [ "https://[2001:db8:e::1]:2379", "https://[2001:db8:e::2]:2379",
-                  "https://[2001:db8:e::3]:2379" ];
-    name = "$name";
-    ca-file = "$XM_TMP/pki/ca.pem";
-    cert-file = "$XM_TMP/pki/client.pem";
-    key-file = "$XM_TMP/pki/client.key";
-    timeout = 3000;
-  };
-EOC
-		"$REG" conf "$N" | sed 's/^/  /'
-		echo "};"
-	) >>"$XM_TMP/$ha.conf"
+# body NAME: what goes in home-agent besides the rig's lines: the binding
+# cache's size, the cluster NAME ("": none), xmreg's N mobile nodes.
+body() {
+	echo "  max-bindings = $((N + 16));"
+	[ -n "$1" ] && cl_cluster_group "$1"
+	"$REG" conf "$N" | sed 's/^/  /'
 }
+
+# conf HA NAME: HA's configuration for N nodes, in cluster NAME ("" alone).
+conf() { cl_conf_write "$1" notice 2001:db8:100::/64 '[ "eth0", "h0" ];' body "$2"; }
 
 start_ha() {
 	local pid

@@ -136,22 +136,6 @@ cl_store_link() {
 	ip -n "$(xm_ns st)" -6 route add default via 2001:db8:e::ff
 }
 
-# cl_cluster_group [SETTING...]: a home agent's cluster group: the rig's
-# three members over TLS with the client certificate, and the SETTINGs.
-cl_cluster_group() {
-	local e
-	echo "  cluster = {"
-	echo '    endpoints = [ "https://[2001:db8:e::1]:2379", "https://[2001:db8:e::2]:2379",'
-	echo '                  "https://[2001:db8:e::3]:2379" ];'
-	echo "    ca-file = \"$XM_TMP/pki/ca.pem\";"
-	echo "    cert-file = \"$XM_TMP/pki/client.pem\";"
-	echo "    key-file = \"$XM_TMP/pki/client.key\";"
-	for e in "$@"; do
-		echo "    $e"
-	done
-	echo "  };"
-}
-
 cl_topo_up() {
 	local r i
 	for r in st r ha1 ha2 ha3 mn cn; do
@@ -191,33 +175,66 @@ cl_topo_up() {
 	xm_retry 50 0.1 xm_ns_ready r
 }
 
-# cl_conf HA: its configuration, $XM_TMP/HA.conf.
-cl_conf() {
-	local ha=$1 e ifs='[ "eth0" ];'
-	[ "${CL_HOME_LINK:-0}" = 1 ] && ifs='[ "eth0", "home0" ];
-  home-link = "home0";'
-	(umask 077 && : >"$XM_TMP/$ha.conf") || return 1
-	(
+# cl_cluster_group NAME: home-agent's cluster group for the rig's etcd,
+# cluster NAME.
+cl_cluster_group() {
+	cat <<EOC
+  cluster = {
+    endpoints = [ "https://[2001:db8:e::1]:2379", "https://[2001:db8:e::2]:2379",
+                  "https://[2001:db8:e::3]:2379" ];
+    name = "$1";
+    ca-file = "$XM_TMP/pki/ca.pem";
+    cert-file = "$XM_TMP/pki/client.pem";
+    key-file = "$XM_TMP/pki/client.key";
+    timeout = 3000;
+    probe-interval = 300;
+  };
+EOC
+}
+
+# cl_conf_write HA LEVEL PREFIX IFS BODY...: $XM_TMP/HA.conf (mode 0600),
+# HA at its address on home prefix PREFIX with interfaces IFS (the setting's
+# value), the lines of BODY (commands whose output goes in home-agent) after.
+cl_conf_write() {
+	local ha=$1 level=$2 prefix=$3 ifs=$4 f=$XM_TMP/$1.conf
+	shift 4
+	(umask 077 && : >"$f") || return 1
+	{
 		cat <<EOC
-log-level = "debug";
+log-level = "$level";
 pin-dir = "$(xm_pin "$ha")";
 control-socket = "$XM_TMP/$ha.sock";
 metrics-listen = "[::1]:9618";
 home-agent = {
   address = "$(cl_ha_addr "$ha")";
-  home-prefix = "$CL_HOME";
+  home-prefix = "$prefix";
   interfaces = $ifs
-  timestamp-window = 30;
-$(cl_cluster_group "timeout = 3000;" "probe-interval = 300;")
-  mobile-nodes = (
 EOC
-		for e in 1 2 3 4; do
-			[ "$e" = 1 ] || echo ","
-			printf '    { home-address = "2001:db8:1::20%s"; spi = %s; key = "%s"; }' \
-				"$e" $((256 + e)) "$CL_KEY"
-		done
-		printf '\n  );\n};\n'
-	) >>"$XM_TMP/$ha.conf"
+		"$@"
+		echo "};"
+	} >>"$f"
+}
+
+# The test's home agent: timestamp window, cluster "home", four nodes.
+cl_test_body() {
+	local e
+	echo "  timestamp-window = 30;"
+	cl_cluster_group home
+	echo "  mobile-nodes = ("
+	for e in 1 2 3 4; do
+		[ "$e" = 1 ] || echo ","
+		printf '    { home-address = "2001:db8:1::20%s"; spi = %s; key = "%s"; }' \
+			"$e" $((256 + e)) "$CL_KEY"
+	done
+	printf '\n  );\n'
+}
+
+# cl_conf HA: its configuration, $XM_TMP/HA.conf.
+cl_conf() {
+	local ifs='[ "eth0" ];'
+	[ "${CL_HOME_LINK:-0}" = 1 ] && ifs='[ "eth0", "home0" ];
+  home-link = "home0";'
+	cl_conf_write "$1" debug "$CL_HOME" "$ifs" cl_test_body
 }
 
 cl_start_ha() {

@@ -116,7 +116,7 @@ t "and from every map" xm_retry 50 0.2 cl_all_maps "$CL_HOA3" absent
 # 5. The cluster section is taken at start: SIGHUP with another one is
 # refused, and the home agent goes on in its cluster.
 reload_refused() {
-	sed -i 's|probe-interval = 300;|probe-interval = 300; name = "other";|' \
+	sed -i 's|name = "home";|name = "other";|' \
 		"$XM_TMP/ha1.conf"
 	kill -HUP "${CL_PID[ha1]}" &&
 		xm_retry 50 0.2 grep -q "reload refused.*cluster section changed; restart needed" \

@@ -97,7 +97,7 @@ home-agent = {
   home-link = "";
   dad = false;
   timestamp-window = 30;
-$(cl_cluster_group)
+$(cl_cluster_group home)
   mobile-nodes = (
     { home-address = "$HOA1"; spi = 257; key = "$KEY"; },
     { home-address = "$HOA2"; spi = 258; key = "$KEY"; }

@@ -11,7 +11,6 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -25,6 +24,7 @@
 #include "roles/ha_cache.h"
 #include "roles/ha_link.h"
 #include "roles/ha_revoke.h"
+#include "roles/ha_store.h"
 #include "roles/hao_unbound.h"
 #include "roles/nexthop.h"
 #include "common/util.h"
@@ -68,7 +68,7 @@ struct bu_ctx {
 	__u64 timestamp; /* of the BU's Replay Protection option, 0 = none */
 	bool have_old;
 	struct xmip6_binding old;
-	bool stored; /* the cluster's store took it (ha_store_done) */
+	bool stored; /* the cluster's store took it (store_done) */
 };
 
 static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s);
@@ -548,81 +548,6 @@ static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s)
 		reply(ha, c, MH_BA_REASON_UNSPECIFIED, c->msg->bu.sequence, 0, true);
 }
 
-/* What another home agent registered, renewed or restored: into the map. */
-static void store_apply(void *arg, const struct cluster_binding *b)
-{
-	struct ha *ha = arg;
-	struct mh_bu_fields bu = {.sequence = b->seq, .flags = b->flags};
-	long long left =
-		(long long)b->lifetime_s - ((long long)time(NULL) - (long long)b->registered);
-	struct xmip6_binding old;
-	struct addr6_buf h, o;
-	bool have_old = !dp_binding_lookup(&ha->d->dp, &b->hoa, &old);
-
-	if (have_old && old.sequence == b->seq && old.auth_timestamp == b->timestamp &&
-	    !memcmp(&old.care_of_addr, &b->coa, sizeof(b->coa)))
-		return; /* ours, or already followed */
-	if (!config_prefix_match(&ha->d->cfg.ha.home_prefix, &b->hoa) ||
-	    (!have_old && ha_cache_full(&ha->cache)))
-		return;
-	/* The lease ends the binding everywhere; the map's expiry is the
-	 * fallback while the store is down, counted from the registration. */
-	if (left < 1 || left > b->lifetime_s)
-		left = left < 1 ? 1 : b->lifetime_s;
-	if (ha_cache_store(&ha->cache, &b->hoa, &b->coa, have_old ? &old : NULL, &bu, left,
-			   b->timestamp))
-		return;
-	if (b->timestamp && b->spi && ha->replay_fd >= 0)
-		dp_replay_set(ha->replay_fd, &b->hoa, b->spi, b->timestamp);
-	if (have_old) {
-		ha->d->stats.bindings_refreshed++;
-		return;
-	}
-	ha->d->stats.bindings_new++;
-	pr_packet(LOG_NOTICE, "home registration (cluster): %s -> %s seq %u",
-		  addr6_str(&b->hoa, &h), addr6_str(&b->coa, &o), b->seq);
-}
-
-static void store_remove(void *arg, const struct in6_addr *hoa)
-{
-	struct ha *ha = arg;
-	struct xmip6_binding old;
-	struct addr6_buf h;
-
-	if (dp_binding_lookup(&ha->d->dp, hoa, &old) || ha_cache_remove(&ha->cache, hoa, &old))
-		return;
-	ha->d->stats.bindings_removed++;
-	pr_packet(LOG_NOTICE, "home registration of %s removed (cluster)", addr6_str(hoa, &h));
-}
-
-struct each_local {
-	int (*fn)(const struct in6_addr *hoa, void *ctx);
-	void *ctx;
-};
-
-static int each_local_cb(const struct in6_addr *hoa, const struct xmip6_binding *b, void *ctx)
-{
-	const struct each_local *e = ctx;
-
-	(void)b;
-	return e->fn(hoa, e->ctx);
-}
-
-static int store_each_local(void *arg, int (*fn)(const struct in6_addr *hoa, void *ctx), void *ctx)
-{
-	struct ha *ha = arg;
-	struct each_local e = {.fn = fn, .ctx = ctx};
-	int ret = dp_binding_foreach(&ha->d->dp, each_local_cb, &e);
-
-	return ret < 0 ? ret : 0;
-}
-
-static const struct cluster_ops store_ops = {
-	.apply = store_apply,
-	.remove = store_remove,
-	.each_local = store_each_local,
-};
-
 /* ---- timers -------------------------------------------------------------------------------- */
 
 static void tick(struct daemon *d, void *arg, unsigned long long now)
@@ -855,7 +780,7 @@ int ha_start(struct daemon *d)
 	ha_cache_restore(&ha->cache);
 	if (cfg->has_cluster) {
 		/* The store read whole before the home agent serves. */
-		err = cluster_start(d, &cfg->cluster, &store_ops, ha, &ha->cluster);
+		err = ha_store_start(d, &ha->cache, ha->replay_fd, &ha->cluster);
 		if (err)
 			return err;
 	}
