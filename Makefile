@@ -69,7 +69,7 @@ TEST_BINS   := $(addprefix $(BUILD)/selftests/,$(basename $(notdir $(TEST_SRCS))
 # order-only: they must exist before the first compile, which has no .d yet.
 DEPFLAGS = -MMD -MP -MF $@.d
 
-.PHONY: all install uninstall test-package FORCE test test-asan test-valgrind demo demo-nemo lint format clean bench fuzz fuzz-build
+.PHONY: all install uninstall image test-package FORCE test test-asan test-valgrind demo demo-nemo lint format clean bench fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BPF_OBJS) $(SKELS) $(BINS) $(TEST_BINS)
@@ -138,6 +138,11 @@ install: $(BINS)
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	[ ! -d $(DESTDIR)$(CONFDIR) ] || rmdir --ignore-fail-on-non-empty $(DESTDIR)$(CONFDIR)
+
+# The container image from scratch (buildah): the binaries and their shared
+# libraries, localhost/xmip6:latest (deploy/kubernetes, docs/kubernetes.md).
+image: $(BINS)
+	XMIP6_BUILD=$(BUILD) scripts/build-image.sh
 
 # Builds the Debian package in a copy of the tree, installs, checks and purges
 # it (selftests/pkg/package.sh; root, a few minutes: not part of `make test`).

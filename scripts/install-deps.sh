@@ -27,7 +27,14 @@ packages=(
 	groff-base man-db systemd bash-completion dpkg-dev debhelper fakeroot lintian
 	# make bench: the scale plot
 	python3-matplotlib
+	# the container image and its test (runc: crun refuses a cgroup v1
+	# host whose cgroup2 hierarchy holds a controller), the Kubernetes
+	# manifests' test, the failover test (with the cluster tests' etcd)
+	buildah podman runc python3-yaml keepalived
 )
+# kubectl for `kubectl kustomize`: Debian's, unless one is installed already
+# (the Kubernetes or Google Cloud package of that name conflicts with it).
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
 
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine may be running its own apt (daily updates): wait for the
@@ -49,7 +56,8 @@ apt-get "${apt_opts[@]}" install -y --no-install-recommends "${packages[@]}"
 
 # Every tool must really be there, not just its package.
 for tool in clang llc bpftool pkg-config ip ping ethtool tcpdump tshark socat nsenter radvd \
-	groff man systemd-analyze setpriv dpkg-buildpackage lintian prometheus promtool; do
+	groff man systemd-analyze setpriv dpkg-buildpackage lintian prometheus promtool \
+	buildah podman kubectl keepalived etcd etcdctl; do
 	command -v "$tool" >/dev/null || { echo "install-deps.sh: $tool missing" >&2; exit 1; }
 done
 /usr/bin/python3 -c 'import scapy.all' || { echo "install-deps.sh: scapy missing" >&2; exit 1; }

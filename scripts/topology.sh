@@ -815,6 +815,27 @@ xm_capture_stop() {
 	return 0
 }
 
+# xm_capture_while ROLE IF FILE FILTER -- CMD...: capture FILTER on ROLE's
+# IF into FILE while CMD runs, until something is captured (3 s at most);
+# XM_CAPTURED is the number of packets captured; succeeds when it is not 0.
+xm_capture_while() {
+	local role=$1 dev=$2 file=$3 filter=()
+	shift 3
+	while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
+		filter+=("$1")
+		shift
+	done
+	shift
+	XM_CAPTURED=0
+	xm_capture_start "$role" "$dev" "$file" "${filter[@]}" || return 1
+	"$@" >/dev/null 2>&1
+	xm_retry 30 0.1 xm_pcap_not_empty "$file"
+	xm_capture_stop 0
+	XM_CAPTURED=$(tcpdump -r "$file" 2>/dev/null | wc -l)
+	[ "$XM_CAPTURED" -ge 1 ]
+}
+xm_pcap_not_empty() { [ "$(tcpdump -r "$1" 2>/dev/null | wc -l)" -ge 1 ]; }
+
 # xm_link_ids ROLE: IDs of the bpf_links pinned by a role's instance.
 xm_link_ids() {
 	local f

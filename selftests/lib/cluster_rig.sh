@@ -76,6 +76,7 @@ cl_etcd_start() {
 	for i in 1 2 3; do
 		cluster="$cluster${cluster:+,}e$i=http://[2001:db8:e::$i]:2380"
 	done
+	[ -n "$CL_DATA" ] || xm_die "cl_init not called: no data directory"
 	xm_bg st etcd --name "e$n" --data-dir "$CL_DATA/e$n" \
 		--listen-client-urls "https://[2001:db8:e::$n]:2379" \
 		--advertise-client-urls "https://[2001:db8:e::$n]:2379" \
@@ -124,17 +125,24 @@ cl_mod_rev() {
 		jget "d['kvs'][0]['mod_revision'] if d.get('kvs') else 0"
 }
 
+# cl_store_link: the etcd members' namespace st (2001:db8:e::1-3) linked
+# to the router r (2001:db8:e::ff); both namespaces made already.
+cl_store_link() {
+	local i
+	xm_link r s0 st s0 && xm_addr r s0 2001:db8:e::ff/64 || return 1
+	for i in 1 2 3; do
+		xm_addr st s0 "2001:db8:e::$i/64" || return 1
+	done
+	ip -n "$(xm_ns st)" -6 route add default via 2001:db8:e::ff
+}
+
 cl_topo_up() {
 	local r i
 	for r in st r ha1 ha2 ha3 mn cn; do
 		xm_add_ns "$r" || return 1
 	done
 	xm_exec r sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
-	xm_link r s0 st s0 && xm_addr r s0 2001:db8:e::ff/64 || return 1
-	for i in 1 2 3; do
-		xm_addr st s0 "2001:db8:e::$i/64" || return 1
-	done
-	ip -n "$(xm_ns st)" -6 route add default via 2001:db8:e::ff || return 1
+	cl_store_link || return 1
 	for i in 1 2 3; do
 		xm_exec "ha$i" sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
 		xm_link r "h$i" "ha$i" eth0 && xm_addr r "h$i" "2001:db8:a$i::1/64" &&
@@ -254,15 +262,20 @@ cl_cleanup() {
 	return 0
 }
 
-# cl_begin PREFIX: the test's start (skipped without etcd), its rig up or
-# "Bail out!".
-cl_begin() {
+# cl_init PREFIX: the test's start (skipped without etcd): xm_init, the
+# cleanup of the members' data, the data directory.
+cl_init() {
 	cl_skip_unless_tools
 	xm_init "$1"
 	trap cl_cleanup EXIT
 	trap 'cl_cleanup; trap - INT; kill -INT $$' INT
 	trap 'cl_cleanup; exit 143' TERM
 	CL_DATA=$(mktemp -d "/dev/shm/${1}etcd.XXXXXX") || xm_die "mktemp in /dev/shm failed"
+}
+
+# cl_begin PREFIX: cl_init, and the rig up or "Bail out!".
+cl_begin() {
+	cl_init "$1"
 	t_fatal "3-member etcd (TLS) and three home agents up" cl_setup
 }
 

@@ -69,20 +69,14 @@ alt_coa_bu() {
 a['dst']=='$XM_CN_ADDR' and a['rt2']=='$XM_HOA'"
 }
 
-pcap_not_empty() { [ "$(tcpdump -r "$1" 2>/dev/null | wc -l)" -ge 1 ]; }
-
 # Pings to the home address (bounded: 3 echo requests) leave the HA
 # IPv6-in-IPv6 to B: the outer header seen at the CN.
 tunnelled_to_b() {
-	local pcap=$XM_TMP/tunnel.pcap n
-	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and dst host "$ALT_COA" and ip6[6] == 41 ||
-		return 1
-	xm_exec cn ping -6 -c 3 -i 0.3 -W 1 "$XM_HOA" >/dev/null 2>&1
-	xm_retry 30 0.1 pcap_not_empty "$pcap"
-	xm_capture_stop 0
-	n=$(tcpdump -r "$pcap" 2>/dev/null | wc -l)
-	echo "tunnelled packets HA -> $ALT_COA: $n"
-	[ "$n" -ge 1 ]
+	xm_capture_while cn "$XM_CN_IF" "$XM_TMP/tunnel.pcap" ip6 and dst host "$ALT_COA" \
+		and ip6[6] == 41 -- xm_exec cn ping -6 -c 3 -i 0.3 -W 1 "$XM_HOA"
+	local rc=$?
+	echo "tunnelled packets HA -> $ALT_COA: $XM_CAPTURED"
+	return "$rc"
 }
 
 plain_bu() {

@@ -3,14 +3,22 @@
 """
 stream.py - a numbered UDP stream for loss measurements.
 
-  stream.py send DST PORT PPS SECONDS     paced; prints the count sent
+  stream.py send DST PORT PPS SECONDS     paced; prints the count sent, and
+                                          on stderr "stall_s S": the longest
+                                          time between two sends (a sender
+                                          held up by the machine catches up
+                                          in a burst, which queues may drop)
   stream.py recv BIND PORT SECONDS [SILENCE]
                                           until SILENCE s (default 2) of
                                           silence after the first packet (the
                                           sender is done), at most SECONDS +
                                           10 s after it;
                                           prints JSON: received, unique,
-                                          highest sequence, missing
+                                          highest sequence, missing, the
+                                          longest run of consecutive missing
+                                          numbers ("longest_hole") and the
+                                          longest time between two arrivals
+                                          ("max_silence_s")
 Every datagram carries its sequence number (8 octets, big endian), from 0.
 """
 import json
@@ -37,10 +45,17 @@ def paced(pps, seconds):
 def send(dst, port, pps, seconds):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     count = 0
+    last = None
+    stall = 0.0
     for seq in paced(pps, seconds):
+        now = time.monotonic()
+        if last is not None:
+            stall = max(stall, now - last)
+        last = now
         s.sendto(struct.pack("!Q", seq) + b"x" * 56, (dst, port))
         count = seq + 1
     print(count)
+    print("stall_s %.4f" % stall, file=sys.stderr)
 
 
 def recv(bind, port, seconds, silence=2.0):
@@ -57,6 +72,8 @@ def recv(bind, port, seconds, silence=2.0):
     seen = set()
     received = 0
     first = None
+    last = None
+    max_silence = 0.0
     s.settimeout(seconds + 10)
     while True:
         try:
@@ -67,6 +84,9 @@ def recv(bind, port, seconds, silence=2.0):
         if first is None:
             first = now
             s.settimeout(silence)
+        else:
+            max_silence = max(max_silence, now - last)
+        last = now
         received += 1
         seen.add(struct.unpack("!Q", data[:8])[0])
         # Not "SECONDS after the first packet": a receiver descheduled near
@@ -76,8 +96,13 @@ def recv(bind, port, seconds, silence=2.0):
         if now - first > seconds + 10:
             break
     top = max(seen) if seen else -1
+    hole = run = 0
+    for seq in range(top + 1):
+        run = 0 if seq in seen else run + 1
+        hole = max(hole, run)
     print(json.dumps({"received": received, "unique": len(seen), "highest": top,
-                      "missing": top + 1 - len(seen)}))
+                      "missing": top + 1 - len(seen), "longest_hole": hole,
+                      "max_silence_s": round(max_silence, 4)}))
 
 
 if __name__ == "__main__":

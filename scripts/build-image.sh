@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-image.sh [IMAGE] - the xmip6 container image, from scratch: the built
+# xmip6d and xmip6ctl (build/, or XMIP6_BUILD), every shared library ldd(1)
+# finds for them, and nothing else: no shell, no package manager, no base
+# image (none is pulled). The BPF programs are in the binaries (libbpf
+# skeletons), so no object file is copied. IMAGE defaults to
+# localhost/xmip6:latest, the name deploy/kubernetes uses; the image is also
+# tagged with `git describe`. Needs root and buildah; `make image` runs it.
+#
+# The image runs xmip6d -c /etc/xmip6/xmip6d.conf; the configuration, the
+# keys, /run/xmip6 and the host's /sys/fs/bpf are mounted by whoever runs it
+# (docs/kubernetes.md).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+image=${1:-localhost/xmip6:latest}
+build=${XMIP6_BUILD:-build}
+bins=("$build/xmip6d" "$build/xmip6ctl")
+
+die() {
+	echo "build-image.sh: $*" >&2
+	exit 1
+}
+command -v buildah >/dev/null || die "buildah missing (Debian: buildah)"
+for b in "${bins[@]}"; do
+	[ -x "$b" ] || die "$b missing (run make)"
+done
+
+stage=$(mktemp -d /tmp/xmip6-image.XXXXXX)
+ctr=
+cleanup() {
+	[ -n "$ctr" ] && buildah rm "$ctr" >/dev/null 2>&1
+	rm -rf "$stage"
+}
+trap cleanup EXIT
+
+# The root file system, staged: binaries, libraries at the paths ldd gives
+# (the dynamic loader included), the empty directories the mounts need.
+install -d "$stage/usr/sbin" "$stage/etc/xmip6" "$stage/run/xmip6" "$stage/sys/fs/bpf" \
+	"$stage/proc" "$stage/dev" "$stage/tmp"
+chmod 1777 "$stage/tmp"
+install -m 0755 "${bins[@]}" "$stage/usr/sbin/"
+# "name => /path (addr)" or "/path (addr)"; the vDSO has no file.
+ldd "${bins[@]}" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' |
+	sort -u | while read -r lib; do
+	[ -f "$lib" ] || die "ldd named $lib, which is not a file"
+	# The path ldd gives (/lib64/ld-linux-x86-64.so.2 is what the ELF
+	# interpreter names), with the symlink resolved to its file and its
+	# mode kept (the loader must stay executable: the kernel opens the
+	# interpreter for execution).
+	install -d "$stage$(dirname "$lib")"
+	cp -L --preserve=mode "$lib" "$stage$lib"
+done
+# Debian's /lib is a link to /usr/lib: keep the merged-/usr layout so both
+# spellings resolve.
+for d in lib lib64; do
+	if [ -L "/$d" ] && [ -d "$stage/$d" ]; then
+		install -d "$stage/usr/$d"
+		cp -a "$stage/$d/." "$stage/usr/$d/"
+		rm -rf "${stage:?}/$d"
+		ln -s "usr/$d" "$stage/$d"
+	fi
+done
+
+version=$(git describe --always --dirty 2>/dev/null || cat REVISION)
+ctr=$(buildah from scratch)
+buildah copy --quiet "$ctr" "$stage/" / >/dev/null
+buildah config \
+	--entrypoint '["/usr/sbin/xmip6d"]' \
+	--cmd '["-c", "/etc/xmip6/xmip6d.conf"]' \
+	--workingdir / \
+	--stop-signal SIGTERM \
+	--label "org.opencontainers.image.title=xmip6" \
+	--label "org.opencontainers.image.description=Mobile IPv6 (RFC 6275) with an XDP data plane" \
+	--label "org.opencontainers.image.version=$version" \
+	--label "org.opencontainers.image.licenses=GPL-2.0" \
+	"$ctr"
+buildah commit --quiet --rm "$ctr" "$image" >/dev/null
+ctr=
+case $version in
+*[!A-Za-z0-9_.-]* | "") ;;
+*) buildah tag "$image" "${image%:*}:$version" ;;
+esac
+echo "build-image.sh: $image ($version)"
