@@ -29,26 +29,12 @@ cn_rig_init() {
 }
 
 # peer CMD ARGS...: rr_peer.py in the mobile node's namespace; prints JSON.
-# The commands go to one rr_peer.py serve (peer_start), which answers each
-# with its JSON and "rc N": one Python and Scapy start-up for the file.
+# The commands go to one process (peer_start, xm_peer_serve in
+# scripts/topology.sh): one Python and Scapy start-up for the file.
 peer() {
-	local line out="" IFS=$'\t'
-	[ -n "${PEER_PID:-}" ] || { peer_once "$@"; return; }
-	echo "$*"$'\t'--hoa$'\t'"$HOA"$'\t'--coa$'\t'"$COA"$'\t'--cn$'\t'"$CN"$'\t'--state$'\t'"$STATE" \
-		>&"${PEER[1]}" || return 1
-	while IFS= read -r -t 120 line <&"${PEER[0]}"; do
-		case $line in
-		"rc "*)
-			printf '%s' "$out"
-			[ "${line#rc }" = 0 ] && return 0
-			tail -n 20 "$XM_TMP/rr_peer.err" >&2
-			return "${line#rc }"
-			;;
-		esac
-		out+=$line$'\n'
-	done
-	echo "rr_peer.py serve did not answer" >&2
-	return 1
+	local cmd=$1
+	shift
+	xm_peer "$cmd" --hoa "$HOA" --coa "$COA" --cn "$CN" --state "$STATE" "$@"
 }
 
 # peer_once CMD ARGS...: the same in a process of its own (from a background
@@ -60,11 +46,7 @@ peer_once() {
 		--state "$STATE" "$@"
 }
 
-# peer_start: rr_peer.py serve in the MN's namespace, killed by xm_cleanup.
-peer_start() {
-	coproc PEER { exec ip netns exec "$(xm_ns mn)" "$XM_PYTHON" -u selftests/peers/rr_peer.py serve 2>>"$XM_TMP/rr_peer.err"; }
-	XM_PIDS+=("$PEER_PID")
-}
+peer_start() { xm_peer_serve mn rr_peer; }
 
 # jtrue EXPR: the JSON on stdin makes EXPR true.
 jtrue() { jget "$1" | grep -qx True; }
@@ -137,7 +119,7 @@ EOF
 start_cn() {
 	xm_daemon cn "$XM_TMP/$1.conf" "$XM_TMP/cn.log"
 	CN_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/cn.sock" && kill -0 "$CN_PID" &&
+	xm_daemon_up "$CN_PID" "$XM_TMP/cn.sock" &&
 		xm_retry 30 0.1 grep -q "correspondent node on" "$XM_TMP/cn.log"
 }
 

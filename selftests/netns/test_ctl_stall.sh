@@ -151,7 +151,7 @@ ctl_stat() { xm_dctl ha -j stats show | jget "d['control_socket']['$1']"; }
 start_ha() {
 	xm_daemon ha "$XM_TMP/ha.conf" "$XM_TMP/ha.log"
 	HA_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/ha.sock" && kill -0 "$HA_PID" || return 1
+	xm_daemon_up "$HA_PID" "$XM_TMP/ha.sock" || return 1
 	# What is measured is the daemon's own waiting: other processes on a
 	# loaded machine must not decide its wake-ups (SCHED_FIFO, both phases).
 	chrt -f -p 10 "$HA_PID"

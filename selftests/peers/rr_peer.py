@@ -32,11 +32,6 @@ code under test. Each command prints one JSON document.
   rr_peer.py watch --cn N [--wait S] [--count K] [--ready FILE]
       Reports the packets the correspondent sends us during S seconds
       (FILE is created once the capture runs).
-  rr_peer.py serve
-      The commands above from stdin, one a line, its arguments separated
-      by tabs; after each, its JSON document and a line "rc N" (its exit
-      status). One Python and Scapy start-up (a second or more on a busy
-      machine) for a whole test file instead of one per check.
 """
 import argparse
 import hashlib
@@ -393,36 +388,9 @@ def cmd_watch(a):
     return 0
 
 
-COMMANDS = {"rr": cmd_rr, "bu": cmd_bu, "data": cmd_data, "raw-mh": cmd_raw_mh,
-            "watch": cmd_watch}
-
-
-def serve(p):
-    """One command a line from stdin (tab-separated arguments), each
-    followed by "rc N"; a command that fails to parse or raises is rc 2."""
-    for line in sys.stdin:
-        try:
-            a = p.parse_args(line.rstrip("\n").split("\t"))
-            rc = COMMANDS[a.cmd](a)
-        except SystemExit as e:  # argparse's errors, on stderr
-            rc = e.code if isinstance(e.code, int) and e.code else 2
-        except Exception as e:  # noqa: BLE001 - reported, the next command runs
-            print(json.dumps({"error": repr(e)}))
-            rc = 2
-        print("rc %d" % rc, flush=True)
-    return 0
-
-
 def main():
-    if sys.argv[1:] == ["serve"]:
-        return serve(parser())
-    a = parser().parse_args()
-    return COMMANDS[a.cmd](a)
-
-
-def parser():
     p = argparse.ArgumentParser()
-    p.add_argument("cmd", choices=sorted(COMMANDS))
+    p.add_argument("cmd", choices=["rr", "bu", "data", "raw-mh", "watch"])
     p.add_argument("--hoa")
     p.add_argument("--coa")
     p.add_argument("--cn", required=True)
@@ -448,7 +416,9 @@ def parser():
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--iface", default="eth0")
     p.add_argument("--wait", type=float, default=2.0)
-    return p
+    a = p.parse_args()
+    return {"rr": cmd_rr, "bu": cmd_bu, "data": cmd_data, "raw-mh": cmd_raw_mh,
+            "watch": cmd_watch}[a.cmd](a)
 
 
 if __name__ == "__main__":
