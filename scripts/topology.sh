@@ -96,7 +96,7 @@ xm_die() {
 xm_init() {
 	[ "$(id -u)" -eq 0 ] || xm_die "needs root (network namespaces, BPF)"
 	XM_PFX=${1:-xm$$-}
-	XM_TMP=$(mktemp -d "/tmp/${XM_PFX}XXXXXX") || xm_die "mktemp failed"
+	XM_TMP=$(mktemp -d "${TMPDIR:-/tmp}/${XM_PFX}XXXXXX") || xm_die "mktemp failed"
 	trap xm_cleanup EXIT
 	trap 'xm_cleanup; trap - INT; kill -INT $$' INT
 	trap 'xm_cleanup; exit 143' TERM

@@ -43,12 +43,17 @@ trap 'rm -rf "$results"' EXIT
 suite_start=$(date +%s)
 
 # run_one N FILE: FILE's output into $results/N.log, its counts into N.res.
+# FILE gets a TMPDIR of its own ($results/N.tmp; the tests make their
+# temporary files there, scripts/topology.sh's xm_init too): whatever it
+# leaves there is named and counts as a failure.
 run_one() {
-	local n=$1 t=$2 log=$results/$1.log start rc p f s whole secs
+	local n=$1 t=$2 log=$results/$1.log start rc p f s whole secs left
 	start=$(date +%s)
-	timeout --kill-after=10 900 "$t" >"$log" 2>&1
+	mkdir -p "$results/$n.tmp"
+	TMPDIR=$results/$n.tmp timeout --kill-after=10 900 "$t" >"$log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
+	left=$(find "$results/$n.tmp" -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null)
 	# TAP: "ok ... # SKIP reason" is a skipped check, not a pass; a file
 	# that prints "1..0 # SKIP reason" skipped whole and counts as one skip.
 	s=$(grep -ciE '^ok( |$).*# *skip' "$log")
@@ -60,6 +65,11 @@ run_one() {
 		echo "not ok - $t exited $rc" >>"$log"
 		f=1
 	fi
+	if [ -n "$left" ]; then
+		echo "not ok - $t left files in its TMPDIR: $left" >>"$log"
+		f=$((f + 1))
+	fi
+	rm -rf "$results/$n.tmp"
 	echo "# $t: $p passed, $f failed, $s skipped in $secs s" >>"$log"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$p" "$f" "$s" "$secs" "${whole#*# }" \
 		>"$results/$n.res"
