@@ -5,7 +5,8 @@
 # cn_rig.sh - the correspondent-node rig of test_cn.sh and
 # test_cn_nonce_expiry.sh: xmip6d -c in one namespace, rr_peer.py (an
 # independent Scapy/hmac mobile node) in the other, and the checks both
-# files run. Source it after scripts/topology.sh and selftests/lib/tap.sh.
+# files run. Source it from the repository's top directory: it sources
+# scripts/topology.sh and selftests/lib/tap.sh.
 #
 #   MN eth0 (care-of 2001:db8:20::100/64, home 2001:db8:1::100/128)
 #    |
@@ -15,17 +16,25 @@
 # protocol checks, cn_conf_b (1 s nonces living 6 s, 12 s lifetimes,
 # max-bindings 1) for nonce expiry, Binding Refresh Requests and expiry.
 
+# shellcheck source=scripts/topology.sh
+. scripts/topology.sh
+# shellcheck source=selftests/lib/tap.sh
+. selftests/lib/tap.sh
+
 HOA=2001:db8:1::100
 HOA2=2001:db8:1::101
 COA=2001:db8:20::100
 CN=2001:db8:c::2
 
-# cn_rig_init: xm_init, the rig's two roles, rr_peer.py's state file.
-cn_rig_init() {
+# cn_rig_up: xm_init, the rig's two roles and rr_peer.py's state file; the
+# namespaces (a failure ends the file) and the peer process.
+cn_rig_up() {
 	xm_init
 	# shellcheck disable=SC2034 # read by xm_cleanup (scripts/topology.sh)
 	XM_ROLES="cn mn"
 	STATE=$XM_TMP/rr.json
+	t_fatal "topology: CN and MN namespaces" setup
+	peer_start
 }
 
 # peer CMD ARGS...: rr_peer.py in the mobile node's namespace; prints JSON.

@@ -17,17 +17,10 @@
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-# shellcheck source=scripts/topology.sh
-. scripts/topology.sh
-# shellcheck source=selftests/lib/tap.sh
-. selftests/lib/tap.sh
 # shellcheck source=selftests/lib/cn_rig.sh
-. selftests/lib/cn_rig.sh
+. selftests/lib/cn_rig.sh # and scripts/topology.sh, selftests/lib/tap.sh
 
-cn_rig_init
-
-t_fatal "topology: CN and MN namespaces" setup
-peer_start
+cn_rig_up
 cn_conf_a
 t_fatal "xmip6d -c starts as a correspondent node" start_cn a
 
