@@ -26,17 +26,20 @@ export PYTHON=/usr/bin/python3
 export XMIP6_BUILD="${XMIP6_BUILD:-$PWD/build}"
 pattern=${1:-}
 # Independent test files run side by side, XMIP6_TEST_JOBS at a time (default:
-# the number of CPUs). Each makes its own namespaces, pin directories and
+# twice the CPUs: most of a network test's time is waiting for packets and
+# daemons, and a 2-CPU machine ran the suite green at 4 while others loaded
+# it; see selftests/README.md). Each makes its own namespaces, pin directories and
 # temporary files, named after its PID. A file that must have the machine to
 # itself (a flood at full speed) says so with a line "# xmip6-test: serial":
 # those run first, alone, before the others start.
 #
 # The others start longest first, by the wall time each took in the last run
-# that ran it ($XMIP6_BUILD/selftests/durations, written at the end; a file
-# not in it counts as the longest): short files fill the gaps at the end
+# that ran it ($XMIP6_BUILD/selftests/durations, written at the end; before
+# a first run, selftests/durations, the times of a run on 2 CPUs; a file in
+# neither counts as the longest): short files fill the gaps at the end
 # instead of one long file starting last. The end of the output is a table of
 # every file's wall time, longest first.
-jobs_max=${XMIP6_TEST_JOBS:-$(nproc)}
+jobs_max=${XMIP6_TEST_JOBS:-$((2 * $(nproc)))}
 durations=$XMIP6_BUILD/selftests/durations
 results=$(mktemp -d /tmp/xmip6-run.XXXXXX) || exit 1
 trap 'rm -rf "$results"' EXIT
@@ -92,10 +95,12 @@ show_finished() {
 
 # Each file's wall time in the last run that ran it.
 declare -A last=()
-if [ -r "$durations" ]; then
+known=$durations
+[ -r "$known" ] || known=selftests/durations
+if [ -r "$known" ]; then
 	while IFS=$'\t' read -r secs t; do
 		last[$t]=$secs
-	done <"$durations"
+	done <"$known"
 fi
 
 serial=()
