@@ -96,7 +96,7 @@ xm_die() {
 xm_init() {
 	[ "$(id -u)" -eq 0 ] || xm_die "needs root (network namespaces, BPF)"
 	XM_PFX=${1:-xm$$-}
-	XM_TMP=$(mktemp -d "/tmp/${XM_PFX}XXXXXX") || xm_die "mktemp failed"
+	XM_TMP=$(mktemp -d "${TMPDIR:-/tmp}/${XM_PFX}XXXXXX") || xm_die "mktemp failed"
 	trap xm_cleanup EXIT
 	trap 'xm_cleanup; trap - INT; kill -INT $$' INT
 	trap 'xm_cleanup; exit 143' TERM
@@ -257,7 +257,21 @@ xm_start_daemon() {
 	rm -f "$XM_TMP/$role.sock"
 	xm_daemon "$role" "$XM_TMP/$role.conf" "$XM_TMP/$role.log"
 	printf -v "$2" '%s' "$XM_LAST_PID"
-	xm_retry 50 0.1 test -S "$XM_TMP/$role.sock" && kill -0 "$XM_LAST_PID"
+	xm_daemon_up "$XM_LAST_PID" "$XM_TMP/$role.sock"
+}
+
+# xm_daemon_up PID SOCKET: wait until the daemon PID has made its control
+# SOCKET (its BPF programs are loaded then: seconds on a loaded machine), as
+# long as it lives, 60 s at most.
+xm_daemon_up() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		[ -S "$2" ] && kill -0 "$1" 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || { echo "daemon $1 exited"; return 1; }
+		sleep 0.1
+	done
+	echo "daemon $1: no $2 in 60 s"
+	return 1
 }
 
 # jget EXPR: evaluate the Python expression EXPR on the JSON document read
@@ -359,6 +373,42 @@ xm_stop_pid() {
 }
 
 # xm_retry TRIES DELAY CMD...: run CMD until it succeeds, at most TRIES times.
+# xm_peer_serve ROLE PEER: selftests/peers/PEER.py in ROLE's namespace as one
+# process for the whole file (selftests/peers/serve.py, a coprocess killed
+# by xm_cleanup): xm_peer runs its commands, each without a Python and
+# Scapy start-up of its own. One such peer a file (bash keeps one coprocess).
+xm_peer_serve() {
+	coproc XM_PEER {
+		exec ip netns exec "$(xm_ns "$1")" "$XM_PYTHON" -u "$XM_REPO/selftests/peers/serve.py" \
+			"$2" 2>>"$XM_TMP/peer-serve.err"
+	}
+	XM_PIDS+=("$XM_PEER_PID")
+}
+
+# xm_peer ARGS...: one command (PEER.py's arguments) to the xm_peer_serve
+# process; prints its output, returns its exit status (its stderr follows a
+# failure). Call it directly or in $(...), not in a pipeline or a background
+# subshell: those do not have the coprocess's descriptors.
+xm_peer() {
+	local line out="" IFS=$'\t'
+	[ -n "${XM_PEER_PID:-}" ] || { echo "xm_peer: no xm_peer_serve process" >&2; return 1; }
+	echo "$*" >&"${XM_PEER[1]}" || return 1
+	while IFS= read -r -t 120 line <&"${XM_PEER[0]}"; do
+		case $line in
+		"rc "*)
+			printf '%s' "$out"
+			[ "${line#rc }" = 0 ] && return 0
+			tail -n 20 "$XM_TMP/peer-serve.err" >&2
+			return "${line#rc }"
+			;;
+		esac
+		out+=$line$'\n'
+	done
+	echo "xm_peer: no answer in 120 s: the peer is stopped (its late answer would be the next's)" >&2
+	kill "$XM_PEER_PID" 2>/dev/null
+	return 1
+}
+
 # xm_lines_above N FILE REGEX: FILE has more than N lines matching REGEX,
 # counted afresh on each call (for xm_retry: wait for the N+1-th).
 xm_lines_above() { [ "$(grep -c -- "$3" "$2")" -gt "$1" ]; }

@@ -26,20 +26,37 @@ export PYTHON=/usr/bin/python3
 export XMIP6_BUILD="${XMIP6_BUILD:-$PWD/build}"
 pattern=${1:-}
 # Independent test files run side by side, XMIP6_TEST_JOBS at a time (default:
-# the number of CPUs). Each makes its own namespaces, pin directories and
+# twice the CPUs: most of a network test's time is waiting for packets and
+# daemons, and a 2-CPU machine ran the suite green at 4 while others loaded
+# it; see selftests/README.md). Each makes its own namespaces, pin directories and
 # temporary files, named after its PID. A file that must have the machine to
 # itself (a flood at full speed) says so with a line "# xmip6-test: serial":
-# it runs alone, once the others are done.
-jobs_max=${XMIP6_TEST_JOBS:-$(nproc)}
+# those run first, alone, before the others start.
+#
+# The others start longest first, by the wall time each took in the last run
+# that ran it ($XMIP6_BUILD/selftests/durations, written at the end; before
+# a first run, selftests/durations, the times of a run on 2 CPUs; a file in
+# neither counts as the longest): short files fill the gaps at the end
+# instead of one long file starting last. The end of the output is a table of
+# every file's wall time, longest first.
+jobs_max=${XMIP6_TEST_JOBS:-$((2 * $(nproc)))}
+durations=$XMIP6_BUILD/selftests/durations
 results=$(mktemp -d /tmp/xmip6-run.XXXXXX) || exit 1
 trap 'rm -rf "$results"' EXIT
+suite_start=$(date +%s)
 
 # run_one N FILE: FILE's output into $results/N.log, its counts into N.res.
+# FILE gets a TMPDIR of its own ($results/N.tmp; the tests make their
+# temporary files there, scripts/topology.sh's xm_init too): whatever it
+# leaves there is named and counts as a failure.
 run_one() {
-	local n=$1 t=$2 log=$results/$1.log start rc p f s whole
+	local n=$1 t=$2 log=$results/$1.log start rc p f s whole secs left
 	start=$(date +%s)
-	timeout --kill-after=10 900 "$t" >"$log" 2>&1
+	mkdir -p "$results/$n.tmp"
+	TMPDIR=$results/$n.tmp timeout --kill-after=10 900 "$t" >"$log" 2>&1
 	rc=$?
+	secs=$(($(date +%s) - start))
+	left=$(find "$results/$n.tmp" -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null)
 	# TAP: "ok ... # SKIP reason" is a skipped check, not a pass; a file
 	# that prints "1..0 # SKIP reason" skipped whole and counts as one skip.
 	s=$(grep -ciE '^ok( |$).*# *skip' "$log")
@@ -51,8 +68,14 @@ run_one() {
 		echo "not ok - $t exited $rc" >>"$log"
 		f=1
 	fi
-	echo "# $t: $p passed, $f failed, $s skipped in $(($(date +%s) - start)) s" >>"$log"
-	printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$p" "$f" "$s" "${whole#*# }" >"$results/$n.res"
+	if [ -n "$left" ]; then
+		echo "not ok - $t left files in its TMPDIR: $left" >>"$log"
+		f=$((f + 1))
+	fi
+	rm -rf "$results/$n.tmp"
+	echo "# $t: $p passed, $f failed, $s skipped in $secs s" >>"$log"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$p" "$f" "$s" "$secs" "${whole#*# }" \
+		>"$results/$n.res"
 }
 
 # Print each file's output whole as it finishes.
@@ -64,38 +87,72 @@ show_finished() {
 		n=${res##*/}
 		n=${n%.res}
 		[ -n "${shown[$n]:-}" ] && continue
-		shown[$n]=1
+		shown[n]=1
 		echo "# ---- $(cut -f1 "$res")"
 		cat "$results/$n.log"
 	done
 }
 
-n=0
+# Each file's wall time in the last run that ran it.
+declare -A last=()
+known=$durations
+[ -r "$known" ] || known=selftests/durations
+if [ -r "$known" ]; then
+	while IFS=$'\t' read -r secs t; do
+		last[$t]=$secs
+	done <"$known"
+fi
+
+serial=()
+parallel=()
 for t in selftests/*/test_* "$XMIP6_BUILD"/selftests/*_unit; do
 	[ -x "$t" ] || continue
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
-	n=$((n + 1))
 	if grep -qs '^# xmip6-test: serial' "$t"; then
-		wait
-		show_finished
-		run_one "$n" "$t"
-		show_finished
-		continue
+		serial+=("$t")
+	else
+		parallel+=("${last[$t]:-100000}"$'\t'"$t")
 	fi
+done
+
+n=0
+for t in "${serial[@]}"; do
+	n=$((n + 1))
+	run_one "$n" "$t"
+	show_finished
+done
+while IFS=$'\t' read -r _ t; do
+	[ -n "$t" ] || continue
+	n=$((n + 1))
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
 		wait -n
 		show_finished
 	done
 	run_one "$n" "$t" &
-done
+done < <(printf '%s\n' "${parallel[@]}" | sort -t$'\t' -k1,1nr -k2,2)
 wait
 show_finished
+
+# Where the time went: every file's wall time, longest first; kept for the
+# next run's order (files not run this time keep their last time).
+echo "# wall time per file (s), longest first"
+cat "$results"/*.res 2>/dev/null | awk -F'\t' '{print $5 "\t" $1}' |
+	sort -t$'\t' -k1,1nr >"$results/durations"
+sed 's/^/#   /' "$results/durations"
+if [ -d "${durations%/*}" ]; then
+	for t in "${!last[@]}"; do
+		grep -qF -- $'\t'"$t" "$results/durations" || printf '%s\t%s\n' "${last[$t]}" "$t"
+	done >"$results/kept"
+	sort -t$'\t' -k1,1nr "$results/durations" "$results/kept" >"$durations.new" &&
+		mv "$durations.new" "$durations"
+fi
+echo "# suite: $(($(date +%s) - suite_start)) s wall, $jobs_max files at a time"
 
 passed=0
 failed=0
 skipped=0
 failed_names=()
-while IFS=$'\t' read -r t p f s why; do
+while IFS=$'\t' read -r t p f s _ why; do
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))

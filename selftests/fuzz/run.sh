@@ -38,7 +38,7 @@ if [ -n "${XMIP6_FUZZ_SEED:-}" ]; then
 fi
 
 export LSAN_OPTIONS="suppressions=$PWD/selftests/fuzz/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-work=$(mktemp -d /tmp/xmip6-fuzz.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/xmip6-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fails=0
 for d in selftests/fuzz/regress/*/; do

@@ -10,6 +10,7 @@
 
 T_N=0
 T_FAILED=0
+T_TIMES=() # "SECONDS N DESC" of every check, for finish's slowest list
 
 ok() {
 	T_N=$((T_N + 1))
@@ -28,7 +29,7 @@ diag() { sed 's/^/#   /'; }
 # subshell: checks set variables and start background processes that the
 # cleanup must know about.
 t() {
-	local desc=$1 out=$XM_TMP/check.out
+	local desc=$1 out=$XM_TMP/check.out t0=$EPOCHREALTIME
 	shift
 	if "$@" >"$out" 2>&1 </dev/null; then
 		ok "$desc"
@@ -37,6 +38,7 @@ t() {
 		not_ok "$desc"
 		tail -n 40 "$out" | diag
 	fi
+	T_TIMES+=("$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') $T_N $desc")
 	return 0
 }
 
@@ -58,6 +60,9 @@ t_fatal() {
 
 finish() {
 	echo "1..$T_N"
+	# Where this file's time went.
+	[ ${#T_TIMES[@]} -gt 0 ] && printf '%s\n' "${T_TIMES[@]}" | sort -rn | head -n 5 |
+		awk '{ s = $1; n = $2; $1 = $2 = ""; printf "# slow check: %5s s  #%s%s\n", s, n, $0 }'
 	if [ "$T_FAILED" -ne 0 ]; then
 		echo "# $T_FAILED of $T_N checks failed"
 		exit 1

@@ -190,7 +190,7 @@ py() { "$XM_PYTHON" "$XM_TMP/dhaad.py" "$@"; }
 start_ha() {
 	xm_daemon ha "$XM_TMP/ha.conf" "$XM_TMP/ha.log"
 	HA_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/ha.sock" && kill -0 "$HA_PID"
+	xm_daemon_up "$HA_PID" "$XM_TMP/ha.sock"
 }
 
 start_radvd() {
@@ -259,13 +259,20 @@ expired_drops_out() {
 	xm_retry 150 0.1 ha_list_lacks "$SCAPY_HA"
 }
 
+# dhaad_requests_above N PCAP: PCAP holds more than N DHAAD Requests (type 144).
+dhaad_requests_above() {
+	[ "$(tcpdump -n -r "$2" 'icmp6 and ip6[40] == 144' 2>/dev/null | wc -l)" -gt "$1" ]
+}
+
 retransmits() {
 	local pcap=$XM_TMP/lost.pcap
 	ip -n "$(xm_ns mn)" link set dev "$XM_MN_IF" address "$MN_MAC" || return 1
 	xm_capture_start r2 "$XM_R2_VISIT_IF" "$pcap" ip6 and icmp6 || return 1
 	xm_daemon mn "$XM_TMP/mn-lost.conf" "$XM_TMP/mn-lost.log"
 	LOST_PID=$XM_LAST_PID
-	sleep $((4 * ${XMIP6_TIME_SCALE:-1}))
+	# Two requests on the wire, however long the daemon takes to start (its
+	# BPF programs load first: seconds on a loaded machine).
+	xm_retry $((300 * ${XMIP6_TIME_SCALE:-1})) 0.1 dhaad_requests_above 1 "$pcap"
 	xm_capture_stop
 	kill -TERM "$LOST_PID"
 	xm_reap "$LOST_PID" 3
@@ -278,7 +285,7 @@ mn_finds_ha() {
 	# All of IPv6: libpcap's icmp6 misses ICMPv6 behind a HAO or an RH2.
 	xm_capture_start r2 "$XM_R2_VISIT_IF" "$pcap" ip6 || return 1
 	xm_daemon mn "$XM_TMP/mn.conf" "$XM_TMP/mn.log"
-	xm_retry 50 0.1 test -S "$XM_TMP/mn.sock" || return 1
+	xm_retry 600 0.1 test -S "$XM_TMP/mn.sock" || return 1
 	xm_retry 80 0.1 sh -c "$XM_CTL_BIN -s $XM_TMP/mn.sock -j bul show | grep -q '\"registered\"'" ||
 		{ xm_dctl mn bul show; return 1; }
 	sleep 1.5

@@ -36,7 +36,7 @@ start_ha() {
 	xm_reg_conf "$1" info "${3:-}" >"$XM_TMP/rha.conf" && chmod 600 "$XM_TMP/rha.conf" || return 1
 	xm_daemon rha "$XM_TMP/rha.conf" "$2"
 	HA_PID=$XM_LAST_PID
-	xm_retry 100 0.1 test -S "$XM_TMP/rha.sock" && kill -0 "$HA_PID"
+	xm_daemon_up "$HA_PID" "$XM_TMP/rha.sock"
 }
 
 stop_ha() {

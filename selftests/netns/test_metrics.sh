@@ -145,7 +145,9 @@ scrape_configs:
       - targets: ['[::1]:9617']
 EOF
 	mkdir -p "$XM_TMP/prom"
-	xm_bg ha timeout 120 prometheus --config.file="$XM_TMP/prometheus.yml" \
+	# Bounded by the file (run.sh's 900 s; xm_cleanup kills it by PID): a
+	# shorter bound ends it before the last checks on a loaded machine.
+	xm_bg ha timeout 900 prometheus --config.file="$XM_TMP/prometheus.yml" \
 		--storage.tsdb.path="$XM_TMP/prom" --storage.tsdb.retention.time=10m \
 		--web.listen-address="[::1]:9090" --log.level=warn \
 		>"$XM_TMP/prometheus.log" 2>&1

@@ -102,7 +102,7 @@ stderr_until_running() {
 	local rc=0
 	make_dev && syslog_start || return 1
 	daemon_in_ns good
-	xm_retry 50 0.1 test -S "$XM_TMP/ha.sock" || rc=1
+	xm_daemon_up "$D_PID" "$XM_TMP/ha.sock" || rc=1
 	kill -TERM "$D_PID" 2>/dev/null
 	xm_wait_pid "$D_PID" 10 || rc=1
 	xm_retry 20 0.1 grep -q stopping "$XM_TMP/syslog.txt"

@@ -27,11 +27,9 @@ PEER_HOA=2001:db8:1::200
 SHORT_HOA=2001:db8:1::205 # max-lifetime 24 s: lives through the checks up to peer_expires
 
 
-# peer ARGS...: one BU from the CN namespace; prints the answer JSON.
-peer() {
-	ip netns exec "$(xm_ns cn)" "$XM_PYTHON" selftests/peers/mip6_peer.py bu \
-		--coa "$XM_CN_ADDR" --ha "$XM_HA_ADDR" "$@"
-}
+# peer ARGS...: one BU from the CN namespace; prints the answer JSON. The
+# BUs all come from one mip6_peer.py (xm_peer_serve in main).
+peer() { xm_peer bu --coa "$XM_CN_ADDR" --ha "$XM_HA_ADDR" "$@"; }
 
 # peer_expect FIELD VALUE ARGS...: the peer's answer has FIELD == VALUE.
 peer_expect() {
@@ -122,13 +120,13 @@ EOF
 start_ha() {
 	xm_daemon ha "$XM_TMP/ha.conf" "$XM_TMP/ha.log"
 	HA_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/ha.sock" && kill -0 "$HA_PID"
+	xm_daemon_up "$HA_PID" "$XM_TMP/ha.sock"
 }
 
 start_mn() {
 	xm_daemon mn "$XM_TMP/mn.conf" "$XM_TMP/mn.log"
 	MN_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/mn.sock" && kill -0 "$MN_PID"
+	xm_daemon_up "$MN_PID" "$XM_TMP/mn.sock"
 }
 
 # The MN logs "registered ... in N ms": the first BU to the accepting BA.
@@ -387,8 +385,7 @@ peer_unknown_type() {
 peer_bu_to_mn() {
 	# A BU to the mobile node, which is no home agent: 131.
 	local out
-	out=$(ip netns exec "$(xm_ns cn)" "$XM_PYTHON" selftests/peers/mip6_peer.py bu \
-		--coa "$XM_CN_ADDR" --ha "$XM_COA2" --hoa "$PEER_HOA" --seq 1 --spi 257 \
+	out=$(xm_peer bu --coa "$XM_CN_ADDR" --ha "$XM_COA2" --hoa "$PEER_HOA" --seq 1 --spi 257 \
 		--key "$KEY_PEER") || return 1
 	echo "$out"
 	echo "$out" | jget "d['answer']['status']" | grep -qx 131
@@ -506,6 +503,7 @@ main() {
 	xm_init
 	[ -x "$XM_D_BIN" ] || { echo "1..0 # SKIP $XM_D_BIN not built"; exit 0; }
 	t_fatal "topology (daemon variant) comes up" xm_topo_up
+	xm_peer_serve cn mip6_peer
 	write_configs
 	xm_exec ha sysctl -qw "net.ipv6.neigh.$XM_HA_IF.retrans_time_ms=300"
 

@@ -62,13 +62,13 @@ bul_state_is() { [ "$(bul "['state']")" = "$1" ]; }
 start_mn() {
 	xm_daemon mn "$XM_TMP/mn.conf" "$XM_TMP/mn.log"
 	MN_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/mn.sock"
+	xm_daemon_up "$MN_PID" "$XM_TMP/mn.sock"
 }
 
 start_ha() {
 	xm_daemon ha "$XM_TMP/ha.conf" "$XM_TMP/ha.log"
 	HA_PID=$XM_LAST_PID
-	xm_retry 50 0.1 test -S "$XM_TMP/ha.sock"
+	xm_daemon_up "$HA_PID" "$XM_TMP/ha.sock"
 }
 
 # BUs captured while nobody answers: intervals double from 0.2 s and stop at

@@ -21,9 +21,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 . selftests/lib/tap.sh
 
 
-# inst PREFIX TARGET: make TARGET into $XM_TMP/root with PREFIX.
+# inst PREFIX TARGET: make TARGET into $XM_TMP/root with PREFIX. The binaries
+# are the ones built (-o: never remade here): a source edited since the
+# build (or only the tree gone dirty: version.h follows git describe) would
+# relink them under the daemons of the test files running beside this one.
 inst() {
-	make -s BUILD="$XM_BUILD" DESTDIR="$XM_TMP/root" PREFIX="$1" "$2"
+	make -s -o "$XM_BUILD/xmip6d" -o "$XM_BUILD/xmip6ctl" BUILD="$XM_BUILD" \
+		DESTDIR="$XM_TMP/root" PREFIX="$1" "$2"
 }
 
 # The expected tree, "MODE PATH" per file, sorted.

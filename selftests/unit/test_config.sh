@@ -46,7 +46,7 @@ if [ ! -x "$XMIP6D" ]; then
 fi
 
 umask 077 # the files hold keys: no world-readable warning expected
-tmp=$(mktemp -d "/tmp/xmip6-test-config.$$.XXXXXX") || exit 1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/xmip6-test-config.$$.XXXXXX") || exit 1
 cleanup() { rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM

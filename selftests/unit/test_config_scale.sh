@@ -32,7 +32,7 @@ if [ ! -x "$TOOL" ]; then
 	echo "1..1"
 	exit 0
 fi
-XM_TMP=$(mktemp -d "/tmp/xmip6-test-config-scale.$$.XXXXXX") || exit 1
+XM_TMP=$(mktemp -d "${TMPDIR:-/tmp}/xmip6-test-config-scale.$$.XXXXXX") || exit 1
 trap 'rm -rf "$XM_TMP"' EXIT
 trap 'exit 1' INT TERM
 CONF=$XM_TMP/ha.conf

@@ -90,10 +90,41 @@ static int req_data_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* True when @buf (@n octets read) holds the end of request @seq's replies. */
+static bool replies_end(const char *buf, ssize_t n, __u32 seq)
+{
+	const struct nlmsghdr *h = (const void *)buf;
+	int len = (int)n;
+
+	for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len))
+		if (h->nlmsg_seq == seq &&
+		    (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR))
+			return true;
+	return false;
+}
+
+/*
+ * A dump the kernel flagged NLM_F_DUMP_INTR (the table changed while it
+ * was read: libmnl stops at the first such message with EINTR) is still read
+ * to its end, so that its tail is not taken for the next request's answer
+ * (which libmnl would then refuse for its sequence number).
+ */
+static void drain_replies(struct nl *nl, char *buf, size_t size, ssize_t n, __u32 seq)
+{
+	while (!replies_end(buf, n, seq)) {
+		n = mnl_socket_recvfrom(nl->req, buf, size);
+		if (n < 0 && errno != EINTR)
+			return;
+		if (n < 0)
+			n = 0;
+	}
+}
+
 /*
  * Send @nlh and read replies until the ACK (or NLMSG_DONE of a dump):
  * 0 on success, the kernel's -errno from NLMSG_ERROR, -errno of the
  * socket, or the first non-zero result of @cb (called per data message).
+ * -EINTR: the dump was interrupted (@cb saw part of it only); ask again.
  */
 static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
@@ -119,8 +150,12 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		ret = mnl_cb_run(buf, n, nlh->nlmsg_seq, nl->portid, req_data_cb, &rc);
 	} while (ret > MNL_CB_STOP);
 
-	if (ret < 0)
-		return neg_errno();
+	if (ret < 0) {
+		ret = neg_errno();
+		if (ret == -EINTR)
+			drain_replies(nl, buf, sizeof(buf), n, nlh->nlmsg_seq);
+		return ret;
+	}
 	return rc.stop;
 }
 

@@ -391,7 +391,7 @@ static void evaluate(struct mn *mn)
 	const struct config_mn *cfg = &d->cfg.mn;
 	struct locate_ctx l = {.mn = mn};
 	struct addr6_buf a;
-	int i;
+	int i, err;
 
 	for (i = 0; i < cfg->n_interfaces; i++) {
 		if (!mn->ifindex[i])
@@ -399,7 +399,16 @@ static void evaluate(struct mn *mn)
 		if (!mn->ifindex[i])
 			continue;
 		l.ifindex = mn->ifindex[i];
-		if (nl_addr_dump(&d->nl, l.ifindex, locate_addr, &l) == 0 && l.found)
+		err = nl_addr_dump(&d->nl, l.ifindex, locate_addr, &l);
+		if (err) {
+			/* A dump that failed (interrupted by an address change,
+			 * whose own event calls us again) shows no absence of
+			 * addresses: forgetting the care-of address here would
+			 * register the same one again. */
+			pr_debug("addresses of %s: %s", cfg->interfaces[i], strerror(-err));
+			return;
+		}
+		if (l.found)
 			break;
 	}
 
