@@ -16,8 +16,10 @@
 
 struct json_object;
 struct cluster_reg;
+struct cluster_lease;
 
 LIST_HEAD(cluster_regs, cluster_reg);
+LIST_HEAD(cluster_leases, cluster_lease);
 
 /* One of our writes the watch has not delivered (fence.c). */
 struct cluster_fence {
@@ -47,6 +49,8 @@ struct cluster {
 	long long rev; /* the store's revision the maps reflect */
 	unsigned long long next_probe_ns, next_sync_ns;
 	struct cluster_regs regs; /* transactions in flight */
+	struct cluster_leases leases; /* shared by deadline (lease.c) */
+	void *cache;		      /* the store's bindings (cache.c) */
 	struct cluster_fence *fences;
 	size_t n_fences, cap_fences;
 	struct cluster_stats stats;
@@ -60,6 +64,25 @@ void cluster_set_up(struct cluster *c, bool up, const char *why);
 void fence_note(struct cluster *c, const struct in6_addr *hoa, long long rev);
 bool fence_newer(const struct cluster *c, const struct in6_addr *hoa, long long rev);
 void fence_trim(struct cluster *c);
+
+/* cache.c: the store's bindings as last seen, by home address. A put
+ * replaces an older entry only; a delete at @rev removes one not newer;
+ * cache_keep() removes those not in @held (sorted) and not newer than
+ * @rev (a full read's). */
+const struct cluster_kv *cache_get(const struct cluster *c, const struct in6_addr *hoa);
+void cache_put(struct cluster *c, const struct cluster_kv *kv);
+void cache_del(struct cluster *c, const struct in6_addr *hoa, long long rev);
+void cache_keep(struct cluster *c, const struct in6_addr *held, size_t n_held, long long rev);
+void cache_free(struct cluster *c);
+
+/* lease.c: the shared lease a binding of @lifetime_s registered now goes
+ * under, to @fn (at once when granted already). 0 or -errno (@fn not run).
+ * lease_forget(): granted ones dropped (an error answer may mean etcd
+ * lost one); lease_free_all(): at stop, no callback. */
+typedef void (*lease_fn)(void *arg, int err, long long id);
+int lease_get(struct cluster *c, __u32 lifetime_s, lease_fn fn, void *arg);
+void lease_forget(struct cluster *c);
+void lease_free_all(struct cluster *c);
 
 /* watch.c */
 int watch_start(struct cluster *c);

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lease.c - leases shared by the bindings whose lifetimes end in the same
+ * LEASE_BUCKET_S window, so that a registration grants no lease of its
+ * own (docs/cluster.md, "Leases").
+ *
+ * A binding registered at t (this host's monotonic clock) for l seconds
+ * goes under the lease of deadline D = t + l rounded up to a multiple of
+ * LEASE_BUCKET_S. That lease is granted once, by the first registration
+ * that needs it, with TTL D - floor(now): etcd starts the TTL when it
+ * handles the grant, after now, so the lease ends at D or later, never
+ * before t + l. It ends at most LEASE_BUCKET_S + 1 s plus the grant's
+ * round trip after t + l (and etcd's own slack: its expiry check runs
+ * every 500 ms, a new leader renews every lease). Nothing keeps it alive
+ * and nothing revokes it: a lease whose keys were all replaced expires
+ * bound to none. The data plane does not wait for it: a map entry expires
+ * at registered + lifetime, exactly.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cluster/internal.h"
+#include "common/util.h"
+
+#define LEASE_BUCKET_S 4 /* the BU's lifetime unit (RFC 6275 section 6.1.7) */
+#define NSEC_PER_SEC   1000000000ULL
+
+struct lease_wait {
+	lease_fn fn;
+	void *arg;
+};
+
+struct cluster_lease {
+	struct cluster *c;
+	LIST_ENTRY(cluster_lease) link;
+	unsigned long long deadline_s; /* monotonic */
+	long long id;		       /* 0: being granted */
+	struct lease_wait *waits;
+	size_t n_waits, cap_waits;
+};
+
+static void lease_free(struct cluster_lease *l)
+{
+	LIST_REMOVE(l, link);
+	free(l->waits);
+	free(l);
+}
+
+static int lease_wait(struct cluster_lease *l, lease_fn fn, void *arg)
+{
+	struct lease_wait *grown;
+
+	if (l->n_waits == l->cap_waits) {
+		grown = realloc(l->waits, (l->cap_waits ? 2 * l->cap_waits : 8) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		l->waits = grown;
+		l->cap_waits = l->cap_waits ? 2 * l->cap_waits : 8;
+	}
+	l->waits[l->n_waits++] = (struct lease_wait){fn, arg};
+	return 0;
+}
+
+static void on_grant(void *arg, int err, struct json_object *resp)
+{
+	struct cluster_lease *l = arg;
+	struct json_object *id;
+	size_t i;
+
+	if (!err && !json_object_object_get_ex(resp, "ID", &id))
+		err = -EPROTO;
+	if (!err)
+		l->id = json_object_get_int64(id);
+	/* Out of the list first: a waiter's failure forgets the leases. */
+	LIST_REMOVE(l, link);
+	for (i = 0; i < l->n_waits; i++)
+		l->waits[i].fn(l->waits[i].arg, err, l->id);
+	l->n_waits = 0;
+	if (err) {
+		free(l->waits);
+		free(l);
+		return;
+	}
+	LIST_INSERT_HEAD(&l->c->leases, l, link);
+}
+
+int lease_get(struct cluster *c, __u32 lifetime_s, lease_fn fn, void *arg)
+{
+	unsigned long long now = mono_now_ns(), d, bucket = LEASE_BUCKET_S * NSEC_PER_SEC;
+	struct cluster_lease *l, *next;
+	struct json_object *body;
+	int err;
+
+	d = (now + lifetime_s * NSEC_PER_SEC + bucket - 1) / bucket * LEASE_BUCKET_S;
+	for (l = LIST_FIRST(&c->leases); l; l = next) {
+		next = LIST_NEXT(l, link);
+		if (l->id && l->deadline_s * NSEC_PER_SEC <= now)
+			lease_free(l); /* ended in etcd: bound to no key we write again */
+		else if (l->deadline_s == d)
+			break;
+	}
+	if (l && l->id) {
+		fn(arg, 0, l->id);
+		return 0;
+	}
+	if (l)
+		return lease_wait(l, fn, arg);
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->c = c;
+	l->deadline_s = d;
+	LIST_INSERT_HEAD(&c->leases, l, link);
+	err = lease_wait(l, fn, arg);
+	if (!err) {
+		body = json_object_new_object();
+		json_object_object_add(body, "TTL",
+				       json_object_new_int64((long long)(d - now / NSEC_PER_SEC)));
+		err = etcd_call(c->etcd, "/v3/lease/grant", body, on_grant, l);
+	}
+	if (err)
+		lease_free(l);
+	return err;
+}
+
+void lease_forget(struct cluster *c)
+{
+	struct cluster_lease *l, *next;
+
+	/* Those being granted stay: their answers come to them. */
+	for (l = LIST_FIRST(&c->leases); l; l = next) {
+		next = LIST_NEXT(l, link);
+		if (l->id)
+			lease_free(l);
+	}
+}
+
+void lease_free_all(struct cluster *c)
+{
+	while (!LIST_EMPTY(&c->leases))
+		lease_free(LIST_FIRST(&c->leases));
+}
