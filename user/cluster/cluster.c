@@ -105,6 +105,8 @@ int cluster_start(struct daemon *d, const struct config_cluster *cfg, const stru
 	c->arg = arg;
 	LIST_INIT(&c->regs);
 	LIST_INIT(&c->leases);
+	TAILQ_INIT(&c->queue);
+	LIST_INIT(&c->batches);
 	cluster_key_dir(cfg, c->dir, sizeof(c->dir));
 	err = etcd_open(d, cfg, &c->etcd);
 	if (!err)

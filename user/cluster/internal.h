@@ -18,7 +18,11 @@ struct json_object;
 struct cluster_reg;
 struct cluster_lease;
 
+struct txn_batch;
+
 LIST_HEAD(cluster_regs, cluster_reg);
+TAILQ_HEAD(cluster_queue, cluster_reg);
+LIST_HEAD(txn_batches, txn_batch);
 LIST_HEAD(cluster_leases, cluster_lease);
 
 /* One of our writes the watch has not delivered (fence.c). */
@@ -49,6 +53,9 @@ struct cluster {
 	long long rev; /* the store's revision the maps reflect */
 	unsigned long long next_probe_ns, next_sync_ns;
 	struct cluster_regs regs; /* transactions in flight */
+	struct cluster_queue queue;   /* registrations waiting for a batch */
+	struct txn_batches batches;   /* batched transactions in flight */
+	int n_batches;
 	struct cluster_leases leases; /* shared by deadline (lease.c) */
 	void *cache;		      /* the store's bindings (cache.c) */
 	struct cluster_fence *fences;
@@ -95,7 +102,9 @@ int watch_synced(struct cluster *c, struct json_object *resp);
 /* reconcile.c: the maps made the store's answer @resp (a range). */
 int reconcile(struct cluster *c, struct json_object *resp);
 
-/* txn.c */
+/* txn.c: every registration dropped (at stop, no callback); the waiting
+ * ones sent in batches while fewer than TXN_BATCH_INFLIGHT are in flight. */
 void txn_drop_all(struct cluster *c);
+void txn_pump(struct cluster *c);
 
 #endif /* XMIP6_CLUSTER_INTERNAL_H */
