@@ -87,34 +87,37 @@ static void on_grant(void *arg, int err, struct json_object *resp)
 	LIST_INSERT_HEAD(&l->c->leases, l, link);
 }
 
-int lease_get(struct cluster *c, __u32 lifetime_s, lease_fn fn, void *arg)
+/* The lease of deadline @d (seconds), those ended dropped on the way. */
+static struct cluster_lease *lease_find(struct cluster *c, unsigned long long d,
+					unsigned long long now)
 {
-	unsigned long long now = mono_now_ns(), d, bucket = LEASE_BUCKET_S * NSEC_PER_SEC;
 	struct cluster_lease *l, *next;
-	struct json_object *body;
-	int err;
 
-	d = (now + lifetime_s * NSEC_PER_SEC + bucket - 1) / bucket * LEASE_BUCKET_S;
 	for (l = LIST_FIRST(&c->leases); l; l = next) {
 		next = LIST_NEXT(l, link);
 		if (l->id && l->deadline_s * NSEC_PER_SEC <= now)
 			lease_free(l); /* ended in etcd: bound to no key we write again */
 		else if (l->deadline_s == d)
-			break;
+			return l;
 	}
-	if (l && l->id) {
-		fn(arg, 0, l->id);
-		return 0;
-	}
-	if (l)
-		return lease_wait(l, fn, arg);
-	l = calloc(1, sizeof(*l));
+	return NULL;
+}
+
+/* A grant of deadline @d asked for (@fn waits for it when not NULL). */
+static int lease_grant(struct cluster *c, unsigned long long d, unsigned long long now,
+		       lease_fn fn, void *arg)
+{
+	struct cluster_lease *l = calloc(1, sizeof(*l));
+	struct json_object *body;
+	int err = 0;
+
 	if (!l)
 		return -ENOMEM;
 	l->c = c;
 	l->deadline_s = d;
 	LIST_INSERT_HEAD(&c->leases, l, link);
-	err = lease_wait(l, fn, arg);
+	if (fn)
+		err = lease_wait(l, fn, arg);
 	if (!err) {
 		body = json_object_new_object();
 		json_object_object_add(body, "TTL",
@@ -124,6 +127,25 @@ int lease_get(struct cluster *c, __u32 lifetime_s, lease_fn fn, void *arg)
 	if (err)
 		lease_free(l);
 	return err;
+}
+
+int lease_get(struct cluster *c, __u32 lifetime_s, lease_fn fn, void *arg)
+{
+	unsigned long long now = mono_now_ns(), d, bucket = LEASE_BUCKET_S * NSEC_PER_SEC;
+	struct cluster_lease *l;
+
+	d = (now + lifetime_s * NSEC_PER_SEC + bucket - 1) / bucket * LEASE_BUCKET_S;
+	l = lease_find(c, d, now);
+	if (!l)
+		return lease_grant(c, d, now, fn, arg);
+	if (!l->id)
+		return lease_wait(l, fn, arg);
+	/* The next bucket's asked for ahead, while this one serves: a steady
+	 * lifetime never waits for a grant (a failure here only loses that). */
+	if (!lease_find(c, d + LEASE_BUCKET_S, now))
+		lease_grant(c, d + LEASE_BUCKET_S, now, NULL, NULL);
+	fn(arg, 0, l->id);
+	return 0;
 }
 
 void lease_forget(struct cluster *c)
