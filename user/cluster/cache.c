@@ -18,8 +18,8 @@
 
 static int cmp_hoa(const void *a, const void *b)
 {
-	return memcmp(&((const struct cluster_kv *)a)->b.hoa, &((const struct cluster_kv *)b)->b.hoa,
-		      sizeof(struct in6_addr));
+	return memcmp(&((const struct cluster_kv *)a)->b.hoa,
+		      &((const struct cluster_kv *)b)->b.hoa, sizeof(struct in6_addr));
 }
 
 const struct cluster_kv *cache_get(const struct cluster *c, const struct in6_addr *hoa)

@@ -52,9 +52,9 @@ struct cluster {
 	struct etcd_req *watch;
 	long long rev; /* the store's revision the maps reflect */
 	unsigned long long next_probe_ns, next_sync_ns;
-	struct cluster_regs regs; /* transactions in flight */
-	struct cluster_queue queue;   /* registrations waiting for a batch */
-	struct txn_batches batches;   /* batched transactions in flight */
+	struct cluster_regs regs;   /* transactions in flight */
+	struct cluster_queue queue; /* registrations waiting for a batch */
+	struct txn_batches batches; /* batched transactions in flight */
 	int n_batches;
 	struct cluster_leases leases; /* shared by deadline (lease.c) */
 	void *cache;		      /* the store's bindings (cache.c) */

@@ -104,8 +104,8 @@ static struct cluster_lease *lease_find(struct cluster *c, unsigned long long d,
 }
 
 /* A grant of deadline @d asked for (@fn waits for it when not NULL). */
-static int lease_grant(struct cluster *c, unsigned long long d, unsigned long long now,
-		       lease_fn fn, void *arg)
+static int lease_grant(struct cluster *c, unsigned long long d, unsigned long long now, lease_fn fn,
+		       void *arg)
 {
 	struct cluster_lease *l = calloc(1, sizeof(*l));
 	struct json_object *body;

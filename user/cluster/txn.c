@@ -257,8 +257,7 @@ static struct json_object *txn_range(struct json_object *resp, size_t i)
 
 	if (!json_object_object_get_ex(resp, "responses", &res) ||
 	    i >= json_object_array_length(res) ||
-	    !json_object_object_get_ex(json_object_array_get_idx(res, i), "response_range",
-				       &range))
+	    !json_object_object_get_ex(json_object_array_get_idx(res, i), "response_range", &range))
 		return NULL;
 	return range;
 }
