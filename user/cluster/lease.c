@@ -31,36 +31,54 @@
 struct lease_wait {
 	lease_fn fn;
 	void *arg;
+	STAILQ_ENTRY(lease_wait) link;
 };
+
+STAILQ_HEAD(lease_waits, lease_wait);
 
 struct cluster_lease {
 	struct cluster *c;
 	LIST_ENTRY(cluster_lease) link;
 	unsigned long long deadline_s; /* monotonic */
 	long long id;		       /* 0: being granted */
-	struct lease_wait *waits;
-	size_t n_waits, cap_waits;
+	struct lease_waits waits;      /* in the order they came */
 };
+
+/* Each waiter told (@err, the id), then the lease freed unless @keep. */
+static void lease_release(struct cluster_lease *l, int err, bool keep)
+{
+	struct lease_wait *w;
+
+	while ((w = STAILQ_FIRST(&l->waits))) {
+		STAILQ_REMOVE_HEAD(&l->waits, link);
+		w->fn(w->arg, err, l->id);
+		free(w);
+	}
+	if (!keep)
+		free(l);
+}
 
 static void lease_free(struct cluster_lease *l)
 {
+	struct lease_wait *w;
+
 	LIST_REMOVE(l, link);
-	free(l->waits);
+	while ((w = STAILQ_FIRST(&l->waits))) {
+		STAILQ_REMOVE_HEAD(&l->waits, link);
+		free(w);
+	}
 	free(l);
 }
 
 static int lease_wait(struct cluster_lease *l, lease_fn fn, void *arg)
 {
-	struct lease_wait *grown;
+	struct lease_wait *w = malloc(sizeof(*w));
 
-	if (l->n_waits == l->cap_waits) {
-		grown = realloc(l->waits, (l->cap_waits ? 2 * l->cap_waits : 8) * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		l->waits = grown;
-		l->cap_waits = l->cap_waits ? 2 * l->cap_waits : 8;
-	}
-	l->waits[l->n_waits++] = (struct lease_wait){fn, arg};
+	if (!w)
+		return -ENOMEM;
+	w->fn = fn;
+	w->arg = arg;
+	STAILQ_INSERT_TAIL(&l->waits, w, link);
 	return 0;
 }
 
@@ -68,7 +86,6 @@ static void on_grant(void *arg, int err, struct json_object *resp)
 {
 	struct cluster_lease *l = arg;
 	struct json_object *id;
-	size_t i;
 
 	if (!err && !json_object_object_get_ex(resp, "ID", &id))
 		err = -EPROTO;
@@ -76,15 +93,9 @@ static void on_grant(void *arg, int err, struct json_object *resp)
 		l->id = json_object_get_int64(id);
 	/* Out of the list first: a waiter's failure forgets the leases. */
 	LIST_REMOVE(l, link);
-	for (i = 0; i < l->n_waits; i++)
-		l->waits[i].fn(l->waits[i].arg, err, l->id);
-	l->n_waits = 0;
-	if (err) {
-		free(l->waits);
-		free(l);
-		return;
-	}
-	LIST_INSERT_HEAD(&l->c->leases, l, link);
+	lease_release(l, err, !err);
+	if (!err)
+		LIST_INSERT_HEAD(&l->c->leases, l, link);
 }
 
 /* The lease of deadline @d (seconds), those ended dropped on the way. */
@@ -115,6 +126,7 @@ static int lease_grant(struct cluster *c, unsigned long long d, unsigned long lo
 		return -ENOMEM;
 	l->c = c;
 	l->deadline_s = d;
+	STAILQ_INIT(&l->waits);
 	LIST_INSERT_HEAD(&c->leases, l, link);
 	if (fn)
 		err = lease_wait(l, fn, arg);
