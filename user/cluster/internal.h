@@ -87,6 +87,10 @@ void cache_free(struct cluster *c);
  * lease_forget(): granted ones dropped (an error answer may mean etcd
  * lost one); lease_free_all(): at stop, no callback. */
 typedef void (*lease_fn)(void *arg, int err, long long id);
+/* The rule: the deadline (monotonic seconds) of a binding registered at
+ * @now_ns for @lifetime_s, and the TTL its lease is granted with at @now_ns. */
+unsigned long long lease_deadline_s(unsigned long long now_ns, __u32 lifetime_s);
+long long lease_ttl_s(unsigned long long deadline_s, unsigned long long now_ns);
 int lease_get(struct cluster *c, __u32 lifetime_s, lease_fn fn, void *arg);
 void lease_forget(struct cluster *c);
 void lease_free_all(struct cluster *c);

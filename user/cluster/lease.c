@@ -132,8 +132,7 @@ static int lease_grant(struct cluster *c, unsigned long long d, unsigned long lo
 		err = lease_wait(l, fn, arg);
 	if (!err) {
 		body = json_object_new_object();
-		json_object_object_add(body, "TTL",
-				       json_object_new_int64((long long)(d - now / NSEC_PER_SEC)));
+		json_object_object_add(body, "TTL", json_object_new_int64(lease_ttl_s(d, now)));
 		err = etcd_call(c->etcd, "/v3/lease/grant", body, on_grant, l);
 	}
 	if (err)
@@ -141,12 +140,23 @@ static int lease_grant(struct cluster *c, unsigned long long d, unsigned long lo
 	return err;
 }
 
+unsigned long long lease_deadline_s(unsigned long long now_ns, __u32 lifetime_s)
+{
+	unsigned long long bucket = LEASE_BUCKET_S * NSEC_PER_SEC;
+
+	return (now_ns + lifetime_s * NSEC_PER_SEC + bucket - 1) / bucket * LEASE_BUCKET_S;
+}
+
+long long lease_ttl_s(unsigned long long deadline_s, unsigned long long now_ns)
+{
+	return (long long)(deadline_s - now_ns / NSEC_PER_SEC);
+}
+
 int lease_get(struct cluster *c, __u32 lifetime_s, lease_fn fn, void *arg)
 {
-	unsigned long long now = mono_now_ns(), d, bucket = LEASE_BUCKET_S * NSEC_PER_SEC;
+	unsigned long long now = mono_now_ns(), d = lease_deadline_s(now, lifetime_s);
 	struct cluster_lease *l;
 
-	d = (now + lifetime_s * NSEC_PER_SEC + bucket - 1) / bucket * LEASE_BUCKET_S;
 	l = lease_find(c, d, now);
 	if (!l)
 		return lease_grant(c, d, now, fn, arg);
