@@ -18,8 +18,12 @@
 # data in /dev/shm); each home agent also has a direct link from its
 # generator, as in the register section (scripts/topology.sh xm_reg_rig).
 #
+# With BENCH_CLUSTER_BASE=PATH (another build's xmip6d, e.g. the commit
+# before a change), cluster1 and cluster3 run again with that daemon, as
+# cases cluster1-base and cluster3-base: before and after in one run.
+#
 # Environment: BENCH_CLUSTER_NODES (3000), BENCH_CLUSTER_SECONDS (3),
-# BENCH_REG_WINDOW (64).
+# BENCH_REG_WINDOW (64), BENCH_CLUSTER_BASE (none).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 RAW=$1
@@ -118,7 +122,7 @@ PY
 }
 
 bench() {
-	local i third
+	local i
 	CL_DATA=$(mktemp -d "/dev/shm/${XM_PFX}etcd.XXXXXX") || return 1
 	cl_certs && cl_topo_up || return 1
 	for i in 1 2 3; do
@@ -131,11 +135,22 @@ bench() {
 	start_ha ha1 "" && gen 1 0 "$N" "$XM_TMP/alone.out" && stop_ha ha1 || return 1
 	record alone 1 "$XM_TMP/alone.out" || return 1
 
-	start_ha ha1 one && gen 1 0 "$N" "$XM_TMP/c1.out" && stop_ha ha1 || return 1
-	record cluster1 1 "$XM_TMP/c1.out" || return 1
+	clustered "" || return 1
+	[ -z "${BENCH_CLUSTER_BASE:-}" ] && return 0
+	printf '{"item":"cmd","cmd":"cases *-base: XMIP6D=%s"}\n' "$BENCH_CLUSTER_BASE" >>"$RAW"
+	XM_D_BIN=$BENCH_CLUSTER_BASE clustered -base
+}
+
+# clustered SUFFIX: cases cluster1SUFFIX and cluster3SUFFIX, each in a
+# cluster of its own name (keys not shared with another case).
+clustered() {
+	local i third sfx=$1 name=${1#-}
+	start_ha ha1 "one$name" && gen 1 0 "$N" "$XM_TMP/c1.out" && stop_ha ha1 || return 1
+	record "cluster1$sfx" 1 "$XM_TMP/c1.out" || return 1
 
 	third=$((N / 3))
-	start_ha ha1 three && start_ha ha2 three && start_ha ha3 three || return 1
+	start_ha ha1 "three$name" && start_ha ha2 "three$name" && start_ha ha3 "three$name" ||
+		return 1
 	for i in 1 2 3; do
 		gen "$i" $(((i - 1) * third)) "$third" "$XM_TMP/c3.$i.out" &
 		GEN_OUT[$i]=$!
@@ -147,7 +162,7 @@ bench() {
 	for i in 1 2 3; do
 		stop_ha "ha$i"
 	done
-	record cluster3 3 "$XM_TMP/c3.1.out" "$XM_TMP/c3.2.out" "$XM_TMP/c3.3.out"
+	record "cluster3$sfx" 3 "$XM_TMP/c3.1.out" "$XM_TMP/c3.2.out" "$XM_TMP/c3.3.out"
 }
 
 xm_init "xmbc$$-"

@@ -7,7 +7,8 @@
  * decodes to the binding; what we encode decodes back; keys outside the
  * directory are refused; and the rules a stored binding applies to a new
  * BU: the sequence number newer modulo 2^16 (RFC 6275 section 9.5.1), the
- * RFC 4285 timestamp newer.
+ * RFC 4285 timestamp newer. And the shared lease's rule (lease.c): a
+ * lease never ends before registered + lifetime, at most 5 s after.
  *
  * Prints TAP lines, exits 1 on any failure.
  */
@@ -18,6 +19,7 @@
 
 #include "cluster/codec.h"
 #include "cluster/etcd.h"
+#include "cluster/internal.h"
 #include "wire/mh.h"
 #include "unit.h"
 
@@ -113,8 +115,44 @@ static void rules(void)
 	check(!cluster_decide(&cur, 1, 0x10), "timestamps compare by difference across the wrap");
 }
 
+/*
+ * For registrations at many instants and lifetimes: the lease granted at
+ * the registration's instant (or any later one: etcd starts the TTL when it
+ * handles the grant) ends at or after t + l, and before t + l + 5 s when
+ * the grant is handled at once. Checked with the definitions, in ns.
+ */
+static void lease_rule(void)
+{
+	static const __u32 lifetimes[] = {1, 4, 5, 8, 400, 262140};
+	const unsigned long long s = 1000000000ULL, base = 12345ULL * s + 678;
+	unsigned long long now, end, expiry, d, worst_late = 0, early = 0, n = 0, same = 0;
+	long long ttl;
+	size_t i;
+
+	for (i = 0; i < sizeof(lifetimes) / sizeof(lifetimes[0]); i++) {
+		for (now = base; now < base + 12 * s; now += 37000001ULL) {
+			d = lease_deadline_s(now, lifetimes[i]);
+			ttl = lease_ttl_s(d, now);
+			end = now + lifetimes[i] * s;
+			expiry = now + (unsigned long long)ttl * s; /* the earliest grant */
+			early += expiry < end || d * s < end;
+			if (expiry - end > worst_late)
+				worst_late = expiry - end;
+			/* Registered 1 s later, one bucket or the next. */
+			same += lease_deadline_s(now + s, lifetimes[i]) - d <= 4;
+			n++;
+		}
+	}
+	check(!early, "shared lease: never ends before registered + lifetime (%llu of %llu)", early,
+	      n);
+	check(worst_late < 5 * s, "shared lease: at most 5 s after it (worst %llu ms)",
+	      worst_late / 1000000);
+	check(same == n, "a registration 1 s later takes the same bucket or the next");
+}
+
 int main(void)
 {
+	lease_rule();
 	decode_gateway_kv();
 	round_trip();
 	rules();

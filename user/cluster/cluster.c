@@ -104,6 +104,9 @@ int cluster_start(struct daemon *d, const struct config_cluster *cfg, const stru
 	c->ops = ops;
 	c->arg = arg;
 	LIST_INIT(&c->regs);
+	LIST_INIT(&c->leases);
+	TAILQ_INIT(&c->queue);
+	LIST_INIT(&c->batches);
 	cluster_key_dir(cfg, c->dir, sizeof(c->dir));
 	err = etcd_open(d, cfg, &c->etcd);
 	if (!err)
@@ -126,6 +129,8 @@ void cluster_stop(struct cluster *c)
 		return;
 	etcd_close(c->etcd);
 	txn_drop_all(c);
+	lease_free_all(c);
+	cache_free(c);
 	free(c->fences);
 	free(c);
 }

@@ -16,8 +16,14 @@
 
 struct json_object;
 struct cluster_reg;
+struct cluster_lease;
+
+struct txn_batch;
 
 LIST_HEAD(cluster_regs, cluster_reg);
+TAILQ_HEAD(cluster_queue, cluster_reg);
+LIST_HEAD(txn_batches, txn_batch);
+LIST_HEAD(cluster_leases, cluster_lease);
 
 /* One of our writes the watch has not delivered (fence.c). */
 struct cluster_fence {
@@ -46,7 +52,12 @@ struct cluster {
 	struct etcd_req *watch;
 	long long rev; /* the store's revision the maps reflect */
 	unsigned long long next_probe_ns, next_sync_ns;
-	struct cluster_regs regs; /* transactions in flight */
+	struct cluster_regs regs;   /* transactions in flight */
+	struct cluster_queue queue; /* registrations waiting for a batch */
+	struct txn_batches batches; /* batched transactions in flight */
+	int n_batches;
+	struct cluster_leases leases; /* shared by deadline (lease.c) */
+	void *cache;		      /* the store's bindings (cache.c) */
 	struct cluster_fence *fences;
 	size_t n_fences, cap_fences;
 	struct cluster_stats stats;
@@ -61,6 +72,29 @@ void fence_note(struct cluster *c, const struct in6_addr *hoa, long long rev);
 bool fence_newer(const struct cluster *c, const struct in6_addr *hoa, long long rev);
 void fence_trim(struct cluster *c);
 
+/* cache.c: the store's bindings as last seen, by home address. A put
+ * replaces an older entry only; a delete at @rev removes one not newer;
+ * cache_keep() removes those not in @held (sorted) and not newer than
+ * @rev (a full read's). */
+const struct cluster_kv *cache_get(const struct cluster *c, const struct in6_addr *hoa);
+void cache_put(struct cluster *c, const struct cluster_kv *kv);
+void cache_del(struct cluster *c, const struct in6_addr *hoa, long long rev);
+void cache_keep(struct cluster *c, const struct in6_addr *held, size_t n_held, long long rev);
+void cache_free(struct cluster *c);
+
+/* lease.c: the shared lease a binding of @lifetime_s registered now goes
+ * under, to @fn (at once when granted already). 0 or -errno (@fn not run).
+ * lease_forget(): granted ones dropped (an error answer may mean etcd
+ * lost one); lease_free_all(): at stop, no callback. */
+typedef void (*lease_fn)(void *arg, int err, long long id);
+/* The rule: the deadline (monotonic seconds) of a binding registered at
+ * @now_ns for @lifetime_s, and the TTL its lease is granted with at @now_ns. */
+unsigned long long lease_deadline_s(unsigned long long now_ns, __u32 lifetime_s);
+long long lease_ttl_s(unsigned long long deadline_s, unsigned long long now_ns);
+int lease_get(struct cluster *c, __u32 lifetime_s, lease_fn fn, void *arg);
+void lease_forget(struct cluster *c);
+void lease_free_all(struct cluster *c);
+
 /* watch.c */
 int watch_start(struct cluster *c);
 void watch_tick(struct cluster *c, unsigned long long now_ns);
@@ -72,7 +106,9 @@ int watch_synced(struct cluster *c, struct json_object *resp);
 /* reconcile.c: the maps made the store's answer @resp (a range). */
 int reconcile(struct cluster *c, struct json_object *resp);
 
-/* txn.c */
+/* txn.c: every registration dropped (at stop, no callback); the waiting
+ * ones sent in batches while fewer than TXN_BATCH_INFLIGHT are in flight. */
 void txn_drop_all(struct cluster *c);
+void txn_pump(struct cluster *c);
 
 #endif /* XMIP6_CLUSTER_INTERNAL_H */

@@ -70,10 +70,13 @@ int reconcile(struct cluster *c, struct json_object *resp)
 			continue;
 		s.held[s.n_held++] = kv.b.hoa;
 		/* Our write after the read is in the map already (fence.c). */
-		if (!fence_newer(c, &kv.b.hoa, s.rev))
+		if (!fence_newer(c, &kv.b.hoa, s.rev)) {
 			c->ops->apply(c->arg, &kv.b);
+			cache_put(c, &kv);
+		}
 	}
 	qsort(s.held, s.n_held, sizeof(*s.held), cmp_addr);
+	cache_keep(c, s.held, s.n_held, s.rev);
 	/* Collected first: removing while the map is walked loses the walk. */
 	err = c->ops->each_local(c->arg, note_local, &s);
 	for (i = 0; !err && i < s.n_gone; i++)

@@ -63,9 +63,11 @@ static void on_event(struct cluster *c, struct json_object *ev)
 		/* Our own later write is in the map already (fence.c). */
 	} else if (del) {
 		c->ops->remove(c->arg, &k.b.hoa);
+		cache_del(c, &k.b.hoa, k.mod_revision);
 		c->stats.removed++;
 	} else {
 		c->ops->apply(c->arg, &k.b);
+		cache_put(c, &k);
 		c->stats.applied++;
 	}
 	if (k.mod_revision > c->rev)
