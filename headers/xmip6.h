@@ -32,6 +32,7 @@
 #define XMIP6_MAP_PREFIXES     "prefixes"
 #define XMIP6_MAP_PREFIX_LENS  "prefix_lens"
 #define XMIP6_MAP_BINDING_SLOT "binding_slots"
+#define XMIP6_MAP_IF_MACS       "if_macs"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 #define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
@@ -213,6 +214,26 @@ struct xmip6_prefix {
 struct xmip6_prefix_lens {
 	__u32 n;			 /* lengths in len[] */
 	__u8 len[XMIP6_PREFIX_LENS_MAX]; /* 1..128, longest first */
+};
+
+/*
+ * "if_macs" (array, key ifindex, XMIP6_IF_MACS_MAX entries): the link-layer
+ * address of each interface an XDP program is attached to, written by
+ * dp_attach() and kept current by the daemon's link follower. A unicast
+ * frame to another address (a bridge port flooding unknown unicast, a
+ * promiscuous NIC) is the kernel's PACKET_OTHERHOST, dropped before IPv6
+ * (eth_type_trans(), ip6_rcv_core()): the XDP programs pass it untouched
+ * (rx_other_host) instead of tunnelling or signalling it. An array, not a
+ * hash: a lookup is an inlined index (docs/benchmarks.md). An interface
+ * without an entry (set 0, or an ifindex beyond the array) is not filtered
+ * (rx_mac_unknown): a missing entry never black-holes traffic.
+ */
+#define XMIP6_IF_MACS_MAX 4096
+
+struct xmip6_if_mac {
+	__u8 addr[6]; /* ETH_ALEN */
+	__u8 set;     /* 1: addr is the interface's; 0: no entry */
+	__u8 reserved;
 };
 
 #define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
@@ -506,7 +527,9 @@ struct xmip6_signal {
 	X(ha_prefix_encap, "HA: to a mobile network prefix, via its router (+ ha_encap_*)")  \
 	X(ha_prefix_decap, "HA: reverse tunnel from a router's prefix (+ ha_decap_*)")       \
 	X(ha_prefix_spoofed, "HA: reverse tunnel, source in other router's prefix, dropped") \
-	X(binding_ctr_full, "per-binding counters: no room for a binding's entry, uncounted")
+	X(binding_ctr_full, "per-binding counters: no room for a binding's entry, uncounted") \
+	X(rx_other_host, "unicast frames to another link-layer address, passed (OTHERHOST)") \
+	X(rx_mac_unknown, "frames on an interface without if_macs entry: MAC not checked")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;
 struct xmip6_stats {

@@ -43,6 +43,8 @@
  *                "first_seen_ago_ms": 5000, "last_seen_ago_ms": 100, "packets": 3}],
  *     "prefixes": [{"prefix": "2001:db8:100::/56", "home": ".."}],  optional (NEMO)
  *     "mr_prefixes": [{"prefix": "2001:db8:50::/64", "home": ".."}],  optional (NEMO, MR)
+ *     "if_mac": "02:00:5e:00:0a:00",  optional: the ifname's "if_macs" entry;
+ *                               null: none; absent: the interface's own address
  *     ...]
  *
  * Before each fixture the bindings, config, stats, next-hop cache and ICMP
@@ -81,8 +83,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -443,6 +448,47 @@ static int nh_setup(struct xmip6 *skel, json_object *fx)
 	return err;
 }
 
+/*
+ * "if_macs" for the fixture's interface: "if_mac" absent, its own address
+ * (what dp_attach() writes); a string, that address; null, no entry.
+ */
+static int if_mac_setup(struct xmip6 *skel, json_object *fx)
+{
+	const char *ifname = jstr(fx, "ifname");
+	struct xmip6_if_mac m = {0};
+	struct ifreq ifr = {0};
+	json_object *jm;
+	__u32 key;
+	int fd, err = 0;
+
+	if (!ifname)
+		return 0;
+	key = if_nametoindex(ifname);
+	if (!key || key >= XMIP6_IF_MACS_MAX)
+		return -ENODEV;
+	if (json_object_object_get_ex(fx, "if_mac", &jm)) {
+		if (jm && sscanf(json_object_get_string(jm), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+				 &m.addr[0], &m.addr[1], &m.addr[2], &m.addr[3], &m.addr[4],
+				 &m.addr[5]) != 6)
+			return -EINVAL;
+		m.set = !!jm;
+	} else {
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+		if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+			err = -errno;
+		close(fd);
+		if (err)
+			return err;
+		memcpy(m.addr, ifr.ifr_hwaddr.sa_data, 6);
+		m.set = 1;
+	}
+	return bpf_map_update_elem(bpf_map__fd(skel->maps.if_macs), &key, &m, BPF_ANY) ? -errno
+										      : 0;
+}
+
 static int maps_setup(struct xmip6 *skel, json_object *fx)
 {
 	struct xmip6_config cfg = {};
@@ -456,7 +502,7 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?:
 	      map_clear(skel->maps.prefixes) ?: map_clear(skel->maps.mr_prefixes) ?:
 	      ro_setup(skel, fx) ?: peers_setup(skel, fx) ?: admit_setup(skel, fx) ?:
-	      prefixes_setup(skel, fx) ?: mr_prefixes_setup(skel, fx);
+	      prefixes_setup(skel, fx) ?: mr_prefixes_setup(skel, fx) ?: if_mac_setup(skel, fx);
 	if (!err)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)
