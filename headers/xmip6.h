@@ -32,7 +32,7 @@
 #define XMIP6_MAP_PREFIXES     "prefixes"
 #define XMIP6_MAP_PREFIX_LENS  "prefix_lens"
 #define XMIP6_MAP_BINDING_SLOT "binding_slots"
-#define XMIP6_MAP_IF_MACS       "if_macs"
+#define XMIP6_MAP_IF_MACS      "if_macs"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 #define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
@@ -471,6 +471,8 @@ struct xmip6_signal {
 	X(rx_malformed, "truncated or inconsistent IPv6 frames dropped")                     \
 	X(rx_no_binding, "IPv6 packets without a binding passed untouched")                  \
 	X(rx_not_unicast, "multicast/link-local/unspecified destinations passed")            \
+	X(rx_other_host, "unicast frames to another host's MAC passed (the stack drops)")    \
+	X(rx_mac_unknown, "frames on an interface without an if_macs entry: not checked")    \
 	X(rx_jumbo, "jumbograms (payload length 0, Hop-by-Hop) passed to the stack")         \
 	X(rx_bad_src, "non-global sources (multicast, link-local, ::, ::1): not rewritten")  \
 	X(rx_nd_pass, "HA: Neighbor Discovery to a bound home address passed (proxy ND)")    \
@@ -527,9 +529,7 @@ struct xmip6_signal {
 	X(ha_prefix_encap, "HA: to a mobile network prefix, via its router (+ ha_encap_*)")  \
 	X(ha_prefix_decap, "HA: reverse tunnel from a router's prefix (+ ha_decap_*)")       \
 	X(ha_prefix_spoofed, "HA: reverse tunnel, source in other router's prefix, dropped") \
-	X(binding_ctr_full, "per-binding counters: no room for a binding's entry, uncounted") \
-	X(rx_other_host, "unicast frames to another link-layer address, passed (OTHERHOST)") \
-	X(rx_mac_unknown, "frames on an interface without if_macs entry: MAC not checked")
+	X(binding_ctr_full, "per-binding counters: no room for a binding's entry, uncounted")
 
 #define XMIP6_STAT_FIELD(name, desc) __u64 name;
 struct xmip6_stats {

@@ -467,9 +467,9 @@ static int if_mac_setup(struct xmip6 *skel, json_object *fx)
 	if (!key || key >= XMIP6_IF_MACS_MAX)
 		return -ENODEV;
 	if (json_object_object_get_ex(fx, "if_mac", &jm)) {
-		if (jm && sscanf(json_object_get_string(jm), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
-				 &m.addr[0], &m.addr[1], &m.addr[2], &m.addr[3], &m.addr[4],
-				 &m.addr[5]) != 6)
+		if (jm &&
+		    sscanf(json_object_get_string(jm), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m.addr[0],
+			   &m.addr[1], &m.addr[2], &m.addr[3], &m.addr[4], &m.addr[5]) != 6)
 			return -EINVAL;
 		m.set = !!jm;
 	} else {
@@ -485,8 +485,7 @@ static int if_mac_setup(struct xmip6 *skel, json_object *fx)
 		memcpy(m.addr, ifr.ifr_hwaddr.sa_data, 6);
 		m.set = 1;
 	}
-	return bpf_map_update_elem(bpf_map__fd(skel->maps.if_macs), &key, &m, BPF_ANY) ? -errno
-										      : 0;
+	return bpf_map_update_elem(bpf_map__fd(skel->maps.if_macs), &key, &m, BPF_ANY) ? -errno : 0;
 }
 
 static int maps_setup(struct xmip6 *skel, json_object *fx)
