@@ -83,12 +83,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <linux/bpf.h>
+#include <linux/if_packet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
@@ -452,14 +451,22 @@ static int nh_setup(struct xmip6 *skel, json_object *fx)
  * "if_macs" for the fixture's interface: "if_mac" absent, its own address
  * (what dp_attach() writes); a string, that address; null, no entry.
  */
+static int mac_parse(const char *s, __u8 mac[6])
+{
+	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2], &mac[3],
+		      &mac[4], &mac[5]) == 6
+		       ? 0
+		       : -EINVAL;
+}
+
 static int if_mac_setup(struct xmip6 *skel, json_object *fx)
 {
 	const char *ifname = jstr(fx, "ifname");
 	struct xmip6_if_mac m = {0};
-	struct ifreq ifr = {0};
+	struct ifaddrs *ifa, *i;
+	bool found = false;
 	json_object *jm;
 	__u32 key;
-	int fd, err = 0;
 
 	if (!ifname)
 		return 0;
@@ -467,22 +474,23 @@ static int if_mac_setup(struct xmip6 *skel, json_object *fx)
 	if (!key || key >= XMIP6_IF_MACS_MAX)
 		return -ENODEV;
 	if (json_object_object_get_ex(fx, "if_mac", &jm)) {
-		if (jm &&
-		    sscanf(json_object_get_string(jm), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m.addr[0],
-			   &m.addr[1], &m.addr[2], &m.addr[3], &m.addr[4], &m.addr[5]) != 6)
+		if (jm && mac_parse(json_object_get_string(jm), m.addr))
 			return -EINVAL;
 		m.set = !!jm;
 	} else {
-		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
+		/* The kernel's word (rtnetlink, through getifaddrs), not the
+		 * code under test's. */
+		if (getifaddrs(&ifa))
 			return -errno;
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-		if (ioctl(fd, SIOCGIFHWADDR, &ifr))
-			err = -errno;
-		close(fd);
-		if (err)
-			return err;
-		memcpy(m.addr, ifr.ifr_hwaddr.sa_data, 6);
+		for (i = ifa; i; i = i->ifa_next)
+			if (i->ifa_addr && i->ifa_addr->sa_family == AF_PACKET &&
+			    !strcmp(i->ifa_name, ifname)) {
+				memcpy(m.addr, ((struct sockaddr_ll *)i->ifa_addr)->sll_addr, 6);
+				found = true;
+			}
+		freeifaddrs(ifa);
+		if (!found)
+			return -ENODEV;
 		m.set = 1;
 	}
 	return bpf_map_update_elem(bpf_map__fd(skel->maps.if_macs), &key, &m, BPF_ANY) ? -errno : 0;
