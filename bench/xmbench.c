@@ -690,6 +690,15 @@ static int cmd_cost(int argc, char **argv)
 		goto out;
 
 	cost_frame(p, &f, flen);
+	/* The frame is addressed to c0, as dp_attach() records it in
+	 * "if_macs" (bpf/l2.h); BENCH_IF_MAC=0: no entry (not filtered). */
+	if (!getenv("BENCH_IF_MAC") || strcmp(getenv("BENCH_IF_MAC"), "0")) {
+		struct xmip6_if_mac im = {.set = 1};
+
+		memcpy(im.addr, f.b, sizeof(im.addr));
+		if (bpf_map_update_elem(bpf_map__fd(x->maps.if_macs), &ifindex, &im, BPF_ANY))
+			goto out;
+	}
 	b->bss->cfg.len = f.len;
 	memcpy(b->bss->cfg.tmpl, f.b, f.len);
 	b->bss->cfg.spread_n = p->spread_off ? n : 1;

@@ -134,6 +134,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } nh_state SEC(".maps");
 
+/* The link-layer address of each attached interface (headers/xmip6.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XMIP6_IF_MACS_MAX);
+	__type(key, __u32);
+	__type(value, struct xmip6_if_mac);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} if_macs SEC(".maps");
+
 static __always_inline struct xmip6_config *config_get(void)
 {
 	__u32 key = 0;

@@ -32,6 +32,7 @@
  *   maps.h      pinned maps, load-time configuration, lookups
  *   stats.h     the "stats" map, STAT_INC() and VERDICT()
  *   parse.h     cursor, bounds-checked header walk, address predicates
+ *   l2.h        frames for another host's link-layer address (if_macs)
  *   exthdr.h    Home Address option and type 2 Routing header: find,
  *               insert (TC), strip (XDP)
  *   encap.h     IPv6-in-IPv6 encapsulation (XDP, TC) and decapsulation
@@ -54,6 +55,7 @@
 #include "maps.h"
 #include "stats.h"
 #include "parse.h"
+#include "l2.h"
 #include "exthdr.h"
 #include "encap.h"
 #include "signal.h"
@@ -82,6 +84,10 @@ static __always_inline int xdp_pull_ipv6(struct xdp_md *ctx, struct cursor *c, s
 		return VERDICT(XDP_DROP, rx_malformed);
 	if ((*eth)->h_proto != bpf_htons(ETH_P_IPV6))
 		return VERDICT(XDP_PASS, rx_not_ipv6);
+	/* Another host's frame: the stack drops it before IPv6 (bpf/l2.h),
+	 * malformed or not; it is neither tunnelled nor signalled here. */
+	if (xdp_other_host(ctx))
+		return VERDICT(XDP_PASS, rx_other_host);
 	*ip6 = pull_ipv6(c);
 	if (!*ip6)
 		return VERDICT(XDP_DROP, rx_malformed);

@@ -32,6 +32,7 @@
 #define XMIP6_MAP_PREFIXES     "prefixes"
 #define XMIP6_MAP_PREFIX_LENS  "prefix_lens"
 #define XMIP6_MAP_BINDING_SLOT "binding_slots"
+#define XMIP6_MAP_IF_MACS      "if_macs"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
 #define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
@@ -213,6 +214,26 @@ struct xmip6_prefix {
 struct xmip6_prefix_lens {
 	__u32 n;			 /* lengths in len[] */
 	__u8 len[XMIP6_PREFIX_LENS_MAX]; /* 1..128, longest first */
+};
+
+/*
+ * "if_macs" (array, key ifindex, XMIP6_IF_MACS_MAX entries): the link-layer
+ * address of each interface an XDP program is attached to, written by
+ * dp_attach() and kept current by the daemon's link follower. A unicast
+ * frame to another address (a bridge port flooding unknown unicast, a
+ * promiscuous NIC) is the kernel's PACKET_OTHERHOST, dropped before IPv6
+ * (eth_type_trans(), ip6_rcv_core()): the XDP programs pass it untouched
+ * (rx_other_host) instead of tunnelling or signalling it. An array, not a
+ * hash: a lookup is an inlined index (docs/benchmarks.md). An interface
+ * without an entry (set 0, or an ifindex beyond the array) is not filtered
+ * (rx_mac_unknown): a missing entry never black-holes traffic.
+ */
+#define XMIP6_IF_MACS_MAX 4096
+
+struct xmip6_if_mac {
+	__u8 addr[6]; /* ETH_ALEN */
+	__u8 set;     /* 1: addr is the interface's; 0: no entry */
+	__u8 reserved;
 };
 
 #define XMIP6_TUNNEL_MTU_AGE_S 600 /* RFC 8201 section 4: at least 5 minutes */
@@ -450,6 +471,8 @@ struct xmip6_signal {
 	X(rx_malformed, "truncated or inconsistent IPv6 frames dropped")                     \
 	X(rx_no_binding, "IPv6 packets without a binding passed untouched")                  \
 	X(rx_not_unicast, "multicast/link-local/unspecified destinations passed")            \
+	X(rx_other_host, "unicast frames to another host's MAC passed (the stack drops)")    \
+	X(rx_mac_unknown, "frames on an interface without an if_macs entry: not checked")    \
 	X(rx_jumbo, "jumbograms (payload length 0, Hop-by-Hop) passed to the stack")         \
 	X(rx_bad_src, "non-global sources (multicast, link-local, ::, ::1): not rewritten")  \
 	X(rx_nd_pass, "HA: Neighbor Discovery to a bound home address passed (proxy ND)")    \

@@ -43,6 +43,8 @@
  *                "first_seen_ago_ms": 5000, "last_seen_ago_ms": 100, "packets": 3}],
  *     "prefixes": [{"prefix": "2001:db8:100::/56", "home": ".."}],  optional (NEMO)
  *     "mr_prefixes": [{"prefix": "2001:db8:50::/64", "home": ".."}],  optional (NEMO, MR)
+ *     "if_mac": "02:00:5e:00:0a:00",  optional: the ifname's "if_macs" entry;
+ *                               null: none; absent: the interface's own address
  *     ...]
  *
  * Before each fixture the bindings, config, stats, next-hop cache and ICMP
@@ -82,8 +84,10 @@
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <linux/bpf.h>
+#include <linux/if_packet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
@@ -443,6 +447,55 @@ static int nh_setup(struct xmip6 *skel, json_object *fx)
 	return err;
 }
 
+/*
+ * "if_macs" for the fixture's interface: "if_mac" absent, its own address
+ * (what dp_attach() writes); a string, that address; null, no entry.
+ */
+static int mac_parse(const char *s, __u8 mac[6])
+{
+	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2], &mac[3],
+		      &mac[4], &mac[5]) == 6
+		       ? 0
+		       : -EINVAL;
+}
+
+static int if_mac_setup(struct xmip6 *skel, json_object *fx)
+{
+	const char *ifname = jstr(fx, "ifname");
+	struct xmip6_if_mac m = {0};
+	struct ifaddrs *ifa, *i;
+	bool found = false;
+	json_object *jm;
+	__u32 key;
+
+	if (!ifname)
+		return 0;
+	key = if_nametoindex(ifname);
+	if (!key || key >= XMIP6_IF_MACS_MAX)
+		return -ENODEV;
+	if (json_object_object_get_ex(fx, "if_mac", &jm)) {
+		if (jm && mac_parse(json_object_get_string(jm), m.addr))
+			return -EINVAL;
+		m.set = !!jm;
+	} else {
+		/* The kernel's word (rtnetlink, through getifaddrs), not the
+		 * code under test's. */
+		if (getifaddrs(&ifa))
+			return -errno;
+		for (i = ifa; i; i = i->ifa_next)
+			if (i->ifa_addr && i->ifa_addr->sa_family == AF_PACKET &&
+			    !strcmp(i->ifa_name, ifname)) {
+				memcpy(m.addr, ((struct sockaddr_ll *)i->ifa_addr)->sll_addr, 6);
+				found = true;
+			}
+		freeifaddrs(ifa);
+		if (!found)
+			return -ENODEV;
+		m.set = 1;
+	}
+	return bpf_map_update_elem(bpf_map__fd(skel->maps.if_macs), &key, &m, BPF_ANY) ? -errno : 0;
+}
+
 static int maps_setup(struct xmip6 *skel, json_object *fx)
 {
 	struct xmip6_config cfg = {};
@@ -456,7 +509,7 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 	      map_clear(skel->maps.peers) ?: map_clear(skel->maps.admit) ?:
 	      map_clear(skel->maps.prefixes) ?: map_clear(skel->maps.mr_prefixes) ?:
 	      ro_setup(skel, fx) ?: peers_setup(skel, fx) ?: admit_setup(skel, fx) ?:
-	      prefixes_setup(skel, fx) ?: mr_prefixes_setup(skel, fx);
+	      prefixes_setup(skel, fx) ?: mr_prefixes_setup(skel, fx) ?: if_mac_setup(skel, fx);
 	if (!err)
 		err = percpu_zero(skel->maps.stats);
 	if (!err)

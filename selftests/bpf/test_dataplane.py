@@ -87,7 +87,7 @@ TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT = 0, 2, 7
 XDP_NAMES = {0: "XDP_ABORTED", 1: "XDP_DROP", 2: "XDP_PASS", 3: "XDP_TX", 4: "XDP_REDIRECT"}
 TC_NAMES = {-1: "TC_ACT_UNSPEC", 0: "TC_ACT_OK", 2: "TC_ACT_SHOT", 7: "TC_ACT_REDIRECT"}
 
-ROLE_HA, ROLE_MN = 1, 2
+ROLE_HA, ROLE_MN, ROLE_CN = 1, 2, 3
 CFG_F_SIGNAL = 0x1  # XMIP6_CFG_F_SIGNAL
 CFG_F_MR = 0x80  # XMIP6_CFG_F_MR
 CFG_F_ADMIT = 0x4  # XMIP6_CFG_F_ADMIT
@@ -363,7 +363,7 @@ class Fx:
                  bindings=None, config=None, mask=None, check=None, meta=0, skip_einval=None,
                  learnt=None, gso_size=0, kernel_gap=None, signals=(), mark=0, repeat=0,
                  admit=None, nh_gen=0, runs=1, nh_keep=False, ctr=None, nh_flags=0,
-                 prefixes=None, mr_prefixes=None):
+                 prefixes=None, mr_prefixes=None, if_mac=UNTOUCHED):
         self.desc = desc
         self.prog = prog
         self.data = bytes(data)
@@ -392,6 +392,7 @@ class Fx:
         self.nh_flags = nh_flags
         self.prefixes = prefixes
         self.mr_prefixes = mr_prefixes
+        self.if_mac = if_mac  # "if_macs" entry: the interface's own unless given, None: none
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -422,6 +423,8 @@ class Fx:
             d["prefixes"] = [{"prefix": p, "home": h} for p, h in self.prefixes]
         if self.mr_prefixes is not None:
             d["mr_prefixes"] = [{"prefix": p, "home": h} for p, h in self.mr_prefixes]
+        if self.if_mac is not UNTOUCHED:
+            d["if_mac"] = self.if_mac
         return d
 
 
@@ -817,6 +820,58 @@ def xdp_ha_fixtures():
     f = bytes(Ether(src=MAC_PEER, dst=MAC_A0) / Dot1Q(vlan=10) / udp_packet(CN, HOA))
     fx.append(Fx("xdp_ha: VLAN-tagged IPv6 to a home address: XDP_PASS untouched", "xdp_ha", f,
                  XDP_PASS, {"rx_not_ipv6": 1}, **H))
+    return fx
+
+
+# ---- frames for another host (bpf/l2.h)
+
+MAC_OTHER = "02:00:5e:00:0a:77"  # another host on the link, seen by a flooding bridge
+
+
+def other_host_fixtures():
+    """A unicast frame to another link-layer address than the interface's
+    ("if_macs") is the kernel's PACKET_OTHERHOST: passed untouched, counted
+    rx_other_host, before anything else looks at it; group frames and
+    interfaces without an entry are as before."""
+    fx = []
+    H = dict(bindings=HA_BINDINGS, config=HA_CONFIG)
+    M = dict(bindings=MN_BINDINGS, config=MN_CONFIG)
+    inner = udp_packet(CN, HOA, hlim=64, fl=0x1234)
+    tunnelled = encap(with_hlim(bytes(inner), -1), HA_ADDR, COA, 0, 0x1234, MAC_A0, MAC_NH_A)
+    fx.append(Fx("other host: xdp_ha, to a home address for another MAC: XDP_PASS untouched",
+                 "xdp_ha", frame(inner, dst=MAC_OTHER), XDP_PASS, {"rx_other_host": 1}, **H))
+    fx.append(Fx("other host: xdp_ha, the same to our MAC: encapsulated, XDP_TX",
+                 "xdp_ha", frame(inner), XDP_TX, {"ha_encap_fwd": 1}, tunnelled, **H))
+    fx.append(Fx("other host: xdp_ha, reverse tunnel for another MAC: XDP_PASS untouched",
+                 "xdp_ha", frame(IPv6(src=COA, dst=HA_ADDR, nh=41) / udp_packet(HOA, CN),
+                                 dst=MAC_OTHER), XDP_PASS, {"rx_other_host": 1}, **H))
+    f = frame(IPv6(src=CN, dst=HOA, plen=200, nh=17) / Raw(payload(100)), dst=MAC_OTHER)
+    fx.append(Fx("other host: xdp_ha, malformed, for another MAC: XDP_PASS (the stack drops it)",
+                 "xdp_ha", f, XDP_PASS, {"rx_other_host": 1}, **H))
+    mc = frame(udp_packet(CN, "ff0e::1"), dst="33:33:00:00:00:01")
+    fx.append(Fx("other host: xdp_ha, multicast MAC: as before (rx_not_unicast)",
+                 "xdp_ha", mc, XDP_PASS, {"rx_not_unicast": 1}, **H))
+    fx.append(Fx("other host: xdp_ha, no if_macs entry, another MAC: not filtered, XDP_TX",
+                 "xdp_ha", frame(inner, dst=MAC_OTHER), XDP_TX,
+                 {"ha_encap_fwd": 1, "rx_mac_unknown": 1}, tunnelled, if_mac=None, **H))
+    fx.append(Fx("other host: xdp_ha, entry says another address (changed): XDP_PASS",
+                 "xdp_ha", frame(inner), XDP_PASS, {"rx_other_host": 1}, if_mac=MAC_OTHER,
+                 **H))
+    fx.append(Fx("other host: xdp_ha, on xb0 to xb0's MAC: encapsulated, XDP_REDIRECT",
+                 "xdp_ha", frame(inner, dst=MAC_B0), XDP_REDIRECT, {"ha_encap_fwd": 1},
+                 tunnelled, ifname="xb0", **H))
+    fx.append(Fx("other host: xdp_ha, on xb0 to xa0's MAC: XDP_PASS untouched",
+                 "xdp_ha", frame(inner), XDP_PASS, {"rx_other_host": 1}, ifname="xb0", **H))
+    tun = frame(IPv6(src=MN_HA, dst=MN_COA, nh=41, hlim=50) / udp_packet(CN, HOA),
+                dst=MAC_OTHER)
+    fx.append(Fx("other host: xdp_mn, tunnel from our HA for another MAC: XDP_PASS untouched",
+                 "xdp_mn", tun, XDP_PASS, {"rx_other_host": 1}, **M))
+    fx.append(Fx("other host: xdp_cn, for another MAC: XDP_PASS untouched",
+                 "xdp_cn", frame(udp_packet(CN, HOA), dst=MAC_OTHER), XDP_PASS,
+                 {"rx_other_host": 1}, config={"role": ROLE_CN}))
+    fx.append(Fx("other host: xdp_cn, the same to our MAC: as before",
+                 "xdp_cn", frame(udp_packet(CN, HOA)), XDP_PASS, {"rx_no_binding": 1},
+                 config={"role": ROLE_CN}))
     return fx
 
 
@@ -2212,6 +2267,7 @@ def main():
     fixtures += nh_cache_fixtures(xdp_ha_fixtures() + tc_fixtures()) + nh_mtu_fixtures() + \
         nh_src_free_fixtures()
     fixtures += bctr_fixtures() + bctr_slot_fixtures() + nemo_fixtures() + mr_fixtures()
+    fixtures += other_host_fixtures()
     results = run_fixtures([fx.json() for fx in fixtures])
     report(fixtures, results, stat_names)
     label_checks(fixtures, results)

@@ -282,7 +282,8 @@ int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_op
 	if (opts->binding_counters_off)
 		cfg.flags |= XMIP6_CFG_F_NO_BCTR;
 	err = dp_config_write_fd(bpf_map__fd(skel->maps.config), &cfg)
-		      ?: dp_instance_map_ids(pin_dir, owner_ids);
+		      ?: dp_instance_map_ids(pin_dir, owner_ids)
+		      ?: dp_if_mac_update(pin_dir, ifname, ifindex);
 	if (err)
 		goto out_destroy;
 

@@ -114,10 +114,11 @@ struct xmip6_dp {
 	int mr_prefixes_fd; /* MN as a mobile router: "mr_prefixes"; -1 if not pinned */
 	int prefixes_fd;    /* HA "prefixes" (NEMO); -1 if not pinned */
 	int prefix_lens_fd; /* HA "prefix_lens": the lengths in use; -1 if not pinned */
+	int if_macs_fd;	    /* "if_macs": attached interfaces' MACs; -1 if not pinned */
 	__u32 bindings_max; /* max_entries of the bindings map */
 	__u32 ctr_slots;    /* max_entries of binding_ctr: slots 1 .. ctr_slots - 1 */
 	bool bctr_on;	    /* bindings get counter slots (dp_open() reads it) */
-	__u32 map_ids[15];  /* in enum dp_map order: who uses them is ours */
+	__u32 map_ids[16];  /* in enum dp_map order: who uses them is ours */
 };
 
 /*
@@ -302,6 +303,16 @@ struct dp_link_info {
 typedef int (*dp_link_cb)(const struct dp_link_info *link, void *ctx);
 
 int dp_link_foreach(const struct xmip6_dp *dp, dp_link_cb cb, void *ctx);
+
+/*
+ * Write @ifname's (@ifindex's) Ethernet address into the instance's
+ * "if_macs" map (user/dp/ifmac.c), or clear its entry when it has none, so
+ * that the XDP programs pass frames for other hosts (bpf/l2.h). dp_attach()
+ * calls it; a daemon calls it again on a link change (address changed,
+ * interface re-created). An instance without the map, or an ifindex beyond
+ * it (a warning), is not filtered: 0.
+ */
+int dp_if_mac_update(const char *pin_dir, const char *ifname, unsigned int ifindex);
 
 /* libbpf's own messages are shown only when LOG_DEBUG is enabled. */
 void dp_libbpf_quiet(void);

@@ -71,6 +71,7 @@ enum dp_map {
 	DP_MAP_PREFIXES,     /* optional, likewise */
 	DP_MAP_PREFIX_LENS,  /* optional, likewise */
 	DP_MAP_MR_PREFIXES,  /* optional, likewise */
+	DP_MAP_IF_MACS,	     /* optional, likewise */
 	DP_MAP_COUNT,
 };
 

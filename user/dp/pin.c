@@ -224,6 +224,8 @@ const struct dp_map_spec dp_map_specs[DP_MAP_COUNT] = {
 			     sizeof(struct xmip6_prefix), XMIP6_PREFIXES_DEFAULT, true},
 	[DP_MAP_PREFIX_LENS] = {XMIP6_MAP_PREFIX_LENS, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
 				sizeof(struct xmip6_prefix_lens), 1, true},
+	[DP_MAP_IF_MACS] = {XMIP6_MAP_IF_MACS, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+			    sizeof(struct xmip6_if_mac), XMIP6_IF_MACS_MAX, true},
 };
 
 static int map_info_get(int fd, struct bpf_map_info *info)
@@ -351,6 +353,7 @@ static void map_fds(struct xmip6_dp *dp, int *fds[DP_MAP_COUNT])
 	fds[DP_MAP_MR_PREFIXES] = &dp->mr_prefixes_fd;
 	fds[DP_MAP_PREFIXES] = &dp->prefixes_fd;
 	fds[DP_MAP_PREFIX_LENS] = &dp->prefix_lens_fd;
+	fds[DP_MAP_IF_MACS] = &dp->if_macs_fd;
 }
 
 int dp_open(const char *pin_dir, struct xmip6_dp *dp)

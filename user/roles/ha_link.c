@@ -124,8 +124,14 @@ static void on_link(int ifindex, bool up, bool carrier, void *ctx)
 	bool ready;
 	int i;
 
-	for (i = 0; i < l->d->cfg.ha.n_interfaces; i++)
+	for (i = 0; i < l->d->cfg.ha.n_interfaces; i++) {
 		iface_check(l, i);
+		/* Its address may have changed (RTM_NEWLINK says so too): the
+		 * XDP program tells our frames from another host's by it. */
+		if (ifindex == l->ifindex[i])
+			dp_if_mac_update(l->d->cfg.pin_dir, l->d->cfg.ha.interfaces[i],
+					 (unsigned int)ifindex);
+	}
 	if (l->home < 0 || !l->ifindex[l->home] || ifindex != l->ifindex[l->home])
 		return;
 	ready = up && carrier;
