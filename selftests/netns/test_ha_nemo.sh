@@ -12,7 +12,8 @@
 #   * explicit mode: MR1 claims two prefixes: BA 0 with R, both in the
 #     pinned "prefixes" map (bpftool) and in `binding show`; a CN's packets
 #     to a host of one of them arrive at MR1's care-of address tunnelled
-#     (read back from the wire with Scapy); a re-registration with one
+#     (read back from the wire with Scapy), and so do the HA's own (its
+#     egress program); a re-registration with one
 #     prefix drops the other; a prefix it may not claim gets 142 and
 #     changes nothing;
 #   * implicit mode: MR2 (R, no option) gets its configured prefix, adjacent
@@ -141,15 +142,19 @@ unbound() { ! binding_of "$1" "True"; }
 
 dstat() { xm_dctl ha -j stats show | jget "d['dataplane']['$1']"; }
 
-# tunnelled_to DST COA: a CN's echo requests to DST (3, bounded) leave the
-# HA IPv6-in-IPv6 to COA; Scapy reads the capture: outer HA -> COA, next
-# header 41, inner packet to DST.
+# tunnelled_to DST COA [FROM]: echo requests to DST (3, bounded) sent in
+# FROM's namespace (default: the CN, forwarded by the HA; "ha": the HA's
+# own, through tc_ha_egress) leave the HA IPv6-in-IPv6 to COA; Scapy reads
+# the capture: outer HA -> COA, next header 41, inner packet to DST (from
+# the HA's address when FROM is the HA, with the hop limit it was sent
+# with: 64, not one bounced off R1 back into xdp_ha, which would be 62).
 tunnelled_to() {
-	local dst=$1 coa=$2 pcap=$XM_TMP/tun-$1.pcap
+	local dst=$1 coa=$2 from=${3:-cn} pcap=$XM_TMP/tun-$1-${3:-cn}.pcap src=
+	[ "$from" = ha ] && src=$XM_HA_ADDR
 	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and ip6[6] == 41 and src host "$XM_HA_ADDR" ||
 		return 1
-	xm_exec cn ping -6 -c 3 -i 0.3 -W 1 "$dst" >/dev/null 2>&1
-	xm_retry 30 0.1 pcap_has "$pcap" "$coa" "$dst"
+	xm_exec "$from" ping -6 -c 3 -i 0.3 -W 1 -t 64 "$dst" >/dev/null 2>&1
+	xm_retry 30 0.1 pcap_has "$pcap" "$coa" "$dst" $src
 	local rc=$?
 	xm_capture_stop 0
 	return $rc
@@ -159,7 +164,8 @@ pcap_has() {
 import sys, logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import IPv6, rdpcap
-pcap, coa, dst = sys.argv[1:]
+pcap, coa, dst = sys.argv[1:4]
+src = sys.argv[4] if len(sys.argv) > 4 else None
 n = 0
 try:
     pkts = rdpcap(pcap)
@@ -167,7 +173,8 @@ except Exception:
     pkts = []
 for p in pkts:
     if IPv6 in p and p[IPv6].nh == 41 and p[IPv6].dst == coa and \
-            isinstance(p[IPv6].payload, IPv6) and p[IPv6].payload.dst == dst:
+            isinstance(p[IPv6].payload, IPv6) and p[IPv6].payload.dst == dst and \
+            (src is None or (p[IPv6].payload.src == src and p[IPv6].payload.hlim == 64)):
         n += 1
 print("tunnelled to %s for %s: %d" % (coa, dst, n))
 sys.exit(0 if n >= 1 else 1)
@@ -283,6 +290,8 @@ main() {
 		"sorted(b.get('prefixes', [])) == ['$MNP_A', '$MNP_A2'] and 'R' in b['flags']"
 	t "... a CN's packets to a host of $MNP_A arrive tunnelled at MR1's CoA (Scapy)" \
 		tunnelled_to "$HOST_A" "$XM_CN_ADDR"
+	t "... the HA's own echo to a host of $MNP_A arrives tunnelled at MR1's CoA (tc_ha_egress)" \
+		tunnelled_to "$HOST_A" "$XM_CN_ADDR" ha
 	t "MR1 re-registers with one prefix: BA 0 with R" \
 		bu "$MR1" 256 "$XM_CN_ADDR" --flags AHR --mnp "$MNP_A"
 	t "... status 0" ba_r 0
