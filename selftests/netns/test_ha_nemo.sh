@@ -126,6 +126,45 @@ for e in json.load(sys.stdin):
                              socket.inet_ntop(socket.AF_INET6, v[:16])))
 print(" ".join(sorted(out)))'
 }
+# ctl_prefixes_match: `xmip6ctl -p PIN prefix show`, JSON and text, lists
+# exactly the pinned map's entries as bpftool reads them (the mode from the
+# value's flags, XMIP6_PREFIX_F_IMPLICIT = 1); an empty map is the line
+# "no prefixes" (and []).
+ctl_prefixes_match() {
+	local want json text
+	want=$(bpftool -j map dump pinned "$(xm_pin ha)/prefixes" | "$XM_PYTHON" -c '
+import json, socket, struct, sys
+def raw(v): return bytes(int(x, 16) for x in v)
+out = []
+for e in json.load(sys.stdin):
+    k, v = raw(e["key"]), raw(e["value"])
+    out.append("%s/%d=%s=%s" % (socket.inet_ntop(socket.AF_INET6, k[4:20]),
+                                struct.unpack("<I", k[:4])[0],
+                                socket.inet_ntop(socket.AF_INET6, v[:16]),
+                                "implicit" if struct.unpack("<I", v[16:20])[0] & 1
+                                else "explicit"))
+print(" ".join(sorted(out)))') || return 1
+	json=$(xm_ctl ha -j prefix show) || return 1
+	text=$(xm_ctl ha prefix show) || return 1
+	printf '%s\n' "$text"
+	"$XM_PYTHON" - "$want" "$json" "$text" <<'EOF'
+import json, sys
+sys.path.insert(0, "selftests/lib")
+from ctl_table import table
+want, js, text = sys.argv[1].split(), json.loads(sys.argv[2]), sys.argv[3]
+got = sorted("%s=%s=%s" % (r["prefix"], r["home_addr"], r["mode"]) for r in js)
+ok = got == sorted(want)
+if not want:
+    ok = ok and text.strip() == "no prefixes"
+else:
+    titles, rows = table(text)
+    ok = ok and titles == ["Prefix", "Router Home Address", "Mode"] and \
+        sorted("=".join(r) for r in rows) == sorted(want)
+print("bpftool %s, json %s: %s" % (want, got, "same" if ok else "DIFFER"))
+sys.exit(0 if ok else 1)
+EOF
+}
+
 prefixes_are() {
 	local got
 	got=$(map_prefixes) || return 1
@@ -248,6 +287,36 @@ reload_without_a() {
 }
 dereg_gone() { xm_retry 20 0.1 prefixes_are "" && unbound "$MR2"; }
 
+# DHAAD for mobile routers (RFC 3963 section 7), from an independent Scapy
+# requester at the CN (peers/nd_probe.py) to the home prefix's anycast.
+ANYCAST=2001:db8:1::fdff:ffff:ffff:fffe # RFC 2526 on XM_HOME_PREFIX
+DHAAD_ID=7000
+# dhaad_reply R WANT_R: a Request with R (1) or without (0) draws a Reply
+# naming the HA, its R flag WANT_R.
+dhaad_reply() {
+	local out
+	DHAAD_ID=$((DHAAD_ID + 1))
+	out=$(xm_exec cn "$XM_PYTHON" selftests/peers/nd_probe.py dhaad "$XM_CN_IF" "$XM_CN_ADDR" \
+		"$ANYCAST" "$DHAAD_ID" 3 "$1") || return 1
+	echo "DHAAD Reply id $DHAAD_ID: $out"
+	[[ " $out " == *" $XM_HA_ADDR "* && " $out " == *" R=$2 "* ]]
+}
+# dhaad_silent: a Request with R (3 tries, a second apart) draws no Reply.
+dhaad_silent() {
+	DHAAD_ID=$((DHAAD_ID + 1))
+	! xm_exec cn "$XM_PYTHON" selftests/peers/nd_probe.py dhaad "$XM_CN_IF" "$XM_CN_ADDR" \
+		"$ANYCAST" "$DHAAD_ID" 3 1
+}
+# reload_no_routers: SIGHUP with no mobile-nodes entry a router (and so no
+# prefixes): the HA no longer supports mobile routers.
+reload_no_routers() {
+	local n
+	sed -i -e 's/ mobile-router = true;//' -e 's/prefixes = \[[^]]*\];//' "$XM_TMP/ha.conf" &&
+		! grep -q "mobile-router" "$XM_TMP/ha.conf" || return 1
+	n=$(grep -c -- "$RELOADED" "$XM_TMP/ha.log")
+	kill -HUP "$HA_PID" && xm_retry 50 0.1 xm_lines_above "$n" "$XM_TMP/ha.log" "$RELOADED"
+}
+
 add_routes() {
 	# The mobile networks are reached through the home agent.
 	ip -n "$(xm_ns r1)" -6 route add 2001:db8:100::/40 via "$XM_HA_ADDR" &&
@@ -310,6 +379,8 @@ main() {
 	t "... packets to a host of $MNP_B arrive at MR2's CoA" tunnelled_to "$HOST_B" "$COA_B"
 	t "... packets to a host of the adjacent $MNP_A still at MR1's" \
 		tunnelled_to "$HOST_A" "$XM_CN_ADDR"
+	t "prefix show (text, JSON) lists them as bpftool reads the map: explicit, implicit" \
+		ctl_prefixes_match
 	t "a router without configured prefixes, implicit: BA 143" \
 		bu "$MR3" 259 "$XM_CN_ADDR" --flags AHR
 	t "... status 143, no binding" refused_143
@@ -354,6 +425,13 @@ main() {
 	t "... status 0" ba 0
 	t "... its prefix gone from the map, no binding" \
 		dereg_gone
+	t "prefix show: \"no prefixes\", [] in JSON" ctl_prefixes_match
+
+	t "DHAAD Request with R: a Reply with R names the HA (routers configured)" dhaad_reply 1 1
+	t "DHAAD Request without R: a Reply without R names the HA" dhaad_reply 0 0
+	t "SIGHUP: no mobile-nodes entry is a router any more" reload_no_routers
+	t "... a DHAAD Request with R is not answered" dhaad_silent
+	t "... one without R still is" dhaad_reply 0 0
 	finish
 }
 
