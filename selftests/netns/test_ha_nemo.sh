@@ -113,7 +113,8 @@ no_answer() { jget "d['answer']" <"$XM_TMP/last.json" | grep -qx None; }
 
 # The pinned "prefixes" map as bpftool dumps it, decoded here from the raw
 # key and value bytes (headers/xmip6.h: __u32 prefixlen, in6_addr; in6_addr
-# home_addr first): "PREFIX/LEN=HOA" words, sorted.
+# home_addr first, then __u32 flags): "PREFIX/LEN=HOA" words, sorted; with
+# "mode", "PREFIX/LEN=HOA=MODE" (XMIP6_PREFIX_F_IMPLICIT = 1: implicit).
 map_prefixes() {
 	bpftool -j map dump pinned "$(xm_pin ha)/prefixes" | "$XM_PYTHON" -c '
 import json, socket, struct, sys
@@ -121,29 +122,19 @@ def raw(v): return bytes(int(x, 16) for x in v)
 out = []
 for e in json.load(sys.stdin):
     k, v = raw(e["key"]), raw(e["value"])
-    out.append("%s/%d=%s" % (socket.inet_ntop(socket.AF_INET6, k[4:20]),
-                             struct.unpack("<I", k[:4])[0],
-                             socket.inet_ntop(socket.AF_INET6, v[:16])))
-print(" ".join(sorted(out)))'
+    w = "%s/%d=%s" % (socket.inet_ntop(socket.AF_INET6, k[4:20]),
+                      struct.unpack("<I", k[:4])[0], socket.inet_ntop(socket.AF_INET6, v[:16]))
+    if sys.argv[1:] == ["mode"]:
+        w += "=implicit" if struct.unpack("<I", v[16:20])[0] & 1 else "=explicit"
+    out.append(w)
+print(" ".join(sorted(out)))' "$@"
 }
 # ctl_prefixes_match: `xmip6ctl -p PIN prefix show`, JSON and text, lists
-# exactly the pinned map's entries as bpftool reads them (the mode from the
-# value's flags, XMIP6_PREFIX_F_IMPLICIT = 1); an empty map is the line
-# "no prefixes" (and []).
+# exactly the pinned map's entries as bpftool reads them, with their mode;
+# an empty map is the line "no prefixes" (and []).
 ctl_prefixes_match() {
 	local want json text
-	want=$(bpftool -j map dump pinned "$(xm_pin ha)/prefixes" | "$XM_PYTHON" -c '
-import json, socket, struct, sys
-def raw(v): return bytes(int(x, 16) for x in v)
-out = []
-for e in json.load(sys.stdin):
-    k, v = raw(e["key"]), raw(e["value"])
-    out.append("%s/%d=%s=%s" % (socket.inet_ntop(socket.AF_INET6, k[4:20]),
-                                struct.unpack("<I", k[:4])[0],
-                                socket.inet_ntop(socket.AF_INET6, v[:16]),
-                                "implicit" if struct.unpack("<I", v[16:20])[0] & 1
-                                else "explicit"))
-print(" ".join(sorted(out)))') || return 1
+	want=$(map_prefixes mode) || return 1
 	json=$(xm_ctl ha -j prefix show) || return 1
 	text=$(xm_ctl ha prefix show) || return 1
 	printf '%s\n' "$text"
