@@ -124,11 +124,11 @@ bench_cost() {
 	xb_log "cost: per-packet cost, repeat $XB_REPEAT, $XB_RUNS runs (TC: $XB_TC_RUNS)"
 	[ -e "/run/netns/$(xm_ns cost)" ] || xb_cost_ns || return 1
 	for p in pass ha_encap ha_decap mn_decap cn_hao_accept mn_rh2_accept fib_lookup \
-		ha_prefix_encap ha_prefix_encap_100k; do
+		ha_prefix_encap ha_prefix_encap_100k mr_decap; do
 		xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost "$p" 1 "$XB_REPEAT" \
 			"$XB_RUNS" || return 1
 	done
-	for p in mn_encap ha_local_encap cn_rh2_insert; do
+	for p in mn_encap mr_encap ha_local_encap cn_rh2_insert; do
 		xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost "$p" 1 "$XB_REPEAT" \
 			"$XB_TC_RUNS" || return 1
 	done

@@ -32,6 +32,8 @@ PATH_DESC = {
     "mn_rh2_accept": "MN route-optimised receive: type 2 routing header out (xdp_mn, XDP_PASS)",
     "ha_prefix_encap": "HA encap via a mobile network prefix, 1 prefix (xdp_ha, NEMO)",
     "ha_prefix_encap_100k": "HA encap via a mobile network prefix, 100,000 prefixes (xdp_ha)",
+    "mr_encap": "MR reverse-tunnel encap of a mobile network's packet (tc_mn_egress, NEMO)",
+    "mr_decap": "MR decap to a mobile network (xdp_mn, XDP_PASS, NEMO)",
     "pass": "pass-through, no binding (xdp_ha)",
     "fib_lookup": "one bpf_fib_lookup() alone (reference)",
 }

@@ -21,6 +21,11 @@
  *	      ha_prefix_encap, ha_prefix_encap_100k: xdp_ha to a host of a
  *	      mobile router's prefix (NEMO, bpf/nemo.h), the "prefixes" map
  *	      holding 1 or 100,000 /64s, each naming one of the bindings
+ *	      mr_encap, mr_decap: a mobile router (NEMO, bpf/mr.h) with one
+ *	      Mobile Network Prefix ("mr_prefixes") through the binding of
+ *	      the first home address: a host's forwarded packet reverse-
+ *	      tunnelled (tc_mn_egress), one from the HA decapsulated for a
+ *	      host (xdp_mn); beside mn_encap and mn_decap
  *
  *   xmbench fill MAP_PIN BINDINGS COA HA_ADDR
  *	Fill a pinned bindings map with the same home addresses.
@@ -91,6 +96,8 @@
 #define MN_COA	   "2001:db8:1::1"
 #define MN_HA	   "2001:db8:a::1"
 #define LIVE_SRC   "2001:db8:c::2"
+#define MR_PREFIX  "2001:db8:50::" /* the mobile router's network, /64 */
+#define MR_HOST	   "2001:db8:50::7"
 
 static int ncpus;
 
@@ -361,28 +368,39 @@ struct path {
 	const char *counter; /* the counter every iteration must bump */
 	unsigned int spread_off;
 	bool tc;
-	int retval; /* expected verdict */
+	int retval;	  /* expected verdict */
+	const char *also; /* a second counter that must grow as much, or NULL */
 };
 
 static const struct path paths[] = {
-	{"ha_encap", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", ETH_LEN + 24, false, XDP_TX},
-	{"ha_decap", "xdp_ha", XMIP6_ROLE_HA, "ha_decap_fwd", ETH_LEN + IP6_LEN + 8, false, XDP_TX},
-	{"mn_decap", "xdp_mn", XMIP6_ROLE_MN, "mn_decap", ETH_LEN + IP6_LEN + 24, false, XDP_PASS},
-	{"mn_encap", "tc_mn_egress", XMIP6_ROLE_MN, "mn_encap", ETH_LEN + 8, true, 0},
-	{"ha_local_encap", "tc_ha_egress", XMIP6_ROLE_HA, "ha_local_encap", ETH_LEN + 24, true, 0},
-	{"pass", "xdp_ha", XMIP6_ROLE_HA, "rx_no_binding", 0, false, XDP_PASS},
+	{"ha_encap", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", ETH_LEN + 24, false, XDP_TX, NULL},
+	{"ha_decap", "xdp_ha", XMIP6_ROLE_HA, "ha_decap_fwd", ETH_LEN + IP6_LEN + 8, false, XDP_TX,
+	 NULL},
+	{"mn_decap", "xdp_mn", XMIP6_ROLE_MN, "mn_decap", ETH_LEN + IP6_LEN + 24, false, XDP_PASS,
+	 NULL},
+	{"mn_encap", "tc_mn_egress", XMIP6_ROLE_MN, "mn_encap", ETH_LEN + 8, true, 0, NULL},
+	{"ha_local_encap", "tc_ha_egress", XMIP6_ROLE_HA, "ha_local_encap", ETH_LEN + 24, true, 0,
+	 NULL},
+	{"pass", "xdp_ha", XMIP6_ROLE_HA, "rx_no_binding", 0, false, XDP_PASS, NULL},
 	/* Route optimisation: RH2 in, HAO out at the CN; RH2 off at the MN. */
-	{"cn_rh2_insert", "tc_cn_egress", XMIP6_ROLE_CN, "cn_rh2_insert", ETH_LEN + 24, true, 0},
+	{"cn_rh2_insert", "tc_cn_egress", XMIP6_ROLE_CN, "cn_rh2_insert", ETH_LEN + 24, true, 0,
+	 NULL},
 	{"cn_hao_accept", "xdp_cn", XMIP6_ROLE_CN, "cn_hao_accept", ETH_LEN + IP6_LEN + 8, false,
-	 XDP_PASS},
+	 XDP_PASS, NULL},
 	{"mn_rh2_accept", "xdp_mn", XMIP6_ROLE_MN, "mn_rh2_accept", ETH_LEN + IP6_LEN + 8, false,
-	 XDP_PASS},
+	 XDP_PASS, NULL},
 	/* NEMO: to a host of a mobile network, the router's binding found
 	 * through the "prefixes" map on a host-binding miss (prefix_count()). */
-	{"ha_prefix_encap", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", 0, false, XDP_TX},
-	{"ha_prefix_encap_100k", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", 0, false, XDP_TX},
+	{"ha_prefix_encap", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", 0, false, XDP_TX,
+	 "ha_prefix_encap"},
+	{"ha_prefix_encap_100k", "xdp_ha", XMIP6_ROLE_HA, "ha_encap_fwd", 0, false, XDP_TX,
+	 "ha_prefix_encap"},
+	/* NEMO at the mobile router (bpf/mr.h): one network, its router's
+	 * binding found through "mr_prefixes" (mr_fill()). */
+	{"mr_encap", "tc_mn_egress", XMIP6_ROLE_MN, "mr_encap", 0, true, 0, "mn_encap"},
+	{"mr_decap", "xdp_mn", XMIP6_ROLE_MN, "mr_decap", 0, false, XDP_PASS, NULL},
 	/* Not xmip6: bench.bpf.c's xdp_fib, what one FIB lookup costs. */
-	{"fib_lookup", "xdp_fib", XMIP6_ROLE_HA, NULL, 0, false, XDP_PASS},
+	{"fib_lookup", "xdp_fib", XMIP6_ROLE_HA, NULL, 0, false, XDP_PASS, NULL},
 };
 
 #define STAT_NAME(name, desc) #name,
@@ -493,6 +511,29 @@ static int prefixes_fill(int fd, int lens_fd, __u32 n, __u64 bindings)
 	return bpf_map_update_elem(lens_fd, &zero, &lens, BPF_ANY) ? -errno : 0;
 }
 
+static bool is_mr(const struct path *p)
+{
+	return !strncmp(p->name, "mr_", 3);
+}
+
+/* A mobile router's: MR_PREFIX/64 behind home address 0, XMIP6_CFG_F_MR on. */
+static int mr_fill(struct xmip6 *x, struct xmip6_config *cfg)
+{
+	struct xmip6_mr_prefix_key key = {.prefixlen = 64};
+	struct in6_addr home;
+	__u32 zero = 0;
+
+	addr(MR_PREFIX, &key.prefix);
+	hoa(0, &home);
+	cfg->flags |= XMIP6_CFG_F_MR;
+	if (bpf_map_update_elem(bpf_map__fd(x->maps.mr_prefixes), &key, &home, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(x->maps.config), &zero, cfg, BPF_ANY)) {
+		fprintf(stderr, "xmbench: mr_prefixes: %s\n", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 /* memlock of a map from /proc/self/fdinfo (what bpftool shows). */
 static long long map_memlock(int fd)
 {
@@ -502,7 +543,7 @@ static long long map_memlock(int fd)
 static void cost_frame(const struct path *p, struct frame *f, unsigned int len)
 {
 	static const unsigned char mac[6] = {0x02, 0x00, 0x5e, 0x00, 0x0a, 0x99};
-	struct in6_addr h, ha, coa, cn, nobody, mn_coa, mn_ha;
+	struct in6_addr h, ha, coa, cn, nobody, mn_coa, mn_ha, mr_host;
 
 	hoa(0, &h);
 	addr(HA_ADDR, &ha);
@@ -511,6 +552,7 @@ static void cost_frame(const struct path *p, struct frame *f, unsigned int len)
 	addr(NOBODY, &nobody);
 	addr(MN_COA, &mn_coa);
 	addr(MN_HA, &mn_ha);
+	addr(MR_HOST, &mr_host);
 	if (!strcmp(p->name, "ha_encap"))
 		udp_frame(f, mac, &cn, &h, len);
 	else if (prefix_count(p)) {
@@ -523,6 +565,10 @@ static void cost_frame(const struct path *p, struct frame *f, unsigned int len)
 		tunnel_frame(f, mac, &mn_ha, &mn_coa, &cn, &h, len + IP6_LEN);
 	else if (!strcmp(p->name, "mn_encap"))
 		udp_frame(f, mac, &h, &cn, len);
+	else if (!strcmp(p->name, "mr_encap"))
+		udp_frame(f, mac, &mr_host, &cn, len);
+	else if (!strcmp(p->name, "mr_decap"))
+		tunnel_frame(f, mac, &mn_ha, &mn_coa, &cn, &mr_host, len + IP6_LEN);
 	else if (!strcmp(p->name, "ha_local_encap"))
 		udp_frame(f, mac, &ha, &h, len);
 	else if (!strcmp(p->name, "cn_rh2_insert"))
@@ -618,8 +664,6 @@ static bool is_nh_counter(unsigned int i)
 	       i == offsetof(struct xmip6_stats, nh_fill) / sizeof(__u64);
 }
 
-#define PREFIX_ENCAP_STAT (offsetof(struct xmip6_stats, ha_prefix_encap) / sizeof(__u64))
-
 static int cmd_cost(int argc, char **argv)
 {
 	const struct path *p = NULL;
@@ -629,7 +673,7 @@ static int cmd_cost(int argc, char **argv)
 	struct in6_addr coa;
 	struct frame f = {};
 	struct bpf_map *m;
-	unsigned int i, n, repeat, runs, run, ifindex, want = 0, flen = 78;
+	unsigned int i, n, repeat, runs, run, ifindex, want = 0, also = XMIP6_STAT_COUNT, flen = 78;
 	__u32 key = 0;
 	int err = 1, target_fd, wrap_fd, nop_fd;
 
@@ -649,6 +693,8 @@ static int cmd_cost(int argc, char **argv)
 	for (i = 0; i < XMIP6_STAT_COUNT; i++)
 		if (p->counter && !strcmp(stat_names[i], p->counter))
 			want = i;
+		else if (p->also && !strcmp(stat_names[i], p->also))
+			also = i;
 
 	x = xmip6__open();
 	if (!x)
@@ -684,6 +730,8 @@ static int cmd_cost(int argc, char **argv)
 		goto out;
 	if (prefix_count(p) && prefixes_fill(bpf_map__fd(x->maps.prefixes),
 					     bpf_map__fd(x->maps.prefix_lens), prefix_count(p), n))
+		goto out;
+	if (is_mr(p) && mr_fill(x, &xcfg))
 		goto out;
 	/* The next-hop cache on, as xmip6d turns it on (BENCH_NH_CACHE=0: off). */
 	if (nh_cache_on(x))
@@ -733,8 +781,7 @@ static int cmd_cost(int argc, char **argv)
 		if (base < 0 || wrap < 0 || stats_sum(bpf_map__fd(x->maps.stats), sum))
 			goto out;
 		for (i = 0; i < XMIP6_STAT_COUNT; i++)
-			if (i != want && !is_nh_counter(i) &&
-			    !(prefix_count(p) && i == PREFIX_ENCAP_STAT))
+			if (i != want && i != also && !is_nh_counter(i))
 				other += sum[i];
 		if (!p->counter) { /* xdp_fib counts its successes in "count" */
 			other += sum[want];
@@ -742,7 +789,7 @@ static int cmd_cost(int argc, char **argv)
 			count_reset(b);
 		}
 		ok = sum[want] == repeat && !other && rv == p->retval &&
-		     (!prefix_count(p) || sum[PREFIX_ENCAP_STAT] == repeat);
+		     (also == XMIP6_STAT_COUNT || sum[also] == repeat);
 		if (!strcmp(p->name, "pass")) {
 			/* No rewrite: the plain repeat is valid here, a check of the method. */
 			direct = test_run(target_fd, false, &f, ifindex, repeat, &rv_direct);

@@ -7,7 +7,8 @@
  *                 addresses to their care-of address; decapsulate reverse-
  *                 tunnelled packets from the registered care-of address.
  *   tc_ha_egress  home agent egress: tunnel packets the HA itself sends (or
- *                 the stack forwards) to a registered home address.
+ *                 the stack forwards) to a registered home address or
+ *                 mobile network prefix.
  *   xdp_mn        mobile node ingress: decapsulate packets from its HA (for
  *                 a mobile router, those for its mobile networks too).
  *   tc_mn_egress  mobile node egress: reverse-tunnel packets sourced from
@@ -304,10 +305,13 @@ static __always_inline struct ipv6hdr *tc_ipv6(struct __sk_buff *skb)
  * Returns that verdict, or -1 with *@bp the live binding of the packet's
  * source (@by_src: MN) or destination. With @mr (MN), a source in a mobile
  * network of ours has the binding that carries it (mr.h), and @mr says so.
+ * With @prefix (HA), a destination no binding holds but a mobile network
+ * prefix does has its router's binding (nemo.h, as xdp_ha asks it).
  */
 static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src,
-				    struct xmip6_binding_fwd **bp, struct mr_hit *mr)
+				    struct xmip6_binding_fwd **bp, struct mr_hit *mr, bool prefix)
 {
+	struct in6_addr hoa;
 	struct ipv6hdr *ip6;
 	bool global_src;
 	__u32 plen;
@@ -321,6 +325,11 @@ static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src,
 	*bp = binding_lookup(by_src ? &ip6->saddr : &ip6->daddr);
 	if (!*bp && mr)
 		*bp = mr_binding(&ip6->saddr, mr);
+	if (!*bp && prefix) {
+		*bp = nemo_binding(&ip6->daddr, &hoa);
+		if (*bp)
+			STAT_INC(ha_prefix_encap);
+	}
 	if (!*bp)
 		return VERDICT(TC_ACT_OK, tc_pass);
 	/* Read now: tc_is_nd() may pull data, which invalidates ip6. */
@@ -345,7 +354,10 @@ int tc_ha_egress(struct __sk_buff *skb)
 	struct xmip6_binding_fwd *b = NULL;
 	int verdict;
 
-	verdict = tc_bound(skb, false, &b, NULL);
+	/* The HA's own packets to a mobile network (its ICMPv6 errors, what
+	 * it originates) go through the router's tunnel as forwarded ones do
+	 * (RFC 3963 section 6.5). */
+	verdict = tc_bound(skb, false, &b, NULL, true);
 	if (verdict >= 0 || !b)
 		return verdict;
 	return tc_encap(skb, b, TC_DIR_HA);
@@ -359,7 +371,7 @@ int tc_mn_egress(struct __sk_buff *skb)
 	struct xmip6_config *cfg;
 	int verdict;
 
-	verdict = tc_bound(skb, true, &b, &mr);
+	verdict = tc_bound(skb, true, &b, &mr, false);
 	if (verdict >= 0 || !b)
 		return verdict;
 	if (mr.hit) {
@@ -385,7 +397,7 @@ int tc_cn_egress(struct __sk_buff *skb)
 	struct xmip6_binding_fwd *b = NULL;
 	int verdict;
 
-	verdict = tc_bound(skb, false, &b, NULL);
+	verdict = tc_bound(skb, false, &b, NULL, false);
 	if (verdict >= 0 || !b)
 		return verdict;
 	return tc_cn_rh2(skb, b);

@@ -526,7 +526,7 @@ struct xmip6_signal {
 	X(ha_decap_reencap, "HA: decapsulated for another bound home address, re-tunnelled") \
 	X(nh_miss, "next-hop cache: missed or stale, the route looked up (bpf_fib_lookup)")  \
 	X(nh_fill, "next-hop cache: slots filled from a route lookup")                       \
-	X(ha_prefix_encap, "HA: to a mobile network prefix, via its router (+ ha_encap_*)")  \
+	X(ha_prefix_encap, "HA: to a mobile network prefix, via its router (+ its encap)")   \
 	X(ha_prefix_decap, "HA: reverse tunnel from a router's prefix (+ ha_decap_*)")       \
 	X(ha_prefix_spoofed, "HA: reverse tunnel, source in other router's prefix, dropped") \
 	X(binding_ctr_full, "per-binding counters: no room for a binding's entry, uncounted")

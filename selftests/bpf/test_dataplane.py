@@ -2189,6 +2189,35 @@ def nemo_fixtures():
                  {"ha_decap_reencap": 1, "ha_prefix_encap": 1, "ha_encap_fwd": 1}, exp,
                  ctr={HOA_NN: (0, 0, 1, len(bytes(inner))),
                       HOA_SMALL: (1, len(bytes(inner)), 0, 0)}, **N))
+
+    # The HA's own packets to a mobile network (an echo, an ICMPv6 error it
+    # sends): tc_ha_egress tunnels them to the router's CoA as xdp_ha does
+    # forwarded ones (RFC 3963 section 6.5), hop limit kept.
+    for desc, dst, home, coa, verdict, macs, ifname in (
+            ("in router A's /56", HOST_A, HOA, COA, TC_ACT_OK, (MAC_A0, MAC_NH_A), "xa0"),
+            ("in B's /64 inside A's /48: the longest match, B", "2001:db8:200:5::9", HOA_SMALL,
+             COA_SMALL, TC_ACT_REDIRECT, (MAC_B0, MAC_NH_B), "xa0")):
+        inner = IPv6(src=HA_ADDR, dst=dst, hlim=64, fl=0x2468) / ICMPv6EchoRequest(id=7, seq=1)
+        exp = encap(bytes(inner), HA_ADDR, coa, 0, 0x2468, *macs)
+        fx.append(Fx("tc_ha_egress NEMO: the HA's echo to %s %s: tunnelled to the router's CoA"
+                      % (dst, desc), "tc_ha_egress", frame(inner, src=MAC_A0, dst=MAC_OLD),
+                      verdict, {"ha_prefix_encap": 1, "ha_local_encap": 1}, exp,
+                      ctr={home: (1, len(bytes(inner)), 0, 0)}, ifname=ifname, **N))
+    err = IPv6(src=HA_ADDR, dst=HOST_A, hlim=64, fl=0x1357) / ICMPv6DestUnreach(code=3) / \
+        bytes(udp_packet(HOST_A, "2001:db8:400::1"))[:64]
+    fx.append(Fx("tc_ha_egress NEMO: the HA's ICMPv6 error to a host of router A's network: "
+                  "tunnelled to A's CoA", "tc_ha_egress", frame(err, src=MAC_A0, dst=MAC_OLD),
+                  TC_ACT_OK, {"ha_prefix_encap": 1, "ha_local_encap": 1},
+                  encap(bytes(err), HA_ADDR, COA, 0, 0x1357, MAC_A0, MAC_NH_A),
+                  ctr={HOA: (1, len(bytes(err)), 0, 0)}, **N))
+    for desc, dst, stats in (
+            ("whose router has no binding", "2001:db8:300::1", {"tc_pass": 1}),
+            ("whose router's binding expired", "2001:db8:301::1",
+             {"tc_pass": 1, "expired_binding": 1}),
+            ("in no prefix", "2001:db8:400::1", {"tc_pass": 1})):
+        f = frame(udp_packet(HA_ADDR, dst), src=MAC_A0, dst=MAC_OLD)
+        fx.append(Fx("tc_ha_egress NEMO: to an address %s: TC_ACT_OK untouched" % desc,
+                     "tc_ha_egress", f, TC_ACT_OK, stats, ctr={}, **N))
     return fx
 
 

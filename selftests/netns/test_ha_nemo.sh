@@ -12,7 +12,8 @@
 #   * explicit mode: MR1 claims two prefixes: BA 0 with R, both in the
 #     pinned "prefixes" map (bpftool) and in `binding show`; a CN's packets
 #     to a host of one of them arrive at MR1's care-of address tunnelled
-#     (read back from the wire with Scapy); a re-registration with one
+#     (read back from the wire with Scapy), and so do the HA's own (its
+#     egress program); a re-registration with one
 #     prefix drops the other; a prefix it may not claim gets 142 and
 #     changes nothing;
 #   * implicit mode: MR2 (R, no option) gets its configured prefix, adjacent
@@ -112,7 +113,8 @@ no_answer() { jget "d['answer']" <"$XM_TMP/last.json" | grep -qx None; }
 
 # The pinned "prefixes" map as bpftool dumps it, decoded here from the raw
 # key and value bytes (headers/xmip6.h: __u32 prefixlen, in6_addr; in6_addr
-# home_addr first): "PREFIX/LEN=HOA" words, sorted.
+# home_addr first, then __u32 flags): "PREFIX/LEN=HOA" words, sorted; with
+# "mode", "PREFIX/LEN=HOA=MODE" (XMIP6_PREFIX_F_IMPLICIT = 1: implicit).
 map_prefixes() {
 	bpftool -j map dump pinned "$(xm_pin ha)/prefixes" | "$XM_PYTHON" -c '
 import json, socket, struct, sys
@@ -120,11 +122,40 @@ def raw(v): return bytes(int(x, 16) for x in v)
 out = []
 for e in json.load(sys.stdin):
     k, v = raw(e["key"]), raw(e["value"])
-    out.append("%s/%d=%s" % (socket.inet_ntop(socket.AF_INET6, k[4:20]),
-                             struct.unpack("<I", k[:4])[0],
-                             socket.inet_ntop(socket.AF_INET6, v[:16])))
-print(" ".join(sorted(out)))'
+    w = "%s/%d=%s" % (socket.inet_ntop(socket.AF_INET6, k[4:20]),
+                      struct.unpack("<I", k[:4])[0], socket.inet_ntop(socket.AF_INET6, v[:16]))
+    if sys.argv[1:] == ["mode"]:
+        w += "=implicit" if struct.unpack("<I", v[16:20])[0] & 1 else "=explicit"
+    out.append(w)
+print(" ".join(sorted(out)))' "$@"
 }
+# ctl_prefixes_match: `xmip6ctl -p PIN prefix show`, JSON and text, lists
+# exactly the pinned map's entries as bpftool reads them, with their mode;
+# an empty map is the line "no prefixes" (and []).
+ctl_prefixes_match() {
+	local want json text
+	want=$(map_prefixes mode) || return 1
+	json=$(xm_ctl ha -j prefix show) || return 1
+	text=$(xm_ctl ha prefix show) || return 1
+	printf '%s\n' "$text"
+	"$XM_PYTHON" - "$want" "$json" "$text" <<'EOF'
+import json, sys
+sys.path.insert(0, "selftests/lib")
+from ctl_table import table
+want, js, text = sys.argv[1].split(), json.loads(sys.argv[2]), sys.argv[3]
+got = sorted("%s=%s=%s" % (r["prefix"], r["home_addr"], r["mode"]) for r in js)
+ok = got == sorted(want)
+if not want:
+    ok = ok and text.strip() == "no prefixes"
+else:
+    titles, rows = table(text)
+    ok = ok and titles == ["Prefix", "Router Home Address", "Mode"] and \
+        sorted("=".join(r) for r in rows) == sorted(want)
+print("bpftool %s, json %s: %s" % (want, got, "same" if ok else "DIFFER"))
+sys.exit(0 if ok else 1)
+EOF
+}
+
 prefixes_are() {
 	local got
 	got=$(map_prefixes) || return 1
@@ -141,15 +172,19 @@ unbound() { ! binding_of "$1" "True"; }
 
 dstat() { xm_dctl ha -j stats show | jget "d['dataplane']['$1']"; }
 
-# tunnelled_to DST COA: a CN's echo requests to DST (3, bounded) leave the
-# HA IPv6-in-IPv6 to COA; Scapy reads the capture: outer HA -> COA, next
-# header 41, inner packet to DST.
+# tunnelled_to DST COA [FROM]: echo requests to DST (3, bounded) sent in
+# FROM's namespace (default: the CN, forwarded by the HA; "ha": the HA's
+# own, through tc_ha_egress) leave the HA IPv6-in-IPv6 to COA; Scapy reads
+# the capture: outer HA -> COA, next header 41, inner packet to DST (from
+# the HA's address when FROM is the HA, with the hop limit it was sent
+# with: 64, not one bounced off R1 back into xdp_ha, which would be 62).
 tunnelled_to() {
-	local dst=$1 coa=$2 pcap=$XM_TMP/tun-$1.pcap
+	local dst=$1 coa=$2 from=${3:-cn} pcap=$XM_TMP/tun-$1-${3:-cn}.pcap src=
+	[ "$from" = ha ] && src=$XM_HA_ADDR
 	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and ip6[6] == 41 and src host "$XM_HA_ADDR" ||
 		return 1
-	xm_exec cn ping -6 -c 3 -i 0.3 -W 1 "$dst" >/dev/null 2>&1
-	xm_retry 30 0.1 pcap_has "$pcap" "$coa" "$dst"
+	xm_exec "$from" ping -6 -c 3 -i 0.3 -W 1 -t 64 "$dst" >/dev/null 2>&1
+	xm_retry 30 0.1 pcap_has "$pcap" "$coa" "$dst" $src
 	local rc=$?
 	xm_capture_stop 0
 	return $rc
@@ -159,7 +194,8 @@ pcap_has() {
 import sys, logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import IPv6, rdpcap
-pcap, coa, dst = sys.argv[1:]
+pcap, coa, dst = sys.argv[1:4]
+src = sys.argv[4] if len(sys.argv) > 4 else None
 n = 0
 try:
     pkts = rdpcap(pcap)
@@ -167,7 +203,8 @@ except Exception:
     pkts = []
 for p in pkts:
     if IPv6 in p and p[IPv6].nh == 41 and p[IPv6].dst == coa and \
-            isinstance(p[IPv6].payload, IPv6) and p[IPv6].payload.dst == dst:
+            isinstance(p[IPv6].payload, IPv6) and p[IPv6].payload.dst == dst and \
+            (src is None or (p[IPv6].payload.src == src and p[IPv6].payload.hlim == 64)):
         n += 1
 print("tunnelled to %s for %s: %d" % (coa, dst, n))
 sys.exit(0 if n >= 1 else 1)
@@ -241,6 +278,36 @@ reload_without_a() {
 }
 dereg_gone() { xm_retry 20 0.1 prefixes_are "" && unbound "$MR2"; }
 
+# DHAAD for mobile routers (RFC 3963 section 7), from an independent Scapy
+# requester at the CN (peers/nd_probe.py) to the home prefix's anycast.
+ANYCAST=2001:db8:1::fdff:ffff:ffff:fffe # RFC 2526 on XM_HOME_PREFIX
+DHAAD_ID=7000
+# dhaad_reply R WANT_R: a Request with R (1) or without (0) draws a Reply
+# naming the HA, its R flag WANT_R.
+dhaad_reply() {
+	local out
+	DHAAD_ID=$((DHAAD_ID + 1))
+	out=$(xm_exec cn "$XM_PYTHON" selftests/peers/nd_probe.py dhaad "$XM_CN_IF" "$XM_CN_ADDR" \
+		"$ANYCAST" "$DHAAD_ID" 3 "$1") || return 1
+	echo "DHAAD Reply id $DHAAD_ID: $out"
+	[[ " $out " == *" $XM_HA_ADDR "* && " $out " == *" R=$2 "* ]]
+}
+# dhaad_silent: a Request with R (3 tries, a second apart) draws no Reply.
+dhaad_silent() {
+	DHAAD_ID=$((DHAAD_ID + 1))
+	! xm_exec cn "$XM_PYTHON" selftests/peers/nd_probe.py dhaad "$XM_CN_IF" "$XM_CN_ADDR" \
+		"$ANYCAST" "$DHAAD_ID" 3 1
+}
+# reload_no_routers: SIGHUP with no mobile-nodes entry a router (and so no
+# prefixes): the HA no longer supports mobile routers.
+reload_no_routers() {
+	local n
+	sed -i -e 's/ mobile-router = true;//' -e 's/prefixes = \[[^]]*\];//' "$XM_TMP/ha.conf" &&
+		! grep -q "mobile-router" "$XM_TMP/ha.conf" || return 1
+	n=$(grep -c -- "$RELOADED" "$XM_TMP/ha.log")
+	kill -HUP "$HA_PID" && xm_retry 50 0.1 xm_lines_above "$n" "$XM_TMP/ha.log" "$RELOADED"
+}
+
 add_routes() {
 	# The mobile networks are reached through the home agent.
 	ip -n "$(xm_ns r1)" -6 route add 2001:db8:100::/40 via "$XM_HA_ADDR" &&
@@ -283,6 +350,8 @@ main() {
 		"sorted(b.get('prefixes', [])) == ['$MNP_A', '$MNP_A2'] and 'R' in b['flags']"
 	t "... a CN's packets to a host of $MNP_A arrive tunnelled at MR1's CoA (Scapy)" \
 		tunnelled_to "$HOST_A" "$XM_CN_ADDR"
+	t "... the HA's own echo to a host of $MNP_A arrives tunnelled at MR1's CoA (tc_ha_egress)" \
+		tunnelled_to "$HOST_A" "$XM_CN_ADDR" ha
 	t "MR1 re-registers with one prefix: BA 0 with R" \
 		bu "$MR1" 256 "$XM_CN_ADDR" --flags AHR --mnp "$MNP_A"
 	t "... status 0" ba_r 0
@@ -301,6 +370,8 @@ main() {
 	t "... packets to a host of $MNP_B arrive at MR2's CoA" tunnelled_to "$HOST_B" "$COA_B"
 	t "... packets to a host of the adjacent $MNP_A still at MR1's" \
 		tunnelled_to "$HOST_A" "$XM_CN_ADDR"
+	t "prefix show (text, JSON) lists them as bpftool reads the map: explicit, implicit" \
+		ctl_prefixes_match
 	t "a router without configured prefixes, implicit: BA 143" \
 		bu "$MR3" 259 "$XM_CN_ADDR" --flags AHR
 	t "... status 143, no binding" refused_143
@@ -345,6 +416,13 @@ main() {
 	t "... status 0" ba 0
 	t "... its prefix gone from the map, no binding" \
 		dereg_gone
+	t "prefix show: \"no prefixes\", [] in JSON" ctl_prefixes_match
+
+	t "DHAAD Request with R: a Reply with R names the HA (routers configured)" dhaad_reply 1 1
+	t "DHAAD Request without R: a Reply without R names the HA" dhaad_reply 0 0
+	t "SIGHUP: no mobile-nodes entry is a router any more" reload_no_routers
+	t "... a DHAAD Request with R is not answered" dhaad_silent
+	t "... one without R still is" dhaad_reply 0 0
 	finish
 }
 

@@ -18,7 +18,9 @@
 # sha256 is checked, the interruption of each move reported. At home the HA
 # tunnels nothing to the prefix. Implicit mode: the MR restarted with no
 # prefix in its BUs registers at R2, the HA takes the prefix from its own
-# configuration, H1 and the CN talk through the tunnel; home again. TAP.
+# configuration, H1 and the CN talk through the tunnel; home again. DHAAD:
+# the MR restarted without home-agent finds the HA at R2 with a Request
+# carrying R, answered with R (RFC 3963 section 7), and registers. TAP.
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -146,6 +148,25 @@ implicit_restart() {
 	xm_start_daemon mn MR_PID && xm_retry 100 0.1 state_is home
 }
 
+# dhaad_restart: the MR restarted at home without `home-agent`: it finds
+# its home agent by DHAAD (RFC 3963 section 7) when it next leaves.
+dhaad_restart() {
+	kill -TERM "$MR_PID" 2>/dev/null && xm_reap "$MR_PID" 10
+	sed -i '/^  home-agent = /d' "$XM_TMP/mn.conf" && ! grep -q "home-agent" "$XM_TMP/mn.conf" ||
+		return 1
+	: >"$XM_TMP/mn.log"
+	xm_start_daemon mn MR_PID && xm_retry 100 0.1 state_is home
+}
+
+# dhaad_found: the MR asked with R and took the HA from a Reply with R (its
+# log and the HA's), then registered there.
+dhaad_found() {
+	grep "DHAAD" "$XM_TMP/mn.log" "$XM_TMP/ha.log"
+	grep -q "DHAAD: home agent $XM_HA_ADDR " "$XM_TMP/mn.log" &&
+		grep -q "DHAAD Reply id .* home agent(s), R$" "$XM_TMP/ha.log" &&
+		! grep -q "without R: not for a mobile router" "$XM_TMP/mn.log"
+}
+
 implicit_no_mnp_sent() {
 	# The MR's own words: implicit mode; and the HA: no prefix came in the BU,
 	# its configured one registered (flag 1).
@@ -184,6 +205,10 @@ main() {
 	t "implicit: no prefix in the BU, the HA registered its configured one" implicit_no_mnp_sent
 	t "implicit: both ways through the tunnel" through_tunnel
 	t "implicit: home again, deregistered" move r1
+	t_fatal "DHAAD: the MR restarted at home without home-agent" dhaad_restart
+	t "DHAAD: at R2 it finds the HA and registers" move r2
+	t "... by a Request with R answered with R (MR and HA logs)" dhaad_found
+	t "DHAAD: home again, deregistered" move r1
 	finish
 }
 

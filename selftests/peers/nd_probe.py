@@ -18,10 +18,12 @@ nd_probe.py - a node on a link asking for a neighbour, built from RFC 4861.
       address MAC (where the proxy's NA points); exit 1 when, within 2 s,
       that node sends a Redirect or forwards the packet back onto the link
       (RFC 6275 10.4.2); prints what came back.
-  nd_probe.py dhaad IFACE SRC ANYCAST ID [TRIES]
+  nd_probe.py dhaad IFACE SRC ANYCAST ID [TRIES [R]]
       a DHAAD Request (RFC 6275 6.5) from SRC to the home-agents ANYCAST
-      address, once a second up to TRIES times; exit 0 and print the home
-      agents of the Reply with identifier ID, else exit 1.
+      address, once a second up to TRIES times, with the Mobile Router
+      flag when R is 1 (RFC 3963 7.1; Scapy's default sets it, so it is
+      always given here); exit 0 and print the home agents of the Reply
+      with identifier ID, then "R=" and the Reply's flag, else exit 1.
 """
 import sys
 import time
@@ -67,16 +69,16 @@ def link_local(iface, src, target, dst_mac):
     return 1 if bad else 0
 
 
-def dhaad(iface, src, anycast, ident, tries):
+def dhaad(iface, src, anycast, ident, tries, r=0):
     def is_answer(p):
         return ICMPv6HAADReply in p and p[ICMPv6HAADReply].id == ident
 
     reply = first_answer(iface, is_answer,
                          lambda: send(IPv6(src=src, dst=anycast) /
-                                      ICMPv6HAADRequest(id=ident), verbose=0), tries)
+                                      ICMPv6HAADRequest(id=ident, R=r), verbose=0), tries)
     if reply is None:
         return 1
-    print(" ".join(reply[ICMPv6HAADReply].addresses))
+    print(" ".join(reply[ICMPv6HAADReply].addresses), "R=%d" % reply[ICMPv6HAADReply].R)
     return 0
 
 
@@ -114,5 +116,6 @@ if __name__ == "__main__":
         sys.exit(link_local(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]))
     if sys.argv[1] == "dhaad":
         sys.exit(dhaad(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]),
-                       int(sys.argv[6]) if len(sys.argv) > 6 else 3))
+                       int(sys.argv[6]) if len(sys.argv) > 6 else 3,
+                       int(sys.argv[7]) if len(sys.argv) > 7 else 0))
     sys.exit(__doc__)

@@ -60,22 +60,33 @@ static void test_messages(void)
 	__u16 id;
 	int n, len;
 
-	len = disc_build_dhaad_request(buf, sizeof(buf), 0x1234);
+	len = disc_build_dhaad_request(buf, sizeof(buf), 0x1234, false);
 	check(len == 8 && !memcmp(buf, req, 8), "DHAAD Request: type 144, Identifier, Reserved");
+	check(!disc_dhaad_router(buf, len), "DHAAD Request of a mobile node: no R");
+	len = disc_build_dhaad_request(buf, sizeof(buf), 0x1234, true);
+	check(len == 8 && buf[6] == 0x80 && buf[7] == 0 && disc_dhaad_router(buf, len) &&
+		      !disc_dhaad_router(buf, 7),
+	      "DHAAD Request of a mobile router: R, the Reserved field's first bit (RFC 3963 7.1)");
 	len = disc_build_mps(buf, sizeof(buf), 0x1234);
 	check(len == 8 && buf[0] == 146 && buf[4] == 0x12 && buf[5] == 0x34, "MPS: type 146");
 	addrs[0] = a6("2001:db8:1::a");
 	addrs[1] = a6("2001:db8:1::b");
-	len = disc_build_dhaad_reply(buf, sizeof(buf), 7, addrs, 2);
+	len = disc_build_dhaad_reply(buf, sizeof(buf), 7, addrs, 2, false);
 	check(len == 40 && buf[0] == 145 && buf[5] == 7 && !memcmp(buf + 8, &addrs[0], 16) &&
 		      !memcmp(buf + 24, &addrs[1], 16),
 	      "DHAAD Reply: type 145, addresses after 8 octets");
 	check(!disc_parse_dhaad_reply(buf, len, &id, back, 4, &n) && id == 7 && n == 2 &&
 		      addr_eq(&back[1], "2001:db8:1::b"),
 	      "DHAAD Reply parsed back");
+	check(!disc_dhaad_router(buf, len), "DHAAD Reply without R");
+	len = disc_build_dhaad_reply(buf, sizeof(buf), 7, addrs, 2, true);
+	check(len == 40 && buf[6] == 0x80 && buf[7] == 0 && disc_dhaad_router(buf, len) &&
+		      !disc_parse_dhaad_reply(buf, len, &id, back, 4, &n) && n == 2,
+	      "DHAAD Reply with R (RFC 3963 7.2), parsed back");
 	check(disc_parse_dhaad_reply(buf, len - 1, &id, back, 4, &n) == -EBADMSG,
 	      "DHAAD Reply of a length not 8 + 16n refused");
-	check(disc_build_dhaad_reply(buf, sizeof(buf), 7, addrs, DISC_REPLY_MAX_ADDRS + 1) < 0 &&
+	check(disc_build_dhaad_reply(buf, sizeof(buf), 7, addrs, DISC_REPLY_MAX_ADDRS + 1, false) <
+			      0 &&
 		      40 + 8 + 16 * DISC_REPLY_MAX_ADDRS <= 1280,
 	      "DHAAD Reply holds at most %d addresses (1280 octets)", DISC_REPLY_MAX_ADDRS);
 	len = disc_build_mpa(buf, sizeof(buf), 9, &pi);
@@ -147,11 +158,22 @@ static void test_list(void)
 		      ra.ha_lifetime == 30,
 	      "HA Information: signed preference -7, lifetime 30");
 	disc_ha_list_update(&l, &ll2, &ra, &home, 0);
-	n = disc_ha_list_sorted(&l, &self, 5, out, 8);
+	n = disc_ha_list_sorted(&l, &self, 5, false, out, 8);
 	check(n == 3 && addr_eq(&out[0], "2001:db8:1::a") && addr_eq(&out[1], "2001:db8:1::1") &&
 		      addr_eq(&out[2], "2001:db8:1::2"),
 	      "sorted by decreasing preference: self 5, 0, -7");
-	check(disc_ha_list_sorted(&l, &self, 5, out, 2) == 2, "at most the caller's maximum");
+	check(disc_ha_list_sorted(&l, &self, 5, false, out, 2) == 2,
+	      "at most the caller's maximum");
+	check(!ra.mr_support && disc_ha_list_sorted(&l, &self, 5, true, out, 8) == 1 &&
+		      addr_eq(&out[0], "2001:db8:1::a"),
+	      "for a mobile router: only self, no entry advertised R");
+	p[(len - 32 - 8) + 2] = 0x80; /* the HA Information option's R (RFC 3963 7.3) */
+	check(!disc_parse_ra(p, len, &home, &ra) && ra.mr_support && ra.preference == -7,
+	      "HA Information option with R: supports mobile routers");
+	disc_ha_list_update(&l, &ll2, &ra, &home, 0);
+	n = disc_ha_list_sorted(&l, &self, 5, true, out, 8);
+	check(n == 2 && addr_eq(&out[0], "2001:db8:1::a") && addr_eq(&out[1], "2001:db8:1::2"),
+	      "for a mobile router: self and the entry that advertised R");
 	disc_ha_list_expire(&l, 31 * NS);
 	check(l.n == 1 && addr_eq(&l.e[0].addr, "2001:db8:1::1"), "expired entry removed");
 	len = make_ra(p, true, 1800, true, 3, 0, "2001:db8:1::1");

@@ -12,6 +12,7 @@
  *	status.c       status
  *	daemon_state.c bul and home-agents: what only xmip6d knows
  *	ro.c           ro and peers: the mobile node's route optimisation maps
+ *	prefix.c       prefix show: the home agent's mobile network prefixes
  *
  * Errors: one "xmip6ctl: ..." line on stderr (plus a usage line for bad
  * input) and exit status 1. Everything done through dataplane.h logs its
@@ -69,7 +70,7 @@ struct cli_object {
 
 extern const struct cli_object cli_attach, cli_detach, cli_unload;
 extern const struct cli_object cli_binding, cli_stats, cli_status;
-extern const struct cli_object cli_bul, cli_home_agents, cli_ro, cli_peers;
+extern const struct cli_object cli_bul, cli_home_agents, cli_ro, cli_peers, cli_prefix;
 
 /* ---- args.c --------------------------------------------------------------------------------- */
 
@@ -171,6 +172,15 @@ int rows_output(const struct ctl *ctl, struct json_object *rows, const struct co
  * wrong with it.
  */
 int result_output(const struct ctl *ctl, struct json_object *result, const char *key,
+		  const struct column *cols, const char *empty);
+
+struct xmip6_dp;
+/*
+ * "OBJECT show" of a pinned map (no more words after it): @fill (dp/view.h)
+ * walks it into rows, printed as rows_output() does. The exit status.
+ */
+int map_rows_show(struct ctl *ctl, struct args *a, const char *usage,
+		  int (*fill)(const struct xmip6_dp *dp, struct json_object **rows),
 		  const struct column *cols, const char *empty);
 
 #endif /* XMIP6_CLI_H */

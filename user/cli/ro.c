@@ -37,34 +37,15 @@ static const struct column peer_cols[] = {
 	{},
 };
 
-/* A map's entries as rows: @fill (dp/view.h) walks it into an array. */
-static int maps_show(struct ctl *ctl, struct args *a, const char *usage,
-		     int (*fill)(const struct xmip6_dp *dp, struct json_object **rows),
-		     const struct column *cols, const char *empty)
-{
-	struct json_object *rows;
-	struct xmip6_dp dp;
-	int err;
-
-	a->usage = usage;
-	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
-		return 1;
-	err = fill(&dp, &rows);
-	dp_close(&dp);
-	if (err)
-		return exit_status(err);
-	return exit_status(rows_output(ctl, rows, cols, empty));
-}
-
 static int cmd_ro_show(struct ctl *ctl, struct args *a)
 {
-	return maps_show(ctl, a, USAGE_RO_SHOW, dp_ro_json, ro_cols,
-			 "no route-optimised correspondents");
+	return map_rows_show(ctl, a, USAGE_RO_SHOW, dp_ro_json, ro_cols,
+			     "no route-optimised correspondents");
 }
 
 static int cmd_peers_show(struct ctl *ctl, struct args *a)
 {
-	return maps_show(ctl, a, USAGE_PEERS_SHOW, dp_peers_json, peer_cols, "no peers");
+	return map_rows_show(ctl, a, USAGE_PEERS_SHOW, dp_peers_json, peer_cols, "no peers");
 }
 
 /* "home HOA peer CN_ADDR" and, for add, "coa COA [lifetime S]", in any order. */

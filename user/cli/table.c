@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "dp/dataplane.h"
 
 #define TABLE_COLS_MAX 16
 
@@ -185,4 +186,23 @@ int result_output(const struct ctl *ctl, struct json_object *result, const char 
 	ret = table_print(rows, cols, empty);
 	json_object_put(result);
 	return ret;
+}
+
+/* A map's entries as rows: @fill (dp/view.h) walks it into an array. */
+int map_rows_show(struct ctl *ctl, struct args *a, const char *usage,
+		  int (*fill)(const struct xmip6_dp *dp, struct json_object **rows),
+		  const struct column *cols, const char *empty)
+{
+	struct json_object *rows;
+	struct xmip6_dp dp;
+	int err;
+
+	a->usage = usage;
+	if (no_more_args(a) || dp_open(ctl->pin_dir, &dp))
+		return 1;
+	err = fill(&dp, &rows);
+	dp_close(&dp);
+	if (err)
+		return exit_status(err);
+	return exit_status(rows_output(ctl, rows, cols, empty));
 }

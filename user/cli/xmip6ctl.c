@@ -32,8 +32,8 @@
 
 /* In the order --help lists them. */
 static const struct cli_object *const objects[] = {
-	&cli_attach, &cli_detach,      &cli_unload, &cli_binding, &cli_stats, &cli_status,
-	&cli_bul,    &cli_home_agents, &cli_ro,	    &cli_peers,	  NULL,
+	&cli_attach, &cli_detach,      &cli_unload, &cli_binding, &cli_stats,  &cli_status,
+	&cli_bul,    &cli_home_agents, &cli_ro,	    &cli_peers,	  &cli_prefix, NULL,
 };
 
 static void usage(FILE *f)
@@ -59,8 +59,9 @@ static void usage(FILE *f)
 		"\n"
 		"binding and stats ask xmip6d when -s is given, or when neither -s nor -p is\n"
 		"and the default socket answers; otherwise they use the pinned maps. bul and\n"
-		"home-agents always ask xmip6d; attach, detach, unload, status, ro and peers\n"
-		"never do (ro and peers are the mobile node's route optimisation maps).\n"
+		"home-agents always ask xmip6d; attach, detach, unload, status, ro, peers and\n"
+		"prefix never do (ro and peers are the mobile node's route optimisation maps,\n"
+		"prefix the home agent's mobile network prefixes).\n"
 		"\n"
 		"Lifetime: 1..%u seconds; without it a binding is static (never expires).\n",
 		XMIP6_PIN_DIR_DEFAULT, CONFIG_CTL_SOCKET_DEFAULT, LIFETIME_MAX_S);

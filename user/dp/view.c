@@ -349,6 +349,46 @@ int dp_peers_json(const struct xmip6_dp *dp, struct json_object **rows)
 	return rows_done(dp_peer_foreach(dp, peer_row, &c), &c, rows);
 }
 
+/* The HA's "prefixes" (NEMO, headers/xmip6.h): a row a prefix. */
+static int prefix_row(const struct xmip6_prefix_key *key, const struct xmip6_prefix *val, void *ctx)
+{
+	const struct rows_ctx *c = ctx;
+	struct json_object *o = json_object_new_object();
+	struct addr6_buf p;
+	char text[INET6_ADDRSTRLEN + 5];
+
+	snprintf(text, sizeof(text), "%s/%u", addr6_str(&key->prefix, &p), key->prefixlen);
+	json_object_object_add(o, "prefix", json_object_new_string(text));
+	json_object_object_add(o, "home_addr", addr6_json(&val->home_addr));
+	/* RFC 3963 section 6.2: from the router's BU (explicit) or from the
+	 * HA's configuration (implicit). */
+	json_object_object_add(o, "mode",
+			       json_object_new_string(val->flags & XMIP6_PREFIX_F_IMPLICIT
+							      ? "implicit"
+							      : "explicit"));
+	json_object_array_add(c->rows, o);
+	return 0;
+}
+
+static int prefix_row_cmp(const void *x, const void *y)
+{
+	struct json_object *a, *b;
+
+	json_object_object_get_ex(*(struct json_object *const *)x, "prefix", &a);
+	json_object_object_get_ex(*(struct json_object *const *)y, "prefix", &b);
+	return strcmp(json_object_get_string(a), json_object_get_string(b));
+}
+
+int dp_prefixes_json(const struct xmip6_dp *dp, struct json_object **rows)
+{
+	struct rows_ctx c = {.rows = json_object_new_array(), .now = mono_now_ns()};
+	int err = rows_done(dp_prefix_foreach(dp, prefix_row, &c), &c, rows);
+
+	if (!err)
+		json_object_array_sort(*rows, prefix_row_cmp);
+	return err;
+}
+
 /* ---- counters --------------------------------------------------------------------------------- */
 
 struct json_object *dp_stats_json(const struct xmip6_stats *stats)

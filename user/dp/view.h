@@ -27,6 +27,7 @@ int dp_bindings_json(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 /* The mobile node's "ro" and "peers" maps as JSON arrays, in map order. */
 int dp_ro_json(const struct xmip6_dp *dp, struct json_object **rows);
 int dp_peers_json(const struct xmip6_dp *dp, struct json_object **rows);
+int dp_prefixes_json(const struct xmip6_dp *dp, struct json_object **rows);
 
 /* The counters as one flat object, name: value, in struct xmip6_stats order. */
 struct json_object *dp_stats_json(const struct xmip6_stats *stats);

@@ -101,6 +101,7 @@ int disc_ha_list_update(struct disc_ha_list *l, const struct in6_addr *lladdr,
 	if (addr)
 		e->addr = *addr;
 	e->preference = ra->preference;
+	e->router = ra->mr_support;
 	e->lifetime_s = ra->ha_lifetime;
 	e->expires_ns = now_ns + (unsigned long long)ra->ha_lifetime * NSEC_PER_SEC;
 	return 1;
@@ -131,7 +132,7 @@ static int ranked_cmp(const void *a, const void *b)
 }
 
 int disc_ha_list_sorted(const struct disc_ha_list *l, const struct in6_addr *self, int self_pref,
-			struct in6_addr *out, int max)
+			bool routers, struct in6_addr *out, int max)
 {
 	struct ranked r[DISC_MAX_HOME_AGENTS + 1];
 	int i, n = 0;
@@ -144,7 +145,7 @@ int disc_ha_list_sorted(const struct disc_ha_list *l, const struct in6_addr *sel
 	for (i = 0; i < l->n; i++) {
 		const struct disc_ha_entry *e = &l->e[i];
 
-		if (IN6_IS_ADDR_UNSPECIFIED(&e->addr) ||
+		if (IN6_IS_ADDR_UNSPECIFIED(&e->addr) || (routers && !e->router) ||
 		    (self && IN6_ARE_ADDR_EQUAL(&e->addr, self)))
 			continue;
 		r[n].addr = e->addr;
@@ -174,6 +175,7 @@ struct disc_ha {
 	unsigned long long next_scan_ns;
 	struct token_bucket replies;  /* DHAAD Replies and MPAs, REPLY_RATE */
 	struct update_rate reply_dst; /* the same, per destination */
+	bool routers;		      /* supports mobile routers: disc_ha_reload() */
 	__u8 pkt[DISC_PKT_BUF_LEN];
 };
 
@@ -196,6 +198,7 @@ static void answer_dhaad(struct disc_ha *h, const struct disc_icmp_rx *rx)
 	__u8 reply[DISC_ICMP_HDR_LEN + sizeof(addrs)];
 	__u16 id = (rx->data[4] << 8) | rx->data[5];
 	struct addr6_buf a;
+	bool r;
 	int n, len, err;
 
 	/* Section 10.5: only requests to the home-agents anycast address, from
@@ -204,13 +207,24 @@ static void answer_dhaad(struct disc_ha *h, const struct disc_icmp_rx *rx)
 	    !IN6_ARE_ADDR_EQUAL(&rx->dst, &h->anycast) || addr6_unusable_reason(&rx->src) ||
 	    IN6_IS_ADDR_LINKLOCAL(&rx->src))
 		return;
+	/* RFC 3963 section 7.1: a mobile router asks for home agents that
+	 * support mobile routers; one that does not stays silent, so the
+	 * router does not register where it would get BA 140. */
+	r = disc_dhaad_router(rx->data, rx->len);
+	if (r && !h->routers) {
+		pr_packet(LOG_INFO,
+			  "DHAAD Request id %u from %s with R not answered: no mobile router "
+			  "configured",
+			  id, addr6_str(&rx->src, &a));
+		return;
+	}
 	if (!reply_allowed(h, &rx->src)) {
 		pr_packet(LOG_INFO, "DHAAD Request id %u from %s not answered: reply rate", id,
 			  addr6_str(&rx->src, &a));
 		return;
 	}
-	n = disc_ha_list_sorted(&h->list, &cfg->address, cfg->preference, addrs, REPLY_ADDRS);
-	len = disc_build_dhaad_reply(reply, sizeof(reply), id, addrs, n);
+	n = disc_ha_list_sorted(&h->list, &cfg->address, cfg->preference, r, addrs, REPLY_ADDRS);
+	len = disc_build_dhaad_reply(reply, sizeof(reply), id, addrs, n, r);
 	if (len < 0)
 		return;
 	err = disc_icmp_send(h->socks.icmp_fd, reply, len, &cfg->address, &rx->src);
@@ -218,8 +232,8 @@ static void answer_dhaad(struct disc_ha *h, const struct disc_icmp_rx *rx)
 		pr_packet(LOG_WARNING, "DHAAD Reply to %s: %s", addr6_str(&rx->src, &a),
 			  strerror(-err));
 	else
-		pr_packet(LOG_INFO, "DHAAD Reply id %u to %s: %d home agent(s)", id,
-			  addr6_str(&rx->src, &a), n);
+		pr_packet(LOG_INFO, "DHAAD Reply id %u to %s: %d home agent(s)%s", id,
+			  addr6_str(&rx->src, &a), n, r ? ", R" : "");
 }
 
 /*
@@ -420,6 +434,25 @@ static void ha_free(struct disc_ha *h)
 	free(h);
 }
 
+/*
+ * Whether this home agent supports mobile routers (RFC 3963 section 7): it
+ * does when a mobile-nodes entry may register as one (mobile-router =
+ * true); unlisted nodes, accepted or not, never may (roles/ha_nemo.c). Asked
+ * at start and after SIGHUP, not per request: the list may be long.
+ */
+void disc_ha_reload(struct disc_ha *h)
+{
+	const struct config_ha *cfg;
+	int i;
+
+	if (!h)
+		return;
+	cfg = &h->d->cfg.ha;
+	for (i = 0; i < cfg->n_mobile_nodes && !cfg->mobile_nodes[i].mobile_router; i++)
+		;
+	h->routers = i < cfg->n_mobile_nodes;
+}
+
 int disc_ha_start(struct daemon *d, struct disc_ha **out)
 {
 	static const int types[] = {ND_ROUTER_ADVERT, DISC_ICMP_DHAAD_REQUEST, DISC_ICMP_MPS, -1};
@@ -432,6 +465,7 @@ int disc_ha_start(struct daemon *d, struct disc_ha **out)
 	if (!h)
 		return -ENOMEM;
 	h->d = d;
+	disc_ha_reload(h);
 	update_rate_init(&h->reply_dst, 0);
 	disc_home_agents_anycast(&cfg->home_prefix, &h->anycast);
 	err = disc_socks_open(&h->socks, types, IPPROTO_DSTOPTS, "Mobile Prefix Solicitation");
@@ -458,8 +492,8 @@ int disc_ha_start(struct daemon *d, struct disc_ha **out)
 		ha_free(h);
 		return err;
 	}
-	pr_info("answering DHAAD at %s, preference %d", addr6_str(&h->anycast, &a),
-		cfg->preference);
+	pr_info("answering DHAAD at %s, preference %d%s", addr6_str(&h->anycast, &a),
+		cfg->preference, h->routers ? ", mobile routers too" : "");
 	*out = h;
 	return 0;
 }

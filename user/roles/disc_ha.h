@@ -37,6 +37,7 @@ struct disc_ha_entry {
 	struct in6_addr lladdr; /* the RA's source: what identifies the entry */
 	struct in6_addr addr;	/* global address (PIO with R), :: when none was given */
 	int preference;
+	bool router; /* its Home Agent Information option had R (RFC 3963 7.3) */
 	__u32 lifetime_s;
 	unsigned long long expires_ns;
 };
@@ -59,15 +60,19 @@ void disc_ha_list_expire(struct disc_ha_list *l, unsigned long long now_ns);
 /*
  * The addresses a DHAAD Reply lists: @self (our address, @self_pref) and
  * every entry with a global address, by decreasing preference (equal ones
- * in random order, section 10.5.1), at most @max. Returns how many.
+ * in random order, section 10.5.1), at most @max; with @routers only those
+ * that advertise mobile router support (RFC 3963 section 7.2). Returns how
+ * many.
  */
 int disc_ha_list_sorted(const struct disc_ha_list *l, const struct in6_addr *self, int self_pref,
-			struct in6_addr *out, int max);
+			bool routers, struct in6_addr *out, int max);
 
 /* ---- the home agent's side ----------------------------------------------------------- */
 
 /* Open the sockets, join the anycast address, hook into the loop. 0 or -errno, logged. */
 int disc_ha_start(struct daemon *d, struct disc_ha **h);
+/* After SIGHUP: whether DHAAD Requests with R are answered (mobile routers configured). */
+void disc_ha_reload(struct disc_ha *h);
 void disc_ha_stop(struct disc_ha *h);
 /*
  * The home link came back (up again, or re-created as @ifindex): join the

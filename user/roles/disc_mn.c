@@ -60,7 +60,9 @@ static void send_request(struct disc_mn *m, unsigned long long now)
 
 	/* A new Identifier per transmission: a late reply to any of them is good. */
 	m->ids[m->sent++] = id;
-	disc_build_dhaad_request(req, sizeof(req), id);
+	/* RFC 3963 section 7.1: a mobile router asks for a home agent that
+	 * supports mobile routers. */
+	disc_build_dhaad_request(req, sizeof(req), id, m->d->cfg.has_mr);
 	err = disc_icmp_send(m->socks.icmp_fd, req, sizeof(req), &m->coa, &m->anycast);
 	if (err)
 		pr_warn("DHAAD Request to %s: %s", addr6_str(&m->anycast, &a), strerror(-err));
@@ -104,6 +106,14 @@ static void take_reply(struct disc_mn *m, const struct disc_icmp_rx *rx)
 	if (i == m->sent) {
 		pr_packet(LOG_INFO, "DHAAD Reply id %u from %s matches no request", id,
 			  addr6_str(&rx->src, &a));
+		return;
+	}
+	/* RFC 3963 section 7.2: only a Reply with R lists home agents that
+	 * support mobile routers; one without (a home agent that ignores the
+	 * flag) would send the router where it gets BA 140. */
+	if (m->d->cfg.has_mr && !disc_dhaad_router(rx->data, rx->len)) {
+		pr_packet(LOG_INFO, "DHAAD Reply id %u from %s without R: not for a mobile router",
+			  id, addr6_str(&rx->src, &a));
 		return;
 	}
 	/* The first usable address is the most preferred home agent (11.4.1). */

@@ -714,6 +714,7 @@ static void reload_after(struct daemon *d, void *arg)
 	ha_revoke_apply(ha->revoke, &ha->cache, &d->cfg.ha);
 	ha->revoke = NULL;
 	ha_nemo_reload(d);
+	disc_ha_reload(ha->disc);
 	if (admit_sync(d))
 		pr_err("signalling admission not updated: the data plane keeps the old list");
 }

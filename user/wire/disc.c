@@ -52,10 +52,20 @@ static int build_hdr(void *buf, size_t size, size_t len, __u8 type, __u16 id)
 	return 0;
 }
 
-int disc_build_dhaad_request(void *buf, size_t size, __u16 id)
+int disc_build_dhaad_request(void *buf, size_t size, __u16 id, bool router)
 {
-	return build_hdr(buf, size, DISC_ICMP_HDR_LEN, DISC_ICMP_DHAAD_REQUEST, id)
-		       ?: DISC_ICMP_HDR_LEN;
+	int err = build_hdr(buf, size, DISC_ICMP_HDR_LEN, DISC_ICMP_DHAAD_REQUEST, id);
+
+	if (err)
+		return err;
+	if (router)
+		((__u8 *)buf)[6] = DISC_DHAAD_F_ROUTER;
+	return DISC_ICMP_HDR_LEN;
+}
+
+bool disc_dhaad_router(const void *icmp, size_t len)
+{
+	return len >= DISC_ICMP_HDR_LEN && (((const __u8 *)icmp)[6] & DISC_DHAAD_F_ROUTER);
 }
 
 int disc_build_mps(void *buf, size_t size, __u16 id)
@@ -63,7 +73,8 @@ int disc_build_mps(void *buf, size_t size, __u16 id)
 	return build_hdr(buf, size, DISC_ICMP_HDR_LEN, DISC_ICMP_MPS, id) ?: DISC_ICMP_HDR_LEN;
 }
 
-int disc_build_dhaad_reply(void *buf, size_t size, __u16 id, const struct in6_addr *addrs, int n)
+int disc_build_dhaad_reply(void *buf, size_t size, __u16 id, const struct in6_addr *addrs, int n,
+			   bool router)
 {
 	size_t len;
 	int err;
@@ -75,6 +86,8 @@ int disc_build_dhaad_reply(void *buf, size_t size, __u16 id, const struct in6_ad
 	if (err)
 		return err;
 	memcpy((__u8 *)buf + DISC_ICMP_HDR_LEN, addrs, (size_t)n * 16);
+	if (router)
+		((__u8 *)buf)[6] = DISC_DHAAD_F_ROUTER;
 	return len;
 }
 
@@ -358,6 +371,7 @@ int disc_parse_ra(const void *icmp, size_t len, const struct config_prefix *home
 			ra->has_ha_info = true;
 			ra->preference = (__s16)((p[pos + 4] << 8) | p[pos + 5]);
 			ra->ha_lifetime = (p[pos + 6] << 8) | p[pos + 7];
+			ra->mr_support = p[pos + 2] & DISC_HAI_F_ROUTER;
 		} else if (p[pos] == ND_OPT_PIO && olen == PIO_LEN) {
 			ra_pio(p + pos, home, ra);
 		}

@@ -23,6 +23,12 @@
 #define DISC_ND_OPT_HA_INFO	8    /* Home Agent Information option, section 7.4 */
 #define DISC_RA_F_HOME_AGENT	0x20 /* RA flags octet, section 7.1 */
 #define DISC_PIO_F_ROUTER_ADDR	0x20 /* Prefix Information R flag, section 7.2 */
+/* NEMO (RFC 3963 sections 7.1-7.3): the Mobile Router Support flag R, the
+ * first bit of the Reserved field, octet 6 of a DHAAD Request or Reply
+ * (asked for; the home agents listed support mobile routers) and octet 2
+ * of the Home Agent Information option (this home agent supports them). */
+#define DISC_DHAAD_F_ROUTER 0x80
+#define DISC_HAI_F_ROUTER   0x80
 
 #define DISC_ICMP_HDR_LEN 8
 /* A reply must fit the IPv6 minimum MTU (section 10.5): 77 addresses. */
@@ -33,8 +39,12 @@ void disc_home_agents_anycast(const struct config_prefix *prefix, struct in6_add
 
 /* ---- messages (ICMPv6 header included; checksum 0: the sender fills it) ---------- */
 
-int disc_build_dhaad_request(void *buf, size_t size, __u16 id);
-int disc_build_dhaad_reply(void *buf, size_t size, __u16 id, const struct in6_addr *addrs, int n);
+/* @router: the R flag (RFC 3963 sections 7.1, 7.2). */
+int disc_build_dhaad_request(void *buf, size_t size, __u16 id, bool router);
+int disc_build_dhaad_reply(void *buf, size_t size, __u16 id, const struct in6_addr *addrs, int n,
+			   bool router);
+/* The R flag of a DHAAD Request or Reply (from its type octet); false when too short. */
+bool disc_dhaad_router(const void *icmp, size_t len);
 /* 0 and *@id, @addrs (at most @max, *@n of them); -EBADMSG when malformed. */
 int disc_parse_dhaad_reply(const void *icmp, size_t len, __u16 *id, struct in6_addr *addrs, int max,
 			   int *n);
@@ -129,6 +139,7 @@ struct disc_ra {
 	bool has_ha_info;
 	__s16 preference;  /* Home Agent Information option, else 0 */
 	__u16 ha_lifetime; /* the option's, else the router lifetime (section 7.4) */
+	bool mr_support;   /* the option's R flag: supports mobile routers (RFC 3963 7.3) */
 	struct in6_addr addrs[DISC_RA_MAX_ADDRS]; /* PIO with R: router addresses */
 	int n_addrs;
 	bool has_pio; /* a PIO for the prefix given to disc_parse_ra() */
