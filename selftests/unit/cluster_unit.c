@@ -5,7 +5,9 @@
  * writes it (key and value base64, revisions as strings; the literals
  * were made with Python's base64 and json, not with the code under test)
  * decodes to the binding; what we encode decodes back; keys outside the
- * directory are refused; and the rules a stored binding applies to a new
+ * directory are refused; a mobile router's value carries R, its mode and
+ * prefixes (host parts cleared), all 16 at their longest fit, a malformed
+ * prefix is refused, a value without them (older) is a host's; and the rules a stored binding applies to a new
  * BU: the sequence number newer modulo 2^16 (RFC 6275 section 9.5.1), the
  * RFC 4285 timestamp newer. And the shared lease's rule (lease.c): a
  * lease never ends before registered + lifetime, at most 5 s after.
@@ -14,6 +16,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <json-c/json.h>
 
@@ -32,6 +35,16 @@ static const char kv_json[] =
 	"\"eyJjYXJlX29mX2FkZHIiOiIyMDAxOmRiODpjOjoxMDAiLCJzZXEiOjY1NTM1LCJ0aW1lc3RhbXAiOiIxNzIwMzky"
 	"ODI0NjgwNjk2MTE1MiIsImxpZmV0aW1lIjo0MDAsImZsYWdzIjo0OTE1Miwic3BpIjoyNTcsImhhIjoiMjAwMTpk"
 	"Yjg6Zjo6MSIsInJlZ2lzdGVyZWQiOjE3OTY2MTI4ODd9\"}";
+
+/* A router's value as Python's json wrote it: R (0x0400) with A and H, two
+ * explicit prefixes, the second with host bits set. */
+static const char kv_router_json[] =
+	"{\"key\":\"L3htaXA2L2hvbWUvYmluZGluZ3MvMjAwMTpkYjg6MTo6MzAx\",\"mod_revision\":\"3\","
+	"\"value\":"
+	"\"eyJjYXJlX29mX2FkZHIiOiIyMDAxOmRiODpjOjoxMDAiLCJzZXEiOjksInRpbWVzdGFtcCI6IjAiLCJsaWZldGlt"
+	"ZSI6NDAwLCJmbGFncyI6NTAxNzYsInNwaSI6MCwiaGEiOiIyMDAxOmRiODpmOjoxIiwicmVnaXN0ZXJlZCI6MTc5"
+	"NjYxMjg4NywibW9kZSI6ImV4cGxpY2l0IiwicHJlZml4ZXMiOlsiMjAwMTpkYjg6MTAwOjovNTYiLCIyMDAxOmRi"
+	"ODoyMDA6MTo6NS82NCJdfQ==\"}";
 
 static bool same_addr(struct in6_addr a, const char *s)
 {
@@ -60,6 +73,110 @@ static void decode_gateway_kv(void)
 	check(cluster_kv_decode("/xmip6/other/bindings/", kv, &k) == -EINVAL,
 	      "a key of another cluster's directory is refused");
 	json_object_put(kv);
+}
+
+static void decode_router_kv(void)
+{
+	struct json_object *kv = json_tokener_parse(kv_router_json);
+	struct cluster_kv k;
+	int err = cluster_kv_decode(DIR, kv, &k);
+
+	check(!err && k.b.flags == 0xc400 && !k.b.implicit && k.b.n_mnp == 2,
+	      "a router's kv: R, explicit, 2 prefixes (%d %#x %u)", err, k.b.flags, k.b.n_mnp);
+	check(k.b.mnp[0].prefixlen == 56 && same_addr(k.b.mnp[0].prefix, "2001:db8:100::") &&
+		      k.b.mnp[1].prefixlen == 64 &&
+		      same_addr(k.b.mnp[1].prefix, "2001:db8:200:1::"),
+	      "its prefixes, host bits cleared");
+	json_object_put(kv);
+	kv = json_tokener_parse(kv_json);
+	cluster_kv_decode(DIR, kv, &k);
+	check(!k.b.n_mnp && !(k.b.flags & 0x0400), "a value without them: a host's");
+	json_object_put(kv);
+}
+
+/* @b encoded, base64'd into a gateway kv, decoded into @k. */
+static int via_gateway(const struct cluster_binding *b, struct cluster_kv *k, char *value)
+{
+	char key[CLUSTER_KEY_MAX], kb[4 * CLUSTER_KEY_MAX / 3 + 8],
+		vb[4 * CLUSTER_VALUE_MAX / 3 + 8];
+	struct json_object *kv = json_object_new_object();
+	char a[INET6_ADDRSTRLEN];
+	int err = cluster_value_encode(b, value, CLUSTER_VALUE_MAX);
+
+	inet_ntop(AF_INET6, &b->hoa, a, sizeof(a));
+	snprintf(key, sizeof(key), DIR "%s", a);
+	etcd_b64(key, strlen(key), kb);
+	etcd_b64(value, strlen(value), vb);
+	json_object_object_add(kv, "key", json_object_new_string(kb));
+	json_object_object_add(kv, "value", json_object_new_string(vb));
+	err = err ?: cluster_kv_decode(DIR, kv, k);
+	json_object_put(kv);
+	return err;
+}
+
+static void router_round_trip(void)
+{
+	struct cluster_binding b = {
+		.hoa = a6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff01"),
+		.coa = a6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff02"),
+		.seq = 65535,
+		.timestamp = 0xffffffffffffffffULL,
+		.lifetime_s = 4294967295U,
+		.flags = 0xffff,
+		.spi = 4294967295U,
+		.ha = a6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff03"),
+		.registered = 18446744073709551615ULL,
+		.implicit = 1,
+		.n_mnp = CLUSTER_MNP_MAX,
+	};
+	char value[CLUSTER_VALUE_MAX];
+	struct cluster_kv k;
+	int i, same = 0, err;
+
+	for (i = 0; i < CLUSTER_MNP_MAX; i++) {
+		b.mnp[i].prefixlen = 128;
+		b.mnp[i].prefix = a6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00");
+		b.mnp[i].prefix.s6_addr[15] = i;
+	}
+	err = via_gateway(&b, &k, value);
+	for (i = 0; i < CLUSTER_MNP_MAX; i++)
+		same += k.b.mnp[i].prefixlen == 128 &&
+			!memcmp(&k.b.mnp[i].prefix, &b.mnp[i].prefix, 16);
+	check(!err && k.b.implicit && k.b.n_mnp == CLUSTER_MNP_MAX && same == CLUSTER_MNP_MAX,
+	      "16 prefixes at their longest fit and come back (%d, %zu octets)", err,
+	      strlen(value));
+	b.n_mnp = 1;
+	b.implicit = 0;
+	b.flags &= ~0x0400;
+	err = via_gateway(&b, &k, value);
+	check(!err && !k.b.n_mnp && !strstr(value, "prefixes"),
+	      "a host's value carries no prefixes: %s", value);
+}
+
+static void bad_prefix(void)
+{
+	static const char *const bad[] = {"2001:db8::/0", "2001:db8::/129",
+					  "2001:db8::", "2001:db8::/5x", "x/56"};
+	char text[CLUSTER_VALUE_MAX], b64[4 * CLUSTER_VALUE_MAX / 3 + 8];
+	struct json_object *kv;
+	struct cluster_kv k;
+	size_t i, refused = 0;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "{\"care_of_addr\":\"2001:db8:c::1\",\"ha\":\"2001:db8:f::1\","
+			 "\"flags\":50176,\"prefixes\":[\"%s\"]}",
+			 bad[i]);
+		etcd_b64(text, strlen(text), b64);
+		kv = json_object_new_object();
+		json_object_object_add(
+			kv, "key",
+			json_object_new_string("L3htaXA2L2hvbWUvYmluZGluZ3MvMjAwMTpkYjg6MTo6MzAx"));
+		json_object_object_add(kv, "value", json_object_new_string(b64));
+		refused += cluster_kv_decode(DIR, kv, &k) == -EINVAL;
+		json_object_put(kv);
+	}
+	check(refused == i, "malformed prefixes refused (%zu of %zu)", refused, i);
 }
 
 static void round_trip(void)
@@ -155,6 +272,9 @@ int main(void)
 	lease_rule();
 	decode_gateway_kv();
 	round_trip();
+	decode_router_kv();
+	router_round_trip();
+	bad_prefix();
 	rules();
 	return unit_finish("cluster_unit");
 }

@@ -32,11 +32,13 @@ const struct cluster_kv *cache_get(const struct cluster *c, const struct in6_add
 
 void cache_put(struct cluster *c, const struct cluster_kv *kv)
 {
-	struct cluster_kv *copy = malloc(sizeof(*copy)), **n;
+	/* All but a mobile router's prefixes (codec.h CLUSTER_KV_CACHED):
+	 * the compare and the acceptance rules read none of them. */
+	struct cluster_kv *copy = malloc(CLUSTER_KV_CACHED), **n;
 
 	if (!copy)
 		return; /* the next compare on this key fails once and reads it */
-	*copy = *kv;
+	memcpy(copy, kv, CLUSTER_KV_CACHED);
 	n = tsearch(copy, &c->cache, cmp_hoa);
 	if (!n) {
 		free(copy);
@@ -45,7 +47,7 @@ void cache_put(struct cluster *c, const struct cluster_kv *kv)
 	if (*n != copy) {
 		/* Newer wins: a lagging event never takes the entry back. */
 		if ((*n)->mod_revision <= kv->mod_revision)
-			**n = *kv;
+			memcpy(*n, kv, CLUSTER_KV_CACHED);
 		free(copy);
 	}
 }

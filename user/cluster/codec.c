@@ -14,6 +14,8 @@
 
 #include "cluster/codec.h"
 #include "cluster/etcd.h"
+#include "common/util.h"
+#include "mip6.h"
 #include "wire/mh.h"
 
 void cluster_key_dir(const struct config_cluster *cfg, char *out, size_t len)
@@ -42,9 +44,34 @@ int cluster_key_hoa(const char *dir, const char *key, size_t key_len, struct in6
 	return inet_pton(AF_INET6, a, hoa) == 1 ? 0 : -EINVAL;
 }
 
+/* A mobile router's part: ,"mode":"explicit","prefixes":["P/L",...]. */
+static int mnp_encode(const struct cluster_binding *b, char *out, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t off;
+	int n, i;
+
+	n = snprintf(out, len, ",\"mode\":\"%s\",\"prefixes\":[",
+		     b->implicit ? "implicit" : "explicit");
+	for (i = 0; n >= 0 && (size_t)n < len && i < b->n_mnp && i < CLUSTER_MNP_MAX; i++) {
+		off = n;
+		inet_ntop(AF_INET6, &b->mnp[i].prefix, a, sizeof(a));
+		n = snprintf(out + off, len - off, "%s\"%s/%u\"", i ? "," : "", a,
+			     b->mnp[i].prefixlen);
+		n = n < 0 ? n : n + (int)off;
+	}
+	if (n >= 0 && (size_t)n < len) {
+		off = n;
+		n = snprintf(out + off, len - off, "]");
+		n = n < 0 ? n : n + (int)off;
+	}
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}
+
 int cluster_value_encode(const struct cluster_binding *b, char *out, size_t len)
 {
 	char coa[INET6_ADDRSTRLEN], ha[INET6_ADDRSTRLEN];
+	size_t off;
 	int n;
 
 	inet_ntop(AF_INET6, &b->coa, coa, sizeof(coa));
@@ -53,10 +80,21 @@ int cluster_value_encode(const struct cluster_binding *b, char *out, size_t len)
 	 * doubles to most readers, and json-c's integers are signed. */
 	n = snprintf(out, len,
 		     "{\"care_of_addr\":\"%s\",\"seq\":%u,\"timestamp\":\"%llu\",\"lifetime\":%u,"
-		     "\"flags\":%u,\"spi\":%u,\"ha\":\"%s\",\"registered\":%llu}",
+		     "\"flags\":%u,\"spi\":%u,\"ha\":\"%s\",\"registered\":%llu",
 		     coa, b->seq, (unsigned long long)b->timestamp, b->lifetime_s, b->flags, b->spi,
 		     ha, (unsigned long long)b->registered);
-	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	off = n;
+	/* A mobile router (RFC 3963): the prefixes every home agent forwards. */
+	if (b->flags & XMIP6_BU_F_ROUTER) {
+		n = mnp_encode(b, out + off, len - off);
+		if (n < 0)
+			return n;
+		off += n;
+	}
+	n = snprintf(out + off, len - off, "}");
+	return n < 0 || (size_t)n >= len - off ? -ENOSPC : 0;
 }
 
 static long long get_ll(struct json_object *o, const char *name)
@@ -74,6 +112,54 @@ static int get_addr(struct json_object *o, const char *name, struct in6_addr *a)
 	if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_string))
 		return -EINVAL;
 	return inet_pton(AF_INET6, json_object_get_string(v), a) == 1 ? 0 : -EINVAL;
+}
+
+/* "P/L", its host part cleared as the prefixes map keys it. */
+static int prefix_decode(struct json_object *v, struct xmip6_prefix_key *k)
+{
+	char a[INET6_ADDRSTRLEN + 4], *slash, *end;
+	const char *s;
+	unsigned long len;
+
+	if (!json_object_is_type(v, json_type_string))
+		return -EINVAL;
+	s = json_object_get_string(v);
+	if (strlen(s) >= sizeof(a))
+		return -EINVAL;
+	strcpy(a, s);
+	slash = strchr(a, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (*end || end == slash + 1 || !len || len > 128 ||
+	    inet_pton(AF_INET6, a, &k->prefix) != 1)
+		return -EINVAL;
+	k->prefixlen = len;
+	prefix_mask(&k->prefix, k->prefixlen);
+	return 0;
+}
+
+/* A router's mode and prefixes; none in a host's value or an older one. */
+static int mnp_decode(struct json_object *o, struct cluster_binding *b)
+{
+	struct json_object *v;
+	size_t i, n;
+
+	if (json_object_object_get_ex(o, "mode", &v))
+		b->implicit = !strcmp(json_object_get_string(v), "implicit");
+	if (!json_object_object_get_ex(o, "prefixes", &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_array))
+		return -EINVAL;
+	n = json_object_array_length(v);
+	if (n > CLUSTER_MNP_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (prefix_decode(json_object_array_get_idx(v, i), &b->mnp[i]))
+			return -EINVAL;
+	b->n_mnp = n;
+	return 0;
 }
 
 static int value_decode(const char *text, struct cluster_binding *b)
@@ -101,7 +187,7 @@ static int value_decode(const char *text, struct cluster_binding *b)
 			       ? strtoull(json_object_get_string(v), NULL, 10)
 			       : 0;
 	b->registered = get_ll(o, "registered");
-	err = 0;
+	err = mnp_decode(o, b);
 out:
 	json_object_put(o);
 	return err;
@@ -109,7 +195,7 @@ out:
 
 int cluster_kv_decode(const char *dir, struct json_object *kv, struct cluster_kv *out)
 {
-	char key[CLUSTER_KEY_MAX], value[1024];
+	char key[CLUSTER_KEY_MAX], value[CLUSTER_VALUE_MAX];
 	struct json_object *k, *v;
 	int n;
 

@@ -9,12 +9,17 @@
 #define XMIP6_CLUSTER_CODEC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <linux/types.h>
 
+#include "xmip6.h"
 #include "config/config.h"
 
 struct json_object;
+
+/* A mobile router's prefixes a value carries at most (wire/mh.h's MH_MNP_MAX). */
+#define CLUSTER_MNP_MAX 16
 
 /* One binding as the store holds it. */
 struct cluster_binding {
@@ -23,17 +28,31 @@ struct cluster_binding {
 	__u16 seq;	     /* the BU's sequence number (RFC 6275 section 9.5.1) */
 	__u64 timestamp;     /* RFC 4285 timestamp of the BU, 0: none */
 	__u32 lifetime_s;    /* granted, the lease's TTL */
-	__u16 flags;	     /* the BU's A, H, L flags */
+	__u16 flags;	     /* the BU's A, H, L flags, and R for a mobile router */
 	__u32 spi;	     /* the MN-HA security association's, 0: none */
 	struct in6_addr ha;  /* the home agent that accepted it */
 	__u64 registered;    /* when, seconds since the Unix epoch */
+	/* A mobile router's (R in flags, RFC 3963): its registered prefixes,
+	 * host parts zero, and whether the configuration chose them (implicit
+	 * mode, section 6.2). Last: the cache (cache.c) keeps what precedes. */
+	__u8 implicit;
+	__u8 n_mnp;
+	struct xmip6_prefix_key mnp[CLUSTER_MNP_MAX];
 };
 
 /* A stored value: its key, its revisions and lease (int64 in etcd). */
 struct cluster_kv {
-	struct cluster_binding b;
 	long long mod_revision, create_revision, lease;
+	struct cluster_binding b; /* last: see CLUSTER_KV_CACHED */
 };
+
+/* What the cache (cache.c) keeps of a kv: all but the prefixes, which only
+ * the home agents applying the binding read (1M cached bindings would
+ * otherwise cost 320 octets each for prefixes hosts never have). */
+#define CLUSTER_KV_CACHED offsetof(struct cluster_kv, b.implicit)
+
+/* The longest value cluster_value_encode() writes, its NUL included. */
+#define CLUSTER_VALUE_MAX 1536
 
 #define CLUSTER_KEY_MAX (2 * CONFIG_CLUSTER_NAME_MAX + 64)
 

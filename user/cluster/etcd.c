@@ -67,7 +67,7 @@ void etcd_b64(const void *data, size_t len, char *out)
 int etcd_unb64(const char *in, void *out, size_t cap)
 {
 	size_t n = strlen(in);
-	unsigned char tmp[512];
+	unsigned char tmp[2048]; /* a value (codec.h CLUSTER_VALUE_MAX) or a key */
 	int len;
 
 	if (!n || n % 4 || n / 4 * 3 > sizeof(tmp))

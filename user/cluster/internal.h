@@ -75,7 +75,8 @@ void fence_trim(struct cluster *c);
 /* cache.c: the store's bindings as last seen, by home address. A put
  * replaces an older entry only; a delete at @rev removes one not newer;
  * cache_keep() removes those not in @held (sorted) and not newer than
- * @rev (a full read's). */
+ * @rev (a full read's). An entry holds the first CLUSTER_KV_CACHED octets
+ * of a kv only (codec.h): read it field by field, never copy it whole. */
 const struct cluster_kv *cache_get(const struct cluster *c, const struct in6_addr *hoa);
 void cache_put(struct cluster *c, const struct cluster_kv *kv);
 void cache_del(struct cluster *c, const struct in6_addr *hoa, long long rev);

@@ -54,7 +54,7 @@ struct cluster_reg {
 
 static struct json_object *b64_string(const char *s, size_t len)
 {
-	char out[4 * 1024 / 3 + 8];
+	char out[4 * CLUSTER_VALUE_MAX / 3 + 8]; /* a value or a key, base64 */
 
 	etcd_b64(s, len, out);
 	return json_object_new_string(out);
@@ -136,7 +136,7 @@ static struct json_object *txn_body(void)
 static void txn_add(struct json_object *body, struct cluster_reg *r)
 {
 	struct json_object *cmp = json_object_new_object(), *req;
-	char key[CLUSTER_KEY_MAX], value[512];
+	char key[CLUSTER_KEY_MAX], value[CLUSTER_VALUE_MAX];
 	int n;
 
 	cluster_key(r->c->cfg, &r->want.hoa, key, sizeof(key));
@@ -444,8 +444,8 @@ int cluster_register(struct cluster *c, const struct cluster_binding *b, cluster
 	LIST_INSERT_HEAD(&c->regs, r, link);
 	cached = cache_get(c, &b->hoa);
 	r->have_cur = cached != NULL;
-	if (cached)
-		r->cur = *cached;
+	if (cached) /* the cache's part of a kv: the prefixes stay zero */
+		memcpy(&r->cur, cached, CLUSTER_KV_CACHED);
 	r->from_cache = true;
 	decide(r);
 	return 0;

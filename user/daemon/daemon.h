@@ -70,6 +70,9 @@ struct daemon_stats {
 	__u64 bindings_new;
 	__u64 bindings_refreshed;
 	__u64 bindings_removed;
+	/* A mobile router's stored prefixes this home agent's configuration
+	 * does not authorise (roles/ha_store.c): its binding followed alone. */
+	__u64 nemo_store_refused;
 };
 
 /* The once-a-second summary line (summary.c): the counters as last logged. */

@@ -109,6 +109,11 @@ void daemon_summary_tick(struct daemon *d, unsigned long long now)
 			add(&l, "; dropped %s %llu", daemon_drop_name(i), (unsigned long long)n);
 		any += n;
 	}
+	n = delta(st->nemo_store_refused, &seen->nemo_store_refused);
+	if (n)
+		add(&l, "; %llu stored mobile-router prefix sets not authorised here",
+		    (unsigned long long)n);
+	any += n;
 	n = delta(st->errors_ratelimited, &seen->errors_ratelimited);
 	if (n)
 		add(&l, "; %llu refusals and errors not sent (error rate limit)",

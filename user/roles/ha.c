@@ -576,6 +576,15 @@ static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s)
 		.ha = ha->d->cfg.ha.address,
 	};
 
+	/* A mobile router (RFC 3963): R and the prefixes it registers, for
+	 * every home agent to forward (ha_store.c). */
+	if (c->nemo.router) {
+		b.flags |= XMIP6_BU_F_ROUTER;
+		b.implicit = !!(c->nemo.flags & XMIP6_PREFIX_F_IMPLICIT);
+		b.n_mnp = c->nemo.n;
+		memcpy(b.mnp, c->nemo.p, c->nemo.n * sizeof(b.mnp[0]));
+	}
+
 	w.rx.packet = w.rx.mh = NULL;
 	w.rx.packet_len = w.rx.mh_len = 0;
 	/* Store down (docs/cluster.md): refused, nothing written anywhere. */

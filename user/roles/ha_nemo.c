@@ -92,6 +92,21 @@ int ha_nemo_install(struct daemon *d, const struct in6_addr *hoa, const struct n
 	return dp_prefix_set(&d->dp, hoa, reg->p, reg->n, reg->flags);
 }
 
+int ha_nemo_follow(struct daemon *d, const struct in6_addr *hoa, const struct nemo_reg *reg)
+{
+	const struct config_mn_entry *sa = config_find_mn(&d->cfg.ha, hoa);
+	size_t i;
+
+	/* Section 6.2 as at the home agent that took the BU: the prefixes
+	 * must be the router's to claim by this one's configuration too. */
+	if (!sa || !sa->mobile_router)
+		return -EPERM;
+	for (i = 0; i < reg->n; i++)
+		if (!authorised(sa, &reg->p[i].prefix, reg->p[i].prefixlen))
+			return -EPERM;
+	return ha_nemo_install(d, hoa, reg);
+}
+
 void ha_nemo_forget(struct daemon *d, const struct in6_addr *hoa)
 {
 	dp_prefix_forget(&d->dp, hoa); /* logged there */

@@ -45,6 +45,15 @@ int ha_nemo_decide(const struct config_mn_entry *sa, const struct mh_msg *msg,
  */
 int ha_nemo_install(struct daemon *d, const struct in6_addr *hoa, const struct nemo_reg *reg);
 
+/*
+ * A router's binding another home agent stored (ha_store.c): its prefixes
+ * installed as ha_nemo_install() would, when this home agent's own
+ * configuration lets @hoa claim every one of them (a router's entry, each
+ * prefix within its list). 0, -EPERM (not authorised here: nothing
+ * changed), or -errno of the map.
+ */
+int ha_nemo_follow(struct daemon *d, const struct in6_addr *hoa, const struct nemo_reg *reg);
+
 /* The prefixes of the router @hoa, gone: its binding went or became a host's. */
 void ha_nemo_forget(struct daemon *d, const struct in6_addr *hoa);
 
