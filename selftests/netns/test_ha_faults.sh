@@ -111,7 +111,7 @@ operator_reconfigures() {
 
 stream_start() {
 	xm_bg mn "$XM_PYTHON" selftests/peers/stream.py recv "$XM_HOA" "$PORT" "$SECONDS_STREAM" \
-		$((DOWN_S + 4)) >"$XM_TMP/recv.json"
+		$((DOWN_S + 4)) $((PPS * SECONDS_STREAM)) >"$XM_TMP/recv.json"
 	RECV_PID=$XM_LAST_PID
 	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hlun 'sport = :$PORT' | grep -q ." ||
 		return 1
