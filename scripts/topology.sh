@@ -210,12 +210,15 @@ xm_tcp_check() {
 # xm_tcp_stream_start BYTES [ROLE ADDR]: a TCP stream of BYTES random octets
 # from the CN to ADDR:5001 in ROLE's namespace (default: the MN's XM_HOA),
 # paced (12,000 octets every 100 ms) so that it lasts across moves; succeeds
-# once data arrives. xm_tcp_stream_done: both ends finished (60 s at most)
+# once data arrives. xm_tcp_stream_done: the moves are over, so the rest
+# goes ten times faster (the same 12,000-octet writes, 10 ms apart: as many
+# packets, not the whole rest at once); both ends finished (60 s at most)
 # and the sha256 of what arrived is that of what was sent.
 xm_tcp_stream_start() {
 	local role=${2:-mn} addr=${3:-$XM_HOA}
 	XM_TCP_BYTES=$1
 	head -c "$XM_TCP_BYTES" /dev/urandom >"$XM_TMP/stream.data"
+	: >"$XM_TMP/stream.pace"
 	xm_bg "$role" timeout 90 socat -u "TCP6-LISTEN:5001,bind=[$addr],reuseaddr" \
 		"CREATE:$XM_TMP/stream.rx"
 	XM_TCP_SERVER=$XM_LAST_PID
@@ -223,24 +226,26 @@ xm_tcp_stream_start() {
 		return 1
 	# (A background job's stdin is /dev/null: the script goes into a file.)
 	cat >"$XM_TMP/sender.py" <<'EOF'
-import socket, sys, time
+import os, socket, sys, time
 data = open(sys.argv[1], "rb").read()
 s = socket.create_connection((sys.argv[2], 5001))
 chunk = 12000
 for off in range(0, len(data), chunk):
     s.sendall(data[off:off + chunk])
-    time.sleep(0.1)
+    time.sleep(0.1 if os.path.exists(sys.argv[3]) else 0.01)
 s.shutdown(socket.SHUT_WR)
 s.recv(1)
 s.close()
 EOF
-	xm_bg cn timeout 90 "$XM_PYTHON" "$XM_TMP/sender.py" "$XM_TMP/stream.data" "$addr"
+	xm_bg cn timeout 90 "$XM_PYTHON" "$XM_TMP/sender.py" "$XM_TMP/stream.data" "$addr" \
+		"$XM_TMP/stream.pace"
 	XM_TCP_CLIENT=$XM_LAST_PID
 	xm_retry 50 0.1 test -s "$XM_TMP/stream.rx"
 }
 
 xm_tcp_stream_done() {
 	local a b
+	rm -f "$XM_TMP/stream.pace"
 	xm_wait_pid "$XM_TCP_CLIENT" 60 || return 1
 	xm_wait_pid "$XM_TCP_SERVER" 10
 	a=$(sha256sum <"$XM_TMP/stream.data" | cut -d' ' -f1)

@@ -273,7 +273,8 @@ stream_across() {
 	rx=$XM_TMP/rx.$tag
 	XM_CAPTURE_COUNT=100 xm_capture_start mn eth0 "$XM_TMP/mnout.$tag.pcap" \
 		ip6 and src host "$COA" || return 1
-	xm_bg mn timeout 30 "$XM_PYTHON" selftests/peers/stream.py recv "$hoa" 5001 5 2 >"$rx"
+	xm_bg mn timeout 30 "$XM_PYTHON" selftests/peers/stream.py recv "$hoa" 5001 5 2 $((PPS * 5)) \
+		>"$rx"
 	local rpid=$XM_LAST_PID
 	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hlun 'sport = :5001' | grep -q ." ||
 		return 1

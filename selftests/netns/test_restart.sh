@@ -80,8 +80,8 @@ next_bu_accepted() {
 }
 
 stream_start() {
-	xm_bg mn "$XM_PYTHON" selftests/peers/stream.py recv "$XM_HOA" "$PORT" "$SECONDS_STREAM" \
-		>"$XM_TMP/recv.json"
+	xm_bg mn "$XM_PYTHON" selftests/peers/stream.py recv "$XM_HOA" "$PORT" "$SECONDS_STREAM" 2 \
+		$((PPS * SECONDS_STREAM)) >"$XM_TMP/recv.json"
 	RECV_PID=$XM_LAST_PID
 	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hlun 'sport = :$PORT' | grep -q ." ||
 		return 1

@@ -145,11 +145,17 @@ wire_mn_link_direct() {
 }
 
 # The HoTI went CoA -> HA around HoA -> CN, without a HAO; the CoTI straight.
+# bound_lines: how often the MN has logged its binding with the CN.
+bound_lines() { grep -c "route optimisation with $XM_CN_ADDR: bound via" "$XM_TMP/mn.log"; }
+bound_lines_beyond() { [ "$(bound_lines)" -gt "$1" ]; }
+
 hoti_tunnelled() {
-	local f=$XM_TMP/mn-rr.pcap hoti coti bad
+	local f=$XM_TMP/mn-rr.pcap hoti coti bad bound
+	bound=$(bound_lines)
 	xm_capture_start mn "$XM_MN_IF" "$f" ip6 || return 1
-	# A refresh runs RR every 3/4 of RO_LIFETIME.
-	sleep $((RO_LIFETIME * 3 / 4 + 2))
+	# A refresh runs RR at 3/4 of RO_LIFETIME and logs "bound" again once
+	# its BA is in: by then the HoTI and CoTI are on the wire.
+	xm_retry $((RO_LIFETIME * 20)) 0.1 bound_lines_beyond "$bound"
 	xm_capture_stop 1
 	hoti=$(tcount "$f" "mip6.mhtype == 1 && ipv6.nxt == 41 && ipv6.dst == $XM_HA_ADDR && \
 ipv6.dst == $XM_CN_ADDR && ipv6.src == $XM_HOA")
@@ -212,10 +218,16 @@ plain_cn_stays_tunnelled() {
 # The MN daemon stops (SIGSTOP) past the binding's lifetime: the data plane
 # drops the expired "ro" entry by itself and the pings go through the tunnel.
 expiry_falls_back() {
-	local f=$XM_TMP/mn-expired.pcap tun hao rc=0
+	local f=$XM_TMP/mn-expired.pcap tun hao left rc=0
 	xm_retry 150 0.1 ro_bound_in "$XM_CN_ADDR" 2001:db8:30: >/dev/null || return 1
+	# The data plane's entry expires with the daemon's binding (ro_maps.c
+	# writes it when the BA comes in, from the same granted lifetime):
+	# wait what is left of it, not the whole lifetime.
+	left=$(ro_field "$XM_CN_ADDR" expires_in) || return 1
+	[[ $left =~ ^[0-9]+$ ]] || left=$RO_LIFETIME
+	echo "binding expires in $left s (rounded down)"
 	kill -STOP "$MN_PID" || return 1
-	sleep $((RO_LIFETIME + 2))
+	sleep $((left + 2))
 	xm_capture_start mn "$XM_MN_IF" "$f" ip6 || rc=1
 	ping_hoa "$XM_CN_ADDR" 5 >/dev/null || { echo "ping failed"; rc=1; }
 	xm_capture_stop 1

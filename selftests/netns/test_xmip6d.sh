@@ -24,7 +24,7 @@ XM_TOPO=daemon
 KEY_MN=00112233445566778899aabbccddeeff
 KEY_PEER=0f1e2d3c4b5a69788796a5b4c3d2e1f0
 PEER_HOA=2001:db8:1::200
-SHORT_HOA=2001:db8:1::205 # max-lifetime 24 s: lives through the checks up to peer_expires
+SHORT_HOA=2001:db8:1::205 # max-lifetime 16 s: outlives peer_max_bindings
 
 
 # peer ARGS...: one BU from the CN namespace; prints the answer JSON. The
@@ -96,7 +96,7 @@ home-agent = {
     { home-address = "2001:db8:1::203"; spi = 260; key = "$KEY_PEER";
       care-of-filter = [ "2001:db8:20::/48" ]; },
     { home-address = "2001:db8:1::204"; spi = 261; key = "$KEY_PEER"; },
-    { home-address = "$SHORT_HOA"; spi = 262; key = "$KEY_PEER"; max-lifetime = 24; }
+    { home-address = "$SHORT_HOA"; spi = 262; key = "$KEY_PEER"; max-lifetime = 16; }
   );
 };
 EOF
@@ -305,7 +305,7 @@ peer_dad_fails() {
 peer_max_bindings() {
 	# MN + peer + SHORT_HOA = max-bindings 3; the fourth is refused with 130.
 	peer_expect status 0 --hoa "$SHORT_HOA" --seq 1 --spi 262 --key "$KEY_PEER" || return 1
-	ha_binding "$SHORT_HOA" | jget "d['bindings'][0]['lifetime']" | grep -qx 24 || return 1
+	ha_binding "$SHORT_HOA" | jget "d['bindings'][0]['lifetime']" | grep -qx 16 || return 1
 	peer_expect status 130 --hoa 2001:db8:1::204 --seq 1 --spi 261 --key "$KEY_PEER"
 }
 peer_bad_checksum() {
@@ -392,7 +392,7 @@ peer_bu_to_mn() {
 }
 
 peer_expires() {
-	# Granted 24 s at registration: gone from the map and from proxy ND.
+	# Granted 16 s at registration: gone from the map and from proxy ND.
 	xm_retry 300 0.1 ha_no_binding "$SHORT_HOA" || return 1
 	! proxy_has "$SHORT_HOA" &&
 		! xm_ctl ha -j binding show | jget "[b['home_addr'] for b in d['bindings']]" | grep -qF "$SHORT_HOA" &&

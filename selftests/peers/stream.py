@@ -8,11 +8,15 @@ stream.py - a numbered UDP stream for loss measurements.
                                           time between two sends (a sender
                                           held up by the machine catches up
                                           in a burst, which queues may drop)
-  stream.py recv BIND PORT SECONDS [SILENCE]
+  stream.py recv BIND PORT SECONDS [SILENCE [COUNT]]
                                           until SILENCE s (default 2) of
                                           silence after the first packet (the
                                           sender is done), at most SECONDS +
-                                          10 s after it;
+                                          10 s after it; with COUNT (what the
+                                          sender sends: PPS x SECONDS), 0.5 s
+                                          of silence once number COUNT - 1
+                                          is in (a SILENCE longer than an
+                                          outage need not end the stream);
                                           prints JSON: received, unique,
                                           highest sequence, missing, the
                                           longest run of consecutive missing
@@ -58,7 +62,7 @@ def send(dst, port, pps, seconds):
     print("stall_s %.4f" % stall, file=sys.stderr)
 
 
-def recv(bind, port, seconds, silence=2.0):
+def recv(bind, port, seconds, silence=2.0, count=0):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     # SO_RCVBUF is capped at net.core.rmem_max (~208 KiB: 30 ms at 10,000
     # packets/s); a receiver descheduled longer on a loaded machine would
@@ -88,7 +92,11 @@ def recv(bind, port, seconds, silence=2.0):
             max_silence = max(max_silence, now - last)
         last = now
         received += 1
-        seen.add(struct.unpack("!Q", data[:8])[0])
+        seq = struct.unpack("!Q", data[:8])[0]
+        seen.add(seq)
+        # The last number is in: only stragglers (reordered) may follow.
+        if count and seq == count - 1:
+            s.settimeout(min(silence, 0.5))
         # Not "SECONDS after the first packet": a receiver descheduled near
         # the end would find the last packets queued in its buffer, read
         # them after that instant and leave them uncounted. The sender ends
@@ -110,4 +118,5 @@ if __name__ == "__main__":
         send(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
     else:
         recv(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]),
-             float(sys.argv[5]) if len(sys.argv) > 5 else 2.0)
+             float(sys.argv[5]) if len(sys.argv) > 5 else 2.0,
+             int(sys.argv[6]) if len(sys.argv) > 6 else 0)
