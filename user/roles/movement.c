@@ -19,8 +19,13 @@
  * router alone is no proof of movement: section 11.5.1).
  *
  * On link-up the MN solicits a router at once (RFC 6275 section 11.5.1
- * allows skipping the RFC 4861 random delay) and then at the RFC 4861 pace
- * (4 s, 3 times) until an RA arrives.
+ * allows skipping the RFC 4861 random delay). A router whose own link came
+ * up with ours may drop that first RS: radvd ignores an RS on an interface
+ * not yet running ("received RS ... but ... is not ready") and sets itself
+ * up again, first advertising, a second later. So while no RA answers, the
+ * MN solicits again after 100, 200, 400 and 800 ms, and then every 4 s
+ * (RFC 4861 RTR_SOLICITATION_INTERVAL): at most 7 RS a link-up, none once
+ * an RA came.
  *
  * The kernel does SLAAC; mn.c picks the care-of address among the
  * addresses whose prefix a live router advertises. Addresses on the
@@ -65,6 +70,8 @@
 #define MV_MISSED_INTERVALS 3
 #define MV_RS_INTERVAL_MS   4000 /* RTR_SOLICITATION_INTERVAL */
 #define MV_MAX_RS	    3	 /* MAX_RTR_SOLICITATIONS */
+#define MV_RS_RETRY_MS	    100	 /* the first retry; doubles */
+#define MV_RS_FAST	    4	 /* retries before the RFC 4861 pace */
 #define MV_ROUTE_METRIC	    512	 /* below the kernel's RA routes (1024) */
 #define MV_KERNEL_RA_METRIC 1024
 
@@ -597,6 +604,21 @@ static bool router_tick(struct daemon *d, struct mv_router *r, unsigned long lon
 	return false;
 }
 
+/*
+ * When the next RS goes, @sent having gone since the link came up (or the
+ * MN started): MV_RS_FAST quick retries, doubling from MV_RS_RETRY_MS (the
+ * router may have dropped the first, see the head of this file), then
+ * MV_MAX_RS - 1 more at RTR_SOLICITATION_INTERVAL; 0 when done.
+ */
+static unsigned long long next_rs(int sent, unsigned long long now)
+{
+	if (sent <= MV_RS_FAST)
+		return now + (MV_RS_RETRY_MS << (sent - 1)) * NSEC_PER_MSEC;
+	if (sent < MV_RS_FAST + MV_MAX_RS)
+		return now + MV_RS_INTERVAL_MS * NSEC_PER_MSEC;
+	return 0;
+}
+
 static void tick(struct daemon *d, void *arg, unsigned long long now)
 {
 	bool changed = false;
@@ -609,9 +631,7 @@ static void tick(struct daemon *d, void *arg, unsigned long long now)
 		if (!ifc->next_rs_ns || now < ifc->next_rs_ns)
 			continue;
 		send_rs(d, ifc->ifindex);
-		ifc->rs_sent++;
-		ifc->next_rs_ns =
-			ifc->rs_sent < MV_MAX_RS ? now + MV_RS_INTERVAL_MS * NSEC_PER_MSEC : 0;
+		ifc->next_rs_ns = next_rs(++ifc->rs_sent, now);
 	}
 	for (i = 0; i < MV_MAX_ROUTERS; i++)
 		changed |= router_tick(d, &mv.routers[i], now);
@@ -645,7 +665,7 @@ void movement_link_event(struct daemon *d, int ifindex, bool up, bool carrier)
 		mv.hint_ns = now;
 		send_rs(d, ifindex);
 		ifc->rs_sent = 1;
-		ifc->next_rs_ns = now + MV_RS_INTERVAL_MS * NSEC_PER_MSEC;
+		ifc->next_rs_ns = next_rs(ifc->rs_sent, now);
 	}
 	/* Down or up again, we may be somewhere else: is our router there? */
 	for (i = 0; i < MV_MAX_ROUTERS; i++)
