@@ -20,7 +20,10 @@
 # prefix in its BUs registers at R2, the HA takes the prefix from its own
 # configuration, H1 and the CN talk through the tunnel; home again. DHAAD:
 # the MR restarted without home-agent finds the HA at R2 with a Request
-# carrying R, answered with R (RFC 3963 section 7), and registers. TAP.
+# carrying R, answered with R (RFC 3963 section 7), and registers. A router
+# that drops the MR's RS at link-up (ip6tables at R3, as radvd does while
+# its bridge is not yet running) gets more RS at once, 4 and more (RFC
+# 4861's pace would send 3 in 8 s); once R3 hears, the MR registers. TAP.
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -167,6 +170,37 @@ dhaad_found() {
 		! grep -q "without R: not for a mobile router" "$XM_TMP/mn.log"
 }
 
+# R3 as radvd is when its bridge came up with the MR's link a moment ago:
+# it drops Router Solicitations ("received RS ... but brvisit is not
+# ready") and advertises nothing yet. ip6tables in R3's namespace counts and
+# drops the RS, and drops R3's RAs.
+r3_deaf() {
+	xm_exec r3 ip6tables -A INPUT -p ipv6-icmp --icmpv6-type router-solicitation -j DROP &&
+		xm_exec r3 ip6tables -A OUTPUT -p ipv6-icmp --icmpv6-type router-advertisement -j DROP
+}
+r3_hears() { xm_exec r3 ip6tables -F INPUT && xm_exec r3 ip6tables -F OUTPUT; }
+# RS that reached R3 (the DROP rule's packet count) at least @1.
+r3_rs_at_least() {
+	local n
+	n=$(xm_exec r3 ip6tables -L INPUT -v -x -n | awk '/DROP/ {print $1}')
+	echo "R3 dropped ${n:-?} RS"
+	[ "${n:-0}" -ge "$1" ]
+}
+
+# unanswered_rs: the MR at R3 while R3 drops every RS: with its first RS
+# lost, it solicits again, more than RFC 4861's 3 RS in all (a mobile node
+# that waited RTR_SOLICITATION_INTERVAL, 4 s, sent 3 and then waited for an
+# unsolicited RA: the ~1 s movement detection radvd gave it). R3 hears
+# again: the MR registers there.
+unanswered_rs() {
+	r3_deaf || return 1
+	xm_roam_move r3 || { r3_hears; return 1; }
+	xm_retry 100 0.1 r3_rs_at_least 4
+	local ok=$?
+	r3_hears || return 1
+	[ "$ok" = 0 ] && xm_retry 150 0.1 registered_in 2001:db8:30:
+}
+
 implicit_no_mnp_sent() {
 	# The MR's own words: implicit mode; and the HA: no prefix came in the BU,
 	# its configured one registered (flag 1).
@@ -209,6 +243,7 @@ main() {
 	t "DHAAD: at R2 it finds the HA and registers" move r2
 	t "... by a Request with R answered with R (MR and HA logs)" dhaad_found
 	t "DHAAD: home again, deregistered" move r1
+	t "first RS unanswered: the MR solicits again (4 RS to R3), registers at R3" unanswered_rs
 	finish
 }
 
