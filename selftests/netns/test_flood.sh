@@ -38,9 +38,12 @@ XM_TOPO=daemon
 . selftests/lib/tap.sh
 
 KEY_MN=00112233445566778899aabbccddeeff
-FLOOD_SECONDS=${XMIP6_FLOOD_SECONDS:-12}
+# 6 s at the rate one core sends (a million forgeries or more, 100,000
+# needed) and a move a second: 5 or 6 moves a phase (3 needed), each one
+# BU, within MAX_UPDATE_RATE (3 a second, RFC 6275 11.8).
+FLOOD_SECONDS=${XMIP6_FLOOD_SECONDS:-6}
 FLOOD_MAX=${XMIP6_FLOOD_MAX:-50000000}
-MOVE_EVERY=2
+MOVE_EVERY=1
 MOVE_DEADLINE=4 # seconds a move may take to register: first BU and two retransmissions
 ATK_HA_ADDR=2001:db8:66::a
 ATK_ADDR=2001:db8:66::1
