@@ -31,13 +31,22 @@ bu_rtt_measure() {
 		--spi-base "$SPI_BASE" --key "$KEY" --first-seq "$SEQ" --count "$COUNT" \
 		--interval "$INTERVAL" || return 1
 	SEQ=$((SEQ + COUNT / NHOAS + 1))
-	# The last BAs: 2 s is far more than any answer takes, and what is
-	# later is counted as unanswered.
-	xm_capture_stop 2
+	# The last BAs: until the capture holds one from the HA for every BU,
+	# 2 s at most (far more than any answer takes; what is later is
+	# counted as unanswered).
+	xm_retry 40 0.05 bas_captured "$XM_TMP/$name.pcap" "$COUNT"
+	xm_capture_stop 0
 	kill -INT "$XM_CAPTURE_PID" 2>/dev/null
 	wait "$XM_CAPTURE_PID" 2>/dev/null
 	"$XM_PYTHON" selftests/peers/bu_rtt.py rtt --pcap "$XM_TMP/$name.pcap" \
 		--coa "$XM_CN_ADDR" --ha "$XM_HA_ADDR" >"$XM_TMP/$name.json"
+}
+
+# bas_captured PCAP N: N packets or more from the HA in PCAP other than
+# ICMPv6 (neighbour discovery): its BAs (RFC 6275 6.1.8, after a type 2
+# routing header). bu_rtt.py rtt pairs them with the BUs afterwards.
+bas_captured() {
+	[ "$(tcpdump -n -r "$1" "src host $XM_HA_ADDR and not icmp6" 2>/dev/null | wc -l)" -ge "$2" ]
 }
 
 bu_rtt_summary() {

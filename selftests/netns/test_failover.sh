@@ -46,6 +46,7 @@ COA=2001:db8:c::100
 CN=2001:db8:d::100
 KEY=0f1e2d3c4b5a69788796a5b4c3d2e1f0
 PPS=2000
+STREAM_S=4
 declare -A HA_PID
 export XMIP6CTL=$XM_CTL_BIN # for xmip6d-vrrp.sh
 
@@ -263,8 +264,10 @@ tunnelled_by() {
 	done
 }
 
-# stream_across HOA ACTION...: 2,000 packets/s for 5 s from the CN to HOA,
-# received on the mobile node's tunnel; ACTION runs 2 s in. The MN's link
+# stream_across HOA ACTION...: 2,000 packets/s for STREAM_S s from the CN to
+# HOA, received on the mobile node's tunnel; ACTION runs 1.5 s in (the
+# stream is flowing), which leaves 2.5 s for a failover of well under 1 s
+# and the stream's tail after it. The MN's link
 # is captured meanwhile: every packet the MN sends; MN_MH counts its
 # Mobility Header messages (tshark's mip6 dissector).
 stream_across() {
@@ -273,16 +276,16 @@ stream_across() {
 	rx=$XM_TMP/rx.$tag
 	XM_CAPTURE_COUNT=100 xm_capture_start mn eth0 "$XM_TMP/mnout.$tag.pcap" \
 		ip6 and src host "$COA" || return 1
-	xm_bg mn timeout 30 "$XM_PYTHON" selftests/peers/stream.py recv "$hoa" 5001 5 2 $((PPS * 5)) \
+	xm_bg mn timeout 30 "$XM_PYTHON" selftests/peers/stream.py recv "$hoa" 5001 "$STREAM_S" 2 $((PPS * STREAM_S)) \
 		>"$rx"
 	local rpid=$XM_LAST_PID
 	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hlun 'sport = :5001' | grep -q ." ||
 		return 1
-	xm_bg cn timeout 30 "$XM_PYTHON" selftests/peers/stream.py send "$hoa" 5001 "$PPS" 5 \
+	xm_bg cn timeout 30 "$XM_PYTHON" selftests/peers/stream.py send "$hoa" 5001 "$PPS" "$STREAM_S" \
 		>"$rx.sent" 2>"$rx.stall"
 	local spid=$XM_LAST_PID
 	tunnelled_by >"$XM_TMP/by.before"
-	sleep 2
+	sleep 1.5
 	"$@" || { echo "action failed: $*"; return 1; }
 	xm_wait_pid "$spid" 30
 	xm_wait_pid "$rpid" 30
@@ -310,7 +313,7 @@ hole_ok() {
 	allowed=$("$XM_PYTHON" -c "print($PPS + int(${STALL:-0} * $PPS))")
 	echo "longest hole $hole packets ($(echo "$STREAM" | jget "round(d['longest_hole'] / $PPS, 3)") s)," \
 		"the sender's longest stall ${STALL:-?} s: at most $allowed allowed; highest $high"
-	[ "$hole" -le "$allowed" ] && [ "$high" -ge $((PPS * 5 - PPS / 10)) ]
+	[ "$hole" -le "$allowed" ] && [ "$high" -ge $((PPS * STREAM_S - PPS / 10)) ]
 }
 no_bu() { echo "Mobility Header messages from the MN: $MN_MH"; [ "$MN_MH" = 0 ]; }
 

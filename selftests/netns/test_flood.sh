@@ -38,9 +38,12 @@ XM_TOPO=daemon
 . selftests/lib/tap.sh
 
 KEY_MN=00112233445566778899aabbccddeeff
-FLOOD_SECONDS=${XMIP6_FLOOD_SECONDS:-12}
+# 6 s at the rate one core sends (a million forgeries or more, 100,000
+# needed) and a move a second: 5 or 6 moves a phase (3 needed), each one
+# BU, within MAX_UPDATE_RATE (3 a second, RFC 6275 11.8).
+FLOOD_SECONDS=${XMIP6_FLOOD_SECONDS:-6}
 FLOOD_MAX=${XMIP6_FLOOD_MAX:-50000000}
-MOVE_EVERY=2
+MOVE_EVERY=${XMIP6_FLOOD_MOVE_EVERY:-1}
 MOVE_DEADLINE=4 # seconds a move may take to register: first BU and two retransmissions
 ATK_HA_ADDR=2001:db8:66::a
 ATK_ADDR=2001:db8:66::1
@@ -259,6 +262,14 @@ quiet_for() {
 	return 1
 }
 
+# bus_counted ACC0 DROP0 N: the HA has accepted or dropped N BUs since.
+bus_counted() {
+	local acc drop
+	acc=$(stat ha "d['ba_status']['sent']['accepted']") || return 1
+	drop=$(stat ha "d['drops']['update_rate']") || return 1
+	[ $((acc - $1 + drop - $2)) -ge "$3" ]
+}
+
 # An authentic node that sends faster than MAX_UPDATE_RATE: 8 BUs for the MN's
 # home address, fresh sequence numbers and timestamps, back to back from the
 # MN's namespace (mip6_peer.py --count, Scapy): the HA accepts 3 and drops the
@@ -279,7 +290,8 @@ update_rate_enforced() {
 	xm_exec mn "$XM_PYTHON" selftests/peers/mip6_peer.py bu --coa "$coa" --ha "$XM_HA_ADDR" \
 		--hoa "$XM_HOA" --seq $(((seq0 + 100) % 65536)) --lifetime 600 --flags AH \
 		--spi 256 --key "$KEY_MN" --timestamp now --count 8 --wait 1 >/dev/null || return 1
-	sleep 0.5
+	# All 8 counted, accepted or dropped (bounded: 2 s).
+	xm_retry 20 0.1 bus_counted "$acc0" "$drop0" 8 || true
 	acc1=$(stat ha "d['ba_status']['sent']['accepted']") || return 1
 	drop1=$(stat ha "d['drops']['update_rate']") || return 1
 	echo "8 authentic BUs back to back: accepted $((acc1 - acc0)), dropped by the rate" \

@@ -171,7 +171,7 @@ stream_change() {
 	shift 3
 	fwd0=$(xm_stat ha ha_encap_fwd) || return 1
 	ip netns exec "$(xm_ns sink)" timeout 20 "$XM_PYTHON" selftests/peers/nh_probe.py sink \
-		"$PORT" $((STREAM_S + 2)) sa sb >"$(sink_file "$name")" &
+		--last $((PPS * STREAM_S - 1)) "$PORT" $((STREAM_S + 2)) sa sb >"$(sink_file "$name")" &
 	sink_pid=$!
 	XM_PIDS+=("$sink_pid")
 	sleep 0.3 # the sink's sockets are bound well before the first packet

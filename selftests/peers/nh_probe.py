@@ -8,10 +8,13 @@ by packet, for test_nexthop.sh.
         UDP to DST:PORT, paced; each datagram carries its sequence number
         and the CLOCK_MONOTONIC nanoseconds it was sent at (8 + 8 octets,
         big endian); prints the count sent.
-  nh_probe.py sink PORT SECONDS IFNAME...
+  nh_probe.py sink [--last SEQ] PORT SECONDS IFNAME...
         AF_PACKET on each IFNAME for SECONDS: every IPv6-in-IPv6 frame whose
         inner packet is UDP to PORT from `send`; prints one JSON object per
-        frame: {"if", "dmac", "seq", "sent_ns"}.
+        frame: {"if", "dmac", "seq", "sent_ns"}. With --last, done
+        TAIL_S (0.3 s) after the stream's last number SEQ arrives (frames
+        still on the way, reordered, come in meanwhile), or at SECONDS if
+        it never does.
   nh_probe.py stamp NH_STATE_PIN CMD...
         CLOCK_MONOTONIC ns, then CMD run, then CLOCK_MONOTONIC ns again;
         then for WATCH_S (0.5 s) the pinned "nh_state" map (bpftool) for
@@ -63,7 +66,10 @@ def parse(frame, port):
     return frame[0:6].hex(":"), seq, sent
 
 
-def sink(port, seconds, ifnames):
+TAIL_S = 0.3
+
+
+def sink(port, seconds, ifnames, last=None):
     socks = {}
     for name in ifnames:
         s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
@@ -86,6 +92,8 @@ def sink(port, seconds, ifnames):
                 p = parse(frame, port)
                 if p:
                     out.append({"if": socks[s], "dmac": p[0], "seq": p[1], "sent_ns": p[2]})
+                    if p[1] == last:
+                        deadline = min(deadline, time.monotonic() + TAIL_S)
     for o in out:
         print(json.dumps(o))
 
@@ -118,6 +126,8 @@ def stamp(pin, cmd):
 def main(argv):
     if len(argv) >= 5 and argv[0] == "send":
         send(argv[1], int(argv[2]), float(argv[3]), float(argv[4]))
+    elif len(argv) >= 6 and argv[0] == "sink" and argv[1] == "--last":
+        sink(int(argv[3]), float(argv[4]), argv[5:], int(argv[2]))
     elif len(argv) >= 4 and argv[0] == "sink":
         sink(int(argv[1]), float(argv[2]), argv[3:])
     elif len(argv) >= 3 and argv[0] == "stamp":
