@@ -117,6 +117,18 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } prefix_lens SEC(".maps");
 
+/* MN as a mobile router: its Mobile Network Prefixes (headers/xmip6.h),
+ * written once by the daemon (user/dp/mr.c), read by mr.h in XDP and TC:
+ * no preallocation needed for a few prefixes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, XMIP6_MR_PREFIXES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xmip6_mr_prefix_key);
+	__type(value, struct in6_addr);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mr_prefixes SEC(".maps");
+
 /* The next-hop cache (headers/xmip6.h): slots per CPU, and its generation. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

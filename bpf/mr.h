@@ -25,17 +25,6 @@
 #include "parse.h"
 #include "stats.h"
 
-/* Written once by the daemon (user/dp/mr.c), read by both programs: no
- * preallocation needed for a few prefixes. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, XMIP6_MR_PREFIXES_MAX);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct xmip6_mr_prefix_key);
-	__type(value, struct in6_addr);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} mr_prefixes SEC(".maps");
-
 /* A mobile network's packet: the router's home address, whose binding carries it. */
 struct mr_hit {
 	bool hit;
