@@ -12,9 +12,21 @@
  * RFC 4285 timestamp newer. And the shared lease's rule (lease.c): a
  * lease never ends before registered + lifetime, at most 5 s after.
  *
+ * And the order in which a home agent hears of one key's writes
+ * (watch.c, fence.c, reconcile.c), on a simulated map: the answer to its
+ * own transaction and the watch's events come on streams of their own, in
+ * either order. A watch message as the gateway sends it (several events,
+ * a delete with the key alone, a compaction) goes through watch_message();
+ * the answer through fence_own_write(), as txn.c's stored() takes it. In
+ * every order the map ends at the newest revision: our write never undoes
+ * a newer one the watch brought first (another home agent's put, or its
+ * delete), an older event never undoes our write, and a full read past our
+ * write counts as the watch.
+ *
  * Prints TAP lines, exits 1 on any failure.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -259,6 +271,216 @@ static void lease_rule(void)
 	check(same == n, "a registration 1 s later takes the same bucket or the next");
 }
 
+/* ---- one key's writes in every order (watch.c, fence.c) ----------------------------------- */
+
+/* The simulated home agent's map: one home address. */
+static struct {
+	bool present;
+	struct in6_addr coa;
+	__u16 seq;
+} map;
+
+static void map_apply(void *arg, const struct cluster_binding *b)
+{
+	(void)arg;
+	map.present = true;
+	map.coa = b->coa;
+	map.seq = b->seq;
+}
+
+static void map_remove(void *arg, const struct in6_addr *hoa)
+{
+	(void)arg;
+	(void)hoa;
+	map.present = false;
+}
+
+static int map_each(void *arg, int (*fn)(const struct in6_addr *hoa, void *ctx), void *ctx)
+{
+	struct in6_addr hoa = a6("2001:db8:1::202");
+
+	(void)arg;
+	return map.present ? fn(&hoa, ctx) : 0;
+}
+
+static const struct cluster_ops map_ops = {
+	.apply = map_apply, .remove = map_remove, .each_local = map_each};
+
+/* "COA SEQ" or "absent", as test_cluster.sh's cl_map says it. */
+static const char *map_str(void)
+{
+	static char out[INET6_ADDRSTRLEN + 8];
+	char a[INET6_ADDRSTRLEN];
+
+	if (!map.present)
+		return "absent";
+	inet_ntop(AF_INET6, &map.coa, a, sizeof(a));
+	snprintf(out, sizeof(out), "%s %u", a, map.seq);
+	return out;
+}
+
+/* A kv as the gateway writes it: base64 key and value, string revisions. */
+static struct json_object *gw_kv(const char *coa, __u16 seq, long long rev)
+{
+	struct cluster_binding b = {
+		.hoa = a6("2001:db8:1::202"),
+		.coa = a6(coa),
+		.seq = seq,
+		.lifetime_s = 400,
+		.flags = 0xc000,
+		.ha = a6("2001:db8:f::1"),
+		.registered = 1796612887,
+	};
+	static const char key[] = DIR "2001:db8:1::202";
+	char value[CLUSTER_VALUE_MAX], kb[4 * CLUSTER_KEY_MAX / 3 + 8],
+		vb[4 * CLUSTER_VALUE_MAX / 3 + 8], r[24];
+	struct json_object *kv = json_object_new_object();
+
+	etcd_b64(key, strlen(key), kb);
+	json_object_object_add(kv, "key", json_object_new_string(kb));
+	snprintf(r, sizeof(r), "%lld", rev);
+	json_object_object_add(kv, "mod_revision", json_object_new_string(r));
+	if (!seq)
+		return kv; /* a delete: the key alone */
+	json_object_object_add(kv, "create_revision", json_object_new_string("3"));
+	cluster_value_encode(&b, value, sizeof(value));
+	etcd_b64(value, strlen(value), vb);
+	json_object_object_add(kv, "value", json_object_new_string(vb));
+	return kv;
+}
+
+/* A watch message of @n events: {coa, seq, rev}, seq 0 a delete. */
+struct gw_event {
+	const char *coa;
+	__u16 seq;
+	long long rev;
+};
+
+static void watch_events(struct cluster *c, const struct gw_event *ev, int n)
+{
+	struct json_object *msg = json_object_new_object(), *res = json_object_new_object(),
+			   *events = json_object_new_array(), *e;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		e = json_object_new_object();
+		if (!ev[i].seq)
+			json_object_object_add(e, "type", json_object_new_string("DELETE"));
+		json_object_object_add(e, "kv", gw_kv(ev[i].coa, ev[i].seq, ev[i].rev));
+		json_object_array_add(events, e);
+	}
+	json_object_object_add(res, "events", events);
+	json_object_object_add(msg, "result", res);
+	watch_message(c, msg);
+	json_object_put(msg);
+}
+
+/* Our transaction's answer: stored at @rev; the map written as ha.c's
+ * store_done() does, unless followed. */
+static bool answer(struct cluster *c, const char *coa, __u16 seq, long long rev)
+{
+	struct cluster_binding b = {.hoa = a6("2001:db8:1::202"), .coa = a6(coa), .seq = seq};
+	struct cluster_kv now = {.b = b, .mod_revision = rev};
+	bool write = fence_own_write(c, &b.hoa, rev);
+
+	if (write) {
+		map_apply(NULL, &b);
+		cache_put(c, &now);
+	}
+	return write;
+}
+
+static long long cached_rev(const struct cluster *c)
+{
+	struct in6_addr hoa = a6("2001:db8:1::202");
+	const struct cluster_kv *kv = cache_get(c, &hoa);
+
+	return kv ? kv->mod_revision : 0;
+}
+
+#define COA1 "2001:db8:c::100"
+#define COA2 "2001:db8:c::101"
+
+static void write_orders(void)
+{
+	struct config_cluster cfg = {.name = "home"};
+	struct cluster c = {.cfg = &cfg, .ops = &map_ops, .dir = DIR};
+	struct json_object *range;
+	bool wrote;
+
+	/* Where test_cluster.sh's race starts: seq 101 in the map, at rev 10. */
+	watch_events(&c, (struct gw_event[]){{COA2, 101, 10}}, 1);
+	check(!strcmp(map_str(), COA2 " 101") && c.rev == 10, "the watch's put: %s, rev %lld",
+	      map_str(), c.rev);
+
+	/* test_cluster.sh #16: ours (seq 200) stored at 11, the other home
+	 * agent's 201 at 12; both events (one message) before our answer. */
+	watch_events(&c, (struct gw_event[]){{COA1, 200, 11}, {COA2, 201, 12}}, 2);
+	wrote = answer(&c, COA1, 200, 11);
+	check(!wrote && !strcmp(map_str(), COA2 " 201") && cached_rev(&c) == 12,
+	      "the watch first (ours at 11, another's at 12), then our answer at 11: the map "
+	      "keeps the newer %s (written: %d), cache at %lld",
+	      map_str(), wrote, cached_rev(&c));
+
+	/* The same in two messages, the newer alone after the first. */
+	watch_events(&c, (struct gw_event[]){{COA1, 300, 13}}, 1);
+	watch_events(&c, (struct gw_event[]){{COA2, 301, 14}}, 1);
+	wrote = answer(&c, COA1, 300, 13);
+	check(!wrote && !strcmp(map_str(), COA2 " 301"),
+	      "two messages, then our answer: %s (written: %d)", map_str(), wrote);
+
+	/* Only our own event before the answer: nothing newer, nothing lost. */
+	watch_events(&c, (struct gw_event[]){{COA1, 302, 15}}, 1);
+	wrote = answer(&c, COA1, 302, 15);
+	check(!wrote && !strcmp(map_str(), COA1 " 302"),
+	      "our own event first, then the answer: the map has ours, %s (written: %d)", map_str(),
+	      wrote);
+
+	/* The usual order: the answer first, then the events. */
+	wrote = answer(&c, COA2, 400, 21);
+	check(wrote && !strcmp(map_str(), COA2 " 400"), "the answer first: written, %s", map_str());
+	watch_events(&c, (struct gw_event[]){{COA1, 302, 16}}, 1);
+	check(!strcmp(map_str(), COA2 " 400"),
+	      "an older event after our answer (rev 16 < 21): skipped, %s", map_str());
+	watch_events(&c, (struct gw_event[]){{COA2, 400, 21}, {COA1, 401, 22}}, 2);
+	check(!strcmp(map_str(), COA1 " 401") && c.n_fences == 0 && cached_rev(&c) == 22,
+	      "then ours and a newer one: %s, fence gone (%zu), cache at %lld", map_str(),
+	      c.n_fences, cached_rev(&c));
+
+	/* A delete: ours put at 31, the other's deregistration at 32 seen
+	 * first; the answer must not bring the binding back. */
+	watch_events(&c, (struct gw_event[]){{COA2, 500, 31}, {COA2, 0, 32}}, 2);
+	wrote = answer(&c, COA2, 500, 31);
+	check(!wrote && !strcmp(map_str(), "absent") && cached_rev(&c) == 0,
+	      "a delete seen first: no resurrection (%s, written: %d, cached rev %lld)", map_str(),
+	      wrote, cached_rev(&c));
+
+	/* A full read past our write (after a fault) counts as the watch. */
+	range = json_object_new_object();
+	json_object_object_add(range, "header", json_object_new_object());
+	json_object_object_add(json_object_object_get(range, "header"), "revision",
+			       json_object_new_string("42"));
+	json_object_object_add(range, "kvs", json_object_new_array());
+	json_object_array_add(json_object_object_get(range, "kvs"), gw_kv(COA1, 601, 42));
+	wrote = !reconcile(&c, range);
+	check(wrote && !strcmp(map_str(), COA1 " 601"),
+	      "a full read at 42 (seq 601 by another): %s", map_str());
+	json_object_put(range);
+	wrote = answer(&c, COA2, 600, 41);
+	check(!wrote && !strcmp(map_str(), COA1 " 601"),
+	      "then our answer at 41: the map keeps %s (written: %d)", map_str(), wrote);
+
+	/* A compaction ends the watch: read the store whole (watch.c). */
+	range = json_tokener_parse("{\"result\":{\"header\":{\"revision\":\"90\"},"
+				   "\"compact_revision\":\"60\",\"canceled\":true}}");
+	watch_message(&c, range);
+	json_object_put(range);
+	check(c.need_sync && !c.watch && c.rev == 42,
+	      "a compacted watch: a full read due (%d), revision kept (%lld)", c.need_sync, c.rev);
+	cache_free(&c);
+	free(c.fences);
+}
+
 int main(void)
 {
 	lease_rule();
@@ -268,5 +490,6 @@ int main(void)
 	router_round_trip();
 	bad_prefix();
 	rules();
+	write_orders();
 	return unit_finish("cluster_unit");
 }

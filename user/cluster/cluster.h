@@ -48,9 +48,14 @@ void cluster_stop(struct cluster *c);
  * answers 0), a BA status from the stored binding's rules (cluster_decide;
  * @stored is that binding), 133 for a deregistration of a binding the
  * store does not hold, or 128 (reason unspecified) when the store could
- * not answer. @ctx is the caller's copy given to cluster_register().
+ * not answer. @followed (status 0 only): stored, but the watch brought
+ * this write and maybe a newer one of the key (another home agent's, or
+ * its delete) into the maps before the answer came: the caller answers 0
+ * and writes nothing, which would take the map back (fence.c). @ctx is
+ * the caller's copy given to cluster_register().
  */
-typedef void (*cluster_done_fn)(void *ctx, int status, const struct cluster_binding *stored);
+typedef void (*cluster_done_fn)(void *ctx, int status, const struct cluster_binding *stored,
+				bool followed);
 
 /*
  * Store @b (lifetime_s 0: delete it, a deregistration) if the stored

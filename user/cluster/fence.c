@@ -8,6 +8,16 @@
  * older than it leaves the key alone; the note goes once the watch has
  * passed its revision. The list is as long as the writes the watch lags
  * behind: a few, or the transactions in flight under load.
+ *
+ * The other way round, the watch can be ahead of the transaction's answer:
+ * the member sends the watch's events and the answer on streams of their
+ * own, in no set order, so our write's event and another home agent's
+ * newer write of the same key (or its delete) may both have reached the
+ * maps when the answer comes. The watch delivers every event in revision
+ * order (etcd v3: a watch from a revision sees each later event once, in
+ * order), so once it, or a full read, has passed our write's revision the
+ * maps show the key as it was at that revision or later: the answer must
+ * then write nothing (fence_own_write()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -56,4 +66,13 @@ void fence_trim(struct cluster *c)
 		else
 			i++;
 	}
+}
+
+bool fence_own_write(struct cluster *c, const struct in6_addr *hoa, long long rev)
+{
+	/* c->rev: every event up to it is in the maps, ours at @rev too. */
+	if (rev <= c->rev)
+		return false;
+	fence_note(c, hoa, rev);
+	return true;
 }

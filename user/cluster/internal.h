@@ -71,6 +71,11 @@ void cluster_set_up(struct cluster *c, bool up, const char *why);
 void fence_note(struct cluster *c, const struct in6_addr *hoa, long long rev);
 bool fence_newer(const struct cluster *c, const struct in6_addr *hoa, long long rev);
 void fence_trim(struct cluster *c);
+/* Our write of @hoa answered at @rev: true when the maps are to take it
+ * (noted, as fence_note()); false when the watch or a full read has
+ * passed @rev already, so that the maps show our write or a newer one of
+ * the key, which writing ours would undo. */
+bool fence_own_write(struct cluster *c, const struct in6_addr *hoa, long long rev);
 
 /* cache.c: the store's bindings as last seen, by home address. A put
  * replaces an older entry only; a delete at @rev removes one not newer;
@@ -98,6 +103,9 @@ void lease_free_all(struct cluster *c);
 
 /* watch.c */
 int watch_start(struct cluster *c);
+/* One message of the watch's stream (the gateway's JSON): its events, in
+ * their order, into the maps and the cache. */
+void watch_message(void *arg, struct json_object *msg);
 void watch_tick(struct cluster *c, unsigned long long now_ns);
 /* A range of the whole directory: the body to POST to /v3/kv/range. */
 struct json_object *watch_range_body(const struct cluster *c);

@@ -43,6 +43,7 @@ struct cluster_reg {
 	bool from_cache; /* @cur not read from the store: a refusal is confirmed */
 	bool solo;	 /* a batch of it failed its compare: alone from now on */
 	bool queued;	 /* waiting for a batch (c->queue) */
+	bool followed;	 /* stored, and the maps show it or newer already */
 	TAILQ_ENTRY(cluster_reg) qlink;
 	int verdict;	 /* the rules' answer on @cur: 0 to write */
 	long long lease; /* the shared one @want goes under */
@@ -94,7 +95,7 @@ static void finish(struct cluster_reg *r, int status)
 {
 	if (status == MH_BA_REASON_UNSPECIFIED)
 		r->c->stats.refused_down++;
-	r->done(r->ctx, status, r->have_cur ? &r->cur.b : NULL);
+	r->done(r->ctx, status, r->have_cur ? &r->cur.b : NULL, r->followed);
 	reg_free(r);
 }
 
@@ -189,10 +190,13 @@ static void stored(struct cluster_reg *r, long long rev)
 		finish(r, r->verdict); /* the refusal, confirmed */
 		return;
 	}
-	/* The map takes it now; older events still on their way must not
-	 * undo it (fence.c). */
-	fence_note(c, &r->want.hoa, rev);
-	if (r->want.lifetime_s) {
+	/* The map takes it now, and older events still on their way must not
+	 * undo it; unless the watch is past it already, and a newer write of
+	 * the key may be in the map, which ours must not undo (fence.c). */
+	r->followed = !fence_own_write(c, &r->want.hoa, rev);
+	if (r->followed) {
+		/* The cache has the key from the same events as the map. */
+	} else if (r->want.lifetime_s) {
 		now.b = r->want;
 		now.mod_revision = rev;
 		now.create_revision = r->have_cur ? r->cur.create_revision : rev;

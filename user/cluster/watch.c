@@ -74,7 +74,7 @@ static void on_event(struct cluster *c, struct json_object *ev)
 		c->rev = k.mod_revision;
 }
 
-static void on_message(void *arg, struct json_object *msg)
+void watch_message(void *arg, struct json_object *msg)
 {
 	struct cluster *c = arg;
 	struct json_object *res, *events, *v;
@@ -123,7 +123,7 @@ int watch_start(struct cluster *c)
 	add_dir_range(c, req);
 	json_object_object_add(req, "start_revision", json_object_new_int64(c->rev + 1));
 	json_object_object_add(body, "create_request", req);
-	c->watch = etcd_stream(c->etcd, "/v3/watch", body, on_message, on_watch_end, c);
+	c->watch = etcd_stream(c->etcd, "/v3/watch", body, watch_message, on_watch_end, c);
 	return c->watch ? 0 : -ENOMEM;
 }
 

@@ -528,7 +528,7 @@ struct store_wait {
 };
 
 /* The store answered: write the map and answer as a lone home agent would. */
-static void store_done(void *ctx, int status, const struct cluster_binding *stored)
+static void store_done(void *ctx, int status, const struct cluster_binding *stored, bool followed)
 {
 	const struct store_wait *w = ctx;
 	struct ha *ha = w->ha;
@@ -544,6 +544,14 @@ static void store_done(void *ctx, int status, const struct cluster_binding *stor
 		reply(ha, &c, status,
 		      status == MH_BA_SEQ_OUT_OF_WINDOW && stored ? stored->seq : w->bu.sequence, 0,
 		      true);
+		return;
+	}
+	if (followed) {
+		/* The map follows this write or a newer one of the key already
+		 * (the watch was first): writing it again would take it back. */
+		if (w->nemo.router)
+			c.ba_flags = MH_BA_F_ROUTER;
+		reply(ha, &c, MH_BA_ACCEPTED, w->bu.sequence, w->granted_s, true);
 		return;
 	}
 	lookup_old(ha, &c);
