@@ -635,6 +635,9 @@ def cluster_section(raw):
         out["added_p50_ms"] = round(one["p50_ms"] - alone["p50_ms"], 3)
     if one and three and one["rate_per_s"]:
         out["ratio_3_to_1"] = round(three["rate_per_s"] / one["rate_per_s"], 2)
+    spread = rows.get("cluster3-spread")
+    if one and spread and one["rate_per_s"]:
+        out["ratio_3spread_to_1"] = round(spread["rate_per_s"] / one["rate_per_s"], 2)
     return out
 
 
@@ -717,6 +720,19 @@ def control_table(res):
                 r["case"], r["home_agents"], r["nodes"], fmt(r["rate_per_s"]), r["p50_ms"],
                 r["p99_ms"], r["refused"], json.dumps(r.get("statuses", {}))))
         out.append("")
+        cpu_rows = [r for r in cl["rows"].values() if "cpu_ms_per_ba" in r]
+        if cpu_rows:
+            out.append("where the CPU went, over each case's generator run (CPU ms per BA "
+                       "received; machine: CPUs busy, whatever ran)")
+            out.append("| case | etcd leader | etcd followers | xmip6d (all) | xmreg (all) | "
+                       "sum | BAs | machine busy CPUs |")
+            out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+            for r in cpu_rows:
+                c = r["cpu_ms_per_ba"]
+                out.append("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %d | %.2f |" % (
+                    r["case"], c["etcd_leader"], c["etcd_followers"], c["xmip6d"], c["xmreg"],
+                    sum(c.values()), r["bas"], r["machine_busy_cpus"]))
+            out.append("")
         if "added_p50_ms" in cl:
             out.append("the cluster adds %.2f ms to BU -> BA p50 (target <= %.0f): %s" % (
                 cl["added_p50_ms"], cl["target_added_p50_ms"],
@@ -725,6 +741,10 @@ def control_table(res):
             out.append("3 home agents / 1: %.2f x the registration rate (target >= %.0f): %s" % (
                 cl["ratio_3_to_1"], cl["target_ratio"],
                 "met" if cl["ratio_3_to_1"] >= cl["target_ratio"] else "NOT met"))
+        if "ratio_3spread_to_1" in cl:
+            out.append("3 home agents on 3 members / 1: %.2f x (target >= %.0f): %s" % (
+                cl["ratio_3spread_to_1"], cl["target_ratio"],
+                "met" if cl["ratio_3spread_to_1"] >= cl["target_ratio"] else "NOT met"))
         out.append("")
     ho = res.get("handover")
     if ho:

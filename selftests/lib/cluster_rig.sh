@@ -175,13 +175,16 @@ cl_topo_up() {
 	xm_retry 50 0.1 xm_ns_ready r
 }
 
-# cl_cluster_group NAME: home-agent's cluster group for the rig's etcd,
-# cluster NAME.
+# cl_cluster_group NAME [FIRST]: home-agent's cluster group for the rig's
+# etcd, cluster NAME; the endpoints listed from member FIRST (1-3, default
+# 1) on, the others after it in turn: the member a home agent talks to
+# (user/cluster/etcd.c: the list's first that answers).
 cl_cluster_group() {
+	local f=${2:-1}
 	cat <<EOC
   cluster = {
-    endpoints = [ "https://[2001:db8:e::1]:2379", "https://[2001:db8:e::2]:2379",
-                  "https://[2001:db8:e::3]:2379" ];
+    endpoints = [ "https://[2001:db8:e::$f]:2379", "https://[2001:db8:e::$((f % 3 + 1))]:2379",
+                  "https://[2001:db8:e::$(((f + 1) % 3 + 1))]:2379" ];
     name = "$1";
     ca-file = "$XM_TMP/pki/ca.pem";
     cert-file = "$XM_TMP/pki/client.pem";
