@@ -29,8 +29,14 @@
 # before a change), cluster1 and cluster3 run again with that daemon, as
 # cases cluster1-base and cluster3-base: before and after in one run.
 #
+# With BENCH_CLUSTER_ETCD_PERF=LOAD (s, m, l or xl), etcd alone: `etcdctl
+# check perf --load LOAD` (60 s of puts from etcdctl's own gRPC clients, no
+# home agent) on the same members after the cases, as case etcd-perf-LOAD:
+# the writes per second the members take on this machine, and their CPU.
+#
 # Environment: BENCH_CLUSTER_NODES (3000), BENCH_CLUSTER_SECONDS (3),
-# BENCH_REG_WINDOW (64), BENCH_CLUSTER_BASE (none).
+# BENCH_REG_WINDOW (64), BENCH_CLUSTER_BASE (none), BENCH_CLUSTER_ETCD_PERF
+# (none).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 RAW=$1
@@ -206,9 +212,48 @@ bench() {
 	record alone 1 "$XM_TMP/alone.out" || return 1
 
 	clustered "" || return 1
+	[ -z "${BENCH_CLUSTER_ETCD_PERF:-}" ] || etcd_perf "$BENCH_CLUSTER_ETCD_PERF" || return 1
 	[ -z "${BENCH_CLUSTER_BASE:-}" ] && return 0
 	printf '{"item":"cmd","cmd":"cases *-base: XMIP6D=%s"}\n' "$BENCH_CLUSTER_BASE" >>"$RAW"
 	XM_D_BIN=$BENCH_CLUSTER_BASE clustered -base
+}
+
+# etcd_perf LOAD: etcdctl check perf against the rig's members, its verdict
+# lines and the members' CPU seconds as case etcd-perf-LOAD.
+etcd_perf() {
+	local out=$XM_TMP/perf.out cmd
+	cmd="etcdctl check perf --load $1 (3 members, TLS, client certificates)"
+	printf '{"item":"cmd","cmd":"%s"}\n' "$cmd" >>"$RAW"
+	cpu_snap "$XM_TMP/cpu.0" || return 1
+	ip netns exec "$(xm_ns st)" timeout 200 env ETCDCTL_API=3 etcdctl \
+		--endpoints "https://[2001:db8:e::1]:2379,https://[2001:db8:e::2]:2379,https://[2001:db8:e::3]:2379" \
+		--cacert "$XM_TMP/pki/ca.pem" --cert "$XM_TMP/pki/client.pem" \
+		--key "$XM_TMP/pki/client.key" check perf --load "$1" --auto-compact >"$out" 2>&1
+	cpu_snap "$XM_TMP/cpu.1" || return 1
+	"$XM_PYTHON" - "$1" "$(getconf CLK_TCK)" "$XM_TMP/cpu.0" "$XM_TMP/cpu.1" "$out" \
+		>>"$RAW" <<'PY'
+import json, re, sys
+load, hz, snaps, out = sys.argv[1], int(sys.argv[2]), sys.argv[3:5], sys.argv[5]
+def snap(path):
+    s = {}
+    for line in open(path):
+        k, *v = line.split()
+        s[k] = [float(x) for x in v]
+    return s
+a, b = snap(snaps[0]), snap(snaps[1])
+wall = b["machine"][0] - a["machine"][0]
+text = open(out).read()
+m = re.search(r"(\d+) writes/s", text)  # "Throughput is N" or "too low: N"
+busy = lambda s: sum(s["machine"][1:]) - s["machine"][4] - s["machine"][5]
+print(json.dumps({"item": "etcd_perf", "case": "etcd-perf-" + load,
+                  "writes_per_s": int(m.group(1)) if m else None,
+                  "verdicts": [l.strip() for l in text.splitlines()
+                               if l.startswith(("PASS", "FAIL"))],
+                  "etcd_members_cpu_s": [round((b["etcd%d" % i][0] - a["etcd%d" % i][0]) / hz, 2)
+                                         for i in (1, 2, 3)],
+                  "leader": int(b["leader"][0]), "wall_s": round(wall, 2),
+                  "machine_busy_cpus": round((busy(b) - busy(a)) / hz / wall, 2)}))
+PY
 }
 
 # clustered SUFFIX: cases cluster1SUFFIX, cluster3SUFFIX and
