@@ -76,14 +76,17 @@ fo_topo_up() {
 	xm_peer_napi r m0 && xm_wait_links_up
 }
 
+# fo_ha_conf HA [FILE SOCKET CLUSTER]: HA's xmip6d.conf in FILE
+# ($XM_TMP/HA.conf), its control socket SOCKET ($XM_TMP/HA.sock), in the
+# rig's etcd cluster CLUSTER ("home"; "": none, a home agent alone).
 fo_ha_conf() {
-	local ha=$1
+	local ha=$1 file=${2:-$XM_TMP/$1.conf} sock=${3:-$XM_TMP/$1.sock} cluster=${4-home}
 	(
 		umask 077
-		cat >"$XM_TMP/$ha.conf" <<EOC
+		cat >"$file" <<EOC
 log-level = "info";
 pin-dir = "$(xm_pin "$ha")";
-control-socket = "$XM_TMP/$ha.sock";
+control-socket = "$sock";
 metrics-listen = "[::1]:9618";
 home-agent = {
   address = "$FO_VIP";
@@ -92,7 +95,7 @@ home-agent = {
   home-link = "";
   dad = false;
   timestamp-window = 30;
-$(cl_cluster_group home)
+$([ -z "$cluster" ] || cl_cluster_group "$cluster")
   mobile-nodes = (
     { home-address = "$FO_HOA1"; spi = 257; key = "$FO_KEY"; },
     { home-address = "$FO_HOA2"; spi = 258; key = "$FO_KEY"; }
