@@ -140,9 +140,11 @@ uninstall:
 	[ ! -d $(DESTDIR)$(CONFDIR) ] || rmdir --ignore-fail-on-non-empty $(DESTDIR)$(CONFDIR)
 
 # The container image from scratch (buildah): the binaries and their shared
-# libraries, localhost/xmip6:latest (deploy/kubernetes, docs/kubernetes.md).
+# libraries, localhost/xmip6:latest, and keepalived's beside xmip6ctl,
+# localhost/xmip6-keepalived:latest (deploy/kubernetes, docs/kubernetes.md).
 image: $(BINS)
 	XMIP6_BUILD=$(BUILD) scripts/build-image.sh
+	XMIP6_BUILD=$(BUILD) scripts/build-image.sh --keepalived
 
 # Builds the Debian package in a copy of the tree, installs, checks and purges
 # it (selftests/pkg/package.sh; root, a few minutes: not part of `make test`).

@@ -20,9 +20,14 @@
 #   cluster  registrations/s and BU -> BA through home agents sharing their
 #          binding cache in etcd: one HA alone, one in a cluster, three
 #          (bench/cluster.sh; skipped, saying why, without etcd)
+#   failover the interruption of a 2,000 packets/s stream to a registered
+#          home address when the VRRP master home agent's xmip6d is killed
+#          (-9) and when its link goes down, and the Binding Updates the
+#          mobile node sent meanwhile (bench/failover.sh; skipped, saying
+#          why, without etcd or keepalived)
 #
 # Sections run in the order of BENCH_SECTIONS (default "cost live scale
-# profile register handover cluster") and are independent: what cannot run here
+# profile register handover cluster failover") and are independent: what cannot run here
 # says why ("bench: live: seg6: skipped: ...") and the rest still runs; a
 # section that fails is reported, its rigs are removed and the next one
 # runs (exit status 1 at the end). A new section is a function bench_NAME
@@ -47,7 +52,7 @@
 # BENCH_REG_NODES ("100000"), BENCH_REG_SECONDS (3), BENCH_REG_WINDOW (64),
 # BENCH_REG_PERF (set: perf record the HA daemon), BENCH_HO_MOVES (20),
 # BENCH_HO_GAP_MS (10), BENCH_HO_DWELL (1), BENCH_CLUSTER_NODES (3000),
-# BENCH_CLUSTER_SECONDS (3).
+# BENCH_CLUSTER_SECONDS (3), BENCH_FAILOVER_ROUNDS (3).
 set -u
 
 # shellcheck source=scripts/topology.sh
@@ -56,7 +61,7 @@ set -u
 XB_BIN=$XM_BUILD/bench/xmbench
 XB_OUT=${BENCH_OUT:-$XM_BUILD/bench}
 XB_RAW=$XB_OUT/raw.jsonl
-XB_SECTIONS=${BENCH_SECTIONS:-cost live scale profile register handover cluster}
+XB_SECTIONS=${BENCH_SECTIONS:-cost live scale profile register handover cluster failover}
 XB_RUNS=${BENCH_RUNS:-5}
 XB_TC_RUNS=${BENCH_TC_RUNS:-3}
 XB_REPEAT=${BENCH_REPEAT:-1000000}
@@ -626,6 +631,17 @@ bench_cluster() {
 	xm_fg timeout 900 "$XM_REPO/bench/cluster.sh" "$XB_RAW"
 }
 
+# ---- failover -----------------------------------------------------------
+#
+# bench/failover.sh builds its own rig (xmbf<pid>-*: selftests/lib/
+# failover_rig.sh, two home agents behind keepalived's VRRP address, a
+# 3-member etcd with TLS) and appends one "failover" line per event.
+
+bench_failover() {
+	xb_log "failover: ${BENCH_FAILOVER_ROUNDS:-3} rounds of kill -9 and link down of the VRRP master"
+	xm_fg timeout 900 "$XM_REPO/bench/failover.sh" "$XB_RAW"
+}
+
 # ---- main ---------------------------------------------------------------
 
 # xb_reset: after a failed section, remove every rig and instance so that
@@ -667,7 +683,7 @@ xb_main() {
 	xm_cleanup
 	"$XM_PYTHON" "$XM_REPO/bench/report.py" --raw "$XB_RAW" --out "$XB_OUT" \
 		--started "$start" --command "make bench" --settings \
-		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_ACTIVE=$XB_ACTIVE BENCH_DAEMON=$XB_DAEMON BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10} BENCH_CLUSTER_NODES=${BENCH_CLUSTER_NODES:-3000} BENCH_CLUSTER_SECONDS=${BENCH_CLUSTER_SECONDS:-3}" ||
+		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_ACTIVE=$XB_ACTIVE BENCH_DAEMON=$XB_DAEMON BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10} BENCH_CLUSTER_NODES=${BENCH_CLUSTER_NODES:-3000} BENCH_CLUSTER_SECONDS=${BENCH_CLUSTER_SECONDS:-3} BENCH_FAILOVER_ROUNDS=${BENCH_FAILOVER_ROUNDS:-3}" ||
 		failed+=(report)
 	[ ${#failed[@]} -eq 0 ] || { xb_log "FAILED: ${failed[*]}"; exit 1; }
 }

@@ -1,23 +1,52 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-image.sh [IMAGE] - the xmip6 container image, from scratch: the built
-# xmip6d and xmip6ctl (build/, or XMIP6_BUILD), every shared library ldd(1)
-# finds for them, and nothing else: no shell, no package manager, no base
-# image (none is pulled). The BPF programs are in the binaries (libbpf
-# skeletons), so no object file is copied. IMAGE defaults to
-# localhost/xmip6:latest, the name deploy/kubernetes uses; the image is also
-# tagged with `git describe`. Needs root and buildah; `make image` runs it.
+# build-image.sh [--keepalived] [IMAGE] - a container image from scratch:
+# binaries, every shared library ldd(1) finds for them, and nothing else: no
+# shell, no package manager, no base image (none is pulled). The image is
+# also tagged with `git describe`. Needs root and buildah; `make image` runs
+# it (both images).
 #
-# The image runs xmip6d -c /etc/xmip6/xmip6d.conf; the configuration, the
-# keys, /run/xmip6 and the host's /sys/fs/bpf are mounted by whoever runs it
-# (docs/kubernetes.md).
+# The xmip6 image (IMAGE defaults to localhost/xmip6:latest, the name
+# deploy/kubernetes uses): the built xmip6d and xmip6ctl (build/, or
+# XMIP6_BUILD). The BPF programs are in the binaries (libbpf skeletons), so
+# no object file is copied. It runs xmip6d -c /etc/xmip6/xmip6d.conf; the
+# configuration, the keys, /run/xmip6 and the host's /sys/fs/bpf are
+# mounted by whoever runs it (docs/kubernetes.md).
+#
+# --keepalived: the VRRP image of the failover (IMAGE defaults to
+# localhost/xmip6-keepalived:latest): the host's keepalived (Debian's
+# package) and the built xmip6ctl, which its vrrp_script runs to ask xmip6d
+# whether it serves (keepalived executes the script's words itself: no
+# shell needed; deploy/kubernetes/keepalived.conf). It runs keepalived
+# -f /etc/keepalived/keepalived.conf, VRRP only, in the foreground, its PID
+# files in /run/keepalived (docs/cluster.md, "Failover").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-image=${1:-localhost/xmip6:latest}
+kind=xmip6
+if [ "${1:-}" = --keepalived ]; then
+	kind=keepalived
+	shift
+fi
 build=${XMIP6_BUILD:-build}
-bins=("$build/xmip6d" "$build/xmip6ctl")
+if [ "$kind" = keepalived ]; then
+	image=${1:-localhost/xmip6-keepalived:latest}
+	bins=("$(command -v keepalived || echo /usr/sbin/keepalived)" "$build/xmip6ctl")
+	dirs=(etc/keepalived run/keepalived run/xmip6)
+	entrypoint='["/usr/sbin/keepalived"]'
+	cmd='["--vrrp", "--dont-fork", "--log-console", "--log-detail", "--use-file", "/etc/keepalived/keepalived.conf", "--pid", "/run/keepalived/keepalived.pid", "--vrrp_pid", "/run/keepalived/vrrp.pid"]'
+	title=xmip6-keepalived
+	description="keepalived (VRRPv3) for xmip6 home agents sharing a virtual address"
+else
+	image=${1:-localhost/xmip6:latest}
+	bins=("$build/xmip6d" "$build/xmip6ctl")
+	dirs=(etc/xmip6 run/xmip6 sys/fs/bpf)
+	entrypoint='["/usr/sbin/xmip6d"]'
+	cmd='["-c", "/etc/xmip6/xmip6d.conf"]'
+	title=xmip6
+	description="Mobile IPv6 (RFC 6275) with an XDP data plane"
+fi
 
 die() {
 	echo "build-image.sh: $*" >&2
@@ -38,10 +67,16 @@ trap cleanup EXIT
 
 # The root file system, staged: binaries, libraries at the paths ldd gives
 # (the dynamic loader included), the empty directories the mounts need.
-install -d "$stage/usr/sbin" "$stage/etc/xmip6" "$stage/run/xmip6" "$stage/sys/fs/bpf" \
-	"$stage/proc" "$stage/dev" "$stage/tmp"
+install -d "$stage/usr/sbin" "${dirs[@]/#/$stage/}" "$stage/proc" "$stage/dev" "$stage/tmp"
 chmod 1777 "$stage/tmp"
 install -m 0755 "${bins[@]}" "$stage/usr/sbin/"
+# keepalived runs its vrrp_script as a named user (script_user root with
+# enable_script_security): the one user, root, and its group.
+if [ "$kind" = keepalived ]; then
+	echo 'root:x:0:0:root:/:/usr/sbin/nologin' >"$stage/etc/passwd"
+	echo 'root:x:0:' >"$stage/etc/group"
+	chmod 0644 "$stage/etc/passwd" "$stage/etc/group"
+fi
 # "name => /path (addr)" or "/path (addr)"; the vDSO has no file.
 ldd "${bins[@]}" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' |
 	sort -u | while read -r lib; do
@@ -68,12 +103,12 @@ version=$(git describe --always --dirty 2>/dev/null || cat REVISION)
 ctr=$(buildah from scratch)
 buildah copy --quiet "$ctr" "$stage/" / >/dev/null
 buildah config \
-	--entrypoint '["/usr/sbin/xmip6d"]' \
-	--cmd '["-c", "/etc/xmip6/xmip6d.conf"]' \
+	--entrypoint "$entrypoint" \
+	--cmd "$cmd" \
 	--workingdir / \
 	--stop-signal SIGTERM \
-	--label "org.opencontainers.image.title=xmip6" \
-	--label "org.opencontainers.image.description=Mobile IPv6 (RFC 6275) with an XDP data plane" \
+	--label "org.opencontainers.image.title=$title" \
+	--label "org.opencontainers.image.description=$description" \
 	--label "org.opencontainers.image.version=$version" \
 	--label "org.opencontainers.image.licenses=GPL-2.0" \
 	"$ctr"

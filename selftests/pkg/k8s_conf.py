@@ -31,7 +31,9 @@ def place(path, data, mode):
 
 
 for v in pod["volumes"]:
-    m = mounts[v["name"]]
+    m = mounts.get(v["name"])
+    if m is None:  # another container's (keepalived's)
+        continue
     if "configMap" in v:
         cm = objs[("ConfigMap", v["configMap"]["name"])]
         text = cm["data"][m["subPath"]].replace('"/etc/xmip6/', '"%s/etc/xmip6/' % root)
