@@ -601,17 +601,7 @@ xm_topo_roam_up() {
 	done
 	ip -n "$(xm_ns r1)" link set "$XM_R1_HOME_IF" master "$XM_R1_BRIDGE" || return 1
 
-	# The MN: SLAAC on eth0 (a host, forwarding off); no kernel RS (xmip6d
-	# solicits itself).
-	ip -n "$(xm_ns mn)" link add "$XM_MN_IF" type veth peer name "$XM_MN_PORT" \
-		netns "$(xm_ns r2)" || return 1
-	xm_exec mn ethtool -K "$XM_MN_IF" tx off >/dev/null &&
-		xm_exec r2 ethtool -K "$XM_MN_PORT" tx off >/dev/null || return 1
-	xm_exec mn sysctl -qw "net.ipv6.conf.$XM_MN_IF.accept_ra=1" \
-		"net.ipv6.conf.$XM_MN_IF.autoconf=1" || return 1
-	ip -n "$(xm_ns mn)" link set "$XM_MN_IF" up || return 1
-	XM_ROAM_AT=r2
-	xm_roam_plug r2 || return 1
+	xm_roam_mn_link r2 || return 1
 	if [ "$XM_ROAM_WIFI" = 1 ]; then
 		# A second, less preferred interface that stays at R3 ("wireless").
 		ip -n "$(xm_ns mn)" link add "$XM_MN_HOME_IF" type veth peer name "$XM_WL_PORT" \
@@ -642,6 +632,43 @@ xm_topo_roam_up() {
 	xm_peer_napi r1 "$XM_R1_HOME_IF" || return 1
 	xm_retry 50 0.1 xm_ns_ready r1 && xm_retry 50 0.1 xm_ns_ready r2 &&
 		xm_retry 50 0.1 xm_ns_ready r3
+}
+
+# xm_roam_mn_link ROLE: the MN's eth0 and its port mnport, plugged in at
+# ROLE: SLAAC on eth0 (a host, forwarding off); no kernel RS (xmip6d
+# solicits itself).
+xm_roam_mn_link() {
+	local role=$1
+	ip -n "$(xm_ns mn)" link add "$XM_MN_IF" type veth peer name "$XM_MN_PORT" \
+		netns "$(xm_ns "$role")" || return 1
+	xm_exec mn ethtool -K "$XM_MN_IF" tx off >/dev/null &&
+		xm_exec "$role" ethtool -K "$XM_MN_PORT" tx off >/dev/null || return 1
+	xm_exec mn sysctl -qw "net.ipv6.conf.$XM_MN_IF.accept_ra=1" \
+		"net.ipv6.conf.$XM_MN_IF.autoconf=1" || return 1
+	ip -n "$(xm_ns mn)" link set "$XM_MN_IF" up || return 1
+	XM_ROAM_AT=$role
+	xm_roam_plug "$role"
+}
+
+# xm_if_macs_holds ROLE IF MAC: the if_macs entry of IF (in ROLE's
+# namespace) is set and holds MAC (bpftool on ROLE's pinned map).
+xm_if_macs_holds() {
+	local role=$1 dev=$2 mac=$3 ifindex out
+	ifindex=$(xm_exec "$role" cat "/sys/class/net/$dev/ifindex") || return 1
+	out=$(bpftool -j map lookup pinned "$(xm_pin "$role")/if_macs" key \
+		$((ifindex & 255)) $(((ifindex >> 8) & 255)) 0 0) || return 1
+	echo "$dev ifindex $ifindex mac $mac; if_macs: $out"
+	OUT=$out MAC=$mac "$XM_PYTHON" -c '
+import json, os
+v = json.loads(os.environ["OUT"])
+v = v.get("formatted", {}).get("value", v["value"]) if isinstance(v, dict) else v
+mac = bytes(int(x, 16) for x in os.environ["MAC"].split(":"))
+if isinstance(v, dict):
+    got, ok = bytes(v["addr"]), v["set"] == 1
+else:
+    b = bytes(int(x, 16) for x in v)
+    got, ok = b[:6], b[6] == 1
+raise SystemExit(0 if ok and got == mac else "if_macs holds %s" % got.hex(":"))'
 }
 
 # xm_roam_plug ROLE: attach mnport (already in ROLE's namespace) to its

@@ -71,23 +71,8 @@ attach() {
 }
 
 check_if_macs() {
-	local ifindex mac out
-	ifindex=$(xm_exec ha cat /sys/class/net/eth0/ifindex) &&
-		mac=$(xm_mac ha eth0) || return 1
-	out=$(bpftool -j map lookup pinned "$(xm_pin ha)/if_macs" key \
-		$((ifindex & 255)) $(((ifindex >> 8) & 255)) 0 0) || return 1
-	echo "eth0 ifindex $ifindex mac $mac; if_macs: $out"
-	OUT=$out MAC=$mac "$XM_PYTHON" -c '
-import json, os
-v = json.loads(os.environ["OUT"])
-v = v.get("formatted", {}).get("value", v["value"]) if isinstance(v, dict) else v
-mac = bytes(int(x, 16) for x in os.environ["MAC"].split(":"))
-if isinstance(v, dict):
-    got, ok = bytes(v["addr"]), v["set"] == 1
-else:
-    b = bytes(int(x, 16) for x in v)
-    got, ok = b[:6], b[6] == 1
-raise SystemExit(0 if ok and got == mac else "if_macs holds %s" % got.hex(":"))'
+	local mac
+	mac=$(xm_mac ha eth0) && xm_if_macs_holds ha eth0 "$mac"
 }
 
 # send DST_MAC DPORT: N UDP datagrams CN -> home address in frames to DST_MAC.

@@ -326,6 +326,27 @@ out_unpin:
 	return err;
 }
 
+int dp_iface_follow(const char *pin_dir, const char *ifname, int *ifindex,
+		    const struct dp_attach_opts *opts)
+{
+	int now = (int)if_nametoindex(ifname);
+
+	if (now == *ifindex)
+		return 0;
+	if (!now) {
+		pr_warn("%s: interface gone (ifindex %d): waiting for it to come back", ifname,
+			*ifindex);
+		*ifindex = 0;
+		return -ENODEV;
+	}
+	pr_notice("%s: interface (re-)created as ifindex %d: attaching the data plane", ifname,
+		  now);
+	*ifindex = now;
+	if (dp_attach(pin_dir, ifname, opts))
+		pr_err("%s: data plane not attached: no service on it", ifname); /* cause logged */
+	return 1;
+}
+
 /* ---- detach, unload ----------------------------------------------------------------------------- */
 
 int dp_detach(const char *pin_dir, const char *ifname)

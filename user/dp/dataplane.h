@@ -85,6 +85,15 @@ struct dp_attach_opts {
  * XMIP6_FORCE_LEGACY_TC=1 in the environment forces that path (for tests).
  */
 int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_opts *opts);
+
+/*
+ * Follow @ifname, last seen as *@ifindex (0: absent): unchanged -> 0; gone
+ * -> *@ifindex = 0, -ENODEV; there again under a new ifindex (deleted and
+ * created again: the programs went with the old device) -> dp_attach() to
+ * it with @opts, *@ifindex updated, 1 (even if the attach failed: logged).
+ */
+int dp_iface_follow(const char *pin_dir, const char *ifname, int *ifindex,
+		    const struct dp_attach_opts *opts);
 /* Why the bindings map at @pin_dir (@have entries) cannot take max-bindings
  * @want: the words dp_attach() logs, for a reload to refuse with. */
 void dp_bindings_resize_refusal(char *buf, size_t size, const char *pin_dir, __u32 have,

@@ -96,26 +96,15 @@ static void home_link_renew(struct ha_link *l, int ifindex)
 /* Interface @i under its configured name: gone, or there again with a new ifindex. */
 static void iface_check(struct ha_link *l, int i)
 {
-	const char *ifname = l->d->cfg.ha.interfaces[i];
-	int now = (int)if_nametoindex(ifname);
+	int changed = dp_iface_follow(l->d->cfg.pin_dir, l->d->cfg.ha.interfaces[i], &l->ifindex[i],
+				      &l->opts);
 
-	if (now == l->ifindex[i])
+	if (!changed || i != l->home)
 		return;
-	if (!now) {
-		pr_warn("%s: interface gone (ifindex %d): waiting for it to come back", ifname,
-			l->ifindex[i]);
-		l->ifindex[i] = 0;
-		if (i == l->home)
-			l->home_ready = false;
-		return;
-	}
-	pr_notice("%s: interface (re-)created as ifindex %d: attaching the data plane", ifname,
-		  now);
-	l->ifindex[i] = now;
-	if (dp_attach(l->d->cfg.pin_dir, ifname, &l->opts))
-		pr_err("%s: data plane not attached: no service on it", ifname); /* cause logged */
-	if (i == l->home)
-		home_link_renew(l, now);
+	if (changed < 0)
+		l->home_ready = false;
+	else
+		home_link_renew(l, l->ifindex[i]);
 }
 
 static void on_link(int ifindex, bool up, bool carrier, void *ctx)

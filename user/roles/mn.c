@@ -93,9 +93,10 @@ struct mn {
 	struct ro *ro;	      /* route optimisation (ro.c), NULL for policy "none" */
 	struct disc_mn *disc; /* DHAAD and MPS (disc_mn.c), NULL when all is configured */
 
-	const struct mn_router *router; /* a mobile router's additions (mr.c), or NULL */
-	bool router_attached;		/* its attached() ran: stop() is due */
-	const char *who;		/* "mobile node" or "mobile router", for the log */
+	const struct mn_router *router;	   /* a mobile router's additions (mr.c), or NULL */
+	bool router_attached;		   /* its attached() ran: stop() is due */
+	const char *who;		   /* "mobile node" or "mobile router", for the log */
+	struct dp_attach_opts attach_opts; /* as at start: a re-created interface gets them */
 };
 
 static void set_state(struct mn *mn, enum mn_state state)
@@ -385,6 +386,25 @@ static int locate_addr(const struct nl_addr *a, void *arg)
 	return 0;
 }
 
+/*
+ * Interface @i under its configured name: gone, or there again with a new
+ * ifindex (a USB modem re-plugged, a driver reloaded). The programs and
+ * the link-layer address went with the old device: attach them to the new
+ * one, with the home agent we have now, and let movement detection start
+ * afresh on it.
+ */
+static void iface_follow(struct mn *mn, int i)
+{
+	struct dp_attach_opts opts = mn->attach_opts;
+	int old = mn->ifindex[i];
+
+	if (ha_known(mn))
+		opts.ha_addr = mn->bu.peer;
+	if (dp_iface_follow(mn->d->cfg.pin_dir, mn->d->cfg.mn.interfaces[i], &mn->ifindex[i],
+			    &opts))
+		movement_iface_replaced(mn->d, old, mn->ifindex[i]);
+}
+
 static void evaluate(struct mn *mn)
 {
 	struct daemon *d = mn->d;
@@ -394,8 +414,7 @@ static void evaluate(struct mn *mn)
 	int i, err;
 
 	for (i = 0; i < cfg->n_interfaces; i++) {
-		if (!mn->ifindex[i])
-			mn->ifindex[i] = if_nametoindex(cfg->interfaces[i]);
+		iface_follow(mn, i);
 		if (!mn->ifindex[i])
 			continue;
 		l.ifindex = mn->ifindex[i];
@@ -471,7 +490,17 @@ static void evaluate(struct mn *mn)
 static void on_link(int ifindex, bool up, bool carrier, void *ctx)
 {
 	struct mn *mn = ctx;
+	int i;
 
+	for (i = 0; i < mn->d->cfg.mn.n_interfaces; i++) {
+		iface_follow(mn, i);
+		/* Its address may have changed (a randomised MAC on a new
+		 * network): the XDP program tells our frames from another
+		 * host's by it (bpf/l2.h). */
+		if (ifindex == mn->ifindex[i])
+			dp_if_mac_update(mn->d->cfg.pin_dir, mn->d->cfg.mn.interfaces[i],
+					 (unsigned int)ifindex);
+	}
 	/* Link-up: solicit a router, check the old one (movement.c). */
 	movement_link_event(mn->d, ifindex, up, carrier);
 }
@@ -1081,6 +1110,7 @@ int mn_start_router(struct daemon *d, const struct mn_router *router)
 	 * one, the data plane's config names the home-agents anycast address. */
 	if (!ha_known(mn))
 		disc_home_agents_anycast(&cfg->home_prefix, &opts.ha_addr);
+	mn->attach_opts = opts;
 	err = daemon_attach(d, cfg->interfaces, cfg->n_interfaces, &opts);
 	if (err)
 		return err;

@@ -648,6 +648,27 @@ static void tick(struct daemon *d, void *arg, unsigned long long now)
 
 /* ---- the interface to mn.c ----------------------------------------------------------------- */
 
+void movement_iface_replaced(struct daemon *d, int old_ifindex, int new_ifindex)
+{
+	struct mv_iface *ifc = old_ifindex ? iface_of(old_ifindex) : NULL;
+	unsigned long long now = mono_now_ns();
+	int i;
+
+	(void)d;
+	if (!mv.started)
+		return;
+	for (i = 0; old_ifindex && i < MV_MAX_ROUTERS; i++)
+		if (router_alive(&mv.routers[i]) && mv.routers[i].ifindex == old_ifindex)
+			router_lost(&mv.routers[i], now, "interface gone");
+	if (!ifc && new_ifindex && mv.n_ifaces < CONFIG_MAX_IFACES)
+		ifc = &mv.ifaces[mv.n_ifaces++]; /* absent when we started */
+	if (!ifc)
+		return;
+	/* Nothing heard on the new device yet: untracked until its first RA;
+	 * its link-up (movement_link_event) solicits one. */
+	*ifc = (struct mv_iface){.ifindex = new_ifindex};
+}
+
 void movement_link_event(struct daemon *d, int ifindex, bool up, bool carrier)
 {
 	struct mv_iface *ifc = iface_of(ifindex);

@@ -33,6 +33,13 @@ typedef void (*movement_changed_fn)(void *ctx);
 int movement_start(struct daemon *d, movement_changed_fn changed, void *ctx);
 void movement_stop(struct daemon *d);
 
+/*
+ * From mn.c: a configured interface was deleted (@new_ifindex 0) or
+ * re-created (@old_ifindex's device gone, @new_ifindex its successor):
+ * the routers heard on the old one are lost, the new one is watched.
+ */
+void movement_iface_replaced(struct daemon *d, int old_ifindex, int new_ifindex);
+
 /* From mn.c's rtnetlink monitor: a link changed state. */
 void movement_link_event(struct daemon *d, int ifindex, bool up, bool carrier);
 
