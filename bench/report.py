@@ -400,7 +400,8 @@ def table(res):
                    "alternated run by run with tc_nop; the median run minus tc_nop's median "
                    "run (a run the vCPU lost for milliseconds moves no median), and the rounds "
                    "interleaved over the TC paths. So a TC row is the program with its "
-                   "helpers (adjust_room, store_bytes, FIB), not the skb's allocation.")
+                   "helpers (adjust_room, the next-hop cache or the FIB), not the skb's "
+                   "allocation.")
         out.append("")
     lv = res.get("live")
     if lv:
