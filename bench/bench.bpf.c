@@ -11,7 +11,7 @@
  *                      binding i (i = iteration mod cfg.spread_n) and tail
  *                      calls the program under test (jmp_xdp[0]): xmip6's,
  *                      or xdp_nop for the wrapper's own cost. (TC cannot be
- *                      wrapped so: see xmbench.c single_runs().)
+ *                      wrapped so: see xmbench.c tc_interleaved().)
  *   xdp_nop, tc_nop    the baselines.
  *   xdp_fib            bpf_fib_lookup() alone, as xdp_ha does it for the CoA.
  *   xdp_gen            live-frame traffic generator: restores the Ethernet,

@@ -41,7 +41,7 @@
 # time (xmbench live stops after BENCH_SECONDS).
 #
 # Environment: BENCH_OUT (results directory, build/bench), BENCH_SECTIONS, BENCH_RUNS (cost runs, default 5),
-# BENCH_TC_RUNS (3), BENCH_BCTR_RUNS (counters on/off pairs, BENCH_RUNS),
+# BENCH_TC_RUNS (5, rounds over the TC paths), BENCH_BCTR_RUNS (counters on/off pairs, BENCH_RUNS),
 # BENCH_BCTR_BINDINGS (65536), BENCH_REPEAT (1000000), BENCH_ROUNDS (live and scale
 # rounds, 4), BENCH_SECONDS (per live run, 2), BENCH_LIVE_BIG (1000000),
 # BENCH_ACTIVE (10000: the working set of the extra live rows, home
@@ -63,7 +63,7 @@ XB_OUT=${BENCH_OUT:-$XM_BUILD/bench}
 XB_RAW=$XB_OUT/raw.jsonl
 XB_SECTIONS=${BENCH_SECTIONS:-cost live scale profile register handover cluster failover}
 XB_RUNS=${BENCH_RUNS:-5}
-XB_TC_RUNS=${BENCH_TC_RUNS:-3}
+XB_TC_RUNS=${BENCH_TC_RUNS:-5}
 XB_REPEAT=${BENCH_REPEAT:-1000000}
 XB_ROUNDS=${BENCH_ROUNDS:-4}
 XB_SECONDS=${BENCH_SECONDS:-2}
@@ -125,7 +125,7 @@ xb_cost_ns() {
 }
 
 bench_cost() {
-	local p
+	local p r
 	xb_log "cost: per-packet cost, repeat $XB_REPEAT, $XB_RUNS runs (TC: $XB_TC_RUNS)"
 	[ -e "/run/netns/$(xm_ns cost)" ] || xb_cost_ns || return 1
 	for p in pass ha_encap ha_decap mn_decap cn_hao_accept mn_rh2_accept fib_lookup \
@@ -133,9 +133,15 @@ bench_cost() {
 		xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost "$p" 1 "$XB_REPEAT" \
 			"$XB_RUNS" || return 1
 	done
-	for p in mn_encap mr_encap ha_local_encap cn_rh2_insert; do
-		xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost "$p" 1 "$XB_REPEAT" \
-			"$XB_TC_RUNS" || return 1
+	# TC: rounds interleaved over the paths (one run of each a round), so
+	# that a busy minute of the machine lands on every path, not on one;
+	# each run alternates the path with tc_nop and takes their median runs
+	# (xmbench.c tc_interleaved()).
+	for ((r = 0; r < XB_TC_RUNS; r++)); do
+		for p in mn_encap mr_encap ha_local_encap cn_rh2_insert; do
+			xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost "$p" 1 \
+				"$XB_REPEAT" 1 || return 1
+		done
 	done
 	bench_cost_bctr
 }

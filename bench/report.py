@@ -97,7 +97,8 @@ def cost_section(raw, bindings=1):
             "repeat": runs[0]["repeat"],
             "frame_len": runs[0]["frame_len"],
             "counter": runs[0]["counter"],
-            "method": "%d single runs (fresh skb), minus tc_nop" % runs[0]["repeat"]
+            "method": "%d single runs (fresh skb) alternated with tc_nop, median run minus"
+                      " tc_nop's" % runs[0]["repeat"]
             if runs[0]["prog"].startswith("tc_")
             else "repeat %d via restoring wrapper, minus xdp_nop" % runs[0]["repeat"],
             "base_ns": statistics.median([r["base_ns"] for r in good]) if good else None,
@@ -395,9 +396,12 @@ def table(res):
                    "xdp_wrap (restores the frame, tail-calls the path), minus the same run "
                    "tail-calling xdp_nop. TC rows: `repeat` separate test runs of one iteration "
                    "each, every one on a fresh skb (an skb once encapsulated refuses a second "
-                   "bpf_skb_adjust_room), each timed by the kernel around the program alone; "
-                   "minus tc_nop measured the same way. So a TC row is the program with its "
-                   "helpers (adjust_room, store_bytes, FIB), not the skb's allocation.")
+                   "bpf_skb_adjust_room), each timed by the kernel around the program alone, "
+                   "alternated run by run with tc_nop; the median run minus tc_nop's median "
+                   "run (a run the vCPU lost for milliseconds moves no median), and the rounds "
+                   "interleaved over the TC paths. So a TC row is the program with its "
+                   "helpers (adjust_room, the next-hop cache or the FIB), not the skb's "
+                   "allocation.")
         out.append("")
     lv = res.get("live")
     if lv:
