@@ -13,6 +13,9 @@
 # "check" line: the HA's CPU time over the run, sig_ring_full, its log
 # lines, RSS, and the pinned maps' bytes_memlock. PERF=FILE records
 # `perf record -g` of the daemon; KEEPLOG=FILE keeps its log.
+# WORKERS=N sets the HA's signal-workers (default: the setting's default,
+# one), HA_CPUS the CPUs it is pinned to (default 1; "0,1" for two cores:
+# xmreg stays on CPU 0 and shares it then).
 set -u
 TREE=$(cd "$1" && pwd) || exit 2
 N=$2 SECS=$3 WIN=$4 LVL=${5:-info}
@@ -36,9 +39,10 @@ print(sum(json.loads(l).get("bytes_memlock", 0) for l in sys.stdin if l.strip())
 xm_init "xr$$-"
 xm_reg_rig || exit 1
 conf=$XM_TMP/rha.conf
-xm_reg_conf "$N" "$LVL" >"$conf" && chmod 600 "$conf" || exit 1
+xm_reg_conf "$N" "$LVL" "${WORKERS:+signal-workers = $WORKERS;}" >"$conf" &&
+	chmod 600 "$conf" || exit 1
 t0=$(date +%s%N)
-nsenter --net="/run/netns/$(xm_ns rha)" taskset -c 1 "$XM_D_BIN" -c "$conf" </dev/null \
+nsenter --net="/run/netns/$(xm_ns rha)" taskset -c "${HA_CPUS:-1}" "$XM_D_BIN" -c "$conf" </dev/null \
 	>"$XM_TMP/ha.log" 2>&1 &
 PID=$!
 XM_PIDS+=("$PID")
@@ -60,8 +64,8 @@ if [ -n "${PERF:-}" ]; then
 	xm_wait_pid "$PERF_PID" 30
 fi
 c1=$(cpu_ticks "$PID")
-printf '{"item":"check","ha_cpu_s":%s,"sig_ring_full":%s,"log_lines":%s,"rss_kb":%s,"maps_kb":%s}\n' \
-	"$(((c1 - c0) * 1000 / $(getconf CLK_TCK)))e-3" "$(xm_stat rha sig_ring_full)" \
+printf '{"item":"check","workers":"%s","ha_cpus":"%s","ha_cpu_s":%s,"sig_ring_full":%s,"log_lines":%s,"rss_kb":%s,"maps_kb":%s}\n' \
+	"${WORKERS:-1}" "${HA_CPUS:-1}" "$(((c1 - c0) * 1000 / $(getconf CLK_TCK)))e-3" "$(xm_stat rha sig_ring_full)" \
 	"$(wc -l <"$XM_TMP/ha.log")" "$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")" "$(maps_kb)"
 [ -n "${KEEPLOG:-}" ] && cp "$XM_TMP/ha.log" "$KEEPLOG"
 kill -TERM "$PID"

@@ -115,9 +115,10 @@ int ha_cache_remove(struct ha_cache *c, const struct in6_addr *hoa, const struct
 	return 0;
 }
 
-int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct in6_addr *coa,
-		   const struct xmip6_binding *old, const struct mh_bu_fields *bu, __u32 granted_s,
-		   __u64 timestamp)
+/* The binding @bu makes, after @old (or NULL). */
+static void binding_of(const struct ha_cache *c, const struct in6_addr *coa,
+		       const struct xmip6_binding *old, const struct mh_bu_fields *bu,
+		       __u32 granted_s, __u64 timestamp, struct xmip6_binding *out)
 {
 	struct daemon *d = c->d;
 	unsigned long long now = mono_now_ns();
@@ -133,7 +134,6 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 		.auth_timestamp = timestamp,
 		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
 	};
-	int err;
 
 	if (old) {
 		b.created_ns = old->created_ns ?: old->registered_ns;
@@ -143,7 +143,18 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 			b.tunnel_mtu_expires_ns = old->tunnel_mtu_expires_ns;
 		}
 	}
-	err = dp_binding_update(&d->dp, hoa, &b);
+	*out = b;
+}
+
+int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct in6_addr *coa,
+		   const struct xmip6_binding *old, const struct mh_bu_fields *bu, __u32 granted_s,
+		   __u64 timestamp)
+{
+	struct xmip6_binding b;
+	int err;
+
+	binding_of(c, coa, old, bu, granted_s, timestamp, &b);
+	err = dp_binding_update(&c->d->dp, hoa, &b);
 	if (err)
 		return err;
 	note_expiry(c, b.expires_ns);
@@ -153,6 +164,16 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 	 * the home link only cares that the HA answers for the home address. */
 	binding_nd(c, hoa, b.flags, true, !old);
 	return 0;
+}
+
+int ha_cache_refresh(const struct ha_cache *c, const struct in6_addr *hoa,
+		     const struct in6_addr *coa, const struct xmip6_binding *old,
+		     const struct mh_bu_fields *bu, __u32 granted_s, __u64 timestamp)
+{
+	struct xmip6_binding b;
+
+	binding_of(c, coa, old, bu, granted_s, timestamp, &b);
+	return dp_binding_update(&c->d->dp, hoa, &b);
 }
 
 /* ---- following the map ---------------------------------------------------------------------- */
