@@ -15,7 +15,10 @@
 # `perf record -g` of the daemon; KEEPLOG=FILE keeps its log.
 # WORKERS=N sets the HA's signal-workers (default: the setting's default,
 # one), HA_CPUS the CPUs it is pinned to (default 1; "0,1" for two cores:
-# xmreg stays on CPU 0 and shares it then).
+# xmreg stays on CPU 0 and shares it then). FORGE_RATE=R adds a second
+# generator (xmreg forge, CPU 0) sending forged BUs (authenticator wrong)
+# at R a second through the whole run; its "forge" line counts what it
+# sent and the answers it got (none may carry a valid authenticator).
 set -u
 TREE=$(cd "$1" && pwd) || exit 2
 N=$2 SECS=$3 WIN=$4 LVL=${5:-info}
@@ -57,6 +60,12 @@ if [ -n "${PERF:-}" ]; then
 	PERF_PID=$!
 	XM_PIDS+=("$PERF_PID")
 fi
+if [ -n "${FORGE_RATE:-}" ]; then
+	ip netns exec "$(xm_ns rmn)" taskset -c 0 timeout 900 "$XMREG" forge l0 "$(xm_mac rha h0)" \
+		"$XM_REG_HA" "$XM_REG_COA" "$N" "$FORGE_RATE" 890 >"$XM_TMP/forge.json" &
+	FORGE_PID=$!
+	XM_PIDS+=("$FORGE_PID")
+fi
 ip netns exec "$(xm_ns rmn)" taskset -c 0 timeout 900 "$XM_REG_BIN" run l0 "$(xm_mac rha h0)" \
 	"$XM_REG_HA" "$XM_REG_COA" "$N" "$SECS" "$WIN" "${PCTS:-10,50,100}"
 if [ -n "${PERF:-}" ]; then
@@ -64,6 +73,16 @@ if [ -n "${PERF:-}" ]; then
 	xm_wait_pid "$PERF_PID" 30
 fi
 c1=$(cpu_ticks "$PID")
+if [ -n "${FORGE_RATE:-}" ]; then
+	kill -TERM "$FORGE_PID"
+	xm_wait_pid "$FORGE_PID" 10
+	cat "$XM_TMP/forge.json"
+	# What the daemon counted: refusals sent (the error budget's) and kept back.
+	xm_ctl rha -j stats show | "$XM_PYTHON" -c 'import json, sys
+d = json.load(sys.stdin)
+print(json.dumps({"item": "forge_ha", "auth_fail_sent": d["ba_status"]["sent"].get("auth_fail", 0),
+    "errors_ratelimited": d["icmpv6"]["errors_ratelimited"]}))'
+fi
 printf '{"item":"check","workers":"%s","ha_cpus":"%s","ha_cpu_s":%s,"sig_ring_full":%s,"log_lines":%s,"rss_kb":%s,"maps_kb":%s}\n' \
 	"${WORKERS:-1}" "${HA_CPUS:-1}" "$(((c1 - c0) * 1000 / $(getconf CLK_TCK)))e-3" "$(xm_stat rha sig_ring_full)" \
 	"$(wc -l <"$XM_TMP/ha.log")" "$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")" "$(maps_kb)"

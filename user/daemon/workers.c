@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 
+#include <json-c/json.h>
+
 #include "daemon/workers.h"
 
 /* Records a worker's queue holds, each way: two drains of the ring. */
@@ -165,6 +167,32 @@ void daemon_workers_fold(struct daemon *d)
 		counters_fold((__u64 *)&d->bu_ba, (const __u64 *)&w->bu_ba_pub,
 			      (__u64 *)&w->bu_ba_folded, N_U64(d->bu_ba));
 	}
+}
+
+struct json_object *daemon_workers_json(const struct daemon *d)
+{
+	const struct daemon_workers *p = d->workers;
+	struct json_object *arr = json_object_new_array(), *o;
+	const struct daemon_worker *w;
+	__u64 ba;
+	unsigned int i, s;
+
+	for (i = 0; p && i < p->n; i++) {
+		w = &p->w[i];
+		for (s = 0, ba = 0; s < 256; s++)
+			ba += __atomic_load_n(&w->stats_pub.ba_sent[s], __ATOMIC_RELAXED);
+		o = json_object_new_object();
+		json_object_object_add(o, "ba_sent", json_object_new_uint64(ba));
+		json_object_object_add(
+			o, "bindings_refreshed",
+			json_object_new_uint64(__atomic_load_n(&w->stats_pub.bindings_refreshed,
+							       __ATOMIC_RELAXED)));
+		json_object_object_add(
+			o, "handed_back",
+			json_object_new_uint64(__atomic_load_n(&w->taken_back, __ATOMIC_RELAXED)));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 /* ---- the worker ------------------------------------------------------------------------------ */

@@ -61,6 +61,12 @@ unsigned int daemon_workers_room(struct daemon *d, unsigned int budget);
 void daemon_workers_quiesce(struct daemon *d);
 /* Add what the workers counted since the last fold to d->stats and d->bu_ba. */
 void daemon_workers_fold(struct daemon *d);
+/*
+ * stats-show's "workers": each one's BAs sent, bindings refreshed and
+ * records handed back to the loop (counted since it started, not cleared),
+ * [] without workers.
+ */
+struct json_object *daemon_workers_json(const struct daemon *d);
 
 /* ---- the worker's side ---------------------------------------------------------------------- */
 

@@ -206,6 +206,7 @@ static int cmd_stats_show(struct json_object *args, struct json_object **result,
 	(void)errlen;
 	daemon_workers_fold(ctx);
 	*result = daemon_stats_json(ctx);
+	json_object_object_add(*result, "workers", daemon_workers_json(ctx));
 	json_object_object_add(*result, "control_socket", ctl_stats_json(&ctl_srv.stats));
 	return 0;
 }
