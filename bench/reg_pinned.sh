@@ -31,6 +31,8 @@ XM_ROLES="rmn rha" # xm_cleanup unloads their instances
 XM_D_BIN=$TREE/build/xmip6d
 XM_CTL_BIN=$TREE/build/xmip6ctl
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The event loop's thread alone (its task id is the process's): the serial part.
+loop_ticks() { awk '{print $14 + $15}' "/proc/$1/task/$1/stat"; }
 maps_kb() {
 	local f
 	for f in "$(xm_pin rha)"/*; do
@@ -55,6 +57,8 @@ xm_retry 3000 0.1 test -S "$XM_TMP/rha.sock" || {
 }
 echo "# started in $((($(date +%s%N) - t0) / 1000000)) ms"
 c0=$(cpu_ticks "$PID")
+m0=$(loop_ticks "$PID")
+w0=$(date +%s%N)
 if [ -n "${PERF:-}" ]; then
 	perf record -q -e cpu-clock -g -p "$PID" -o "$PERF" &
 	PERF_PID=$!
@@ -73,18 +77,21 @@ if [ -n "${PERF:-}" ]; then
 	xm_wait_pid "$PERF_PID" 30
 fi
 c1=$(cpu_ticks "$PID")
+m1=$(loop_ticks "$PID")
+w1=$(date +%s%N)
 if [ -n "${FORGE_RATE:-}" ]; then
 	kill -TERM "$FORGE_PID"
 	xm_wait_pid "$FORGE_PID" 10
 	cat "$XM_TMP/forge.json"
 	# What the daemon counted: refusals sent (the error budget's) and kept back.
-	xm_ctl rha -j stats show | "$XM_PYTHON" -c 'import json, sys
+	xm_dctl rha -j stats show | "$XM_PYTHON" -c 'import json, sys
 d = json.load(sys.stdin)
 print(json.dumps({"item": "forge_ha", "auth_fail_sent": d["ba_status"]["sent"].get("auth_fail", 0),
     "errors_ratelimited": d["icmpv6"]["errors_ratelimited"]}))'
 fi
-printf '{"item":"check","workers":"%s","ha_cpus":"%s","ha_cpu_s":%s,"sig_ring_full":%s,"log_lines":%s,"rss_kb":%s,"maps_kb":%s}\n' \
-	"${WORKERS:-1}" "${HA_CPUS:-1}" "$(((c1 - c0) * 1000 / $(getconf CLK_TCK)))e-3" "$(xm_stat rha sig_ring_full)" \
+printf '{"item":"check","workers":"%s","ha_cpus":"%s","wall_s":%s,"ha_cpu_s":%s,"loop_cpu_s":%s,"sig_ring_full":%s,"log_lines":%s,"rss_kb":%s,"maps_kb":%s}\n' \
+	"${WORKERS:-1}" "${HA_CPUS:-1}" "$(((w1 - w0) / 1000000))e-3" "$(((c1 - c0) * 1000 / $(getconf CLK_TCK)))e-3" \
+	"$(((m1 - m0) * 1000 / $(getconf CLK_TCK)))e-3" "$(xm_stat rha sig_ring_full)" \
 	"$(wc -l <"$XM_TMP/ha.log")" "$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")" "$(maps_kb)"
 [ -n "${KEEPLOG:-}" ] && cp "$XM_TMP/ha.log" "$KEEPLOG"
 kill -TERM "$PID"

@@ -100,20 +100,20 @@ static void count_sent(struct daemon_stats *st, __u32 tag, int dir)
 {
 	__u8 type = tag & 0xff, status = (tag >> 8) & 0xff;
 
-	st->tx[type_slot(type)] += dir;
+	daemon_ctr_add(&st->tx[type_slot(type)], dir);
 	if (!(tag & TAG_STATUS_COUNTED))
 		return;
 	if (type == MH_TYPE_BA)
-		st->ba_sent[status] += dir;
+		daemon_ctr_add(&st->ba_sent[status], dir);
 	else if (type == MH_TYPE_BE)
-		st->be_sent[status] += dir;
+		daemon_ctr_add(&st->be_sent[status], dir);
 }
 
 static void send_failed(struct daemon_stats *st, __u8 mh_type, const struct sig_tx *tx, int err)
 {
 	struct addr6_buf a, b;
 
-	st->drops[DROP_send_failed]++;
+	daemon_ctr_add(&st->drops[DROP_send_failed], 1);
 	if (tx)
 		pr_packet(LOG_WARNING, "sending %s from %s to %s failed: %s", mh_type_str(mh_type),
 			  addr6_str(&tx->src, &a), addr6_str(&tx->dst, &b), strerror(-err));
@@ -420,9 +420,9 @@ static void latency_note(struct daemon_latency *h, unsigned long long ns)
 
 	while (i < DAEMON_LATENCY_BUCKETS && ns > daemon_latency_bounds_us[i] * 1000ULL)
 		i++;
-	h->bucket[i]++;
-	h->count++;
-	h->sum_ns += ns;
+	daemon_ctr_add(&h->bucket[i], 1);
+	daemon_ctr_add(&h->count, 1);
+	daemon_ctr_add(&h->sum_ns, ns);
 }
 
 int daemon_mps_reg(struct daemon *d, daemon_packet_fn fn, void *arg)

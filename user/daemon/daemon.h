@@ -216,6 +216,15 @@ struct daemon_lane {
 
 struct daemon_workers;
 
+/*
+ * One more on a lane's counter: a whole store, since the event loop reads
+ * a worker's while it counts (one writer a lane; a plain move on x86).
+ */
+static inline void daemon_ctr_add(__u64 *c, __u64 n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
 struct daemon {
 	struct xmip6d_config cfg;
 	struct xmip6_dp dp;

@@ -46,13 +46,11 @@ struct daemon_worker {
 	struct record_queue back; /* worker -> event loop */
 	__u32 handed_back;	  /* the worker's count of records it handed back */
 	__u32 taken_back;	  /* the event loop's count of those it ran (atomic) */
-	bool busy;		  /* the worker is running a batch (atomic) */
+	bool sleeping;		  /* blocked on efd, its queue seen empty (atomic) */
 	bool kick;		  /* the loop queued records since the last kick */
 	struct sig_socks socks;
-	struct daemon_stats stats; /* the worker's own, */
+	struct daemon_stats stats; /* the worker's own (daemon_ctr_add()), */
 	struct daemon_latency bu_ba;
-	struct daemon_stats stats_pub; /* published after each batch (atomic per field), */
-	struct daemon_latency bu_ba_pub;
 	struct daemon_stats stats_folded; /* and what the loop already added */
 	struct daemon_latency bu_ba_folded;
 	struct daemon_lane lane;
@@ -122,15 +120,6 @@ static void record_fill(struct queued_record *r, const void *packet, size_t len,
 
 /* ---- counters -------------------------------------------------------------------------------- */
 
-/* @n 64-bit counters from @src to @dst, each one a whole (read by another thread). */
-static void counters_publish(__u64 *dst, const __u64 *src, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		__atomic_store_n(&dst[i], src[i], __ATOMIC_RELAXED);
-}
-
 /* Adds @pub - @folded to @sum, and @folded becomes @pub. */
 static void counters_fold(__u64 *sum, const __u64 *pub, __u64 *folded, size_t n)
 {
@@ -146,12 +135,6 @@ static void counters_fold(__u64 *sum, const __u64 *pub, __u64 *folded, size_t n)
 
 #define N_U64(x) (sizeof(x) / sizeof(__u64))
 
-static void worker_publish(struct daemon_worker *w)
-{
-	counters_publish((__u64 *)&w->stats_pub, (const __u64 *)&w->stats, N_U64(w->stats));
-	counters_publish((__u64 *)&w->bu_ba_pub, (const __u64 *)&w->bu_ba, N_U64(w->bu_ba));
-}
-
 void daemon_workers_fold(struct daemon *d)
 {
 	struct daemon_workers *p = d->workers;
@@ -162,9 +145,9 @@ void daemon_workers_fold(struct daemon *d)
 		return;
 	for (i = 0; i < p->n; i++) {
 		w = &p->w[i];
-		counters_fold((__u64 *)&d->stats, (const __u64 *)&w->stats_pub,
+		counters_fold((__u64 *)&d->stats, (const __u64 *)&w->stats,
 			      (__u64 *)&w->stats_folded, N_U64(d->stats));
-		counters_fold((__u64 *)&d->bu_ba, (const __u64 *)&w->bu_ba_pub,
+		counters_fold((__u64 *)&d->bu_ba, (const __u64 *)&w->bu_ba,
 			      (__u64 *)&w->bu_ba_folded, N_U64(d->bu_ba));
 	}
 }
@@ -180,13 +163,12 @@ struct json_object *daemon_workers_json(const struct daemon *d)
 	for (i = 0; p && i < p->n; i++) {
 		w = &p->w[i];
 		for (s = 0, ba = 0; s < 256; s++)
-			ba += __atomic_load_n(&w->stats_pub.ba_sent[s], __ATOMIC_RELAXED);
+			ba += __atomic_load_n(&w->stats.ba_sent[s], __ATOMIC_RELAXED);
 		o = json_object_new_object();
 		json_object_object_add(o, "ba_sent", json_object_new_uint64(ba));
-		json_object_object_add(
-			o, "bindings_refreshed",
-			json_object_new_uint64(__atomic_load_n(&w->stats_pub.bindings_refreshed,
-							       __ATOMIC_RELAXED)));
+		json_object_object_add(o, "bindings_refreshed",
+				       json_object_new_uint64(__atomic_load_n(
+					       &w->stats.bindings_refreshed, __ATOMIC_RELAXED)));
 		json_object_object_add(
 			o, "handed_back",
 			json_object_new_uint64(__atomic_load_n(&w->taken_back, __ATOMIC_RELAXED)));
@@ -208,7 +190,7 @@ bool daemon_worker_rate_ok(struct daemon_worker *w, const struct in6_addr *hoa, 
 
 	if (update_rate_allow(&w->update_rate, hoa, mono_now_ns()))
 		return true;
-	w->stats.drops[DROP_update_rate]++;
+	daemon_ctr_add(&w->stats.drops[DROP_update_rate], 1);
 	if (log_class_allowed(&w->log, __func__, LOG_NOTICE))
 		log_msg(LOG_NOTICE,
 			"BU seq %u for %s discarded: more than %d a second (MAX_UPDATE_RATE)",
@@ -220,7 +202,7 @@ bool daemon_worker_error_allowed(struct daemon_worker *w)
 {
 	if (token_bucket_take(&w->errors, w->error_rate, mono_now_ns()))
 		return true;
-	w->stats.errors_ratelimited++;
+	daemon_ctr_add(&w->stats.errors_ratelimited, 1);
 	return false;
 }
 
@@ -278,11 +260,6 @@ static void *worker_main(void *arg)
 	__u64 n;
 
 	for (;;) {
-		if (read(w->efd, &n, sizeof(n)) < 0 && errno == EINTR)
-			continue;
-		if (__atomic_load_n(&w->pool->stopping, __ATOMIC_ACQUIRE))
-			break;
-		__atomic_store_n(&w->busy, true, __ATOMIC_SEQ_CST);
 		if (sig_batch_start(&w->socks, daemon_lane_send_failed, &w->lane))
 			log_msg(LOG_WARNING, "worker send batch: out of memory; one at a time");
 		/* Popped once answered, so that quiesce sees it until then. */
@@ -291,8 +268,18 @@ static void *worker_main(void *arg)
 			queue_pop(&w->in);
 		}
 		sig_batch_stop(&w->socks);
-		worker_publish(w);
-		__atomic_store_n(&w->busy, false, __ATOMIC_SEQ_CST);
+		/* Asleep, then the queue looked at again: the loop queues, then
+		 * looks whether we sleep (daemon_workers_kick()); one of the two
+		 * sees the other (both fenced). */
+		__atomic_store_n(&w->sleeping, true, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (!queue_peek(&w->in) && !__atomic_load_n(&w->pool->stopping, __ATOMIC_ACQUIRE)) {
+			while (read(w->efd, &n, sizeof(n)) < 0 && errno == EINTR)
+				;
+		}
+		__atomic_store_n(&w->sleeping, false, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&w->pool->stopping, __ATOMIC_ACQUIRE))
+			break;
 	}
 	return NULL;
 }
@@ -375,10 +362,15 @@ void daemon_workers_kick(struct daemon *d)
 
 	if (!p)
 		return;
+	/* The records queued before whether it sleeps is read (worker_main()). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (i = 0; i < p->n; i++) {
 		if (!p->w[i].kick)
 			continue;
 		p->w[i].kick = false;
+		/* Awake, it sees them before it sleeps again: no system call. */
+		if (!__atomic_load_n(&p->w[i].sleeping, __ATOMIC_RELAXED))
+			continue;
 		if (write(p->w[i].efd, &one, sizeof(one)) < 0)
 			pr_debug("worker %u: wake-up: %s", i, strerror(errno));
 	}
@@ -438,7 +430,7 @@ void daemon_workers_quiesce(struct daemon *d)
 		idle = true;
 		for (i = 0; i < p->n && idle; i++)
 			idle = !queue_used(&p->w[i].in) &&
-			       !__atomic_load_n(&p->w[i].busy, __ATOMIC_SEQ_CST);
+			       __atomic_load_n(&p->w[i].sleeping, __ATOMIC_SEQ_CST);
 		if (!idle)
 			nanosleep(&pause, NULL);
 	} while (!idle);

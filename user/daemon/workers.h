@@ -12,8 +12,8 @@
  * the event loop what needs the loop's state (proxy DAD, the cluster's
  * store, the binding count): while something it handed back waits, it
  * hands back everything after it too, so the order holds across the
- * hand-over. Its counters are published after each batch and added to the
- * daemon's (d->stats, d->bu_ba) by daemon_workers_fold(), on the loop.
+ * hand-over. Its counters (daemon_ctr_add(), whole stores) are added to
+ * the daemon's (d->stats, d->bu_ba) by daemon_workers_fold(), on the loop.
  *
  * The configuration is read by the workers while they run: a reload waits
  * for them to be idle (daemon_workers_quiesce()) before it swaps it.

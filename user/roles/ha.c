@@ -604,7 +604,7 @@ static bool receive_bu_on_worker(struct daemon_worker *w, void *arg, const struc
 	if (ha_cache_refresh(&ha->cache, &c.hoa, &c.coa, &c.old, bu, granted, c.timestamp))
 		return false; /* logged; the loop answers it (and counts its limit again) */
 	replay_note(ha, &c);
-	daemon_worker_lane(w)->stats->bindings_refreshed++;
+	daemon_ctr_add(&daemon_worker_lane(w)->stats->bindings_refreshed, 1);
 	if (!(bu->flags & XMIP6_BU_F_ACK))
 		return true;
 	ba = ba_fields(&c, MH_BA_ACCEPTED, bu->sequence, granted);
