@@ -45,6 +45,8 @@
 # octets, 78; 64..128), BENCH_GEN ("packet": the AF_PACKET generator even
 # where live frames work), BENCH_CPU (the CPU of every live run, 1),
 # BENCH_REG_NODES ("100000"), BENCH_REG_SECONDS (3), BENCH_REG_WINDOW (64),
+# BENCH_REG_WORKERS ("1 2": signal-workers, one on one CPU, more on all),
+# BENCH_REG_FORGE (forged BUs a second from a second generator, none),
 # BENCH_REG_PERF (set: perf record the HA daemon), BENCH_HO_MOVES (20),
 # BENCH_HO_GAP_MS (10), BENCH_HO_DWELL (1), BENCH_CLUSTER_NODES (3000),
 # BENCH_CLUSTER_SECONDS (3).
@@ -641,19 +643,10 @@ bench_register() {
 			"$n" "$w" "$count" "$(((t1 - t0) / 1000000))e-3" \
 			"$(((cpu1 - cpu0) * 1000 / $(getconf CLK_TCK)))e-3" "$full" \
 			"$((n * XB_REG_MAX_UPDATE_RATE))" \
-			"$(awk '/VmRSS/ {print $2}' "/proc/$XB_REG_HA_PID/status")" "$(xb_reg_maps_kb)" >>"$XB_RAW"
+			"$(awk '/VmRSS/ {print $2}' "/proc/$XB_REG_HA_PID/status")" "$(xm_maps_kb rha)" >>"$XB_RAW"
 		xb_reg_ha_stop || return 1
 	done
 	done
-}
-
-# The HA's pinned maps, bytes_memlock summed, in KiB.
-xb_reg_maps_kb() {
-	local f
-	for f in "$(xm_pin rha)"/*; do
-		[ -f "$f" ] && bpftool -j map show pinned "$f" 2>/dev/null && echo
-	done | "$XM_PYTHON" -c 'import json, sys
-print(sum(json.loads(l).get("bytes_memlock", 0) for l in sys.stdin if l.strip()) // 1024)'
 }
 
 # ---- handover -----------------------------------------------------------
@@ -720,7 +713,7 @@ xb_main() {
 	xm_cleanup
 	"$XM_PYTHON" "$XM_REPO/bench/report.py" --raw "$XB_RAW" --out "$XB_OUT" \
 		--started "$start" --command "make bench" --settings \
-		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_ACTIVE=$XB_ACTIVE BENCH_DAEMON=$XB_DAEMON BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10} BENCH_CLUSTER_NODES=${BENCH_CLUSTER_NODES:-3000} BENCH_CLUSTER_SECONDS=${BENCH_CLUSTER_SECONDS:-3}" ||
+		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_ACTIVE=$XB_ACTIVE BENCH_DAEMON=$XB_DAEMON BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_REG_WORKERS='$XB_REG_WORKERS' BENCH_REG_FORGE=${XB_REG_FORGE:-none} BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10} BENCH_CLUSTER_NODES=${BENCH_CLUSTER_NODES:-3000} BENCH_CLUSTER_SECONDS=${BENCH_CLUSTER_SECONDS:-3}" ||
 		failed+=(report)
 	[ ${#failed[@]} -eq 0 ] || { xb_log "FAILED: ${failed[*]}"; exit 1; }
 }

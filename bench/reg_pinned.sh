@@ -33,13 +33,6 @@ XM_CTL_BIN=$TREE/build/xmip6ctl
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # The event loop's thread alone (its task id is the process's): the serial part.
 loop_ticks() { awk '{print $14 + $15}' "/proc/$1/task/$1/stat"; }
-maps_kb() {
-	local f
-	for f in "$(xm_pin rha)"/*; do
-		[ -f "$f" ] && bpftool -j map show pinned "$f" 2>/dev/null && echo
-	done | "$XM_PYTHON" -c 'import json, sys
-print(sum(json.loads(l).get("bytes_memlock", 0) for l in sys.stdin if l.strip()) // 1024)'
-}
 
 xm_init "xr$$-"
 xm_reg_rig || exit 1
@@ -92,7 +85,7 @@ fi
 printf '{"item":"check","workers":"%s","ha_cpus":"%s","wall_s":%s,"ha_cpu_s":%s,"loop_cpu_s":%s,"sig_ring_full":%s,"log_lines":%s,"rss_kb":%s,"maps_kb":%s}\n' \
 	"${WORKERS:-1}" "${HA_CPUS:-1}" "$(((w1 - w0) / 1000000))e-3" "$(((c1 - c0) * 1000 / $(getconf CLK_TCK)))e-3" \
 	"$(((m1 - m0) * 1000 / $(getconf CLK_TCK)))e-3" "$(xm_stat rha sig_ring_full)" \
-	"$(wc -l <"$XM_TMP/ha.log")" "$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")" "$(maps_kb)"
+	"$(wc -l <"$XM_TMP/ha.log")" "$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")" "$(xm_maps_kb rha)"
 [ -n "${KEEPLOG:-}" ] && cp "$XM_TMP/ha.log" "$KEEPLOG"
 kill -TERM "$PID"
 xm_wait_pid "$PID" 10

@@ -32,13 +32,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 XM_ROLES="rmn rha" # xm_cleanup unloads their instances
 # shellcheck source=selftests/lib/tap.sh
 . selftests/lib/tap.sh
+# shellcheck source=selftests/lib/summary_log.sh
+. selftests/lib/summary_log.sh
 
 NODES=1000
 PER_PHASE=$((3 * NODES)) # 3 BUs a node, back to back
 RATE=10000
 FORGED=2000
 REG=$XM_REG_BIN
-SUMMARY_RE='last [0-9.]+ s: [0-9]+ BU received'
 
 start_ha() {
 	xm_reg_conf "$NODES" info "signal-workers = 2;" >"$XM_TMP/rha.conf" &&
@@ -191,30 +192,16 @@ assert sum(x["handed_back"] for x in w) >= nodes
 EOF
 }
 
-summary_sums() {
-	grep -E "$SUMMARY_RE" "$XM_TMP/rha.log" | "$XM_PYTHON" -c '
-import re, sys
-s = [0, 0, 0]
-for line in sys.stdin:
-    m = re.search(r"\baccepted (\d+)", line)
-    s[0] += int(m.group(1)) if m else 0
-    m = re.search(r"bindings (\d+) new, (\d+) refreshed", line)
-    if m:
-        s[1] += int(m.group(1))
-        s[2] += int(m.group(2))
-print(*s)'
-}
-
 summaries_complete() {
 	local bu ba nodes
 	read -r bu ba nodes < <(tail -1 "$XM_TMP/wire.txt") || return 1
-	[ "$(summary_sums)" = "$ba $nodes $((ba - nodes))" ]
+	[ "$(summary_sums "$XM_TMP/rha.log")" = "$ba $ba $nodes $((ba - nodes))" ]
 }
 
 summary_counts() {
 	xm_retry 30 0.2 summaries_complete
 	local rc=$?
-	echo "summaries: accepted new refreshed = $(summary_sums); wire: $(tail -1 "$XM_TMP/wire.txt")"
+	echo "summaries: BA accepted new refreshed = $(summary_sums "$XM_TMP/rha.log"); wire: $(tail -1 "$XM_TMP/wire.txt")"
 	return $rc
 }
 

@@ -217,6 +217,9 @@ static void hand_back(struct daemon_worker *w, const struct queued_record *r)
 	struct timespec pause = {.tv_nsec = ROOM_POLL_NS};
 	__u64 one = 1;
 
+	/* What this worker answered before goes out before the loop answers
+	 * this one: a node's BAs leave in the order of its BUs. */
+	sig_flush(&w->socks);
 	/* The event loop empties this queue as it takes from the ring
 	 * (daemon_workers_room()): waiting is the back-pressure. */
 	while (!(b = queue_slot(&w->back))) {
@@ -292,16 +295,21 @@ static void run_handed_back(struct daemon_workers *p)
 	const struct queued_record *r;
 	struct daemon_worker *w;
 	unsigned int i;
+	__u32 ran;
 
 	p->replaying = true;
 	for (i = 0; i < p->n; i++) {
 		w = &p->w[i];
-		while ((r = queue_peek(&w->back))) {
+		for (ran = 0; (r = queue_peek(&w->back)); ran++) {
 			daemon_receive_again(p->d, r->packet, r->len, r->ifindex, r->tunnelled,
 					     r->rx_ns);
 			queue_pop(&w->back);
-			__atomic_store_n(&w->taken_back, w->taken_back + 1, __ATOMIC_RELEASE);
 		}
+		if (!ran)
+			continue;
+		/* Their answers out before the worker answers what follows. */
+		sig_flush(&p->d->socks);
+		__atomic_store_n(&w->taken_back, w->taken_back + ran, __ATOMIC_RELEASE);
 	}
 	p->replaying = false;
 }
