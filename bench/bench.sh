@@ -579,8 +579,10 @@ xb_reg_ha_stop() {
 	return 0
 }
 
+# From the pinned maps: the daemon's control socket gives up on a reply of
+# 100,000 rows to a reader slowed down by the load (CTL_IO_TIMEOUT_MS).
 xb_reg_bindings() {
-	xm_dctl rha -j binding show | "$XM_PYTHON" -c 'import json, sys
+	xm_ctl rha -j binding show | "$XM_PYTHON" -c 'import json, sys
 d = json.load(sys.stdin)
 print(len(d["bindings"] if isinstance(d, dict) else d))'
 }

@@ -234,7 +234,10 @@ static void hand_back(struct daemon_worker *w, const struct queued_record *r)
 	(void)!write(w->pool->back_efd, &one, sizeof(one));
 }
 
-/* One record: parsed again (the loop checked it), to the role's handler. */
+/*
+ * One record: parsed again, to the role's handler. The loop verified its
+ * checksum (receive()): not again here.
+ */
 static void worker_take(struct daemon_worker *w, const struct queued_record *r)
 {
 	struct daemon_workers *p = w->pool;
@@ -247,7 +250,7 @@ static void worker_take(struct daemon_worker *w, const struct queued_record *r)
 		return;
 	}
 	if (sig_parse_packet(r->packet, r->len, r->ifindex, r->tunnelled, &rx) ||
-	    mh_parse(rx.mh, rx.mh_len, &rx.mh_src, &rx.mh_dst, &msg) != MH_PARSE_OK) {
+	    mh_parse(rx.mh, rx.mh_len, NULL, NULL, &msg) != MH_PARSE_OK) {
 		hand_back(w, r);
 		return;
 	}
