@@ -231,6 +231,14 @@ EOF
 	[ $? = 0 ] && [ "$before" = "$after" ]
 }
 
+# binding del through the daemon with workers running (it waits for them
+# to be idle first, ha_cache.c): the binding leaves the map.
+binding_del_with_workers() {
+	local hoa=2001:db8:100::1
+	xm_dctl rha binding del "$hoa" || return 1
+	xm_ctl rha -j binding show | jget "'$hoa' not in [b['home_addr'] for b in d['bindings']]" | grep -qx True
+}
+
 main() {
 	xm_init
 	echo "TAP version 13"
@@ -247,6 +255,7 @@ main() {
 	t "stats show: the loop's and the workers' counts add up to the wire's" counters_sum
 	t "summary lines: accepted, new and refreshed as on the wire" summary_counts
 	t "forged BUs refused unsigned within the error budget, no binding changed" forged_refused
+	t "binding del through the daemon: the binding goes" binding_del_with_workers
 	finish
 }
 

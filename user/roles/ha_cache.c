@@ -12,6 +12,7 @@
 
 #include "common/util.h"
 #include "daemon/daemon.h"
+#include "daemon/workers.h"
 #include "roles/ha_cache.h"
 
 #define NSEC_PER_SEC	  1000000000ULL
@@ -396,6 +397,8 @@ static int binding_add(void *arg, const struct in6_addr *hoa, const struct in6_a
 			 "care-of address not usable (global unicast off the home prefix)");
 		return -EINVAL;
 	}
+	/* No registration worker between its lookup and its write (ha.c). */
+	daemon_workers_quiesce(d);
 	have_old = !dp_binding_lookup(&d->dp, hoa, &old);
 	if (!have_old && ha_cache_full(c)) {
 		snprintf(err, errlen, "max-bindings (%u) reached", d->cfg.ha.max_bindings);
@@ -425,6 +428,8 @@ static int binding_del(void *arg, const struct in6_addr *hoa, char *err, size_t 
 	struct xmip6_binding b;
 	int ret;
 
+	/* A worker's refresh must not bring the binding back (ha.c). */
+	daemon_workers_quiesce(c->d);
 	ret = dp_binding_lookup(&c->d->dp, hoa, &b);
 	if (ret) {
 		snprintf(err, errlen, "no binding for that home address");
@@ -452,6 +457,7 @@ static int binding_flush(void *arg)
 	int total = 0;
 	size_t i;
 
+	daemon_workers_quiesce(c->d); /* as binding_del() */
 	do {
 		l.n = 0;
 		if (dp_binding_foreach(&c->d->dp, collect_all, &l) < 0)
