@@ -50,6 +50,8 @@
 # octets, 78; 64..128), BENCH_GEN ("packet": the AF_PACKET generator even
 # where live frames work), BENCH_CPU (the CPU of every live run, 1),
 # BENCH_REG_NODES ("100000"), BENCH_REG_SECONDS (3), BENCH_REG_WINDOW (64),
+# BENCH_REG_WORKERS ("1 2": signal-workers, one on one CPU, more on all),
+# BENCH_REG_FORGE (forged BUs a second from a second generator, none),
 # BENCH_REG_PERF (set: perf record the HA daemon), BENCH_HO_MOVES (20),
 # BENCH_HO_GAP_MS (10), BENCH_HO_DWELL (1), BENCH_CLUSTER_NODES (3000),
 # BENCH_CLUSTER_SECONDS (3), BENCH_FAILOVER_ROUNDS (3).
@@ -524,12 +526,22 @@ print(json.dumps({"item": "profile", "case": sys.argv[1], "bindings": int(sys.ar
 # well above what the daemon does on one core, so the figure is the
 # daemon's; report.py prints the cap next to each rate and says which one
 # bound it.
+#
+# Per N, once per BENCH_REG_WORKERS (default "1 2"): signal-workers = 1
+# with the HA pinned to one CPU (the one-core rate), then more workers on
+# every CPU (the two-core rate here; xmreg shares them), one after the
+# other in the same run; report.py prints their ratio. BENCH_REG_FORGE=R
+# adds xmreg forge (forged BUs, authenticator wrong) at R a second through
+# every run: the rate it really offered and the answers to it are recorded.
 
 XB_REG_BIN=$XM_BUILD/bench/xmreg
 XB_REG_NODES=${BENCH_REG_NODES:-100000}
 XB_REG_MAX_UPDATE_RATE=3 # MIP6_MAX_UPDATE_RATE
 XB_REG_SECONDS=${BENCH_REG_SECONDS:-3}
 XB_REG_WINDOW=${BENCH_REG_WINDOW:-64}
+XB_REG_WORKERS=${BENCH_REG_WORKERS:-1 2}
+XB_REG_FORGE=${BENCH_REG_FORGE:-}
+XB_REG_FORGE_PID=
 XB_REG_COA=2001:db8:c0a::100
 XB_REG_HA_PID=
 XB_REG_PERF_PID=
@@ -541,23 +553,29 @@ xb_reg_rig() {
 	xm_reg_rig
 }
 
-# xb_reg_ha N: (re)start xmip6d as the HA of N mobile nodes.
+# xb_reg_ha N WORKERS: (re)start xmip6d as the HA of N mobile nodes, with
+# signal-workers = WORKERS; one worker: pinned to the last CPU.
 xb_reg_ha() {
-	local n=$1 conf=$XM_TMP/rha.conf t0
+	local n=$1 w=$2 conf=$XM_TMP/rha.conf t0 cpus
 	xb_reg_ha_stop || return 1
-	xm_reg_conf "$n" info >"$conf" || return 1
+	xm_reg_conf "$n" info "signal-workers = $w;" >"$conf" || return 1
 	chmod 600 "$conf"
+	cpus=$(($(nproc) - 1))
+	[ "$w" -gt 1 ] && cpus=0-$cpus
 	t0=$(date +%s.%N)
-	xm_daemon rha "$conf" "$XM_TMP/rha-$n.log"
-	XB_REG_HA_PID=$XM_LAST_PID
+	nsenter --net="/run/netns/$(xm_ns rha)" taskset -c "$cpus" "$XM_D_BIN" -c "$conf" \
+		</dev/null >>"$XM_TMP/rha-$n-$w.log" 2>&1 &
+	XB_REG_HA_PID=$!
+	XM_PIDS+=("$XB_REG_HA_PID")
 	# Loading the mobile nodes is linear (seconds for 1,000,000): bounded
 	# at 3 minutes all the same.
 	if ! xm_retry 1800 0.1 test -S "$XM_TMP/rha.sock"; then
 		xb_log "register: xmip6d with $n nodes did not start in 180 s:"
-		tail -n 5 "$XM_TMP/rha-$n.log" >&2
+		tail -n 5 "$XM_TMP/rha-$n-$w.log" >&2
 		return 1
 	fi
-	printf '{"item":"cmd","cmd":"xmip6d -c rha.conf (%s mobile nodes)"}\n' "$n" >>"$XB_RAW"
+	printf '{"item":"cmd","cmd":"taskset -c %s xmip6d -c rha.conf (%s mobile nodes, signal-workers %s)"}\n' \
+		"$cpus" "$n" "$w" >>"$XB_RAW"
 	printf '{"item":"register_start","nodes":%s,"start_s":%s}\n' "$n" \
 		"$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')" >>"$XB_RAW"
 }
@@ -572,8 +590,10 @@ xb_reg_ha_stop() {
 	return 0
 }
 
+# From the pinned maps: the daemon's control socket gives up on a reply of
+# 100,000 rows to a reader slowed down by the load (CTL_IO_TIMEOUT_MS).
 xb_reg_bindings() {
-	xm_dctl rha -j binding show | "$XM_PYTHON" -c 'import json, sys
+	xm_ctl rha -j binding show | "$XM_PYTHON" -c 'import json, sys
 d = json.load(sys.stdin)
 print(len(d["bindings"] if isinstance(d, dict) else d))'
 }
@@ -581,36 +601,64 @@ print(len(d["bindings"] if isinstance(d, dict) else d))'
 # xb_cpu_ticks PID: user + system CPU time of a process, in clock ticks.
 xb_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# Forged BUs through a run (BENCH_REG_FORGE), from a second generator.
+xb_reg_forge_start() {
+	local n=$1
+	[ -n "$XB_REG_FORGE" ] || return 0
+	printf '{"item":"cmd","cmd":"xmreg forge l0 ... %s %s"}\n' "$n" "$XB_REG_FORGE" >>"$XB_RAW"
+	ip netns exec "$(xm_ns rmn)" timeout 900 "$XB_REG_BIN" forge l0 "$(xb_mac rha h0)" \
+		"$XB_HA_ADDR" "$XB_REG_COA" "$n" "$XB_REG_FORGE" 890 >"$XM_TMP/forge.json" &
+	XB_REG_FORGE_PID=$!
+	XM_PIDS+=("$XB_REG_FORGE_PID")
+}
+
+xb_reg_forge_stop() {
+	[ -n "$XB_REG_FORGE_PID" ] || return 0
+	kill -TERM "$XB_REG_FORGE_PID"
+	xm_wait_pid "$XB_REG_FORGE_PID" 10
+	XB_REG_FORGE_PID=
+	cat "$XM_TMP/forge.json" >>"$XB_RAW"
+}
+
 bench_register() {
-	local n count cpu0 cpu1 full
+	local n w count cpu0 cpu1 full t0 t1
 	[ -x "$XB_REG_BIN" ] || { xb_log "register: $XB_REG_BIN missing: run make bench"; return 1; }
-	xb_log "register: nodes $XB_REG_NODES, ${XB_REG_SECONDS}s per phase, window $XB_REG_WINDOW"
+	xb_log "register: nodes $XB_REG_NODES, workers $XB_REG_WORKERS, ${XB_REG_SECONDS}s per phase, window $XB_REG_WINDOW${XB_REG_FORGE:+, forged BUs at $XB_REG_FORGE/s}"
 	xb_reg_rig || return 1
 	for n in $XB_REG_NODES; do
-		xb_reg_ha "$n" || return 1
+	for w in $XB_REG_WORKERS; do
+		xb_reg_ha "$n" "$w" || return 1
 		if [ -n "${BENCH_REG_PERF:-}" ]; then
 			perf record -q -e cpu-clock -g -p "$XB_REG_HA_PID" -o "$XB_OUT/perf-register-$n.data" &
 			XB_REG_PERF_PID=$!
 			XM_PIDS+=("$XB_REG_PERF_PID")
 		fi
 		cpu0=$(xb_cpu_ticks "$XB_REG_HA_PID")
+		t0=$(date +%s%N)
+		xb_reg_forge_start "$n"
 		xb_run ip netns exec "$(xm_ns rmn)" "$XB_REG_BIN" run l0 "$(xb_mac rha h0)" \
 			"$XB_HA_ADDR" "$XB_REG_COA" "$n" "$XB_REG_SECONDS" "$XB_REG_WINDOW" \
 			10,50,100 || return 1
+		xb_reg_forge_stop
 		if [ -n "$XB_REG_PERF_PID" ]; then
 			kill -INT "$XB_REG_PERF_PID"
 			xm_wait_pid "$XB_REG_PERF_PID" 20
 			XB_REG_PERF_PID=
 		fi
 		cpu1=$(xb_cpu_ticks "$XB_REG_HA_PID")
+		t1=$(date +%s%N)
 		count=$(xb_reg_bindings) || return 1
 		[ "$count" = "$n" ] || xb_log "register: WARNING: the HA holds $count bindings, not $n"
 		# BUs the XDP program could not hand up (ring buffer full).
 		full=$(xm_stat rha sig_ring_full 2>/dev/null) || full=null
-		printf '{"item":"register_check","nodes":%s,"bindings":%s,"ha_cpu_s":%s,"sig_ring_full":%s,"limiter_cap_per_s":%s}\n' \
-			"$n" "$count" "$(((cpu1 - cpu0) * 1000 / $(getconf CLK_TCK)))e-3" "$full" \
-			"$((n * XB_REG_MAX_UPDATE_RATE))" >>"$XB_RAW"
+		# After its runs: report.py gives them this check's workers.
+		printf '{"item":"register_check","nodes":%s,"workers":%s,"bindings":%s,"wall_s":%s,"ha_cpu_s":%s,"sig_ring_full":%s,"limiter_cap_per_s":%s,"rss_kb":%s,"maps_kb":%s}\n' \
+			"$n" "$w" "$count" "$(((t1 - t0) / 1000000))e-3" \
+			"$(((cpu1 - cpu0) * 1000 / $(getconf CLK_TCK)))e-3" "$full" \
+			"$((n * XB_REG_MAX_UPDATE_RATE))" \
+			"$(awk '/VmRSS/ {print $2}' "/proc/$XB_REG_HA_PID/status")" "$(xm_maps_kb rha)" >>"$XB_RAW"
 		xb_reg_ha_stop || return 1
+	done
 	done
 }
 
@@ -689,7 +737,7 @@ xb_main() {
 	xm_cleanup
 	"$XM_PYTHON" "$XM_REPO/bench/report.py" --raw "$XB_RAW" --out "$XB_OUT" \
 		--started "$start" --command "make bench" --settings \
-		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_ACTIVE=$XB_ACTIVE BENCH_DAEMON=$XB_DAEMON BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10} BENCH_CLUSTER_NODES=${BENCH_CLUSTER_NODES:-3000} BENCH_CLUSTER_SECONDS=${BENCH_CLUSTER_SECONDS:-3} BENCH_FAILOVER_ROUNDS=${BENCH_FAILOVER_ROUNDS:-3}" ||
+		"BENCH_SECTIONS='$XB_SECTIONS' BENCH_RUNS=$XB_RUNS BENCH_TC_RUNS=$XB_TC_RUNS BENCH_REPEAT=$XB_REPEAT BENCH_ROUNDS=$XB_ROUNDS BENCH_SECONDS=$XB_SECONDS BENCH_LIVE_BIG=$XB_BIG BENCH_ACTIVE=$XB_ACTIVE BENCH_DAEMON=$XB_DAEMON BENCH_SCALE='$XB_SCALE' BENCH_FRAME_LEN=$BENCH_FRAME_LEN BENCH_GEN=${XB_GEN:-unused} BENCH_CPU=$XB_CPU BENCH_REG_NODES='$XB_REG_NODES' BENCH_REG_SECONDS=$XB_REG_SECONDS BENCH_REG_WINDOW=$XB_REG_WINDOW BENCH_REG_WORKERS='$XB_REG_WORKERS' BENCH_REG_FORGE=${XB_REG_FORGE:-none} BENCH_HO_MOVES=${BENCH_HO_MOVES:-20} BENCH_HO_GAP_MS=${BENCH_HO_GAP_MS:-10} BENCH_CLUSTER_NODES=${BENCH_CLUSTER_NODES:-3000} BENCH_CLUSTER_SECONDS=${BENCH_CLUSTER_SECONDS:-3} BENCH_FAILOVER_ROUNDS=${BENCH_FAILOVER_ROUNDS:-3}" ||
 		failed+=(report)
 	[ ${#failed[@]} -eq 0 ] || { xb_log "FAILED: ${failed[*]}"; exit 1; }
 }

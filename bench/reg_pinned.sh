@@ -13,6 +13,12 @@
 # "check" line: the HA's CPU time over the run, sig_ring_full, its log
 # lines, RSS, and the pinned maps' bytes_memlock. PERF=FILE records
 # `perf record -g` of the daemon; KEEPLOG=FILE keeps its log.
+# WORKERS=N sets the HA's signal-workers (default: the setting's default,
+# one), HA_CPUS the CPUs it is pinned to (default 1; "0,1" for two cores:
+# xmreg stays on CPU 0 and shares it then). FORGE_RATE=R adds a second
+# generator (xmreg forge, CPU 0) sending forged BUs (authenticator wrong)
+# at R a second through the whole run; its "forge" line counts what it
+# sent and the answers it got (none may carry a valid authenticator).
 set -u
 TREE=$(cd "$1" && pwd) || exit 2
 N=$2 SECS=$3 WIN=$4 LVL=${5:-info}
@@ -25,20 +31,16 @@ XM_ROLES="rmn rha" # xm_cleanup unloads their instances
 XM_D_BIN=$TREE/build/xmip6d
 XM_CTL_BIN=$TREE/build/xmip6ctl
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-maps_kb() {
-	local f
-	for f in "$(xm_pin rha)"/*; do
-		[ -f "$f" ] && bpftool -j map show pinned "$f" 2>/dev/null && echo
-	done | "$XM_PYTHON" -c 'import json, sys
-print(sum(json.loads(l).get("bytes_memlock", 0) for l in sys.stdin if l.strip()) // 1024)'
-}
+# The event loop's thread alone (its task id is the process's): the serial part.
+loop_ticks() { awk '{print $14 + $15}' "/proc/$1/task/$1/stat"; }
 
 xm_init "xr$$-"
 xm_reg_rig || exit 1
 conf=$XM_TMP/rha.conf
-xm_reg_conf "$N" "$LVL" >"$conf" && chmod 600 "$conf" || exit 1
+xm_reg_conf "$N" "$LVL" "${WORKERS:+signal-workers = $WORKERS;}" >"$conf" &&
+	chmod 600 "$conf" || exit 1
 t0=$(date +%s%N)
-nsenter --net="/run/netns/$(xm_ns rha)" taskset -c 1 "$XM_D_BIN" -c "$conf" </dev/null \
+nsenter --net="/run/netns/$(xm_ns rha)" taskset -c "${HA_CPUS:-1}" "$XM_D_BIN" -c "$conf" </dev/null \
 	>"$XM_TMP/ha.log" 2>&1 &
 PID=$!
 XM_PIDS+=("$PID")
@@ -48,10 +50,18 @@ xm_retry 3000 0.1 test -S "$XM_TMP/rha.sock" || {
 }
 echo "# started in $((($(date +%s%N) - t0) / 1000000)) ms"
 c0=$(cpu_ticks "$PID")
+m0=$(loop_ticks "$PID")
+w0=$(date +%s%N)
 if [ -n "${PERF:-}" ]; then
 	perf record -q -e cpu-clock -g -p "$PID" -o "$PERF" &
 	PERF_PID=$!
 	XM_PIDS+=("$PERF_PID")
+fi
+if [ -n "${FORGE_RATE:-}" ]; then
+	ip netns exec "$(xm_ns rmn)" taskset -c 0 timeout 900 "$XMREG" forge l0 "$(xm_mac rha h0)" \
+		"$XM_REG_HA" "$XM_REG_COA" "$N" "$FORGE_RATE" 890 >"$XM_TMP/forge.json" &
+	FORGE_PID=$!
+	XM_PIDS+=("$FORGE_PID")
 fi
 ip netns exec "$(xm_ns rmn)" taskset -c 0 timeout 900 "$XM_REG_BIN" run l0 "$(xm_mac rha h0)" \
 	"$XM_REG_HA" "$XM_REG_COA" "$N" "$SECS" "$WIN" "${PCTS:-10,50,100}"
@@ -60,9 +70,22 @@ if [ -n "${PERF:-}" ]; then
 	xm_wait_pid "$PERF_PID" 30
 fi
 c1=$(cpu_ticks "$PID")
-printf '{"item":"check","ha_cpu_s":%s,"sig_ring_full":%s,"log_lines":%s,"rss_kb":%s,"maps_kb":%s}\n' \
-	"$(((c1 - c0) * 1000 / $(getconf CLK_TCK)))e-3" "$(xm_stat rha sig_ring_full)" \
-	"$(wc -l <"$XM_TMP/ha.log")" "$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")" "$(maps_kb)"
+m1=$(loop_ticks "$PID")
+w1=$(date +%s%N)
+if [ -n "${FORGE_RATE:-}" ]; then
+	kill -TERM "$FORGE_PID"
+	xm_wait_pid "$FORGE_PID" 10
+	cat "$XM_TMP/forge.json"
+	# What the daemon counted: refusals sent (the error budget's) and kept back.
+	xm_dctl rha -j stats show | "$XM_PYTHON" -c 'import json, sys
+d = json.load(sys.stdin)
+print(json.dumps({"item": "forge_ha", "auth_fail_sent": d["ba_status"]["sent"].get("auth_fail", 0),
+    "errors_ratelimited": d["icmpv6"]["errors_ratelimited"]}))'
+fi
+printf '{"item":"check","workers":"%s","ha_cpus":"%s","wall_s":%s,"ha_cpu_s":%s,"loop_cpu_s":%s,"sig_ring_full":%s,"log_lines":%s,"rss_kb":%s,"maps_kb":%s}\n' \
+	"${WORKERS:-1}" "${HA_CPUS:-1}" "$(((w1 - w0) / 1000000))e-3" "$(((c1 - c0) * 1000 / $(getconf CLK_TCK)))e-3" \
+	"$(((m1 - m0) * 1000 / $(getconf CLK_TCK)))e-3" "$(xm_stat rha sig_ring_full)" \
+	"$(wc -l <"$XM_TMP/ha.log")" "$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")" "$(xm_maps_kb rha)"
 [ -n "${KEEPLOG:-}" ] && cp "$XM_TMP/ha.log" "$KEEPLOG"
 kill -TERM "$PID"
 xm_wait_pid "$PID" 10

@@ -23,10 +23,17 @@
  *           that rate), SECONDS each: BU -> BA latency.
  *   xmreg paced IF HA_MAC HA COA N RATE COUNTS
  *        COUNTS (comma-separated) BUs at RATE a second, a pause after each.
+ *   xmreg forge IF HA_MAC HA COA N RATE SECONDS
+ *        forged BUs (the nodes' own, authenticator altered) at RATE a second
+ *        for SECONDS or until SIGTERM: the flood a second generator adds to
+ *        `run`. Counts the answers to them (sequence numbers from
+ *        FORGED_SEQ, which `run` and `paced` never reach) and how many of
+ *        those carry a valid authenticator (none may).
  * One JSON object per phase on stdout ("item": "register").
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +59,10 @@
 #define BA_SEQ_OFF	 8
 #define MAX_SAMPLES	 (1 << 22)
 #define FRAME_MAX	 256
-#define OPEN_DRAIN_EVERY 32 /* BUs an open loop sends between reads of the BAs */
+#define OPEN_DRAIN_EVERY 32    /* BUs an open loop sends between reads of the BAs */
+#define FORGED_SEQ	 30000 /* forged BUs' sequence numbers, and their answers' */
+#define FORGED_FRAMES	 4096  /* distinct forged frames, built once, sent round robin */
+#define FORGE_BATCH	 64    /* forged frames a sendmmsg() */
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -72,8 +82,10 @@ struct gen {
 	struct node *nodes;
 	unsigned int next; /* round robin over the nodes */
 	unsigned int verify_every;
+	bool forge; /* answers to forged BUs are ours, and the rest not */
 	/* per phase */
 	unsigned long long sent, rcvd, accepted, refused, unmatched, verified, verify_bad;
+	unsigned long long valid_mac; /* answers whose authenticator verified */
 	unsigned long long statuses[256];
 	unsigned int *lat_us;
 	size_t n_lat;
@@ -205,12 +217,11 @@ static int open_sock(struct gen *g, const char *ifname)
 
 /* ---- BU out ----------------------------------------------------------------------------- */
 
-static int send_bu(struct gen *g)
+/* Node @i's BU of @seq as an Ethernet frame in @frame (FRAME_MAX): its length or -errno. */
+static int build_bu(const struct gen *g, unsigned int i, __u16 seq, __u8 *frame)
 {
-	unsigned int i = g->next;
-	struct node *nd = &g->nodes[i];
 	struct mh_bu_fields bu = {
-		.sequence = ++nd->seq,
+		.sequence = seq,
 		.flags = XMIP6_BU_F_ACK | XMIP6_BU_F_HOME,
 		.lifetime = LIFETIME_UNIT,
 	};
@@ -220,13 +231,12 @@ static int send_bu(struct gen *g)
 		.has_mnha_auth = true,
 		.mnha_spi = SPI_BASE + first + i,
 	};
-	__u8 mh[128], frame[FRAME_MAX], key[KEY_LEN];
+	__u8 mh[128], key[KEY_LEN];
 	struct in6_addr hoa;
 	struct sig_tx tx = {.src = g->coa, .dst = g->ha, .hao = &hoa, .mh = mh};
 	struct ether_header *eth = (struct ether_header *)frame;
 	int len;
 
-	g->next = (i + 1) % g->n;
 	node_hoa(i, &hoa);
 	node_key(i, key);
 	len = mh_build_bu(mh, sizeof(mh), &bu, &opts);
@@ -235,15 +245,31 @@ static int send_bu(struct gen *g)
 	tx.mh_len = len;
 	if (auth_mnha_sign(mh, len, &g->coa, &hoa, key, KEY_LEN))
 		return -EINVAL;
+	/* The authenticator ends the message: one bit of it wrong. */
+	if (g->forge)
+		mh[len - 1] ^= 1;
 	memcpy(eth->ether_dhost, g->ha_mac, ETH_ALEN);
 	memcpy(eth->ether_shost, g->my_mac, ETH_ALEN);
 	eth->ether_type = htons(ETHERTYPE_IPV6);
-	len = sig_build_packet(frame + sizeof(*eth), sizeof(frame) - sizeof(*eth), &tx);
+	len = sig_build_packet(frame + sizeof(*eth), FRAME_MAX - sizeof(*eth), &tx);
+	return len < 0 ? len : (int)(sizeof(*eth) + len);
+}
+
+static int send_bu(struct gen *g)
+{
+	unsigned int i = g->next;
+	struct node *nd = &g->nodes[i];
+	__u16 seq = ++nd->seq;
+	__u8 frame[FRAME_MAX];
+	int len;
+
+	g->next = (i + 1) % g->n;
+	len = build_bu(g, i, seq, frame);
 	if (len < 0)
 		return len;
-	nd->sent_seq[bu.sequence % SEQ_SLOTS] = bu.sequence;
-	nd->sent_ns[bu.sequence % SEQ_SLOTS] = now_ns();
-	if (send(g->fd, frame, sizeof(*eth) + len, 0) < 0) {
+	nd->sent_seq[seq % SEQ_SLOTS] = seq;
+	nd->sent_ns[seq % SEQ_SLOTS] = now_ns();
+	if (send(g->fd, frame, len, 0) < 0) {
 		if (errno == EAGAIN || errno == ENOBUFS) {
 			nd->seq--;
 			g->next = i;
@@ -268,6 +294,8 @@ static void verify_ba(struct gen *g, const struct sig_rx *rx, unsigned int i)
 	g->verified++;
 	if (!ok)
 		g->verify_bad++;
+	else
+		g->valid_mac++;
 }
 
 static void handle_ba(struct gen *g, const __u8 *pkt, size_t len, unsigned long long t)
@@ -291,6 +319,11 @@ static void handle_ba(struct gen *g, const __u8 *pkt, size_t len, unsigned long 
 	g->rcvd++;
 	status = rx.mh[BA_STATUS_OFF];
 	seq = rx.mh[BA_SEQ_OFF] << 8 | rx.mh[BA_SEQ_OFF + 1];
+	/* Two generators on one link: each counts the answers to its own. */
+	if ((seq >= FORGED_SEQ) != g->forge) {
+		g->rcvd--;
+		return;
+	}
 	g->statuses[status]++;
 	if (status)
 		g->refused++;
@@ -528,6 +561,92 @@ static int cmd_paced(char **argv)
 	return gen_close(&g, 0);
 }
 
+static volatile sig_atomic_t forge_stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	forge_stop = 1;
+}
+
+/*
+ * Forged BUs at @rate for @secs (or until SIGTERM/SIGINT), FORGE_BATCH a
+ * sendmmsg(), from frames built once: the generator's cost per BU stays a
+ * copy, so that it offers what one core can send.
+ */
+static int forge_loop(struct gen *g, double rate, double secs)
+{
+	unsigned int nframes = g->n < FORGED_FRAMES ? g->n : FORGED_FRAMES, i, k, b;
+	unsigned long long t0, end, due_k = 0, t;
+	struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
+	struct mmsghdr msgs[FORGE_BATCH];
+	struct iovec iov[FORGE_BATCH];
+	__u8(*frames)[FRAME_MAX];
+	int *lens, n, sent;
+	double dur;
+
+	frames = calloc(nframes, sizeof(*frames));
+	lens = calloc(nframes, sizeof(*lens));
+	if (!frames || !lens)
+		return 1;
+	for (i = 0; i < nframes; i++) {
+		lens[i] = build_bu(g, i, FORGED_SEQ + 1, frames[i]);
+		g->nodes[i].sent_seq[(FORGED_SEQ + 1) % SEQ_SLOTS] = FORGED_SEQ + 1;
+		if (lens[i] < 0)
+			return 1;
+	}
+	phase_reset(g);
+	t0 = now_ns();
+	end = t0 + secs * 1e9;
+	for (k = 0; !forge_stop && (t = now_ns()) < end;) {
+		due_k = (unsigned long long)((t - t0) / 1e9 * rate);
+		if (due_k <= g->sent) {
+			/* Ahead of the schedule: wait for it (or a BA), not spin. */
+			if (!drain(g))
+				poll(&pfd, 1, 1);
+			continue;
+		}
+		n = due_k - g->sent < FORGE_BATCH ? (int)(due_k - g->sent) : FORGE_BATCH;
+		for (b = 0; b < (unsigned int)n; b++, k = (k + 1) % nframes) {
+			iov[b] = (struct iovec){.iov_base = frames[k], .iov_len = lens[k]};
+			msgs[b] =
+				(struct mmsghdr){.msg_hdr = {.msg_iov = &iov[b], .msg_iovlen = 1}};
+		}
+		sent = sendmmsg(g->fd, msgs, n, 0);
+		if (sent > 0)
+			g->sent += sent;
+		drain(g);
+	}
+	dur = (now_ns() - t0) / 1e9;
+	t = now_ns();
+	while (now_ns() - t < DRAIN_NS)
+		drain(g);
+	printf("{\"item\":\"forge\",\"nodes\":%u,\"offered_per_s\":%.0f,\"seconds\":%.3f,"
+	       "\"sent\":%llu,\"sent_per_s\":%.0f,\"answered\":%llu,\"answered_valid_mac\":%llu,"
+	       "\"accepted\":%llu}\n",
+	       g->n, rate, dur, g->sent, g->sent / dur, g->rcvd, g->valid_mac, g->accepted);
+	fflush(stdout);
+	free(frames);
+	free(lens);
+	return 0;
+}
+
+static int cmd_forge(char **argv)
+{
+	struct gen g = {.fd = -1, .verify_every = 1, .forge = true};
+	double rate = atof(argv[5]), secs = atof(argv[6]);
+	int ret;
+
+	if (rate <= 0 || secs <= 0)
+		return fprintf(stderr, "xmreg: bad arguments\n"), 2;
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	ret = gen_open(&g, argv);
+	if (ret)
+		return gen_close(&g, ret);
+	return gen_close(&g, forge_loop(&g, rate, secs));
+}
+
 int main(int argc, char **argv)
 {
 	const char *k = getenv("XMREG_FIRST");
@@ -539,8 +658,11 @@ int main(int argc, char **argv)
 		return cmd_run(argv + 2);
 	if (argc == 9 && !strcmp(argv[1], "paced"))
 		return cmd_paced(argv + 2);
+	if (argc == 9 && !strcmp(argv[1], "forge"))
+		return cmd_forge(argv + 2);
 	fprintf(stderr, "usage: xmreg conf N\n"
 			"       xmreg run IF HA_MAC HA COA N SECONDS WINDOW RATE_PCTS\n"
-			"       xmreg paced IF HA_MAC HA COA N RATE COUNTS\n");
+			"       xmreg paced IF HA_MAC HA COA N RATE COUNTS\n"
+			"       xmreg forge IF HA_MAC HA COA N RATE SECONDS\n");
 	return 2;
 }

@@ -1020,6 +1020,16 @@ xm_reg_rig() {
 		xm_retry 50 0.1 xm_ns_ready rha
 }
 
+# xm_maps_kb ROLE: the role's pinned maps' bytes_memlock summed, in KiB
+# (the registration benchmarks' map memory).
+xm_maps_kb() {
+	local f
+	for f in "$(xm_pin "$1")"/*; do
+		[ -f "$f" ] && bpftool -j map show pinned "$f" 2>/dev/null && echo
+	done | "$XM_PYTHON" -c 'import json, sys
+print(sum(json.loads(l).get("bytes_memlock", 0) for l in sys.stdin if l.strip()) // 1024)'
+}
+
 # xm_reg_conf NODES LOG_LEVEL [HA_SETTING]: on stdout, the configuration of
 # the HA of xmreg's NODES mobile nodes (control socket $XM_TMP/rha.sock).
 xm_reg_conf() {

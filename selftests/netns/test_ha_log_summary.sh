@@ -23,13 +23,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 XM_ROLES="rmn rha" # xm_cleanup unloads their instances
 # shellcheck source=selftests/lib/tap.sh
 . selftests/lib/tap.sh
+# shellcheck source=selftests/lib/summary_log.sh
+. selftests/lib/summary_log.sh
 
 NODES=50
 REFRESHES=500
 RATE=100 # 2 BUs a second a node: below MAX_UPDATE_RATE (3)
 EXPIRING=1200 # over two ticks of the expiry walk (512 a tick)
 REG=$XM_REG_BIN
-SUMMARY_RE='last [0-9.]+ s: [0-9]+ BU received'
 
 # start_ha NODES LOG [HA_SETTING]
 start_ha() {
@@ -76,23 +77,6 @@ wire_bas() {
 		awk '{ n++; if ($1 == 0) a++ } END { printf "%d %d\n", n, a }'
 }
 
-# The summary lines' sums: "BA_sent accepted new refreshed".
-summary_sums() {
-	grep -E "$SUMMARY_RE" "$XM_TMP/rha.log" | "$XM_PYTHON" -c '
-import re, sys
-s = [0, 0, 0, 0]
-for line in sys.stdin:
-    m = re.search(r"(\d+) BA sent", line)
-    s[0] += int(m.group(1)) if m else 0
-    m = re.search(r"\baccepted (\d+)", line)
-    s[1] += int(m.group(1)) if m else 0
-    m = re.search(r"bindings (\d+) new, (\d+) refreshed", line)
-    if m:
-        s[2] += int(m.group(1))
-        s[3] += int(m.group(2))
-print(*s)'
-}
-
 run_load() {
 	xm_bg rmn timeout 60 tcpdump -i l0 -n -U -w "$XM_TMP/l0.pcap" ip6 2>"$XM_TMP/tcpdump.err"
 	DUMP_PID=$XM_LAST_PID
@@ -106,7 +90,7 @@ run_load() {
 # The summaries of every second with a registration are out, and add up to the wire's count.
 summaries_complete() {
 	local wire sums
-	wire=$(wire_bas) && sums=$(summary_sums) || return 1
+	wire=$(wire_bas) && sums=$(summary_sums "$XM_TMP/rha.log") || return 1
 	[ "${wire%% *}" = "${sums%% *}" ]
 }
 
@@ -127,7 +111,7 @@ summary_matches_wire() {
 	kill -INT "$DUMP_PID" 2>/dev/null
 	xm_wait_pid "$DUMP_PID" 10
 	xm_retry 30 0.2 summaries_complete
-	wire=$(wire_bas) && sums=$(summary_sums) || return 1
+	wire=$(wire_bas) && sums=$(summary_sums "$XM_TMP/rha.log") || return 1
 	echo "wire: BAs accepted = $wire; summaries: BA accepted new refreshed = $sums"
 	read -r w_total w_acc <<<"$wire"
 	read -r s_total s_acc s_new s_ref <<<"$sums"

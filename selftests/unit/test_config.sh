@@ -125,7 +125,7 @@ EOF
 good "home agent on a missing interface" "$tmp/ha.conf" "home-agent = {" 'address = "2001:db8:1::a";' \
 	"interfaces = [ \"$IF\" ];" "max-lifetime = 3600;" "max-bindings = 65536;" \
 	"require-auth = true;" "timestamp-window = 7;" 'log-level = "info";' \
-	"spi = 256;" "key-length = 16;"
+	"spi = 256;" "key-length = 16;" "signal-workers = 1;"
 run "$tmp/ha.conf"
 check "the key itself is never printed" bash -c "! grep -qi '$K16' '$out'"
 check "--check creates neither pin-dir nor control socket" \
@@ -334,6 +334,14 @@ printf 'correspondent-node = {\n\tinterfaces = [ "%s" ];\n\tmax-lifetime = 600;\
 	>"$tmp/cnlife.conf"
 bad "correspondent-node max-lifetime above MAX_RR_BINDING_LIFETIME" "$tmp/cnlife.conf" \
 	"$(req "$tmp/cnlife.conf"):3: correspondent-node\.max-lifetime: 600 is out of range; allowed 4\.\.420 .*"
+
+# signal-workers: 0 (one per CPU) to 64 registration threads, an integer.
+sed 's/^\thome-link = .*/\tsignal-workers = 65;/' "$tmp/ha.conf" >"$tmp/workers.conf"
+bad "signal-workers above 64" "$tmp/workers.conf" \
+	"$(req "$tmp/workers.conf"):7: home-agent\.signal-workers: 65 is out of range; allowed 0\.\.64 .*"
+sed 's/^\thome-link = .*/\tsignal-workers = "auto";/' "$tmp/ha.conf" >"$tmp/workers.conf"
+bad "signal-workers not an integer" "$tmp/workers.conf" \
+	"$(req "$tmp/workers.conf"):7: home-agent\.signal-workers: expected an integer, got a string"
 
 cp "$tmp/mn.conf" "$tmp/cnboth.conf"
 printf 'correspondent-node = {\n\tinterfaces = [ "%s" ];\n};\n' "$IF" >>"$tmp/cnboth.conf"

@@ -39,6 +39,7 @@ struct config_mn_index;
 #define CONFIG_CTL_SOCKET_DEFAULT "/run/xmip6/xmip6d.sock"
 #define CONFIG_MAX_LIFETIME_S	  262140 /* 65535 units of 4 s (RFC 6275 section 6.1.7) */
 #define CONFIG_MAX_BINDINGS	  1048576
+#define CONFIG_MAX_SIGNAL_WORKERS 64
 #define CONFIG_METRICS_TOP_MAX	  1000 /* metrics-top-bindings: series stay bounded */
 #define CONFIG_MAX_RO_PEERS	  16   /* route-optimization list entries */
 #define CONFIG_RR_MAX_LIFETIME_S  420  /* MAX_RR_BINDING_LIFETIME (RFC 6275 section 12) */
@@ -104,6 +105,7 @@ struct config_ha {
 	__u32 max_lifetime_s;	  /* cap on granted lifetimes, default 3600 */
 	__u32 max_bindings;	  /* default XMIP6_BINDINGS_DEFAULT; 130 beyond */
 	__u32 refresh_interval_s; /* Binding Refresh Advice, 0 = none (default) */
+	__u32 signal_workers;	  /* registration threads, 0 = one per online CPU, default 1 */
 	bool dad;		  /* proxy DAD before the first registration (default true) */
 	bool require_auth;	  /* RFC 4285 MN-HA required (default true) */
 	__u32 timestamp_window_s; /* RFC 4285 replay window, default 7 */

@@ -258,6 +258,23 @@ static const struct config_row ha_rows[] = {
 		       "below the granted lifetime. 0: no advice.",
 	},
 	{
+		.name = "signal-workers",
+		.type = CT_INT,
+		AT(struct config_ha, signal_workers),
+		.min = 0,
+		.max = CONFIG_MAX_SIGNAL_WORKERS,
+		.def = 1,
+		.hint = "threads, 0 = one per online CPU",
+		.doc = "Threads that answer Binding Updates. 1: the event loop answers them "
+		       "itself. More: the event loop hands each BU to worker hash(home address), "
+		       "which verifies it and, for a refresh of a host binding, writes the map "
+		       "and sends the BA from its own raw socket; what needs the event loop "
+		       "(first registrations, deregistrations, refusals other than a failed "
+		       "authenticator, mobile routers) goes back to it, in order. Each worker "
+		       "keeps its own MAX_UPDATE_RATE table and a share of the error budget. "
+		       "Ignored (1) with a `cluster` section. A change needs a restart.",
+	},
+	{
 		.name = "dad",
 		.type = CT_BOOL,
 		AT(struct config_ha, dad),

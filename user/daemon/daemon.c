@@ -96,24 +96,24 @@ int daemon_attach(struct daemon *d, const char (*ifnames)[IF_NAMESIZE], int n,
 #define SEND_TAG(type, status, counted) \
 	((__u32)(type) | (__u32)(status) << 8 | ((counted) ? TAG_STATUS_COUNTED : 0))
 
-static void count_sent(struct daemon *d, __u32 tag, int dir)
+static void count_sent(struct daemon_stats *st, __u32 tag, int dir)
 {
 	__u8 type = tag & 0xff, status = (tag >> 8) & 0xff;
 
-	d->stats.tx[type_slot(type)] += dir;
+	daemon_ctr_add(&st->tx[type_slot(type)], dir);
 	if (!(tag & TAG_STATUS_COUNTED))
 		return;
 	if (type == MH_TYPE_BA)
-		d->stats.ba_sent[status] += dir;
+		daemon_ctr_add(&st->ba_sent[status], dir);
 	else if (type == MH_TYPE_BE)
-		d->stats.be_sent[status] += dir;
+		daemon_ctr_add(&st->be_sent[status], dir);
 }
 
-static void send_failed(struct daemon *d, __u8 mh_type, const struct sig_tx *tx, int err)
+static void send_failed(struct daemon_stats *st, __u8 mh_type, const struct sig_tx *tx, int err)
 {
 	struct addr6_buf a, b;
 
-	daemon_count_drop(d, DROP_send_failed);
+	daemon_ctr_add(&st->drops[DROP_send_failed], 1);
 	if (tx)
 		pr_packet(LOG_WARNING, "sending %s from %s to %s failed: %s", mh_type_str(mh_type),
 			  addr6_str(&tx->src, &a), addr6_str(&tx->dst, &b), strerror(-err));
@@ -123,24 +123,37 @@ static void send_failed(struct daemon *d, __u8 mh_type, const struct sig_tx *tx,
 }
 
 /* sig_flush()'s report of a queued message the kernel refused. */
-static void batch_send_failed(void *ctx, __u32 tag, int err)
+void daemon_lane_send_failed(void *ctx, __u32 tag, int err)
 {
-	struct daemon *d = ctx;
+	const struct daemon_lane *l = ctx;
 
-	count_sent(d, tag, -1);
-	send_failed(d, tag & 0xff, NULL, err);
+	count_sent(l->stats, tag, -1);
+	send_failed(l->stats, tag & 0xff, NULL, err);
+}
+
+static int lane_send_tagged(const struct daemon_lane *l, struct sig_tx *tx, __u32 tag)
+{
+	int err = sig_queue(l->socks, tx, tag);
+
+	if (err) {
+		send_failed(l->stats, tag & 0xff, tx, err);
+		return err;
+	}
+	count_sent(l->stats, tag, 1);
+	return 0;
+}
+
+/* The event loop's own: the daemon's sockets and counters. */
+static struct daemon_lane main_lane(struct daemon *d)
+{
+	return (struct daemon_lane){.socks = &d->socks, .stats = &d->stats, .bu_ba = &d->bu_ba};
 }
 
 static int send_tagged(struct daemon *d, struct sig_tx *tx, __u32 tag)
 {
-	int err = sig_queue(&d->socks, tx, tag);
+	struct daemon_lane l = main_lane(d);
 
-	if (err) {
-		send_failed(d, tag & 0xff, tx, err);
-		return err;
-	}
-	count_sent(d, tag, 1);
-	return 0;
+	return lane_send_tagged(&l, tx, tag);
 }
 
 int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type)
@@ -150,7 +163,10 @@ int daemon_send(struct daemon *d, struct sig_tx *tx, __u8 mh_type)
 
 void daemon_batch_begin(struct daemon *d)
 {
-	int err = sig_batch_start(&d->socks, batch_send_failed, d);
+	int err;
+
+	d->lane = main_lane(d);
+	err = sig_batch_start(&d->socks, daemon_lane_send_failed, &d->lane);
 
 	if (err)
 		pr_packet(LOG_WARNING, "send batch: %s; sending one at a time", strerror(-err));
@@ -251,8 +267,13 @@ static void reject_malformed(struct daemon *d, const struct sig_rx *rx, enum mh_
 	log_rx_drop(rx, mh_parse_result_str(res));
 }
 
-/* Section 9.2's checks, then the role that takes the type. */
-static void receive(struct daemon *d, const void *packet, size_t len, int ifindex, bool tunnelled)
+/*
+ * Section 9.2's checks, then the role that takes the type. @rx_ns: when
+ * the record left the ring, 0 for now; a record a registration worker
+ * handed back (@again) was counted when it first came.
+ */
+static void receive(struct daemon *d, const void *packet, size_t len, int ifindex, bool tunnelled,
+		    unsigned long long rx_ns, bool again)
 {
 	const struct daemon_mh_handler *handler;
 	enum mh_parse_result res;
@@ -268,17 +289,19 @@ static void receive(struct daemon *d, const void *packet, size_t len, int ifinde
 		return;
 	}
 
-	rx.rx_ns = mono_now_ns();
+	rx.rx_ns = rx_ns ?: mono_now_ns();
 	res = mh_parse(rx.mh, rx.mh_len, &rx.mh_src, &rx.mh_dst, &msg);
 	if (res != MH_PARSE_OK) {
 		reject_malformed(d, &rx, res);
 		return;
 	}
-	d->stats.rx[type_slot(msg.type)]++;
-	if (msg.type == MH_TYPE_BA)
-		d->stats.ba_received[msg.ba.status]++;
-	if (msg.type == MH_TYPE_BE)
-		d->stats.be_received[msg.be.status]++;
+	if (!again) {
+		d->stats.rx[type_slot(msg.type)]++;
+		if (msg.type == MH_TYPE_BA)
+			d->stats.ba_received[msg.ba.status]++;
+		if (msg.type == MH_TYPE_BE)
+			d->stats.be_received[msg.be.status]++;
+	}
 
 	/*
 	 * Only a BU carries a HAO (section 6.3). A type 2 routing header comes
@@ -348,8 +371,15 @@ int daemon_signal_record(void *ctx, void *data, size_t size)
 		hand_packet(d, &d->mps, sig);
 		return 0;
 	}
-	receive(d, sig->packet, sig->len, sig->ifindex, sig->flags & XMIP6_SIGNAL_F_TUNNELLED);
+	receive(d, sig->packet, sig->len, sig->ifindex, sig->flags & XMIP6_SIGNAL_F_TUNNELLED, 0,
+		false);
 	return 0;
+}
+
+void daemon_receive_again(struct daemon *d, const void *packet, size_t len, int ifindex,
+			  bool tunnelled, unsigned long long rx_ns)
+{
+	receive(d, packet, len, ifindex, tunnelled, rx_ns, true);
 }
 
 int daemon_mh_handler_reg(struct daemon *d, __u8 type, daemon_mh_fn fn, void *arg)
@@ -390,9 +420,9 @@ static void latency_note(struct daemon_latency *h, unsigned long long ns)
 
 	while (i < DAEMON_LATENCY_BUCKETS && ns > daemon_latency_bounds_us[i] * 1000ULL)
 		i++;
-	h->bucket[i]++;
-	h->count++;
-	h->sum_ns += ns;
+	daemon_ctr_add(&h->bucket[i], 1);
+	daemon_ctr_add(&h->count, 1);
+	daemon_ctr_add(&h->sum_ns, ns);
 }
 
 int daemon_mps_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
@@ -406,6 +436,15 @@ int daemon_mps_reg(struct daemon *d, daemon_packet_fn fn, void *arg)
 int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,
 		   const struct config_mn_entry *sa, const struct in6_addr *coa, __u64 timestamp,
 		   __u32 refresh_s)
+{
+	struct daemon_lane l = main_lane(d);
+
+	return daemon_lane_send_ba(&l, rx, ba, sa, coa, timestamp, refresh_s);
+}
+
+int daemon_lane_send_ba(const struct daemon_lane *l, const struct sig_rx *rx,
+			const struct mh_ba_fields *ba, const struct config_mn_entry *sa,
+			const struct in6_addr *coa, __u64 timestamp, __u32 refresh_s)
 {
 	struct mh_opts opts = {};
 	struct in6_addr hoa;
@@ -452,9 +491,9 @@ int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba
 			return err;
 	}
 	tx.mh_len = len;
-	err = send_tagged(d, &tx, SEND_TAG(MH_TYPE_BA, ba->status, true));
+	err = lane_send_tagged(l, &tx, SEND_TAG(MH_TYPE_BA, ba->status, true));
 	if (!err && rx->rx_ns)
-		latency_note(&d->bu_ba, mono_now_ns() - rx->rx_ns);
+		latency_note(l->bu_ba, mono_now_ns() - rx->rx_ns);
 	return err;
 }
 

@@ -47,7 +47,8 @@ struct daemon;
 	X(rr_unauthorized, "BU to the CN without Nonce Indices or a last, valid BAD")      \
 	X(home_nonce_indices, "home BU (H=1) with Nonce Indices (section 9.5.1: drop)")    \
 	X(hao_unbound, "data packet with a Home Address option and no binding (BE 1)")     \
-	X(send_failed, "outgoing message the kernel refused")
+	X(send_failed, "outgoing message the kernel refused")                              \
+	X(worker_queue_full, "BU whose registration worker's queue stayed full for 1 s")
 
 #define DAEMON_DROP_ENUM(name, desc) DROP_##name,
 enum daemon_drop { DAEMON_DROPS(DAEMON_DROP_ENUM) DROP_COUNT };
@@ -202,6 +203,28 @@ struct daemon_bcache_ops {
 	int (*flush)(void *arg);
 };
 
+/*
+ * Where a thread sends from and counts what it sent: the event loop's
+ * sockets and counters (the daemon's own), or a registration worker's
+ * (workers.c), which the event loop adds to the daemon's.
+ */
+struct daemon_lane {
+	struct sig_socks *socks;
+	struct daemon_stats *stats;
+	struct daemon_latency *bu_ba;
+};
+
+struct daemon_workers;
+
+/*
+ * One more on a lane's counter: a whole store, since the event loop reads
+ * a worker's while it counts (one writer a lane; a plain move on x86).
+ */
+static inline void daemon_ctr_add(__u64 *c, __u64 n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
 struct daemon {
 	struct xmip6d_config cfg;
 	struct xmip6_dp dp;
@@ -233,6 +256,9 @@ struct daemon {
 	struct daemon_metrics_source msources[DAEMON_MAX_SOURCES];
 	int n_msources;
 	struct daemon_latency bu_ba;
+	struct daemon_lane lane; /* the event loop's, for its send batch's failures */
+	/* The registration workers (workers.c, signal-workers), or NULL. */
+	struct daemon_workers *workers;
 };
 
 /* ---- starting (daemon.c) ------------------------------------------------------------------- */
@@ -366,6 +392,24 @@ void daemon_batch_end(struct daemon *d);
 int daemon_send_ba(struct daemon *d, const struct sig_rx *rx, const struct mh_ba_fields *ba,
 		   const struct config_mn_entry *sa, const struct in6_addr *coa, __u64 timestamp,
 		   __u32 refresh_s);
+
+/*
+ * daemon_send_ba() from another lane (a registration worker's), and that
+ * lane's send batch's report of a refusal by the kernel (sig_batch_start()'s
+ * @failed, with the lane as @ctx).
+ */
+int daemon_lane_send_ba(const struct daemon_lane *l, const struct sig_rx *rx,
+			const struct mh_ba_fields *ba, const struct config_mn_entry *sa,
+			const struct in6_addr *coa, __u64 timestamp, __u32 refresh_s);
+void daemon_lane_send_failed(void *ctx, __u32 tag, int err);
+
+/*
+ * A Mobility Header packet a registration worker handed back (workers.c),
+ * through the checks and to its role again, from the event loop; its
+ * receive counters are not counted twice, @rx_ns is when it left the ring.
+ */
+void daemon_receive_again(struct daemon *d, const void *packet, size_t len, int ifindex,
+			  bool tunnelled, unsigned long long rx_ns);
 
 /*
  * Binding Error (section 6.1.9) to the source of @rx: @status, and the home

@@ -36,6 +36,7 @@
 #include "daemon/daemon.h"
 #include "daemon/metrics.h"
 #include "daemon/metrics_bindings.h"
+#include "daemon/workers.h"
 #include "dp/dataplane.h"
 #include "version.h" /* written by the Makefile: XMIP6_VERSION, XMIP6_GIT_REV */
 
@@ -103,6 +104,7 @@ static void snapshot_hand_over(struct metrics *m, unsigned long long now)
 	if (!m->pending)
 		return;
 	m->scratch.taken_ns = now;
+	daemon_workers_fold(d);
 	m->scratch.stats = d->stats;
 	m->scratch.bu_ba = d->bu_ba;
 	for (i = 0; i < m->n_gauges; i++)

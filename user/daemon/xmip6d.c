@@ -32,6 +32,7 @@
 #include "daemon/ctl.h"
 #include "daemon/daemon.h"
 #include "daemon/metrics.h"
+#include "daemon/workers.h"
 #include "dp/view.h"
 #include "roles/roles.h"
 #include "common/util.h"
@@ -73,10 +74,12 @@ static int ring_record(void *ctx, void *data, size_t size)
 /* Up to RING_BUDGET records, their answers sent as one batch (sendmmsg). */
 static void ring_drain(struct ring_buffer *rb, struct ring_drain *r)
 {
-	r->left = RING_BUDGET;
 	daemon_batch_begin(r->d);
+	/* With registration workers, no more than their queues take. */
+	r->left = daemon_workers_room(r->d, RING_BUDGET);
 	ring_buffer__consume(rb);
 	daemon_batch_end(r->d);
+	daemon_workers_kick(r->d); /* what the drain queued for them */
 }
 static struct ctl_server ctl_srv = {.fd = -1, .listen_fd = -1};
 
@@ -201,7 +204,9 @@ static int cmd_stats_show(struct json_object *args, struct json_object **result,
 	(void)args;
 	(void)err;
 	(void)errlen;
+	daemon_workers_fold(ctx);
 	*result = daemon_stats_json(ctx);
+	json_object_object_add(*result, "workers", daemon_workers_json(ctx));
 	json_object_object_add(*result, "control_socket", ctl_stats_json(&ctl_srv.stats));
 	return 0;
 }
@@ -213,6 +218,7 @@ static int cmd_stats_clear(struct json_object *args, struct json_object **result
 	(void)result;
 	(void)err;
 	(void)errlen;
+	daemon_workers_fold(ctx); /* what the workers counted so far goes too */
 	daemon_stats_clear(ctx);
 	memset(&ctl_srv.stats, 0, sizeof(ctl_srv.stats));
 	return 0;
@@ -431,6 +437,7 @@ static int run(struct daemon *d, bool debug)
 				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 					pr_debug("tick: %s", strerror(errno));
 				daemon_run_tick_hooks(d, now);
+				daemon_workers_fold(d);
 				daemon_summary_tick(d, now);
 				ctl_server_serve(ctl); /* the clients' deadlines */
 				break;

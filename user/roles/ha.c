@@ -18,6 +18,7 @@
 #include "wire/auth.h"
 #include "cluster/cluster.h"
 #include "daemon/daemon.h"
+#include "daemon/workers.h"
 #include "dp/replay.h"
 #include "roles/disc_ha.h"
 #include "roles/ha.h"
@@ -77,15 +78,21 @@ struct bu_ctx {
 
 static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s);
 
-static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequence,
-		  __u32 granted_s, bool sign)
+static struct mh_ba_fields ba_fields(const struct bu_ctx *c, __u8 status, __u16 sequence,
+				     __u32 granted_s)
 {
-	struct mh_ba_fields ba = {
+	return (struct mh_ba_fields){
 		.status = status,
 		.flags = status < MH_BA_REJECTED_MIN ? c->ba_flags : 0,
 		.sequence = sequence,
 		.lifetime = granted_s / 4,
 	};
+}
+
+static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequence,
+		  __u32 granted_s, bool sign)
+{
+	struct mh_ba_fields ba = ba_fields(c, status, sequence, granted_s);
 	struct daemon *d = ha->d;
 	struct addr6_buf h, o;
 	__u64 ts = c->timestamp;
@@ -424,22 +431,34 @@ static void drop_home_nonce_indices(struct daemon *d, const struct bu_ctx *c)
 		  addr6_str(&c->rx->src, &o), addr6_str(&c->hoa, &h), c->msg->bu.sequence);
 }
 
+/* What a BU says about itself, before anything is looked up but its association. */
+static void bu_ctx_init(struct bu_ctx *c, const struct config_ha *cfg, const struct sig_rx *rx,
+			const struct mh_msg *msg)
+{
+	*c = (struct bu_ctx){.rx = rx, .msg = msg};
+	/* Away from home the home address is in the HAO and the source is the
+	 * CoA; from home (deregistration) both are the source (section 11.5.4). */
+	c->hoa = rx->has_hao ? rx->hao : rx->src;
+	c->coa = msg->alt_coa ? msg->alt_coa->care_of_addr : rx->src;
+	c->timestamp = msg->mesg_id ? mh_mesg_id_timestamp(msg->mesg_id) : 0;
+	c->sa = config_find_mn(cfg, &c->hoa);
+}
+
 static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		       const struct mh_msg *msg)
 {
 	const struct mh_bu_fields *bu = &msg->bu;
 	const struct config_ha *cfg = &d->cfg.ha;
-	struct bu_ctx c = {.rx = rx, .msg = msg};
+	const struct in6_addr *hoa = rx->has_hao ? &rx->hao : &rx->src;
 	struct ha *ha = arg;
+	struct bu_ctx c;
 	__u32 granted;
 	int status;
 
-	/* Away from home the home address is in the HAO and the source is the
-	 * CoA; from home (deregistration) both are the source (section 11.5.4). */
-	c.hoa = rx->has_hao ? rx->hao : rx->src;
-	c.coa = msg->alt_coa ? msg->alt_coa->care_of_addr : rx->src;
-	c.timestamp = msg->mesg_id ? mh_mesg_id_timestamp(msg->mesg_id) : 0;
-	c.sa = config_find_mn(cfg, &c.hoa);
+	/* With signal-workers, to the home address's worker (receive_bu_on_worker). */
+	if (daemon_workers_take(d, hoa, rx))
+		return;
+	bu_ctx_init(&c, cfg, rx, msg);
 
 	if (!(bu->flags & XMIP6_BU_F_HOME)) {
 		lookup_old(ha, &c);
@@ -512,6 +531,99 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 		return;
 	}
 	accept_binding(ha, &c, granted);
+}
+
+/* ---- on a registration worker (daemon/workers.h) ------------------------------------------- */
+
+/* A bound host refreshing its binding for longer than this leaves expiry to the loop's. */
+#define WORKER_EXPIRY_MARGIN_NS (2 * 1000000000ULL)
+
+/* A BU whose authenticator failed: refused unsigned, from the worker's error budget. */
+static void refuse_forged(struct daemon_worker *w, const struct ha *ha, const struct bu_ctx *c)
+{
+	struct mh_ba_fields ba = ba_fields(c, MH_BA_AUTH_FAIL, c->msg->bu.sequence, 0);
+	struct addr6_buf h, o;
+
+	if (!daemon_worker_error_allowed(w))
+		return;
+	if (log_class_allowed(daemon_worker_log_class(w), __func__, LOG_NOTICE))
+		log_msg(LOG_NOTICE, "BU from %s for %s seq %u refused: %u %s",
+			addr6_str(&c->coa, &o), addr6_str(&c->hoa, &h), c->msg->bu.sequence,
+			MH_BA_AUTH_FAIL, mh_ba_status_str(MH_BA_AUTH_FAIL));
+	daemon_lane_send_ba(daemon_worker_lane(w), c->rx, &ba, NULL, &c->coa, c->timestamp,
+			    ha->d->cfg.ha.refresh_interval_s);
+}
+
+/*
+ * receive_bu() on a worker, for what it can finish alone: an authentic
+ * refresh of a host binding (the map written, the BA sent from the worker's
+ * socket) and a forged BU. Everything else goes back to the event loop
+ * (false) before any state changes, so that receive_bu() there decides as
+ * it always did: first registrations (proxy DAD, the binding count),
+ * deregistrations, mobile routers, refusals, and bindings about to expire
+ * (the loop's expiry walk must not race a refresh).
+ */
+static bool receive_bu_on_worker(struct daemon_worker *w, void *arg, const struct sig_rx *rx,
+				 const struct mh_msg *msg)
+{
+	struct mh_bu_fields bu_as = msg->bu, *bu = &bu_as;
+	struct ha *ha = arg;
+	const struct config_ha *cfg = &ha->d->cfg.ha;
+	struct mh_ba_fields ba;
+	struct bu_ctx c;
+	__u32 granted;
+	int status;
+
+	bu_ctx_init(&c, cfg, rx, msg);
+	if (!(bu->flags & XMIP6_BU_F_HOME) || msg->nonce_indices ||
+	    !config_prefix_match(&cfg->home_prefix, &c.hoa) || !c.sa)
+		return false;
+	status = check_auth(ha, &c);
+	if (status == MH_BA_AUTH_FAIL) {
+		refuse_forged(w, ha, &c);
+		return true;
+	}
+	if (status || !c.have_old ||
+	    (c.old.flags & (XMIP6_BU_F_ROUTER | XMIP6_BU_F_HOME)) != XMIP6_BU_F_HOME)
+		return false;
+	if (!c.old.expires_ns || c.old.expires_ns < mono_now_ns() + WORKER_EXPIRY_MARGIN_NS)
+		return false;
+	if (!c.sa->enabled || !bu->lifetime || !memcmp(&c.hoa, &c.coa, sizeof(c.coa)) ||
+	    !ha_coa_valid(cfg, &c.coa) || !coa_allowed(c.sa, &c.coa) ||
+	    !seq_newer(bu->sequence, c.old.sequence))
+		return false;
+	if (ha_nemo_decide(c.sa, msg, &c.nemo) || c.nemo.router)
+		return false;
+	granted = grant_lifetime(ha, &c);
+	if (!granted)
+		return false;
+	bu->flags &= ~XMIP6_BU_F_ROUTER; /* a host's binding, as accept_binding() */
+	/* After authentication, as receive_bu(): on the worker's own table. */
+	if (!daemon_worker_rate_ok(w, &c.hoa, bu->sequence))
+		return true;
+	if (ha_cache_refresh(&ha->cache, &c.hoa, &c.coa, &c.old, bu, granted, c.timestamp))
+		return false; /* logged; the loop answers it (and counts its limit again) */
+	replay_note(ha, &c);
+	daemon_ctr_add(&daemon_worker_lane(w)->stats->bindings_refreshed, 1);
+	if (!(bu->flags & XMIP6_BU_F_ACK))
+		return true;
+	ba = ba_fields(&c, MH_BA_ACCEPTED, bu->sequence, granted);
+	daemon_lane_send_ba(daemon_worker_lane(w), rx, &ba, c.sa, &c.coa, c.timestamp,
+			    cfg->refresh_interval_s);
+	return true;
+}
+
+/* signal-workers: 0 is one per online CPU; with a cluster, the loop alone (its store is the loop's). */
+static unsigned int workers_wanted(const struct config_ha *cfg)
+{
+	long cpus;
+
+	if (cfg->has_cluster)
+		return 1;
+	if (cfg->signal_workers)
+		return cfg->signal_workers;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus > 1 ? (unsigned int)cpus : 1;
 }
 
 /* ---- the shared binding cache (user/cluster/, docs/cluster.md) ----------------------------- */
@@ -705,6 +817,8 @@ static const char *reload_refused(const struct daemon *d, void *arg,
 		return "home-agent address, interfaces or home-link changed; restart needed";
 	if (cluster_cfg_changed(cur->has_cluster, &cur->cluster, new->has_cluster, &new->cluster))
 		return "home-agent cluster section changed; restart needed";
+	if (new->signal_workers != cur->signal_workers)
+		return "home-agent signal-workers changed; restart needed";
 	/* The bindings map has its size for good: what a restart would say. */
 	if (new->max_bindings != cur->max_bindings) {
 		dp_bindings_resize_refusal(why, sizeof(why), d->dp.pin_dir, cur->max_bindings,
@@ -720,6 +834,8 @@ static void reload_before(struct daemon *d, void *arg)
 {
 	struct ha *ha = arg;
 
+	/* The workers read the configuration: idle before it goes. */
+	daemon_workers_quiesce(d);
 	cancel_pending(ha);
 	ha->revoke = ha_revoke_snapshot(&ha->cache, &d->cfg.ha);
 }
@@ -741,7 +857,7 @@ static void stop(struct daemon *d, void *arg)
 	struct ha *ha = arg;
 
 	/* Bindings stay in the map, proxy ND entries in the kernel. */
-	(void)d;
+	daemon_workers_stop(d);
 	cancel_pending(ha);
 	cluster_stop(ha->cluster);
 	ha_link_stop(ha->link);
@@ -843,6 +959,11 @@ int ha_start(struct daemon *d)
 		      ?: ha_link_start(d, &ha->cache, ha->disc, &opts, &ha->link);
 	if (err)
 		return err;
+	if (workers_wanted(cfg) > 1) {
+		err = daemon_workers_start(d, workers_wanted(cfg), receive_bu_on_worker, ha);
+		if (err)
+			return err;
+	}
 	pr_notice("home agent %s for %s/%u on %d interface(s), %s home link, %ld binding(s) kept",
 		  addr6_str(&cfg->address, &(struct addr6_buf){}),
 		  addr6_str(&cfg->home_prefix.addr, &(struct addr6_buf){}), cfg->home_prefix.len,

@@ -12,6 +12,7 @@
 
 #include "common/util.h"
 #include "daemon/daemon.h"
+#include "daemon/workers.h"
 #include "roles/ha_cache.h"
 
 #define NSEC_PER_SEC	  1000000000ULL
@@ -115,9 +116,10 @@ int ha_cache_remove(struct ha_cache *c, const struct in6_addr *hoa, const struct
 	return 0;
 }
 
-int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct in6_addr *coa,
-		   const struct xmip6_binding *old, const struct mh_bu_fields *bu, __u32 granted_s,
-		   __u64 timestamp)
+/* The binding @bu makes, after @old (or NULL). */
+static void binding_of(const struct ha_cache *c, const struct in6_addr *coa,
+		       const struct xmip6_binding *old, const struct mh_bu_fields *bu,
+		       __u32 granted_s, __u64 timestamp, struct xmip6_binding *out)
 {
 	struct daemon *d = c->d;
 	unsigned long long now = mono_now_ns();
@@ -133,7 +135,6 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 		.auth_timestamp = timestamp,
 		.expires_ns = now + (unsigned long long)granted_s * NSEC_PER_SEC,
 	};
-	int err;
 
 	if (old) {
 		b.created_ns = old->created_ns ?: old->registered_ns;
@@ -143,7 +144,18 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 			b.tunnel_mtu_expires_ns = old->tunnel_mtu_expires_ns;
 		}
 	}
-	err = dp_binding_update(&d->dp, hoa, &b);
+	*out = b;
+}
+
+int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct in6_addr *coa,
+		   const struct xmip6_binding *old, const struct mh_bu_fields *bu, __u32 granted_s,
+		   __u64 timestamp)
+{
+	struct xmip6_binding b;
+	int err;
+
+	binding_of(c, coa, old, bu, granted_s, timestamp, &b);
+	err = dp_binding_update(&c->d->dp, hoa, &b);
 	if (err)
 		return err;
 	note_expiry(c, b.expires_ns);
@@ -153,6 +165,16 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 	 * the home link only cares that the HA answers for the home address. */
 	binding_nd(c, hoa, b.flags, true, !old);
 	return 0;
+}
+
+int ha_cache_refresh(const struct ha_cache *c, const struct in6_addr *hoa,
+		     const struct in6_addr *coa, const struct xmip6_binding *old,
+		     const struct mh_bu_fields *bu, __u32 granted_s, __u64 timestamp)
+{
+	struct xmip6_binding b;
+
+	binding_of(c, coa, old, bu, granted_s, timestamp, &b);
+	return dp_binding_update(&c->d->dp, hoa, &b);
 }
 
 /* ---- following the map ---------------------------------------------------------------------- */
@@ -375,6 +397,8 @@ static int binding_add(void *arg, const struct in6_addr *hoa, const struct in6_a
 			 "care-of address not usable (global unicast off the home prefix)");
 		return -EINVAL;
 	}
+	/* No registration worker between its lookup and its write (ha.c). */
+	daemon_workers_quiesce(d);
 	have_old = !dp_binding_lookup(&d->dp, hoa, &old);
 	if (!have_old && ha_cache_full(c)) {
 		snprintf(err, errlen, "max-bindings (%u) reached", d->cfg.ha.max_bindings);
@@ -404,6 +428,8 @@ static int binding_del(void *arg, const struct in6_addr *hoa, char *err, size_t 
 	struct xmip6_binding b;
 	int ret;
 
+	/* A worker's refresh must not bring the binding back (ha.c). */
+	daemon_workers_quiesce(c->d);
 	ret = dp_binding_lookup(&c->d->dp, hoa, &b);
 	if (ret) {
 		snprintf(err, errlen, "no binding for that home address");
@@ -431,6 +457,7 @@ static int binding_flush(void *arg)
 	int total = 0;
 	size_t i;
 
+	daemon_workers_quiesce(c->d); /* as binding_del() */
 	do {
 		l.n = 0;
 		if (dp_binding_foreach(&c->d->dp, collect_all, &l) < 0)
