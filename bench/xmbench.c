@@ -489,20 +489,28 @@ static void mnp(__u32 k, struct in6_addr *a)
 	memcpy(&a->s6_addr[4], &v, sizeof(v));
 }
 
-/* @n prefixes, prefix k naming home address k mod @bindings (a router each);
- * one length in use, /64. */
-static int prefixes_fill(int fd, int lens_fd, __u32 n, __u64 bindings)
+/* @n prefixes, prefix k naming home address k mod @bindings (a router each)
+ * and carrying a copy of its binding from @bindings_fd, as user/dp/prefix.c
+ * writes them (BENCH_PREFIX_BY_HOME=1: without, as written by hand); one
+ * length in use, /64. */
+static int prefixes_fill(int fd, int lens_fd, __u32 n, __u64 bindings, int bindings_fd)
 {
 	struct xmip6_prefix_lens lens = {.n = 1, .len = {64}};
 	__u32 zero = 0;
 
 	struct xmip6_prefix_key key = {.prefixlen = 64};
+	bool by_home =
+		getenv("BENCH_PREFIX_BY_HOME") && strcmp(getenv("BENCH_PREFIX_BY_HOME"), "0");
 	struct xmip6_prefix val = {};
 	__u32 k;
 
 	for (k = 0; k < n; k++) {
 		mnp(k, &key.prefix);
 		hoa(k % bindings, &val.home_addr);
+		if (!by_home && bpf_map_lookup_elem(bindings_fd, &val.home_addr, &val.fwd)) {
+			fprintf(stderr, "xmbench: prefixes: no binding: %s\n", strerror(errno));
+			return -errno;
+		}
 		if (bpf_map_update_elem(fd, &key, &val, BPF_ANY)) {
 			fprintf(stderr, "xmbench: prefixes: %s\n", strerror(errno));
 			return -errno;
@@ -728,8 +736,9 @@ static int cmd_cost(int argc, char **argv)
 	addr(p->role == XMIP6_ROLE_MN ? MN_COA : COA, &coa);
 	if (bindings_fill(bpf_map__fd(x->maps.bindings), n, &coa, &xcfg.ha_addr))
 		goto out;
-	if (prefix_count(p) && prefixes_fill(bpf_map__fd(x->maps.prefixes),
-					     bpf_map__fd(x->maps.prefix_lens), prefix_count(p), n))
+	if (prefix_count(p) &&
+	    prefixes_fill(bpf_map__fd(x->maps.prefixes), bpf_map__fd(x->maps.prefix_lens),
+			  prefix_count(p), n, bpf_map__fd(x->maps.bindings)))
 		goto out;
 	if (is_mr(p) && mr_fill(x, &xcfg))
 		goto out;

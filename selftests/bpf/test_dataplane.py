@@ -393,6 +393,8 @@ class Fx:
         self.prefixes = prefixes
         self.mr_prefixes = mr_prefixes
         self.if_mac = if_mac  # "if_macs" entry: the interface's own unless given, None: none
+        # prefixes without the copy of their router's binding (bpf/nemo.h): as written by hand
+        self.prefix_by_home = False
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -425,6 +427,8 @@ class Fx:
             d["mr_prefixes"] = [{"prefix": p, "home": h} for p, h in self.mr_prefixes]
         if self.if_mac is not UNTOUCHED:
             d["if_mac"] = self.if_mac
+        if self.prefix_by_home:
+            d["prefix_by_home"] = True
         return d
 
 
@@ -2309,6 +2313,14 @@ def main():
         fx.ctr_none = True
     report(off, run_fixtures([fx.json() for fx in off], {"PROG_RUN_BINDING_COUNTERS": "0"}),
            stat_names)
+    # Prefix entries without their router's forwarding half (written by hand,
+    # or before the router's first binding): the binding by home address,
+    # the same verdicts, counters and packets as with the copy above.
+    by_home = nemo_fixtures()
+    for fx in by_home:
+        fx.desc = "[prefixes by home address] " + fx.desc
+        fx.prefix_by_home = True
+    report(by_home, run_fixtures([fx.json() for fx in by_home]), stat_names)
 
     seeds = [fx.data for fx in fixtures if fx.prog.startswith("xdp") and len(fx.data) >= 14]
     fuzz("xdp_ha", 400, seeds, (XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT), 0,
