@@ -190,13 +190,22 @@ int xdp_gen(struct xdp_md *ctx)
 	return bpf_redirect(cfg.ifindex, 0);
 }
 
+/* A reference program's success, counted in count[0]: XDP_PASS. */
+static __always_inline int count_success(void)
+{
+	__u32 key = 0;
+	__u64 *c = bpf_map_lookup_elem(&count, &key);
+
+	if (c)
+		(*c)++;
+	return XDP_PASS;
+}
+
 /* One bpf_fib_lookup() as xdp_ha's encapsulation does it, counted when it succeeds. */
 SEC("xdp")
 int xdp_fib(struct xdp_md *ctx)
 {
 	struct bpf_fib_lookup fib = {};
-	__u32 key = 0;
-	__u64 *c;
 
 	fib.family = 10; /* AF_INET6 */
 	fib.l4_protocol = 41;
@@ -206,53 +215,43 @@ int xdp_fib(struct xdp_md *ctx)
 	__builtin_memcpy(fib.ipv6_dst, cfg.fib_dst, sizeof(fib.ipv6_dst));
 	if (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0) != BPF_FIB_LKUP_RET_SUCCESS)
 		return XDP_DROP;
-	c = bpf_map_lookup_elem(&count, &key);
-	if (c)
-		(*c)++;
-	return XDP_PASS;
+	return count_success();
+}
+
+/* The frame's IPv6 header, NULL when the frame is too short. */
+static __always_inline struct ipv6hdr *frame_ipv6(struct xdp_md *ctx)
+{
+	struct ipv6hdr *ip6 = (void *)(long)ctx->data + ETH_HLEN;
+
+	return (void *)(ip6 + 1) > (void *)(long)ctx->data_end ? NULL : ip6;
 }
 
 /* One "bindings" lookup of the destination, counted when it hits. */
 SEC("xdp")
 int xdp_lookup(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct ipv6hdr *ip6 = data + ETH_HLEN;
-	__u32 key = 0;
-	__u64 *c;
+	struct ipv6hdr *ip6 = frame_ipv6(ctx);
 
-	if ((void *)(ip6 + 1) > data_end)
+	if (!ip6 || !bpf_map_lookup_elem(&bindings, &ip6->daddr))
 		return XDP_DROP;
-	if (!bpf_map_lookup_elem(&bindings, &ip6->daddr))
-		return XDP_DROP;
-	c = bpf_map_lookup_elem(&count, &key);
-	if (c)
-		(*c)++;
-	return XDP_PASS;
+	return count_success();
 }
 
 /* One entry of "touch", the one the destination's last word picks, read. */
 SEC("xdp")
 int xdp_touch(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct ipv6hdr *ip6 = data + ETH_HLEN;
+	struct ipv6hdr *ip6 = frame_ipv6(ctx);
 	struct touch_entry *e;
-	__u32 key = 0, i;
-	__u64 *c;
+	__u32 i;
 
-	if ((void *)(ip6 + 1) > data_end || !cfg.spread_n)
+	if (!ip6 || !cfg.spread_n)
 		return XDP_DROP;
 	i = bpf_ntohl(ip6->daddr.in6_u.u6_addr32[3]) % cfg.spread_n;
 	e = bpf_map_lookup_elem(&touch, &i);
 	if (!e || e->w[0] == 1) /* never 1: a read the compiler must keep */
 		return XDP_DROP;
-	c = bpf_map_lookup_elem(&count, &key);
-	if (c)
-		(*c)++;
-	return XDP_PASS;
+	return count_success();
 }
 
 SEC("xdp")
