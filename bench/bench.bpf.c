@@ -22,6 +22,15 @@
  *   xdp_count          sink: counts and drops; on a DUT's ingress, the drop
  *                      floor of the live section.
  *   xdp_redirect       the "no work" forwarder: new MACs, redirect.
+ *   xdp_lookup         one lookup of the packet's destination in xmip6's own
+ *                      "bindings" map (xmbench.c hands its fd over): what
+ *                      the hash map alone costs per packet, at 1 binding
+ *                      and at 1,000,000.
+ *   xdp_touch          one read of a 128-octet entry of an array as large
+ *                      as N bindings, picked by the destination (the
+ *                      wrapper's spread): one cache line from anywhere in
+ *                      that memory, what any table of N entries costs at
+ *                      least per packet.
  *   xdp_naive_encap    the reference encapsulation: IPv6-in-IPv6 with a
  *                      fixed outer header, fixed MACs and output device; no
  *                      lookup of any kind (what xdp_ha's encap path would
@@ -49,13 +58,34 @@ struct {
 	__type(value, __u32);
 } jmp_xdp SEC(".maps");
 
-/* [0] packets, [1] octets (xdp_count), [0] successes (xdp_fib). */
+/* [0] packets, [1] octets (xdp_count), [0] successes (xdp_fib, xdp_lookup, xdp_touch). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u64);
 } count SEC(".maps");
+
+/* xmip6's "bindings" (bpf/maps.h), reused by fd before load: a key of 16
+ * octets, the 64-octet forwarding half. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(key_size, 16);
+	__uint(value_size, 64);
+} bindings SEC(".maps");
+
+/* xdp_touch's table: max_entries set to N by xmbench.c. */
+struct touch_entry {
+	__u64 w[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct touch_entry);
+} touch SEC(".maps");
 
 /*
  * The low 64 bits of home address @i: splitmix64, so that the addresses look
@@ -160,13 +190,22 @@ int xdp_gen(struct xdp_md *ctx)
 	return bpf_redirect(cfg.ifindex, 0);
 }
 
+/* A reference program's success, counted in count[0]: XDP_PASS. */
+static __always_inline int count_success(void)
+{
+	__u32 key = 0;
+	__u64 *c = bpf_map_lookup_elem(&count, &key);
+
+	if (c)
+		(*c)++;
+	return XDP_PASS;
+}
+
 /* One bpf_fib_lookup() as xdp_ha's encapsulation does it, counted when it succeeds. */
 SEC("xdp")
 int xdp_fib(struct xdp_md *ctx)
 {
 	struct bpf_fib_lookup fib = {};
-	__u32 key = 0;
-	__u64 *c;
 
 	fib.family = 10; /* AF_INET6 */
 	fib.l4_protocol = 41;
@@ -176,10 +215,43 @@ int xdp_fib(struct xdp_md *ctx)
 	__builtin_memcpy(fib.ipv6_dst, cfg.fib_dst, sizeof(fib.ipv6_dst));
 	if (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0) != BPF_FIB_LKUP_RET_SUCCESS)
 		return XDP_DROP;
-	c = bpf_map_lookup_elem(&count, &key);
-	if (c)
-		(*c)++;
-	return XDP_PASS;
+	return count_success();
+}
+
+/* The frame's IPv6 header, NULL when the frame is too short. */
+static __always_inline struct ipv6hdr *frame_ipv6(struct xdp_md *ctx)
+{
+	struct ipv6hdr *ip6 = (void *)(long)ctx->data + ETH_HLEN;
+
+	return (void *)(ip6 + 1) > (void *)(long)ctx->data_end ? NULL : ip6;
+}
+
+/* One "bindings" lookup of the destination, counted when it hits. */
+SEC("xdp")
+int xdp_lookup(struct xdp_md *ctx)
+{
+	struct ipv6hdr *ip6 = frame_ipv6(ctx);
+
+	if (!ip6 || !bpf_map_lookup_elem(&bindings, &ip6->daddr))
+		return XDP_DROP;
+	return count_success();
+}
+
+/* One entry of "touch", the one the destination's last word picks, read. */
+SEC("xdp")
+int xdp_touch(struct xdp_md *ctx)
+{
+	struct ipv6hdr *ip6 = frame_ipv6(ctx);
+	struct touch_entry *e;
+	__u32 i;
+
+	if (!ip6 || !cfg.spread_n)
+		return XDP_DROP;
+	i = bpf_ntohl(ip6->daddr.in6_u.u6_addr32[3]) % cfg.spread_n;
+	e = bpf_map_lookup_elem(&touch, &i);
+	if (!e || e->w[0] == 1) /* never 1: a read the compiler must keep */
+		return XDP_DROP;
+	return count_success();
 }
 
 SEC("xdp")

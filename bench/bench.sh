@@ -130,8 +130,8 @@ bench_cost() {
 	local p r
 	xb_log "cost: per-packet cost, repeat $XB_REPEAT, $XB_RUNS runs (TC: $XB_TC_RUNS)"
 	[ -e "/run/netns/$(xm_ns cost)" ] || xb_cost_ns || return 1
-	for p in pass ha_encap ha_decap mn_decap cn_hao_accept mn_rh2_accept fib_lookup \
-		ha_prefix_encap ha_prefix_encap_100k mr_decap; do
+	for p in pass ha_encap naive_encap lookup ha_decap mn_decap cn_hao_accept mn_rh2_accept \
+		fib_lookup ha_prefix_encap ha_prefix_encap_100k mr_decap; do
 		xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost "$p" 1 "$XB_REPEAT" \
 			"$XB_RUNS" || return 1
 	done
@@ -442,13 +442,19 @@ bench_live() {
 # section's figure.
 
 bench_scale() {
-	local n r
+	local n r p
 	xb_log "scale: bindings $XB_SCALE"
 	[ -e "/run/netns/$(xm_ns cost)" ] || xb_cost_ns || return 1
 	xb_live_rig && xb_live_gen || return 1
 	for n in $XB_SCALE; do
 		xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost ha_encap "$n" "$XB_REPEAT" \
 			"$XB_RUNS" || return 1
+		# The bindings map's lookup alone at n, and one random line of a
+		# table that large (bench.bpf.c xdp_lookup, xdp_touch).
+		for p in lookup touch; do
+			xb_run ip netns exec "$(xm_ns cost)" "$XB_BIN" cost "$p" "$n" \
+				"$XB_REPEAT" "$XB_RUNS" || return 1
+		done
 		for ((r = 0; r < XB_ROUNDS; r++)); do
 			xb_round "scale" "$r"
 			xb_live_case drop 1 && xb_live_case ha_encap "$n" || return 1

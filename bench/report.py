@@ -36,6 +36,9 @@ PATH_DESC = {
     "mr_decap": "MR decap to a mobile network (xdp_mn, XDP_PASS, NEMO)",
     "pass": "pass-through, no binding (xdp_ha)",
     "fib_lookup": "one bpf_fib_lookup() alone (reference)",
+    "lookup": "one lookup in the bindings map alone (reference, bench.bpf.c xdp_lookup)",
+    "touch": "one random 128-octet entry of an array of as many (reference, xdp_touch)",
+    "naive_encap": "naive XDP encap, the live section's reference (bench.bpf.c, no lookups)",
 }
 
 def sh(*args):
@@ -324,6 +327,10 @@ def scale_section(raw):
             "bindings": n,
             "live": live,
             "cost_ns": cost_section(raw, n).get("ha_encap", {}),
+            # The bindings map's lookup alone at n: the floor of the cost above.
+            "lookup_ns": cost_section(raw, n).get("lookup", {}),
+            # One random line of a table that large: what any structure pays.
+            "touch_ns": cost_section(raw, n).get("touch", {}),
             "max_entries": m.get("max_entries"),
             "memlock": memlock,
             # Preallocated: memlock / max_entries; tiny maps are all overhead.
@@ -450,14 +457,17 @@ def table(res):
         out.append("3. Scale: HA encap against the number of bindings (live: added over the "
                    "drop floor of each round; cost: item 1's method)")
         out.append("| bindings | ns/packet added | min-max | rate vs first | Mpps at the sink | "
-                   "cost ns/pkt | max_entries | memlock | bytes/entry |")
-        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                   "cost ns/pkt | of which one map lookup alone | one random line alone | "
+                   "max_entries | memlock | bytes/entry |")
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in sc["rows"]:
             a = r["live"]["added_ns"]
-            out.append("| %s | %s | %s-%s | %s | %.2f | %s | %s | %.1f MiB | %s |" % (
+            out.append("| %s | %s | %s-%s | %s | %.2f | %s | %s | %s | %s | %.1f MiB | %s |" % (
                 format(r["bindings"], ","), fmt(a["median"], prec=0), fmt(a["min"], prec=0),
                 fmt(a["max"], prec=0), fmt(r["rate_vs_first"], prec=2),
                 r["live"]["median"] / 1e6, fmt(r["cost_ns"].get("median"), prec=0),
+                fmt(r.get("lookup_ns", {}).get("median"), prec=0),
+                fmt(r.get("touch_ns", {}).get("median"), prec=0),
                 r["max_entries"], r["memlock"] / 1048576.0, fmt(r["bytes_per_binding"])))
         t = sc["target"]
         out.append("")

@@ -19,6 +19,12 @@
  *	it (the FIB lookups need its routes and neighbours).
  *	PATH: ha_encap ha_decap mn_decap mn_encap ha_local_encap pass
  *	      fib_lookup (bench.bpf.c's xdp_fib: one bpf_fib_lookup())
+ *	      lookup (bench.bpf.c's xdp_lookup: one lookup in the bindings
+ *	      map, the N home addresses in turn as ha_encap takes them)
+ *	      touch (bench.bpf.c's xdp_touch: one random 128-octet entry
+ *	      of an array of N, the least any table of N costs)
+ *	      naive_encap (bench.bpf.c's xdp_naive_encap, the live section's
+ *	      reference encapsulation, on ha_encap's frame)
  *	      ha_prefix_encap, ha_prefix_encap_100k: xdp_ha to a host of a
  *	      mobile router's prefix (NEMO, bpf/nemo.h), the "prefixes" map
  *	      holding 1 or 100,000 /64s, each naming one of the bindings
@@ -400,8 +406,14 @@ static const struct path paths[] = {
 	 * binding found through "mr_prefixes" (mr_fill()). */
 	{"mr_encap", "tc_mn_egress", XMIP6_ROLE_MN, "mr_encap", 0, true, 0, "mn_encap"},
 	{"mr_decap", "xdp_mn", XMIP6_ROLE_MN, "mr_decap", 0, false, XDP_PASS, NULL},
-	/* Not xmip6: bench.bpf.c's xdp_fib, what one FIB lookup costs. */
+	/* Not xmip6: bench.bpf.c's xdp_fib, what one FIB lookup costs; its
+	 * xdp_lookup, one lookup in the bindings map (as ha_encap spreads). */
 	{"fib_lookup", "xdp_fib", XMIP6_ROLE_HA, NULL, 0, false, XDP_PASS, NULL},
+	{"lookup", "xdp_lookup", XMIP6_ROLE_HA, NULL, ETH_LEN + 24, false, XDP_PASS, NULL},
+	/* The live section's reference encapsulation (no lookup, no counter:
+	 * its verdict is the check), beside ha_encap in one cost table. */
+	{"touch", "xdp_touch", XMIP6_ROLE_HA, NULL, ETH_LEN + 24, false, XDP_PASS, NULL},
+	{"naive_encap", "xdp_naive_encap", XMIP6_ROLE_HA, NULL, 0, false, XDP_REDIRECT, NULL},
 };
 
 #define STAT_NAME(name, desc) #name,
@@ -490,20 +502,28 @@ static void mnp(__u32 k, struct in6_addr *a)
 	memcpy(&a->s6_addr[4], &v, sizeof(v));
 }
 
-/* @n prefixes, prefix k naming home address k mod @bindings (a router each);
- * one length in use, /64. */
-static int prefixes_fill(int fd, int lens_fd, __u32 n, __u64 bindings)
+/* @n prefixes, prefix k naming home address k mod @bindings (a router each)
+ * and carrying a copy of its binding from @bindings_fd, as user/dp/prefix.c
+ * writes them (BENCH_PREFIX_BY_HOME=1: without, as written by hand); one
+ * length in use, /64. */
+static int prefixes_fill(int fd, int lens_fd, __u32 n, __u64 bindings, int bindings_fd)
 {
 	struct xmip6_prefix_lens lens = {.n = 1, .len = {64}};
 	__u32 zero = 0;
 
 	struct xmip6_prefix_key key = {.prefixlen = 64};
+	bool by_home =
+		getenv("BENCH_PREFIX_BY_HOME") && strcmp(getenv("BENCH_PREFIX_BY_HOME"), "0");
 	struct xmip6_prefix val = {};
 	__u32 k;
 
 	for (k = 0; k < n; k++) {
 		mnp(k, &key.prefix);
 		hoa(k % bindings, &val.home_addr);
+		if (!by_home && bpf_map_lookup_elem(bindings_fd, &val.home_addr, &val.fwd)) {
+			fprintf(stderr, "xmbench: prefixes: no binding: %s\n", strerror(errno));
+			return -errno;
+		}
 		if (bpf_map_update_elem(fd, &key, &val, BPF_ANY)) {
 			fprintf(stderr, "xmbench: prefixes: %s\n", strerror(errno));
 			return -errno;
@@ -554,7 +574,8 @@ static void cost_frame(const struct path *p, struct frame *f, unsigned int len)
 	addr(MN_COA, &mn_coa);
 	addr(MN_HA, &mn_ha);
 	addr(MR_HOST, &mr_host);
-	if (!strcmp(p->name, "ha_encap"))
+	if (!strcmp(p->name, "ha_encap") || !strcmp(p->name, "lookup") ||
+	    !strcmp(p->name, "touch") || !strcmp(p->name, "naive_encap"))
 		udp_frame(f, mac, &cn, &h, len);
 	else if (prefix_count(p)) {
 		mnp(0, &nobody); /* a host of the first prefix */
@@ -764,8 +785,17 @@ static int cmd_cost(int argc, char **argv)
 	/* Sized like the bindings + slot 0, as user/dp/attach.c sizes it. */
 	bpf_map__set_max_entries(x->maps.binding_ctr,
 				 (n > XMIP6_BINDINGS_DEFAULT ? n : XMIP6_BINDINGS_DEFAULT) + 1);
-	b = bench__open_and_load();
-	if (!b || xmip6__load(x)) {
+	/* xmip6's first: bench.bpf.c's xdp_lookup uses its "bindings" map. */
+	if (xmip6__load(x)) {
+		fprintf(stderr, "xmbench: cannot load: %s\n", strerror(errno));
+		goto out;
+	}
+	b = bench__open();
+	/* xdp_touch's table: as many entries as bindings. */
+	if (b && bpf_map__set_max_entries(b->maps.touch, n))
+		goto out;
+	if (!b || bpf_map__reuse_fd(b->maps.bindings, bpf_map__fd(x->maps.bindings)) ||
+	    bench__load(b)) {
 		fprintf(stderr, "xmbench: cannot load: %s\n", strerror(errno));
 		goto out;
 	}
@@ -776,8 +806,9 @@ static int cmd_cost(int argc, char **argv)
 	addr(p->role == XMIP6_ROLE_MN ? MN_COA : COA, &coa);
 	if (bindings_fill(bpf_map__fd(x->maps.bindings), n, &coa, &xcfg.ha_addr))
 		goto out;
-	if (prefix_count(p) && prefixes_fill(bpf_map__fd(x->maps.prefixes),
-					     bpf_map__fd(x->maps.prefix_lens), prefix_count(p), n))
+	if (prefix_count(p) &&
+	    prefixes_fill(bpf_map__fd(x->maps.prefixes), bpf_map__fd(x->maps.prefix_lens),
+			  prefix_count(p), n, bpf_map__fd(x->maps.bindings)))
 		goto out;
 	if (is_mr(p) && mr_fill(x, &xcfg))
 		goto out;
@@ -802,6 +833,12 @@ static int cmd_cost(int argc, char **argv)
 	b->bss->cfg.seed = SEED;
 	addr(HA_ADDR, (struct in6_addr *)b->bss->cfg.fib_src);
 	addr(COA, (struct in6_addr *)b->bss->cfg.fib_dst);
+	/* xdp_naive_encap: the tunnel and the frame's way out as live. */
+	addr(HA_ADDR, (struct in6_addr *)b->bss->cfg.outer_src);
+	addr(COA, (struct in6_addr *)b->bss->cfg.outer_dst);
+	b->bss->cfg.ifindex = ifindex;
+	memcpy(b->bss->cfg.dmac, f.b, 6);
+	memcpy(b->bss->cfg.smac, f.b + 6, 6);
 	target_fd = bpf_program__fd(
 		bpf_object__find_program_by_name(p->counter ? x->obj : b->obj, p->prog));
 	wrap_fd = bpf_program__fd(b->progs.xdp_wrap); /* TC: see tc_interleaved() */
@@ -839,10 +876,12 @@ static int cmd_cost(int argc, char **argv)
 		for (i = 0; i < XMIP6_STAT_COUNT; i++)
 			if (i != want && i != also && !is_nh_counter(i))
 				other += sum[i];
-		if (!p->counter) { /* xdp_fib counts its successes in "count" */
+		if (!p->counter) { /* bench.bpf.c's count their successes in "count" */
 			other += sum[want];
 			sum[want] = count_read(b);
 			count_reset(b);
+			if (p->retval == XDP_REDIRECT) /* xdp_naive_encap counts nothing */
+				sum[want] = rv == p->retval ? repeat : 0;
 		}
 		ok = sum[want] == repeat && !other && rv == p->retval &&
 		     (also == XMIP6_STAT_COUNT || sum[also] == repeat);
@@ -860,9 +899,12 @@ static int cmd_cost(int argc, char **argv)
 		       "\"verified\":%s,\"memlock\":%lld,\"max_entries\":%u,\"bctr\":%s,"
 		       "\"series\":\"%s\",\"wrap_mean_ns\":%lld,\"base_mean_ns\":%lld}\n",
 		       p->name, p->prog, n, repeat, run, f.len, wrap, base, wrap - base, direct,
-		       p->counter ?: "fib_success", (unsigned long long)sum[want],
-		       (unsigned long long)other, rv, ok ? "true" : "false",
-		       map_memlock(bpf_map__fd(x->maps.bindings)),
+		       p->counter		    ? p->counter
+		       : p->retval == XDP_REDIRECT  ? "verdict"
+		       : strcmp(p->prog, "xdp_fib") ? "lookup_hit"
+						    : "fib_success",
+		       (unsigned long long)sum[want], (unsigned long long)other, rv,
+		       ok ? "true" : "false", map_memlock(bpf_map__fd(x->maps.bindings)),
 		       bpf_map__max_entries(x->maps.bindings),
 		       x->rodata->cfg_binding_counters ? "true" : "false",
 		       getenv("BENCH_SERIES") ?: "", wrap_mean, base_mean);

@@ -100,7 +100,6 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 	struct ethhdr *eth = data;
 	struct ipv6hdr *ip6 = (void *)(eth + 1);
 	struct xmip6_binding_fwd *b;
-	struct in6_addr hoa;
 	int rc;
 
 	if ((void *)(ip6 + 1) > data_end)
@@ -111,7 +110,7 @@ static __always_inline int xdp_ha_forward_decapped(struct xdp_md *ctx)
 		return xdp_ha_encap(ctx, b);
 	}
 	/* To a mobile network: its router's tunnel (RFC 3963 section 6.5). */
-	b = nemo_binding(&ip6->daddr, &hoa);
+	b = nemo_binding(&ip6->daddr);
 	if (b) {
 		STAT_INC(ha_decap_reencap);
 		STAT_INC(ha_prefix_encap);
@@ -154,9 +153,8 @@ static __always_inline int xdp_ha_other_tunnel(struct xdp_md *ctx, const struct 
 static __always_inline int xdp_ha_prefix(struct xdp_md *ctx, const struct ipv6hdr *ip6)
 {
 	struct xmip6_binding_fwd *b;
-	struct in6_addr hoa;
 
-	b = nemo_binding(&ip6->daddr, &hoa);
+	b = nemo_binding(&ip6->daddr);
 	if (!b)
 		return VERDICT(XDP_PASS, rx_no_binding);
 	STAT_INC(ha_prefix_encap);
@@ -174,7 +172,6 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 	struct xmip6_binding_fwd *b;
 	struct xmip6_config *cfg;
 	struct ipv6hdr *inner;
-	struct in6_addr hoa;
 	bool mnp = false;
 	__u16 inner_len;
 
@@ -185,7 +182,7 @@ static __always_inline int xdp_ha_reverse(struct xdp_md *ctx, struct ipv6hdr *ou
 	if (!b) {
 		/* A host of a mobile network behind its router (RFC 3963
 		 * section 6.4): the router of the prefix that holds it. */
-		b = nemo_binding(&inner->saddr, &hoa);
+		b = nemo_binding(&inner->saddr);
 		mnp = b;
 	}
 	if (!b) {

@@ -162,17 +162,21 @@ static __always_inline struct xmip6_config *config_get(void)
 	return bpf_map_lookup_elem(&config, &key);
 }
 
-static __always_inline struct xmip6_binding_fwd *binding_lookup(const struct in6_addr *home_addr)
+/* @b, or NULL when it is NULL or expired. An expired binding is no
+ * binding (RFC 6275 section 9.1), even if no daemon is around to delete
+ * it; the coarse clock costs a load. */
+static __always_inline struct xmip6_binding_fwd *binding_live(struct xmip6_binding_fwd *b)
 {
-	struct xmip6_binding_fwd *b = bpf_map_lookup_elem(&bindings, home_addr);
-
-	/* An expired binding is no binding (RFC 6275 section 9.1), even if no
-	 * daemon is around to delete it; the coarse clock costs a load. */
 	if (b && b->expires_ns && bpf_ktime_get_coarse_ns() >= b->expires_ns) {
 		STAT_INC(expired_binding);
 		return NULL;
 	}
 	return b;
+}
+
+static __always_inline struct xmip6_binding_fwd *binding_lookup(const struct in6_addr *home_addr)
+{
+	return binding_live(bpf_map_lookup_elem(&bindings, home_addr));
 }
 
 /*

@@ -32,14 +32,28 @@ static __always_inline void nemo_mask(struct in6_addr *a, __u32 plen)
 }
 
 /*
- * The live binding of the mobile router whose registered prefix holds
- * @addr, the longest match (RFC 3963 section 6.5: the prefix table picks
- * the router): the lengths in use, longest first, each one hash lookup of
- * @addr masked to it. Its home address is copied to @hoa. NULL when no
- * prefix holds @addr, or its router's binding is gone or expired.
+ * The router's forwarding half for prefix entry @p: the copy the entry
+ * carries (headers/xmip6.h; user/dp/ rewrites it with every write of the
+ * binding), which spares the packet a second hash lookup; without one
+ * (care-of address ::, an entry written by hand) the binding named by its
+ * home address. A copy's care-of address is global unicast (user/dp/
+ * maps.c refuses others), so its first word tells a copy from none.
  */
-static __always_inline struct xmip6_binding_fwd *nemo_binding(const struct in6_addr *addr,
-							      struct in6_addr *hoa)
+static __always_inline struct xmip6_binding_fwd *nemo_router(struct xmip6_prefix *p)
+{
+	if (!p->fwd.care_of_addr.in6_u.u6_addr32[0])
+		return binding_lookup(&p->home_addr);
+	return binding_live(&p->fwd);
+}
+
+/*
+ * The live forwarding half of the mobile router whose registered prefix
+ * holds @addr, the longest match (RFC 3963 section 6.5: the prefix table
+ * picks the router): the lengths in use, longest first, each one hash
+ * lookup of @addr masked to it. NULL when no prefix holds @addr, or its
+ * router's binding is gone or expired.
+ */
+static __always_inline struct xmip6_binding_fwd *nemo_binding(const struct in6_addr *addr)
 {
 	struct xmip6_prefix_lens *lens;
 	struct xmip6_prefix_key key;
@@ -56,10 +70,8 @@ static __always_inline struct xmip6_binding_fwd *nemo_binding(const struct in6_a
 		key.prefix = *addr;
 		nemo_mask(&key.prefix, key.prefixlen);
 		p = bpf_map_lookup_elem(&prefixes, &key);
-		if (p) {
-			*hoa = p->home_addr;
-			return binding_lookup(hoa);
-		}
+		if (p)
+			return nemo_router(p);
 	}
 	return NULL;
 }

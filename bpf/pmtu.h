@@ -11,6 +11,7 @@
 #include <linux/icmpv6.h>
 
 #include "maps.h"
+#include "nemo.h"
 #include "parse.h"
 
 /* The tunnel path MTU learnt from Packet Too Big errors, 0 when unknown or aged out. */
@@ -67,6 +68,11 @@ static __always_inline bool learn_tunnel_mtu(struct cursor c, const struct ipv6h
 	    quoted_outer->nexthdr != IPPROTO_IPV6)
 		return false;
 	b = binding_lookup(ha ? &quoted_inner->daddr : &quoted_inner->saddr);
+	/* HA: a packet to a mobile network went through its router's tunnel,
+	 * the forwarding half its prefix entry carries (nemo.h): the MTU is
+	 * learnt there, where that prefix's packets read it. */
+	if (!b && ha)
+		b = nemo_binding(&quoted_inner->daddr);
 	if (!b)
 		return false;
 	local = ha ? &b->ha_addr : &b->care_of_addr;

@@ -311,7 +311,6 @@ static __always_inline struct ipv6hdr *tc_ipv6(struct __sk_buff *skb)
 static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src,
 				    struct xmip6_binding_fwd **bp, struct mr_hit *mr, bool prefix)
 {
-	struct in6_addr hoa;
 	struct ipv6hdr *ip6;
 	bool global_src;
 	__u32 plen;
@@ -326,7 +325,7 @@ static __always_inline int tc_bound(struct __sk_buff *skb, bool by_src,
 	if (!*bp && mr)
 		*bp = mr_binding(&ip6->saddr, mr);
 	if (!*bp && prefix) {
-		*bp = nemo_binding(&ip6->daddr, &hoa);
+		*bp = nemo_binding(&ip6->daddr);
 		if (*bp)
 			STAT_INC(ha_prefix_encap);
 	}

@@ -195,6 +195,13 @@ struct xmip6_binding_ctr {
  * on registration, emptied of a router's prefixes with its binding; a
  * length may stay listed after its last prefix went (a lookup more, no
  * harm) until the next full rebuild (start, reload).
+ * Each entry carries a copy of its router's forwarding half ("fwd"), so
+ * that a packet to the prefix takes one hash lookup, not two (docs/
+ * benchmarks.md "NEMO"): user/dp/ rewrites the copies of a router's
+ * prefixes with every write of its binding and empties them when it goes.
+ * An entry whose copy is empty (care-of address ::, e.g. written by hand)
+ * names its router's binding by home_addr, looked up per packet as before.
+ * The data plane writes only the copy's tunnel MTU (bpf/pmtu.h).
  */
 struct xmip6_prefix_key {
 	__u32 prefixlen; /* 1..128; prefix: its host bits clear */
@@ -205,6 +212,7 @@ struct xmip6_prefix {
 	struct in6_addr home_addr; /* the mobile router's, a key of "bindings" */
 	__u32 flags;		   /* XMIP6_PREFIX_F_* */
 	__u32 reserved;
+	struct xmip6_binding_fwd fwd; /* the router's, copied; empty: none */
 };
 
 #define XMIP6_PREFIX_F_IMPLICIT 0x1 /* from the configuration (implicit mode, RFC 3963 6.2) */

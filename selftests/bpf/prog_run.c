@@ -42,6 +42,7 @@
  *     "peers": [{"home": "..", "peer": "..",           optional: "peers" entries
  *                "first_seen_ago_ms": 5000, "last_seen_ago_ms": 100, "packets": 3}],
  *     "prefixes": [{"prefix": "2001:db8:100::/56", "home": ".."}],  optional (NEMO)
+ *     "prefix_by_home": true,   optional: no copy of the router's binding in them
  *     "mr_prefixes": [{"prefix": "2001:db8:50::/64", "home": ".."}],  optional (NEMO, MR)
  *     "if_mac": "02:00:5e:00:0a:00",  optional: the ifname's "if_macs" entry;
  *                               null: none; absent: the interface's own address
@@ -422,6 +423,29 @@ static int prefixes_setup(struct xmip6 *skel, json_object *fx)
 		       : 0;
 }
 
+/* Each "prefixes" entry with a copy of its router's forwarding half, as
+ * user/dp/prefix.c keeps them; not with "prefix_by_home": true (entries
+ * written by hand, the binding looked up by home address per packet). */
+static int prefix_copies(struct xmip6 *skel, json_object *fx)
+{
+	int fd = bpf_map__fd(skel->maps.prefixes);
+	struct xmip6_prefix_key key, *prev = NULL;
+	struct xmip6_prefix val;
+	json_object *o;
+
+	if (json_object_object_get_ex(fx, "prefix_by_home", &o) && json_object_get_boolean(o))
+		return 0;
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &val) ||
+		    bpf_map_lookup_elem(bpf_map__fd(skel->maps.bindings), &val.home_addr, &val.fwd))
+			continue; /* no binding: no copy */
+		if (bpf_map_update_elem(fd, &key, &val, BPF_EXIST))
+			return -errno;
+	}
+	return 0;
+}
+
 /*
  * The next-hop cache's generation; with one set, every slot emptied first
  * (16,384 writes: only the fixtures that turn the cache on pay for them),
@@ -566,7 +590,7 @@ static int maps_setup(struct xmip6 *skel, json_object *fx)
 		    bpf_map_update_elem(bpf_map__fd(skel->maps.bindings), &home, &b, BPF_ANY))
 			return -errno;
 	}
-	return 0;
+	return prefix_copies(skel, fx);
 }
 
 /* The whole bindings map as a JSON array (see the header comment). */

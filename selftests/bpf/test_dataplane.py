@@ -393,6 +393,8 @@ class Fx:
         self.prefixes = prefixes
         self.mr_prefixes = mr_prefixes
         self.if_mac = if_mac  # "if_macs" entry: the interface's own unless given, None: none
+        # prefixes without the copy of their router's binding (bpf/nemo.h): as written by hand
+        self.prefix_by_home = False
 
     def json(self):
         d = {"name": self.desc, "prog": self.prog, "data": self.data.hex(),
@@ -425,6 +427,8 @@ class Fx:
             d["mr_prefixes"] = [{"prefix": p, "home": h} for p, h in self.mr_prefixes]
         if self.if_mac is not UNTOUCHED:
             d["if_mac"] = self.if_mac
+        if self.prefix_by_home:
+            d["prefix_by_home"] = True
         return d
 
 
@@ -2164,6 +2168,16 @@ def nemo_fixtures():
     fx.append(Fx("xdp_ha NEMO: to an address in no prefix: XDP_PASS untouched",
                  "xdp_ha", frame(to("2001:db8:400::1", 1)), XDP_PASS, {"rx_no_binding": 1},
                  **N))
+    # A Packet Too Big about a tunnelled packet to a host of a mobile network
+    # (bpf/pmtu.h): learnt where that prefix's packets read the tunnel MTU,
+    # the copy of the router's binding the prefix entry carries (the binding
+    # itself unchanged); without a copy, in the router's binding.
+    tun = tunnel_packet(HA_ADDR, COA, udp_packet(CN, HOST_A, size=1400, fl=0x12))
+    ptb = Fx("xdp_ha NEMO: Packet Too Big about our tunnel packet to %s: XDP_PASS, the "
+             "tunnel MTU 1400 learnt for the prefix" % HOST_A, "xdp_ha",
+             ptb_about(HA_ADDR, tun, 1400), XDP_PASS, {"tunnel_pmtu_learned": 1}, **N)
+    ptb.learnt_by_home = {HOA: 1400}
+    fx.append(ptb)
 
     # Reverse tunnel (RFC 3963 sections 6.4, 9): a source in the router's
     # prefix is accepted from its CoA only.
@@ -2309,6 +2323,15 @@ def main():
         fx.ctr_none = True
     report(off, run_fixtures([fx.json() for fx in off], {"PROG_RUN_BINDING_COUNTERS": "0"}),
            stat_names)
+    # Prefix entries without their router's forwarding half (written by hand,
+    # or before the router's first binding): the binding by home address,
+    # the same verdicts, counters and packets as with the copy above.
+    by_home = nemo_fixtures()
+    for fx in by_home:
+        fx.desc = "[prefixes by home address] " + fx.desc
+        fx.prefix_by_home = True
+        fx.learnt = getattr(fx, "learnt_by_home", fx.learnt)
+    report(by_home, run_fixtures([fx.json() for fx in by_home]), stat_names)
 
     seeds = [fx.data for fx in fixtures if fx.prog.startswith("xdp") and len(fx.data) >= 14]
     fuzz("xdp_ha", 400, seeds, (XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT), 0,

@@ -156,6 +156,33 @@ sys.exit(0 if ok else 1)
 EOF
 }
 
+# copies_follow HOA...: every "prefixes" entry of each HOA carries, behind
+# its 24 octets of home address and flags, the router's 64-octet forwarding
+# half exactly as the pinned "bindings" map holds it (headers/xmip6.h; the
+# data plane forwards to a prefix with that copy, bpf/nemo.h); bpftool reads both.
+copies_follow() {
+	local pin
+	pin=$(xm_pin ha)
+	"$XM_PYTHON" - "$(bpftool -j map dump pinned "$pin/prefixes")" \
+		"$(bpftool -j map dump pinned "$pin/bindings")" "$@" <<'EOF'
+import json, socket, sys
+def raw(v): return bytes(int(x, 16) for x in v)
+prefixes, bindings = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+fwd = {raw(e["key"]): raw(e["value"]) for e in bindings}
+ok, n = True, 0
+for e in prefixes:
+    v = raw(e["value"])
+    hoa = socket.inet_ntop(socket.AF_INET6, v[:16])
+    if hoa not in sys.argv[3:]:
+        continue
+    n += 1
+    same = v[24:88] == fwd.get(v[:16])
+    print("prefix of %s: copy %s the binding" % (hoa, "equals" if same else "DIFFERS from"))
+    ok = ok and same
+sys.exit(0 if ok and n else 1)
+EOF
+}
+
 prefixes_are() {
 	local got
 	got=$(map_prefixes) || return 1
@@ -368,6 +395,8 @@ main() {
 	t "... its configured prefix in the map, next to MR1's" xm_retry 20 0.1 prefixes_are \
 		"2001:db8:100:100::/56=$MR2 2001:db8:100::/56=$MR1"
 	t "... packets to a host of $MNP_B arrive at MR2's CoA" tunnelled_to "$HOST_B" "$COA_B"
+	t "... each prefix carries its router's forwarding half as \"bindings\" holds it (bpftool)" \
+		copies_follow "$MR1" "$MR2"
 	t "... packets to a host of the adjacent $MNP_A still at MR1's" \
 		tunnelled_to "$HOST_A" "$XM_CN_ADDR"
 	t "prefix show (text, JSON) lists them as bpftool reads the map: explicit, implicit" \

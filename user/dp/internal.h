@@ -104,6 +104,16 @@ void dp_bctr_release(const struct xmip6_dp *dp, const struct in6_addr *hoa, __u3
 void dp_bctr_flush(const struct xmip6_dp *dp);
 
 /*
+ * prefix.c: the copy of mobile router @hoa's forwarding half that each of
+ * its "prefixes" entries carries (headers/xmip6.h), rewritten as @fwd
+ * (NULL: emptied, the binding gone) by every write and delete of the
+ * binding (maps.c); @hoa NULL: every router's (a flush). A walk of the map, for a router's binding only; a
+ * failure is logged and leaves the copies as they were.
+ */
+void dp_prefix_follow(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		      const struct xmip6_binding_fwd *fwd);
+
+/*
  * Open PIN_DIR/<map>. Returns the fd, -ENOENT silently when it is not
  * pinned, or another logged -errno, e.g. when an older or newer xmip6 left
  * a map of another layout there (libbpf would only say "mismatch").

@@ -14,6 +14,7 @@
 
 #include "dp/internal.h"
 #include "common/util.h"
+#include "mip6.h"
 
 #define XMIP6_STAT_DESC(name, desc) {#name, desc},
 const struct dp_stat_desc dp_stat_descs[XMIP6_STAT_COUNT] = {XMIP6_STATS(XMIP6_STAT_DESC)};
@@ -177,6 +178,10 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 			dp_bctr_release(dp, hoa, slot);
 		return err;
 	}
+	/* A mobile router's prefixes carry its forwarding half (headers/
+	 * xmip6.h "prefixes"): in step with it from here on. */
+	if (fwd.flags & XMIP6_BU_F_ROUTER)
+		dp_prefix_follow(dp, hoa, &fwd);
 	return 0;
 }
 
@@ -204,8 +209,11 @@ int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
 	}
 	/* Every way a binding goes (deregistration, expiry, revocation,
 	 * xmip6ctl) comes here: its counter slot goes with it (zeroed when
-	 * the next binding claims it). */
+	 * the next binding claims it), and a router's prefixes no longer
+	 * carry it (its role removes them next). */
 	dp_bctr_release(dp, hoa, fwd.ctr_slot);
+	if (fwd.flags & XMIP6_BU_F_ROUTER)
+		dp_prefix_follow(dp, hoa, NULL);
 	return 0;
 }
 
@@ -349,6 +357,7 @@ int dp_binding_flush(const struct xmip6_dp *dp)
 		if (bpf_map_delete_elem(dp->binding_ctl_fd, &key) && errno != ENOENT)
 			break;
 	dp_bctr_flush(dp);
+	dp_prefix_follow(dp, NULL, NULL);
 	return n;
 }
 

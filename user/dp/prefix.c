@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 
 #include "dp/dataplane.h"
+#include "dp/internal.h"
 #include "common/util.h"
 
 static int prefixes_check(const struct xmip6_dp *dp)
@@ -156,6 +157,11 @@ int dp_prefix_set(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	bool *added;
 	int err;
 
+	/* The router's binding as it stands, if it has one yet (a first
+	 * registration writes it after its prefixes: dp_prefix_follow()). */
+	if (bpf_map_lookup_elem(dp->bindings_fd, hoa, &val.fwd))
+		memset(&val.fwd, 0, sizeof(val.fwd));
+
 	err = prefixes_check(dp) ?: lens_add(dp, p, n);
 	if (err) {
 		pr_err("prefixes of %s: %s%s", addr6_str(hoa, &b), strerror(-err),
@@ -189,6 +195,49 @@ int dp_prefix_set(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	if (err)
 		pr_err("removing stale prefixes of %s: %s", addr6_str(hoa, &b), strerror(-err));
 	return err;
+}
+
+/*
+ * @fwd for the copy of entry @key, whose copy is @was now: a tunnel MTU the
+ * data plane learnt there (bpf/pmtu.h) stays while the care-of address
+ * does and the binding brings no lower one.
+ */
+static void follow_one(const struct xmip6_dp *dp, const struct xmip6_prefix_key *key,
+		       struct xmip6_prefix *was, const struct xmip6_binding_fwd *fwd)
+{
+	struct xmip6_binding_fwd mine = was->fwd;
+
+	if (fwd) {
+		was->fwd = *fwd;
+		if (mine.tunnel_mtu && !memcmp(&mine.care_of_addr, &fwd->care_of_addr, 16) &&
+		    (!fwd->tunnel_mtu || mine.tunnel_mtu < fwd->tunnel_mtu)) {
+			was->fwd.tunnel_mtu = mine.tunnel_mtu;
+			was->fwd.tunnel_mtu_expires_ns = mine.tunnel_mtu_expires_ns;
+		}
+	} else {
+		memset(&was->fwd, 0, sizeof(was->fwd));
+	}
+	/* BPF_EXIST: an entry deleted meanwhile stays deleted. */
+	if (bpf_map_update_elem(dp->prefixes_fd, key, was, BPF_EXIST) && errno != ENOENT)
+		pr_err("prefix %s/%u: its router's binding: %s",
+		       addr6_str(&key->prefix, &(struct addr6_buf){}), key->prefixlen,
+		       strerror(errno));
+}
+
+void dp_prefix_follow(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		      const struct xmip6_binding_fwd *fwd)
+{
+	struct xmip6_prefix_key key, *prev = NULL;
+	struct xmip6_prefix val;
+
+	if (dp->prefixes_fd < 0)
+		return; /* an older instance: no prefixes */
+	while (!bpf_map_get_next_key(dp->prefixes_fd, prev, &key)) {
+		prev = &key;
+		if (!bpf_map_lookup_elem(dp->prefixes_fd, &key, &val) &&
+		    (!hoa || !memcmp(&val.home_addr, hoa, sizeof(*hoa))))
+			follow_one(dp, &key, &val, fwd);
+	}
 }
 
 int dp_prefix_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa)
