@@ -48,7 +48,12 @@ NH_B=2001:db8:b::2
 BOGUS_MAC=02:00:5e:00:0b:99
 PORT=7017
 PPS=1000
-STREAM_S=3  # per change: 300 packets (0.3 s) or more before it, the rest after
+# Per change: 300 packets or more before it (forwarded_since), then the
+# stream goes on until the change is made and AFTER_N more are sent
+# (nh_probe.py send --until): it judges however late a loaded machine runs
+# the change. STREAM_MAX_S bounds it (15,000 packets at most).
+AFTER_N=300
+STREAM_MAX_S=15
 NH_BOUND_MS=${NH_BOUND_MS:-500}
 
 mac_of() { ip -n "$(xm_ns "$1")" -br link show dev "$2" | awk '{print $3}'; }
@@ -167,25 +172,28 @@ EOF
 # the HA's namespace once it flows, the sink's frames checked (check_switch);
 # OLD and NEW are the "if/mac" of the next hop before and after CMD.
 stream_change() {
-	local name=$1 old=$2 new=$3 sink_pid send_pid fwd0
+	local name=$1 old=$2 new=$3 sink_pid send_pid fwd0 changed
 	shift 3
+	changed=$XM_TMP/$name.changed
 	fwd0=$(xm_stat ha ha_encap_fwd) || return 1
-	ip netns exec "$(xm_ns sink)" timeout 20 "$XM_PYTHON" selftests/peers/nh_probe.py sink \
-		--last $((PPS * STREAM_S - 1)) "$PORT" $((STREAM_S + 2)) sa sb >"$(sink_file "$name")" &
+	ip netns exec "$(xm_ns sink)" timeout 25 "$XM_PYTHON" selftests/peers/nh_probe.py sink \
+		--end "$PORT" $((STREAM_MAX_S + 3)) sa sb >"$(sink_file "$name")" &
 	sink_pid=$!
 	XM_PIDS+=("$sink_pid")
 	sleep 0.3 # the sink's sockets are bound well before the first packet
-	xm_bg gen timeout 20 "$XM_PYTHON" selftests/peers/nh_probe.py send "$HOA" "$PORT" \
-		"$PPS" "$STREAM_S"
+	xm_bg gen timeout 25 "$XM_PYTHON" selftests/peers/nh_probe.py send "$HOA" "$PORT" \
+		"$PPS" "$STREAM_MAX_S" --until "$changed" "$AFTER_N"
 	send_pid=$XM_LAST_PID
 	# A few hundred packets through the old next hop first, however slowly
 	# the generator starts on a loaded machine (bounded: 5 s).
-	xm_retry 50 0.1 forwarded_since "$fwd0" 300 || return 1
+	xm_retry 50 0.1 forwarded_since "$fwd0" 300 || { touch "$changed"; return 1; }
 	# nsenter, not ip netns exec: bpftool must see bpffs.
 	nsenter --net="/run/netns/$(xm_ns ha)" timeout 20 "$XM_PYTHON" \
 		selftests/peers/nh_probe.py stamp "$(xm_pin ha)/nh_state" "$@" >"$XM_TMP/$name.stamp"
-	xm_wait_pid "$send_pid" 20 >/dev/null
-	xm_wait_pid "$sink_pid" 20 >/dev/null
+	# Every bump is recorded: what the stream sends from now on is "after".
+	touch "$changed"
+	xm_wait_pid "$send_pid" 25 >/dev/null
+	xm_wait_pid "$sink_pid" 25 >/dev/null
 	check_switch "$name" "$old" "$new"
 }
 
