@@ -56,7 +56,6 @@ AFTER_N=300
 STREAM_MAX_S=15
 NH_BOUND_MS=${NH_BOUND_MS:-500}
 
-mac_of() { ip -n "$(xm_ns "$1")" -br link show dev "$2" | awk '{print $3}'; }
 
 ha_conf() {
 	(umask 077 && cat >"$XM_TMP/ha.conf") <<EOF
@@ -86,8 +85,8 @@ rig_up() {
 		xm_addr ha h1 2001:db8:a::1/64 && xm_addr ha h2 2001:db8:b::1/64 &&
 		xm_addr sink sa "$NH_A/64" && xm_addr sink sb "$NH_B/64" || return 1
 	ip -n "$(xm_ns gen)" -6 route add 2001:db8:40::/64 via "$HA_ADDR" || return 1
-	ip -n "$ha" -6 neigh replace "$NH_A" lladdr "$(mac_of sink sa)" dev h1 nud permanent &&
-		ip -n "$ha" -6 neigh replace "$NH_B" lladdr "$(mac_of sink sb)" dev h2 nud permanent &&
+	ip -n "$ha" -6 neigh replace "$NH_A" lladdr "$(xm_mac sink sa)" dev h1 nud permanent &&
+		ip -n "$ha" -6 neigh replace "$NH_B" lladdr "$(xm_mac sink sb)" dev h2 nud permanent &&
 		ip -n "$ha" -6 route add 2001:db8:c0a::/48 via "$NH_A" dev h1 metric 100 || return 1
 	xm_retry 50 0.1 xm_ns_ready gen && xm_retry 50 0.1 xm_ns_ready ha &&
 		xm_retry 50 0.1 xm_ns_ready sink
@@ -202,8 +201,8 @@ t_fatal "rig: gen -> HA (h1: a::2, h2: b::2) -> sink, XDP on the sink's ends" ri
 t_fatal "xmip6d home agent up, static binding $HOA -> $COA" daemon_up
 t_fatal "the daemon turned the next-hop cache on (nh_state.gen > 0)" cache_on
 
-MAC_A=$(mac_of sink sa)
-MAC_B=$(mac_of sink sb)
+MAC_A=$(xm_mac sink sa)
+MAC_B=$(xm_mac sink sb)
 HA=$(xm_ns ha)
 
 t "route change (CoA via a::2 on h1 -> via b::2 on h2): packets move with it" \
