@@ -126,9 +126,6 @@ xm_fg() {
 }
 
 # xm_exec ROLE CMD...: run CMD in the role's namespace.
-# xm_mac ROLE IFNAME: the link-layer address of IFNAME in ROLE's namespace.
-xm_mac() { ip -n "$(xm_ns "$1")" -br link show dev "$2" | awk '{print $3}'; }
-
 xm_exec() {
 	local ns
 	ns=$(xm_ns "$1")
