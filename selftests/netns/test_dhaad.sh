@@ -112,9 +112,7 @@ def icmps(pcap):
             yield float(p.time), ip.src, ip.dst, final, rh2, data[:ip.plen]
 
 cmd = sys.argv[1]
-if cmd == "request":            # src dst id
-    send(IPv6(src=sys.argv[2], dst=sys.argv[3]) / ICMPv6HAADRequest(id=int(sys.argv[4]), R=0))
-elif cmd == "request-when":     # ready fifo src dst id: Scapy loaded, the request on "go"
+if cmd == "request-when":       # ready fifo src dst id: Scapy loaded, the request on "go"
     ready, fifo, src, dst, i = sys.argv[2:7]
     pkt = IPv6(src=src, dst=dst) / ICMPv6HAADRequest(id=int(i), R=0)
     open(ready, "w").close()
@@ -217,19 +215,56 @@ learns_home_agents() {
 		ha_list_has "$XM_HA_ADDR" "$HA_PREF" && ha_list
 }
 
-# dhaad_round ID EXPECTED...: a Scapy request from the CN; the reply checked.
-dhaad_round() {
-	local id=$1 pcap=$XM_TMP/dhaad-$1.pcap out
-	shift
-	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and icmp6 || return 1
-	xm_exec cn "$XM_PYTHON" "$XM_TMP/dhaad.py" request "$XM_CN_ADDR" "$ANYCAST" "$id" || return 1
-	sleep 1
+# request_ready ID: a process on the CN that has loaded Scapy and sends the
+# DHAAD Request ID when request_go says so: no Python start-up (seconds on
+# a busy machine) stands between a change of the list and the request.
+request_ready() {
+	local ready=$XM_TMP/dhaad-ready-$1
+	REQ_GO=$XM_TMP/dhaad-go-$1
+	mkfifo "$REQ_GO" || return 1
+	xm_bg cn "$XM_PYTHON" "$XM_TMP/dhaad.py" request-when "$ready" "$REQ_GO" "$XM_CN_ADDR" \
+		"$ANYCAST" "$1"
+	REQ_PID=$XM_LAST_PID
+	xm_retry 150 0.1 test -e "$ready"
+}
+request_go() { timeout 10 sh -c 'echo go >"$1"' - "$REQ_GO" && xm_wait_pid "$REQ_PID" 10; }
+
+# reply_checked PCAP ID EXPECTED...: the reply to ID in PCAP (waited for),
+# its addresses and checksum, and tshark's reading of it.
+reply_checked() {
+	local pcap=$1 id=$2 out
+	shift 2
+	xm_retry 20 0.2 py reply "$pcap" "$id" "$@" || return 1
 	xm_capture_stop
-	py reply "$pcap" "$id" "$@" || return 1
 	out=$(tshark -r "$pcap" -V -Y "icmpv6.type == 145" 2>&1)
 	echo "$out" | grep -E "Type:|Checksum Status|Home Agent Address" | head -12
 	echo "$out" | grep -q "Home Agent Address Discovery Reply" &&
 		echo "$out" | grep -q "Checksum Status: Good" && ! echo "$out" | grep -qi malformed
+}
+
+# dhaad_round ID EXPECTED...: a Scapy request from the CN; the reply checked.
+dhaad_round() {
+	local id=$1 pcap=$XM_TMP/dhaad-$1.pcap
+	shift
+	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and icmp6 && request_ready "$id" &&
+		request_go && reply_checked "$pcap" "$id" "$@"
+}
+
+# remaining_at_least ADDR S: ADDR's Home Agents List entry lives S s more.
+remaining_at_least() {
+	[ "$(xm_dctl ha -j home-agents show |
+		jget "[h['remaining'] for h in d['home_agents'] if h['address'] == '$1'][0]")" -ge "$2" ]
+}
+
+# The reply names every home agent, the Scapy one (lifetime 30 s) too: its
+# RA is sent again once the request is loaded, and the request goes while
+# the entry has 20 s or more to live (a loaded machine took 37 s from the
+# first RA to a request started only then: the entry had run out).
+dhaad_all() {
+	local id=4241 pcap=$XM_TMP/dhaad-4241.pcap
+	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and icmp6 && request_ready "$id" &&
+		scapy_ra -5 30 && xm_retry 50 0.1 remaining_at_least "$SCAPY_HA" 20 &&
+		request_go && reply_checked "$pcap" "$id" "$XM_HA_ADDR" "$RADVD_HA" "$SCAPY_HA"
 }
 
 withdrawn_drops_out() {
@@ -244,18 +279,12 @@ withdrawn_drops_out() {
 # start-up on a busy machine stands between the two; the drop-out is waited
 # for, not timed.
 expired_drops_out() {
-	local pcap=$XM_TMP/dhaad-4243.pcap go=$XM_TMP/dhaad-go ready=$XM_TMP/dhaad-ready pid
-	mkfifo "$go" && xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and icmp6 || return 1
-	xm_bg cn "$XM_PYTHON" "$XM_TMP/dhaad.py" request-when "$ready" "$go" "$XM_CN_ADDR" \
-		"$ANYCAST" 4243
-	pid=$XM_LAST_PID
-	xm_retry 150 0.1 test -e "$ready" || return 1
+	local pcap=$XM_TMP/dhaad-4243.pcap
+	xm_capture_start cn "$XM_CN_IF" "$pcap" ip6 and icmp6 && request_ready 4243 || return 1
 	# XMIP6_TIME_SCALE: the entry must outlive a slowed (valgrind) round.
 	scapy_ra 20 $((4 * ${XMIP6_TIME_SCALE:-1})) || return 1
 	xm_retry 30 0.1 ha_list_has "$SCAPY_HA" 20 || return 1
-	timeout 10 sh -c 'echo go >"$1"' - "$go" && xm_wait_pid "$pid" 10 || return 1
-	xm_retry 20 0.2 py reply "$pcap" 4243 "$SCAPY_HA" "$XM_HA_ADDR" "$RADVD_HA" || return 1
-	xm_capture_stop
+	request_go && reply_checked "$pcap" 4243 "$SCAPY_HA" "$XM_HA_ADDR" "$RADVD_HA" || return 1
 	xm_retry 150 0.1 ha_list_lacks "$SCAPY_HA"
 }
 
@@ -384,7 +413,7 @@ main() {
 	t "Home Agents List learnt from radvd and Scapy RAs (H bit, HA Information option)" \
 		learns_home_agents
 	t "DHAAD Reply to a Scapy request: home agents by decreasing preference" \
-		dhaad_round 4241 "$XM_HA_ADDR" "$RADVD_HA" "$SCAPY_HA"
+		dhaad_all
 	t "a home agent advertising lifetime 0 drops out of list and reply" withdrawn_drops_out
 	t "a home agent whose lifetime runs out drops out" expired_drops_out
 	t "no home agent: DHAAD retransmitted after 3 s with a new identifier" retransmits

@@ -48,10 +48,14 @@ NH_B=2001:db8:b::2
 BOGUS_MAC=02:00:5e:00:0b:99
 PORT=7017
 PPS=1000
-STREAM_S=3  # per change: 300 packets (0.3 s) or more before it, the rest after
+# Per change: 300 packets or more before it (forwarded_since), then the
+# stream goes on until the change is made and AFTER_N more are sent
+# (nh_probe.py send --until): it judges however late a loaded machine runs
+# the change. STREAM_MAX_S bounds it (15,000 packets at most).
+AFTER_N=300
+STREAM_MAX_S=15
 NH_BOUND_MS=${NH_BOUND_MS:-500}
 
-mac_of() { ip -n "$(xm_ns "$1")" -br link show dev "$2" | awk '{print $3}'; }
 
 ha_conf() {
 	(umask 077 && cat >"$XM_TMP/ha.conf") <<EOF
@@ -81,8 +85,8 @@ rig_up() {
 		xm_addr ha h1 2001:db8:a::1/64 && xm_addr ha h2 2001:db8:b::1/64 &&
 		xm_addr sink sa "$NH_A/64" && xm_addr sink sb "$NH_B/64" || return 1
 	ip -n "$(xm_ns gen)" -6 route add 2001:db8:40::/64 via "$HA_ADDR" || return 1
-	ip -n "$ha" -6 neigh replace "$NH_A" lladdr "$(mac_of sink sa)" dev h1 nud permanent &&
-		ip -n "$ha" -6 neigh replace "$NH_B" lladdr "$(mac_of sink sb)" dev h2 nud permanent &&
+	ip -n "$ha" -6 neigh replace "$NH_A" lladdr "$(xm_mac sink sa)" dev h1 nud permanent &&
+		ip -n "$ha" -6 neigh replace "$NH_B" lladdr "$(xm_mac sink sb)" dev h2 nud permanent &&
 		ip -n "$ha" -6 route add 2001:db8:c0a::/48 via "$NH_A" dev h1 metric 100 || return 1
 	xm_retry 50 0.1 xm_ns_ready gen && xm_retry 50 0.1 xm_ns_ready ha &&
 		xm_retry 50 0.1 xm_ns_ready sink
@@ -167,25 +171,28 @@ EOF
 # the HA's namespace once it flows, the sink's frames checked (check_switch);
 # OLD and NEW are the "if/mac" of the next hop before and after CMD.
 stream_change() {
-	local name=$1 old=$2 new=$3 sink_pid send_pid fwd0
+	local name=$1 old=$2 new=$3 sink_pid send_pid fwd0 changed
 	shift 3
+	changed=$XM_TMP/$name.changed
 	fwd0=$(xm_stat ha ha_encap_fwd) || return 1
-	ip netns exec "$(xm_ns sink)" timeout 20 "$XM_PYTHON" selftests/peers/nh_probe.py sink \
-		--last $((PPS * STREAM_S - 1)) "$PORT" $((STREAM_S + 2)) sa sb >"$(sink_file "$name")" &
+	ip netns exec "$(xm_ns sink)" timeout 25 "$XM_PYTHON" selftests/peers/nh_probe.py sink \
+		--end "$PORT" $((STREAM_MAX_S + 3)) sa sb >"$(sink_file "$name")" &
 	sink_pid=$!
 	XM_PIDS+=("$sink_pid")
 	sleep 0.3 # the sink's sockets are bound well before the first packet
-	xm_bg gen timeout 20 "$XM_PYTHON" selftests/peers/nh_probe.py send "$HOA" "$PORT" \
-		"$PPS" "$STREAM_S"
+	xm_bg gen timeout 25 "$XM_PYTHON" selftests/peers/nh_probe.py send "$HOA" "$PORT" \
+		"$PPS" "$STREAM_MAX_S" --until "$changed" "$AFTER_N"
 	send_pid=$XM_LAST_PID
 	# A few hundred packets through the old next hop first, however slowly
 	# the generator starts on a loaded machine (bounded: 5 s).
-	xm_retry 50 0.1 forwarded_since "$fwd0" 300 || return 1
+	xm_retry 50 0.1 forwarded_since "$fwd0" 300 || { touch "$changed"; return 1; }
 	# nsenter, not ip netns exec: bpftool must see bpffs.
 	nsenter --net="/run/netns/$(xm_ns ha)" timeout 20 "$XM_PYTHON" \
 		selftests/peers/nh_probe.py stamp "$(xm_pin ha)/nh_state" "$@" >"$XM_TMP/$name.stamp"
-	xm_wait_pid "$send_pid" 20 >/dev/null
-	xm_wait_pid "$sink_pid" 20 >/dev/null
+	# Every bump is recorded: what the stream sends from now on is "after".
+	touch "$changed"
+	xm_wait_pid "$send_pid" 25 >/dev/null
+	xm_wait_pid "$sink_pid" 25 >/dev/null
 	check_switch "$name" "$old" "$new"
 }
 
@@ -194,8 +201,8 @@ t_fatal "rig: gen -> HA (h1: a::2, h2: b::2) -> sink, XDP on the sink's ends" ri
 t_fatal "xmip6d home agent up, static binding $HOA -> $COA" daemon_up
 t_fatal "the daemon turned the next-hop cache on (nh_state.gen > 0)" cache_on
 
-MAC_A=$(mac_of sink sa)
-MAC_B=$(mac_of sink sb)
+MAC_A=$(xm_mac sink sa)
+MAC_B=$(xm_mac sink sb)
 HA=$(xm_ns ha)
 
 t "route change (CoA via a::2 on h1 -> via b::2 on h2): packets move with it" \

@@ -195,6 +195,35 @@ cn_rh2_used() {
 	[ "$n" -gt 100 ]
 }
 
+refresh_lines() { grep -c "$XM_CN_ADDR: return routability .*refreshing the binding" "$XM_TMP/mn.log"; }
+refresh_lines_beyond() { [ "$(refresh_lines)" -gt "$1" ]; }
+# R1 drops (-A) or forwards again (-D) the CN's Home Tests (MH type 3) on
+# their way to the home address.
+hot_held() { xm_exec r1 ip6tables "$1" FORWARD -p 135 -m mh --mh-type home-test -j DROP; }
+
+# The move comes while a refresh waits for its Home Test (held at R1): the
+# home token of the round before still signs (RFC 6275 section 5.2.7), so
+# at the new CoA only the care-of test runs (section 11.6.1) and the binding
+# is back without a Home Test. A mobile node that dropped that token when
+# the refresh began would need the HoT R1 holds, and not bind again. Then
+# back to R3, where the checks below expect the MN.
+move_in_refresh() {
+	local refreshes coti rc=0
+	refreshes=$(refresh_lines)
+	coti=$(grep -c "return routability (care-of) from 2001:db8:20:" "$XM_TMP/mn.log")
+	hot_held -A || return 1
+	xm_retry $((RO_LIFETIME * 20)) 0.1 refresh_lines_beyond "$refreshes" &&
+		xm_roam_move r2 && xm_retry 100 0.1 registered_in 2001:db8:20: &&
+		xm_retry 150 0.1 ro_bound_in "$XM_CN_ADDR" 2001:db8:20: || { bul; rc=1; }
+	hot_held -D || rc=1
+	[ "$rc" = 0 ] || return 1
+	grep "return routability (care-of) from 2001:db8:20:" "$XM_TMP/mn.log" | tail -n 1
+	[ "$(grep -c "return routability (care-of) from 2001:db8:20:" "$XM_TMP/mn.log")" -gt "$coti" ] ||
+		return 1
+	xm_roam_move r3 && xm_retry 100 0.1 registered_in 2001:db8:30: &&
+		xm_retry 150 0.1 ro_bound_in "$XM_CN_ADDR" 2001:db8:30:
+}
+
 # ---- a correspondent without Mobile IPv6 -------------------------------------
 
 plain_cn_stays_tunnelled() {
@@ -349,6 +378,8 @@ main() {
 	t "move R2 -> R3: CoTI only, RO bound again at the new CoA, TCP alive" move_ro_back
 	t "TCP stream complete across the move, sha256 equal" tcp_done
 	t "the CN sent the stream with type 2 routing headers" cn_rh2_used
+	t "move R3 -> R2 during a refresh's home test (HoT held): CoTI only, RO bound again" \
+		move_in_refresh
 	t "correspondent without Mobile IPv6: RR gives up, pings keep flowing" \
 		plain_cn_stays_tunnelled
 	t "scripted CN: 135, 136, BRR and BE 2 handled; BUs verified by Scapy" fake_cn_script

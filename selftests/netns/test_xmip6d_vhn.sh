@@ -106,46 +106,51 @@ retransmitting() {
 }
 
 # A BA made here, answering the BU in flight: the MN must take it.
-# scapy_ba_accepted [STATUS]: an accepting status, 0 unless given.
-# scapy_ba_accepted [STATUS]: a signed BA (Scapy) for the MN's newest BU is
-# accepted. The MN numbers every retransmitted copy anew, so a BA built for
-# a copy that a retransmission overtook is rightly ignored: up to 3 tries,
-# each for the sequence number the MN shows at that moment.
+# scapy_ba_accepted [STATUS]: a signed BA (built with Scapy) for the MN's
+# newest BU is accepted (STATUS an accepting one, 0 unless given). The MN
+# numbers every retransmitted copy anew (one a second or so), so a BA built
+# for a copy that a retransmission overtook is rightly ignored: one process
+# reads the sequence number the MN shows and sends the BA at once from a
+# raw socket (Scapy's send() took seconds on a loaded machine, long enough
+# to be overtaken every time), then waits for the MN to be registered;
+# again with the newer number, 10 tries at most.
 scapy_ba_accepted() {
-	local i
-	for i in 1 2 3; do
-		scapy_ba_once "$@" && return 0
-	done
-	return 1
-}
-
-scapy_ba_once() {
 	ip netns exec "$(xm_ns r2)" "$XM_PYTHON" - "$XM_HA_ADDR" "$XM_COA" "$VHN_HOA" "$KEY" \
 		"$XM_CTL_BIN" "$XM_TMP/mn.sock" "${1:-0}" <<'EOF' || return 1
-import hashlib, hmac, json, socket, struct, subprocess, sys
-from scapy.all import IPv6, IPv6ExtHdrRouting, Raw, send, conf
-conf.verb = 0
+import hashlib, hmac, json, socket, struct, subprocess, sys, time
+from scapy.all import IPv6, IPv6ExtHdrRouting, Raw
 ha, coa, hoa, key, ctl, sock, status = sys.argv[1:8]
 a6 = lambda a: socket.inet_pton(socket.AF_INET6, a)
-bul = json.loads(subprocess.run([ctl, "-s", sock, "-j", "bul", "show"], check=True,
-                                capture_output=True, text=True).stdout)["bul"][0]
-seq = bul["sequence"]
-# BA: status, lifetime 8 s (2 units), then Pad1 and the MN-HA AUTH at 8n+5.
-mh = bytearray(bytes([59, 3, 6, 0, 0, 0, int(status), 0]) + struct.pack("!HH", seq, 2) + b"\0"
-               + bytes([9, 17, 1]) + struct.pack("!I", 1000) + b"\0" * 12)
-mh[20:32] = hmac.new(bytes.fromhex(key), a6(coa) + a6(hoa) + bytes(mh[:20]),
-                     hashlib.sha1).digest()[:12]
+def bul():
+    return json.loads(subprocess.run([ctl, "-s", sock, "-j", "bul", "show"], check=True,
+                                     capture_output=True, text=True).stdout)["bul"][0]
 def cs(b):
     s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
     while s >> 16:
         s = (s & 0xffff) + (s >> 16)
     return ~s & 0xffff
-mh[4:6] = struct.pack("!H", cs(a6(ha) + a6(hoa) + struct.pack("!IxxxB", len(mh), 135) + bytes(mh)))
-send(IPv6(src=ha, dst=coa) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[hoa], nh=135)
-     / Raw(bytes(mh)))
-print("BA sent for seq", seq)
+def ba(seq):
+    # BA: status, lifetime 8 s (2 units), then Pad1 and the MN-HA AUTH at 8n+5.
+    mh = bytearray(bytes([59, 3, 6, 0, 0, 0, int(status), 0]) + struct.pack("!HH", seq, 2)
+                   + b"\0" + bytes([9, 17, 1]) + struct.pack("!I", 1000) + b"\0" * 12)
+    mh[20:32] = hmac.new(bytes.fromhex(key), a6(coa) + a6(hoa) + bytes(mh[:20]),
+                         hashlib.sha1).digest()[:12]
+    mh[4:6] = struct.pack("!H", cs(a6(ha) + a6(hoa) + struct.pack("!IxxxB", len(mh), 135)
+                                   + bytes(mh)))
+    return bytes(IPv6(src=ha, dst=coa) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[hoa],
+                                                           nh=135) / Raw(bytes(mh)))
+raw = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)  # header included
+for _ in range(10):
+    seq = bul()["sequence"]
+    raw.sendto(ba(seq), (coa, 0))
+    print("BA sent for seq", seq)
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        if bul()["state"] == "registered":
+            sys.exit(0)
+        time.sleep(0.1)
+sys.exit(1)
 EOF
-	xm_retry 20 0.1 bul_state_is registered || return 1
 	xm_ctl mn -j binding show | jget "[(b['home_addr'], b['care_of_addr']) for b in d['bindings']]" |
 		grep -qF "('$VHN_HOA', '$XM_COA')"
 }

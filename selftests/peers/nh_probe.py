@@ -4,17 +4,21 @@
 nh_probe.py - which next hop a home agent's tunnelled packets take, packet
 by packet, for test_nexthop.sh.
 
-  nh_probe.py send DST PORT PPS SECONDS
+  nh_probe.py send DST PORT PPS SECONDS [--until FILE AFTER]
         UDP to DST:PORT, paced; each datagram carries its sequence number
         and the CLOCK_MONOTONIC nanoseconds it was sent at (8 + 8 octets,
-        big endian); prints the count sent.
-  nh_probe.py sink [--last SEQ] PORT SECONDS IFNAME...
+        big endian), then 16 octets of "n", "e" in the stream's last one;
+        prints the count sent. With --until, the stream goes on until FILE
+        exists and AFTER more datagrams have been sent (a change made while
+        it flows is always followed by AFTER packets, however late a
+        loaded machine runs it), and stops at SECONDS anyway.
+  nh_probe.py sink [--end] PORT SECONDS IFNAME...
         AF_PACKET on each IFNAME for SECONDS: every IPv6-in-IPv6 frame whose
         inner packet is UDP to PORT from `send`; prints one JSON object per
-        frame: {"if", "dmac", "seq", "sent_ns"}. With --last, done
-        TAIL_S (0.3 s) after the stream's last number SEQ arrives (frames
-        still on the way, reordered, come in meanwhile), or at SECONDS if
-        it never does.
+        frame: {"if", "dmac", "seq", "sent_ns"}. With --end, done
+        TAIL_S (0.3 s) after the stream's last datagram (marked "e")
+        arrives (frames still on the way, reordered, come in meanwhile),
+        or at SECONDS if it never does.
   nh_probe.py stamp NH_STATE_PIN CMD...
         CLOCK_MONOTONIC ns, then CMD run, then CLOCK_MONOTONIC ns again;
         then for WATCH_S (0.5 s) the pinned "nh_state" map (bpftool) for
@@ -25,6 +29,7 @@ CLOCK_MONOTONIC is one clock for all network namespaces, and the clock of
 xmip6d's nh_state.gen_ns: the test compares the three.
 """
 import json
+import os
 import select
 import socket
 import struct
@@ -37,20 +42,28 @@ from stream import paced
 ETH_P_ALL = 0x0003
 
 
-def send(dst, port, pps, seconds):
+def send(dst, port, pps, seconds, until=None, after=0):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    total = int(pps * seconds)
+    stop = None  # the last sequence number, once FILE exists
     count = 0
     for seq in paced(pps, seconds):
+        if until is not None and stop is None and os.path.exists(until):
+            stop = seq + after - 1
+        end = seq == total - 1 or seq == stop
         try:
-            s.sendto(struct.pack("!QQ", seq, time.monotonic_ns()) + b"n" * 16, (dst, port))
+            s.sendto(struct.pack("!QQ", seq, time.monotonic_ns()) + (b"e" if end else b"n") * 16,
+                     (dst, port))
         except OSError:
             pass  # no route for a moment: counted as missing by the sink
         count = seq + 1
+        if end:
+            break
     print(count)
 
 
 def parse(frame, port):
-    """(dmac, seq, sent_ns) of an IPv6-in-IPv6 frame carrying our UDP, or None."""
+    """(dmac, seq, sent_ns, end) of an IPv6-in-IPv6 frame carrying our UDP, or None."""
     if len(frame) < 14 + 40 + 40 + 8 + 16 or frame[12:14] != b"\x86\xdd":
         return None
     outer = frame[14:54]
@@ -63,13 +76,13 @@ def parse(frame, port):
     if struct.unpack("!H", udp[2:4])[0] != port:
         return None
     seq, sent = struct.unpack("!QQ", frame[102:118])
-    return frame[0:6].hex(":"), seq, sent
+    return frame[0:6].hex(":"), seq, sent, frame[118:119] == b"e"
 
 
 TAIL_S = 0.3
 
 
-def sink(port, seconds, ifnames, last=None):
+def sink(port, seconds, ifnames, end=False):
     socks = {}
     for name in ifnames:
         s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
@@ -92,7 +105,7 @@ def sink(port, seconds, ifnames, last=None):
                 p = parse(frame, port)
                 if p:
                     out.append({"if": socks[s], "dmac": p[0], "seq": p[1], "sent_ns": p[2]})
-                    if p[1] == last:
+                    if end and p[3]:
                         deadline = min(deadline, time.monotonic() + TAIL_S)
     for o in out:
         print(json.dumps(o))
@@ -124,10 +137,12 @@ def stamp(pin, cmd):
 
 
 def main(argv):
-    if len(argv) >= 5 and argv[0] == "send":
+    if len(argv) == 8 and argv[0] == "send" and argv[5] == "--until":
+        send(argv[1], int(argv[2]), float(argv[3]), float(argv[4]), argv[6], int(argv[7]))
+    elif len(argv) == 5 and argv[0] == "send":
         send(argv[1], int(argv[2]), float(argv[3]), float(argv[4]))
-    elif len(argv) >= 6 and argv[0] == "sink" and argv[1] == "--last":
-        sink(int(argv[3]), float(argv[4]), argv[5:], int(argv[2]))
+    elif len(argv) >= 5 and argv[0] == "sink" and argv[1] == "--end":
+        sink(int(argv[2]), float(argv[3]), argv[4:], True)
     elif len(argv) >= 4 and argv[0] == "sink":
         sink(int(argv[1]), float(argv[2]), argv[3:])
     elif len(argv) >= 3 and argv[0] == "stamp":

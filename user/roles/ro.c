@@ -407,6 +407,11 @@ static void receive_ba(struct ro *ro, const struct sig_rx *rx, const struct mh_m
 			hold_down(ro, e, now, "nonce indices refused again and again");
 			return;
 		}
+		/* The refused token is not used again (section 9.5.1). */
+		if (status != MH_BA_EXPIRED_CARE_OF_NONCE)
+			e->home.have_token = false;
+		if (status != MH_BA_EXPIRED_HOME_NONCE)
+			e->care_of.have_token = false;
 		if (!w->registered) {
 			set_state(e, RO_WAITING);
 			return;

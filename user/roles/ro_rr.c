@@ -62,7 +62,11 @@ void rr_arm(struct daemon *d, struct rr_test *t, bool home, const struct in6_add
 	    const struct in6_addr *addr, const struct mn_where *w, unsigned long long now)
 {
 	t->pending = true;
-	t->have_token = false;
+	/* A token of the same address still signs while its successor is
+	 * fetched (section 5.2.7: MAX_TOKEN_LIFETIME): a move during a
+	 * refresh then needs the care-of test alone (section 11.6.1). */
+	if (!IN6_ARE_ADDR_EQUAL(&t->addr, addr))
+		t->have_token = false;
 	t->addr = *addr;
 	t->sends = 1;
 	/* INITIAL_BINDACK_TIMEOUT for the tests too. */
