@@ -109,9 +109,14 @@ stat() { xm_dctl "$1" -j stats show | jget "$2"; }
 # Move the MN to care-of address $1 (the other one goes), through router $2.
 move_to() {
 	local to=$1 via=$2 from=$3
-	ip -n "$(xm_ns mn)" -6 addr del "$from/64" dev "$XM_MN_IF" 2>/dev/null
-	ip -n "$(xm_ns mn)" -6 addr add "$to/64" dev "$XM_MN_IF" nodad &&
-		ip -n "$(xm_ns mn)" -6 route replace default via "$via" dev "$XM_MN_IF"
+	# One ip process a move (-force: the address may be gone already), so
+	# that quick moves stay quick on a loaded machine.
+	printf '%s\n' "addr del $from/64 dev $XM_MN_IF" \
+		"addr add $to/64 dev $XM_MN_IF nodad" \
+		"route replace default via $via dev $XM_MN_IF" |
+		ip -6 -n "$(xm_ns mn)" -force -batch - >/dev/null 2>&1
+	# (The route is replaced after the address: it needs it on-link.)
+	ip -n "$(xm_ns mn)" -6 route show default dev "$XM_MN_IF" | grep -q "via $via "
 }
 
 # The counters a phase compares, on one line: the MN's BUs sent and BAs
@@ -301,9 +306,11 @@ update_rate_enforced() {
 
 # The MN paces itself: six moves within ~200 ms make at most MAX_UPDATE_RATE
 # BUs in the first second, none of them dropped by the HA's check, and the
-# last care-of address registers once the window opens.
+# last care-of address registers once the window opens. On a loaded machine
+# the moves themselves may take longer than that second: a sliding one-second
+# window of 3 lets at most 3 x (whole seconds of the span + 1) through in it.
 mn_paces_bus() {
-	local rx0 rx1 drop0 drop1 i t0 final
+	local rx0 rx1 drop0 drop1 i t0 final span_ms bound
 	rx0=$(stat ha "d['messages']['rx']['BU']") || return 1
 	drop0=$(stat ha "d['drops']['update_rate']") || return 1
 	t0=$(date +%s%N)
@@ -319,8 +326,10 @@ mn_paces_bus() {
 	# What the HA got within 900 ms of the first move.
 	sleep "$(awk -v t0="$t0" -v now="$(date +%s%N)" 'BEGIN { s = 0.9 - (now - t0) / 1e9; print (s > 0 ? s : 0) }')"
 	rx1=$(stat ha "d['messages']['rx']['BU']") || return 1
-	echo "6 moves in $((($(date +%s%N) - t0) / 1000000)) ms: the HA received $((rx1 - rx0)) BUs within ~0.9 s"
-	[ $((rx1 - rx0)) -le 3 ] || return 1
+	span_ms=$((($(date +%s%N) - t0) / 1000000))
+	bound=$((3 * (span_ms / 1000 + 1)))
+	echo "6 moves in $span_ms ms: the HA received $((rx1 - rx0)) BUs (at most $bound)"
+	[ $((rx1 - rx0)) -le "$bound" ] || return 1
 	until_ns $(($(date +%s%N) + 4000000000)) map_coa_is "$final" || return 1
 	drop1=$(stat ha "d['drops']['update_rate']") || return 1
 	echo "the last care-of address $final registered; BUs the HA dropped for rate: $((drop1 - drop0))"
