@@ -91,6 +91,11 @@ through_tunnel() {
 	local e0 d0 he0 hd0 e1 d1 he1 hd1
 	e0=$(stat_of mn mr_encap) && d0=$(stat_of mn mr_decap) &&
 		he0=$(stat_of ha ha_prefix_encap) && hd0=$(stat_of ha ha_prefix_decap) || return 1
+	# After the MR's restart the hosts have a default route again only
+	# from radvd's next RA (<= MaxRtrAdvInterval, 4 s): while the MR's
+	# xmip6d was down its forwarding was off and radvd advertised it with
+	# Router Lifetime 0.
+	xm_retry 60 0.2 nemo_hosts_addressed || { echo "H1/H2 without a default route"; return 1; }
 	xm_ping_ok h1 5 "$XM_CN_ADDR" >/dev/null && xm_ping_ok cn 5 "$NEMO_H2" >/dev/null || return 1
 	e1=$(stat_of mn mr_encap) && d1=$(stat_of mn mr_decap) &&
 		he1=$(stat_of ha ha_prefix_encap) && hd1=$(stat_of ha ha_prefix_decap) || return 1
