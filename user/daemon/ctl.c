@@ -31,7 +31,13 @@
 #include "daemon/ctl.h"
 #include "common/util.h"
 
-#define CTL_BACKLOG 16
+/*
+ * Room in the kernel for a burst of clients the loop has not taken yet:
+ * above CTL_CLIENTS_MAX, so that the daemon answers the excess -EAGAIN
+ * itself (and counts it) rather than the kernel refusing a non-blocking
+ * connect() (EAGAIN) whenever the loop runs a moment late.
+ */
+#define CTL_BACKLOG (4 * CTL_CLIENTS_MAX)
 #define CTL_ERR_MAX 256 /* a server-side reason, as sent in "error" */
 
 static long long now_ms(void)
