@@ -251,10 +251,20 @@ expiry_falls_back() {
 	xm_retry 150 0.1 ro_bound_in "$XM_CN_ADDR" 2001:db8:30: >/dev/null || return 1
 	# The data plane's entry expires with the daemon's binding (ro_maps.c
 	# writes it when the BA comes in, from the same granted lifetime):
-	# wait what is left of it, not the whole lifetime.
-	left=$(ro_field "$XM_CN_ADDR" expires_in) || return 1
-	[[ $left =~ ^[0-9]+$ ]] || left=$RO_LIFETIME
-	echo "binding expires in $left s (rounded down)"
+	# wait what is left of it, not the whole lifetime. The daemon refreshes
+	# at 3/4 of the lifetime (4 s left of 16): stopped within a moment of
+	# that, a refresh that completes between this reading and the SIGSTOP
+	# leaves a fresh 16 s entry. So it is stopped at least 3 s before the
+	# refresh is due (with less left, after that refresh).
+	local margin=$((RO_LIFETIME / 4 + 3))
+	for _ in $(seq 1 40); do
+		left=$(ro_field "$XM_CN_ADDR" expires_in) || return 1
+		[[ $left =~ ^[0-9]+$ ]] || return 1
+		[ "$left" -ge "$margin" ] && break
+		sleep 0.5
+	done
+	echo "binding expires in $left s (rounded down; stopped with >= $margin s left)"
+	[ "$left" -ge "$margin" ] || return 1
 	kill -STOP "$MN_PID" || return 1
 	sleep $((left + 2))
 	xm_capture_start mn "$XM_MN_IF" "$f" ip6 || rc=1
