@@ -244,6 +244,14 @@ plain_cn_stays_tunnelled() {
 
 # ---- expiry ----------------------------------------------------------------
 
+# ro_left_at_least MIN: the binding with the CN has MIN s or more left; sets the
+# caller's $left (whole seconds, 0 when unknown).
+ro_left_at_least() {
+	left=$(ro_field "$XM_CN_ADDR" expires_in)
+	[[ $left =~ ^[0-9]+$ ]] || left=0
+	[ "$left" -ge "$1" ]
+}
+
 # The MN daemon stops (SIGSTOP) past the binding's lifetime: the data plane
 # drops the expired "ro" entry by itself and the pings go through the tunnel.
 expiry_falls_back() {
@@ -257,12 +265,7 @@ expiry_falls_back() {
 	# leaves a fresh 16 s entry. So it is stopped at least 3 s before the
 	# refresh is due (with less left, after that refresh).
 	local margin=$((RO_LIFETIME / 4 + 3))
-	for _ in $(seq 1 40); do
-		left=$(ro_field "$XM_CN_ADDR" expires_in) || return 1
-		[[ $left =~ ^[0-9]+$ ]] || return 1
-		[ "$left" -ge "$margin" ] && break
-		sleep 0.5
-	done
+	xm_retry 40 0.5 ro_left_at_least "$margin"
 	echo "binding expires in $left s (rounded down; stopped with >= $margin s left)"
 	[ "$left" -ge "$margin" ] || return 1
 	kill -STOP "$MN_PID" || return 1
