@@ -118,7 +118,8 @@ roam() {
 analyse() {
 	"$XM_PYTHON" - "$XM_TMP" "$OUT" <<'EOF'
 import json, re, sys
-from scapy.all import rdpcap, IPv6
+from scapy.layers.inet6 import IPv6
+from scapy.utils import rdpcap
 tmp, out = sys.argv[1], sys.argv[2]
 moves = [l.split() for l in open(tmp + "/moves")]
 # ip -ts monitor: "[2026-11-23T12:40:01.123456] 2: eth0@if9: <...,UP,LOWER_UP> ..."

@@ -45,17 +45,28 @@ results=$(mktemp -d /tmp/xmip6-run.XXXXXX) || exit 1
 trap 'rm -rf "$results"' EXIT
 suite_start=$(date +%s)
 
+# The CPU time (user + system) of the processes this shell has waited for,
+# in clock ticks: around a file, what the file cost the machine whatever
+# else ran beside it (its wall time depends on that; processes it leaves
+# to init are not counted).
+clk_tck=$(getconf CLK_TCK)
+# children_ticks PID (the calling shell's $BASHPID, not a $(...)'s own)
+children_ticks() { awk '{ print $16 + $17 }' "/proc/$1/stat"; }
+
 # run_one N FILE: FILE's output into $results/N.log, its counts into N.res.
 # FILE gets a TMPDIR of its own ($results/N.tmp; the tests make their
 # temporary files there, scripts/topology.sh's xm_init too): whatever it
 # leaves there is named and counts as a failure.
 run_one() {
-	local n=$1 t=$2 log=$results/$1.log start rc p f s whole secs left
+	local n=$1 t=$2 log=$results/$1.log start rc p f s whole secs left cpu ticks me=$BASHPID
 	start=$(date +%s)
+	ticks=$(children_ticks "$me")
 	mkdir -p "$results/$n.tmp"
 	TMPDIR=$results/$n.tmp timeout --kill-after=10 900 "$t" >"$log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
+	cpu=$(awk -v a="$ticks" -v b="$(children_ticks "$me")" -v hz="$clk_tck" \
+		'BEGIN { printf "%.1f", (b - a) / hz }')
 	left=$(find "$results/$n.tmp" -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null)
 	# TAP: "ok ... # SKIP reason" is a skipped check, not a pass; a file
 	# that prints "1..0 # SKIP reason" skipped whole and counts as one skip.
@@ -73,8 +84,8 @@ run_one() {
 		f=$((f + 1))
 	fi
 	rm -rf "$results/$n.tmp"
-	echo "# $t: $p passed, $f failed, $s skipped in $secs s" >>"$log"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$p" "$f" "$s" "$secs" "${whole#*# }" \
+	echo "# $t: $p passed, $f failed, $s skipped in $secs s ($cpu CPU-s)" >>"$log"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$p" "$f" "$s" "$secs" "$cpu" "${whole#*# }" \
 		>"$results/$n.res"
 }
 
@@ -134,11 +145,15 @@ wait
 show_finished
 
 # Where the time went: every file's wall time, longest first; kept for the
-# next run's order (files not run this time keep their last time).
-echo "# wall time per file (s), longest first"
+# next run's order (files not run this time keep their last time). Beside
+# it the file's CPU time: the part of the wall time that is work, not
+# waiting (the CPUs times the suite's wall time bound the sum).
+echo "# wall time and CPU time per file (s), longest first"
 cat "$results"/*.res 2>/dev/null | awk -F'\t' '{print $5 "\t" $1}' |
 	sort -t$'\t' -k1,1nr >"$results/durations"
-sed 's/^/#   /' "$results/durations"
+cat "$results"/*.res 2>/dev/null | sort -t$'\t' -k5,5nr |
+	awk -F'\t' '{ printf "#   %4d %6.1f  %s\n", $5, $6, $1; cpu += $6 }
+		END { printf "#   CPU time, all files: %.0f s\n", cpu }'
 if [ -d "${durations%/*}" ]; then
 	for t in "${!last[@]}"; do
 		grep -qF -- $'\t'"$t" "$results/durations" || printf '%s\t%s\n' "${last[$t]}" "$t"
@@ -152,7 +167,7 @@ passed=0
 failed=0
 skipped=0
 failed_names=()
-while IFS=$'\t' read -r t p f s _ why; do
+while IFS=$'\t' read -r t p f s _ _ why; do
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))

@@ -38,11 +38,15 @@ from test_dataplane import (  # noqa: E402
 from test_ro_dataplane import (  # noqa: E402
     RoFx, R, rh2, doh_hao, CN_SELF, CN_BINDINGS, SIGNAL_F_HAO_UNBOUND, MN_RO_CONFIG,
 )
-from scapy.all import (  # noqa: E402
-    HAO, UDP, Dot1AD, Dot1Q, Ether, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
-    IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, Raw,
+from scapy.layers.inet import UDP  # noqa: E402
+from scapy.layers.inet6 import (  # noqa: E402
+    HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting,
 )
-from scapy.layers.inet6 import ICMPv6ND_NS, Jumbo, MIP6MH_BA, MIP6MH_BU, MIP6MH_HoT, MIP6MH_HoTI  # noqa: E402
+from scapy.layers.l2 import Dot1AD, Dot1Q, Ether  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+from scapy.layers.inet6 import (  # noqa: E402
+    ICMPv6ND_NS, Jumbo, MIP6MH_BA, MIP6MH_BU, MIP6MH_HoT, MIP6MH_HoTI,
+)
 
 HA_SIG = dict(td.HA_CONFIG, flags=CFG_F_SIGNAL)
 MN_SIG = dict(td.MN_CONFIG, flags=CFG_F_SIGNAL)

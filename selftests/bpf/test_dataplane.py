@@ -44,25 +44,13 @@ import sys
 import logging
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import (  # noqa: E402
-    ARP,
-    HAO,
-    IP,
-    TCP,
-    UDP,
-    Dot1Q,
-    Ether,
-    ICMPv6DestUnreach,
-    ICMPv6EchoRequest,
-    ICMPv6PacketTooBig,
-    IPv6,
-    IPv6ExtHdrDestOpt,
-    IPv6ExtHdrFragment,
-    IPv6ExtHdrHopByHop,
-    IPv6ExtHdrRouting,
-    PadN,
-    Raw,
+from scapy.layers.inet import IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet6 import (  # noqa: E402
+    HAO, ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6PacketTooBig, IPv6, IPv6ExtHdrDestOpt,
+    IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, PadN,
 )
+from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
 from scapy.layers.inet6 import (  # noqa: E402
     ICMPv6MPSol,
     MIP6MH_BA,

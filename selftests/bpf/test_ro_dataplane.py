@@ -31,11 +31,13 @@ from test_dataplane import (  # noqa: E402
     HOA, HOA_NN, HOA_SMALL, HOA_EXP, HOA_NONE, COA, COA_NN, COA_SMALL, CN,
     MN_COA, MN_HA,
 )
-from scapy.all import (  # noqa: E402
-    HAO, TCP, UDP, Ether, ICMPv6EchoRequest, ICMPv6ND_NS, IPv6, IPv6ExtHdrDestOpt,
-    IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, PadN, Raw,
+from scapy.layers.inet import TCP, UDP  # noqa: E402
+from scapy.layers.inet6 import (  # noqa: E402
+    HAO, ICMPv6EchoRequest, ICMPv6ND_NS, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop,
+    IPv6ExtHdrRouting, PadN, MIP6MH_BU, MIP6MH_HoTI,
 )
-from scapy.layers.inet6 import MIP6MH_BU, MIP6MH_HoTI  # noqa: E402
+from scapy.layers.l2 import Ether  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
 
 ROLE_CN = 3
 CFG_F_RO = 0x2  # XMIP6_CFG_F_RO

@@ -14,7 +14,8 @@ import logging
 import sys
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import IPv6, rdpcap  # noqa: E402
+from scapy.layers.inet6 import IPv6  # noqa: E402
+from scapy.utils import rdpcap  # noqa: E402
 
 
 def main(path, hoa):

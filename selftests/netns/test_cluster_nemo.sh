@@ -110,7 +110,8 @@ pcap_has() {
 	"$XM_PYTHON" - "$1" "$(cl_ha_addr ha2)" "$CL_COA" "$CL_CN" "$2" <<'EOF'
 import sys, logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import IPv6, rdpcap
+from scapy.layers.inet6 import IPv6
+from scapy.utils import rdpcap
 pcap, ha, coa, cn, dst = sys.argv[1:6]
 try:
     pkts = rdpcap(pcap)

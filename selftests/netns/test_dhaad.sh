@@ -85,9 +85,15 @@ EOF
 	cat >"$XM_TMP/dhaad.py" <<'EOF'
 """Send and check DHAAD/MPS/RA packets, independently of xmip6d."""
 import socket, struct, sys
-from scapy.all import (IPv6, IPv6ExtHdrDestOpt, ICMPv6HAADRequest, ICMPv6MPSol, ICMPv6ND_RA,
-                       ICMPv6NDOptHAInfo, ICMPv6NDOptPrefixInfo, Raw, rdpcap, send, sendp, Ether, conf)
-from scapy.layers.inet6 import HAO
+from scapy.config import conf
+from scapy.layers.inet6 import (
+    IPv6, IPv6ExtHdrDestOpt, ICMPv6HAADRequest, ICMPv6MPSol, ICMPv6ND_RA, ICMPv6NDOptHAInfo,
+    ICMPv6NDOptPrefixInfo, HAO,
+)
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+from scapy.sendrecv import send, sendp
+from scapy.utils import rdpcap
 conf.verb = 0
 a6 = lambda a: socket.inet_pton(socket.AF_INET6, a)
 n6 = lambda b: socket.inet_ntop(socket.AF_INET6, b)

@@ -220,7 +220,8 @@ pcap_has() {
 	"$XM_PYTHON" - "$@" <<'EOF'
 import sys, logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import IPv6, rdpcap
+from scapy.layers.inet6 import IPv6
+from scapy.utils import rdpcap
 pcap, coa, dst = sys.argv[1:4]
 src = sys.argv[4] if len(sys.argv) > 4 else None
 n = 0
@@ -244,7 +245,11 @@ reverse() {
 	ip netns exec "$(xm_ns cn)" "$XM_PYTHON" -c '
 import sys, logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import IPv6, UDP, Raw, send, conf
+from scapy.config import conf
+from scapy.layers.inet import UDP
+from scapy.layers.inet6 import IPv6
+from scapy.packet import Raw
+from scapy.sendrecv import send
 conf.verb = 0
 coa, ha, src, cn = sys.argv[1:]
 send(IPv6(src=coa, dst=ha) / IPv6(src=src, dst=cn, hlim=64) / UDP(sport=4000, dport=4001) /

@@ -80,7 +80,9 @@ cat >"$XM_TMP/mn2_tunnel.py" <<'EOF'
 import json, socket, sys, time
 import logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import AsyncSniffer, IPv6, ICMPv6EchoRequest, ICMPv6EchoReply, Raw, send
+from scapy.layers.inet6 import IPv6, ICMPv6EchoRequest, ICMPv6EchoReply
+from scapy.packet import Raw
+from scapy.sendrecv import AsyncSniffer, send
 
 coa, hoa, n, deadline, out, ready = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
     float(sys.argv[4]), sys.argv[5], sys.argv[6]
@@ -120,9 +122,11 @@ cat >"$XM_TMP/hao_sender.py" <<'EOF'
 import json, socket, sys, time
 import logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import (AsyncSniffer, HAO, IPv6, IPv6ExtHdrDestOpt, ICMPv6EchoRequest,
-                       ICMPv6EchoReply, ICMPv6ParamProblem, send)
-from scapy.layers.inet6 import MIP6MH_BE
+from scapy.layers.inet6 import (
+    HAO, IPv6, IPv6ExtHdrDestOpt, ICMPv6EchoRequest, ICMPv6EchoReply, ICMPv6ParamProblem,
+    MIP6MH_BE,
+)
+from scapy.sendrecv import AsyncSniffer, send
 
 src, dst, hoa, count, wait = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), \
     float(sys.argv[5])

@@ -210,7 +210,9 @@ reverse_tunnelled() {
 tunnel_send() {
 	xm_exec "$1" "$XM_PYTHON" - "$2" "$3" "$XM_CN_ADDR" "$4" "$5" "$6" <<'EOF'
 import socket, sys, time
-from scapy.all import IPv6, UDP, Raw
+from scapy.layers.inet import UDP
+from scapy.layers.inet6 import IPv6
+from scapy.packet import Raw
 src, coa, cn, h, port, count = sys.argv[1:7]
 pkt = IPv6(src=src, dst=coa) / IPv6(src=cn, dst=h, hlim=64) / \
     UDP(sport=int(port), dport=int(port)) / Raw(b"nemo")

@@ -105,8 +105,12 @@ import socket
 import sys
 import time
 
-from scapy.all import (Ether, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr, IPv6,
-                       conf, get_if_hwaddr, in6_getnsma, in6_getnsmac, sniff)
+from scapy.arch import get_if_hwaddr
+from scapy.config import conf
+from scapy.layers.inet6 import ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr, IPv6
+from scapy.layers.l2 import Ether
+from scapy.sendrecv import sniff
+from scapy.utils6 import in6_getnsma, in6_getnsmac
 
 iface, mode, target, hlim, src, ready = sys.argv[1:7]
 go = sys.argv[7] if len(sys.argv) > 7 else None

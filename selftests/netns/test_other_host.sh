@@ -40,7 +40,7 @@ ctr_at_least() {
 
 check_build() {
 	[ -x "$XM_CTL_BIN" ] || { echo "$XM_CTL_BIN missing: run make"; return 1; }
-	command -v tcpdump && command -v tshark && "$XM_PYTHON" -c 'import scapy.all'
+	command -v tcpdump && command -v tshark && "$XM_PYTHON" -c 'import scapy.layers.inet6'
 }
 
 topo_up() {
@@ -79,7 +79,11 @@ check_if_macs() {
 send() {
 	xm_exec cn timeout 30 "$XM_PYTHON" - "$1" "$2" "$N" "$CN" "$HOA" <<'EOF'
 import sys
-from scapy.all import Ether, IPv6, UDP, Raw, sendp
+from scapy.layers.inet import UDP
+from scapy.layers.inet6 import IPv6
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+from scapy.sendrecv import sendp
 mac, dport, n, src, dst = sys.argv[1:]
 p = Ether(dst=mac) / IPv6(src=src, dst=dst) / UDP(sport=4000, dport=int(dport)) / Raw(b"x" * 64)
 sendp(p, iface="eth0", count=int(n), verbose=False)

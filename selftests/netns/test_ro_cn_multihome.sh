@@ -66,7 +66,10 @@ EOF
 check_wire() {
 	"$XM_PYTHON" - "$1" "$XM_CN_ADDR" "$XM_COA" "$XM_HOA" "$COUNT" <<'EOF'
 import sys
-from scapy.all import rdpcap, IPv6, IPv6ExtHdrRouting, UDP, in6_chksum, raw
+from scapy.compat import raw
+from scapy.layers.inet import UDP
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrRouting, in6_chksum
+from scapy.utils import rdpcap
 pcap, cn, coa, hoa, n = sys.argv[1:6]
 seen = set()
 for p in rdpcap(pcap):

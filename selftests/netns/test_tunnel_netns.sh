@@ -43,7 +43,7 @@ grew_by() {
 check_build() {
 	[ -x "$XM_CTL_BIN" ] || { echo "$XM_CTL_BIN missing: run make"; return 1; }
 	command -v bpftool && command -v tcpdump && command -v tshark &&
-		command -v socat && "$XM_PYTHON" -c 'import scapy.all'
+		command -v socat && "$XM_PYTHON" -c 'import scapy.layers.inet6'
 }
 
 check_baseline() {
@@ -150,7 +150,9 @@ check_spoof() {
 	xm_exec r2 timeout 30 "$XM_PYTHON" - "$XM_R2_R1_IF" "$mac" "$n" \
 		"$XM_HA_ADDR" "$XM_HOA" "$XM_CN_ADDR" <<'EOF' || return 1
 import sys
-from scapy.all import Ether, IPv6, ICMPv6EchoRequest, sendp
+from scapy.layers.inet6 import IPv6, ICMPv6EchoRequest
+from scapy.layers.l2 import Ether
+from scapy.sendrecv import sendp
 iface, mac, n, ha, hoa, cn = sys.argv[1:]
 p = (Ether(dst=mac) / IPv6(src="2001:db8:20::99", dst=ha) /
      IPv6(src=hoa, dst=cn) / ICMPv6EchoRequest(id=0x5a5a, seq=1))

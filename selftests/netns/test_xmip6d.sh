@@ -168,7 +168,8 @@ capture_decodes() {
 capture_checksums() {
 	"$XM_PYTHON" - "$1" <<'EOF'
 import socket, struct, sys
-from scapy.all import rdpcap, IPv6
+from scapy.layers.inet6 import IPv6
+from scapy.utils import rdpcap
 def csum(b):
     if len(b) % 2: b += b"\0"
     s = sum(struct.unpack("!%dH" % (len(b)//2), b))
@@ -222,7 +223,10 @@ ba_auth_checked_by_mn() {
 	before=$(mstat "['drops']['ba_auth_failed']") || return 1
 	ip netns exec "$(xm_ns r2)" "$XM_PYTHON" - "$XM_HA_ADDR" "$XM_COA2" "$XM_HOA" <<'EOF' || return 1
 import hashlib, hmac, socket, struct, sys
-from scapy.all import IPv6, IPv6ExtHdrRouting, Raw, send, conf
+from scapy.config import conf
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrRouting
+from scapy.packet import Raw
+from scapy.sendrecv import send
 conf.verb = 0
 ha, coa, hoa = sys.argv[1:4]
 a6 = lambda a: socket.inet_pton(socket.AF_INET6, a)
@@ -349,8 +353,9 @@ peer_error_flood() {
 		'ip6[40] == 4' || return 1
 	ip netns exec "$(xm_ns cn)" "$XM_PYTHON" - "$XM_CN_ADDR" "$XM_HA_ADDR" <<'EOF' || return 1
 import sys
-from scapy.all import IPv6, send, conf
-from scapy.layers.inet6 import MIP6MH_BU
+from scapy.config import conf
+from scapy.layers.inet6 import IPv6, MIP6MH_BU
+from scapy.sendrecv import send
 conf.verb = 0
 src, dst = sys.argv[1:3]
 # Payload Proto 6 (section 9.2: Parameter Problem). No HAO, so Scapy's MH

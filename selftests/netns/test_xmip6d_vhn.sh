@@ -76,7 +76,8 @@ start_ha() {
 backoff_in_capture() {
 	"$XM_PYTHON" - "$XM_TMP/bu.pcap" <<'EOF'
 import struct, sys
-from scapy.all import rdpcap, IPv6
+from scapy.layers.inet6 import IPv6
+from scapy.utils import rdpcap
 times, seqs = [], []
 for p in rdpcap(sys.argv[1]):
     ip = p[IPv6]
@@ -118,7 +119,8 @@ scapy_ba_accepted() {
 	ip netns exec "$(xm_ns r2)" "$XM_PYTHON" - "$XM_HA_ADDR" "$XM_COA" "$VHN_HOA" "$KEY" \
 		"$XM_CTL_BIN" "$XM_TMP/mn.sock" "${1:-0}" <<'EOF' || return 1
 import hashlib, hmac, json, socket, struct, subprocess, sys, time
-from scapy.all import IPv6, IPv6ExtHdrRouting, Raw
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrRouting
+from scapy.packet import Raw
 ha, coa, hoa, key, ctl, sock, status = sys.argv[1:8]
 a6 = lambda a: socket.inet_pton(socket.AF_INET6, a)
 def bul():

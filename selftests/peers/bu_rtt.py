@@ -21,7 +21,9 @@ import struct
 import sys
 import time
 
-from scapy.all import IPv6, conf, rdpcap  # noqa: E402
+from scapy.config import conf  # noqa: E402
+from scapy.layers.inet6 import IPv6  # noqa: E402
+from scapy.utils import rdpcap  # noqa: E402
 
 from mip6_peer import build_bu, packet_of  # noqa: E402
 from mip6_wire import n6  # noqa: E402

@@ -26,8 +26,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mip6_peer import build_bu  # noqa: E402
-from scapy.all import Ether, IPv6, IPv6ExtHdrDestOpt, Raw  # noqa: E402
-from scapy.layers.inet6 import HAO  # noqa: E402
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrDestOpt, HAO  # noqa: E402
+from scapy.layers.l2 import Ether  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
 
 
 def random_in(prefix, rng):

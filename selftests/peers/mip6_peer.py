@@ -38,8 +38,10 @@ import struct
 import sys
 import time
 
-from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send  # noqa: E402
-from scapy.layers.inet6 import HAO
+from scapy.config import conf  # noqa: E402
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrDestOpt, HAO  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+from scapy.sendrecv import AsyncSniffer, send  # noqa: E402
 
 from mip6_wire import a6, mh_checksum, n6, options_of  # noqa: E402
 conf.verb = 0

@@ -28,9 +28,15 @@ nd_probe.py - a node on a link asking for a neighbour, built from RFC 4861.
 import sys
 import time
 
-from scapy.all import (AsyncSniffer, ICMPv6EchoRequest, ICMPv6HAADReply, ICMPv6HAADRequest, ICMPv6ND_Redirect, send, Ether, IPv6, ICMPv6ND_NA, ICMPv6ND_NS,
-                       ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, get_if_hwaddr,
-                       in6_getnsma, in6_getnsmac, inet_ntop, inet_pton, sendp)
+from scapy.arch import get_if_hwaddr
+from scapy.layers.inet6 import (
+    ICMPv6EchoRequest, ICMPv6HAADReply, ICMPv6HAADRequest, ICMPv6ND_Redirect, IPv6, ICMPv6ND_NA,
+    ICMPv6ND_NS, ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr,
+)
+from scapy.layers.l2 import Ether
+from scapy.pton_ntop import inet_ntop, inet_pton
+from scapy.sendrecv import AsyncSniffer, send, sendp
+from scapy.utils6 import in6_getnsma, in6_getnsmac
 from socket import AF_INET6
 
 

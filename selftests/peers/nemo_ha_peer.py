@@ -22,7 +22,10 @@ import struct
 import sys
 import time
 
-from scapy.all import IPv6, Raw, conf, sniff  # noqa: E402
+from scapy.config import conf  # noqa: E402
+from scapy.layers.inet6 import IPv6  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+from scapy.sendrecv import sniff  # noqa: E402
 
 from mip6_wire import a6, mh_checksum, n6, options_of  # noqa: E402
 conf.verb = 0

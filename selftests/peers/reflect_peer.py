@@ -31,10 +31,15 @@ import struct
 import sys
 import time
 
-from scapy.all import (IPv6, IPv6ExtHdrDestOpt, Ether, ICMPv6HAADRequest, ICMPv6ND_RA,
-                       ICMPv6NDOptHAInfo, ICMPv6NDOptPrefixInfo, ICMPv6MPSol, Raw, conf,
-                       rdpcap, send, sendp)
-from scapy.layers.inet6 import HAO, MIP6MH_BA, MIP6MH_BE, MIP6MH_BU
+from scapy.config import conf
+from scapy.layers.inet6 import (
+    IPv6, IPv6ExtHdrDestOpt, ICMPv6HAADRequest, ICMPv6ND_RA, ICMPv6NDOptHAInfo,
+    ICMPv6NDOptPrefixInfo, ICMPv6MPSol, HAO, MIP6MH_BA, MIP6MH_BE, MIP6MH_BU,
+)
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+from scapy.sendrecv import send, sendp
+from scapy.utils import rdpcap
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from mip6_wire import a6, csum, n6  # noqa: E402

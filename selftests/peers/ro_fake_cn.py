@@ -24,7 +24,10 @@ import sys
 import time
 
 sys.path.insert(0, "/usr/lib/python3/dist-packages")
-from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrRouting, Raw, conf, send  # noqa: E402
+from scapy.config import conf  # noqa: E402
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrRouting  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+from scapy.sendrecv import AsyncSniffer, send  # noqa: E402
 
 from mip6_wire import a6, mh_checksum, n6  # noqa: E402
 conf.verb = 0

@@ -44,8 +44,11 @@ import sys
 import tempfile
 import threading
 
-from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, Raw, conf, send, wrpcap  # noqa
-from scapy.layers.inet6 import HAO, ICMPv6EchoRequest
+from scapy.config import conf  # noqa
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrDestOpt, HAO, ICMPv6EchoRequest  # noqa
+from scapy.packet import Raw  # noqa
+from scapy.sendrecv import AsyncSniffer, send  # noqa
+from scapy.utils import wrpcap  # noqa
 
 from mip6_wire import a6, mh_checksum, n6, options_of  # noqa: E402
 conf.verb = 0
