@@ -18,6 +18,8 @@ packages=(
 	clang-format cppcheck
 	# tests, demo, benchmarks
 	iproute2 iputils-ping ethtool tcpdump tshark socat procps util-linux
+	# the tests' polls sleep without a fork (scripts/topology.sh)
+	bash-builtins
 	python3 python3-scapy radvd
 	# the metrics test: a real Prometheus server and promtool
 	prometheus

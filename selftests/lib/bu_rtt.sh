@@ -21,7 +21,7 @@
 
 SEQ=${SEQ:-10}
 
-bu_rtt() { ip netns exec "$(xm_ns cn)" "$XM_PYTHON" selftests/peers/bu_rtt.py "$@"; }
+bu_rtt() { ip netns exec "${XM_PFX}cn" "$XM_PYTHON" selftests/peers/bu_rtt.py "$@"; }
 
 bu_rtt_measure() {
 	local name=$1

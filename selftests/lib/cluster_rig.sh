@@ -99,7 +99,7 @@ cl_etcd_stop() {
 
 # etcdctl in st, with the client certificate; endpoints: all, or $CL_EPS.
 cl_etcdctl() {
-	ip netns exec "$(xm_ns st)" timeout 20 env ETCDCTL_API=3 etcdctl \
+	ip netns exec "${XM_PFX}st" timeout 20 env ETCDCTL_API=3 etcdctl \
 		--endpoints "${CL_EPS:-https://[2001:db8:e::1]:2379,https://[2001:db8:e::2]:2379,https://[2001:db8:e::3]:2379}" \
 		--cacert "$XM_TMP/pki/ca.pem" --cert "$XM_TMP/pki/client.pem" \
 		--key "$XM_TMP/pki/client.key" --dial-timeout 2s --command-timeout 3s "$@"
@@ -133,7 +133,7 @@ cl_store_link() {
 	for i in 1 2 3; do
 		xm_addr st s0 "2001:db8:e::$i/64" || return 1
 	done
-	ip -n "$(xm_ns st)" -6 route add default via 2001:db8:e::ff
+	ip -n "${XM_PFX}st" -6 route add default via 2001:db8:e::ff
 }
 
 cl_topo_up() {
@@ -148,29 +148,29 @@ cl_topo_up() {
 		xm_link r "h$i" "ha$i" eth0 && xm_addr r "h$i" "2001:db8:a$i::1/64" &&
 			xm_addr "ha$i" eth0 "2001:db8:a$i::2/64" && xm_peer_napi r "h$i" &&
 			xm_addr "ha$i" lo "$(cl_ha_addr "ha$i")/128" &&
-			ip -n "$(xm_ns "ha$i")" -6 route add default via "2001:db8:a$i::1" &&
-			ip -n "$(xm_ns r)" -6 route add "$(cl_ha_addr "ha$i")/128" \
+			ip -n "${XM_PFX}ha$i" -6 route add default via "2001:db8:a$i::1" &&
+			ip -n "${XM_PFX}r" -6 route add "$(cl_ha_addr "ha$i")/128" \
 				via "2001:db8:a$i::2" || return 1
 	done
-	ip -n "$(xm_ns r)" -6 route add "$CL_HOME" via 2001:db8:a2::2 || return 1
+	ip -n "${XM_PFX}r" -6 route add "$CL_HOME" via 2001:db8:a2::2 || return 1
 	if [ "${CL_HOME_LINK:-0}" = 1 ]; then
-		xm_add_ns hl && ip -n "$(xm_ns hl)" link add br0 type bridge &&
-			ip -n "$(xm_ns hl)" link set br0 up || return 1
+		xm_add_ns hl && ip -n "${XM_PFX}hl" link add br0 type bridge &&
+			ip -n "${XM_PFX}hl" link set br0 up || return 1
 		for i in 1 2 3; do
 			xm_link "ha$i" home0 hl "p$i" &&
-				ip -n "$(xm_ns hl)" link set "p$i" master br0 &&
+				ip -n "${XM_PFX}hl" link set "p$i" master br0 &&
 				xm_addr "ha$i" home0 "2001:db8:1::$i/64" || return 1
 		done
 		# A host on the home link, to ask for home addresses.
 		xm_add_ns hh && xm_link hh eth0 hl p0 &&
-			ip -n "$(xm_ns hl)" link set p0 master br0 &&
+			ip -n "${XM_PFX}hl" link set p0 master br0 &&
 			xm_addr hh eth0 "$CL_HH/64" || return 1
 	fi
 	xm_link r m0 mn eth0 && xm_addr r m0 2001:db8:c::1/64 && xm_addr mn eth0 "$CL_COA/64" &&
 		xm_addr mn eth0 "$CL_COA2/64" &&
-		ip -n "$(xm_ns mn)" -6 route add default via 2001:db8:c::1 || return 1
+		ip -n "${XM_PFX}mn" -6 route add default via 2001:db8:c::1 || return 1
 	xm_link r c0 cn eth0 && xm_addr r c0 2001:db8:d::1/64 && xm_addr cn eth0 "$CL_CN/64" &&
-		ip -n "$(xm_ns cn)" -6 route add default via 2001:db8:d::1 || return 1
+		ip -n "${XM_PFX}cn" -6 route add default via 2001:db8:d::1 || return 1
 	# Neighbour entries, so that nothing waits on ND on the loaded machine.
 	xm_retry 50 0.1 xm_ns_ready r
 }
@@ -293,7 +293,7 @@ cl_leader() {
 cl_bu() {
 	local ha=$1 hoa=$2 seq=$3 out
 	shift 3
-	out=$(ip netns exec "$(xm_ns mn)" "$XM_PYTHON" selftests/peers/mip6_peer.py bu \
+	out=$(ip netns exec "${XM_PFX}mn" "$XM_PYTHON" selftests/peers/mip6_peer.py bu \
 		--coa "$CL_COA" --ha "$(cl_ha_addr "$ha")" --hoa "$hoa" --seq "$seq" \
 		--spi $((256 + ${hoa##*::20})) --key "$CL_KEY" --wait 4 "$@") || return 1
 	echo "$out" | jget "(d.get('answer') or {}).get('status', 'none')"
@@ -333,7 +333,7 @@ cl_all_maps() {
 
 # cl_metric HA NAME: a sample of the HA's metrics endpoint.
 cl_metric() {
-	ip netns exec "$(xm_ns "$1")" timeout 10 curl -gs "http://[::1]:9618/metrics" |
+	ip netns exec "${XM_PFX}$1" timeout 10 curl -gs "http://[::1]:9618/metrics" |
 		awk -v n="$2" '$1 == n || index($1, n "{") == 1 { print $2; exit }'
 }
 

@@ -103,9 +103,9 @@ setup() {
 	xm_add_ns cn && xm_add_ns mn && xm_link cn eth0 mn eth0 &&
 		xm_addr cn eth0 "$CN/64" && xm_addr mn eth0 "$COA/64" &&
 		xm_addr mn eth0 "$HOA/128" && xm_addr mn eth0 "$HOA2/128" &&
-		ip -n "$(xm_ns cn)" -6 route add 2001:db8:20::/64 dev eth0 &&
-		ip -n "$(xm_ns cn)" -6 route add 2001:db8:1::/64 dev eth0 &&
-		ip -n "$(xm_ns mn)" -6 route add 2001:db8:c::/64 dev eth0 &&
+		ip -n "${XM_PFX}cn" -6 route add 2001:db8:20::/64 dev eth0 &&
+		ip -n "${XM_PFX}cn" -6 route add 2001:db8:1::/64 dev eth0 &&
+		ip -n "${XM_PFX}mn" -6 route add 2001:db8:c::/64 dev eth0 &&
 		xm_peer_napi mn eth0 && xm_wait_links_up
 }
 

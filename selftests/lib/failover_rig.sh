@@ -43,9 +43,9 @@ fo_other() { [ "$1" = ha1 ] && echo ha2 || echo ha1; }
 # a link down flushed: IPv6 drops the addresses of a link that goes down).
 fo_ha_link_up() {
 	local ha=$1
-	ip -n "$(xm_ns "$ha")" link set eth0 up || return 1
-	ip -n "$(xm_ns "$ha")" -6 addr replace "$(cl_ha_addr "$ha")/64" dev eth0 nodad &&
-		ip -n "$(xm_ns "$ha")" -6 route replace default via 2001:db8:f::ff
+	ip -n "${XM_PFX}$ha" link set eth0 up || return 1
+	ip -n "${XM_PFX}$ha" -6 addr replace "$(cl_ha_addr "$ha")/64" dev eth0 nodad &&
+		ip -n "${XM_PFX}$ha" -6 route replace default via 2001:db8:f::ff
 }
 
 fo_topo_up() {
@@ -55,24 +55,24 @@ fo_topo_up() {
 		xm_add_ns "$r" || return 1
 	done
 	xm_exec r sysctl -qw net.ipv6.conf.all.forwarding=1 && cl_store_link || return 1
-	ip -n "$(xm_ns r)" link add hl type bridge forward_delay 0 mcast_snooping 0 &&
-		ip -n "$(xm_ns r)" link set hl up && xm_addr r hl 2001:db8:f::ff/64 || return 1
+	ip -n "${XM_PFX}r" link add hl type bridge forward_delay 0 mcast_snooping 0 &&
+		ip -n "${XM_PFX}r" link set hl up && xm_addr r hl 2001:db8:f::ff/64 || return 1
 	for i in 1 2; do
 		xm_exec "ha$i" sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
-		xm_link r "p$i" "ha$i" eth0 && ip -n "$(xm_ns r)" link set "p$i" master hl &&
+		xm_link r "p$i" "ha$i" eth0 && ip -n "${XM_PFX}r" link set "p$i" master hl &&
 			xm_peer_napi r "p$i" && fo_ha_link_up "ha$i" &&
-			bridge -n "$(xm_ns r)" link set dev "p$i" flood off || return 1
+			bridge -n "${XM_PFX}r" link set dev "p$i" flood off || return 1
 	done
 	# No unknown-unicast flooding to the home agents: when a port goes down
 	# the bridge forgets its MACs and would flood the frames still sent to
 	# the old master to the other one, whose XDP program (it runs before
 	# any MAC filter on a veth) would tunnel them: a failover that a real
 	# switch and NIC (which drops frames for another MAC) do not have.
-	ip -n "$(xm_ns r)" -6 route add "$FO_HOME_PREFIX" via "$FO_VIP" || return 1
+	ip -n "${XM_PFX}r" -6 route add "$FO_HOME_PREFIX" via "$FO_VIP" || return 1
 	xm_link r m0 mn eth0 && xm_addr r m0 2001:db8:c::1/64 && xm_addr mn eth0 "$FO_COA/64" &&
-		ip -n "$(xm_ns mn)" -6 route add default via 2001:db8:c::1 || return 1
+		ip -n "${XM_PFX}mn" -6 route add default via 2001:db8:c::1 || return 1
 	xm_link r c0 cn eth0 && xm_addr r c0 2001:db8:d::1/64 && xm_addr cn eth0 "$FO_CN/64" &&
-		ip -n "$(xm_ns cn)" -6 route add default via 2001:db8:d::1 || return 1
+		ip -n "${XM_PFX}cn" -6 route add default via 2001:db8:d::1 || return 1
 	xm_peer_napi r m0 && xm_wait_links_up
 }
 
@@ -192,7 +192,7 @@ fo_start_ha() {
 	local ha=$1 w
 	fo_ha_conf "$ha" || return 1
 	rm -f "$XM_TMP/$ha.sock"
-	xm_bg - nsenter --net="/run/netns/$(xm_ns "$ha")" \
+	xm_bg - nsenter --net="/run/netns/${XM_PFX}$ha" \
 		env XMIP6_METRICS="http://[::1]:9618/metrics" deploy/keepalived/xmip6d-vrrp.sh "$XM_TMP/$ha.track" "$XM_TMP/$ha.sock" \
 		"$XM_D_BIN" -c "$XM_TMP/$ha.conf" </dev/null >>"$XM_TMP/$ha.log" 2>&1
 	w=$XM_LAST_PID
@@ -210,7 +210,7 @@ fo_ha_ready() { grep -qx 0 "$XM_TMP/$1.track"; }
 fo_master() {
 	local ha
 	for ha in ha1 ha2; do
-		ip -n "$(xm_ns "$ha")" -6 -o addr show dev eth0 2>/dev/null | grep -q " $FO_VIP/" &&
+		ip -n "${XM_PFX}$ha" -6 -o addr show dev eth0 2>/dev/null | grep -q " $FO_VIP/" &&
 			{ echo "$ha"; return 0; }
 	done
 	echo none
@@ -227,7 +227,7 @@ fo_master_is() {
 fo_r_sends_to() {
 	local want got
 	want=$(xm_mac "$1" eth0)
-	got=$(ip -n "$(xm_ns r)" -6 neigh show "$FO_VIP" dev hl)
+	got=$(ip -n "${XM_PFX}r" -6 neigh show "$FO_VIP" dev hl)
 	echo "r: $got (want $1's $want)"
 	echo "$got" | grep -q "lladdr $want "
 }
@@ -271,7 +271,7 @@ fo_stream_across() {
 	xm_bg mn timeout 30 "$XM_PYTHON" selftests/peers/stream.py recv "$hoa" 5001 "$FO_STREAM_S" 2 \
 		$((FO_PPS * FO_STREAM_S)) >"$rx"
 	local rpid=$XM_LAST_PID
-	xm_retry 50 0.1 sh -c "ip netns exec '$(xm_ns mn)' ss -Hlun 'sport = :5001' | grep -q ." ||
+	xm_retry 50 0.1 sh -c "ip netns exec '${XM_PFX}mn' ss -Hlun 'sport = :5001' | grep -q ." ||
 		return 1
 	xm_bg cn timeout 30 "$XM_PYTHON" selftests/peers/stream.py send "$hoa" 5001 "$FO_PPS" "$FO_STREAM_S" \
 		>"$rx.sent" 2>"$rx.stall"
@@ -306,7 +306,7 @@ fo_link_down_master() {
 	local m
 	m=$(fo_master)
 	FO_DOWNED=$m
-	[ "$m" != none ] && ip -n "$(xm_ns "$m")" link set eth0 down
+	[ "$m" != none ] && ip -n "${XM_PFX}$m" link set eth0 down
 }
 
 fo_etcd_up() {
