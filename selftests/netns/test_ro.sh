@@ -151,8 +151,10 @@ bound_lines_beyond() { [ "$(bound_lines)" -gt "$1" ]; }
 
 hoti_tunnelled() {
 	local f=$XM_TMP/mn-rr.pcap hoti coti bad bound
-	bound=$(bound_lines)
 	xm_capture_start mn "$XM_MN_IF" "$f" ip6 || return 1
+	# Counted once the capture listens: a refresh that goes out while
+	# tcpdump starts (seconds on a loaded machine) is then waited past.
+	bound=$(bound_lines)
 	# A refresh runs RR at 3/4 of RO_LIFETIME and logs "bound" again once
 	# its BA is in: by then the HoTI and CoTI are on the wire.
 	xm_retry $((RO_LIFETIME * 20)) 0.1 bound_lines_beyond "$bound"
