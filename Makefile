@@ -56,6 +56,14 @@ USER_SRCS   := $(wildcard user/*/*.c)
 USER_COMMON := $(filter-out $(USER_MAINS),$(USER_SRCS))
 USER_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_COMMON))
 CLI_OBJS    := $(patsubst user/%.c,$(BUILD)/user/%.o,$(CLI_SRCS))
+# The shared objects go into an archive: each binary takes the objects it
+# refers to, and with --as-needed only the libraries those call. xmip6ctl
+# then loads 7 shared libraries instead of 38 (no libcurl, libcrypto, ...)
+# and starts in 5 ms of CPU instead of 18; the tests run it and the tools
+# of selftests/tools thousands of times a suite. Nothing in user/ registers
+# itself from a constructor, so an object no one refers to is not needed.
+USER_LIB    := $(BUILD)/libxmip6.a
+LDFLAGS     += -Wl,--as-needed
 BINS        := $(BUILD)/xmip6ctl $(BUILD)/xmip6d
 # Test programs: C unit tests (selftests/unit), the BPF_PROG_TEST_RUN runner
 # (selftests/bpf) and the tools the Python and shell tests drive
@@ -96,16 +104,19 @@ $(BUILD)/user/%.o: user/%.c | $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/xmip6ctl: $(CLI_OBJS) $(USER_OBJS)
+$(USER_LIB): $(USER_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/xmip6ctl: $(CLI_OBJS) $(USER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/xmip6d: $(BUILD)/user/daemon/xmip6d.o $(BUILD)/user/daemon/metrics.o $(USER_OBJS)
+$(BUILD)/xmip6d: $(BUILD)/user/daemon/xmip6d.o $(BUILD)/user/daemon/metrics.o $(USER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) $(SYSTEMD_LIBS) -lpthread $(MHD_LIBS)
 
 define test_bin_rule
-$(BUILD)/selftests/%: $(1)/%.c $(USER_OBJS) | $(SKELS)
+$(BUILD)/selftests/%: $(1)/%.c $(USER_LIB) | $(SKELS)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) -Iselftests/lib $$(DEPFLAGS) $$< $$(USER_OBJS) -o $$@ $$(LDLIBS)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -Iselftests/lib $$(DEPFLAGS) $$< $$(USER_LIB) -o $$@ $$(LDLIBS)
 endef
 $(foreach d,$(TEST_DIRS),$(eval $(call test_bin_rule,$(d))))
 
@@ -228,9 +239,9 @@ $(BUILD)/bench/xmbench: bench/xmbench.c $(BUILD)/bench/bench.skel.h $(SKELS)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -I$(BUILD)/bench -Ibench $< -o $@ $(LDLIBS)
 
 # The registration load generator builds its BUs with the project's own mh.c/auth.c.
-$(BUILD)/bench/xmreg: bench/xmreg.c $(USER_OBJS)
+$(BUILD)/bench/xmreg: bench/xmreg.c $(USER_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(USER_OBJS) -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(DEPFLAGS) $< $(USER_LIB) -o $@ $(LDLIBS)
 
 SRC_FILES := $(wildcard bpf/*.c bpf/*.h user/*/*.c user/*/*.h headers/*.h selftests/*/*.c \
 	selftests/*/*.h bench/*.c bench/*.h)

@@ -23,6 +23,8 @@ fi
 
 # Debian's python3-scapy lives in /usr/bin/python3, not in other pythons on PATH.
 export PYTHON=/usr/bin/python3
+# Scapy starts without Wireshark's vendor database: pystart/sitecustomize.py.
+export PYTHONPATH=$PWD/selftests/pystart${PYTHONPATH:+:$PYTHONPATH}
 export XMIP6_BUILD="${XMIP6_BUILD:-$PWD/build}"
 pattern=${1:-}
 # Independent test files run side by side, XMIP6_TEST_JOBS at a time (default:
