@@ -14,7 +14,9 @@
 #   spoof-hoa  the mobile node's own home address and SPI, wrong keys.
 #
 # During each phase the MN moves between two care-of addresses every
-# MOVE_EVERY seconds; every move is a registration that must reach the HA.
+# MOVE_EVERY seconds, MOVES times; every move is a registration that must
+# reach the HA. The flood lasts until the last move is done (a move that
+# does not register takes MOVE_DEADLINE), so every move is made under it.
 # Measured and printed: the flood rate, the share of the MN's moves the HA
 # took (and how long each took), the MN's BUs answered, the XDP and daemon
 # counters. Checked: the flood really ran, the moves registered in time
@@ -41,10 +43,12 @@ KEY_MN=00112233445566778899aabbccddeeff
 # 6 s at the rate one core sends (a million forgeries or more, 100,000
 # needed) and a move a second: 5 or 6 moves a phase (3 needed), each one
 # BU, within MAX_UPDATE_RATE (3 a second, RFC 6275 11.8).
-FLOOD_SECONDS=${XMIP6_FLOOD_SECONDS:-6}
+MOVES=${XMIP6_FLOOD_MOVES:-5}
 FLOOD_MAX=${XMIP6_FLOOD_MAX:-50000000}
 MOVE_EVERY=${XMIP6_FLOOD_MOVE_EVERY:-1}
 MOVE_DEADLINE=4 # seconds a move may take to register: first BU and two retransmissions
+# The flood's bound: 1 s to fill the queues, then every move at its deadline.
+FLOOD_SECONDS=$((1 + MOVES * MOVE_DEADLINE + 2))
 ATK_HA_ADDR=2001:db8:66::a
 ATK_ADDR=2001:db8:66::1
 ATK_PREFIX=2001:db8:66::/48
@@ -134,8 +138,9 @@ print(m["messages"]["tx"]["BU"], m["ba_status"]["received"]["accepted"],
       h["icmpv6"]["errors_ratelimited"], h["drops"]["update_rate"])'
 }
 
-# flood_phase KIND: flood for FLOOD_SECONDS while the MN moves; writes
-# $XM_TMP/KIND.result (one line of numbers) and KIND.summary (for the log).
+# flood_phase KIND: flood while the MN makes its MOVES moves (at most
+# FLOOD_SECONDS); writes $XM_TMP/KIND.result (one line of numbers) and
+# KIND.summary (for the log).
 flood_phase() {
 	local kind=$1 flood_pid moves=0 ok=0 t0 t1 ms lat="" ctl_ms=-
 	local before after fl d
@@ -144,7 +149,7 @@ flood_phase() {
 		>"$XM_TMP/$kind.flood.json"
 	flood_pid=$XM_LAST_PID
 	sleep 1 # let the flood fill whatever queue it fills
-	while kill -0 "$flood_pid" 2>/dev/null && ((moves < FLOOD_SECONDS / MOVE_EVERY)); do
+	while kill -0 "$flood_pid" 2>/dev/null && ((moves < MOVES)); do
 		if [ "$CUR_COA" = "$XM_COA" ]; then
 			move_to "$XM_COA2" "$XM_R2_VISIT2_ADDR" "$XM_COA" || return 1
 			CUR_COA=$XM_COA2
@@ -169,15 +174,19 @@ flood_phase() {
 			ctl_ms=$((($(date +%s%N) - t0) / 1000000))
 		fi
 	done
-	xm_wait_pid "$flood_pid" $((FLOOD_SECONDS + 20)) || return 1
+	kill -TERM "$flood_pid" 2>/dev/null # the moves are done: so is the flood
+	xm_wait_pid "$flood_pid" 20 || return 1
 	after=$(phase_counters) || return 1
 	# mn_bu mn_ba_accepted to_daemon ring_full refusals_held_back update_rate
 	read -ra d <<<"$(paste -d' ' <(tr ' ' '\n' <<<"$after") <(tr ' ' '\n' <<<"$before") |
 		awk '{ printf "%d ", $1 - $2 }')"
-	fl=$(jget "'%d %.0f' % (d['sent'], d['pps'])" <"$XM_TMP/$kind.flood.json") || return 1
-	# flood_sent flood_pps moves moves_ok, then the counter deltas above
-	echo "${fl} $moves $ok ${d[*]}" >"$XM_TMP/$kind.result"
-	echo "$kind flood: ${fl% *} forged BUs at ${fl#* } pps for ${FLOOD_SECONDS} s;" \
+	fl=$(jget "'%d %.0f %d' % (d['sent'], d['pps'], -(-d['seconds'] // 1))" \
+		<"$XM_TMP/$kind.flood.json") || return 1
+	read -r fl_sent fl_pps fl_secs <<<"$fl"
+	# flood_sent flood_pps moves moves_ok, the counter deltas above, then
+	# the flood's seconds (rounded up)
+	echo "$fl_sent $fl_pps $moves $ok ${d[*]} $fl_secs" >"$XM_TMP/$kind.result"
+	echo "$kind flood: $fl_sent forged BUs at $fl_pps pps for $fl_secs s;" \
 		"MN moves registered $ok/$moves (ms:$lat); MN BUs ${d[0]}, accepted BAs ${d[1]};" \
 		"HA XDP to daemon ${d[2]}, ring full ${d[3]}; unauthenticated refusals not sent" \
 		"${d[4]}; control socket answered in $ctl_ms ms" >"$XM_TMP/$kind.summary"
@@ -220,13 +229,14 @@ binding_kept() {
 }
 
 refusals_limited() {
-	local sent limited
+	local sent limited secs
 	sent=$(stat ha "d['ba_status']['sent']['not_home_agent'] + d['ba_status']['sent']['auth_fail']") ||
 		return 1
 	limited=$(field "$1" 9)
+	secs=$(field "$1" 11)
 	echo "BA 133/146 sent in all: $sent; unauthenticated refusals held back this phase: $limited"
 	# 10 a second at most, shared with ICMPv6 errors (daemon_error_allowed).
-	[ "$limited" -gt 0 ] && [ "$sent" -le $(((FLOOD_SECONDS + 5) * 10 * 2 + 10)) ]
+	[ "$limited" -gt 0 ] && [ "$sent" -le $(((secs + 5) * 10 * 2 + 10)) ]
 }
 
 # Whether the flood above outran the daemon depends on how fast this machine

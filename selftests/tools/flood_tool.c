@@ -9,12 +9,13 @@
  *   flood_tool IFNAME FRAMES_FILE SECONDS MAX_PACKETS
  *
  * Stops after SECONDS or MAX_PACKETS, whichever comes first (both bound the
- * loop), and prints one JSON object: frames sent, seconds, packets/s, and
+ * loop), or on SIGTERM, and prints one JSON object: frames sent, seconds, packets/s, and
  * the sends the kernel refused (ENOBUFS: the peer's queue was full).
  *
  * Frames file: for each frame, its length (2 octets, big endian), then it.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +104,18 @@ static int open_socket(const char *ifname)
 	return fd;
 }
 
+/* SIGTERM or SIGINT ends the flood early; the summary is printed as at the end. */
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa = {.sa_handler = on_stop};
 	unsigned long long sent = 0, refused = 0, max_packets;
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
@@ -125,10 +136,12 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return 1;
 
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	memset(msgs, 0, sizeof(msgs));
 	start = now_s();
 	elapsed = 0;
-	while (sent < max_packets && elapsed < seconds) {
+	while (!stop && sent < max_packets && elapsed < seconds) {
 		unsigned long long want = max_packets - sent;
 		int n = want < BATCH ? (int)want : BATCH, got;
 
