@@ -9,8 +9,9 @@
  *   flood_tool IFNAME FRAMES_FILE SECONDS MAX_PACKETS
  *
  * Stops after SECONDS or MAX_PACKETS, whichever comes first (both bound the
- * loop), or on SIGTERM, and prints one JSON object: frames sent, seconds, packets/s, and
- * the sends the kernel refused (ENOBUFS: the peer's queue was full).
+ * loop), or on SIGTERM or SIGINT, and prints one JSON object: frames sent,
+ * seconds, packets/s, and the sends the kernel refused (ENOBUFS: the peer's
+ * queue was full).
  *
  * Frames file: for each frame, its length (2 octets, big endian), then it.
  */
