@@ -150,13 +150,16 @@ xm_exec() {
 
 # xm_ctl ROLE ARGS...: run xmip6ctl in the role's network namespace but the
 # host mount namespace (ip netns exec remounts /sys, which hides bpffs).
-# Options such as -j may precede the command; -p is always added.
+# Options such as -j may precede the command; -p is always added. No
+# timeout(1) around it: on the pinned maps xmip6ctl never waits, and with -s
+# its control-socket exchange has deadlines of its own (CTL_CLIENT_TIMEOUT_MS
+# in user/daemon/ctl.h). The suite runs these some 1,600 times, and timeout's
+# fork and exec cost 11 ms of CPU each here.
 xm_ctl() {
 	local role=$1 pin
 	shift
 	pin=$XM_BPFFS/xmip6-${XM_PFX}$role # xm_pin, without a fork
-	xm_fg timeout 30 nsenter --net="/run/netns/${XM_PFX}$role" \
-		"$XM_CTL_BIN" -p "$pin" "$@"
+	xm_fg nsenter --net="/run/netns/${XM_PFX}$role" "$XM_CTL_BIN" -p "$pin" "$@"
 }
 
 # xm_bg ROLE CMD...: start CMD in the background in the role's namespace
@@ -344,11 +347,12 @@ EOF
 }
 
 # xm_dctl ROLE ARGS...: xmip6ctl through the role's daemon control socket,
-# $XM_TMP/ROLE.sock (the path the tests' configs use).
+# $XM_TMP/ROLE.sock (the path the tests' configs use). Bounded by xmip6ctl's
+# own deadlines (see xm_ctl): a daemon that stops answering fails it in 10 s.
 xm_dctl() {
 	local role=$1
 	shift
-	xm_fg timeout 30 "$XM_CTL_BIN" -s "$XM_TMP/$role.sock" "$@"
+	xm_fg "$XM_CTL_BIN" -s "$XM_TMP/$role.sock" "$@"
 }
 
 # xm_wait_pid PID SECONDS: wait for a background process to end. Returns its
