@@ -35,6 +35,10 @@
 #define XMIP6_MAP_IF_MACS      "if_macs"
 #define XMIP6_LINK_DIR	       "links"
 #define XMIP6_BINDINGS_DEFAULT 65536
+/* A mobile node or router keeps one binding, its home address's (mn.c writes
+ * it; xdp_mn_rh2 and mr.h look it up): its maps are made this small, not a
+ * home agent's 65,536 preallocated entries. */
+#define XMIP6_MN_BINDINGS      16
 #define XMIP6_RO_DEFAULT       4096    /* MN: route-optimised (home address, correspondent) pairs */
 #define XMIP6_PEERS_DEFAULT    1024    /* MN: correspondents recently talked with (LRU) */
 #define XMIP6_ADMIT_DEFAULT    1048576 /* HA: home addresses of the mobile-nodes list */

@@ -98,7 +98,9 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 	struct addr6_buf b1, b2;
 	int fd, err;
 
-	*max_entries = opts->max_bindings ?: XMIP6_BINDINGS_DEFAULT;
+	*max_entries = opts->max_bindings
+			       ?: (opts->role == XMIP6_ROLE_MN ? XMIP6_MN_BINDINGS
+							       : XMIP6_BINDINGS_DEFAULT);
 	*fresh = true;
 
 	fd = dp_pinned_map_open(pin_dir, DP_MAP_BINDINGS, &info);

@@ -66,7 +66,8 @@ int dp_link_pin_path(char *buf, size_t size, const char *pin_dir, const char *if
 struct dp_attach_opts {
 	enum xmip6_role role;	   /* XMIP6_ROLE_HA, XMIP6_ROLE_MN or XMIP6_ROLE_CN */
 	struct in6_addr ha_addr;   /* HA: our tunnel endpoint; MN: our home agent */
-	unsigned int max_bindings; /* 0: the pinned map's size, else the default */
+	unsigned int max_bindings; /* 0: the pinned map's size, else the role's default
+				    * (XMIP6_MN_BINDINGS, XMIP6_BINDINGS_DEFAULT) */
 	enum dp_xdp_mode xdp_mode;
 	__u32 flags; /* XMIP6_CFG_F_*, written to the config map */
 	/* No per-binding counters (bpf/bctr.h cfg_binding_counters 0): set at
