@@ -30,7 +30,6 @@
 # not in a pod without hostPID nor in a test namespace.
 # Skips with podman's exact error where podman cannot run a container
 # (the workarounds are selftests/lib/podman.sh's).
-# xmip6-test: serial
 # TAP output.
 # shellcheck disable=SC2317 # checks are called through t()
 set -u

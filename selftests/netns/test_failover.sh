@@ -24,7 +24,6 @@
 # node (home agent: the VIP), which decapsulates in XDP; a second home
 # address is registered by an
 # independent Scapy peer (mip6_peer.py) in the CN's namespace.
-# xmip6-test: serial
 # TAP output.
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
