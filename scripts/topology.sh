@@ -153,7 +153,7 @@ xm_exec() {
 # Options such as -j may precede the command; -p is always added. No
 # timeout(1) around it: on the pinned maps xmip6ctl never waits, and with -s
 # its control-socket exchange has deadlines of its own (CTL_CLIENT_TIMEOUT_MS
-# in user/daemon/ctl.h). The suite runs these some 1,600 times, and timeout's
+# in user/daemon/ctl.h). The suite runs these some 900 times, and timeout's
 # fork and exec cost 11 ms of CPU each here.
 xm_ctl() {
 	local role=$1 pin
