@@ -126,6 +126,12 @@ xm_ns() { echo "${XM_PFX}$1"; }
 # Pin directory of the xmip6 instance in a role's namespace.
 xm_pin() { echo "$XM_BPFFS/xmip6-${XM_PFX}$1"; }
 
+# xm_map_entries ROLE MAP: max_entries of the role's pinned MAP, as the
+# kernel reports it (bpftool), not as xmip6 says it made it.
+xm_map_entries() {
+	bpftool -j map show pinned "$XM_BPFFS/xmip6-${XM_PFX}$1/$2" | jget "d['max_entries']"
+}
+
 # xm_fg CMD...: run CMD and wait for it, but interruptibly. Bash runs an INT
 # trap only once its foreground child is done, and not at all when that child
 # handles SIGINT itself (ping, tcpdump, socat do): Ctrl-C would be swallowed.

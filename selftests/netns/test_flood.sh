@@ -248,8 +248,7 @@ refusals_limited() {
 # queue, and the daemon must go on once released.
 ring_overflow_survived() {
 	local full0 full1 bytes maxlen frames rc=0
-	bytes=$(bpftool -j map show pinned "$(xm_pin ha)/signal" | jget "d['max_entries']") ||
-		return 1
+	bytes=$(xm_map_entries ha signal) || return 1
 	maxlen=$(awk '$2 == "XMIP6_SIGNAL_MAX_LEN" { print $3 }' headers/xmip6.h)
 	frames=$((2 * bytes / (16 + maxlen + 8) + 1000))
 	full0=$(stat ha "d['dataplane']['sig_ring_full']") || return 1

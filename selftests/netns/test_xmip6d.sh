@@ -139,18 +139,13 @@ registered_fast() {
 	[ -n "$ms" ] && [ "$ms" -lt $((1000 * ${XMIP6_TIME_SCALE:-1})) ]
 }
 
-# map_entries ROLE MAP: the pinned map's max_entries, as the kernel reports it.
-map_entries() {
-	bpftool -j map show pinned "$(xm_pin "$1")/$2" | jget "d['max_entries']"
-}
-
 # The binding cache is sized by max-bindings (3 here) at the home agent and
 # by the role at the mobile node: its one binding, not a home agent's 65,536
 # preallocated entries. The per-binding counters have a slot more (slot 0).
 map_sizes() {
 	local ha ha_ctr mn mn_ctr
-	ha=$(map_entries ha bindings) && ha_ctr=$(map_entries ha binding_ctr) &&
-		mn=$(map_entries mn bindings) && mn_ctr=$(map_entries mn binding_ctr) || return 1
+	ha=$(xm_map_entries ha bindings) && ha_ctr=$(xm_map_entries ha binding_ctr) &&
+		mn=$(xm_map_entries mn bindings) && mn_ctr=$(xm_map_entries mn binding_ctr) || return 1
 	echo "HA bindings $ha, binding_ctr $ha_ctr; MN bindings $mn, binding_ctr $mn_ctr"
 	[ "$ha" = 3 ] && [ "$ha_ctr" = 4 ] && [ "$mn" = 16 ] && [ "$mn_ctr" = 17 ]
 }
