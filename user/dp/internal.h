@@ -107,8 +107,9 @@ void dp_bctr_flush(const struct xmip6_dp *dp);
  * prefix.c: the copy of mobile router @hoa's forwarding half that each of
  * its "prefixes" entries carries (headers/xmip6.h), rewritten as @fwd
  * (NULL: emptied, the binding gone) by every write and delete of the
- * binding (maps.c); @hoa NULL: every router's (a flush). A walk of the map, for a router's binding only; a
- * failure is logged and leaves the copies as they were.
+ * binding (maps.c); @hoa NULL: every router's (a flush). The matching keys
+ * are read first, then written; a failure to read them is logged and leaves
+ * the copies as they were.
  */
 void dp_prefix_follow(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		      const struct xmip6_binding_fwd *fwd);

@@ -101,7 +101,8 @@ static bool key_in(const struct xmip6_prefix_key *k, const struct xmip6_prefix_k
 	return false;
 }
 
-/* The keys of @hoa's entries, keeping @keep[0..n_keep) (allocated into *@out). */
+/* The keys of @hoa's entries (NULL: every router's), keeping @keep[0..n_keep)
+ * (allocated into *@out). */
 static int keys_of(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		   const struct xmip6_prefix_key *keep, size_t n_keep,
 		   struct xmip6_prefix_key **out, size_t *n_out)
@@ -113,7 +114,8 @@ static int keys_of(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	while (!bpf_map_get_next_key(dp->prefixes_fd, prev, &key)) {
 		prev = &key;
 		if (bpf_map_lookup_elem(dp->prefixes_fd, &key, &val) ||
-		    memcmp(&val.home_addr, hoa, sizeof(*hoa)) || key_in(&key, keep, n_keep))
+		    (hoa && memcmp(&val.home_addr, hoa, sizeof(*hoa))) ||
+		    key_in(&key, keep, n_keep))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -227,17 +229,26 @@ static void follow_one(const struct xmip6_dp *dp, const struct xmip6_prefix_key 
 void dp_prefix_follow(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		      const struct xmip6_binding_fwd *fwd)
 {
-	struct xmip6_prefix_key key, *prev = NULL;
+	struct xmip6_prefix_key *keys = NULL;
 	struct xmip6_prefix val;
+	size_t n = 0, i;
+	int err;
 
 	if (dp->prefixes_fd < 0)
 		return; /* an older instance: no prefixes */
-	while (!bpf_map_get_next_key(dp->prefixes_fd, prev, &key)) {
-		prev = &key;
-		if (!bpf_map_lookup_elem(dp->prefixes_fd, &key, &val) &&
-		    (!hoa || !memcmp(&val.home_addr, hoa, sizeof(*hoa))))
-			follow_one(dp, &key, &val, fwd);
+	/* The keys first, then the writes. An update puts the new element at
+	 * the head of its hash bucket, ahead of the others there: a walk that
+	 * wrote as it went met two entries of one bucket again and again,
+	 * and the daemon spun (a flush, with thousands of prefixes). */
+	err = keys_of(dp, hoa, NULL, 0, &keys, &n);
+	if (err) {
+		pr_err("the prefixes of a router's binding: %s", strerror(-err));
+		return;
 	}
+	for (i = 0; i < n; i++)
+		if (!bpf_map_lookup_elem(dp->prefixes_fd, &keys[i], &val))
+			follow_one(dp, &keys[i], &val, fwd);
+	free(keys);
 }
 
 int dp_prefix_forget(const struct xmip6_dp *dp, const struct in6_addr *hoa)
