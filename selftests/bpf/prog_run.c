@@ -236,6 +236,33 @@ static int map_clear(struct bpf_map *map)
 	return 0;
 }
 
+/*
+ * Loads only the programs some fixture runs: the verifier takes about 2 s of
+ * CPU for all six and most runs need one or two of them.
+ */
+static int autoload_named(struct xmip6 *skel, json_object *fixtures)
+{
+	struct bpf_program *prog;
+	size_t i;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		bool named = false;
+
+		for (i = 0; !named && i < json_object_array_length(fixtures); i++) {
+			const char *name = jstr(json_object_array_get_idx(fixtures, i), "prog");
+
+			named = name && !strcmp(name, bpf_program__name(prog));
+		}
+		if (bpf_program__set_autoload(prog, named)) {
+			fprintf(stderr, "prog_run: cannot set autoload of %s\n",
+				bpf_program__name(prog));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int ro_setup(struct xmip6 *skel, json_object *fx)
 {
 	json_object *arr, *rel;
@@ -423,24 +450,52 @@ static int prefixes_setup(struct xmip6 *skel, json_object *fx)
 		       : 0;
 }
 
+/*
+ * The hash maps at a rig's size, as xmip6d's max-bindings sizes them
+ * (user/dp/attach.c): map_clear() before each fixture visits every bucket,
+ * and at the defaults (65,536 bindings, 1,048,576 admitted home addresses
+ * and prefixes) that walk was most of the runner's time. No fixture holds
+ * more than a few entries; a counter slot "beyond the array" is 0x7ffffff0.
+ */
+#define PROG_RUN_ENTRIES 256
+
+static int maps_size(struct xmip6 *skel)
+{
+	int err = bpf_map__set_max_entries(skel->maps.bindings, PROG_RUN_ENTRIES) ?:
+		  bpf_map__set_max_entries(skel->maps.binding_ctl, PROG_RUN_ENTRIES) ?:
+		  bpf_map__set_max_entries(skel->maps.binding_ctr, PROG_RUN_ENTRIES + 1) ?:
+		  bpf_map__set_max_entries(skel->maps.binding_slots, PROG_RUN_ENTRIES + 1) ?:
+		  bpf_map__set_max_entries(skel->maps.admit, PROG_RUN_ENTRIES) ?:
+		  bpf_map__set_max_entries(skel->maps.prefixes, PROG_RUN_ENTRIES);
+
+	if (err)
+		fprintf(stderr, "prog_run: cannot size the maps: %s\n", strerror(-err));
+	return err;
+}
+
 /* Each "prefixes" entry with a copy of its router's forwarding half, as
  * user/dp/prefix.c keeps them; not with "prefix_by_home": true (entries
  * written by hand, the binding looked up by home address per packet). */
 static int prefix_copies(struct xmip6 *skel, json_object *fx)
 {
 	int fd = bpf_map__fd(skel->maps.prefixes);
-	struct xmip6_prefix_key key, *prev = NULL;
+	struct xmip6_prefix_key keys[PROG_RUN_ENTRIES], *prev = NULL;
 	struct xmip6_prefix val;
+	size_t n = 0, i;
 	json_object *o;
 
 	if (json_object_object_get_ex(fx, "prefix_by_home", &o) && json_object_get_boolean(o))
 		return 0;
-	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &val) ||
+	/* The keys first, then the writes: an update puts the new element at
+	 * the head of its hash bucket, so a walk that writes as it goes meets
+	 * two entries of one bucket again and again (user/dp/prefix.c). */
+	while (n < PROG_RUN_ENTRIES && !bpf_map_get_next_key(fd, prev, &keys[n]))
+		prev = &keys[n++];
+	for (i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(fd, &keys[i], &val) ||
 		    bpf_map_lookup_elem(bpf_map__fd(skel->maps.bindings), &val.home_addr, &val.fwd))
 			continue; /* no binding: no copy */
-		if (bpf_map_update_elem(fd, &key, &val, BPF_EXIST))
+		if (bpf_map_update_elem(fd, &keys[i], &val, BPF_EXIST))
 			return -errno;
 	}
 	return 0;
@@ -990,6 +1045,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (autoload_named(skel, fixtures) || maps_size(skel))
+		goto out;
 	if (xmip6__load(skel)) {
 		fprintf(stderr, "prog_run: cannot load the skeleton: %s\n", strerror(errno));
 		goto out;
