@@ -258,7 +258,7 @@ static __always_inline int xdp_ha_hao(struct xdp_md *ctx, struct cursor c,
 	cfg = config_get();
 	if (!cfg || !addr_equal(&ip6->daddr, &cfg->ha_addr))
 		return -1;
-	check = xdp_hao_unbound(ctx, c, ip6);
+	check = xdp_hao_unbound(ctx, ip6);
 	if (check == HAO_BOUND)
 		return xdp_ha_mps(ctx, c, ip6);
 	return xdp_hao_verdict(ctx, ip6, check, true);
@@ -286,7 +286,7 @@ static __always_inline int xdp_ha_signal(struct xdp_md *ctx, struct cursor c,
 		return VERDICT(XDP_DROP, rx_malformed);
 	if (!mh)
 		return -1;
-	if ((cfg->flags & XMIP6_CFG_F_ADMIT) && !sig_admitted(ctx, c, ip6) &&
+	if ((cfg->flags & XMIP6_CFG_F_ADMIT) && !sig_admitted(ctx, ip6) &&
 	    !bucket_take(BUCKET_SIG_UNLISTED, XMIP6_SIG_UNLISTED_PPS, XMIP6_SIG_UNLISTED_BURST))
 		return VERDICT(XDP_DROP, sig_unlisted_drop);
 	return xdp_signal_outer(ctx, ip6);

@@ -52,21 +52,19 @@ enum hao_check {
 };
 
 /*
- * Does @ip6 (@c behind its header) carry a Home Address option without a
+ * Does @ip6 (the packet behind the Ethernet header) carry a Home Address option without a
  * binding for its home address from the packet's source? A non-global
  * home address is unbound too: the daemon sends no error about it.
  */
-static __always_inline int xdp_hao_unbound(struct xdp_md *ctx, struct cursor c,
-					   const struct ipv6hdr *ip6)
+static __always_inline int xdp_hao_unbound(struct xdp_md *ctx, const struct ipv6hdr *ip6)
 {
-	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct xmip6_binding_fwd *b;
 	struct ext_info e = {};
 	struct in6_addr hoa;
 
 	if (!may_carry_hao(ip6->nexthdr))
 		return HAO_NONE;
-	if (ext_scan(c, ip6, data, &e) || (e.doh_off && doh_scan(data, data_end, &e)))
+	if (xdp_ext_find(ctx, &e))
 		return HAO_MALFORMED;
 	if (!e.hao_off)
 		return HAO_NONE;
@@ -106,10 +104,9 @@ static __always_inline int xdp_hao_verdict(struct xdp_md *ctx, const struct ipv6
 }
 
 /* xdp_hao_verdict() on the packet's own option: the whole stage. */
-static __always_inline int xdp_hao_stage(struct xdp_md *ctx, struct cursor c,
-					 const struct ipv6hdr *ip6, bool at_ha)
+static __always_inline int xdp_hao_stage(struct xdp_md *ctx, const struct ipv6hdr *ip6, bool at_ha)
 {
-	return xdp_hao_verdict(ctx, ip6, xdp_hao_unbound(ctx, c, ip6), at_ha);
+	return xdp_hao_verdict(ctx, ip6, xdp_hao_unbound(ctx, ip6), at_ha);
 }
 
 #endif /* XMIP6_HAO_H */

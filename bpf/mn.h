@@ -110,7 +110,7 @@ static __always_inline int xdp_mn_direct(struct xdp_md *ctx, struct cursor c,
 	if (verdict >= 0)
 		return verdict;
 	/* The MN keeps no binding cache for others (RFC 6275 section 9.3.1). */
-	verdict = xdp_hao_stage(ctx, c, ip6, false);
+	verdict = xdp_hao_stage(ctx, ip6, false);
 	if (verdict >= 0)
 		return verdict;
 	if (ip6->nexthdr == IPPROTO_ROUTING)

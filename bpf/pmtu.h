@@ -93,4 +93,33 @@ static __always_inline bool learn_tunnel_mtu(struct cursor c, const struct ipv6h
 	return true;
 }
 
+/*
+ * learn_tunnel_mtu() on the frame's IPv6 packet (behind the Ethernet
+ * header), one global function per end of the tunnel: each is verified once
+ * on its own, and its program goes on with a scalar, not with the states of
+ * every check in it. Inlined, those multiplied the states of the rest of
+ * xdp_ha (265,176 instructions processed, 149,601 with this one). The
+ * programs call it for ICMPv6 only: other packets pay no call.
+ */
+static __always_inline bool xdp_learn_tunnel_mtu(struct xdp_md *ctx, bool ha)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6;
+	struct cursor c;
+
+	cursor_init(&c, data + sizeof(struct ethhdr), data_end);
+	ip6 = pull_ipv6(&c);
+	return ip6 && learn_tunnel_mtu(c, ip6, ha);
+}
+
+__noinline int xdp_ha_learn_tunnel_mtu(struct xdp_md *ctx)
+{
+	return xdp_learn_tunnel_mtu(ctx, true);
+}
+
+__noinline int xdp_mn_learn_tunnel_mtu(struct xdp_md *ctx)
+{
+	return xdp_learn_tunnel_mtu(ctx, false);
+}
+
 #endif /* XMIP6_PMTU_H */

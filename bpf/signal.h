@@ -149,15 +149,13 @@ static __always_inline int xdp_signal_mh(struct xdp_md *ctx, struct cursor c,
  * from home (RFC 6275 sections 6.3, 11.5.4). A malformed option area counts
  * as not admitted: the daemon would drop it anyway.
  */
-static __always_inline bool sig_admitted(struct xdp_md *ctx, struct cursor c,
-					 const struct ipv6hdr *ip6)
+static __always_inline bool sig_admitted(struct xdp_md *ctx, const struct ipv6hdr *ip6)
 {
-	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	const struct in6_addr *home_addr = &ip6->saddr;
 	struct ext_info e = {};
 	struct in6_addr hoa;
 
-	if (ext_scan(c, ip6, data, &e) || (e.doh_off && doh_scan(data, data_end, &e)))
+	if (xdp_ext_find(ctx, &e))
 		return false;
 	if (e.hao_off) {
 		/* doh_scan() checked the option against the header, not the frame

@@ -116,7 +116,8 @@ int xdp_ha(struct xdp_md *ctx)
 	if (eth->h_dest[0] & 1 || !addr_is_global_unicast(&ip6->daddr))
 		return VERDICT(XDP_PASS, rx_not_unicast);
 
-	if (learn_tunnel_mtu(c, ip6, true))
+	/* Only ICMPv6 pays for the call (bpf/pmtu.h). */
+	if (ip6->nexthdr == IPPROTO_ICMPV6 && xdp_ha_learn_tunnel_mtu(ctx))
 		return VERDICT(XDP_PASS, tunnel_pmtu_learned);
 	if (ip6->nexthdr == IPPROTO_IPV6)
 		return xdp_ha_reverse(ctx, ip6, &c);
@@ -159,7 +160,7 @@ int xdp_mn(struct xdp_md *ctx)
 	verdict = xdp_pull_ipv6(ctx, &c, &eth, &outer);
 	if (verdict >= 0)
 		return verdict;
-	if (learn_tunnel_mtu(c, outer, false))
+	if (outer->nexthdr == IPPROTO_ICMPV6 && xdp_mn_learn_tunnel_mtu(ctx))
 		return VERDICT(XDP_PASS, tunnel_pmtu_learned);
 	if (outer->nexthdr != IPPROTO_IPV6)
 		return xdp_mn_direct(ctx, c, outer);
@@ -223,13 +224,12 @@ int xdp_cn(struct xdp_md *ctx)
 	verdict = xdp_signal_mh(ctx, c, ip6);
 	if (verdict >= 0)
 		return verdict;
-	if (ext_scan(c, ip6, (void *)(long)ctx->data, &e))
+	verdict = xdp_ext_find(ctx, &e);
+	if (verdict == EXT_BAD_CHAIN)
 		return VERDICT(XDP_DROP, rx_malformed);
 	if (e.rh2)
 		return VERDICT(XDP_DROP, cn_rh2_drop);
-	if (!e.doh_off)
-		return VERDICT(XDP_PASS, rx_no_binding);
-	if (doh_scan((void *)(long)ctx->data, (void *)(long)ctx->data_end, &e))
+	if (verdict == EXT_BAD_OPTIONS)
 		return VERDICT(XDP_DROP, rx_malformed);
 	if (!e.hao_off)
 		return VERDICT(XDP_PASS, rx_no_binding);
