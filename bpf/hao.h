@@ -52,9 +52,10 @@ enum hao_check {
 };
 
 /*
- * Does @ip6 (the packet behind the Ethernet header) carry a Home Address option without a
- * binding for its home address from the packet's source? A non-global
- * home address is unbound too: the daemon sends no error about it.
+ * Does @ip6 (the packet behind the Ethernet header) carry a Home Address
+ * option without a binding for its home address from the packet's source?
+ * A non-global home address is unbound too: the daemon sends no error about
+ * it.
  */
 static __always_inline int xdp_hao_unbound(struct xdp_md *ctx, const struct ipv6hdr *ip6)
 {
