@@ -95,6 +95,7 @@
 
 #include "xmip6.h"
 #include "xmip6.skel.h"
+#include "dp/dataplane.h"
 
 #define DATA_OUT_MAX 16384
 #define META_MAX     32
@@ -461,10 +462,7 @@ static int prefixes_setup(struct xmip6 *skel, json_object *fx)
 
 static int maps_size(struct xmip6 *skel)
 {
-	int err = bpf_map__set_max_entries(skel->maps.bindings, PROG_RUN_ENTRIES) ?:
-		  bpf_map__set_max_entries(skel->maps.binding_ctl, PROG_RUN_ENTRIES) ?:
-		  bpf_map__set_max_entries(skel->maps.binding_ctr, PROG_RUN_ENTRIES + 1) ?:
-		  bpf_map__set_max_entries(skel->maps.binding_slots, PROG_RUN_ENTRIES + 1) ?:
+	int err = dp_bindings_size(skel, PROG_RUN_ENTRIES) ?:
 		  bpf_map__set_max_entries(skel->maps.admit, PROG_RUN_ENTRIES) ?:
 		  bpf_map__set_max_entries(skel->maps.prefixes, PROG_RUN_ENTRIES);
 

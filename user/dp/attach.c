@@ -170,6 +170,15 @@ static int check_pinned_instance(const char *pin_dir, const struct dp_attach_opt
 	return 0;
 }
 
+int dp_bindings_size(struct xmip6 *skel, __u32 max_entries)
+{
+	return bpf_map__set_max_entries(skel->maps.bindings, max_entries)
+		       ?: bpf_map__set_max_entries(skel->maps.binding_ctl, max_entries)
+		       /* Slot 0 is "none" (headers/xmip6.h): one more. */
+		       ?: bpf_map__set_max_entries(skel->maps.binding_ctr, max_entries + 1)
+		       ?: bpf_map__set_max_entries(skel->maps.binding_slots, max_entries + 1);
+}
+
 static struct xmip6 *load_object(const char *pin_dir, const struct dp_attach_opts *opts,
 				 __u32 max_entries, __u32 ring_size)
 {
@@ -199,11 +208,7 @@ static struct xmip6 *load_object(const char *pin_dir, const struct dp_attach_opt
 	bpf_program__set_autoload(skel->progs.xdp_cn, cn);
 	bpf_program__set_autoload(skel->progs.tc_cn_egress, cn);
 
-	err = bpf_map__set_max_entries(skel->maps.bindings, max_entries)
-		      ?: bpf_map__set_max_entries(skel->maps.binding_ctl, max_entries)
-		      /* Slot 0 is "none" (headers/xmip6.h): one more. */
-		      ?: bpf_map__set_max_entries(skel->maps.binding_ctr, max_entries + 1)
-		      ?: bpf_map__set_max_entries(skel->maps.binding_slots, max_entries + 1)
+	err = dp_bindings_size(skel, max_entries)
 		      ?: bpf_map__set_max_entries(skel->maps.signal, ring_size);
 	if (!err)
 		err = xmip6__load(skel);

@@ -88,6 +88,14 @@ struct dp_attach_opts {
 int dp_attach(const char *pin_dir, const char *ifname, const struct dp_attach_opts *opts);
 
 /*
+ * Size the binding maps of an opened, not yet loaded skeleton for
+ * @max_entries bindings (bindings, binding_ctl, and a slot more in
+ * binding_ctr and binding_slots). 0 or -errno.
+ */
+struct xmip6;
+int dp_bindings_size(struct xmip6 *skel, __u32 max_entries);
+
+/*
  * Follow @ifname, last seen as *@ifindex (0: absent): unchanged -> 0; gone
  * -> *@ifindex = 0, -ENODEV; there again under a new ifindex (deleted and
  * created again: the programs went with the old device) -> dp_attach() to
