@@ -36,6 +36,7 @@ loop_ticks() { awk '{print $14 + $15}' "/proc/$1/task/$1/stat"; }
 
 xm_init "xr$$-"
 xm_reg_rig || exit 1
+[ -n "${RPS:-}" ] && ip netns exec "$(xm_ns rmn)" sh -c "echo $RPS > /sys/class/net/l0/queues/rx-0/rps_cpus"
 conf=$XM_TMP/rha.conf
 xm_reg_conf "$N" "$LVL" "${WORKERS:+signal-workers = $WORKERS;}" >"$conf" &&
 	chmod 600 "$conf" || exit 1

@@ -615,7 +615,8 @@ def register_section(raw):
     runs = register_runs(raw)
     if not runs:
         return None
-    out = {"rows": [], "target_rate": 100000, "target_p99_ms": 5.0, "target_2core": 1.8}
+    out = {"rows": [], "target_rate": 100000, "target_p99_ms": 5.0, "target_p99_half_ms": 1.0,
+           "target_2core": 1.8}
     for check, ph, forge in runs:
         n = check["nodes"]
         closed = ph.get("closed", {})
@@ -646,12 +647,19 @@ def register_section(raw):
         # The HA's own CPU time over every phase: registrations per CPU second.
         row["per_cpu_s"] = (round(row["ba"] / row["ha_cpu_s"]) if row.get("ha_cpu_s")
                             else None)
-        full = row["open"].get("100", {})
+        full, half = row["open"].get("100", {}), row["open"].get("50", {})
+        # The open loops' 100 % is bench.sh's BENCH_REG_TARGET (XMREG_RATE).
+        if full.get("offered"):
+            out["target_rate"] = full["offered"]
         # Within 10 % of the limiter's cap: the cap, not the daemon, set the rate.
         row["bound_by"] = ("MAX_UPDATE_RATE limiter" if row["rate"] and row["limiter_cap"]
                            and row["rate"] >= 0.9 * row["limiter_cap"] else "the daemon")
+        # Sustained: the closed loop reached the target and the open loop at
+        # it lost nothing; p99 within the goal's at 100 % and at 50 %.
         row["met"] = bool(row["rate"] and row["rate"] >= out["target_rate"]
-                          and full.get("p99", 1e9) <= out["target_p99_ms"])
+                          and full.get("loss_pct", 100) == 0
+                          and full.get("p99", 1e9) <= out["target_p99_ms"]
+                          and half.get("p99", 1e9) <= out["target_p99_half_ms"])
         # The daemon's CPUs in use over the run: above 1, more than one core.
         row["cpus_used"] = (round(row["ha_cpu_s"] / row["wall_s"], 2)
                             if row.get("ha_cpu_s") and row.get("wall_s") else None)
@@ -754,7 +762,7 @@ def control_table(res):
                    "each its own SPI and key)")
         out.append("| nodes | signal-workers (CPUs) | sustained/s (closed loop) | x one core "
                    "| limiter cap (3/s x nodes) | bound by | "
-                   "per HA CPU-second | HA CPUs used | p50/p99 ms @10% "
+                   "per HA CPU-second | HA CPUs used | p50/p99 ms @10% of the target "
                    "| @50% | @100% | loss @100% | BAs verified (bad) | refused | "
                    "bindings at end | RSS MB | maps MB | daemon start s |")
         out.append("|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -782,8 +790,8 @@ def control_table(res):
                               fmt(f["sent_per_s"]), f["answered"], f["answered_valid_mac"]))
         out.append("BUs dropped by XDP, signal ring buffer full: %s" % ", ".join(
             "%d nodes %s" % (r["nodes"], r["sig_ring_full"]) for r in rg["rows"]))
-        out.append("target >= %d/s with p99 <= %.0f ms: %s" % (
-            rg["target_rate"], rg["target_p99_ms"],
+        out.append("target >= %d/s, p99 <= %.0f ms at it (nothing lost) and <= %.0f ms at "
+                   "half: %s" % (rg["target_rate"], rg["target_p99_ms"], rg["target_p99_half_ms"],
             ", ".join("%d nodes, %s workers %s" % (r["nodes"], r["workers"],
                                                    "met" if r["met"] else "NOT met")
                       for r in rg["rows"])))

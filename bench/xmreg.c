@@ -43,26 +43,29 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netpacket/packet.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "wire/auth.h"
 #include "wire/mh.h"
 #include "wire/sigio.h"
 
-#define KEY_LEN		 16
-#define SPI_BASE	 MH_AUTH_SPI_MIN
-#define SEQ_SLOTS	 8   /* send times remembered per node (by sequence number) */
-#define LIFETIME_UNIT	 150 /* 600 s */
-#define STALL_NS	 200000000ULL
-#define DRAIN_NS	 300000000ULL
-#define BA_STATUS_OFF	 6
-#define BA_SEQ_OFF	 8
-#define MAX_SAMPLES	 (1 << 22)
-#define FRAME_MAX	 256
-#define OPEN_DRAIN_EVERY 32    /* BUs an open loop sends between reads of the BAs */
-#define FORGED_SEQ	 30000 /* forged BUs' sequence numbers, and their answers' */
-#define FORGED_FRAMES	 4096  /* distinct forged frames, built once, sent round robin */
-#define FORGE_BATCH	 64    /* forged frames a sendmmsg() */
+#define KEY_LEN	      16
+#define SPI_BASE      MH_AUTH_SPI_MIN
+#define SEQ_SLOTS     8	  /* send times remembered per node (by sequence number) */
+#define LIFETIME_UNIT 150 /* 600 s */
+#define STALL_NS      200000000ULL
+#define DRAIN_NS      300000000ULL
+#define BA_STATUS_OFF 6
+#define BA_SEQ_OFF    8
+#define MAX_SAMPLES   (1 << 22)
+#define FRAME_MAX     256
+#define FORGED_SEQ    30000 /* forged BUs' sequence numbers, and their answers' */
+#define FORGED_FRAMES 4096  /* distinct forged frames, built once, sent round robin */
+#define FORGE_BATCH   64    /* forged frames a sendmmsg() */
+#define TX_BATCH      32    /* BUs a sendmmsg(), at most */
+#define RX_BATCH      64    /* BAs a recvmmsg(), at most */
+#define RX_FRAME      512   /* a BA frame is under 200 octets */
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -83,12 +86,26 @@ struct gen {
 	unsigned int next; /* round robin over the nodes */
 	unsigned int verify_every;
 	bool forge; /* answers to forged BUs are ours, and the rest not */
+	bool spin;  /* XMREG_SPIN: the closed loop never sleeps (see main()) */
 	/* per phase */
 	unsigned long long sent, rcvd, accepted, refused, unmatched, verified, verify_bad;
 	unsigned long long valid_mac; /* answers whose authenticator verified */
 	unsigned long long statuses[256];
 	unsigned int *lat_us;
 	size_t n_lat;
+	double cpu0; /* the generator's own CPU seconds at the phase's start */
+	/* BUs built and not yet sent, for one sendmmsg() */
+	unsigned int tx_n;
+	unsigned int tx_node[TX_BATCH];
+	__u16 tx_seq[TX_BATCH];
+	struct mmsghdr tx_msgs[TX_BATCH];
+	struct iovec tx_iov[TX_BATCH];
+	__u8 tx_frames[TX_BATCH][FRAME_MAX];
+	/* one recvmmsg()'s buffers, each BA with its kernel receive time */
+	struct mmsghdr rx_msgs[RX_BATCH];
+	struct iovec rx_iov[RX_BATCH];
+	__u8 rx_frames[RX_BATCH][RX_FRAME];
+	char rx_ctl[RX_BATCH][CMSG_SPACE(sizeof(struct timespec))];
 };
 
 static unsigned long long now_ns(void)
@@ -97,6 +114,29 @@ static unsigned long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * The clock of the latency samples: the kernel stamps a received BA
+ * (SO_TIMESTAMPNS) in CLOCK_REALTIME, so the send times are taken in it too.
+ * A BA is timed when it reached the link, not when the generator, busy
+ * building BUs on its core, got round to reading it.
+ */
+static unsigned long long stamp_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static __u64 splitmix64(__u64 x)
@@ -209,6 +249,7 @@ static int open_sock(struct gen *g, const char *ifname)
 	setsockopt(g->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
 	setsockopt(g->fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz, sizeof(bufsz));
 	setsockopt(g->fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsz, sizeof(bufsz));
+	setsockopt(g->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	sll.sll_ifindex = g->ifindex;
 	if (bind(g->fd, (struct sockaddr *)&sll, sizeof(sll)))
 		return -errno;
@@ -255,30 +296,56 @@ static int build_bu(const struct gen *g, unsigned int i, __u16 seq, __u8 *frame)
 	return len < 0 ? len : (int)(sizeof(*eth) + len);
 }
 
-static int send_bu(struct gen *g)
+/* The next node's next BU into the batch: 1, 0 when the batch is full, or -errno. */
+static int queue_bu(struct gen *g)
 {
-	unsigned int i = g->next;
-	struct node *nd = &g->nodes[i];
-	__u16 seq = ++nd->seq;
-	__u8 frame[FRAME_MAX];
+	unsigned int i = g->next, b = g->tx_n;
 	int len;
 
-	g->next = (i + 1) % g->n;
-	len = build_bu(g, i, seq, frame);
+	if (b == TX_BATCH)
+		return 0;
+	len = build_bu(g, i, ++g->nodes[i].seq, g->tx_frames[b]);
 	if (len < 0)
 		return len;
-	nd->sent_seq[seq % SEQ_SLOTS] = seq;
-	nd->sent_ns[seq % SEQ_SLOTS] = now_ns();
-	if (send(g->fd, frame, len, 0) < 0) {
-		if (errno == EAGAIN || errno == ENOBUFS) {
-			nd->seq--;
-			g->next = i;
-			return 0;
-		}
-		return -errno;
-	}
-	g->sent++;
+	g->next = (i + 1) % g->n;
+	g->tx_node[b] = i;
+	g->tx_seq[b] = g->nodes[i].seq;
+	g->tx_iov[b] = (struct iovec){.iov_base = g->tx_frames[b], .iov_len = len};
+	g->tx_msgs[b] = (struct mmsghdr){.msg_hdr = {.msg_iov = &g->tx_iov[b], .msg_iovlen = 1}};
+	g->tx_n++;
 	return 1;
+}
+
+/*
+ * Send the batch in one sendmmsg(), each BU timed as it leaves. A BU the
+ * socket had no room for is dropped (its node's sequence number stays
+ * used: a gap the home agent accepts). Returns how many went, or -errno.
+ */
+static int flush_bus(struct gen *g)
+{
+	unsigned long long t = stamp_ns();
+	unsigned int b, n = g->tx_n;
+	struct node *nd;
+	int sent;
+
+	if (!n)
+		return 0;
+	for (b = 0; b < n; b++) {
+		nd = &g->nodes[g->tx_node[b]];
+		nd->sent_seq[g->tx_seq[b] % SEQ_SLOTS] = g->tx_seq[b];
+		nd->sent_ns[g->tx_seq[b] % SEQ_SLOTS] = t;
+	}
+	g->tx_n = 0;
+	sent = sendmmsg(g->fd, g->tx_msgs, n, 0);
+	if (sent < 0) {
+		if (errno != EAGAIN && errno != ENOBUFS)
+			return -errno;
+		sent = 0;
+	}
+	for (b = sent; b < n; b++)
+		g->nodes[g->tx_node[b]].sent_ns[g->tx_seq[b] % SEQ_SLOTS] = 0;
+	g->sent += sent;
+	return sent;
 }
 
 /* ---- BA in ------------------------------------------------------------------------------- */
@@ -341,18 +408,52 @@ static void handle_ba(struct gen *g, const __u8 *pkt, size_t len, unsigned long 
 		verify_ba(g, &rx, i);
 }
 
-/* Read every BA waiting; returns how many. */
+/* The kernel's receive time of message @m, or now when it gave none. */
+static unsigned long long rx_stamp(const struct msghdr *m)
+{
+	const struct cmsghdr *c;
+	struct timespec ts;
+
+	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR((struct msghdr *)m, (struct cmsghdr *)c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+		}
+	return stamp_ns();
+}
+
+/* Read every BA waiting, RX_BATCH a recvmmsg(); returns how many. */
 static unsigned int drain(struct gen *g)
 {
-	__u8 pkt[2048];
-	unsigned int n = 0;
-	ssize_t len;
+	unsigned int n = 0, b;
+	int got;
 
-	while ((len = recv(g->fd, pkt, sizeof(pkt), MSG_DONTWAIT)) > 0) {
-		handle_ba(g, pkt, len, now_ns());
-		n++;
-	}
+	do {
+		got = recvmmsg(g->fd, g->rx_msgs, RX_BATCH, MSG_DONTWAIT, NULL);
+		for (b = 0; got > 0 && b < (unsigned int)got; b++) {
+			handle_ba(g, g->rx_frames[b], g->rx_msgs[b].msg_len,
+				  rx_stamp(&g->rx_msgs[b].msg_hdr));
+			/* What the kernel wrote back, for the next call. */
+			g->rx_msgs[b].msg_hdr.msg_controllen = sizeof(g->rx_ctl[b]);
+		}
+		n += got > 0 ? got : 0;
+	} while (got == RX_BATCH);
 	return n;
+}
+
+static void rx_init(struct gen *g)
+{
+	unsigned int b;
+
+	for (b = 0; b < RX_BATCH; b++) {
+		g->rx_iov[b] = (struct iovec){.iov_base = g->rx_frames[b], .iov_len = RX_FRAME};
+		g->rx_msgs[b] = (struct mmsghdr){.msg_hdr = {
+							 .msg_iov = &g->rx_iov[b],
+							 .msg_iovlen = 1,
+							 .msg_control = g->rx_ctl[b],
+							 .msg_controllen = sizeof(g->rx_ctl[b]),
+						 }};
+	}
 }
 
 /* ---- phases ------------------------------------------------------------------------------ */
@@ -365,6 +466,7 @@ static void phase_reset(struct gen *g)
 	g->verified = g->verify_bad = 0;
 	memset(g->statuses, 0, sizeof(g->statuses));
 	g->n_lat = 0;
+	g->cpu0 = cpu_s();
 	for (i = 0; i < g->n; i++)
 		memset(g->nodes[i].sent_ns, 0, sizeof(g->nodes[i].sent_ns));
 }
@@ -395,10 +497,10 @@ static void phase_print(struct gen *g, const char *phase, double offered, double
 	       "\"seconds\":%.3f,\"sent\":%llu,\"ba\":%llu,\"accepted\":%llu,\"refused\":%llu,"
 	       "\"unmatched\":%llu,\"rate_per_s\":%.0f,\"lat_ms\":{\"p50\":%.3f,\"p90\":%.3f,"
 	       "\"p99\":%.3f,\"max\":%.3f,\"n\":%zu},\"verified\":%llu,\"verify_bad\":%llu,"
-	       "\"statuses\":{",
+	       "\"gen_cpu_s\":%.3f,\"statuses\":{",
 	       phase, g->n, offered, secs, g->sent, g->rcvd, g->accepted, g->refused, g->unmatched,
 	       g->rcvd / secs, pct(g, 50), pct(g, 90), pct(g, 99), pct(g, 100), g->n_lat,
-	       g->verified, g->verify_bad);
+	       g->verified, g->verify_bad, cpu_s() - g->cpu0);
 	for (s = 0, offered = 0; s < 256; s++)
 		if (g->statuses[s])
 			printf("%s\"%u\":%llu", offered++ ? "," : "", s, g->statuses[s]);
@@ -417,6 +519,7 @@ static double closed_loop(struct gen *g, unsigned int window, double secs, unsig
 	unsigned long long forgot = 0;
 	struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
 	double dur;
+	int sent;
 
 	phase_reset(g);
 	for (;;) {
@@ -432,9 +535,16 @@ static double closed_loop(struct gen *g, unsigned int window, double secs, unsig
 			outstanding = 0;
 			last_rx = t;
 		}
-		while (outstanding < window && send_bu(g) > 0)
-			outstanding++;
-		poll(&pfd, 1, 1);
+		while (outstanding < window) {
+			while (outstanding + g->tx_n < window && queue_bu(g) > 0)
+				;
+			sent = flush_bus(g);
+			if (sent <= 0)
+				break;
+			outstanding += sent;
+		}
+		if (!g->spin)
+			poll(&pfd, 1, 1);
 		if (count && t - t0 > 60e9)
 			break;
 	}
@@ -482,16 +592,14 @@ static void open_loop(struct gen *g, double rate, double secs, unsigned long lon
 		if (t >= end || (count && g->sent >= count))
 			break;
 		due = t0 + (unsigned long long)(k * gap);
-		while (due <= t && (!count || g->sent < count)) {
-			if (send_bu(g) < 0)
-				break;
+		/* What is due goes in one sendmmsg(): batches grow only when
+		 * the generator falls behind its schedule. */
+		while (due <= t && (!count || g->sent + g->tx_n < count) && queue_bu(g) > 0) {
 			k++;
 			due = t0 + (unsigned long long)(k * gap);
-			/* Behind schedule, a burst of sends would leave the BAs
-			 * waiting in our socket and count that as latency. */
-			if (!(k % OPEN_DRAIN_EVERY))
-				drain(g);
 		}
+		if (flush_bus(g) < 0)
+			break;
 		drain(g);
 	}
 	t = now_ns();
@@ -515,6 +623,7 @@ static int gen_open(struct gen *g, char **argv)
 	g->lat_us = calloc(MAX_SAMPLES, sizeof(*g->lat_us));
 	if (!g->nodes || !g->lat_us)
 		return fprintf(stderr, "xmreg: out of memory\n"), 1;
+	rx_init(g);
 	err = open_sock(g, argv[0]);
 	if (err)
 		return fprintf(stderr, "xmreg: %s: %s\n", argv[0], strerror(-err)), 1;
@@ -532,7 +641,7 @@ static int gen_close(struct gen *g, int ret)
 
 static int cmd_run(char **argv)
 {
-	struct gen g = {.fd = -1, .verify_every = 16};
+	struct gen g = {.fd = -1, .verify_every = 16, .spin = getenv("XMREG_SPIN") != NULL};
 	unsigned int window = atoi(argv[6]);
 	double secs = atof(argv[5]), max;
 	char *p, *save = NULL, name[32];
@@ -546,6 +655,10 @@ static int cmd_run(char **argv)
 	/* First registrations of every node (and the HA's caches warm). */
 	closed_loop(&g, window, 0, g.n, "initial");
 	max = closed_loop(&g, window, secs, 0, "closed");
+	/* XMREG_RATE: the percentages are of that rate (a target's), not of
+	 * the closed loop's (the home agent's own at that window). */
+	if (getenv("XMREG_RATE"))
+		max = atof(getenv("XMREG_RATE"));
 	for (p = strtok_r(argv[7], ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		snprintf(name, sizeof(name), "open%s", p);
 		open_loop(&g, max * atof(p) / 100.0, secs, 0, 0, name);

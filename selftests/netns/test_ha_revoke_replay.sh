@@ -123,6 +123,24 @@ replay_refused() {
 	map_lacks "$1"
 }
 
+# burst_statuses HOA WANT ARGS...: a burst of BUs (mip6_peer.py --count):
+# the answers' "status:seq" in the order they came are WANT, and the
+# pinned map's binding then has the sequence of the first.
+burst_statuses() {
+	local hoa=$1 want=$2 out got seq
+	shift 2
+	out=$(peer "$hoa" "$@") || return 1
+	echo "$out"
+	got=$(echo "$out" | jget "' '.join('%s:%s' % (a.get('status'), a.get('seq')) for a in d['answers'])") ||
+		return 1
+	echo "answers: $got (want $want)"
+	[ "$got" = "$want" ] || return 1
+	seq=$(xm_ctl ha -j binding show |
+		jget "[b['sequence'] for b in d['bindings'] if b['home_addr']=='$hoa'][0]") || return 1
+	echo "the map's sequence: $seq"
+	[ "$seq" = "$(echo "$want" | cut -d' ' -f1 | cut -d: -f2)" ]
+}
+
 # The operator deletes a binding in the pinned map, behind the daemon.
 map_del() { xm_ctl ha binding del "$1" && map_lacks "$1"; }
 
@@ -182,6 +200,13 @@ main() {
 	t "BU replayed after the restart: BA 144, no binding rebuilt" replay_refused "$HOA0" bu12.bin
 	t "BU from before the deregistration, after the restart: BA 144" replay_refused "$HOA0" bu10.bin
 	t "a fresh BU still registers after the restart" registers "$HOA0" 13
+	# A refresh is written with the drain's others, before its BA leaves
+	# (user/dp/refresh.c): what comes in the same drain sees it.
+	t "a BU and two copies back to back: BA 0, then 144 for each copy" \
+		burst_statuses "$HOA0" "0:20 144:20 144:20" --seq 20 --count 3 --identical
+	sleep 1 # MAX_UPDATE_RATE's window
+	t "two BUs of one sequence number back to back: BA 0, then 135 with it" \
+		burst_statuses "$HOA0" "0:21 135:21" --seq 21 --count 2 --seq-step 0
 
 	# Item 5: the count follows the map; stale proxy entries go.
 	t "two more nodes register: max-bindings 3 reached" \

@@ -16,7 +16,9 @@ Nothing in it comes from the code under test.
                [--save FILE] [--replay FILE [--to-other-ha]] [--wait S] [--count N]
 
 With --count N it sends N BUs back to back (sequence numbers N, N+1, ...,
-fresh timestamps) and reports every answer: {"answers": [...], "sent": N}.
+fresh timestamps) and reports every answer: {"answers": [...], "sent": N};
+--seq-step 0 keeps the sequence number (fresh timestamps all the same),
+--identical sends N copies of the first BU (a replay in the same burst).
 
 A mobile router (NEMO, RFC 3963): --flags AHR sets the Mobile Router flag
 (section 4.1), each --mnp adds a Mobile Network Prefix option (section 4.3:
@@ -204,8 +206,8 @@ def burst(a):
     pkts = []
     first = a.seq
     for i in range(a.count):
-        a.seq = (first + i) % 65536
-        pkts.append(packet_of(a, build_bu(a)))
+        a.seq = (first + i * a.seq_step) % 65536
+        pkts.append(pkts[0] if a.identical and pkts else packet_of(a, build_bu(a)))
     sniffer = AsyncSniffer(iface=a.iface, filter="ip6 and src host %s" % a.ha,
                            lfilter=lambda p: is_answer(a, p), timeout=a.wait, store=True)
     sniffer.start()
@@ -245,6 +247,8 @@ def main():
     p.add_argument("--iface", default="eth0")
     p.add_argument("--wait", type=float, default=3.0)
     p.add_argument("--count", type=int, default=1)
+    p.add_argument("--seq-step", type=int, default=1)
+    p.add_argument("--identical", action="store_true")
     a = p.parse_args()
     if a.count > 1:
         return burst(a)

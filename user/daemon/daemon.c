@@ -146,7 +146,10 @@ static int lane_send_tagged(const struct daemon_lane *l, struct sig_tx *tx, __u3
 /* The event loop's own: the daemon's sockets and counters. */
 static struct daemon_lane main_lane(struct daemon *d)
 {
-	return (struct daemon_lane){.socks = &d->socks, .stats = &d->stats, .bu_ba = &d->bu_ba};
+	return (struct daemon_lane){.socks = &d->socks,
+				    .stats = &d->stats,
+				    .bu_ba = &d->bu_ba,
+				    .refreshes = &d->refreshes};
 }
 
 static int send_tagged(struct daemon *d, struct sig_tx *tx, __u32 tag)
@@ -166,7 +169,9 @@ void daemon_batch_begin(struct daemon *d)
 	int err;
 
 	d->lane = main_lane(d);
-	err = sig_batch_start(&d->socks, daemon_lane_send_failed, &d->lane);
+	dp_refresh_open(&d->refreshes, true);
+	err = sig_batch_start(&d->socks, daemon_lane_send_failed, daemon_lane_before_send,
+			      &d->lane);
 
 	if (err)
 		pr_packet(LOG_WARNING, "send batch: %s; sending one at a time", strerror(-err));
@@ -175,6 +180,19 @@ void daemon_batch_begin(struct daemon *d)
 void daemon_batch_end(struct daemon *d)
 {
 	sig_batch_stop(&d->socks);
+	dp_refresh_open(&d->refreshes, false);
+}
+
+void daemon_lane_before_send(void *ctx)
+{
+	const struct daemon_lane *l = ctx;
+
+	dp_refresh_flush(l->refreshes);
+}
+
+void daemon_refreshes_init(struct daemon *d, int replay_fd)
+{
+	dp_refresh_init(&d->refreshes, &d->dp, replay_fd);
 }
 
 void daemon_send_be(struct daemon *d, const struct sig_rx *rx, __u8 status)

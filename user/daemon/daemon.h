@@ -212,6 +212,8 @@ struct daemon_lane {
 	struct sig_socks *socks;
 	struct daemon_stats *stats;
 	struct daemon_latency *bu_ba;
+	/* Binding refreshes written before the lane's answers leave (dataplane.h). */
+	struct dp_refresh_batch *refreshes;
 };
 
 struct daemon_workers;
@@ -257,6 +259,8 @@ struct daemon {
 	int n_msources;
 	struct daemon_latency bu_ba;
 	struct daemon_lane lane; /* the event loop's, for its send batch's failures */
+	/* The event loop's binding refreshes (the HA's: daemon_refreshes_init()). */
+	struct dp_refresh_batch refreshes;
 	/* The registration workers (workers.c, signal-workers), or NULL. */
 	struct daemon_workers *workers;
 };
@@ -402,6 +406,14 @@ int daemon_lane_send_ba(const struct daemon_lane *l, const struct sig_rx *rx,
 			const struct mh_ba_fields *ba, const struct config_mn_entry *sa,
 			const struct in6_addr *coa, __u64 timestamp, __u32 refresh_s);
 void daemon_lane_send_failed(void *ctx, __u32 tag, int err);
+/* sig_batch_start()'s @before for a lane: its binding refreshes written. */
+void daemon_lane_before_send(void *ctx);
+/*
+ * The refresh batches of the event loop and of the workers started after
+ * this call write to the data plane and @replay_fd (-1: none); until it is
+ * called nothing is queued in them.
+ */
+void daemon_refreshes_init(struct daemon *d, int replay_fd);
 
 /*
  * A Mobility Header packet a registration worker handed back (workers.c),

@@ -54,6 +54,7 @@ struct daemon_worker {
 	struct daemon_stats stats_folded; /* and what the loop already added */
 	struct daemon_latency bu_ba_folded;
 	struct daemon_lane lane;
+	struct dp_refresh_batch refreshes; /* the lane's */
 	struct update_rate update_rate;
 	struct token_bucket errors;
 	unsigned int error_rate;
@@ -266,7 +267,9 @@ static void *worker_main(void *arg)
 	__u64 n;
 
 	for (;;) {
-		if (sig_batch_start(&w->socks, daemon_lane_send_failed, &w->lane))
+		dp_refresh_open(&w->refreshes, true);
+		if (sig_batch_start(&w->socks, daemon_lane_send_failed, daemon_lane_before_send,
+				    &w->lane))
 			log_msg(LOG_WARNING, "worker send batch: out of memory; one at a time");
 		/* Popped once answered, so that quiesce sees it until then. */
 		while ((r = queue_peek(&w->in))) {
@@ -274,6 +277,7 @@ static void *worker_main(void *arg)
 			queue_pop(&w->in);
 		}
 		sig_batch_stop(&w->socks);
+		dp_refresh_open(&w->refreshes, false);
 		/* Asleep, then the queue looked at again: the loop queues, then
 		 * looks whether we sleep (daemon_workers_kick()); one of the two
 		 * sees the other (both fenced). */
@@ -464,7 +468,11 @@ static int worker_init(struct daemon_workers *p, struct daemon_worker *w)
 	err = sig_open(&w->socks);
 	if (err)
 		return err;
-	w->lane = (struct daemon_lane){.socks = &w->socks, .stats = &w->stats, .bu_ba = &w->bu_ba};
+	dp_refresh_init(&w->refreshes, p->d->refreshes.dp, p->d->refreshes.replay_fd);
+	w->lane = (struct daemon_lane){.socks = &w->socks,
+				       .stats = &w->stats,
+				       .bu_ba = &w->bu_ba,
+				       .refreshes = &w->refreshes};
 	update_rate_init(&w->update_rate, 0);
 	w->error_rate = ERROR_RATE / p->n ?: 1;
 	return 0;

@@ -173,28 +173,72 @@ int dp_binding_lookup(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		      struct xmip6_binding *b);
 int dp_binding_foreach(const struct xmip6_dp *dp, dp_binding_cb cb, void *ctx);
 /*
- * A walk of the bindings spread over calls, @max bindings a call, so that
- * no call holds the caller for long (two bpf() calls a binding: a whole
- * walk of 1M bindings takes seconds). @cb's return: 0, the binding stays
- * and the cursor moves past it; DP_WALK_TAKEN, the caller deletes it
- * before the next call (the cursor stays on the last binding kept: a
- * deleted key would start get_next_key() over); anything else stops the
- * call and is returned. 1 when the walk reached the end (the cursor starts
- * over), 0 after @max bindings, or -errno. restarted is set when a call
- * began from the first binding (its cursor gone): counts start again.
+ * A walk of the bindings spread over calls, up to @max (at most
+ * DP_WALK_MAX) bindings a call, each call one BPF_MAP_LOOKUP_BATCH of the
+ * forwarding halves: the control half is not read (its fields are 0 in
+ * what @cb gets; a callback that needs it looks the binding up). The
+ * cursor is the map's own (a bucket), so that deletions, the walk's or
+ * anyone's, do not start it over. @cb's return: 0, the binding stays;
+ * DP_WALK_TAKEN, the caller deletes it before the next call; anything else
+ * stops the call and is returned, and the next call reads the same
+ * bindings again. 1 when the walk reached the end (the cursor starts
+ * over), 0 when there is more, or -errno. restarted is set when a call
+ * began from the first binding: counts start again.
  */
 #define DP_WALK_TAKEN 0x7fffffff
+#define DP_WALK_MAX   512
 
 struct dp_binding_cursor {
 	bool started;
 	bool restarted;
-	struct in6_addr key;
+	__u32 batch; /* BPF_MAP_LOOKUP_BATCH's token: the next bucket */
 };
 
 int dp_binding_walk(const struct xmip6_dp *dp, struct dp_binding_cursor *cur, unsigned int max,
 		    dp_binding_cb cb, void *ctx);
 int dp_binding_count(const struct xmip6_dp *dp);
 int dp_binding_flush(const struct xmip6_dp *dp);
+
+/*
+ * Refreshes of existing bindings, held back and written as one
+ * BPF_MAP_UPDATE_BATCH a map (each half, and the replay map when
+ * @replay_fd >= 0: replay.h) instead of three bpf() calls each: a thread's
+ * own batch (the event loop's, a registration worker's), opened while it
+ * answers a drain of BUs and flushed before the answers leave, so that a BA
+ * never reports a binding the map does not hold yet.
+ *
+ * dp_refresh_queue() holds @b (its ctr_slot is the binding's own, as the
+ * caller looked it up: a refresh keeps its counters) and, when @timestamp,
+ * the replay state of (@hoa, @spi); a closed batch or a full one is written
+ * at once. dp_refresh_pending() is the newest held for @hoa (true), for the
+ * lookup before the next BU of that node in the same drain. Any other write
+ * of a held binding must come after dp_refresh_flush(), which returns how
+ * many were written or the first -errno (each failure logged; the rest
+ * written one by one).
+ */
+#define DP_REFRESH_BATCH 64
+
+struct dp_refresh_batch {
+	const struct xmip6_dp *dp;
+	int replay_fd;
+	bool open;
+	unsigned int n, n_replay;
+	struct in6_addr hoa[DP_REFRESH_BATCH];
+	struct xmip6_binding_fwd fwd[DP_REFRESH_BATCH];
+	struct xmip6_binding_ctl ctl[DP_REFRESH_BATCH];
+	struct in6_addr replay_hoa[DP_REFRESH_BATCH];
+	__u32 replay_spi[DP_REFRESH_BATCH];
+	__u64 replay_ts[DP_REFRESH_BATCH];
+};
+
+void dp_refresh_init(struct dp_refresh_batch *rb, const struct xmip6_dp *dp, int replay_fd);
+/* Open: queue from now on; closed: dp_refresh_flush() first, then write at once. */
+void dp_refresh_open(struct dp_refresh_batch *rb, bool open);
+int dp_refresh_queue(struct dp_refresh_batch *rb, const struct in6_addr *hoa,
+		     const struct xmip6_binding *b, __u32 spi, __u64 timestamp);
+bool dp_refresh_pending(const struct dp_refresh_batch *rb, const struct in6_addr *hoa,
+			struct xmip6_binding *b);
+int dp_refresh_flush(struct dp_refresh_batch *rb);
 
 /*
  * Per-binding counters (headers/xmip6.h "binding_ctr"), summed over the

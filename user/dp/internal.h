@@ -10,6 +10,7 @@
  *	tc_legacy.c  the clsact filter that stands in for tcx on older kernels
  *	attach.c     dp_attach(), dp_detach(), dp_unload(): an instance as a whole
  *	maps.c       reading and writing the maps of an open instance
+ *	refresh.c    binding refreshes written in batches (dp_refresh_queue)
  *	mr.c         a mobile router's prefixes ("mr_prefixes")
  *	prefix.c     the home agent's Mobile Network Prefixes (NEMO)
  *	view.c       the maps' entries as JSON (view.h; dataplane.h alone)
@@ -102,6 +103,16 @@ int dp_bctr_claim(const struct xmip6_dp *dp, const struct in6_addr *hoa, __u32 *
 int dp_bctr_zero(const struct xmip6_dp *dp, __u32 slot);
 void dp_bctr_release(const struct xmip6_dp *dp, const struct in6_addr *hoa, __u32 slot);
 void dp_bctr_flush(const struct xmip6_dp *dp);
+
+/*
+ * maps.c: a binding's two halves (headers/xmip6.h) from the whole and back,
+ * and the check of its addresses that every write makes (-EINVAL, logged).
+ */
+void dp_binding_split(const struct xmip6_binding *b, struct xmip6_binding_fwd *fwd,
+		      struct xmip6_binding_ctl *ctl);
+void dp_binding_join(const struct xmip6_binding_fwd *fwd, const struct xmip6_binding_ctl *ctl,
+		     struct xmip6_binding *b);
+int dp_binding_addrs_check(const struct in6_addr *hoa, const struct xmip6_binding *b);
 
 /*
  * prefix.c: the copy of mobile router @hoa's forwarding half that each of

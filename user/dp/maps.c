@@ -68,9 +68,16 @@ static int check_binding_addr(const char *what, const struct in6_addr *addr)
 	return -EINVAL;
 }
 
+int dp_binding_addrs_check(const struct in6_addr *hoa, const struct xmip6_binding *b)
+{
+	return check_binding_addr("home address", hoa) ?:
+	       check_binding_addr("care-of address", &b->care_of_addr) ?:
+	       check_binding_addr("home agent address", &b->ha_addr);
+}
+
 /* The two halves of @b (headers/xmip6.h), and @b from them. */
-static void binding_split(const struct xmip6_binding *b, struct xmip6_binding_fwd *fwd,
-			  struct xmip6_binding_ctl *ctl)
+void dp_binding_split(const struct xmip6_binding *b, struct xmip6_binding_fwd *fwd,
+		      struct xmip6_binding_ctl *ctl)
 {
 	*fwd = (struct xmip6_binding_fwd){
 		.care_of_addr = b->care_of_addr,
@@ -91,8 +98,8 @@ static void binding_split(const struct xmip6_binding *b, struct xmip6_binding_fw
 	};
 }
 
-static void binding_join(const struct xmip6_binding_fwd *fwd, const struct xmip6_binding_ctl *ctl,
-			 struct xmip6_binding *b)
+void dp_binding_join(const struct xmip6_binding_fwd *fwd, const struct xmip6_binding_ctl *ctl,
+		     struct xmip6_binding *b)
 {
 	*b = (struct xmip6_binding){
 		.care_of_addr = fwd->care_of_addr,
@@ -147,13 +154,11 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	__u32 slot;
 	int err;
 
-	err = check_binding_addr("home address", hoa) ?:
-	      check_binding_addr("care-of address", &b->care_of_addr) ?:
-	      check_binding_addr("home agent address", &b->ha_addr);
+	err = dp_binding_addrs_check(hoa, b);
 	if (err)
 		return err;
 
-	binding_split(b, &fwd, &ctl);
+	dp_binding_split(b, &fwd, &ctl);
 	/* The slot is user space's to give (headers/xmip6.h): what the
 	 * caller passes in b->ctr_slot is ignored. */
 	err = binding_slot(dp, hoa, b, &slot, &claimed);
@@ -239,7 +244,7 @@ int dp_binding_lookup(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		pr_err("looking up the binding for %s: %s", addr6_str(hoa, &buf), strerror(-err));
 		return err;
 	}
-	binding_join(&fwd, &ctl, b);
+	dp_binding_join(&fwd, &ctl, b);
 	return 0;
 }
 
@@ -281,46 +286,36 @@ int dp_binding_foreach(const struct xmip6_dp *dp, dp_binding_cb cb, void *ctx)
 int dp_binding_walk(const struct xmip6_dp *dp, struct dp_binding_cursor *cur, unsigned int max,
 		    dp_binding_cb cb, void *ctx)
 {
-	struct in6_addr key, prev;
-	const struct in6_addr *p = NULL;
+	static const struct xmip6_binding_ctl no_ctl;
+	struct bpf_map_batch_opts opts = {.sz = sizeof(opts)};
+	struct in6_addr keys[DP_WALK_MAX];
+	struct xmip6_binding_fwd fwd[DP_WALK_MAX];
 	struct xmip6_binding b;
-	unsigned int n;
-	int err = 0;
+	__u32 count, next, i;
+	bool end;
+	int err;
 
-	/* get_next_key() from a key no longer in the map starts over from
-	 * the first: say so, the caller's counts begin again. */
-	if (cur->started && dp_binding_lookup(dp, &cur->key, &b) == -ENOENT)
-		cur->started = false;
 	if (!cur->started)
 		cur->restarted = true;
-	if (cur->started)
-		p = &cur->key;
-	for (n = 0; n < max; n++) {
-		err = binding_next_key(dp, p, &key);
-		if (err)
-			break;
-		prev = key;
-		p = &prev;
-		err = dp_binding_lookup(dp, &key, &b);
-		if (err == -ENOENT) { /* deleted meanwhile */
-			err = 0;
-			continue;
-		}
-		if (err)
-			return err;
-		err = cb(&key, &b, ctx);
-		if (err == DP_WALK_TAKEN) {
-			err = 0;
-			continue;
-		}
-		if (err)
-			return err;
-		cur->key = key;
-		cur->started = true;
+	count = max < DP_WALK_MAX ? max : DP_WALK_MAX;
+	/* Whole buckets a call: -ENOSPC only when one holds more than count. */
+	err = bpf_map_lookup_batch(dp->bindings_fd, cur->started ? &cur->batch : NULL, &next, keys,
+				   fwd, &count, &opts);
+	end = err && errno == ENOENT; /* the last ones came with it */
+	if (err && !end) {
+		err = -errno;
+		pr_err("walking the bindings map: %s", strerror(-err));
+		return err;
 	}
-	if (err == 1)
-		cur->started = false;
-	return err;
+	for (i = 0; i < count; i++) {
+		dp_binding_join(&fwd[i], &no_ctl, &b);
+		err = cb(&keys[i], &b, ctx);
+		if (err && err != DP_WALK_TAKEN)
+			return err; /* the cursor stays: this batch again */
+	}
+	cur->batch = next;
+	cur->started = !end;
+	return end ? 1 : 0;
 }
 
 int dp_binding_count(const struct xmip6_dp *dp)

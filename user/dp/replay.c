@@ -76,6 +76,24 @@ int dp_replay_set(int fd, const struct in6_addr *hoa, __u32 spi, __u64 ts)
 	return bpf_map_update_elem(fd, &k, &ts, BPF_ANY) ? -errno : 0;
 }
 
+int dp_replay_set_batch(int fd, const struct in6_addr *hoa, const __u32 *spi, const __u64 *ts,
+			unsigned int n)
+{
+	struct bpf_map_batch_opts opts = {.sz = sizeof(opts), .elem_flags = BPF_ANY};
+	struct replay_key keys[DP_REPLAY_BATCH_MAX];
+	unsigned int i, count;
+
+	if (n > DP_REPLAY_BATCH_MAX)
+		return -E2BIG;
+	for (i = 0; i < n; i++)
+		keys[i] = key_of(&hoa[i], spi[i]);
+	count = n;
+	/* On a failure, count says how many went before it. */
+	if (bpf_map_update_batch(fd, keys, ts, &count, &opts))
+		return count ? (int)count : -errno;
+	return count;
+}
+
 int dp_replay_unpin(const char *pin_dir)
 {
 	char path[PATH_MAX];

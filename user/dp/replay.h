@@ -14,6 +14,7 @@
 
 #define DP_MAP_REPLAY_NAME    "ha_replay"
 #define DP_REPLAY_MAX_ENTRIES 65536
+#define DP_REPLAY_BATCH_MAX   64 /* dp_replay_set_batch()'s most at once */
 
 /* The pinned map at @pin_dir, created and pinned when absent: fd or -errno. */
 int dp_replay_open(const char *pin_dir);
@@ -21,6 +22,9 @@ int dp_replay_open(const char *pin_dir);
 int dp_replay_get(int fd, const struct in6_addr *hoa, __u32 spi, __u64 *ts);
 /* Record @ts as the newest. 0 or -errno (-E2BIG: full). */
 int dp_replay_set(int fd, const struct in6_addr *hoa, __u32 spi, __u64 ts);
+/* @n of them at once (one BPF_MAP_UPDATE_BATCH): how many were written, or -errno. */
+int dp_replay_set_batch(int fd, const struct in6_addr *hoa, const __u32 *spi, const __u64 *ts,
+			unsigned int n);
 /* Unpin it (dp_unload). 0 when it was not there either. */
 int dp_replay_unpin(const char *pin_dir);
 

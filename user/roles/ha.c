@@ -74,6 +74,8 @@ struct bu_ctx {
 	struct nemo_reg nemo; /* a host, or a mobile router and its prefixes */
 	__u8 ba_flags;	      /* MH_BA_F_ROUTER for a mobile router's (RFC 3963 6.6) */
 	bool stored;	      /* the cluster's store took it (store_done) */
+	/* The thread's batch of refreshes (dataplane.h); NULL: write at once. */
+	struct dp_refresh_batch *refreshes;
 };
 
 static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s);
@@ -121,10 +123,36 @@ static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequ
 		       d->cfg.ha.refresh_interval_s);
 }
 
-/* The binding the BU would change, if any (one bpf() call). */
+/*
+ * The binding the BU would change, if any: a refresh of it this drain still
+ * held in the thread's batch, else the map's (two bpf() calls).
+ */
 static void lookup_old(struct ha *ha, struct bu_ctx *c)
 {
-	c->have_old = !dp_binding_lookup(&ha->d->dp, &c->hoa, &c->old);
+	c->have_old = (c->refreshes && dp_refresh_pending(c->refreshes, &c->hoa, &c->old)) ||
+		      !dp_binding_lookup(&ha->d->dp, &c->hoa, &c->old);
+}
+
+/*
+ * Any write of a binding but a batched refresh comes after the refreshes
+ * the thread holds: one of them may be this home address's.
+ */
+static void settle_refreshes(const struct bu_ctx *c)
+{
+	if (c->refreshes)
+		dp_refresh_flush(c->refreshes);
+}
+
+/*
+ * An authentic refresh of a host binding (@c->old): the map and the replay
+ * state through the thread's batch, written before the BA leaves. 0 or
+ * -errno (logged).
+ */
+static int refresh_binding(const struct ha *ha, const struct bu_ctx *c,
+			   const struct mh_bu_fields *bu, __u32 granted_s)
+{
+	return ha_cache_refresh(&ha->cache, c->refreshes, &c->hoa, &c->coa, &c->old, bu, granted_s,
+				c->sa ? c->sa->spi : 0, c->sa ? c->timestamp : 0);
 }
 
 /*
@@ -240,6 +268,7 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 		to_store(ha, c, 0);
 		return;
 	}
+	settle_refreshes(c);
 	/* The store's delete may have reached the map first (watch.c). */
 	err = c->have_old ? ha_cache_remove(&ha->cache, &c->hoa, &c->old) : 0;
 	if (err) {
@@ -268,6 +297,22 @@ static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 		to_store(ha, c, granted_s);
 		return;
 	}
+	/* A host refreshing its binding: batched (the common case under load). */
+	if (c->have_old && !was_router && !c->nemo.router && !ha->cluster && c->refreshes) {
+		bu->flags &= ~XMIP6_BU_F_ROUTER;
+		if (refresh_binding(ha, c, bu, granted_s)) {
+			reply(ha, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
+			return;
+		}
+		ha->d->stats.bindings_refreshed++;
+		if (log_enabled(LOG_DEBUG))
+			pr_debug("home registration refreshed: %s -> %s seq %u lifetime %u s",
+				 addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence,
+				 granted_s);
+		reply(ha, c, MH_BA_ACCEPTED, bu->sequence, granted_s, true);
+		return;
+	}
+	settle_refreshes(c);
 	/* RFC 3963 section 6.2: the prefixes before the binding that makes
 	 * them forward; what cannot be set up is status 143. */
 	if (c->nemo.router && ha_nemo_install(ha->d, &c->hoa, &c->nemo)) {
@@ -433,9 +478,9 @@ static void drop_home_nonce_indices(struct daemon *d, const struct bu_ctx *c)
 
 /* What a BU says about itself, before anything is looked up but its association. */
 static void bu_ctx_init(struct bu_ctx *c, const struct config_ha *cfg, const struct sig_rx *rx,
-			const struct mh_msg *msg)
+			const struct mh_msg *msg, struct dp_refresh_batch *refreshes)
 {
-	*c = (struct bu_ctx){.rx = rx, .msg = msg};
+	*c = (struct bu_ctx){.rx = rx, .msg = msg, .refreshes = refreshes};
 	/* Away from home the home address is in the HAO and the source is the
 	 * CoA; from home (deregistration) both are the source (section 11.5.4). */
 	c->hoa = rx->has_hao ? rx->hao : rx->src;
@@ -458,7 +503,7 @@ static void receive_bu(struct daemon *d, void *arg, const struct sig_rx *rx,
 	/* With signal-workers, to the home address's worker (receive_bu_on_worker). */
 	if (daemon_workers_take(d, hoa, rx))
 		return;
-	bu_ctx_init(&c, cfg, rx, msg);
+	bu_ctx_init(&c, cfg, rx, msg, &d->refreshes);
 
 	if (!(bu->flags & XMIP6_BU_F_HOME)) {
 		lookup_old(ha, &c);
@@ -574,7 +619,7 @@ static bool receive_bu_on_worker(struct daemon_worker *w, void *arg, const struc
 	__u32 granted;
 	int status;
 
-	bu_ctx_init(&c, cfg, rx, msg);
+	bu_ctx_init(&c, cfg, rx, msg, daemon_worker_lane(w)->refreshes);
 	if (!(bu->flags & XMIP6_BU_F_HOME) || msg->nonce_indices ||
 	    !config_prefix_match(&cfg->home_prefix, &c.hoa) || !c.sa)
 		return false;
@@ -601,9 +646,8 @@ static bool receive_bu_on_worker(struct daemon_worker *w, void *arg, const struc
 	/* After authentication, as receive_bu(): on the worker's own table. */
 	if (!daemon_worker_rate_ok(w, &c.hoa, bu->sequence))
 		return true;
-	if (ha_cache_refresh(&ha->cache, &c.hoa, &c.coa, &c.old, bu, granted, c.timestamp))
+	if (refresh_binding(ha, &c, bu, granted))
 		return false; /* logged; the loop answers it (and counts its limit again) */
-	replay_note(ha, &c);
 	daemon_ctr_add(&daemon_worker_lane(w)->stats->bindings_refreshed, 1);
 	if (!(bu->flags & XMIP6_BU_F_ACK))
 		return true;
@@ -862,6 +906,7 @@ static void stop(struct daemon *d, void *arg)
 	cluster_stop(ha->cluster);
 	ha_link_stop(ha->link);
 	disc_ha_stop(ha->disc);
+	daemon_refreshes_init(d, -1);
 	if (ha->replay_fd >= 0)
 		close(ha->replay_fd);
 	free(ha);
@@ -947,6 +992,7 @@ int ha_start(struct daemon *d)
 	ha->replay_fd = dp_replay_open(d->dp.pin_dir);
 	if (ha->replay_fd < 0)
 		return ha->replay_fd;
+	daemon_refreshes_init(d, ha->replay_fd);
 	ha_cache_restore(&ha->cache);
 	ha_nemo_restore(d);
 	if (cfg->has_cluster) {

@@ -167,14 +167,16 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 	return 0;
 }
 
-int ha_cache_refresh(const struct ha_cache *c, const struct in6_addr *hoa,
-		     const struct in6_addr *coa, const struct xmip6_binding *old,
-		     const struct mh_bu_fields *bu, __u32 granted_s, __u64 timestamp)
+int ha_cache_refresh(const struct ha_cache *c, struct dp_refresh_batch *refreshes,
+		     const struct in6_addr *hoa, const struct in6_addr *coa,
+		     const struct xmip6_binding *old, const struct mh_bu_fields *bu,
+		     __u32 granted_s, __u32 spi, __u64 timestamp)
 {
 	struct xmip6_binding b;
 
 	binding_of(c, coa, old, bu, granted_s, timestamp, &b);
-	return dp_binding_update(&c->d->dp, hoa, &b);
+	b.ctr_slot = old->ctr_slot;
+	return dp_refresh_queue(refreshes, hoa, &b, spi, timestamp);
 }
 
 /* ---- following the map ---------------------------------------------------------------------- */
@@ -276,16 +278,19 @@ bool ha_cache_full(struct ha_cache *c)
 /* ---- expiry --------------------------------------------------------------------------------- */
 
 /*
- * The expiry walk is spread over ticks, HA_WALK_BATCH bindings a tick (two
- * bpf() calls each: about a millisecond), so that no tick holds the BUs
- * waiting in the signal ring: a whole walk at once stalled a 40,000-binding
- * HA for 265 ms every 10 s (docs/benchmarks.md). A binding is removed at
- * most one walk's duration after it is due: N / HA_WALK_BATCH ticks of 50
- * ms (4 s for 40,000 bindings, 100 s for 1,000,000).
+ * The expiry walk is spread over ticks, HA_WALK_BATCH bindings a tick (one
+ * bpf() call for all of them, and one more for each binding due), so that
+ * no tick holds the BUs waiting in the signal ring: a whole walk at once
+ * stalled a 40,000-binding HA for 265 ms every 10 s, and 512 bindings read
+ * one by one (three calls each) held a tick for 1-2 ms, the p99 of BUs at
+ * half load (docs/benchmarks.md). A binding is removed at most one walk's
+ * duration after it is due: N / HA_WALK_BATCH ticks of 50 ms (4 s for
+ * 40,000 bindings, 100 s for 1,000,000).
  */
-#define HA_WALK_BATCH 512
+#define HA_WALK_BATCH DP_WALK_MAX
 
 struct expired_list {
+	const struct xmip6_dp *dp;
 	unsigned long long now;
 	unsigned long long next; /* earliest expiry not yet due */
 	size_t seen;		 /* bindings walked */
@@ -308,8 +313,16 @@ static int collect_expired(const struct in6_addr *hoa, const struct xmip6_bindin
 			l->next = b->expires_ns;
 		return 0;
 	}
+	/* Due: the whole binding (the walk reads the forwarding half alone),
+	 * unless it went or was refreshed meanwhile. */
+	if (dp_binding_lookup(l->dp, hoa, &l->b[l->n]) || !l->b[l->n].expires_ns)
+		return 0;
+	if (l->b[l->n].expires_ns > l->now) {
+		if (l->b[l->n].expires_ns < l->next)
+			l->next = l->b[l->n].expires_ns;
+		return 0;
+	}
 	l->hoa[l->n] = *hoa;
-	l->b[l->n] = *b;
 	l->n++;
 	return DP_WALK_TAKEN;
 }
@@ -334,13 +347,14 @@ static void expire_some(struct ha_cache *c, unsigned long long now)
 	size_t i;
 	int ret;
 
+	l.dp = &c->d->dp;
 	l.now = now;
 	l.next = c->sweep_next;
 	l.n = l.seen = 0;
 	c->cursor.restarted = false;
 	ret = dp_binding_walk(&c->d->dp, &c->cursor, HA_WALK_BATCH, collect_expired, &l);
 	if (c->cursor.restarted && c->sweep_calls) {
-		/* The cursor's binding went: counted from the first again. */
+		/* Begun from the first binding again: counted from there. */
 		c->sweep_seen = c->sweep_taken = 0;
 		c->sweep_calls = 0;
 	}

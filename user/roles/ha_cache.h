@@ -66,16 +66,20 @@ int ha_cache_store(struct ha_cache *c, const struct in6_addr *hoa, const struct 
 		   const struct xmip6_binding *old, const struct mh_bu_fields *bu, __u32 granted_s,
 		   __u64 timestamp);
 /*
- * ha_cache_store() for a registration worker (daemon/workers.h): a refresh
- * of the existing host binding @old, the map alone. The count does not
- * change, the proxy entry made at the first registration stays (the home
- * link's follower restores it after link events), and the later expiry
- * needs no note: the walk finds it. Reads only the configuration and the
- * maps. 0 or -errno (logged).
+ * ha_cache_store() for a refresh of the existing host binding @old (on the
+ * event loop or a registration worker: daemon/workers.h), the map alone,
+ * queued in @refreshes (the thread's: written at once when it is closed) with the replay state of
+ * (@hoa, @spi) when @timestamp. The count does not change, the proxy entry
+ * made at the first registration stays (the home link's follower restores
+ * it after link events), the counter slot is @old's, and the later expiry
+ * needs no note: the walk finds it, and a binding about to expire is not
+ * refreshed on a worker. Reads only the configuration and the maps. 0 or
+ * -errno (logged).
  */
-int ha_cache_refresh(const struct ha_cache *c, const struct in6_addr *hoa,
-		     const struct in6_addr *coa, const struct xmip6_binding *old,
-		     const struct mh_bu_fields *bu, __u32 granted_s, __u64 timestamp);
+int ha_cache_refresh(const struct ha_cache *c, struct dp_refresh_batch *refreshes,
+		     const struct in6_addr *hoa, const struct in6_addr *coa,
+		     const struct xmip6_binding *old, const struct mh_bu_fields *bu,
+		     __u32 granted_s, __u32 spi, __u64 timestamp);
 /* The binding @b of @hoa, and its proxy ND. 0 (also when it was gone) or -errno. */
 int ha_cache_remove(struct ha_cache *c, const struct in6_addr *hoa, const struct xmip6_binding *b);
 

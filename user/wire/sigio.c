@@ -475,7 +475,7 @@ struct sig_batch {
 	__u8 pkt[SIG_BATCH_MAX][SIG_PACKET_MAX];
 };
 
-int sig_batch_start(struct sig_socks *s, sig_failed_fn failed, void *ctx)
+int sig_batch_start(struct sig_socks *s, sig_failed_fn failed, sig_before_fn before, void *ctx)
 {
 	if (!s->batch) {
 		s->batch = calloc(1, sizeof(*s->batch));
@@ -483,6 +483,7 @@ int sig_batch_start(struct sig_socks *s, sig_failed_fn failed, void *ctx)
 			return -ENOMEM;
 	}
 	s->failed = failed;
+	s->before = before;
 	s->failed_ctx = ctx;
 	s->queueing = true;
 	return 0;
@@ -501,6 +502,8 @@ unsigned int sig_flush(struct sig_socks *s)
 
 	if (!b)
 		return 0;
+	if (s->before)
+		s->before(s->failed_ctx);
 	while (i < b->n) {
 		r = sendmmsg(s->raw_fd, &b->msgs[i], b->n - i, 0);
 		if (r > 0) {

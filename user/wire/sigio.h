@@ -120,6 +120,8 @@ int sig_build_packet(void *buf, size_t size, const struct sig_tx *tx);
  */
 /* Called by sig_flush() for each queued packet the kernel refused: its tag and -errno. */
 typedef void (*sig_failed_fn)(void *ctx, __u32 tag, int err);
+/* Called by sig_flush() before the batch leaves: the state its answers report goes first. */
+typedef void (*sig_before_fn)(void *ctx);
 
 struct sig_batch;
 
@@ -130,7 +132,8 @@ struct sig_socks {
 	struct sig_batch *batch;
 	bool queueing;
 	sig_failed_fn failed;
-	void *failed_ctx;
+	sig_before_fn before;
+	void *failed_ctx; /* and before's */
 };
 
 /* 0, or -errno (logged) with both descriptors -1. */
@@ -159,13 +162,14 @@ int sig_send(struct sig_socks *s, const struct sig_tx *tx);
  * sig_queue() builds @tx into the batch (0, or sig_build_packet()'s error)
  * and sends the batch when it is full; sig_flush() sends what is queued
  * and returns how many the kernel took; each one it refused goes to
- * @failed with the @tag it was queued with. Outside a batch sig_queue() is
+ * @failed with the @tag it was queued with; @before (may be NULL) is called
+ * first, every time. Outside a batch sig_queue() is
  * sig_send(). sig_batch_start(): 0 or -ENOMEM (the batch is allocated once,
  * freed by sig_close()); sig_batch_stop() flushes.
  */
 #define SIG_BATCH_MAX 64
 
-int sig_batch_start(struct sig_socks *s, sig_failed_fn failed, void *ctx);
+int sig_batch_start(struct sig_socks *s, sig_failed_fn failed, sig_before_fn before, void *ctx);
 int sig_queue(struct sig_socks *s, const struct sig_tx *tx, __u32 tag);
 unsigned int sig_flush(struct sig_socks *s);
 void sig_batch_stop(struct sig_socks *s);

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * refresh.c - binding refreshes written in batches (dataplane.h,
+ * dp_refresh_queue()). A refresh is a write of a binding that exists, so
+ * the write cannot fail for room (the hash maps keep spare elements to
+ * replace an entry) and needs no counter slot: what is left of
+ * dp_binding_update() is two map updates, and the replay map's, which a
+ * batch makes three calls for up to DP_REFRESH_BATCH refreshes.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "common/util.h"
+#include "dp/internal.h"
+#include "dp/replay.h"
+
+_Static_assert(DP_REFRESH_BATCH <= DP_REPLAY_BATCH_MAX, "a batch's replay state in one call");
+
+void dp_refresh_init(struct dp_refresh_batch *rb, const struct xmip6_dp *dp, int replay_fd)
+{
+	memset(rb, 0, sizeof(*rb));
+	rb->dp = dp;
+	rb->replay_fd = replay_fd;
+}
+
+void dp_refresh_open(struct dp_refresh_batch *rb, bool open)
+{
+	if (!open)
+		dp_refresh_flush(rb);
+	rb->open = open;
+}
+
+/* One map's share of the batch; on a failure the rest one by one, each failure logged. */
+static int update_all(int fd, const char *what, const struct in6_addr *keys, const void *values,
+		      size_t value_size, unsigned int n)
+{
+	struct bpf_map_batch_opts opts = {.sz = sizeof(opts), .elem_flags = BPF_ANY};
+	const char *v = values;
+	struct addr6_buf buf;
+	unsigned int count = n, i;
+	int err = 0;
+
+	if (!bpf_map_update_batch(fd, keys, values, &count, &opts))
+		return 0;
+	/* count: how many went before the one that failed. */
+	for (i = count; i < n; i++) {
+		if (!bpf_map_update_elem(fd, &keys[i], v + i * value_size, BPF_ANY))
+			continue;
+		err = err ?: -errno;
+		pr_packet(LOG_ERR, "refreshing the %s of %s: %s", what, addr6_str(&keys[i], &buf),
+			  strerror(errno));
+	}
+	return err;
+}
+
+int dp_refresh_flush(struct dp_refresh_batch *rb)
+{
+	const struct xmip6_dp *dp = rb->dp;
+	struct addr6_buf buf;
+	unsigned int i, done;
+	int err, ret = 0;
+
+	if (!rb->n)
+		return 0;
+	/* The control half first, as dp_binding_update(): a binding the data
+	 * plane forwards with always has one. */
+	ret = update_all(dp->binding_ctl_fd, "binding", rb->hoa, rb->ctl, sizeof(rb->ctl[0]),
+			 rb->n);
+	err = update_all(dp->bindings_fd, "binding", rb->hoa, rb->fwd, sizeof(rb->fwd[0]), rb->n);
+	ret = ret ?: err;
+	if (rb->n_replay) {
+		err = dp_replay_set_batch(rb->replay_fd, rb->replay_hoa, rb->replay_spi,
+					  rb->replay_ts, rb->n_replay);
+		done = err < 0 ? 0 : (unsigned int)err;
+		for (i = done; i < rb->n_replay; i++) {
+			err = dp_replay_set(rb->replay_fd, &rb->replay_hoa[i], rb->replay_spi[i],
+					    rb->replay_ts[i]);
+			if (!err)
+				continue;
+			ret = ret ?: err;
+			pr_packet(LOG_ERR, "replay state for %s not kept: %s",
+				  addr6_str(&rb->replay_hoa[i], &buf), strerror(-err));
+		}
+	}
+	err = ret ?: (int)rb->n;
+	rb->n = rb->n_replay = 0;
+	return err;
+}
+
+int dp_refresh_queue(struct dp_refresh_batch *rb, const struct in6_addr *hoa,
+		     const struct xmip6_binding *b, __u32 spi, __u64 timestamp)
+{
+	unsigned int k;
+	int err;
+
+	err = dp_binding_addrs_check(hoa, b);
+	if (err)
+		return err;
+	if (rb->n == DP_REFRESH_BATCH)
+		dp_refresh_flush(rb);
+	k = rb->n++;
+	rb->hoa[k] = *hoa;
+	dp_binding_split(b, &rb->fwd[k], &rb->ctl[k]);
+	if (timestamp && rb->replay_fd >= 0) {
+		rb->replay_hoa[rb->n_replay] = *hoa;
+		rb->replay_spi[rb->n_replay] = spi;
+		rb->replay_ts[rb->n_replay++] = timestamp;
+	}
+	if (!rb->open) {
+		err = dp_refresh_flush(rb);
+		return err < 0 ? err : 0;
+	}
+	return 0;
+}
+
+bool dp_refresh_pending(const struct dp_refresh_batch *rb, const struct in6_addr *hoa,
+			struct xmip6_binding *b)
+{
+	unsigned int k;
+
+	/* The newest first: a node refreshed twice in one drain. */
+	for (k = rb->n; k--;)
+		if (!memcmp(&rb->hoa[k], hoa, sizeof(*hoa))) {
+			dp_binding_join(&rb->fwd[k], &rb->ctl[k], b);
+			return true;
+		}
+	return false;
+}
