@@ -10,11 +10,14 @@
  * takes the next; a write the kernel refuses (a map full) is logged and
  * the others are written all the same. The walk visits every binding once
  * a round, also when bindings are deleted between its calls, and a call a
- * callback stops reads the same bindings again.
+ * callback stops reads the same bindings again. A pinned replay map with
+ * less room than the home agent's nodes need is replaced by a larger one
+ * holding the same timestamps.
  *
  * Prints TAP lines, exits 1 on any failure.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +25,7 @@
 
 #include "xmip6.h"
 #include "dp/dataplane.h"
+#include "dp/internal.h"
 #include "dp/replay.h"
 #include "unit.h"
 
@@ -242,6 +246,56 @@ static void test_walk(struct xmip6_dp *dp)
 	check(ret >= 0 && once > 2, "the next call reads the same bindings again (%u seen)", once);
 }
 
+static __u32 max_entries_of(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
+}
+
+/* An older, smaller pinned replay map, grown by dp_replay_open() (bpffs needed). */
+static void test_replay_grows(void)
+{
+	char dir[64], path[PATH_MAX], links[PATH_MAX + 8];
+	struct in6_addr hoa = hoa_of(1);
+	int fd, ret;
+	__u64 ts;
+
+	snprintf(dir, sizeof(dir), "/sys/fs/bpf/xmip6-refresh-unit-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/%s", dir, DP_MAP_REPLAY_NAME);
+	snprintf(links, sizeof(links), "%s/links", dir);
+	if (!check(!dp_pin_dir_prepare(dir), "a pin directory on bpffs"))
+		return;
+	fd = hash_map(DP_MAP_REPLAY_NAME, sizeof(struct replay_key), sizeof(__u64), 16,
+		      BPF_F_NO_PREALLOC);
+	ret = fd >= 0 && !bpf_obj_pin(fd, path) && !dp_replay_set(fd, &hoa, 257, 4242);
+	check(ret, "an older replay map of 16 entries pinned, holding one timestamp");
+	if (fd >= 0)
+		close(fd);
+	fd = dp_replay_open(dir, 200000);
+	check(fd >= 0 && max_entries_of(fd) == 200000,
+	      "opened for 200,000 nodes: room for 200,000 (%u)", fd >= 0 ? max_entries_of(fd) : 0);
+	check(fd >= 0 && !dp_replay_get(fd, &hoa, 257, &ts) && ts == 4242,
+	      "the timestamp it held is in the new one");
+	if (fd >= 0)
+		close(fd);
+	fd = bpf_obj_get(path);
+	check(fd >= 0 && max_entries_of(fd) == 200000 &&
+		      access(strcat(strcpy(links, path), "_new"), F_OK),
+	      "the pin names the new map, nothing left beside it");
+	if (fd >= 0)
+		close(fd);
+	fd = dp_replay_open(dir, 1000);
+	check(fd >= 0 && max_entries_of(fd) == 200000, "opened for fewer nodes: kept as it is");
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	snprintf(links, sizeof(links), "%s/links", dir);
+	rmdir(links);
+	rmdir(dir);
+}
+
 /* Fresh kernel maps of @max bindings for both halves of @dp (closing the old). */
 static bool binding_maps(struct xmip6_dp *dp, __u32 max)
 {
@@ -276,5 +330,6 @@ int main(void)
 		test_full(&dp);
 	if (binding_maps(&dp, 1024))
 		test_walk(&dp);
+	test_replay_grows();
 	return unit_finish("refresh_unit");
 }

@@ -13,11 +13,15 @@
 #include <linux/types.h>
 
 #define DP_MAP_REPLAY_NAME    "ha_replay"
-#define DP_REPLAY_MAX_ENTRIES 65536
+#define DP_REPLAY_MAX_ENTRIES 65536 /* at least; dp_replay_open() makes room for more */
 #define DP_REPLAY_BATCH_MAX   64 /* dp_replay_set_batch()'s most at once */
 
-/* The pinned map at @pin_dir, created and pinned when absent: fd or -errno. */
-int dp_replay_open(const char *pin_dir);
+/*
+ * The pinned map at @pin_dir, created and pinned when absent, with room for
+ * @min_entries (a pinned one with less is replaced by a larger copy): fd or
+ * -errno. No element is allocated before it is written.
+ */
+int dp_replay_open(const char *pin_dir, __u32 min_entries);
 /* The newest timestamp accepted for @hoa and @spi: 0 or -ENOENT. */
 int dp_replay_get(int fd, const struct in6_addr *hoa, __u32 spi, __u64 *ts);
 /* Record @ts as the newest. 0 or -errno (-E2BIG: full). */

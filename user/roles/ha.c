@@ -989,7 +989,9 @@ int ha_start(struct daemon *d)
 	err = admit_sync(d);
 	if (err)
 		return err;
-	ha->replay_fd = dp_replay_open(d->dp.pin_dir);
+	/* One entry per (home address, SPI) accepted: room for every node
+	 * listed, and as many again for their keys' next SPIs. */
+	ha->replay_fd = dp_replay_open(d->dp.pin_dir, 2 * (__u32)cfg->n_mobile_nodes);
 	if (ha->replay_fd < 0)
 		return ha->replay_fd;
 	daemon_refreshes_init(d, ha->replay_fd);
