@@ -14,7 +14,7 @@
 
 #define DP_MAP_REPLAY_NAME    "ha_replay"
 #define DP_REPLAY_MAX_ENTRIES 65536 /* at least; dp_replay_open() makes room for more */
-#define DP_REPLAY_BATCH_MAX   64 /* dp_replay_set_batch()'s most at once */
+#define DP_REPLAY_BATCH_MAX   64    /* dp_replay_set_batch()'s most at once */
 
 /*
  * The pinned map at @pin_dir, created and pinned when absent, with room for
