@@ -19,6 +19,9 @@
 # generator (xmreg forge, CPU 0) sending forged BUs (authenticator wrong)
 # at R a second through the whole run; its "forge" line counts what it
 # sent and the answers it got (none may carry a valid authenticator).
+# xmreg's own settings pass through the environment: XMREG_SPIN=1 (poll
+# without sleeping: no wake-up of it charged to the HA's core), XMREG_RATE=R
+# (the open loops' percentages of R, not of the closed loop's rate).
 set -u
 TREE=$(cd "$1" && pwd) || exit 2
 N=$2 SECS=$3 WIN=$4 LVL=${5:-info}
@@ -36,7 +39,6 @@ loop_ticks() { awk '{print $14 + $15}' "/proc/$1/task/$1/stat"; }
 
 xm_init "xr$$-"
 xm_reg_rig || exit 1
-[ -n "${RPS:-}" ] && ip netns exec "$(xm_ns rmn)" sh -c "echo $RPS > /sys/class/net/l0/queues/rx-0/rps_cpus"
 conf=$XM_TMP/rha.conf
 xm_reg_conf "$N" "$LVL" "${WORKERS:+signal-workers = $WORKERS;}" >"$conf" &&
 	chmod 600 "$conf" || exit 1

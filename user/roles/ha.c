@@ -951,6 +951,7 @@ int ha_start(struct daemon *d)
 		.flags = XMIP6_CFG_F_SIGNAL,
 		.binding_counters_off = !d->cfg.binding_counters,
 	};
+	__u32 replay_room;
 	struct ha *ha;
 	int err;
 
@@ -990,8 +991,11 @@ int ha_start(struct daemon *d)
 	if (err)
 		return err;
 	/* One entry per (home address, SPI) accepted: room for every node
-	 * listed, and as many again for their keys' next SPIs. */
-	ha->replay_fd = dp_replay_open(d->dp.pin_dir, 2 * (__u32)cfg->n_mobile_nodes);
+	 * listed, up to the next power of two (the map's buckets are that
+	 * many anyway) for keys replaced by a reload. */
+	for (replay_room = 1; replay_room < (__u32)cfg->n_mobile_nodes && replay_room < 1u << 31;)
+		replay_room <<= 1;
+	ha->replay_fd = dp_replay_open(d->dp.pin_dir, replay_room);
 	if (ha->replay_fd < 0)
 		return ha->replay_fd;
 	daemon_refreshes_init(d, ha->replay_fd);
