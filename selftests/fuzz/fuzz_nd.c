@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	for (size_t i = 0; i < sizeof(probed) / sizeof(probed[0]); i++)
-		nd.dad[i] = (struct ndisc_dad){
+		nd.dad[nd.n_dad++] = (struct ndisc_dad){
 			.active = true, .ifindex = PROBE_IFINDEX, .target = probed[i]};
 	if (!(data[0] & 1))
 		meta.src = ll;

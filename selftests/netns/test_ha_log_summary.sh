@@ -18,11 +18,8 @@
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-# shellcheck source=scripts/topology.sh
-. scripts/topology.sh
-XM_ROLES="rmn rha" # xm_cleanup unloads their instances
-# shellcheck source=selftests/lib/tap.sh
-. selftests/lib/tap.sh
+# shellcheck source=selftests/lib/reg_rig.sh
+. selftests/lib/reg_rig.sh
 # shellcheck source=selftests/lib/summary_log.sh
 . selftests/lib/summary_log.sh
 
@@ -145,13 +142,7 @@ new_bindings_logged() {
 
 main() {
 	local first_lines
-	xm_init
-	echo "TAP version 13"
-	[ -x "$REG" ] || {
-		echo "1..0 # SKIP $REG not built (make bench builds it)"
-		exit 0
-	}
-	t_fatal "rig: xmreg's link to a home agent" xm_reg_rig
+	reg_rig_begin
 	t_fatal "home agent started at log level info" start_ha "$NODES" "$XM_TMP/rha.log"
 	t_fatal "$NODES first registrations, then $REFRESHES refreshes at $RATE/s" run_load
 	t "every BU answered, accepted, the BAs authentic" registrations_answered

@@ -27,11 +27,8 @@
 # shellcheck disable=SC2317 # checks are called through t()
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-# shellcheck source=scripts/topology.sh
-. scripts/topology.sh
-XM_ROLES="rmn rha" # xm_cleanup unloads their instances
-# shellcheck source=selftests/lib/tap.sh
-. selftests/lib/tap.sh
+# shellcheck source=selftests/lib/reg_rig.sh
+. selftests/lib/reg_rig.sh
 # shellcheck source=selftests/lib/summary_log.sh
 . selftests/lib/summary_log.sh
 
@@ -240,13 +237,7 @@ binding_del_with_workers() {
 }
 
 main() {
-	xm_init
-	echo "TAP version 13"
-	[ -x "$REG" ] || {
-		echo "1..0 # SKIP $REG not built (make bench builds it)"
-		exit 0
-	}
-	t_fatal "rig: xmreg's link to a home agent" xm_reg_rig
+	reg_rig_begin
 	t_fatal "home agent with 2 registration workers" start_ha
 	t_fatal "$NODES nodes, 3 phases of 3 BUs each back to back" run_load
 	t "xmreg: every BU answered, accepted, its BA authentic" xmreg_all_accepted

@@ -135,7 +135,8 @@ static void test_take(void)
 	size_t len;
 
 	nd.dad[0] = (struct ndisc_dad){.active = true, .ifindex = 2, .target = a6(HOA)};
-	nd.dad[5] = (struct ndisc_dad){.active = true, .ifindex = 2, .target = a6("2001:db8:1::a")};
+	nd.dad[1] = (struct ndisc_dad){.active = true, .ifindex = 2, .target = a6("2001:db8:1::a")};
+	nd.n_dad = 2;
 	len = make(p, 135, 0, HOA, 1);
 	check(ndisc_take(&nd, p, len, &ll) == 0 && !nd.dad[0].in_use,
 	      "address resolution NS for a probed target marks nothing (5.4.3)");
@@ -144,15 +145,15 @@ static void test_take(void)
 	check(ndisc_take(&nd, p, len, &dad) == 0 && !nd.dad[0].in_use,
 	      "DAD NS on another interface marks nothing");
 	dad.ifindex = 2;
-	check(ndisc_take(&nd, p, len, &dad) == 1 && nd.dad[0].in_use && !nd.dad[5].in_use,
+	check(ndisc_take(&nd, p, len, &dad) == 1 && nd.dad[0].in_use && !nd.dad[1].in_use,
 	      "another node's DAD NS for the target marks its probe (5.4.3)");
 	check(ndisc_take(&nd, p, len, &dad) == 0, "a second one marks nothing new");
 	len = make(p, 136, 0x20, "2001:db8:1::a", 2);
-	check(ndisc_dad_lladdr(&nd, 2, &nd.dad[5].target, lla) == -ENOENT,
+	check(ndisc_dad_lladdr(&nd, 2, &nd.dad[1].target, lla) == -ENOENT,
 	      "no link-layer address before an NA");
-	check(ndisc_take(&nd, p, len, &all) == 1 && nd.dad[5].in_use,
+	check(ndisc_take(&nd, p, len, &all) == 1 && nd.dad[1].in_use,
 	      "an NA for the target marks its probe (5.4.4)");
-	check(ndisc_dad_lladdr(&nd, 2, &nd.dad[5].target, lla) == 0 && !memcmp(lla, mac, 6),
+	check(ndisc_dad_lladdr(&nd, 2, &nd.dad[1].target, lla) == 0 && !memcmp(lla, mac, 6),
 	      "... and its Target Link-Layer Address option is kept");
 	check(ndisc_dad_lladdr(&nd, 2, &nd.dad[0].target, lla) == -ENOENT,
 	      "a DAD NS gives no link-layer address");
@@ -166,10 +167,39 @@ static void test_take(void)
 	check(ndisc_take(&nd, p, len, &all) == -EINVAL, "an invalid NA: ndisc_parse()'s -EINVAL");
 }
 
+/* The running probes stay in front (dad[0, n_dad)): a finished one's slot is the last one's. */
+static void test_finish_compacts(void)
+{
+	struct ndisc nd = {.fd = -1, .raw_fd = -1};
+	struct ndisc_rx_meta all = meta("fe80::1", "ff02::1", 255);
+	const struct in6_addr t[3] = {a6("2001:db8:1::a"), a6("2001:db8:1::b"),
+				      a6("2001:db8:1::c")};
+	__u8 p[64], lla[6];
+	size_t len;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		nd.dad[i] = (struct ndisc_dad){.active = true, .ifindex = 2, .target = t[i]};
+	nd.n_dad = 3;
+	nd.dad[2].in_use = true;
+	check(ndisc_dad_finish(&nd, 2, &t[1]) == 0 && nd.n_dad == 2 &&
+		      IN6_ARE_ADDR_EQUAL(&nd.dad[1].target, &t[2]) && nd.dad[1].in_use &&
+		      !nd.dad[2].active,
+	      "a finished probe's slot takes the last one, its state with it");
+	len = make(p, 136, 0x20, "2001:db8:1::a", 2);
+	check(ndisc_take(&nd, p, len, &all) == 1 && ndisc_dad_lladdr(&nd, 2, &t[0], lla) == 0,
+	      "the probes left are still matched");
+	check(ndisc_dad_finish(&nd, 2, &t[1]) == -ENOENT, "the finished one is gone");
+	check(ndisc_dad_finish(&nd, 2, &t[2]) == 1 && ndisc_dad_finish(&nd, 2, &t[0]) == 1 &&
+		      nd.n_dad == 0,
+	      "the others finish with their answers (in use), none left");
+}
+
 int main(void)
 {
 	test_valid();
 	test_refused();
 	test_take();
+	test_finish_compacts();
 	return unit_finish("nd_unit");
 }

@@ -96,7 +96,7 @@ static int group_users(const struct ndisc *nd, int ifindex, const struct in6_add
 	struct in6_addr g;
 	int n = 0;
 
-	for (int i = 0; i < NDISC_MAX_DAD; i++) {
+	for (int i = 0; i < nd->n_dad; i++) {
 		const struct ndisc_dad *d = &nd->dad[i];
 
 		if (!d->active || d->ifindex != ifindex)
@@ -118,6 +118,7 @@ void ndisc_close(struct ndisc *nd)
 	nd->fd = -1;
 	nd->raw_fd = -1;
 	memset(nd->dad, 0, sizeof(nd->dad));
+	nd->n_dad = 0;
 }
 
 static bool target_ok(int ifindex, const struct in6_addr *target)
@@ -217,7 +218,7 @@ static int send_dad_ns(struct ndisc *nd, int ifindex, const struct in6_addr *tar
 
 static int dad_index(const struct ndisc *nd, int ifindex, const struct in6_addr *target)
 {
-	for (int i = 0; i < NDISC_MAX_DAD; i++) {
+	for (int i = 0; i < nd->n_dad; i++) {
 		const struct ndisc_dad *d = &nd->dad[i];
 
 		if (d->active && d->ifindex == ifindex && IN6_ARE_ADDR_EQUAL(&d->target, target))
@@ -235,7 +236,7 @@ static struct ndisc_dad *dad_find(struct ndisc *nd, int ifindex, const struct in
 
 int ndisc_dad_start(struct ndisc *nd, int ifindex, const struct in6_addr *target)
 {
-	struct ndisc_dad *d = NULL;
+	struct ndisc_dad *d;
 	struct in6_addr group;
 	int err;
 
@@ -245,11 +246,9 @@ int ndisc_dad_start(struct ndisc *nd, int ifindex, const struct in6_addr *target
 		return -EINVAL;
 	if (dad_find(nd, ifindex, target))
 		return -EALREADY;
-	for (int i = 0; i < NDISC_MAX_DAD && !d; i++)
-		if (!nd->dad[i].active)
-			d = &nd->dad[i];
-	if (!d)
+	if (nd->n_dad == NDISC_MAX_DAD)
 		return -EBUSY;
+	d = &nd->dad[nd->n_dad];
 
 	/*
 	 * Another node's DAD NS for the target goes to its solicited-node
@@ -269,6 +268,7 @@ int ndisc_dad_start(struct ndisc *nd, int ifindex, const struct in6_addr *target
 		return err;
 	}
 	*d = (struct ndisc_dad){.active = true, .ifindex = ifindex, .target = *target};
+	nd->n_dad++;
 	return 0;
 }
 
@@ -281,7 +281,9 @@ int ndisc_dad_finish(struct ndisc *nd, int ifindex, const struct in6_addr *targe
 	if (!d)
 		return -ENOENT;
 	in_use = d->in_use;
-	memset(d, 0, sizeof(*d));
+	/* The last probe takes its place: the running ones stay in front. */
+	*d = nd->dad[--nd->n_dad];
+	memset(&nd->dad[nd->n_dad], 0, sizeof(*d));
 	solicited_node(target, &group);
 	/* May fail when the interface went away: the group went with it. */
 	if (!group_users(nd, ifindex, &group))

@@ -26,7 +26,16 @@
 #include <netinet/in.h>
 #include <linux/types.h>
 
-#define NDISC_MAX_DAD 64 /* concurrent proxy DAD probes */
+/*
+ * Concurrent proxy DAD probes. Each first registration on a home link waits
+ * a RetransTimer for its probe (two with L: the link-local twin too), so
+ * this bounds first registrations to NDISC_MAX_DAD / 2 a RetransTimer; the
+ * rest are dropped (dad_busy) and retransmitted by the mobile node. Each
+ * probe's solicited-node group is one membership of the ND socket, which
+ * the kernel charges to net.core.optmem_max (20 KiB up to Linux 6.8, about
+ * 300 groups; 128 KiB since): a join it refuses is dad_busy too.
+ */
+#define NDISC_MAX_DAD 1024
 
 struct ndisc_dad {
 	bool active;
@@ -48,6 +57,9 @@ struct ndisc {
 	 * from :: (RFC 4862 5.4.2) must carry its own IPv6 header.
 	 */
 	int raw_fd;
+	/* The probes running: dad[0, n_dad), so that a home link's ND
+	 * traffic is matched against those alone. */
+	int n_dad;
 	struct ndisc_dad dad[NDISC_MAX_DAD];
 };
 

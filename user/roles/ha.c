@@ -416,7 +416,9 @@ static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	if (!err && p->ll_too)
 		err = ndisc_dad_start(&d->nd, ha->cache.home_ifindex, &p->ll);
 	if (err && err != -EALREADY) {
-		pr_err("proxy DAD for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
+		/* Per BU: bounded (a burst of first registrations past the
+		 * kernel's group memberships, ENOBUFS). */
+		pr_packet(LOG_ERR, "proxy DAD for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
 		ndisc_dad_finish(&d->nd, ha->cache.home_ifindex, &p->hoa);
 		daemon_count_drop(d, DROP_dad_busy);
 		return;
