@@ -537,11 +537,10 @@ print(json.dumps({"item": "profile", "case": sys.argv[1], "bindings": int(sys.ar
 # bound it.
 #
 # Per N, once per BENCH_REG_WORKERS (default "1 2"): signal-workers = 1
-# with the HA pinned to the last CPU and xmreg to the first, polling without
-# sleeping (XMREG_SPIN: no wake-up of it charged to the HA's core), the
-# one-core rate; then more workers on every CPU (the two-core rate here;
-# xmreg shares them and sleeps in poll()), one after the other in the same
-# run; report.py prints their ratio. BENCH_REG_FORGE=R
+# with the HA pinned to the last CPU and xmreg to the first, the one-core
+# rate; then more workers on every CPU (the two-core rate here; xmreg
+# shares them), one after the other in the same run; report.py prints
+# their ratio. BENCH_REG_FORGE=R
 # adds xmreg forge (forged BUs, authenticator wrong) at R a second through
 # every run: the rate it really offered and the answers to it are recorded.
 
@@ -650,7 +649,7 @@ bench_register() {
 		xb_reg_forge_start "$n"
 		gen=(env XMREG_RATE="$XB_REG_TARGET")
 		[ "$w" = 1 ] && [ "$(nproc)" -gt 1 ] &&
-			gen=(env XMREG_RATE="$XB_REG_TARGET" XMREG_SPIN=1 taskset -c 0)
+			gen=(env XMREG_RATE="$XB_REG_TARGET" taskset -c 0)
 		xb_run ip netns exec "$(xm_ns rmn)" "${gen[@]}" "$XB_REG_BIN" run l0 "$(xb_mac rha h0)" \
 			"$XB_HA_ADDR" "$XB_REG_COA" "$n" "$XB_REG_SECONDS" "$XB_REG_WINDOW" \
 			10,50,100 || return 1
