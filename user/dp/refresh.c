@@ -6,6 +6,13 @@
  * replace an entry) and needs no counter slot: what is left of
  * dp_binding_update() is two map updates, and the replay map's, which a
  * batch makes three calls for up to DP_REFRESH_BATCH refreshes.
+ *
+ * The kernel's batch update takes no BPF_EXIST (generic_map_update_batch()
+ * allows BPF_F_LOCK alone in elem_flags): a refresh of a binding that
+ * `xmip6ctl -p binding del` removed behind the daemon's back, between the
+ * lookup and the flush (within one drain), brings it back with the
+ * counter slot the delete released, as dp_binding_update() would have
+ * brought it back a moment later (with a slot of its own).
  */
 #include <errno.h>
 #include <string.h>
