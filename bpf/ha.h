@@ -274,6 +274,7 @@ static __always_inline int xdp_ha_signal(struct xdp_md *ctx, struct cursor c,
 					 const struct ipv6hdr *ip6)
 {
 	struct xmip6_config *cfg;
+	struct in6_addr hoa;
 	int mh;
 
 	if (!may_carry_mh(ip6->nexthdr))
@@ -286,10 +287,13 @@ static __always_inline int xdp_ha_signal(struct xdp_md *ctx, struct cursor c,
 		return VERDICT(XDP_DROP, rx_malformed);
 	if (!mh)
 		return -1;
-	if ((cfg->flags & XMIP6_CFG_F_ADMIT) && !sig_admitted(ctx, ip6) &&
-	    !bucket_take(BUCKET_SIG_UNLISTED, XMIP6_SIG_UNLISTED_PPS, XMIP6_SIG_UNLISTED_BURST))
+	if (!(cfg->flags & XMIP6_CFG_F_ADMIT))
+		return xdp_signal_outer(ctx, ip6, NULL);
+	if (sig_admitted(ctx, ip6, &hoa))
+		return xdp_signal_outer(ctx, ip6, &hoa); /* with its binding */
+	if (!bucket_take(BUCKET_SIG_UNLISTED, XMIP6_SIG_UNLISTED_PPS, XMIP6_SIG_UNLISTED_BURST))
 		return VERDICT(XDP_DROP, sig_unlisted_drop);
-	return xdp_signal_outer(ctx, ip6);
+	return xdp_signal_outer(ctx, ip6, NULL);
 }
 
 #endif /* XMIP6_HA_H */

@@ -33,7 +33,7 @@ static __always_inline bool xdp_hao_hand_up(struct xdp_md *ctx, const struct ipv
 
 	if (len > XMIP6_SIGNAL_MAX_LEN)
 		len = XMIP6_SIGNAL_MAX_LEN;
-	return xdp_signal_put(ctx, sizeof(struct ethhdr), len, XMIP6_SIGNAL_F_HAO_UNBOUND) ==
+	return xdp_signal_put(ctx, sizeof(struct ethhdr), len, XMIP6_SIGNAL_F_HAO_UNBOUND, NULL) ==
 	       SIG_PUT_RING_FULL;
 }
 

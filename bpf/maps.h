@@ -32,8 +32,9 @@ const volatile __u32 icmp_ratelimit_burst = 100;
  * map with every element preallocated (the default), so that a lookup at
  * 1,000,000 bindings touches the bucket and one element, and an update
  * never allocates. The control plane's half of each binding is in
- * "binding_ctl" (same keys and size), which no program reads: it is here
- * so that the object creates and pins it with the rest.
+ * "binding_ctl" (same keys and size), which no packet's forwarding reads:
+ * the HA program copies it, with the forwarding half, into the signal
+ * record of a BU (signal.h), for the daemon to skip its own lookup.
  *
  * BINDING_MAP() declares a map keyed by home address with room for every
  * binding (user space sizes them all alike: user/dp/attach.c), pinned.

@@ -57,9 +57,12 @@ enum sig_put {
  * "signal" record for the daemon, uncounted: the callers count their own
  * verdicts.
  */
-static __always_inline int xdp_signal_put(struct xdp_md *ctx, __u32 off, __u32 len, __u16 flags)
+static __always_inline int xdp_signal_put(struct xdp_md *ctx, __u32 off, __u32 len, __u16 flags,
+					  const struct in6_addr *snap_hoa)
 {
 	struct xmip6_config *cfg = config_get();
+	struct xmip6_binding_fwd *fwd;
+	struct xmip6_binding_ctl *ctl;
 	struct xmip6_signal *rec;
 
 	if (!cfg || !(cfg->flags & XMIP6_CFG_F_SIGNAL))
@@ -79,6 +82,22 @@ static __always_inline int xdp_signal_put(struct xdp_md *ctx, __u32 off, __u32 l
 	rec->len = len;
 	rec->flags = flags;
 	rec->rx_ns = bpf_ktime_get_coarse_ns();
+	rec->snap.flags = 0;
+	if (snap_hoa) {
+		/* The time first: a write the lookups miss ends after it
+		 * (headers/xmip6.h, struct xmip6_signal_snap). */
+		rec->snap.at_ns = bpf_ktime_get_ns();
+		rec->snap.home_addr = *snap_hoa;
+		fwd = binding_lookup(snap_hoa);
+		ctl = bpf_map_lookup_elem(&binding_ctl, snap_hoa);
+		if (fwd && ctl) {
+			rec->snap.fwd = *fwd;
+			rec->snap.ctl = *ctl;
+			rec->snap.flags = XMIP6_SNAP_TAKEN | XMIP6_SNAP_BOUND;
+		} else if (!fwd) {
+			rec->snap.flags = XMIP6_SNAP_TAKEN;
+		}
+	}
 	/* A copy of a run-time length needs a helper; this one also copes
 	 * with frames in fragments, should the program ever take them. */
 	if (bpf_xdp_load_bytes(ctx, off, rec->packet, len)) {
@@ -98,9 +117,10 @@ static __always_inline int xdp_signal_put(struct xdp_md *ctx, __u32 off, __u32 l
  * the sender retransmits (RFC 6275 section 11.8), and a daemon that cannot
  * keep up gains nothing from a partial copy.
  */
-static __always_inline int xdp_signal(struct xdp_md *ctx, __u32 off, __u32 len, __u16 flags)
+static __always_inline int xdp_signal_snap(struct xdp_md *ctx, __u32 off, __u32 len, __u16 flags,
+					   const struct in6_addr *snap_hoa)
 {
-	switch (xdp_signal_put(ctx, off, len, flags)) {
+	switch (xdp_signal_put(ctx, off, len, flags, snap_hoa)) {
 	case SIG_PUT_OK:
 		return VERDICT(XDP_DROP, sig_to_daemon);
 	case SIG_PUT_NO_DAEMON:
@@ -113,13 +133,22 @@ static __always_inline int xdp_signal(struct xdp_md *ctx, __u32 off, __u32 len, 
 	return VERDICT(XDP_DROP, internal_error);
 }
 
-/* The IPv6 packet behind the Ethernet header, as a signal record. */
-static __always_inline int xdp_signal_outer(struct xdp_md *ctx, const struct ipv6hdr *ip6)
+static __always_inline int xdp_signal(struct xdp_md *ctx, __u32 off, __u32 len, __u16 flags)
+{
+	return xdp_signal_snap(ctx, off, len, flags, NULL);
+}
+
+/*
+ * The IPv6 packet behind the Ethernet header, as a signal record; with
+ * @snap_hoa (may be NULL) the binding of that home address with it.
+ */
+static __always_inline int xdp_signal_outer(struct xdp_md *ctx, const struct ipv6hdr *ip6,
+					    const struct in6_addr *snap_hoa)
 {
 	__u32 len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
 	int verdict;
 
-	verdict = xdp_signal(ctx, sizeof(struct ethhdr), len, 0);
+	verdict = xdp_signal_snap(ctx, sizeof(struct ethhdr), len, 0, snap_hoa);
 	if (verdict < 0)
 		return VERDICT(XDP_PASS, sig_no_daemon);
 	return verdict;
@@ -139,33 +168,31 @@ static __always_inline int xdp_signal_mh(struct xdp_md *ctx, struct cursor c,
 		return VERDICT(XDP_DROP, rx_malformed);
 	if (!mh)
 		return -1;
-	return xdp_signal_outer(ctx, ip6);
+	return xdp_signal_outer(ctx, ip6, NULL);
 }
 
 /*
  * HA admission (XMIP6_CFG_F_ADMIT, headers/xmip6.h): is the home address of
  * this Mobility Header packet one we serve, listed in "admit" or bound? The
  * home address is in the Home Address option away from home, the source
- * from home (RFC 6275 sections 6.3, 11.5.4). A malformed option area counts
- * as not admitted: the daemon would drop it anyway.
+ * from home (RFC 6275 sections 6.3, 11.5.4), and it is left in @hoa (for
+ * the record's snapshot). A malformed option area counts as not admitted:
+ * the daemon would drop it anyway.
  */
-static __always_inline bool sig_admitted(struct xdp_md *ctx, const struct ipv6hdr *ip6)
+static __always_inline bool sig_admitted(struct xdp_md *ctx, const struct ipv6hdr *ip6,
+					 struct in6_addr *hoa)
 {
-	const struct in6_addr *home_addr = &ip6->saddr;
 	struct ext_info e = {};
-	struct in6_addr hoa;
 
+	*hoa = ip6->saddr;
 	if (xdp_ext_find(ctx, &e))
 		return false;
-	if (e.hao_off) {
-		/* doh_scan() checked the option against the header, not the frame
-		 * against a fixed offset the verifier can see. */
-		if (bpf_xdp_load_bytes(ctx, (e.hao_off & EXT_OFF_MASK) + HAO_ADDR_OFF, &hoa,
-				       sizeof(hoa)))
-			return false;
-		home_addr = &hoa;
-	}
-	return bpf_map_lookup_elem(&admit, home_addr) || binding_lookup(home_addr);
+	/* doh_scan() checked the option against the header, not the frame
+	 * against a fixed offset the verifier can see. */
+	if (e.hao_off &&
+	    bpf_xdp_load_bytes(ctx, (e.hao_off & EXT_OFF_MASK) + HAO_ADDR_OFF, hoa, sizeof(*hoa)))
+		return false;
+	return bpf_map_lookup_elem(&admit, hoa) || binding_lookup(hoa);
 }
 
 #endif /* XMIP6_SIGNAL_H */

@@ -85,7 +85,8 @@ enum xmip6_role {
  *                  tunnel MTU it learns into it;
  *   "binding_ctl"  struct xmip6_binding_ctl: the daemon's (sequence,
  *                  lifetime, times, RFC 4285 replay state), never read
- *                  per packet.
+ *                  per forwarded packet (the HA program copies it into a
+ *                  BU's signal record: struct xmip6_signal_snap).
  *
  * User space sees one struct xmip6_binding: user/dp/maps.c writes the
  * control half first and the forwarding half last (a binding the data
@@ -458,11 +459,31 @@ struct xmip6_config {
  */
 #define XMIP6_SIGNAL_F_MPS 0x8
 
+/*
+ * HA: a Mobility Header packet to it for an admitted home address carries
+ * the binding of that home address as the program found it, so that the
+ * daemon need not look it up again (two bpf() calls a BU) unless it wrote
+ * the binding since (user/dp/wlog.c). at_ns is bpf_ktime_get_ns() taken
+ * before the lookups (CLOCK_MONOTONIC, as the daemon's clock).
+ */
+#define XMIP6_SNAP_TAKEN 0x1 /* looked up: home_addr, at_ns, and whether bound */
+#define XMIP6_SNAP_BOUND 0x2 /* a binding, both halves: fwd and ctl */
+
+struct xmip6_signal_snap {
+	__u64 at_ns;
+	struct in6_addr home_addr;
+	__u32 flags; /* XMIP6_SNAP_*; 0: none taken */
+	__u32 reserved;
+	struct xmip6_binding_fwd fwd;
+	struct xmip6_binding_ctl ctl;
+};
+
 struct xmip6_signal {
 	__u32 ifindex; /* device the packet arrived on */
 	__u16 len;     /* octets of packet that follow */
 	__u16 flags;   /* XMIP6_SIGNAL_F_* */
 	__u64 rx_ns;   /* CLOCK_MONOTONIC (coarse) at reception */
+	struct xmip6_signal_snap snap;
 	__u8 packet[XMIP6_SIGNAL_MAX_LEN];
 };
 

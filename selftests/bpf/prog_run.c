@@ -67,7 +67,9 @@
  * "tunnel_mtu_expires_in_ns": tunnel_mtu_expires_ns minus CLOCK_MONOTONIC
  * when the map was read (0 if tunnel_mtu_expires_ns is 0), and each S is one
  * struct xmip6_signal: {"ifindex", "len", "flags", "rx_ns", "rx_ns_ago"
- * (CLOCK_MONOTONIC minus rx_ns when drained), "packet": hex of len bytes},
+ * (CLOCK_MONOTONIC minus rx_ns when drained), "packet": hex of len bytes,
+ * "snap_flags", and with them set "snap_home", "snap_coa", "snap_seq",
+ * "snap_at_ns_ago" (the binding the program put in the record)},
  * and each P {"home", "peer", "first_seen_ago_ns", "last_seen_ago_ns",
  * "packets"} (ages: CLOCK_MONOTONIC minus the stamps when read), and each C
  * {"home", "to_mn_packets", "to_mn_bytes", "from_mn_packets",
@@ -740,6 +742,7 @@ static int signal_record(void *ctx, void *data, size_t size)
 {
 	const struct xmip6_signal *sig = data;
 	json_object *o, *arr = ctx;
+	char buf[INET6_ADDRSTRLEN];
 	size_t len;
 	char *hex;
 
@@ -760,6 +763,19 @@ static int signal_record(void *ctx, void *data, size_t size)
 	json_object_object_add(o, "rx_ns_ago",
 			       json_object_new_int64((long long)(mono_ns() - sig->rx_ns)));
 	json_object_object_add(o, "packet", json_object_new_string(hex));
+	/* The binding the program read with it (HA), as it read it. */
+	json_object_object_add(o, "snap_flags", json_object_new_int64(sig->snap.flags));
+	if (sig->snap.flags) {
+		inet_ntop(AF_INET6, &sig->snap.home_addr, buf, sizeof(buf));
+		json_object_object_add(o, "snap_home", json_object_new_string(buf));
+		inet_ntop(AF_INET6, &sig->snap.fwd.care_of_addr, buf, sizeof(buf));
+		json_object_object_add(o, "snap_coa", json_object_new_string(buf));
+		json_object_object_add(o, "snap_seq",
+				       json_object_new_int64(sig->snap.ctl.sequence));
+		json_object_object_add(
+			o, "snap_at_ns_ago",
+			json_object_new_int64((long long)(mono_ns() - sig->snap.at_ns)));
+	}
 	json_object_array_add(arr, o);
 	free(hex);
 	return 0;

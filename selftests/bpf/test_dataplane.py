@@ -79,6 +79,8 @@ ROLE_HA, ROLE_MN, ROLE_CN = 1, 2, 3
 CFG_F_SIGNAL = 0x1  # XMIP6_CFG_F_SIGNAL
 CFG_F_MR = 0x80  # XMIP6_CFG_F_MR
 CFG_F_ADMIT = 0x4  # XMIP6_CFG_F_ADMIT
+SNAP_TAKEN = 0x1  # XMIP6_SNAP_TAKEN
+SNAP_BOUND = 0x2  # XMIP6_SNAP_BOUND
 SIG_UNLISTED_BURST = 50  # XMIP6_SIG_UNLISTED_BURST
 SIGNAL_F_TUNNELLED = 0x1  # XMIP6_SIGNAL_F_TUNNELLED
 SIGNAL_F_HAO_UNBOUND = 0x2  # XMIP6_SIGNAL_F_HAO_UNBOUND
@@ -422,10 +424,14 @@ class Fx:
 
 class Sig:
     """An expected signal record: the IPv6 packet the daemon must get, the
-    interface it arrived on and the XMIP6_SIGNAL_F_* flags."""
+    interface it arrived on and the XMIP6_SIGNAL_F_* flags; snap, the
+    binding the HA program must put with it (headers/xmip6.h struct
+    xmip6_signal_snap) as {"flags", "home", "coa", "seq"} (only "flags" when
+    it found none), None for none taken."""
 
-    def __init__(self, packet, ifname="xa0", flags=0):
+    def __init__(self, packet, ifname="xa0", flags=0, snap=None):
         self.packet = bytes(packet)
+        self.snap = snap
         self.ifname = ifname
         self.flags = flags
 
@@ -448,6 +454,13 @@ def check_signals(expected, got):
         if not 0 <= rec["rx_ns_ago"] < RX_NS_MAX_AGO:
             errs.append("signal record %d: rx_ns %d is %+.3f s from the drain, not just before"
                         % (i, rec["rx_ns"], rec["rx_ns_ago"] / 1e9))
+        snap = exp.snap or {"flags": 0}
+        got_snap = {k: rec.get("snap_" + k) for k in snap}
+        if got_snap != snap:
+            errs.append("signal record %d: binding with it %s, expected %s" % (i, got_snap, snap))
+        if snap["flags"] and not 0 <= rec["snap_at_ns_ago"] < RX_NS_MAX_AGO:
+            errs.append("signal record %d: the binding's read time is %+.3f s from the drain"
+                        % (i, rec["snap_at_ns_ago"] / 1e9))
         if packet != exp.packet:
             errs.append("signal record %d: packet differs from the expected IPv6 packet "
                         "(offsets below count a 14-byte Ethernet header in front):" % i)
@@ -1438,8 +1451,9 @@ def label_checks(fixtures, results):
 HA_SIG = dict(HA_CONFIG, flags=CFG_F_SIGNAL)
 MN_SIG = dict(MN_CONFIG, flags=CFG_F_SIGNAL)
 # One ring record: BPF_RINGBUF_HDR_SZ (8, uapi linux/bpf.h) + struct
-# xmip6_signal (4 + 2 + 2 + 8 + 1280), rounded up to 8 bytes.
-SIGNAL_RECORD = 4 + 2 + 2 + 8 + SIGNAL_MAX_LEN
+# xmip6_signal (4 + 2 + 2 + 8, the binding read with it: 8 + 16 + 4 + 4 + 64 +
+# 32, then 1280), rounded up to 8 bytes.
+SIGNAL_RECORD = 4 + 2 + 2 + 8 + (8 + 16 + 4 + 4 + 64 + 32) + SIGNAL_MAX_LEN
 RING_RECORDS = SIGNAL_RING_SIZE // ((8 + SIGNAL_RECORD + 7) // 8 * 8)
 
 COOKIE = bytes.fromhex("1122334455667788")
@@ -1599,7 +1613,8 @@ def signal_ha_fixtures():
                  signals=None, repeat=100, **A))
     p = IPv6(src=HOA_NONE, dst=HA_ADDR) / MIP6MH_BU(seq=8, flags="AH", mhtime=0)
     fx.append(Fx("xdp_ha, SIGNAL+ADMIT: deregistration from home, listed source, no HAO: "
-                 "record", "xdp_ha", frame(p), XDP_DROP, took, signals=[Sig(p)], **A))
+                 "record, with no binding for its source", "xdp_ha", frame(p), XDP_DROP, took,
+                 signals=[Sig(p, snap={"flags": SNAP_TAKEN, "home": HOA_NONE})], **A))
     p = bu_hao(hoa=unlisted)
     fx.append(Fx("xdp_ha, SIGNAL+ADMIT: BU x100 for an unlisted, unbound home address: %d "
                  "records (the burst), %d sig_unlisted_drop" % (burst, 100 - burst), "xdp_ha",
@@ -1617,8 +1632,22 @@ def signal_ha_fixtures():
                             "expired_binding": 60}, signals=None, repeat=60, **A))
     p = IPv6(src=COA, dst=HA_ADDR) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA_NONE)]) / \
         MIP6MH_BU(seq=9, flags="AH", mhtime=25)
-    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: listed HAO behind PadN at another offset: record",
-                 "xdp_ha", frame(p), XDP_DROP, took, signals=[Sig(p)], **A))
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: listed HAO behind PadN at another offset: record, "
+                 "with no binding for the HAO's address", "xdp_ha", frame(p), XDP_DROP, took,
+                 signals=[Sig(p, snap={"flags": SNAP_TAKEN, "home": HOA_NONE})], **A))
+    # The binding goes up with the BU (headers/xmip6.h struct
+    # xmip6_signal_snap): the daemon's lookup, done here.
+    bound = [dict(b, sequence=41) if b["home"] == HOA else b for b in HA_BINDINGS]
+    p = bu_hao(hoa=HOA, seq=42)
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: BU for a listed, bound home address: record, with "
+                 "its binding as the maps hold it (care-of address, sequence)", "xdp_ha",
+                 frame(p), XDP_DROP, took,
+                 signals=[Sig(p, snap={"flags": SNAP_TAKEN | SNAP_BOUND, "home": HOA,
+                                       "coa": COA, "seq": 41})],
+                 bindings=bound, config=A["config"], admit=[HOA_NONE, HOA]))
+    fx.append(Fx("xdp_ha, SIGNAL without ADMIT: BU for a bound home address: record, no "
+                 "binding with it (the program did not look the HAO up)", "xdp_ha", frame(p),
+                 XDP_DROP, took, signals=[Sig(p)], bindings=bound, config=HA_SIG))
     p = bu_hao(hoa=unlisted)
     fx.append(Fx("xdp_ha, SIGNAL without ADMIT: BU x100 for an unlisted home address: 100 "
                  "records", "xdp_ha", frame(p), XDP_DROP, {"sig_to_daemon": 100}, signals=None,

@@ -244,13 +244,14 @@ refusals_limited() {
 # made certain: the HA's daemon is held (SIGSTOP) while twice as many
 # forgeries as the ring has records arrive (its size from bpftool: it grows
 # with max-bindings, user/dp/attach.c; a record is a struct xmip6_signal,
-# headers/xmip6.h, and its 8-byte header). XDP must count what it cannot
+# headers/xmip6.h: 16 octets, the binding read with it 128, the packet's
+# room, and its 8-byte header). XDP must count what it cannot
 # queue, and the daemon must go on once released.
 ring_overflow_survived() {
 	local full0 full1 bytes maxlen frames rc=0
 	bytes=$(xm_map_entries ha signal) || return 1
 	maxlen=$(awk '$2 == "XMIP6_SIGNAL_MAX_LEN" { print $3 }' headers/xmip6.h)
-	frames=$((2 * bytes / (16 + maxlen + 8) + 1000))
+	frames=$((2 * bytes / (16 + 128 + maxlen + 8) + 1000))
 	full0=$(stat ha "d['dataplane']['sig_ring_full']") || return 1
 	kill -STOP "$HA_PID" || return 1
 	xm_exec atk "$FLOOD_TOOL" "$ATK_IF" "$XM_TMP/spoof-hoa.frames" 20 "$frames" || rc=1

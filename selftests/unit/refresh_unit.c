@@ -10,7 +10,8 @@
  * takes the next; a write the kernel refuses (a map full) is logged and
  * the others are written all the same. The walk visits every binding once
  * a round, also when bindings are deleted between its calls, and a call a
- * callback stops reads the same bindings again. A pinned replay map with
+ * callback stops reads the same bindings again. The log of this process's
+ * writes says a binding read before one of them changed. A pinned replay map with
  * less room than the home agent's nodes need is replaced by a larger one
  * holding the same timestamps.
  *
@@ -20,6 +21,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
@@ -296,6 +298,53 @@ static void test_replay_grows(void)
 	rmdir(dir);
 }
 
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * The log of this process's writes (wlog.c): a binding read at t stands for
+ * the map's until a write of it is noted; writes of others do not matter
+ * (but for a shared slot), a flush of all does; every write and delete of
+ * dp/ notes itself, a batch's flush each of its bindings.
+ */
+static void test_wlog(struct xmip6_dp *dp)
+{
+	struct in6_addr a = hoa_of(500), other = hoa_of(501);
+	struct xmip6_binding b = binding(1, 1, 1001);
+	struct dp_refresh_batch rb;
+	__u64 t;
+
+	t = now_ns();
+	check(dp_wlog_unchanged_since(&a, t), "a binding read now: unchanged since");
+	dp_wlog_note(&other);
+	check(dp_wlog_unchanged_since(&a, t) ||
+		      /* the two share a slot: then a lookup, never a stale answer */
+		      !dp_wlog_unchanged_since(&other, t),
+	      "another home address written: this one still unchanged");
+	dp_binding_update(dp, &a, &b);
+	check(!dp_wlog_unchanged_since(&a, t), "dp_binding_update() of it: changed since");
+	t = now_ns();
+	check(dp_wlog_unchanged_since(&a, t), "read again after the write: unchanged since");
+	dp_refresh_init(&rb, dp, -1);
+	dp_refresh_open(&rb, true);
+	dp_refresh_queue(&rb, &a, &b, 0, 0);
+	check(dp_wlog_unchanged_since(&a, t), "a refresh held in a batch: not a write yet");
+	dp_refresh_flush(&rb);
+	check(!dp_wlog_unchanged_since(&a, t), "the batch written: changed since");
+	t = now_ns();
+	dp_binding_delete(dp, &a);
+	check(!dp_wlog_unchanged_since(&a, t), "dp_binding_delete(): changed since");
+	t = now_ns();
+	dp_binding_flush(dp);
+	check(!dp_wlog_unchanged_since(&other, t) && !dp_wlog_unchanged_since(&a, t),
+	      "dp_binding_flush(): every binding changed since");
+}
+
 /* Fresh kernel maps of @max bindings for both halves of @dp (closing the old). */
 static bool binding_maps(struct xmip6_dp *dp, __u32 max)
 {
@@ -330,6 +379,7 @@ int main(void)
 		test_full(&dp);
 	if (binding_maps(&dp, 1024))
 		test_walk(&dp);
+	test_wlog(&dp);
 	test_replay_grows();
 	return unit_finish("refresh_unit");
 }

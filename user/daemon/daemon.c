@@ -291,7 +291,7 @@ static void reject_malformed(struct daemon *d, const struct sig_rx *rx, enum mh_
  * handed back (@again) was counted when it first came.
  */
 static void receive(struct daemon *d, const void *packet, size_t len, int ifindex, bool tunnelled,
-		    unsigned long long rx_ns, bool again)
+		    unsigned long long rx_ns, const struct xmip6_signal_snap *snap, bool again)
 {
 	const struct daemon_mh_handler *handler;
 	enum mh_parse_result res;
@@ -308,6 +308,7 @@ static void receive(struct daemon *d, const void *packet, size_t len, int ifinde
 	}
 
 	rx.rx_ns = rx_ns ?: mono_now_ns();
+	rx.snap = snap;
 	res = mh_parse(rx.mh, rx.mh_len, &rx.mh_src, &rx.mh_dst, &msg);
 	if (res != MH_PARSE_OK) {
 		reject_malformed(d, &rx, res);
@@ -390,14 +391,14 @@ int daemon_signal_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	receive(d, sig->packet, sig->len, sig->ifindex, sig->flags & XMIP6_SIGNAL_F_TUNNELLED, 0,
-		false);
+		sig->snap.flags & XMIP6_SNAP_TAKEN ? &sig->snap : NULL, false);
 	return 0;
 }
 
 void daemon_receive_again(struct daemon *d, const void *packet, size_t len, int ifindex,
 			  bool tunnelled, unsigned long long rx_ns)
 {
-	receive(d, packet, len, ifindex, tunnelled, rx_ns, true);
+	receive(d, packet, len, ifindex, tunnelled, rx_ns, NULL, true);
 }
 
 int daemon_mh_handler_reg(struct daemon *d, __u8 type, daemon_mh_fn fn, void *arg)

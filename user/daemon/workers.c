@@ -27,6 +27,8 @@ struct queued_record {
 	__u32 len;
 	int ifindex;
 	bool tunnelled;
+	bool has_snap;
+	struct xmip6_signal_snap snap; /* sig_rx.snap's copy */
 	__u8 packet[XMIP6_SIGNAL_MAX_LEN];
 };
 
@@ -110,8 +112,12 @@ static void queue_pop(struct record_queue *q)
 }
 
 static void record_fill(struct queued_record *r, const void *packet, size_t len, int ifindex,
-			bool tunnelled, unsigned long long rx_ns)
+			bool tunnelled, unsigned long long rx_ns,
+			const struct xmip6_signal_snap *snap)
 {
+	r->has_snap = snap;
+	if (snap)
+		r->snap = *snap;
 	r->rx_ns = rx_ns;
 	r->len = len;
 	r->ifindex = ifindex;
@@ -256,6 +262,7 @@ static void worker_take(struct daemon_worker *w, const struct queued_record *r)
 		return;
 	}
 	rx.rx_ns = r->rx_ns;
+	rx.snap = r->has_snap ? &r->snap : NULL;
 	if (!p->fn(w, p->arg, &rx, &msg))
 		hand_back(w, r);
 }
@@ -363,7 +370,7 @@ bool daemon_workers_take(struct daemon *d, const struct in6_addr *key, const str
 		daemon_count_drop(d, DROP_worker_queue_full);
 		return true;
 	}
-	record_fill(r, rx->packet, rx->packet_len, rx->ifindex, rx->tunnelled, rx->rx_ns);
+	record_fill(r, rx->packet, rx->packet_len, rx->ifindex, rx->tunnelled, rx->rx_ns, rx->snap);
 	queue_push(&w->in);
 	w->kick = true;
 	return true;

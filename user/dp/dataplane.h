@@ -171,6 +171,9 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa);
 int dp_binding_lookup(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 		      struct xmip6_binding *b);
+/* The whole binding from its halves (as the maps and a signal record hold them). */
+void dp_binding_join(const struct xmip6_binding_fwd *fwd, const struct xmip6_binding_ctl *ctl,
+		     struct xmip6_binding *b);
 int dp_binding_foreach(const struct xmip6_dp *dp, dp_binding_cb cb, void *ctx);
 /*
  * A walk of the bindings spread over calls, up to @max (at most
@@ -198,6 +201,17 @@ int dp_binding_walk(const struct xmip6_dp *dp, struct dp_binding_cursor *cur, un
 		    dp_binding_cb cb, void *ctx);
 int dp_binding_count(const struct xmip6_dp *dp);
 int dp_binding_flush(const struct xmip6_dp *dp);
+
+/*
+ * The writes of bindings this process made (wlog.c): every write and
+ * delete of a binding notes its home address once done (maps.c, refresh.c),
+ * a flush all of them; dp_wlog_unchanged_since() says whether none was
+ * noted for @hoa from @at_ns (CLOCK_MONOTONIC) on, so that a binding read
+ * at @at_ns (the XDP program's, in a signal record) is still the map's.
+ */
+void dp_wlog_note(const struct in6_addr *hoa);
+void dp_wlog_note_all(void);
+bool dp_wlog_unchanged_since(const struct in6_addr *hoa, __u64 at_ns);
 
 /*
  * Refreshes of existing bindings, held back and written as one

@@ -11,6 +11,7 @@
  *	attach.c     dp_attach(), dp_detach(), dp_unload(): an instance as a whole
  *	maps.c       reading and writing the maps of an open instance
  *	refresh.c    binding refreshes written in batches (dp_refresh_queue)
+ *	wlog.c       when this process last wrote each binding (dp_wlog_note)
  *	mr.c         a mobile router's prefixes ("mr_prefixes")
  *	prefix.c     the home agent's Mobile Network Prefixes (NEMO)
  *	view.c       the maps' entries as JSON (view.h; dataplane.h alone)
@@ -105,13 +106,12 @@ void dp_bctr_release(const struct xmip6_dp *dp, const struct in6_addr *hoa, __u3
 void dp_bctr_flush(const struct xmip6_dp *dp);
 
 /*
- * maps.c: a binding's two halves (headers/xmip6.h) from the whole and back,
- * and the check of its addresses that every write makes (-EINVAL, logged).
+ * maps.c: a binding's two halves (headers/xmip6.h) from the whole (the way
+ * back is dataplane.h's dp_binding_join()), and the check of its addresses
+ * that every write makes (-EINVAL, logged).
  */
 void dp_binding_split(const struct xmip6_binding *b, struct xmip6_binding_fwd *fwd,
 		      struct xmip6_binding_ctl *ctl);
-void dp_binding_join(const struct xmip6_binding_fwd *fwd, const struct xmip6_binding_ctl *ctl,
-		     struct xmip6_binding *b);
 int dp_binding_addrs_check(const struct in6_addr *hoa, const struct xmip6_binding *b);
 
 /*

@@ -144,8 +144,8 @@ static int binding_slot(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	return 0;
 }
 
-int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
-		      const struct xmip6_binding *b)
+static int binding_write(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+			 const struct xmip6_binding *b)
 {
 	struct xmip6_binding_fwd fwd;
 	struct xmip6_binding_ctl ctl;
@@ -190,7 +190,17 @@ int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
 	return 0;
 }
 
-int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
+/* Every write and delete noted once done, whatever became of it (wlog.c). */
+int dp_binding_update(const struct xmip6_dp *dp, const struct in6_addr *hoa,
+		      const struct xmip6_binding *b)
+{
+	int err = binding_write(dp, hoa, b);
+
+	dp_wlog_note(hoa);
+	return err;
+}
+
+static int binding_remove(const struct xmip6_dp *dp, const struct in6_addr *hoa)
 {
 	struct xmip6_binding_fwd fwd;
 	struct addr6_buf buf;
@@ -220,6 +230,14 @@ int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
 	if (fwd.flags & XMIP6_BU_F_ROUTER)
 		dp_prefix_follow(dp, hoa, NULL);
 	return 0;
+}
+
+int dp_binding_delete(const struct xmip6_dp *dp, const struct in6_addr *hoa)
+{
+	int err = binding_remove(dp, hoa);
+
+	dp_wlog_note(hoa);
+	return err;
 }
 
 int dp_binding_lookup(const struct xmip6_dp *dp, const struct in6_addr *hoa,
@@ -330,7 +348,7 @@ int dp_binding_count(const struct xmip6_dp *dp)
 	return err < 0 ? err : n;
 }
 
-int dp_binding_flush(const struct xmip6_dp *dp)
+static int bindings_flush(const struct xmip6_dp *dp)
 {
 	struct in6_addr key;
 	int n = 0, err;
@@ -353,6 +371,14 @@ int dp_binding_flush(const struct xmip6_dp *dp)
 			break;
 	dp_bctr_flush(dp);
 	dp_prefix_follow(dp, NULL, NULL);
+	return n;
+}
+
+int dp_binding_flush(const struct xmip6_dp *dp)
+{
+	int n = bindings_flush(dp);
+
+	dp_wlog_note_all();
 	return n;
 }
 

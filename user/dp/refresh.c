@@ -91,6 +91,8 @@ int dp_refresh_flush(struct dp_refresh_batch *rb)
 				  addr6_str(&rb->replay_hoa[i], &buf), strerror(-err));
 		}
 	}
+	for (i = 0; i < rb->n; i++)
+		dp_wlog_note(&rb->hoa[i]);
 	err = ret ?: (int)rb->n;
 	rb->n = rb->n_replay = 0;
 	return err;

@@ -124,13 +124,39 @@ static void reply(struct ha *ha, const struct bu_ctx *c, __u8 status, __u16 sequ
 }
 
 /*
+ * The binding as the XDP program found it (headers/xmip6.h, struct
+ * xmip6_signal_snap), when it can stand for the map's: read for this home
+ * address and not written by this process since (dp/wlog.c). True with
+ * c->have_old and c->old set.
+ */
+static bool old_from_record(struct bu_ctx *c)
+{
+	const struct xmip6_signal_snap *s = c->rx->snap;
+
+	if (!s || !(s->flags & XMIP6_SNAP_TAKEN) ||
+	    memcmp(&s->home_addr, &c->hoa, sizeof(c->hoa)) ||
+	    !dp_wlog_unchanged_since(&c->hoa, s->at_ns))
+		return false;
+	c->have_old = s->flags & XMIP6_SNAP_BOUND;
+	if (c->have_old)
+		dp_binding_join(&s->fwd, &s->ctl, &c->old);
+	return true;
+}
+
+/*
  * The binding the BU would change, if any: a refresh of it this drain still
- * held in the thread's batch, else the map's (two bpf() calls).
+ * held in the thread's batch, else the one the record brought, else the
+ * map's (two bpf() calls).
  */
 static void lookup_old(struct ha *ha, struct bu_ctx *c)
 {
-	c->have_old = (c->refreshes && dp_refresh_pending(c->refreshes, &c->hoa, &c->old)) ||
-		      !dp_binding_lookup(&ha->d->dp, &c->hoa, &c->old);
+	if (c->refreshes && dp_refresh_pending(c->refreshes, &c->hoa, &c->old)) {
+		c->have_old = true;
+		return;
+	}
+	if (old_from_record(c))
+		return;
+	c->have_old = !dp_binding_lookup(&ha->d->dp, &c->hoa, &c->old);
 }
 
 /*
@@ -401,6 +427,7 @@ static void start_dad(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 	memset(p, 0, sizeof(*p));
 	p->rx = *c->rx;
 	p->rx.packet = p->rx.mh = NULL;
+	p->rx.snap = NULL;
 	p->rx.packet_len = p->rx.mh_len = 0;
 	p->hoa = c->hoa;
 	p->coa = c->coa;
@@ -753,6 +780,7 @@ static void to_store(struct ha *ha, const struct bu_ctx *c, __u32 granted_s)
 
 	w.rx.packet = w.rx.mh = NULL;
 	w.rx.packet_len = w.rx.mh_len = 0;
+	w.rx.snap = NULL;
 	/* Store down (docs/cluster.md): refused, nothing written anywhere. */
 	if (cluster_register(ha->cluster, &b, store_done, &w, sizeof(w)))
 		reply(ha, c, MH_BA_REASON_UNSPECIFIED, c->msg->bu.sequence, 0, true);

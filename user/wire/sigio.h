@@ -49,6 +49,9 @@ struct sig_rx {
 	/* mono_now_ns() when the daemon took the packet from the ring; 0: not
 	 * from the ring. The BU->BA latency histogram starts from it. */
 	unsigned long long rx_ns;
+	/* The binding of the home address as the XDP program found it (HA,
+	 * headers/xmip6.h), or NULL: valid while the packet is. */
+	const struct xmip6_signal_snap *snap;
 };
 
 /* Extension headers sig_parse_packet() walks before it gives up on the MH. */
