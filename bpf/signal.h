@@ -88,7 +88,9 @@ static __always_inline int xdp_signal_put(struct xdp_md *ctx, __u32 off, __u32 l
 		 * (headers/xmip6.h, struct xmip6_signal_snap). */
 		rec->snap.at_ns = bpf_ktime_get_ns();
 		rec->snap.home_addr = *snap_hoa;
-		fwd = binding_lookup(snap_hoa);
+		/* The map's entry as it is, expired or not: the daemon's own
+		 * lookup would find it so (binding_lookup() would not). */
+		fwd = bpf_map_lookup_elem(&bindings, snap_hoa);
 		ctl = bpf_map_lookup_elem(&binding_ctl, snap_hoa);
 		if (fwd && ctl) {
 			rec->snap.fwd = *fwd;

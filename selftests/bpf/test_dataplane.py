@@ -1645,6 +1645,14 @@ def signal_ha_fixtures():
                  signals=[Sig(p, snap={"flags": SNAP_TAKEN | SNAP_BOUND, "home": HOA,
                                        "coa": COA, "seq": 41})],
                  bindings=bound, config=A["config"], admit=[HOA_NONE, HOA]))
+    p = bu_hao(hoa=HOA_EXP, seq=43)
+    fx.append(Fx("xdp_ha, SIGNAL+ADMIT: BU for a listed home address whose binding expired, "
+                 "not yet removed: record, with the binding as the map holds it (the daemon's "
+                 "lookup would find it)", "xdp_ha", frame(p), XDP_DROP, took,
+                 signals=[Sig(p, snap={"flags": SNAP_TAKEN | SNAP_BOUND, "home": HOA_EXP,
+                                       "coa": COA, "seq": 0})],
+                 bindings=bound, config=A["config"], admit=[HOA_NONE, HOA_EXP]))
+    p = bu_hao(hoa=HOA, seq=42)
     fx.append(Fx("xdp_ha, SIGNAL without ADMIT: BU for a bound home address: record, no "
                  "binding with it (the program did not look the HAO up)", "xdp_ha", frame(p),
                  XDP_DROP, took, signals=[Sig(p)], bindings=bound, config=HA_SIG))
