@@ -236,13 +236,12 @@ struct dp_refresh_batch {
 	const struct xmip6_dp *dp;
 	int replay_fd;
 	bool open;
-	unsigned int n, n_replay;
+	unsigned int n;
 	struct in6_addr hoa[DP_REFRESH_BATCH];
 	struct xmip6_binding_fwd fwd[DP_REFRESH_BATCH];
 	struct xmip6_binding_ctl ctl[DP_REFRESH_BATCH];
-	struct in6_addr replay_hoa[DP_REFRESH_BATCH];
-	__u32 replay_spi[DP_REFRESH_BATCH];
-	__u64 replay_ts[DP_REFRESH_BATCH];
+	__u32 spi[DP_REFRESH_BATCH]; /* the replay state of each, */
+	__u64 ts[DP_REFRESH_BATCH];  /* 0: none */
 };
 
 void dp_refresh_init(struct dp_refresh_batch *rb, const struct xmip6_dp *dp, int replay_fd);

@@ -40,8 +40,8 @@ void dp_refresh_open(struct dp_refresh_batch *rb, bool open)
 }
 
 /* One map's share of the batch; on a failure the rest one by one, each failure logged. */
-static int update_all(int fd, const char *what, const struct in6_addr *keys, const void *values,
-		      size_t value_size, unsigned int n)
+static int update_all(int fd, const struct in6_addr *keys, const void *values, size_t value_size,
+		      unsigned int n)
 {
 	struct bpf_map_batch_opts opts = {.sz = sizeof(opts), .elem_flags = BPF_ANY};
 	const char *v = values;
@@ -51,12 +51,13 @@ static int update_all(int fd, const char *what, const struct in6_addr *keys, con
 
 	if (!bpf_map_update_batch(fd, keys, values, &count, &opts))
 		return 0;
-	/* count: how many went before the one that failed. */
-	for (i = count; i < n; i++) {
+	/* count: how many went before the one that failed; all of them when
+	 * the call was refused as a whole (the kernel left it as it was). */
+	for (i = count < n ? count : 0; i < n; i++) {
 		if (!bpf_map_update_elem(fd, &keys[i], v + i * value_size, BPF_ANY))
 			continue;
 		err = err ?: -errno;
-		pr_packet(LOG_ERR, "refreshing the %s of %s: %s", what, addr6_str(&keys[i], &buf),
+		pr_packet(LOG_ERR, "refreshing the binding of %s: %s", addr6_str(&keys[i], &buf),
 			  strerror(errno));
 	}
 	return err;
@@ -65,36 +66,24 @@ static int update_all(int fd, const char *what, const struct in6_addr *keys, con
 int dp_refresh_flush(struct dp_refresh_batch *rb)
 {
 	const struct xmip6_dp *dp = rb->dp;
-	struct addr6_buf buf;
-	unsigned int i, done;
-	int err, ret = 0;
+	unsigned int i;
+	int err, ret;
 
 	if (!rb->n)
 		return 0;
 	/* The control half first, as dp_binding_update(): a binding the data
 	 * plane forwards with always has one. */
-	ret = update_all(dp->binding_ctl_fd, "binding", rb->hoa, rb->ctl, sizeof(rb->ctl[0]),
-			 rb->n);
-	err = update_all(dp->bindings_fd, "binding", rb->hoa, rb->fwd, sizeof(rb->fwd[0]), rb->n);
+	ret = update_all(dp->binding_ctl_fd, rb->hoa, rb->ctl, sizeof(rb->ctl[0]), rb->n);
+	err = update_all(dp->bindings_fd, rb->hoa, rb->fwd, sizeof(rb->fwd[0]), rb->n);
 	ret = ret ?: err;
-	if (rb->n_replay) {
-		err = dp_replay_set_batch(rb->replay_fd, rb->replay_hoa, rb->replay_spi,
-					  rb->replay_ts, rb->n_replay);
-		done = err < 0 ? 0 : (unsigned int)err;
-		for (i = done; i < rb->n_replay; i++) {
-			err = dp_replay_set(rb->replay_fd, &rb->replay_hoa[i], rb->replay_spi[i],
-					    rb->replay_ts[i]);
-			if (!err)
-				continue;
-			ret = ret ?: err;
-			pr_packet(LOG_ERR, "replay state for %s not kept: %s",
-				  addr6_str(&rb->replay_hoa[i], &buf), strerror(-err));
-		}
+	if (rb->replay_fd >= 0) {
+		err = dp_replay_set_batch(rb->replay_fd, rb->hoa, rb->spi, rb->ts, rb->n);
+		ret = ret ?: err;
 	}
 	for (i = 0; i < rb->n; i++)
 		dp_wlog_note(&rb->hoa[i]);
 	err = ret ?: (int)rb->n;
-	rb->n = rb->n_replay = 0;
+	rb->n = 0;
 	return err;
 }
 
@@ -112,11 +101,8 @@ int dp_refresh_queue(struct dp_refresh_batch *rb, const struct in6_addr *hoa,
 	k = rb->n++;
 	rb->hoa[k] = *hoa;
 	dp_binding_split(b, &rb->fwd[k], &rb->ctl[k]);
-	if (timestamp && rb->replay_fd >= 0) {
-		rb->replay_hoa[rb->n_replay] = *hoa;
-		rb->replay_spi[rb->n_replay] = spi;
-		rb->replay_ts[rb->n_replay++] = timestamp;
-	}
+	rb->spi[k] = spi;
+	rb->ts[k] = timestamp;
 	if (!rb->open) {
 		err = dp_refresh_flush(rb);
 		return err < 0 ? err : 0;

@@ -154,17 +154,30 @@ int dp_replay_set_batch(int fd, const struct in6_addr *hoa, const __u32 *spi, co
 {
 	struct bpf_map_batch_opts opts = {.sz = sizeof(opts), .elem_flags = BPF_ANY};
 	struct replay_key keys[DP_REPLAY_BATCH_MAX];
-	unsigned int i, count;
+	__u64 vals[DP_REPLAY_BATCH_MAX];
+	unsigned int i, k = 0, count;
+	struct addr6_buf buf;
+	int err = 0;
 
 	if (n > DP_REPLAY_BATCH_MAX)
 		return -E2BIG;
 	for (i = 0; i < n; i++)
-		keys[i] = key_of(&hoa[i], spi[i]);
-	count = n;
-	/* On a failure, count says how many went before it. */
-	if (bpf_map_update_batch(fd, keys, ts, &count, &opts))
-		return count ? (int)count : -errno;
-	return count;
+		if (ts[i]) {
+			keys[k] = key_of(&hoa[i], spi[i]);
+			vals[k++] = ts[i];
+		}
+	count = k;
+	if (!k || !bpf_map_update_batch(fd, keys, vals, &count, &opts))
+		return 0;
+	/* As refresh.c's: from the one that failed, or all over again. */
+	for (i = count < k ? count : 0; i < k; i++) {
+		if (!bpf_map_update_elem(fd, &keys[i], &vals[i], BPF_ANY))
+			continue;
+		err = err ?: -errno;
+		pr_packet(LOG_ERR, "replay state for %s not kept: %s",
+			  addr6_str(&keys[i].hoa, &buf), strerror(errno));
+	}
+	return err;
 }
 
 int dp_replay_unpin(const char *pin_dir)

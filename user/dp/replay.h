@@ -26,7 +26,11 @@ int dp_replay_open(const char *pin_dir, __u32 min_entries);
 int dp_replay_get(int fd, const struct in6_addr *hoa, __u32 spi, __u64 *ts);
 /* Record @ts as the newest. 0 or -errno (-E2BIG: full). */
 int dp_replay_set(int fd, const struct in6_addr *hoa, __u32 spi, __u64 ts);
-/* @n of them at once (one BPF_MAP_UPDATE_BATCH): how many were written, or -errno. */
+/*
+ * dp_replay_set() of the @n with a timestamp (@ts[i] 0: none) at once (one
+ * BPF_MAP_UPDATE_BATCH); what the batch could not write one by one. 0 or
+ * the first -errno, each failure logged (rate-limited).
+ */
 int dp_replay_set_batch(int fd, const struct in6_addr *hoa, const __u32 *spi, const __u64 *ts,
 			unsigned int n);
 /* Unpin it (dp_unload). 0 when it was not there either. */

@@ -312,41 +312,27 @@ static void deregister(struct ha *ha, struct bu_ctx *c)
 	reply(ha, c, MH_BA_ACCEPTED, bu->sequence, 0, true);
 }
 
-static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
+/*
+ * Writes the binding accept_binding() accepted: a host's refresh through the
+ * thread's batch (the common case under load), anything else (a new
+ * binding, a mobile router's) at once, after the refreshes held. 0, or the
+ * BA status of the failure.
+ */
+static int store_binding(struct ha *ha, struct bu_ctx *c, struct mh_bu_fields *bu, __u32 granted_s)
 {
-	struct mh_bu_fields bu_as = c->msg->bu, *bu = &bu_as;
 	bool was_router = c->have_old && (c->old.flags & XMIP6_BU_F_ROUTER);
-	struct addr6_buf h, o;
+	struct addr6_buf h;
 	int err;
 
-	if (ha->cluster && !c->stored) {
-		to_store(ha, c, granted_s);
-		return;
-	}
-	/* A host refreshing its binding: batched (the common case under load). */
-	if (c->have_old && !was_router && !c->nemo.router && !ha->cluster && c->refreshes) {
+	if (!c->nemo.router)
 		bu->flags &= ~XMIP6_BU_F_ROUTER;
-		if (refresh_binding(ha, c, bu, granted_s)) {
-			reply(ha, c, MH_BA_REASON_UNSPECIFIED, bu->sequence, 0, true);
-			return;
-		}
-		ha->d->stats.bindings_refreshed++;
-		if (log_enabled(LOG_DEBUG))
-			pr_debug("home registration refreshed: %s -> %s seq %u lifetime %u s",
-				 addr6_str(&c->hoa, &h), addr6_str(&c->coa, &o), bu->sequence,
-				 granted_s);
-		reply(ha, c, MH_BA_ACCEPTED, bu->sequence, granted_s, true);
-		return;
-	}
+	if (c->have_old && !was_router && !c->nemo.router && c->refreshes)
+		return refresh_binding(ha, c, bu, granted_s) ? MH_BA_REASON_UNSPECIFIED : 0;
 	settle_refreshes(c);
 	/* RFC 3963 section 6.2: the prefixes before the binding that makes
 	 * them forward; what cannot be set up is status 143. */
-	if (c->nemo.router && ha_nemo_install(ha->d, &c->hoa, &c->nemo)) {
-		reply(ha, c, MH_BA_FORWARDING_SETUP_FAILED, bu->sequence, 0, true);
-		return;
-	}
-	if (!c->nemo.router)
-		bu->flags &= ~XMIP6_BU_F_ROUTER;
+	if (c->nemo.router && ha_nemo_install(ha->d, &c->hoa, &c->nemo))
+		return MH_BA_FORWARDING_SETUP_FAILED;
 	err = ha_cache_store(&ha->cache, &c->hoa, &c->coa, c->have_old ? &c->old : NULL, bu,
 			     granted_s, c->timestamp);
 	if (!err && was_router && !c->nemo.router)
@@ -355,13 +341,28 @@ static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
 		ha_nemo_forget(ha->d, &c->hoa);
 	if (err) {
 		pr_err("storing the binding for %s: %s", addr6_str(&c->hoa, &h), strerror(-err));
-		reply(ha, c,
-		      err == -E2BIG || err == -ENOSPC ? MH_BA_INSUFFICIENT_RESOURCES
-						      : MH_BA_REASON_UNSPECIFIED,
-		      bu->sequence, 0, true);
-		return;
+		return err == -E2BIG || err == -ENOSPC ? MH_BA_INSUFFICIENT_RESOURCES
+						       : MH_BA_REASON_UNSPECIFIED;
 	}
 	replay_note(ha, c);
+	return 0;
+}
+
+static void accept_binding(struct ha *ha, struct bu_ctx *c, __u32 granted_s)
+{
+	struct mh_bu_fields bu_as = c->msg->bu, *bu = &bu_as;
+	struct addr6_buf h, o;
+	int status;
+
+	if (ha->cluster && !c->stored) {
+		to_store(ha, c, granted_s);
+		return;
+	}
+	status = store_binding(ha, c, bu, granted_s);
+	if (status) {
+		reply(ha, c, status, bu->sequence, 0, true);
+		return;
+	}
 	/*
 	 * A new binding is an event the operator sees (bounded: a home agent
 	 * starting with 1M nodes behind it logs 20 a second and how many more);
